@@ -1,0 +1,38 @@
+// Lint keeps the layers honest: the folder says where code runs (DESIGN.md).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'http', 'net', 'crypto'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/tools/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // A logger is passed in; nothing in the main process or the MCP server prints by itself.
+    files: ['main/core/**/*.ts', 'main/contract/**/*.ts', 'mcp/**/*.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    files: ['main/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...nodeBuiltins, 'electron', 'react', 'better-sqlite3', '../core/*', '../../mcp/*'] },
+      ],
+    },
+  },
+  {
+    files: ['main/core/**/*.ts', 'mcp/**/*.ts', 'main/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['electron', '**/renderer/**', '**/main/electron/**'] }],
+    },
+  },
+);

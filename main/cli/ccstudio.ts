@@ -1,0 +1,247 @@
+#!/usr/bin/env node
+// The headless studio's command line: `serve` runs it; the other commands talk to a running
+// studio over /api/rpc, or open the data folder directly when none is running.
+import { parseArgs } from 'node:util';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../contract/model.js';
+import type { StudioService } from '../contract/service.js';
+import { isStudioError } from '../contract/errors.js';
+import { createStudio } from '../core/studio.js';
+import { isProcessAlive, readStudioInfo } from '../core/studioInfo.js';
+import { resolveDataDir } from '../core/store/dataDir.js';
+import { streamLogger } from '../core/util/logger.js';
+import { remoteStudioService } from './remoteService.js';
+import { DEFAULT_PORT, serve } from './serve.js';
+import { formatStatus, formatTasks, mcpAddLine } from './format.js';
+
+const USAGE = `Claude Code Studio (headless)
+
+Usage:
+  ccstudio serve [--data DIR] [--port N] [--host ADDR]
+  ccstudio agent add NAME [--role R] [--summary S] [--remote] [--json]
+  ccstudio agent list [--json]
+  ccstudio agent remove NAME
+  ccstudio status [--json]
+  ccstudio send NAME TEXT
+  ccstudio inbox [--json]
+  ccstudio task add TITLE [--body B] [--to NAME] [--priority low|normal|high|urgent] [--json]
+  ccstudio task list [--status S] [--assignee NAME] [--json]
+  ccstudio task show ID [--json]
+  ccstudio task update ID [--status S] [--to NAME] [--result R] [--note N]
+
+Every command takes --data DIR (or STUDIO_DATA_DIR); the default is the per-user app data folder.
+serve listens on 127.0.0.1:${DEFAULT_PORT} unless told otherwise (--port 0 picks a free port).`;
+
+const options = {
+  data: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  role: { type: 'string' },
+  summary: { type: 'string' },
+  remote: { type: 'boolean' },
+  json: { type: 'boolean' },
+  body: { type: 'string' },
+  to: { type: 'string' },
+  priority: { type: 'string' },
+  status: { type: 'string' },
+  assignee: { type: 'string' },
+  result: { type: 'string' },
+  note: { type: 'string' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+class UsageError extends Error {}
+
+function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+function json(value: unknown): void {
+  out(JSON.stringify(value, null, 2));
+}
+
+function oneOf<T extends string>(label: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new UsageError(`--${label} must be one of: ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function taskIdArg(raw: string | undefined): number {
+  const id = Number(raw);
+  if (!raw || !Number.isInteger(id) || id <= 0) throw new UsageError('Give a task id, e.g. `ccstudio task show 3`.');
+  return id;
+}
+
+/** The running studio if there is one (so its events reach the wake engine and UI), else the files. */
+async function openService(dataDir: string): Promise<{ service: StudioService; mcpUrl: string; close(): void }> {
+  const info = readStudioInfo(dataDir);
+  if (info && isProcessAlive(info.pid)) {
+    return { service: remoteStudioService(info.apiUrl, info.adminToken), mcpUrl: info.mcpUrl, close() {} };
+  }
+  const mcpUrl = info?.mcpUrl ?? `http://127.0.0.1:${DEFAULT_PORT}/mcp`;
+  const studio = createStudio({ dataDir, mcpUrl: () => mcpUrl });
+  return { service: studio.service, mcpUrl, close: () => studio.close() };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  const [command, sub, ...rest] = positionals;
+  if (values.help || !command) {
+    out(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const dataDir = resolveDataDir(values.data);
+
+  if (command === 'serve') {
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError('--port is 0-65535.');
+    const logger = streamLogger(process.stderr, values.verbose ? 'debug' : 'info');
+    const running = await serve({ dataDir, ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}), logger });
+    out(`Claude Code Studio is running.
+  MCP (Streamable HTTP): ${running.http.url}
+  MCP (legacy SSE):      ${running.http.url.replace(/\/mcp$/, '/sse')}
+  Data:                  ${dataDir}
+Add an agent:  ccstudio agent add NAME --remote${values.data ? ` --data ${values.data}` : ''}
+Stop with Ctrl-C.`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await running.stop();
+    return 0;
+  }
+
+  const { service, mcpUrl, close } = await openService(dataDir);
+  try {
+    switch (command) {
+      case 'agent': {
+        if (sub === 'add') {
+          const name = rest[0];
+          if (!name) throw new UsageError('Give the agent a name: ccstudio agent add NAME');
+          const added = await service.addAgent({
+            name,
+            ...(values.role !== undefined ? { role: values.role } : {}),
+            ...(values.summary !== undefined ? { summary: values.summary } : {}),
+            remote: !!values.remote,
+          });
+          const url = added.mcpUrl || mcpUrl;
+          const line = mcpAddLine(url, added.token);
+          if (values.json) json({ name: added.agent.name, token: added.token, mcpUrl: url, claudeMcpAdd: line });
+          else
+            out(`Added agent ${added.agent.name}${added.agent.role ? ` (${added.agent.role})` : ''}.
+  Token:   ${added.token}   (shown once; the studio stores only its hash)
+  MCP URL: ${url}
+Connect Claude Code on the agent's machine with:
+  ${line}`);
+          return 0;
+        }
+        if (sub === 'list') {
+          const agents = await service.listAgents();
+          if (values.json) json(agents);
+          else for (const a of agents) out(`${a.name.padEnd(16)} ${a.kind.padEnd(6)} ${a.state.padEnd(18)} ${a.role}`);
+          return 0;
+        }
+        if (sub === 'remove') {
+          if (!rest[0]) throw new UsageError('ccstudio agent remove NAME');
+          await service.removeAgent(rest[0]);
+          out(`Removed ${rest[0]}.`);
+          return 0;
+        }
+        throw new UsageError('ccstudio agent add|list|remove');
+      }
+      case 'status': {
+        const status = await service.status();
+        if (values.json) json(status);
+        else out(formatStatus(status));
+        return 0;
+      }
+      case 'send': {
+        const text = rest.join(' ');
+        if (!sub || !text) throw new UsageError('ccstudio send NAME TEXT');
+        const m = await service.sendMessage({ to: sub, body: text });
+        out(`Sent message #${m.id} to ${sub}.`);
+        return 0;
+      }
+      case 'inbox': {
+        const items = await service.personInbox();
+        if (values.json) json(items);
+        else if (!items.length) out('No unread messages.');
+        else for (const m of items) out(`#${m.id} from ${m.from}${m.type !== 'text' ? ` [${m.type}]` : ''}: ${m.body}`);
+        return 0;
+      }
+      case 'task': {
+        if (sub === 'add') {
+          const title = rest.join(' ');
+          if (!title) throw new UsageError('ccstudio task add TITLE [--body B] [--to NAME]');
+          const priority = oneOf<TaskPriority>('priority', values.priority, TASK_PRIORITIES);
+          const task = await service.createTask({
+            title,
+            ...(values.body !== undefined ? { body: values.body } : {}),
+            ...(values.to !== undefined ? { assignee: values.to } : {}),
+            ...(priority ? { priority } : {}),
+          });
+          if (values.json) json(task);
+          else out(`Created task #${task.id} (${task.status}${task.assignee ? `, ${task.assignee}` : ''}).`);
+          return 0;
+        }
+        if (sub === 'list') {
+          const status = oneOf<TaskStatus>('status', values.status, TASK_STATUSES);
+          const tasks = await service.listTasks({
+            ...(status ? { status } : {}),
+            ...(values.assignee ? { assignee: values.assignee } : {}),
+          });
+          if (values.json) json(tasks);
+          else out(formatTasks(tasks));
+          return 0;
+        }
+        if (sub === 'show') {
+          const task = await service.getTask(taskIdArg(rest[0]));
+          if (values.json) json(task);
+          else {
+            out(formatTasks([task]));
+            if (task.body) out(`\n${task.body}`);
+            if (task.result) out(`\nResult:\n${task.result}`);
+            out('\nHistory:');
+            for (const e of task.events)
+              out(`  ${new Date(e.createdAt).toISOString()} ${e.actor} ${e.kind}${e.toStatus ? ` → ${e.toStatus}` : ''}${e.note ? `: ${e.note}` : ''}`);
+          }
+          return 0;
+        }
+        if (sub === 'update') {
+          const status = oneOf<TaskStatus>('status', values.status, TASK_STATUSES);
+          const task = await service.updateTask({
+            id: taskIdArg(rest[0]),
+            ...(status ? { status } : {}),
+            ...(values.to !== undefined ? { assignee: values.to } : {}),
+            ...(values.result !== undefined ? { result: values.result } : {}),
+            ...(values.note !== undefined ? { note: values.note } : {}),
+          });
+          if (values.json) json(task);
+          else out(`Task #${task.id} is ${task.status}${task.assignee ? ` (${task.assignee})` : ''}.`);
+          return 0;
+        }
+        throw new UsageError('ccstudio task add|list|show|update');
+      }
+      default:
+        throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+    }
+  } finally {
+    close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || isStudioError(err) || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`ccstudio: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`ccstudio: ${(err as Error)?.message ?? String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

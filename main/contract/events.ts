@@ -1,0 +1,19 @@
+import type { Agent, DeliveryState, Message, Task, TaskEvent } from './model.js';
+
+/** Every change in the studio is one of these; UI, wake engine and feed subscribe instead of polling. */
+export type StudioEvent =
+  | { type: 'agent.added'; agent: Agent }
+  | { type: 'agent.updated'; agent: Agent }
+  | { type: 'agent.removed'; agentId: number; name: string }
+  | { type: 'message.sent'; message: Message; recipients: Array<{ id: number; name: string }> }
+  | { type: 'delivery.changed'; agentId: number; messageIds: number[]; state: DeliveryState }
+  | { type: 'topic.subscription'; agent: string; topic: string; subscribed: boolean }
+  | { type: 'task.created'; task: Task; event: TaskEvent }
+  | { type: 'task.updated'; task: Task; event: TaskEvent };
+
+export type StudioEventType = StudioEvent['type'];
+
+/** Returned by anything that subscribes; calling it twice is harmless. */
+export interface Disposable {
+  dispose(): void;
+}

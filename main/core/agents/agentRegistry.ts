@@ -1,0 +1,275 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { StudioError } from '../../contract/errors.js';
+import type { StudioEvent } from '../../contract/events.js';
+import {
+  AGENT_NAME_PATTERN,
+  MAX_ROLE_CHARS,
+  MAX_SUMMARY_CHARS,
+  PERSON_NAME,
+} from '../../contract/limits.js';
+import type { Agent, AgentKind, AgentState } from '../../contract/model.js';
+import type { Db } from '../store/database.js';
+import type { Clock } from '../util/clock.js';
+import type { Emitter } from '../util/emitter.js';
+
+/** Last-seen is written at most this often per agent: presence needs seconds, not every call. */
+const LAST_SEEN_WRITE_INTERVAL_MS = 5000;
+/** 192 bits of randomness; the prefix makes a leaked token recognisable in logs and scanners. */
+const TOKEN_BYTES = 24;
+const TOKEN_PREFIX = 'ccs_';
+
+interface AgentRow {
+  id: number;
+  name: string;
+  kind: AgentKind;
+  role: string;
+  summary: string;
+  state: AgentState;
+  cwd: string;
+  branch: string;
+  remote: number;
+  commander: number;
+  created_at: number;
+  last_seen_at: number;
+}
+
+function toAgent(r: AgentRow): Agent {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    role: r.role,
+    summary: r.summary,
+    state: r.state,
+    cwd: r.cwd,
+    branch: r.branch,
+    remote: r.remote === 1,
+    commander: r.commander === 1,
+    createdAt: r.created_at,
+    lastSeenAt: r.last_seen_at,
+  };
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface NewAgent {
+  name: string;
+  role?: string;
+  summary?: string;
+  cwd?: string;
+  remote?: boolean;
+  commander?: boolean;
+}
+
+export interface AgentPatch {
+  role?: string;
+  summary?: string;
+  cwd?: string;
+  branch?: string;
+  state?: AgentState;
+}
+
+export function validateAgentName(name: unknown): string {
+  if (typeof name !== 'string' || !AGENT_NAME_PATTERN.test(name)) {
+    throw new StudioError(
+      'invalid',
+      'An agent name is 1-32 letters, digits, "_", "." or "-", starting with a letter or digit.',
+    );
+  }
+  return name;
+}
+
+function checkText(label: string, value: string | undefined, max: number): void {
+  if (value !== undefined && value.length > max) {
+    throw new StudioError('invalid', `${label} is ${value.length} characters; keep it under ${max}.`);
+  }
+}
+
+/**
+ * Who is in the studio. Every live agent is cached in memory (the MCP server resolves a token to an
+ * agent on every call), and every write goes through here so the cache cannot drift.
+ */
+export class AgentRegistry {
+  private readonly byId = new Map<number, Agent>();
+  private readonly byName = new Map<string, Agent>();
+  private readonly tokenCache = new Map<string, number>();
+  private readonly lastSeenWritten = new Map<number, number>();
+  private readonly stmts;
+
+  constructor(
+    private readonly db: Db,
+    private readonly events: Emitter<StudioEvent>,
+    private readonly clock: Clock,
+  ) {
+    this.stmts = {
+      insert: db.prepare(
+        `INSERT INTO agents (name, kind, role, summary, cwd, remote, commander, created_at)
+         VALUES (@name, @kind, @role, @summary, @cwd, @remote, @commander, @createdAt)`,
+      ),
+      byId: db.prepare('SELECT * FROM agents WHERE id = ?'),
+      insertToken: db.prepare('INSERT INTO agent_tokens (token_hash, agent_id, created_at) VALUES (?, ?, ?)'),
+      deleteTokens: db.prepare('DELETE FROM agent_tokens WHERE agent_id = ?'),
+      tokenAgent: db.prepare(
+        `SELECT t.agent_id AS id FROM agent_tokens t JOIN agents a ON a.id = t.agent_id
+         WHERE t.token_hash = ? AND a.removed_at IS NULL`,
+      ),
+      touch: db.prepare('UPDATE agents SET last_seen_at = ? WHERE id = ?'),
+      remove: db.prepare('UPDATE agents SET removed_at = ? WHERE id = ?'),
+    };
+    for (const row of db.prepare('SELECT * FROM agents WHERE removed_at IS NULL').all() as AgentRow[]) {
+      this.cache(toAgent(row));
+    }
+    if (!this.byName.has(PERSON_NAME)) this.insert({ name: PERSON_NAME }, 'person');
+  }
+
+  private cache(agent: Agent): void {
+    this.byId.set(agent.id, agent);
+    this.byName.set(agent.name.toLowerCase(), agent);
+  }
+
+  private reload(id: number): Agent {
+    const agent = toAgent(this.stmts.byId.get(id) as AgentRow);
+    this.cache(agent);
+    return agent;
+  }
+
+  private insert(input: NewAgent, kind: AgentKind): Agent {
+    const info = this.stmts.insert.run({
+      name: input.name,
+      kind,
+      role: input.role ?? '',
+      summary: input.summary ?? '',
+      cwd: input.cwd ?? '',
+      remote: input.remote ? 1 : 0,
+      commander: input.commander ? 1 : 0,
+      createdAt: this.clock.now(),
+    });
+    return this.reload(Number(info.lastInsertRowid));
+  }
+
+  /** Adds an agent and returns its first token; the token is never stored in plain text. */
+  add(input: NewAgent): { agent: Agent; token: string } {
+    validateAgentName(input.name);
+    checkText('role', input.role, MAX_ROLE_CHARS);
+    checkText('summary', input.summary, MAX_SUMMARY_CHARS);
+    if (this.byName.has(input.name.toLowerCase())) {
+      throw new StudioError('conflict', `An agent named "${input.name}" already exists; pick another name.`);
+    }
+    const result = this.db.transaction(() => {
+      const agent = this.insert(input, 'agent');
+      return { agent, token: this.issueTokenInTx(agent.id) };
+    })();
+    this.events.fire({ type: 'agent.added', agent: result.agent });
+    return result;
+  }
+
+  private issueTokenInTx(agentId: number): string {
+    const token = TOKEN_PREFIX + randomBytes(TOKEN_BYTES).toString('base64url');
+    this.stmts.insertToken.run(hashToken(token), agentId, this.clock.now());
+    return token;
+  }
+
+  /** Replaces every token of the agent with a new one (a local session relaunch, or a leaked token). */
+  rotateToken(name: string): string {
+    const agent = this.require(name);
+    const token = this.db.transaction(() => {
+      this.stmts.deleteTokens.run(agent.id);
+      return this.issueTokenInTx(agent.id);
+    })();
+    for (const [hash, id] of this.tokenCache) if (id === agent.id) this.tokenCache.delete(hash);
+    return token;
+  }
+
+  /** The agent a bearer token belongs to, or undefined. Constant work per call: one hash, one map hit. */
+  byToken(token: string): Agent | undefined {
+    const hash = hashToken(token);
+    let id = this.tokenCache.get(hash);
+    if (id === undefined) {
+      const row = this.stmts.tokenAgent.get(hash) as { id: number } | undefined;
+      if (!row) return undefined;
+      id = row.id;
+      this.tokenCache.set(hash, id);
+    }
+    return this.byId.get(id);
+  }
+
+  get(name: string): Agent | undefined {
+    return this.byName.get(name.toLowerCase());
+  }
+
+  getById(id: number): Agent | undefined {
+    return this.byId.get(id);
+  }
+
+  /** A name the caller gave: unknown names get an error that lists who is there. */
+  require(name: unknown): Agent {
+    const agent = typeof name === 'string' ? this.get(name) : undefined;
+    if (!agent) {
+      const names = this.list()
+        .map((a) => a.name)
+        .join(', ');
+      throw new StudioError('not_found', `No agent named "${String(name)}". Agents here: ${names}.`);
+    }
+    return agent;
+  }
+
+  get person(): Agent {
+    return this.byName.get(PERSON_NAME)!;
+  }
+
+  list(): Agent[] {
+    return [...this.byId.values()].sort((a, b) => a.id - b.id);
+  }
+
+  update(id: number, patch: AgentPatch): Agent {
+    const current = this.byId.get(id);
+    if (!current) throw new StudioError('not_found', `No agent with id ${id}.`);
+    checkText('role', patch.role, MAX_ROLE_CHARS);
+    checkText('summary', patch.summary, MAX_SUMMARY_CHARS);
+    const fields = Object.entries(patch).filter(([, v]) => v !== undefined) as Array<[keyof AgentPatch, string]>;
+    const changed = fields.filter(([k, v]) => current[k] !== v);
+    if (changed.length === 0) return current;
+    const sets = changed.map(([k]) => `${k} = @${k}`).join(', ');
+    this.db.prepare(`UPDATE agents SET ${sets} WHERE id = @id`).run({ ...Object.fromEntries(changed), id });
+    const agent = this.reload(id);
+    this.events.fire({ type: 'agent.updated', agent });
+    return agent;
+  }
+
+  /** Records that the agent was heard from; writes through only every few seconds. */
+  touch(id: number): void {
+    const agent = this.byId.get(id);
+    if (!agent) return;
+    const now = this.clock.now();
+    agent.lastSeenAt = now;
+    const written = this.lastSeenWritten.get(id) ?? 0;
+    if (now - written < LAST_SEEN_WRITE_INTERVAL_MS) return;
+    this.lastSeenWritten.set(id, now);
+    this.stmts.touch.run(now, id);
+  }
+
+  remove(name: string): void {
+    const agent = this.require(name);
+    if (agent.kind === 'person') throw new StudioError('forbidden', 'The person cannot be removed.');
+    this.db.transaction(() => {
+      this.stmts.remove.run(this.clock.now(), agent.id);
+      this.stmts.deleteTokens.run(agent.id);
+      this.db.prepare("DELETE FROM deliveries WHERE agent_id = ? AND state <> 'read'").run(agent.id);
+      this.db.prepare('DELETE FROM subscriptions WHERE agent_id = ?').run(agent.id);
+    })();
+    this.byId.delete(agent.id);
+    this.byName.delete(agent.name.toLowerCase());
+    for (const [hash, id] of this.tokenCache) if (id === agent.id) this.tokenCache.delete(hash);
+    this.events.fire({ type: 'agent.removed', agentId: agent.id, name: agent.name });
+  }
+
+  /** Name of any agent ever seen, including removed ones (for history). */
+  nameOf(id: number): string {
+    const live = this.byId.get(id);
+    if (live) return live.name;
+    const row = this.stmts.byId.get(id) as AgentRow | undefined;
+    return row ? row.name : `#${id}`;
+  }
+}

@@ -1,0 +1,429 @@
+import { StudioError } from '../../contract/errors.js';
+import type { StudioEvent } from '../../contract/events.js';
+import { MAX_TASK_BODY_BYTES, MAX_TITLE_CHARS } from '../../contract/limits.js';
+import {
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  type ActivityItem,
+  type Agent,
+  type Message,
+  type Task,
+  type TaskDetail,
+  type TaskEvent,
+  type TaskEventKind,
+  type TaskPriority,
+  type TaskStatus,
+} from '../../contract/model.js';
+import type { AgentRegistry } from '../agents/agentRegistry.js';
+import type { MessageBus } from '../bus/messageBus.js';
+import type { Db } from '../store/database.js';
+import type { Clock } from '../util/clock.js';
+import type { Emitter } from '../util/emitter.js';
+
+/** Results are kept whole in the task; this bounds what one update can store. */
+const MAX_RESULT_BYTES = MAX_TASK_BODY_BYTES;
+const MAX_NOTE_CHARS = 2000;
+const MAX_BLOCKERS = 50;
+const PRIORITY_RANK: Record<TaskPriority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+interface TaskRow {
+  id: number;
+  title: string;
+  body: string;
+  priority: TaskPriority;
+  status: TaskStatus;
+  assignee_id: number | null;
+  dispatcher_id: number;
+  result: string | null;
+  created_at: number;
+  updated_at: number;
+  blockers: string | null;
+}
+
+interface EventRow {
+  id: number;
+  task_id: number;
+  actor_id: number;
+  kind: TaskEventKind;
+  from_status: TaskStatus | null;
+  to_status: TaskStatus | null;
+  note: string;
+  created_at: number;
+}
+
+export interface CreateTask {
+  title: string;
+  body?: string;
+  priority?: TaskPriority;
+  assignee?: string;
+  blockedBy?: number[];
+}
+
+export interface TaskChange {
+  id: number;
+  status?: TaskStatus;
+  assignee?: string | null;
+  title?: string;
+  body?: string;
+  priority?: TaskPriority;
+  blockedBy?: number[];
+  result?: string;
+  note?: string;
+}
+
+function bytes(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+function checkTitle(title: unknown): string {
+  if (typeof title !== 'string' || title.trim() === '') throw new StudioError('invalid', 'A task needs a title.');
+  if (title.length > MAX_TITLE_CHARS) {
+    throw new StudioError('invalid', `The title is ${title.length} characters; keep it under ${MAX_TITLE_CHARS} and put detail in the body.`);
+  }
+  return title.trim();
+}
+
+function checkBody(label: string, body: string | undefined, max: number): void {
+  if (body !== undefined && bytes(body) > max) {
+    throw new StudioError('invalid', `The ${label} is ${bytes(body)} bytes; the limit is ${max}. Write it to a file and give the path.`);
+  }
+}
+
+function checkEnum<T extends string>(label: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new StudioError('invalid', `${label} must be one of: ${allowed.join(', ')}.`);
+  }
+  return value as T;
+}
+
+/**
+ * The task board. A task change, its history row and the messages it causes commit in one
+ * transaction; events fire after commit. The dispatcher hears about every status change it did
+ * not make itself.
+ */
+export class TaskBoard {
+  private readonly stmts;
+
+  constructor(
+    private readonly db: Db,
+    private readonly agents: AgentRegistry,
+    private readonly bus: MessageBus,
+    private readonly events: Emitter<StudioEvent>,
+    private readonly clock: Clock,
+  ) {
+    const select = `SELECT t.*, (SELECT group_concat(b.blocker_id) FROM task_blockers b WHERE b.task_id = t.id) AS blockers FROM tasks t`;
+    this.stmts = {
+      get: db.prepare(`${select} WHERE t.id = ?`),
+      insert: db.prepare(
+        `INSERT INTO tasks (title, body, priority, status, assignee_id, dispatcher_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertBlocker: db.prepare('INSERT INTO task_blockers (task_id, blocker_id) VALUES (?, ?)'),
+      clearBlockers: db.prepare('DELETE FROM task_blockers WHERE task_id = ?'),
+      blocked: db.prepare('SELECT task_id FROM task_blockers WHERE blocker_id = ?'),
+      openBlockers: db.prepare(
+        `SELECT count(*) AS n FROM task_blockers b JOIN tasks t ON t.id = b.blocker_id WHERE b.task_id = ? AND t.status <> 'done'`,
+      ),
+      insertEvent: db.prepare(
+        `INSERT INTO task_events (task_id, actor_id, kind, from_status, to_status, note, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      events: db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
+      event: db.prepare('SELECT * FROM task_events WHERE id = ?'),
+      counts: db.prepare('SELECT status, count(*) AS n FROM tasks GROUP BY status'),
+      recentEvents: db.prepare('SELECT * FROM task_events ORDER BY id DESC LIMIT ?'),
+      openForAgent: db.prepare(
+        `SELECT assignee_id, count(*) AS n FROM tasks WHERE status <> 'done' AND assignee_id IS NOT NULL GROUP BY assignee_id`,
+      ),
+    };
+  }
+
+  private toTask(r: TaskRow): Task {
+    return {
+      id: r.id,
+      title: r.title,
+      body: r.body,
+      priority: r.priority,
+      status: r.status,
+      assignee: r.assignee_id === null ? null : this.agents.nameOf(r.assignee_id),
+      dispatcher: this.agents.nameOf(r.dispatcher_id),
+      blockedBy: r.blockers ? r.blockers.split(',').map(Number).sort((a, b) => a - b) : [],
+      result: r.result,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  }
+
+  private toEvent(r: EventRow): TaskEvent {
+    return {
+      id: r.id,
+      taskId: r.task_id,
+      actor: this.agents.nameOf(r.actor_id),
+      kind: r.kind,
+      fromStatus: r.from_status,
+      toStatus: r.to_status,
+      note: r.note,
+      createdAt: r.created_at,
+    };
+  }
+
+  private row(id: unknown): TaskRow {
+    const row = Number.isInteger(id) ? (this.stmts.get.get(id) as TaskRow | undefined) : undefined;
+    if (!row) throw new StudioError('not_found', `No task #${String(id)}; list_tasks shows the open ones.`);
+    return row;
+  }
+
+  get(id: number): Task {
+    return this.toTask(this.row(id));
+  }
+
+  detail(id: number): TaskDetail {
+    const task = this.get(id);
+    const events = (this.stmts.events.all(id) as EventRow[]).map((r) => this.toEvent(r));
+    return { ...task, events };
+  }
+
+  private checkBlockers(taskId: number | null, blockedBy: unknown): number[] {
+    if (!Array.isArray(blockedBy)) throw new StudioError('invalid', 'blocked_by is a list of task ids.');
+    if (blockedBy.length > MAX_BLOCKERS) throw new StudioError('invalid', `At most ${MAX_BLOCKERS} blockers.`);
+    const ids = [...new Set(blockedBy)];
+    for (const id of ids) {
+      if (!Number.isInteger(id)) throw new StudioError('invalid', 'blocked_by is a list of task ids.');
+      if (id === taskId) throw new StudioError('invalid', `Task #${taskId} cannot block itself.`);
+      this.row(id);
+    }
+    if (taskId !== null) {
+      // Refuse a cycle: walk what each new blocker is itself blocked by.
+      const seen = new Set<number>();
+      const stack = [...ids];
+      while (stack.length) {
+        const id = stack.pop()!;
+        if (id === taskId) throw new StudioError('invalid', `That would make task #${taskId} block itself through a chain.`);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        stack.push(...this.get(id).blockedBy);
+      }
+    }
+    return ids as number[];
+  }
+
+  private addEvent(
+    taskId: number,
+    actor: Agent,
+    kind: TaskEventKind,
+    from: TaskStatus | null,
+    to: TaskStatus | null,
+    note: string,
+  ): number {
+    return Number(
+      this.stmts.insertEvent.run(taskId, actor.id, kind, from, to, note, this.clock.now()).lastInsertRowid,
+    );
+  }
+
+  private eventById(id: number): TaskEvent {
+    return this.toEvent(this.stmts.event.get(id) as EventRow);
+  }
+
+  create(actor: Agent, input: CreateTask): Task {
+    const title = checkTitle(input.title);
+    const body = input.body ?? '';
+    checkBody('body', body, MAX_TASK_BODY_BYTES);
+    const priority = checkEnum('priority', input.priority ?? 'normal', TASK_PRIORITIES);
+    const assignee = input.assignee !== undefined ? this.agents.require(input.assignee) : null;
+    const blockers = this.checkBlockers(null, input.blockedBy ?? []);
+    const now = this.clock.now();
+    const outbox: Array<[Message, Agent]> = [];
+    const { id, eventId } = this.db
+      .transaction(() => {
+        const status: TaskStatus = assignee ? 'assigned' : 'backlog';
+        const id = Number(
+          this.stmts.insert.run(title, body, priority, status, assignee?.id ?? null, actor.id, now, now).lastInsertRowid,
+        );
+        for (const b of blockers) this.stmts.insertBlocker.run(id, b);
+        const eventId = this.addEvent(id, actor, 'created', null, status, assignee ? `assigned to ${assignee.name}` : '');
+        if (assignee && assignee.id !== actor.id) {
+          outbox.push([this.bus.writeDirect(actor, assignee, this.assignmentText(id), { type: 'task', taskId: id }), assignee]);
+        }
+        return { id, eventId };
+      })
+      .immediate();
+    const task = this.get(id);
+    this.events.fire({ type: 'task.created', task, event: this.eventById(eventId) });
+    for (const [m, to] of outbox) this.bus.announceDirect(m, to);
+    return task;
+  }
+
+  private assignmentText(id: number): string {
+    const t = this.get(id);
+    const blockers = t.blockedBy.length ? `\nBlocked by: ${t.blockedBy.map((b) => '#' + b).join(', ')}` : '';
+    return `Task #${t.id} [${t.priority}] from ${t.dispatcher}: ${t.title}${t.body ? '\n\n' + t.body : ''}${blockers}\n\nCall update_task with task_id ${t.id} as you progress (in_progress, review, done with a result).`;
+  }
+
+  /** Who may change a task: its assignee, its dispatcher, a commander, or the person. */
+  private checkMayUpdate(actor: Agent, row: TaskRow): void {
+    if (actor.kind === 'person' || actor.commander) return;
+    if (actor.id === row.assignee_id || actor.id === row.dispatcher_id) return;
+    throw new StudioError(
+      'forbidden',
+      `Task #${row.id} belongs to ${this.agents.nameOf(row.dispatcher_id)}${row.assignee_id ? ' and ' + this.agents.nameOf(row.assignee_id) : ''}; message them instead of changing it.`,
+    );
+  }
+
+  update(actor: Agent, change: TaskChange): Task {
+    const row = this.row(change.id);
+    this.checkMayUpdate(actor, row);
+    const status = change.status !== undefined ? checkEnum('status', change.status, TASK_STATUSES) : undefined;
+    const priority = change.priority !== undefined ? checkEnum('priority', change.priority, TASK_PRIORITIES) : undefined;
+    const title = change.title !== undefined ? checkTitle(change.title) : undefined;
+    checkBody('body', change.body, MAX_TASK_BODY_BYTES);
+    checkBody('result', change.result, MAX_RESULT_BYTES);
+    if (change.note !== undefined && change.note.length > MAX_NOTE_CHARS) {
+      throw new StudioError('invalid', `The note is ${change.note.length} characters; keep it under ${MAX_NOTE_CHARS}.`);
+    }
+    const assignee =
+      change.assignee === undefined ? undefined : change.assignee === null ? null : this.agents.require(change.assignee);
+    const blockers = change.blockedBy !== undefined ? this.checkBlockers(row.id, change.blockedBy) : undefined;
+
+    const before = this.toTask(row);
+    let nextStatus = status ?? before.status;
+    const assigneeChanged = assignee !== undefined && (assignee?.id ?? null) !== row.assignee_id;
+    if (assigneeChanged && status === undefined) {
+      // Reassigning restarts the task with the new owner; unassigning puts it back in the backlog.
+      if (assignee === null && before.status !== 'done') nextStatus = 'backlog';
+      else if (assignee) nextStatus = 'assigned';
+    }
+    const finalAssignee = assignee !== undefined ? assignee : row.assignee_id === null ? null : this.agents.getById(row.assignee_id) ?? null;
+    if (nextStatus !== 'backlog' && nextStatus !== 'done' && !finalAssignee) {
+      throw new StudioError('invalid', `Task #${row.id} has no assignee; set assignee before moving it to ${nextStatus}.`);
+    }
+    const statusChanged = nextStatus !== before.status;
+    const edited = title !== undefined || change.body !== undefined || priority !== undefined || blockers !== undefined;
+    if (!statusChanged && !assigneeChanged && !edited && change.result === undefined && !change.note) {
+      throw new StudioError('invalid', 'Nothing to change: give status, assignee, result, note or a field to edit.');
+    }
+
+    const now = this.clock.now();
+    const outbox: Array<[Message, Agent]> = [];
+    const eventIds: number[] = [];
+    this.db
+      .transaction(() => {
+        const sets: string[] = ['updated_at = @now'];
+        const params: Record<string, unknown> = { id: row.id, now };
+        if (statusChanged) (sets.push('status = @status'), (params.status = nextStatus));
+        if (assigneeChanged) (sets.push('assignee_id = @assignee'), (params.assignee = assignee?.id ?? null));
+        if (title !== undefined) (sets.push('title = @title'), (params.title = title));
+        if (change.body !== undefined) (sets.push('body = @body'), (params.body = change.body));
+        if (priority !== undefined) (sets.push('priority = @priority'), (params.priority = priority));
+        if (change.result !== undefined) (sets.push('result = @result'), (params.result = change.result));
+        this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = @id`).run(params);
+        if (blockers !== undefined) {
+          this.stmts.clearBlockers.run(row.id);
+          for (const b of blockers) this.stmts.insertBlocker.run(row.id, b);
+        }
+        const note = change.note ?? '';
+        if (assigneeChanged) {
+          eventIds.push(this.addEvent(row.id, actor, 'assigned', before.status, nextStatus, assignee ? `assigned to ${assignee.name}` : 'unassigned'));
+          if (assignee && assignee.id !== actor.id) {
+            outbox.push([this.bus.writeDirect(actor, assignee, this.assignmentText(row.id), { type: 'task', taskId: row.id }), assignee]);
+          }
+        } else if (statusChanged) {
+          eventIds.push(this.addEvent(row.id, actor, 'status', before.status, nextStatus, note));
+        }
+        if (edited) eventIds.push(this.addEvent(row.id, actor, 'edited', null, null, ''));
+        if (change.result !== undefined) eventIds.push(this.addEvent(row.id, actor, 'result', null, null, change.result.slice(0, 500)));
+        if (note && !statusChanged) eventIds.push(this.addEvent(row.id, actor, 'note', null, null, note));
+
+        // The dispatcher hears about progress it did not cause.
+        const dispatcher = this.agents.getById(row.dispatcher_id);
+        if (dispatcher && dispatcher.id !== actor.id && (statusChanged || change.result !== undefined)) {
+          const text = this.progressText(row.id, actor, before.status, nextStatus, change.result, note);
+          const type = nextStatus === 'done' || nextStatus === 'review' ? 'result' : 'text';
+          outbox.push([this.bus.writeDirect(actor, dispatcher, text, { type, taskId: row.id }), dispatcher]);
+        }
+        // Finishing a task may unblock others: tell their assignees.
+        if (statusChanged && nextStatus === 'done') {
+          for (const { task_id } of this.stmts.blocked.all(row.id) as Array<{ task_id: number }>) {
+            const waiting = this.row(task_id);
+            if (waiting.status === 'done' || waiting.assignee_id === null) continue;
+            if ((this.stmts.openBlockers.get(task_id) as { n: number }).n > 0) continue;
+            const owner = this.agents.getById(waiting.assignee_id);
+            if (!owner || owner.id === actor.id) continue;
+            const text = `Task #${task_id} "${waiting.title}" is unblocked: #${row.id} is done.`;
+            outbox.push([this.bus.writeDirect(actor, owner, text, { type: 'text', taskId: task_id }), owner]);
+          }
+        }
+      })
+      .immediate();
+    const task = this.get(row.id);
+    for (const id of eventIds) this.events.fire({ type: 'task.updated', task, event: this.eventById(id) });
+    for (const [m, to] of outbox) this.bus.announceDirect(m, to);
+    return task;
+  }
+
+  private progressText(
+    id: number,
+    actor: Agent,
+    from: TaskStatus,
+    to: TaskStatus,
+    result: string | undefined,
+    note: string,
+  ): string {
+    const t = this.get(id);
+    const head = from !== to ? `Task #${id} "${t.title}": ${from} → ${to} by ${actor.name}.` : `Task #${id} "${t.title}": result from ${actor.name}.`;
+    return [head, note && `Note: ${note}`, result && `Result:\n${result}`].filter(Boolean).join('\n');
+  }
+
+  list(query: { status?: TaskStatus; assignee?: string; dispatcher?: string; limit?: number; open?: boolean } = {}): Task[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (query.status !== undefined) {
+      params.status = checkEnum('status', query.status, TASK_STATUSES);
+      where.push('t.status = @status');
+    } else if (query.open) {
+      where.push("t.status <> 'done'");
+    }
+    if (query.assignee !== undefined) {
+      params.assignee = this.agents.require(query.assignee).id;
+      where.push('t.assignee_id = @assignee');
+    }
+    if (query.dispatcher !== undefined) {
+      params.dispatcher = this.agents.require(query.dispatcher).id;
+      where.push('t.dispatcher_id = @dispatcher');
+    }
+    params.limit = Math.max(1, Math.min(500, Math.floor(query.limit ?? 100)));
+    const sql = `SELECT t.*, (SELECT group_concat(b.blocker_id) FROM task_blockers b WHERE b.task_id = t.id) AS blockers
+      FROM tasks t ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY t.updated_at DESC, t.id DESC LIMIT @limit`;
+    const tasks = (this.db.prepare(sql).all(params) as TaskRow[]).map((r) => this.toTask(r));
+    return tasks.sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || b.updatedAt - a.updatedAt);
+  }
+
+  counts(): Record<TaskStatus, number> {
+    const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
+    for (const r of this.stmts.counts.all() as Array<{ status: TaskStatus; n: number }>) counts[r.status] = r.n;
+    return counts;
+  }
+
+  openCounts(): Map<number, number> {
+    const rows = this.stmts.openForAgent.all() as Array<{ assignee_id: number; n: number }>;
+    return new Map(rows.map((r) => [r.assignee_id, r.n]));
+  }
+
+  recentActivity(limit: number): ActivityItem[] {
+    return (this.stmts.recentEvents.all(limit) as EventRow[]).map((r) => {
+      const e = this.toEvent(r);
+      const what =
+        e.kind === 'status' || e.kind === 'created'
+          ? `${e.kind === 'created' ? 'created' : `${e.fromStatus} → ${e.toStatus}`}${e.note ? ' (' + e.note + ')' : ''}`
+          : `${e.kind}${e.note ? ': ' + e.note.slice(0, 100) : ''}`;
+      return { at: e.createdAt, kind: 'task' as const, actor: e.actor, taskId: e.taskId, text: `task #${e.taskId} ${what}` };
+    });
+  }
+
+  /** Tasks held by a removed agent go back to the backlog so nothing is stranded. */
+  releaseAssignee(agentId: number, actor: Agent): void {
+    const held = this.db
+      .prepare(`SELECT id FROM tasks WHERE assignee_id = ? AND status <> 'done'`)
+      .all(agentId) as Array<{ id: number }>;
+    for (const { id } of held) this.update(actor, { id, assignee: null, note: 'assignee removed' });
+  }
+}

@@ -1,0 +1,388 @@
+import { StudioError } from '../../contract/errors.js';
+import type { StudioEvent } from '../../contract/events.js';
+import { MAX_MESSAGE_BYTES, TOPIC_PATTERN } from '../../contract/limits.js';
+import type {
+  ActivityItem,
+  Agent,
+  DeliveryState,
+  InboxItem,
+  Message,
+  MessageScope,
+  MessageType,
+} from '../../contract/model.js';
+import type { AgentRegistry } from '../agents/agentRegistry.js';
+import type { Db } from '../store/database.js';
+import type { Clock } from '../util/clock.js';
+import type { Emitter } from '../util/emitter.js';
+
+/** An inbox read returns at most this many; the rest stay unread for the next call. */
+export const DEFAULT_INBOX_LIMIT = 20;
+export const MAX_PAGE = 200;
+
+interface MessageRow {
+  id: number;
+  sender_id: number;
+  scope: MessageScope;
+  type: MessageType;
+  topic: string | null;
+  body: string;
+  reply_to: number | null;
+  task_id: number | null;
+  created_at: number;
+  recipients: string | null;
+}
+
+export interface SendOptions {
+  type?: MessageType;
+  replyTo?: number;
+  taskId?: number;
+}
+
+export function validateBody(body: unknown): string {
+  if (typeof body !== 'string' || body.trim() === '') {
+    throw new StudioError('invalid', 'The message text is empty; write what you want to say.');
+  }
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes > MAX_MESSAGE_BYTES) {
+    throw new StudioError(
+      'invalid',
+      `The message is ${bytes} bytes; the limit is ${MAX_MESSAGE_BYTES}. Write the content to a file and send its path.`,
+    );
+  }
+  return body;
+}
+
+export function validateTopic(topic: unknown): string {
+  if (typeof topic !== 'string' || !TOPIC_PATTERN.test(topic)) {
+    throw new StudioError(
+      'invalid',
+      'A topic is 1-64 letters, digits, "_", ".", "/", ":" or "-", starting with a letter or digit.',
+    );
+  }
+  return topic;
+}
+
+function clampLimit(limit: number | undefined, fallback: number): number {
+  if (limit === undefined) return fallback;
+  return Math.max(1, Math.min(MAX_PAGE, Math.floor(limit)));
+}
+
+/**
+ * Messages and their per-recipient deliveries. A message and all its delivery rows are written in
+ * one transaction before send returns, so an acknowledged message is on disk.
+ */
+export class MessageBus {
+  private readonly stmts;
+
+  constructor(
+    private readonly db: Db,
+    private readonly agents: AgentRegistry,
+    private readonly events: Emitter<StudioEvent>,
+    private readonly clock: Clock,
+  ) {
+    this.stmts = {
+      insertMessage: db.prepare(
+        `INSERT INTO messages (sender_id, scope, type, topic, body, reply_to, task_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertDelivery: db.prepare('INSERT INTO deliveries (agent_id, message_id) VALUES (?, ?)'),
+      message: db.prepare(
+        `SELECT m.*, (SELECT group_concat(d.agent_id) FROM deliveries d WHERE d.message_id = m.id) AS recipients
+         FROM messages m WHERE m.id = ?`,
+      ),
+      canSee: db.prepare(
+        `SELECT 1 FROM messages m WHERE m.id = @id AND (m.sender_id = @agent
+           OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent_id = @agent))`,
+      ),
+      unread: db.prepare(
+        `SELECT m.*, d.state AS state FROM deliveries d JOIN messages m ON m.id = d.message_id
+         WHERE d.agent_id = ? AND d.state <> 'read' ORDER BY d.message_id LIMIT ?`,
+      ),
+      markRead: db.prepare(
+        `UPDATE deliveries SET state = 'read', read_at = ? WHERE agent_id = ? AND message_id = ? AND state <> 'read'`,
+      ),
+      markWoken: db.prepare(
+        `UPDATE deliveries SET state = 'woken', woken_at = ? WHERE agent_id = ? AND message_id = ? AND state = 'queued'`,
+      ),
+      unreadCount: db.prepare(`SELECT count(*) AS n FROM deliveries WHERE agent_id = ? AND state <> 'read'`),
+      unreadCounts: db.prepare(
+        `SELECT agent_id, count(*) AS n FROM deliveries WHERE state <> 'read' GROUP BY agent_id`,
+      ),
+      unreadSenders: db.prepare(
+        `SELECT m.sender_id, d.state, count(*) AS n FROM deliveries d JOIN messages m ON m.id = d.message_id
+         WHERE d.agent_id = ? AND d.state <> 'read' GROUP BY m.sender_id, d.state`,
+      ),
+      subscribe: db.prepare('INSERT OR IGNORE INTO subscriptions (agent_id, topic, created_at) VALUES (?, ?, ?)'),
+      unsubscribe: db.prepare('DELETE FROM subscriptions WHERE agent_id = ? AND topic = ?'),
+      subscribers: db.prepare('SELECT agent_id FROM subscriptions WHERE topic = ?'),
+      topicsOf: db.prepare('SELECT topic FROM subscriptions WHERE agent_id = ? ORDER BY topic'),
+    };
+  }
+
+  private row(id: number): Message {
+    return this.toMessage(this.stmts.message.get(id) as MessageRow);
+  }
+
+  private toMessage(r: MessageRow): Message {
+    const to =
+      r.scope === 'direct' && r.recipients
+        ? r.recipients.split(',').map((id) => this.agents.nameOf(Number(id)))
+        : [];
+    return {
+      id: r.id,
+      from: this.agents.nameOf(r.sender_id),
+      scope: r.scope,
+      type: r.type,
+      to,
+      topic: r.topic,
+      body: r.body,
+      replyTo: r.reply_to,
+      taskId: r.task_id,
+      createdAt: r.created_at,
+    };
+  }
+
+  /** Must run inside the caller's transaction when part of a larger change (see TaskBoard). */
+  private insert(
+    sender: Agent,
+    scope: MessageScope,
+    recipients: Agent[],
+    body: string,
+    opts: SendOptions & { topic?: string },
+  ): Message {
+    const info = this.stmts.insertMessage.run(
+      sender.id,
+      scope,
+      opts.type ?? 'text',
+      opts.topic ?? null,
+      body,
+      opts.replyTo ?? null,
+      opts.taskId ?? null,
+      this.clock.now(),
+    );
+    const id = Number(info.lastInsertRowid);
+    for (const r of recipients) this.stmts.insertDelivery.run(r.id, id);
+    return {
+      id,
+      from: sender.name,
+      scope,
+      type: opts.type ?? 'text',
+      to: scope === 'direct' ? recipients.map((r) => r.name) : [],
+      topic: opts.topic ?? null,
+      body,
+      replyTo: opts.replyTo ?? null,
+      taskId: opts.taskId ?? null,
+      createdAt: this.clock.now(),
+    };
+  }
+
+  private announce(message: Message, recipients: Agent[]): void {
+    this.events.fire({
+      type: 'message.sent',
+      message,
+      recipients: recipients.map((r) => ({ id: r.id, name: r.name })),
+    });
+  }
+
+  private checkReply(sender: Agent, replyTo: number | undefined): void {
+    if (replyTo === undefined) return;
+    if (!this.stmts.canSee.get({ id: replyTo, agent: sender.id })) {
+      throw new StudioError('not_found', `No message #${replyTo} in your history; check get_history for its id.`);
+    }
+  }
+
+  /**
+   * Validates and writes a direct message; returns a function that announces it. Splitting the two
+   * lets the task board commit a task and its message in one transaction and announce after commit.
+   */
+  prepareDirect(sender: Agent, to: string, body: string, opts: SendOptions = {}): () => Message {
+    validateBody(body);
+    const recipient = this.agents.require(to);
+    if (recipient.id === sender.id) {
+      throw new StudioError('invalid', `You are ${sender.name}; send to another agent (see list_peers).`);
+    }
+    this.checkReply(sender, opts.replyTo);
+    return () => {
+      const message = this.insert(sender, 'direct', [recipient], body, opts);
+      return message;
+    };
+  }
+
+  send(sender: Agent, to: string, body: string, opts: SendOptions = {}): Message {
+    const write = this.prepareDirect(sender, to, body, opts);
+    const message = this.db.transaction(write).immediate();
+    this.announce(message, [this.agents.require(to)]);
+    return message;
+  }
+
+  /** Writes inside an open transaction; call announceDirect after it commits. */
+  writeDirect(sender: Agent, to: Agent, body: string, opts: SendOptions = {}): Message {
+    return this.insert(sender, 'direct', [to], body, opts);
+  }
+
+  announceDirect(message: Message, to: Agent): void {
+    this.announce(message, [to]);
+  }
+
+  /** To every live agent and the person, except the sender. */
+  broadcast(sender: Agent, body: string, opts: SendOptions = {}): { message: Message; recipients: number } {
+    validateBody(body);
+    this.checkReply(sender, opts.replyTo);
+    const recipients = this.agents.list().filter((a) => a.id !== sender.id);
+    const message = this.db.transaction(() => this.insert(sender, 'broadcast', recipients, body, opts)).immediate();
+    this.announce(message, recipients);
+    return { message, recipients: recipients.length };
+  }
+
+  publish(
+    sender: Agent,
+    topic: string,
+    body: string,
+    opts: SendOptions = {},
+  ): { message: Message; recipients: number } {
+    validateTopic(topic);
+    validateBody(body);
+    this.checkReply(sender, opts.replyTo);
+    const { message, recipients } = this.db
+      .transaction(() => {
+        const ids = (this.stmts.subscribers.all(topic) as Array<{ agent_id: number }>)
+          .map((r) => r.agent_id)
+          .filter((id) => id !== sender.id);
+        const recipients = ids.map((id) => this.agents.getById(id)).filter((a): a is Agent => !!a);
+        return { message: this.insert(sender, 'topic', recipients, body, { ...opts, topic }), recipients };
+      })
+      .immediate();
+    this.announce(message, recipients);
+    return { message, recipients: recipients.length };
+  }
+
+  subscribe(agent: Agent, topic: string): boolean {
+    validateTopic(topic);
+    const added = this.stmts.subscribe.run(agent.id, topic, this.clock.now()).changes > 0;
+    if (added) this.events.fire({ type: 'topic.subscription', agent: agent.name, topic, subscribed: true });
+    return added;
+  }
+
+  unsubscribe(agent: Agent, topic: string): boolean {
+    validateTopic(topic);
+    const removed = this.stmts.unsubscribe.run(agent.id, topic).changes > 0;
+    if (removed) this.events.fire({ type: 'topic.subscription', agent: agent.name, topic, subscribed: false });
+    return removed;
+  }
+
+  topicsOf(agent: Agent): string[] {
+    return (this.stmts.topicsOf.all(agent.id) as Array<{ topic: string }>).map((r) => r.topic);
+  }
+
+  /** Unread mail, oldest first. With markRead (the default) it is marked read in the same transaction. */
+  inbox(agent: Agent, opts: { limit?: number; markRead?: boolean } = {}): { items: InboxItem[]; remaining: number } {
+    const limit = clampLimit(opts.limit, DEFAULT_INBOX_LIMIT);
+    const markRead = opts.markRead ?? true;
+    const now = this.clock.now();
+    const { rows, remaining } = this.db
+      .transaction(() => {
+        const rows = this.stmts.unread.all(agent.id, limit) as Array<MessageRow & { state: DeliveryState }>;
+        if (markRead) for (const r of rows) this.stmts.markRead.run(now, agent.id, r.id);
+        const remaining = (this.stmts.unreadCount.get(agent.id) as { n: number }).n;
+        return { rows, remaining };
+      })
+      .immediate();
+    const items = rows.map((r) => {
+      const full = this.row(r.id);
+      return { ...full, state: r.state };
+    });
+    if (markRead && items.length) {
+      this.events.fire({ type: 'delivery.changed', agentId: agent.id, messageIds: items.map((i) => i.id), state: 'read' });
+    }
+    return { items, remaining };
+  }
+
+  unreadCount(agentId: number): number {
+    return (this.stmts.unreadCount.get(agentId) as { n: number }).n;
+  }
+
+  unreadCounts(): Map<number, number> {
+    const rows = this.stmts.unreadCounts.all() as Array<{ agent_id: number; n: number }>;
+    return new Map(rows.map((r) => [r.agent_id, r.n]));
+  }
+
+  /** Who the unread mail is from, for a wake prompt; `queued` counts mail no wake has announced yet. */
+  unreadSummary(agentId: number): { total: number; queued: number; senders: string[] } {
+    const rows = this.stmts.unreadSenders.all(agentId) as Array<{ sender_id: number; state: DeliveryState; n: number }>;
+    const senders = [...new Set(rows.map((r) => this.agents.nameOf(r.sender_id)))];
+    return {
+      total: rows.reduce((s, r) => s + r.n, 0),
+      queued: rows.filter((r) => r.state === 'queued').reduce((s, r) => s + r.n, 0),
+      senders,
+    };
+  }
+
+  markWoken(agentId: number, messageIds: number[]): void {
+    const now = this.clock.now();
+    this.db.transaction(() => {
+      for (const id of messageIds) this.stmts.markWoken.run(now, agentId, id);
+    })();
+    if (messageIds.length) this.events.fire({ type: 'delivery.changed', agentId, messageIds, state: 'woken' });
+  }
+
+  /**
+   * Messages visible to `viewer` (sent or received), newest first. `with` narrows to the direct
+   * conversation with one agent; `topic` to a topic. A null viewer (the person's admin view) sees all.
+   */
+  history(
+    viewer: Agent | null,
+    query: { with?: string; topic?: string; limit?: number; beforeId?: number } = {},
+  ): Message[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (viewer) {
+      where.push(
+        '(m.sender_id = @viewer OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent_id = @viewer))',
+      );
+      params.viewer = viewer.id;
+    }
+    if (query.with !== undefined) {
+      const peer = this.agents.require(query.with);
+      params.peer = peer.id;
+      where.push(
+        viewer
+          ? `m.scope = 'direct' AND (m.sender_id = @peer OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent_id = @peer))`
+          : `(m.sender_id = @peer OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent_id = @peer))`,
+      );
+    }
+    if (query.topic !== undefined) {
+      validateTopic(query.topic);
+      params.topic = query.topic;
+      // A topic's history is open to anyone who asks by name, like a channel's backlog.
+      where.length = 0;
+      where.push('m.topic = @topic');
+      delete params.viewer;
+    }
+    if (query.beforeId !== undefined) {
+      params.before = query.beforeId;
+      where.push('m.id < @before');
+    }
+    params.limit = clampLimit(query.limit, 20);
+    const sql = `SELECT m.*, (SELECT group_concat(d.agent_id) FROM deliveries d WHERE d.message_id = m.id) AS recipients
+      FROM messages m ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY m.id DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as MessageRow[]).map((r) => this.toMessage(r));
+  }
+
+  recentActivity(limit: number): ActivityItem[] {
+    return this.history(null, { limit }).map((m) => ({
+      at: m.createdAt,
+      kind: 'message' as const,
+      actor: m.from,
+      messageId: m.id,
+      ...(m.taskId !== null ? { taskId: m.taskId } : {}),
+      text:
+        (m.scope === 'direct' ? `→ ${m.to.join(', ')}` : m.scope === 'topic' ? `→ #${m.topic}` : '→ everyone') +
+        `: ${oneLine(m.body, 120)}`,
+    }));
+  }
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? flat.slice(0, max - 3) + '...' : flat;
+}

@@ -1,0 +1,137 @@
+import type { Db } from './database.js';
+
+/**
+ * Numbered schema migrations. Each runs once, in order, inside a transaction, and bumps
+ * PRAGMA user_version. Never edit a shipped migration: add the next number.
+ * Every migration has a test in test/main/core/store/migrations.test.ts.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Db): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'agents, messages, deliveries, topics, tasks',
+    up(db) {
+      db.exec(`
+        CREATE TABLE agents (
+          id            INTEGER PRIMARY KEY,
+          name          TEXT NOT NULL,
+          kind          TEXT NOT NULL DEFAULT 'agent' CHECK (kind IN ('agent', 'person')),
+          role          TEXT NOT NULL DEFAULT '',
+          summary       TEXT NOT NULL DEFAULT '',
+          state         TEXT NOT NULL DEFAULT 'unknown',
+          cwd           TEXT NOT NULL DEFAULT '',
+          branch        TEXT NOT NULL DEFAULT '',
+          remote        INTEGER NOT NULL DEFAULT 0,
+          commander     INTEGER NOT NULL DEFAULT 0,
+          created_at    INTEGER NOT NULL,
+          last_seen_at  INTEGER NOT NULL DEFAULT 0,
+          removed_at    INTEGER
+        );
+        -- Removed agents keep their row so history still names them; a live name is unique.
+        CREATE UNIQUE INDEX agents_live_name ON agents (name COLLATE NOCASE) WHERE removed_at IS NULL;
+
+        CREATE TABLE agent_tokens (
+          token_hash  TEXT PRIMARY KEY,
+          agent_id    INTEGER NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+          created_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX agent_tokens_agent ON agent_tokens (agent_id);
+
+        CREATE TABLE tasks (
+          id             INTEGER PRIMARY KEY,
+          title          TEXT NOT NULL,
+          body           TEXT NOT NULL DEFAULT '',
+          priority       TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+          status         TEXT NOT NULL DEFAULT 'backlog'
+                         CHECK (status IN ('backlog', 'assigned', 'in_progress', 'blocked', 'review', 'done')),
+          assignee_id    INTEGER REFERENCES agents (id),
+          dispatcher_id  INTEGER NOT NULL REFERENCES agents (id),
+          result         TEXT,
+          created_at     INTEGER NOT NULL,
+          updated_at     INTEGER NOT NULL
+        );
+        CREATE INDEX tasks_assignee ON tasks (assignee_id, status);
+        CREATE INDEX tasks_status ON tasks (status);
+
+        CREATE TABLE task_blockers (
+          task_id     INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+          blocker_id  INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+          PRIMARY KEY (task_id, blocker_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX task_blockers_blocker ON task_blockers (blocker_id);
+
+        CREATE TABLE task_events (
+          id           INTEGER PRIMARY KEY,
+          task_id      INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+          actor_id     INTEGER NOT NULL REFERENCES agents (id),
+          kind         TEXT NOT NULL,
+          from_status  TEXT,
+          to_status    TEXT,
+          note         TEXT NOT NULL DEFAULT '',
+          created_at   INTEGER NOT NULL
+        );
+        CREATE INDEX task_events_task ON task_events (task_id, id);
+
+        CREATE TABLE messages (
+          id          INTEGER PRIMARY KEY,
+          sender_id   INTEGER NOT NULL REFERENCES agents (id),
+          scope       TEXT NOT NULL CHECK (scope IN ('direct', 'broadcast', 'topic')),
+          type        TEXT NOT NULL CHECK (type IN ('text', 'task', 'result', 'question')),
+          topic       TEXT,
+          body        TEXT NOT NULL,
+          reply_to    INTEGER REFERENCES messages (id),
+          task_id     INTEGER REFERENCES tasks (id),
+          created_at  INTEGER NOT NULL
+        );
+        CREATE INDEX messages_topic ON messages (topic, id) WHERE topic IS NOT NULL;
+        CREATE INDEX messages_sender ON messages (sender_id, id);
+
+        -- One row per recipient: each has its own delivery state.
+        CREATE TABLE deliveries (
+          agent_id    INTEGER NOT NULL REFERENCES agents (id),
+          message_id  INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+          state       TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'woken', 'read')),
+          woken_at    INTEGER,
+          read_at     INTEGER,
+          PRIMARY KEY (agent_id, message_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX deliveries_unread ON deliveries (agent_id, message_id) WHERE state <> 'read';
+        CREATE INDEX deliveries_message ON deliveries (message_id);
+
+        CREATE TABLE subscriptions (
+          agent_id    INTEGER NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+          topic       TEXT NOT NULL,
+          created_at  INTEGER NOT NULL,
+          PRIMARY KEY (agent_id, topic)
+        ) WITHOUT ROWID;
+        CREATE INDEX subscriptions_topic ON subscriptions (topic);
+      `);
+    },
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Brings the database to `target` (default: latest). Refuses a database newer than this build. */
+export function migrate(db: Db, target = LATEST_SCHEMA_VERSION): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new Error(
+      `The studio database is at schema ${current}, newer than this build understands (${LATEST_SCHEMA_VERSION}). ` +
+        'Upgrade Claude Code Studio, or point --data at another folder.',
+    );
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > target) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

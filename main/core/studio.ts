@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import type { StudioEvent } from '../contract/events.js';
+import { PERSON_NAME } from '../contract/limits.js';
+import type { Agent, StudioStatus } from '../contract/model.js';
+import type { AddAgentInput, AddedAgent, StudioService } from '../contract/service.js';
+import { StudioError } from '../contract/errors.js';
+import { AgentRegistry } from './agents/agentRegistry.js';
+import { TaskBoard } from './board/taskBoard.js';
+import { MessageBus } from './bus/messageBus.js';
+import { openDatabase, type Db } from './store/database.js';
+import { DATABASE_FILE } from './store/dataDir.js';
+import { systemClock, type Clock } from './util/clock.js';
+import { Emitter } from './util/emitter.js';
+import { silentLogger, type Logger } from './util/logger.js';
+
+/** How many feed lines studio_status returns: enough context for one glance, small for the model. */
+const STATUS_ACTIVITY_LINES = 15;
+const STATUS_OPEN_TASKS = 25;
+
+export interface StudioOptions {
+  /** Folder for studio.db; ignored when `databaseFile` is given. */
+  dataDir?: string;
+  /** ':memory:' for tests. */
+  databaseFile?: string;
+  nativeBinding?: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Tells addAgent which URL to hand out; set by the host once the MCP server listens. */
+  mcpUrl?: () => string;
+}
+
+export interface Studio {
+  readonly db: Db;
+  readonly events: Emitter<StudioEvent>;
+  readonly agents: AgentRegistry;
+  readonly bus: MessageBus;
+  readonly board: TaskBoard;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The studio as the person sees it (UI, CLI). */
+  readonly service: StudioService;
+  status(viewer?: Agent): StudioStatus;
+  setMcpUrl(url: () => string): void;
+  close(): void;
+}
+
+/** The one composition root: builds every core service and hands each its dependencies. */
+export function createStudio(options: StudioOptions = {}): Studio {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const file =
+    options.databaseFile ?? (options.dataDir ? join(options.dataDir, DATABASE_FILE) : undefined);
+  if (!file) throw new Error('createStudio needs dataDir or databaseFile');
+  const db = openDatabase(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const events = new Emitter<StudioEvent>(logger);
+  const agents = new AgentRegistry(db, events, clock);
+  const bus = new MessageBus(db, agents, events, clock);
+  const board = new TaskBoard(db, agents, bus, events, clock);
+  let mcpUrl = options.mcpUrl ?? (() => '');
+
+  const status = (_viewer?: Agent): StudioStatus => {
+    const unread = bus.unreadCounts();
+    const open = board.openCounts();
+    const activity = [...bus.recentActivity(STATUS_ACTIVITY_LINES), ...board.recentActivity(STATUS_ACTIVITY_LINES)]
+      .sort((a, b) => b.at - a.at)
+      .slice(0, STATUS_ACTIVITY_LINES);
+    return {
+      agents: agents.list().map((a) => ({ ...a, unread: unread.get(a.id) ?? 0, openTasks: open.get(a.id) ?? 0 })),
+      taskCounts: board.counts(),
+      openTasks: board.list({ open: true, limit: STATUS_OPEN_TASKS }),
+      activity,
+    };
+  };
+
+  const person = () => agents.person;
+  // Methods are sync underneath; async here so every pipe (IPC, WebSocket, HTTP) sees one shape.
+  const service: StudioService = {
+    status: async () => status(),
+    listAgents: async () => agents.list(),
+    addAgent: async (input: AddAgentInput): Promise<AddedAgent> => {
+      const { agent, token } = agents.add(input);
+      return { agent, token, mcpUrl: mcpUrl() };
+    },
+    removeAgent: async (name) => {
+      const agent = agents.require(name);
+      if (agent.name === PERSON_NAME) throw new StudioError('forbidden', 'The person cannot be removed.');
+      board.releaseAssignee(agent.id, person());
+      agents.remove(name);
+    },
+    sendMessage: async (input) =>
+      bus.send(person(), input.to, input.body, {
+        ...(input.type ? { type: input.type } : {}),
+        ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
+      }),
+    broadcast: async (body) => bus.broadcast(person(), body).message,
+    history: async (query) => bus.history(null, query),
+    personInbox: async () => bus.inbox(person()).items,
+    listTasks: async (query) => board.list(query),
+    getTask: async (id) => board.detail(id),
+    createTask: async (input) => board.create(person(), input),
+    updateTask: async (input) => board.update(person(), input),
+    onDidEvent: (listener) => events.on(listener),
+  };
+
+  return {
+    db,
+    events,
+    agents,
+    bus,
+    board,
+    clock,
+    logger,
+    service,
+    status,
+    setMcpUrl: (url) => void (mcpUrl = url),
+    close: () => {
+      events.dispose();
+      if (db.open) db.close();
+    },
+  };
+}

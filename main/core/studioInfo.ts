@@ -1,0 +1,48 @@
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STUDIO_INFO_FILE } from './store/dataDir.js';
+
+/** What a running `ccstudio serve` leaves in its data folder for the other commands. */
+export interface StudioInfo {
+  pid: number;
+  host: string;
+  port: number;
+  mcpUrl: string;
+  sseUrl: string;
+  apiUrl: string;
+  adminToken: string;
+  startedAt: string;
+  version: string;
+}
+
+export function writeStudioInfo(dataDir: string, info: StudioInfo): void {
+  const file = join(dataDir, STUDIO_INFO_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  // 0600: the admin token in it drives the whole studio.
+  writeFileSync(tmp, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+export function readStudioInfo(dataDir: string): StudioInfo | undefined {
+  const file = join(dataDir, STUDIO_INFO_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as StudioInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+export function removeStudioInfo(dataDir: string, pid: number): void {
+  const info = readStudioInfo(dataDir);
+  if (info && info.pid === pid) rmSync(join(dataDir, STUDIO_INFO_FILE), { force: true });
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

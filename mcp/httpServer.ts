@@ -1,0 +1,267 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { MAX_REQUEST_BYTES } from '../main/contract/limits.js';
+import type { Agent } from '../main/contract/model.js';
+import type { Studio } from '../main/core/studio.js';
+import { hashToken } from '../main/core/agents/agentRegistry.js';
+import { handleRpc } from './rpc.js';
+import { createSessionServer } from './sessionServer.js';
+
+/** A session nobody has used for this long is closed; clients that vanish without DELETE leak otherwise. */
+export const SESSION_IDLE_MS = 60 * 60_000;
+const SESSION_SWEEP_MS = 60_000;
+
+export interface McpHttpServerOptions {
+  studio: Studio;
+  /** 127.0.0.1 unless the person opts into another interface. */
+  host?: string;
+  port?: number;
+  /** Token for /api (CLI and UI); agents' tokens never reach it. */
+  adminToken: string;
+}
+
+export interface McpHttpServer {
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  sessionCount(): number;
+  close(): Promise<void>;
+}
+
+interface Session {
+  agentId: number;
+  server: McpServer;
+  lastUsed: number;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code = -32000,
+  ) {
+    super(message);
+  }
+}
+
+function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_REQUEST_BYTES) throw new HttpError(413, `Request body over ${MAX_REQUEST_BYTES} bytes.`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) throw new HttpError(413, `Request body over ${MAX_REQUEST_BYTES} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'Parse error: the body is not valid JSON.', -32700);
+  }
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m?.[1];
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(hashToken(a));
+  const y = Buffer.from(hashToken(b));
+  return timingSafeEqual(x, y);
+}
+
+/**
+ * The studio's one HTTP listener: MCP over Streamable HTTP (/mcp) and legacy SSE (/sse, /messages),
+ * the person's RPC (/api/rpc) and /health. Every request passes Host/Origin checks first (DNS
+ * rebinding), then a bearer token; the agent is the token's owner, never an argument.
+ */
+export async function startMcpHttpServer(options: McpHttpServerOptions): Promise<McpHttpServer> {
+  const { studio, adminToken } = options;
+  const host = options.host ?? '127.0.0.1';
+  const streamable = new Map<string, Session & { transport: StreamableHTTPServerTransport }>();
+  const legacy = new Map<string, Session & { transport: SSEServerTransport }>();
+  let allowedHosts = new Set<string>();
+  let allowedOrigins = new Set<string>();
+
+  const authenticate = (req: IncomingMessage): Agent => {
+    const token = bearer(req);
+    const agent = token ? studio.agents.byToken(token) : undefined;
+    if (!agent) {
+      throw new HttpError(
+        401,
+        token ? 'Invalid token: ask the studio for this agent\'s current token.' : 'Missing Authorization: Bearer <token> header.',
+      );
+    }
+    return agent;
+  };
+
+  const checkOrigin = (req: IncomingMessage): void => {
+    const hostHeader = (req.headers.host ?? '').toLowerCase();
+    if (!allowedHosts.has(hostHeader)) throw new HttpError(403, `Host "${hostHeader}" is not allowed.`);
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) {
+      throw new HttpError(403, `Origin "${origin}" is not allowed.`);
+    }
+  };
+
+  const sessionFor = <S extends Session>(map: Map<string, S>, id: string, agent: Agent): S => {
+    const session = map.get(id);
+    if (!session) throw new HttpError(404, 'Session not found: initialize a new session.', -32001);
+    if (session.agentId !== agent.id) throw new HttpError(403, 'This session belongs to another agent.');
+    session.lastUsed = studio.clock.now();
+    return session;
+  };
+
+  const handleMcp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const agent = authenticate(req);
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId === 'string') {
+      const session = sessionFor(streamable, sessionId, agent);
+      const body = req.method === 'POST' ? parseJson(await readBody(req)) : undefined;
+      await session.transport.handleRequest(req, res, body);
+      return;
+    }
+    if (req.method !== 'POST') throw new HttpError(400, 'Missing mcp-session-id header: POST an initialize request first.');
+    const body = parseJson(await readBody(req));
+    if (!isInitializeRequest(body)) {
+      throw new HttpError(400, 'Bad request: no mcp-session-id header, and the body is not an initialize request.');
+    }
+    const server = createSessionServer(studio, agent.id);
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      // Plain JSON answers: no tool here streams, and JSON is cheaper than an SSE stream per call.
+      enableJsonResponse: true,
+      onsessioninitialized: (id) => {
+        streamable.set(id, { agentId: agent.id, server, transport, lastUsed: studio.clock.now(), close: () => transport.close() });
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) streamable.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  };
+
+  const handleSse = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const agent = authenticate(req);
+    const transport = new SSEServerTransport('/messages', res);
+    const server = createSessionServer(studio, agent.id);
+    legacy.set(transport.sessionId, { agentId: agent.id, server, transport, lastUsed: studio.clock.now(), close: () => transport.close() });
+    transport.onclose = () => void legacy.delete(transport.sessionId);
+    res.on('close', () => void legacy.delete(transport.sessionId));
+    await server.connect(transport);
+  };
+
+  const handleLegacyPost = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const agent = authenticate(req);
+    const id = url.searchParams.get('sessionId');
+    if (!id) throw new HttpError(400, 'Missing sessionId query parameter: open GET /sse first.');
+    const session = sessionFor(legacy, id, agent);
+    const body = parseJson(await readBody(req));
+    await session.transport.handlePostMessage(req, res, body);
+  };
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const token = bearer(req);
+    if (!token || !sameSecret(token, adminToken)) throw new HttpError(401, 'The studio API needs the admin token from studio.json.');
+    if (req.method !== 'POST') throw new HttpError(405, 'POST a JSON body {method, params}.');
+    const body = parseJson(await readBody(req));
+    const answer = await handleRpc(studio.service, body);
+    res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      checkOrigin(req);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      switch (url.pathname) {
+        case '/mcp':
+          return await handleMcp(req, res);
+        case '/sse':
+          if (req.method !== 'GET') throw new HttpError(405, 'GET /sse opens the legacy event stream.');
+          return await handleSse(req, res);
+        case '/messages':
+          if (req.method !== 'POST') throw new HttpError(405, 'POST /messages?sessionId=... sends a message.');
+          return await handleLegacyPost(req, res, url);
+        case '/api/rpc':
+          return await handleApi(req, res);
+        case '/health':
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, name: 'ccstudio' }));
+          return;
+        default:
+          throw new HttpError(404, `Nothing at ${url.pathname}; MCP is at /mcp (or /sse).`);
+      }
+    } catch (err) {
+      if (err instanceof HttpError) {
+        const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="ccstudio"' } : {};
+        sendJsonRpcError(res, err.status, err.code, err.message, headers);
+        return;
+      }
+      studio.logger.error('http request failed', { url: req.url, err: String(err) });
+      sendJsonRpcError(res, 500, -32603, 'Internal error.');
+    }
+  };
+
+  const server = createServer((req, res) => void route(req, res));
+  // Keep-alive sockets let each agent reuse its connection; longer than clients' own idle timeouts.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  const names = new Set([hostPart, '127.0.0.1', 'localhost', '[::1]']);
+  allowedHosts = new Set([...names].map((n) => `${n}:${port}`.toLowerCase()));
+  allowedOrigins = new Set([...names].map((n) => `http://${n}:${port}`.toLowerCase()));
+
+  const sweep = setInterval(() => {
+    const cutoff = studio.clock.now() - SESSION_IDLE_MS;
+    for (const s of [...streamable.values(), ...legacy.values()]) {
+      if (s.lastUsed < cutoff) void s.close();
+    }
+  }, SESSION_SWEEP_MS);
+  sweep.unref();
+
+  return {
+    url: `http://${hostPart}:${port}/mcp`,
+    port,
+    server,
+    sessionCount: () => streamable.size + legacy.size,
+    async close() {
+      clearInterval(sweep);
+      const all = [...streamable.values(), ...legacy.values()];
+      await Promise.allSettled(all.map((s) => s.close()));
+      streamable.clear();
+      legacy.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { isStudioError } from '../main/contract/errors.js';
+import type { Agent } from '../main/contract/model.js';
+import type { Studio } from '../main/core/studio.js';
+import { TOOLS } from './tools/index.js';
+import type { ToolResult } from './tools/tool.js';
+
+/** Server name agents see; their tools appear as mcp__studio__<tool>. */
+export const MCP_SERVER_NAME = 'studio';
+export const STUDIO_VERSION = '0.1.0';
+
+const INSTRUCTIONS =
+  'Claude Code Studio connects you with the other agents of your crew and the person ("user"). ' +
+  'Call register once at the start. When told you have mail, call check_inbox and act on it; reply with ' +
+  'send_message (reply_to). Track work you are given with update_task; hand work out with dispatch_task.';
+
+function toText(result: ToolResult): string {
+  return typeof result === 'string' ? result : JSON.stringify(result);
+}
+
+/**
+ * One MCP server per connected session, bound to the agent its token names. Tools run
+ * synchronously against SQLite, so a call's writes are committed before its answer is sent.
+ */
+export function createSessionServer(studio: Studio, agentId: number): McpServer {
+  const server = new McpServer(
+    { name: MCP_SERVER_NAME, version: STUDIO_VERSION },
+    { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+  );
+  for (const tool of TOOLS) {
+    server.registerTool(
+      tool.name,
+      {
+        description: tool.description,
+        inputSchema: z.strictObject(tool.input),
+        annotations: tool.readOnly ? { readOnlyHint: true } : { readOnlyHint: false, destructiveHint: false },
+      },
+      (args: Record<string, unknown>) => {
+        // Looked up per call: a removed agent's live session must stop working at once.
+        const caller: Agent | undefined = studio.agents.getById(agentId);
+        if (!caller) {
+          return { isError: true, content: [{ type: 'text' as const, text: 'This agent was removed from the studio.' }] };
+        }
+        try {
+          const text = toText(tool.run({ caller, studio }, args as never));
+          studio.agents.touch(agentId);
+          return { content: [{ type: 'text' as const, text }] };
+        } catch (err) {
+          if (isStudioError(err)) return { isError: true, content: [{ type: 'text' as const, text: err.message }] };
+          studio.logger.error('tool failed', { tool: tool.name, err: String(err) });
+          return {
+            isError: true,
+            content: [{ type: 'text' as const, text: `The studio failed to run ${tool.name}; nothing was changed. Try again.` }],
+          };
+        }
+      },
+    );
+  }
+  return server;
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { defineTool } from './tool.js';
+
+export default defineTool({
+  name: 'heartbeat',
+  description:
+    'Tell the studio you are alive (for agents the studio does not run in a terminal): optional state and summary. Returns your unread count.',
+  input: { state: z.enum(['idle', 'busy']).optional(), summary: z.string().max(500).optional() },
+  run({ caller, studio }, args) {
+    studio.agents.update(caller.id, {
+      ...(args.state !== undefined ? { state: args.state } : {}),
+      ...(args.summary !== undefined ? { summary: args.summary } : {}),
+    });
+    return { unread: studio.bus.unreadCount(caller.id) };
+  },
+});

@@ -1,0 +1,17 @@
+import { defineTool } from './tool.js';
+import { messageId, messageText, messageType, topic } from './schemas.js';
+
+export default defineTool({
+  name: 'publish',
+  description: "Publish a message to a topic's subscribers (not to yourself).",
+  input: { topic, text: messageText, type: messageType.optional(), reply_to: messageId.optional() },
+  run({ caller, studio }, args) {
+    const { message, recipients } = studio.bus.publish(caller, args.topic, args.text, {
+      ...(args.type ? { type: args.type } : {}),
+      ...(args.reply_to !== undefined ? { replyTo: args.reply_to } : {}),
+    });
+    return recipients
+      ? `Published #${message.id} to ${args.topic} (${recipients} subscriber(s)).`
+      : `Published #${message.id} to ${args.topic}; nobody else is subscribed yet, it stays in the topic history.`;
+  },
+});

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineTool } from './tool.js';
+
+export default defineTool({
+  name: 'register',
+  description:
+    'Introduce yourself to the studio at the start of a session: your role, a one-line summary of your work, cwd and git branch. Your name comes from your token. Returns your unread count and peers.',
+  input: {
+    role: z.string().max(200).optional(),
+    summary: z.string().max(500).optional(),
+    cwd: z.string().max(1024).optional(),
+    branch: z.string().max(256).optional(),
+  },
+  run({ caller, studio }, args) {
+    const me = studio.agents.update(caller.id, args);
+    const peers = studio.agents.list().filter((a) => a.id !== me.id);
+    return {
+      you: me.name,
+      role: me.role,
+      commander: me.commander || undefined,
+      unread: studio.bus.unreadCount(me.id),
+      open_tasks: studio.board.list({ assignee: me.name, open: true }).length,
+      peers: peers.map((p) => p.name),
+      topics: studio.bus.topicsOf(me),
+    };
+  },
+});

@@ -1,0 +1,21 @@
+import { defineTool } from './tool.js';
+import { agentName, messageId, messageText, messageType } from './schemas.js';
+
+export default defineTool({
+  name: 'send_message',
+  description:
+    'Send a message to one agent (or "user", the person). It is stored before this returns and the recipient is woken if idle. Use reply_to with a message id to answer it.',
+  input: {
+    to: agentName,
+    text: messageText,
+    type: messageType.optional(),
+    reply_to: messageId.optional(),
+  },
+  run({ caller, studio }, args) {
+    const m = studio.bus.send(caller, args.to, args.text, {
+      ...(args.type ? { type: args.type } : {}),
+      ...(args.reply_to !== undefined ? { replyTo: args.reply_to } : {}),
+    });
+    return `Sent message #${m.id} to ${m.to.join(', ')}.`;
+  },
+});

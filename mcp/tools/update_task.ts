@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { defineTool } from './tool.js';
+import { formatTask } from './format.js';
+import { agentName, taskId, taskPriority, taskStatus } from './schemas.js';
+
+export default defineTool({
+  name: 'update_task',
+  description:
+    'Change a task you hold or dispatched: status (in_progress, blocked, review, done...), result (your outcome), note, assignee (reassign; null unassigns), priority, blocked_by. The dispatcher is told.',
+  input: {
+    task_id: taskId,
+    status: taskStatus.optional(),
+    result: z.string().optional(),
+    note: z.string().max(2000).optional(),
+    assignee: agentName.nullable().optional(),
+    priority: taskPriority.optional(),
+    blocked_by: z.array(taskId).max(50).optional(),
+  },
+  run({ caller, studio }, args) {
+    const task = studio.board.update(caller, {
+      id: args.task_id,
+      ...(args.status !== undefined ? { status: args.status } : {}),
+      ...(args.result !== undefined ? { result: args.result } : {}),
+      ...(args.note !== undefined ? { note: args.note } : {}),
+      ...(args.assignee !== undefined ? { assignee: args.assignee } : {}),
+      ...(args.priority !== undefined ? { priority: args.priority } : {}),
+      ...(args.blocked_by !== undefined ? { blockedBy: args.blocked_by } : {}),
+    });
+    return formatTask(task);
+  },
+});
