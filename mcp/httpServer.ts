@@ -50,7 +50,13 @@ class HttpError extends Error {
   }
 }
 
-function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+function sendJsonRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;
@@ -72,12 +78,36 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Refuses "__proto__" keys outright: downstream copies would turn them into prototype changes. */
+function noProtoKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new HttpError(400, 'Invalid Request: "__proto__" keys are refused.', -32600);
+  return value;
+}
+
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
-  } catch {
+    // The reviver costs a little; only bodies that could spell the key (directly or escaped) pay it.
+    return text.includes('__proto__') || text.includes('\\u')
+      ? JSON.parse(text, noProtoKeys)
+      : JSON.parse(text);
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
     throw new HttpError(400, 'Parse error: the body is not valid JSON.', -32700);
   }
+}
+
+/** JSON-RPC 2.0: a request object or a non-empty batch of them; anything else never reaches the SDK. */
+function parseJsonRpc(text: string): unknown {
+  const body = parseJson(text);
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const ok = Array.isArray(body) ? body.length > 0 && body.every(isObject) : isObject(body);
+  if (!ok)
+    throw new HttpError(
+      400,
+      'Invalid Request: expected a JSON-RPC object or a non-empty batch of them.',
+      -32600,
+    );
+  return body;
 }
 
 function bearer(req: IncomingMessage): string | undefined {
@@ -112,7 +142,9 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     if (!agent) {
       throw new HttpError(
         401,
-        token ? 'Invalid token: ask the studio for this agent\'s current token.' : 'Missing Authorization: Bearer <token> header.',
+        token
+          ? "Invalid token: ask the studio for this agent's current token."
+          : 'Missing Authorization: Bearer <token> header.',
       );
     }
     return agent;
@@ -140,14 +172,18 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
       const session = sessionFor(streamable, sessionId, agent);
-      const body = req.method === 'POST' ? parseJson(await readBody(req)) : undefined;
+      const body = req.method === 'POST' ? parseJsonRpc(await readBody(req)) : undefined;
       await session.transport.handleRequest(req, res, body);
       return;
     }
-    if (req.method !== 'POST') throw new HttpError(400, 'Missing mcp-session-id header: POST an initialize request first.');
-    const body = parseJson(await readBody(req));
+    if (req.method !== 'POST')
+      throw new HttpError(400, 'Missing mcp-session-id header: POST an initialize request first.');
+    const body = parseJsonRpc(await readBody(req));
     if (!isInitializeRequest(body)) {
-      throw new HttpError(400, 'Bad request: no mcp-session-id header, and the body is not an initialize request.');
+      throw new HttpError(
+        400,
+        'Bad request: no mcp-session-id header, and the body is not an initialize request.',
+      );
     }
     const server = createSessionServer(studio, agent.id);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
@@ -155,7 +191,13 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       // Plain JSON answers: no tool here streams, and JSON is cheaper than an SSE stream per call.
       enableJsonResponse: true,
       onsessioninitialized: (id) => {
-        streamable.set(id, { agentId: agent.id, server, transport, lastUsed: studio.clock.now(), close: () => transport.close() });
+        streamable.set(id, {
+          agentId: agent.id,
+          server,
+          transport,
+          lastUsed: studio.clock.now(),
+          close: () => transport.close(),
+        });
       },
     });
     transport.onclose = () => {
@@ -169,7 +211,13 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     const agent = authenticate(req);
     const transport = new SSEServerTransport('/messages', res);
     const server = createSessionServer(studio, agent.id);
-    legacy.set(transport.sessionId, { agentId: agent.id, server, transport, lastUsed: studio.clock.now(), close: () => transport.close() });
+    legacy.set(transport.sessionId, {
+      agentId: agent.id,
+      server,
+      transport,
+      lastUsed: studio.clock.now(),
+      close: () => transport.close(),
+    });
     transport.onclose = () => void legacy.delete(transport.sessionId);
     res.on('close', () => void legacy.delete(transport.sessionId));
     await server.connect(transport);
@@ -180,13 +228,14 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     const id = url.searchParams.get('sessionId');
     if (!id) throw new HttpError(400, 'Missing sessionId query parameter: open GET /sse first.');
     const session = sessionFor(legacy, id, agent);
-    const body = parseJson(await readBody(req));
+    const body = parseJsonRpc(await readBody(req));
     await session.transport.handlePostMessage(req, res, body);
   };
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const token = bearer(req);
-    if (!token || !sameSecret(token, adminToken)) throw new HttpError(401, 'The studio API needs the admin token from studio.json.');
+    if (!token || !sameSecret(token, adminToken))
+      throw new HttpError(401, 'The studio API needs the admin token from studio.json.');
     if (req.method !== 'POST') throw new HttpError(405, 'POST a JSON body {method, params}.');
     const body = parseJson(await readBody(req));
     const answer = await handleRpc(studio.service, body);
@@ -204,19 +253,23 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
           if (req.method !== 'GET') throw new HttpError(405, 'GET /sse opens the legacy event stream.');
           return await handleSse(req, res);
         case '/messages':
-          if (req.method !== 'POST') throw new HttpError(405, 'POST /messages?sessionId=... sends a message.');
+          if (req.method !== 'POST')
+            throw new HttpError(405, 'POST /messages?sessionId=... sends a message.');
           return await handleLegacyPost(req, res, url);
         case '/api/rpc':
           return await handleApi(req, res);
         case '/health':
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, name: 'ccstudio' }));
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ ok: true, name: 'ccstudio' }));
           return;
         default:
           throw new HttpError(404, `Nothing at ${url.pathname}; MCP is at /mcp (or /sse).`);
       }
     } catch (err) {
       if (err instanceof HttpError) {
-        const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="ccstudio"' } : {};
+        const headers: Record<string, string> =
+          err.status === 401 ? { 'www-authenticate': 'Bearer realm="ccstudio"' } : {};
         sendJsonRpcError(res, err.status, err.code, err.message, headers);
         return;
       }

@@ -1,12 +1,22 @@
 import { isStudioError } from '../main/contract/errors.js';
-import { STUDIO_SERVICE_METHODS, type StudioService, type StudioServiceMethod } from '../main/contract/service.js';
+import {
+  STUDIO_SERVICE_METHODS,
+  type StudioService,
+  type StudioServiceMethod,
+} from '../main/contract/service.js';
 
 export interface RpcAnswer {
   status: number;
   body: { result?: unknown; error?: { code: string; message: string } };
 }
 
-const STATUS_FOR: Record<string, number> = { invalid: 400, not_found: 404, forbidden: 403, conflict: 409, unavailable: 503 };
+const STATUS_FOR: Record<string, number> = {
+  invalid: 400,
+  not_found: 404,
+  forbidden: 403,
+  conflict: 409,
+  unavailable: 503,
+};
 
 /**
  * Serves StudioService over any request/response pipe: `{method, params: [...]}` in,
@@ -15,10 +25,16 @@ const STATUS_FOR: Record<string, number> = { invalid: 400, not_found: 404, forbi
 export async function handleRpc(service: StudioService, body: unknown): Promise<RpcAnswer> {
   const req = body as { method?: unknown; params?: unknown };
   if (!req || typeof req !== 'object' || typeof req.method !== 'string') {
-    return { status: 400, body: { error: { code: 'invalid', message: 'Expected {"method": string, "params": [...]}.' } } };
+    return {
+      status: 400,
+      body: { error: { code: 'invalid', message: 'Expected {"method": string, "params": [...]}.' } },
+    };
   }
   if (!(STUDIO_SERVICE_METHODS as readonly string[]).includes(req.method)) {
-    return { status: 404, body: { error: { code: 'not_found', message: `Unknown method "${req.method}".` } } };
+    return {
+      status: 404,
+      body: { error: { code: 'not_found', message: `Unknown method "${req.method}".` } },
+    };
   }
   const params = req.params === undefined ? [] : req.params;
   if (!Array.isArray(params)) {
@@ -30,8 +46,14 @@ export async function handleRpc(service: StudioService, body: unknown): Promise<
     return { status: 200, body: { result: result ?? null } };
   } catch (err) {
     if (isStudioError(err)) {
-      return { status: STATUS_FOR[err.code] ?? 400, body: { error: { code: err.code, message: err.message } } };
+      return {
+        status: STATUS_FOR[err.code] ?? 400,
+        body: { error: { code: err.code, message: err.message } },
+      };
     }
-    return { status: 500, body: { error: { code: 'internal', message: String((err as Error)?.message ?? err) } } };
+    return {
+      status: 500,
+      body: { error: { code: 'internal', message: String((err as Error)?.message ?? err) } },
+    };
   }
 }

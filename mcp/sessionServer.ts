@@ -40,18 +40,27 @@ export function createSessionServer(studio: Studio, agentId: number): McpServer 
         // Looked up per call: a removed agent's live session must stop working at once.
         const caller: Agent | undefined = studio.agents.getById(agentId);
         if (!caller) {
-          return { isError: true, content: [{ type: 'text' as const, text: 'This agent was removed from the studio.' }] };
+          return {
+            isError: true,
+            content: [{ type: 'text' as const, text: 'This agent was removed from the studio.' }],
+          };
         }
         try {
           const text = toText(tool.run({ caller, studio }, args as never));
           studio.agents.touch(agentId);
           return { content: [{ type: 'text' as const, text }] };
         } catch (err) {
-          if (isStudioError(err)) return { isError: true, content: [{ type: 'text' as const, text: err.message }] };
+          if (isStudioError(err))
+            return { isError: true, content: [{ type: 'text' as const, text: err.message }] };
           studio.logger.error('tool failed', { tool: tool.name, err: String(err) });
           return {
             isError: true,
-            content: [{ type: 'text' as const, text: `The studio failed to run ${tool.name}; nothing was changed. Try again.` }],
+            content: [
+              {
+                type: 'text' as const,
+                text: `The studio failed to run ${tool.name}; nothing was changed. Try again.`,
+              },
+            ],
           };
         }
       },

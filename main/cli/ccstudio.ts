@@ -60,7 +60,11 @@ function json(value: unknown): void {
   out(JSON.stringify(value, null, 2));
 }
 
-function oneOf<T extends string>(label: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+function oneOf<T extends string>(
+  label: string,
+  value: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
   if (value === undefined) return undefined;
   if (!allowed.includes(value as T)) throw new UsageError(`--${label} must be one of: ${allowed.join(', ')}`);
   return value as T;
@@ -68,12 +72,15 @@ function oneOf<T extends string>(label: string, value: string | undefined, allow
 
 function taskIdArg(raw: string | undefined): number {
   const id = Number(raw);
-  if (!raw || !Number.isInteger(id) || id <= 0) throw new UsageError('Give a task id, e.g. `ccstudio task show 3`.');
+  if (!raw || !Number.isInteger(id) || id <= 0)
+    throw new UsageError('Give a task id, e.g. `ccstudio task show 3`.');
   return id;
 }
 
 /** The running studio if there is one (so its events reach the wake engine and UI), else the files. */
-async function openService(dataDir: string): Promise<{ service: StudioService; mcpUrl: string; close(): void }> {
+async function openService(
+  dataDir: string,
+): Promise<{ service: StudioService; mcpUrl: string; close(): void }> {
   const info = readStudioInfo(dataDir);
   if (info && isProcessAlive(info.pid)) {
     return { service: remoteStudioService(info.apiUrl, info.adminToken), mcpUrl: info.mcpUrl, close() {} };
@@ -94,9 +101,15 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'serve') {
     const port = values.port === undefined ? undefined : Number(values.port);
-    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError('--port is 0-65535.');
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+      throw new UsageError('--port is 0-65535.');
     const logger = streamLogger(process.stderr, values.verbose ? 'debug' : 'info');
-    const running = await serve({ dataDir, ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}), logger });
+    const running = await serve({
+      dataDir,
+      ...(port !== undefined ? { port } : {}),
+      ...(values.host ? { host: values.host } : {}),
+      logger,
+    });
     out(`Claude Code Studio is running.
   MCP (Streamable HTTP): ${running.http.url}
   MCP (legacy SSE):      ${running.http.url.replace(/\/mcp$/, '/sse')}
@@ -127,7 +140,8 @@ Stop with Ctrl-C.`);
           });
           const url = added.mcpUrl || mcpUrl;
           const line = mcpAddLine(url, added.token);
-          if (values.json) json({ name: added.agent.name, token: added.token, mcpUrl: url, claudeMcpAdd: line });
+          if (values.json)
+            json({ name: added.agent.name, token: added.token, mcpUrl: url, claudeMcpAdd: line });
           else
             out(`Added agent ${added.agent.name}${added.agent.role ? ` (${added.agent.role})` : ''}.
   Token:   ${added.token}   (shown once; the studio stores only its hash)
@@ -139,7 +153,9 @@ Connect Claude Code on the agent's machine with:
         if (sub === 'list') {
           const agents = await service.listAgents();
           if (values.json) json(agents);
-          else for (const a of agents) out(`${a.name.padEnd(16)} ${a.kind.padEnd(6)} ${a.state.padEnd(18)} ${a.role}`);
+          else
+            for (const a of agents)
+              out(`${a.name.padEnd(16)} ${a.kind.padEnd(6)} ${a.state.padEnd(18)} ${a.role}`);
           return 0;
         }
         if (sub === 'remove') {
@@ -167,7 +183,9 @@ Connect Claude Code on the agent's machine with:
         const items = await service.personInbox();
         if (values.json) json(items);
         else if (!items.length) out('No unread messages.');
-        else for (const m of items) out(`#${m.id} from ${m.from}${m.type !== 'text' ? ` [${m.type}]` : ''}: ${m.body}`);
+        else
+          for (const m of items)
+            out(`#${m.id} from ${m.from}${m.type !== 'text' ? ` [${m.type}]` : ''}: ${m.body}`);
         return 0;
       }
       case 'task': {
@@ -204,7 +222,9 @@ Connect Claude Code on the agent's machine with:
             if (task.result) out(`\nResult:\n${task.result}`);
             out('\nHistory:');
             for (const e of task.events)
-              out(`  ${new Date(e.createdAt).toISOString()} ${e.actor} ${e.kind}${e.toStatus ? ` → ${e.toStatus}` : ''}${e.note ? `: ${e.note}` : ''}`);
+              out(
+                `  ${new Date(e.createdAt).toISOString()} ${e.actor} ${e.kind}${e.toStatus ? ` → ${e.toStatus}` : ''}${e.note ? `: ${e.note}` : ''}`,
+              );
           }
           return 0;
         }
@@ -236,7 +256,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || isStudioError(err) || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      err instanceof UsageError ||
+      isStudioError(err) ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`ccstudio: ${(err as Error).message}\n`);
       process.exitCode = 2;
     } else {

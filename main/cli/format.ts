@@ -18,16 +18,28 @@ export function formatTasks(tasks: Task[]): string {
 export function formatStatus(s: StudioStatus): string {
   const lines = ['Agents:'];
   for (const a of s.agents) {
-    const tags = [a.kind === 'person' ? 'person' : a.state, a.commander ? 'commander' : '', a.remote ? 'remote' : '']
+    const tags = [
+      a.kind === 'person' ? 'person' : a.state,
+      a.commander ? 'commander' : '',
+      a.remote ? 'remote' : '',
+    ]
       .filter(Boolean)
       .join(', ');
-    lines.push(`  ${a.name.padEnd(16)} ${tags.padEnd(24)} unread ${a.unread}  tasks ${a.openTasks}  ${a.summary}`);
+    lines.push(
+      `  ${a.name.padEnd(16)} ${tags.padEnd(24)} unread ${a.unread}  tasks ${a.openTasks}  ${a.summary}`,
+    );
   }
-  lines.push('Tasks: ' + Object.entries(s.taskCounts).map(([k, v]) => `${k} ${v}`).join(', '));
+  lines.push(
+    'Tasks: ' +
+      Object.entries(s.taskCounts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+  );
   if (s.openTasks.length) lines.push(formatTasks(s.openTasks).replace(/^/gm, '  '));
   if (s.activity.length) {
     lines.push('Recent:');
-    for (const a of s.activity) lines.push(`  ${new Date(a.at).toISOString().slice(11, 19)} ${a.actor} ${a.text}`);
+    for (const a of s.activity)
+      lines.push(`  ${new Date(a.at).toISOString().slice(11, 19)} ${a.actor} ${a.text}`);
   }
   return lines.join('\n');
 }

@@ -48,8 +48,7 @@ export interface Studio {
 export function createStudio(options: StudioOptions = {}): Studio {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const file =
-    options.databaseFile ?? (options.dataDir ? join(options.dataDir, DATABASE_FILE) : undefined);
+  const file = options.databaseFile ?? (options.dataDir ? join(options.dataDir, DATABASE_FILE) : undefined);
   if (!file) throw new Error('createStudio needs dataDir or databaseFile');
   const db = openDatabase(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   const events = new Emitter<StudioEvent>(logger);
@@ -61,11 +60,16 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const status = (_viewer?: Agent): StudioStatus => {
     const unread = bus.unreadCounts();
     const open = board.openCounts();
-    const activity = [...bus.recentActivity(STATUS_ACTIVITY_LINES), ...board.recentActivity(STATUS_ACTIVITY_LINES)]
+    const activity = [
+      ...bus.recentActivity(STATUS_ACTIVITY_LINES),
+      ...board.recentActivity(STATUS_ACTIVITY_LINES),
+    ]
       .sort((a, b) => b.at - a.at)
       .slice(0, STATUS_ACTIVITY_LINES);
     return {
-      agents: agents.list().map((a) => ({ ...a, unread: unread.get(a.id) ?? 0, openTasks: open.get(a.id) ?? 0 })),
+      agents: agents
+        .list()
+        .map((a) => ({ ...a, unread: unread.get(a.id) ?? 0, openTasks: open.get(a.id) ?? 0 })),
       taskCounts: board.counts(),
       openTasks: board.list({ open: true, limit: STATUS_OPEN_TASKS }),
       activity,

@@ -6,7 +6,11 @@ export default defineTool({
   description: 'Send a message to every agent and the person. Use sparingly: it wakes everyone.',
   input: { text: messageText, type: messageType.optional() },
   run({ caller, studio }, args) {
-    const { message, recipients } = studio.bus.broadcast(caller, args.text, args.type ? { type: args.type } : {});
+    const { message, recipients } = studio.bus.broadcast(
+      caller,
+      args.text,
+      args.type ? { type: args.type } : {},
+    );
     return `Broadcast message #${message.id} to ${recipients} recipient(s).`;
   },
 });

@@ -6,7 +6,9 @@ export const ONLINE_WINDOW_MS = 5 * 60_000;
 
 function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(
-    Object.entries(o).filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)),
+    Object.entries(o).filter(
+      ([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.length),
+    ),
   ) as Partial<T>;
 }
 
@@ -28,7 +30,11 @@ export function formatMessage(m: Message): Record<string, unknown> {
   });
 }
 
-export function formatPeer(a: Agent, now: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function formatPeer(
+  a: Agent,
+  now: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return compact({
     name: a.name,
     kind: a.kind === 'person' ? 'person' : undefined,

@@ -5,7 +5,7 @@ import { agentName, limit, messageId, topic } from './schemas.js';
 export default defineTool({
   name: 'get_history',
   description:
-    'Past messages you sent or received, newest first. with: only your conversation with that agent; topic: that topic\'s messages; before_id to page back.',
+    "Past messages you sent or received, newest first. with: only your conversation with that agent; topic: that topic's messages; before_id to page back.",
   input: {
     with: agentName.optional(),
     topic: topic.optional(),

@@ -4,7 +4,7 @@ import { taskId } from './schemas.js';
 
 export default defineTool({
   name: 'get_task',
-  description: "One task in full: body, result and its history of changes.",
+  description: 'One task in full: body, result and its history of changes.',
   input: { task_id: taskId },
   readOnly: true,
   run({ studio }, args) {

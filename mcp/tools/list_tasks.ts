@@ -4,7 +4,8 @@ import { agentName, limit, taskStatus } from './schemas.js';
 
 export default defineTool({
   name: 'list_tasks',
-  description: 'Tasks on the board, urgent first; filter by status or assignee. Without status, open tasks only.',
+  description:
+    'Tasks on the board, urgent first; filter by status or assignee. Without status, open tasks only.',
   input: { status: taskStatus.optional(), assignee: agentName.optional(), limit: limit.optional() },
   readOnly: true,
   run({ studio }, args) {

@@ -1,12 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { StudioError } from '../../contract/errors.js';
 import type { StudioEvent } from '../../contract/events.js';
-import {
-  AGENT_NAME_PATTERN,
-  MAX_ROLE_CHARS,
-  MAX_SUMMARY_CHARS,
-  PERSON_NAME,
-} from '../../contract/limits.js';
+import { AGENT_NAME_PATTERN, MAX_ROLE_CHARS, MAX_SUMMARY_CHARS, PERSON_NAME } from '../../contract/limits.js';
 import type { Agent, AgentKind, AgentState } from '../../contract/model.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
@@ -228,7 +223,9 @@ export class AgentRegistry {
     if (!current) throw new StudioError('not_found', `No agent with id ${id}.`);
     checkText('role', patch.role, MAX_ROLE_CHARS);
     checkText('summary', patch.summary, MAX_SUMMARY_CHARS);
-    const fields = Object.entries(patch).filter(([, v]) => v !== undefined) as Array<[keyof AgentPatch, string]>;
+    const fields = Object.entries(patch).filter(([, v]) => v !== undefined) as Array<
+      [keyof AgentPatch, string]
+    >;
     const changed = fields.filter(([k, v]) => current[k] !== v);
     if (changed.length === 0) return current;
     const sets = changed.map(([k]) => `${k} = @${k}`).join(', ');

@@ -76,16 +76,23 @@ function bytes(s: string): number {
 }
 
 function checkTitle(title: unknown): string {
-  if (typeof title !== 'string' || title.trim() === '') throw new StudioError('invalid', 'A task needs a title.');
+  if (typeof title !== 'string' || title.trim() === '')
+    throw new StudioError('invalid', 'A task needs a title.');
   if (title.length > MAX_TITLE_CHARS) {
-    throw new StudioError('invalid', `The title is ${title.length} characters; keep it under ${MAX_TITLE_CHARS} and put detail in the body.`);
+    throw new StudioError(
+      'invalid',
+      `The title is ${title.length} characters; keep it under ${MAX_TITLE_CHARS} and put detail in the body.`,
+    );
   }
   return title.trim();
 }
 
 function checkBody(label: string, body: string | undefined, max: number): void {
   if (body !== undefined && bytes(body) > max) {
-    throw new StudioError('invalid', `The ${label} is ${bytes(body)} bytes; the limit is ${max}. Write it to a file and give the path.`);
+    throw new StudioError(
+      'invalid',
+      `The ${label} is ${bytes(body)} bytes; the limit is ${max}. Write it to a file and give the path.`,
+    );
   }
 }
 
@@ -147,7 +154,12 @@ export class TaskBoard {
       status: r.status,
       assignee: r.assignee_id === null ? null : this.agents.nameOf(r.assignee_id),
       dispatcher: this.agents.nameOf(r.dispatcher_id),
-      blockedBy: r.blockers ? r.blockers.split(',').map(Number).sort((a, b) => a - b) : [],
+      blockedBy: r.blockers
+        ? r.blockers
+            .split(',')
+            .map(Number)
+            .sort((a, b) => a - b)
+        : [],
       result: r.result,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
@@ -185,7 +197,8 @@ export class TaskBoard {
 
   private checkBlockers(taskId: number | null, blockedBy: unknown): number[] {
     if (!Array.isArray(blockedBy)) throw new StudioError('invalid', 'blocked_by is a list of task ids.');
-    if (blockedBy.length > MAX_BLOCKERS) throw new StudioError('invalid', `At most ${MAX_BLOCKERS} blockers.`);
+    if (blockedBy.length > MAX_BLOCKERS)
+      throw new StudioError('invalid', `At most ${MAX_BLOCKERS} blockers.`);
     const ids = [...new Set(blockedBy)];
     for (const id of ids) {
       if (!Number.isInteger(id)) throw new StudioError('invalid', 'blocked_by is a list of task ids.');
@@ -198,7 +211,8 @@ export class TaskBoard {
       const stack = [...ids];
       while (stack.length) {
         const id = stack.pop()!;
-        if (id === taskId) throw new StudioError('invalid', `That would make task #${taskId} block itself through a chain.`);
+        if (id === taskId)
+          throw new StudioError('invalid', `That would make task #${taskId} block itself through a chain.`);
         if (seen.has(id)) continue;
         seen.add(id);
         stack.push(...this.get(id).blockedBy);
@@ -237,12 +251,23 @@ export class TaskBoard {
       .transaction(() => {
         const status: TaskStatus = assignee ? 'assigned' : 'backlog';
         const id = Number(
-          this.stmts.insert.run(title, body, priority, status, assignee?.id ?? null, actor.id, now, now).lastInsertRowid,
+          this.stmts.insert.run(title, body, priority, status, assignee?.id ?? null, actor.id, now, now)
+            .lastInsertRowid,
         );
         for (const b of blockers) this.stmts.insertBlocker.run(id, b);
-        const eventId = this.addEvent(id, actor, 'created', null, status, assignee ? `assigned to ${assignee.name}` : '');
+        const eventId = this.addEvent(
+          id,
+          actor,
+          'created',
+          null,
+          status,
+          assignee ? `assigned to ${assignee.name}` : '',
+        );
         if (assignee && assignee.id !== actor.id) {
-          outbox.push([this.bus.writeDirect(actor, assignee, this.assignmentText(id), { type: 'task', taskId: id }), assignee]);
+          outbox.push([
+            this.bus.writeDirect(actor, assignee, this.assignmentText(id), { type: 'task', taskId: id }),
+            assignee,
+          ]);
         }
         return { id, eventId };
       })
@@ -272,17 +297,27 @@ export class TaskBoard {
   update(actor: Agent, change: TaskChange): Task {
     const row = this.row(change.id);
     this.checkMayUpdate(actor, row);
-    const status = change.status !== undefined ? checkEnum('status', change.status, TASK_STATUSES) : undefined;
-    const priority = change.priority !== undefined ? checkEnum('priority', change.priority, TASK_PRIORITIES) : undefined;
+    const status =
+      change.status !== undefined ? checkEnum('status', change.status, TASK_STATUSES) : undefined;
+    const priority =
+      change.priority !== undefined ? checkEnum('priority', change.priority, TASK_PRIORITIES) : undefined;
     const title = change.title !== undefined ? checkTitle(change.title) : undefined;
     checkBody('body', change.body, MAX_TASK_BODY_BYTES);
     checkBody('result', change.result, MAX_RESULT_BYTES);
     if (change.note !== undefined && change.note.length > MAX_NOTE_CHARS) {
-      throw new StudioError('invalid', `The note is ${change.note.length} characters; keep it under ${MAX_NOTE_CHARS}.`);
+      throw new StudioError(
+        'invalid',
+        `The note is ${change.note.length} characters; keep it under ${MAX_NOTE_CHARS}.`,
+      );
     }
     const assignee =
-      change.assignee === undefined ? undefined : change.assignee === null ? null : this.agents.require(change.assignee);
-    const blockers = change.blockedBy !== undefined ? this.checkBlockers(row.id, change.blockedBy) : undefined;
+      change.assignee === undefined
+        ? undefined
+        : change.assignee === null
+          ? null
+          : this.agents.require(change.assignee);
+    const blockers =
+      change.blockedBy !== undefined ? this.checkBlockers(row.id, change.blockedBy) : undefined;
 
     const before = this.toTask(row);
     let nextStatus = status ?? before.status;
@@ -292,14 +327,26 @@ export class TaskBoard {
       if (assignee === null && before.status !== 'done') nextStatus = 'backlog';
       else if (assignee) nextStatus = 'assigned';
     }
-    const finalAssignee = assignee !== undefined ? assignee : row.assignee_id === null ? null : this.agents.getById(row.assignee_id) ?? null;
+    const finalAssignee =
+      assignee !== undefined
+        ? assignee
+        : row.assignee_id === null
+          ? null
+          : (this.agents.getById(row.assignee_id) ?? null);
     if (nextStatus !== 'backlog' && nextStatus !== 'done' && !finalAssignee) {
-      throw new StudioError('invalid', `Task #${row.id} has no assignee; set assignee before moving it to ${nextStatus}.`);
+      throw new StudioError(
+        'invalid',
+        `Task #${row.id} has no assignee; set assignee before moving it to ${nextStatus}.`,
+      );
     }
     const statusChanged = nextStatus !== before.status;
-    const edited = title !== undefined || change.body !== undefined || priority !== undefined || blockers !== undefined;
+    const edited =
+      title !== undefined || change.body !== undefined || priority !== undefined || blockers !== undefined;
     if (!statusChanged && !assigneeChanged && !edited && change.result === undefined && !change.note) {
-      throw new StudioError('invalid', 'Nothing to change: give status, assignee, result, note or a field to edit.');
+      throw new StudioError(
+        'invalid',
+        'Nothing to change: give status, assignee, result, note or a field to edit.',
+      );
     }
 
     const now = this.clock.now();
@@ -307,14 +354,15 @@ export class TaskBoard {
     const eventIds: number[] = [];
     this.db
       .transaction(() => {
-        const sets: string[] = ['updated_at = @now'];
-        const params: Record<string, unknown> = { id: row.id, now };
-        if (statusChanged) (sets.push('status = @status'), (params.status = nextStatus));
-        if (assigneeChanged) (sets.push('assignee_id = @assignee'), (params.assignee = assignee?.id ?? null));
-        if (title !== undefined) (sets.push('title = @title'), (params.title = title));
-        if (change.body !== undefined) (sets.push('body = @body'), (params.body = change.body));
-        if (priority !== undefined) (sets.push('priority = @priority'), (params.priority = priority));
-        if (change.result !== undefined) (sets.push('result = @result'), (params.result = change.result));
+        const fields: Record<string, unknown> = { updated_at: now };
+        if (statusChanged) fields.status = nextStatus;
+        if (assigneeChanged) fields.assignee_id = assignee?.id ?? null;
+        if (title !== undefined) fields.title = title;
+        if (change.body !== undefined) fields.body = change.body;
+        if (priority !== undefined) fields.priority = priority;
+        if (change.result !== undefined) fields.result = change.result;
+        const sets = Object.keys(fields).map((k) => `${k} = @${k}`);
+        const params = { ...fields, id: row.id };
         this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = @id`).run(params);
         if (blockers !== undefined) {
           this.stmts.clearBlockers.run(row.id);
@@ -322,15 +370,31 @@ export class TaskBoard {
         }
         const note = change.note ?? '';
         if (assigneeChanged) {
-          eventIds.push(this.addEvent(row.id, actor, 'assigned', before.status, nextStatus, assignee ? `assigned to ${assignee.name}` : 'unassigned'));
+          eventIds.push(
+            this.addEvent(
+              row.id,
+              actor,
+              'assigned',
+              before.status,
+              nextStatus,
+              assignee ? `assigned to ${assignee.name}` : 'unassigned',
+            ),
+          );
           if (assignee && assignee.id !== actor.id) {
-            outbox.push([this.bus.writeDirect(actor, assignee, this.assignmentText(row.id), { type: 'task', taskId: row.id }), assignee]);
+            outbox.push([
+              this.bus.writeDirect(actor, assignee, this.assignmentText(row.id), {
+                type: 'task',
+                taskId: row.id,
+              }),
+              assignee,
+            ]);
           }
         } else if (statusChanged) {
           eventIds.push(this.addEvent(row.id, actor, 'status', before.status, nextStatus, note));
         }
         if (edited) eventIds.push(this.addEvent(row.id, actor, 'edited', null, null, ''));
-        if (change.result !== undefined) eventIds.push(this.addEvent(row.id, actor, 'result', null, null, change.result.slice(0, 500)));
+        if (change.result !== undefined)
+          eventIds.push(this.addEvent(row.id, actor, 'result', null, null, change.result.slice(0, 500)));
         if (note && !statusChanged) eventIds.push(this.addEvent(row.id, actor, 'note', null, null, note));
 
         // The dispatcher hears about progress it did not cause.
@@ -369,11 +433,22 @@ export class TaskBoard {
     note: string,
   ): string {
     const t = this.get(id);
-    const head = from !== to ? `Task #${id} "${t.title}": ${from} → ${to} by ${actor.name}.` : `Task #${id} "${t.title}": result from ${actor.name}.`;
+    const head =
+      from !== to
+        ? `Task #${id} "${t.title}": ${from} → ${to} by ${actor.name}.`
+        : `Task #${id} "${t.title}": result from ${actor.name}.`;
     return [head, note && `Note: ${note}`, result && `Result:\n${result}`].filter(Boolean).join('\n');
   }
 
-  list(query: { status?: TaskStatus; assignee?: string; dispatcher?: string; limit?: number; open?: boolean } = {}): Task[] {
+  list(
+    query: {
+      status?: TaskStatus;
+      assignee?: string;
+      dispatcher?: string;
+      limit?: number;
+      open?: boolean;
+    } = {},
+  ): Task[] {
     const where: string[] = [];
     const params: Record<string, unknown> = {};
     if (query.status !== undefined) {
@@ -394,12 +469,15 @@ export class TaskBoard {
     const sql = `SELECT t.*, (SELECT group_concat(b.blocker_id) FROM task_blockers b WHERE b.task_id = t.id) AS blockers
       FROM tasks t ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY t.updated_at DESC, t.id DESC LIMIT @limit`;
     const tasks = (this.db.prepare(sql).all(params) as TaskRow[]).map((r) => this.toTask(r));
-    return tasks.sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || b.updatedAt - a.updatedAt);
+    return tasks.sort(
+      (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || b.updatedAt - a.updatedAt,
+    );
   }
 
   counts(): Record<TaskStatus, number> {
     const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
-    for (const r of this.stmts.counts.all() as Array<{ status: TaskStatus; n: number }>) counts[r.status] = r.n;
+    for (const r of this.stmts.counts.all() as Array<{ status: TaskStatus; n: number }>)
+      counts[r.status] = r.n;
     return counts;
   }
 
@@ -415,7 +493,13 @@ export class TaskBoard {
         e.kind === 'status' || e.kind === 'created'
           ? `${e.kind === 'created' ? 'created' : `${e.fromStatus} → ${e.toStatus}`}${e.note ? ' (' + e.note + ')' : ''}`
           : `${e.kind}${e.note ? ': ' + e.note.slice(0, 100) : ''}`;
-      return { at: e.createdAt, kind: 'task' as const, actor: e.actor, taskId: e.taskId, text: `task #${e.taskId} ${what}` };
+      return {
+        at: e.createdAt,
+        kind: 'task' as const,
+        actor: e.actor,
+        taskId: e.taskId,
+        text: `task #${e.taskId} ${what}`,
+      };
     });
   }
 

@@ -112,7 +112,9 @@ export class MessageBus {
         `SELECT m.sender_id, d.state, count(*) AS n FROM deliveries d JOIN messages m ON m.id = d.message_id
          WHERE d.agent_id = ? AND d.state <> 'read' GROUP BY m.sender_id, d.state`,
       ),
-      subscribe: db.prepare('INSERT OR IGNORE INTO subscriptions (agent_id, topic, created_at) VALUES (?, ?, ?)'),
+      subscribe: db.prepare(
+        'INSERT OR IGNORE INTO subscriptions (agent_id, topic, created_at) VALUES (?, ?, ?)',
+      ),
       unsubscribe: db.prepare('DELETE FROM subscriptions WHERE agent_id = ? AND topic = ?'),
       subscribers: db.prepare('SELECT agent_id FROM subscriptions WHERE topic = ?'),
       topicsOf: db.prepare('SELECT topic FROM subscriptions WHERE agent_id = ? ORDER BY topic'),
@@ -187,7 +189,10 @@ export class MessageBus {
   private checkReply(sender: Agent, replyTo: number | undefined): void {
     if (replyTo === undefined) return;
     if (!this.stmts.canSee.get({ id: replyTo, agent: sender.id })) {
-      throw new StudioError('not_found', `No message #${replyTo} in your history; check get_history for its id.`);
+      throw new StudioError(
+        'not_found',
+        `No message #${replyTo} in your history; check get_history for its id.`,
+      );
     }
   }
 
@@ -229,7 +234,9 @@ export class MessageBus {
     validateBody(body);
     this.checkReply(sender, opts.replyTo);
     const recipients = this.agents.list().filter((a) => a.id !== sender.id);
-    const message = this.db.transaction(() => this.insert(sender, 'broadcast', recipients, body, opts)).immediate();
+    const message = this.db
+      .transaction(() => this.insert(sender, 'broadcast', recipients, body, opts))
+      .immediate();
     this.announce(message, recipients);
     return { message, recipients: recipients.length };
   }
@@ -266,7 +273,8 @@ export class MessageBus {
   unsubscribe(agent: Agent, topic: string): boolean {
     validateTopic(topic);
     const removed = this.stmts.unsubscribe.run(agent.id, topic).changes > 0;
-    if (removed) this.events.fire({ type: 'topic.subscription', agent: agent.name, topic, subscribed: false });
+    if (removed)
+      this.events.fire({ type: 'topic.subscription', agent: agent.name, topic, subscribed: false });
     return removed;
   }
 
@@ -275,7 +283,10 @@ export class MessageBus {
   }
 
   /** Unread mail, oldest first. With markRead (the default) it is marked read in the same transaction. */
-  inbox(agent: Agent, opts: { limit?: number; markRead?: boolean } = {}): { items: InboxItem[]; remaining: number } {
+  inbox(
+    agent: Agent,
+    opts: { limit?: number; markRead?: boolean } = {},
+  ): { items: InboxItem[]; remaining: number } {
     const limit = clampLimit(opts.limit, DEFAULT_INBOX_LIMIT);
     const markRead = opts.markRead ?? true;
     const now = this.clock.now();
@@ -292,7 +303,12 @@ export class MessageBus {
       return { ...full, state: r.state };
     });
     if (markRead && items.length) {
-      this.events.fire({ type: 'delivery.changed', agentId: agent.id, messageIds: items.map((i) => i.id), state: 'read' });
+      this.events.fire({
+        type: 'delivery.changed',
+        agentId: agent.id,
+        messageIds: items.map((i) => i.id),
+        state: 'read',
+      });
     }
     return { items, remaining };
   }
@@ -308,7 +324,11 @@ export class MessageBus {
 
   /** Who the unread mail is from, for a wake prompt; `queued` counts mail no wake has announced yet. */
   unreadSummary(agentId: number): { total: number; queued: number; senders: string[] } {
-    const rows = this.stmts.unreadSenders.all(agentId) as Array<{ sender_id: number; state: DeliveryState; n: number }>;
+    const rows = this.stmts.unreadSenders.all(agentId) as Array<{
+      sender_id: number;
+      state: DeliveryState;
+      n: number;
+    }>;
     const senders = [...new Set(rows.map((r) => this.agents.nameOf(r.sender_id)))];
     return {
       total: rows.reduce((s, r) => s + r.n, 0),
@@ -322,7 +342,8 @@ export class MessageBus {
     this.db.transaction(() => {
       for (const id of messageIds) this.stmts.markWoken.run(now, agentId, id);
     })();
-    if (messageIds.length) this.events.fire({ type: 'delivery.changed', agentId, messageIds, state: 'woken' });
+    if (messageIds.length)
+      this.events.fire({ type: 'delivery.changed', agentId, messageIds, state: 'woken' });
   }
 
   /**
@@ -376,8 +397,11 @@ export class MessageBus {
       messageId: m.id,
       ...(m.taskId !== null ? { taskId: m.taskId } : {}),
       text:
-        (m.scope === 'direct' ? `→ ${m.to.join(', ')}` : m.scope === 'topic' ? `→ #${m.topic}` : '→ everyone') +
-        `: ${oneLine(m.body, 120)}`,
+        (m.scope === 'direct'
+          ? `→ ${m.to.join(', ')}`
+          : m.scope === 'topic'
+            ? `→ #${m.topic}`
+            : '→ everyone') + `: ${oneLine(m.body, 120)}`,
     }));
   }
 }

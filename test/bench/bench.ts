@@ -1,0 +1,261 @@
+// `npm run bench`: MCP tool calls per second and latency on loopback, the studio beside a bare SDK
+// server, over Streamable HTTP and legacy SSE, with 1 and 16 concurrent sessions. The server under
+// test runs in this process; the load comes from a forked child (loadClient.ts) so the two do not
+// share an event loop. Prints a table and the issue's targets, and writes test-results/bench.md.
+//
+// Knobs (environment): BENCH_WARMUP_MS (default 1000), BENCH_DURATION_MS (default 4000),
+// BENCH_ONLY=http:16:studio,sse:16 (only rows matching one of these transport[:sessions[:server]]
+// patterns; handy with --cpu-prof), BENCH_FETCH=builtin (the load generator uses Node's fetch
+// instead of node:http under the SDK client transports).
+// `--strict` exits 1 when a target fails.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { startTestStudio } from '../support/studioHarness.js';
+import { startBareServer } from './bareServer.js';
+import type { ChildToParent, LoadConfig, LoadResult, ServerKind, SessionPlan, TransportKind } from './protocol.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** dist/test/bench -> repository root. */
+const root = resolve(here, '..', '..', '..');
+
+const WARMUP_MS = numberFromEnv('BENCH_WARMUP_MS', 1000);
+const DURATION_MS = numberFromEnv('BENCH_DURATION_MS', 4000);
+const AGENTS = 16;
+const TRANSPORTS: TransportKind[] = ['http', 'sse'];
+const SESSIONS = [1, 16];
+const SERVERS: ServerKind[] = ['bare', 'studio'];
+/** A typical agent-to-agent note (~150 bytes). */
+const TEXT =
+  'Finished the schema migration for users; all 214 tests pass locally. Could you review src/db/migrate.ts ' +
+  'and tell me if the index names match yours?';
+
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const CLIENT_FETCH: LoadConfig['clientFetch'] = process.env.BENCH_FETCH === 'builtin' ? 'builtin' : 'node';
+
+const TARGET_CALLS_PER_S = 3000;
+const TARGET_P99_MS = 15;
+const TARGET_RATIO = 1.5;
+
+function selected(transport: TransportKind, sessions: number, server: ServerKind): boolean {
+  const row = [transport, String(sessions), server];
+  return !ONLY.length || ONLY.some((pattern) => pattern.split(':').every((part, i) => part === row[i]));
+}
+
+function numberFromEnv(name: string, fallback: number): number {
+  const v = process.env[name];
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+interface Row {
+  transport: TransportKind;
+  sessions: number;
+  server: ServerKind;
+  result: LoadResult;
+  callsPerS: number;
+  /** Server-process CPU per call in the window, µs. */
+  serverCpuUs: number;
+  /** Server event-loop utilisation in the window, 0..1. */
+  serverElu: number;
+}
+
+interface Target {
+  server: { url: string; close(): Promise<void> };
+  sessions: SessionPlan[];
+}
+
+async function startTarget(kind: ServerKind, sessions: number): Promise<Target> {
+  const names = Array.from({ length: AGENTS }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);
+  const peer = (i: number): string => names[(i + 1) % AGENTS] as string;
+  if (kind === 'bare') {
+    const bare = await startBareServer();
+    const plans = Array.from({ length: sessions }, (_, i) => ({ token: `bare-${i}`, peer: peer(i) }));
+    return { server: bare, sessions: plans };
+  }
+  // A fresh studio per row (SQLite on disk in a temp dir) so no row inherits another's backlog.
+  const ts = await startTestStudio();
+  const tokens = names.map((n) => ts.addAgent(n, 'bench'));
+  const plans = Array.from({ length: sessions }, (_, i) => ({ token: tokens[i] as string, peer: peer(i) }));
+  return { server: { url: ts.http.url, close: () => ts.close() }, sessions: plans };
+}
+
+function runLoad(config: LoadConfig): Promise<{ result: LoadResult; serverCpuUs: number; serverElu: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const child: ChildProcess = fork(join(here, 'loadClient.js'), [], { execArgv: [], stdio: 'inherit' });
+    let cpu0: NodeJS.CpuUsage | undefined;
+    let elu0: ReturnType<typeof performance.eventLoopUtilization> | undefined;
+    let cpuUs = 0;
+    let elu = 0;
+    let settled = false;
+    const finish = (err: Error | undefined, result?: LoadResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+      if (err || !result) reject(err ?? new Error('load client ended without a result'));
+      else resolvePromise({ result, serverCpuUs: result.calls ? cpuUs / result.calls : 0, serverElu: elu });
+    };
+    // Connecting 16 sessions takes well under a second; anything past this is a hang.
+    const deadline = setTimeout(
+      () => finish(new Error('load client timed out')),
+      config.warmupMs + config.durationMs + 30_000,
+    );
+    child.on('message', (message: ChildToParent) => {
+      switch (message.type) {
+        case 'mark':
+          if (message.phase === 'start') {
+            cpu0 = process.cpuUsage();
+            elu0 = performance.eventLoopUtilization();
+          } else if (cpu0 && elu0) {
+            const d = process.cpuUsage(cpu0);
+            cpuUs = d.user + d.system;
+            elu = performance.eventLoopUtilization(elu0).utilization;
+          }
+          return;
+        case 'result':
+          return finish(undefined, message.result);
+        case 'fatal':
+          return finish(new Error(`load client failed: ${message.error}`));
+        default:
+          return;
+      }
+    });
+    child.on('error', (err) => finish(err));
+    child.on('exit', (code, signal) => {
+      if (!settled) finish(new Error(`load client exited (${signal ?? code}) without a result`));
+    });
+    child.send({ type: 'run', config });
+  });
+}
+
+async function measure(transport: TransportKind, sessions: number, server: ServerKind): Promise<Row> {
+  const target = await startTarget(server, sessions);
+  try {
+    (globalThis as { gc?: () => void }).gc?.();
+    const url = transport === 'http' ? target.server.url : target.server.url.replace(/\/mcp$/, '/sse');
+    const { result, serverCpuUs, serverElu } = await runLoad({
+      url,
+      transport,
+      server,
+      sessions: target.sessions,
+      warmupMs: WARMUP_MS,
+      durationMs: DURATION_MS,
+      clientFetch: CLIENT_FETCH,
+      text: TEXT,
+    });
+    if (result.errors > 0) throw new Error(`${result.errors} calls failed; first: ${result.firstError ?? '?'}`);
+    return { transport, sessions, server, result, callsPerS: (result.calls * 1000) / result.windowMs, serverCpuUs, serverElu };
+  } finally {
+    await target.server.close();
+  }
+}
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function table(rows: Row[]): string {
+  const header = ['transport', 'sessions', 'server', 'calls/s', 'p50 ms', 'p99 ms', 'bare/studio calls/s', 'studio/bare p99', 'server CPU µs/call', 'server loop busy', 'client CPU'];
+  const body = rows.map((r) => {
+    const bare = rows.find((b) => b.server === 'bare' && b.transport === r.transport && b.sessions === r.sessions);
+    const studio = r.server === 'studio' && bare;
+    return [
+      r.transport,
+      String(r.sessions),
+      r.server,
+      fmt(r.callsPerS),
+      fmt(r.result.p50, 2),
+      fmt(r.result.p99, 2),
+      studio ? `${fmt(bare.callsPerS / r.callsPerS, 2)}x` : '',
+      studio ? `${fmt(r.result.p99 / bare.result.p99, 2)}x` : '',
+      fmt(r.serverCpuUs),
+      `${fmt(r.serverElu * 100)}%`,
+      `${fmt(r.result.clientCpu * 100)}%`,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((c) => (c[i] as string).length)));
+  const right = new Set([1, 3, 4, 5, 6, 7, 8, 9, 10]);
+  const line = (cells: string[]): string =>
+    '| ' + cells.map((c, i) => (right.has(i) ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join(' | ') + ' |';
+  const rule = '|' + widths.map((w, i) => (right.has(i) ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|';
+  return [line(header), rule, ...body.map(line)].join('\n');
+}
+
+function checks(rows: Row[]): Array<{ ok: boolean; text: string }> {
+  const out: Array<{ ok: boolean; text: string }> = [];
+  for (const transport of TRANSPORTS) {
+    const studio = rows.find((r) => r.server === 'studio' && r.transport === transport && r.sessions === 16);
+    const bare = rows.find((r) => r.server === 'bare' && r.transport === transport && r.sessions === 16);
+    if (!studio || !bare) continue;
+    const ratio = bare.callsPerS / studio.callsPerS;
+    out.push(
+      { ok: studio.callsPerS >= TARGET_CALLS_PER_S, text: `${transport}, 16 sessions: ${fmt(studio.callsPerS)} calls/s >= ${fmt(TARGET_CALLS_PER_S)}` },
+      { ok: studio.result.p99 < TARGET_P99_MS, text: `${transport}, 16 sessions: p99 ${fmt(studio.result.p99, 2)} ms < ${TARGET_P99_MS} ms` },
+      { ok: ratio <= TARGET_RATIO, text: `${transport}, 16 sessions: bare/studio ${fmt(ratio, 2)}x <= ${TARGET_RATIO}x` },
+    );
+  }
+  return out;
+}
+
+const fetchLabel = (): string => (CLIENT_FETCH === 'node' ? 'node:http' : "Node's built-in fetch");
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const cpu = cpus();
+  const machine = `${cpu[0]?.model.trim() ?? 'unknown CPU'} x ${cpu.length}, Node ${process.version}, ${process.platform}`;
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  process.stdout.write(
+    `ccstudio bench: ${machine}; load average ${load}\n` +
+      `each row: ${WARMUP_MS} ms warm-up, ${DURATION_MS} ms measured; workload: send_message + check_inbox alternating, ` +
+      `${AGENTS} agents (bare: a no-op tool with the same arguments); load generator: SDK client over ${fetchLabel()}\n\n`,
+  );
+  if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
+    process.stdout.write('(run with --expose-gc for a collection between rows)\n');
+  }
+
+  const rows: Row[] = [];
+  for (const transport of TRANSPORTS) {
+    for (const sessions of SESSIONS) {
+      for (const server of SERVERS) {
+        if (!selected(transport, sessions, server)) continue;
+        process.stdout.write(`  ${transport} x ${String(sessions).padStart(2)} sessions, ${server.padEnd(6)} ... `);
+        const row = await measure(transport, sessions, server);
+        rows.push(row);
+        process.stdout.write(`${fmt(row.callsPerS)} calls/s, p99 ${fmt(row.result.p99, 2)} ms\n`);
+      }
+    }
+  }
+
+  const tableText = table(rows);
+  const results = checks(rows);
+  const checkLines = results.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+  process.stdout.write(`\n${tableText}\n\nTargets (studio, 16 sessions):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
+
+  const md = [
+    '### Benchmark (`npm run bench`)',
+    '',
+    `Loopback, one run: ${machine}, load average ${load} at start. Each row ${WARMUP_MS} ms warm-up then ${DURATION_MS} ms measured; ` +
+      `the load generator is a separate process using the MCP SDK client over ${fetchLabel()}. Studio rows alternate send_message and check_inbox ` +
+      `among ${AGENTS} agents (SQLite on disk); bare rows call a no-op tool on a plain SDK server set up the same way.`,
+    '',
+    tableText,
+    '',
+    'Targets (studio, 16 sessions):',
+    '',
+    ...checkLines.map((l) => `- ${l}`),
+    '',
+  ].join('\n');
+  const out = join(root, 'test-results', 'bench.md');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, md);
+  process.stdout.write(`\nwrote ${out} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+
+  if (process.argv.includes('--strict') && results.some((c) => !c.ok)) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,182 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { callJson, callText, tempDir } from '../../support/studioHarness.js';
+import { CLI, runCli, startServe, waitExit } from '../../support/cliProcess.js';
+import type { StudioStatus } from '../../../main/contract/model.js';
+
+const procs: ChildProcess[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const p of procs.splice(0)) {
+    if (p.exitCode === null && p.signalCode === null) {
+      p.kill('SIGKILL');
+      await waitExit(p);
+    }
+  }
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does).`);
+});
+
+function dataDir(): string {
+  const d = tempDir('ccstudio-cli-');
+  dirs.push(d);
+  return d;
+}
+
+async function connect(url: string, token: string): Promise<Client> {
+  const client = new Client({ name: 'cli-test', version: '1' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+    }),
+  );
+  return client;
+}
+
+describe('ccstudio', () => {
+  it('serve writes studio.json; agent add prints a token and a claude mcp add line that work', async () => {
+    const data = dataDir();
+    const serve = await startServe(['--data', data, '--port', '0']);
+    procs.push(serve.proc);
+    const info = JSON.parse(readFileSync(join(data, 'studio.json'), 'utf8'));
+    expect(info).toMatchObject({ pid: serve.proc.pid, mcpUrl: serve.mcpUrl });
+    expect(statSync(join(data, 'studio.json')).mode & 0o777).toBe(0o600);
+
+    const added = await runCli([
+      'agent',
+      'add',
+      'alice',
+      '--role',
+      'builder',
+      '--remote',
+      '--json',
+      '--data',
+      data,
+    ]);
+    expect(added.code).toBe(0);
+    const alice = JSON.parse(added.stdout);
+    expect(alice.claudeMcpAdd).toBe(
+      `claude mcp add --transport http studio ${serve.mcpUrl} --header 'Authorization: Bearer ${alice.token}'`,
+    );
+    const text = await runCli(['agent', 'add', 'bob', '--remote', '--data', data]);
+    expect(text.stdout).toContain('claude mcp add --transport http studio');
+
+    const client = await connect(alice.mcpUrl, alice.token);
+    expect(await callText(client, 'send_message', { to: 'bob', text: 'hello from alice' })).toContain('Sent');
+    await client.close();
+
+    const status = JSON.parse((await runCli(['status', '--json', '--data', data])).stdout) as StudioStatus;
+    expect(status.agents.find((a) => a.name === 'bob')?.unread).toBe(1);
+    expect(status.agents.find((a) => a.name === 'alice')?.role).toBe('builder');
+
+    const second = await runCli(['serve', '--data', data, '--port', '0']);
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toMatch(/already running on this data folder/);
+  });
+
+  it('loses nothing when serve is killed with -9 and restarted', async () => {
+    const data = dataDir();
+    let serve = await startServe(['--data', data, '--port', '0']);
+    procs.push(serve.proc);
+    const bob = JSON.parse(
+      (await runCli(['agent', 'add', 'bob', '--remote', '--json', '--data', data])).stdout,
+    );
+    await runCli(['agent', 'add', 'alice', '--remote', '--json', '--data', data]);
+    expect((await runCli(['send', 'bob', 'first', 'message', '--data', data])).code).toBe(0);
+    const task = JSON.parse(
+      (
+        await runCli([
+          'task',
+          'add',
+          'Ship it',
+          '--to',
+          'bob',
+          '--priority',
+          'high',
+          '--json',
+          '--data',
+          data,
+        ])
+      ).stdout,
+    );
+    expect(task).toMatchObject({ status: 'assigned', assignee: 'bob', priority: 'high' });
+
+    serve.proc.kill('SIGKILL');
+    await waitExit(serve.proc);
+    // A stale studio.json is ignored: its pid is dead.
+    serve = await startServe(['--data', data, '--port', '0']);
+    procs.push(serve.proc);
+    const client = await connect(serve.mcpUrl, bob.token);
+    const inbox = await callJson<{ messages: Array<{ from: string; text: string; type?: string }> }>(
+      client,
+      'check_inbox',
+    );
+    expect(inbox.messages.map((m) => [m.from, m.type ?? 'text'])).toEqual([
+      ['user', 'text'],
+      ['user', 'task'],
+    ]);
+    expect(inbox.messages[0]!.text).toBe('first message');
+    const mine = await callJson<{ assigned: Array<{ title: string }> }>(client, 'my_tasks');
+    expect(mine.assigned.map((x) => x.title)).toEqual(['Ship it']);
+    await client.close();
+  });
+
+  it('works on the files when no studio is running, and stops cleanly on SIGTERM', async () => {
+    const data = dataDir();
+    expect((await runCli(['agent', 'add', 'solo', '--data', data])).code).toBe(0);
+    expect((await runCli(['task', 'add', 'Offline task', '--data', data])).stdout).toMatch(
+      /Created task #1 \(backlog\)/,
+    );
+    const list = await runCli(['task', 'list', '--json', '--data', data]);
+    expect(JSON.parse(list.stdout).map((x: { title: string }) => x.title)).toEqual(['Offline task']);
+    const serve = await startServe(['--data', data, '--port', '0']);
+    procs.push(serve.proc);
+    const listed = JSON.parse((await runCli(['agent', 'list', '--json', '--data', data])).stdout);
+    expect(listed.map((a: { name: string }) => a.name)).toEqual(['user', 'solo']);
+    serve.proc.kill('SIGTERM');
+    expect(await waitExit(serve.proc)).toBe(0);
+    expect(existsSync(join(data, 'studio.json'))).toBe(false);
+  });
+
+  it('reads STUDIO_DATA_DIR and explains bad input with exit code 2', async () => {
+    const data = dataDir();
+    const env = { STUDIO_DATA_DIR: data };
+    expect((await runCli(['agent', 'add', 'envagent'], env)).code).toBe(0);
+    expect(existsSync(join(data, 'studio.db'))).toBe(true);
+    const cases: Array<[string[], RegExp]> = [
+      [['agent', 'add', 'bad name'], /agent name/],
+      [['agent', 'add', 'envagent'], /already exists/],
+      [['send', 'ghost', 'hi'], /No agent named "ghost"/],
+      [['task', 'add', 'x', '--priority', 'asap'], /--priority must be one of/],
+      [['task', 'show', 'abc'], /Give a task id/],
+      [['task', 'show', '42'], /No task #42/],
+      [['serve', '--port', '99999'], /--port is 0-65535/],
+      [['frobnicate'], /Unknown command/],
+      [['status', '--bogus'], /Unknown option/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args, env);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+    const agents = JSON.parse((await runCli(['agent', 'list', '--json'], env)).stdout);
+    expect(agents.map((a: { name: string }) => a.name)).toEqual(['user', 'envagent']);
+  });
+
+  it('says plainly when the port is taken', async () => {
+    const a = dataDir();
+    const serve = await startServe(['--data', a, '--port', '0']);
+    procs.push(serve.proc);
+    const port = new URL(serve.mcpUrl).port;
+    const r = await runCli(['serve', '--data', dataDir(), '--port', port]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`Port ${port} is in use`));
+  });
+});

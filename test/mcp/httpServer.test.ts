@@ -1,0 +1,192 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  callJson,
+  callText,
+  startTestStudio,
+  ToolError,
+  type TestStudio,
+  type TransportKind,
+} from '../support/studioHarness.js';
+import { INITIALIZE, MCP_HEADERS, rawRequest } from '../support/rawHttp.js';
+import { TOOLS } from '../../mcp/tools/index.js';
+
+let t: TestStudio;
+let aliceToken: string;
+let bobToken: string;
+beforeEach(async () => {
+  t = await startTestStudio();
+  aliceToken = t.addAgent('alice', 'builder');
+  bobToken = t.addAgent('bob', 'reviewer');
+});
+afterEach(() => t.close());
+
+const dbDump = () =>
+  JSON.stringify(
+    [
+      'agents',
+      'agent_tokens',
+      'messages',
+      'deliveries',
+      'subscriptions',
+      'tasks',
+      'task_blockers',
+      'task_events',
+    ].map((table) => t.studio.db.prepare(`SELECT * FROM ${table}`).all()),
+  );
+
+describe.each<TransportKind>(['http', 'sse'])('MCP over %s', (kind) => {
+  it('lists every tool, lean enough for every turn', async () => {
+    const client = await t.connect(aliceToken, kind);
+    const { tools } = await client.listTools();
+    expect(tools.map((x) => x.name)).toEqual(TOOLS.map((x) => x.name));
+    expect(JSON.stringify({ tools }).length).toBeLessThan(12_000);
+    for (const tool of tools) expect(tool.description!.length).toBeGreaterThan(20);
+  });
+
+  it('stamps the sender from the token and delivers to the recipient', async () => {
+    const alice = await t.connect(aliceToken, kind);
+    const bob = await t.connect(bobToken, kind);
+    expect(await callText(alice, 'send_message', { to: 'bob', text: 'review #12 please' })).toMatch(
+      /^Sent message #1 to bob/,
+    );
+    const inbox = await callJson<{ messages: Array<{ from: string; text: string }> }>(bob, 'check_inbox');
+    expect(inbox.messages).toEqual([expect.objectContaining({ from: 'alice', text: 'review #12 please' })]);
+    // A forged sender is not a parameter at all: the call is refused and nothing is written.
+    const before = dbDump();
+    await expect(callText(bob, 'send_message', { to: 'alice', text: 'x', from: 'alice' })).rejects.toThrow(
+      /from/,
+    );
+    expect(dbDump()).toBe(before);
+  });
+
+  it('runs a task round trip and notifies the dispatcher', async () => {
+    const alice = await t.connect(aliceToken, kind);
+    const bob = await t.connect(bobToken, kind);
+    const task = await callJson<{ id: number; status: string }>(alice, 'dispatch_task', {
+      title: 'Review PR',
+      to: 'bob',
+    });
+    expect(task.status).toBe('assigned');
+    const mine = await callJson<{ assigned: Array<{ id: number; body?: string }> }>(bob, 'my_tasks');
+    expect(mine.assigned.map((x) => x.id)).toEqual([task.id]);
+    await callText(bob, 'update_task', { task_id: task.id, status: 'done', result: 'LGTM' });
+    const inbox = await callJson<{ messages: Array<{ type: string; text: string }> }>(alice, 'check_inbox');
+    expect(inbox.messages).toEqual([
+      expect.objectContaining({ type: 'result', text: expect.stringContaining('LGTM') }),
+    ]);
+    const detail = await callJson<{ history: unknown[]; result: string }>(alice, 'get_task', {
+      task_id: task.id,
+    });
+    expect(detail.result).toBe('LGTM');
+    expect(detail.history).toHaveLength(3);
+  });
+
+  it('answers bad arguments with errors that say what to do, writing nothing', async () => {
+    const alice = await t.connect(aliceToken, kind);
+    const before = dbDump();
+    await expect(callText(alice, 'send_message', { to: 'nobody', text: 'x' })).rejects.toThrow(
+      /Agents here: user, alice, bob/,
+    );
+    await expect(callText(alice, 'send_message', { to: 'bob', text: 42 })).rejects.toThrow(/text/);
+    await expect(callText(alice, 'send_message', { to: 'bob', text: 'x'.repeat(65 * 1024) })).rejects.toThrow(
+      /send its path/,
+    );
+    await expect(callText(alice, 'update_task', { task_id: 99, status: 'done' })).rejects.toThrow(
+      /No task #99/,
+    );
+    await expect(callText(alice, 'no_such_tool', {})).rejects.toThrow(/not found/);
+    expect(dbDump()).toBe(before);
+  });
+});
+
+describe('HTTP edge', () => {
+  const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
+    rawRequest(t.http.url, {
+      body,
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${aliceToken}`, ...headers },
+    });
+
+  it('refuses a missing or wrong token with 401 and a Bearer challenge', async () => {
+    const none = await rawRequest(t.http.url, { body: INITIALIZE, headers: MCP_HEADERS });
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(JSON.parse(none.body).error.message).toMatch(/Authorization: Bearer/);
+    const wrong = await post(INITIALIZE, { authorization: 'Bearer ccs_wrong' });
+    expect(wrong.status).toBe(401);
+    expect((await rawRequest(t.http.url.replace('/mcp', '/sse'), { method: 'GET' })).status).toBe(401);
+  });
+
+  it('validates Host and Origin before anything else (DNS rebinding)', async () => {
+    expect((await post(INITIALIZE, { host: 'evil.example.com' })).status).toBe(403);
+    expect((await post(INITIALIZE, { origin: 'http://evil.example.com' })).status).toBe(403);
+    expect(
+      (
+        await post(INITIALIZE, {
+          host: `localhost:${t.http.port}`,
+          origin: `http://localhost:${t.http.port}`,
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it('rejects malformed JSON with -32700 and oversize bodies with 413', async () => {
+    const bad = await post('{"jsonrpc": "2.0", "id": 1, "method": ');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error.code).toBe(-32700);
+    const big = await post(Buffer.alloc(1024 * 1024 + 10, 'a'));
+    expect(big.status).toBe(413);
+    const notInit = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
+    expect(notInit.status).toBe(400);
+  });
+
+  it("will not let one agent use another agent's session", async () => {
+    const init = await post(INITIALIZE);
+    const sessionId = init.headers['mcp-session-id'] as string;
+    expect(sessionId).toBeTruthy();
+    const hijack = await post(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), {
+      authorization: `Bearer ${bobToken}`,
+      'mcp-session-id': sessionId,
+      'mcp-protocol-version': '2025-06-18',
+    });
+    expect(hijack.status).toBe(403);
+    const unknown = await post(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), {
+      'mcp-session-id': 'nope',
+    });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('stops a removed agent at once, even mid-session', async () => {
+    const alice = await t.connect(aliceToken);
+    await callText(alice, 'heartbeat');
+    await t.studio.service.removeAgent('alice');
+    await expect(callText(alice, 'heartbeat')).rejects.toThrow();
+  });
+
+  it('serves the person API only with the admin token', async () => {
+    const api = t.http.url.replace('/mcp', '/api/rpc');
+    const body = JSON.stringify({ method: 'listAgents', params: [] });
+    expect((await rawRequest(api, { body, headers: { authorization: `Bearer ${aliceToken}` } })).status).toBe(
+      401,
+    );
+    const ok = await rawRequest(api, { body, headers: { authorization: `Bearer ${t.adminToken}` } });
+    expect(JSON.parse(ok.body).result.map((a: { name: string }) => a.name)).toEqual(['user', 'alice', 'bob']);
+    const unknown = await rawRequest(api, {
+      body: JSON.stringify({ method: 'constructor', params: [] }),
+      headers: { authorization: `Bearer ${t.adminToken}` },
+    });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('answers unknown paths with 404', async () => {
+    expect((await rawRequest(t.http.url.replace('/mcp', '/nope'), { method: 'GET' })).status).toBe(404);
+  });
+});
+
+describe('tool errors are tool results, not crashes', () => {
+  it('keeps serving after many bad calls', async () => {
+    const alice = await t.connect(aliceToken);
+    for (let i = 0; i < 20; i++)
+      await expect(callText(alice, 'get_task', { task_id: 1000 + i })).rejects.toBeInstanceOf(ToolError);
+    expect(await callText(alice, 'set_summary', { summary: 'still here' })).toBe('Summary set.');
+  });
+});
