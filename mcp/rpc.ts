@@ -1,4 +1,5 @@
 import { isStudioError } from '../main/contract/errors.js';
+import { describeIssues, SERVICE_ARGS } from '../main/contract/schemas.js';
 import {
   STUDIO_SERVICE_METHODS,
   type StudioService,
@@ -40,9 +41,17 @@ export async function handleRpc(service: StudioService, body: unknown): Promise<
   if (!Array.isArray(params)) {
     return { status: 400, body: { error: { code: 'invalid', message: 'params must be an array.' } } };
   }
+  const method = req.method as StudioServiceMethod;
+  const parsed = SERVICE_ARGS[method].safeParse(params);
+  if (!parsed.success) {
+    return {
+      status: 400,
+      body: { error: { code: 'invalid', message: `${method}: ${describeIssues(parsed.error)}` } },
+    };
+  }
   try {
-    const fn = service[req.method as StudioServiceMethod] as (...args: unknown[]) => Promise<unknown>;
-    const result = await fn(...params);
+    const fn = service[method] as (...args: unknown[]) => Promise<unknown>;
+    const result = await fn(...parsed.data);
     return { status: 200, body: { result: result ?? null } };
   } catch (err) {
     if (isStudioError(err)) {

@@ -190,3 +190,30 @@ describe('tool errors are tool results, not crashes', () => {
     expect(await callText(alice, 'set_summary', { summary: 'still here' })).toBe('Summary set.');
   });
 });
+
+describe('person API input', () => {
+  it('refuses wrong shapes with a sentence, writing nothing', async () => {
+    const api = t.http.url.replace('/mcp', '/api/rpc');
+    const call = (method: string, params: unknown) =>
+      rawRequest(api, {
+        body: JSON.stringify({ method, params }),
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      });
+    const before = dbDump();
+    const cases: Array<[string, unknown, RegExp]> = [
+      ['listTasks', [{ limit: 'lots' }], /limit/],
+      ['sendMessage', [{ to: 'alice', body: 5 }], /body/],
+      ['sendMessage', [{ to: 'alice', body: 'x', from: 'bob' }], /from/],
+      ['addAgent', [{ name: 'x', role: ['a'] }], /role/],
+      ['getTask', ['1'], /number/],
+      ['createTask', [], /expected/i],
+      ['status', 'nope', /params must be an array/],
+    ];
+    for (const [method, params, message] of cases) {
+      const res = await call(method, params);
+      expect(res.status, method).toBe(400);
+      expect(JSON.parse(res.body).error.message, method).toMatch(message);
+    }
+    expect(dbDump()).toBe(before);
+  });
+});
