@@ -80,10 +80,14 @@ function taskIdArg(raw: string | undefined): number {
 /** The running studio if there is one (so its events reach the wake engine and UI), else the files. */
 async function openService(
   dataDir: string,
-): Promise<{ service: StudioService; mcpUrl: string; close(): void }> {
+): Promise<{ service: StudioService; mcpUrl: string; close(): Promise<void> }> {
   const info = readStudioInfo(dataDir);
   if (info && isProcessAlive(info.pid)) {
-    return { service: remoteStudioService(info.apiUrl, info.adminToken), mcpUrl: info.mcpUrl, close() {} };
+    return {
+      service: remoteStudioService(info.apiUrl, info.adminToken),
+      mcpUrl: info.mcpUrl,
+      close: async () => {},
+    };
   }
   const mcpUrl = info?.mcpUrl ?? `http://127.0.0.1:${DEFAULT_PORT}/mcp`;
   const studio = createStudio({ dataDir, mcpUrl: () => mcpUrl });
@@ -247,7 +251,7 @@ Connect Claude Code on the agent's machine with:
         throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
     }
   } finally {
-    close();
+    await close();
   }
 }
 

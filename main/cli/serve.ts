@@ -42,7 +42,7 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
       port: options.port ?? DEFAULT_PORT,
     });
   } catch (err) {
-    studio.close();
+    await studio.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(`Port ${options.port ?? DEFAULT_PORT} is in use; pass --port N (0 picks a free one).`);
     }
@@ -70,7 +70,7 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
       if (stopped) return;
       stopped = true;
       await http.close();
-      studio.close();
+      await studio.close();
       removeStudioInfo(options.dataDir, process.pid);
     },
   };

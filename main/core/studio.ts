@@ -7,6 +7,7 @@ import { StudioError } from '../contract/errors.js';
 import { AgentRegistry } from './agents/agentRegistry.js';
 import { TaskBoard } from './board/taskBoard.js';
 import { MessageBus } from './bus/messageBus.js';
+import { startCheckpointer } from './store/checkpointer.js';
 import { openDatabase, type Db } from './store/database.js';
 import { DATABASE_FILE } from './store/dataDir.js';
 import { systemClock, type Clock } from './util/clock.js';
@@ -41,7 +42,8 @@ export interface Studio {
   readonly service: StudioService;
   status(viewer?: Agent): StudioStatus;
   setMcpUrl(url: () => string): void;
-  close(): void;
+  /** Stops background work and closes the database. */
+  close(): Promise<void>;
 }
 
 /** The one composition root: builds every core service and hands each its dependencies. */
@@ -51,6 +53,10 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const file = options.databaseFile ?? (options.dataDir ? join(options.dataDir, DATABASE_FILE) : undefined);
   if (!file) throw new Error('createStudio needs dataDir or databaseFile');
   const db = openDatabase(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const checkpointer = startCheckpointer(db, {
+    logger,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
   const events = new Emitter<StudioEvent>(logger);
   const agents = new AgentRegistry(db, events, clock);
   const bus = new MessageBus(db, agents, events, clock);
@@ -117,8 +123,9 @@ export function createStudio(options: StudioOptions = {}): Studio {
     service,
     status,
     setMcpUrl: (url) => void (mcpUrl = url),
-    close: () => {
+    close: async () => {
       events.dispose();
+      await checkpointer.stop();
       if (db.open) db.close();
     },
   };

@@ -64,7 +64,7 @@ export async function startTestStudio(
     async close() {
       await Promise.allSettled(clients.map((c) => c.close()));
       await http.close();
-      studio.close();
+      await studio.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

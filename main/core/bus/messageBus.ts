@@ -94,22 +94,30 @@ export class MessageBus {
         `SELECT 1 FROM messages m WHERE m.id = @id AND (m.sender_id = @agent
            OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent_id = @agent))`,
       ),
+      // INDEXED BY: without it the planner walks the agent's whole delivery history (the primary
+      // key covers more columns), so an empty inbox got slower with every message ever read.
       unread: db.prepare(
-        `SELECT m.*, d.state AS state FROM deliveries d JOIN messages m ON m.id = d.message_id
+        `SELECT m.*, d.state AS state,
+           CASE m.scope WHEN 'direct' THEN (SELECT group_concat(x.agent_id) FROM deliveries x WHERE x.message_id = m.id) END AS recipients
+         FROM deliveries d INDEXED BY deliveries_unread JOIN messages m ON m.id = d.message_id
          WHERE d.agent_id = ? AND d.state <> 'read' ORDER BY d.message_id LIMIT ?`,
       ),
       markRead: db.prepare(
-        `UPDATE deliveries SET state = 'read', read_at = ? WHERE agent_id = ? AND message_id = ? AND state <> 'read'`,
+        `UPDATE deliveries SET state = 'read', read_at = ?
+         WHERE agent_id = ? AND state <> 'read' AND message_id IN (SELECT value FROM json_each(?))`,
       ),
       markWoken: db.prepare(
         `UPDATE deliveries SET state = 'woken', woken_at = ? WHERE agent_id = ? AND message_id = ? AND state = 'queued'`,
       ),
-      unreadCount: db.prepare(`SELECT count(*) AS n FROM deliveries WHERE agent_id = ? AND state <> 'read'`),
+      unreadCount: db.prepare(
+        `SELECT count(*) AS n FROM deliveries INDEXED BY deliveries_unread WHERE agent_id = ? AND state <> 'read'`,
+      ),
       unreadCounts: db.prepare(
-        `SELECT agent_id, count(*) AS n FROM deliveries WHERE state <> 'read' GROUP BY agent_id`,
+        `SELECT agent_id, count(*) AS n FROM deliveries INDEXED BY deliveries_unread WHERE state <> 'read' GROUP BY agent_id`,
       ),
       unreadSenders: db.prepare(
-        `SELECT m.sender_id, d.state, count(*) AS n FROM deliveries d JOIN messages m ON m.id = d.message_id
+        `SELECT m.sender_id, d.state, count(*) AS n FROM deliveries d INDEXED BY deliveries_unread
+         JOIN messages m ON m.id = d.message_id
          WHERE d.agent_id = ? AND d.state <> 'read' GROUP BY m.sender_id, d.state`,
       ),
       subscribe: db.prepare(
@@ -289,19 +297,19 @@ export class MessageBus {
   ): { items: InboxItem[]; remaining: number } {
     const limit = clampLimit(opts.limit, DEFAULT_INBOX_LIMIT);
     const markRead = opts.markRead ?? true;
+    // The common poll finds nothing: answer it without opening a write transaction.
+    if (this.unreadCount(agent.id) === 0) return { items: [], remaining: 0 };
     const now = this.clock.now();
     const { rows, remaining } = this.db
       .transaction(() => {
         const rows = this.stmts.unread.all(agent.id, limit) as Array<MessageRow & { state: DeliveryState }>;
-        if (markRead) for (const r of rows) this.stmts.markRead.run(now, agent.id, r.id);
+        if (markRead && rows.length)
+          this.stmts.markRead.run(now, agent.id, JSON.stringify(rows.map((r) => r.id)));
         const remaining = (this.stmts.unreadCount.get(agent.id) as { n: number }).n;
         return { rows, remaining };
       })
       .immediate();
-    const items = rows.map((r) => {
-      const full = this.row(r.id);
-      return { ...full, state: r.state };
-    });
+    const items = rows.map((r) => ({ ...this.toMessage(r), state: r.state }));
     if (markRead && items.length) {
       this.events.fire({
         type: 'delivery.changed',

@@ -99,14 +99,14 @@ describe('AgentRegistry', () => {
     expect(() => studio.agents.update(agent.id, { summary: 'x'.repeat(501) })).toThrow(/keep it under/);
   });
 
-  it('survives a reopen of the same file', () => {
+  it('survives a reopen of the same file', async () => {
     const dir = `${process.env.TMPDIR ?? '/tmp'}/ccs-reg-${process.pid}-${Date.now()}`;
     const a = createStudio({ dataDir: dir });
     const { token } = a.agents.add({ name: 'alice', role: 'r' });
-    a.close();
+    await a.close();
     const b = createStudio({ dataDir: dir });
     expect(b.agents.byToken(token)?.role).toBe('r');
     expect(b.agents.list().filter((x) => x.name === 'user')).toHaveLength(1);
-    b.close();
+    await b.close();
   });
 });

@@ -1,0 +1,98 @@
+import type { AgentState } from '../../contract/model.js';
+import { SCREEN_PATTERNS as P } from './screenPatterns.js';
+
+export interface MenuOption {
+  number: number;
+  label: string;
+  focused: boolean;
+}
+
+export interface ScreenReading {
+  /** What the screen alone says; `unknown` when it shows nothing the table recognises. */
+  state: AgentState | 'unknown';
+  /** Options of an open permission prompt or picker. */
+  options: MenuOption[];
+  /** Text sitting in the idle input box, not yet submitted ('' when empty). */
+  input: string;
+  /** The CLI shows input queued behind a running turn. */
+  queued: boolean;
+}
+
+const any = (patterns: readonly RegExp[], text: string) => patterns.some((p) => p.test(text));
+
+/**
+ * Reads Claude Code's state off its screen text. Pure: the same screen always gives the same
+ * reading. Looks at the bottom of the screen, where the TUI keeps its live region.
+ */
+export function classifyScreen(screen: string): ScreenReading {
+  const lines = screen.split('\n').map((l) => l.replace(/\s+$/, ''));
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  const tail = lines.slice(-40);
+  const tailText = tail.join('\n');
+  const reading: ScreenReading = {
+    state: 'unknown',
+    options: [],
+    input: '',
+    queued: any(P.queued, tailText),
+  };
+
+  // The input box drawn at the very bottom means no dialog is open, whatever the transcript says.
+  const box = inputBox(tail);
+  const boxAtBottom = box !== undefined && box.bottom >= tail.length - 4;
+  if (!boxAtBottom) {
+    const options = readOptions(tail);
+    if (any(P.trust, tailText) && options.length) return { ...reading, state: 'waiting_select', options };
+    if (any(P.permission, tailText) && options.length)
+      return { ...reading, state: 'waiting_permission', options };
+    if (options.length && any(P.pickerFooter, tail.slice(-3).join('\n'))) {
+      return { ...reading, state: isTextOption(tail) ? 'waiting_text' : 'waiting_select', options };
+    }
+  }
+
+  const footer = box ? tail.slice(box.bottom + 1).join('\n') : tail.slice(-3).join('\n');
+  // The spinner sits just above the input box; looking only there keeps a transcript line
+  // that happens to start with "* " and end in "…" from reading as busy.
+  const nearBox = box ? tail.slice(Math.max(0, box.top - 6), box.top) : [];
+  if (any(P.busyFooter, footer) || nearBox.some((l) => any(P.spinnerLine, l))) {
+    return { ...reading, state: 'busy', input: box && !reading.queued ? box.input : '' };
+  }
+  if (box) return { ...reading, state: 'idle', input: box.input };
+  return reading;
+}
+
+/** The input box: a ❯ line between two rules, nearest the bottom. */
+function inputBox(lines: string[]): { input: string; top: number; bottom: number } | undefined {
+  for (let i = lines.length - 1; i >= 2; i--) {
+    if (!P.rule.test(lines[i]!)) continue;
+    // The box may wrap long input over several lines; find its top rule.
+    for (let top = i - 1; top >= 0 && i - top <= 12; top--) {
+      if (!P.rule.test(lines[top]!)) continue;
+      const inside = lines.slice(top + 1, i);
+      const m = inside.length ? P.inputLine.exec(inside[0]!) : null;
+      if (!m) break;
+      const input = [m[1] ?? '', ...inside.slice(1).map((l) => l.trim())].join(' ').trim();
+      return { input: P.queued.some((q) => q.test(input)) ? '' : input, top, bottom: i };
+    }
+  }
+  return undefined;
+}
+
+function readOptions(lines: string[]): MenuOption[] {
+  const options: MenuOption[] = [];
+  for (const line of lines) {
+    const m = P.option.exec(line);
+    if (!m) continue;
+    const number = Number(m[2]);
+    // A menu counts up from 1; a stray numbered line elsewhere starts a new run.
+    if (number === 1) options.length = 0;
+    else if (options.length && options[options.length - 1]!.number !== number - 1) continue;
+    options.push({ number, label: m[3]!.trim(), focused: m[1] === '❯' });
+  }
+  return options.length >= 2 ? options : [];
+}
+
+/** In a question menu, the free-text option is the one drawn just above the rule. */
+function isTextOption(lines: string[]): boolean {
+  const i = lines.findIndex((l) => /^\s*❯\s*\d+\./.test(l));
+  return i >= 0 && i + 1 < lines.length && P.rule.test(lines[i + 1]!.trim());
+}

@@ -1,0 +1,41 @@
+// Every string the studio reads off Claude Code's screen, in one table. They change between CLI
+// versions: each entry is tested against screens recorded from the real CLI
+// (test/fixtures/screens/claude-<version>/). Add a version's strings here, never inline elsewhere.
+
+export const SCREEN_PATTERNS = {
+  /** The footer while a turn runs. */
+  busyFooter: [/esc to interrupt/i],
+  /** The spinner line above the input box while a turn runs: "✽ Percolating… (1s · ↓ 8 tokens)". */
+  spinnerLine: [/^[✻✽✶✳✢·*●◐◑◒◓]\s+[A-Z][\w'-]*…(\s+\(.*\))?$/u],
+  /** Input typed while busy waits in a queue. */
+  queued: [/Queued · ctrl\+x ctrl\+s to send now/, /Press up to edit queued messages/],
+  /** Tool permission dialogs. */
+  permission: [
+    /Do you want to proceed\?/,
+    /Do you want to (make this edit|create|allow|run)/,
+    /No, and tell Claude what to do differently/,
+  ],
+  /** Pickers and question menus. */
+  pickerFooter: [
+    /Enter to select · ↑\/↓ to navigate/,
+    /Enter to (select|save|confirm) · Esc to cancel/,
+    /Esc to cancel/,
+  ],
+  /** The folder-trust dialog at first start in a folder. */
+  trust: [/Yes, I trust this folder/, /Do you trust the files in this folder\?/],
+  /** The idle input box's footer hints. */
+  idleFooter: [
+    /\? for shortcuts/,
+    /auto mode on \(shift\+tab to cycle\)/,
+    /manual mode on/,
+    /accept edits on/,
+    /plan mode on/,
+    /bypass permissions on/,
+  ],
+  /** A numbered menu option; the focused one starts with ❯. */
+  option: /^\s*(❯)?\s*(\d+)\.\s+(.*)$/,
+  /** The input prompt at the start of a line: "❯ " followed by whatever is typed. */
+  inputLine: /^❯\s?(.*)$/,
+  /** The rules drawn above and below the input box. */
+  rule: /^[─━]{20,}/,
+} as const;

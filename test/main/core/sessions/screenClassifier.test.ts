@@ -1,0 +1,61 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classifyScreen } from '../../../../main/core/sessions/screenClassifier.js';
+
+// Screens recorded from the real CLI (node-pty + @xterm/headless, 100x30) against the model stub.
+const DIR = join(process.cwd(), 'test/fixtures/screens/claude-2.1.330');
+const screen = (name: string) => readFileSync(join(DIR, `${name}.txt`), 'utf8');
+
+describe('classifyScreen on Claude Code 2.1.330', () => {
+  it.each([
+    ['idle', 'idle'],
+    ['idle-auto-mode', 'idle'],
+    ['after-queued', 'idle'],
+    ['after-permission-esc', 'idle'],
+    ['after-clear', 'idle'],
+    ['idle-unsent-text', 'idle'],
+    ['busy', 'busy'],
+    ['busy-queued', 'busy'],
+    ['permission', 'waiting_permission'],
+    ['picker-model', 'waiting_select'],
+    ['ask-question', 'waiting_select'],
+    ['ask-question-text-option', 'waiting_text'],
+    ['ask-question-typing', 'waiting_text'],
+  ])('%s reads as %s', (name, state) => {
+    expect(classifyScreen(screen(name)).state).toBe(state);
+  });
+
+  it('covers every recorded screen', () => {
+    const names = readdirSync(DIR).map((f) => f.replace(/\.txt$/, ''));
+    for (const name of names) expect(classifyScreen(screen(name)).state, name).not.toBe('unknown');
+  });
+
+  it('reads the permission menu options with the focused one', () => {
+    const r = classifyScreen(screen('permission'));
+    expect(r.options.map((o) => o.number)).toEqual([1, 2, 3, 4]);
+    expect(r.options[0]).toMatchObject({ label: 'Yes', focused: true });
+    expect(r.options[3]).toMatchObject({ label: 'No', focused: false });
+  });
+
+  it('reads unsubmitted input and queued input', () => {
+    expect(classifyScreen(screen('idle-unsent-text')).input).toBe('typed but not sent');
+    expect(classifyScreen(screen('idle')).input).toBe('');
+    const queued = classifyScreen(screen('busy-queued'));
+    expect(queued.queued).toBe(true);
+    expect(queued.input).toBe('');
+  });
+
+  it('is not fooled by transcript text that looks like a spinner or a menu', () => {
+    const fake = screen('idle').replace(
+      ' ▝▝   ▝▝',
+      '* Loading… this is model output\n1. first point\n2. second point\nDo you want to proceed? (the model asked)\n ▝▝   ▝▝',
+    );
+    expect(classifyScreen(fake).state).toBe('idle');
+  });
+
+  it('says unknown for a screen it does not recognise', () => {
+    expect(classifyScreen('$ ls\nfoo bar\n$ ').state).toBe('unknown');
+    expect(classifyScreen('').state).toBe('unknown');
+  });
+});

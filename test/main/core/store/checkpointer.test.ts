@@ -1,0 +1,33 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createStudio } from '../../../../main/core/studio.js';
+import { tempDir } from '../../../support/studioHarness.js';
+
+describe('checkpointer', () => {
+  it('copies the WAL into the database from a worker while commits skip checkpointing', async () => {
+    const dir = tempDir();
+    const studio = createStudio({ dataDir: dir });
+    try {
+      const file = join(dir, 'studio.db');
+      const alice = studio.agents.add({ name: 'alice' }).agent;
+      studio.agents.add({ name: 'bob' });
+      const before = statSync(file).size;
+      for (let i = 0; i < 3000; i++) studio.bus.send(alice, 'bob', `message ${i} `.padEnd(200, 'x'));
+      // The worker announces itself, then the main connection stops checkpointing on commit.
+      const deadline = Date.now() + 5000;
+      while (
+        Date.now() < deadline &&
+        (studio.db.pragma('wal_autocheckpoint', { simple: true }) !== 0 || statSync(file).size <= before)
+      ) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(studio.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      expect(statSync(file).size).toBeGreaterThan(before + 3000 * 200);
+    } finally {
+      await studio.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
