@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { CompleteRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { isStudioError } from '../main/contract/errors.js';
 import type { Agent } from '../main/contract/model.js';
@@ -26,8 +27,16 @@ function toText(result: ToolResult): string {
 export function createSessionServer(studio: Studio, agentId: number): McpServer {
   const server = new McpServer(
     { name: MCP_SERVER_NAME, version: STUDIO_VERSION },
-    { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+    {
+      // Resources, prompts and completions are declared but empty (clients and the conformance
+      // suite probe them); logging lets the studio tell a client what it refused and why.
+      capabilities: { tools: {}, logging: {}, resources: {}, prompts: {}, completions: {} },
+      instructions: INSTRUCTIONS,
+    },
   );
+  server.server.setRequestHandler(CompleteRequestSchema, () => ({
+    completion: { values: [], hasMore: false },
+  }));
   for (const tool of TOOLS) {
     server.registerTool(
       tool.name,
