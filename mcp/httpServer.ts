@@ -2,7 +2,6 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { MAX_REQUEST_BYTES } from '../main/contract/limits.js';
@@ -10,10 +9,16 @@ import type { Agent } from '../main/contract/model.js';
 import type { Studio } from '../main/core/studio.js';
 import { hashToken } from '../main/core/agents/agentRegistry.js';
 import { handleRpc } from './rpc.js';
+import { NodeHttpServerTransport } from './nodeHttpTransport.js';
 import { createSessionServer } from './sessionServer.js';
 
 /** A session nobody has used for this long is closed; clients that vanish without DELETE leak otherwise. */
-export const SESSION_IDLE_MS = 60 * 60_000;
+export const SESSION_IDLE_MS = 30 * 60_000;
+/**
+ * One Claude Code keeps one session; reconnects and one-shot clients (the Inspector CLI opens one
+ * per call) add more. Past this many, an agent's least recently used session is closed.
+ */
+export const MAX_SESSIONS_PER_AGENT = 8;
 const SESSION_SWEEP_MS = 60_000;
 
 export interface McpHttpServerOptions {
@@ -131,7 +136,7 @@ function sameSecret(a: string, b: string): boolean {
 export async function startMcpHttpServer(options: McpHttpServerOptions): Promise<McpHttpServer> {
   const { studio, adminToken } = options;
   const host = options.host ?? '127.0.0.1';
-  const streamable = new Map<string, Session & { transport: StreamableHTTPServerTransport }>();
+  const streamable = new Map<string, Session & { transport: NodeHttpServerTransport }>();
   const legacy = new Map<string, Session & { transport: SSEServerTransport }>();
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
@@ -159,6 +164,14 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     }
   };
 
+  /** Makes room for one more session of `agentId` by closing its least recently used ones. */
+  const capSessions = (agentId: number): void => {
+    const mine = [...streamable.values(), ...legacy.values()]
+      .filter((s) => s.agentId === agentId)
+      .sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const s of mine.slice(0, Math.max(0, mine.length - MAX_SESSIONS_PER_AGENT + 1))) void s.close();
+  };
+
   const sessionFor = <S extends Session>(map: Map<string, S>, id: string, agent: Agent): S => {
     const session = map.get(id);
     if (!session) throw new HttpError(404, 'Session not found: initialize a new session.', -32001);
@@ -173,7 +186,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     if (typeof sessionId === 'string') {
       const session = sessionFor(streamable, sessionId, agent);
       const body = req.method === 'POST' ? parseJsonRpc(await readBody(req)) : undefined;
-      await session.transport.handleRequest(req, res, body);
+      await session.transport.handle(req, res, body);
       return;
     }
     if (req.method !== 'POST')
@@ -185,32 +198,29 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
         'Bad request: no mcp-session-id header, and the body is not an initialize request.',
       );
     }
+    capSessions(agent.id);
     const server = createSessionServer(studio, agent.id);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      // Plain JSON answers: no tool here streams, and JSON is cheaper than an SSE stream per call.
-      enableJsonResponse: true,
-      onsessioninitialized: (id) => {
-        streamable.set(id, {
-          agentId: agent.id,
-          server,
-          transport,
-          lastUsed: studio.clock.now(),
-          close: () => transport.close(),
-        });
-      },
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) streamable.delete(transport.sessionId);
+    const transport = new NodeHttpServerTransport(randomUUID());
+    const session = {
+      agentId: agent.id,
+      server,
+      transport,
+      lastUsed: studio.clock.now(),
+      close: () => transport.close(),
     };
+    transport.onclose = () => void streamable.delete(transport.sessionId);
+    // Registered before the answer goes out: the client's next request may arrive right after it.
+    streamable.set(transport.sessionId, session);
     await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await transport.handle(req, res, body);
+    if (!transport.isInitialized) await transport.close();
   };
 
   const handleSse = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const agent = authenticate(req);
     const transport = new SSEServerTransport('/messages', res);
     const server = createSessionServer(studio, agent.id);
+    capSessions(agent.id);
     legacy.set(transport.sessionId, {
       agentId: agent.id,
       server,

@@ -217,3 +217,17 @@ describe('person API input', () => {
     expect(dbDump()).toBe(before);
   });
 });
+
+describe('session limits', () => {
+  it("closes an agent's least recently used session past the cap, leaving others alone", async () => {
+    const { MAX_SESSIONS_PER_AGENT } = await import('../../mcp/httpServer.js');
+    const bob = await t.connect(bobToken);
+    const first = await t.connect(aliceToken);
+    for (let i = 1; i < MAX_SESSIONS_PER_AGENT; i++) await t.connect(aliceToken);
+    expect(t.http.sessionCount()).toBe(MAX_SESSIONS_PER_AGENT + 1);
+    await t.connect(aliceToken);
+    expect(t.http.sessionCount()).toBe(MAX_SESSIONS_PER_AGENT + 1);
+    await expect(callText(first, 'heartbeat')).rejects.toThrow();
+    expect(await callText(bob, 'heartbeat')).toContain('unread');
+  });
+});
