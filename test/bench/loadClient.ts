@@ -7,7 +7,15 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { nodeFetch } from './nodeFetch.js';
-import { BARE_TOOL, type ChildToParent, type LoadConfig, type LoadResult, type ParentToChild, type SessionPlan } from './protocol.js';
+import { openRawSession } from './rawHttpClient.js';
+import {
+  BARE_TOOL,
+  type ChildToParent,
+  type LoadConfig,
+  type LoadResult,
+  type ParentToChild,
+  type SessionPlan,
+} from './protocol.js';
 import { percentile } from './stats.js';
 
 function send(message: ChildToParent): void {
@@ -45,8 +53,22 @@ function callsFor(config: LoadConfig, plan: SessionPlan): [Call, Call] {
 }
 
 async function run(config: LoadConfig): Promise<LoadResult> {
+  const useRaw = config.transport === 'http' && config.client === 'raw';
   const clients = await Promise.all(
     config.sessions.map(async (plan) => {
+      if (useRaw) {
+        const raw = await openRawSession(config.url, plan.token);
+        return {
+          client: {
+            callTool: (c: Call) =>
+              raw
+                .call(c.name, c.arguments)
+                .then((r) => ({ isError: r.isError, content: [{ text: r.text }] })),
+            close: () => raw.close(),
+          },
+          plan,
+        };
+      }
       const client = new Client({ name: 'ccstudio-bench', version: '1.0.0' });
       await client.connect(transportFor(config, plan.token));
       return { client, plan };
@@ -87,7 +109,10 @@ async function run(config: LoadConfig): Promise<LoadResult> {
         const began = performance.now();
         if (began >= endAt) break;
         try {
-          const res = (await client.callTool(i++ % 2 === 0 ? a : b)) as { isError?: boolean; content?: Array<{ text?: string }> };
+          const res = (await client.callTool(i++ % 2 === 0 ? a : b)) as {
+            isError?: boolean;
+            content?: Array<{ text?: string }>;
+          };
           if (res.isError) throw new Error(res.content?.map((c) => c.text ?? '').join('') || 'tool error');
         } catch (err) {
           errors++;

@@ -6,9 +6,8 @@
 // event streams are handed over as a web ReadableStream, anything else is read whole.
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
-import type { ReadableStream } from 'node:stream/web';
 
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity, noDelay: true });
 
 type HeadersLike = Headers | Array<[string, string]> | Record<string, string> | undefined;
 
@@ -42,7 +41,11 @@ export function nodeFetch(input: string | URL, init: RequestInit = {}): Promise<
       reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
       return;
     }
-    const req = request(url, { method: init.method ?? 'GET', headers: plainHeaders(init.headers as HeadersLike), agent });
+    const req = request(url, {
+      method: init.method ?? 'GET',
+      headers: plainHeaders(init.headers as HeadersLike),
+      agent,
+    });
     // The SDK reuses one AbortSignal for every request of a transport: drop the listener when done.
     const onAbort = (): void => void req.destroy(new Error('aborted'));
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -56,7 +59,12 @@ export function nodeFetch(input: string | URL, init: RequestInit = {}): Promise<
       const headers = webHeaders(res.headers);
       if ((res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
         res.on('close', done);
-        resolve(new Response(Readable.toWeb(res) as ReadableStream as unknown as BodyInit, { status, headers }));
+        resolve(
+          new Response(Readable.toWeb(res) as unknown as ConstructorParameters<typeof Response>[0], {
+            status,
+            headers,
+          }),
+        );
         return;
       }
       const chunks: Buffer[] = [];

@@ -23,6 +23,8 @@ export interface LoadConfig {
   durationMs: number;
   /** The HTTP client under the SDK transports: node:http (nodeFetch.ts) or Node's built-in fetch. */
   clientFetch: 'node' | 'builtin';
+  /** http rows: a lean raw client (rawHttpClient.ts) or the SDK client; sse rows always use the SDK. */
+  client: 'raw' | 'sdk';
   /** Body of every send_message (and of the bare no-op call standing in for it). */
   text: string;
 }

@@ -111,20 +111,18 @@ async function reply(req: StubRequest, r: StubReply, res: ServerResponse): Promi
     });
   const stopReason = 'toolUse' in r ? 'tool_use' : 'end_turn';
   if (!req.stream) {
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          id,
-          type: 'message',
-          role: 'assistant',
-          model: req.model,
-          content: blocks,
-          stop_reason: stopReason,
-          stop_sequence: null,
-          usage: usage(),
-        }),
-      );
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: req.model,
+        content: blocks,
+        stop_reason: stopReason,
+        stop_sequence: null,
+        usage: usage(),
+      }),
+    );
     return;
   }
   res.writeHead(200, {

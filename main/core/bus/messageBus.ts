@@ -29,7 +29,7 @@ interface MessageRow {
   reply_to: number | null;
   task_id: number | null;
   created_at: number;
-  recipients: string | null;
+  recipient_id: number | null;
 }
 
 export interface SendOptions {
@@ -82,14 +82,11 @@ export class MessageBus {
   ) {
     this.stmts = {
       insertMessage: db.prepare(
-        `INSERT INTO messages (sender_id, scope, type, topic, body, reply_to, task_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (sender_id, scope, type, topic, body, reply_to, task_id, created_at, recipient_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertDelivery: db.prepare('INSERT INTO deliveries (agent_id, message_id) VALUES (?, ?)'),
-      message: db.prepare(
-        `SELECT m.*, (SELECT group_concat(d.agent_id) FROM deliveries d WHERE d.message_id = m.id) AS recipients
-         FROM messages m WHERE m.id = ?`,
-      ),
+      message: db.prepare(`SELECT m.* FROM messages m WHERE m.id = ?`),
       canSee: db.prepare(
         `SELECT 1 FROM messages m WHERE m.id = @id AND (m.sender_id = @agent
            OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent_id = @agent))`,
@@ -97,8 +94,7 @@ export class MessageBus {
       // INDEXED BY: without it the planner walks the agent's whole delivery history (the primary
       // key covers more columns), so an empty inbox got slower with every message ever read.
       unread: db.prepare(
-        `SELECT m.*, d.state AS state,
-           CASE m.scope WHEN 'direct' THEN (SELECT group_concat(x.agent_id) FROM deliveries x WHERE x.message_id = m.id) END AS recipients
+        `SELECT m.*, d.state AS state
          FROM deliveries d INDEXED BY deliveries_unread JOIN messages m ON m.id = d.message_id
          WHERE d.agent_id = ? AND d.state <> 'read' ORDER BY d.message_id LIMIT ?`,
       ),
@@ -134,10 +130,7 @@ export class MessageBus {
   }
 
   private toMessage(r: MessageRow): Message {
-    const to =
-      r.scope === 'direct' && r.recipients
-        ? r.recipients.split(',').map((id) => this.agents.nameOf(Number(id)))
-        : [];
+    const to = r.scope === 'direct' && r.recipient_id !== null ? [this.agents.nameOf(r.recipient_id)] : [];
     return {
       id: r.id,
       from: this.agents.nameOf(r.sender_id),
@@ -169,6 +162,7 @@ export class MessageBus {
       opts.replyTo ?? null,
       opts.taskId ?? null,
       this.clock.now(),
+      scope === 'direct' ? recipients[0]!.id : null,
     );
     const id = Number(info.lastInsertRowid);
     for (const r of recipients) this.stmts.insertDelivery.run(r.id, id);
@@ -297,18 +291,15 @@ export class MessageBus {
   ): { items: InboxItem[]; remaining: number } {
     const limit = clampLimit(opts.limit, DEFAULT_INBOX_LIMIT);
     const markRead = opts.markRead ?? true;
-    // The common poll finds nothing: answer it without opening a write transaction.
-    if (this.unreadCount(agent.id) === 0) return { items: [], remaining: 0 };
-    const now = this.clock.now();
-    const { rows, remaining } = this.db
-      .transaction(() => {
-        const rows = this.stmts.unread.all(agent.id, limit) as Array<MessageRow & { state: DeliveryState }>;
-        if (markRead && rows.length)
-          this.stmts.markRead.run(now, agent.id, JSON.stringify(rows.map((r) => r.id)));
-        const remaining = (this.stmts.unreadCount.get(agent.id) as { n: number }).n;
-        return { rows, remaining };
-      })
-      .immediate();
+    // The common poll finds nothing: answer it without writing.
+    const unread = this.unreadCount(agent.id);
+    if (unread === 0) return { items: [], remaining: 0 };
+    // No explicit transaction: this process is the only writer, the calls below run back to back on
+    // one connection, and marking read is one atomic statement that only ever moves rows to 'read'.
+    // BEGIN/COMMIT around them cost more than the reads themselves.
+    const rows = this.stmts.unread.all(agent.id, limit) as Array<MessageRow & { state: DeliveryState }>;
+    if (markRead) this.stmts.markRead.run(this.clock.now(), agent.id, JSON.stringify(rows.map((r) => r.id)));
+    const remaining = markRead ? unread - rows.length : unread;
     const items = rows.map((r) => ({ ...this.toMessage(r), state: r.state }));
     if (markRead && items.length) {
       this.events.fire({
@@ -375,7 +366,7 @@ export class MessageBus {
       params.peer = peer.id;
       where.push(
         viewer
-          ? `m.scope = 'direct' AND (m.sender_id = @peer OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent_id = @peer))`
+          ? `m.scope = 'direct' AND ((m.sender_id = @viewer AND m.recipient_id = @peer) OR (m.sender_id = @peer AND m.recipient_id = @viewer))`
           : `(m.sender_id = @peer OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent_id = @peer))`,
       );
     }
@@ -392,7 +383,7 @@ export class MessageBus {
       where.push('m.id < @before');
     }
     params.limit = clampLimit(query.limit, 20);
-    const sql = `SELECT m.*, (SELECT group_concat(d.agent_id) FROM deliveries d WHERE d.message_id = m.id) AS recipients
+    const sql = `SELECT m.*
       FROM messages m ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY m.id DESC LIMIT @limit`;
     return (this.db.prepare(sql).all(params) as MessageRow[]).map((r) => this.toMessage(r));
   }

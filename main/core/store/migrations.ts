@@ -113,6 +113,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'direct recipient on the message row',
+    up(db) {
+      // A direct message names its one recipient on its own row, so reading a message never needs
+      // a per-row subquery over deliveries, and the deliveries-by-message index (one more b-tree
+      // written on every send) can go: every remaining lookup has the agent and uses the key.
+      db.exec(`
+        ALTER TABLE messages ADD COLUMN recipient_id INTEGER REFERENCES agents (id);
+        UPDATE messages SET recipient_id = (
+          SELECT min(d.agent_id) FROM deliveries d WHERE d.message_id = messages.id
+        ) WHERE scope = 'direct';
+        DROP INDEX deliveries_message;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

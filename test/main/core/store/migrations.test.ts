@@ -58,6 +58,45 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('1 -> 2 moves the direct recipient onto the message row and drops the by-message index', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir, 'studio.db');
+    const v1 = openDatabase(file, { targetVersion: 1 });
+    v1.exec(`
+      INSERT INTO agents (id, name, created_at) VALUES (1, 'user', 1), (2, 'alice', 1), (3, 'bob', 1);
+      INSERT INTO messages (id, sender_id, scope, type, body, created_at) VALUES
+        (1, 2, 'direct', 'text', 'to bob', 10),
+        (2, 3, 'broadcast', 'text', 'to all', 11),
+        (3, 3, 'direct', 'question', 'to alice', 12);
+      INSERT INTO deliveries (agent_id, message_id, state) VALUES (3, 1, 'queued'), (1, 2, 'read'), (2, 2, 'queued'), (2, 3, 'woken');
+    `);
+    v1.close();
+    const { createStudio } = await import('../../../../main/core/studio.js');
+    const studio = createStudio({ dataDir: dir });
+    try {
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(2);
+      const rows = studio.db.prepare('SELECT id, recipient_id FROM messages ORDER BY id').all();
+      expect(rows).toEqual([
+        { id: 1, recipient_id: 3 },
+        { id: 2, recipient_id: null },
+        { id: 3, recipient_id: 2 },
+      ]);
+      expect(
+        studio.db.prepare("SELECT name FROM sqlite_master WHERE name = 'deliveries_message'").get(),
+      ).toBeUndefined();
+      // The seeded mail reads the same through the bus: recipients, states and the conversation.
+      const alice = studio.agents.require('alice');
+      expect(studio.bus.inbox(alice).items.map((m) => [m.id, m.from, m.to, m.state])).toEqual([
+        [2, 'bob', [], 'queued'],
+        [3, 'bob', ['alice'], 'woken'],
+      ]);
+      expect(studio.bus.history(alice, { with: 'bob' }).map((m) => m.id)).toEqual([3, 1]);
+    } finally {
+      await studio.close();
+    }
+  });
+
   it('is idempotent and refuses a database from a newer build', () => {
     const dir = tempDir();
     dirs.push(dir);
