@@ -242,6 +242,17 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     await session.transport.handlePostMessage(req, res, body);
   };
 
+  /** Claude Code hooks of a studio-run agent (see main/cli/hookReporter.ts). */
+  const handleHook = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const agent = authenticate(req);
+    if (req.method !== 'POST') throw new HttpError(405, 'POST the hook JSON.');
+    const body = parseJson(await readBody(req));
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new HttpError(400, 'The hook body is a JSON object.');
+    const answer = studio.sessions.hook(agent, body as Record<string, string>);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+  };
+
   const handleApi = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const token = bearer(req);
     if (!token || !sameSecret(token, adminToken))
@@ -266,6 +277,8 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
           if (req.method !== 'POST')
             throw new HttpError(405, 'POST /messages?sessionId=... sends a message.');
           return await handleLegacyPost(req, res, url);
+        case '/hooks':
+          return await handleHook(req, res);
         case '/api/rpc':
           return await handleApi(req, res);
         case '/health':

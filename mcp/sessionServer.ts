@@ -1,5 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { CompleteRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CompleteRequestSchema, ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { isStudioError } from '../main/contract/errors.js';
 import type { Agent } from '../main/contract/model.js';
@@ -15,6 +15,29 @@ const INSTRUCTIONS =
   'Claude Code Studio connects you with the other agents of your crew and the person ("user"). ' +
   'Call register once at the start. When told you have mail, call check_inbox and act on it; reply with ' +
   'send_message (reply_to). Track work you are given with update_task; hand work out with dispatch_task.';
+
+/**
+ * The tools/list answer, built once per process rather than per call and per session. Each
+ * schema is the zod schema the SDK validates calls against, as JSON Schema without the
+ * per-tool "$schema" line: the list is sent to the model every turn, so bytes count.
+ */
+let toolList: Tool[] | undefined;
+function listTools(): Tool[] {
+  toolList ??= TOOLS.map((tool) => {
+    const schema = z.toJSONSchema(z.strictObject(tool.input), { target: 'draft-7', io: 'input' }) as Record<
+      string,
+      unknown
+    >;
+    delete schema.$schema;
+    return {
+      name: tool.name,
+      description: tool.description,
+      inputSchema: schema as Tool['inputSchema'],
+      annotations: tool.readOnly ? { readOnlyHint: true } : { destructiveHint: false },
+    };
+  });
+  return toolList;
+}
 
 function toText(result: ToolResult): string {
   return typeof result === 'string' ? result : JSON.stringify(result);
@@ -43,7 +66,7 @@ export function createSessionServer(studio: Studio, agentId: number): McpServer 
       {
         description: tool.description,
         inputSchema: z.strictObject(tool.input),
-        annotations: tool.readOnly ? { readOnlyHint: true } : { readOnlyHint: false, destructiveHint: false },
+        annotations: tool.readOnly ? { readOnlyHint: true } : { destructiveHint: false },
       },
       (args: Record<string, unknown>) => {
         // Looked up per call: a removed agent's live session must stop working at once.
@@ -75,5 +98,6 @@ export function createSessionServer(studio: Studio, agentId: number): McpServer 
       },
     );
   }
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listTools() }));
   return server;
 }

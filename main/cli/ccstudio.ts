@@ -1,8 +1,15 @@
 #!/usr/bin/env node
 // The headless studio's command line: `serve` runs it; the other commands talk to a running
 // studio over /api/rpc, or open the data folder directly when none is running.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../contract/model.js';
+import {
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  type AgentProfile,
+  type TaskPriority,
+  type TaskStatus,
+} from '../contract/model.js';
 import type { StudioService } from '../contract/service.js';
 import { isStudioError } from '../contract/errors.js';
 import { createStudio } from '../core/studio.js';
@@ -16,9 +23,12 @@ import { formatStatus, formatTasks, mcpAddLine } from './format.js';
 const USAGE = `Claude Code Studio (headless)
 
 Usage:
-  ccstudio serve [--data DIR] [--port N] [--host ADDR]
-  ccstudio agent add NAME [--role R] [--summary S] [--remote] [--json]
+  ccstudio serve [--data DIR] [--port N] [--host ADDR] [--agents N] [--claude CMD] [--no-start]
+  ccstudio agent add NAME [--role R] [--prompt P] [--command CMD] [--cwd DIR] [--json]
+  ccstudio agent add NAME --remote [--role R] [--json]
   ccstudio agent list [--json]
+  ccstudio agent start|stop|restart|screen|kick NAME
+  ccstudio agent keys NAME KEY...        (answer its menu: 1, enter, esc, up, down)
   ccstudio agent remove NAME
   ccstudio status [--json]
   ccstudio send NAME TEXT
@@ -29,7 +39,10 @@ Usage:
   ccstudio task update ID [--status S] [--to NAME] [--result R] [--note N]
 
 Every command takes --data DIR (or STUDIO_DATA_DIR); the default is the per-user app data folder.
-serve listens on 127.0.0.1:${DEFAULT_PORT} unless told otherwise (--port 0 picks a free port).`;
+serve listens on 127.0.0.1:${DEFAULT_PORT} unless told otherwise (--port 0 picks a free port).
+serve --agents N makes sure a commander and agent-1..N exist, and starts the saved team in
+terminals (Claude Code, resuming each agent's session). Local agents run \`claude\` from PATH unless
+--claude or an agent's --command says otherwise.`;
 
 const options = {
   data: { type: 'string' },
@@ -47,6 +60,12 @@ const options = {
   result: { type: 'string' },
   note: { type: 'string' },
   verbose: { type: 'boolean' },
+  agents: { type: 'string' },
+  claude: { type: 'string' },
+  'no-start': { type: 'boolean' },
+  prompt: { type: 'string' },
+  command: { type: 'string' },
+  cwd: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -80,18 +99,28 @@ function taskIdArg(raw: string | undefined): number {
 /** The running studio if there is one (so its events reach the wake engine and UI), else the files. */
 async function openService(
   dataDir: string,
-): Promise<{ service: StudioService; mcpUrl: string; close(): Promise<void> }> {
+): Promise<{ service: StudioService; mcpUrl: string; running: boolean; close(): Promise<void> }> {
   const info = readStudioInfo(dataDir);
   if (info && isProcessAlive(info.pid)) {
     return {
       service: remoteStudioService(info.apiUrl, info.adminToken),
       mcpUrl: info.mcpUrl,
+      running: true,
       close: async () => {},
     };
   }
   const mcpUrl = info?.mcpUrl ?? `http://127.0.0.1:${DEFAULT_PORT}/mcp`;
   const studio = createStudio({ dataDir, mcpUrl: () => mcpUrl });
-  return { service: studio.service, mcpUrl, close: () => studio.close() };
+  return { service: studio.service, mcpUrl, running: false, close: () => studio.close() };
+}
+
+/** `--command "codex --foo"`: the first word is the program, the rest its arguments. */
+function commandProfile(command: string): AgentProfile {
+  const parts = command.trim().split(/\s+/);
+  if (!parts[0]) throw new UsageError('--command needs a program.');
+  return parts[0] === 'claude'
+    ? { kind: 'claude', args: parts.slice(1) }
+    : { kind: 'command', command: parts[0], args: parts.slice(1) };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -107,19 +136,27 @@ async function main(argv: string[]): Promise<number> {
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
       throw new UsageError('--port is 0-65535.');
+    const agents = values.agents === undefined ? undefined : Number(values.agents);
+    if (agents !== undefined && (!Number.isInteger(agents) || agents < 0 || agents > 30))
+      throw new UsageError('--agents is 0-30.');
     const logger = streamLogger(process.stderr, values.verbose ? 'debug' : 'info');
     const running = await serve({
       dataDir,
       ...(port !== undefined ? { port } : {}),
       ...(values.host ? { host: values.host } : {}),
+      ...(agents !== undefined ? { agents } : {}),
+      ...(values.claude ? { claudeCommand: values.claude } : {}),
+      ...(values['no-start'] ? { noStart: true } : {}),
       logger,
     });
     out(`Claude Code Studio is running.
   MCP (Streamable HTTP): ${running.http.url}
   MCP (legacy SSE):      ${running.http.url.replace(/\/mcp$/, '/sse')}
   Data:                  ${dataDir}
-Add an agent:  ccstudio agent add NAME --remote${values.data ? ` --data ${values.data}` : ''}
+Add an agent:  ccstudio agent add NAME${values.data ? ` --data ${values.data}` : ''}   (or --remote for one on another machine)
 Stop with Ctrl-C.`);
+    for (const s of running.started)
+      out(s.error ? `  ${s.name}: not started: ${s.error}` : `  ${s.name}: started`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
@@ -129,7 +166,7 @@ Stop with Ctrl-C.`);
     return 0;
   }
 
-  const { service, mcpUrl, close } = await openService(dataDir);
+  const { service, mcpUrl, running, close } = await openService(dataDir);
   try {
     switch (command) {
       case 'agent': {
@@ -140,10 +177,30 @@ Stop with Ctrl-C.`);
             name,
             ...(values.role !== undefined ? { role: values.role } : {}),
             ...(values.summary !== undefined ? { summary: values.summary } : {}),
+            ...(values.prompt !== undefined ? { rolePrompt: values.prompt } : {}),
+            ...(values.cwd !== undefined ? { cwd: resolve(values.cwd) } : {}),
+            ...(values.command !== undefined ? { profile: commandProfile(values.command) } : {}),
             remote: !!values.remote,
           });
           const url = added.mcpUrl || mcpUrl;
           const line = mcpAddLine(url, added.token);
+          if (!values.remote) {
+            let started = 'It starts when the studio runs (ccstudio serve).';
+            if (running) {
+              try {
+                await service.startAgent(added.agent.name);
+                started = 'Its terminal is running in the studio.';
+              } catch (err) {
+                started = `It could not start: ${(err as Error).message}`;
+              }
+            }
+            if (values.json) json({ name: added.agent.name, local: true, started });
+            else
+              out(
+                `Added agent ${added.agent.name}${added.agent.role ? ` (${added.agent.role})` : ''}. ${started}`,
+              );
+            return 0;
+          }
           if (values.json)
             json({ name: added.agent.name, token: added.token, mcpUrl: url, claudeMcpAdd: line });
           else
@@ -162,13 +219,40 @@ Connect Claude Code on the agent's machine with:
               out(`${a.name.padEnd(16)} ${a.kind.padEnd(6)} ${a.state.padEnd(18)} ${a.role}`);
           return 0;
         }
+        if (sub === 'start' || sub === 'stop' || sub === 'restart' || sub === 'screen' || sub === 'kick') {
+          const name = rest[0];
+          if (!name) throw new UsageError(`ccstudio agent ${sub} NAME`);
+          if (!running && sub !== 'stop') {
+            throw new UsageError('No studio is running on this data folder: start one with ccstudio serve.');
+          }
+          if (sub === 'start') out(`Started ${(await service.startAgent(name)).name}.`);
+          else if (sub === 'restart') out(`Restarted ${(await service.restartAgent(name)).name}.`);
+          else if (sub === 'screen') out(await service.readScreen(name));
+          else if (sub === 'kick') {
+            await service.kickAgent(name);
+            out(`Woke ${name}.`);
+          } else {
+            await service.stopAgent(name);
+            out(`Stopped ${name}.`);
+          }
+          return 0;
+        }
+        if (sub === 'keys') {
+          const [name, ...keys] = rest;
+          if (!name || !keys.length)
+            throw new UsageError('ccstudio agent keys NAME KEY... (e.g. 1, enter, esc)');
+          if (!running) throw new UsageError('No studio is running on this data folder.');
+          await service.sendKeys(name, keys);
+          out(`Sent ${keys.join(' ')} to ${name}.`);
+          return 0;
+        }
         if (sub === 'remove') {
           if (!rest[0]) throw new UsageError('ccstudio agent remove NAME');
           await service.removeAgent(rest[0]);
           out(`Removed ${rest[0]}.`);
           return 0;
         }
-        throw new UsageError('ccstudio agent add|list|remove');
+        throw new UsageError('ccstudio agent add|list|start|stop|restart|screen|kick|keys|remove');
       }
       case 'status': {
         const status = await service.status();

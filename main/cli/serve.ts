@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import * as nodePty from 'node-pty';
+import type { SpawnPty } from '../core/sessions/ptySession.js';
 import { createStudio, type Studio } from '../core/studio.js';
 import { isProcessAlive, readStudioInfo, removeStudioInfo, writeStudioInfo } from '../core/studioInfo.js';
 import type { Logger } from '../core/util/logger.js';
@@ -13,9 +16,54 @@ export interface ServeOptions {
   port?: number;
   host?: string;
   logger: Logger;
+  /** Make sure a commander and this many agents exist (the seed's launch script did this). */
+  agents?: number;
+  /** The Claude Code command (default `claude` on PATH). */
+  claudeCommand?: string;
+  /** Do not start the saved team (tests, or a studio serving only remote agents). */
+  noStart?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Quotes a path for the shell Claude Code runs hook commands in. */
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+const spawnPty: SpawnPty = (file, args, options) => nodePty.spawn(file, args, options);
+
+export const COMMANDER_ROLE =
+  'Commander: plan the work, split it into tasks, dispatch them to the agents (dispatch_task), follow their progress, review results, and answer their permission prompts when needed (peer_state, respond).';
+export const AGENT_ROLE =
+  'Engineer: take tasks from your inbox, do them well, report with update_task and messages.';
+
+/** Adds the commander and agent-1..N that do not exist yet, all set to start with the studio. */
+export function ensureTeam(studio: Studio, count: number, cwd: string): string[] {
+  const names = ['commander', ...Array.from({ length: count }, (_, i) => `agent-${i + 1}`)];
+  const added: string[] = [];
+  for (const name of names) {
+    const existing = studio.agents.get(name);
+    if (existing) {
+      if (!existing.autostart && !existing.remote) studio.agents.setLaunch(existing.id, { autostart: true });
+      continue;
+    }
+    const commander = name === 'commander';
+    studio.agents.add({
+      name,
+      role: commander ? 'commander' : 'engineer',
+      cwd,
+      commander,
+      rolePrompt: commander ? COMMANDER_ROLE : AGENT_ROLE,
+      autostart: true,
+    });
+    added.push(name);
+  }
+  return added;
 }
 
 export interface RunningStudio {
+  /** Saved agents started with the studio, and why any could not start. */
+  started: Array<{ name: string; error?: string }>;
   studio: Studio;
   http: McpHttpServer;
   adminToken: string;
@@ -31,7 +79,17 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
         'Stop it first, or start this one with --data pointing at another folder.',
     );
   }
-  const studio = createStudio({ dataDir: options.dataDir, logger: options.logger });
+  const hookReporter = fileURLToPath(new URL('./hookReporter.js', import.meta.url));
+  const studio = createStudio({
+    dataDir: options.dataDir,
+    logger: options.logger,
+    terminals: {
+      spawnPty,
+      hookCommand: `${shellQuote(process.execPath)} ${shellQuote(hookReporter)}`,
+      ...(options.claudeCommand ? { claudeCommand: options.claudeCommand } : {}),
+      ...(options.env ? { baseEnv: options.env } : {}),
+    },
+  });
   const adminToken = 'ccsa_' + randomBytes(24).toString('base64url');
   let http: McpHttpServer;
   try {
@@ -61,8 +119,14 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
     startedAt: new Date().toISOString(),
     version: STUDIO_VERSION,
   });
+  if (options.agents !== undefined) ensureTeam(studio, options.agents, process.cwd());
+  const started = options.noStart ? [] : studio.sessions.startSaved();
+  for (const s of started) {
+    if (s.error) options.logger.warn(`could not start ${s.name}`, { error: s.error });
+  }
   let stopped = false;
   return {
+    started,
     studio,
     http,
     adminToken,

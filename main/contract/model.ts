@@ -16,6 +16,10 @@ export type AgentState = (typeof AGENT_STATES)[number];
 /** `person` is the human at the keyboard; agents are Claude Code (or other CLI) sessions. */
 export type AgentKind = 'agent' | 'person';
 
+/** What the studio runs for a local agent: Claude Code (wired to the studio) or any command. */
+export type AgentProfile =
+  { kind: 'claude'; args?: string[] } | { kind: 'command'; command: string; args: string[] };
+
 export interface Agent {
   id: number;
   name: string;
@@ -28,6 +32,12 @@ export interface Agent {
   /** Runs on another machine and connects with its own token; the studio holds no terminal for it. */
   remote: boolean;
   commander: boolean;
+  /** Local agents only: what the studio launches. */
+  profile: AgentProfile;
+  /** Standing instructions for this agent, restored into its context after /clear. */
+  rolePrompt: string;
+  /** Started with the studio (a local agent the person launched and did not stop). */
+  autostart: boolean;
   createdAt: number;
   /** Last authenticated MCP call or heartbeat, ms since epoch; 0 when never seen. */
   lastSeenAt: number;

@@ -20,6 +20,20 @@ export const SERVICE_ARGS: Record<StudioServiceMethod, z.ZodType<unknown[]>> = {
       cwd: z.string().max(4096).optional(),
       remote: z.boolean().optional(),
       commander: z.boolean().optional(),
+      profile: z
+        .union([
+          z.strictObject({
+            kind: z.literal('claude'),
+            args: z.array(z.string().max(4096)).max(64).optional(),
+          }),
+          z.strictObject({
+            kind: z.literal('command'),
+            command: z.string().min(1).max(4096),
+            args: z.array(z.string().max(4096)).max(64),
+          }),
+        ])
+        .optional(),
+      rolePrompt: z.string().max(8000).optional(),
     }),
   ]),
   removeAgent: z.tuple([name]),
@@ -66,6 +80,12 @@ export const SERVICE_ARGS: Record<StudioServiceMethod, z.ZodType<unknown[]>> = {
       note: z.string().max(2000).optional(),
     }),
   ]),
+  startAgent: z.tuple([name]),
+  stopAgent: z.tuple([name]),
+  restartAgent: z.tuple([name]),
+  readScreen: z.tuple([name]),
+  kickAgent: z.tuple([name]),
+  sendKeys: z.tuple([name, z.array(z.string().max(12)).min(1).max(20)]),
 };
 
 /** Turns a zod failure into one sentence a person (or a model) can act on. */

@@ -1,6 +1,7 @@
 import type { Disposable, StudioEvent } from './events.js';
 import type {
   Agent,
+  AgentProfile,
   InboxItem,
   Message,
   MessageType,
@@ -18,6 +19,9 @@ export interface AddAgentInput {
   cwd?: string;
   remote?: boolean;
   commander?: boolean;
+  /** Local agents: what to run (Claude Code by default). */
+  profile?: AgentProfile;
+  rolePrompt?: string;
 }
 
 export interface AddedAgent {
@@ -87,6 +91,17 @@ export interface StudioService {
   getTask(id: number): Promise<TaskDetail>;
   createTask(input: CreateTaskInput): Promise<Task>;
   updateTask(input: UpdateTaskInput): Promise<Task>;
+  /** Starts a local agent's terminal (Claude Code or its command). */
+  startAgent(name: string): Promise<Agent>;
+  /** Stops it; it will not come back with the studio until started again. */
+  stopAgent(name: string): Promise<void>;
+  restartAgent(name: string): Promise<Agent>;
+  /** The agent's screen as text. */
+  readScreen(name: string): Promise<string>;
+  /** Types a wake prompt now if the agent is idle. */
+  kickAgent(name: string): Promise<void>;
+  /** Keys into an agent's open menu (digits, enter, esc, arrows), as the person. */
+  sendKeys(name: string, keys: string[]): Promise<void>;
   onDidEvent(listener: (event: StudioEvent) => void): Disposable;
 }
 
@@ -104,5 +119,11 @@ export const STUDIO_SERVICE_METHODS = [
   'getTask',
   'createTask',
   'updateTask',
+  'startAgent',
+  'stopAgent',
+  'restartAgent',
+  'readScreen',
+  'kickAgent',
+  'sendKeys',
 ] as const satisfies ReadonlyArray<Exclude<keyof StudioService, 'onDidEvent'>>;
 export type StudioServiceMethod = (typeof STUDIO_SERVICE_METHODS)[number];

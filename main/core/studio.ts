@@ -5,6 +5,10 @@ import type { Agent, StudioStatus } from '../contract/model.js';
 import type { AddAgentInput, AddedAgent, StudioService } from '../contract/service.js';
 import { StudioError } from '../contract/errors.js';
 import { AgentRegistry } from './agents/agentRegistry.js';
+import { AgentSessions } from './sessions/agentSessions.js';
+import type { SpawnPty } from './sessions/ptySession.js';
+import { TerminalWriter } from './sessions/terminalWriter.js';
+import { WakeEngine } from './wake/wakeEngine.js';
 import { TaskBoard } from './board/taskBoard.js';
 import { MessageBus } from './bus/messageBus.js';
 import { startCheckpointer } from './store/checkpointer.js';
@@ -28,6 +32,21 @@ export interface StudioOptions {
   logger?: Logger;
   /** Tells addAgent which URL to hand out; set by the host once the MCP server listens. */
   mcpUrl?: () => string;
+  /** How agents' terminals are run; without it the studio can still serve remote agents. */
+  terminals?: TerminalOptions;
+}
+
+export interface TerminalOptions {
+  spawnPty: SpawnPty;
+  /** Shell command Claude Code runs for each hook: the studio's hook reporter. */
+  hookCommand: string;
+  claudeCommand?: string;
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Folder for per-agent launch files; defaults to the data folder. */
+  dataDir?: string;
+  enterDelayMs?: number;
+  verifyDelayMs?: number;
+  wakeCooldownMs?: number;
 }
 
 export interface Studio {
@@ -36,6 +55,9 @@ export interface Studio {
   readonly agents: AgentRegistry;
   readonly bus: MessageBus;
   readonly board: TaskBoard;
+  /** Terminals of local agents (empty when the host gave no TerminalOptions). */
+  readonly sessions: AgentSessions;
+  readonly wake: WakeEngine;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The studio as the person sees it (UI, CLI). */
@@ -62,6 +84,41 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const bus = new MessageBus(db, agents, events, clock);
   const board = new TaskBoard(db, agents, bus, events, clock);
   let mcpUrl = options.mcpUrl ?? (() => '');
+  const terminals = options.terminals;
+  const writer = new TerminalWriter({
+    clock,
+    logger,
+    ...(terminals?.enterDelayMs !== undefined ? { enterDelayMs: terminals.enterDelayMs } : {}),
+    ...(terminals?.verifyDelayMs !== undefined ? { verifyDelayMs: terminals.verifyDelayMs } : {}),
+  });
+  const sessions = new AgentSessions({
+    agents,
+    clock,
+    logger,
+    spawnPty:
+      terminals?.spawnPty ??
+      (() => {
+        throw new Error('This studio was started without terminals.');
+      }),
+    writer,
+    dataDir: terminals?.dataDir ?? options.dataDir ?? '',
+    urls: () => {
+      const url = mcpUrl();
+      return { mcpUrl: url, hookUrl: url.replace(/\/mcp$/, '/hooks') };
+    },
+    hookCommand: terminals?.hookCommand ?? 'true',
+    ...(terminals?.claudeCommand ? { claudeCommand: terminals.claudeCommand } : {}),
+    ...(terminals?.baseEnv ? { baseEnv: terminals.baseEnv } : {}),
+  });
+  const wake = new WakeEngine({
+    events,
+    bus,
+    agents,
+    sessions,
+    clock,
+    logger,
+    ...(terminals?.wakeCooldownMs !== undefined ? { cooldownMs: terminals.wakeCooldownMs } : {}),
+  });
 
   const status = (_viewer?: Agent): StudioStatus => {
     const unread = bus.unreadCounts();
@@ -91,10 +148,22 @@ export function createStudio(options: StudioOptions = {}): Studio {
       const { agent, token } = agents.add(input);
       return { agent, token, mcpUrl: mcpUrl() };
     },
+    startAgent: async (name) => sessions.start(name),
+    stopAgent: async (name) => sessions.stop(name),
+    restartAgent: async (name) => sessions.restart(name),
+    readScreen: async (name) => sessions.screen(name),
+    kickAgent: async (name) => {
+      const agent = agents.require(name);
+      if (!sessions.isRunning(agent.id))
+        throw new StudioError('unavailable', `${agent.name} has no running terminal.`);
+      await wake.kick(agent.id);
+    },
+    sendKeys: async (name, keys) => sessions.keys(name, keys),
     removeAgent: async (name) => {
       const agent = agents.require(name);
       if (agent.name === PERSON_NAME) throw new StudioError('forbidden', 'The person cannot be removed.');
       board.releaseAssignee(agent.id, person());
+      await sessions.remove(agent.id);
       agents.remove(name);
     },
     sendMessage: async (input) =>
@@ -112,21 +181,26 @@ export function createStudio(options: StudioOptions = {}): Studio {
     onDidEvent: (listener) => events.on(listener),
   };
 
-  return {
+  const studio: Studio = {
     db,
     events,
     agents,
     bus,
     board,
+    sessions,
+    wake,
     clock,
     logger,
     service,
     status,
     setMcpUrl: (url) => void (mcpUrl = url),
     close: async () => {
+      wake.dispose();
+      await sessions.shutdown();
       events.dispose();
       await checkpointer.stop();
       if (db.open) db.close();
     },
   };
+  return studio;
 }

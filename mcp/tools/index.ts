@@ -17,6 +17,12 @@ import list_tasks from './list_tasks.js';
 import get_task from './get_task.js';
 import studio_status from './studio_status.js';
 import heartbeat from './heartbeat.js';
+import read_peer from './read_peer.js';
+import peer_state from './peer_state.js';
+import respond from './respond.js';
+import kick from './kick.js';
+import set_prompt from './set_prompt.js';
+import get_prompt from './get_prompt.js';
 
 export const TOOLS: ReadonlyArray<ToolDefinition> = [
   register,
@@ -36,4 +42,10 @@ export const TOOLS: ReadonlyArray<ToolDefinition> = [
   get_task,
   studio_status,
   heartbeat,
+  read_peer,
+  peer_state,
+  respond,
+  kick,
+  set_prompt,
+  get_prompt,
 ] as unknown as ReadonlyArray<ToolDefinition>;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { StudioError } from '../../contract/errors.js';
 import type { StudioEvent } from '../../contract/events.js';
 import { AGENT_NAME_PATTERN, MAX_ROLE_CHARS, MAX_SUMMARY_CHARS, PERSON_NAME } from '../../contract/limits.js';
-import type { Agent, AgentKind, AgentState } from '../../contract/model.js';
+import type { Agent, AgentKind, AgentProfile, AgentState } from '../../contract/model.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
@@ -24,6 +24,10 @@ interface AgentRow {
   branch: string;
   remote: number;
   commander: number;
+  profile: string;
+  role_prompt: string;
+  session_id: string | null;
+  autostart: number;
   created_at: number;
   last_seen_at: number;
 }
@@ -40,9 +44,45 @@ function toAgent(r: AgentRow): Agent {
     branch: r.branch,
     remote: r.remote === 1,
     commander: r.commander === 1,
+    profile: parseProfile(r.profile),
+    rolePrompt: r.role_prompt,
+    autostart: r.autostart === 1,
     createdAt: r.created_at,
     lastSeenAt: r.last_seen_at,
   };
+}
+
+function parseProfile(json: string): AgentProfile {
+  try {
+    const p = JSON.parse(json) as AgentProfile;
+    if (p.kind === 'command' && typeof p.command === 'string')
+      return { kind: 'command', command: p.command, args: p.args ?? [] };
+    return {
+      kind: 'claude',
+      ...(Array.isArray((p as { args?: unknown }).args) ? { args: (p as { args: string[] }).args } : {}),
+    };
+  } catch {
+    return { kind: 'claude' };
+  }
+}
+
+/** The profile as given by a person or the UI, checked. */
+export function validateProfile(profile: unknown): AgentProfile {
+  const p = profile as Partial<{ kind: string; command: string; args: unknown }> | undefined;
+  const args = p?.args === undefined ? [] : p.args;
+  if (
+    !Array.isArray(args) ||
+    args.some((a) => typeof a !== 'string' || a.length > 4096) ||
+    args.length > 64
+  ) {
+    throw new StudioError('invalid', 'Profile args are a list of at most 64 strings.');
+  }
+  if (!p || p.kind === 'claude')
+    return { kind: 'claude', ...(args.length ? { args: args as string[] } : {}) };
+  if (p.kind === 'command' && typeof p.command === 'string' && p.command.trim() && p.command.length <= 4096) {
+    return { kind: 'command', command: p.command.trim(), args: args as string[] };
+  }
+  throw new StudioError('invalid', 'A profile is {kind: "claude"} or {kind: "command", command, args}.');
 }
 
 export function hashToken(token: string): string {
@@ -56,6 +96,9 @@ export interface NewAgent {
   cwd?: string;
   remote?: boolean;
   commander?: boolean;
+  profile?: AgentProfile;
+  rolePrompt?: string;
+  autostart?: boolean;
 }
 
 export interface AgentPatch {
@@ -65,6 +108,17 @@ export interface AgentPatch {
   branch?: string;
   state?: AgentState;
 }
+
+/** Launch settings; changing them emits agent.updated like any other change. */
+export interface LaunchPatch {
+  profile?: AgentProfile;
+  rolePrompt?: string;
+  autostart?: boolean;
+  sessionId?: string | null;
+}
+
+/** Role prompts are standing instructions, not documents. */
+export const MAX_ROLE_PROMPT_CHARS = 8000;
 
 export function validateAgentName(name: unknown): string {
   if (typeof name !== 'string' || !AGENT_NAME_PATTERN.test(name)) {
@@ -100,8 +154,8 @@ export class AgentRegistry {
   ) {
     this.stmts = {
       insert: db.prepare(
-        `INSERT INTO agents (name, kind, role, summary, cwd, remote, commander, created_at)
-         VALUES (@name, @kind, @role, @summary, @cwd, @remote, @commander, @createdAt)`,
+        `INSERT INTO agents (name, kind, role, summary, cwd, remote, commander, profile, role_prompt, autostart, created_at)
+         VALUES (@name, @kind, @role, @summary, @cwd, @remote, @commander, @profile, @rolePrompt, @autostart, @createdAt)`,
       ),
       byId: db.prepare('SELECT * FROM agents WHERE id = ?'),
       insertToken: db.prepare('INSERT INTO agent_tokens (token_hash, agent_id, created_at) VALUES (?, ?, ?)'),
@@ -139,6 +193,9 @@ export class AgentRegistry {
       cwd: input.cwd ?? '',
       remote: input.remote ? 1 : 0,
       commander: input.commander ? 1 : 0,
+      profile: JSON.stringify(input.profile ?? { kind: 'claude' }),
+      rolePrompt: input.rolePrompt ?? '',
+      autostart: input.autostart ? 1 : 0,
       createdAt: this.clock.now(),
     });
     return this.reload(Number(info.lastInsertRowid));
@@ -149,6 +206,8 @@ export class AgentRegistry {
     validateAgentName(input.name);
     checkText('role', input.role, MAX_ROLE_CHARS);
     checkText('summary', input.summary, MAX_SUMMARY_CHARS);
+    checkText('role prompt', input.rolePrompt, MAX_ROLE_PROMPT_CHARS);
+    if (input.profile !== undefined) input = { ...input, profile: validateProfile(input.profile) };
     if (this.byName.has(input.name.toLowerCase())) {
       throw new StudioError('conflict', `An agent named "${input.name}" already exists; pick another name.`);
     }
@@ -233,6 +292,35 @@ export class AgentRegistry {
     const agent = this.reload(id);
     this.events.fire({ type: 'agent.updated', agent });
     return agent;
+  }
+
+  /** Changes how a local agent is launched (profile, role prompt, autostart, Claude session). */
+  setLaunch(id: number, patch: LaunchPatch): Agent {
+    if (!this.byId.has(id)) throw new StudioError('not_found', `No agent with id ${id}.`);
+    checkText('role prompt', patch.rolePrompt, MAX_ROLE_PROMPT_CHARS);
+    const fields: Record<string, unknown> = {};
+    if (patch.profile !== undefined) fields.profile = JSON.stringify(validateProfile(patch.profile));
+    if (patch.rolePrompt !== undefined) fields.role_prompt = patch.rolePrompt;
+    if (patch.autostart !== undefined) fields.autostart = patch.autostart ? 1 : 0;
+    if (patch.sessionId !== undefined) fields.session_id = patch.sessionId;
+    if (!Object.keys(fields).length) return this.byId.get(id)!;
+    const sets = Object.keys(fields)
+      .map((k) => `${k} = @${k}`)
+      .join(', ');
+    this.db.prepare(`UPDATE agents SET ${sets} WHERE id = @id`).run({ ...fields, id });
+    const agent = this.reload(id);
+    this.events.fire({ type: 'agent.updated', agent });
+    return agent;
+  }
+
+  /** The Claude Code session this agent last ran, for --resume. */
+  sessionIdOf(id: number): string | null {
+    return (
+      (
+        this.db.prepare('SELECT session_id FROM agents WHERE id = ?').get(id) as
+          { session_id: string | null } | undefined
+      )?.session_id ?? null
+    );
   }
 
   /** Records that the agent was heard from; writes through only every few seconds. */

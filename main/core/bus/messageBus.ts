@@ -116,6 +116,11 @@ export class MessageBus {
          JOIN messages m ON m.id = d.message_id
          WHERE d.agent_id = ? AND d.state <> 'read' GROUP BY m.sender_id, d.state`,
       ),
+      queued: db.prepare(
+        `SELECT m.id, m.sender_id, m.type, m.task_id FROM deliveries d INDEXED BY deliveries_unread
+         JOIN messages m ON m.id = d.message_id
+         WHERE d.agent_id = ? AND d.state <> 'read' AND d.state = 'queued' ORDER BY d.message_id LIMIT 100`,
+      ),
       subscribe: db.prepare(
         'INSERT OR IGNORE INTO subscriptions (agent_id, topic, created_at) VALUES (?, ?, ?)',
       ),
@@ -334,6 +339,18 @@ export class MessageBus {
       queued: rows.filter((r) => r.state === 'queued').reduce((s, r) => s + r.n, 0),
       senders,
     };
+  }
+
+  /** Unread mail no wake prompt has announced yet, oldest first. */
+  queuedFor(agentId: number): Array<{ id: number; from: string; type: MessageType; taskId: number | null }> {
+    return (
+      this.stmts.queued.all(agentId) as Array<{
+        id: number;
+        sender_id: number;
+        type: MessageType;
+        task_id: number | null;
+      }>
+    ).map((r) => ({ id: r.id, from: this.agents.nameOf(r.sender_id), type: r.type, taskId: r.task_id }));
   }
 
   markWoken(agentId: number, messageIds: number[]): void {

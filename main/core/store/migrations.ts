@@ -129,6 +129,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'agent launch profile, role prompt, Claude session',
+    up(db) {
+      // What the studio runs for a local agent, the role prompt it restores after /clear, and the
+      // Claude Code session id it resumes after a restart of the studio.
+      db.exec(`
+        ALTER TABLE agents ADD COLUMN profile TEXT NOT NULL DEFAULT '{"kind":"claude"}';
+        ALTER TABLE agents ADD COLUMN role_prompt TEXT NOT NULL DEFAULT '';
+        ALTER TABLE agents ADD COLUMN session_id TEXT;
+        ALTER TABLE agents ADD COLUMN autostart INTEGER NOT NULL DEFAULT 0;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,337 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Disposable } from '../../contract/events.js';
+import { StudioError } from '../../contract/errors.js';
+import type { Agent, AgentState } from '../../contract/model.js';
+import type { AgentRegistry } from '../agents/agentRegistry.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { DisposableStore, Emitter } from '../util/emitter.js';
+import { AgentStateTracker, type HookPayload, type SessionFlavor } from './agentStateTracker.js';
+import {
+  buildClaudeLaunch,
+  childEnv,
+  CLAUDE_MISSING,
+  claudeTranscriptPath,
+  defaultHome,
+  findExecutable,
+  type Launch,
+} from './claudeLaunch.js';
+import { PtySession, type ExitStatus, type OutputConsumer, type SpawnPty } from './ptySession.js';
+import type { ScreenReading } from './screenClassifier.js';
+import type { TerminalWriter, TypeResult } from './terminalWriter.js';
+
+/** A tile's first size before the UI reports its own; wide enough that Claude Code does not wrap. */
+export const DEFAULT_COLS = 120;
+export const DEFAULT_ROWS = 36;
+
+export interface AgentSessionsOptions {
+  agents: AgentRegistry;
+  clock: Clock;
+  logger: Logger;
+  spawnPty: SpawnPty;
+  writer: TerminalWriter;
+  dataDir: string;
+  /** Where agents reach the studio; known once the MCP server listens. */
+  urls: () => { mcpUrl: string; hookUrl: string };
+  /** Shell command Claude Code runs for each hook (the studio's hook reporter). */
+  hookCommand: string;
+  /** `claude` unless told otherwise (a path, or a wrapper). */
+  claudeCommand?: string;
+  baseEnv?: NodeJS.ProcessEnv;
+}
+
+interface LiveSession {
+  agentId: number;
+  pty: PtySession;
+  tracker: AgentStateTracker;
+  flavor: SessionFlavor;
+  /** The person typed into this terminal (not the studio): wakes hold off for a while. */
+  lastPersonInputAt: number;
+  store: DisposableStore;
+}
+
+export interface SessionOutput {
+  agentId: number;
+  data: string;
+}
+
+/**
+ * The studio's terminals: one PTY per local agent, its screen mirror and its state. Starting an
+ * agent launches Claude Code wired to the studio (MCP config with the agent's token, hooks,
+ * briefing, a fixed session id to resume later) or the agent's own command.
+ */
+export class AgentSessions {
+  private readonly live = new Map<number, LiveSession>();
+  private readonly outputEmitter = new Emitter<SessionOutput>();
+  private readonly stateEmitter = new Emitter<{
+    agentId: number;
+    state: AgentState;
+    reading: ScreenReading;
+  }>();
+  readonly onDidOutput = (l: (e: SessionOutput) => void): Disposable => this.outputEmitter.on(l);
+  readonly onDidChangeState = (
+    l: (e: { agentId: number; state: AgentState; reading: ScreenReading }) => void,
+  ): Disposable => this.stateEmitter.on(l);
+
+  constructor(private readonly options: AgentSessionsOptions) {}
+
+  private require(name: string): Agent {
+    const agent = this.options.agents.require(name);
+    if (agent.kind !== 'agent' || agent.remote) {
+      throw new StudioError('invalid', `${agent.name} runs elsewhere; the studio has no terminal for it.`);
+    }
+    return agent;
+  }
+
+  private session(name: string): LiveSession {
+    const agent = this.options.agents.require(name);
+    const s = this.live.get(agent.id);
+    if (!s) throw new StudioError('unavailable', `${agent.name} has no terminal running; start it first.`);
+    return s;
+  }
+
+  get(agentId: number): LiveSession | undefined {
+    return this.live.get(agentId);
+  }
+
+  isRunning(agentId: number): boolean {
+    return this.live.get(agentId)?.pty.running ?? false;
+  }
+
+  private launchFor(agent: Agent, home: string): { launch: Launch; flavor: SessionFlavor } {
+    const baseEnv = this.options.baseEnv ?? process.env;
+    const cwd = agent.cwd || home;
+    if (!existsSync(cwd))
+      throw new StudioError('invalid', `${agent.name}'s working folder ${cwd} does not exist.`);
+    const token = this.options.agents.rotateToken(agent.name);
+    const { mcpUrl, hookUrl } = this.options.urls();
+    if (agent.profile.kind === 'command') {
+      const command = findExecutable(agent.profile.command, baseEnv);
+      if (!command)
+        throw new StudioError('unavailable', `Command "${agent.profile.command}" was not found on PATH.`);
+      const env = childEnv(baseEnv, {
+        STUDIO_AGENT: agent.name,
+        STUDIO_MCP_URL: mcpUrl,
+        STUDIO_TOKEN: token,
+      });
+      return { launch: { command, args: agent.profile.args, env }, flavor: 'plain' };
+    }
+    const claude = findExecutable(this.options.claudeCommand ?? 'claude', baseEnv);
+    if (!claude) throw new StudioError('unavailable', CLAUDE_MISSING);
+    let sessionId = this.options.agents.sessionIdOf(agent.id);
+    const resume = !!sessionId && existsSync(claudeTranscriptPath(defaultHome(baseEnv), cwd, sessionId));
+    if (!sessionId) {
+      sessionId = randomUUID();
+      this.options.agents.setLaunch(agent.id, { sessionId });
+    }
+    const launch = buildClaudeLaunch({
+      agentName: agent.name,
+      agentDir: join(this.options.dataDir, 'agents', agent.name),
+      cwd,
+      mcpUrl,
+      hookUrl,
+      token,
+      hookCommand: this.options.hookCommand,
+      sessionId,
+      resume,
+      rolePrompt: agent.rolePrompt,
+      claudeCommand: claude,
+      ...(agent.profile.args ? { extraArgs: agent.profile.args } : {}),
+      baseEnv,
+    });
+    return { launch, flavor: 'claude' };
+  }
+
+  /** Launches the agent's terminal; throws a StudioError that says what is missing. */
+  start(name: string, size: { cols?: number; rows?: number } = {}): Agent {
+    const agent = this.require(name);
+    const existing = this.live.get(agent.id);
+    if (existing?.pty.running) return agent;
+    existing?.store.dispose();
+    existing?.pty.dispose();
+    const home = defaultHome(this.options.baseEnv ?? process.env);
+    const { launch, flavor } = this.launchFor(agent, home);
+    const store = new DisposableStore();
+    const pty = new PtySession(
+      {
+        command: launch.command,
+        args: launch.args,
+        env: launch.env,
+        cwd: agent.cwd || home,
+        cols: size.cols ?? DEFAULT_COLS,
+        rows: size.rows ?? DEFAULT_ROWS,
+      },
+      this.options.spawnPty,
+      this.options.clock,
+    );
+    const tracker = new AgentStateTracker({
+      mirror: pty.mirror,
+      clock: this.options.clock,
+      flavor,
+      onChange: (state, reading) => {
+        if (this.options.agents.getById(agent.id)) this.options.agents.update(agent.id, { state });
+        this.stateEmitter.fire({ agentId: agent.id, state, reading });
+      },
+    });
+    const live: LiveSession = { agentId: agent.id, pty, tracker, flavor, lastPersonInputAt: 0, store };
+    store.add(pty.onDidRawOutput(() => tracker.output()));
+    store.add(pty.onDidOutput((data) => this.outputEmitter.fire({ agentId: agent.id, data })));
+    store.add(pty.onDidExit((status) => this.handleExit(live, status)));
+    store.add({ dispose: () => tracker.dispose() });
+    this.live.set(agent.id, live);
+    try {
+      pty.start();
+    } catch (err) {
+      this.live.delete(agent.id);
+      store.dispose();
+      pty.dispose();
+      throw new StudioError('unavailable', `Could not start ${agent.name}: ${(err as Error).message}`);
+    }
+    tracker.started();
+    this.options.agents.setLaunch(agent.id, { autostart: true });
+    this.options.logger.info('agent started', { agent: agent.name, pid: pty.pid, command: launch.command });
+    return this.options.agents.getById(agent.id)!;
+  }
+
+  private handleExit(live: LiveSession, status: ExitStatus): void {
+    live.tracker.exited();
+    this.options.logger.info('agent exited', {
+      agentId: live.agentId,
+      code: status.code,
+      signal: status.signal,
+    });
+  }
+
+  /** Stops the terminal and keeps the agent from starting with the studio next time. */
+  async stop(name: string): Promise<void> {
+    const agent = this.options.agents.require(name);
+    const live = this.live.get(agent.id);
+    this.options.agents.setLaunch(agent.id, { autostart: false });
+    if (!live) return;
+    await live.pty.stop();
+  }
+
+  async restart(name: string): Promise<Agent> {
+    const live = this.live.get(this.options.agents.require(name).id);
+    const size = live?.pty.size;
+    if (live?.pty.running) await live.pty.stop();
+    return this.start(name, size ?? {});
+  }
+
+  /** Keys the person typed into the agent's terminal, passed through as they are. */
+  input(name: string, data: string): void {
+    const live = this.session(name);
+    if (!live.pty.running) throw new StudioError('unavailable', `${name}'s terminal has exited; restart it.`);
+    live.lastPersonInputAt = this.options.clock.now();
+    live.pty.write(data);
+  }
+
+  resize(name: string, cols: number, rows: number): void {
+    try {
+      this.session(name).pty.resize(cols, rows);
+    } catch (err) {
+      if (err instanceof StudioError) throw err;
+      throw new StudioError('invalid', (err as Error).message);
+    }
+  }
+
+  screen(name: string): string {
+    return this.session(name).pty.mirror.text();
+  }
+
+  reading(name: string): { state: AgentState; reading: ScreenReading } {
+    const live = this.session(name);
+    return { state: live.tracker.state, reading: live.tracker.screen };
+  }
+
+  /** Screen and scrollback for a viewer that attaches now; live output follows via onDidOutput. */
+  snapshot(name: string): { data: string; cols: number; rows: number } {
+    const { mirror } = this.session(name).pty;
+    return { data: mirror.serialize(), cols: mirror.cols, rows: mirror.rows };
+  }
+
+  addConsumer(name: string): OutputConsumer {
+    return this.session(name).pty.addConsumer();
+  }
+
+  /** Types a prompt on someone else's behalf (sanitized, verified; see TerminalWriter). */
+  type(agentId: number, text: string): Promise<TypeResult> {
+    const live = this.live.get(agentId);
+    if (!live?.pty.running)
+      return Promise.reject(new StudioError('unavailable', 'That agent has no running terminal.'));
+    return this.options.writer.type(live.pty, text);
+  }
+
+  keys(name: string, keys: string[]): void {
+    const live = this.session(name);
+    try {
+      this.options.writer.keys(live.pty, keys);
+    } catch (err) {
+      throw new StudioError('invalid', (err as Error).message);
+    }
+  }
+
+  /**
+   * A hook from the agent's Claude Code. For SessionStart after /clear or compaction, answers
+   * with the role prompt so it comes back into the context.
+   */
+  hook(agent: Agent, payload: HookPayload): { additionalContext?: string } {
+    const live = this.live.get(agent.id);
+    live?.tracker.hook(payload);
+    if (
+      payload.hook_event_name === 'SessionStart' &&
+      (payload.source === 'clear' || payload.source === 'compact')
+    ) {
+      const current = this.options.agents.getById(agent.id);
+      if (current?.rolePrompt) {
+        return {
+          additionalContext: `Claude Code Studio: you are ${current.name}. Your role: ${current.rolePrompt}`,
+        };
+      }
+    }
+    return {};
+  }
+
+  /** Starts every local agent that was running when the studio last stopped. */
+  startSaved(): Array<{ name: string; error?: string }> {
+    const results: Array<{ name: string; error?: string }> = [];
+    for (const agent of this.options.agents.list()) {
+      if (agent.kind !== 'agent' || agent.remote || !agent.autostart) continue;
+      try {
+        this.start(agent.name);
+        results.push({ name: agent.name });
+      } catch (err) {
+        results.push({ name: agent.name, error: (err as Error).message });
+      }
+    }
+    return results;
+  }
+
+  /** Stops every terminal but leaves autostart as it was, so the team comes back next time. */
+  async shutdown(): Promise<void> {
+    await Promise.allSettled([...this.live.values()].map((l) => l.pty.stop()));
+    for (const l of this.live.values()) {
+      l.store.dispose();
+      l.pty.dispose();
+    }
+    this.live.clear();
+    this.outputEmitter.dispose();
+    this.stateEmitter.dispose();
+  }
+
+  /** Forgets a removed agent's terminal. */
+  async remove(agentId: number): Promise<void> {
+    const live = this.live.get(agentId);
+    if (!live) return;
+    await live.pty.stop();
+    live.store.dispose();
+    live.pty.dispose();
+    this.live.delete(agentId);
+  }
+
+  personTypedAt(agentId: number): number {
+    return this.live.get(agentId)?.lastPersonInputAt ?? 0;
+  }
+}

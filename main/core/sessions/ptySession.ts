@@ -1,0 +1,240 @@
+import type { Disposable } from '../../contract/events.js';
+import type { Clock } from '../util/clock.js';
+import { Emitter } from '../util/emitter.js';
+import { ScreenMirror } from './screenMirror.js';
+
+/** Output is sent to viewers at most this often (one frame at 60 Hz), as Hyper does. */
+export const OUTPUT_FLUSH_MS = 16;
+/** ...or sooner once this much is waiting, so a flood is sent in pieces a viewer can parse. */
+export const OUTPUT_FLUSH_CHARS = 200_000;
+/** A viewer more than this far behind pauses the process (VS Code's terminal high-water mark). */
+export const FLOW_HIGH_WATER_CHARS = 100_000;
+/** ...and it resumes once the viewer is back under this. */
+export const FLOW_LOW_WATER_CHARS = 5_000;
+/** How long a stopped process gets to exit on SIGTERM before SIGKILL. */
+export const STOP_GRACE_MS = 3000;
+
+/** The part of node-pty's IPty the studio uses; tests may pass anything shaped like it. */
+export interface PtyProcess {
+  readonly pid: number;
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  kill(signal?: string): void;
+  pause(): void;
+  resume(): void;
+  onData(listener: (data: string) => void): { dispose(): void };
+  onExit(listener: (e: { exitCode: number; signal?: number }) => void): { dispose(): void };
+}
+
+export type SpawnPty = (
+  file: string,
+  args: string[],
+  options: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> },
+) => PtyProcess;
+
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+}
+
+export interface ExitStatus {
+  code: number;
+  signal: number | null;
+  at: number;
+}
+
+export interface OutputConsumer extends Disposable {
+  /** Tell the session this many characters were drawn. */
+  ack(chars: number): void;
+}
+
+/**
+ * One process in a pseudo-terminal: spawn, input, resize, stop, exit status. Output feeds the
+ * screen mirror at once and viewers in batches, with flow control so a slow viewer pauses the
+ * process instead of queueing without bound.
+ */
+export class PtySession {
+  readonly mirror: ScreenMirror;
+  private proc: PtyProcess | undefined;
+  private subscriptions: Array<{ dispose(): void }> = [];
+  private buffer: string[] = [];
+  private bufferedChars = 0;
+  private flushTimer: { cancel(): void } | undefined;
+  private readonly consumers = new Set<{ unacked: number }>();
+  private paused = false;
+  private exitStatus: ExitStatus | undefined;
+  private exitWaiters: Array<(s: ExitStatus) => void> = [];
+  lastOutputAt = 0;
+
+  private readonly onOutputEmitter = new Emitter<string>();
+  private readonly onExitEmitter = new Emitter<ExitStatus>();
+  /** Raw output, every byte, unbatched (the state tracker watches activity here). */
+  private readonly onRawEmitter = new Emitter<string>();
+  readonly onDidOutput = (listener: (data: string) => void): Disposable => this.onOutputEmitter.on(listener);
+  readonly onDidExit = (listener: (status: ExitStatus) => void): Disposable =>
+    this.onExitEmitter.on(listener);
+  readonly onDidRawOutput = (listener: (data: string) => void): Disposable => this.onRawEmitter.on(listener);
+
+  constructor(
+    private spec: LaunchSpec,
+    private readonly spawn: SpawnPty,
+    private readonly clock: Clock,
+  ) {
+    this.mirror = new ScreenMirror(spec.cols, spec.rows);
+  }
+
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  get running(): boolean {
+    return this.proc !== undefined && this.exitStatus === undefined;
+  }
+
+  get exit(): ExitStatus | undefined {
+    return this.exitStatus;
+  }
+
+  get size(): { cols: number; rows: number } {
+    return { cols: this.spec.cols, rows: this.spec.rows };
+  }
+
+  /** Spawns the process; throws with the spawn error (for example a missing command). */
+  start(): void {
+    if (this.running) return;
+    this.exitStatus = undefined;
+    const proc = this.spawn(this.spec.command, this.spec.args, {
+      name: 'xterm-256color',
+      cols: this.spec.cols,
+      rows: this.spec.rows,
+      cwd: this.spec.cwd,
+      env: this.spec.env,
+    });
+    this.proc = proc;
+    this.subscriptions.push(
+      proc.onData((data) => this.handleData(data)),
+      proc.onExit((e) => this.handleExit(e.exitCode, e.signal ?? null)),
+    );
+  }
+
+  private handleData(data: string): void {
+    this.lastOutputAt = this.clock.now();
+    this.mirror.write(data);
+    this.onRawEmitter.fire(data);
+    this.buffer.push(data);
+    this.bufferedChars += data.length;
+    if (this.bufferedChars >= OUTPUT_FLUSH_CHARS) this.flush();
+    else if (!this.flushTimer) this.flushTimer = this.clock.setTimeout(() => this.flush(), OUTPUT_FLUSH_MS);
+  }
+
+  private flush(): void {
+    this.flushTimer?.cancel();
+    this.flushTimer = undefined;
+    if (!this.buffer.length) return;
+    const chunk = this.buffer.join('');
+    this.buffer = [];
+    this.bufferedChars = 0;
+    for (const c of this.consumers) c.unacked += chunk.length;
+    this.onOutputEmitter.fire(chunk);
+    this.updateFlow();
+  }
+
+  private updateFlow(): void {
+    const worst = Math.max(0, ...[...this.consumers].map((c) => c.unacked));
+    if (!this.paused && worst > FLOW_HIGH_WATER_CHARS) {
+      this.paused = true;
+      this.proc?.pause();
+    } else if (this.paused && worst < FLOW_LOW_WATER_CHARS) {
+      this.paused = false;
+      this.proc?.resume();
+    }
+  }
+
+  /** A viewer that acknowledges what it drew; until disposed, it can pause the process. */
+  addConsumer(): OutputConsumer {
+    const entry = { unacked: 0 };
+    this.consumers.add(entry);
+    return {
+      ack: (chars) => {
+        entry.unacked = Math.max(0, entry.unacked - chars);
+        this.updateFlow();
+      },
+      dispose: () => {
+        this.consumers.delete(entry);
+        this.updateFlow();
+      },
+    };
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  private handleExit(code: number, signal: number | null): void {
+    this.flush();
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    const status: ExitStatus = { code, signal: signal || null, at: this.clock.now() };
+    this.exitStatus = status;
+    this.paused = false;
+    this.onExitEmitter.fire(status);
+    for (const w of this.exitWaiters.splice(0)) w(status);
+  }
+
+  write(data: string): void {
+    if (!this.running) throw new Error('The session is not running.');
+    this.proc!.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (
+      !Number.isInteger(cols) ||
+      !Number.isInteger(rows) ||
+      cols < 2 ||
+      rows < 2 ||
+      cols > 1000 ||
+      rows > 500
+    ) {
+      throw new Error(`Bad terminal size ${cols}x${rows}.`);
+    }
+    this.spec = { ...this.spec, cols, rows };
+    this.mirror.resize(cols, rows);
+    if (this.running) this.proc!.resize(cols, rows);
+  }
+
+  /** Replaces what the next start() launches (a restart with new settings). */
+  relaunchWith(spec: Partial<LaunchSpec>): void {
+    this.spec = { ...this.spec, ...spec };
+  }
+
+  waitForExit(): Promise<ExitStatus> {
+    if (this.exitStatus) return Promise.resolve(this.exitStatus);
+    return new Promise((resolve) => this.exitWaiters.push(resolve));
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within STOP_GRACE_MS. */
+  async stop(): Promise<ExitStatus | undefined> {
+    if (!this.running) return this.exitStatus;
+    const proc = this.proc!;
+    proc.kill('SIGTERM');
+    const timer = this.clock.setTimeout(() => {
+      if (this.running) proc.kill('SIGKILL');
+    }, STOP_GRACE_MS);
+    const status = await this.waitForExit();
+    timer.cancel();
+    return status;
+  }
+
+  dispose(): void {
+    this.flushTimer?.cancel();
+    if (this.running) this.proc!.kill('SIGKILL');
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.onOutputEmitter.dispose();
+    this.onExitEmitter.dispose();
+    this.onRawEmitter.dispose();
+    this.mirror.dispose();
+  }
+}

@@ -1,0 +1,74 @@
+import xtermHeadless from '@xterm/headless';
+import { SerializeAddon } from '@xterm/addon-serialize';
+
+const { Terminal } = xtermHeadless;
+
+/** Lines kept above the screen: enough for a tile attaching later to scroll back a while. */
+export const MIRROR_SCROLLBACK_LINES = 2000;
+
+/**
+ * A headless terminal fed the same bytes as the agent's PTY: the studio reads the screen from
+ * here (to classify state and verify typing) and hands a serialized snapshot to a UI tile that
+ * attaches later.
+ */
+export class ScreenMirror {
+  private readonly term: InstanceType<typeof Terminal>;
+  private readonly serializer = new SerializeAddon();
+  private pending = 0;
+  private readonly drained: Array<() => void> = [];
+
+  constructor(cols: number, rows: number) {
+    this.term = new Terminal({ cols, rows, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
+    this.term.loadAddon(this.serializer as never);
+  }
+
+  /** xterm parses asynchronously; `settled()` resolves once everything written so far is on screen. */
+  write(data: string): void {
+    this.pending++;
+    this.term.write(data, () => {
+      this.pending--;
+      if (this.pending === 0) for (const resolve of this.drained.splice(0)) resolve();
+    });
+  }
+
+  settled(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+
+  resize(cols: number, rows: number): void {
+    this.term.resize(cols, rows);
+  }
+
+  /** The visible screen, one string per row, trailing spaces trimmed. */
+  text(): string {
+    const buffer = this.term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < this.term.rows; i++) {
+      lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? '');
+    }
+    return lines.join('\n');
+  }
+
+  /** The application has asked for bracketed paste (mode ?2004). */
+  get bracketedPaste(): boolean {
+    return this.term.modes.bracketedPasteMode;
+  }
+
+  /** Screen and scrollback as escape sequences that recreate them in another terminal. */
+  serialize(): string {
+    return this.serializer.serialize({ scrollback: MIRROR_SCROLLBACK_LINES });
+  }
+
+  get cols(): number {
+    return this.term.cols;
+  }
+
+  get rows(): number {
+    return this.term.rows;
+  }
+
+  dispose(): void {
+    this.term.dispose();
+  }
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { defineTool } from './tool.js';
+import { agentName } from './schemas.js';
+
+export default defineTool({
+  name: 'read_peer',
+  description: "Read another agent's terminal screen as text (its last lines), to see what it is doing.",
+  input: { name: agentName, lines: z.number().int().min(1).max(200).optional() },
+  readOnly: true,
+  run({ studio }, args) {
+    const agent = studio.agents.require(args.name);
+    const screen = studio.sessions.screen(agent.name).split('\n');
+    while (screen.length && !screen[screen.length - 1]!.trim()) screen.pop();
+    return screen.slice(-(args.lines ?? 40)).join('\n') || '(empty screen)';
+  },
+});
