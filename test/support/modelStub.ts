@@ -63,10 +63,11 @@ export function parseStubRequest(body: Record<string, unknown>): StubRequest {
   const last = users[users.length - 1];
   // Skip the CLI's own <system-reminder> blocks: the typed prompt is the last plain text.
   const texts = last ? textOf(last.content).filter((t) => !t.startsWith('<system-reminder>')) : [];
-  const lastMsg = messages[messages.length - 1];
+  // The CLI may end `messages` with a system-role entry: this turn's tool results are in the last
+  // user message.
   const toolResults =
-    lastMsg && lastMsg.role === 'user' && Array.isArray(lastMsg.content)
-      ? lastMsg.content
+    last && Array.isArray(last.content)
+      ? last.content
           .filter((b) => b.type === 'tool_result')
           .map((b) => ({
             toolUseId: b.tool_use_id ?? '',

@@ -1,0 +1,128 @@
+// Runs the real Claude Code CLI (pinned in test/tools) as studio agents, driven by the scripted
+// model stub on loopback: a throwaway HOME with a pre-seeded ~/.claude.json, a dummy API key,
+// and ANTHROPIC_BASE_URL pointing at the stub. No account, no network.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as nodePty from 'node-pty';
+import type { Agent, AgentProfile } from '../../main/contract/model.js';
+import { createStudio, type Studio } from '../../main/core/studio.js';
+import { startMcpHttpServer, type McpHttpServer } from '../../mcp/httpServer.js';
+import { startModelStub, type ModelStub, type StubRequest, type StubScript } from './modelStub.js';
+import { tempDir } from './studioHarness.js';
+
+const root = process.cwd();
+export const CLAUDE_BIN = join(root, 'test/tools/node_modules/.bin/claude');
+export const HOOK_REPORTER = join(root, 'dist/main/cli/hookReporter.js');
+export const claudeMissing = !existsSync(CLAUDE_BIN) || !existsSync(HOOK_REPORTER);
+
+/** Any key works with the stub; its last 20 characters must be pre-approved in ~/.claude.json. */
+const API_KEY = 'sk-ant-api03-' + 'studio-test-'.repeat(6) + 'AAAAAAAAAAAAAAAAAAAA';
+
+export interface CrewAgent {
+  name: string;
+  rolePrompt?: string;
+  commander?: boolean;
+  /** Extra Claude Code arguments, e.g. ['--permission-mode', 'default']. */
+  args?: string[];
+}
+
+export interface ClaudeCrew {
+  studio: Studio;
+  http: McpHttpServer;
+  stub: ModelStub;
+  work: string;
+  home: string;
+  agent(name: string): Agent;
+  /** Main-turn requests the stub saw from one agent (side requests excluded). */
+  requestsFrom(name: string): StubRequest[];
+  close(): Promise<void>;
+}
+
+/** Which studio agent a request came from: the briefing names it in the system prompt. */
+export function agentOf(req: StubRequest): string | undefined {
+  const text = typeof req.system === 'string' ? req.system : JSON.stringify(req.system ?? '');
+  return /Your name in the studio is ([A-Za-z0-9_.-]+)\./.exec(text)?.[1];
+}
+
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export async function startClaudeCrew(agents: CrewAgent[], script: StubScript): Promise<ClaudeCrew> {
+  const stub = await startModelStub(script);
+  const home = tempDir('ccstudio-claude-home-');
+  const work = tempDir('ccstudio-claude-work-');
+  const dataDir = tempDir('ccstudio-claude-data-');
+  mkdirSync(join(home, '.claude'), { recursive: true });
+  writeFileSync(
+    join(home, '.claude.json'),
+    JSON.stringify({
+      hasCompletedOnboarding: true,
+      numStartups: 1,
+      customApiKeyResponses: { approved: [API_KEY.slice(-20)], rejected: [] },
+      projects: { [work]: { hasTrustDialogAccepted: true, allowedTools: [] } },
+    }),
+  );
+  const baseEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    ANTHROPIC_BASE_URL: stub.url,
+    ANTHROPIC_API_KEY: API_KEY,
+    DISABLE_AUTOUPDATER: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_TELEMETRY: '1',
+  };
+  const studio = createStudio({
+    dataDir,
+    terminals: {
+      spawnPty: (file, args, options) => nodePty.spawn(file, args, options),
+      hookCommand: `'${process.execPath}' '${HOOK_REPORTER}'`,
+      claudeCommand: CLAUDE_BIN,
+      baseEnv,
+    },
+  });
+  const http = await startMcpHttpServer({ studio, adminToken: 'admin-test', port: 0 });
+  studio.setMcpUrl(() => http.url);
+  for (const a of agents) {
+    const profile: AgentProfile = { kind: 'claude', ...(a.args ? { args: a.args } : {}) };
+    studio.agents.add({
+      name: a.name,
+      cwd: work,
+      profile,
+      ...(a.rolePrompt ? { rolePrompt: a.rolePrompt } : {}),
+      ...(a.commander ? { commander: true } : {}),
+    });
+  }
+  for (const a of agents) studio.sessions.start(a.name);
+  await Promise.all(
+    agents.map((a) =>
+      waitFor(`${a.name} to be idle`, () => studio.agents.get(a.name)?.state === 'idle', 60_000),
+    ),
+  );
+  return {
+    studio,
+    http,
+    stub,
+    work,
+    home,
+    agent: (name) => studio.agents.require(name),
+    requestsFrom: (name) => stub.requests.filter((r) => !r.side && agentOf(r) === name),
+    async close() {
+      await http.close();
+      await studio.close();
+      await stub.close();
+      for (const d of [home, work, dataDir]) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
