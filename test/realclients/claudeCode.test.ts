@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  agentOf,
   claudeMissing,
   startClaudeCrew,
   waitFor,
@@ -14,7 +13,6 @@ import type { StubReply, StubRequest } from '../support/modelStub.js';
 import { claudeTranscriptPath } from '../../main/core/sessions/claudeLaunch.js';
 
 if (claudeMissing) {
-  // eslint-disable-next-line no-console
   console.warn(
     'SKIPPED test/realclients/claudeCode.test.ts: test/tools/node_modules/.bin/claude or dist/ is missing (npm test installs and builds them).',
   );
