@@ -3,13 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  claudeMissing,
-  startClaudeCrew,
-  waitFor,
-  type ClaudeCrew,
-} from '../support/claudeHarness.js';
-import type { StubReply, StubRequest } from '../support/modelStub.js';
+import { claudeMissing, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
+import { crewScript } from '../support/crewScript.js';
 import { claudeTranscriptPath } from '../../main/core/sessions/claudeLaunch.js';
 
 if (claudeMissing) {
@@ -24,51 +19,6 @@ afterEach(async () => {
   await crew?.close();
   crew = undefined;
 });
-
-interface InboxMessage {
-  id: number;
-  from: string;
-  text: string;
-  type?: string;
-}
-
-/**
- * The crew's model: on a studio wake prompt, call check_inbox; then act on the first message:
- * "ping NAME" -> send "ping" to NAME; "ping" -> reply "pong"; "pong" -> say so and stop;
- * "slow" -> think for a while; "run" -> ask to run a shell command.
- */
-function crewScript(req: StubRequest): StubReply {
-  const last = req.toolResults[req.toolResults.length - 1];
-  if (last) {
-    if (last.text.startsWith('{"messages"')) {
-      const messages = (JSON.parse(last.text) as { messages: InboxMessage[] }).messages;
-      const m = messages[0];
-      if (!m) return { text: 'Inbox was empty.' };
-      const target = /^ping (\S+)$/.exec(m.text)?.[1];
-      if (target)
-        return { toolUse: { name: 'mcp__studio__send_message', input: { to: target, text: 'ping' } } };
-      if (m.text === 'ping') {
-        return {
-          toolUse: { name: 'mcp__studio__send_message', input: { to: m.from, text: 'pong', reply_to: m.id } },
-        };
-      }
-      if (m.text === 'pong') return { text: `Got pong from ${m.from}.` };
-      if (m.text === 'slow') return { text: 'Thinking hard...', delayMs: 5000 };
-      if (m.text === 'run') {
-        return {
-          toolUse: {
-            name: 'Bash',
-            input: { command: 'touch ran-by-agent.txt', description: 'Create a marker file' },
-          },
-        };
-      }
-      return { text: `Read: ${messages.map((x) => x.text).join(' | ')}` };
-    }
-    return { text: `Done (${last.text.slice(0, 60)}).` };
-  }
-  if (req.prompt.startsWith('[studio]')) return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
-  return { text: 'Ready.' };
-}
 
 const wakePrompts = (c: ClaudeCrew, name: string) =>
   c.requestsFrom(name).filter((r) => r.prompt.startsWith('[studio]') && r.toolResults.length === 0);

@@ -1,7 +1,7 @@
 // Runs the real Claude Code CLI (pinned in test/tools) as studio agents, driven by the scripted
 // model stub on loopback: a throwaway HOME with a pre-seeded ~/.claude.json, a dummy API key,
 // and ANTHROPIC_BASE_URL pointing at the stub. No account, no network.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as nodePty from 'node-pty';
 import type { Agent, AgentProfile } from '../../main/contract/model.js';
@@ -9,14 +9,12 @@ import { createStudio, type Studio } from '../../main/core/studio.js';
 import { startMcpHttpServer, type McpHttpServer } from '../../mcp/httpServer.js';
 import { startModelStub, type ModelStub, type StubRequest, type StubScript } from './modelStub.js';
 import { tempDir } from './studioHarness.js';
+import { claudeStubEnv, seedClaudeHome } from './claudeEnv.js';
 
 const root = process.cwd();
 export const CLAUDE_BIN = join(root, 'test/tools/node_modules/.bin/claude');
 export const HOOK_REPORTER = join(root, 'dist/main/cli/hookReporter.js');
 export const claudeMissing = !existsSync(CLAUDE_BIN) || !existsSync(HOOK_REPORTER);
-
-/** Any key works with the stub; its last 20 characters must be pre-approved in ~/.claude.json. */
-const API_KEY = 'sk-ant-api03-' + 'studio-test-'.repeat(6) + 'AAAAAAAAAAAAAAAAAAAA';
 
 export interface CrewAgent {
   name: string;
@@ -64,25 +62,8 @@ export async function startClaudeCrew(agents: CrewAgent[], script: StubScript): 
   const home = tempDir('ccstudio-claude-home-');
   const work = tempDir('ccstudio-claude-work-');
   const dataDir = tempDir('ccstudio-claude-data-');
-  mkdirSync(join(home, '.claude'), { recursive: true });
-  writeFileSync(
-    join(home, '.claude.json'),
-    JSON.stringify({
-      hasCompletedOnboarding: true,
-      numStartups: 1,
-      customApiKeyResponses: { approved: [API_KEY.slice(-20)], rejected: [] },
-      projects: { [work]: { hasTrustDialogAccepted: true, allowedTools: [] } },
-    }),
-  );
-  const baseEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: home,
-    ANTHROPIC_BASE_URL: stub.url,
-    ANTHROPIC_API_KEY: API_KEY,
-    DISABLE_AUTOUPDATER: '1',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_TELEMETRY: '1',
-  };
+  seedClaudeHome(home, [work]);
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...claudeStubEnv(home, stub.url) };
   const studio = createStudio({
     dataDir,
     terminals: {

@@ -75,7 +75,14 @@ export class AgentSessions {
     l: (e: { agentId: number; state: AgentState; reading: ScreenReading }) => void,
   ): Disposable => this.stateEmitter.on(l);
 
-  constructor(private readonly options: AgentSessionsOptions) {}
+  constructor(private readonly options: AgentSessionsOptions) {
+    // No terminal survives the studio: whatever a local agent's last state was, it is not running now.
+    for (const agent of options.agents.list()) {
+      if (agent.kind === 'agent' && !agent.remote && agent.state !== 'exited' && agent.state !== 'unknown') {
+        options.agents.update(agent.id, { state: 'exited' });
+      }
+    }
+  }
 
   private require(name: string): Agent {
     const agent = this.options.agents.require(name);
