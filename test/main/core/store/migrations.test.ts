@@ -75,7 +75,8 @@ describe('migrations', () => {
     const { createStudio } = await import('../../../../main/core/studio.js');
     const studio = createStudio({ dataDir: dir });
     try {
-      expect(studio.db.pragma('user_version', { simple: true })).toBe(2);
+      // Migrated through 2 (and any later migration), the seeded rows read as before.
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       const rows = studio.db.prepare('SELECT id, recipient_id FROM messages ORDER BY id').all();
       expect(rows).toEqual([
         { id: 1, recipient_id: 3 },
@@ -92,6 +93,39 @@ describe('migrations', () => {
         [3, 'bob', ['alice'], 'woken'],
       ]);
       expect(studio.bus.history(alice, { with: 'bob' }).map((m) => m.id)).toEqual([3, 1]);
+    } finally {
+      await studio.close();
+    }
+  });
+
+  it('2 -> 3 gives existing agents the Claude profile, no role prompt and no autostart', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const v2 = openDatabase(join(dir, 'studio.db'), { targetVersion: 2 });
+    v2.exec(
+      `INSERT INTO agents (id, name, kind, created_at) VALUES (1, 'user', 'person', 1), (2, 'alice', 'agent', 1);`,
+    );
+    v2.close();
+    const { createStudio } = await import('../../../../main/core/studio.js');
+    const studio = createStudio({ dataDir: dir });
+    try {
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(3);
+      expect(studio.agents.require('alice')).toMatchObject({
+        profile: { kind: 'claude' },
+        rolePrompt: '',
+        autostart: false,
+      });
+      expect(studio.agents.sessionIdOf(2)).toBeNull();
+      const updated = studio.agents.setLaunch(2, {
+        rolePrompt: 'Review every PR.',
+        autostart: true,
+        sessionId: 'abc',
+      });
+      expect(updated).toMatchObject({ rolePrompt: 'Review every PR.', autostart: true });
+      expect(studio.agents.sessionIdOf(2)).toBe('abc');
+      expect(() =>
+        studio.agents.setLaunch(2, { profile: { kind: 'command', command: '', args: [] } }),
+      ).toThrow(/profile/);
     } finally {
       await studio.close();
     }
