@@ -1,12 +1,16 @@
 // `npm run bench`: MCP tool calls per second and latency on loopback, the studio beside a bare SDK
 // server, over Streamable HTTP and legacy SSE, with 1 and 16 concurrent sessions. The server under
 // test runs in this process; the load comes from a forked child (loadClient.ts) so the two do not
-// share an event loop. Prints a table and the issue's targets, and writes test-results/bench.md.
+// share an event loop. Then the wake figures (wakeBench.ts): commit of a message to the first byte
+// of the wake prompt in an idle recipient's PTY, p50/p99 with 16 agents, and messages per second
+// delivered end to end. Prints the tables and the issue's targets, and writes test-results/bench.md.
 //
 // Knobs (environment): BENCH_WARMUP_MS (default 1000), BENCH_DURATION_MS (default 3000), BENCH_ROUNDS (3),
 // BENCH_ONLY=http:16:studio,sse:16 (only rows matching one of these transport[:sessions[:server]]
-// patterns; handy with --cpu-prof), BENCH_FETCH=builtin (the load generator uses Node's fetch
-// instead of node:http under the SDK client transports).
+// patterns; handy with --cpu-prof), BENCH_ONLY=wake (only the wake part; `wake` combines with the
+// patterns, and patterns alone skip it), BENCH_FETCH=builtin (the load generator uses Node's fetch
+// instead of node:http under the SDK client transports). The wake part has its own BENCH_WAKE_*
+// knobs, listed in wakeBench.ts.
 // `--strict` exits 1 when a target fails.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startTestStudio } from '../support/studioHarness.js';
 import { startBareServer } from './bareServer.js';
+import { runWakeBench, wakeConfigFromEnv, wakeTable, type WakeBenchResult } from './wakeBench.js';
 import type {
   ChildToParent,
   LoadConfig,
@@ -60,6 +65,11 @@ function selected(transport: TransportKind, sessions: number, server: ServerKind
   const row = [transport, String(sessions), server];
   return !ONLY.length || ONLY.some((pattern) => pattern.split(':').every((part, i) => part === row[i]));
 }
+
+const WAKE_SELECTED = !ONLY.length || ONLY.includes('wake');
+const MCP_SELECTED = TRANSPORTS.some((t) =>
+  SESSIONS.some((n) => SERVERS.some((server) => selected(t, n, server))),
+);
 
 function numberFromEnv(name: string, fallback: number): number {
   const v = process.env[name];
@@ -268,11 +278,14 @@ async function main(): Promise<void> {
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-  process.stdout.write(
-    `ccstudio bench: ${machine}; load average ${load}\n` +
+  process.stdout.write(`ccstudio bench: ${machine}; load average ${load}\n`);
+  if (MCP_SELECTED) {
+    process.stdout.write(
       `each row: ${WARMUP_MS} ms warm-up, ${DURATION_MS} ms measured; workload: send_message + check_inbox alternating, ` +
-      `${AGENTS} agents (bare: a no-op tool with the same arguments); load generator: ${fetchLabel()}\n\n`,
-  );
+        `${AGENTS} agents (bare: a no-op tool with the same arguments); load generator: ${fetchLabel()}\n`,
+    );
+  }
+  process.stdout.write('\n');
   if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
     process.stdout.write('(run with --expose-gc for a collection between rows)\n');
   }
@@ -297,30 +310,59 @@ async function main(): Promise<void> {
     }
   }
 
-  const tableText = table(rows);
-  const results = checks(rows);
-  const checkLines = results.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
-  process.stdout.write(
-    `\n${tableText}\n\nTargets (studio, 16 sessions):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
-  );
+  const results: Array<{ ok: boolean; text: string }> = [];
+  const md = ['### Benchmark (`npm run bench`)', ''];
+  if (rows.length) {
+    const tableText = table(rows);
+    const mcpResults = checks(rows);
+    results.push(...mcpResults);
+    const checkLines = mcpResults.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+    process.stdout.write(
+      `\n${tableText}\n\nTargets (studio, 16 sessions):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
+    );
+    md.push(
+      `Loopback, one run: ${machine}, load average ${load} at start. Each row is the best of ${ROUNDS} alternating runs of ${WARMUP_MS} ms warm-up then ${DURATION_MS} ms measured; ` +
+        `the load generator is a separate process using ${fetchLabel()}. Studio rows alternate send_message and check_inbox ` +
+        `among ${AGENTS} agents (SQLite on disk); bare rows call a no-op tool on a plain SDK server set up the same way.`,
+      '',
+      tableText,
+      '',
+      'Targets (studio, 16 sessions):',
+      '',
+      ...checkLines.map((l) => `- ${l}`),
+      '',
+    );
+  }
 
-  const md = [
-    '### Benchmark (`npm run bench`)',
-    '',
-    `Loopback, one run: ${machine}, load average ${load} at start. Each row is the best of ${ROUNDS} alternating runs of ${WARMUP_MS} ms warm-up then ${DURATION_MS} ms measured; ` +
-      `the load generator is a separate process using ${fetchLabel()}. Studio rows alternate send_message and check_inbox ` +
-      `among ${AGENTS} agents (SQLite on disk); bare rows call a no-op tool on a plain SDK server set up the same way.`,
-    '',
-    tableText,
-    '',
-    'Targets (studio, 16 sessions):',
-    '',
-    ...checkLines.map((l) => `- ${l}`),
-    '',
-  ].join('\n');
+  if (WAKE_SELECTED) {
+    const config = wakeConfigFromEnv();
+    (globalThis as { gc?: () => void }).gc?.();
+    process.stdout.write(
+      `\n  wake: ${config.agents} agents, ${config.warmupMs} ms warm-up, ${config.durationMs} ms measured ...\n`,
+    );
+    const wake: WakeBenchResult = await runWakeBench(config, (line) =>
+      process.stdout.write(`  wake: ${line}\n`),
+    );
+    const wakeText = wakeTable(wake.rows);
+    results.push(...wake.checks);
+    const checkLines = wake.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+    process.stdout.write(`\n${wakeText}\n\nTargets (wake):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
+    md.push(
+      ...(rows.length ? [] : [`${machine}, load average ${load} at start.`, '']),
+      ...wake.notes,
+      '',
+      wakeText,
+      '',
+      'Targets (wake):',
+      '',
+      ...checkLines.map((l) => `- ${l}`),
+      '',
+    );
+  }
+
   const out = join(root, 'test-results', 'bench.md');
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, md);
+  writeFileSync(out, md.join('\n'));
   process.stdout.write(`\nwrote ${out} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
 
   if (process.argv.includes('--strict') && results.some((c) => !c.ok)) process.exitCode = 1;
