@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -89,9 +89,13 @@ export function buildClaudeLaunch(input: ClaudeLaunchInput): Launch {
   };
   const hook = [{ hooks: [{ type: 'command', command: input.hookCommand, timeout: 10 }] }];
   const settings = { hooks: { SessionStart: hook, UserPromptSubmit: hook, Stop: hook, Notification: hook } };
-  // 0600: the MCP config holds the agent's token.
+  // 0600: the MCP config holds the agent's token. The mode option only applies to new files, so
+  // files left by an older build or a copied data folder are tightened explicitly.
   writeFileSync(mcpFile, JSON.stringify(mcp, null, 2), { mode: 0o600 });
   writeFileSync(settingsFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
+  chmodSync(input.agentDir, 0o700);
+  chmodSync(mcpFile, 0o600);
+  chmodSync(settingsFile, 0o600);
   const prompt = [
     STUDIO_BRIEFING,
     `Your name in the studio is ${input.agentName}.`,

@@ -230,7 +230,13 @@ export class PtySession {
 
   dispose(): void {
     this.flushTimer?.cancel();
-    if (this.running) this.proc!.kill('SIGKILL');
+    if (this.running) {
+      this.proc!.kill('SIGKILL');
+      // The exit event will not be listened for any more: record the kill as the exit now.
+      const status: ExitStatus = { code: 0, signal: 9, at: this.clock.now() };
+      this.exitStatus = status;
+      for (const w of this.exitWaiters.splice(0)) w(status);
+    }
     for (const s of this.subscriptions.splice(0)) s.dispose();
     this.onOutputEmitter.dispose();
     this.onExitEmitter.dispose();

@@ -25,11 +25,14 @@ export function sanitizeForTerminal(text: string, maxChars = MAX_TYPED_CHARS): s
     .replace(LINE_BREAKS, ' ')
     .replace(CONTROLS, '')
     .replace(BIDI, '')
-    .replace(PASTE_MARKER_REMNANT, '')
-    .replace(/\s{2,}/g, ' ')
-    .trim();
-  // A lone surrogate would become a replacement character or break the encoder.
-  out = out.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+    // A lone surrogate would become a replacement character or break the encoder.
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+  // Removing one remnant can join two halves into another ("[20[201~1~"): repeat until none is left.
+  for (let before = ''; before !== out;) {
+    before = out;
+    out = out.replace(PASTE_MARKER_REMNANT, '');
+  }
+  out = out.replace(/\s{2,}/g, ' ').trim();
   if (out.length > maxChars) {
     const cut = out.slice(0, maxChars - 1);
     // Do not leave half a surrogate pair at the cut.
