@@ -341,6 +341,22 @@ export class MessageBus {
     };
   }
 
+  /**
+   * A new terminal for the agent: wakes typed into the old one are gone with it, so its unread
+   * mail counts as unannounced again.
+   */
+  requeueWoken(agentId: number): number[] {
+    const rows = this.db
+      .prepare(
+        `UPDATE deliveries SET state = 'queued', woken_at = NULL
+         WHERE agent_id = ? AND state <> 'read' AND state = 'woken' RETURNING message_id`,
+      )
+      .all(agentId) as Array<{ message_id: number }>;
+    const ids = rows.map((r) => r.message_id);
+    if (ids.length) this.events.fire({ type: 'delivery.changed', agentId, messageIds: ids, state: 'queued' });
+    return ids;
+  }
+
   /** Unread mail no wake prompt has announced yet, oldest first. */
   queuedFor(agentId: number): Array<{ id: number; from: string; type: MessageType; taskId: number | null }> {
     return (

@@ -35,6 +35,7 @@ export class AgentStateTracker {
   private timer: { cancel(): void } | undefined;
   private quietTimer: { cancel(): void } | undefined;
   private disposed = false;
+  private lastMenu = '';
 
   constructor(
     private readonly deps: {
@@ -58,7 +59,10 @@ export class AgentStateTracker {
     this.everIdle = false;
     this.turnOpen = false;
     this.hookHint = undefined;
-    this.set('starting');
+    // Always announced, even from a fresh tracker: a start is news (the wake engine re-arms on it).
+    this.current = 'starting';
+    this.lastMenu = JSON.stringify(this.reading.options);
+    this.deps.onChange('starting', this.reading);
   }
 
   exited(): void {
@@ -142,7 +146,6 @@ export class AgentStateTracker {
     return state;
   }
 
-  private lastMenu = '';
   private set(state: AgentState, fromScreen = false): void {
     const menu = fromScreen ? JSON.stringify(this.reading.options) : this.lastMenu;
     if (state === this.current && menu === this.lastMenu) return;

@@ -54,6 +54,14 @@ export class WakeEngine {
     },
   ) {
     this.store.add(
+      deps.sessions.onDidChangeState((e) => {
+        if (e.state === 'starting') {
+          this.lastWakeAt.delete(e.agentId);
+          deps.bus.requeueWoken(e.agentId);
+        }
+      }),
+    );
+    this.store.add(
       deps.events.on((e) => {
         if (e.type === 'message.sent') {
           this.sentAt.set(e.message.id, this.hrNow());
