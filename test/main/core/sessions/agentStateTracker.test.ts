@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentState } from '../../../../main/contract/model.js';
+import {
+  AgentStateTracker,
+  CLASSIFY_DEBOUNCE_MS,
+  IDLE_QUIET_MS,
+  PLAIN_BUSY_MS,
+  type SessionFlavor,
+} from '../../../../main/core/sessions/agentStateTracker.js';
+import type { ScreenReading } from '../../../../main/core/sessions/screenClassifier.js';
+import { ScreenMirror } from '../../../../main/core/sessions/screenMirror.js';
+import { FakeClock } from '../../../support/fakeClock.js';
+
+// The tracker with a fake clock and a real mirror showing screens recorded from Claude Code
+// 2.1.330 (100x30).
+const DIR = join(process.cwd(), 'test/fixtures/screens/claude-2.1.330');
+const fixture = (name: string) => readFileSync(join(DIR, `${name}.txt`), 'utf8');
+
+const trackers: Array<{ tracker: AgentStateTracker; mirror: ScreenMirror }> = [];
+
+function setup(flavor: SessionFlavor) {
+  const clock = new FakeClock();
+  const mirror = new ScreenMirror(100, 30);
+  const changes: Array<{ state: AgentState; reading: ScreenReading }> = [];
+  const tracker = new AgentStateTracker({
+    mirror,
+    clock,
+    flavor,
+    onChange: (state, reading) => changes.push({ state, reading }),
+  });
+  trackers.push({ tracker, mirror });
+  const settle = async () => {
+    await mirror.settled();
+    // classify() awaits the mirror, then reads it: let its continuation run.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  };
+  return {
+    clock,
+    mirror,
+    tracker,
+    changes,
+    states: () => changes.map((c) => c.state),
+    settle,
+    /** The program redraws the whole screen with a recorded one; the tracker sees the output. */
+    async show(screen: string) {
+      mirror.write('\x1b[2J\x1b[H' + screen.replace(/\n/g, '\r\n'));
+      tracker.output();
+      clock.advance(CLASSIFY_DEBOUNCE_MS);
+      await settle();
+    },
+    /** Time passes with no output; timers due meanwhile fire. */
+    async quiet(ms: number) {
+      clock.advance(ms);
+      await settle();
+    },
+    async hook(payload: Parameters<AgentStateTracker['hook']>[0]) {
+      tracker.hook(payload);
+      await settle();
+    },
+  };
+}
+
+afterEach(() => {
+  for (const { tracker, mirror } of trackers.splice(0)) {
+    tracker.dispose();
+    mirror.dispose();
+  }
+});
+
+describe('AgentStateTracker for Claude Code', () => {
+  it('is starting until the idle box shows, then idle', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    expect(t.tracker.state).toBe('starting');
+    await t.show('Loading...\n');
+    expect(t.tracker.state).toBe('starting');
+    await t.show(fixture('idle'));
+    expect(t.tracker.state).toBe('idle');
+    expect(t.states()).toEqual(['starting', 'idle']);
+  });
+
+  it('reads busy, permission and picker screens', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    await t.show(fixture('busy'));
+    expect(t.tracker.state).toBe('busy');
+    await t.show(fixture('permission'));
+    expect(t.tracker.state).toBe('waiting_permission');
+    expect(t.tracker.screen.options.map((o) => o.label)[0]).toBe('Yes');
+    expect(t.changes.at(-1)!.reading.options).toHaveLength(4);
+    await t.show(fixture('picker-model'));
+    expect(t.tracker.state).toBe('waiting_select');
+    await t.show(fixture('ask-question-text-option'));
+    expect(t.tracker.state).toBe('waiting_text');
+    await t.show(fixture('idle-unsent-text'));
+    expect(t.tracker.state).toBe('idle');
+    expect(t.tracker.screen.input).toBe('typed but not sent');
+  });
+
+  it('stays busy on an idle-looking screen while a hook-opened turn still prints, then idles', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    await t.show(fixture('idle'));
+    await t.hook({ hook_event_name: 'UserPromptSubmit' });
+    // Between tool calls the screen can look idle; the turn is open and output is recent.
+    await t.show(fixture('idle'));
+    expect(t.tracker.state).toBe('busy');
+    await t.quiet(IDLE_QUIET_MS - 100);
+    expect(t.tracker.state).toBe('busy');
+    await t.quiet(200);
+    expect(t.tracker.state).toBe('idle');
+  });
+
+  it('goes idle at once on the Stop hook', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    await t.show(fixture('idle'));
+    await t.hook({ hook_event_name: 'UserPromptSubmit' });
+    await t.show(fixture('busy'));
+    expect(t.tracker.state).toBe('busy');
+    await t.show(fixture('idle'));
+    await t.hook({ hook_event_name: 'Stop' });
+    expect(t.tracker.state).toBe('idle');
+  });
+
+  it('trusts a permission_prompt notification when the screen is not recognised', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    await t.show(fixture('idle'));
+    await t.show('something the table does not know\n');
+    expect(t.tracker.state).toBe('idle');
+    await t.hook({ hook_event_name: 'Notification', notification_type: 'permission_prompt' });
+    expect(t.tracker.state).toBe('waiting_permission');
+    // Once the screen shows the idle box again, the hint is dropped.
+    await t.show(fixture('after-permission-esc'));
+    expect(t.tracker.state).toBe('idle');
+  });
+
+  it('reports a menu change even when the state stays the same', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    await t.show(fixture('permission'));
+    const before = t.changes.length;
+    await t.show(fixture('permission').replace(' ❯ 1. Yes', '   1. Yes').replace('   2. Yes,', ' ❯ 2. Yes,'));
+    expect(t.tracker.state).toBe('waiting_permission');
+    expect(t.changes.length).toBe(before + 1);
+    expect(t.changes.at(-1)!.reading.options.find((o) => o.focused)?.number).toBe(2);
+    // The same screen again: no change reported.
+    await t.show(fixture('permission').replace(' ❯ 1. Yes', '   1. Yes').replace('   2. Yes,', ' ❯ 2. Yes,'));
+    expect(t.changes.length).toBe(before + 1);
+  });
+
+  it('is exited after exit, whatever is on screen or pending', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    await t.show(fixture('idle'));
+    t.tracker.output();
+    t.tracker.exited();
+    expect(t.tracker.state).toBe('exited');
+    await t.quiet(5000);
+    await t.hook({ hook_event_name: 'Stop' });
+    expect(t.tracker.state).toBe('exited');
+    t.tracker.started();
+    expect(t.tracker.state).toBe('starting');
+  });
+});
+
+describe('AgentStateTracker for a plain command', () => {
+  it('is busy while it prints, idle after PLAIN_BUSY_MS of quiet', async () => {
+    const t = setup('plain');
+    t.tracker.started();
+    await t.show('$ make\ncompiling...\n');
+    expect(t.tracker.state).toBe('busy');
+    await t.quiet(PLAIN_BUSY_MS - 100);
+    expect(t.tracker.state).toBe('busy');
+    await t.quiet(200);
+    expect(t.tracker.state).toBe('idle');
+    // A start is always announced (the wake engine re-arms on it), then the plain-terminal states.
+    expect(t.states()).toEqual(['starting', 'busy', 'idle']);
+  });
+
+  it('still reads dialogs and the input box off the screen', async () => {
+    const t = setup('plain');
+    t.tracker.started();
+    await t.show(fixture('permission'));
+    expect(t.tracker.state).toBe('waiting_permission');
+    await t.show(fixture('idle-unsent-text'));
+    await t.quiet(PLAIN_BUSY_MS + 10);
+    expect(t.tracker.state).toBe('idle');
+    expect(t.tracker.screen.input).toBe('typed but not sent');
+  });
+});
