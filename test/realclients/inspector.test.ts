@@ -46,7 +46,7 @@ describe.skipIf(realClientsMissing)('MCP Inspector CLI against the studio', () =
         const tools = await as(aliceToken).listTools();
         const names = tools.map((t) => t.name);
         expect(names).toEqual(TOOLS.map((t) => t.name));
-        expect(names).toHaveLength(17);
+        expect(names).toHaveLength(TOOLS.length);
         for (const t of tools) {
           expect(t.description, `${t.name} has a description`).toBeTruthy();
           expect(t.inputSchema, `${t.name} has an input schema`).toMatchObject({ type: 'object' });
@@ -147,7 +147,7 @@ describe.skipIf(realClientsMissing)('MCP Inspector CLI against the studio', () =
         else expect(wrong.stderr).toContain('401');
 
         const right = await as(bobToken).listTools();
-        expect(right.length).toBe(17);
+        expect(right.length).toBe(TOOLS.length);
       },
       TIMEOUT,
     );
