@@ -1,6 +1,9 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { PipeEndpoint, PipeFromStudio, PipeToStudio } from '../main/contract/pipe.js';
+import { servePipe } from '../main/core/pipe/servePipe.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -28,6 +31,32 @@ export interface McpHttpServerOptions {
   port?: number;
   /** Token for /api (CLI and UI); agents' tokens never reach it. */
   adminToken: string;
+  /** Token for the UI's WebSocket (/ui?token=...); without one, /ui is closed. */
+  uiToken?: string;
+}
+
+/** A WebSocket as the pipe StudioService is served over. */
+function socketPipe(ws: WebSocket): PipeEndpoint<PipeToStudio, PipeFromStudio> {
+  return {
+    send: (m) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+    },
+    onMessage: (listener) => {
+      const handler = (data: Buffer) => {
+        try {
+          listener(JSON.parse(data.toString('utf8')) as PipeToStudio);
+        } catch {
+          ws.close(1007, 'Messages are JSON.');
+        }
+      };
+      ws.on('message', handler);
+      return { dispose: () => void ws.off('message', handler) };
+    },
+    onClose: (listener) => {
+      ws.on('close', listener);
+      return { dispose: () => void ws.off('close', listener) };
+    },
+  };
 }
 
 export interface McpHttpServer {
@@ -302,6 +331,25 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   };
 
   const server = createServer((req, res) => void route(req, res));
+  // The UI's pipe: StudioService and its events over one WebSocket, same checks as any request.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    try {
+      checkOrigin(req);
+    } catch (err) {
+      return refuse(403, (err as Error).message.replace(/[^\x20-\x7e]/g, ''));
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ui') return refuse(404, 'Not Found');
+    const token = url.searchParams.get('token');
+    if (!options.uiToken || !token || !sameSecret(token, options.uiToken)) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      servePipe(studio.service, socketPipe(ws));
+    });
+  });
   // Keep-alive sockets let each agent reuse its connection; longer than clients' own idle timeouts.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -332,6 +380,8 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     sessionCount: () => streamable.size + legacy.size,
     async close() {
       clearInterval(sweep);
+      for (const client of wss.clients) client.terminate();
+      wss.close();
       const all = [...streamable.values(), ...legacy.values()];
       await Promise.allSettled(all.map((s) => s.close()));
       streamable.clear();

@@ -91,11 +91,13 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
     },
   });
   const adminToken = 'ccsa_' + randomBytes(24).toString('base64url');
+  const uiToken = 'ccsu_' + randomBytes(24).toString('base64url');
   let http: McpHttpServer;
   try {
     http = await startMcpHttpServer({
       studio,
       adminToken,
+      uiToken,
       host: options.host ?? '127.0.0.1',
       port: options.port ?? DEFAULT_PORT,
     });
@@ -116,6 +118,7 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
     sseUrl: `${base}/sse`,
     apiUrl: `${base}/api/rpc`,
     adminToken,
+    uiToken,
     startedAt: new Date().toISOString(),
     version: STUDIO_VERSION,
   });

@@ -11,6 +11,8 @@ export interface StudioInfo {
   sseUrl: string;
   apiUrl: string;
   adminToken: string;
+  /** For the UI's WebSocket (/ui?token=...). */
+  uiToken: string;
   startedAt: string;
   version: string;
 }

@@ -14,6 +14,7 @@ export interface TestStudio {
   studio: Studio;
   http: McpHttpServer;
   adminToken: string;
+  uiToken: string;
   dataDir: string;
   /** Adds an agent and returns its token. */
   addAgent(name: string, role?: string): string;
@@ -35,13 +36,15 @@ export async function startTestStudio(
     ...options,
   });
   const adminToken = 'admin-' + Math.random().toString(36).slice(2);
-  const http = await startMcpHttpServer({ studio, adminToken, port: 0 });
+  const uiToken = 'ui-' + Math.random().toString(36).slice(2);
+  const http = await startMcpHttpServer({ studio, adminToken, uiToken, port: 0 });
   studio.setMcpUrl(() => http.url);
   const clients: Client[] = [];
   return {
     studio,
     http,
     adminToken,
+    uiToken,
     dataDir,
     addAgent: (name, role) => studio.agents.add({ name, ...(role ? { role } : {}), remote: true }).token,
     async connect(token, kind = 'http') {

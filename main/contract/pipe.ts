@@ -1,0 +1,85 @@
+// The one wire format for StudioService over any message pipe: Electron IPC, a WebSocket in
+// browser mode, or an in-memory pair in tests. Pure: no node:, no DOM.
+import { StudioError, type StudioErrorCode } from './errors.js';
+import type { Disposable, StudioEvent } from './events.js';
+import { STUDIO_SERVICE_METHODS, type StudioService, type StudioServiceMethod } from './service.js';
+
+export type PipeToStudio = { kind: 'call'; id: number; method: StudioServiceMethod; params: unknown[] };
+
+export type PipeFromStudio =
+  | { kind: 'result'; id: number; result: unknown }
+  | { kind: 'error'; id: number; error: { code: string; message: string } }
+  | { kind: 'event'; event: StudioEvent };
+
+/** A bidirectional message channel carrying JSON-compatible values. */
+export interface PipeEndpoint<In, Out> {
+  send(message: Out): void;
+  onMessage(listener: (message: In) => void): Disposable;
+  onClose(listener: () => void): Disposable;
+}
+
+/** A call that got no answer this long is failed, so a UI never waits on a dead pipe forever. */
+export const PIPE_CALL_TIMEOUT_MS = 30_000;
+
+/**
+ * StudioService over a pipe. Methods send a call and resolve with its answer; onDidEvent
+ * delivers the studio's events as they arrive. Calls pending when the pipe closes fail.
+ */
+export function createPipeClient(
+  pipe: PipeEndpoint<PipeFromStudio, PipeToStudio>,
+  options: { setTimeout?: (fn: () => void, ms: number) => unknown; clearTimeout?: (h: unknown) => void } = {},
+): StudioService & Disposable {
+  let nextId = 1;
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: unknown }>();
+  const listeners = new Set<(e: StudioEvent) => void>();
+  const setT = options.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
+  const clearT = options.clearTimeout ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+
+  const failAll = (message: string) => {
+    for (const [id, p] of pending) {
+      clearT(p.timer);
+      p.reject(new StudioError('unavailable', message));
+      pending.delete(id);
+    }
+  };
+  const subs = [
+    pipe.onMessage((m) => {
+      if (m.kind === 'event') {
+        for (const l of [...listeners]) l(m.event);
+        return;
+      }
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      clearT(p.timer);
+      if (m.kind === 'result') p.resolve(m.result);
+      else p.reject(new StudioError(m.error.code as StudioErrorCode, m.error.message));
+    }),
+    pipe.onClose(() => failAll('The connection to the studio closed.')),
+  ];
+
+  const call = (method: StudioServiceMethod, params: unknown[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      const timer = setT(() => {
+        if (pending.delete(id))
+          reject(new StudioError('unavailable', `The studio did not answer ${method} in time.`));
+      }, PIPE_CALL_TIMEOUT_MS);
+      pending.set(id, { resolve, reject, timer });
+      pipe.send({ kind: 'call', id, method, params });
+    });
+
+  const client = Object.fromEntries(
+    STUDIO_SERVICE_METHODS.map((m) => [m, (...params: unknown[]) => call(m, params)]),
+  ) as unknown as StudioService & Disposable;
+  client.onDidEvent = (listener) => {
+    listeners.add(listener);
+    return { dispose: () => void listeners.delete(listener) };
+  };
+  client.dispose = () => {
+    for (const s of subs) s.dispose();
+    listeners.clear();
+    failAll('The studio client was closed.');
+  };
+  return client;
+}

@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import {
+  createPipeClient,
+  type PipeEndpoint,
+  type PipeFromStudio,
+  type PipeToStudio,
+} from '../../main/contract/pipe.js';
+import type { StudioEvent } from '../../main/contract/events.js';
+import { startTestStudio, type TestStudio } from '../support/studioHarness.js';
+
+let t: TestStudio;
+beforeEach(async () => {
+  t = await startTestStudio();
+});
+afterEach(() => t.close());
+
+const uiUrl = (token: string) => `${t.http.url.replace('http', 'ws').replace('/mcp', '/ui')}?token=${token}`;
+
+function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+function pipeOf(ws: WebSocket): PipeEndpoint<PipeFromStudio, PipeToStudio> {
+  return {
+    send: (m) => ws.send(JSON.stringify(m)),
+    onMessage: (l) => {
+      const h = (d: Buffer) => l(JSON.parse(d.toString()) as PipeFromStudio);
+      ws.on('message', h);
+      return { dispose: () => void ws.off('message', h) };
+    },
+    onClose: (l) => {
+      ws.on('close', l);
+      return { dispose: () => void ws.off('close', l) };
+    },
+  };
+}
+
+describe('the UI WebSocket (/ui)', () => {
+  it('serves StudioService and its live events to a client holding the UI token', async () => {
+    const ws = await open(uiUrl(t.uiToken));
+    const client = createPipeClient(pipeOf(ws));
+    const events: StudioEvent[] = [];
+    client.onDidEvent((e) => events.push(e));
+    t.addAgent('alice');
+    await client.sendMessage({ to: 'alice', body: 'from the browser' });
+    const status = await client.status();
+    expect(status.agents.find((a) => a.name === 'alice')?.unread).toBe(1);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['agent.added', 'message.sent']));
+    ws.close();
+  });
+
+  it('refuses a missing or wrong token, a foreign Origin and other paths', async () => {
+    await expect(open(uiUrl('wrong'))).rejects.toThrow('HTTP 401');
+    await expect(open(uiUrl(''))).rejects.toThrow('HTTP 401');
+    await expect(open(uiUrl(t.uiToken), { origin: 'http://evil.example.com' })).rejects.toThrow('HTTP 403');
+    await expect(open(uiUrl(t.uiToken).replace('/ui', '/mcp'))).rejects.toThrow('HTTP 404');
+  });
+
+  it('closes a connection that sends something other than JSON', async () => {
+    const ws = await open(uiUrl(t.uiToken));
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    ws.send('not json');
+    expect(await closed).toBe(1007);
+  });
+});
