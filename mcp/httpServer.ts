@@ -1,6 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PipeEndpoint, PipeFromStudio, PipeToStudio } from '../main/contract/pipe.js';
 import { servePipe } from '../main/core/pipe/servePipe.js';
@@ -16,7 +17,7 @@ import { NodeHttpServerTransport } from './nodeHttpTransport.js';
 import { createSessionServer } from './sessionServer.js';
 
 /** A session nobody has used for this long is closed; clients that vanish without DELETE leak otherwise. */
-export const SESSION_IDLE_MS = 30 * 60_000;
+export const SESSION_IDLE_MS = 6 * 60 * 60_000;
 /**
  * One Claude Code keeps one session; reconnects and one-shot clients (the Inspector CLI opens one
  * per call) add more. Past this many, an agent's least recently used session is closed.
@@ -71,6 +72,8 @@ interface Session {
   agentId: number;
   server: McpServer;
   lastUsed: number;
+  /** A client holds a stream open on this session: it is alive, however long it stays quiet. */
+  streaming(): boolean;
   close(): Promise<void>;
 }
 
@@ -195,10 +198,13 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
 
   /** Makes room for one more session of `agentId` by closing its least recently used ones. */
   const capSessions = (agentId: number): void => {
-    const mine = [...streamable.values(), ...legacy.values()]
-      .filter((s) => s.agentId === agentId)
-      .sort((a, b) => a.lastUsed - b.lastUsed);
-    for (const s of mine.slice(0, Math.max(0, mine.length - MAX_SESSIONS_PER_AGENT + 1))) void s.close();
+    const mine = [...streamable.values(), ...legacy.values()].filter((s) => s.agentId === agentId);
+    const excess = mine.length - MAX_SESSIONS_PER_AGENT + 1;
+    if (excess <= 0) return;
+    // Sessions a client holds a stream on are never evicted: some clients do not re-initialize
+    // after a 404 and would lose their tools until restarted.
+    const evictable = mine.filter((s) => !s.streaming()).sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const s of evictable.slice(0, excess)) void s.close();
   };
 
   const sessionFor = <S extends Session>(map: Map<string, S>, id: string, agent: Agent): S => {
@@ -235,6 +241,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       server,
       transport,
       lastUsed: studio.clock.now(),
+      streaming: () => transport.hasStream,
       close: () => transport.close(),
     };
     transport.onclose = () => void streamable.delete(transport.sessionId);
@@ -255,6 +262,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       server,
       transport,
       lastUsed: studio.clock.now(),
+      streaming: () => !res.writableEnded && !res.destroyed,
       close: () => transport.close(),
     });
     transport.onclose = () => void legacy.delete(transport.sessionId);
@@ -334,6 +342,8 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   // The UI's pipe: StudioService and its events over one WebSocket, same checks as any request.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Node drops its own error handler once 'upgrade' fires; a reset socket must not crash us.
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
@@ -347,6 +357,8 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     const token = url.searchParams.get('token');
     if (!options.uiToken || !token || !sameSecret(token, options.uiToken)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // Oversize or malformed frames end this connection, never the studio.
+      ws.on('error', () => ws.terminate());
       servePipe(studio.service, socketPipe(ws));
     });
   });
@@ -359,16 +371,34 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       resolve();
     });
   });
+  server.on('error', (err) => studio.logger.error('http server error', { err: String(err) }));
+  server.on('clientError', (_err, socket) => socket.destroy());
   const port = (server.address() as AddressInfo).port;
-  const hostPart = host.includes(':') ? `[${host}]` : host;
-  const names = new Set([hostPart, '127.0.0.1', 'localhost', '[::1]']);
+  const wildcard = host === '0.0.0.0' || host === '::';
+  // Bound to every interface: requests name the machine by one of its addresses or its hostname.
+  const machineNames = wildcard
+    ? [
+        osHostname(),
+        ...Object.values(networkInterfaces())
+          .flat()
+          .filter((i): i is NonNullable<typeof i> => !!i)
+          .map((i) => (i.family === 'IPv6' ? `[${i.address}]` : i.address)),
+      ]
+    : [];
+  const advertised = wildcard
+    ? (Object.values(networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1')
+    : host;
+  const hostPart = advertised.includes(':') ? `[${advertised}]` : advertised;
+  const names = new Set([hostPart, '127.0.0.1', 'localhost', '[::1]', ...machineNames]);
   allowedHosts = new Set([...names].map((n) => `${n}:${port}`.toLowerCase()));
   allowedOrigins = new Set([...names].map((n) => `http://${n}:${port}`.toLowerCase()));
 
   const sweep = setInterval(() => {
     const cutoff = studio.clock.now() - SESSION_IDLE_MS;
     for (const s of [...streamable.values(), ...legacy.values()]) {
-      if (s.lastUsed < cutoff) void s.close();
+      if (s.lastUsed < cutoff && !s.streaming()) void s.close();
     }
   }, SESSION_SWEEP_MS);
   sweep.unref();

@@ -45,6 +45,11 @@ export class NodeHttpServerTransport implements Transport {
   get isInitialized(): boolean {
     return this.initialized;
   }
+
+  /** The client holds the notification stream (GET) open. */
+  get hasStream(): boolean {
+    return this.stream !== undefined;
+  }
   private closed = false;
   private readonly pending = new Map<RequestId, PendingPost>();
   private stream: ServerResponse | undefined;
@@ -120,6 +125,15 @@ export class NodeHttpServerTransport implements Transport {
       res.writeHead(202).end();
       for (const m of messages) this.onmessage?.(m, extra);
       return;
+    }
+    const ids = requests.map((r) => r.id);
+    if (new Set(ids).size !== ids.length || ids.some((id) => this.pending.has(id))) {
+      return this.fail(
+        res,
+        400,
+        -32600,
+        'Invalid Request: a request id is repeated or still in use on this session',
+      );
     }
     const post: PendingPost = {
       res,

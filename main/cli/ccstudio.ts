@@ -140,6 +140,11 @@ async function main(argv: string[]): Promise<number> {
     if (agents !== undefined && (!Number.isInteger(agents) || agents < 0 || agents > 30))
       throw new UsageError('--agents is 0-30.');
     const logger = streamLogger(process.stderr, values.verbose ? 'debug' : 'info');
+    // The studio holds every agent's terminal: a stray error is logged, never allowed to end them all.
+    process.on('uncaughtException', (err) =>
+      logger.error('uncaught exception', { err: err.stack ?? String(err) }),
+    );
+    process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { err: String(err) }));
     const running = await serve({
       dataDir,
       ...(port !== undefined ? { port } : {}),

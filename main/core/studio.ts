@@ -162,9 +162,11 @@ export function createStudio(options: StudioOptions = {}): Studio {
     removeAgent: async (name) => {
       const agent = agents.require(name);
       if (agent.name === PERSON_NAME) throw new StudioError('forbidden', 'The person cannot be removed.');
+      // Gone from the registry first (tokens, cache): nothing can be assigned to it while its
+      // terminal takes its time to stop.
       board.releaseAssignee(agent.id, person());
-      await sessions.remove(agent.id);
       agents.remove(name);
+      await sessions.remove(agent.id);
     },
     sendMessage: async (input) =>
       bus.send(person(), input.to, input.body, {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StudioError } from '../../main/contract/errors.js';
 import { defineTool } from './tool.js';
 
 export default defineTool({
@@ -7,6 +8,12 @@ export default defineTool({
     'Tell the studio you are alive (for agents the studio does not run in a terminal): optional state and summary. Returns your unread count.',
   input: { state: z.enum(['idle', 'busy']).optional(), summary: z.string().max(500).optional() },
   run({ caller, studio }, args) {
+    if (args.state !== undefined && studio.sessions.isRunning(caller.id)) {
+      throw new StudioError(
+        'invalid',
+        'The studio reads your state from your terminal; send heartbeat without state.',
+      );
+    }
     studio.agents.update(caller.id, {
       ...(args.state !== undefined ? { state: args.state } : {}),
       ...(args.summary !== undefined ? { summary: args.summary } : {}),

@@ -219,15 +219,44 @@ describe('person API input', () => {
 });
 
 describe('session limits', () => {
-  it("closes an agent's least recently used session past the cap, leaving others alone", async () => {
+  it("closes an agent's least recently used session past the cap, never one a client streams on", async () => {
     const { MAX_SESSIONS_PER_AGENT } = await import('../../mcp/httpServer.js');
+    const headers = { ...MCP_HEADERS, authorization: `Bearer ${aliceToken}` };
+    // An SDK client holds the GET notification stream open: that session must survive the cap.
+    const streaming = await t.connect(aliceToken);
     const bob = await t.connect(bobToken);
-    const first = await t.connect(aliceToken);
-    for (let i = 1; i < MAX_SESSIONS_PER_AGENT; i++) await t.connect(aliceToken);
+    const oneShot = async () =>
+      (await rawRequest(t.http.url, { body: INITIALIZE, headers })).headers['mcp-session-id'] as string;
+    const first = await oneShot();
+    for (let i = 2; i < MAX_SESSIONS_PER_AGENT; i++) await oneShot();
     expect(t.http.sessionCount()).toBe(MAX_SESSIONS_PER_AGENT + 1);
-    await t.connect(aliceToken);
+    await oneShot();
     expect(t.http.sessionCount()).toBe(MAX_SESSIONS_PER_AGENT + 1);
-    await expect(callText(first, 'heartbeat')).rejects.toThrow();
+    const reuse = await rawRequest(t.http.url, {
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }),
+      headers: { ...headers, 'mcp-session-id': first, 'mcp-protocol-version': '2025-06-18' },
+    });
+    expect(reuse.status).toBe(404);
+    expect(await callText(streaming, 'heartbeat')).toContain('unread');
     expect(await callText(bob, 'heartbeat')).toContain('unread');
+  });
+
+  it('refuses a request id repeated in a batch or still pending, instead of hanging', async () => {
+    const headers = { ...MCP_HEADERS, authorization: `Bearer ${aliceToken}` };
+    const init = await rawRequest(t.http.url, { body: INITIALIZE, headers });
+    const session = {
+      ...headers,
+      'mcp-session-id': init.headers['mcp-session-id'] as string,
+      'mcp-protocol-version': '2025-06-18',
+    };
+    const dup = await rawRequest(t.http.url, {
+      body: JSON.stringify([
+        { jsonrpc: '2.0', id: 7, method: 'ping' },
+        { jsonrpc: '2.0', id: 7, method: 'ping' },
+      ]),
+      headers: session,
+    });
+    expect(dup.status).toBe(400);
+    expect(JSON.parse(dup.body).error.message).toMatch(/repeated/);
   });
 });

@@ -62,6 +62,16 @@ describe('the UI WebSocket (/ui)', () => {
     await expect(open(uiUrl(t.uiToken).replace('/ui', '/mcp'))).rejects.toThrow('HTTP 404');
   });
 
+  it('ends a connection that sends an oversize frame, and keeps serving others', async () => {
+    const ws = await open(uiUrl(t.uiToken));
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    ws.send('x'.repeat(2 * 1024 * 1024));
+    expect(await closed).toBe(1009);
+    const again = createPipeClient(pipeOf(await open(uiUrl(t.uiToken))));
+    expect((await again.listAgents()).map((a) => a.name)).toEqual(['user']);
+    again.dispose();
+  });
+
   it('closes a connection that sends something other than JSON', async () => {
     const ws = await open(uiUrl(t.uiToken));
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));

@@ -158,6 +158,7 @@ export class AgentSessions {
     if (existing?.pty.running) return agent;
     existing?.store.dispose();
     existing?.pty.dispose();
+    this.live.delete(agent.id);
     const home = defaultHome(this.options.baseEnv ?? process.env);
     const { launch, flavor } = this.launchFor(agent, home);
     const store = new DisposableStore();

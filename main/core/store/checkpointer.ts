@@ -5,6 +5,8 @@ import type { Logger } from '../util/logger.js';
 
 /** How often the worker copies the WAL back; commits in between only append. */
 const CHECKPOINT_INTERVAL_MS = 1000;
+/** How long stop() waits for the worker's last checkpoint before terminating it. */
+const STOP_TIMEOUT_MS = 2000;
 /** SQLite's own default, restored if the worker cannot run. */
 const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 
@@ -53,6 +55,8 @@ export function startCheckpointer(db: Db, options: { nativeBinding?: string; log
   });
   worker.unref();
   let stopped = false;
+  let exited = false;
+  worker.once('exit', () => (exited = true));
   const fallback = (err: unknown) => {
     if (stopped) return;
     options.logger.warn('checkpoint worker stopped; SQLite checkpoints on commit again', {
@@ -69,10 +73,15 @@ export function startCheckpointer(db: Db, options: { nativeBinding?: string; log
   });
   return {
     stop: () => {
-      if (stopped) return Promise.resolve();
+      if (stopped || exited) return Promise.resolve();
       stopped = true;
       return new Promise<void>((resolve) => {
-        worker.once('exit', () => resolve());
+        // A worker that does not answer in time is terminated: closing must never hang.
+        const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+        worker.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
         worker.on('message', (m) => m === 'stopped' && void worker.terminate());
         worker.postMessage('stop');
       });

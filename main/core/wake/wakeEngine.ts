@@ -1,3 +1,4 @@
+import { StudioError } from '../../contract/errors.js';
 import type { StudioEvent } from '../../contract/events.js';
 import type { AgentState } from '../../contract/model.js';
 import type { MessageBus } from '../bus/messageBus.js';
@@ -58,13 +59,17 @@ export class WakeEngine {
         if (e.state === 'starting') {
           this.lastWakeAt.delete(e.agentId);
           deps.bus.requeueWoken(e.agentId);
+        } else if (e.state === 'idle') {
+          // From the terminal itself: an agent.updated event may not come if the row already said idle.
+          this.consider(e.agentId);
         }
       }),
     );
     this.store.add(
       deps.events.on((e) => {
         if (e.type === 'message.sent') {
-          this.sentAt.set(e.message.id, this.hrNow());
+          if (e.recipients.some((r) => deps.sessions.isRunning(r.id)))
+            this.sentAt.set(e.message.id, this.hrNow());
           for (const r of e.recipients) this.consider(r.id);
         } else if (e.type === 'agent.updated' && e.agent.state === 'idle') {
           this.consider(e.agent.id);
@@ -93,8 +98,11 @@ export class WakeEngine {
     );
   }
 
-  /** Why a wake cannot be typed now, or undefined when it can. */
-  private holdReason(agentId: number): { wait?: number; reason: string } | undefined {
+  /** Why a wake cannot be typed now, or undefined when it can. A kick skips only the cooldown. */
+  holdReason(
+    agentId: number,
+    options: { ignoreCooldown?: boolean } = {},
+  ): { wait?: number; reason: string } | undefined {
     const live = this.deps.sessions.get(agentId);
     if (!live?.pty.running) return { reason: 'no terminal' };
     const state: AgentState = live.tracker.state;
@@ -104,6 +112,7 @@ export class WakeEngine {
     if (typed < PERSON_TYPING_GRACE_MS)
       return { wait: PERSON_TYPING_GRACE_MS - typed, reason: 'person typing' };
     if (live.tracker.screen.input) return { wait: RECHECK_MS, reason: 'input box not empty' };
+    if (options.ignoreCooldown) return undefined;
     const since = now - (this.lastWakeAt.get(agentId) ?? -Infinity);
     const cooldown = this.deps.cooldownMs ?? WAKE_COOLDOWN_MS;
     if (since < cooldown) return { wait: cooldown - since, reason: 'cooldown' };
@@ -156,7 +165,11 @@ export class WakeEngine {
   /** A wake now, whatever the cooldown (the kick tool): announces queued mail, or nudges. */
   kick(agentId: number): Promise<WakeRecord> {
     if (this.inFlight.has(agentId))
-      return Promise.reject(new Error('A wake is being typed into that terminal right now.'));
+      return Promise.reject(
+        new StudioError('conflict', 'A wake is being typed into that terminal right now.'),
+      );
+    const hold = this.holdReason(agentId, { ignoreCooldown: true });
+    if (hold) return Promise.reject(new StudioError('conflict', `Not waking it now: ${hold.reason}.`));
     this.lastWakeAt.delete(agentId);
     const queued = this.deps.bus.queuedFor(agentId);
     const unread = this.deps.bus.unreadCount(agentId);
@@ -178,7 +191,10 @@ export class WakeEngine {
           submitted: r.submitted,
         }),
       )
-      .finally(() => this.inFlight.delete(agentId));
+      .finally(() => {
+        this.inFlight.delete(agentId);
+        this.consider(agentId);
+      });
   }
 
   private record(r: WakeRecord): WakeRecord {
