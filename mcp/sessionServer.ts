@@ -63,11 +63,8 @@ export function createSessionServer(studio: Studio, agentId: number): McpServer 
   for (const tool of TOOLS) {
     server.registerTool(
       tool.name,
-      {
-        description: tool.description,
-        inputSchema: z.strictObject(tool.input),
-        annotations: tool.readOnly ? { readOnlyHint: true } : { destructiveHint: false },
-      },
+      // The SDK validates calls against this schema; tools/list is answered from listTools().
+      { inputSchema: z.strictObject(tool.input) },
       (args: Record<string, unknown>) => {
         // Looked up per call: a removed agent's live session must stop working at once.
         const caller: Agent | undefined = studio.agents.getById(agentId);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
 import { PERSON_NAME } from '../contract/limits.js';
-import type { Agent, StudioStatus } from '../contract/model.js';
+import type { StudioStatus } from '../contract/model.js';
 import type { AddAgentInput, AddedAgent, StudioService } from '../contract/service.js';
 import { StudioError } from '../contract/errors.js';
 import { AgentRegistry } from './agents/agentRegistry.js';
@@ -62,7 +62,7 @@ export interface Studio {
   readonly logger: Logger;
   /** The studio as the person sees it (UI, CLI). */
   readonly service: StudioService;
-  status(viewer?: Agent): StudioStatus;
+  status(): StudioStatus;
   setMcpUrl(url: () => string): void;
   /** Stops background work and closes the database. */
   close(): Promise<void>;
@@ -120,7 +120,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     ...(terminals?.wakeCooldownMs !== undefined ? { cooldownMs: terminals.wakeCooldownMs } : {}),
   });
 
-  const status = (_viewer?: Agent): StudioStatus => {
+  const status = (): StudioStatus => {
     const unread = bus.unreadCounts();
     const open = board.openCounts();
     const activity = [

@@ -1,7 +1,8 @@
 // A lean Streamable HTTP client for the load generator: one keep-alive socket per session,
 // pre-built headers, plain JSON. The SDK client costs the load generator about as much CPU per
 // call as the server spends answering it, so on two cores it, not the server, set the ceiling.
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { rawRequest } from '../support/rawHttp.js';
 
 export interface RawSession {
   call(name: string, args: Record<string, unknown>): Promise<{ isError: boolean; text: string }>;
@@ -16,31 +17,10 @@ function post(
   headers: Record<string, string>,
   body: string,
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+  return rawRequest(url.href, {
+    agent,
+    headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    body,
   });
 }
 

@@ -2,7 +2,7 @@
 // every call was refused and the database is byte-for-byte what it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { startTestStudio, type TestStudio } from '../support/studioHarness.js';
+import { dumpDatabase, startTestStudio, type TestStudio } from '../support/studioHarness.js';
 import { INITIALIZE, MCP_HEADERS, rawRequest } from '../support/rawHttp.js';
 
 interface PropSchema {
@@ -114,19 +114,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const dump = () =>
-  JSON.stringify(
-    [
-      'agents',
-      'agent_tokens',
-      'messages',
-      'deliveries',
-      'subscriptions',
-      'tasks',
-      'task_blockers',
-      'task_events',
-    ].map((table) => t.studio.db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all()),
-  );
+const dump = () => dumpDatabase(t.studio.db);
 
 describe('fuzz: hostile arguments change nothing', () => {
   it('refuses every mutated call on every tool and leaves the database unchanged', async () => {

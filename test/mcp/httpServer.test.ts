@@ -6,6 +6,7 @@ import {
   ToolError,
   type TestStudio,
   type TransportKind,
+  dumpDatabase,
 } from '../support/studioHarness.js';
 import { INITIALIZE, MCP_HEADERS, rawRequest } from '../support/rawHttp.js';
 import { TOOLS } from '../../mcp/tools/index.js';
@@ -20,19 +21,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const dbDump = () =>
-  JSON.stringify(
-    [
-      'agents',
-      'agent_tokens',
-      'messages',
-      'deliveries',
-      'subscriptions',
-      'tasks',
-      'task_blockers',
-      'task_events',
-    ].map((table) => t.studio.db.prepare(`SELECT * FROM ${table}`).all()),
-  );
+const dbDump = () => dumpDatabase(t.studio.db);
 
 describe.each<TransportKind>(['http', 'sse'])('MCP over %s', (kind) => {
   it('lists every tool, lean enough for every turn', async () => {

@@ -9,6 +9,7 @@ import { createStudio, type Studio } from '../../main/core/studio.js';
 import { startMcpHttpServer, type McpHttpServer } from '../../mcp/httpServer.js';
 import { startModelStub, type ModelStub, type StubRequest, type StubScript } from './modelStub.js';
 import { tempDir } from './studioHarness.js';
+import { waitFor as pollFor } from './waitFor.js';
 import { claudeStubEnv, seedClaudeHome } from './claudeEnv.js';
 
 const root = process.cwd();
@@ -42,19 +43,14 @@ export function agentOf(req: StubRequest): string | undefined {
   return /Your name in the studio is ([A-Za-z0-9_.-]+)\./.exec(text)?.[1];
 }
 
-export async function waitFor<T>(
+/** The shared poll (./waitFor.ts) with defaults for the real CLI, which is slow to start. */
+export function waitFor<T>(
   what: string,
   check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 60_000,
   everyMs = 100,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  return pollFor(what, check, { timeoutMs, everyMs });
 }
 
 export async function startClaudeCrew(agents: CrewAgent[], script: StubScript): Promise<ClaudeCrew> {

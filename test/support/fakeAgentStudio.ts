@@ -2,15 +2,14 @@
 // PTYs: on its own in a PtySession, or as local agents of a real studio with its MCP server.
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import * as nodePty from 'node-pty';
 import type { Agent, AgentState } from '../../main/contract/model.js';
 import { PtySession, type SpawnPty } from '../../main/core/sessions/ptySession.js';
 import { createStudio, type Studio, type TerminalOptions } from '../../main/core/studio.js';
 import { systemClock } from '../../main/core/util/clock.js';
 import { startMcpHttpServer, type McpHttpServer } from '../../mcp/httpServer.js';
-import { tempDir } from './studioHarness.js';
+import { connectMcpClient, tempDir } from './studioHarness.js';
 import { waitFor } from './waitFor.js';
 
 export const FAKE_AGENT = join(process.cwd(), 'test/fixtures/fakeAgent.mjs');
@@ -305,11 +304,7 @@ export async function startFakeAgentStudio(
     addFakeAgent,
     addRemoteAgent: (name) => studio.agents.add({ name, remote: true }).token,
     async connect(token) {
-      const client = new Client({ name: 'fake-agent-test', version: '1.0.0' });
-      const transport = new StreamableHTTPClientTransport(new URL(http.url), {
-        requestInit: { headers: { Authorization: `Bearer ${token}` } },
-      });
-      await client.connect(transport);
+      const client = await connectMcpClient(http.url, token);
       clients.push(client);
       return client;
     },

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { request, type Agent } from 'node:http';
 
 export interface RawResponse {
   status: number;
@@ -9,12 +9,13 @@ export interface RawResponse {
 /** A request with full control of headers (fetch will not let a test forge Host). */
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: Agent } = {},
 ): Promise<RawResponse> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
       {
+        ...(options.agent ? { agent: options.agent } : {}),
         host: u.hostname,
         port: u.port,
         path: u.pathname + u.search,

@@ -23,6 +23,38 @@ export interface TestStudio {
   close(): Promise<void>;
 }
 
+/** Every table's rows, in a stable order: equal dumps mean nothing was written. */
+export function dumpDatabase(db: Studio['db']): string {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .all() as Array<{ name: string }>;
+  return JSON.stringify(
+    tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY 1`).all()]),
+  );
+}
+
+/** An SDK client connected as the token's agent, over Streamable HTTP or legacy SSE. */
+export async function connectMcpClient(
+  mcpUrl: string,
+  token: string,
+  kind: TransportKind = 'http',
+): Promise<Client> {
+  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  const headers = { Authorization: `Bearer ${token}` };
+  const transport =
+    kind === 'http'
+      ? new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers } })
+      : new SSEClientTransport(new URL(mcpUrl.replace(/\/mcp$/, '/sse')), {
+          requestInit: { headers },
+          eventSourceInit: {
+            fetch: (url, init) =>
+              fetch(url, { ...init, headers: { ...(init?.headers as object), ...headers } }),
+          },
+        });
+  await client.connect(transport);
+  return client;
+}
+
 export function tempDir(prefix = 'ccstudio-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -48,19 +80,7 @@ export async function startTestStudio(
     dataDir,
     addAgent: (name, role) => studio.agents.add({ name, ...(role ? { role } : {}), remote: true }).token,
     async connect(token, kind = 'http') {
-      const client = new Client({ name: 'test-client', version: '1.0.0' });
-      const headers = { Authorization: `Bearer ${token}` };
-      const transport =
-        kind === 'http'
-          ? new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers } })
-          : new SSEClientTransport(new URL(http.url.replace(/\/mcp$/, '/sse')), {
-              requestInit: { headers },
-              eventSourceInit: {
-                fetch: (url, init) =>
-                  fetch(url, { ...init, headers: { ...(init?.headers as object), ...headers } }),
-              },
-            });
-      await client.connect(transport);
+      const client = await connectMcpClient(http.url, token, kind);
       clients.push(client);
       return client;
     },

@@ -86,7 +86,6 @@ export class MessageBus {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertDelivery: db.prepare('INSERT INTO deliveries (agent_id, message_id) VALUES (?, ?)'),
-      message: db.prepare(`SELECT m.* FROM messages m WHERE m.id = ?`),
       canSee: db.prepare(
         `SELECT 1 FROM messages m WHERE m.id = @id AND (m.sender_id = @agent
            OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent_id = @agent))`,
@@ -128,10 +127,6 @@ export class MessageBus {
       subscribers: db.prepare('SELECT agent_id FROM subscriptions WHERE topic = ?'),
       topicsOf: db.prepare('SELECT topic FROM subscriptions WHERE agent_id = ? ORDER BY topic'),
     };
-  }
-
-  private row(id: number): Message {
-    return this.toMessage(this.stmts.message.get(id) as MessageRow);
   }
 
   private toMessage(r: MessageRow): Message {

@@ -60,7 +60,7 @@ export class WakeEngine {
           this.lastWakeAt.delete(e.agentId);
           deps.bus.requeueWoken(e.agentId);
         } else if (e.state === 'idle') {
-          // From the terminal itself: an agent.updated event may not come if the row already said idle.
+          // From the terminal itself, the one source of idle for agents the studio can wake.
           this.consider(e.agentId);
         }
       }),
@@ -71,8 +71,6 @@ export class WakeEngine {
           if (e.recipients.some((r) => deps.sessions.isRunning(r.id)))
             this.sentAt.set(e.message.id, this.hrNow());
           for (const r of e.recipients) this.consider(r.id);
-        } else if (e.type === 'agent.updated' && e.agent.state === 'idle') {
-          this.consider(e.agent.id);
         }
       }),
     );
