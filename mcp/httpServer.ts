@@ -359,7 +359,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     wss.handleUpgrade(req, socket, head, (ws) => {
       // Oversize or malformed frames end this connection, never the studio.
       ws.on('error', () => ws.terminate());
-      servePipe(studio.service, socketPipe(ws));
+      servePipe(studio, socketPipe(ws));
     });
   });
   // Keep-alive sockets let each agent reuse its connection; longer than clients' own idle timeouts.

@@ -2,14 +2,29 @@
 // browser mode, or an in-memory pair in tests. Pure: no node:, no DOM.
 import { StudioError, type StudioErrorCode } from './errors.js';
 import type { Disposable, StudioEvent } from './events.js';
-import { STUDIO_SERVICE_METHODS, type StudioService, type StudioServiceMethod } from './service.js';
+import {
+  STUDIO_SERVICE_METHODS,
+  TERMINAL_METHODS,
+  type StudioService,
+  type StudioServiceMethod,
+  type StudioTerminals,
+  type TerminalMethod,
+  type TerminalOutput,
+} from './service.js';
 
-export type PipeToStudio = { kind: 'call'; id: number; method: StudioServiceMethod; params: unknown[] };
+export type PipeToStudio =
+  | { kind: 'call'; id: number; method: StudioServiceMethod | TerminalMethod; params: unknown[] }
+  /** Flow control: no answer, so a busy terminal does not double the traffic. */
+  | { kind: 'ack'; agentId: number; chars: number };
 
 export type PipeFromStudio =
   | { kind: 'result'; id: number; result: unknown }
   | { kind: 'error'; id: number; error: { code: string; message: string } }
-  | { kind: 'event'; event: StudioEvent };
+  | { kind: 'event'; event: StudioEvent }
+  | ({ kind: 'output' } & TerminalOutput);
+
+/** Everything a UI talks to: the studio, the terminals it attached, and a way to let go. */
+export type StudioClient = StudioService & StudioTerminals & Disposable;
 
 /** A bidirectional message channel carrying JSON-compatible values. */
 export interface PipeEndpoint<In, Out> {
@@ -28,10 +43,11 @@ export const PIPE_CALL_TIMEOUT_MS = 30_000;
 export function createPipeClient(
   pipe: PipeEndpoint<PipeFromStudio, PipeToStudio>,
   options: { setTimeout?: (fn: () => void, ms: number) => unknown; clearTimeout?: (h: unknown) => void } = {},
-): StudioService & Disposable {
+): StudioClient {
   let nextId = 1;
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: unknown }>();
   const listeners = new Set<(e: StudioEvent) => void>();
+  const outputListeners = new Set<(o: TerminalOutput) => void>();
   const setT = options.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
   const clearT = options.clearTimeout ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
 
@@ -48,6 +64,11 @@ export function createPipeClient(
         for (const l of [...listeners]) l(m.event);
         return;
       }
+      if (m.kind === 'output') {
+        const out: TerminalOutput = { agentId: m.agentId, data: m.data, ...(m.reset ? { reset: true } : {}) };
+        for (const l of [...outputListeners]) l(out);
+        return;
+      }
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
@@ -58,7 +79,7 @@ export function createPipeClient(
     pipe.onClose(() => failAll('The connection to the studio closed.')),
   ];
 
-  const call = (method: StudioServiceMethod, params: unknown[]): Promise<unknown> =>
+  const call = (method: StudioServiceMethod | TerminalMethod, params: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       const timer = setT(() => {
@@ -70,15 +91,23 @@ export function createPipeClient(
     });
 
   const client = Object.fromEntries(
-    STUDIO_SERVICE_METHODS.map((m) => [m, (...params: unknown[]) => call(m, params)]),
-  ) as unknown as StudioService & Disposable;
+    [...STUDIO_SERVICE_METHODS, ...TERMINAL_METHODS].map((m) => [m, (...params: unknown[]) => call(m, params)]),
+  ) as unknown as StudioClient;
   client.onDidEvent = (listener) => {
     listeners.add(listener);
     return { dispose: () => void listeners.delete(listener) };
   };
+  client.onDidOutput = (listener) => {
+    outputListeners.add(listener);
+    return { dispose: () => void outputListeners.delete(listener) };
+  };
+  client.ackOutput = (agentId, chars) => {
+    if (chars > 0) pipe.send({ kind: 'ack', agentId, chars });
+  };
   client.dispose = () => {
     for (const s of subs) s.dispose();
     listeners.clear();
+    outputListeners.clear();
     failAll('The studio client was closed.');
   };
   return client;

@@ -2,7 +2,7 @@
 // from another process, so the core checks shapes here before any method runs.
 import { z } from 'zod';
 import { MESSAGE_TYPES, TASK_PRIORITIES, TASK_STATUSES } from './model.js';
-import type { StudioServiceMethod } from './service.js';
+import type { StudioServiceMethod, TerminalMethod } from './service.js';
 
 const name = z.string().min(1).max(64);
 const id = z.number().int().positive();
@@ -86,6 +86,16 @@ export const SERVICE_ARGS: Record<StudioServiceMethod, z.ZodType<unknown[]>> = {
   readScreen: z.tuple([name]),
   kickAgent: z.tuple([name]),
   sendKeys: z.tuple([name, z.array(z.string().max(12)).min(1).max(20)]),
+};
+
+/** One typed chunk of keys; a paste larger than this is refused rather than cut. */
+const TERMINAL_INPUT_MAX = 256 * 1024;
+
+export const TERMINAL_ARGS: Record<TerminalMethod, z.ZodType<unknown[]>> = {
+  attachTerminal: z.tuple([name]),
+  detachTerminal: z.tuple([name]),
+  terminalInput: z.tuple([name, z.string().min(1).max(TERMINAL_INPUT_MAX)]),
+  resizeTerminal: z.tuple([name, z.number().int().min(2).max(1000), z.number().int().min(2).max(500)]),
 };
 
 /** Turns a zod failure into one sentence a person (or a model) can act on. */

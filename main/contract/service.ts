@@ -105,6 +105,47 @@ export interface StudioService {
   onDidEvent(listener: (event: StudioEvent) => void): Disposable;
 }
 
+/** What a viewer gets when it attaches to an agent's terminal: screen and scrollback as escapes. */
+export interface TerminalSnapshot {
+  agentId: number;
+  name: string;
+  data: string;
+  cols: number;
+  rows: number;
+  running: boolean;
+}
+
+/** Live output for one attached terminal; `reset` means a new process: clear the screen first. */
+export interface TerminalOutput {
+  agentId: number;
+  data: string;
+  reset?: boolean;
+}
+
+/**
+ * Agents' terminals as one viewer (a window, a browser tab) sees them. Attachments belong to the
+ * connection: the snapshot plus the output that follows neither drops nor repeats a byte, and
+ * a viewer that does not acknowledge what it drew pauses the agent instead of queueing forever.
+ */
+export interface StudioTerminals {
+  attachTerminal(name: string): Promise<TerminalSnapshot>;
+  detachTerminal(name: string): Promise<void>;
+  /** Keys the person typed, passed through as they are. */
+  terminalInput(name: string, data: string): Promise<void>;
+  resizeTerminal(name: string, cols: number, rows: number): Promise<void>;
+  /** This many characters of an agent's output were drawn. */
+  ackOutput(agentId: number, chars: number): void;
+  onDidOutput(listener: (output: TerminalOutput) => void): Disposable;
+}
+
+export const TERMINAL_METHODS = [
+  'attachTerminal',
+  'detachTerminal',
+  'terminalInput',
+  'resizeTerminal',
+] as const satisfies ReadonlyArray<Exclude<keyof StudioTerminals, 'onDidOutput' | 'ackOutput'>>;
+export type TerminalMethod = (typeof TERMINAL_METHODS)[number];
+
 /** Method names a remote pipe may call; anything else is refused before dispatch. */
 export const STUDIO_SERVICE_METHODS = [
   'status',

@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
 import { PERSON_NAME } from '../contract/limits.js';
 import type { StudioStatus } from '../contract/model.js';
-import type { AddAgentInput, AddedAgent, StudioService } from '../contract/service.js';
+import type { AddAgentInput, AddedAgent, StudioService, TerminalOutput } from '../contract/service.js';
 import { StudioError } from '../contract/errors.js';
 import { AgentRegistry } from './agents/agentRegistry.js';
+import { TerminalViewer } from './pipe/terminalViewer.js';
 import { AgentSessions } from './sessions/agentSessions.js';
 import type { SpawnPty } from './sessions/ptySession.js';
 import { TerminalWriter } from './sessions/terminalWriter.js';
@@ -63,6 +64,8 @@ export interface Studio {
   /** The studio as the person sees it (UI, CLI). */
   readonly service: StudioService;
   status(): StudioStatus;
+  /** Terminals as one UI connection sees them (see servePipe). */
+  openTerminalViewer(send: (output: TerminalOutput) => void): TerminalViewer;
   setMcpUrl(url: () => string): void;
   /** Stops background work and closes the database. */
   close(): Promise<void>;
@@ -195,6 +198,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     logger,
     service,
     status,
+    openTerminalViewer: (send) => new TerminalViewer(sessions, (name) => agents.require(name), send),
     setMcpUrl: (url) => void (mcpUrl = url),
     close: async () => {
       wake.dispose();

@@ -13,7 +13,11 @@ type HeadersLike = Headers | Array<[string, string]> | Record<string, string> | 
 
 function plainHeaders(h: HeadersLike): Record<string, string> {
   if (!h) return {};
-  if (h instanceof Headers) return Object.fromEntries(h.entries());
+  if (h instanceof Headers) {
+    const out: Record<string, string> = {};
+    h.forEach((value, key) => (out[key] = value));
+    return out;
+  }
   if (Array.isArray(h)) return Object.fromEntries(h);
   return h;
 }

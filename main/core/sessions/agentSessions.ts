@@ -18,7 +18,13 @@ import {
   findExecutable,
   type Launch,
 } from './claudeLaunch.js';
-import { PtySession, type ExitStatus, type OutputConsumer, type SpawnPty } from './ptySession.js';
+import {
+  PtySession,
+  type ExitStatus,
+  type OutputConsumer,
+  type SeqSnapshot,
+  type SpawnPty,
+} from './ptySession.js';
 import type { ScreenReading } from './screenClassifier.js';
 import type { TerminalWriter, TypeResult } from './terminalWriter.js';
 
@@ -50,11 +56,22 @@ interface LiveSession {
   /** The person typed into this terminal (not the studio): wakes hold off for a while. */
   lastPersonInputAt: number;
   store: DisposableStore;
+  /** Tells one process of this agent from the next: a viewer seeing a new one starts afresh. */
+  generation: number;
 }
 
 export interface SessionOutput {
   agentId: number;
   data: string;
+  /** Where `data` starts in this process's output stream. */
+  seq: number;
+  generation: number;
+}
+
+export interface SessionSnapshot extends SeqSnapshot {
+  agentId: number;
+  generation: number;
+  running: boolean;
 }
 
 /**
@@ -64,6 +81,7 @@ export interface SessionOutput {
  */
 export class AgentSessions {
   private readonly live = new Map<number, LiveSession>();
+  private generations = 0;
   private readonly outputEmitter = new Emitter<SessionOutput>();
   private readonly stateEmitter = new Emitter<{
     agentId: number;
@@ -183,9 +201,22 @@ export class AgentSessions {
         this.stateEmitter.fire({ agentId: agent.id, state, reading });
       },
     });
-    const live: LiveSession = { agentId: agent.id, pty, tracker, flavor, lastPersonInputAt: 0, store };
+    const generation = ++this.generations;
+    const live: LiveSession = {
+      agentId: agent.id,
+      pty,
+      tracker,
+      flavor,
+      lastPersonInputAt: 0,
+      store,
+      generation,
+    };
     store.add(pty.onDidRawOutput(() => tracker.output()));
-    store.add(pty.onDidOutput((data) => this.outputEmitter.fire({ agentId: agent.id, data })));
+    store.add(
+      pty.onDidOutput(({ data, seq }) =>
+        this.outputEmitter.fire({ agentId: agent.id, data, seq, generation }),
+      ),
+    );
     store.add(pty.onDidExit((status) => this.handleExit(live, status)));
     store.add({ dispose: () => tracker.dispose() });
     this.live.set(agent.id, live);
@@ -254,14 +285,23 @@ export class AgentSessions {
     return { state: live.tracker.state, reading: live.tracker.screen };
   }
 
-  /** Screen and scrollback for a viewer that attaches now; live output follows via onDidOutput. */
-  snapshot(name: string): { data: string; cols: number; rows: number } {
-    const { mirror } = this.session(name).pty;
-    return { data: mirror.serialize(), cols: mirror.cols, rows: mirror.rows };
+  /**
+   * Screen and scrollback for a viewer that attaches now, with the stream position it covers:
+   * live output from onDidOutput continues from `seq` of the same `generation`.
+   */
+  async snapshot(name: string): Promise<SessionSnapshot> {
+    const live = this.session(name);
+    const snap = await live.pty.snapshot();
+    return { ...snap, agentId: live.agentId, generation: live.generation, running: live.pty.running };
   }
 
-  addConsumer(name: string): OutputConsumer {
-    return this.session(name).pty.addConsumer();
+  /** A viewer's flow control on the agent's current process, if it has one. */
+  addConsumer(agentId: number): OutputConsumer | undefined {
+    return this.live.get(agentId)?.pty.addConsumer();
+  }
+
+  generationOf(agentId: number): number | undefined {
+    return this.live.get(agentId)?.generation;
   }
 
   /** Types a prompt on someone else's behalf (sanitized, verified; see TerminalWriter). */

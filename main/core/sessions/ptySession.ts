@@ -47,6 +47,20 @@ export interface ExitStatus {
   at: number;
 }
 
+/** A batch of output and where it starts in the session's stream (characters since spawn). */
+export interface OutputChunk {
+  data: string;
+  seq: number;
+}
+
+/** Screen and scrollback as of `seq`: output from `seq` on is what a new viewer still needs. */
+export interface SeqSnapshot {
+  data: string;
+  seq: number;
+  cols: number;
+  rows: number;
+}
+
 export interface OutputConsumer extends Disposable {
   /** Tell the session this many characters were drawn. */
   ack(chars: number): void;
@@ -63,6 +77,8 @@ export class PtySession {
   private subscriptions: Array<{ dispose(): void }> = [];
   private buffer: string[] = [];
   private bufferedChars = 0;
+  /** Characters already handed to viewers; the next chunk starts here. */
+  private emittedChars = 0;
   private flushTimer: { cancel(): void } | undefined;
   private readonly consumers = new Set<{ unacked: number }>();
   private paused = false;
@@ -70,11 +86,12 @@ export class PtySession {
   private exitWaiters: Array<(s: ExitStatus) => void> = [];
   lastOutputAt = 0;
 
-  private readonly onOutputEmitter = new Emitter<string>();
+  private readonly onOutputEmitter = new Emitter<OutputChunk>();
   private readonly onExitEmitter = new Emitter<ExitStatus>();
   /** Raw output, every byte, unbatched (the state tracker watches activity here). */
   private readonly onRawEmitter = new Emitter<string>();
-  readonly onDidOutput = (listener: (data: string) => void): Disposable => this.onOutputEmitter.on(listener);
+  readonly onDidOutput = (listener: (chunk: OutputChunk) => void): Disposable =>
+    this.onOutputEmitter.on(listener);
   readonly onDidExit = (listener: (status: ExitStatus) => void): Disposable =>
     this.onExitEmitter.on(listener);
   readonly onDidRawOutput = (listener: (data: string) => void): Disposable => this.onRawEmitter.on(listener);
@@ -138,8 +155,10 @@ export class PtySession {
     const chunk = this.buffer.join('');
     this.buffer = [];
     this.bufferedChars = 0;
+    const seq = this.emittedChars;
+    this.emittedChars += chunk.length;
     for (const c of this.consumers) c.unacked += chunk.length;
-    this.onOutputEmitter.fire(chunk);
+    this.onOutputEmitter.fire({ data: chunk, seq });
     this.updateFlow();
   }
 
@@ -151,6 +170,22 @@ export class PtySession {
     } else if (this.paused && worst < FLOW_LOW_WATER_CHARS) {
       this.paused = false;
       this.proc?.resume();
+    }
+  }
+
+  /**
+   * The mirror's screen at a point in the stream. xterm parses asynchronously while output keeps
+   * coming, so this waits for a moment when everything received is parsed and serializes then,
+   * in the same tick: the snapshot and the chunks after `seq` fit together exactly.
+   */
+  async snapshot(): Promise<SeqSnapshot> {
+    for (;;) {
+      await this.mirror.settled();
+      if (this.mirror.disposed) throw new Error('The terminal was closed.');
+      if (this.mirror.parsedChars === this.mirror.writtenChars) {
+        const { cols, rows } = this.mirror;
+        return { data: this.mirror.serialize(), seq: this.mirror.parsedChars, cols, rows };
+      }
     }
   }
 

@@ -15,6 +15,10 @@ export class ScreenMirror {
   private readonly term: InstanceType<typeof Terminal>;
   private readonly serializer = new SerializeAddon();
   private pending = 0;
+  /** Characters handed to xterm, and how many of them it has parsed (the stream position). */
+  writtenChars = 0;
+  parsedChars = 0;
+  private isDisposed = false;
   private readonly drained: Array<() => void> = [];
 
   constructor(cols: number, rows: number) {
@@ -25,14 +29,16 @@ export class ScreenMirror {
   /** xterm parses asynchronously; `settled()` resolves once everything written so far is on screen. */
   write(data: string): void {
     this.pending++;
+    this.writtenChars += data.length;
     this.term.write(data, () => {
       this.pending--;
+      this.parsedChars += data.length;
       if (this.pending === 0) for (const resolve of this.drained.splice(0)) resolve();
     });
   }
 
   settled(): Promise<void> {
-    if (this.pending === 0) return Promise.resolve();
+    if (this.pending === 0 || this.isDisposed) return Promise.resolve();
     return new Promise((resolve) => this.drained.push(resolve));
   }
 
@@ -68,7 +74,13 @@ export class ScreenMirror {
     return this.term.rows;
   }
 
+  get disposed(): boolean {
+    return this.isDisposed;
+  }
+
   dispose(): void {
+    this.isDisposed = true;
+    for (const resolve of this.drained.splice(0)) resolve();
     this.term.dispose();
   }
 }

@@ -13,7 +13,7 @@ afterEach(() => studio.close());
 
 function connect() {
   const pair = memoryPipePair<PipeToStudio, PipeFromStudio>();
-  const served = servePipe(studio.service, pair.right);
+  const served = servePipe(studio, pair.right);
   const client = createPipeClient(pair.left);
   return { client, served, pair };
 }
@@ -46,7 +46,7 @@ describe('StudioService over a pipe', () => {
 
   it('ignores garbage on the wire and refuses methods outside the contract', async () => {
     const pair = memoryPipePair<PipeToStudio, PipeFromStudio>();
-    servePipe(studio.service, pair.right);
+    servePipe(studio, pair.right);
     const answers: PipeFromStudio[] = [];
     pair.left.onMessage((m) => answers.push(m));
     pair.left.send(null as never);

@@ -180,7 +180,7 @@ describe('AgentSessions', () => {
     await s.studio.sessions.type(worker.id, 'something to show');
     await worker.waitForState('idle');
     await s.studio.sessions.get(worker.id)!.pty.mirror.settled();
-    const snap = s.studio.sessions.snapshot('worker');
+    const snap = await s.studio.sessions.snapshot('worker');
     expect(snap).toMatchObject({ cols: 120, rows: 36 });
     const viewer = new ScreenMirror(snap.cols, snap.rows);
     try {
@@ -196,7 +196,7 @@ describe('AgentSessions', () => {
           viewer.write(e.data);
         }
       });
-      const consumer = s.studio.sessions.addConsumer('worker');
+      const consumer = s.studio.sessions.addConsumer(worker.id)!;
       s.studio.sessions.input('worker', 'more');
       await waitFor('live output', async () => {
         await viewer.settled();

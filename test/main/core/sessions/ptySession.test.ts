@@ -33,7 +33,7 @@ function node(code: string, size: Partial<Pick<LaunchSpec, 'cols' | 'rows'>> = {
 /** Collects batched output (and optionally acknowledges it all as it arrives). */
 function collect(pty: PtySession) {
   const state = { text: '', batches: [] as string[], raw: 0 };
-  pty.onDidOutput((d) => {
+  pty.onDidOutput(({ data: d }) => {
     state.text += d;
     state.batches.push(d);
   });
@@ -84,7 +84,7 @@ describe('PtySession', () => {
   it('flushes output that arrived just before the exit before announcing the exit', async () => {
     const pty = node('process.stdout.write("last words"); process.exit(0)');
     const order: string[] = [];
-    pty.onDidOutput((d) => order.push(`out:${d.trim()}`));
+    pty.onDidOutput(({ data }) => order.push(`out:${data.trim()}`));
     pty.onDidExit(() => order.push('exit'));
     pty.start();
     await pty.waitForExit();
@@ -191,7 +191,7 @@ describe('PtySession', () => {
     const pty = node(flood(100, 10_000));
     const consumer = pty.addConsumer();
     const out = collect(pty);
-    pty.onDidOutput((d) => consumer.ack(d.length));
+    pty.onDidOutput(({ data }) => consumer.ack(data.length));
     pty.start();
     await waitFor('DONE', done(out), { timeoutMs: 20_000 });
     expect(out.text.length).toBe(100 * 10_002 + 'DONE\r\n'.length);
@@ -216,7 +216,7 @@ describe('PtySession', () => {
     expect(received).toBeLessThan(lines * 10_002);
 
     // The viewer catches up and from now on acknowledges everything it gets.
-    pty.onDidOutput((d) => consumer.ack(d.length));
+    pty.onDidOutput(({ data }) => consumer.ack(data.length));
     consumer.ack(received);
     expect(pty.isPaused).toBe(false);
     await waitFor('DONE', done(out), { timeoutMs: 20_000 });
@@ -228,7 +228,7 @@ describe('PtySession', () => {
     const fast = pty.addConsumer();
     const slow = pty.addConsumer();
     const out = collect(pty);
-    pty.onDidOutput((d) => fast.ack(d.length));
+    pty.onDidOutput(({ data }) => fast.ack(data.length));
     pty.start();
     await waitFor('the slow viewer to pause the session', () => pty.isPaused);
     const received = out.text.length;
