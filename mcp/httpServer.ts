@@ -5,6 +5,7 @@ import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PipeEndpoint, PipeFromStudio, PipeToStudio } from '../main/contract/pipe.js';
 import { servePipe } from '../main/core/pipe/servePipe.js';
+import { createUiStatic } from './uiStatic.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -34,6 +35,8 @@ export interface McpHttpServerOptions {
   adminToken: string;
   /** Token for the UI's WebSocket (/ui?token=...); without one, /ui is closed. */
   uiToken?: string;
+  /** The built renderer (dist/renderer) served at / for browser mode; absent: no UI pages. */
+  uiDir?: string;
 }
 
 /** A WebSocket as the pipe StudioService is served over. */
@@ -300,6 +303,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
   };
 
+  const serveUi = createUiStatic(options.uiDir);
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       checkOrigin(req);
@@ -324,6 +328,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
             .end(JSON.stringify({ ok: true, name: 'ccstudio' }));
           return;
         default:
+          if (options.uiDir && serveUi(req, res, url.pathname)) return;
           throw new HttpError(404, `Nothing at ${url.pathname}; MCP is at /mcp (or /sse).`);
       }
     } catch (err) {

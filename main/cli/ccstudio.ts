@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The headless studio's command line: `serve` runs it; the other commands talk to a running
 // studio over /api/rpc, or open the data folder directly when none is running.
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -23,7 +24,7 @@ import { formatStatus, formatTasks, mcpAddLine } from './format.js';
 const USAGE = `Claude Code Studio (headless)
 
 Usage:
-  ccstudio serve [--data DIR] [--port N] [--host ADDR] [--agents N] [--claude CMD] [--no-start]
+  ccstudio serve [--data DIR] [--port N] [--host ADDR] [--agents N] [--claude CMD] [--no-start] [--open]
   ccstudio agent add NAME [--role R] [--prompt P] [--command CMD] [--cwd DIR] [--json]
   ccstudio agent add NAME --remote [--role R] [--json]
   ccstudio agent list [--json]
@@ -42,7 +43,16 @@ Every command takes --data DIR (or STUDIO_DATA_DIR); the default is the per-user
 serve listens on 127.0.0.1:${DEFAULT_PORT} unless told otherwise (--port 0 picks a free port).
 serve --agents N makes sure a commander and agent-1..N exist, and starts the saved team in
 terminals (Claude Code, resuming each agent's session). Local agents run \`claude\` from PATH unless
---claude or an agent's --command says otherwise.`;
+--claude or an agent's --command says otherwise. serve prints the link to the studio's UI in a
+browser (it carries the UI token); --open opens it in the default browser.`;
+
+/** Best effort: a machine with no desktop has no opener, and the printed link is enough. */
+function openInBrowser(url: string, logger: { info(m: string): void }): void {
+  const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
+  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => logger.info(`No ${opener} here: open the link above in a browser.`));
+  child.unref();
+}
 
 const options = {
   data: { type: 'string' },
@@ -63,6 +73,7 @@ const options = {
   agents: { type: 'string' },
   claude: { type: 'string' },
   'no-start': { type: 'boolean' },
+  open: { type: 'boolean' },
   prompt: { type: 'string' },
   command: { type: 'string' },
   cwd: { type: 'string' },
@@ -155,6 +166,7 @@ async function main(argv: string[]): Promise<number> {
       logger,
     });
     out(`Claude Code Studio is running.
+  Open the studio:       ${running.uiBuilt ? running.uiUrl : '(the UI is not built in this copy: npm run build)'}
   MCP (Streamable HTTP): ${running.http.url}
   MCP (legacy SSE):      ${running.http.url.replace(/\/mcp$/, '/sse')}
   Data:                  ${dataDir}
@@ -162,6 +174,7 @@ Add an agent:  ccstudio agent add NAME${values.data ? ` --data ${values.data}` :
 Stop with Ctrl-C.`);
     for (const s of running.started)
       out(s.error ? `  ${s.name}: not started: ${s.error}` : `  ${s.name}: started`);
+    if (values.open && running.uiBuilt) openInBrowser(running.uiUrl, logger);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as nodePty from 'node-pty';
 import type { SpawnPty } from '../core/sessions/ptySession.js';
@@ -61,12 +63,30 @@ export function ensureTeam(studio: Studio, count: number, cwd: string): string[]
   return added;
 }
 
+/**
+ * The built renderer: dist/renderer under the package root, found by walking up from this file
+ * (it runs from dist/ when built and installed, and from the source tree under the test runner).
+ */
+export function findUiDir(from = fileURLToPath(import.meta.url)): string | undefined {
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) {
+      const ui = join(dir, 'dist', 'renderer');
+      return existsSync(join(ui, 'index.html')) ? ui : undefined;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
 export interface RunningStudio {
   /** Saved agents started with the studio, and why any could not start. */
   started: Array<{ name: string; error?: string }>;
   studio: Studio;
   http: McpHttpServer;
   adminToken: string;
+  /** The UI in a browser, token included (treat it like a password). */
+  uiUrl: string;
+  /** False when this copy has no built renderer (npm run build makes it). */
+  uiBuilt: boolean;
   stop(): Promise<void>;
 }
 
@@ -92,12 +112,14 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
   });
   const adminToken = 'ccsa_' + randomBytes(24).toString('base64url');
   const uiToken = 'ccsu_' + randomBytes(24).toString('base64url');
+  const uiDir = findUiDir();
   let http: McpHttpServer;
   try {
     http = await startMcpHttpServer({
       studio,
       adminToken,
       uiToken,
+      ...(uiDir ? { uiDir } : {}),
       host: options.host ?? '127.0.0.1',
       port: options.port ?? DEFAULT_PORT,
     });
@@ -133,6 +155,8 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
     studio,
     http,
     adminToken,
+    uiUrl: `${base}/?token=${uiToken}`,
+    uiBuilt: !!uiDir,
     async stop() {
       if (stopped) return;
       stopped = true;

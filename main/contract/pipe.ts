@@ -10,6 +10,7 @@ import {
   type StudioTerminals,
   type TerminalMethod,
   type TerminalOutput,
+  type TerminalSnapshot,
 } from './service.js';
 
 export type PipeToStudio =
@@ -21,10 +22,22 @@ export type PipeFromStudio =
   | { kind: 'result'; id: number; result: unknown }
   | { kind: 'error'; id: number; error: { code: string; message: string } }
   | { kind: 'event'; event: StudioEvent }
-  | ({ kind: 'output' } & TerminalOutput);
+  | ({ kind: 'output' } & TerminalOutput)
+  /** From the desktop shell (menu, shortcuts); a browser raises the same commands from keys. */
+  | { kind: 'command'; command: UiCommand };
+
+/** Things the shell asks the window to do; the renderer handles them the same in both modes. */
+export type UiCommand =
+  | { type: 'focusTile'; index: number }
+  | { type: 'showBoard' }
+  | { type: 'newTask' }
+  | { type: 'addAgent' }
+  | { type: 'toggleLayout' };
 
 /** Everything a UI talks to: the studio, the terminals it attached, and a way to let go. */
-export type StudioClient = StudioService & StudioTerminals & Disposable;
+export type StudioClient = StudioService &
+  StudioTerminals &
+  Disposable & { onDidCommand(listener: (command: UiCommand) => void): Disposable };
 
 /** A bidirectional message channel carrying JSON-compatible values. */
 export interface PipeEndpoint<In, Out> {
@@ -45,9 +58,13 @@ export function createPipeClient(
   options: { setTimeout?: (fn: () => void, ms: number) => unknown; clearTimeout?: (h: unknown) => void } = {},
 ): StudioClient {
   let nextId = 1;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: unknown }>();
+  const pending = new Map<
+    number,
+    { method: string; resolve(v: unknown): void; reject(e: Error): void; timer: unknown }
+  >();
   const listeners = new Set<(e: StudioEvent) => void>();
   const outputListeners = new Set<(o: TerminalOutput) => void>();
+  const commandListeners = new Set<(c: UiCommand) => void>();
   const setT = options.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
   const clearT = options.clearTimeout ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
 
@@ -64,6 +81,10 @@ export function createPipeClient(
         for (const l of [...listeners]) l(m.event);
         return;
       }
+      if (m.kind === 'command') {
+        for (const l of [...commandListeners]) l(m.command);
+        return;
+      }
       if (m.kind === 'output') {
         const out: TerminalOutput = { agentId: m.agentId, data: m.data, ...(m.reset ? { reset: true } : {}) };
         for (const l of [...outputListeners]) l(out);
@@ -73,6 +94,18 @@ export function createPipeClient(
       if (!p) return;
       pending.delete(m.id);
       clearT(p.timer);
+      if (m.kind === 'result' && p.method === 'attachTerminal') {
+        // The snapshot goes to output listeners here, in wire order: after any output of an
+        // earlier attachment and before the live output that continues from it.
+        const snap = m.result as TerminalSnapshot;
+        const out: TerminalOutput = {
+          agentId: snap.agentId,
+          data: snap.data,
+          reset: true,
+          snapshot: { cols: snap.cols, rows: snap.rows },
+        };
+        for (const l of [...outputListeners]) l(out);
+      }
       if (m.kind === 'result') p.resolve(m.result);
       else p.reject(new StudioError(m.error.code as StudioErrorCode, m.error.message));
     }),
@@ -86,7 +119,7 @@ export function createPipeClient(
         if (pending.delete(id))
           reject(new StudioError('unavailable', `The studio did not answer ${method} in time.`));
       }, PIPE_CALL_TIMEOUT_MS);
-      pending.set(id, { resolve, reject, timer });
+      pending.set(id, { method, resolve, reject, timer });
       pipe.send({ kind: 'call', id, method, params });
     });
 
@@ -101,6 +134,10 @@ export function createPipeClient(
     outputListeners.add(listener);
     return { dispose: () => void outputListeners.delete(listener) };
   };
+  client.onDidCommand = (listener) => {
+    commandListeners.add(listener);
+    return { dispose: () => void commandListeners.delete(listener) };
+  };
   client.ackOutput = (agentId, chars) => {
     if (chars > 0) pipe.send({ kind: 'ack', agentId, chars });
   };
@@ -108,6 +145,7 @@ export function createPipeClient(
     for (const s of subs) s.dispose();
     listeners.clear();
     outputListeners.clear();
+    commandListeners.clear();
     failAll('The studio client was closed.');
   };
   return client;

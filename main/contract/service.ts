@@ -115,11 +115,16 @@ export interface TerminalSnapshot {
   running: boolean;
 }
 
-/** Live output for one attached terminal; `reset` means a new process: clear the screen first. */
+/**
+ * Output for one attached terminal, in order. `reset` means clear the screen first (a new
+ * process, or an attach); `snapshot` marks the attach's screen, drawn at that size and not
+ * acknowledged (flow control counts live output only).
+ */
 export interface TerminalOutput {
   agentId: number;
   data: string;
   reset?: boolean;
+  snapshot?: { cols: number; rows: number };
 }
 
 /**

@@ -1,0 +1,226 @@
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+  type DragStartEvent,
+} from '@dnd-kit/core';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { TaskDetail } from '../../main/contract/model.js';
+import type { StudioClient, UiCommand } from '../../main/contract/pipe.js';
+import { parseCard, parseTarget, planDrop } from './board/boardLogic.js';
+import { Board, TaskCardBody } from './components/Board.js';
+import { AddAgentDialog, TaskDetailDialog, TaskEditor } from './components/Dialogs.js';
+import { Feed } from './components/Feed.js';
+import { LIST_LAYOUT_FROM, Tiles, type Layout } from './components/Tiles.js';
+import { tileAgents } from './state/studioState.js';
+import { StudioStore } from './state/store.js';
+import type { TerminalHandle } from './terminal/TerminalView.js';
+import { commandForKey } from './keys.js';
+
+/** Where the window keeps its layout between runs (both modes have localStorage). */
+const LAYOUT_KEY = 'ccstudio.layout';
+/** How long a notice stays up. */
+const NOTICE_MS = 4000;
+
+interface SavedLayout {
+  layout: 'auto' | Layout;
+  boardOpen: boolean;
+  maximized: string | null;
+}
+
+function loadLayout(): SavedLayout {
+  const fallback: SavedLayout = { layout: 'auto', boardOpen: true, maximized: null };
+  try {
+    const saved = JSON.parse(window.localStorage.getItem(LAYOUT_KEY) ?? 'null') as Partial<SavedLayout> | null;
+    if (!saved || typeof saved !== 'object') return fallback;
+    return {
+      layout: saved.layout === 'grid' || saved.layout === 'list' ? saved.layout : 'auto',
+      boardOpen: saved.boardOpen !== false,
+      maximized: typeof saved.maximized === 'string' ? saved.maximized : null,
+    };
+  } catch {
+    return fallback;
+  }
+}
+
+type Dialog =
+  | { kind: 'addAgent' }
+  | { kind: 'newTask' }
+  | { kind: 'editTask'; task: TaskDetail }
+  | { kind: 'task'; id: number }
+  | null;
+
+export function App({ client, mode, closed }: { client: StudioClient; mode: string; closed: Promise<void> }) {
+  const store = useMemo(() => new StudioStore(client), [client]);
+  const state = useSyncExternalStore(store.subscribe, store.get);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [lost, setLost] = useState(false);
+  const [saved, setSaved] = useState(loadLayout);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
+  const [dragging, setDragging] = useState<number | null>(null);
+  const terminals = useRef(new Map<string, TerminalHandle>());
+
+  useEffect(() => {
+    store.load().catch((err: Error) => setLoadError(err.message));
+    void closed.then(() => setLost(true));
+  }, [store, closed]);
+  useEffect(() => window.localStorage.setItem(LAYOUT_KEY, JSON.stringify(saved)), [saved]);
+
+  const notify = useCallback((text: string, error = false) => setNotice({ text, error }), []);
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(t);
+  }, [notice]);
+
+  const agents = tileAgents(state.agents);
+  const layout: Layout =
+    saved.layout === 'auto' ? (agents.length >= LIST_LAYOUT_FROM ? 'list' : 'grid') : saved.layout;
+  const tasks = Object.values(state.tasks);
+
+  const register = useCallback((name: string, handle: TerminalHandle | null) => {
+    if (handle) terminals.current.set(name, handle);
+    else terminals.current.delete(name);
+  }, []);
+  const onMaximize = useCallback((name: string | null) => setSaved((s) => ({ ...s, maximized: name })), []);
+
+  const runCommand = useCallback(
+    (command: UiCommand) => {
+      switch (command.type) {
+        case 'focusTile': {
+          const agent = agents[command.index];
+          if (!agent) return;
+          setSelected(agent.name);
+          if (saved.maximized) setSaved((s) => ({ ...s, maximized: agent.name }));
+          // After the list layout has swapped the terminal in.
+          setTimeout(() => terminals.current.get(agent.name)?.focus(), 0);
+          return;
+        }
+        case 'showBoard':
+          return setSaved((s) => ({ ...s, boardOpen: !s.boardOpen }));
+        case 'newTask':
+          return setDialog({ kind: 'newTask' });
+        case 'addAgent':
+          return setDialog({ kind: 'addAgent' });
+        case 'toggleLayout':
+          return setSaved((s) => ({ ...s, layout: layout === 'grid' ? 'list' : 'grid' }));
+      }
+    },
+    [agents, layout, saved.maximized],
+  );
+  useEffect(() => {
+    const sub = client.onDidCommand(runCommand);
+    // Browser mode: the same commands from the keyboard (the desktop menu sends them itself).
+    const onKey = (e: KeyboardEvent) => {
+      const command = mode === 'browser' ? commandForKey(e) : null;
+      if (!command) return;
+      e.preventDefault();
+      e.stopPropagation();
+      runCommand(command);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => {
+      sub.dispose();
+      window.removeEventListener('keydown', onKey, true);
+    };
+  }, [client, runCommand, mode]);
+
+  const sensors = useSensors(
+    // A few pixels of movement before a drag starts, so a click still opens the card.
+    useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(KeyboardSensor),
+  );
+  const onDragStart = (e: DragStartEvent) => setDragging(parseCard(e.active.id));
+  const onDragEnd = (e: DragEndEvent) => {
+    setDragging(null);
+    const id = parseCard(e.active.id);
+    const target = parseTarget(e.over?.id);
+    const task = id !== null ? state.tasks[id] : undefined;
+    if (!task || !target) return;
+    const plan = planDrop(task, target, state.agents);
+    if (plan.kind === 'refuse') return notify(plan.reason, true);
+    if (plan.kind === 'kick')
+      return void client.kickAgent(plan.agent).then(
+        () => notify(plan.describe),
+        (err: Error) => notify(err.message, true),
+      );
+    if (plan.kind === 'update')
+      client.updateTask(plan.input).then(
+        () => notify(plan.describe),
+        (err: Error) => notify(err.message, true),
+      );
+  };
+
+  const draggedTask = dragging !== null ? state.tasks[dragging] : undefined;
+  const openTask = dialog?.kind === 'task' ? state.tasks[dialog.id] : undefined;
+
+  return (
+    <DndContext sensors={sensors} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
+      <div className="app">
+        <header className="topbar">
+          <h1>Claude Code Studio</h1>
+          <span className="counts">
+            {agents.length} agents · {agents.filter((a) => a.state === 'busy').length} busy ·{' '}
+            {agents.filter((a) => a.state.startsWith('waiting_')).length} waiting for you
+          </span>
+          <span className="spacer" />
+          <button onClick={() => runCommand({ type: 'toggleLayout' })} data-testid="toggle-layout">
+            {layout === 'grid' ? 'List' : 'Grid'}
+          </button>
+          <button onClick={() => setDialog({ kind: 'addAgent' })} data-testid="add-agent">
+            Add agent
+          </button>
+          <button onClick={() => setDialog({ kind: 'newTask' })}>New task</button>
+          <button onClick={() => runCommand({ type: 'showBoard' })}>{saved.boardOpen ? 'Hide board' : 'Board'}</button>
+        </header>
+        {lost && <div className="banner error">The connection to the studio closed. Reload once it runs again.</div>}
+        {loadError && <div className="banner error">{loadError}</div>}
+        <main className={`workspace${saved.boardOpen ? '' : ' board-hidden'}`}>
+          <Tiles
+            client={client}
+            agents={agents}
+            layout={layout}
+            selected={selected}
+            maximized={saved.maximized}
+            onSelect={setSelected}
+            onMaximize={onMaximize}
+            register={register}
+            notify={notify}
+          />
+          {saved.boardOpen && (
+            <aside className="side">
+              <Board tasks={tasks} onOpen={(id) => setDialog({ kind: 'task', id })} onNew={() => setDialog({ kind: 'newTask' })} />
+              <Feed client={client} feed={state.feed} agents={state.agents} notify={notify} />
+            </aside>
+          )}
+        </main>
+        {notice && (
+          <div className={`notice${notice.error ? ' error' : ''}`} role="status" data-testid="notice">
+            {notice.text}
+          </div>
+        )}
+      </div>
+      <DragOverlay>{draggedTask ? <div className="card overlay"><TaskCardBody task={draggedTask} /></div> : null}</DragOverlay>
+      {dialog?.kind === 'addAgent' && <AddAgentDialog client={client} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'newTask' && <TaskEditor client={client} agents={state.agents} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'editTask' && (
+        <TaskEditor client={client} agents={state.agents} task={dialog.task} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'task' && (
+        <TaskDetailDialog
+          client={client}
+          id={dialog.id}
+          version={openTask?.updatedAt ?? 0}
+          onEdit={(task) => setDialog({ kind: 'editTask', task })}
+          onClose={() => setDialog(null)}
+        />
+      )}
+    </DndContext>
+  );
+}

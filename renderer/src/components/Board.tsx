@@ -1,0 +1,74 @@
+import { useDraggable, useDroppable } from '@dnd-kit/core';
+import { TASK_STATUSES, type Task, type TaskStatus } from '../../../main/contract/model.js';
+import { cardId, COLUMN_LABELS, columnId, groupByColumn } from '../board/boardLogic.js';
+
+export function TaskCardBody({ task }: { task: Task }) {
+  return (
+    <>
+      <div className="card-title">
+        <span className="card-id">#{task.id}</span> {task.title}
+      </div>
+      <div className="card-meta">
+        <span className={`priority p-${task.priority}`}>{task.priority}</span>
+        {task.assignee && <span className="card-assignee">→ {task.assignee}</span>}
+        {task.blockedBy.length > 0 && <span className="card-blocked">blocked by {task.blockedBy.map((b) => `#${b}`).join(' ')}</span>}
+      </div>
+    </>
+  );
+}
+
+function Card({ task, onOpen }: { task: Task; onOpen(id: number): void }) {
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: cardId(task.id) });
+  return (
+    <div
+      ref={setNodeRef}
+      className={`card${isDragging ? ' dragging' : ''}`}
+      data-testid={`card-${task.id}`}
+      data-status={task.status}
+      {...attributes}
+      {...listeners}
+      onClick={() => onOpen(task.id)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') onOpen(task.id);
+        listeners?.onKeyDown?.(e);
+      }}
+    >
+      <TaskCardBody task={task} />
+    </div>
+  );
+}
+
+function Column({ status, tasks, onOpen }: { status: TaskStatus; tasks: Task[]; onOpen(id: number): void }) {
+  const { setNodeRef, isOver } = useDroppable({ id: columnId(status) });
+  return (
+    <div ref={setNodeRef} className={`column${isOver ? ' drop-over' : ''}`} data-testid={`column-${status}`}>
+      <h3>
+        {COLUMN_LABELS[status]} <span className="count">{tasks.length}</span>
+      </h3>
+      <div className="column-cards">
+        {tasks.map((t) => (
+          <Card key={t.id} task={t} onOpen={onOpen} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+export function Board({ tasks, onOpen, onNew }: { tasks: Task[]; onOpen(id: number): void; onNew(): void }) {
+  const columns = groupByColumn(tasks);
+  return (
+    <section className="board" aria-label="Task board" data-testid="board">
+      <header className="panel-header">
+        <h2>Board</h2>
+        <button onClick={onNew} data-testid="new-task">
+          New task
+        </button>
+      </header>
+      <div className="columns">
+        {TASK_STATUSES.map((s) => (
+          <Column key={s} status={s} tasks={columns[s]} onOpen={onOpen} />
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,250 @@
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { TASK_PRIORITIES, type TaskDetail, type TaskPriority } from '../../../main/contract/model.js';
+import type { StudioClient } from '../../../main/contract/pipe.js';
+import { parseBlockers } from '../board/boardLogic.js';
+import type { AgentView } from '../state/studioState.js';
+
+function Modal({ title, onClose, children }: { title: string; onClose(): void; children: ReactNode }) {
+  useEffect(() => {
+    const esc = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', esc);
+    return () => window.removeEventListener('keydown', esc);
+  }, [onClose]);
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="modal" role="dialog" aria-label={title}>
+        <header className="panel-header">
+          <h2>{title}</h2>
+          <button onClick={onClose} aria-label="Close">
+            ✕
+          </button>
+        </header>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+/** Runs a studio call for a form: shows its error in the form and keeps the form open on failure. */
+function useSubmit(onDone: () => void) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = (run: () => Promise<unknown>) => (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    run().then(
+      () => {
+        setBusy(false);
+        onDone();
+      },
+      (err: Error) => {
+        setBusy(false);
+        setError(err.message);
+      },
+    );
+  };
+  return { error, busy, submit };
+}
+
+export function AddAgentDialog({ client, onClose }: { client: StudioClient; onClose(): void }) {
+  const [name, setName] = useState('');
+  const [role, setRole] = useState('engineer');
+  const [kind, setKind] = useState<'claude' | 'command'>('claude');
+  const [command, setCommand] = useState('');
+  const [cwd, setCwd] = useState('');
+  const [commander, setCommander] = useState(false);
+  const [rolePrompt, setRolePrompt] = useState('');
+  const { error, busy, submit } = useSubmit(onClose);
+  const run = async () => {
+    const words = command.trim().split(/\s+/).filter(Boolean);
+    if (kind === 'command' && !words.length) throw new Error('Give the command to run.');
+    await client.addAgent({
+      name: name.trim(),
+      role: role.trim(),
+      ...(cwd.trim() ? { cwd: cwd.trim() } : {}),
+      commander,
+      ...(rolePrompt.trim() ? { rolePrompt: rolePrompt.trim() } : {}),
+      profile: kind === 'claude' ? { kind: 'claude' } : { kind: 'command', command: words[0]!, args: words.slice(1) },
+    });
+    await client.startAgent(name.trim());
+  };
+  return (
+    <Modal title="Add agent" onClose={onClose}>
+      <form className="form" onSubmit={submit(run)} data-testid="add-agent-form">
+        <label>
+          Name
+          <input autoFocus required value={name} onChange={(e) => setName(e.target.value)} placeholder="agent-3" />
+        </label>
+        <label>
+          Role
+          <input value={role} onChange={(e) => setRole(e.target.value)} />
+        </label>
+        <label>
+          Runs
+          <select value={kind} onChange={(e) => setKind(e.target.value as 'claude' | 'command')}>
+            <option value="claude">Claude Code</option>
+            <option value="command">Another command</option>
+          </select>
+        </label>
+        {kind === 'command' && (
+          <label>
+            Command
+            <input value={command} onChange={(e) => setCommand(e.target.value)} placeholder="bash" />
+          </label>
+        )}
+        <label>
+          Working folder
+          <input value={cwd} onChange={(e) => setCwd(e.target.value)} placeholder="(your home folder)" />
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={commander} onChange={(e) => setCommander(e.target.checked)} /> Commander
+        </label>
+        <label>
+          Role prompt
+          <textarea rows={3} value={rolePrompt} onChange={(e) => setRolePrompt(e.target.value)} />
+        </label>
+        {error && <p className="form-error">{error}</p>}
+        <footer>
+          <button type="submit" disabled={busy}>
+            Add and start
+          </button>
+        </footer>
+      </form>
+    </Modal>
+  );
+}
+
+interface TaskEditorProps {
+  client: StudioClient;
+  agents: AgentView[];
+  /** Editing an existing task; absent for a new one. */
+  task?: TaskDetail;
+  onClose(): void;
+}
+
+export function TaskEditor({ client, agents, task, onClose }: TaskEditorProps) {
+  const [title, setTitle] = useState(task?.title ?? '');
+  const [body, setBody] = useState(task?.body ?? '');
+  const [priority, setPriority] = useState<TaskPriority>(task?.priority ?? 'normal');
+  const [blockers, setBlockers] = useState(task?.blockedBy.join(', ') ?? '');
+  const [assignee, setAssignee] = useState('');
+  const { error, busy, submit } = useSubmit(onClose);
+  const run = async () => {
+    const parsed = parseBlockers(blockers);
+    if (!parsed.ok) throw new Error(parsed.error);
+    if (task) {
+      await client.updateTask({ id: task.id, title, body, priority, blockedBy: parsed.ids });
+    } else {
+      await client.createTask({
+        title,
+        body,
+        priority,
+        ...(parsed.ids.length ? { blockedBy: parsed.ids } : {}),
+        ...(assignee ? { assignee } : {}),
+      });
+    }
+  };
+  return (
+    <Modal title={task ? `Edit #${task.id}` : 'New task'} onClose={onClose}>
+      <form className="form" onSubmit={submit(run)} data-testid="task-form">
+        <label>
+          Title
+          <input autoFocus required value={title} onChange={(e) => setTitle(e.target.value)} name="title" />
+        </label>
+        <label>
+          Details
+          <textarea rows={5} value={body} onChange={(e) => setBody(e.target.value)} name="body" />
+        </label>
+        <label>
+          Priority
+          <select value={priority} onChange={(e) => setPriority(e.target.value as TaskPriority)} name="priority">
+            {TASK_PRIORITIES.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Blocked by (task numbers)
+          <input value={blockers} onChange={(e) => setBlockers(e.target.value)} placeholder="3, 7" name="blockedBy" />
+        </label>
+        {!task && (
+          <label>
+            Dispatch to
+            <select value={assignee} onChange={(e) => setAssignee(e.target.value)} name="assignee">
+              <option value="">(backlog: drag it onto a tile later)</option>
+              {agents
+                .filter((a) => a.kind === 'agent')
+                .map((a) => (
+                  <option key={a.id}>{a.name}</option>
+                ))}
+            </select>
+          </label>
+        )}
+        {error && <p className="form-error">{error}</p>}
+        <footer>
+          <button type="submit" disabled={busy}>
+            {task ? 'Save' : 'Create'}
+          </button>
+        </footer>
+      </form>
+    </Modal>
+  );
+}
+
+export function TaskDetailDialog({
+  client,
+  id,
+  version,
+  onEdit,
+  onClose,
+}: {
+  client: StudioClient;
+  id: number;
+  /** Bumps when the task changes, so the history reloads live. */
+  version: number;
+  onEdit(task: TaskDetail): void;
+  onClose(): void;
+}) {
+  const [task, setTask] = useState<TaskDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    client.getTask(id).then(setTask, (err: Error) => setError(err.message));
+  }, [client, id, version]);
+  return (
+    <Modal title={task ? `#${task.id} ${task.title}` : `Task #${id}`} onClose={onClose}>
+      {error && <p className="form-error">{error}</p>}
+      {task && (
+        <div className="task-detail" data-testid="task-detail">
+          <p className="card-meta">
+            <span className={`priority p-${task.priority}`}>{task.priority}</span> {task.status.replace('_', ' ')}
+            {task.assignee ? ` · ${task.assignee}` : ' · unassigned'} · from {task.dispatcher}
+            {task.blockedBy.length > 0 && ` · blocked by ${task.blockedBy.map((b) => `#${b}`).join(', ')}`}
+          </p>
+          {task.body && <pre className="task-body">{task.body}</pre>}
+          {task.result && (
+            <>
+              <h3>Result</h3>
+              <pre className="task-body" data-testid="task-result">
+                {task.result}
+              </pre>
+            </>
+          )}
+          <h3>History</h3>
+          <ol className="history">
+            {task.events.map((e) => (
+              <li key={e.id}>
+                <time>{new Date(e.createdAt).toLocaleString()}</time> <b>{e.actor}</b> {e.kind}
+                {e.toStatus && e.kind === 'status' ? ` → ${e.toStatus}` : ''}
+                {e.note ? `: ${e.note}` : ''}
+              </li>
+            ))}
+          </ol>
+          <footer>
+            <button onClick={() => onEdit(task)}>Edit</button>
+          </footer>
+        </div>
+      )}
+    </Modal>
+  );
+}

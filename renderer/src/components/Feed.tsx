@@ -1,0 +1,71 @@
+import { useState, type FormEvent } from 'react';
+import { PERSON_NAME } from '../../../main/contract/limits.js';
+import type { StudioClient } from '../../../main/contract/pipe.js';
+import { filterFeed, type AgentView, type FeedItem } from '../state/studioState.js';
+
+/** Lines drawn at once; the rest stay in memory for the filter. */
+const FEED_SHOWN = 200;
+
+export function Feed({
+  client,
+  feed,
+  agents,
+  notify,
+}: {
+  client: StudioClient;
+  feed: FeedItem[];
+  agents: AgentView[];
+  notify(text: string, error?: boolean): void;
+}) {
+  const [agent, setAgent] = useState('');
+  const [topic, setTopic] = useState('');
+  const [to, setTo] = useState('');
+  const [body, setBody] = useState('');
+  const shown = filterFeed(feed, { agent, topic }).slice(-FEED_SHOWN).reverse();
+  const recipients = agents.filter((a) => a.kind === 'agent');
+  const send = (e: FormEvent) => {
+    e.preventDefault();
+    const target = to || recipients[0]?.name;
+    if (!body.trim() || !target) return;
+    const sent = target === '*' ? client.broadcast(body) : client.sendMessage({ to: target, body });
+    sent.then(
+      () => setBody(''),
+      (err: Error) => notify(err.message, true),
+    );
+  };
+  return (
+    <section className="feed" aria-label="Messages and events" data-testid="feed">
+      <header className="panel-header">
+        <h2>Feed</h2>
+        <select value={agent} onChange={(e) => setAgent(e.target.value)} aria-label="Filter by agent">
+          <option value="">everyone</option>
+          <option value={PERSON_NAME}>you</option>
+          {agents
+            .filter((a) => a.kind === 'agent')
+            .map((a) => (
+              <option key={a.id}>{a.name}</option>
+            ))}
+        </select>
+        <input value={topic} onChange={(e) => setTopic(e.target.value)} placeholder="#topic" aria-label="Filter by topic" />
+      </header>
+      <ol className="feed-items">
+        {shown.map((f) => (
+          <li key={f.key} className={`feed-${f.kind}`}>
+            <time>{new Date(f.at).toLocaleTimeString()}</time> <b>{f.actor === PERSON_NAME ? 'you' : f.actor}</b>{' '}
+            <span className="feed-text">{f.text}</span>
+          </li>
+        ))}
+      </ol>
+      <form className="send-box" onSubmit={send} data-testid="send-box">
+        <select value={to} onChange={(e) => setTo(e.target.value)} aria-label="Send to">
+          {recipients.map((a) => (
+            <option key={a.id}>{a.name}</option>
+          ))}
+          <option value="*">everyone</option>
+        </select>
+        <input value={body} onChange={(e) => setBody(e.target.value)} placeholder="Message as you…" aria-label="Message" />
+        <button type="submit">Send</button>
+      </form>
+    </section>
+  );
+}

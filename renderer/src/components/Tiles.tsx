@@ -1,0 +1,218 @@
+import { useDroppable } from '@dnd-kit/core';
+import { useCallback, useRef, useState } from 'react';
+import type { StudioClient } from '../../../main/contract/pipe.js';
+import { agentTargetId } from '../board/boardLogic.js';
+import { STATE_LABELS, type AgentView } from '../state/studioState.js';
+import { TerminalView, type TerminalHandle } from '../terminal/TerminalView.js';
+
+export type Layout = 'grid' | 'list';
+
+/** From this many agents the tiles become a list beside one big terminal (30 live tiles are unreadable). */
+export const LIST_LAYOUT_FROM = 10;
+
+const running = (a: AgentView) => a.state !== 'exited' && a.state !== 'unknown';
+const waiting = (a: AgentView) => a.state.startsWith('waiting_');
+
+function StateBadge({ agent }: { agent: AgentView }) {
+  return (
+    <span className={`badge state-${waiting(agent) ? 'waiting' : agent.state}`} data-testid={`state-${agent.name}`}>
+      {STATE_LABELS[agent.state]}
+    </span>
+  );
+}
+
+interface TileProps {
+  client: StudioClient;
+  agent: AgentView;
+  maximized: boolean;
+  onMaximize(): void;
+  register(name: string, handle: TerminalHandle | null): void;
+  notify(text: string, error?: boolean): void;
+}
+
+function Tile({ client, agent, maximized, onMaximize, register, notify }: TileProps) {
+  const { setNodeRef, isOver } = useDroppable({ id: agentTargetId(agent.name) });
+  const [error, setError] = useState<string | null>(null);
+  const [search, setSearch] = useState<string | null>(null);
+  const handle = useRef<TerminalHandle | null>(null);
+  const act = (what: string, run: () => Promise<unknown>) =>
+    run().then(
+      () => notify(`${what} ${agent.name}`),
+      (err: Error) => notify(err.message, true),
+    );
+  const remove = () => {
+    if (window.confirm(`Remove ${agent.name}? Its terminal stops and its mail and tasks stay in history.`))
+      void act('Removed', () => client.removeAgent(agent.name));
+  };
+  return (
+    <section
+      ref={setNodeRef}
+      className={`tile${isOver ? ' drop-over' : ''}${waiting(agent) ? ' waiting' : ''}${maximized ? ' maximized' : ''}`}
+      data-testid={`tile-${agent.name}`}
+      aria-label={`${agent.name} terminal`}
+    >
+      <header className="tile-header">
+        <span className="tile-name">
+          {agent.commander && (
+            <span className="commander" title="Commander">
+              ★
+            </span>
+          )}
+          {agent.name}
+        </span>
+        <span className="tile-role">{agent.role}</span>
+        <StateBadge agent={agent} />
+        {agent.unread > 0 && (
+          <span className="badge unread" title="Unread messages" data-testid={`unread-${agent.name}`}>
+            {agent.unread} unread
+          </span>
+        )}
+        <span className="tile-summary" title={agent.summary}>
+          {agent.summary}
+        </span>
+        <span className="tile-actions">
+          <button title="Search this terminal" onClick={() => setSearch(search === null ? '' : null)}>
+            ⌕
+          </button>
+          {running(agent) ? (
+            <>
+              <button onClick={() => void act('Restarted', () => client.restartAgent(agent.name))}>Restart</button>
+              <button onClick={() => void act('Stopped', () => client.stopAgent(agent.name))}>Stop</button>
+            </>
+          ) : (
+            <button onClick={() => void act('Started', () => client.startAgent(agent.name))}>Start</button>
+          )}
+          <button onClick={remove} title="Remove agent">
+            ✕
+          </button>
+          <button onClick={onMaximize} title={maximized ? 'Back to the grid' : 'Maximize'}>
+            {maximized ? '⤡' : '⤢'}
+          </button>
+        </span>
+      </header>
+      {search !== null && (
+        <div className="tile-search">
+          <input
+            autoFocus
+            placeholder="Find in terminal (Enter: next, Shift+Enter: previous, Esc: close)"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              handle.current?.find(e.target.value);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') handle.current?.find(search, e.shiftKey);
+              if (e.key === 'Escape') {
+                setSearch(null);
+                handle.current?.focus();
+              }
+            }}
+          />
+        </div>
+      )}
+      {waiting(agent) && (
+        <div className="tile-alert" data-testid={`waiting-${agent.name}`}>
+          {agent.name} is waiting for you: answer the prompt in its terminal.
+        </div>
+      )}
+      <div className="tile-body">
+        <TerminalView
+          client={client}
+          agentId={agent.id}
+          name={agent.name}
+          attachKey={running(agent) ? 'up' : 'down'}
+          onReady={(h) => {
+            handle.current = h;
+            register(agent.name, h);
+          }}
+          onError={setError}
+        />
+        {error && (
+          <div className="tile-overlay">
+            <p>{error}</p>
+            <button onClick={() => void act('Started', () => client.startAgent(agent.name))}>Start {agent.name}</button>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+interface TilesProps {
+  client: StudioClient;
+  agents: AgentView[];
+  layout: Layout;
+  selected: string | null;
+  maximized: string | null;
+  onSelect(name: string): void;
+  onMaximize(name: string | null): void;
+  register(name: string, handle: TerminalHandle | null): void;
+  notify(text: string, error?: boolean): void;
+}
+
+function ListRow({ agent, active, onSelect }: { agent: AgentView; active: boolean; onSelect(): void }) {
+  const { setNodeRef, isOver } = useDroppable({ id: agentTargetId(agent.name) });
+  return (
+    <li
+      ref={setNodeRef}
+      className={`agent-row${active ? ' active' : ''}${isOver ? ' drop-over' : ''}${waiting(agent) ? ' waiting' : ''}`}
+      data-testid={`row-${agent.name}`}
+      onClick={onSelect}
+    >
+      <span className="tile-name">
+        {agent.commander && <span className="commander">★</span>}
+        {agent.name}
+      </span>
+      <StateBadge agent={agent} />
+      {agent.unread > 0 && <span className="badge unread">{agent.unread}</span>}
+      <span className="tile-summary">{agent.summary || agent.role}</span>
+    </li>
+  );
+}
+
+export function Tiles(props: TilesProps) {
+  const { agents, layout, maximized, selected } = props;
+  const tile = useCallback(
+    (a: AgentView) => (
+      <Tile
+        key={a.id}
+        client={props.client}
+        agent={a}
+        maximized={maximized === a.name}
+        onMaximize={() => props.onMaximize(maximized === a.name ? null : a.name)}
+        register={props.register}
+        notify={props.notify}
+      />
+    ),
+    [props.client, props.onMaximize, props.register, props.notify, maximized],
+  );
+  if (!agents.length) {
+    return (
+      <div className="empty">No agents yet. Add one with “Add agent”, or start the studio with --agents 2.</div>
+    );
+  }
+  if (layout === 'list') {
+    const current = agents.find((a) => a.name === selected) ?? agents[0]!;
+    return (
+      <div className="tiles list-layout">
+        <ul className="agent-list" aria-label="Agents">
+          {agents.map((a) => (
+            <ListRow key={a.id} agent={a} active={a.name === current.name} onSelect={() => props.onSelect(a.name)} />
+          ))}
+        </ul>
+        <div className="list-terminal">{tile(current)}</div>
+      </div>
+    );
+  }
+  // A maximized tile hides the others with CSS: they stay attached and keep their screens.
+  const isMax = !!maximized && agents.some((a) => a.name === maximized);
+  const columns = isMax ? 1 : Math.ceil(Math.sqrt(agents.length));
+  return (
+    <div
+      className={`tiles grid-layout${isMax ? ' has-maximized' : ''}`}
+      style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
+    >
+      {agents.map(tile)}
+    </div>
+  );
+}

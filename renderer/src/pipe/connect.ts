@@ -1,0 +1,105 @@
+// The renderer's one way to the studio: Electron's preload bridge when it is there, otherwise
+// the studio's WebSocket (browser mode). Everything above this file is the same in both.
+import type { Disposable } from '../../../main/contract/events.js';
+import {
+  createPipeClient,
+  type PipeEndpoint,
+  type PipeFromStudio,
+  type PipeToStudio,
+  type StudioClient,
+} from '../../../main/contract/pipe.js';
+
+/** What main/electron/preload.cts exposes: one channel, never more. */
+export interface StudioPipeBridge {
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    studioPipe?: StudioPipeBridge;
+  }
+}
+
+/** Where the browser-mode token lives once it is taken out of the address bar. */
+const TOKEN_KEY = 'ccstudio.uiToken';
+
+function bridgePipe(bridge: StudioPipeBridge): PipeEndpoint<PipeFromStudio, PipeToStudio> {
+  return {
+    send: (m) => bridge.send(m),
+    onMessage: (l) => {
+      const off = bridge.onMessage((m) => l(m as PipeFromStudio));
+      return { dispose: off };
+    },
+    // The window and the studio live and die together in the desktop app.
+    onClose: () => ({ dispose() {} }),
+  };
+}
+
+function socketPipe(ws: WebSocket): PipeEndpoint<PipeFromStudio, PipeToStudio> {
+  return {
+    send: (m) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
+    },
+    onMessage: (l) => {
+      const h = (e: MessageEvent) => {
+        try {
+          l(JSON.parse(String(e.data)) as PipeFromStudio);
+        } catch {
+          // A frame that is not JSON is not from the studio; ignore it.
+        }
+      };
+      ws.addEventListener('message', h);
+      return { dispose: () => ws.removeEventListener('message', h) };
+    },
+    onClose: (l) => {
+      ws.addEventListener('close', l);
+      return { dispose: () => ws.removeEventListener('close', l) } satisfies Disposable;
+    },
+  };
+}
+
+/** Reads the UI token from ?token= (then removes it from the address bar) or from this tab's storage. */
+export function takeToken(location: Location, storage: Storage, history: History): string | null {
+  const url = new URL(location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    storage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return storage.getItem(TOKEN_KEY);
+}
+
+export type Connection =
+  | { ok: true; client: StudioClient; mode: 'desktop' | 'browser'; closed: Promise<void> }
+  | { ok: false; error: string };
+
+export async function connectStudio(): Promise<Connection> {
+  if (window.studioPipe) {
+    return { ok: true, client: createPipeClient(bridgePipe(window.studioPipe)), mode: 'desktop', closed: new Promise(() => {}) };
+  }
+  const token = takeToken(window.location, window.sessionStorage, window.history);
+  if (!token) {
+    return {
+      ok: false,
+      error: 'This page needs the studio URL with its token: open the link `ccstudio serve` printed.',
+    };
+  }
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  const ws = new WebSocket(`${scheme}://${window.location.host}/ui?token=${encodeURIComponent(token)}`);
+  const opened = await new Promise<boolean>((resolve) => {
+    ws.addEventListener('open', () => resolve(true), { once: true });
+    ws.addEventListener('error', () => resolve(false), { once: true });
+  });
+  if (!opened) {
+    window.sessionStorage.removeItem(TOKEN_KEY);
+    return {
+      ok: false,
+      error: 'Could not connect to the studio. Is `ccstudio serve` running, and is the link current?',
+    };
+  }
+  const closed = new Promise<void>((resolve) => ws.addEventListener('close', () => resolve(), { once: true }));
+  return { ok: true, client: createPipeClient(socketPipe(ws)), mode: 'browser', closed };
+}

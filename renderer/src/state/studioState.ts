@@ -1,0 +1,159 @@
+// The window's picture of the studio, kept current from the studio's events. Pure: the reducer
+// is tested without a browser.
+import type { StudioEvent } from '../../../main/contract/events.js';
+import type { Agent, Message, StudioStatus, Task, TaskEvent } from '../../../main/contract/model.js';
+
+export type AgentView = Agent & { unread: number; openTasks: number };
+
+export interface FeedItem {
+  key: string;
+  at: number;
+  kind: 'message' | 'task';
+  actor: string;
+  text: string;
+  /** Everyone the line concerns (sender, recipients, assignee), for the agent filter. */
+  agents: string[];
+  topic: string | null;
+  taskId: number | null;
+}
+
+export interface StudioState {
+  agents: AgentView[];
+  tasks: Record<number, Task>;
+  feed: FeedItem[];
+}
+
+/** Lines kept in the feed: a working day of a busy team, small enough to render at once. */
+export const FEED_LIMIT = 500;
+
+export const emptyState: StudioState = { agents: [], tasks: {}, feed: [] };
+
+export function messageItem(m: Message): FeedItem {
+  const to = m.scope === 'broadcast' ? 'everyone' : m.scope === 'topic' ? `#${m.topic}` : m.to.join(', ');
+  return {
+    key: `m${m.id}`,
+    at: m.createdAt,
+    kind: 'message',
+    actor: m.from,
+    text: `→ ${to}: ${m.body}`,
+    agents: [m.from, ...m.to],
+    topic: m.topic,
+    taskId: m.taskId,
+  };
+}
+
+export function taskItem(task: Task, e: TaskEvent): FeedItem {
+  const what =
+    e.kind === 'created'
+      ? `created #${task.id} "${task.title}"`
+      : e.kind === 'status'
+        ? `moved #${task.id} to ${e.toStatus}`
+        : e.kind === 'assigned'
+          ? `#${task.id}: ${e.note || 'assigned'}`
+          : e.kind === 'result'
+            ? `result on #${task.id}`
+            : `#${task.id}: ${e.note || e.kind}`;
+  return {
+    key: `t${e.id}`,
+    at: e.createdAt,
+    kind: 'task',
+    actor: e.actor,
+    text: e.note && e.kind !== 'assigned' && e.kind !== 'created' ? `${what} — ${e.note}` : what,
+    agents: [e.actor, ...(task.assignee ? [task.assignee] : []), task.dispatcher],
+    topic: null,
+    taskId: task.id,
+  };
+}
+
+function pushFeed(feed: FeedItem[], item: FeedItem): FeedItem[] {
+  if (feed.some((f) => f.key === item.key)) return feed;
+  const next = [...feed, item];
+  return next.length > FEED_LIMIT ? next.slice(next.length - FEED_LIMIT) : next;
+}
+
+export function fromStatus(status: StudioStatus, tasks: Task[], history: Message[]): StudioState {
+  return {
+    agents: status.agents,
+    tasks: Object.fromEntries(tasks.map((t) => [t.id, t])),
+    feed: [...history].sort((a, b) => a.id - b.id).map(messageItem).slice(-FEED_LIMIT),
+  };
+}
+
+function withTask(state: StudioState, task: Task): StudioState {
+  const before = state.tasks[task.id];
+  const agents = state.agents.map((a) => {
+    let open = a.openTasks;
+    const wasOpen = before && before.status !== 'done' && before.assignee === a.name;
+    const isOpen = task.status !== 'done' && task.assignee === a.name;
+    if (wasOpen && !isOpen) open--;
+    if (!wasOpen && isOpen) open++;
+    return open === a.openTasks ? a : { ...a, openTasks: Math.max(0, open) };
+  });
+  return { ...state, agents, tasks: { ...state.tasks, [task.id]: task } };
+}
+
+export function applyEvent(state: StudioState, event: StudioEvent): StudioState {
+  switch (event.type) {
+    case 'agent.added':
+      if (state.agents.some((a) => a.id === event.agent.id)) return state;
+      return { ...state, agents: [...state.agents, { ...event.agent, unread: 0, openTasks: 0 }] };
+    case 'agent.updated':
+      return {
+        ...state,
+        agents: state.agents.map((a) =>
+          a.id === event.agent.id ? { ...event.agent, unread: a.unread, openTasks: a.openTasks } : a,
+        ),
+      };
+    case 'agent.removed':
+      return { ...state, agents: state.agents.filter((a) => a.id !== event.agentId) };
+    case 'message.sent': {
+      const ids = new Set(event.recipients.map((r) => r.id));
+      return {
+        ...state,
+        agents: state.agents.map((a) => (ids.has(a.id) ? { ...a, unread: a.unread + 1 } : a)),
+        feed: pushFeed(state.feed, messageItem(event.message)),
+      };
+    }
+    case 'delivery.changed':
+      if (event.state !== 'read') return state;
+      return {
+        ...state,
+        agents: state.agents.map((a) =>
+          a.id === event.agentId ? { ...a, unread: Math.max(0, a.unread - event.messageIds.length) } : a,
+        ),
+      };
+    case 'task.created':
+    case 'task.updated': {
+      const next = withTask(state, event.task);
+      return { ...next, feed: pushFeed(next.feed, taskItem(event.task, event.event)) };
+    }
+    case 'topic.subscription':
+      return state;
+  }
+}
+
+/** Agents with a terminal tile: local agents, commander first, then in the order they were added. */
+export function tileAgents(agents: readonly AgentView[]): AgentView[] {
+  return agents
+    .filter((a) => a.kind === 'agent' && !a.remote)
+    .sort((a, b) => Number(b.commander) - Number(a.commander) || a.id - b.id);
+}
+
+export function filterFeed(feed: readonly FeedItem[], filter: { agent?: string; topic?: string }): FeedItem[] {
+  return feed.filter(
+    (f) =>
+      (!filter.agent || f.agents.includes(filter.agent)) &&
+      (!filter.topic || (f.topic ?? '').toLowerCase() === filter.topic.replace(/^#/, '').toLowerCase()),
+  );
+}
+
+export const STATE_LABELS: Record<Agent['state'], string> = {
+  unknown: 'not running',
+  starting: 'starting',
+  idle: 'idle',
+  busy: 'busy',
+  waiting_permission: 'waiting for you',
+  waiting_select: 'waiting for you',
+  waiting_text: 'waiting for you',
+  exited: 'exited',
+};
