@@ -35,7 +35,9 @@ interface SavedLayout {
 function loadLayout(): SavedLayout {
   const fallback: SavedLayout = { layout: 'auto', boardOpen: true, maximized: null };
   try {
-    const saved = JSON.parse(window.localStorage.getItem(LAYOUT_KEY) ?? 'null') as Partial<SavedLayout> | null;
+    const saved = JSON.parse(
+      window.localStorage.getItem(LAYOUT_KEY) ?? 'null',
+    ) as Partial<SavedLayout> | null;
     if (!saved || typeof saved !== 'object') return fallback;
     return {
       layout: saved.layout === 'grid' || saved.layout === 'list' ? saved.layout : 'auto',
@@ -161,7 +163,12 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
   const openTask = dialog?.kind === 'task' ? state.tasks[dialog.id] : undefined;
 
   return (
-    <DndContext sensors={sensors} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
+    <DndContext
+      sensors={sensors}
+      onDragStart={onDragStart}
+      onDragEnd={onDragEnd}
+      onDragCancel={() => setDragging(null)}
+    >
       <div className="app">
         <header className="topbar">
           <h1>Claude Code Studio</h1>
@@ -177,9 +184,13 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
             Add agent
           </button>
           <button onClick={() => setDialog({ kind: 'newTask' })}>New task</button>
-          <button onClick={() => runCommand({ type: 'showBoard' })}>{saved.boardOpen ? 'Hide board' : 'Board'}</button>
+          <button onClick={() => runCommand({ type: 'showBoard' })}>
+            {saved.boardOpen ? 'Hide board' : 'Board'}
+          </button>
         </header>
-        {lost && <div className="banner error">The connection to the studio closed. Reload once it runs again.</div>}
+        {lost && (
+          <div className="banner error">The connection to the studio closed. Reload once it runs again.</div>
+        )}
         {loadError && <div className="banner error">{loadError}</div>}
         <main className={`workspace${saved.boardOpen ? '' : ' board-hidden'}`}>
           <Tiles
@@ -195,7 +206,11 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
           />
           {saved.boardOpen && (
             <aside className="side">
-              <Board tasks={tasks} onOpen={(id) => setDialog({ kind: 'task', id })} onNew={() => setDialog({ kind: 'newTask' })} />
+              <Board
+                tasks={tasks}
+                onOpen={(id) => setDialog({ kind: 'task', id })}
+                onNew={() => setDialog({ kind: 'newTask' })}
+              />
               <Feed client={client} feed={state.feed} agents={state.agents} notify={notify} />
             </aside>
           )}
@@ -206,11 +221,24 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
           </div>
         )}
       </div>
-      <DragOverlay>{draggedTask ? <div className="card overlay"><TaskCardBody task={draggedTask} /></div> : null}</DragOverlay>
+      <DragOverlay>
+        {draggedTask ? (
+          <div className="card overlay">
+            <TaskCardBody task={draggedTask} />
+          </div>
+        ) : null}
+      </DragOverlay>
       {dialog?.kind === 'addAgent' && <AddAgentDialog client={client} onClose={() => setDialog(null)} />}
-      {dialog?.kind === 'newTask' && <TaskEditor client={client} agents={state.agents} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'newTask' && (
+        <TaskEditor client={client} agents={state.agents} onClose={() => setDialog(null)} />
+      )}
       {dialog?.kind === 'editTask' && (
-        <TaskEditor client={client} agents={state.agents} task={dialog.task} onClose={() => setDialog(null)} />
+        <TaskEditor
+          client={client}
+          agents={state.agents}
+          task={dialog.task}
+          onClose={() => setDialog(null)}
+        />
       )}
       {dialog?.kind === 'task' && (
         <TaskDetailDialog

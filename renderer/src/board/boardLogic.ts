@@ -29,7 +29,8 @@ export function groupByColumn(tasks: Iterable<Task>): Record<TaskStatus, Task[]>
   for (const t of tasks) columns[t.status].push(t);
   for (const s of TASK_STATUSES) {
     columns[s].sort(
-      (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || b.updatedAt - a.updatedAt || b.id - a.id,
+      (a, b) =>
+        PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || b.updatedAt - a.updatedAt || b.id - a.id,
     );
   }
   return columns;

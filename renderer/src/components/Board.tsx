@@ -11,7 +11,9 @@ export function TaskCardBody({ task }: { task: Task }) {
       <div className="card-meta">
         <span className={`priority p-${task.priority}`}>{task.priority}</span>
         {task.assignee && <span className="card-assignee">→ {task.assignee}</span>}
-        {task.blockedBy.length > 0 && <span className="card-blocked">blocked by {task.blockedBy.map((b) => `#${b}`).join(' ')}</span>}
+        {task.blockedBy.length > 0 && (
+          <span className="card-blocked">blocked by {task.blockedBy.map((b) => `#${b}`).join(' ')}</span>
+        )}
       </div>
     </>
   );

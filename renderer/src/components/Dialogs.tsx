@@ -65,7 +65,10 @@ export function AddAgentDialog({ client, onClose }: { client: StudioClient; onCl
       ...(cwd.trim() ? { cwd: cwd.trim() } : {}),
       commander,
       ...(rolePrompt.trim() ? { rolePrompt: rolePrompt.trim() } : {}),
-      profile: kind === 'claude' ? { kind: 'claude' } : { kind: 'command', command: words[0]!, args: words.slice(1) },
+      profile:
+        kind === 'claude'
+          ? { kind: 'claude' }
+          : { kind: 'command', command: words[0]!, args: words.slice(1) },
     });
     await client.startAgent(name.trim());
   };
@@ -74,7 +77,13 @@ export function AddAgentDialog({ client, onClose }: { client: StudioClient; onCl
       <form className="form" onSubmit={submit(run)} data-testid="add-agent-form">
         <label>
           Name
-          <input autoFocus required value={name} onChange={(e) => setName(e.target.value)} placeholder="agent-3" />
+          <input
+            autoFocus
+            required
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="agent-3"
+          />
         </label>
         <label>
           Role
@@ -98,7 +107,8 @@ export function AddAgentDialog({ client, onClose }: { client: StudioClient; onCl
           <input value={cwd} onChange={(e) => setCwd(e.target.value)} placeholder="(your home folder)" />
         </label>
         <label className="check">
-          <input type="checkbox" checked={commander} onChange={(e) => setCommander(e.target.checked)} /> Commander
+          <input type="checkbox" checked={commander} onChange={(e) => setCommander(e.target.checked)} />{' '}
+          Commander
         </label>
         <label>
           Role prompt
@@ -158,7 +168,11 @@ export function TaskEditor({ client, agents, task, onClose }: TaskEditorProps) {
         </label>
         <label>
           Priority
-          <select value={priority} onChange={(e) => setPriority(e.target.value as TaskPriority)} name="priority">
+          <select
+            value={priority}
+            onChange={(e) => setPriority(e.target.value as TaskPriority)}
+            name="priority"
+          >
             {TASK_PRIORITIES.map((p) => (
               <option key={p}>{p}</option>
             ))}
@@ -166,7 +180,12 @@ export function TaskEditor({ client, agents, task, onClose }: TaskEditorProps) {
         </label>
         <label>
           Blocked by (task numbers)
-          <input value={blockers} onChange={(e) => setBlockers(e.target.value)} placeholder="3, 7" name="blockedBy" />
+          <input
+            value={blockers}
+            onChange={(e) => setBlockers(e.target.value)}
+            placeholder="3, 7"
+            name="blockedBy"
+          />
         </label>
         {!task && (
           <label>
@@ -217,7 +236,8 @@ export function TaskDetailDialog({
       {task && (
         <div className="task-detail" data-testid="task-detail">
           <p className="card-meta">
-            <span className={`priority p-${task.priority}`}>{task.priority}</span> {task.status.replace('_', ' ')}
+            <span className={`priority p-${task.priority}`}>{task.priority}</span>{' '}
+            {task.status.replace('_', ' ')}
             {task.assignee ? ` · ${task.assignee}` : ' · unassigned'} · from {task.dispatcher}
             {task.blockedBy.length > 0 && ` · blocked by ${task.blockedBy.map((b) => `#${b}`).join(', ')}`}
           </p>

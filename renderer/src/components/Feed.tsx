@@ -46,13 +46,18 @@ export function Feed({
               <option key={a.id}>{a.name}</option>
             ))}
         </select>
-        <input value={topic} onChange={(e) => setTopic(e.target.value)} placeholder="#topic" aria-label="Filter by topic" />
+        <input
+          value={topic}
+          onChange={(e) => setTopic(e.target.value)}
+          placeholder="#topic"
+          aria-label="Filter by topic"
+        />
       </header>
       <ol className="feed-items">
         {shown.map((f) => (
           <li key={f.key} className={`feed-${f.kind}`}>
-            <time>{new Date(f.at).toLocaleTimeString()}</time> <b>{f.actor === PERSON_NAME ? 'you' : f.actor}</b>{' '}
-            <span className="feed-text">{f.text}</span>
+            <time>{new Date(f.at).toLocaleTimeString()}</time>{' '}
+            <b>{f.actor === PERSON_NAME ? 'you' : f.actor}</b> <span className="feed-text">{f.text}</span>
           </li>
         ))}
       </ol>
@@ -63,7 +68,12 @@ export function Feed({
           ))}
           <option value="*">everyone</option>
         </select>
-        <input value={body} onChange={(e) => setBody(e.target.value)} placeholder="Message as you…" aria-label="Message" />
+        <input
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+          placeholder="Message as you…"
+          aria-label="Message"
+        />
         <button type="submit">Send</button>
       </form>
     </section>

@@ -15,7 +15,10 @@ const waiting = (a: AgentView) => a.state.startsWith('waiting_');
 
 function StateBadge({ agent }: { agent: AgentView }) {
   return (
-    <span className={`badge state-${waiting(agent) ? 'waiting' : agent.state}`} data-testid={`state-${agent.name}`}>
+    <span
+      className={`badge state-${waiting(agent) ? 'waiting' : agent.state}`}
+      data-testid={`state-${agent.name}`}
+    >
       {STATE_LABELS[agent.state]}
     </span>
   );
@@ -76,7 +79,9 @@ function Tile({ client, agent, maximized, onMaximize, register, notify }: TilePr
           </button>
           {running(agent) ? (
             <>
-              <button onClick={() => void act('Restarted', () => client.restartAgent(agent.name))}>Restart</button>
+              <button onClick={() => void act('Restarted', () => client.restartAgent(agent.name))}>
+                Restart
+              </button>
               <button onClick={() => void act('Stopped', () => client.stopAgent(agent.name))}>Stop</button>
             </>
           ) : (
@@ -130,7 +135,9 @@ function Tile({ client, agent, maximized, onMaximize, register, notify }: TilePr
         {error && (
           <div className="tile-overlay">
             <p>{error}</p>
-            <button onClick={() => void act('Started', () => client.startAgent(agent.name))}>Start {agent.name}</button>
+            <button onClick={() => void act('Started', () => client.startAgent(agent.name))}>
+              Start {agent.name}
+            </button>
           </div>
         )}
       </div>
@@ -188,7 +195,9 @@ export function Tiles(props: TilesProps) {
   );
   if (!agents.length) {
     return (
-      <div className="empty">No agents yet. Add one with “Add agent”, or start the studio with --agents 2.</div>
+      <div className="empty">
+        No agents yet. Add one with “Add agent”, or start the studio with --agents 2.
+      </div>
     );
   }
   if (layout === 'list') {
@@ -197,7 +206,12 @@ export function Tiles(props: TilesProps) {
       <div className="tiles list-layout">
         <ul className="agent-list" aria-label="Agents">
           {agents.map((a) => (
-            <ListRow key={a.id} agent={a} active={a.name === current.name} onSelect={() => props.onSelect(a.name)} />
+            <ListRow
+              key={a.id}
+              agent={a}
+              active={a.name === current.name}
+              onSelect={() => props.onSelect(a.name)}
+            />
           ))}
         </ul>
         <div className="list-terminal">{tile(current)}</div>

@@ -78,7 +78,12 @@ export type Connection =
 
 export async function connectStudio(): Promise<Connection> {
   if (window.studioPipe) {
-    return { ok: true, client: createPipeClient(bridgePipe(window.studioPipe)), mode: 'desktop', closed: new Promise(() => {}) };
+    return {
+      ok: true,
+      client: createPipeClient(bridgePipe(window.studioPipe)),
+      mode: 'desktop',
+      closed: new Promise(() => {}),
+    };
   }
   const token = takeToken(window.location, window.sessionStorage, window.history);
   if (!token) {
@@ -100,6 +105,8 @@ export async function connectStudio(): Promise<Connection> {
       error: 'Could not connect to the studio. Is `ccstudio serve` running, and is the link current?',
     };
   }
-  const closed = new Promise<void>((resolve) => ws.addEventListener('close', () => resolve(), { once: true }));
+  const closed = new Promise<void>((resolve) =>
+    ws.addEventListener('close', () => resolve(), { once: true }),
+  );
   return { ok: true, client: createPipeClient(socketPipe(ws)), mode: 'browser', closed };
 }

@@ -75,7 +75,10 @@ export function fromStatus(status: StudioStatus, tasks: Task[], history: Message
   return {
     agents: status.agents,
     tasks: Object.fromEntries(tasks.map((t) => [t.id, t])),
-    feed: [...history].sort((a, b) => a.id - b.id).map(messageItem).slice(-FEED_LIMIT),
+    feed: [...history]
+      .sort((a, b) => a.id - b.id)
+      .map(messageItem)
+      .slice(-FEED_LIMIT),
   };
 }
 
@@ -139,7 +142,10 @@ export function tileAgents(agents: readonly AgentView[]): AgentView[] {
     .sort((a, b) => Number(b.commander) - Number(a.commander) || a.id - b.id);
 }
 
-export function filterFeed(feed: readonly FeedItem[], filter: { agent?: string; topic?: string }): FeedItem[] {
+export function filterFeed(
+  feed: readonly FeedItem[],
+  filter: { agent?: string; topic?: string },
+): FeedItem[] {
   return feed.filter(
     (f) =>
       (!filter.agent || f.agents.includes(filter.agent)) &&

@@ -7,7 +7,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { StudioClient } from '../../../main/contract/pipe.js';
-import { renderStats } from './stats.js';
+import { registerTileText, renderStats } from './stats.js';
 
 /** Scrollback a tile keeps; the studio's mirror keeps 2,000 lines for a late attach. */
 const TILE_SCROLLBACK_LINES = 5000;
@@ -133,6 +133,14 @@ export function TerminalView({ client, agentId, name, attachKey, onReady, onErro
       .then(() => onError?.(null))
       .catch((err: Error) => onError?.(err.message));
 
+    const unregisterText = registerTileText(name, () => {
+      const b = term.buffer.active;
+      const lines: string[] = [];
+      for (let i = 0; i < term.rows; i++)
+        lines.push(b.getLine(b.viewportY + i)?.translateToString(true) ?? '');
+      return lines.join('\n');
+    });
+
     onReady?.({
       focus: () => term.focus(),
       find: (text, backwards) =>
@@ -141,6 +149,7 @@ export function TerminalView({ client, agentId, name, attachKey, onReady, onErro
 
     return () => {
       disposed = true;
+      unregisterText();
       clearTimeout(resizeTimer);
       observer.disconnect();
       outputSub.dispose();

@@ -11,7 +11,20 @@ export interface RenderStats {
 declare global {
   interface Window {
     __studioStats?: RenderStats;
+    /** A tile's visible text by agent name: the WebGL renderer draws to a canvas tests cannot read. */
+    __studioTileText?: (name: string) => string | null;
   }
+}
+
+const tileTexts = new Map<string, () => string>();
+
+/** Registers a tile's text reader; returns the unregister function. */
+export function registerTileText(name: string, read: () => string): () => void {
+  tileTexts.set(name, read);
+  window.__studioTileText ??= (n) => tileTexts.get(n)?.() ?? null;
+  return () => {
+    if (tileTexts.get(name) === read) tileTexts.delete(name);
+  };
 }
 
 export function renderStats(): RenderStats {

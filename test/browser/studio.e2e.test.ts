@@ -1,0 +1,208 @@
+// The studio in a browser, end to end: real studio, real PTYs, Debian's Chromium.
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMcpClient } from '../support/studioHarness.js';
+import {
+  launchChromium,
+  screenshot,
+  startBrowserStudio,
+  tileText,
+  type BrowserStudio,
+} from '../support/browserHarness.js';
+import { waitFor } from '../support/waitFor.js';
+
+let studio: BrowserStudio;
+let browser: Browser;
+let page: Page;
+
+let promptLog: string;
+/** Prompts submitted in the fake Claude Code terminals (one JSON string a line). */
+const promptsOf = (): string[] =>
+  existsSync(promptLog)
+    ? readFileSync(promptLog, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as string)
+    : [];
+
+beforeAll(async () => {
+  promptLog = join(tmpdir(), `ccstudio-prompts-${process.pid}-${Date.now()}.log`);
+  studio = await startBrowserStudio(1, { FAKE_PROMPT_LOG: promptLog });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  await page.goto(studio.running.uiUrl);
+  await page.locator('[data-testid="tile-agent-1"]').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await studio?.close();
+});
+
+const screenOf = (name: string) => studio.running.studio.sessions.screen(name);
+
+describe('browser mode', () => {
+  it('takes the token out of the address bar and shows one tile per agent, commander first', async () => {
+    expect(page.url()).not.toContain('token=');
+    const tiles = await page
+      .locator('[data-testid^="tile-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    expect(tiles).toEqual(['tile-commander', 'tile-agent-1']);
+    await expect.poll(() => page.locator('[data-testid="tile-commander"] .commander').count()).toBe(1);
+  });
+
+  it("a tile shows its agent's terminal and sends typed keys back to its PTY", async () => {
+    await waitFor('the fake Claude Code in the tile', async () =>
+      (await tileText(page, 'agent-1'))?.includes('Fake Claude Code'),
+    );
+    await expect.poll(() => page.locator('[data-testid="state-agent-1"]').textContent()).toBe('idle');
+    await page.locator('[data-testid="terminal-agent-1"]').click();
+    await page.keyboard.type('hello from the browser');
+    await waitFor('the keys in the PTY', () => screenOf('agent-1').includes('hello from the browser'));
+    // ...and the echo comes back into the tile.
+    await waitFor('the echo in the tile', async () =>
+      (await tileText(page, 'agent-1'))?.includes('hello from the browser'),
+    );
+    // Clear the input box again so the agent is idle with an empty prompt for the wake.
+    for (let i = 0; i < 'hello from the browser'.length; i++) await page.keyboard.press('Backspace');
+    await waitFor('an empty box', () => !screenOf('agent-1').includes('hello from the browser'));
+    await screenshot(page, 'tile-typing');
+  });
+
+  it('a new task dragged onto a tile is dispatched: the card moves to assigned and the agent is woken', async () => {
+    const output: string[] = [];
+    const agentId = studio.running.studio.agents.require('agent-1').id;
+    const sub = studio.running.studio.sessions.onDidOutput(
+      (e) => e.agentId === agentId && output.push(e.data),
+    );
+    try {
+      await page.getByRole('button', { name: 'New task' }).first().click();
+      const form = page.locator('[data-testid="task-form"]');
+      await form.locator('input[name="title"]').fill('Write the release notes');
+      await form.locator('textarea[name="body"]').fill('Cover the board and the tiles.');
+      await form.locator('select[name="priority"]').selectOption('high');
+      await form.getByRole('button', { name: 'Create' }).click();
+      const card = page.locator('[data-testid="column-backlog"] [data-testid^="card-"]');
+      await card.waitFor();
+      const id = Number((await card.getAttribute('data-testid'))!.slice(5));
+
+      const from = (await card.boundingBox())!;
+      const to = (await page.locator('[data-testid="tile-agent-1"]').boundingBox())!;
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await page.mouse.down();
+      // dnd-kit starts a drag after a few pixels; move in steps as a hand would.
+      await page.mouse.move(from.x + from.width / 2 - 20, from.y + from.height / 2, { steps: 5 });
+      await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 20 });
+      await screenshot(page, 'dragging-onto-tile');
+      await page.mouse.up();
+
+      await page.locator(`[data-testid="column-assigned"] [data-testid="card-${id}"]`).waitFor();
+      const task = studio.running.studio.board.detail(id);
+      expect(task).toMatchObject({ status: 'assigned', assignee: 'agent-1' });
+      // The wake prompt is typed into agent-1's terminal, once, and submitted.
+      const prompts = await waitFor(
+        'the wake prompt submitted in agent-1',
+        () => {
+          const p = promptsOf();
+          return p.length > 0 && p;
+        },
+        {
+          timeoutMs: 15_000,
+          describe: () =>
+            `state ${studio.running.studio.agents.require('agent-1').state}; screen:\n${screenOf('agent-1')}`,
+        },
+      );
+      expect(prompts).toEqual([
+        expect.stringContaining(`You have a new task (#${id}) from user. Call check_inbox now`),
+      ]);
+      expect(output.join('')).toContain('[studio] You have a new task');
+      await waitFor('the feed line', async () =>
+        (await page.locator('[data-testid="feed"]').textContent())?.includes(`#${id}`),
+      );
+      await screenshot(page, 'dispatched');
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it("an agent's update_task moves its card live", async () => {
+    const [task] = studio.running.studio.board.list({ assignee: 'agent-1' });
+    expect(task).toBeDefined();
+    // Act as agent-1 over MCP (a fresh token: the fake Claude Code does not use its own).
+    const token = studio.running.studio.agents.rotateToken('agent-1');
+    const mcp = await connectMcpClient(studio.running.http.url, token);
+    try {
+      await mcp.callTool({ name: 'update_task', arguments: { task_id: task!.id, status: 'in_progress' } });
+      await page.locator(`[data-testid="column-in_progress"] [data-testid="card-${task!.id}"]`).waitFor();
+      await mcp.callTool({
+        name: 'update_task',
+        arguments: { task_id: task!.id, status: 'done', result: 'Release notes written.' },
+      });
+      await page.locator(`[data-testid="column-done"] [data-testid="card-${task!.id}"]`).waitFor();
+    } finally {
+      await mcp.close();
+    }
+    // The detail shows the history and the result.
+    await page.locator(`[data-testid="card-${task!.id}"]`).click();
+    const detail = page.locator('[data-testid="task-detail"]');
+    await detail.waitFor();
+    await expect
+      .poll(() => detail.locator('[data-testid="task-result"]').textContent())
+      .toBe('Release notes written.');
+    expect(await detail.locator('.history li').count()).toBeGreaterThanOrEqual(4);
+    await screenshot(page, 'task-detail');
+    await page.keyboard.press('Escape');
+  });
+
+  it('refuses a bad drop with a clear notice and changes nothing', async () => {
+    await page.getByRole('button', { name: 'New task' }).first().click();
+    const form = page.locator('[data-testid="task-form"]');
+    await form.locator('input[name="title"]').fill('Unassigned work');
+    await form.getByRole('button', { name: 'Create' }).click();
+    const card = page.locator('[data-testid="column-backlog"] [data-testid^="card-"]').first();
+    await card.waitFor();
+    const id = Number((await card.getAttribute('data-testid'))!.slice(5));
+    const from = (await card.boundingBox())!;
+    const to = (await page.locator('[data-testid="column-review"]').boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 20, from.y + from.height / 2, { steps: 5 });
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
+    await page.mouse.up();
+    await expect.poll(() => page.locator('[data-testid="notice"]').textContent()).toContain('nobody on it');
+    expect(studio.running.studio.board.detail(id).status).toBe('backlog');
+  });
+
+  it('sends a message as the person and shows it in the feed', async () => {
+    const box = page.locator('[data-testid="send-box"]');
+    await box.locator('select').selectOption('agent-1');
+    await box.locator('input').fill('Please also update the changelog <script>alert(1)</script>');
+    await box.getByRole('button', { name: 'Send' }).click();
+    await waitFor('the message in the feed', async () =>
+      (await page.locator('[data-testid="feed"]').textContent())?.includes('update the changelog <script>'),
+    );
+    // Text, never markup.
+    expect(await page.locator('[data-testid="feed"] script').count()).toBe(0);
+    const inbox = studio.running.studio.bus.history(null, { with: 'agent-1', limit: 5 });
+    expect(inbox.some((m) => m.body.startsWith('Please also update the changelog'))).toBe(true);
+  });
+
+  it('adds an agent from the dialog and its tile comes up running', async () => {
+    await page.locator('[data-testid="add-agent"]').click();
+    const form = page.locator('[data-testid="add-agent-form"]');
+    await form.locator('input').first().fill('bad name!');
+    await form.getByRole('button', { name: 'Add and start' }).click();
+    await expect.poll(() => form.locator('.form-error').textContent()).toBeTruthy();
+    expect(studio.running.studio.agents.get('bad name!')).toBeUndefined();
+    await form.locator('input').first().fill('agent-2');
+    await form.getByRole('button', { name: 'Add and start' }).click();
+    await page.locator('[data-testid="tile-agent-2"]').waitFor();
+    await waitFor('agent-2 on screen', async () =>
+      (await tileText(page, 'agent-2'))?.includes('Fake Claude Code'),
+    );
+    await screenshot(page, 'studio');
+  });
+});

@@ -1,0 +1,74 @@
+// Browser-mode harness: a real headless studio (serve, real PTYs running the fake Claude Code)
+// and Debian's Chromium driven by playwright-core against the UI it serves.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { findUiDir, serve, type RunningStudio } from '../../main/cli/serve.js';
+import { silentLogger } from '../../main/core/util/logger.js';
+import { writeFakeClaude } from './fakeAgentStudio.js';
+import { tempDir } from './studioHarness.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The flags DESIGN.md lists for Chromium on these machines (no sandbox as root, no network chatter). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'screenshots');
+
+/** Fails with what to do, rather than a vague timeout, when a prerequisite is missing. */
+export function browserPrerequisites(): void {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH).`);
+  if (!findUiDir()) throw new Error('The renderer is not built: npm run build (npm test does it first).');
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export interface BrowserStudio {
+  running: RunningStudio;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** `ccstudio serve --agents N` in this process, on a free port, with the fake Claude Code. */
+export async function startBrowserStudio(agents = 1, env: NodeJS.ProcessEnv = {}): Promise<BrowserStudio> {
+  browserPrerequisites();
+  const dataDir = tempDir('ccstudio-browser-');
+  const home = join(dataDir, 'home');
+  mkdirSync(home);
+  const running = await serve({
+    dataDir,
+    port: 0,
+    agents,
+    logger: silentLogger,
+    claudeCommand: writeFakeClaude(join(dataDir, 'bin')),
+    env: { ...process.env, HOME: home, ...env },
+  });
+  return { running, dataDir, close: () => running.stop() };
+}
+
+/** Text a tile shows, read from its xterm buffer (the WebGL renderer draws to a canvas). */
+export function tileText(page: Page, name: string): Promise<string | null> {
+  return page.evaluate(
+    (n) =>
+      (window as unknown as { __studioTileText?: (n: string) => string | null }).__studioTileText?.(n) ??
+      null,
+    name,
+  );
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
