@@ -19,6 +19,7 @@ function step(label, cmd, args, opts = {}) {
 }
 
 step('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+step('typecheck the renderer', npx, ['tsc', '-p', 'renderer/tsconfig.json']);
 step('lint', npx, ['eslint', '.']);
 step('build', npm, ['run', 'build', '--silent']);
 const toolsReady = [

@@ -54,9 +54,8 @@ export function parseTarget(id: string | number | null | undefined): DropTarget 
 }
 
 export function parseCard(id: string | number | null | undefined): number | null {
-  if (typeof id !== 'string' || !id.startsWith('task:')) return null;
-  const n = Number(id.slice(5));
-  return Number.isInteger(n) && n > 0 ? n : null;
+  const m = typeof id === 'string' ? /^task:([1-9]\d{0,14})$/.exec(id) : null;
+  return m ? Number(m[1]) : null;
 }
 
 export type DropPlan =

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import type { StudioEvent } from '../../main/contract/events.js';
+import type { Agent, Message, Task, TaskEvent } from '../../main/contract/model.js';
+import {
+  applyEvent,
+  emptyState,
+  FEED_LIMIT,
+  filterFeed,
+  fromStatus,
+  tileAgents,
+  type StudioState,
+} from '../../renderer/src/state/studioState.js';
+import { commandForKey } from '../../renderer/src/keys.js';
+
+const agent = (id: number, name: string, over: Partial<Agent> = {}): Agent => ({
+  id,
+  name,
+  kind: 'agent',
+  role: '',
+  summary: '',
+  state: 'idle',
+  cwd: '',
+  branch: '',
+  remote: false,
+  commander: false,
+  profile: { kind: 'claude' },
+  rolePrompt: '',
+  autostart: true,
+  createdAt: 0,
+  lastSeenAt: 0,
+  ...over,
+});
+const message = (id: number, over: Partial<Message> = {}): Message => ({
+  id,
+  from: 'user',
+  scope: 'direct',
+  type: 'text',
+  to: ['ann'],
+  topic: null,
+  body: `m${id}`,
+  replyTo: null,
+  taskId: null,
+  createdAt: id,
+  ...over,
+});
+const task = (over: Partial<Task> = {}): Task => ({
+  id: 1,
+  title: 'T',
+  body: '',
+  priority: 'normal',
+  status: 'assigned',
+  assignee: 'ann',
+  dispatcher: 'user',
+  blockedBy: [],
+  result: null,
+  createdAt: 0,
+  updatedAt: 0,
+  ...over,
+});
+const tEvent = (id: number, over: Partial<TaskEvent> = {}): TaskEvent => ({
+  id,
+  taskId: 1,
+  actor: 'ann',
+  kind: 'status',
+  fromStatus: 'assigned',
+  toStatus: 'in_progress',
+  note: '',
+  createdAt: id,
+  ...over,
+});
+
+const apply = (state: StudioState, ...events: StudioEvent[]) => events.reduce(applyEvent, state);
+const start = (): StudioState => ({
+  ...emptyState,
+  agents: [
+    { ...agent(1, 'user', { kind: 'person' }), unread: 0, openTasks: 0 },
+    { ...agent(2, 'ann'), unread: 1, openTasks: 0 },
+  ],
+});
+
+describe('the window state', () => {
+  it('adds, updates and removes agents, keeping their counters', () => {
+    let s = apply(start(), { type: 'agent.added', agent: agent(3, 'bob') });
+    s = apply(s, { type: 'agent.added', agent: agent(3, 'bob') });
+    expect(s.agents.map((a) => a.name)).toEqual(['user', 'ann', 'bob']);
+    s = apply(s, { type: 'agent.updated', agent: agent(2, 'ann', { state: 'busy' }) });
+    expect(s.agents[1]).toMatchObject({ state: 'busy', unread: 1 });
+    s = apply(s, { type: 'agent.removed', agentId: 3, name: 'bob' });
+    expect(s.agents).toHaveLength(2);
+  });
+
+  it('counts unread mail up on delivery and down when read', () => {
+    let s = apply(start(), {
+      type: 'message.sent',
+      message: message(5),
+      recipients: [{ id: 2, name: 'ann' }],
+    });
+    expect(s.agents[1]!.unread).toBe(2);
+    s = apply(s, { type: 'delivery.changed', agentId: 2, messageIds: [5], state: 'woken' });
+    expect(s.agents[1]!.unread).toBe(2);
+    s = apply(s, { type: 'delivery.changed', agentId: 2, messageIds: [1, 5, 9], state: 'read' });
+    expect(s.agents[1]!.unread).toBe(0);
+    expect(s.feed.map((f) => f.key)).toEqual(['m5']);
+  });
+
+  it('moves task cards live and keeps open-task counts right', () => {
+    let s = apply(start(), {
+      type: 'task.created',
+      task: task(),
+      event: tEvent(1, { kind: 'created', fromStatus: null, toStatus: 'assigned' }),
+    });
+    expect(s.tasks[1]!.status).toBe('assigned');
+    expect(s.agents[1]!.openTasks).toBe(1);
+    s = apply(s, { type: 'task.updated', task: task({ status: 'in_progress' }), event: tEvent(2) });
+    expect(s.tasks[1]!.status).toBe('in_progress');
+    expect(s.agents[1]!.openTasks).toBe(1);
+    s = apply(s, {
+      type: 'task.updated',
+      task: task({ status: 'done' }),
+      event: tEvent(3, { toStatus: 'done', note: 'shipped' }),
+    });
+    expect(s.agents[1]!.openTasks).toBe(0);
+    expect(s.feed.at(-1)!.text).toBe('moved #1 to done — shipped');
+  });
+
+  it('keeps the feed bounded and filters it by agent and topic', () => {
+    let s = fromStatus(
+      { agents: [], taskCounts: {} as never, openTasks: [], activity: [] },
+      [],
+      [message(2), message(1)],
+    );
+    expect(s.feed.map((f) => f.key)).toEqual(['m1', 'm2']);
+    for (let i = 3; i < FEED_LIMIT + 20; i++)
+      s = apply(s, {
+        type: 'message.sent',
+        message: message(i, i % 2 ? { scope: 'topic', topic: 'Build', to: [] } : {}),
+        recipients: [],
+      });
+    expect(s.feed).toHaveLength(FEED_LIMIT);
+    expect(filterFeed(s.feed, { topic: '#build' }).every((f) => f.topic === 'Build')).toBe(true);
+    expect(filterFeed(s.feed, { agent: 'ann' }).every((f) => f.agents.includes('ann'))).toBe(true);
+  });
+
+  it('tiles are the local agents, commander first', () => {
+    const views = [
+      agent(1, 'user', { kind: 'person' }),
+      agent(2, 'a'),
+      agent(3, 'far', { remote: true }),
+      agent(4, 'boss', { commander: true }),
+    ].map((a) => ({ ...a, unread: 0, openTasks: 0 }));
+    expect(tileAgents(views).map((a) => a.name)).toEqual(['boss', 'a']);
+  });
+});
+
+describe('browser shortcuts', () => {
+  const key = (
+    code: string,
+    mods: Partial<Record<'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey', boolean>> = {},
+  ) => commandForKey({ altKey: false, ctrlKey: false, metaKey: false, shiftKey: false, code, ...mods });
+  it('maps Alt shortcuts to the same commands as the desktop menu', () => {
+    expect(key('Digit3', { altKey: true })).toEqual({ type: 'focusTile', index: 2 });
+    expect(key('KeyB', { altKey: true })).toEqual({ type: 'showBoard' });
+    expect(key('KeyN', { altKey: true })).toEqual({ type: 'newTask' });
+    expect(key('KeyA', { altKey: true, shiftKey: true })).toEqual({ type: 'addAgent' });
+    expect(key('KeyL', { altKey: true })).toEqual({ type: 'toggleLayout' });
+  });
+  it('leaves plain typing and the browser’s own shortcuts alone', () => {
+    expect(key('Digit3')).toBeNull();
+    expect(key('KeyN', { ctrlKey: true })).toBeNull();
+    expect(key('KeyN', { altKey: true, ctrlKey: true })).toBeNull();
+    expect(key('Digit0', { altKey: true })).toBeNull();
+  });
+});
