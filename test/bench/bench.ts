@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startTestStudio } from '../support/studioHarness.js';
 import { startBareServer } from './bareServer.js';
+import { renderConfigFromEnv, renderTable, runRenderBench } from './renderBench.js';
 import { runWakeBench, wakeConfigFromEnv, wakeTable, type WakeBenchResult } from './wakeBench.js';
 import type {
   ChildToParent,
@@ -67,6 +68,7 @@ function selected(transport: TransportKind, sessions: number, server: ServerKind
 }
 
 const WAKE_SELECTED = !ONLY.length || ONLY.includes('wake');
+const RENDER_SELECTED = !ONLY.length || ONLY.includes('render');
 const MCP_SELECTED = TRANSPORTS.some((t) =>
   SESSIONS.some((n) => SERVERS.some((server) => selected(t, n, server))),
 );
@@ -358,6 +360,19 @@ async function main(): Promise<void> {
       ...checkLines.map((l) => `- ${l}`),
       '',
     );
+  }
+
+  if (RENDER_SELECTED) {
+    const config = renderConfigFromEnv();
+    process.stdout.write(
+      `\n  render: ${config.tiles} tiles x ${config.bytesPerSecond} B/s for ${config.durationMs} ms, two rounds ...\n`,
+    );
+    const render = await runRenderBench(config, (line) => process.stdout.write(`  render: ${line}\n`), root);
+    const text = renderTable(render.rows);
+    results.push(...render.checks);
+    const checkLines = render.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+    process.stdout.write(`\n${text}\n\nTargets (render):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
+    md.push(...render.notes, '', text, '', 'Targets (render):', '', ...checkLines.map((l) => `- ${l}`), '');
   }
 
   const out = join(root, 'test-results', 'bench.md');

@@ -21,6 +21,32 @@ const THEME = {
   selectionBackground: '#264f78',
 };
 
+/** Software GL (Chromium's SwiftShader, Mesa's llvmpipe) draws slower than the DOM renderer. */
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software/i;
+
+let webglVerdict: boolean | undefined;
+/**
+ * Whether tiles should draw with WebGL: a GPU-backed context must exist. `?renderer=dom|webgl`
+ * in the page address overrides it (for comparisons and for machines that misreport).
+ */
+export function useWebgl(): boolean {
+  const forced = new URLSearchParams(window.location.search).get('renderer');
+  if (forced === 'dom') return false;
+  if (forced === 'webgl') return true;
+  if (webglVerdict === undefined) {
+    try {
+      const gl = document.createElement('canvas').getContext('webgl2');
+      const info = gl?.getExtension('WEBGL_debug_renderer_info');
+      const name = gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+      webglVerdict = !!gl && !SOFTWARE_GL.test(name);
+      gl?.getExtension('WEBGL_lose_context')?.loseContext();
+    } catch {
+      webglVerdict = false;
+    }
+  }
+  return webglVerdict;
+}
+
 export interface TerminalHandle {
   focus(): void;
   find(text: string, backwards?: boolean): boolean;
@@ -71,6 +97,7 @@ export function TerminalView({ client, agentId, name, attachKey, onReady, onErro
     term.open(el);
     let kind: 'webgl' | 'dom' = 'dom';
     try {
+      if (!useWebgl()) throw new Error('no GPU-backed WebGL');
       const webgl = new WebglAddon();
       webgl.onContextLoss(() => {
         // The GPU went away (driver reset, too many contexts): keep drawing with the DOM renderer.
