@@ -1,0 +1,351 @@
+// The desktop host: the same studio `ccstudio serve` runs (core, MCP server, studio.json), shown
+// in one locked-down window that talks to it over a single IPC channel. Decisions live in
+// shellRules.ts; this file only wires them to Electron.
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  Notification,
+  screen,
+  session,
+  shell,
+  type MenuItemConstructorOptions,
+  type WebContents,
+} from 'electron';
+import type { UiCommand } from '../contract/pipe.js';
+import { DEFAULT_PORT, ensureTeam, serve, type RunningStudio } from '../cli/serve.js';
+import { servePipe } from '../core/pipe/servePipe.js';
+import { streamLogger, type Logger } from '../core/util/logger.js';
+import {
+  createPermissionWatch,
+  createWindowPipe,
+  DEFAULT_WINDOW_SIZE,
+  externalUrl,
+  isAllowedNavigation,
+  isAllowedPermission,
+  MIN_WINDOW_SIZE,
+  parseWindowState,
+  permissionNotice,
+  restoreWindowState,
+  serializeWindowState,
+  studioMenuItems,
+  tileIndex,
+  withCsp,
+  type WindowPipe,
+} from './shellRules.js';
+
+/** The one IPC channel; preload.cts uses the same name. A new feature adds a service method, never a channel. */
+const PIPE_CHANNEL = 'studio:pipe';
+/** A newcomer's first launch gets a commander and this many agents to look at. */
+const FIRST_LAUNCH_AGENTS = 2;
+/** Resize and move fire many times a second while dragging; write once it settles. */
+const SAVE_STATE_DELAY_MS = 500;
+/** Quitting waits this long for the terminals to stop before leaving anyway. */
+const STOP_TIMEOUT_MS = 15_000;
+/** A log past this size is moved aside at start, so it never grows without bound. */
+const MAX_LOG_BYTES = 5 * 1024 * 1024;
+/** Dark like the renderer, so the window does not flash white before the first paint. */
+const BACKGROUND = '#0d1117';
+const TITLE = 'Claude Code Studio';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const preloadPath = join(here, 'preload.cjs');
+/** Built by Vite into dist/renderer; this file is dist/main/electron/main.js. */
+const indexHtml = resolve(here, '../../renderer/index.html');
+const appUrl = pathToFileURL(indexHtml).href;
+
+// STUDIO_DATA_DIR is the same override ccstudio honours; set before the lock, which is per data folder.
+if (process.env.STUDIO_DATA_DIR) app.setPath('userData', resolve(process.env.STUDIO_DATA_DIR));
+
+let win: BrowserWindow | undefined;
+let pipe: WindowPipe | undefined;
+let running: RunningStudio | undefined;
+let quitState: 'running' | 'stopping' | 'done' = 'running';
+/** Electron drops a Notification's click handler once the object is garbage collected. */
+const notices = new Set<Notification>();
+
+function openLog(dataDir: string): Logger {
+  const file = join(dataDir, 'studio.log');
+  try {
+    if (statSync(file).size > MAX_LOG_BYTES) renameSync(file, file + '.1');
+  } catch {
+    // No log yet.
+  }
+  const out = createWriteStream(file, { flags: 'a' });
+  // stderr too: someone who started the app from a terminal sees what happens.
+  return streamLogger({ write: (s: string) => (out.write(s), process.stderr.write(s)) });
+}
+
+/** On the fixed port when it is free, so remote agents' `claude mcp add` lines keep working. */
+async function startStudio(dataDir: string, logger: Logger): Promise<RunningStudio> {
+  // noStart: main() starts the saved team itself, after adding a newcomer's first team.
+  const base = { dataDir, logger, noStart: true };
+  try {
+    return await serve({ ...base, port: DEFAULT_PORT });
+  } catch (err) {
+    if (!/in use/.test((err as Error).message)) throw err;
+    logger.warn(`port ${DEFAULT_PORT} is in use; taking a free one`);
+    return serve({ ...base, port: 0 });
+  }
+}
+
+function showWindow(): void {
+  if (!win || win.isDestroyed()) return;
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
+
+function sendCommand(command: UiCommand): void {
+  pipe?.endpoint.send({ kind: 'command', command });
+}
+
+/** A fresh connection for the window's current document; the previous one (if any) lets go. */
+function connect(contents: WebContents, studio: RunningStudio['studio']): void {
+  pipe?.close();
+  pipe = createWindowPipe((message) => {
+    if (!contents.isDestroyed()) contents.send(PIPE_CHANNEL, message);
+  });
+  servePipe(studio, pipe.endpoint);
+}
+
+function windowStateStore(file: string) {
+  return {
+    load: () => {
+      let text: string | undefined;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        // First launch.
+      }
+      return restoreWindowState(
+        parseWindowState(text),
+        screen.getAllDisplays().map((d) => d.workArea),
+      );
+    },
+    save: (w: BrowserWindow) => {
+      if (w.isDestroyed()) return;
+      const state = { bounds: w.getNormalBounds(), maximized: w.isMaximized() };
+      try {
+        // Write then rename: a crash mid-write leaves the old file, not half a JSON.
+        writeFileSync(file + '.tmp', serializeWindowState(state));
+        renameSync(file + '.tmp', file);
+      } catch {
+        // Losing the window's position is not worth failing over.
+      }
+    },
+  };
+}
+
+function createWindow(studio: RunningStudio['studio'], logger: Logger): void {
+  const stateStore = windowStateStore(join(app.getPath('userData'), 'window-state.json'));
+  const placed = stateStore.load();
+  const w = new BrowserWindow({
+    ...DEFAULT_WINDOW_SIZE,
+    ...placed.bounds,
+    minWidth: MIN_WINDOW_SIZE.width,
+    minHeight: MIN_WINDOW_SIZE.height,
+    title: TITLE,
+    backgroundColor: BACKGROUND,
+    show: false,
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      preload: preloadPath,
+    },
+  });
+  win = w;
+  if (placed.maximized) w.maximize();
+  w.once('ready-to-show', () => w.show());
+
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  const saveLater = () => {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => stateStore.save(w), SAVE_STATE_DELAY_MS);
+  };
+  w.on('resize', saveLater);
+  w.on('move', saveLater);
+  w.on('maximize', saveLater);
+  w.on('unmaximize', saveLater);
+  w.on('close', () => {
+    clearTimeout(saveTimer);
+    stateStore.save(w);
+  });
+  w.on('closed', () => {
+    if (win === w) win = undefined;
+  });
+
+  const contents = w.webContents;
+  connect(contents, studio);
+  // A reload or a crash-and-reload is a new document: give it a clean connection (the first
+  // load keeps the one made above, which nothing has used yet).
+  contents.on('did-navigate', () => {
+    if (!pipe || pipe.used || pipe.closed) connect(contents, studio);
+  });
+  contents.on('render-process-gone', (_e, details) => {
+    logger.warn('the window crashed', { reason: details.reason });
+    pipe?.close();
+  });
+  contents.on('destroyed', () => pipe?.close());
+  contents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url, appUrl)) event.preventDefault();
+  });
+
+  w.loadFile(indexHtml).catch((err: Error) =>
+    logger.error('the window could not load', { err: err.message }),
+  );
+}
+
+function installMenu(): void {
+  const studioItems: MenuItemConstructorOptions[] = studioMenuItems().map((item) => ({
+    label: item.label,
+    accelerator: item.accelerator,
+    click: () => {
+      showWindow();
+      sendCommand(item.command);
+    },
+  }));
+  // A separator between the actions and the nine tile shortcuts.
+  studioItems.splice(4, 0, { type: 'separator' });
+  const template: MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { label: 'Studio', submenu: studioItems },
+    { role: 'windowMenu' },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function lockDown(): void {
+  // Only our own page runs in the window; the header backs up the CSP meta tag in index.html.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: withCsp(details.responseHeaders) }),
+  );
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
+    callback(isAllowedPermission(permission)),
+  );
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => isAllowedPermission(permission));
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      const external = externalUrl(url);
+      if (external) void shell.openExternal(external);
+      return { action: 'deny' };
+    });
+  });
+}
+
+function notifyOnPermissionPrompts(studio: RunningStudio['studio']): void {
+  const watch = createPermissionWatch(studio.agents.list());
+  studio.service.onDidEvent((event) => {
+    const agent = watch.observe(event);
+    if (!agent || !Notification.isSupported()) return;
+    const notice = new Notification(permissionNotice(agent));
+    notices.add(notice);
+    notice.on('click', () => {
+      notices.delete(notice);
+      showWindow();
+      const index = tileIndex(studio.agents.list(), agent.id);
+      if (index >= 0) sendCommand({ type: 'focusTile', index });
+    });
+    notice.on('close', () => notices.delete(notice));
+    notice.show();
+  });
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  const dataDir = app.getPath('userData');
+  mkdirSync(dataDir, { recursive: true });
+  const logger = openLog(dataDir);
+  // The studio holds every agent's terminal: a stray error is logged, never allowed to end them all.
+  process.on('uncaughtException', (err) =>
+    logger.error('uncaught exception', { err: err.stack ?? String(err) }),
+  );
+  process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { err: String(err) }));
+
+  if (!existsSync(indexHtml)) {
+    dialog.showErrorBox(
+      TITLE,
+      `The window's UI is not built (${indexHtml} is missing). Run \`npm run build\`.`,
+    );
+    app.exit(1);
+    return;
+  }
+  try {
+    running = await startStudio(dataDir, logger);
+  } catch (err) {
+    logger.error('the studio could not start', { err: (err as Error).stack ?? String(err) });
+    dialog.showErrorBox(`${TITLE} could not start`, (err as Error).message);
+    app.exit(1);
+    return;
+  }
+  const { studio } = running;
+  logger.info('studio running', { dataDir, mcp: running.http.url });
+  if (!studio.agents.list().some((a) => a.kind === 'agent'))
+    ensureTeam(studio, FIRST_LAUNCH_AGENTS, homedir());
+  for (const s of studio.sessions.startSaved()) {
+    if (s.error) logger.warn(`could not start ${s.name}`, { error: s.error });
+  }
+
+  lockDown();
+  ipcMain.on(PIPE_CHANNEL, (event, message: unknown) => {
+    // Only the studio window's own page; anything else that found the channel is ignored.
+    if (!win || win.isDestroyed() || event.sender !== win.webContents) return;
+    pipe?.deliver(message);
+  });
+  installMenu();
+  notifyOnPermissionPrompts(studio);
+  createWindow(studio, logger);
+  app.on('activate', () => {
+    if (!win) createWindow(studio, logger);
+    else showWindow();
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // The running instance gets 'second-instance' and shows itself.
+  app.quit();
+} else {
+  app.on('second-instance', showWindow);
+  // The studio keeps running on macOS with no window, as apps there do; elsewhere closing it quits.
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('before-quit', (event) => {
+    if (!running || quitState === 'done') return;
+    event.preventDefault();
+    if (quitState === 'stopping') return;
+    quitState = 'stopping';
+    const stopped = running
+      .stop()
+      .catch((err: Error) => process.stderr.write(`stop failed: ${err.message}\n`));
+    const timeout = new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS));
+    void Promise.race([stopped, timeout]).then(() => {
+      quitState = 'done';
+      app.quit();
+    });
+  });
+  main().catch((err: Error) => {
+    process.stderr.write(`${err.stack ?? String(err)}\n`);
+    app.exit(1);
+  });
+}

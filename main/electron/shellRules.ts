@@ -1,0 +1,279 @@
+// The desktop shell's decisions, kept free of electron so plain Node tests can cover them;
+// main.ts only wires these to Electron's events.
+import type { StudioEvent } from '../contract/events.js';
+import type { Agent, AgentState } from '../contract/model.js';
+import type { Disposable } from '../contract/events.js';
+import type { PipeEndpoint, PipeFromStudio, PipeToStudio, UiCommand } from '../contract/pipe.js';
+
+// ---- Window state -------------------------------------------------------------------------
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface WindowState {
+  /** The normal (not maximized) bounds, so un-maximizing after a restart lands somewhere sane. */
+  bounds: Rect;
+  maximized: boolean;
+}
+
+/** First launch, or a saved state that no longer fits any display. */
+export const DEFAULT_WINDOW_SIZE = { width: 1400, height: 900 };
+/** Smaller than this is not a layout anyone chose; the window would be unusable. */
+export const MIN_WINDOW_SIZE = { width: 640, height: 400 };
+/** Larger than any real display arrangement: a value this big is a corrupted file. */
+const MAX_COORDINATE = 100_000;
+/** How much of the window's top strip must lie on one display for the person to grab and move it. */
+const GRAB_STRIP = { width: 100, height: 30 };
+
+const isInt = (v: unknown, min: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= MAX_COORDINATE;
+
+/** Reads window-state.json; anything malformed or implausible counts as no saved state. */
+export function parseWindowState(text: string | undefined): WindowState | undefined {
+  if (!text) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!raw || typeof raw !== 'object') return undefined;
+  const { bounds, maximized } = raw as { bounds?: Partial<Rect>; maximized?: unknown };
+  if (!bounds || typeof bounds !== 'object') return undefined;
+  const { x, y, width, height } = bounds;
+  if (!isInt(x, -MAX_COORDINATE) || !isInt(y, -MAX_COORDINATE)) return undefined;
+  if (!isInt(width, MIN_WINDOW_SIZE.width) || !isInt(height, MIN_WINDOW_SIZE.height)) return undefined;
+  return { bounds: { x, y, width, height }, maximized: maximized === true };
+}
+
+export function serializeWindowState(state: WindowState): string {
+  return JSON.stringify(state, null, 2) + '\n';
+}
+
+function overlap(a: Rect, b: Rect): { width: number; height: number } {
+  return {
+    width: Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)),
+    height: Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y)),
+  };
+}
+
+/**
+ * Where to open the window given the saved state and the displays' work areas now: the saved
+ * bounds if the title strip is on a display (shrunk to fit it), otherwise no bounds (Electron
+ * centres a default-sized window). A display that went away must not strand the window.
+ */
+export function restoreWindowState(
+  saved: WindowState | undefined,
+  workAreas: readonly Rect[],
+): { bounds?: Rect; maximized: boolean } {
+  if (!saved) return { maximized: false };
+  const { bounds } = saved;
+  const strip: Rect = { x: bounds.x, y: bounds.y, width: bounds.width, height: GRAB_STRIP.height };
+  const host = workAreas.find((area) => {
+    const o = overlap(strip, area);
+    return o.width >= GRAB_STRIP.width && o.height >= GRAB_STRIP.height;
+  });
+  if (!host) return { maximized: saved.maximized };
+  return {
+    bounds: {
+      x: bounds.x,
+      y: bounds.y,
+      width: Math.min(bounds.width, Math.max(host.width, MIN_WINDOW_SIZE.width)),
+      height: Math.min(bounds.height, Math.max(host.height, MIN_WINDOW_SIZE.height)),
+    },
+    maximized: saved.maximized,
+  };
+}
+
+// ---- Navigation and permissions -----------------------------------------------------------
+
+function parseUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The window only ever shows the renderer's own page: a navigation is allowed when it is that
+ * same file (a reload, or a hash change). Everything else (javascript:, data:, other files,
+ * any web page) is refused, so nothing remote ever runs next to the preload.
+ */
+export function isAllowedNavigation(target: string, appUrl: string): boolean {
+  const t = parseUrl(target);
+  const a = parseUrl(appUrl);
+  if (!t || !a || a.protocol !== 'file:') return false;
+  return t.protocol === 'file:' && t.host === a.host && t.pathname === a.pathname;
+}
+
+/** Links the person clicks open in their browser, but only web links: never file:, never a custom scheme. */
+export function externalUrl(target: string): string | undefined {
+  const t = parseUrl(target);
+  if (!t || (t.protocol !== 'http:' && t.protocol !== 'https:')) return undefined;
+  return t.href;
+}
+
+/** Notifications are the only browser permission the studio uses; camera, geolocation and the rest are refused. */
+export function isAllowedPermission(permission: string): boolean {
+  return permission === 'notifications';
+}
+
+/** Sent with every response the window loads; the renderer's index.html carries the same policy in a meta tag. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Response headers with our CSP in place of any the response brought. */
+export function withCsp(headers: Record<string, string[]> | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (name.toLowerCase() !== 'content-security-policy') out[name] = value;
+  }
+  out['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+  return out;
+}
+
+// ---- Menu ---------------------------------------------------------------------------------
+
+export interface StudioMenuItem {
+  label: string;
+  accelerator: string;
+  command: UiCommand;
+}
+
+/** Tiles 1-9 have a shortcut each; a crew bigger than that is reached with the mouse or the list. */
+const SHORTCUT_TILES = 9;
+
+/** The "Studio" menu: each item sends one UiCommand down the pipe, the same ones browser mode raises from keys. */
+export function studioMenuItems(): StudioMenuItem[] {
+  return [
+    { label: 'Board', accelerator: 'CmdOrCtrl+B', command: { type: 'showBoard' } },
+    { label: 'New task', accelerator: 'CmdOrCtrl+N', command: { type: 'newTask' } },
+    { label: 'Add agent', accelerator: 'CmdOrCtrl+Shift+A', command: { type: 'addAgent' } },
+    { label: 'Toggle grid / list', accelerator: 'CmdOrCtrl+L', command: { type: 'toggleLayout' } },
+    ...Array.from({ length: SHORTCUT_TILES }, (_, i) => ({
+      label: `Tile ${i + 1}`,
+      accelerator: `CmdOrCtrl+${i + 1}`,
+      command: { type: 'focusTile', index: i } as UiCommand,
+    })),
+  ];
+}
+
+// ---- Notifications ------------------------------------------------------------------------
+
+/**
+ * The tile an agent has in the window, in the renderer's order (renderer/src/state/studioState.ts
+ * tileAgents): local agents, commander first, then by id. -1 for an agent without a tile.
+ */
+export function tileIndex(agents: readonly Agent[], agentId: number): number {
+  return agents
+    .filter((a) => a.kind === 'agent' && !a.remote)
+    .sort((a, b) => Number(b.commander) - Number(a.commander) || a.id - b.id)
+    .findIndex((a) => a.id === agentId);
+}
+
+export interface PermissionWatch {
+  /** The agent that has just started waiting on a permission prompt, if this event says so. */
+  observe(event: StudioEvent): Agent | undefined;
+}
+
+/**
+ * Remembers each agent's last state so a notification fires once when an agent starts waiting
+ * for permission, not again for every update while it waits.
+ */
+export function createPermissionWatch(initial: readonly Agent[]): PermissionWatch {
+  const known = new Map<number, AgentState>(initial.map((a) => [a.id, a.state]));
+  return {
+    observe(event) {
+      if (event.type === 'agent.removed') {
+        known.delete(event.agentId);
+        return undefined;
+      }
+      if (event.type === 'agent.added') {
+        known.set(event.agent.id, event.agent.state);
+        return undefined;
+      }
+      if (event.type !== 'agent.updated') return undefined;
+      const { agent } = event;
+      const previous = known.get(agent.id);
+      known.set(agent.id, agent.state);
+      if (agent.kind !== 'agent' || agent.state !== 'waiting_permission') return undefined;
+      return previous === 'waiting_permission' ? undefined : agent;
+    },
+  };
+}
+
+export function permissionNotice(agent: Pick<Agent, 'name'>): { title: string; body: string } {
+  return { title: `${agent.name} is waiting for you`, body: 'A permission prompt is open in its terminal.' };
+}
+
+// ---- The pipe -----------------------------------------------------------------------------
+
+/** One document's connection to the studio over the shell's IPC channel. */
+export interface WindowPipe {
+  /** What servePipe serves. */
+  endpoint: PipeEndpoint<PipeToStudio, PipeFromStudio>;
+  /** A message that arrived on the channel from this window. */
+  deliver(message: unknown): void;
+  /** True once the window has sent anything on this connection. */
+  readonly used: boolean;
+  readonly closed: boolean;
+  /** Ends the connection: servePipe lets go, and answers still in flight are dropped. */
+  close(): void;
+}
+
+/**
+ * A connection per document: a reloaded window starts from a clean one (no terminals attached,
+ * no answers owed), and an answer to the page that went away is never delivered to its successor.
+ */
+export function createWindowPipe(send: (message: PipeFromStudio) => void): WindowPipe {
+  const messageListeners = new Set<(message: PipeToStudio) => void>();
+  const closeListeners = new Set<() => void>();
+  let closed = false;
+  let used = false;
+  const subscribe = <T>(set: Set<T>, listener: T): Disposable => {
+    set.add(listener);
+    return { dispose: () => void set.delete(listener) };
+  };
+  return {
+    endpoint: {
+      send(message) {
+        if (!closed) send(message);
+      },
+      onMessage: (listener) => subscribe(messageListeners, listener),
+      onClose: (listener) => subscribe(closeListeners, listener),
+    },
+    deliver(message) {
+      if (closed) return;
+      used = true;
+      // servePipe checks each message's shape; anything else on the channel is dropped there.
+      for (const l of [...messageListeners]) l(message as PipeToStudio);
+    },
+    get used() {
+      return used;
+    },
+    get closed() {
+      return closed;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const l of [...closeListeners]) l();
+      messageListeners.clear();
+      closeListeners.clear();
+    },
+  };
+}
