@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start` (after the build): the desktop app when Electron's binary is installed, otherwise
 // the same UI served to a browser by `ccstudio serve --open`. Extra arguments pass through.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -47,20 +47,12 @@ function run(command, args) {
 
 const electron = electronBinary();
 if (electron) {
-  // The shell has its own build (npm run build:electron); do it when its output is missing.
-  if (!existsSync(electronMain)) {
-    const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
-    const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.electron.json'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    if (built.status !== 0) process.exit(built.status ?? 1);
-  }
   run(electron, [electronMain, ...extra]);
 } else {
   console.log(
     "Electron's binary is not installed here (it is downloaded from GitHub when `npm install` runs; " +
       'this machine could not reach it). Serving the same UI in browser mode instead.\n',
   );
-  run(process.execPath, [cli, 'serve', '--open', ...extra]);
+  // A newcomer's first run gets a team to look at, as the desktop app does.
+  run(process.execPath, [cli, 'serve', '--open', '--first-team', '2', ...extra]);
 }

@@ -24,7 +24,8 @@ import { formatStatus, formatTasks, mcpAddLine } from './format.js';
 const USAGE = `Claude Code Studio (headless)
 
 Usage:
-  ccstudio serve [--data DIR] [--port N] [--host ADDR] [--agents N] [--claude CMD] [--no-start] [--open]
+  ccstudio serve [--data DIR] [--port N] [--host ADDR] [--agents N | --first-team N] [--claude CMD]
+                 [--no-start] [--open]
   ccstudio agent add NAME [--role R] [--prompt P] [--command CMD] [--cwd DIR] [--json]
   ccstudio agent add NAME --remote [--role R] [--json]
   ccstudio agent list [--json]
@@ -41,7 +42,8 @@ Usage:
 
 Every command takes --data DIR (or STUDIO_DATA_DIR); the default is the per-user app data folder.
 serve listens on 127.0.0.1:${DEFAULT_PORT} unless told otherwise (--port 0 picks a free port).
-serve --agents N makes sure a commander and agent-1..N exist, and starts the saved team in
+serve --agents N makes sure a commander and agent-1..N exist (--first-team N: only when the
+studio has no agents yet, as on a first run), and starts the saved team in
 terminals (Claude Code, resuming each agent's session). Local agents run \`claude\` from PATH unless
 --claude or an agent's --command says otherwise. serve prints the link to the studio's UI in a
 browser (it carries the UI token); --open opens it in the default browser.`;
@@ -71,6 +73,7 @@ const options = {
   note: { type: 'string' },
   verbose: { type: 'boolean' },
   agents: { type: 'string' },
+  'first-team': { type: 'string' },
   claude: { type: 'string' },
   'no-start': { type: 'boolean' },
   open: { type: 'boolean' },
@@ -150,6 +153,9 @@ async function main(argv: string[]): Promise<number> {
     const agents = values.agents === undefined ? undefined : Number(values.agents);
     if (agents !== undefined && (!Number.isInteger(agents) || agents < 0 || agents > 30))
       throw new UsageError('--agents is 0-30.');
+    const firstTeam = values['first-team'] === undefined ? undefined : Number(values['first-team']);
+    if (firstTeam !== undefined && (!Number.isInteger(firstTeam) || firstTeam < 0 || firstTeam > 30))
+      throw new UsageError('--first-team is 0-30.');
     const logger = streamLogger(process.stderr, values.verbose ? 'debug' : 'info');
     // The studio holds every agent's terminal: a stray error is logged, never allowed to end them all.
     process.on('uncaughtException', (err) =>
@@ -161,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
       ...(port !== undefined ? { port } : {}),
       ...(values.host ? { host: values.host } : {}),
       ...(agents !== undefined ? { agents } : {}),
+      ...(firstTeam !== undefined ? { firstTeam } : {}),
       ...(values.claude ? { claudeCommand: values.claude } : {}),
       ...(values['no-start'] ? { noStart: true } : {}),
       logger,

@@ -20,6 +20,12 @@ export interface ServeOptions {
   logger: Logger;
   /** Make sure a commander and this many agents exist (the seed's launch script did this). */
   agents?: number;
+  /** A newcomer's first run: when the studio has no agents at all, add a commander and this many. */
+  firstTeam?: number;
+  /** Where new team members work (default: the current folder). */
+  teamCwd?: string;
+  /** When the port is taken, listen on a free one instead of failing (the desktop app). */
+  portFallback?: boolean;
   /** The Claude Code command (default `claude` on PATH). */
   claudeCommand?: string;
   /** Do not start the saved team (tests, or a studio serving only remote agents). */
@@ -114,15 +120,23 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
   const uiToken = 'ccsu_' + randomBytes(24).toString('base64url');
   const uiDir = findUiDir();
   let http: McpHttpServer;
-  try {
-    http = await startMcpHttpServer({
+  const listen = (port: number) =>
+    startMcpHttpServer({
       studio,
       adminToken,
       uiToken,
       ...(uiDir ? { uiDir } : {}),
       host: options.host ?? '127.0.0.1',
-      port: options.port ?? DEFAULT_PORT,
+      port,
     });
+  try {
+    try {
+      http = await listen(options.port ?? DEFAULT_PORT);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !options.portFallback) throw err;
+      options.logger.warn(`port ${options.port ?? DEFAULT_PORT} is in use; listening on a free one`);
+      http = await listen(0);
+    }
   } catch (err) {
     await studio.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -144,7 +158,10 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
     startedAt: new Date().toISOString(),
     version: STUDIO_VERSION,
   });
-  if (options.agents !== undefined) ensureTeam(studio, options.agents, process.cwd());
+  const teamCwd = options.teamCwd ?? process.cwd();
+  if (options.agents !== undefined) ensureTeam(studio, options.agents, teamCwd);
+  else if (options.firstTeam && !studio.agents.list().some((a) => a.kind === 'agent'))
+    ensureTeam(studio, options.firstTeam, teamCwd);
   const started = options.noStart ? [] : studio.sessions.startSaved();
   for (const s of started) {
     if (s.error) options.logger.warn(`could not start ${s.name}`, { error: s.error });

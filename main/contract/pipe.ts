@@ -124,7 +124,10 @@ export function createPipeClient(
     });
 
   const client = Object.fromEntries(
-    [...STUDIO_SERVICE_METHODS, ...TERMINAL_METHODS].map((m) => [m, (...params: unknown[]) => call(m, params)]),
+    [...STUDIO_SERVICE_METHODS, ...TERMINAL_METHODS].map((m) => [
+      m,
+      (...params: unknown[]) => call(m, params),
+    ]),
   ) as unknown as StudioClient;
   client.onDidEvent = (listener) => {
     listeners.add(listener);

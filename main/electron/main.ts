@@ -27,7 +27,7 @@ import {
   type WebContents,
 } from 'electron';
 import type { UiCommand } from '../contract/pipe.js';
-import { DEFAULT_PORT, ensureTeam, serve, type RunningStudio } from '../cli/serve.js';
+import { DEFAULT_PORT, serve, type RunningStudio } from '../cli/serve.js';
 import { servePipe } from '../core/pipe/servePipe.js';
 import { streamLogger, type Logger } from '../core/util/logger.js';
 import {
@@ -90,17 +90,19 @@ function openLog(dataDir: string): Logger {
   return streamLogger({ write: (s: string) => (out.write(s), process.stderr.write(s)) });
 }
 
-/** On the fixed port when it is free, so remote agents' `claude mcp add` lines keep working. */
-async function startStudio(dataDir: string, logger: Logger): Promise<RunningStudio> {
-  // noStart: main() starts the saved team itself, after adding a newcomer's first team.
-  const base = { dataDir, logger, noStart: true };
-  try {
-    return await serve({ ...base, port: DEFAULT_PORT });
-  } catch (err) {
-    if (!/in use/.test((err as Error).message)) throw err;
-    logger.warn(`port ${DEFAULT_PORT} is in use; taking a free one`);
-    return serve({ ...base, port: 0 });
-  }
+/**
+ * On the fixed port when it is free, so remote agents' `claude mcp add` lines keep working; a
+ * newcomer's first launch gets a commander and two agents working in the home folder.
+ */
+function startStudio(dataDir: string, logger: Logger): Promise<RunningStudio> {
+  return serve({
+    dataDir,
+    logger,
+    port: DEFAULT_PORT,
+    portFallback: true,
+    firstTeam: FIRST_LAUNCH_AGENTS,
+    teamCwd: homedir(),
+  });
 }
 
 function showWindow(): void {
@@ -300,9 +302,7 @@ async function main(): Promise<void> {
   }
   const { studio } = running;
   logger.info('studio running', { dataDir, mcp: running.http.url });
-  if (!studio.agents.list().some((a) => a.kind === 'agent'))
-    ensureTeam(studio, FIRST_LAUNCH_AGENTS, homedir());
-  for (const s of studio.sessions.startSaved()) {
+  for (const s of running.started) {
     if (s.error) logger.warn(`could not start ${s.name}`, { error: s.error });
   }
 

@@ -3,6 +3,9 @@ import {
   DragOverlay,
   KeyboardSensor,
   PointerSensor,
+  pointerWithin,
+  rectIntersection,
+  type CollisionDetection,
   useSensor,
   useSensors,
   type DragEndEvent,
@@ -48,6 +51,15 @@ function loadLayout(): SavedLayout {
     return fallback;
   }
 }
+
+/**
+ * The drop target is what the pointer is over (a wide card overlay half across two columns must
+ * not land in the one the pointer left); keyboard drags have no pointer and use the overlap.
+ */
+const dropTarget: CollisionDetection = (args) => {
+  const under = pointerWithin(args);
+  return under.length ? under : rectIntersection(args);
+};
 
 type Dialog =
   | { kind: 'addAgent' }
@@ -165,6 +177,7 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
   return (
     <DndContext
       sensors={sensors}
+      collisionDetection={dropTarget}
       onDragStart={onDragStart}
       onDragEnd={onDragEnd}
       onDragCancel={() => setDragging(null)}

@@ -158,7 +158,7 @@ describe('browser mode', () => {
   });
 
   it('refuses a bad drop with a clear notice and changes nothing', async () => {
-    await page.getByRole('button', { name: 'New task' }).first().click();
+    await page.getByRole('button', { name: 'New task' }).first().click({ timeout: 5000 });
     const form = page.locator('[data-testid="task-form"]');
     await form.locator('input[name="title"]').fill('Unassigned work');
     await form.getByRole('button', { name: 'Create' }).click();
@@ -172,7 +172,9 @@ describe('browser mode', () => {
     await page.mouse.move(from.x + from.width / 2 + 20, from.y + from.height / 2, { steps: 5 });
     await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
     await page.mouse.up();
-    await expect.poll(() => page.locator('[data-testid="notice"]').textContent()).toContain('nobody on it');
+    await expect
+      .poll(() => page.locator('[data-testid="notice"]').textContent(), { timeout: 5000 })
+      .toContain('nobody on it');
     expect(studio.running.studio.board.detail(id).status).toBe('backlog');
   });
 

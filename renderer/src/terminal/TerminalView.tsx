@@ -8,6 +8,10 @@ import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { StudioClient } from '../../../main/contract/pipe.js';
 import { registerTileText, renderStats } from './stats.js';
+import { animationFrames, WriteScheduler } from './writeScheduler.js';
+
+/** One scheduler for every tile in the window: the frame budget is shared. */
+const scheduler = new WriteScheduler(animationFrames);
 
 /** Scrollback a tile keeps; the studio's mirror keeps 2,000 lines for a late attach. */
 const TILE_SCROLLBACK_LINES = 5000;
@@ -138,18 +142,21 @@ export function TerminalView({ client, agentId, name, attachKey, onReady, onErro
 
     const outputSub = client.onDidOutput((o) => {
       if (o.agentId !== agentId || disposed) return;
-      if (o.reset) term.reset();
+      if (o.reset) scheduler.run(term, () => term.reset());
       if (o.snapshot) {
-        sized = { cols: 0, rows: 0 };
-        term.resize(o.snapshot.cols, o.snapshot.rows);
+        const size = o.snapshot;
+        scheduler.run(term, () => {
+          sized = { cols: 0, rows: 0 };
+          term.resize(size.cols, size.rows);
+        });
       }
       const live = !o.snapshot;
-      term.write(o.data, () => {
-        stats.charsDrawn += o.data.length;
-        if (live) client.ackOutput(agentId, o.data.length);
+      scheduler.write(term, o.data, (chars) => {
+        stats.charsDrawn += chars;
+        if (live && !disposed) client.ackOutput(agentId, chars);
       });
       // Drawn at the PTY's size; now make the PTY fit this tile.
-      if (o.snapshot) term.write('', sendSize);
+      if (o.snapshot) scheduler.run(term, () => term.write('', sendSize));
     });
     const inputSub = term.onData((data) => {
       client.terminalInput(name, data).catch((err: Error) => onError?.(err.message));
@@ -177,6 +184,7 @@ export function TerminalView({ client, agentId, name, attachKey, onReady, onErro
     return () => {
       disposed = true;
       unregisterText();
+      scheduler.forget(term);
       clearTimeout(resizeTimer);
       observer.disconnect();
       outputSub.dispose();

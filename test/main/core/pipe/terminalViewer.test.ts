@@ -38,7 +38,7 @@ function connect(studio: FakeAgentStudio) {
 function viewerOf(client: ReturnType<typeof createPipeClient>, agentId: number) {
   const outputs: TerminalOutput[] = [];
   client.onDidOutput((o) => {
-    if (o.agentId !== agentId) return;
+    if (o.agentId !== agentId || o.snapshot) return;
     outputs.push(o);
     client.ackOutput(o.agentId, o.data.length);
   });
@@ -82,7 +82,7 @@ describe('terminals over the pipe', () => {
       servePipe(studio, pair.right);
       const client = createPipeClient(pair.left);
       const outputs: TerminalOutput[] = [];
-      client.onDidOutput((o) => outputs.push(o));
+      client.onDidOutput((o) => !o.snapshot && outputs.push(o));
       hand.emit('one\r\n');
       // 'one' is parsed into the screen but still waits in the 16 ms batch.
       const snap = await client.attachTerminal('hand');
