@@ -1,0 +1,82 @@
+import { createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findUiDir, serve, type RunningStudio } from '../../../main/cli/serve.js';
+import { silentLogger } from '../../../main/core/util/logger.js';
+import { rawRequest } from '../../support/rawHttp.js';
+import { tempDir } from '../../support/studioHarness.js';
+
+const running: RunningStudio[] = [];
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((r) => r.stop()));
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+async function start(options: Partial<Parameters<typeof serve>[0]> & { dataDir: string }) {
+  const r = await serve({ port: 0, logger: silentLogger, noStart: true, ...options });
+  running.push(r);
+  return r;
+}
+
+describe('serve', () => {
+  it('gives a first run a team, and never re-adds agents the person removed', async () => {
+    const dataDir = tempDir();
+    const first = await start({ dataDir, firstTeam: 2 });
+    const names = () =>
+      first.studio.agents
+        .list()
+        .filter((a) => a.kind === 'agent')
+        .map((a) => a.name);
+    expect(names()).toEqual(['commander', 'agent-1', 'agent-2']);
+    await first.studio.service.removeAgent('agent-2');
+    await first.stop();
+    const again = await start({ dataDir, firstTeam: 2 });
+    expect(
+      again.studio.agents
+        .list()
+        .filter((a) => a.kind === 'agent')
+        .map((a) => a.name),
+    ).toEqual(['commander', 'agent-1']);
+  });
+
+  it('takes a free port when asked to and the fixed one is taken; otherwise says what to do', async () => {
+    const blocker = createServer();
+    servers.push(blocker);
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    await expect(start({ dataDir: tempDir(), port })).rejects.toThrow(
+      `Port ${port} is in use; pass --port N`,
+    );
+    const r = await start({ dataDir: tempDir(), port, portFallback: true });
+    expect(r.http.port).not.toBe(port);
+  });
+
+  it('serves the built UI with its CSP, and nothing outside it', async () => {
+    const r = await start({ dataDir: tempDir() });
+    expect(r.uiBuilt).toBe(!!findUiDir());
+    expect(r.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=ccsu_/);
+    const url = new URL(r.uiUrl);
+    const get = (path: string, method = 'GET') =>
+      rawRequest(`http://${url.host}${path}`, { method, headers: { host: url.host } });
+    const page = await get('/');
+    if (r.uiBuilt) {
+      expect(page.status).toBe(200);
+      expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(page.headers['x-content-type-options']).toBe('nosniff');
+      expect(page.body).toContain('<div id="root">');
+    } else {
+      expect(page.status).toBe(404);
+      expect(page.body).toContain('npm run build');
+    }
+    for (const path of [
+      '/assets/../../package.json',
+      '/assets/%2e%2e%2fstudio.json',
+      '/assets/',
+      '/studio.json',
+    ])
+      expect((await get(path)).status).toBe(404);
+    expect((await get('/', 'POST')).status).toBe(405);
+    // The page is public; the studio behind it is not.
+    expect((await get('/api/rpc', 'POST')).status).toBe(401);
+  });
+});
