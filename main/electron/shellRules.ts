@@ -157,16 +157,24 @@ export interface StudioMenuItem {
 /** Tiles 1-9 have a shortcut each; a crew bigger than that is reached with the mouse or the list. */
 const SHORTCUT_TILES = 9;
 
-/** The "Studio" menu: each item sends one UiCommand down the pipe, the same ones browser mode raises from keys. */
-export function studioMenuItems(): StudioMenuItem[] {
+/**
+ * The "Studio" menu: each item sends one UiCommand down the pipe, the same ones browser mode
+ * raises from keys. Cmd on a Mac; elsewhere Alt+digit and Alt+Shift+letter, because the menu
+ * takes its keys before the terminals do, and Ctrl+B, Ctrl+L (Claude Code, shells) and plain
+ * Alt+letter (readline's word moves) belong to them.
+ */
+export function studioMenuItems(platform: string = process.platform): StudioMenuItem[] {
+  const mac = platform === 'darwin';
+  const mod = mac ? 'Cmd' : 'Alt';
+  const act = mac ? 'Cmd' : 'Alt+Shift';
   return [
-    { label: 'Board', accelerator: 'CmdOrCtrl+B', command: { type: 'showBoard' } },
-    { label: 'New task', accelerator: 'CmdOrCtrl+N', command: { type: 'newTask' } },
-    { label: 'Add agent', accelerator: 'CmdOrCtrl+Shift+A', command: { type: 'addAgent' } },
-    { label: 'Toggle grid / list', accelerator: 'CmdOrCtrl+L', command: { type: 'toggleLayout' } },
+    { label: 'Board', accelerator: `${act}+B`, command: { type: 'showBoard' } },
+    { label: 'New task', accelerator: `${act}+N`, command: { type: 'newTask' } },
+    { label: 'Add agent', accelerator: `${mod}+Shift+A`, command: { type: 'addAgent' } },
+    { label: 'Toggle grid / list', accelerator: `${act}+L`, command: { type: 'toggleLayout' } },
     ...Array.from({ length: SHORTCUT_TILES }, (_, i) => ({
       label: `Tile ${i + 1}`,
-      accelerator: `CmdOrCtrl+${i + 1}`,
+      accelerator: `${mod}+${i + 1}`,
       command: { type: 'focusTile', index: i } as UiCommand,
     })),
   ];

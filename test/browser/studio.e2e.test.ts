@@ -30,7 +30,7 @@ const promptsOf = (): string[] =>
 
 beforeAll(async () => {
   promptLog = join(tmpdir(), `ccstudio-prompts-${process.pid}-${Date.now()}.log`);
-  studio = await startBrowserStudio(1, { FAKE_PROMPT_LOG: promptLog });
+  studio = await startBrowserStudio(1, { FAKE_PROMPT_LOG: promptLog, FAKE_PERMISSION: '1' });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   await page.goto(studio.running.uiUrl);
@@ -190,6 +190,23 @@ describe('browser mode', () => {
     expect(await page.locator('[data-testid="feed"] script').count()).toBe(0);
     const inbox = studio.running.studio.bus.history(null, { with: 'agent-1', limit: 5 });
     expect(inbox.some((m) => m.body.startsWith('Please also update the changelog'))).toBe(true);
+  });
+
+  it('a permission prompt marks the tile as waiting for you, and is answered from the tile', async () => {
+    await page.locator('[data-testid="terminal-agent-1"]').click();
+    await page.keyboard.type('perm: create a file');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="waiting-agent-1"]').waitFor();
+    expect(await page.locator('[data-testid="state-agent-1"]').textContent()).toBe('waiting for you');
+    expect(await page.locator('[data-testid="tile-agent-1"]').getAttribute('class')).toContain('waiting');
+    await screenshot(page, 'waiting-for-you');
+    await page.locator('[data-testid="terminal-agent-1"]').click();
+    await page.keyboard.press('1');
+    await page.locator('[data-testid="waiting-agent-1"]').waitFor({ state: 'detached' });
+    await waitFor(
+      'agent-1 idle again',
+      () => studio.running.studio.agents.require('agent-1').state === 'idle',
+    );
   });
 
   it('adds an agent from the dialog and its tile comes up running', async () => {

@@ -159,15 +159,17 @@ describe('browser shortcuts', () => {
   ) => commandForKey({ altKey: false, ctrlKey: false, metaKey: false, shiftKey: false, code, ...mods });
   it('maps Alt shortcuts to the same commands as the desktop menu', () => {
     expect(key('Digit3', { altKey: true })).toEqual({ type: 'focusTile', index: 2 });
-    expect(key('KeyB', { altKey: true })).toEqual({ type: 'showBoard' });
-    expect(key('KeyN', { altKey: true })).toEqual({ type: 'newTask' });
+    expect(key('KeyB', { altKey: true, shiftKey: true })).toEqual({ type: 'showBoard' });
+    expect(key('KeyN', { altKey: true, shiftKey: true })).toEqual({ type: 'newTask' });
     expect(key('KeyA', { altKey: true, shiftKey: true })).toEqual({ type: 'addAgent' });
-    expect(key('KeyL', { altKey: true })).toEqual({ type: 'toggleLayout' });
+    expect(key('KeyL', { altKey: true, shiftKey: true })).toEqual({ type: 'toggleLayout' });
   });
   it('leaves plain typing and the browser’s own shortcuts alone', () => {
     expect(key('Digit3')).toBeNull();
     expect(key('KeyN', { ctrlKey: true })).toBeNull();
     expect(key('KeyN', { altKey: true, ctrlKey: true })).toBeNull();
     expect(key('Digit0', { altKey: true })).toBeNull();
+    // Alt+B / Alt+F move by words in a shell's line editor.
+    expect(key('KeyB', { altKey: true })).toBeNull();
   });
 });
