@@ -192,6 +192,36 @@ describe('browser mode', () => {
     expect(inbox.some((m) => m.body.startsWith('Please also update the changelog'))).toBe(true);
   });
 
+  it("the PTY follows the tile's size, and a reload brings back the screen and scrollback", async () => {
+    const pty = () =>
+      studio.running.studio.sessions.get(studio.running.studio.agents.require('agent-1').id)!.pty;
+    const tileSize = () =>
+      page.evaluate(() => {
+        const rows = document.querySelector('[data-testid="terminal-agent-1"] .xterm-rows');
+        return rows ? rows.children.length : 0;
+      });
+    await waitFor('the PTY at the tile size', async () => pty().size.rows === (await tileSize()));
+    expect(pty().size).not.toEqual({ cols: 120, rows: 36 });
+    await page.reload();
+    await waitFor('the old screen back after a reload', async () =>
+      (await tileText(page, 'agent-1'))?.includes('You have a new task'),
+    );
+  });
+
+  it('switches to the compact list and back, and maximizes one tile', async () => {
+    await page.locator('[data-testid="toggle-layout"]').click();
+    await page.locator('[data-testid="row-agent-1"]').click();
+    await page.locator('[data-testid="tile-agent-1"]').waitFor();
+    expect(await page.locator('[data-testid^="tile-"]').count()).toBe(1);
+    await screenshot(page, 'list-layout');
+    await page.locator('[data-testid="toggle-layout"]').click();
+    await page.locator('[data-testid="tile-commander"]').waitFor();
+    await page.locator('[data-testid="tile-agent-1"] button[title="Maximize"]').click();
+    await page.locator('[data-testid="tile-commander"]').waitFor({ state: 'hidden' });
+    await page.locator('[data-testid="tile-agent-1"] button[title="Back to the grid"]').click();
+    await page.locator('[data-testid="tile-commander"]').waitFor({ state: 'visible' });
+  });
+
   it('a permission prompt marks the tile as waiting for you, and is answered from the tile', async () => {
     await page.locator('[data-testid="terminal-agent-1"]').click();
     await page.keyboard.type('perm: create a file');
