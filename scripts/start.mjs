@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { build as buildElectronSqlite } from './electron-native.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const electronMain = fileURLToPath(new URL('../dist/main/electron/main.js', import.meta.url));
@@ -45,13 +46,29 @@ function run(command, args) {
   });
 }
 
+/**
+ * The Electron build of better-sqlite3 (npm install's postinstall normally made it already; this
+ * covers an Electron upgraded since). False, with the reason printed, when it cannot be had.
+ */
+function electronSqliteReady() {
+  try {
+    buildElectronSqlite();
+    return true;
+  } catch (err) {
+    console.log(`\nbetter-sqlite3 could not be built for Electron: ${err.message}`);
+    return false;
+  }
+}
+
 const electron = electronBinary();
-if (electron) {
+if (electron && electronSqliteReady()) {
   run(electron, [electronMain, ...extra]);
 } else {
   console.log(
-    "Electron's binary is not installed here (it is downloaded from GitHub when `npm install` runs; " +
-      'this machine could not reach it). Serving the same UI in browser mode instead.\n',
+    electron
+      ? 'Serving the same UI in browser mode instead.\n'
+      : "Electron's binary is not installed here (it is downloaded from GitHub when `npm install` runs; " +
+          'this machine could not reach it). Serving the same UI in browser mode instead.\n',
   );
   // A newcomer's first run gets a team to look at, as the desktop app does.
   run(process.execPath, [cli, 'serve', '--open', '--first-team', '2', ...extra]);

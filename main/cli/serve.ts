@@ -31,6 +31,8 @@ export interface ServeOptions {
   /** Do not start the saved team (tests, or a studio serving only remote agents). */
   noStart?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** A better-sqlite3 build for this runtime: the desktop app's, made for Electron's ABI. */
+  nativeBinding?: string;
 }
 
 /** Quotes a path for the shell Claude Code runs hook commands in. */
@@ -109,6 +111,7 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
   const studio = createStudio({
     dataDir: options.dataDir,
     logger: options.logger,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     terminals: {
       spawnPty,
       hookCommand: `${shellQuote(process.execPath)} ${shellQuote(hookReporter)}`,

@@ -34,6 +34,8 @@ import {
   createPermissionWatch,
   createWindowPipe,
   DEFAULT_WINDOW_SIZE,
+  electronSqliteBinding,
+  missingBindingMessage,
   externalUrl,
   isAllowedNavigation,
   isAllowedPermission,
@@ -67,6 +69,8 @@ const preloadPath = join(here, 'preload.cjs');
 /** Built by Vite into dist/renderer; this file is dist/main/electron/main.js. */
 const indexHtml = resolve(here, '../../renderer/index.html');
 const appUrl = pathToFileURL(indexHtml).href;
+/** The checkout or the app.asar root; this file is dist/main/electron/main.js. */
+const appRoot = resolve(here, '../../..');
 
 // STUDIO_DATA_DIR is the same override ccstudio honours; set before the lock, which is per data folder.
 if (process.env.STUDIO_DATA_DIR) app.setPath('userData', resolve(process.env.STUDIO_DATA_DIR));
@@ -94,10 +98,11 @@ function openLog(dataDir: string): Logger {
  * On the fixed port when it is free, so remote agents' `claude mcp add` lines keep working; a
  * newcomer's first launch gets a commander and two agents working in the home folder.
  */
-function startStudio(dataDir: string, logger: Logger): Promise<RunningStudio> {
+function startStudio(dataDir: string, logger: Logger, nativeBinding: string): Promise<RunningStudio> {
   return serve({
     dataDir,
     logger,
+    nativeBinding,
     port: DEFAULT_PORT,
     portFallback: true,
     firstTeam: FIRST_LAUNCH_AGENTS,
@@ -292,8 +297,20 @@ async function main(): Promise<void> {
     app.exit(1);
     return;
   }
+  const nativeBinding = electronSqliteBinding({
+    packaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    appRoot,
+    platform: process.platform,
+    arch: process.arch,
+  });
+  if (!existsSync(nativeBinding)) {
+    dialog.showErrorBox(TITLE, missingBindingMessage(nativeBinding, app.isPackaged));
+    app.exit(1);
+    return;
+  }
   try {
-    running = await startStudio(dataDir, logger);
+    running = await startStudio(dataDir, logger, nativeBinding);
   } catch (err) {
     logger.error('the studio could not start', { err: (err as Error).stack ?? String(err) });
     dialog.showErrorBox(`${TITLE} could not start`, (err as Error).message);
