@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { migrate } from './migrations.js';
+import { LATEST_SCHEMA_VERSION, migrate } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -25,10 +25,29 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    migrate(db, options.targetVersion);
+    const target = options.targetVersion ?? LATEST_SCHEMA_VERSION;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (file !== ':memory:' && version > 0 && version < target) backupBeforeUpgrade(db, file, version);
+    migrate(db, target);
   } catch (err) {
     db.close();
     throw err;
   }
   return db;
+}
+
+/**
+ * An upgrade's migrations run once and cannot be undone; a copy of the database as it was lets a
+ * person go back to the previous version of the app. One file per old schema version, replaced
+ * if that version is upgraded again.
+ */
+export function backupFileFor(file: string, version: number): string {
+  return `${file}.schema-${version}.bak`;
+}
+
+function backupBeforeUpgrade(db: Db, file: string, version: number): void {
+  const backup = backupFileFor(file, version);
+  rmSync(backup, { force: true });
+  // VACUUM INTO writes a consistent, compact copy from a read transaction.
+  db.prepare('VACUUM INTO ?').run(backup);
 }

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from '../../../../main/core/store/migrations.js';
-import { openDatabase } from '../../../../main/core/store/database.js';
+import { backupFileFor, openDatabase } from '../../../../main/core/store/database.js';
 import { tempDir } from '../../../support/studioHarness.js';
 
 const dirs: string[] = [];
@@ -142,6 +142,29 @@ describe('migrations', () => {
     db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
     db.close();
     expect(() => openDatabase(file)).toThrow(/newer than this build/);
+  });
+
+  it('keeps a copy of an upgraded database as the older app left it, and none for a new or current one', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir, 'studio.db');
+    const old = openDatabase(file, { targetVersion: LATEST_SCHEMA_VERSION - 1 });
+    old.prepare("INSERT INTO agents (name, created_at) VALUES ('kept', 1)").run();
+    old.close();
+    expect(existsSync(backupFileFor(file, 0))).toBe(false);
+
+    const upgraded = openDatabase(file);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    upgraded.close();
+    const backup = new Database(backupFileFor(file, LATEST_SCHEMA_VERSION - 1), { readonly: true });
+    expect(backup.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION - 1);
+    expect(backup.prepare("SELECT name FROM agents WHERE name = 'kept'").get()).toEqual({ name: 'kept' });
+    backup.close();
+
+    // Opening the current version again makes no further copies.
+    openDatabase(file).close();
+    const copies = readdirSync(dir).filter((f) => f.includes('.bak'));
+    expect(copies).toEqual([`studio.db.schema-${LATEST_SCHEMA_VERSION - 1}.bak`]);
   });
 
   it('rolls a failing migration back whole', () => {
