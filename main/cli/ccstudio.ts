@@ -2,7 +2,9 @@
 // The headless studio's command line: `serve` runs it; the other commands talk to a running
 // studio over /api/rpc, or open the data folder directly when none is running.
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   TASK_PRIORITIES,
@@ -39,6 +41,7 @@ Usage:
   ccstudio task list [--status S] [--assignee NAME] [--json]
   ccstudio task show ID [--json]
   ccstudio task update ID [--status S] [--to NAME] [--result R] [--note N]
+  ccstudio --version
 
 Every command takes --data DIR (or STUDIO_DATA_DIR); the default is the per-user app data folder.
 serve listens on 127.0.0.1:${DEFAULT_PORT} unless told otherwise (--port 0 picks a free port).
@@ -81,9 +84,23 @@ const options = {
   command: { type: 'string' },
   cwd: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
 class UsageError extends Error {}
+
+/** The version in the package.json this copy came with (a checkout, the app or the npm package). */
+function studioVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string };
+      if (pkg.version) return pkg.version;
+    } catch {
+      // Not here; look one folder up.
+    }
+  }
+  return 'unknown';
+}
 
 function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
@@ -140,6 +157,10 @@ function commandProfile(command: string): AgentProfile {
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   const [command, sub, ...rest] = positionals;
+  if (values.version) {
+    out(studioVersion());
+    return 0;
+  }
   if (values.help || !command) {
     out(USAGE);
     return command || values.help ? 0 : 2;

@@ -27,9 +27,11 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
 /** Starts `ccstudio serve` and resolves once it printed its MCP URL and /health answers. */
 export async function startServe(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; bin?: string } = {},
 ): Promise<{ proc: ChildProcess; mcpUrl: string; output: () => string }> {
-  const proc = spawn(process.execPath, [CLI, 'serve', ...args], {
+  // `bin`: an installed ccstudio executable, run as a shell would; otherwise this checkout's build.
+  const [command, ...prefix] = options.bin ? [options.bin] : [process.execPath, CLI];
+  const proc = spawn(command!, [...prefix, 'serve', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.env ? { env: options.env } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
