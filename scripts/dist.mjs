@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// `npm run dist`: the installers for this machine's platform, into release/.
+//   Linux: AppImage and .deb (x64). macOS: .dmg for Apple silicon and Intel.
+// Builds the bundles, makes better-sqlite3 for Electron's ABI for every arch being packaged
+// (scripts/electron-native.mjs), then runs electron-builder. Extra arguments go to electron-builder
+// (e.g. `npm run dist -- --dir` for the unpacked app only). Nothing is published from here: the
+// release workflow uploads what lands in release/.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build as buildElectronSqlite, nativeDir } from './electron-native.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+/** What each platform ships; the same lists as electron-builder.yml's targets. */
+const PLATFORMS = {
+  linux: { flag: '--linux', arches: ['x64'] },
+  darwin: { flag: '--mac', arches: ['arm64', 'x64'] },
+};
+
+function step(label, cmd, args) {
+  process.stdout.write(`\n== ${label}\n`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`\n${label} failed (exit ${r.status ?? r.signal}).`);
+    process.exit(1);
+  }
+}
+
+const target = PLATFORMS[process.platform];
+if (!target) {
+  console.error(`Installers are built on Linux or macOS, not ${process.platform}.`);
+  process.exit(1);
+}
+step('build the bundles', npm, ['run', 'build', '--silent']);
+for (const arch of target.arches) {
+  process.stdout.write(`\n== better-sqlite3 for Electron, ${process.platform}-${arch}\n`);
+  try {
+    buildElectronSqlite({ arch });
+  } catch (err) {
+    console.error(`\nbetter-sqlite3 could not be built for Electron (${arch}): ${err.message}`);
+    process.exit(1);
+  }
+  // electron-builder only warns about a missing extraResources folder; an app without it cannot open its database.
+  const file = join(nativeDir(root, process.platform, arch), 'better_sqlite3.node');
+  if (!existsSync(file)) {
+    console.error(`${file} is missing; the app would not start.`);
+    process.exit(1);
+  }
+}
+const archFlags = target.arches.map((a) => `--${a}`);
+step('electron-builder', process.execPath, [
+  join(root, 'node_modules', 'electron-builder', 'cli.js'),
+  target.flag,
+  ...archFlags,
+  '--publish',
+  'never',
+  ...process.argv.slice(2),
+]);
+console.log(`\nInstallers are in ${join(root, 'release')}.`);
