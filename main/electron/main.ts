@@ -39,6 +39,8 @@ import {
   externalUrl,
   isAllowedNavigation,
   isAllowedPermission,
+  loginShellPath,
+  mergePaths,
   MIN_WINDOW_SIZE,
   parseWindowState,
   permissionNotice,
@@ -283,6 +285,10 @@ async function main(): Promise<void> {
   const dataDir = app.getPath('userData');
   mkdirSync(dataDir, { recursive: true });
   const logger = openLog(dataDir);
+  // Started from the Dock or a desktop menu, the app has a bare PATH; agents need the person's.
+  if (app.isPackaged && process.platform !== 'win32') {
+    process.env.PATH = mergePaths(loginShellPath(process.env.SHELL), process.env.PATH);
+  }
   // The studio holds every agent's terminal: a stray error is logged, never allowed to end them all.
   process.on('uncaughtException', (err) =>
     logger.error('uncaught exception', { err: err.stack ?? String(err) }),
@@ -303,6 +309,7 @@ async function main(): Promise<void> {
     appRoot,
     platform: process.platform,
     arch: process.arch,
+    override: process.env.STUDIO_SQLITE_BINDING,
   });
   if (!existsSync(nativeBinding)) {
     dialog.showErrorBox(TITLE, missingBindingMessage(nativeBinding, app.isPackaged));

@@ -1,6 +1,7 @@
 // The desktop shell's decisions, kept free of electron so plain Node tests can cover them;
 // main.ts only wires these to Electron's events.
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { delimiter, join, resolve } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
 import type { Agent, AgentState } from '../contract/model.js';
 import type { Disposable } from '../contract/events.js';
@@ -304,7 +305,10 @@ export function electronSqliteBinding(where: {
   appRoot: string;
   platform: string;
   arch: string;
+  /** STUDIO_SQLITE_BINDING: a build made some other way (or, under a fake Electron, Node's). */
+  override?: string | undefined;
 }): string {
+  if (where.override) return resolve(where.override);
   return where.packaged
     ? join(where.resourcesPath, 'native', SQLITE_BINARY)
     : join(where.appRoot, 'native', 'electron', `${where.platform}-${where.arch}`, SQLITE_BINARY);
@@ -316,4 +320,55 @@ export function missingBindingMessage(file: string, packaged: boolean): string {
     ? `This installation is incomplete: ${file} is missing. Reinstall Claude Code Studio.`
     : `better-sqlite3 has no build for Electron here (${file} is missing). ` +
         'Run `node scripts/electron-native.mjs`, or `npm start`, which builds it.';
+}
+
+// ---- The person's PATH ----------------------------------------------------------------------
+
+/** Brackets the PATH in the shell's output: profiles may print banners around it. */
+const PATH_MARK = '__CCSTUDIO_PATH__';
+/** A login shell slower than this (a profile waiting on the network) is given up on. */
+const SHELL_PATH_TIMEOUT_MS = 5000;
+
+/** The PATH between the marks in a shell's output, if it printed one. */
+export function parseShellPath(output: string): string | undefined {
+  const start = output.indexOf(PATH_MARK);
+  const end = output.indexOf(PATH_MARK, start + PATH_MARK.length);
+  if (start < 0 || end < 0) return undefined;
+  const path = output.slice(start + PATH_MARK.length, end).trim();
+  return path && !/[\n\r\0]/.test(path) ? path : undefined;
+}
+
+/** The shell's entries first (that is where `claude` usually is), then the rest, each once. */
+export function mergePaths(shellPath: string | undefined, current: string | undefined): string {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const entry of [...(shellPath ?? '').split(delimiter), ...(current ?? '').split(delimiter)]) {
+    if (!entry || seen.has(entry)) continue;
+    seen.add(entry);
+    out.push(entry);
+  }
+  return out.join(delimiter);
+}
+
+/**
+ * The PATH the person's login shell sets up. An app started from the Dock, Finder or a desktop
+ * menu gets a bare system PATH, without the folders where npm, Homebrew or nvm put `claude`;
+ * agents started from there would fail with "command not found". Undefined when the shell cannot
+ * say in time.
+ */
+export function loginShellPath(
+  shell: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  try {
+    const out = execFileSync(shell || '/bin/sh', ['-ilc', `printf '%s' "${PATH_MARK}\${PATH}${PATH_MARK}"`], {
+      encoding: 'utf8',
+      env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: SHELL_PATH_TIMEOUT_MS,
+    });
+    return parseShellPath(out);
+  } catch {
+    return undefined;
+  }
 }

@@ -2,6 +2,7 @@
 // IPC channel, menu commands, reload, navigation and permission rules, window state and quitting.
 // The real window is covered by test/electron/app.e2e.test.ts where Electron's binary exists.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PipeFromStudio } from '../../../main/contract/pipe.js';
@@ -28,7 +29,11 @@ let dir: string;
 let dataDir: string;
 let win: BrowserWindow;
 let wc: FakeWebContents;
-const savedEnv = { PATH: process.env.PATH, STUDIO_DATA_DIR: process.env.STUDIO_DATA_DIR };
+const savedEnv = {
+  PATH: process.env.PATH,
+  STUDIO_DATA_DIR: process.env.STUDIO_DATA_DIR,
+  STUDIO_SQLITE_BINDING: process.env.STUDIO_SQLITE_BINDING,
+};
 
 beforeAll(async () => {
   dir = tempDir('ccstudio-shell-');
@@ -37,6 +42,10 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'bin'));
   process.env.PATH = join(dir, 'bin');
   process.env.STUDIO_DATA_DIR = dataDir;
+  // Under plain Node the right build of better-sqlite3 is Node's own.
+  process.env.STUDIO_SQLITE_BINDING = createRequire(import.meta.url).resolve(
+    'better-sqlite3/build/Release/better_sqlite3.node',
+  );
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   await import('../../../main/electron/main.js');
   await waitFor('the window', () => BrowserWindow.all.length === 1, { timeoutMs: 20_000 });
@@ -46,8 +55,10 @@ beforeAll(async () => {
 
 afterAll(() => {
   process.env.PATH = savedEnv.PATH;
-  if (savedEnv.STUDIO_DATA_DIR === undefined) delete process.env.STUDIO_DATA_DIR;
-  else process.env.STUDIO_DATA_DIR = savedEnv.STUDIO_DATA_DIR;
+  for (const key of ['STUDIO_DATA_DIR', 'STUDIO_SQLITE_BINDING'] as const) {
+    if (savedEnv[key] === undefined) delete process.env[key];
+    else process.env[key] = savedEnv[key];
+  }
   vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
 });

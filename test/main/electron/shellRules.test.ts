@@ -1,6 +1,8 @@
 // The desktop shell's decisions, under plain Node: no Electron needed.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../main/contract/events.js';
 import type { Agent } from '../../../main/contract/model.js';
@@ -13,7 +15,10 @@ import {
   createWindowPipe,
   electronSqliteBinding,
   externalUrl,
+  loginShellPath,
+  mergePaths,
   missingBindingMessage,
+  parseShellPath,
   isAllowedNavigation,
   isAllowedPermission,
   parseWindowState,
@@ -372,6 +377,9 @@ describe('the Electron build of better-sqlite3', () => {
     expect(electronSqliteBinding({ ...where, packaged: false })).toBe(
       join('/src/studio', 'native', 'electron', 'linux-x64', 'better_sqlite3.node'),
     );
+    expect(electronSqliteBinding({ ...where, packaged: true, override: 'own/better_sqlite3.node' })).toBe(
+      resolve('own/better_sqlite3.node'),
+    );
     // Never node_modules: that build is Node's, and loading it in Electron fails on the ABI.
     expect(
       electronSqliteBinding({ ...where, packaged: false, platform: 'darwin', arch: 'arm64' }),
@@ -397,5 +405,39 @@ describe('the Electron build of better-sqlite3', () => {
     expect(() =>
       createStudio({ databaseFile: ':memory:', nativeBinding: '/nonexistent/better_sqlite3.node' }),
     ).toThrow();
+  });
+});
+
+describe("the person's PATH for an app started from the desktop", () => {
+  it('reads the PATH between the marks, ignoring what profiles print around it', () => {
+    expect(parseShellPath('Welcome!\n__CCSTUDIO_PATH__/a/bin:/usr/bin__CCSTUDIO_PATH__')).toBe(
+      '/a/bin:/usr/bin',
+    );
+    expect(parseShellPath('no marks here')).toBeUndefined();
+    expect(parseShellPath('__CCSTUDIO_PATH____CCSTUDIO_PATH__')).toBeUndefined();
+    expect(parseShellPath('__CCSTUDIO_PATH__/a\n/b__CCSTUDIO_PATH__')).toBeUndefined();
+  });
+
+  it("puts the shell's entries first and keeps every other entry once", () => {
+    expect(mergePaths('/home/me/.npm-global/bin:/usr/bin', '/usr/bin:/bin')).toBe(
+      '/home/me/.npm-global/bin:/usr/bin:/bin',
+    );
+    expect(mergePaths(undefined, '/usr/bin:/bin')).toBe('/usr/bin:/bin');
+    expect(mergePaths('/x::/y', undefined)).toBe('/x:/y');
+  });
+
+  it("asks a real login shell, which reads the person's profile", () => {
+    const home = mkdtempSync(join(tmpdir(), 'ccstudio-home-'));
+    try {
+      writeFileSync(
+        join(home, '.profile'),
+        'echo "a banner from the profile"\nexport PATH="$HOME/tools/bin:$PATH"\n',
+      );
+      const path = loginShellPath('/bin/sh', { HOME: home, PATH: '/usr/bin:/bin', ENV: '' });
+      expect(path?.split(':')[0]).toBe(join(home, 'tools', 'bin'));
+      expect(loginShellPath('/nonexistent/shell', { HOME: home, PATH: '/usr/bin:/bin' })).toBeUndefined();
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
