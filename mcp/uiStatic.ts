@@ -41,7 +41,8 @@ export function createUiStatic(dir: string | undefined) {
   return (req: IncomingMessage, res: ServerResponse, pathname: string): boolean => {
     let rel: string;
     if (pathname === '/' || pathname === '/index.html') rel = 'index.html';
-    else if (pathname.startsWith('/assets/') && ASSET_NAME.test(pathname.slice(8))) rel = `assets/${pathname.slice(8)}`;
+    else if (pathname.startsWith('/assets/') && ASSET_NAME.test(pathname.slice(8)))
+      rel = `assets/${pathname.slice(8)}`;
     else return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();

@@ -6,9 +6,10 @@
 // (e.g. `npm run dist -- --dir` for the unpacked app only). Nothing is published from here: the
 // release workflow uploads what lands in release/.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { distConfig } from './builder-config.mjs';
 import { build as buildElectronSqlite, nativeDir } from './electron-native.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -49,9 +50,22 @@ for (const arch of target.arches) {
     process.exit(1);
   }
 }
+// electron-builder.yml plus the exclusions for Electron's own packages (scripts/builder-config.mjs).
+mkdirSync(join(root, 'release'), { recursive: true });
+const configFile = join(root, 'release', 'electron-builder.dist.json');
+const config = distConfig();
+if (process.platform === 'darwin' && !process.env.CSC_LINK && !process.env.CSC_NAME) {
+  // No certificate: sign ad hoc. Apple silicon refuses to run unsigned code at all; an ad hoc
+  // signature lets the person open the app once they clear the quarantine flag (see README).
+  config.mac = { ...config.mac, identity: '-' };
+  console.log('\nNo signing certificate (CSC_LINK or CSC_NAME): the app is signed ad hoc.');
+}
+writeFileSync(configFile, JSON.stringify(config, null, 2));
 const archFlags = target.arches.map((a) => `--${a}`);
 step('electron-builder', process.execPath, [
   join(root, 'node_modules', 'electron-builder', 'cli.js'),
+  '--config',
+  configFile,
   target.flag,
   ...archFlags,
   '--publish',

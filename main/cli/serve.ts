@@ -40,6 +40,22 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * The command Claude Code runs for each hook: this runtime running hookReporter.js. Inside the
+ * desktop app the runtime is Electron's binary, which starts as Node only when told to (otherwise
+ * every hook would launch a second app instance), and the script is read from outside the asar.
+ */
+export function hookCommandFor(
+  execPath: string,
+  script: string,
+  electron: boolean,
+  exists: (path: string) => boolean = existsSync,
+): string {
+  const unpacked = script.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+  const file = electron && unpacked !== script && exists(unpacked) ? unpacked : script;
+  return `${electron ? 'ELECTRON_RUN_AS_NODE=1 ' : ''}${shellQuote(execPath)} ${shellQuote(file)}`;
+}
+
 const spawnPty: SpawnPty = (file, args, options) => nodePty.spawn(file, args, options);
 
 export const COMMANDER_ROLE =
@@ -114,7 +130,7 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     terminals: {
       spawnPty,
-      hookCommand: `${shellQuote(process.execPath)} ${shellQuote(hookReporter)}`,
+      hookCommand: hookCommandFor(process.execPath, hookReporter, Boolean(process.versions.electron)),
       ...(options.claudeCommand ? { claudeCommand: options.claudeCommand } : {}),
       ...(options.env ? { baseEnv: options.env } : {}),
     },

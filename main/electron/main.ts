@@ -287,7 +287,7 @@ async function main(): Promise<void> {
   const logger = openLog(dataDir);
   // Started from the Dock or a desktop menu, the app has a bare PATH; agents need the person's.
   if (app.isPackaged && process.platform !== 'win32') {
-    process.env.PATH = mergePaths(loginShellPath(process.env.SHELL), process.env.PATH);
+    process.env.PATH = mergePaths(await loginShellPath(process.env.SHELL), process.env.PATH);
   }
   // The studio holds every agent's terminal: a stray error is logged, never allowed to end them all.
   process.on('uncaughtException', (err) =>

@@ -1,6 +1,6 @@
 // The desktop shell's decisions, kept free of electron so plain Node tests can cover them;
 // main.ts only wires these to Electron's events.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { delimiter, join, resolve } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
 import type { Agent, AgentState } from '../contract/model.js';
@@ -329,13 +329,13 @@ const PATH_MARK = '__CCSTUDIO_PATH__';
 /** A login shell slower than this (a profile waiting on the network) is given up on. */
 const SHELL_PATH_TIMEOUT_MS = 5000;
 
-/** The PATH between the marks in a shell's output, if it printed one. */
+/** The line between the two mark lines of a shell's output: profiles may print around it. */
 export function parseShellPath(output: string): string | undefined {
-  const start = output.indexOf(PATH_MARK);
-  const end = output.indexOf(PATH_MARK, start + PATH_MARK.length);
-  if (start < 0 || end < 0) return undefined;
-  const path = output.slice(start + PATH_MARK.length, end).trim();
-  return path && !/[\n\r\0]/.test(path) ? path : undefined;
+  const lines = output.split(/\r?\n/).map((line) => line.trim());
+  const start = lines.indexOf(PATH_MARK);
+  const end = start < 0 ? -1 : lines.indexOf(PATH_MARK, start + 1);
+  if (end !== start + 2) return undefined;
+  return lines[start + 1] || undefined;
 }
 
 /** The shell's entries first (that is where `claude` usually is), then the rest, each once. */
@@ -354,21 +354,19 @@ export function mergePaths(shellPath: string | undefined, current: string | unde
  * The PATH the person's login shell sets up. An app started from the Dock, Finder or a desktop
  * menu gets a bare system PATH, without the folders where npm, Homebrew or nvm put `claude`;
  * agents started from there would fail with "command not found". Undefined when the shell cannot
- * say in time.
+ * say in time. The command is plain words and semicolons, which sh, bash, zsh and fish all read
+ * alike; printenv prints PATH colon-separated even in fish, where $PATH is a list.
  */
 export function loginShellPath(
   shell: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
-): string | undefined {
-  try {
-    const out = execFileSync(shell || '/bin/sh', ['-ilc', `printf '%s' "${PATH_MARK}\${PATH}${PATH_MARK}"`], {
-      encoding: 'utf8',
-      env,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: SHELL_PATH_TIMEOUT_MS,
-    });
-    return parseShellPath(out);
-  } catch {
-    return undefined;
-  }
+): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      shell || '/bin/sh',
+      ['-ilc', `echo ${PATH_MARK}; printenv PATH; echo ${PATH_MARK}`],
+      { encoding: 'utf8', env, timeout: SHELL_PATH_TIMEOUT_MS },
+      (err, stdout) => resolve(err ? undefined : parseShellPath(stdout)),
+    ).stdin?.end();
+  });
 }

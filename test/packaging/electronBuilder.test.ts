@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,47 @@ describe('electron-builder.yml', () => {
   });
 });
 
+describe("leaving Electron's packages out of the app", () => {
+  it('excludes what only electron reaches, and keeps a package another runtime dependency shares', async () => {
+    const { electronOnlyPackages } = (await import(
+      pathToFileURL(join(root, 'scripts/builder-config.mjs')).href
+    )) as {
+      electronOnlyPackages(tree: unknown): string[];
+    };
+    // As npm ls prints it: debug's subtree (ms) appears once, under electron's branch, though
+    // express needs it too.
+    const tree = {
+      dependencies: {
+        electron: {
+          dependencies: {
+            '@electron/get': {
+              dependencies: {
+                debug: { dependencies: { ms: {} } },
+                got: { dependencies: { 'p-cancelable': {} } },
+              },
+            },
+            'extract-zip': { dependencies: { debug: {} } },
+          },
+        },
+        express: { dependencies: { debug: {} } },
+        'node-pty': {},
+      },
+    };
+    expect(electronOnlyPackages(tree)).toEqual([
+      '@electron/get',
+      'electron',
+      'extract-zip',
+      'got',
+      'p-cancelable',
+    ]);
+    // Absent (this machine: its download failed) or missing, there is nothing to leave out.
+    expect(electronOnlyPackages({ dependencies: { 'node-pty': {} } })).toEqual([]);
+    expect(electronOnlyPackages({ dependencies: { electron: { missing: true }, 'node-pty': {} } })).toEqual(
+      [],
+    );
+  });
+});
+
 describe('packaging dry run (layout check only: Electron is a placeholder, no installer is made)', () => {
   let appDir: string;
   let asar: string;
@@ -137,14 +178,18 @@ describe('packaging dry run (layout check only: Electron is a placeholder, no in
       require.resolve('better-sqlite3/build/Release/better_sqlite3.node'),
       join(native, 'better_sqlite3.node'),
     );
-    const overlay = join(work, 'electron-builder.layout.yml');
+    // The configuration npm run dist uses, with the placeholder and a temporary output folder.
+    const { distConfig } = (await import(pathToFileURL(join(root, 'scripts/builder-config.mjs')).href)) as {
+      distConfig(): Record<string, unknown>;
+    };
+    const overlay = join(work, 'electron-builder.layout.json');
     writeFileSync(
       overlay,
-      yaml.dump({
-        extends: configFile,
+      JSON.stringify({
+        ...distConfig(),
         electronDist: placeholder,
         electronVersion: pkg.optionalDependencies.electron,
-        directories: { output: join(work, 'out') },
+        directories: { output: join(work, 'out'), buildResources: 'build' },
         extraResources: [{ from: native, to: 'native', filter: ['*.node'] }],
       }),
     );
@@ -186,7 +231,9 @@ describe('packaging dry run (layout check only: Electron is a placeholder, no in
         (e.endsWith('.ts') && !e.endsWith('.d.ts')) ||
         /^\/(main|mcp|renderer|test|scripts|build|native)\//.test(e) ||
         /^\/dist\/test\//.test(e) ||
-        /\/node_modules\/(electron|electron-builder|vite|vitest|react|react-dom|typescript|playwright-core)\//.test(
+        // Electron itself is an optional dependency, which electron-builder would pack; where it is
+        // installed (GitHub's runners) this is the check that builder-config.mjs keeps it out.
+        /\/node_modules\/(electron|@electron\/get|electron-builder|vite|vitest|react|react-dom|typescript|playwright-core)(\/|$)/.test(
           e,
         ),
     );
@@ -198,6 +245,8 @@ describe('packaging dry run (layout check only: Electron is a placeholder, no in
     expect(existsSync(join(unpacked, 'node_modules/node-pty/build/Release/pty.node'))).toBe(true);
     expect(existsSync(join(unpacked, 'node_modules/node-pty/lib/index.js'))).toBe(true);
     expect(existsSync(join(unpacked, 'node_modules/better-sqlite3/lib/index.js'))).toBe(true);
+    // Claude Code's hooks run this file with Electron as Node, from outside the archive.
+    expect(existsSync(join(unpacked, 'dist/main/cli/hookReporter.js'))).toBe(true);
     // The archive's index lists every .node file as unpacked: none stays inside, where dlopen
     // cannot reach it.
     const natives = entries.filter((e) => e.endsWith('.node'));

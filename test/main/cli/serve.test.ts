@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findUiDir, serve, type RunningStudio } from '../../../main/cli/serve.js';
+import { findUiDir, hookCommandFor, serve, type RunningStudio } from '../../../main/cli/serve.js';
 import { silentLogger } from '../../../main/core/util/logger.js';
 import { rawRequest } from '../../support/rawHttp.js';
 import { tempDir } from '../../support/studioHarness.js';
@@ -78,5 +78,32 @@ describe('serve', () => {
     expect((await get('/', 'POST')).status).toBe(405);
     // The page is public; the studio behind it is not.
     expect((await get('/api/rpc', 'POST')).status).toBe(401);
+  });
+});
+
+describe('the hook command', () => {
+  it('runs the reporter with this Node in a checkout or the CLI', () => {
+    expect(hookCommandFor('/usr/bin/node', '/src/dist/main/cli/hookReporter.js', false)).toBe(
+      "'/usr/bin/node' '/src/dist/main/cli/hookReporter.js'",
+    );
+  });
+
+  it("in the desktop app, runs Electron's binary as Node on the unpacked script", () => {
+    const app = '/opt/Claude Code Studio';
+    const script = `${app}/resources/app.asar/dist/main/cli/hookReporter.js`;
+    const unpacked = `${app}/resources/app.asar.unpacked/dist/main/cli/hookReporter.js`;
+    expect(hookCommandFor(`${app}/claude-code-studio`, script, true, (p) => p === unpacked)).toBe(
+      `ELECTRON_RUN_AS_NODE=1 '${app}/claude-code-studio' '${unpacked}'`,
+    );
+    // npm start: Electron on the checkout's files, no asar.
+    expect(hookCommandFor('/x/electron', '/src/dist/main/cli/hookReporter.js', true, () => false)).toBe(
+      "ELECTRON_RUN_AS_NODE=1 '/x/electron' '/src/dist/main/cli/hookReporter.js'",
+    );
+  });
+
+  it('quotes paths so a folder named with quotes or spaces cannot break out of the shell word', () => {
+    expect(hookCommandFor("/it's here/node", '/a b/hookReporter.js', false)).toBe(
+      "'/it'\\''s here/node' '/a b/hookReporter.js'",
+    );
   });
 });

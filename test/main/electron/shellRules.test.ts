@@ -1,5 +1,5 @@
 // The desktop shell's decisions, under plain Node: no Electron needed.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -410,12 +410,13 @@ describe('the Electron build of better-sqlite3', () => {
 
 describe("the person's PATH for an app started from the desktop", () => {
   it('reads the PATH between the marks, ignoring what profiles print around it', () => {
-    expect(parseShellPath('Welcome!\n__CCSTUDIO_PATH__/a/bin:/usr/bin__CCSTUDIO_PATH__')).toBe(
+    expect(parseShellPath('Welcome!\n__CCSTUDIO_PATH__\n/a/bin:/usr/bin\r\n__CCSTUDIO_PATH__\nbye\n')).toBe(
       '/a/bin:/usr/bin',
     );
     expect(parseShellPath('no marks here')).toBeUndefined();
-    expect(parseShellPath('__CCSTUDIO_PATH____CCSTUDIO_PATH__')).toBeUndefined();
-    expect(parseShellPath('__CCSTUDIO_PATH__/a\n/b__CCSTUDIO_PATH__')).toBeUndefined();
+    expect(parseShellPath('__CCSTUDIO_PATH__\n__CCSTUDIO_PATH__\n')).toBeUndefined();
+    expect(parseShellPath('__CCSTUDIO_PATH__\n/a\n/b\n__CCSTUDIO_PATH__\n')).toBeUndefined();
+    expect(parseShellPath('__CCSTUDIO_PATH__\n/a\n')).toBeUndefined();
   });
 
   it("puts the shell's entries first and keeps every other entry once", () => {
@@ -426,16 +427,22 @@ describe("the person's PATH for an app started from the desktop", () => {
     expect(mergePaths('/x::/y', undefined)).toBe('/x:/y');
   });
 
-  it("asks a real login shell, which reads the person's profile", () => {
+  it("asks a real login shell, which reads the person's profile", async () => {
     const home = mkdtempSync(join(tmpdir(), 'ccstudio-home-'));
     try {
       writeFileSync(
         join(home, '.profile'),
         'echo "a banner from the profile"\nexport PATH="$HOME/tools/bin:$PATH"\n',
       );
-      const path = loginShellPath('/bin/sh', { HOME: home, PATH: '/usr/bin:/bin', ENV: '' });
+      const path = await loginShellPath('/bin/sh', { HOME: home, PATH: '/usr/bin:/bin' });
       expect(path?.split(':')[0]).toBe(join(home, 'tools', 'bin'));
-      expect(loginShellPath('/nonexistent/shell', { HOME: home, PATH: '/usr/bin:/bin' })).toBeUndefined();
+      if (existsSync('/bin/bash')) {
+        const bash = await loginShellPath('/bin/bash', { HOME: home, PATH: '/usr/bin:/bin' });
+        expect(bash?.split(':')[0]).toBe(join(home, 'tools', 'bin'));
+      }
+      expect(
+        await loginShellPath('/nonexistent/shell', { HOME: home, PATH: '/usr/bin:/bin' }),
+      ).toBeUndefined();
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
