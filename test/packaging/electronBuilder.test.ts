@@ -3,7 +3,7 @@
 // ONLY: Electron is a placeholder script and no installer is made. It proves what goes where
 // (bundles in the asar, native modules unpacked, the Electron build of better-sqlite3 as a
 // resource), not that the app starts; the release workflow builds real installers.
-import { extractFile, listPackage, statFile } from '@electron/asar';
+import { extractAll, extractFile, listPackage, statFile } from '@electron/asar';
 import { execFile } from 'node:child_process';
 import {
   chmodSync,
@@ -147,6 +147,7 @@ describe("leaving Electron's packages out of the app", () => {
 });
 
 describe('packaging dry run (layout check only: Electron is a placeholder, no installer is made)', () => {
+  let work: string;
   let appDir: string;
   let asar: string;
   let entries: string[];
@@ -160,7 +161,7 @@ describe('packaging dry run (layout check only: Electron is a placeholder, no in
       if (!existsSync(join(root, bundle)))
         throw new Error(`${bundle} is missing: npm test builds it first (npm run build)`);
     }
-    const work = tempDir();
+    work = tempDir();
     // The placeholder stands where Electron's unpacked distribution would: electron-builder copies
     // it and renames the binary. It is a shell script that says what it is.
     const placeholder = join(work, 'electron-placeholder');
@@ -262,6 +263,47 @@ describe('packaging dry run (layout check only: Electron is a placeholder, no in
   it('ships the Electron build of better-sqlite3 where the shell looks for it (resources/native)', () => {
     expect(existsSync(join(appDir, 'resources', 'native', 'better_sqlite3.node'))).toBe(true);
   });
+
+  it("runs from the packed files: the studio opens its database with the resources' SQLite build, serves the UI and starts a terminal (Node standing in for Electron)", async () => {
+    // The archive and its unpacked half, extracted side by side as Electron's asar support shows
+    // them to the app. Only the packed node_modules are reachable from there, so a runtime file
+    // the patterns dropped would fail here.
+    const extracted = join(work, 'extracted');
+    extractAll(asar, extracted);
+    const probe = join(extracted, 'packed-smoke.mjs');
+    // What main.ts does on launch, minus the window: serve() with the resources' nativeBinding.
+    writeFileSync(
+      probe,
+      `import { serve } from './dist/main/cli/serve.js';
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const running = await serve({ dataDir: process.argv[2], port: 0, logger: quiet, noStart: true, nativeBinding: process.argv[3] });
+const ui = await fetch(running.uiUrl);
+const html = await ui.text();
+await running.studio.service.addAgent({ name: 'probe', profile: { kind: 'command', command: '/bin/sh', args: ['-c', 'echo packed-pty-ok; sleep 30'] } });
+await running.studio.service.startAgent('probe');
+let screen = '';
+for (let i = 0; i < 100 && !screen.includes('packed-pty-ok'); i++) {
+  await new Promise((r) => setTimeout(r, 100));
+  screen = await running.studio.service.readScreen('probe');
+}
+await running.stop();
+console.log(JSON.stringify({ uiBuilt: running.uiBuilt, uiStatus: ui.status, hasRoot: html.includes('id="root"'), screen }));
+`,
+    );
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [probe, join(work, 'smoke-data'), join(appDir, 'resources', 'native', 'better_sqlite3.node')],
+      { cwd: extracted, timeout: 60_000, env: { ...process.env, NODE_PATH: '' } },
+    );
+    const result = JSON.parse(stdout.trim().split('\n').pop()!) as {
+      uiBuilt: boolean;
+      uiStatus: number;
+      hasRoot: boolean;
+      screen: string;
+    };
+    expect(result).toMatchObject({ uiBuilt: true, uiStatus: 200, hasRoot: true });
+    expect(result.screen).toContain('packed-pty-ok');
+  }, 90_000);
 
   it('names the executable after the package and copies the placeholder in its place', () => {
     const bin = join(appDir, 'claude-code-studio');
