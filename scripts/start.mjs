@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { build as buildElectronSqlite } from './electron-native.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const electronMain = fileURLToPath(new URL('../dist/main/electron/main.js', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/main/cli/ccstudio.js', import.meta.url));
 const extra = process.argv.slice(2);
 
@@ -62,7 +61,9 @@ function electronSqliteReady() {
 
 const electron = electronBinary();
 if (electron && electronSqliteReady()) {
-  run(electron, [electronMain, ...extra]);
+  // The checkout's folder, not main.js: Electron then reads package.json (main, productName), so
+  // the app is named as installed and shares its per-user data folder with ccstudio.
+  run(electron, [root, ...extra]);
 } else {
   console.log(
     electron

@@ -32,7 +32,8 @@ const FAKE_AGENT = join(root, 'test/fixtures/fakeAgent.mjs');
  * depend on the OS sandbox.
  */
 function launchArgs(dataDir: string): string[] {
-  const args = [mainJs, `--user-data-dir=${dataDir}`];
+  // The package folder, as npm start runs it: Electron reads package.json's main and productName.
+  const args = [root, `--user-data-dir=${dataDir}`];
   if (process.platform === 'linux') {
     args.push('--no-sandbox');
     if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) args.push('--ozone-platform=headless');
@@ -104,6 +105,10 @@ describe.skipIf(!electronPath)(
         app?.process().kill('SIGKILL');
         if (dir) rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    it('is named as installed, so its data folder is the one ccstudio uses', async () => {
+      expect(await app.evaluate(({ app: electronApp }) => electronApp.getName())).toBe('Claude Code Studio');
     });
 
     it('opens the studio window with its title', async () => {
