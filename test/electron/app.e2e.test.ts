@@ -2,24 +2,14 @@
 // from GitHub when `npm install` runs; where that could not happen the suite is skipped (and says so).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStudio } from '../../main/core/studio.js';
 import { tempDir } from '../support/studioHarness.js';
+import { findElectron } from '../support/electronBinary.js';
 import { waitFor } from '../support/waitFor.js';
-
-/** The binary's path when the electron package is installed and its download finished. */
-function findElectron(): string | undefined {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const electronPath = findElectron();
 const root = fileURLToPath(new URL('../../', import.meta.url));

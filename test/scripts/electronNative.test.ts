@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { findElectron } from '../support/electronBinary.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const script = join(root, 'scripts', 'electron-native.mjs');
@@ -23,15 +24,8 @@ beforeAll(async () => {
   native = (await import(pathToFileURL(script).href)) as NativeScript;
 });
 
-/** Whether `require('electron')` yields a binary here (it throws when the download failed). */
-const electronInstalled = (() => {
-  try {
-    createRequire(join(root, 'package.json'))('electron');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+/** Where Electron's binary is installed, npm start and the postinstall use it instead. */
+const electronInstalled = findElectron() !== undefined;
 
 function run(args: string[]) {
   return spawnSync(process.execPath, [script, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });

@@ -4,23 +4,17 @@
 // (test/electron/app.e2e.test.ts covers that).
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findElectron } from '../support/electronBinary.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitExit } from '../support/cliProcess.js';
 import { tempDir } from '../support/studioHarness.js';
 import { waitFor } from '../support/waitFor.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const electronInstalled = (() => {
-  try {
-    createRequire(join(root, 'package.json'))('electron');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+/** Where Electron's binary is installed, npm start and the postinstall use it instead. */
+const electronInstalled = findElectron() !== undefined;
 
 const children: Array<ReturnType<typeof spawn>> = [];
 afterEach(() => {
