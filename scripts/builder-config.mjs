@@ -60,7 +60,15 @@ function runtimeTree() {
     // npm ls exits 1 on problems such as a missing optional package, and still prints the tree.
     out = err.stdout;
   }
-  return JSON.parse(out || '{}');
+  let tree;
+  try {
+    tree = JSON.parse(out || '');
+  } catch {
+    tree = undefined;
+  }
+  // Without the tree nothing would be left out, and an installed Electron would be packed whole.
+  if (!tree?.dependencies) throw new Error('`npm ls --all --omit=dev --json` printed no dependency tree');
+  return tree;
 }
 
 /** electron-builder.yml as an object, with Electron's packages left out of the app. */

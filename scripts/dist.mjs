@@ -20,6 +20,12 @@ const PLATFORMS = {
   darwin: { flag: '--mac', arches: ['arm64', 'x64'] },
 };
 
+/** A Developer ID identity electron-builder would find in the keychain by itself. */
+function developerIdInKeychain() {
+  const r = spawnSync('security', ['find-identity', '-v', '-p', 'codesigning'], { encoding: 'utf8' });
+  return r.status === 0 && /Developer ID Application/.test(r.stdout);
+}
+
 function step(label, cmd, args) {
   process.stdout.write(`\n== ${label}\n`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
@@ -54,11 +60,12 @@ for (const arch of target.arches) {
 mkdirSync(join(root, 'release'), { recursive: true });
 const configFile = join(root, 'release', 'electron-builder.dist.json');
 const config = distConfig();
-if (process.platform === 'darwin' && !process.env.CSC_LINK && !process.env.CSC_NAME) {
+if (process.platform === 'darwin' && !process.env.CSC_LINK && !process.env.CSC_NAME && !developerIdInKeychain()) {
   // No certificate: sign ad hoc. Apple silicon refuses to run unsigned code at all; an ad hoc
   // signature lets the person open the app once they clear the quarantine flag (see README).
-  config.mac = { ...config.mac, identity: '-' };
-  console.log('\nNo signing certificate (CSC_LINK or CSC_NAME): the app is signed ad hoc.');
+  // Notarizing needs a Developer ID signature, so it is off too.
+  config.mac = { ...config.mac, identity: '-', notarize: false };
+  console.log('\nNo signing certificate (CSC_LINK, CSC_NAME or one in the keychain): the app is signed ad hoc.');
 }
 writeFileSync(configFile, JSON.stringify(config, null, 2));
 const archFlags = target.arches.map((a) => `--${a}`);

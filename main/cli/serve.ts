@@ -41,7 +41,7 @@ function shellQuote(s: string): string {
 }
 
 /**
- * The command Claude Code runs for each hook: this runtime running hookReporter.js. Inside the
+ * The command Claude Code runs for each hook: this runtime running hookReporter.mjs. Inside the
  * desktop app the runtime is Electron's binary, which starts as Node only when told to (otherwise
  * every hook would launch a second app instance), and the script is read from outside the asar.
  */
@@ -123,7 +123,7 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
         'Stop it first, or start this one with --data pointing at another folder.',
     );
   }
-  const hookReporter = fileURLToPath(new URL('./hookReporter.js', import.meta.url));
+  const hookReporter = fileURLToPath(new URL('./hookReporter.mjs', import.meta.url));
   const studio = createStudio({
     dataDir: options.dataDir,
     logger: options.logger,

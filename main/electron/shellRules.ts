@@ -1,6 +1,6 @@
 // The desktop shell's decisions, kept free of electron so plain Node tests can cover them;
 // main.ts only wires these to Electron's events.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { delimiter, join, resolve } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
 import type { Agent, AgentState } from '../contract/model.js';
@@ -360,13 +360,36 @@ export function mergePaths(shellPath: string | undefined, current: string | unde
 export function loginShellPath(
   shell: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = SHELL_PATH_TIMEOUT_MS,
 ): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(
-      shell || '/bin/sh',
-      ['-ilc', `echo ${PATH_MARK}; printenv PATH; echo ${PATH_MARK}`],
-      { encoding: 'utf8', env, timeout: SHELL_PATH_TIMEOUT_MS },
-      (err, stdout) => resolve(err ? undefined : parseShellPath(stdout)),
-    ).stdin?.end();
+    let out = '';
+    let done = false;
+    const finish = (path: string | undefined) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(path);
+    };
+    // Its own session (detached): an interactive shell started from a terminal would otherwise
+    // take the terminal's foreground and stop the whole app with SIGTTIN, as with `app &`.
+    const child = spawn(shell || '/bin/sh', ['-ilc', `echo ${PATH_MARK}; printenv PATH; echo ${PATH_MARK}`], {
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    // Interactive bash and zsh ignore SIGTERM: a profile that blocks is ended with SIGKILL, to
+    // the whole group, so nothing it started lingers.
+    const timer = setTimeout(() => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      finish(undefined);
+    }, timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.on('error', () => finish(undefined));
+    child.on('close', (code) => finish(code === 0 ? parseShellPath(out) : undefined));
   });
 }

@@ -146,6 +146,57 @@ describe("leaving Electron's packages out of the app", () => {
   });
 });
 
+describe("electron-builder's own node_modules filter, given npm run dist's configuration", () => {
+  // The filter electron-builder applies to every dependency's files (an internal of
+  // app-builder-lib, pinned with it), fed a tree where Electron is installed, as on a build runner.
+  it('drops Electron and what only it uses, and keeps everything else', async () => {
+    const { distConfig } = (await import(pathToFileURL(join(root, 'scripts/builder-config.mjs')).href)) as {
+      distConfig(tree: unknown): { files: unknown[] };
+    };
+    const tree = {
+      dependencies: {
+        electron: { dependencies: { '@electron/get': { dependencies: { got: {}, debug: {} } }, 'extract-zip': {} } },
+        express: { dependencies: { debug: {} } },
+        'node-pty': {},
+      },
+    };
+    const { getNodeModuleFileMatcher } = require('app-builder-lib/out/fileMatcher.js') as {
+      getNodeModuleFileMatcher(
+        appDir: string,
+        destination: string,
+        expand: (s: string) => string,
+        platformOptions: object,
+        packager: object,
+      ): { createFilter(): (file: string, stat: { isDirectory(): boolean }) => boolean };
+    };
+    const appDir = '/app';
+    const keep = getNodeModuleFileMatcher(appDir, '/out', (x) => x, {}, {
+      config: { files: distConfig(tree).files },
+      debugLogger: { isEnabled: false },
+    }).createFilter();
+    const file = { isDirectory: () => false };
+    const kept = (path: string) => keep(join(appDir, path), file);
+    for (const gone of [
+      'node_modules/electron/dist/electron',
+      'node_modules/electron/package.json',
+      'node_modules/@electron/get/dist/index.js',
+      'node_modules/got/dist/source/index.js',
+      'node_modules/extract-zip/index.js',
+    ]) {
+      expect(kept(gone), gone).toBe(false);
+    }
+    for (const stays of [
+      'node_modules/debug/src/index.js',
+      'node_modules/express/index.js',
+      'node_modules/node-pty/lib/index.js',
+      'node_modules/electron-store/index.js',
+      'node_modules/@electron/getter/index.js',
+    ]) {
+      expect(kept(stays), stays).toBe(true);
+    }
+  });
+});
+
 describe('packaging dry run (layout check only: Electron is a placeholder, no installer is made)', () => {
   let work: string;
   let appDir: string;
@@ -247,7 +298,7 @@ describe('packaging dry run (layout check only: Electron is a placeholder, no in
     expect(existsSync(join(unpacked, 'node_modules/node-pty/lib/index.js'))).toBe(true);
     expect(existsSync(join(unpacked, 'node_modules/better-sqlite3/lib/index.js'))).toBe(true);
     // Claude Code's hooks run this file with Electron as Node, from outside the archive.
-    expect(existsSync(join(unpacked, 'dist/main/cli/hookReporter.js'))).toBe(true);
+    expect(existsSync(join(unpacked, 'dist/main/cli/hookReporter.mjs'))).toBe(true);
     // The archive's index lists every .node file as unpacked: none stays inside, where dlopen
     // cannot reach it.
     const natives = entries.filter((e) => e.endsWith('.node'));

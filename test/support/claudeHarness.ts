@@ -14,7 +14,7 @@ import { claudeStubEnv, seedClaudeHome } from './claudeEnv.js';
 
 const root = process.cwd();
 export const CLAUDE_BIN = join(root, 'test/tools/node_modules/.bin/claude');
-export const HOOK_REPORTER = join(root, 'dist/main/cli/hookReporter.js');
+export const HOOK_REPORTER = join(root, 'dist/main/cli/hookReporter.mjs');
 export const claudeMissing = !existsSync(CLAUDE_BIN) || !existsSync(HOOK_REPORTER);
 
 export interface CrewAgent {

@@ -83,21 +83,21 @@ describe('serve', () => {
 
 describe('the hook command', () => {
   it('runs the reporter with this Node in a checkout or the CLI', () => {
-    expect(hookCommandFor('/usr/bin/node', '/src/dist/main/cli/hookReporter.js', false)).toBe(
-      "'/usr/bin/node' '/src/dist/main/cli/hookReporter.js'",
+    expect(hookCommandFor('/usr/bin/node', '/src/dist/main/cli/hookReporter.mjs', false)).toBe(
+      "'/usr/bin/node' '/src/dist/main/cli/hookReporter.mjs'",
     );
   });
 
   it("in the desktop app, runs Electron's binary as Node on the unpacked script", () => {
     const app = '/opt/Claude Code Studio';
-    const script = `${app}/resources/app.asar/dist/main/cli/hookReporter.js`;
-    const unpacked = `${app}/resources/app.asar.unpacked/dist/main/cli/hookReporter.js`;
+    const script = `${app}/resources/app.asar/dist/main/cli/hookReporter.mjs`;
+    const unpacked = `${app}/resources/app.asar.unpacked/dist/main/cli/hookReporter.mjs`;
     expect(hookCommandFor(`${app}/claude-code-studio`, script, true, (p) => p === unpacked)).toBe(
       `ELECTRON_RUN_AS_NODE=1 '${app}/claude-code-studio' '${unpacked}'`,
     );
     // npm start: Electron on the checkout's files, no asar.
-    expect(hookCommandFor('/x/electron', '/src/dist/main/cli/hookReporter.js', true, () => false)).toBe(
-      "ELECTRON_RUN_AS_NODE=1 '/x/electron' '/src/dist/main/cli/hookReporter.js'",
+    expect(hookCommandFor('/x/electron', '/src/dist/main/cli/hookReporter.mjs', true, () => false)).toBe(
+      "ELECTRON_RUN_AS_NODE=1 '/x/electron' '/src/dist/main/cli/hookReporter.mjs'",
     );
   });
 

@@ -447,4 +447,19 @@ describe("the person's PATH for an app started from the desktop", () => {
       rmSync(home, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(!existsSync('/bin/bash'))(
+    'gives up on a profile that blocks, though interactive bash ignores SIGTERM',
+    async () => {
+      const home = mkdtempSync(join(tmpdir(), 'ccstudio-home-'));
+      try {
+        writeFileSync(join(home, '.bash_profile'), 'sleep 60\n');
+        const started = Date.now();
+        expect(await loginShellPath('/bin/bash', { HOME: home, PATH: '/usr/bin:/bin' }, 500)).toBeUndefined();
+        expect(Date.now() - started).toBeLessThan(5000);
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    },
+  );
 });

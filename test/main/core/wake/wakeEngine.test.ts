@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentState } from '../../../../main/contract/model.js';
 import { classifyScreen } from '../../../../main/core/sessions/screenClassifier.js';
+import { MAX_ENTER_RETRIES } from '../../../../main/core/sessions/terminalWriter.js';
 import type { WakeRecord } from '../../../../main/core/wake/wakeEngine.js';
 import {
   PASTE_END,
@@ -30,10 +31,22 @@ afterEach(async () => {
 const oneMessage = (from: string) =>
   `[studio] You have 1 new message from ${from}. Call check_inbox now and act on it.`;
 
-/** Exactly these prompts, each typed as one bracketed paste and one Enter, and nothing else. */
-function typedExactly(prompts: string[]): string {
-  return prompts.map((p) => PASTE_START + p + PASTE_END + '\r').join('');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Exactly these prompts, each typed once as one bracketed paste, then its Enter, and nothing
+ * else. The writer re-sends only the Enter (up to MAX_ENTER_RETRIES times) when the screen has not
+ * shown the prompt taken yet, as happens on a loaded machine; a second copy of the text never.
+ */
+function typedExactly(prompts: string[]): RegExp {
+  const each = prompts.map(
+    (p) => escapeRegExp(PASTE_START + p + PASTE_END) + `\r{1,${1 + MAX_ENTER_RETRIES}}`,
+  );
+  return new RegExp(`^${each.join('')}$`);
 }
+
+/** How many texts were typed (each as one bracketed paste), not counting Enters. */
+const pastes = (typed: string) => typed.split(PASTE_START).length - 1;
 
 function deliveryState(agentId: number, messageId: number): string | undefined {
   const row = t.studio.db
@@ -71,7 +84,7 @@ describe('WakeEngine with fake agents', () => {
     const m = t.studio.bus.send(person, 'worker', 'please look at the build');
     const prompts = await worker.waitForPrompts(1);
     expect(prompts).toEqual([oneMessage(person.name)]);
-    expect(worker.logs.typed()).toBe(typedExactly(prompts));
+    expect(worker.logs.typed()).toMatch(typedExactly(prompts));
     expect(deliveryState(worker.id, m.id)).toBe('woken');
 
     await waitFor('the wake record', () => wakes.length === 1);
@@ -100,7 +113,8 @@ describe('WakeEngine with fake agents', () => {
     t.studio.bus.send(alice!, 'worker', 'first');
     await worker.waitForPrompts(1);
     await waitFor('the agent to be busy', () => worker.state() === 'busy');
-    expect(classifyScreen(worker.screen()).state).toBe('busy');
+    // The mirror parses output as it comes; a read between two chunks of a redraw can show neither.
+    await waitFor('the screen to show it busy', () => classifyScreen(worker.screen()).state === 'busy');
 
     const later = [
       t.studio.bus.send(bob!, 'worker', 'second'),
@@ -108,7 +122,7 @@ describe('WakeEngine with fake agents', () => {
       t.studio.bus.send(alice!, 'worker', 'fourth'),
     ];
     // Nothing is typed into the busy terminal.
-    await holdsFor('no wake while busy', () => worker.logs.inputs().length === 2, 1200, {
+    await holdsFor('no wake while busy', () => pastes(worker.logs.typed()) === 1, 1200, {
       describe: worker.describe,
     });
     for (const m of later) expect(deliveryState(worker.id, m.id)).toBe('queued');
@@ -118,7 +132,7 @@ describe('WakeEngine with fake agents', () => {
       oneMessage('alice'),
       '[studio] You have 3 new messages from bob, carol, alice. Call check_inbox now and act on them.',
     ]);
-    expect(worker.logs.typed()).toBe(typedExactly(prompts));
+    expect(worker.logs.typed()).toMatch(typedExactly(prompts));
     for (const m of later) expect(deliveryState(worker.id, m.id)).toBe('woken');
     // Both wakes were typed into an idle screen, the second only after the first turn ended.
     expect(atWake).toEqual([
@@ -160,7 +174,7 @@ describe('WakeEngine with fake agents', () => {
     expect(prompts).toEqual([
       `[studio] You have a new task (#${task.id}) from user. Call check_inbox now and act on it.`,
     ]);
-    expect(worker.logs.typed()).toBe(typedExactly(prompts));
+    expect(worker.logs.typed()).toMatch(typedExactly(prompts));
   });
 
   it('wakes each recipient of a broadcast in its own terminal', async () => {
@@ -170,7 +184,7 @@ describe('WakeEngine with fake agents', () => {
     t.studio.bus.broadcast(t.studio.agents.person, 'all hands');
     for (const agent of [a, b]) {
       expect(await agent.waitForPrompts(1)).toEqual([oneMessage('user')]);
-      expect(agent.logs.typed()).toBe(typedExactly([oneMessage('user')]));
+      expect(agent.logs.typed()).toMatch(typedExactly([oneMessage('user')]));
     }
   });
 
@@ -193,10 +207,10 @@ describe('WakeEngine with fake agents', () => {
     await expect(
       callText(client, 'send_message', { to: 'worker', text: '\u001b[201~\u0003'.repeat(15_000) }),
     ).rejects.toThrow(ToolError);
-    await holdsFor('no second wake', () => worker.logs.inputs().length === 2, 1000);
+    await holdsFor('no second wake', () => pastes(worker.logs.typed()) === 1, 1000);
 
     // Byte for byte: the sanitized prompt in paste markers, then Enter. No control bytes from the message.
-    expect(worker.logs.typed()).toBe(typedExactly(prompts));
+    expect(worker.logs.typed()).toMatch(typedExactly(prompts));
     expect(worker.logs.inputs()).toEqual([PASTE_START + oneMessage('mallory') + PASTE_END, '\r']);
     // The message itself is stored intact for check_inbox.
     const inbox = t.studio.bus.inbox(worker.agent(), { markRead: false }).items;
@@ -220,7 +234,7 @@ describe('WakeEngine with fake agents', () => {
     await t.studio.sessions.restart('worker');
     const prompts = await worker.waitForPrompts(1);
     expect(prompts).toEqual([oneMessage('user')]);
-    expect(worker.logs.typed()).toBe(typedExactly(prompts));
+    expect(worker.logs.typed()).toMatch(typedExactly(prompts));
     expect(deliveryState(worker.id, m.id)).toBe('woken');
     const inbox = t.studio.bus.inbox(worker.agent()).items;
     expect(inbox.map((i) => i.body)).toEqual(['are you there?']);
