@@ -6,6 +6,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import * as nodePty from 'node-pty';
 import type { Agent, AgentState } from '../../main/contract/model.js';
 import { PtySession, type SpawnPty } from '../../main/core/sessions/ptySession.js';
+import { MAX_ENTER_RETRIES } from '../../main/core/sessions/terminalWriter.js';
 import { createStudio, type Studio, type TerminalOptions } from '../../main/core/studio.js';
 import { systemClock } from '../../main/core/util/clock.js';
 import { startMcpHttpServer, type McpHttpServer } from '../../mcp/httpServer.js';
@@ -16,6 +17,8 @@ export const FAKE_AGENT = join(process.cwd(), 'test/fixtures/fakeAgent.mjs');
 
 export const PASTE_START = '\u001b[200~';
 export const PASTE_END = '\u001b[201~';
+/** A bracketed paste's end and its Enter plus every re-sent one. */
+const ENTER_RETRIES_AFTER_PASTE = new RegExp(`\u001b\\[201~\r{1,${1 + MAX_ENTER_RETRIES}}`, 'g');
 
 /** node-pty behind the studio's SpawnPty shape, as the real host (main/cli/serve.ts) wires it. */
 export const spawnPty: SpawnPty = (file, args, options) => nodePty.spawn(file, args, options);
@@ -69,6 +72,16 @@ export class FakeAgentLogs {
   /** Everything read from the terminal, joined. */
   typed(): string {
     return this.inputs().join('');
+  }
+
+  /**
+   * typed(), with the Enters the writer re-sent folded into one. After typing a text the writer
+   * reads the screen and re-sends only the Enter (up to MAX_ENTER_RETRIES times) if the text still
+   * shows; a loaded machine redraws late enough for that to happen. The text itself must appear
+   * exactly as often as it was meant to, so tests compare this when Enter retries are not their subject.
+   */
+  typedFoldingEnterRetries(): string {
+    return this.typed().replace(ENTER_RETRIES_AFTER_PASTE, PASTE_END + '\r');
   }
 
   /** Prompts submitted (Enter on a non-empty input box), in order. */

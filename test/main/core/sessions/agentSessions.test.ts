@@ -150,7 +150,7 @@ describe('AgentSessions', () => {
     await worker.start();
     const result = await s.studio.sessions.type(worker.id, 'hello\u0003\u001b[201~ world');
     expect(result).toMatchObject({ text: 'hello world', submitted: true });
-    expect(worker.logs.typed()).toBe(PASTE_START + 'hello world' + PASTE_END + '\r');
+    expect(worker.logs.typedFoldingEnterRetries()).toBe(PASTE_START + 'hello world' + PASTE_END + '\r');
     expect(s.studio.sessions.personTypedAt(worker.id)).toBe(0);
   });
 

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentState } from '../../../../main/contract/model.js';
 import { classifyScreen } from '../../../../main/core/sessions/screenClassifier.js';
-import { MAX_ENTER_RETRIES } from '../../../../main/core/sessions/terminalWriter.js';
 import type { WakeRecord } from '../../../../main/core/wake/wakeEngine.js';
 import {
   PASTE_END,
@@ -31,18 +30,12 @@ afterEach(async () => {
 const oneMessage = (from: string) =>
   `[studio] You have 1 new message from ${from}. Call check_inbox now and act on it.`;
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
- * Exactly these prompts, each typed once as one bracketed paste, then its Enter, and nothing
- * else. The writer re-sends only the Enter (up to MAX_ENTER_RETRIES times) when the screen has not
- * shown the prompt taken yet, as happens on a loaded machine; a second copy of the text never.
+ * Exactly these prompts, each typed once as one bracketed paste and its Enter, and nothing else
+ * (compared with typedFoldingEnterRetries: the writer may re-send an Enter, never the text).
  */
-function typedExactly(prompts: string[]): RegExp {
-  const each = prompts.map(
-    (p) => escapeRegExp(PASTE_START + p + PASTE_END) + `\r{1,${1 + MAX_ENTER_RETRIES}}`,
-  );
-  return new RegExp(`^${each.join('')}$`);
+function typedExactly(prompts: string[]): string {
+  return prompts.map((p) => PASTE_START + p + PASTE_END + '\r').join('');
 }
 
 /** How many texts were typed (each as one bracketed paste), not counting Enters. */
@@ -84,7 +77,7 @@ describe('WakeEngine with fake agents', () => {
     const m = t.studio.bus.send(person, 'worker', 'please look at the build');
     const prompts = await worker.waitForPrompts(1);
     expect(prompts).toEqual([oneMessage(person.name)]);
-    expect(worker.logs.typed()).toMatch(typedExactly(prompts));
+    expect(worker.logs.typedFoldingEnterRetries()).toBe(typedExactly(prompts));
     expect(deliveryState(worker.id, m.id)).toBe('woken');
 
     await waitFor('the wake record', () => wakes.length === 1);
@@ -132,7 +125,7 @@ describe('WakeEngine with fake agents', () => {
       oneMessage('alice'),
       '[studio] You have 3 new messages from bob, carol, alice. Call check_inbox now and act on them.',
     ]);
-    expect(worker.logs.typed()).toMatch(typedExactly(prompts));
+    expect(worker.logs.typedFoldingEnterRetries()).toBe(typedExactly(prompts));
     for (const m of later) expect(deliveryState(worker.id, m.id)).toBe('woken');
     // Both wakes were typed into an idle screen, the second only after the first turn ended.
     expect(atWake).toEqual([
@@ -174,7 +167,7 @@ describe('WakeEngine with fake agents', () => {
     expect(prompts).toEqual([
       `[studio] You have a new task (#${task.id}) from user. Call check_inbox now and act on it.`,
     ]);
-    expect(worker.logs.typed()).toMatch(typedExactly(prompts));
+    expect(worker.logs.typedFoldingEnterRetries()).toBe(typedExactly(prompts));
   });
 
   it('wakes each recipient of a broadcast in its own terminal', async () => {
@@ -184,7 +177,7 @@ describe('WakeEngine with fake agents', () => {
     t.studio.bus.broadcast(t.studio.agents.person, 'all hands');
     for (const agent of [a, b]) {
       expect(await agent.waitForPrompts(1)).toEqual([oneMessage('user')]);
-      expect(agent.logs.typed()).toMatch(typedExactly([oneMessage('user')]));
+      expect(agent.logs.typedFoldingEnterRetries()).toBe(typedExactly([oneMessage('user')]));
     }
   });
 
@@ -210,8 +203,12 @@ describe('WakeEngine with fake agents', () => {
     await holdsFor('no second wake', () => pastes(worker.logs.typed()) === 1, 1000);
 
     // Byte for byte: the sanitized prompt in paste markers, then Enter. No control bytes from the message.
-    expect(worker.logs.typed()).toMatch(typedExactly(prompts));
-    expect(worker.logs.inputs()).toEqual([PASTE_START + oneMessage('mallory') + PASTE_END, '\r']);
+    expect(worker.logs.typedFoldingEnterRetries()).toBe(typedExactly(prompts));
+    // The text as one chunk, then only lone Enters (one, or more if the writer re-sent it).
+    const [text, ...enters] = worker.logs.inputs();
+    expect(text).toBe(PASTE_START + oneMessage('mallory') + PASTE_END);
+    expect(enters.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(enters)).toEqual(new Set(['\r']));
     // The message itself is stored intact for check_inbox.
     const inbox = t.studio.bus.inbox(worker.agent(), { markRead: false }).items;
     expect(inbox.map((m) => m.body)).toEqual([hostile]);
@@ -234,7 +231,7 @@ describe('WakeEngine with fake agents', () => {
     await t.studio.sessions.restart('worker');
     const prompts = await worker.waitForPrompts(1);
     expect(prompts).toEqual([oneMessage('user')]);
-    expect(worker.logs.typed()).toMatch(typedExactly(prompts));
+    expect(worker.logs.typedFoldingEnterRetries()).toBe(typedExactly(prompts));
     expect(deliveryState(worker.id, m.id)).toBe('woken');
     const inbox = t.studio.bus.inbox(worker.agent()).items;
     expect(inbox.map((i) => i.body)).toEqual(['are you there?']);

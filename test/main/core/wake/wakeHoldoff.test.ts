@@ -57,7 +57,9 @@ describe('WakeEngine holds off', () => {
     expect(prompts).toEqual(['hi from the person', WAKE]);
     expect(woken).toHaveLength(1);
     expect(woken[0]! - typedAt).toBeGreaterThanOrEqual(PERSON_TYPING_GRACE_MS - 50);
-    expect(worker.logs.typed()).toBe('hi from the person\r' + PASTE_START + WAKE + PASTE_END + '\r');
+    expect(worker.logs.typedFoldingEnterRetries()).toBe(
+      'hi from the person\r' + PASTE_START + WAKE + PASTE_END + '\r',
+    );
   });
 
   it('while the person left a half-typed line in the input box, until it is sent', async () => {
@@ -97,7 +99,7 @@ describe('WakeEngine holds off', () => {
     t.studio.sessions.keys('worker', ['1']);
     const prompts = await worker.waitForPrompts(2);
     expect(prompts).toEqual(['perm please', WAKE]);
-    expect(worker.logs.typed()).toBe(
+    expect(worker.logs.typedFoldingEnterRetries()).toBe(
       PASTE_START + 'perm please' + PASTE_END + '\r' + '1' + PASTE_START + WAKE + PASTE_END + '\r',
     );
   });
