@@ -60,12 +60,19 @@ for (const arch of target.arches) {
 mkdirSync(join(root, 'release'), { recursive: true });
 const configFile = join(root, 'release', 'electron-builder.dist.json');
 const config = distConfig();
-if (process.platform === 'darwin' && !process.env.CSC_LINK && !process.env.CSC_NAME && !developerIdInKeychain()) {
+if (
+  process.platform === 'darwin' &&
+  !process.env.CSC_LINK &&
+  !process.env.CSC_NAME &&
+  !developerIdInKeychain()
+) {
   // No certificate: sign ad hoc. Apple silicon refuses to run unsigned code at all; an ad hoc
   // signature lets the person open the app once they clear the quarantine flag (see README).
   // Notarizing needs a Developer ID signature, so it is off too.
   config.mac = { ...config.mac, identity: '-', notarize: false };
-  console.log('\nNo signing certificate (CSC_LINK, CSC_NAME or one in the keychain): the app is signed ad hoc.');
+  console.log(
+    '\nNo signing certificate (CSC_LINK, CSC_NAME or one in the keychain): the app is signed ad hoc.',
+  );
 }
 writeFileSync(configFile, JSON.stringify(config, null, 2));
 const archFlags = target.arches.map((a) => `--${a}`);

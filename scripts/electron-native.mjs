@@ -77,22 +77,25 @@ function readJson(file) {
   }
 }
 
-/** The installed electron package's version and whether its binary finished downloading. */
-function installedElectron() {
+/**
+ * The installed electron package: its version, and its binary's path when the download finished
+ * (the package exports that path, and throws when the download failed). Undefined when absent.
+ */
+export function installedElectron() {
+  let pkgFile;
   try {
-    const pkgFile = require.resolve('electron/package.json', { paths: [root] });
-    const version = readJson(pkgFile)?.version;
-    let binary = false;
-    try {
-      const path = require(dirname(pkgFile));
-      binary = typeof path === 'string' && existsSync(path);
-    } catch {
-      // The package is there but its postinstall download failed.
-    }
-    return { version, binary, binaryPath: binary ? require(dirname(pkgFile)) : undefined };
+    pkgFile = require.resolve('electron/package.json', { paths: [root] });
   } catch {
     return undefined;
   }
+  let binaryPath;
+  try {
+    const path = require(dirname(pkgFile));
+    if (typeof path === 'string' && existsSync(path)) binaryPath = path;
+  } catch {
+    // The package is there but its postinstall download failed.
+  }
+  return { version: readJson(pkgFile)?.version, binaryPath };
 }
 
 function nodeGypScript() {
@@ -197,7 +200,7 @@ export function build({ platform = process.platform, arch = process.arch, force 
     mkdirSync(outDir, { recursive: true });
     cpSync(built, join(outDir, BINARY));
     let sqlite;
-    if (electron?.binary && platform === process.platform && arch === process.arch) {
+    if (electron?.binaryPath && platform === process.platform && arch === process.arch) {
       sqlite = verifyInElectron(electron.binaryPath, join(outDir, BINARY));
     }
     writeFileSync(
@@ -238,7 +241,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   }
   if (opts.postinstall) {
     const electron = installedElectron();
-    if (!electron?.binary) {
+    if (!electron?.binaryPath) {
       // Nothing could run the build; npm start serves the browser UI instead. Not an error.
       process.stdout.write(
         "electron-native: Electron's binary is not installed, so no Electron build of better-sqlite3 is needed.\n",

@@ -2,25 +2,12 @@
 // `npm start` (after the build): the desktop app when Electron's binary is installed, otherwise
 // the same UI served to a browser by `ccstudio serve --open`. Extra arguments pass through.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { build as buildElectronSqlite } from './electron-native.mjs';
+import { build as buildElectronSqlite, installedElectron } from './electron-native.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/main/cli/ccstudio.js', import.meta.url));
 const extra = process.argv.slice(2);
-
-/** The binary's path when `electron` is installed and its download completed; otherwise undefined. */
-function electronBinary() {
-  try {
-    // The electron package exports the binary's path, and throws if its download never finished.
-    const path = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Runs the child with our terminal and ends with its exit code. */
 function run(command, args) {
@@ -59,7 +46,7 @@ function electronSqliteReady() {
   }
 }
 
-const electron = electronBinary();
+const electron = installedElectron()?.binaryPath;
 if (electron && electronSqliteReady()) {
   // The checkout's folder, not main.js: Electron then reads package.json (main, productName), so
   // the app is named as installed and shares its per-user data folder with ccstudio.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Agent, Task } from '../../main/contract/model.js';
+import type { Agent } from '../../main/contract/model.js';
 import {
   agentTargetId,
   cardId,
@@ -10,40 +10,12 @@ import {
   parseTarget,
   planDrop,
 } from '../../renderer/src/board/boardLogic.js';
+import { makeAgent, makeTask } from '../support/modelFixtures.js';
 
-const task = (over: Partial<Task> = {}): Task => ({
-  id: 1,
-  title: 'T',
-  body: '',
-  priority: 'normal',
-  status: 'backlog',
-  assignee: null,
-  dispatcher: 'user',
-  blockedBy: [],
-  result: null,
-  createdAt: 0,
-  updatedAt: 0,
-  ...over,
-});
+const task = makeTask;
 
-const agent = (name: string, over: Partial<Agent> = {}): Agent => ({
-  id: name.length,
-  name,
-  kind: 'agent',
-  role: '',
-  summary: '',
-  state: 'idle',
-  cwd: '',
-  branch: '',
-  remote: false,
-  commander: false,
-  profile: { kind: 'claude' },
-  rolePrompt: '',
-  autostart: true,
-  createdAt: 0,
-  lastSeenAt: 0,
-  ...over,
-});
+const agent = (name: string, over: Partial<Agent> = {}): Agent =>
+  makeAgent({ id: name.length, name, ...over });
 
 const team = [agent('ann'), agent('bob'), agent('user', { kind: 'person' })];
 

@@ -11,25 +11,10 @@ import {
   type StudioState,
 } from '../../renderer/src/state/studioState.js';
 import { commandForKey } from '../../renderer/src/keys.js';
+import { makeAgent, makeTask } from '../support/modelFixtures.js';
 
-const agent = (id: number, name: string, over: Partial<Agent> = {}): Agent => ({
-  id,
-  name,
-  kind: 'agent',
-  role: '',
-  summary: '',
-  state: 'idle',
-  cwd: '',
-  branch: '',
-  remote: false,
-  commander: false,
-  profile: { kind: 'claude' },
-  rolePrompt: '',
-  autostart: true,
-  createdAt: 0,
-  lastSeenAt: 0,
-  ...over,
-});
+const agent = (id: number, name: string, over: Partial<Agent> = {}): Agent =>
+  makeAgent({ id, name, ...over });
 const message = (id: number, over: Partial<Message> = {}): Message => ({
   id,
   from: 'user',
@@ -43,20 +28,7 @@ const message = (id: number, over: Partial<Message> = {}): Message => ({
   createdAt: id,
   ...over,
 });
-const task = (over: Partial<Task> = {}): Task => ({
-  id: 1,
-  title: 'T',
-  body: '',
-  priority: 'normal',
-  status: 'assigned',
-  assignee: 'ann',
-  dispatcher: 'user',
-  blockedBy: [],
-  result: null,
-  createdAt: 0,
-  updatedAt: 0,
-  ...over,
-});
+const task = (over: Partial<Task> = {}): Task => makeTask({ status: 'assigned', assignee: 'ann', ...over });
 const tEvent = (id: number, over: Partial<TaskEvent> = {}): TaskEvent => ({
   id,
   taskId: 1,

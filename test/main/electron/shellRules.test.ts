@@ -9,6 +9,7 @@ import type { Agent } from '../../../main/contract/model.js';
 import { createPipeClient, type PipeFromStudio, type PipeToStudio } from '../../../main/contract/pipe.js';
 import { servePipe } from '../../../main/core/pipe/servePipe.js';
 import { createStudio } from '../../../main/core/studio.js';
+import { makeAgent } from '../../support/modelFixtures.js';
 import {
   CONTENT_SECURITY_POLICY,
   createPermissionWatch,
@@ -210,24 +211,7 @@ describe('studio menu', () => {
 
 let nextId = 1;
 function agent(over: Partial<Agent>): Agent {
-  return {
-    id: nextId++,
-    name: 'a',
-    kind: 'agent',
-    role: '',
-    summary: '',
-    state: 'idle',
-    cwd: '/',
-    branch: '',
-    remote: false,
-    commander: false,
-    profile: { kind: 'claude' },
-    rolePrompt: '',
-    autostart: true,
-    createdAt: 0,
-    lastSeenAt: 0,
-    ...over,
-  };
+  return makeAgent({ id: nextId++, cwd: '/', ...over });
 }
 const updated = (a: Agent): StudioEvent => ({ type: 'agent.updated', agent: a });
 
