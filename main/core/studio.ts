@@ -156,10 +156,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     restartAgent: async (name) => sessions.restart(name),
     readScreen: async (name) => sessions.screen(name),
     kickAgent: async (name) => {
-      const agent = agents.require(name);
-      if (!sessions.isRunning(agent.id))
-        throw new StudioError('unavailable', `${agent.name} has no running terminal.`);
-      await wake.kick(agent.id);
+      await wake.kick(agents.require(name).id, 'person');
     },
     sendKeys: async (name, keys) => sessions.keys(name, keys),
     removeAgent: async (name) => {

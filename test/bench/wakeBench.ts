@@ -275,6 +275,11 @@ export async function runWakeBench(
       setImmediate(() => send(slot));
     };
 
+    // When each message's event fired, kept here: the engine keeps no measurements of its own.
+    const sentEventAt = new Map<number, number>();
+    s.events.on((e) => {
+      if (e.type === 'message.sent') sentEventAt.set(e.message.id, performance.now());
+    });
     s.wake.onDidWake((r: WakeRecord) => {
       const slot = byId.get(r.agentId);
       const cur = slot?.cur;
@@ -282,7 +287,9 @@ export async function runWakeBench(
       cur.recordAt = performance.now();
       cur.submitted = r.submitted;
       cur.announced = r.messageIds.length;
-      cur.engineLatencyMs = r.latencyMs;
+      const sentAt = sentEventAt.get(cur.messageId);
+      if (sentAt !== undefined) cur.engineLatencyMs = r.typedAt - sentAt;
+      for (const id of r.messageIds) sentEventAt.delete(id);
       maybeDone(slot);
     });
     s.sessions.onDidChangeState(({ agentId, state }) => {

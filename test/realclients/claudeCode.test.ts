@@ -42,6 +42,9 @@ describe.skipIf(claudeMissing)('Claude Code agents in the studio', () => {
       expect(wakePrompts(c, 'bob').map((r) => r.prompt)).toEqual([
         '[studio] You have 1 new message from alice. Call check_inbox now and act on it.',
       ]);
+      // A wake's record is written once its Enter is verified on the screen (VERIFY_DELAY_MS after
+      // it), which can be after the scripted model has already answered the turn it started.
+      await waitFor('all three wakes to be verified', () => c.studio.wake.history.length === 3);
       expect(c.studio.wake.history.map((w) => w.submitted)).toEqual([true, true, true]);
       // The sender of each message is the agent whose token made the call.
       const history = c.studio.bus.history(null).map((m) => [m.from, m.to.join(), m.body]);

@@ -15,13 +15,21 @@ export const WAKE_COOLDOWN_MS = 3000;
 export const PERSON_TYPING_GRACE_MS = 5000;
 /** How soon to look again when something (a half-typed line, a cooldown) holds a wake back. */
 export const RECHECK_MS = 1000;
+/**
+ * An agent's kick waits this long after the target's last wake: kicks exist to nudge a peer that
+ * sits idle, and an agent calling kick in a loop must not turn into prompts typed every cooldown.
+ */
+export const AGENT_KICK_COOLDOWN_MS = 30_000;
+
+/** Who asked for a kick: the person's skips the cooldown; an agent's obeys a longer one. */
+export type KickBy = 'person' | 'agent';
 
 export interface WakeRecord {
   agentId: number;
   prompt: string;
   messageIds: number[];
-  /** Commit of the newest announced message to the first byte typed (ms), when known. */
-  latencyMs: number | undefined;
+  /** performance.now() (or the engine's `now`) when the first byte was written. */
+  typedAt: number;
   submitted: boolean;
 }
 
@@ -36,8 +44,7 @@ export class WakeEngine {
   private readonly inFlight = new Set<number>();
   private readonly lastWakeAt = new Map<number, number>();
   private readonly timers = new Map<number, { cancel(): void }>();
-  /** Message commit times, for the latency the bench reports. */
-  private readonly sentAt = new Map<number, number>();
+  /** The last few wakes, newest last (bounded: status and tests read it, nothing accumulates). */
   readonly history: WakeRecord[] = [];
   private readonly listeners = new Set<(r: WakeRecord) => void>();
 
@@ -49,7 +56,7 @@ export class WakeEngine {
       sessions: AgentSessions;
       clock: Clock;
       logger: Logger;
-      /** High-resolution time for latency only; defaults to performance.now(). */
+      /** High-resolution time stamped on records; defaults to performance.now(). */
       now?: () => number;
       cooldownMs?: number;
     },
@@ -67,11 +74,7 @@ export class WakeEngine {
     );
     this.store.add(
       deps.events.on((e) => {
-        if (e.type === 'message.sent') {
-          if (e.recipients.some((r) => deps.sessions.isRunning(r.id)))
-            this.sentAt.set(e.message.id, this.hrNow());
-          for (const r of e.recipients) this.consider(r.id);
-        }
+        if (e.type === 'message.sent') for (const r of e.recipients) this.consider(r.id);
       }),
     );
   }
@@ -96,30 +99,32 @@ export class WakeEngine {
     );
   }
 
-  /** Why a wake cannot be typed now, or undefined when it can. A kick skips only the cooldown. */
+  /**
+   * Why a wake cannot be typed now, or undefined when it can: the one rule for wakes and kicks.
+   * `cooldownMs` is the gap since the agent's last wake (0 for the person's kick).
+   */
   holdReason(
     agentId: number,
-    options: { ignoreCooldown?: boolean } = {},
+    cooldownMs: number = this.deps.cooldownMs ?? WAKE_COOLDOWN_MS,
   ): { wait?: number; reason: string } | undefined {
     const live = this.deps.sessions.get(agentId);
-    if (!live?.pty.running) return { reason: 'no terminal' };
+    if (!live?.pty.running) return { reason: 'it has no running terminal' };
     const state: AgentState = live.tracker.state;
-    if (state !== 'idle') return { reason: state };
+    if (state !== 'idle') return { reason: `it is ${state.replace(/_/g, ' ')}` };
+    if (this.inFlight.has(agentId)) return { reason: 'a wake is being typed into it right now' };
     const now = this.deps.clock.now();
     const typed = now - live.lastPersonInputAt;
     if (typed < PERSON_TYPING_GRACE_MS)
-      return { wait: PERSON_TYPING_GRACE_MS - typed, reason: 'person typing' };
-    if (live.tracker.screen.input) return { wait: RECHECK_MS, reason: 'input box not empty' };
-    if (options.ignoreCooldown) return undefined;
+      return { wait: PERSON_TYPING_GRACE_MS - typed, reason: 'the person is typing there' };
+    if (live.tracker.screen.input) return { wait: RECHECK_MS, reason: 'its input box is not empty' };
     const since = now - (this.lastWakeAt.get(agentId) ?? -Infinity);
-    const cooldown = this.deps.cooldownMs ?? WAKE_COOLDOWN_MS;
-    if (since < cooldown) return { wait: cooldown - since, reason: 'cooldown' };
+    if (since < cooldownMs)
+      return { wait: cooldownMs - since, reason: `it was woken ${Math.round(since / 1000)} s ago` };
     return undefined;
   }
 
   /** Looks at one agent and types a wake if it has unannounced mail and may be woken now. */
   consider(agentId: number): void {
-    if (this.inFlight.has(agentId)) return;
     const hold = this.holdReason(agentId);
     if (hold) {
       if (hold.wait !== undefined) this.later(agentId, hold.wait);
@@ -128,69 +133,54 @@ export class WakeEngine {
     const queued = this.deps.bus.queuedFor(agentId);
     if (!queued.length) return;
     const prompt = composeWakePrompt(queued);
-    const ids = queued.map((q) => q.id);
-    const newest = Math.max(...ids.map((id) => this.sentAt.get(id) ?? -1));
+    void this.wake(agentId, prompt, queued.map((q) => q.id)).catch(() => undefined);
+  }
+
+  /**
+   * A wake now (the kick tool, the person's kick button): announces queued mail, or nudges.
+   * Refused at once, with the reason, under the same rule as every wake; the person's kick skips
+   * only the cooldown, an agent's waits AGENT_KICK_COOLDOWN_MS after the target's last wake.
+   */
+  kick(agentId: number, by: KickBy): Promise<WakeRecord> {
+    const name = this.deps.agents.getById(agentId)?.name ?? `#${agentId}`;
+    const hold = this.holdReason(agentId, by === 'person' ? 0 : AGENT_KICK_COOLDOWN_MS);
+    if (hold) {
+      const retry = hold.wait !== undefined ? ` Try again in ${Math.ceil(hold.wait / 1000)} s.` : '';
+      throw new StudioError('conflict', `Not waking ${name}: ${hold.reason}.${retry}`);
+    }
+    const queued = this.deps.bus.queuedFor(agentId);
+    const unread = this.deps.bus.unreadCount(agentId);
+    const prompt = queued.length
+      ? composeWakePrompt(queued)
+      : `[studio] Nudge: you have ${unread} unread message(s); call check_inbox, then carry on with your tasks (my_tasks).`;
+    return this.wake(
+      agentId,
+      prompt,
+      queued.map((q) => q.id),
+    );
+  }
+
+  private wake(agentId: number, prompt: string, ids: number[]): Promise<WakeRecord> {
     this.inFlight.add(agentId);
     this.lastWakeAt.set(agentId, this.deps.clock.now());
     // Marked before typing: if the studio dies mid-type, the mail is still unread (never lost),
     // and the same prompt is never typed a second time.
     this.deps.bus.markWoken(agentId, ids);
     const typing = this.deps.sessions.type(agentId, prompt);
-    const latencyMs = newest >= 0 ? this.hrNow() - newest : undefined;
-    for (const id of ids) this.sentAt.delete(id);
-    typing
+    const typedAt = this.hrNow();
+    return typing
       .then(
         (result) =>
-          this.record({
-            agentId,
-            prompt: result.text,
-            messageIds: ids,
-            latencyMs,
-            submitted: result.submitted,
-          }),
+          this.record({ agentId, prompt: result.text, messageIds: ids, typedAt, submitted: result.submitted }),
         (err: unknown) => {
           this.deps.logger.warn('wake failed', { agentId, err: String(err) });
-          this.record({ agentId, prompt, messageIds: ids, latencyMs, submitted: false });
+          this.record({ agentId, prompt, messageIds: ids, typedAt, submitted: false });
+          throw err;
         },
       )
       .finally(() => {
         this.inFlight.delete(agentId);
         // More may have arrived while typing; the cooldown decides when.
-        this.consider(agentId);
-      });
-  }
-
-  /** A wake now, whatever the cooldown (the kick tool): announces queued mail, or nudges. */
-  kick(agentId: number): Promise<WakeRecord> {
-    if (this.inFlight.has(agentId))
-      return Promise.reject(
-        new StudioError('conflict', 'A wake is being typed into that terminal right now.'),
-      );
-    const hold = this.holdReason(agentId, { ignoreCooldown: true });
-    if (hold) return Promise.reject(new StudioError('conflict', `Not waking it now: ${hold.reason}.`));
-    this.lastWakeAt.delete(agentId);
-    const queued = this.deps.bus.queuedFor(agentId);
-    const unread = this.deps.bus.unreadCount(agentId);
-    const prompt = queued.length
-      ? composeWakePrompt(queued)
-      : `[studio] Nudge: you have ${unread} unread message(s); call check_inbox, then carry on with your tasks (my_tasks).`;
-    const ids = queued.map((q) => q.id);
-    this.deps.bus.markWoken(agentId, ids);
-    this.inFlight.add(agentId);
-    this.lastWakeAt.set(agentId, this.deps.clock.now());
-    return this.deps.sessions
-      .type(agentId, prompt)
-      .then((r) =>
-        this.record({
-          agentId,
-          prompt: r.text,
-          messageIds: ids,
-          latencyMs: undefined,
-          submitted: r.submitted,
-        }),
-      )
-      .finally(() => {
-        this.inFlight.delete(agentId);
         this.consider(agentId);
       });
   }

@@ -83,7 +83,7 @@ describe('WakeEngine with fake agents', () => {
     await waitFor('the wake record', () => wakes.length === 1);
     expect(wakes[0]).toMatchObject({ agentId: worker.id, messageIds: [m.id], submitted: true });
     expect(wakes[0]!.prompt).toBe(prompts[0]);
-    expect(wakes[0]!.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(wakes[0]!.typedAt).toBeGreaterThan(0);
 
     // The agent works on it, then is idle again; no second wake for the same message.
     await waitFor('busy, then idle', () => states.includes('busy') && states.at(-1) === 'idle', {
@@ -258,11 +258,53 @@ describe('WakeEngine with fake agents', () => {
     t.studio.bus.send(t.studio.agents.person, 'worker', 'one');
     await worker.waitForPrompts(1);
     await worker.waitForState('idle');
-    const record = await t.studio.wake.kick(worker.id);
+    const record = await t.studio.wake.kick(worker.id, 'person');
     expect(record.prompt).toBe(
       '[studio] Nudge: you have 1 unread message(s); call check_inbox, then carry on with your tasks (my_tasks).',
     );
     expect(record.submitted).toBe(true);
     expect(await worker.waitForPrompts(2)).toEqual([oneMessage('user'), record.prompt]);
+  });
+
+  it("an agent's kicks obey the hold rules and a cooldown, and a refused kick says so", async () => {
+    const worker = t.addFakeAgent('worker');
+    await worker.start();
+    const pester = await t.connect(t.addRemoteAgent('pester'));
+    // 50 kicks in a tight loop, as the attack did: one prompt is typed, the rest are refused.
+    const answers = await Promise.allSettled(
+      Array.from({ length: 50 }, () => callText(pester, 'kick', { name: 'worker' })),
+    );
+    const ok = answers.filter((a) => a.status === 'fulfilled');
+    const refused = answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
+    expect(ok).toHaveLength(1);
+    expect(refused).toHaveLength(49);
+    for (const r of refused) {
+      expect(r.reason).toBeInstanceOf(ToolError);
+      expect((r.reason as Error).message).toMatch(/^Not waking worker: /);
+    }
+    await worker.waitForPrompts(1);
+    await worker.waitForState('idle');
+    await waitFor('the kick to be recorded', () => wakes.length === 1);
+    // Idle again and well past the wake cooldown, still within the agents' kick cooldown.
+    await new Promise((r) => setTimeout(r, 500));
+    await expect(callText(pester, 'kick', { name: 'worker' })).rejects.toThrow(
+      /Not waking worker: it was woken \d+ s ago\. Try again in \d+ s\./,
+    );
+    // The person's kick skips only the cooldown.
+    await t.studio.service.kickAgent('worker');
+    expect(await worker.waitForPrompts(2)).toHaveLength(2);
+    await holdsFor('nothing more typed', () => worker.logs.prompts().length === 2, 500);
+  });
+
+  it('a kick is refused, with the reason, while the agent is busy', async () => {
+    const worker = t.addFakeAgent('worker', { busyMs: 3000 });
+    await worker.start();
+    const pester = await t.connect(t.addRemoteAgent('pester'));
+    t.studio.bus.send(t.studio.agents.person, 'worker', 'work');
+    await worker.waitForState('busy');
+    await expect(callText(pester, 'kick', { name: 'worker' })).rejects.toThrow(
+      /^Not waking worker: it is busy\.$/,
+    );
+    await expect(t.studio.service.kickAgent('worker')).rejects.toThrow(/it is busy/);
   });
 });
