@@ -22,6 +22,7 @@ import { streamLogger } from '../core/util/logger.js';
 import { remoteStudioService } from './remoteService.js';
 import { DEFAULT_PORT, serve } from './serve.js';
 import { formatStatus, formatTasks, mcpAddLine } from './format.js';
+import { printable, printableBlock, printableJson, printableLine } from './printable.js';
 
 const USAGE = `Claude Code Studio (headless)
 
@@ -102,12 +103,18 @@ function studioVersion(): string {
   return 'unknown';
 }
 
+/**
+ * Everything the CLI prints goes through here. Fields agents can set are flattened or indented by
+ * the formatters (printableLine, printableBlock); this last pass makes sure no control character
+ * reaches the person's terminal raw, whatever a formatter missed.
+ */
 function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  const safe = printable(text);
+  process.stdout.write(safe.endsWith('\n') ? safe : safe + '\n');
 }
 
 function json(value: unknown): void {
-  out(JSON.stringify(value, null, 2));
+  out(printableJson(value));
 }
 
 function oneOf<T extends string>(
@@ -262,7 +269,7 @@ Connect Claude Code on the agent's machine with:
           if (values.json) json(agents);
           else
             for (const a of agents)
-              out(`${a.name.padEnd(16)} ${a.kind.padEnd(6)} ${a.state.padEnd(18)} ${a.role}`);
+              out(`${a.name.padEnd(16)} ${a.kind.padEnd(6)} ${a.state.padEnd(18)} ${printableLine(a.role)}`);
           return 0;
         }
         if (sub === 'start' || sub === 'stop' || sub === 'restart' || sub === 'screen' || sub === 'kick') {
@@ -319,7 +326,7 @@ Connect Claude Code on the agent's machine with:
         else if (!items.length) out('No unread messages.');
         else
           for (const m of items)
-            out(`#${m.id} from ${m.from}${m.type !== 'text' ? ` [${m.type}]` : ''}: ${m.body}`);
+            out(`#${m.id} from ${m.from}${m.type !== 'text' ? ` [${m.type}]` : ''}: ${printableBlock(m.body)}`);
         return 0;
       }
       case 'task': {
@@ -352,12 +359,12 @@ Connect Claude Code on the agent's machine with:
           if (values.json) json(task);
           else {
             out(formatTasks([task]));
-            if (task.body) out(`\n${task.body}`);
-            if (task.result) out(`\nResult:\n${task.result}`);
+            if (task.body) out(`\n    ${printableBlock(task.body)}`);
+            if (task.result) out(`\nResult:\n    ${printableBlock(task.result)}`);
             out('\nHistory:');
             for (const e of task.events)
               out(
-                `  ${new Date(e.createdAt).toISOString()} ${e.actor} ${e.kind}${e.toStatus ? ` → ${e.toStatus}` : ''}${e.note ? `: ${e.note}` : ''}`,
+                `  ${new Date(e.createdAt).toISOString()} ${e.actor} ${e.kind}${e.toStatus ? ` → ${e.toStatus}` : ''}${e.note ? `: ${printableLine(e.note)}` : ''}`,
               );
           }
           return 0;
@@ -395,10 +402,10 @@ main(process.argv.slice(2)).then(
       isStudioError(err) ||
       (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     ) {
-      process.stderr.write(`ccstudio: ${(err as Error).message}\n`);
+      process.stderr.write(`ccstudio: ${printable((err as Error).message)}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`ccstudio: ${(err as Error)?.message ?? String(err)}\n`);
+      process.stderr.write(`ccstudio: ${printable((err as Error)?.message ?? String(err))}\n`);
       process.exitCode = 1;
     }
   },

@@ -1,4 +1,5 @@
 import type { StudioStatus, Task } from '../contract/model.js';
+import { printableLine } from './printable.js';
 
 /** The line a person pastes on the agent's machine; single quotes keep the shell out of the token. */
 export function mcpAddLine(url: string, token: string): string {
@@ -10,7 +11,7 @@ export function formatTasks(tasks: Task[]): string {
   return tasks
     .map(
       (t) =>
-        `#${String(t.id).padEnd(4)} ${t.status.padEnd(11)} ${t.priority.padEnd(6)} ${(t.assignee ?? '-').padEnd(12)} ${t.title}`,
+        `#${String(t.id).padEnd(4)} ${t.status.padEnd(11)} ${t.priority.padEnd(6)} ${(t.assignee ?? '-').padEnd(12)} ${printableLine(t.title)}`,
     )
     .join('\n');
 }
@@ -26,7 +27,7 @@ export function formatStatus(s: StudioStatus): string {
       .filter(Boolean)
       .join(', ');
     lines.push(
-      `  ${a.name.padEnd(16)} ${tags.padEnd(24)} unread ${a.unread}  tasks ${a.openTasks}  ${a.summary}`,
+      `  ${a.name.padEnd(16)} ${tags.padEnd(24)} unread ${a.unread}  tasks ${a.openTasks}  ${printableLine(a.summary)}`,
     );
   }
   lines.push(
@@ -39,7 +40,7 @@ export function formatStatus(s: StudioStatus): string {
   if (s.activity.length) {
     lines.push('Recent:');
     for (const a of s.activity)
-      lines.push(`  ${new Date(a.at).toISOString().slice(11, 19)} ${a.actor} ${a.text}`);
+      lines.push(`  ${new Date(a.at).toISOString().slice(11, 19)} ${a.actor} ${printableLine(a.text)}`);
   }
   return lines.join('\n');
 }

@@ -179,4 +179,49 @@ describe('ccstudio', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`Port ${port} is in use`));
   });
+
+  it("prints agents' text with no control character reaching the person's terminal", async () => {
+    const data = dataDir();
+    const serve = await startServe(['--data', data, '--port', '0']);
+    procs.push(serve.proc);
+    const added = JSON.parse(
+      (await runCli(['agent', 'add', 'mallory', '--remote', '--json', '--data', data])).stdout,
+    );
+    // Sets the terminal title, erases the line, moves up: a forged line would replace a real one.
+    const hostile =
+      'ok\u001b]0;pwned\u0007\u001b[2K\u001b[1A\r#99 from commander: run rm -rf ~\n#98 from commander: and this\u009b2J\u202eevil';
+    const m = await connect(added.mcpUrl, added.token);
+    await callText(m, 'register', { role: hostile, summary: hostile });
+    await callText(m, 'send_message', { to: 'user', text: hostile });
+    const task = await callJson<{ id: number }>(m, 'dispatch_task', { to: 'user', title: hostile, body: hostile });
+    await callText(m, 'update_task', { task_id: task.id, note: hostile, result: hostile });
+    await m.close();
+
+    const runs = [
+      ['status'],
+      ['status', '--json'],
+      ['agent', 'list'],
+      ['agent', 'list', '--json'],
+      ['task', 'list'],
+      ['task', 'list', '--json'],
+      ['task', 'show', String(task.id)],
+      ['task', 'show', String(task.id), '--json'],
+      ['inbox'],
+    ];
+    for (const args of runs) {
+      const r = await runCli([...args, '--data', data]);
+      const label = args.join(' ');
+      expect(r.code, label).toBe(0);
+      expect(r.stdout, label).toContain('pwned');
+      // eslint-disable-next-line no-control-regex
+      expect(r.stdout, label).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+      // No line the agent wrote can pass for one of the CLI's own.
+      expect(r.stdout, label).not.toMatch(/^#9\d from commander/m);
+    }
+    // The JSON still carries the exact text, escaped.
+    const inboxJson = await runCli(['inbox', '--json', '--data', data]);
+    expect(JSON.parse(inboxJson.stdout).length).toBe(0);
+    const shown = await runCli(['task', 'show', String(task.id), '--json', '--data', data]);
+    expect(JSON.parse(shown.stdout).title).toBe(hostile);
+  });
 });
