@@ -17,7 +17,8 @@ import type { StudioService } from '../contract/service.js';
 import { isStudioError } from '../contract/errors.js';
 import { createStudio } from '../core/studio.js';
 import { isProcessAlive, readStudioInfo } from '../core/studioInfo.js';
-import { resolveDataDir } from '../core/store/dataDir.js';
+import { resolveDataDir, securePrivateTree } from '../core/store/dataDir.js';
+import { tryStudioLock } from '../core/store/studioLock.js';
 import { streamLogger } from '../core/util/logger.js';
 import { remoteStudioService } from './remoteService.js';
 import { DEFAULT_PORT, serve } from './serve.js';
@@ -134,22 +135,43 @@ function taskIdArg(raw: string | undefined): number {
   return id;
 }
 
-/** The running studio if there is one (so its events reach the wake engine and UI), else the files. */
+/** How long a command waits for a studio that is starting (it holds the lock before studio.json). */
+const STUDIO_START_WAIT_MS = 10_000;
+
+/**
+ * The running studio if there is one (so its events reach the wake engine and UI), else the files.
+ * The data folder's lock decides, not studio.json: a stale file whose pid now belongs to another
+ * process is ignored, and a command never writes the files under a running studio.
+ */
 async function openService(
   dataDir: string,
 ): Promise<{ service: StudioService; mcpUrl: string; running: boolean; close(): Promise<void> }> {
-  const info = readStudioInfo(dataDir);
-  if (info && isProcessAlive(info.pid)) {
-    return {
-      service: remoteStudioService(info.apiUrl, info.adminToken),
-      mcpUrl: info.mcpUrl,
-      running: true,
-      close: async () => {},
-    };
+  const deadline = Date.now() + STUDIO_START_WAIT_MS;
+  for (;;) {
+    securePrivateTree(dataDir);
+    const lock = tryStudioLock(dataDir);
+    const info = readStudioInfo(dataDir);
+    if (lock) {
+      const mcpUrl = info?.mcpUrl ?? `http://127.0.0.1:${DEFAULT_PORT}/mcp`;
+      const studio = createStudio({ dataDir, lock, mcpUrl: () => mcpUrl });
+      return { service: studio.service, mcpUrl, running: false, close: () => studio.close() };
+    }
+    if (info && isProcessAlive(info.pid)) {
+      return {
+        service: remoteStudioService(info.apiUrl, info.adminToken),
+        mcpUrl: info.mcpUrl,
+        running: true,
+        close: async () => {},
+      };
+    }
+    // Locked with no studio.json yet: a studio is starting, or another command is at work.
+    if (Date.now() > deadline) {
+      throw new Error(
+        `The data folder ${dataDir} is locked by another process that is not answering as a studio.`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
-  const mcpUrl = info?.mcpUrl ?? `http://127.0.0.1:${DEFAULT_PORT}/mcp`;
-  const studio = createStudio({ dataDir, mcpUrl: () => mcpUrl });
-  return { service: studio.service, mcpUrl, running: false, close: () => studio.close() };
 }
 
 /** `--command "codex --foo"`: the first word is the program, the rest its arguments. */
@@ -326,7 +348,9 @@ Connect Claude Code on the agent's machine with:
         else if (!items.length) out('No unread messages.');
         else
           for (const m of items)
-            out(`#${m.id} from ${m.from}${m.type !== 'text' ? ` [${m.type}]` : ''}: ${printableBlock(m.body)}`);
+            out(
+              `#${m.id} from ${m.from}${m.type !== 'text' ? ` [${m.type}]` : ''}: ${printableBlock(m.body)}`,
+            );
         return 0;
       }
       case 'task': {

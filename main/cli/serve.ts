@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as nodePty from 'node-pty';
 import type { SpawnPty } from '../core/sessions/ptySession.js';
 import { createStudio, type Studio } from '../core/studio.js';
-import { isProcessAlive, readStudioInfo, removeStudioInfo, writeStudioInfo } from '../core/studioInfo.js';
+import { removeStudioInfo, writeStudioInfo } from '../core/studioInfo.js';
 import type { Logger } from '../core/util/logger.js';
 import { startMcpHttpServer, type McpHttpServer } from '../../mcp/httpServer.js';
 import { STUDIO_VERSION } from '../../mcp/sessionServer.js';
@@ -116,14 +116,9 @@ export interface RunningStudio {
 
 /** Starts the headless studio: core, MCP server, and studio.json for the other commands. */
 export async function serve(options: ServeOptions): Promise<RunningStudio> {
-  const existing = readStudioInfo(options.dataDir);
-  if (existing && existing.pid !== process.pid && isProcessAlive(existing.pid)) {
-    throw new Error(
-      `A studio is already running on this data folder (pid ${existing.pid}, ${existing.mcpUrl}). ` +
-        'Stop it first, or start this one with --data pointing at another folder.',
-    );
-  }
   const hookReporter = fileURLToPath(new URL('./hookReporter.mjs', import.meta.url));
+  // createStudio takes the data folder's lock: a second studio on it stops here, however close
+  // together the two were started. studio.json is only what the other commands read.
   const studio = createStudio({
     dataDir: options.dataDir,
     logger: options.logger,

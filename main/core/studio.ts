@@ -14,7 +14,8 @@ import { TaskBoard } from './board/taskBoard.js';
 import { MessageBus } from './bus/messageBus.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { openDatabase, type Db } from './store/database.js';
-import { DATABASE_FILE } from './store/dataDir.js';
+import { DATABASE_FILE, securePrivateTree } from './store/dataDir.js';
+import { acquireStudioLock, type StudioLock } from './store/studioLock.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Emitter } from './util/emitter.js';
 import { silentLogger, type Logger } from './util/logger.js';
@@ -24,8 +25,13 @@ const STATUS_ACTIVITY_LINES = 15;
 const STATUS_OPEN_TASKS = 25;
 
 export interface StudioOptions {
-  /** Folder for studio.db; ignored when `databaseFile` is given. */
+  /**
+   * Folder for studio.db; ignored when `databaseFile` is given. The studio keeps it private
+   * (0700, files 0600) and holds its lock for as long as it runs: one studio per data folder.
+   */
   dataDir?: string;
+  /** The data folder's lock, when the host already took it (the CLI, to decide how to run). */
+  lock?: StudioLock;
   /** ':memory:' for tests. */
   databaseFile?: string;
   nativeBinding?: string;
@@ -77,7 +83,24 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const logger = options.logger ?? silentLogger;
   const file = options.databaseFile ?? (options.dataDir ? join(options.dataDir, DATABASE_FILE) : undefined);
   if (!file) throw new Error('createStudio needs dataDir or databaseFile');
-  const db = openDatabase(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const ownsFolder = !options.databaseFile && !!options.dataDir;
+  let lock: StudioLock | undefined = options.lock;
+  let db: Db;
+  try {
+    if (ownsFolder) {
+      securePrivateTree(options.dataDir!);
+      lock ??= acquireStudioLock(options.dataDir!, {
+        ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      });
+    }
+    db = openDatabase(file, {
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      backup: ownsFolder,
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const checkpointer = startCheckpointer(db, {
     logger,
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
@@ -203,6 +226,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
       events.dispose();
       await checkpointer.stop();
       if (db.open) db.close();
+      lock?.release();
     },
   };
   return studio;

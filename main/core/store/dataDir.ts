@@ -1,3 +1,4 @@
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -5,6 +6,11 @@ import { join, resolve } from 'node:path';
 export const PRODUCT_NAME = 'Claude Code Studio';
 export const DATABASE_FILE = 'studio.db';
 export const STUDIO_INFO_FILE = 'studio.json';
+/** Held locked for a studio's whole life: one studio per data folder (see studioLock.ts). */
+export const LOCK_FILE = 'studio.lock';
+/** The data folder holds tokens and every message: only its owner may enter it. */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
 
 /** --data beats STUDIO_DATA_DIR beats the per-user app data folder. */
 export function resolveDataDir(
@@ -18,4 +24,30 @@ export function resolveDataDir(
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
   return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), PRODUCT_NAME);
+}
+
+/** The studio's own entries in a data folder: the only things it ever chmods there. */
+const OWN_ENTRY = /^(studio\.(db|json|lock)(\b.*)?|agents)$/;
+
+/**
+ * Makes the data folder private whatever the umask: the folder 0700, and the studio's own files in
+ * it (database, its WAL and backups, studio.json, the lock, agents' launch files) 0600 and their
+ * folders 0700, including what an older build or a copied folder left wider. Anything else a
+ * person keeps there is left alone, and symbolic links are never followed.
+ */
+export function securePrivateTree(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const tighten = (path: string): void => {
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (!st || st.isSymbolicLink()) return;
+    if (st.isDirectory()) {
+      if ((st.mode & 0o777) !== PRIVATE_DIR_MODE) chmodSync(path, PRIVATE_DIR_MODE);
+      for (const entry of readdirSync(path)) tighten(join(path, entry));
+    } else if (st.isFile() && (st.mode & 0o777) !== PRIVATE_FILE_MODE) {
+      chmodSync(path, PRIVATE_FILE_MODE);
+    }
+  };
+  const st = lstatSync(dir);
+  if (!st.isSymbolicLink() && (st.mode & 0o777) !== PRIVATE_DIR_MODE) chmodSync(dir, PRIVATE_DIR_MODE);
+  for (const entry of readdirSync(dir)) if (OWN_ENTRY.test(entry)) tighten(join(dir, entry));
 }

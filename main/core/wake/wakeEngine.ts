@@ -133,7 +133,11 @@ export class WakeEngine {
     const queued = this.deps.bus.queuedFor(agentId);
     if (!queued.length) return;
     const prompt = composeWakePrompt(queued);
-    void this.wake(agentId, prompt, queued.map((q) => q.id)).catch(() => undefined);
+    void this.wake(
+      agentId,
+      prompt,
+      queued.map((q) => q.id),
+    ).catch(() => undefined);
   }
 
   /**
@@ -171,7 +175,13 @@ export class WakeEngine {
     return typing
       .then(
         (result) =>
-          this.record({ agentId, prompt: result.text, messageIds: ids, typedAt, submitted: result.submitted }),
+          this.record({
+            agentId,
+            prompt: result.text,
+            messageIds: ids,
+            typedAt,
+            submitted: result.submitted,
+          }),
         (err: unknown) => {
           this.deps.logger.warn('wake failed', { agentId, err: String(err) });
           this.record({ agentId, prompt, messageIds: ids, typedAt, submitted: false });

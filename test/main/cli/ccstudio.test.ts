@@ -193,7 +193,11 @@ describe('ccstudio', () => {
     const m = await connect(added.mcpUrl, added.token);
     await callText(m, 'register', { role: hostile, summary: hostile });
     await callText(m, 'send_message', { to: 'user', text: hostile });
-    const task = await callJson<{ id: number }>(m, 'dispatch_task', { to: 'user', title: hostile, body: hostile });
+    const task = await callJson<{ id: number }>(m, 'dispatch_task', {
+      to: 'user',
+      title: hostile,
+      body: hostile,
+    });
     await callText(m, 'update_task', { task_id: task.id, note: hostile, result: hostile });
     await m.close();
 
