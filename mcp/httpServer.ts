@@ -282,9 +282,15 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     await session.transport.handlePostMessage(req, res, body);
   };
 
-  /** Claude Code hooks of a studio-run agent (see main/cli/hookReporter.ts). */
+  /**
+   * Claude Code hooks of a studio-run agent (see main/cli/hookReporter.mts). Only the hook
+   * credential of the agent's running process is accepted here, and it is accepted nowhere else.
+   */
   const handleHook = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const agent = authenticate(req);
+    const token = bearer(req);
+    const agent = token ? studio.sessions.agentForHookToken(token) : undefined;
+    if (!agent)
+      throw new HttpError(401, 'Hooks report with the hook credential the studio launched the agent with.');
     if (req.method !== 'POST') throw new HttpError(405, 'POST the hook JSON.');
     const body = parseJson(await readBody(req));
     if (!body || typeof body !== 'object' || Array.isArray(body))

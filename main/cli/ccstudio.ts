@@ -30,7 +30,7 @@ const USAGE = `Claude Code Studio (headless)
 Usage:
   ccstudio serve [--data DIR] [--port N] [--host ADDR] [--agents N | --first-team N] [--claude CMD]
                  [--no-start] [--open]
-  ccstudio agent add NAME [--role R] [--prompt P] [--command CMD] [--cwd DIR] [--json]
+  ccstudio agent add NAME [--role R] [--prompt P] [--command CMD] [--cwd DIR] [--sandbox] [--json]
   ccstudio agent add NAME --remote [--role R] [--json]
   ccstudio agent list [--json]
   ccstudio agent start|stop|restart|screen|kick NAME
@@ -51,7 +51,10 @@ serve --agents N makes sure a commander and agent-1..N exist (--first-team N: on
 studio has no agents yet, as on a first run), and starts the saved team in
 terminals (Claude Code, resuming each agent's session). Local agents run \`claude\` from PATH unless
 --claude or an agent's --command says otherwise. serve prints the link to the studio's UI in a
-browser (it carries the UI token); --open opens it in the default browser.`;
+browser (it carries the UI token); --open opens it in the default browser.
+agent add --sandbox runs the agent's Claude Code in its own sandbox (bubblewrap and socat on Linux,
+Seatbelt on macOS) with the studio's data folder out of its reach; where that sandbox cannot run,
+the agent is not started.`;
 
 /** Best effort: a machine with no desktop has no opener, and the printed link is enough. */
 function openInBrowser(url: string, logger: { info(m: string): void }): void {
@@ -85,6 +88,7 @@ const options = {
   prompt: { type: 'string' },
   command: { type: 'string' },
   cwd: { type: 'string' },
+  sandbox: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -248,13 +252,19 @@ Stop with Ctrl-C.`);
         if (sub === 'add') {
           const name = rest[0];
           if (!name) throw new UsageError('Give the agent a name: ccstudio agent add NAME');
+          let profile = values.command !== undefined ? commandProfile(values.command) : undefined;
+          if (values.sandbox) {
+            if (profile?.kind === 'command' || values.remote)
+              throw new UsageError("--sandbox is Claude Code's own sandbox, for a local Claude Code agent.");
+            profile = { ...(profile ?? { kind: 'claude' }), sandbox: true };
+          }
           const added = await service.addAgent({
             name,
             ...(values.role !== undefined ? { role: values.role } : {}),
             ...(values.summary !== undefined ? { summary: values.summary } : {}),
             ...(values.prompt !== undefined ? { rolePrompt: values.prompt } : {}),
             ...(values.cwd !== undefined ? { cwd: resolve(values.cwd) } : {}),
-            ...(values.command !== undefined ? { profile: commandProfile(values.command) } : {}),
+            ...(profile ? { profile } : {}),
             remote: !!values.remote,
           });
           const url = added.mcpUrl || mcpUrl;

@@ -3,6 +3,11 @@
 // studio agent: forwards the hook's JSON to the studio, and for SessionStart prints the context
 // the studio wants restored (the role prompt after /clear or compaction). Never blocks the
 // session: if the studio is unreachable it exits 0 quietly.
+//
+// Its one argument is the agent's hook.json ({url, token}): the credential is read from that
+// private file, never from the environment or the command line, where the agent's own shell and
+// every local process could read it. The token is good for nothing but reporting this agent's hooks.
+import { readFileSync } from 'node:fs';
 
 /** A hook that takes longer than this slows the agent's every turn; the studio answers in ms. */
 const HOOK_TIMEOUT_MS = 2000;
@@ -13,20 +18,31 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+function credential(file: string | undefined): { url: string; token: string } | undefined {
+  if (!file) return undefined;
+  try {
+    const c = JSON.parse(readFileSync(file, 'utf8')) as { url?: unknown; token?: unknown };
+    return typeof c.url === 'string' && typeof c.token === 'string'
+      ? { url: c.url, token: c.token }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
-  const url = process.env.STUDIO_HOOK_URL;
-  const token = process.env.STUDIO_TOKEN;
   const input = await readStdin();
-  if (!url || !token) return;
+  const target = credential(process.argv[2]);
+  if (!target) return;
   let payload: unknown;
   try {
     payload = JSON.parse(input || '{}');
   } catch {
     return;
   }
-  const res = await fetch(url, {
+  const res = await fetch(target.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
     body: JSON.stringify(payload),
     signal: AbortSignal.timeout(HOOK_TIMEOUT_MS),
   });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as nodePty from 'node-pty';
+import { shellQuote } from '../core/sessions/claudeLaunch.js';
 import type { SpawnPty } from '../core/sessions/ptySession.js';
 import { createStudio, type Studio } from '../core/studio.js';
 import { removeStudioInfo, writeStudioInfo } from '../core/studioInfo.js';
@@ -33,11 +34,6 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   /** A better-sqlite3 build for this runtime: the desktop app's, made for Electron's ABI. */
   nativeBinding?: string;
-}
-
-/** Quotes a path for the shell Claude Code runs hook commands in. */
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -18,7 +18,16 @@ export type AgentKind = 'agent' | 'person';
 
 /** What the studio runs for a local agent: Claude Code (wired to the studio) or any command. */
 export type AgentProfile =
-  { kind: 'claude'; args?: string[] } | { kind: 'command'; command: string; args: string[] };
+  | {
+      kind: 'claude';
+      args?: string[];
+      /**
+       * Claude Code's own sandbox on (bubblewrap on Linux, Seatbelt on macOS), with the studio's
+       * data folder unreadable to the agent. Refused, never run unsandboxed, where it cannot run.
+       */
+      sandbox?: boolean;
+    }
+  | { kind: 'command'; command: string; args: string[] };
 
 export interface Agent {
   id: number;
@@ -27,7 +36,10 @@ export interface Agent {
   role: string;
   summary: string;
   state: AgentState;
+  /** The launch folder the person set ('' for the home folder, or an agent on another machine). */
   cwd: string;
+  /** Where the agent says it works (register): informational, never used to launch it. */
+  reportedCwd: string;
   branch: string;
   /** Runs on another machine and connects with its own token; the studio holds no terminal for it. */
   remote: boolean;

@@ -25,6 +25,7 @@ export const SERVICE_ARGS: Record<StudioServiceMethod, z.ZodType<unknown[]>> = {
           z.strictObject({
             kind: z.literal('claude'),
             args: z.array(z.string().max(4096)).max(64).optional(),
+            sandbox: z.boolean().optional(),
           }),
           z.strictObject({
             kind: z.literal('command'),

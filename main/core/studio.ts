@@ -128,6 +128,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
       }),
     writer,
     dataDir: terminals?.dataDir ?? options.dataDir ?? '',
+    privateDirs: [options.dataDir ?? '', terminals?.dataDir ?? ''].filter(Boolean),
     urls: () => {
       const url = mcpUrl();
       return { mcpUrl: url, hookUrl: url.replace(/\/mcp$/, '/hooks') };

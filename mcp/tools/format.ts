@@ -43,7 +43,7 @@ export function formatPeer(
     summary: a.summary,
     state: a.kind === 'person' ? undefined : a.state,
     online: a.kind === 'person' ? undefined : a.lastSeenAt > 0 && now - a.lastSeenAt < ONLINE_WINDOW_MS,
-    cwd: a.cwd,
+    cwd: a.cwd || a.reportedCwd,
     branch: a.branch,
     remote: a.remote || undefined,
     last_seen: iso(a.lastSeenAt),

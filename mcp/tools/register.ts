@@ -12,7 +12,14 @@ export default defineTool({
     branch: z.string().max(256).optional(),
   },
   run({ caller, studio }, args) {
-    const me = studio.agents.update(caller.id, args);
+    // What an agent says about itself never replaces what the person set: the folder it reports
+    // is kept apart from its launch folder, and a role the person gave it stays.
+    const me = studio.agents.update(caller.id, {
+      ...(args.role !== undefined && !caller.role ? { role: args.role } : {}),
+      ...(args.summary !== undefined ? { summary: args.summary } : {}),
+      ...(args.cwd !== undefined ? { reportedCwd: args.cwd } : {}),
+      ...(args.branch !== undefined ? { branch: args.branch } : {}),
+    });
     const peers = studio.agents.list().filter((a) => a.id !== me.id);
     return {
       you: me.name,

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callJson, callText, startTestStudio, type TestStudio } from '../support/studioHarness.js';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { rawRequest } from '../support/rawHttp.js';
+import { startFakeAgentStudio } from '../support/fakeAgentStudio.js';
 
 let t: TestStudio;
 let lead: string;
@@ -55,21 +58,110 @@ describe('role prompts', () => {
 });
 
 describe('/hooks', () => {
-  const hooks = () => t.http.url.replace('/mcp', '/hooks');
-  it('takes hook JSON from an agent and answers SessionStart after /clear with its role prompt', async () => {
-    t.studio.agents.setLaunch(t.studio.agents.require('dev').id, { rolePrompt: 'Own the parser.' });
-    const post = (token: string, body: unknown) =>
-      rawRequest(hooks(), {
-        body: JSON.stringify(body),
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  it("takes hooks only with the credential of the agent's running process, and answers SessionStart after /clear", async () => {
+    const f = await startFakeAgentStudio();
+    try {
+      const worker = f.addFakeAgent('worker', { profile: 'claude', rolePrompt: 'Own the parser.' });
+      await worker.start();
+      const hooks = f.http.url.replace('/mcp', '/hooks');
+      const hookFile = join(f.dataDir, 'agents', 'worker', 'hook.json');
+      const credential = JSON.parse(readFileSync(hookFile, 'utf8')) as { url: string; token: string };
+      expect(credential.url).toBe(hooks);
+      expect(credential.token).toMatch(/^ccsh_/);
+      expect(statSync(hookFile).mode & 0o777).toBe(0o600);
+      const mcpToken = (
+        JSON.parse(readFileSync(join(f.dataDir, 'agents', 'worker', 'mcp.json'), 'utf8')) as {
+          mcpServers: { studio: { headers: { Authorization: string } } };
+        }
+      ).mcpServers.studio.headers.Authorization.replace('Bearer ', '');
+      const post = (url: string, token: string, body: unknown) =>
+        rawRequest(url, {
+          body: JSON.stringify(body),
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+          },
+        });
+      const clear = await post(hooks, credential.token, { hook_event_name: 'SessionStart', source: 'clear' });
+      expect(clear.status).toBe(200);
+      expect(JSON.parse(clear.body).additionalContext).toMatch(
+        /you are worker\. Your role: Own the parser\./,
+      );
+      const startup = await post(hooks, credential.token, {
+        hook_event_name: 'SessionStart',
+        source: 'startup',
       });
-    const clear = await post(dev, { hook_event_name: 'SessionStart', source: 'clear' });
-    expect(clear.status).toBe(200);
-    expect(JSON.parse(clear.body).additionalContext).toMatch(/you are dev\. Your role: Own the parser\./);
-    const startup = await post(dev, { hook_event_name: 'SessionStart', source: 'startup' });
-    expect(JSON.parse(startup.body)).toEqual({});
-    expect((await post('ccs_wrong', { hook_event_name: 'Stop' })).status).toBe(401);
-    expect((await post(dev, ['not', 'an', 'object'])).status).toBe(400);
+      expect(JSON.parse(startup.body)).toEqual({});
+      expect((await post(hooks, credential.token, ['not', 'an', 'object'])).status).toBe(400);
+      // Nothing else reports hooks: not the agent's MCP token, not the admin token, not a guess.
+      for (const other of [mcpToken, f.adminToken, 'ccsh_wrong'])
+        expect((await post(hooks, other, { hook_event_name: 'Stop' })).status).toBe(401);
+      // And the hook credential opens nothing else.
+      const init = {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+      };
+      expect((await post(f.http.url, credential.token, init)).status).toBe(401);
+      expect(
+        (
+          await post(f.http.url.replace('/mcp', '/api/rpc'), credential.token, {
+            method: 'status',
+            params: [],
+          })
+        ).status,
+      ).toBe(401);
+      // A restart issues a new one; the old one is dead.
+      await f.studio.sessions.restart('worker');
+      await worker.waitForState('idle');
+      expect((await post(hooks, credential.token, { hook_event_name: 'Stop' })).status).toBe(401);
+      const next = JSON.parse(readFileSync(hookFile, 'utf8')) as { token: string };
+      expect((await post(hooks, next.token, { hook_event_name: 'Stop' })).status).toBe(200);
+    } finally {
+      await f.close();
+    }
+  });
+});
+
+describe('register', () => {
+  it('keeps what an agent says about itself apart from the launch folder and role the person set', async () => {
+    const f = await startFakeAgentStudio();
+    try {
+      const worker = f.addFakeAgent('worker', { profile: 'claude' });
+      f.studio.agents.update(worker.id, { role: 'parser owner' });
+      await worker.start();
+      const mcp = JSON.parse(readFileSync(join(f.dataDir, 'agents', 'worker', 'mcp.json'), 'utf8')) as {
+        mcpServers: { studio: { headers: { Authorization: string } } };
+      };
+      const c = await f.connect(mcp.mcpServers.studio.headers.Authorization.replace('Bearer ', ''));
+      const answer = await callJson<{ role: string }>(c, 'register', {
+        cwd: '/nonexistent',
+        role: 'now I am the commander',
+        summary: 'parsing',
+        branch: 'feat/x',
+      });
+      expect(answer.role).toBe('parser owner');
+      expect(f.studio.agents.require('worker')).toMatchObject({
+        cwd: worker.dir,
+        reportedCwd: '/nonexistent',
+        role: 'parser owner',
+        summary: 'parsing',
+        branch: 'feat/x',
+      });
+      // Its next start still uses the folder the person chose.
+      await f.studio.sessions.restart('worker');
+      await worker.waitForState('idle');
+      expect(worker.logs.argvs()).toHaveLength(2);
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('sets the role of an agent the person gave none', async () => {
+    const c = await t.connect(dev);
+    expect((await callJson<{ role: string }>(c, 'register', { role: 'tester' })).role).toBe('tester');
   });
 });
 

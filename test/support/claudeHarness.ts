@@ -1,11 +1,13 @@
 // Runs the real Claude Code CLI (pinned in test/tools) as studio agents, driven by the scripted
 // model stub on loopback: a throwaway HOME with a pre-seeded ~/.claude.json, a dummy API key,
 // and ANTHROPIC_BASE_URL pointing at the stub. No account, no network.
+import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as nodePty from 'node-pty';
 import type { Agent, AgentProfile } from '../../main/contract/model.js';
 import { createStudio, type Studio } from '../../main/core/studio.js';
+import { writeStudioInfo } from '../../main/core/studioInfo.js';
 import { startMcpHttpServer, type McpHttpServer } from '../../mcp/httpServer.js';
 import { startModelStub, type ModelStub, type StubRequest, type StubScript } from './modelStub.js';
 import { tempDir } from './studioHarness.js';
@@ -23,6 +25,8 @@ export interface CrewAgent {
   commander?: boolean;
   /** Extra Claude Code arguments, e.g. ['--permission-mode', 'default']. */
   args?: string[];
+  /** The sandboxed profile: Claude Code's own sandbox, the data folder out of reach. */
+  sandbox?: boolean;
 }
 
 export interface ClaudeCrew {
@@ -31,6 +35,9 @@ export interface ClaudeCrew {
   stub: ModelStub;
   work: string;
   home: string;
+  /** The studio's data folder, with a studio.json as `serve` writes it (admin token included). */
+  dataDir: string;
+  adminToken: string;
   agent(name: string): Agent;
   /** Main-turn requests the stub saw from one agent (side requests excluded). */
   requestsFrom(name: string): StubRequest[];
@@ -69,10 +76,29 @@ export async function startClaudeCrew(agents: CrewAgent[], script: StubScript): 
       baseEnv,
     },
   });
-  const http = await startMcpHttpServer({ studio, adminToken: 'admin-test', port: 0 });
+  const adminToken = 'ccsa_' + randomBytes(24).toString('base64url');
+  const uiToken = 'ccsu_' + randomBytes(24).toString('base64url');
+  const http = await startMcpHttpServer({ studio, adminToken, uiToken, port: 0 });
   studio.setMcpUrl(() => http.url);
+  const base = http.url.replace(/\/mcp$/, '');
+  writeStudioInfo(dataDir, {
+    pid: process.pid,
+    host: '127.0.0.1',
+    port: http.port,
+    mcpUrl: http.url,
+    sseUrl: `${base}/sse`,
+    apiUrl: `${base}/api/rpc`,
+    adminToken,
+    uiToken,
+    startedAt: new Date().toISOString(),
+    version: 'test',
+  });
   for (const a of agents) {
-    const profile: AgentProfile = { kind: 'claude', ...(a.args ? { args: a.args } : {}) };
+    const profile: AgentProfile = {
+      kind: 'claude',
+      ...(a.args ? { args: a.args } : {}),
+      ...(a.sandbox ? { sandbox: true } : {}),
+    };
     studio.agents.add({
       name: a.name,
       cwd: work,
@@ -93,6 +119,8 @@ export async function startClaudeCrew(agents: CrewAgent[], script: StubScript): 
     stub,
     work,
     home,
+    dataDir,
+    adminToken,
     agent: (name) => studio.agents.require(name),
     requestsFrom: (name) => stub.requests.filter((r) => !r.side && agentOf(r) === name),
     async close() {

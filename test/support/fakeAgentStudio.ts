@@ -243,6 +243,8 @@ export async function startFakeAgentStudio(
   terminals: Partial<Omit<TerminalOptions, 'spawnPty' | 'hookCommand'>> = {},
 ): Promise<FakeAgentStudio> {
   const dataDir = tempDir('ccstudio-fakestudio-');
+  // Agents work outside the data folder, as a person's projects do (a sandboxed agent must).
+  const workRoot = tempDir('ccstudio-fakework-');
   const home = join(dataDir, 'home');
   mkdirSync(home);
   const studio = createStudio({
@@ -264,7 +266,7 @@ export async function startFakeAgentStudio(
   const clients: Client[] = [];
 
   const addFakeAgent = (name: string, options: FakeAgentInStudioOptions = {}): FakeAgent => {
-    const dir = join(dataDir, 'work', name);
+    const dir = join(workRoot, name);
     const { args, settings, logs } = fakeAgentArgs(dir, name, options);
     const { agent } = studio.agents.add({
       name,
@@ -326,6 +328,7 @@ export async function startFakeAgentStudio(
       await http.close();
       await studio.close();
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(workRoot, { recursive: true, force: true });
     },
   };
 }

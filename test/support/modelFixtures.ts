@@ -10,6 +10,7 @@ export function makeAgent(over: Partial<Agent> = {}): Agent {
     summary: '',
     state: 'idle',
     cwd: '',
+    reportedCwd: '',
     branch: '',
     remote: false,
     commander: false,

@@ -21,6 +21,7 @@ interface AgentRow {
   summary: string;
   state: AgentState;
   cwd: string;
+  reported_cwd: string;
   branch: string;
   remote: number;
   commander: number;
@@ -41,6 +42,7 @@ function toAgent(r: AgentRow): Agent {
     summary: r.summary,
     state: r.state,
     cwd: r.cwd,
+    reportedCwd: r.reported_cwd,
     branch: r.branch,
     remote: r.remote === 1,
     commander: r.commander === 1,
@@ -57,9 +59,11 @@ function parseProfile(json: string): AgentProfile {
     const p = JSON.parse(json) as AgentProfile;
     if (p.kind === 'command' && typeof p.command === 'string')
       return { kind: 'command', command: p.command, args: p.args ?? [] };
+    const c = p as { args?: unknown; sandbox?: unknown };
     return {
       kind: 'claude',
-      ...(Array.isArray((p as { args?: unknown }).args) ? { args: (p as { args: string[] }).args } : {}),
+      ...(Array.isArray(c.args) ? { args: c.args as string[] } : {}),
+      ...(c.sandbox === true ? { sandbox: true } : {}),
     };
   } catch {
     return { kind: 'claude' };
@@ -68,7 +72,8 @@ function parseProfile(json: string): AgentProfile {
 
 /** The profile as given by a person or the UI, checked. */
 export function validateProfile(profile: unknown): AgentProfile {
-  const p = profile as Partial<{ kind: string; command: string; args: unknown }> | undefined;
+  const p = profile as
+    Partial<{ kind: string; command: string; args: unknown; sandbox: unknown }> | undefined;
   const args = p?.args === undefined ? [] : p.args;
   if (
     !Array.isArray(args) ||
@@ -77,8 +82,20 @@ export function validateProfile(profile: unknown): AgentProfile {
   ) {
     throw new StudioError('invalid', 'Profile args are a list of at most 64 strings.');
   }
+  if (p?.sandbox !== undefined && typeof p.sandbox !== 'boolean')
+    throw new StudioError('invalid', 'Profile sandbox is true or false.');
   if (!p || p.kind === 'claude')
-    return { kind: 'claude', ...(args.length ? { args: args as string[] } : {}) };
+    return {
+      kind: 'claude',
+      ...(args.length ? { args: args as string[] } : {}),
+      ...(p?.sandbox ? { sandbox: true } : {}),
+    };
+  if (p.sandbox) {
+    throw new StudioError(
+      'invalid',
+      'The sandboxed profile is Claude Code\'s own sandbox; a command agent cannot have it. Use kind "claude".',
+    );
+  }
   if (p.kind === 'command' && typeof p.command === 'string' && p.command.trim() && p.command.length <= 4096) {
     return { kind: 'command', command: p.command.trim(), args: args as string[] };
   }
@@ -101,13 +118,22 @@ export interface NewAgent {
   autostart?: boolean;
 }
 
+/** What an agent says about itself, and its state: never what the person configured. */
 export interface AgentPatch {
   role?: string;
   summary?: string;
-  cwd?: string;
+  reportedCwd?: string;
   branch?: string;
   state?: AgentState;
 }
+
+const PATCH_COLUMNS: Record<keyof AgentPatch, string> = {
+  role: 'role',
+  summary: 'summary',
+  reportedCwd: 'reported_cwd',
+  branch: 'branch',
+  state: 'state',
+};
 
 /** Launch settings; changing them emits agent.updated like any other change. */
 export interface LaunchPatch {
@@ -282,12 +308,12 @@ export class AgentRegistry {
     if (!current) throw new StudioError('not_found', `No agent with id ${id}.`);
     checkText('role', patch.role, MAX_ROLE_CHARS);
     checkText('summary', patch.summary, MAX_SUMMARY_CHARS);
-    const fields = Object.entries(patch).filter(([, v]) => v !== undefined) as Array<
-      [keyof AgentPatch, string]
-    >;
+    const fields = Object.entries(patch).filter(
+      ([k, v]) => v !== undefined && Object.hasOwn(PATCH_COLUMNS, k),
+    ) as Array<[keyof AgentPatch, string]>;
     const changed = fields.filter(([k, v]) => current[k] !== v);
     if (changed.length === 0) return current;
-    const sets = changed.map(([k]) => `${k} = @${k}`).join(', ');
+    const sets = changed.map(([k]) => `${PATCH_COLUMNS[k]} = @${k}`).join(', ');
     this.db.prepare(`UPDATE agents SET ${sets} WHERE id = @id`).run({ ...Object.fromEntries(changed), id });
     const agent = this.reload(id);
     this.events.fire({ type: 'agent.updated', agent });

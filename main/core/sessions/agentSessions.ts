@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, isAbsolute } from 'node:path';
 import type { Disposable } from '../../contract/events.js';
 import { StudioError } from '../../contract/errors.js';
 import type { Agent, AgentState } from '../../contract/model.js';
-import type { AgentRegistry } from '../agents/agentRegistry.js';
+import { hashToken, type AgentRegistry } from '../agents/agentRegistry.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { DisposableStore, Emitter } from '../util/emitter.js';
@@ -16,8 +16,10 @@ import {
   claudeTranscriptPath,
   defaultHome,
   findExecutable,
+  writeMcpConfig,
   type Launch,
 } from './claudeLaunch.js';
+import { sandboxUnavailable } from './sandboxCheck.js';
 import {
   PtySession,
   type ExitStatus,
@@ -27,6 +29,10 @@ import {
 } from './ptySession.js';
 import type { ScreenReading } from './screenClassifier.js';
 import type { TerminalWriter, TypeResult } from './terminalWriter.js';
+
+/** A hook token is as random as an agent's token; the prefix tells it apart in logs. */
+const HOOK_TOKEN_BYTES = 24;
+const HOOK_TOKEN_PREFIX = 'ccsh_';
 
 /** A tile's first size before the UI reports its own; wide enough that Claude Code does not wrap. */
 export const DEFAULT_COLS = 120;
@@ -39,6 +45,11 @@ export interface AgentSessionsOptions {
   spawnPty: SpawnPty;
   writer: TerminalWriter;
   dataDir: string;
+  /**
+   * Folders a sandboxed agent may not read or write: the studio's data folder (tokens, the
+   * database) and the folder of every agent's launch files.
+   */
+  privateDirs: string[];
   /** Where agents reach the studio; known once the MCP server listens. */
   urls: () => { mcpUrl: string; hookUrl: string };
   /** Shell command Claude Code runs for each hook (the studio's hook reporter). */
@@ -58,6 +69,8 @@ interface LiveSession {
   store: DisposableStore;
   /** Tells one process of this agent from the next: a viewer seeing a new one starts afresh. */
   generation: number;
+  /** Hash of the credential this process's hooks report with (Claude Code only). */
+  hookTokenHash: string | undefined;
 }
 
 export interface SessionOutput {
@@ -81,6 +94,8 @@ export interface SessionSnapshot extends SeqSnapshot {
  */
 export class AgentSessions {
   private readonly live = new Map<number, LiveSession>();
+  /** Hook token hash -> agent id, for the processes running now. */
+  private readonly hookTokens = new Map<string, number>();
   private generations = 0;
   private readonly outputEmitter = new Emitter<SessionOutput>();
   private readonly stateEmitter = new Emitter<{
@@ -125,39 +140,48 @@ export class AgentSessions {
     return this.live.get(agentId)?.pty.running ?? false;
   }
 
-  private launchFor(agent: Agent, home: string): { launch: Launch; flavor: SessionFlavor } {
+  private launchFor(
+    agent: Agent,
+    home: string,
+  ): { launch: Launch; flavor: SessionFlavor; hookTokenHash?: string } {
     const baseEnv = this.options.baseEnv ?? process.env;
     const cwd = agent.cwd || home;
     if (!existsSync(cwd))
       throw new StudioError('invalid', `${agent.name}'s working folder ${cwd} does not exist.`);
-    const token = this.options.agents.rotateToken(agent.name);
+    const agentDir = join(this.options.dataDir, 'agents', agent.name);
     const { mcpUrl, hookUrl } = this.options.urls();
     if (agent.profile.kind === 'command') {
       const command = findExecutable(agent.profile.command, baseEnv);
       if (!command)
         throw new StudioError('unavailable', `Command "${agent.profile.command}" was not found on PATH.`);
+      // A command agent that speaks MCP finds its credential in a private file, never in its
+      // environment: everything it runs (a shell, say) would inherit that.
+      const mcpConfig = writeMcpConfig(agentDir, mcpUrl, this.options.agents.rotateToken(agent.name));
       const env = childEnv(baseEnv, {
         STUDIO_AGENT: agent.name,
         STUDIO_MCP_URL: mcpUrl,
-        STUDIO_TOKEN: token,
+        STUDIO_MCP_CONFIG: mcpConfig,
       });
       return { launch: { command, args: agent.profile.args, env }, flavor: 'plain' };
     }
     const claude = findExecutable(this.options.claudeCommand ?? 'claude', baseEnv);
     if (!claude) throw new StudioError('unavailable', CLAUDE_MISSING);
+    const sandbox = agent.profile.sandbox ? this.sandboxFor(agent, cwd, baseEnv) : undefined;
     let sessionId = this.options.agents.sessionIdOf(agent.id);
     const resume = !!sessionId && existsSync(claudeTranscriptPath(defaultHome(baseEnv), cwd, sessionId));
     if (!sessionId) {
       sessionId = randomUUID();
       this.options.agents.setLaunch(agent.id, { sessionId });
     }
+    const hookToken = HOOK_TOKEN_PREFIX + randomBytes(HOOK_TOKEN_BYTES).toString('base64url');
     const launch = buildClaudeLaunch({
       agentName: agent.name,
-      agentDir: join(this.options.dataDir, 'agents', agent.name),
+      agentDir,
       cwd,
       mcpUrl,
       hookUrl,
-      token,
+      token: this.options.agents.rotateToken(agent.name),
+      hookToken,
       hookCommand: this.options.hookCommand,
       sessionId,
       resume,
@@ -165,8 +189,43 @@ export class AgentSessions {
       claudeCommand: claude,
       ...(agent.profile.args ? { extraArgs: agent.profile.args } : {}),
       baseEnv,
+      ...(sandbox ? { sandbox } : {}),
     });
-    return { launch, flavor: 'claude' };
+    return { launch, flavor: 'claude', hookTokenHash: hashToken(hookToken) };
+  }
+
+  /** The sandbox a sandboxed profile runs in, or an error saying why it cannot run here. */
+  private sandboxFor(agent: Agent, cwd: string, env: NodeJS.ProcessEnv): { denyRead: string[] } {
+    const reason = sandboxUnavailable(env);
+    if (reason) {
+      throw new StudioError(
+        'unavailable',
+        `${agent.name} has the sandboxed profile, but Claude Code's sandbox cannot run here: ${reason} ` +
+          'The studio does not start a sandboxed agent without its sandbox.',
+      );
+    }
+    const denyRead = [...new Set(this.options.privateDirs.filter(Boolean))];
+    const inside = denyRead.find((dir) => {
+      const rel = relative(dir, cwd);
+      return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+    });
+    if (inside) {
+      throw new StudioError(
+        'invalid',
+        `${agent.name} is sandboxed away from ${inside}, so it cannot work in ${cwd}; pick another folder.`,
+      );
+    }
+    return { denyRead };
+  }
+
+  /** The agent whose running Claude Code holds this hook credential; nothing else accepts it. */
+  agentForHookToken(token: string): Agent | undefined {
+    const id = this.hookTokens.get(hashToken(token));
+    return id === undefined ? undefined : this.options.agents.getById(id);
+  }
+
+  private forgetHookToken(live: LiveSession | undefined): void {
+    if (live?.hookTokenHash) this.hookTokens.delete(live.hookTokenHash);
   }
 
   /** Launches the agent's terminal; throws a StudioError that says what is missing. */
@@ -176,9 +235,10 @@ export class AgentSessions {
     if (existing?.pty.running) return agent;
     existing?.store.dispose();
     existing?.pty.dispose();
+    this.forgetHookToken(existing);
     this.live.delete(agent.id);
     const home = defaultHome(this.options.baseEnv ?? process.env);
-    const { launch, flavor } = this.launchFor(agent, home);
+    const { launch, flavor, hookTokenHash } = this.launchFor(agent, home);
     const store = new DisposableStore();
     const pty = new PtySession(
       {
@@ -210,6 +270,7 @@ export class AgentSessions {
       lastPersonInputAt: 0,
       store,
       generation,
+      hookTokenHash,
     };
     store.add(pty.onDidRawOutput(() => tracker.output()));
     store.add(
@@ -220,9 +281,11 @@ export class AgentSessions {
     store.add(pty.onDidExit((status) => this.handleExit(live, status)));
     store.add({ dispose: () => tracker.dispose() });
     this.live.set(agent.id, live);
+    if (hookTokenHash) this.hookTokens.set(hookTokenHash, agent.id);
     try {
       pty.start();
     } catch (err) {
+      this.forgetHookToken(live);
       this.live.delete(agent.id);
       store.dispose();
       pty.dispose();
@@ -365,6 +428,7 @@ export class AgentSessions {
       l.pty.dispose();
     }
     this.live.clear();
+    this.hookTokens.clear();
     this.outputEmitter.dispose();
     this.stateEmitter.dispose();
   }
@@ -376,6 +440,7 @@ export class AgentSessions {
     await live.pty.stop();
     live.store.dispose();
     live.pty.dispose();
+    this.forgetHookToken(live);
     this.live.delete(agentId);
   }
 

@@ -20,13 +20,16 @@ export const STUDIO_BRIEFING = [
 
 export interface ClaudeLaunchInput {
   agentName: string;
-  /** Folder for this agent's generated files (mcp.json, settings.json). */
+  /** Folder for this agent's generated files (mcp.json, settings.json, hook.json). */
   agentDir: string;
   cwd: string;
   mcpUrl: string;
   hookUrl: string;
+  /** The agent's MCP token: written to mcp.json only, never to the environment or command line. */
   token: string;
-  /** Shell command that runs the hook reporter (it reads the hook's JSON on stdin). */
+  /** Good only for reporting this agent's hooks: written to hook.json only. */
+  hookToken: string;
+  /** Shell command that runs the hook reporter; the path of hook.json is appended to it. */
   hookCommand: string;
   sessionId: string;
   resume: boolean;
@@ -34,6 +37,8 @@ export interface ClaudeLaunchInput {
   claudeCommand: string;
   extraArgs?: string[];
   baseEnv: NodeJS.ProcessEnv;
+  /** Claude Code's own sandbox for its shell, with these folders unreadable to the agent. */
+  sandbox?: { denyRead: string[] };
 }
 
 export interface Launch {
@@ -64,38 +69,81 @@ export function childEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>)
   return { ...env, TERM: 'xterm-256color', COLORTERM: 'truecolor', ...extra };
 }
 
+/** Quotes a word for the shell Claude Code runs hook commands in. */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Writes a file only its owner can read, tightening one an older build left wider. */
+function writePrivate(file: string, content: string): void {
+  writeFileSync(file, content, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/** The agent's own folder for launch files, private to the user. */
+function agentFolder(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+/**
+ * The agent's MCP credential as Claude Code's --mcp-config file (an http server with the URL and
+ * an Authorization header): the only place the token is written.
+ */
+export function writeMcpConfig(agentDir: string, mcpUrl: string, token: string): string {
+  agentFolder(agentDir);
+  const file = join(agentDir, 'mcp.json');
+  const mcp = {
+    mcpServers: {
+      [STUDIO_MCP_NAME]: { type: 'http', url: mcpUrl, headers: { Authorization: `Bearer ${token}` } },
+    },
+  };
+  writePrivate(file, JSON.stringify(mcp, null, 2));
+  return file;
+}
+
+/** Claude Code's settings that turn its sandbox on and keep the given folders out of the agent's reach. */
+export function sandboxSettings(denyRead: string[]): Record<string, unknown> {
+  return {
+    sandbox: {
+      enabled: true,
+      // Never run a command unsandboxed: not when the sandbox cannot start, not on the model's request.
+      failIfUnavailable: true,
+      allowUnsandboxedCommands: false,
+      // The sandbox is the boundary, so commands inside it need no prompt each.
+      autoAllowBashIfSandboxed: true,
+      filesystem: { denyRead },
+    },
+    // The sandbox covers the shell; Claude Code's own file tools obey permission rules.
+    permissions: {
+      deny: denyRead.flatMap((dir) => [`Read(/${dir}/**)`, `Edit(/${dir}/**)`]),
+    },
+  };
+}
+
 /** Where Claude Code keeps a session's transcript; --resume works only if it exists. */
 export function claudeTranscriptPath(home: string, cwd: string, sessionId: string): string {
   return join(home, '.claude', 'projects', cwd.replace(/[^A-Za-z0-9]/g, '-'), `${sessionId}.jsonl`);
 }
 
 /**
- * Writes the agent's --mcp-config and --settings files and returns the command line. The MCP
- * config carries the agent's token (so no project .mcp.json prompt); settings add hooks for
- * this session only, leaving the user's own settings untouched.
+ * Writes the agent's --mcp-config, --settings and hook credential files and returns the command
+ * line. Tokens live in those files (0600, in a 0700 folder) and nowhere else: not in the
+ * environment, which the agent's shell inherits, nor on any command line, which every local
+ * process can read.
  */
 export function buildClaudeLaunch(input: ClaudeLaunchInput): Launch {
-  mkdirSync(input.agentDir, { recursive: true, mode: 0o700 });
-  const mcpFile = join(input.agentDir, 'mcp.json');
+  const mcpFile = writeMcpConfig(input.agentDir, input.mcpUrl, input.token);
   const settingsFile = join(input.agentDir, 'settings.json');
-  const mcp = {
-    mcpServers: {
-      [STUDIO_MCP_NAME]: {
-        type: 'http',
-        url: input.mcpUrl,
-        headers: { Authorization: `Bearer ${input.token}` },
-      },
-    },
+  const hookFile = join(input.agentDir, 'hook.json');
+  writePrivate(hookFile, JSON.stringify({ url: input.hookUrl, token: input.hookToken }));
+  const hookCommand = `${input.hookCommand} ${shellQuote(hookFile)}`;
+  const hook = [{ hooks: [{ type: 'command', command: hookCommand, timeout: 10 }] }];
+  const settings = {
+    hooks: { SessionStart: hook, UserPromptSubmit: hook, Stop: hook, Notification: hook },
+    ...(input.sandbox ? sandboxSettings(input.sandbox.denyRead) : {}),
   };
-  const hook = [{ hooks: [{ type: 'command', command: input.hookCommand, timeout: 10 }] }];
-  const settings = { hooks: { SessionStart: hook, UserPromptSubmit: hook, Stop: hook, Notification: hook } };
-  // 0600: the MCP config holds the agent's token. The mode option only applies to new files, so
-  // files left by an older build or a copied data folder are tightened explicitly.
-  writeFileSync(mcpFile, JSON.stringify(mcp, null, 2), { mode: 0o600 });
-  writeFileSync(settingsFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
-  chmodSync(input.agentDir, 0o700);
-  chmodSync(mcpFile, 0o600);
-  chmodSync(settingsFile, 0o600);
+  writePrivate(settingsFile, JSON.stringify(settings, null, 2));
   const prompt = [
     STUDIO_BRIEFING,
     `Your name in the studio is ${input.agentName}.`,
@@ -119,8 +167,6 @@ export function buildClaudeLaunch(input: ClaudeLaunchInput): Launch {
   ];
   const env = childEnv(input.baseEnv, {
     STUDIO_AGENT: input.agentName,
-    STUDIO_HOOK_URL: input.hookUrl,
-    STUDIO_TOKEN: input.token,
     // MCP tools are offered to the model directly rather than through tool search.
     ENABLE_TOOL_SEARCH: input.baseEnv.ENABLE_TOOL_SEARCH ?? 'false',
   });

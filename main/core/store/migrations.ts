@@ -143,6 +143,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'the folder an agent reports apart from the launch folder the person set',
+    up(db) {
+      // register's cwd used to overwrite the launch folder, so an agent could make its own next
+      // start fail. What an agent says about itself now has a column of its own.
+      db.exec(`ALTER TABLE agents ADD COLUMN reported_cwd TEXT NOT NULL DEFAULT '';`);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

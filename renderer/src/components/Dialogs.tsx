@@ -54,6 +54,7 @@ export function AddAgentDialog({ client, onClose }: { client: StudioClient; onCl
   const [command, setCommand] = useState('');
   const [cwd, setCwd] = useState('');
   const [commander, setCommander] = useState(false);
+  const [sandbox, setSandbox] = useState(false);
   const [rolePrompt, setRolePrompt] = useState('');
   const { error, busy, submit } = useSubmit(onClose);
   const run = async () => {
@@ -67,7 +68,7 @@ export function AddAgentDialog({ client, onClose }: { client: StudioClient; onCl
       ...(rolePrompt.trim() ? { rolePrompt: rolePrompt.trim() } : {}),
       profile:
         kind === 'claude'
-          ? { kind: 'claude' }
+          ? { kind: 'claude', ...(sandbox ? { sandbox: true } : {}) }
           : { kind: 'command', command: words[0]!, args: words.slice(1) },
     });
     await client.startAgent(name.trim());
@@ -110,6 +111,20 @@ export function AddAgentDialog({ client, onClose }: { client: StudioClient; onCl
           <input type="checkbox" checked={commander} onChange={(e) => setCommander(e.target.checked)} />{' '}
           Commander
         </label>
+        {kind === 'claude' && (
+          <label
+            className="check"
+            title="Claude Code's own sandbox; the agent cannot read the studio's files"
+          >
+            <input
+              type="checkbox"
+              checked={sandbox}
+              onChange={(e) => setSandbox(e.target.checked)}
+              data-testid="add-agent-sandbox"
+            />{' '}
+            Sandboxed (its shell cannot read the studio's data or reach the network unasked)
+          </label>
+        )}
         <label>
           Role prompt
           <textarea rows={3} value={rolePrompt} onChange={(e) => setRolePrompt(e.target.value)} />

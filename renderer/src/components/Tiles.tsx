@@ -65,6 +65,14 @@ function Tile({ client, agent, maximized, onMaximize, register, notify }: TilePr
         </span>
         <span className="tile-role">{agent.role}</span>
         <StateBadge agent={agent} />
+        {agent.profile.kind === 'claude' && agent.profile.sandbox && (
+          <span
+            className="badge sandboxed"
+            title="Claude Code's own sandbox: its shell cannot read the studio's data folder"
+          >
+            sandboxed
+          </span>
+        )}
         {agent.unread > 0 && (
           <span className="badge unread" title="Unread messages" data-testid={`unread-${agent.name}`}>
             {agent.unread} unread

@@ -159,6 +159,7 @@ describe('ccstudio', () => {
       [['task', 'show', '42'], /No task #42/],
       [['serve', '--port', '99999'], /--port is 0-65535/],
       [['frobnicate'], /Unknown command/],
+      [['agent', 'add', 'boxed', '--sandbox', '--command', 'bash'], /--sandbox is Claude Code's own sandbox/],
       [['status', '--bogus'], /Unknown option/],
     ];
     for (const [args, message] of cases) {

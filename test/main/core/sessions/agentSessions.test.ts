@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StudioError } from '../../../../main/contract/errors.js';
@@ -93,7 +93,8 @@ describe('AgentSessions', () => {
     const dir = join(s.dataDir, 'envdump');
     mkdirSync(dir);
     const code =
-      'const e = process.env; process.stdout.write("ENV " + JSON.stringify({ agent: e.STUDIO_AGENT, url: e.STUDIO_MCP_URL, token: e.STUDIO_TOKEN, claudecode: e.CLAUDECODE ?? null, session: e.CLAUDE_CODE_SESSION_ID ?? null, entry: e.CLAUDE_CODE_ENTRYPOINT ?? null, keep: e.KEEP_ME, term: e.TERM, cwd: process.cwd() }) + " END\\n"); setInterval(() => {}, 1000)';
+      // What the agent and a child of it (its shell's commands) can see: no token in either environment.
+      'const e = process.env; const child = require("child_process").execSync("env").toString(); const leaks = (JSON.stringify(e) + child).match(/ccs[ahu]?_[A-Za-z0-9_-]{8,}/g); process.stdout.write("ENV " + JSON.stringify({ agent: e.STUDIO_AGENT, url: e.STUDIO_MCP_URL, config: e.STUDIO_MCP_CONFIG, leaks, claudecode: e.CLAUDECODE ?? null, session: e.CLAUDE_CODE_SESSION_ID ?? null, entry: e.CLAUDE_CODE_ENTRYPOINT ?? null, keep: e.KEEP_ME, term: e.TERM, cwd: process.cwd() }) + " END\\n"); setInterval(() => {}, 1000)';
     const { agent } = s.studio.agents.add({
       name: 'envy',
       cwd: dir,
@@ -103,13 +104,22 @@ describe('AgentSessions', () => {
       const text = await waitFor('the env dump', () =>
         /ENV (.*) END/.exec(s.studio.sessions.screen('envy').replace(/\n/g, '')),
       );
-      return JSON.parse(text[1]!) as Record<string, string | null>;
+      const seen = JSON.parse(text[1]!) as Record<string, string | null> & { leaks: string[] | null };
+      // The credential is in a private file the environment names, never in the environment.
+      expect(seen.config).toBe(join(s.dataDir, 'agents', 'envy', 'mcp.json'));
+      expect(statSync(seen.config!).mode & 0o777).toBe(0o600);
+      const config = JSON.parse(readFileSync(seen.config!, 'utf8')) as {
+        mcpServers: { studio: { url: string; headers: { Authorization: string } } };
+      };
+      expect(config.mcpServers.studio.url).toBe(s.http.url);
+      return { ...seen, token: config.mcpServers.studio.headers.Authorization.replace('Bearer ', '') };
     };
     s.studio.sessions.start('envy');
     const first = await read();
     expect(first).toMatchObject({
       agent: 'envy',
       url: s.http.url,
+      leaks: null,
       claudecode: null,
       session: null,
       entry: null,

@@ -9,6 +9,7 @@ import {
   STUDIO_BRIEFING,
   type ClaudeLaunchInput,
 } from '../../../../main/core/sessions/claudeLaunch.js';
+import type { AgentProfile } from '../../../../main/contract/model.js';
 import { classifyScreen } from '../../../../main/core/sessions/screenClassifier.js';
 import { startFakeAgentStudio, type FakeAgentStudio } from '../../../support/fakeAgentStudio.js';
 import { tempDir as makeTempDir } from '../../../support/studioHarness.js';
@@ -34,6 +35,7 @@ function input(dir: string, over: Partial<ClaudeLaunchInput> = {}): ClaudeLaunch
     mcpUrl: 'http://127.0.0.1:4000/mcp',
     hookUrl: 'http://127.0.0.1:4000/hooks',
     token: 'tok_secret',
+    hookToken: 'ccsh_hook_secret',
     hookCommand: '/usr/bin/node /opt/hookReporter.js',
     sessionId: '11111111-2222-3333-4444-555555555555',
     resume: false,
@@ -45,12 +47,13 @@ function input(dir: string, over: Partial<ClaudeLaunchInput> = {}): ClaudeLaunch
 }
 
 describe('buildClaudeLaunch', () => {
-  it('writes the MCP config (with the token) and hook settings, private to the user', () => {
+  it('writes the MCP config (with the token), the hook credential and hook settings, private to the user', () => {
     const dir = tempDir();
     const launch = buildClaudeLaunch(input(dir));
     const agentDir = join(dir, 'agents', 'builder');
     const mcpFile = join(agentDir, 'mcp.json');
     const settingsFile = join(agentDir, 'settings.json');
+    const hookFile = join(agentDir, 'hook.json');
     expect(JSON.parse(readFileSync(mcpFile, 'utf8'))).toEqual({
       mcpServers: {
         studio: {
@@ -60,14 +63,24 @@ describe('buildClaudeLaunch', () => {
         },
       },
     });
+    expect(JSON.parse(readFileSync(hookFile, 'utf8'))).toEqual({
+      url: 'http://127.0.0.1:4000/hooks',
+      token: 'ccsh_hook_secret',
+    });
+    // The reporter is told where its credential is, never the credential itself.
     const hook = [
-      { hooks: [{ type: 'command', command: '/usr/bin/node /opt/hookReporter.js', timeout: 10 }] },
+      {
+        hooks: [
+          { type: 'command', command: `/usr/bin/node /opt/hookReporter.js '${hookFile}'`, timeout: 10 },
+        ],
+      },
     ];
     expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toEqual({
       hooks: { SessionStart: hook, UserPromptSubmit: hook, Stop: hook, Notification: hook },
     });
     expect(mode(mcpFile)).toBe(0o600);
     expect(mode(settingsFile)).toBe(0o600);
+    expect(mode(hookFile)).toBe(0o600);
     expect(mode(agentDir)).toBe(0o700);
     expect(launch.command).toBe('/usr/local/bin/claude');
   });
@@ -130,8 +143,6 @@ describe('buildClaudeLaunch', () => {
     expect(env).toMatchObject({
       PATH: '/usr/bin',
       STUDIO_AGENT: 'builder',
-      STUDIO_HOOK_URL: 'http://127.0.0.1:4000/hooks',
-      STUDIO_TOKEN: 'tok_secret',
       ENABLE_TOOL_SEARCH: 'false',
       TERM: 'xterm-256color',
       COLORTERM: 'truecolor',
@@ -139,6 +150,10 @@ describe('buildClaudeLaunch', () => {
       CLAUDE_CODE_USE_BEDROCK: '1',
       ANTHROPIC_API_KEY: 'k',
     });
+    // No credential in the environment the agent's shell inherits, nor on the command line.
+    const launch = buildClaudeLaunch(input(dir));
+    expect(JSON.stringify(launch.env)).not.toMatch(/tok_secret|ccsh_hook_secret/);
+    expect(JSON.stringify(launch.args)).not.toMatch(/tok_secret|ccsh_hook_secret/);
     for (const k of [
       'CLAUDECODE',
       'CLAUDE_CODE_ENTRYPOINT',
@@ -151,6 +166,33 @@ describe('buildClaudeLaunch', () => {
     expect(
       buildClaudeLaunch(input(dir, { baseEnv: { ENABLE_TOOL_SEARCH: 'true' } })).env.ENABLE_TOOL_SEARCH,
     ).toBe('true');
+  });
+});
+
+describe('the sandboxed profile', () => {
+  it("turns Claude Code's sandbox on, never unsandboxed, with the private folders out of reach", () => {
+    const dir = tempDir();
+    buildClaudeLaunch(input(dir, { sandbox: { denyRead: ['/data/Claude Code Studio', '/launch'] } }));
+    const settings = JSON.parse(readFileSync(join(dir, 'agents', 'builder', 'settings.json'), 'utf8'));
+    expect(settings.sandbox).toEqual({
+      enabled: true,
+      failIfUnavailable: true,
+      allowUnsandboxedCommands: false,
+      autoAllowBashIfSandboxed: true,
+      filesystem: { denyRead: ['/data/Claude Code Studio', '/launch'] },
+    });
+    expect(settings.permissions.deny).toEqual([
+      'Read(//data/Claude Code Studio/**)',
+      'Edit(//data/Claude Code Studio/**)',
+      'Read(//launch/**)',
+      'Edit(//launch/**)',
+    ]);
+    expect(Object.keys(settings.hooks)).toEqual(['SessionStart', 'UserPromptSubmit', 'Stop', 'Notification']);
+    const plain = JSON.parse(
+      readFileSync((buildClaudeLaunch(input(dir)), join(dir, 'agents', 'builder', 'settings.json')), 'utf8'),
+    );
+    expect(plain).not.toHaveProperty('sandbox');
+    expect(plain).not.toHaveProperty('permissions');
   });
 });
 
@@ -241,5 +283,43 @@ describe('launching a Claude profile (the fake agent as `claude`)', () => {
     await waitFor('idle again', () => worker.state() === 'idle' && states.includes('busy'), {
       timeoutMs: 10_000,
     });
+  });
+
+  it('launches a sandboxed profile with the data folder denied, and refuses it where the sandbox cannot run', async () => {
+    t = await startFakeAgentStudio();
+    const worker = t.addFakeAgent('worker', { profile: 'claude' });
+    const sandboxed = (name: string): AgentProfile => {
+      const p = t!.studio.agents.require(name).profile;
+      if (p.kind !== 'claude') throw new Error('a Claude profile was expected');
+      return { ...p, sandbox: true };
+    };
+    t.studio.agents.setLaunch(worker.id, { profile: sandboxed('worker') });
+    await worker.start();
+    const [argv] = worker.logs.argvs();
+    const settings = JSON.parse(readFileSync(argv![argv!.indexOf('--settings') + 1]!, 'utf8'));
+    expect(settings.sandbox).toMatchObject({
+      enabled: true,
+      failIfUnavailable: true,
+      allowUnsandboxedCommands: false,
+    });
+    expect(settings.sandbox.filesystem.denyRead).toEqual([t.dataDir]);
+    await t.close();
+
+    // Without bubblewrap on PATH the profile is refused, and nothing is started unsandboxed.
+    t = await startFakeAgentStudio({ baseEnv: { ...process.env, PATH: '/nonexistent' } });
+    const boxed = t.addFakeAgent('boxed', { profile: 'claude' });
+    t.studio.agents.setLaunch(boxed.id, { profile: sandboxed('boxed') });
+    expect(() => t!.studio.sessions.start('boxed')).toThrow(
+      /boxed has the sandboxed profile, but Claude Code's sandbox cannot run here: bubblewrap \(bwrap\) and socat are not on PATH\. Install them .* The studio does not start a sandboxed agent without its sandbox\./,
+    );
+    expect(boxed.logs.argvs()).toEqual([]);
+    expect(t.studio.sessions.isRunning(boxed.id)).toBe(false);
+    // A command agent cannot ask for Claude Code's sandbox.
+    expect(() =>
+      t!.studio.agents.add({
+        name: 'shell',
+        profile: { kind: 'command', command: 'bash', args: [], sandbox: true } as never,
+      }),
+    ).toThrow(/a command agent cannot have it/);
   });
 });

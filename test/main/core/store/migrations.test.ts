@@ -109,7 +109,7 @@ describe('migrations', () => {
     const { createStudio } = await import('../../../../main/core/studio.js');
     const studio = createStudio({ dataDir: dir });
     try {
-      expect(studio.db.pragma('user_version', { simple: true })).toBe(3);
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       expect(studio.agents.require('alice')).toMatchObject({
         profile: { kind: 'claude' },
         rolePrompt: '',
@@ -126,6 +126,26 @@ describe('migrations', () => {
       expect(() =>
         studio.agents.setLaunch(2, { profile: { kind: 'command', command: '', args: [] } }),
       ).toThrow(/profile/);
+    } finally {
+      await studio.close();
+    }
+  });
+
+  it("3 -> 4 keeps every agent's launch folder and gives it an empty reported folder", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const v3 = openDatabase(join(dir, 'studio.db'), { targetVersion: 3 });
+    v3.exec(`INSERT INTO agents (id, name, kind, cwd, created_at) VALUES
+      (1, 'user', 'person', '', 1), (2, 'alice', 'agent', '/work/alice', 1), (3, 'bob', 'agent', '', 1);`);
+    v3.close();
+    const { createStudio } = await import('../../../../main/core/studio.js');
+    const studio = createStudio({ dataDir: dir });
+    try {
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+      expect(studio.agents.require('alice')).toMatchObject({ cwd: '/work/alice', reportedCwd: '' });
+      expect(studio.agents.require('bob')).toMatchObject({ cwd: '', reportedCwd: '' });
+      const reported = studio.agents.update(2, { reportedCwd: '/elsewhere' });
+      expect(reported).toMatchObject({ cwd: '/work/alice', reportedCwd: '/elsewhere' });
     } finally {
       await studio.close();
     }

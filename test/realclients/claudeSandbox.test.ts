@@ -1,0 +1,113 @@
+// The sandboxed profile with the real Claude Code CLI (pinned in test/tools) and the scripted
+// model: the agent's Bash tool tries to take the studio's tokens (studio.json, another agent's
+// launch files, every process's environment and command line) and gets none; the same probe
+// from an unsandboxed agent shows what the sandbox is holding back.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sandboxUnavailable } from '../../main/core/sessions/sandboxCheck.js';
+import { claudeMissing, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
+import type { StubReply, StubRequest } from '../support/modelStub.js';
+
+const noSandbox = sandboxUnavailable(process.env);
+if (claudeMissing || noSandbox) {
+  console.warn(
+    `SKIPPED test/realclients/claudeSandbox.test.ts: ${claudeMissing ? 'the pinned claude or dist/ is missing' : noSandbox}`,
+  );
+}
+
+const TIMEOUT = 180_000;
+let crew: ClaudeCrew | undefined;
+afterEach(async () => {
+  await crew?.close();
+  crew = undefined;
+});
+
+/** On "probe" in the inbox, run the probe script with the Bash tool; then stop. */
+function probeScript(req: StubRequest): StubReply {
+  const last = req.toolResults[req.toolResults.length - 1];
+  if (last?.text.startsWith('{"messages"')) {
+    return { toolUse: { name: 'Bash', input: { command: 'sh ./probe.sh', description: 'Run the probe' } } };
+  }
+  if (last) return { text: 'Probe done.' };
+  if (req.prompt.startsWith('[studio]')) return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
+  return { text: 'Ready.' };
+}
+
+/** Every token the studio handed out, with what it is. */
+function secrets(c: ClaudeCrew): Array<[string, string]> {
+  const read = (file: string) => JSON.parse(readFileSync(join(c.dataDir, file), 'utf8'));
+  const out: Array<[string, string]> = [['admin token', c.adminToken]];
+  out.push(['UI token', read('studio.json').uiToken as string]);
+  for (const name of ['alice', 'bob']) {
+    const mcp = read(`agents/${name}/mcp.json`);
+    out.push([`${name}'s MCP token`, mcp.mcpServers.studio.headers.Authorization.replace('Bearer ', '')]);
+    out.push([`${name}'s hook token`, read(`agents/${name}/hook.json`).token as string]);
+  }
+  return out;
+}
+
+describe.skipIf(claudeMissing || !!noSandbox)('the sandboxed profile with the real CLI', () => {
+  it(
+    "a sandboxed agent's Bash reads no token; the same probe unsandboxed reads studio.json",
+    async () => {
+      crew = await startClaudeCrew(
+        [
+          // The agent under test: sandboxed. acceptEdits keeps the scripted run free of auto mode's
+          // server-side check, which the stub does not answer; the sandbox allows the command.
+          { name: 'alice', sandbox: true, args: ['--permission-mode', 'acceptEdits'] },
+          // The control: the same probe with no sandbox, Bash allowed outright.
+          { name: 'bob', args: ['--permission-mode', 'acceptEdits', '--allowedTools', 'Bash'] },
+        ],
+        probeScript,
+      );
+      const c = crew;
+      const data = c.dataDir;
+      writeFileSync(
+        join(c.work, 'probe.sh'),
+        [
+          `echo "== studio.json"; cat '${data}/studio.json' 2>&1`,
+          `echo "== alice's launch files"; cat '${data}/agents/alice/mcp.json' '${data}/agents/alice/hook.json' 2>&1`,
+          `echo "== bob's launch files"; cat '${data}/agents/bob/mcp.json' '${data}/agents/bob/hook.json' 2>&1`,
+          `echo "== database"; grep -ac ccs_ '${data}/studio.db' 2>&1`,
+          'echo "== environments"; for f in /proc/[0-9]*/environ; do tr "\\0" "\\n" < "$f"; done 2>&1 | grep -a "ccs"',
+          'echo "== command lines"; for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done 2>&1 | grep -a "ccs"',
+          'echo "== processes seen: $(ls -d /proc/[0-9]* | wc -l)"',
+          'echo "== end"',
+        ].join('\n') + '\n',
+      );
+      const tokens = secrets(c);
+
+      const run = async (name: string): Promise<string> => {
+        c.studio.bus.send(c.studio.agents.person, name, 'probe');
+        const req = await waitFor(
+          `${name}'s probe result`,
+          async () => {
+            // Claude Code may ask before reading /proc; the person says yes: the sandbox must hold anyway.
+            const live = c.studio.sessions.get(c.agent(name).id);
+            if (live?.tracker.state === 'waiting_permission') await c.studio.service.sendKeys(name, ['1']);
+            return c.requestsFrom(name).find((r) => r.toolResults.some((t) => t.text.includes('== end')));
+          },
+          120_000,
+          250,
+        );
+        return req.toolResults.find((t) => t.text.includes('== end'))!.text;
+      };
+
+      const boxed = await run('alice');
+      for (const [what, value] of tokens) expect(boxed, `alice's probe saw ${what}`).not.toContain(value);
+      expect(boxed).toMatch(/== studio\.json\n.*(No such file|Permission denied)/);
+      expect(boxed).toMatch(/== bob's launch files\n.*(No such file|Permission denied)/);
+
+      // The control shows the probe works: outside the sandbox the same user reads the admin token.
+      const open = await run('bob');
+      expect(open).toContain(c.adminToken);
+      // Yet no environment or command line on the machine carries a token of this crew.
+      const processes = open.slice(open.indexOf('== environments'), open.indexOf('== processes seen'));
+      for (const [what, value] of tokens) expect(processes, `a process showed ${what}`).not.toContain(value);
+      // The hooks (run outside the sandbox) still reach the studio: alice went idle after her turn.
+      await waitFor('alice idle again', () => c.agent('alice').state === 'idle');
+    },
+    TIMEOUT,
+  );
+});
