@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
@@ -25,6 +25,14 @@ export const SESSION_IDLE_MS = 6 * 60 * 60_000;
  */
 export const MAX_SESSIONS_PER_AGENT = 8;
 const SESSION_SWEEP_MS = 60_000;
+/**
+ * A link handed to another program to open (xdg-open, open) sits on that program's command line,
+ * which every local process can read. Such links carry a one-time code instead of the UI token:
+ * the page trades it for the token once, within this long.
+ */
+export const UI_CODE_TTL_MS = 60_000;
+/** Codes not yet used are few (one per --open); more than this and the oldest go. */
+const MAX_UI_CODES = 16;
 
 export interface McpHttpServerOptions {
   studio: Studio;
@@ -68,6 +76,8 @@ export interface McpHttpServer {
   readonly port: number;
   readonly server: Server;
   sessionCount(): number;
+  /** A one-time code for a UI link (`/?code=...`), good once within UI_CODE_TTL_MS. */
+  issueUiCode(): string;
   close(): Promise<void>;
 }
 
@@ -299,6 +309,34 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   };
 
+  const uiCodes = new Map<string, number>();
+  const issueUiCode = (): string => {
+    const now = studio.clock.now();
+    for (const [code, expires] of uiCodes) if (expires <= now) uiCodes.delete(code);
+    while (uiCodes.size >= MAX_UI_CODES) uiCodes.delete(uiCodes.keys().next().value!);
+    const code = 'ccsc_' + randomBytes(18).toString('base64url');
+    uiCodes.set(code, now + UI_CODE_TTL_MS);
+    return code;
+  };
+  /** The page of a one-time link trades its code for the UI token, once. */
+  const handleUiSession = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'POST')
+      throw new HttpError(405, 'POST {"code": ...} from the page a one-time link opened.');
+    const body = parseJson(await readBody(req)) as { code?: unknown } | null;
+    const code = body && typeof body === 'object' ? body.code : undefined;
+    const expires = typeof code === 'string' ? uiCodes.get(code) : undefined;
+    if (typeof code === 'string') uiCodes.delete(code);
+    if (!options.uiToken || expires === undefined || expires <= studio.clock.now()) {
+      throw new HttpError(
+        401,
+        'This one-time link was used already or has expired; open the link `ccstudio serve` printed.',
+      );
+    }
+    res
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify({ token: options.uiToken }));
+  };
+
   const handleApi = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const token = bearer(req);
     if (!token || !sameSecret(token, adminToken))
@@ -328,6 +366,8 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
           return await handleHook(req, res);
         case '/api/rpc':
           return await handleApi(req, res);
+        case '/ui/session':
+          return await handleUiSession(req, res);
         case '/health':
           res
             .writeHead(200, { 'content-type': 'application/json' })
@@ -419,6 +459,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     port,
     server,
     sessionCount: () => streamable.size + legacy.size,
+    issueUiCode,
     async close() {
       clearInterval(sweep);
       for (const client of wss.clients) client.terminate();

@@ -235,7 +235,9 @@ Add an agent:  ccstudio agent add NAME${values.data ? ` --data ${values.data}` :
 Stop with Ctrl-C.`);
     for (const s of running.started)
       out(s.error ? `  ${s.name}: not started: ${s.error}` : `  ${s.name}: started`);
-    if (values.open && running.uiBuilt) openInBrowser(running.uiUrl, logger);
+    // The opener's command line is readable by every local process: it gets a one-time code, not the token.
+    if (values.open && running.uiBuilt)
+      openInBrowser(`${running.uiUrl.replace(/\?token=.*$/, '')}?code=${running.http.issueUiCode()}`, logger);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -7,6 +7,8 @@ import {
   type PipeToStudio,
 } from '../../main/contract/pipe.js';
 import type { StudioEvent } from '../../main/contract/events.js';
+import { UI_CODE_TTL_MS } from '../../mcp/httpServer.js';
+import { FakeClock } from '../support/fakeClock.js';
 import { startTestStudio, type TestStudio } from '../support/studioHarness.js';
 
 let t: TestStudio;
@@ -77,5 +79,42 @@ describe('the UI WebSocket (/ui)', () => {
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
     ws.send('not json');
     expect(await closed).toBe(1007);
+  });
+});
+
+describe('one-time UI links', () => {
+  const session = (code: unknown, origin?: string) =>
+    fetch(t.http.url.replace('/mcp', '/ui/session'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}) },
+      body: JSON.stringify({ code }),
+    });
+
+  it('trades a code for the UI token once, and never again', async () => {
+    const code = t.http.issueUiCode();
+    expect(code).toMatch(/^ccsc_/);
+    expect(code).not.toContain(t.uiToken);
+    const first = await session(code);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    expect(await first.json()).toEqual({ token: t.uiToken });
+    const again = await session(code);
+    expect(again.status).toBe(401);
+    expect((await again.json()).error.message).toMatch(/used already or has expired/);
+    for (const bad of ['ccsc_guess', '', 42, null]) expect((await session(bad)).status).toBe(401);
+  });
+
+  it('refuses a code asked for from a foreign page, and one that has expired', async () => {
+    const code = t.http.issueUiCode();
+    expect((await session(code, 'http://evil.example')).status).toBe(403);
+    await t.close();
+    const clock = new FakeClock();
+    t = await startTestStudio({ clock });
+    const late = t.http.issueUiCode();
+    clock.advance(UI_CODE_TTL_MS + 1);
+    expect((await session(late)).status).toBe(401);
+    const fresh = t.http.issueUiCode();
+    clock.advance(UI_CODE_TTL_MS - 1000);
+    expect((await session(fresh)).status).toBe(200);
   });
 });

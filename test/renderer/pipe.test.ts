@@ -59,7 +59,7 @@ describe('the renderer side of the pipe', () => {
     await expect(pending).rejects.toMatchObject({ code: 'unavailable' });
   });
 
-  it('takes the UI token out of the address bar and keeps it for reloads of this tab', () => {
+  it('takes the UI token out of the address bar and keeps it for reloads of this tab', async () => {
     const store = new Map<string, string>();
     const storage = {
       getItem: (k: string) => store.get(k) ?? null,
@@ -70,10 +70,40 @@ describe('the renderer side of the pipe', () => {
       replaceState: (_s: unknown, _t: string, url: string) => void replaced.push(url),
     } as History;
     const at = (href: string) => ({ href }) as Location;
-    expect(takeToken(at('http://127.0.0.1:47100/?token=ccsu_abc&x=1#t'), storage, history)).toBe('ccsu_abc');
+    expect(await takeToken(at('http://127.0.0.1:47100/?token=ccsu_abc&x=1#t'), storage, history)).toBe(
+      'ccsu_abc',
+    );
     expect(replaced).toEqual(['/?x=1#t']);
-    expect(takeToken(at('http://127.0.0.1:47100/'), storage, history)).toBe('ccsu_abc');
+    expect(await takeToken(at('http://127.0.0.1:47100/'), storage, history)).toBe('ccsu_abc');
     store.clear();
-    expect(takeToken(at('http://127.0.0.1:47100/'), storage, history)).toBeNull();
+    expect(await takeToken(at('http://127.0.0.1:47100/'), storage, history)).toBeNull();
+  });
+
+  it('trades a one-time code for the token, and takes the code out of the address bar', async () => {
+    const store = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+    } as Storage;
+    const replaced: string[] = [];
+    const history = {
+      replaceState: (_s: unknown, _t: string, url: string) => void replaced.push(url),
+    } as History;
+    const at = (href: string) => ({ href }) as Location;
+    const traded: string[] = [];
+    const exchange = async (code: string) => {
+      traded.push(code);
+      return code === 'ccsc_good' ? 'ccsu_xyz' : null;
+    };
+    expect(await takeToken(at('http://127.0.0.1:47100/?code=ccsc_good'), storage, history, exchange)).toBe(
+      'ccsu_xyz',
+    );
+    expect(replaced).toEqual(['/']);
+    expect(store.get('ccstudio.uiToken')).toBe('ccsu_xyz');
+    store.clear();
+    expect(
+      await takeToken(at('http://127.0.0.1:47100/?code=ccsc_used'), storage, history, exchange),
+    ).toBeNull();
+    expect(traded).toEqual(['ccsc_good', 'ccsc_used']);
   });
 });

@@ -59,17 +59,46 @@ function socketPipe(ws: WebSocket): PipeEndpoint<PipeFromStudio, PipeToStudio> {
   };
 }
 
-/** Reads the UI token from ?token= (then removes it from the address bar) or from this tab's storage. */
-export function takeToken(location: Location, storage: Storage, history: History): string | null {
+/**
+ * Reads the UI token from ?token= or trades a one-time ?code= for it (either is then removed from
+ * the address bar), or takes it from this tab's storage.
+ */
+export async function takeToken(
+  location: Location,
+  storage: Storage,
+  history: History,
+  exchange: (code: string) => Promise<string | null> = exchangeCode,
+): Promise<string | null> {
   const url = new URL(location.href);
   const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    storage.setItem(TOKEN_KEY, fromUrl);
+  const code = url.searchParams.get('code');
+  if (fromUrl || code) {
     url.searchParams.delete('token');
+    url.searchParams.delete('code');
     history.replaceState(null, '', url.pathname + url.search + url.hash);
-    return fromUrl;
+  }
+  const token = fromUrl ?? (code ? await exchange(code) : null);
+  if (token) {
+    storage.setItem(TOKEN_KEY, token);
+    return token;
   }
   return storage.getItem(TOKEN_KEY);
+}
+
+/** A one-time link's code, traded with the studio for the UI token (once: a second try fails). */
+async function exchangeCode(code: string): Promise<string | null> {
+  try {
+    const res = await fetch('/ui/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    if (!res.ok) return null;
+    const answer = (await res.json()) as { token?: unknown };
+    return typeof answer.token === 'string' ? answer.token : null;
+  } catch {
+    return null;
+  }
 }
 
 export type Connection =
@@ -85,7 +114,7 @@ export async function connectStudio(): Promise<Connection> {
       closed: new Promise(() => {}),
     };
   }
-  const token = takeToken(window.location, window.sessionStorage, window.history);
+  const token = await takeToken(window.location, window.sessionStorage, window.history);
   if (!token) {
     return {
       ok: false,

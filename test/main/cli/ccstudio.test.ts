@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { callJson, callText, tempDir } from '../../support/studioHarness.js';
 import { CLI, runCli, startServe, waitExit } from '../../support/cliProcess.js';
 import type { StudioStatus } from '../../../main/contract/model.js';
+import { waitFor } from '../../support/waitFor.js';
 
 const procs: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -228,5 +229,31 @@ describe('ccstudio', () => {
     expect(JSON.parse(inboxJson.stdout).length).toBe(0);
     const shown = await runCli(['task', 'show', String(task.id), '--json', '--data', data]);
     expect(JSON.parse(shown.stdout).title).toBe(hostile);
+  });
+
+  it('serve --open hands the browser opener a one-time code, never the UI token', async () => {
+    const data = dataDir();
+    const bin = join(data, 'bin');
+    mkdirSync(bin);
+    const seen = join(data, 'opener-argv.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${seen}'\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const serve = await startServe(['--data', join(data, 'studio'), '--port', '0', '--open'], {
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
+    procs.push(serve.proc);
+    const argv = await waitFor('the opener to run', () => existsSync(seen) && readFileSync(seen, 'utf8'));
+    const { uiToken } = JSON.parse(readFileSync(join(data, 'studio', 'studio.json'), 'utf8'));
+    expect(argv).not.toContain(uiToken);
+    const link = new URL(argv.trim());
+    expect(link.searchParams.get('code')).toMatch(/^ccsc_/);
+    const trade = () =>
+      fetch(new URL('/ui/session', link), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: link.searchParams.get('code') }),
+      });
+    expect(await (await trade()).json()).toEqual({ token: uiToken });
+    expect((await trade()).status).toBe(401);
   });
 });
