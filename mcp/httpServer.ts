@@ -14,7 +14,7 @@ import type { Agent } from '../main/contract/model.js';
 import type { Studio } from '../main/core/studio.js';
 import { hashToken } from '../main/core/agents/agentRegistry.js';
 import { handleRpc } from './rpc.js';
-import { NodeHttpServerTransport } from './nodeHttpTransport.js';
+import { MAX_STREAM_BUFFERED_BYTES, NodeHttpServerTransport } from './nodeHttpTransport.js';
 import { createSessionServer } from './sessionServer.js';
 
 /** A session nobody has used for this long is closed; clients that vanish without DELETE leak otherwise. */
@@ -24,6 +24,20 @@ export const SESSION_IDLE_MS = 6 * 60 * 60_000;
  * per call) add more. Past this many, an agent's least recently used session is closed.
  */
 export const MAX_SESSIONS_PER_AGENT = 8;
+/**
+ * Event streams (an SSE GET held open) one agent may hold at once. Claude Code holds one; a
+ * reconnect or two may overlap. Past this the agent's oldest stream is closed: 1,500 streams on
+ * one token were once all kept (+170 MB, 1,529 descriptors).
+ */
+export const MAX_STREAMS_PER_AGENT = 4;
+/** Connections open at once: 30 agents with a stream and a request each, the UI and the CLI fit many times over. */
+export const MAX_CONNECTIONS = 512;
+/** A client has this long to send its request headers (local clients take milliseconds)... */
+export const HEADERS_TIMEOUT_MS = 5_000;
+/** ...and this long for its whole request, body included: a body sent a byte at a time is cut off. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+/** How often Node checks those two timeouts. */
+const TIMEOUT_CHECK_MS = 1_000;
 const SESSION_SWEEP_MS = 60_000;
 /**
  * A link handed to another program to open (xdg-open, open) sits on that program's command line,
@@ -47,11 +61,30 @@ export interface McpHttpServerOptions {
   uiDir?: string;
 }
 
+/**
+ * What a UI connection may have waiting to be sent before it is cut off. Terminal output is held
+ * to about FLOW_HIGH_WATER_CHARS per attached agent by flow control; events are small. A client
+ * this far behind has stopped reading: holding more for it would only grow the studio's memory.
+ */
+export const MAX_UI_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** How long a cut-off client gets to read the close frame before its socket is destroyed. */
+const UI_CLOSE_GRACE_MS = 2000;
+/** The close code a cut-off client sees (4000-4999 are the application's own). */
+export const UI_TOO_SLOW_CODE = 4001;
+
 /** A WebSocket as the pipe StudioService is served over. */
-function socketPipe(ws: WebSocket): PipeEndpoint<PipeToStudio, PipeFromStudio> {
+function socketPipe(ws: WebSocket, logger: Studio['logger']): PipeEndpoint<PipeToStudio, PipeFromStudio> {
   return {
     send: (m) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_UI_BUFFERED_BYTES) {
+        // It reconnects and loads a fresh view; nothing more is queued for it meanwhile.
+        logger.warn('a UI connection fell too far behind; closing it', { buffered: ws.bufferedAmount });
+        ws.close(UI_TOO_SLOW_CODE, 'This window fell too far behind; reconnect to catch up.');
+        setTimeout(() => ws.terminate(), UI_CLOSE_GRACE_MS).unref();
+        return;
+      }
+      ws.send(JSON.stringify(m));
     },
     onMessage: (listener) => {
       const handler = (data: Buffer) => {
@@ -85,6 +118,8 @@ interface Session {
   agentId: number;
   server: McpServer;
   lastUsed: number;
+  /** When its event stream opened (the oldest goes first when an agent holds too many). */
+  streamSince: number;
   /** A client holds a stream open on this session: it is alive, however long it stays quiet. */
   streaming(): boolean;
   close(): Promise<void>;
@@ -182,7 +217,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const { studio, adminToken } = options;
   const host = options.host ?? '127.0.0.1';
   const streamable = new Map<string, Session & { transport: NodeHttpServerTransport }>();
-  const legacy = new Map<string, Session & { transport: SSEServerTransport }>();
+  const legacy = new Map<string, Session & { transport: SSEServerTransport; stream: ServerResponse }>();
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
 
@@ -214,10 +249,18 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     const mine = [...streamable.values(), ...legacy.values()].filter((s) => s.agentId === agentId);
     const excess = mine.length - MAX_SESSIONS_PER_AGENT + 1;
     if (excess <= 0) return;
-    // Sessions a client holds a stream on are never evicted: some clients do not re-initialize
-    // after a 404 and would lose their tools until restarted.
+    // Sessions a client holds a stream on are left to capStreams: some clients do not
+    // re-initialize after a 404 and would lose their tools until restarted.
     const evictable = mine.filter((s) => !s.streaming()).sort((a, b) => a.lastUsed - b.lastUsed);
     for (const s of evictable.slice(0, excess)) void s.close();
+  };
+
+  /** Makes room for one more event stream of `agentId` by closing its oldest. */
+  const capStreams = (agentId: number): void => {
+    const open = [...streamable.values(), ...legacy.values()]
+      .filter((s) => s.agentId === agentId && s.streaming())
+      .sort((a, b) => a.streamSince - b.streamSince);
+    for (const s of open.slice(0, Math.max(0, open.length - MAX_STREAMS_PER_AGENT + 1))) void s.close();
   };
 
   const sessionFor = <S extends Session>(map: Map<string, S>, id: string, agent: Agent): S => {
@@ -234,6 +277,10 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     if (typeof sessionId === 'string') {
       const session = sessionFor(streamable, sessionId, agent);
       const body = req.method === 'POST' ? parseJsonRpc(await readBody(req)) : undefined;
+      if (req.method === 'GET' && !session.streaming()) {
+        capStreams(agent.id);
+        session.streamSince = studio.clock.now();
+      }
       await session.transport.handle(req, res, body);
       return;
     }
@@ -254,6 +301,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       server,
       transport,
       lastUsed: studio.clock.now(),
+      streamSince: 0,
       streaming: () => transport.hasStream,
       close: () => transport.close(),
     };
@@ -270,11 +318,14 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     const transport = new SSEServerTransport('/messages', res);
     const server = createSessionServer(studio, agent.id);
     capSessions(agent.id);
+    capStreams(agent.id);
     legacy.set(transport.sessionId, {
       agentId: agent.id,
       server,
       transport,
+      stream: res,
       lastUsed: studio.clock.now(),
+      streamSince: studio.clock.now(),
       streaming: () => !res.writableEnded && !res.destroyed,
       close: () => transport.close(),
     });
@@ -289,6 +340,14 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     if (!id) throw new HttpError(400, 'Missing sessionId query parameter: open GET /sse first.');
     const session = sessionFor(legacy, id, agent);
     const body = parseJsonRpc(await readBody(req));
+    // Answers go out on the event stream: one its client has stopped reading only grows.
+    if (session.stream.writableLength > MAX_STREAM_BUFFERED_BYTES) {
+      await session.close();
+      throw new HttpError(
+        409,
+        "This session's event stream is not being read; it was closed. Open a new one (GET /sse).",
+      );
+    }
     await session.transport.handlePostMessage(req, res, body);
   };
 
@@ -389,7 +448,15 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     }
   };
 
-  const server = createServer((req, res) => void route(req, res));
+  const server = createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    },
+    (req, res) => void route(req, res),
+  );
+  server.maxConnections = MAX_CONNECTIONS;
   // The UI's pipe: StudioService and its events over one WebSocket, same checks as any request.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -410,7 +477,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     wss.handleUpgrade(req, socket, head, (ws) => {
       // Oversize or malformed frames end this connection, never the studio.
       ws.on('error', () => ws.terminate());
-      servePipe(studio, socketPipe(ws));
+      servePipe(studio, socketPipe(ws, studio.logger));
     });
   });
   // Keep-alive sockets let each agent reuse its connection; longer than clients' own idle timeouts.

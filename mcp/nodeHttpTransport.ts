@@ -16,6 +16,8 @@ import {
 const KEEPALIVE_MS = 15_000;
 /** The SDK's own bound on a batch; more is a client bug or an attack. */
 const MAX_BATCH = 100;
+/** What an event stream may have waiting to be sent; past it the client is not reading. */
+export const MAX_STREAM_BUFFERED_BYTES = 1024 * 1024;
 
 interface PendingPost {
   res: ServerResponse;
@@ -177,7 +179,12 @@ export class NodeHttpServerTransport implements Transport {
     if (!isResponse) {
       // Notifications and server requests go to the notification stream when the client has one;
       // in JSON answer mode there is nowhere else for them, as with the SDK's own transport.
-      this.stream?.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+      const stream = this.stream;
+      if (!stream) return;
+      // A client that stopped reading its stream loses it (it may open another) rather than
+      // growing the studio's memory.
+      if (stream.writableLength > MAX_STREAM_BUFFERED_BYTES) stream.destroy();
+      else stream.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
       return;
     }
     const id = (message as { id: RequestId }).id ?? options?.relatedRequestId;

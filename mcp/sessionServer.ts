@@ -1,7 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CompleteRequestSchema, ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { isStudioError } from '../main/contract/errors.js';
+import { isStudioError, StudioError } from '../main/contract/errors.js';
+import { MAX_ANSWER_BYTES } from '../main/contract/limits.js';
 import type { Agent } from '../main/contract/model.js';
 import type { Studio } from '../main/core/studio.js';
 import { TOOLS } from './tools/index.js';
@@ -39,8 +40,22 @@ function listTools(): Tool[] {
   return toolList;
 }
 
+/**
+ * Past this an answer is refused rather than sent: every listing tool pages within
+ * MAX_ANSWER_BYTES, so only a tool that forgot to would get here.
+ */
+const ANSWER_CEILING_BYTES = 2 * MAX_ANSWER_BYTES;
+
 function toText(result: ToolResult): string {
-  return typeof result === 'string' ? result : JSON.stringify(result);
+  const text = typeof result === 'string' ? result : JSON.stringify(result);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > ANSWER_CEILING_BYTES) {
+    throw new StudioError(
+      'invalid',
+      `The answer would be ${Math.round(bytes / 1024)} KB; ask for less (a smaller limit or a filter).`,
+    );
+  }
+  return text;
 }
 
 /**

@@ -2,6 +2,18 @@
 
 /** A message body past this is almost certainly a pasted file; the model should send a path instead. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
+/**
+ * Unread mail one recipient may hold: a busy agent's day of messages fits many times over, while
+ * an agent that never reads cannot be made to grow the database without bound (600 x 60 KB
+ * messages once took it from 0.8 to 86.6 MB). Past either, a sender gets a clear error.
+ */
+export const MAX_UNREAD_MESSAGES = 500;
+export const MAX_UNREAD_BYTES = 8 * 1024 * 1024;
+/**
+ * One answer (an inbox read, a page of history or tasks) stays under this: a model's context is
+ * the real budget, and one check_inbox once answered 12 MB. The rest comes with the next call.
+ */
+export const MAX_ANSWER_BYTES = 256 * 1024;
 /** No JSON-RPC request the studio answers needs more; larger bodies are refused before parsing. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 /** Names appear in prompts and terminal headers: short, printable, no spaces. */

@@ -16,7 +16,9 @@ import {
 export type PipeToStudio =
   | { kind: 'call'; id: number; method: StudioServiceMethod | TerminalMethod; params: unknown[] }
   /** Flow control: no answer, so a busy terminal does not double the traffic. */
-  | { kind: 'ack'; agentId: number; chars: number };
+  | { kind: 'ack'; agentId: number; chars: number }
+  /** The window stopped or started drawing (hidden tab, minimised window); no answer. */
+  | { kind: 'visibility'; visible: boolean };
 
 export type PipeFromStudio =
   | { kind: 'result'; id: number; result: unknown }
@@ -86,7 +88,12 @@ export function createPipeClient(
         return;
       }
       if (m.kind === 'output') {
-        const out: TerminalOutput = { agentId: m.agentId, data: m.data, ...(m.reset ? { reset: true } : {}) };
+        const out: TerminalOutput = {
+          agentId: m.agentId,
+          data: m.data,
+          ...(m.reset ? { reset: true } : {}),
+          ...(m.snapshot ? { snapshot: { cols: m.snapshot.cols, rows: m.snapshot.rows } } : {}),
+        };
         for (const l of [...outputListeners]) l(out);
         return;
       }
@@ -144,6 +151,7 @@ export function createPipeClient(
   client.ackOutput = (agentId, chars) => {
     if (chars > 0) pipe.send({ kind: 'ack', agentId, chars });
   };
+  client.setVisible = (visible) => pipe.send({ kind: 'visibility', visible });
   client.dispose = () => {
     for (const s of subs) s.dispose();
     listeners.clear();

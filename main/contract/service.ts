@@ -140,6 +140,11 @@ export interface StudioTerminals {
   resizeTerminal(name: string, cols: number, rows: number): Promise<void>;
   /** This many characters of an agent's output were drawn. */
   ackOutput(agentId: number, chars: number): void;
+  /**
+   * Whether this window is drawing at all (false in a hidden tab or a minimised window): a hidden
+   * window gets no terminal output and holds no agent back; shown again, it gets fresh snapshots.
+   */
+  setVisible(visible: boolean): void;
   onDidOutput(listener: (output: TerminalOutput) => void): Disposable;
 }
 
@@ -148,7 +153,9 @@ export const TERMINAL_METHODS = [
   'detachTerminal',
   'terminalInput',
   'resizeTerminal',
-] as const satisfies ReadonlyArray<Exclude<keyof StudioTerminals, 'onDidOutput' | 'ackOutput'>>;
+] as const satisfies ReadonlyArray<
+  Exclude<keyof StudioTerminals, 'onDidOutput' | 'ackOutput' | 'setVisible'>
+>;
 export type TerminalMethod = (typeof TERMINAL_METHODS)[number];
 
 /** Method names a remote pipe may call; anything else is refused before dispatch. */

@@ -6,11 +6,14 @@ export default defineTool({
   description: 'Send a message to every agent and the person. Use sparingly: it wakes everyone.',
   input: { text: messageText, type: messageType.optional() },
   run({ caller, studio }, args) {
-    const { message, recipients } = studio.bus.broadcast(
+    const { message, recipients, full } = studio.bus.broadcast(
       caller,
       args.text,
       args.type ? { type: args.type } : {},
     );
-    return `Broadcast message #${message.id} to ${recipients} recipient(s).`;
+    return (
+      `Broadcast message #${message.id} to ${recipients} recipient(s).` +
+      (full.length ? ` Not delivered to ${full.join(', ')}: inbox full.` : '')
+    );
   },
 });

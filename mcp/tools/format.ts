@@ -1,5 +1,16 @@
-// Shapes tool answers for the model: compact, no nulls, times as ISO strings.
+// Shapes tool answers for the model: compact, no nulls, times as ISO strings, and within
+// MAX_ANSWER_BYTES (a model's context is the budget that matters).
+import { MAX_ANSWER_BYTES } from '../../main/contract/limits.js';
 import type { Agent, Message, Task, TaskDetail } from '../../main/contract/model.js';
+import { fitBytes } from '../../main/core/util/fitBytes.js';
+
+/** How much of MAX_ANSWER_BYTES a list may fill (the rest is the answer's own frame). */
+const LIST_BYTES = MAX_ANSWER_BYTES - 4096;
+
+/** The leading items of a list that fit in one answer (always the first). */
+export function fitAnswer<T>(items: T[], budget = LIST_BYTES): T[] {
+  return fitBytes(items, (i) => Buffer.byteLength(JSON.stringify(i), 'utf8'), budget);
+}
 
 /** An agent heard from within this window counts as online. */
 export const ONLINE_WINDOW_MS = 5 * 60_000;
@@ -67,17 +78,23 @@ export function formatTask(t: Task, withBody = false): Record<string, unknown> {
 }
 
 export function formatTaskDetail(t: TaskDetail): Record<string, unknown> {
+  const task = formatTask(t, true);
+  const events = t.events.map((e) =>
+    compact({
+      at: iso(e.createdAt),
+      by: e.actor,
+      kind: e.kind,
+      from: e.fromStatus,
+      to: e.toStatus,
+      note: e.note,
+    }),
+  );
+  // A long history keeps its newest entries: what fits beside the body and result.
+  const room = LIST_BYTES - Buffer.byteLength(JSON.stringify(task), 'utf8');
+  const kept = fitAnswer([...events].reverse(), Math.max(room, 0)).reverse();
   return {
-    ...formatTask(t, true),
-    history: t.events.map((e) =>
-      compact({
-        at: iso(e.createdAt),
-        by: e.actor,
-        kind: e.kind,
-        from: e.fromStatus,
-        to: e.toStatus,
-        note: e.note,
-      }),
-    ),
+    ...task,
+    history: kept,
+    ...(kept.length < events.length ? { older_history_left_out: events.length - kept.length } : {}),
   };
 }

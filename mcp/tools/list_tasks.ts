@@ -1,5 +1,5 @@
 import { defineTool } from './tool.js';
-import { formatTask } from './format.js';
+import { fitAnswer, formatTask } from './format.js';
 import { agentName, limit, taskStatus } from './schemas.js';
 
 export default defineTool({
@@ -9,12 +9,14 @@ export default defineTool({
   input: { status: taskStatus.optional(), assignee: agentName.optional(), limit: limit.optional() },
   readOnly: true,
   run({ studio }, args) {
-    return studio.board
-      .list({
-        ...(args.status !== undefined ? { status: args.status } : { open: true }),
-        ...(args.assignee !== undefined ? { assignee: args.assignee } : {}),
-        ...(args.limit !== undefined ? { limit: args.limit } : {}),
-      })
-      .map((t) => formatTask(t));
+    return fitAnswer(
+      studio.board
+        .list({
+          ...(args.status !== undefined ? { status: args.status } : { open: true }),
+          ...(args.assignee !== undefined ? { assignee: args.assignee } : {}),
+          ...(args.limit !== undefined ? { limit: args.limit } : {}),
+        })
+        .map((t) => formatTask(t)),
+    );
   },
 });

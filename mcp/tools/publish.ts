@@ -6,12 +6,13 @@ export default defineTool({
   description: "Publish a message to a topic's subscribers (not to yourself).",
   input: { topic, text: messageText, type: messageType.optional(), reply_to: messageId.optional() },
   run({ caller, studio }, args) {
-    const { message, recipients } = studio.bus.publish(caller, args.topic, args.text, {
+    const { message, recipients, full } = studio.bus.publish(caller, args.topic, args.text, {
       ...(args.type ? { type: args.type } : {}),
       ...(args.reply_to !== undefined ? { replyTo: args.reply_to } : {}),
     });
+    const skipped = full.length ? ` Not delivered to ${full.join(', ')}: inbox full.` : '';
     return recipients
-      ? `Published #${message.id} to ${args.topic} (${recipients} subscriber(s)).`
-      : `Published #${message.id} to ${args.topic}; nobody else is subscribed yet, it stays in the topic history.`;
+      ? `Published #${message.id} to ${args.topic} (${recipients} subscriber(s)).${skipped}`
+      : `Published #${message.id} to ${args.topic}; nobody else received it (it stays in the topic history).${skipped}`;
   },
 });

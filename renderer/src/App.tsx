@@ -85,6 +85,14 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
     void closed.then(() => setLost(true));
   }, [store, closed]);
   useEffect(() => window.localStorage.setItem(LAYOUT_KEY, JSON.stringify(saved)), [saved]);
+  // A hidden tab or minimised window draws nothing: the studio stops sending it terminal output
+  // (so it never holds an agent back) and sends fresh screens when it is shown again.
+  useEffect(() => {
+    const report = () => client.setVisible(document.visibilityState !== 'hidden');
+    report();
+    document.addEventListener('visibilitychange', report);
+    return () => document.removeEventListener('visibilitychange', report);
+  }, [client]);
 
   const notify = useCallback((text: string, error = false) => setNotice({ text, error }), []);
   useEffect(() => {
@@ -202,7 +210,9 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
           </button>
         </header>
         {lost && (
-          <div className="banner error">The connection to the studio closed. Reload once it runs again.</div>
+          <div className="banner error" data-testid="reconnecting">
+            The connection to the studio closed. Reconnecting…
+          </div>
         )}
         {loadError && <div className="banner error">{loadError}</div>}
         <main className={`workspace${saved.boardOpen ? '' : ' board-hidden'}`}>

@@ -4,16 +4,35 @@ import { App } from './App.js';
 import { connectStudio } from './pipe/connect.js';
 import './styles.css';
 
+/** A dropped connection (the studio cut off a window that fell behind, a blip) is retried at once... */
+const RECONNECT_FIRST_MS = 300;
+/** ...then less and less often while the studio does not answer. */
+const RECONNECT_MAX_MS = 10_000;
+
 const root = createRoot(document.getElementById('root')!);
-void connectStudio().then((c) => {
+let generation = 0;
+
+/** Connects, shows the studio, and when the connection drops connects again with a fresh view. */
+async function show(reconnecting: boolean, delay = RECONNECT_FIRST_MS): Promise<void> {
+  const c = await connectStudio();
   if (!c.ok) {
+    if (reconnecting && c.retry) {
+      setTimeout(() => void show(true, Math.min(delay * 2, RECONNECT_MAX_MS)), delay);
+      return;
+    }
     root.render(<div className="banner error">{c.error}</div>);
     return;
   }
   document.body.dataset.mode = c.mode;
   root.render(
     <StrictMode>
-      <App client={c.client} mode={c.mode} closed={c.closed} />
+      <App key={++generation} client={c.client} mode={c.mode} closed={c.closed} />
     </StrictMode>,
   );
-});
+  void c.closed.then(() => {
+    c.client.dispose();
+    setTimeout(() => void show(true), RECONNECT_FIRST_MS);
+  });
+}
+
+void show(false);

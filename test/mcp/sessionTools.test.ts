@@ -3,6 +3,7 @@ import { callJson, callText, startTestStudio, type TestStudio } from '../support
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { rawRequest } from '../support/rawHttp.js';
+import { MAX_ANSWER_BYTES, MAX_UNREAD_MESSAGES } from '../../main/contract/limits.js';
 import { startFakeAgentStudio } from '../support/fakeAgentStudio.js';
 
 let t: TestStudio;
@@ -122,6 +123,30 @@ describe('/hooks', () => {
     } finally {
       await f.close();
     }
+  });
+});
+
+describe('bounded answers', () => {
+  it('check_inbox answers within MAX_ANSWER_BYTES however large the limit, and says how much is left', async () => {
+    const big = 'z'.repeat(60 * 1024);
+    for (let i = 0; i < 60; i++) t.studio.bus.send(t.studio.agents.person, 'dev', `${i} ${big}`);
+    const c = await t.connect(dev);
+    const res = (await c.callTool({ name: 'check_inbox', arguments: { limit: 200 } })) as {
+      content: Array<{ text: string }>;
+    };
+    const text = res.content[0]!.text;
+    expect(Buffer.byteLength(text)).toBeLessThan(MAX_ANSWER_BYTES + 8192);
+    const answer = JSON.parse(text) as { messages: unknown[]; more_unread: number };
+    expect(answer.more_unread).toBe(60 - answer.messages.length);
+    expect(answer.messages.length).toBeGreaterThan(0);
+  });
+
+  it('send_message to a full inbox is refused with a clear error', async () => {
+    for (let i = 0; i < MAX_UNREAD_MESSAGES; i++) t.studio.bus.send(t.studio.agents.person, 'dev', `m${i}`);
+    const c = await t.connect(lead);
+    await expect(callText(c, 'send_message', { to: 'dev', text: 'one more' })).rejects.toThrow(
+      /dev's inbox is full/,
+    );
   });
 });
 

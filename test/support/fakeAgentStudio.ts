@@ -213,6 +213,8 @@ export interface FakeAgentStudio {
   studio: Studio;
   http: McpHttpServer;
   adminToken: string;
+  /** For the UI's WebSocket (/ui?token=...). */
+  uiToken: string;
   dataDir: string;
   addFakeAgent(name: string, options?: FakeAgentInStudioOptions): FakeAgent;
   /** A remote agent (no terminal) that can send mail; returns its token. */
@@ -261,7 +263,8 @@ export async function startFakeAgentStudio(
     },
   });
   const adminToken = 'admin-' + Math.random().toString(36).slice(2);
-  const http = await startMcpHttpServer({ studio, adminToken, port: 0 });
+  const uiToken = 'ui-' + Math.random().toString(36).slice(2);
+  const http = await startMcpHttpServer({ studio, adminToken, uiToken, port: 0 });
   studio.setMcpUrl(() => http.url);
   const clients: Client[] = [];
 
@@ -315,6 +318,7 @@ export async function startFakeAgentStudio(
     studio,
     http,
     adminToken,
+    uiToken,
     dataDir,
     addFakeAgent,
     addRemoteAgent: (name) => studio.agents.add({ name, remote: true }).token,

@@ -264,10 +264,10 @@ export class TaskBoard {
           assignee ? `assigned to ${assignee.name}` : '',
         );
         if (assignee && assignee.id !== actor.id) {
-          outbox.push([
-            this.bus.writeDirect(actor, assignee, this.assignmentText(id), { type: 'task', taskId: id }),
-            assignee,
-          ]);
+          // A task comes as mail: an assignee whose inbox is full cannot be given one (it all rolls back).
+          const text = this.assignmentText(id);
+          this.bus.checkRoom(assignee, text);
+          outbox.push([this.bus.writeDirect(actor, assignee, text, { type: 'task', taskId: id }), assignee]);
         }
         return { id, eventId };
       })
@@ -381,11 +381,10 @@ export class TaskBoard {
             ),
           );
           if (assignee && assignee.id !== actor.id) {
+            const text = this.assignmentText(row.id);
+            this.bus.checkRoom(assignee, text);
             outbox.push([
-              this.bus.writeDirect(actor, assignee, this.assignmentText(row.id), {
-                type: 'task',
-                taskId: row.id,
-              }),
+              this.bus.writeDirect(actor, assignee, text, { type: 'task', taskId: row.id }),
               assignee,
             ]);
           }
@@ -402,7 +401,13 @@ export class TaskBoard {
         if (dispatcher && dispatcher.id !== actor.id && (statusChanged || change.result !== undefined)) {
           const text = this.progressText(row.id, actor, before.status, nextStatus, change.result, note);
           const type = nextStatus === 'done' || nextStatus === 'review' ? 'result' : 'text';
-          outbox.push([this.bus.writeDirect(actor, dispatcher, text, { type, taskId: row.id }), dispatcher]);
+          // A notice never blocks the work it reports: with the dispatcher's inbox full, the board
+          // (and the task's history) still shows it.
+          if (this.bus.hasRoomFor(dispatcher, text))
+            outbox.push([
+              this.bus.writeDirect(actor, dispatcher, text, { type, taskId: row.id }),
+              dispatcher,
+            ]);
         }
         // Finishing a task may unblock others: tell their assignees.
         if (statusChanged && nextStatus === 'done') {
@@ -413,7 +418,11 @@ export class TaskBoard {
             const owner = this.agents.getById(waiting.assignee_id);
             if (!owner || owner.id === actor.id) continue;
             const text = `Task #${task_id} "${waiting.title}" is unblocked: #${row.id} is done.`;
-            outbox.push([this.bus.writeDirect(actor, owner, text, { type: 'text', taskId: task_id }), owner]);
+            if (this.bus.hasRoomFor(owner, text))
+              outbox.push([
+                this.bus.writeDirect(actor, owner, text, { type: 'text', taskId: task_id }),
+                owner,
+              ]);
           }
         }
       })

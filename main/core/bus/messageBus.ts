@@ -1,6 +1,12 @@
 import { StudioError } from '../../contract/errors.js';
 import type { StudioEvent } from '../../contract/events.js';
-import { MAX_MESSAGE_BYTES, TOPIC_PATTERN } from '../../contract/limits.js';
+import {
+  MAX_ANSWER_BYTES,
+  MAX_MESSAGE_BYTES,
+  MAX_UNREAD_BYTES,
+  MAX_UNREAD_MESSAGES,
+  TOPIC_PATTERN,
+} from '../../contract/limits.js';
 import type {
   ActivityItem,
   Agent,
@@ -14,6 +20,7 @@ import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
+import { fitBytes } from '../util/fitBytes.js';
 
 /** An inbox read returns at most this many; the rest stay unread for the next call. */
 export const DEFAULT_INBOX_LIMIT = 20;
@@ -85,7 +92,11 @@ export class MessageBus {
         `INSERT INTO messages (sender_id, scope, type, topic, body, reply_to, task_id, created_at, recipient_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertDelivery: db.prepare('INSERT INTO deliveries (agent_id, message_id) VALUES (?, ?)'),
+      insertDelivery: db.prepare('INSERT INTO deliveries (agent_id, message_id, bytes) VALUES (?, ?, ?)'),
+      unreadLoad: db.prepare(
+        `SELECT count(*) AS n, coalesce(sum(bytes), 0) AS bytes FROM deliveries INDEXED BY deliveries_unread
+         WHERE agent_id = ? AND state <> 'read'`,
+      ),
       canSee: db.prepare(
         `SELECT 1 FROM messages m WHERE m.id = @id AND (m.sender_id = @agent
            OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent_id = @agent))`,
@@ -93,7 +104,7 @@ export class MessageBus {
       // INDEXED BY: without it the planner walks the agent's whole delivery history (the primary
       // key covers more columns), so an empty inbox got slower with every message ever read.
       unread: db.prepare(
-        `SELECT m.*, d.state AS state
+        `SELECT m.*, d.state AS state, d.bytes AS bytes
          FROM deliveries d INDEXED BY deliveries_unread JOIN messages m ON m.id = d.message_id
          WHERE d.agent_id = ? AND d.state <> 'read' ORDER BY d.message_id LIMIT ?`,
       ),
@@ -165,7 +176,8 @@ export class MessageBus {
       scope === 'direct' ? recipients[0]!.id : null,
     );
     const id = Number(info.lastInsertRowid);
-    for (const r of recipients) this.stmts.insertDelivery.run(r.id, id);
+    const bytes = Buffer.byteLength(body, 'utf8');
+    for (const r of recipients) this.stmts.insertDelivery.run(r.id, id, bytes);
     return {
       id,
       from: sender.name,
@@ -198,6 +210,27 @@ export class MessageBus {
     }
   }
 
+  /** Whether `recipient` can take one more unread message of this body (its quota). */
+  hasRoomFor(recipient: Agent, body: string): boolean {
+    return this.hasRoom(recipient, Buffer.byteLength(body, 'utf8'));
+  }
+
+  private hasRoom(recipient: Agent, bytes: number): boolean {
+    const load = this.stmts.unreadLoad.get(recipient.id) as { n: number; bytes: number };
+    return load.n < MAX_UNREAD_MESSAGES && load.bytes + bytes <= MAX_UNREAD_BYTES;
+  }
+
+  /** Refuses a message for a recipient whose unread mail is at its quota; nothing is written. */
+  checkRoom(recipient: Agent, body: string): void {
+    if (this.hasRoom(recipient, Buffer.byteLength(body, 'utf8'))) return;
+    const mb = Math.round(MAX_UNREAD_BYTES / (1024 * 1024));
+    throw new StudioError(
+      'conflict',
+      `${recipient.name}'s inbox is full (${MAX_UNREAD_MESSAGES} unread messages or ${mb} MB); nothing was sent. ` +
+        `It takes more once ${recipient.name} reads its mail; until then, send a short note later or put long content in a file.`,
+    );
+  }
+
   /**
    * Validates and writes a direct message; returns a function that announces it. Splitting the two
    * lets the task board commit a task and its message in one transaction and announce after commit.
@@ -210,8 +243,9 @@ export class MessageBus {
     }
     this.checkReply(sender, opts.replyTo);
     return () => {
-      const message = this.insert(sender, 'direct', [recipient], body, opts);
-      return message;
+      // Checked inside the writing transaction, so two senders cannot both take the last room.
+      this.checkRoom(recipient, body);
+      return this.insert(sender, 'direct', [recipient], body, opts);
     };
   }
 
@@ -222,7 +256,10 @@ export class MessageBus {
     return message;
   }
 
-  /** Writes inside an open transaction; call announceDirect after it commits. */
+  /**
+   * Writes inside an open transaction; call announceDirect after it commits. The caller decides
+   * what a full inbox means (checkRoom to refuse, hasRoomFor to skip a notice).
+   */
   writeDirect(sender: Agent, to: Agent, body: string, opts: SendOptions = {}): Message {
     return this.insert(sender, 'direct', [to], body, opts);
   }
@@ -231,16 +268,28 @@ export class MessageBus {
     this.announce(message, [to]);
   }
 
-  /** To every live agent and the person, except the sender. */
-  broadcast(sender: Agent, body: string, opts: SendOptions = {}): { message: Message; recipients: number } {
+  /**
+   * To every live agent and the person, except the sender. A recipient whose inbox is full is
+   * left out and named in `full`.
+   */
+  broadcast(
+    sender: Agent,
+    body: string,
+    opts: SendOptions = {},
+  ): { message: Message; recipients: number; full: string[] } {
     validateBody(body);
     this.checkReply(sender, opts.replyTo);
-    const recipients = this.agents.list().filter((a) => a.id !== sender.id);
-    const message = this.db
-      .transaction(() => this.insert(sender, 'broadcast', recipients, body, opts))
+    const bytes = Buffer.byteLength(body, 'utf8');
+    const { message, recipients, full } = this.db
+      .transaction(() => {
+        const everyone = this.agents.list().filter((a) => a.id !== sender.id);
+        const recipients = everyone.filter((a) => this.hasRoom(a, bytes));
+        const full = everyone.filter((a) => !recipients.includes(a)).map((a) => a.name);
+        return { message: this.insert(sender, 'broadcast', recipients, body, opts), recipients, full };
+      })
       .immediate();
     this.announce(message, recipients);
-    return { message, recipients: recipients.length };
+    return { message, recipients: recipients.length, full };
   }
 
   publish(
@@ -248,21 +297,28 @@ export class MessageBus {
     topic: string,
     body: string,
     opts: SendOptions = {},
-  ): { message: Message; recipients: number } {
+  ): { message: Message; recipients: number; full: string[] } {
     validateTopic(topic);
     validateBody(body);
     this.checkReply(sender, opts.replyTo);
-    const { message, recipients } = this.db
+    const bytes = Buffer.byteLength(body, 'utf8');
+    const { message, recipients, full } = this.db
       .transaction(() => {
         const ids = (this.stmts.subscribers.all(topic) as Array<{ agent_id: number }>)
           .map((r) => r.agent_id)
           .filter((id) => id !== sender.id);
-        const recipients = ids.map((id) => this.agents.getById(id)).filter((a): a is Agent => !!a);
-        return { message: this.insert(sender, 'topic', recipients, body, { ...opts, topic }), recipients };
+        const subscribers = ids.map((id) => this.agents.getById(id)).filter((a): a is Agent => !!a);
+        const recipients = subscribers.filter((a) => this.hasRoom(a, bytes));
+        const full = subscribers.filter((a) => !recipients.includes(a)).map((a) => a.name);
+        return {
+          message: this.insert(sender, 'topic', recipients, body, { ...opts, topic }),
+          recipients,
+          full,
+        };
       })
       .immediate();
     this.announce(message, recipients);
-    return { message, recipients: recipients.length };
+    return { message, recipients: recipients.length, full };
   }
 
   subscribe(agent: Agent, topic: string): boolean {
@@ -297,7 +353,12 @@ export class MessageBus {
     // No explicit transaction: this process is the only writer, the calls below run back to back on
     // one connection, and marking read is one atomic statement that only ever moves rows to 'read'.
     // BEGIN/COMMIT around them cost more than the reads themselves.
-    const rows = this.stmts.unread.all(agent.id, limit) as Array<MessageRow & { state: DeliveryState }>;
+    const fetched = this.stmts.unread.all(agent.id, limit) as Array<
+      MessageRow & { state: DeliveryState; bytes: number }
+    >;
+    // One answer stays within MAX_ANSWER_BYTES (always at least one message: each is at most
+    // MAX_MESSAGE_BYTES); what did not fit stays unread for the next call.
+    const rows = fitBytes(fetched, (r) => r.bytes, MAX_ANSWER_BYTES);
     if (markRead) this.stmts.markRead.run(this.clock.now(), agent.id, JSON.stringify(rows.map((r) => r.id)));
     const remaining = markRead ? unread - rows.length : unread;
     const items = rows.map((r) => ({ ...this.toMessage(r), state: r.state }));
@@ -413,7 +474,13 @@ export class MessageBus {
     params.limit = clampLimit(query.limit, 20);
     const sql = `SELECT m.*
       FROM messages m ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY m.id DESC LIMIT @limit`;
-    return (this.db.prepare(sql).all(params) as MessageRow[]).map((r) => this.toMessage(r));
+    // A page stays within MAX_ANSWER_BYTES; the next one starts before its oldest id.
+    const rows = fitBytes(
+      this.db.prepare(sql).all(params) as MessageRow[],
+      (r) => Buffer.byteLength(r.body, 'utf8'),
+      MAX_ANSWER_BYTES,
+    );
+    return rows.map((r) => this.toMessage(r));
   }
 
   recentActivity(limit: number): ActivityItem[] {

@@ -111,6 +111,10 @@ export function servePipe(host: PipeHost, pipe: PipeEndpoint<PipeToStudio, PipeF
           viewer?.ack(msg.agentId, msg.chars);
         return;
       }
+      if (msg.kind === 'visibility') {
+        if (typeof msg.visible === 'boolean') viewer?.setVisible(msg.visible);
+        return;
+      }
       if (msg.kind !== 'call' || typeof msg.id !== 'number') return;
       const id = msg.id;
       const answer = isTerminalMethod(msg.method)

@@ -359,8 +359,8 @@ export class AgentSessions {
   }
 
   /** A viewer's flow control on the agent's current process, if it has one. */
-  addConsumer(agentId: number): OutputConsumer | undefined {
-    return this.live.get(agentId)?.pty.addConsumer();
+  addConsumer(agentId: number, onStall?: () => void): OutputConsumer | undefined {
+    return this.live.get(agentId)?.pty.addConsumer(onStall);
   }
 
   generationOf(agentId: number): number | undefined {

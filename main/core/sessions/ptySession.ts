@@ -11,6 +11,13 @@ export const OUTPUT_FLUSH_CHARS = 200_000;
 export const FLOW_HIGH_WATER_CHARS = 100_000;
 /** ...and it resumes once the viewer is back under this. */
 export const FLOW_LOW_WATER_CHARS = 5_000;
+/**
+ * A viewer that is drawing acknowledges every frame. Only one that acknowledged within this long
+ * holds the process back; one that is far behind and has acknowledged nothing for this long is
+ * not drawing (a hidden tab, a minimised window, a client that stopped reading) and is told so
+ * (onStall), so its host stops sending it output it would only queue.
+ */
+export const VIEWER_STALL_MS = 1000;
 /** How long a stopped process gets to exit on SIGTERM before SIGKILL. */
 export const STOP_GRACE_MS = 3000;
 
@@ -64,6 +71,18 @@ export interface SeqSnapshot {
 export interface OutputConsumer extends Disposable {
   /** Tell the session this many characters were drawn. */
   ack(chars: number): void;
+  /** It stopped acknowledging while far behind, and no longer holds the process back. */
+  readonly stalled: boolean;
+}
+
+interface Consumer {
+  unacked: number;
+  /** When it last acknowledged anything; undefined until it has drawn something. */
+  lastAckAt: number | undefined;
+  /** When it was added: a viewer that never acknowledges stalls this long after. */
+  since: number;
+  stalled: boolean;
+  onStall: (() => void) | undefined;
 }
 
 /**
@@ -80,8 +99,9 @@ export class PtySession {
   /** Characters already handed to viewers; the next chunk starts here. */
   private emittedChars = 0;
   private flushTimer: { cancel(): void } | undefined;
-  private readonly consumers = new Set<{ unacked: number }>();
+  private readonly consumers = new Set<Consumer>();
   private paused = false;
+  private stallCheck: { cancel(): void } | undefined;
   private exitStatus: ExitStatus | undefined;
   private exitWaiters: Array<(s: ExitStatus) => void> = [];
   lastOutputAt = 0;
@@ -162,8 +182,25 @@ export class PtySession {
     this.updateFlow();
   }
 
+  /** A viewer drawing now: it acknowledged within VIEWER_STALL_MS. Only these hold the process. */
+  private drawing(c: Consumer, now: number): boolean {
+    return !c.stalled && c.lastAckAt !== undefined && now - c.lastAckAt < VIEWER_STALL_MS;
+  }
+
+  /** Pauses the process for the slowest viewer that is drawing, resumes when it catches up. */
   private updateFlow(): void {
-    const worst = Math.max(0, ...[...this.consumers].map((c) => c.unacked));
+    const now = this.clock.now();
+    let worst = 0;
+    let nextCheck = Infinity;
+    for (const c of this.consumers) {
+      if (c.stalled) continue;
+      const drawing = this.drawing(c, now);
+      if (drawing) worst = Math.max(worst, c.unacked);
+      // Far behind, or able to keep a pause going: look again when it will have been silent for
+      // VIEWER_STALL_MS (then it stalls, or stops counting as drawing).
+      if (c.unacked > FLOW_HIGH_WATER_CHARS || (drawing && c.unacked >= FLOW_LOW_WATER_CHARS))
+        nextCheck = Math.min(nextCheck, (c.lastAckAt ?? c.since) + VIEWER_STALL_MS - now);
+    }
     if (!this.paused && worst > FLOW_HIGH_WATER_CHARS) {
       this.paused = true;
       this.proc?.pause();
@@ -171,6 +208,24 @@ export class PtySession {
       this.paused = false;
       this.proc?.resume();
     }
+    this.stallCheck?.cancel();
+    this.stallCheck =
+      nextCheck === Infinity
+        ? undefined
+        : this.clock.setTimeout(() => this.checkStalls(), Math.max(1, Math.ceil(nextCheck)));
+  }
+
+  /** A viewer far behind that has acknowledged nothing for VIEWER_STALL_MS is not drawing. */
+  private checkStalls(): void {
+    this.stallCheck = undefined;
+    const now = this.clock.now();
+    for (const c of this.consumers) {
+      if (c.stalled || c.unacked <= FLOW_HIGH_WATER_CHARS) continue;
+      if (now - (c.lastAckAt ?? c.since) < VIEWER_STALL_MS) continue;
+      c.stalled = true;
+      c.onStall?.();
+    }
+    this.updateFlow();
   }
 
   /**
@@ -189,14 +244,27 @@ export class PtySession {
     }
   }
 
-  /** A viewer that acknowledges what it drew; until disposed, it can pause the process. */
-  addConsumer(): OutputConsumer {
-    const entry = { unacked: 0 };
+  /**
+   * A viewer that acknowledges what it drew; while it keeps acknowledging it can pause the
+   * process. `onStall` is called if it falls far behind and stops (see VIEWER_STALL_MS).
+   */
+  addConsumer(onStall?: () => void): OutputConsumer {
+    const entry: Consumer = {
+      unacked: 0,
+      lastAckAt: undefined,
+      since: this.clock.now(),
+      stalled: false,
+      onStall,
+    };
     this.consumers.add(entry);
     return {
       ack: (chars) => {
         entry.unacked = Math.max(0, entry.unacked - chars);
+        entry.lastAckAt = this.clock.now();
         this.updateFlow();
+      },
+      get stalled() {
+        return entry.stalled;
       },
       dispose: () => {
         this.consumers.delete(entry);
@@ -215,6 +283,8 @@ export class PtySession {
     const status: ExitStatus = { code, signal: signal || null, at: this.clock.now() };
     this.exitStatus = status;
     this.paused = false;
+    this.stallCheck?.cancel();
+    this.stallCheck = undefined;
     this.onExitEmitter.fire(status);
     for (const w of this.exitWaiters.splice(0)) w(status);
   }
@@ -265,6 +335,7 @@ export class PtySession {
 
   dispose(): void {
     this.flushTimer?.cancel();
+    this.stallCheck?.cancel();
     if (this.running) {
       this.proc!.kill('SIGKILL');
       // The exit event will not be listened for any more: record the kill as the exit now.

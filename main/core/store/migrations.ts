@@ -145,11 +145,18 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    name: 'the folder an agent reports apart from the launch folder the person set',
+    name: 'the folder an agent reports apart from its launch folder; the size of each delivery',
     up(db) {
       // register's cwd used to overwrite the launch folder, so an agent could make its own next
       // start fail. What an agent says about itself now has a column of its own.
-      db.exec(`ALTER TABLE agents ADD COLUMN reported_cwd TEXT NOT NULL DEFAULT '';`);
+      // Each delivery carries its message's size, so a recipient's unread bytes (its quota) are
+      // summed from small rows instead of reading every unread body.
+      db.exec(`
+        ALTER TABLE agents ADD COLUMN reported_cwd TEXT NOT NULL DEFAULT '';
+        ALTER TABLE deliveries ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+        UPDATE deliveries SET bytes = (SELECT length(CAST(m.body AS BLOB)) FROM messages m WHERE m.id = message_id)
+          WHERE state <> 'read';
+      `);
     },
   },
 ];

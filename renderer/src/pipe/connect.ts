@@ -103,7 +103,8 @@ async function exchangeCode(code: string): Promise<string | null> {
 
 export type Connection =
   | { ok: true; client: StudioClient; mode: 'desktop' | 'browser'; closed: Promise<void> }
-  | { ok: false; error: string };
+  /** `retry`: the studio could not be reached (it may be restarting), as opposed to refusing us. */
+  | { ok: false; error: string; retry: boolean };
 
 export async function connectStudio(): Promise<Connection> {
   if (window.studioPipe) {
@@ -119,6 +120,7 @@ export async function connectStudio(): Promise<Connection> {
     return {
       ok: false,
       error: 'This page needs the studio URL with its token: open the link `ccstudio serve` printed.',
+      retry: false,
     };
   }
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
@@ -128,10 +130,19 @@ export async function connectStudio(): Promise<Connection> {
     ws.addEventListener('error', () => resolve(false), { once: true });
   });
   if (!opened) {
-    window.sessionStorage.removeItem(TOKEN_KEY);
+    // A studio that answers but refused the socket no longer takes this token (it was restarted);
+    // one that does not answer may be on its way back.
+    const up = await fetch('/health', { cache: 'no-store' }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) window.sessionStorage.removeItem(TOKEN_KEY);
     return {
       ok: false,
-      error: 'Could not connect to the studio. Is `ccstudio serve` running, and is the link current?',
+      error: up
+        ? 'The studio no longer accepts this link (it was restarted): open the link `ccstudio serve` printed.'
+        : 'Could not connect to the studio. Is `ccstudio serve` running?',
+      retry: !up,
     };
   }
   const closed = new Promise<void>((resolve) =>

@@ -142,7 +142,12 @@ export function TerminalView({ client, agentId, name, attachKey, onReady, onErro
 
     const outputSub = client.onDidOutput((o) => {
       if (o.agentId !== agentId || disposed) return;
-      if (o.reset) scheduler.run(term, () => term.reset());
+      if (o.reset) {
+        // What is still queued belongs to the screen being replaced (an attach, a new process, or a
+        // snapshot after the window was hidden): drawing it first would only cost time.
+        scheduler.forget(term);
+        scheduler.run(term, () => term.reset());
+      }
       if (o.snapshot) {
         const size = o.snapshot;
         scheduler.run(term, () => {

@@ -3,6 +3,8 @@ import { createStudio, type Studio } from '../../../../main/core/studio.js';
 import type { StudioEvent } from '../../../../main/contract/events.js';
 import type { Agent } from '../../../../main/contract/model.js';
 import { FakeClock } from '../../../support/fakeClock.js';
+import { StudioError } from '../../../../main/contract/errors.js';
+import { MAX_ANSWER_BYTES, MAX_UNREAD_BYTES, MAX_UNREAD_MESSAGES } from '../../../../main/contract/limits.js';
 
 let studio: Studio;
 let events: StudioEvent[];
@@ -107,5 +109,78 @@ describe('MessageBus', () => {
     expect(studio.bus.unreadSummary(carol.id)).toEqual({ total: 2, queued: 2, senders: ['alice', 'bob'] });
     studio.bus.markWoken(carol.id, [m1.id]);
     expect(studio.bus.unreadSummary(carol.id)).toMatchObject({ total: 2, queued: 1 });
+  });
+
+  it('refuses mail for a recipient at its unread quota, with a clear error, and writes nothing', () => {
+    const big = 'x'.repeat(60 * 1024);
+    let sent = 0;
+    let refusal: unknown;
+    for (let i = 0; i < 600; i++) {
+      try {
+        studio.bus.send(alice, 'bob', `${i} ${big}`);
+        sent++;
+      } catch (err) {
+        refusal = err;
+        break;
+      }
+    }
+    // 8 MB of 60 KB messages: 136 fit, the 137th is refused.
+    expect(sent).toBe(Math.floor(MAX_UNREAD_BYTES / (big.length + 4)));
+    expect(refusal).toBeInstanceOf(StudioError);
+    expect((refusal as StudioError).message).toMatch(/^bob's inbox is full .*nothing was sent/);
+    const rows = () => (studio.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+    const before = rows();
+    expect(() => studio.bus.send(carol, 'bob', big)).toThrow(/inbox is full/);
+    expect(rows()).toBe(before);
+    // A broadcast still reaches everyone with room and names who it left out.
+    const b = studio.bus.broadcast(carol, `all hands ${big}`);
+    expect(b.full).toEqual(['bob']);
+    expect(b.recipients).toBe(2);
+    // Reading makes room again.
+    studio.bus.inbox(bob, { limit: 200 });
+    expect(() => studio.bus.send(carol, 'bob', 'now it fits')).not.toThrow();
+  });
+
+  it('caps unread mail by count too', () => {
+    for (let i = 0; i < MAX_UNREAD_MESSAGES; i++) studio.bus.send(alice, 'bob', `m${i}`);
+    expect(() => studio.bus.send(alice, 'bob', 'one more')).toThrow(/inbox is full/);
+    expect(studio.bus.unreadCount(bob.id)).toBe(MAX_UNREAD_MESSAGES);
+  });
+
+  it('answers an inbox read within MAX_ANSWER_BYTES, leaving the rest unread for the next call', () => {
+    const big = 'y'.repeat(60 * 1024);
+    for (let i = 0; i < 100; i++) studio.bus.send(alice, 'bob', `${i} ${big}`);
+    const first = studio.bus.inbox(bob, { limit: 200 });
+    const bytes = first.items.reduce((n, m) => n + Buffer.byteLength(m.body), 0);
+    expect(bytes).toBeLessThanOrEqual(MAX_ANSWER_BYTES);
+    expect(first.items.length).toBe(Math.floor(MAX_ANSWER_BYTES / (big.length + 3)));
+    expect(first.remaining).toBe(100 - first.items.length);
+    expect(studio.bus.unreadCount(bob.id)).toBe(first.remaining);
+    // Paging on reads every message once, in order.
+    const seen = [...first.items];
+    for (
+      let page = studio.bus.inbox(bob, { limit: 200 });
+      page.items.length;
+      page = studio.bus.inbox(bob, { limit: 200 })
+    )
+      seen.push(...page.items);
+    expect(seen.map((m) => Number(m.body.split(' ')[0]))).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    // History pages by size the same way.
+    const history = studio.bus.history(bob, { limit: 200 });
+    expect(history.reduce((n, m) => n + Buffer.byteLength(m.body), 0)).toBeLessThanOrEqual(MAX_ANSWER_BYTES);
+  });
+
+  it('a task cannot be given to an agent whose inbox is full; a progress notice never blocks the work', () => {
+    for (let i = 0; i < MAX_UNREAD_MESSAGES; i++) studio.bus.send(carol, 'bob', `m${i}`);
+    const tasks = () => (studio.db.prepare('SELECT count(*) AS n FROM tasks').get() as { n: number }).n;
+    expect(() => studio.board.create(alice, { title: 'More work', assignee: 'bob' })).toThrow(
+      /bob's inbox is full/,
+    );
+    expect(tasks()).toBe(0);
+    // bob dispatched a task before his inbox filled... here: alice's inbox fills, then bob finishes hers.
+    const task = studio.board.create(alice, { title: 'Fix it', assignee: 'carol' });
+    for (let i = 0; i < MAX_UNREAD_MESSAGES; i++) studio.bus.send(bob, 'alice', `n${i}`);
+    expect(studio.board.update(carol, { id: task.id, status: 'done', result: 'fixed' }).status).toBe('done');
+    expect(studio.bus.unreadCount(alice.id)).toBe(MAX_UNREAD_MESSAGES);
   });
 });

@@ -6,6 +6,7 @@ import type { PtyProcess, SpawnPty } from '../../../../main/core/sessions/ptySes
 import { createStudio } from '../../../../main/core/studio.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 import xtermHeadless from '@xterm/headless';
+import WebSocket from 'ws';
 import { startFakeAgentStudio, type FakeAgentStudio } from '../../../support/fakeAgentStudio.js';
 import { memoryPipePair } from '../../../support/memoryPipe.js';
 import { waitFor } from '../../../support/waitFor.js';
@@ -188,15 +189,109 @@ describe('terminals over the pipe', () => {
     expect(s.studio.sessions.get(fake.id)!.pty.size).toEqual({ cols: 120, rows: 36 });
   });
 
-  it('a viewer that stops acknowledging pauses the agent; detaching lets it run again', async () => {
+  it('a /ui client that never acknowledges does not slow an agent printing 20,000 lines', async () => {
     s = await startFakeAgentStudio();
-    const agent = addCounter(s, 'flood', 1_000_000);
+    // 20,000 build-log lines, then how long writing them took from the agent's side.
+    const script =
+      "const t0 = Date.now(); const pad = 'x'.repeat(100);" +
+      "for (let i = 0; i < 20000; i++) process.stdout.write('line ' + i + ' ' + pad + '\\n');" +
+      "process.stdout.write('ELAPSED ' + (Date.now() - t0) + ' END\\n'); setInterval(() => {}, 1000);";
+    s.studio.agents.add({
+      name: 'printer',
+      cwd: process.cwd(),
+      profile: { kind: 'command', command: process.execPath, args: ['-e', script] },
+    });
+    const elapsed = async (): Promise<number> => {
+      const m = await waitFor(
+        'the printer to finish',
+        () => /ELAPSED (\d+) END/.exec(s!.studio.sessions.screen('printer').replace(/\n/g, '')),
+        { timeoutMs: 30_000 },
+      );
+      return Number(m[1]);
+    };
+    const ws = new WebSocket(`${s.http.url.replace('http', 'ws').replace('/mcp', '/ui')}?token=${s.uiToken}`);
+    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+    let received = 0;
+    ws.on('message', (d: Buffer) => (received += d.length));
+    const attached = async () => {
+      ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'attachTerminal', params: ['printer'] }));
+      await waitFor('attached', () => received > 0);
+    };
+    // Alternate rounds without and with the silent viewer; compare the medians (a shared machine is noisy).
+    const alone: number[] = [];
+    const watched: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      await s.studio.sessions.restart('printer');
+      alone.push(await elapsed());
+      await s.studio.sessions.stop('printer');
+      s.studio.sessions.start('printer');
+      received = 0;
+      await attached();
+      watched.push(await elapsed());
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+    expect(
+      median(watched),
+      `alone ${alone.join(', ')} ms; with the silent viewer ${watched.join(', ')} ms`,
+    ).toBeLessThan(2 * Math.max(median(alone), 50));
+    ws.close();
+  });
+
+  it('a viewer that stops drawing gets no more output; when it draws again it gets a fresh snapshot', async () => {
+    s = await startFakeAgentStudio();
+    const agent = addCounter(s, 'flood', 200_000, 50);
     const { client } = connect(s);
+    const outputs: TerminalOutput[] = [];
+    client.onDidOutput((o) => o.agentId === agent.id && outputs.push(o));
     s.studio.sessions.start('flood');
     await client.attachTerminal('flood');
+    // It draws, very slowly, and so holds the flooding agent back...
+    const drawing = setInterval(() => client.ackOutput(agent.id, 1), 50);
     const pty = s.studio.sessions.get(agent.id)!.pty;
-    await waitFor('paused by the silent viewer', () => pty.isPaused, { timeoutMs: 10_000 });
-    await client.detachTerminal('flood');
-    await waitFor('resumed', () => !pty.isPaused);
+    await waitFor('the flood to be held for the viewer', () => pty.isPaused, { timeoutMs: 15_000 });
+    // ...then stops, as a minimised window that said nothing would: after VIEWER_STALL_MS it lets go.
+    clearInterval(drawing);
+    await waitFor('the viewer to be dropped', () => !pty.isPaused, { timeoutMs: 15_000 });
+    const sentBefore = outputs.length;
+    const written = pty.mirror.writtenChars;
+    await waitFor('the agent to run on', () => pty.mirror.writtenChars > written + 200_000, {
+      timeoutMs: 15_000,
+    });
+    expect(outputs.length).toBe(sentBefore);
+    // Drawing again: its first acknowledgement brings the screen as it is now.
+    client.ackOutput(agent.id, 100);
+    const resync = await waitFor('a fresh snapshot', () => outputs.slice(sentBefore).find((o) => o.snapshot));
+    expect(resync.reset).toBe(true);
+    expect(resync.data).toMatch(/line \d+/);
+    await waitFor('live output after it', () => outputs.length > sentBefore + 1);
+  });
+
+  it('a hidden window gets no output and holds nothing back; shown, it gets the screen as it is now', async () => {
+    s = await startFakeAgentStudio();
+    const fake = s.addFakeAgent('worker');
+    await fake.start();
+    const { client } = connect(s);
+    const outputs: TerminalOutput[] = [];
+    client.onDidOutput((o) => o.agentId === fake.id && outputs.push(o));
+    await client.attachTerminal('worker');
+    client.setVisible(false);
+    await client.terminalInput('worker', 'typed while hidden');
+    await waitFor('the agent to echo it', () => fake.screen().includes('typed while hidden'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(
+      outputs
+        .filter((o) => !o.snapshot)
+        .map((o) => o.data)
+        .join(''),
+    ).not.toContain('typed while hidden');
+    const before = outputs.length;
+    client.setVisible(true);
+    const snap = await waitFor('the screen on showing', () => outputs.slice(before).find((o) => o.snapshot));
+    expect(snap.reset).toBe(true);
+    expect(snap.data).toContain('typed while hidden');
+    await client.terminalInput('worker', ' and after');
+    await waitFor('live again', () =>
+      outputs.slice(before).some((o) => !o.snapshot && o.data.includes('and after')),
+    );
   });
 });

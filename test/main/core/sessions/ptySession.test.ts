@@ -4,7 +4,9 @@ import {
   OUTPUT_FLUSH_CHARS,
   PtySession,
   STOP_GRACE_MS,
+  VIEWER_STALL_MS,
   type LaunchSpec,
+  type OutputConsumer,
 } from '../../../../main/core/sessions/ptySession.js';
 import { systemClock } from '../../../../main/core/util/clock.js';
 import { spawnPty } from '../../../support/fakeAgentStudio.js';
@@ -58,6 +60,12 @@ const flood = (lines: number, width: number) => `
   process.stdout.write('DONE\\n');
   setInterval(() => {}, 1000);`;
 const done = (out: { text: string }) => () => out.text.endsWith('DONE\r\n');
+
+/** A viewer that is drawing, very slowly: it acknowledges a character every 50 ms. */
+function slowDrawer(consumer: OutputConsumer): { stop(): void } {
+  const timer = setInterval(() => consumer.ack(1), 50);
+  return { stop: () => clearInterval(timer) };
+}
 
 describe('PtySession', () => {
   it('starts a process and reports its exit code', async () => {
@@ -199,28 +207,65 @@ describe('PtySession', () => {
     for (const b of out.batches) expect(b.length).toBeLessThan(OUTPUT_FLUSH_CHARS + 70_000);
   });
 
-  it('pauses the process while a viewer is more than FLOW_HIGH_WATER_CHARS behind, resumes on ack', async () => {
+  it('pauses the process while a drawing viewer is more than FLOW_HIGH_WATER_CHARS behind, resumes when it catches up', async () => {
     const lines = 200;
     const pty = node(flood(lines, 10_000));
     const consumer = pty.addConsumer();
     const out = collect(pty);
+    const drawer = slowDrawer(consumer);
     pty.start();
 
     await waitFor('the session to pause', () => pty.isPaused, { describe: () => `${out.text.length}` });
     expect(out.text.length).toBeGreaterThan(FLOW_HIGH_WATER_CHARS);
-    // Paused: nothing more is read, the process blocks on its full terminal and does not finish.
+    // Paused for a viewer that keeps drawing, however slowly: nothing more is read, the process
+    // blocks on its full terminal and does not finish, for well past VIEWER_STALL_MS.
     await sleep(100);
     const received = out.text.length;
-    await holdsFor('no more output while paused', () => out.text.length === received && pty.running, 600);
+    await holdsFor(
+      'no more output while paused',
+      () => out.text.length === received && pty.running,
+      VIEWER_STALL_MS * 2,
+    );
     expect(out.text.includes('DONE')).toBe(false);
     expect(received).toBeLessThan(lines * 10_002);
+    expect(consumer.stalled).toBe(false);
 
     // The viewer catches up and from now on acknowledges everything it gets.
+    drawer.stop();
     pty.onDidOutput(({ data }) => consumer.ack(data.length));
     consumer.ack(received);
     expect(pty.isPaused).toBe(false);
     await waitFor('DONE', done(out), { timeoutMs: 20_000 });
     expect(out.text.length).toBe(lines * 10_002 + 'DONE\r\n'.length);
+  });
+
+  it('a viewer that never acknowledges never holds the process, and is told it stalled', async () => {
+    const pty = node(flood(200, 10_000));
+    let stalls = 0;
+    const silent = pty.addConsumer(() => stalls++);
+    const out = collect(pty);
+    pty.start();
+    await waitFor('DONE', done(out), { timeoutMs: 20_000 });
+    expect(pty.isPaused).toBe(false);
+    await waitFor('the stall to be noticed', () => stalls === 1, { timeoutMs: VIEWER_STALL_MS * 5 });
+    expect(silent.stalled).toBe(true);
+  });
+
+  it('a viewer that stops acknowledging lets go of the process after VIEWER_STALL_MS', async () => {
+    const pty = node(flood(200, 10_000));
+    let stalls = 0;
+    const viewer = pty.addConsumer(() => stalls++);
+    const out = collect(pty);
+    const drawer = slowDrawer(viewer);
+    pty.start();
+    await waitFor('the session to pause', () => pty.isPaused);
+    // The window is hidden without a word: it simply stops acknowledging.
+    drawer.stop();
+    const stoppedAt = Date.now();
+    await waitFor('DONE', done(out), { timeoutMs: 20_000 });
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(VIEWER_STALL_MS - 100);
+    expect(stalls).toBe(1);
+    expect(viewer.stalled).toBe(true);
   });
 
   it('a viewer that goes away stops holding the process; the slowest viewer decides', async () => {
@@ -229,10 +274,12 @@ describe('PtySession', () => {
     const slow = pty.addConsumer();
     const out = collect(pty);
     pty.onDidOutput(({ data }) => fast.ack(data.length));
+    const drawer = slowDrawer(slow);
     pty.start();
     await waitFor('the slow viewer to pause the session', () => pty.isPaused);
     const received = out.text.length;
     await holdsFor('no output while the slow viewer is behind', () => out.text.length === received, 300);
+    drawer.stop();
     slow.dispose();
     expect(pty.isPaused).toBe(false);
     await waitFor('DONE', done(out), { timeoutMs: 20_000 });
@@ -241,10 +288,11 @@ describe('PtySession', () => {
 
   it('stop() works on a paused session', async () => {
     const pty = node(flood(200, 10_000));
-    pty.addConsumer();
+    const drawer = slowDrawer(pty.addConsumer());
     pty.start();
     await waitFor('the session to pause', () => pty.isPaused);
     const status = await pty.stop();
+    drawer.stop();
     expect(status?.signal).toBe(15);
     expect(pty.isPaused).toBe(false);
   });

@@ -136,7 +136,10 @@ describe('migrations', () => {
     dirs.push(dir);
     const v3 = openDatabase(join(dir, 'studio.db'), { targetVersion: 3 });
     v3.exec(`INSERT INTO agents (id, name, kind, cwd, created_at) VALUES
-      (1, 'user', 'person', '', 1), (2, 'alice', 'agent', '/work/alice', 1), (3, 'bob', 'agent', '', 1);`);
+      (1, 'user', 'person', '', 1), (2, 'alice', 'agent', '/work/alice', 1), (3, 'bob', 'agent', '', 1);
+      INSERT INTO messages (id, sender_id, scope, type, body, created_at, recipient_id) VALUES
+        (1, 2, 'direct', 'text', 'héllo', 10, 3), (2, 2, 'direct', 'text', 'old news', 11, 3);
+      INSERT INTO deliveries (agent_id, message_id, state) VALUES (3, 1, 'queued'), (3, 2, 'read');`);
     v3.close();
     const { createStudio } = await import('../../../../main/core/studio.js');
     const studio = createStudio({ dataDir: dir });
@@ -146,6 +149,14 @@ describe('migrations', () => {
       expect(studio.agents.require('bob')).toMatchObject({ cwd: '', reportedCwd: '' });
       const reported = studio.agents.update(2, { reportedCwd: '/elsewhere' });
       expect(reported).toMatchObject({ cwd: '/work/alice', reportedCwd: '/elsewhere' });
+      // Unread deliveries carry their message's size in bytes (é is two), read ones need none.
+      expect(studio.db.prepare('SELECT message_id, bytes FROM deliveries ORDER BY message_id').all()).toEqual(
+        [
+          { message_id: 1, bytes: 6 },
+          { message_id: 2, bytes: 0 },
+        ],
+      );
+      expect(studio.bus.inbox(studio.agents.require('bob')).items.map((m) => m.body)).toEqual(['héllo']);
     } finally {
       await studio.close();
     }
