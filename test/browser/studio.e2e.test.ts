@@ -254,4 +254,52 @@ describe('browser mode', () => {
     );
     await screenshot(page, 'studio');
   });
+
+  it('a hidden tab is sent no terminal output; shown again, its tile catches up', async () => {
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((v) => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => v });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    await setVisibility('hidden');
+    // The studio sees the tab go: from now on the agent's output is not sent to it.
+    await new Promise((r) => setTimeout(r, 300));
+    studio.running.studio.sessions.input('agent-1', 'typed while the tab was hidden');
+    await waitFor('the echo in the PTY', () =>
+      screenOf('agent-1').includes('typed while the tab was hidden'),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await tileText(page, 'agent-1')).not.toContain('typed while the tab was hidden');
+    await setVisibility('visible');
+    await waitFor('the tile to catch up', async () =>
+      (await tileText(page, 'agent-1'))?.includes('typed while the tab was hidden'),
+    );
+    // And it is live again.
+    studio.running.studio.sessions.input('agent-1', ' and after');
+    await waitFor('live output', async () => (await tileText(page, 'agent-1'))?.includes('and after'));
+    studio.running.studio.sessions.input(
+      'agent-1',
+      '\u007f'.repeat('typed while the tab was hidden and after'.length),
+    );
+    await waitFor('an empty box', () => !screenOf('agent-1').includes('typed while'));
+  });
+
+  it('a one-time link opens the studio once, and says so when it is used again', async () => {
+    const base = studio.running.uiUrl.replace(/\?token=.*$/, '');
+    const code = studio.running.http.issueUiCode();
+    const first = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const again = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    try {
+      await first.goto(`${base}?code=${code}`);
+      await first.locator('[data-testid="tile-agent-1"]').waitFor();
+      expect(first.url()).not.toContain('code=');
+      await again.goto(`${base}?code=${code}`);
+      await expect
+        .poll(() => again.locator('.banner.error').textContent())
+        .toMatch(/one-time link was used already/);
+    } finally {
+      await first.close();
+      await again.close();
+    }
+  });
 });

@@ -115,11 +115,14 @@ export async function connectStudio(): Promise<Connection> {
       closed: new Promise(() => {}),
     };
   }
+  const oneTime = new URL(window.location.href).searchParams.has('code');
   const token = await takeToken(window.location, window.sessionStorage, window.history);
   if (!token) {
     return {
       ok: false,
-      error: 'This page needs the studio URL with its token: open the link `ccstudio serve` printed.',
+      error: oneTime
+        ? 'This one-time link was used already or has expired: open the link `ccstudio serve` printed.'
+        : 'This page needs the studio URL with its token: open the link `ccstudio serve` printed.',
       retry: false,
     };
   }
