@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
 import { PERSON_NAME } from '../contract/limits.js';
@@ -111,6 +113,13 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const board = new TaskBoard(db, agents, bus, events, clock);
   let mcpUrl = options.mcpUrl ?? (() => '');
   const terminals = options.terminals;
+  // Agents' launch files (their credentials among them) need a private folder; a studio with no
+  // data folder (an in-memory one) gets a throwaway one rather than writing into the cwd.
+  const scratch =
+    terminals && !terminals.dataDir && !options.dataDir
+      ? mkdtempSync(join(tmpdir(), 'ccstudio-launch-'))
+      : undefined;
+  const launchDir = terminals?.dataDir ?? options.dataDir ?? scratch ?? '';
   const writer = new TerminalWriter({
     clock,
     logger,
@@ -127,8 +136,8 @@ export function createStudio(options: StudioOptions = {}): Studio {
         throw new Error('This studio was started without terminals.');
       }),
     writer,
-    dataDir: terminals?.dataDir ?? options.dataDir ?? '',
-    privateDirs: [options.dataDir ?? '', terminals?.dataDir ?? ''].filter(Boolean),
+    dataDir: launchDir,
+    privateDirs: [options.dataDir ?? '', launchDir].filter(Boolean),
     urls: () => {
       const url = mcpUrl();
       return { mcpUrl: url, hookUrl: url.replace(/\/mcp$/, '/hooks') };
@@ -228,6 +237,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
       await checkpointer.stop();
       if (db.open) db.close();
       lock?.release();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
     },
   };
   return studio;
