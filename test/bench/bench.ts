@@ -96,6 +96,9 @@ interface Target {
   sessions: SessionPlan[];
 }
 
+/** How often the bench reads, for it, the mail of a recipient that has no session in a row. */
+const DRAIN_EVERY_MS = 50;
+
 async function startTarget(kind: ServerKind, sessions: number): Promise<Target> {
   const names = Array.from({ length: AGENTS }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);
   const peer = (i: number): string => names[(i + 1) % AGENTS] as string;
@@ -108,7 +111,25 @@ async function startTarget(kind: ServerKind, sessions: number): Promise<Target> 
   const ts = await startTestStudio();
   const tokens = names.map((n) => ts.addAgent(n, 'bench'));
   const plans = Array.from({ length: sessions }, (_, i) => ({ token: tokens[i] as string, peer: peer(i) }));
-  return { server: { url: ts.http.url, close: () => ts.close() }, sessions: plans };
+  // Every recipient reads its mail, as in a real team (and as each unread inbox has a quota): one
+  // that has no session of its own here (the 1-session row's peer) is read for it on a timer.
+  const unattended = plans
+    .map((p) => p.peer)
+    .filter((name) => !plans.some((q) => q.token === tokens[names.indexOf(name)]))
+    .map((name) => ts.studio.agents.require(name));
+  const drain = setInterval(() => {
+    for (const agent of unattended) ts.studio.bus.inbox(agent, { limit: 200 });
+  }, DRAIN_EVERY_MS);
+  return {
+    server: {
+      url: ts.http.url,
+      close: () => {
+        clearInterval(drain);
+        return ts.close();
+      },
+    },
+    sessions: plans,
+  };
 }
 
 function runLoad(
