@@ -42,9 +42,10 @@ function listTools(): Tool[] {
 
 /**
  * Past this an answer is refused rather than sent: every listing tool pages within
- * MAX_ANSWER_BYTES, so only a tool that forgot to would get here.
+ * MAX_ANSWER_BYTES of text, which JSON escaping can grow up to six times (a control character
+ * becomes \u0001), so only a tool that forgot to page gets here.
  */
-const ANSWER_CEILING_BYTES = 2 * MAX_ANSWER_BYTES;
+const ANSWER_CEILING_BYTES = 8 * MAX_ANSWER_BYTES;
 
 function toText(result: ToolResult): string {
   const text = typeof result === 'string' ? result : JSON.stringify(result);

@@ -117,6 +117,7 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
   // together the two were started. studio.json is only what the other commands read.
   const studio = createStudio({
     dataDir: options.dataDir,
+    backup: true,
     logger: options.logger,
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     terminals: {

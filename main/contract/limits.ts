@@ -10,6 +10,13 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_UNREAD_MESSAGES = 500;
 export const MAX_UNREAD_BYTES = 8 * 1024 * 1024;
 /**
+ * One sender's share of any inbox, so that no agent can fill another's (or the person's) and
+ * shut everyone else out. The person's inbox has only this per-sender bound: mail to the person
+ * always lands unless that one sender has this much unread there.
+ */
+export const MAX_UNREAD_FROM_ONE_SENDER = 250;
+export const MAX_UNREAD_BYTES_FROM_ONE_SENDER = 4 * 1024 * 1024;
+/**
  * One answer (an inbox read, a page of history or tasks) stays under this: a model's context is
  * the real budget, and one check_inbox once answered 12 MB. The rest comes with the next call.
  */

@@ -34,6 +34,8 @@ export interface StudioOptions {
   dataDir?: string;
   /** The data folder's lock, when the host already took it (the CLI, to decide how to run). */
   lock?: StudioLock;
+  /** Keep the rolling backup fresh (a long-running host; not each CLI command). */
+  backup?: boolean;
   /** ':memory:' for tests. */
   databaseFile?: string;
   nativeBinding?: string;
@@ -97,7 +99,8 @@ export function createStudio(options: StudioOptions = {}): Studio {
     }
     db = openDatabase(file, {
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-      backup: ownsFolder,
+      backup: ownsFolder && !!options.backup,
+      onBackupError: (err) => logger.warn('could not refresh the database backup', { err: String(err) }),
     });
   } catch (err) {
     lock?.release();

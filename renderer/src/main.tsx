@@ -6,8 +6,10 @@ import './styles.css';
 
 /** A dropped connection (the studio cut off a window that fell behind, a blip) is retried at once... */
 const RECONNECT_FIRST_MS = 300;
-/** ...then less and less often while the studio does not answer. */
+/** ...then less and less often while the studio does not answer, or keeps dropping it. */
 const RECONNECT_MAX_MS = 10_000;
+/** A connection that lasted this long was healthy: the next drop starts the backoff afresh. */
+const HEALTHY_CONNECTION_MS = 30_000;
 
 const root = createRoot(document.getElementById('root')!);
 let generation = 0;
@@ -29,9 +31,12 @@ async function show(reconnecting: boolean, delay = RECONNECT_FIRST_MS): Promise<
       <App key={++generation} client={c.client} mode={c.mode} closed={c.closed} />
     </StrictMode>,
   );
+  const openedAt = Date.now();
   void c.closed.then(() => {
     c.client.dispose();
-    setTimeout(() => void show(true), RECONNECT_FIRST_MS);
+    // Dropped again soon after connecting (say, cut off for falling behind): wait longer each time.
+    const next = Date.now() - openedAt > HEALTHY_CONNECTION_MS ? RECONNECT_FIRST_MS : delay;
+    setTimeout(() => void show(true, Math.min(next * 2, RECONNECT_MAX_MS)), next);
   });
 }
 

@@ -3,7 +3,7 @@ import { callJson, callText, startTestStudio, type TestStudio } from '../support
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { rawRequest } from '../support/rawHttp.js';
-import { MAX_ANSWER_BYTES, MAX_UNREAD_MESSAGES } from '../../main/contract/limits.js';
+import { MAX_ANSWER_BYTES, MAX_UNREAD_FROM_ONE_SENDER } from '../../main/contract/limits.js';
 import { startFakeAgentStudio } from '../support/fakeAgentStudio.js';
 
 let t: TestStudio;
@@ -141,11 +141,12 @@ describe('bounded answers', () => {
     expect(answer.messages.length).toBeGreaterThan(0);
   });
 
-  it('send_message to a full inbox is refused with a clear error', async () => {
-    for (let i = 0; i < MAX_UNREAD_MESSAGES; i++) t.studio.bus.send(t.studio.agents.person, 'dev', `m${i}`);
+  it("send_message past a sender's share of an inbox is refused with a clear error", async () => {
     const c = await t.connect(lead);
+    for (let i = 0; i < MAX_UNREAD_FROM_ONE_SENDER; i++)
+      await callText(c, 'send_message', { to: 'dev', text: `m${i}` });
     await expect(callText(c, 'send_message', { to: 'dev', text: 'one more' })).rejects.toThrow(
-      /dev's inbox is full/,
+      /dev has not read 250 of your messages/,
     );
   });
 });

@@ -132,14 +132,17 @@ describe('greedy clients', () => {
         s.on('error', () => {});
         sockets.push(s);
       });
-    const held: Socket[] = [];
-    for (let i = 0; i < MAX_CONNECTIONS; i++) held.push(await open());
+    // All at once, well inside the header timeout, so only the cap can close one.
+    const held = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, open));
+    const opened = Date.now();
     const extra = await open();
     await waitFor(
       'the connection past the cap to be closed',
       () => extra.destroyed || extra.readyState === 'closed',
+      { timeoutMs: 2000 },
     );
-    expect(held.filter((s) => s.destroyed).length).toBe(0);
+    expect(Date.now() - opened).toBeLessThan(HEADERS_TIMEOUT_MS);
+    expect(held.filter((s) => s.destroyed || s.readyState === 'closed').length).toBe(0);
     // Idle connections time out like slow headers, and the studio answers again.
     await waitFor(
       'the idle ones to time out',
@@ -173,8 +176,9 @@ describe('a UI client that stops reading', () => {
       const body = (await res.json()) as { error?: { message: string } };
       if (body.error) throw new Error(body.error.message);
     };
-    // Enough recipients that no inbox reaches its quota: this test is about the UI's buffer.
-    const recipients = Array.from({ length: 30 }, (_, i) => `r${i}`);
+    // Enough recipients that no inbox reaches its quota (50 x 60 KB each, within one sender's
+    // 4 MB share): this test is about the UI's buffer.
+    const recipients = Array.from({ length: 60 }, (_, i) => `r${i}`);
     for (const name of recipients) await rpc('addAgent', [{ name, remote: true }]);
 
     const ws = new WebSocket(

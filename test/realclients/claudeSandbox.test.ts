@@ -23,11 +23,17 @@ afterEach(async () => {
   crew = undefined;
 });
 
-/** On "probe" in the inbox, run the probe script with the Bash tool; then stop. */
+/** The data folder the crew runs in: a name with spaces, like the default one on every platform. */
+let dataDir = '';
+
+/** On "probe" in the inbox, run the probe script with the Bash tool, then read studio.json with the Read tool. */
 function probeScript(req: StubRequest): StubReply {
   const last = req.toolResults[req.toolResults.length - 1];
   if (last?.text.startsWith('{"messages"')) {
     return { toolUse: { name: 'Bash', input: { command: 'sh ./probe.sh', description: 'Run the probe' } } };
+  }
+  if (last?.text.includes('== end')) {
+    return { toolUse: { name: 'Read', input: { file_path: join(dataDir, 'studio.json') } } };
   }
   if (last) return { text: 'Probe done.' };
   if (req.prompt.startsWith('[studio]')) return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
@@ -60,9 +66,12 @@ describe.skipIf(claudeMissing || !!noSandbox)('the sandboxed profile with the re
           { name: 'bob', args: ['--permission-mode', 'acceptEdits', '--allowedTools', 'Bash'] },
         ],
         probeScript,
+        { dataDirPrefix: 'ccstudio claude data ' },
       );
       const c = crew;
       const data = c.dataDir;
+      dataDir = data;
+      expect(data).toContain(' ');
       writeFileSync(
         join(c.work, 'probe.sh'),
         [
@@ -78,32 +87,52 @@ describe.skipIf(claudeMissing || !!noSandbox)('the sandboxed profile with the re
       );
       const tokens = secrets(c);
 
-      const run = async (name: string): Promise<string> => {
+      /** What the agent's tools answered, in order, once each (requests repeat earlier results). */
+      const results = (name: string) => {
+        const seen = new Map<string, { text: string; isError: boolean }>();
+        for (const r of c.requestsFrom(name)) for (const t of r.toolResults) seen.set(t.toolUseId, t);
+        return [...seen.values()];
+      };
+      /** The probe's output, then what the Read tool said of studio.json. */
+      const run = async (name: string) => {
         c.studio.bus.send(c.studio.agents.person, name, 'probe');
-        const req = await waitFor(
-          `${name}'s probe result`,
+        return waitFor(
+          `${name}'s probe and read results`,
           async () => {
             // Claude Code may ask before reading /proc; the person says yes: the sandbox must hold anyway.
             const live = c.studio.sessions.get(c.agent(name).id);
             if (live?.tracker.state === 'waiting_permission') await c.studio.service.sendKeys(name, ['1']);
-            return c.requestsFrom(name).find((r) => r.toolResults.some((t) => t.text.includes('== end')));
+            const all = results(name);
+            const at = all.findIndex((t) => t.text.includes('== end'));
+            return at >= 0 && all[at + 1] && { shell: all[at]!.text, read: all[at + 1]! };
           },
           120_000,
           250,
         );
-        return req.toolResults.find((t) => t.text.includes('== end'))!.text;
       };
 
       const boxed = await run('alice');
-      for (const [what, value] of tokens) expect(boxed, `alice's probe saw ${what}`).not.toContain(value);
-      expect(boxed).toMatch(/== studio\.json\n.*(No such file|Permission denied)/);
-      expect(boxed).toMatch(/== bob's launch files\n.*(No such file|Permission denied)/);
+      for (const [what, value] of tokens) {
+        expect(boxed.shell, `alice's shell saw ${what}`).not.toContain(value);
+        expect(boxed.read.text, `alice's Read tool saw ${what}`).not.toContain(value);
+      }
+      expect(boxed.shell).toMatch(/== studio\.json\n.*(No such file|Permission denied)/);
+      expect(boxed.shell).toMatch(/== bob's launch files\n.*(No such file|Permission denied)/);
+      expect(boxed.read.isError).toBe(true);
+      expect(boxed.read.text).toMatch(/denied by your permission settings/);
+      const seen = (shell: string) => Number(/== processes seen: (\d+)/.exec(shell)![1]);
 
       // The control shows the probe works: outside the sandbox the same user reads the admin token.
       const open = await run('bob');
-      expect(open).toContain(c.adminToken);
+      expect(open.shell).toContain(c.adminToken);
+      expect(open.read.text).toContain(c.adminToken);
+      // The sandbox hid the machine's other processes (the studio, bob, this test) from alice.
+      expect(seen(boxed.shell)).toBeLessThan(seen(open.shell));
       // Yet no environment or command line on the machine carries a token of this crew.
-      const processes = open.slice(open.indexOf('== environments'), open.indexOf('== processes seen'));
+      const processes = open.shell.slice(
+        open.shell.indexOf('== environments'),
+        open.shell.indexOf('== processes seen'),
+      );
       for (const [what, value] of tokens) expect(processes, `a process showed ${what}`).not.toContain(value);
       // The hooks (run outside the sandbox) still reach the studio: alice went idle after her turn.
       await waitFor('alice idle again', () => c.agent('alice').state === 'idle');

@@ -60,11 +60,15 @@ export function waitFor<T>(
   return pollFor(what, check, { timeoutMs, everyMs });
 }
 
-export async function startClaudeCrew(agents: CrewAgent[], script: StubScript): Promise<ClaudeCrew> {
+export async function startClaudeCrew(
+  agents: CrewAgent[],
+  script: StubScript,
+  options: { dataDirPrefix?: string } = {},
+): Promise<ClaudeCrew> {
   const stub = await startModelStub(script);
   const home = tempDir('ccstudio-claude-home-');
   const work = tempDir('ccstudio-claude-work-');
-  const dataDir = tempDir('ccstudio-claude-data-');
+  const dataDir = tempDir(options.dataDirPrefix ?? 'ccstudio-claude-data-');
   seedClaudeHome(home, [work]);
   const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...claudeStubEnv(home, stub.url) };
   const studio = createStudio({

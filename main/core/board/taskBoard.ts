@@ -266,7 +266,7 @@ export class TaskBoard {
         if (assignee && assignee.id !== actor.id) {
           // A task comes as mail: an assignee whose inbox is full cannot be given one (it all rolls back).
           const text = this.assignmentText(id);
-          this.bus.checkRoom(assignee, text);
+          this.bus.checkRoom(actor, assignee, text);
           outbox.push([this.bus.writeDirect(actor, assignee, text, { type: 'task', taskId: id }), assignee]);
         }
         return { id, eventId };
@@ -382,7 +382,7 @@ export class TaskBoard {
           );
           if (assignee && assignee.id !== actor.id) {
             const text = this.assignmentText(row.id);
-            this.bus.checkRoom(assignee, text);
+            this.bus.checkRoom(actor, assignee, text);
             outbox.push([
               this.bus.writeDirect(actor, assignee, text, { type: 'task', taskId: row.id }),
               assignee,
@@ -403,7 +403,7 @@ export class TaskBoard {
           const type = nextStatus === 'done' || nextStatus === 'review' ? 'result' : 'text';
           // A notice never blocks the work it reports: with the dispatcher's inbox full, the board
           // (and the task's history) still shows it.
-          if (this.bus.hasRoomFor(dispatcher, text))
+          if (this.bus.hasRoomFor(actor, dispatcher, text))
             outbox.push([
               this.bus.writeDirect(actor, dispatcher, text, { type, taskId: row.id }),
               dispatcher,
@@ -418,7 +418,7 @@ export class TaskBoard {
             const owner = this.agents.getById(waiting.assignee_id);
             if (!owner || owner.id === actor.id) continue;
             const text = `Task #${task_id} "${waiting.title}" is unblocked: #${row.id} is done.`;
-            if (this.bus.hasRoomFor(owner, text))
+            if (this.bus.hasRoomFor(actor, owner, text))
               outbox.push([
                 this.bus.writeDirect(actor, owner, text, { type: 'text', taskId: task_id }),
                 owner,

@@ -4,6 +4,8 @@ import {
   MAX_ANSWER_BYTES,
   MAX_MESSAGE_BYTES,
   MAX_UNREAD_BYTES,
+  MAX_UNREAD_BYTES_FROM_ONE_SENDER,
+  MAX_UNREAD_FROM_ONE_SENDER,
   MAX_UNREAD_MESSAGES,
   TOPIC_PATTERN,
 } from '../../contract/limits.js';
@@ -93,9 +95,13 @@ export class MessageBus {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertDelivery: db.prepare('INSERT INTO deliveries (agent_id, message_id, bytes) VALUES (?, ?, ?)'),
+      // sender_id sits before the body in a message row: reading it never touches the body's pages.
       unreadLoad: db.prepare(
-        `SELECT count(*) AS n, coalesce(sum(bytes), 0) AS bytes FROM deliveries INDEXED BY deliveries_unread
-         WHERE agent_id = ? AND state <> 'read'`,
+        `SELECT count(*) AS n, coalesce(sum(d.bytes), 0) AS bytes,
+           coalesce(sum(m.sender_id = @sender), 0) AS mine,
+           coalesce(sum(CASE WHEN m.sender_id = @sender THEN d.bytes ELSE 0 END), 0) AS mineBytes
+         FROM deliveries d INDEXED BY deliveries_unread JOIN messages m ON m.id = d.message_id
+         WHERE d.agent_id = @recipient AND d.state <> 'read'`,
       ),
       canSee: db.prepare(
         `SELECT 1 FROM messages m WHERE m.id = @id AND (m.sender_id = @agent
@@ -210,25 +216,47 @@ export class MessageBus {
     }
   }
 
-  /** Whether `recipient` can take one more unread message of this body (its quota). */
-  hasRoomFor(recipient: Agent, body: string): boolean {
-    return this.hasRoom(recipient, Buffer.byteLength(body, 'utf8'));
+  /**
+   * Why `recipient` cannot take one more unread message of `bytes` from `sender`, or undefined:
+   * a sender's share of any inbox, and for agents the inbox's whole quota.
+   */
+  private noRoom(sender: Agent, recipient: Agent, bytes: number): string | undefined {
+    const load = this.stmts.unreadLoad.get({ recipient: recipient.id, sender: sender.id }) as {
+      n: number;
+      bytes: number;
+      mine: number;
+      mineBytes: number;
+    };
+    const mb = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
+    const later = `It takes more once ${recipient.name} reads its mail; until then, send a short note later or put long content in a file.`;
+    if (
+      load.mine >= MAX_UNREAD_FROM_ONE_SENDER ||
+      load.mineBytes + bytes > MAX_UNREAD_BYTES_FROM_ONE_SENDER
+    ) {
+      return (
+        `${recipient.name} has not read ${load.mine} of your messages (${mb(load.mineBytes)}); one sender may have ` +
+        `${MAX_UNREAD_FROM_ONE_SENDER} or ${mb(MAX_UNREAD_BYTES_FROM_ONE_SENDER)} unread there. Nothing was sent. ${later}`
+      );
+    }
+    if (recipient.kind === 'person') return undefined;
+    if (load.n >= MAX_UNREAD_MESSAGES || load.bytes + bytes > MAX_UNREAD_BYTES) {
+      return (
+        `${recipient.name}'s inbox is full (${MAX_UNREAD_MESSAGES} unread messages or ${mb(MAX_UNREAD_BYTES)}); ` +
+        `nothing was sent. ${later}`
+      );
+    }
+    return undefined;
   }
 
-  private hasRoom(recipient: Agent, bytes: number): boolean {
-    const load = this.stmts.unreadLoad.get(recipient.id) as { n: number; bytes: number };
-    return load.n < MAX_UNREAD_MESSAGES && load.bytes + bytes <= MAX_UNREAD_BYTES;
+  /** Whether `recipient` can take this message from `sender` (see noRoom). */
+  hasRoomFor(sender: Agent, recipient: Agent, body: string): boolean {
+    return this.noRoom(sender, recipient, Buffer.byteLength(body, 'utf8')) === undefined;
   }
 
-  /** Refuses a message for a recipient whose unread mail is at its quota; nothing is written. */
-  checkRoom(recipient: Agent, body: string): void {
-    if (this.hasRoom(recipient, Buffer.byteLength(body, 'utf8'))) return;
-    const mb = Math.round(MAX_UNREAD_BYTES / (1024 * 1024));
-    throw new StudioError(
-      'conflict',
-      `${recipient.name}'s inbox is full (${MAX_UNREAD_MESSAGES} unread messages or ${mb} MB); nothing was sent. ` +
-        `It takes more once ${recipient.name} reads its mail; until then, send a short note later or put long content in a file.`,
-    );
+  /** Refuses a message that `recipient`'s quota has no room for; nothing is written. */
+  checkRoom(sender: Agent, recipient: Agent, body: string): void {
+    const reason = this.noRoom(sender, recipient, Buffer.byteLength(body, 'utf8'));
+    if (reason) throw new StudioError('conflict', reason);
   }
 
   /**
@@ -244,7 +272,7 @@ export class MessageBus {
     this.checkReply(sender, opts.replyTo);
     return () => {
       // Checked inside the writing transaction, so two senders cannot both take the last room.
-      this.checkRoom(recipient, body);
+      this.checkRoom(sender, recipient, body);
       return this.insert(sender, 'direct', [recipient], body, opts);
     };
   }
@@ -283,7 +311,7 @@ export class MessageBus {
     const { message, recipients, full } = this.db
       .transaction(() => {
         const everyone = this.agents.list().filter((a) => a.id !== sender.id);
-        const recipients = everyone.filter((a) => this.hasRoom(a, bytes));
+        const recipients = everyone.filter((a) => !this.noRoom(sender, a, bytes));
         const full = everyone.filter((a) => !recipients.includes(a)).map((a) => a.name);
         return { message: this.insert(sender, 'broadcast', recipients, body, opts), recipients, full };
       })
@@ -308,7 +336,7 @@ export class MessageBus {
           .map((r) => r.agent_id)
           .filter((id) => id !== sender.id);
         const subscribers = ids.map((id) => this.agents.getById(id)).filter((a): a is Agent => !!a);
-        const recipients = subscribers.filter((a) => this.hasRoom(a, bytes));
+        const recipients = subscribers.filter((a) => !this.noRoom(sender, a, bytes));
         const full = subscribers.filter((a) => !recipients.includes(a)).map((a) => a.name);
         return {
           message: this.insert(sender, 'topic', recipients, body, { ...opts, topic }),

@@ -114,15 +114,19 @@ export class TerminalViewer implements Disposable {
   setVisible(visible: boolean): void {
     if (this.visible === visible) return;
     this.visible = visible;
-    for (const a of this.attached.values()) {
-      if (!visible) {
+    if (!visible) {
+      for (const a of this.attached.values()) {
         a.state = 'hidden';
         a.consumer?.dispose();
         a.consumer = undefined;
-      } else if (a.state === 'hidden' || a.state === 'stalled') {
-        void this.resync(a);
       }
+      return;
     }
+    // One screen after another rather than every tile's scrollback at once.
+    const behind = [...this.attached.values()].filter((a) => a.state === 'hidden' || a.state === 'stalled');
+    void (async () => {
+      for (const a of behind) await this.resync(a);
+    })();
   }
 
   /** Replaces what a viewer missed with the screen as it is now, then streams on from there. */

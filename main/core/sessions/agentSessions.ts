@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join, relative, isAbsolute } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Disposable } from '../../contract/events.js';
 import { StudioError } from '../../contract/errors.js';
 import type { Agent, AgentState } from '../../contract/model.js';
@@ -205,9 +205,10 @@ export class AgentSessions {
       );
     }
     const denyRead = [...new Set(this.options.privateDirs.filter(Boolean))];
+    const real = (p: string) => (existsSync(p) ? realpathSync(p) : p);
     const inside = denyRead.find((dir) => {
-      const rel = relative(dir, cwd);
-      return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+      const rel = relative(real(dir), real(cwd));
+      return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
     });
     if (inside) {
       throw new StudioError(
@@ -298,6 +299,8 @@ export class AgentSessions {
   }
 
   private handleExit(live: LiveSession, status: ExitStatus): void {
+    // Its hooks' credential dies with it: nothing may report for a process that is gone.
+    this.forgetHookToken(live);
     live.tracker.exited();
     this.options.logger.info('agent exited', {
       agentId: live.agentId,

@@ -79,8 +79,11 @@ interface Consumer {
   unacked: number;
   /** When it last acknowledged anything; undefined until it has drawn something. */
   lastAckAt: number | undefined;
-  /** When it was added: a viewer that never acknowledges stalls this long after. */
-  since: number;
+  /**
+   * When it last went from owing nothing to owing output: silence is measured from the later of
+   * this and its last ack, so a viewer idle for a while is not taken for stalled by a new burst.
+   */
+  owedSince: number;
   stalled: boolean;
   onStall: (() => void) | undefined;
 }
@@ -177,14 +180,26 @@ export class PtySession {
     this.bufferedChars = 0;
     const seq = this.emittedChars;
     this.emittedChars += chunk.length;
-    for (const c of this.consumers) c.unacked += chunk.length;
+    const now = this.clock.now();
+    for (const c of this.consumers) {
+      if (c.unacked === 0) c.owedSince = now;
+      c.unacked += chunk.length;
+    }
     this.onOutputEmitter.fire({ data: chunk, seq });
     this.updateFlow();
   }
 
-  /** A viewer drawing now: it acknowledged within VIEWER_STALL_MS. Only these hold the process. */
+  /** How long a viewer has owed output without acknowledging any of it. */
+  private silentFor(c: Consumer, now: number): number {
+    return now - Math.max(c.lastAckAt ?? c.owedSince, c.owedSince);
+  }
+
+  /**
+   * A viewer drawing now: it has acknowledged output before, and has not sat on what it owes for
+   * VIEWER_STALL_MS. Only these hold the process; one that never acknowledged anything never does.
+   */
   private drawing(c: Consumer, now: number): boolean {
-    return !c.stalled && c.lastAckAt !== undefined && now - c.lastAckAt < VIEWER_STALL_MS;
+    return !c.stalled && c.lastAckAt !== undefined && this.silentFor(c, now) < VIEWER_STALL_MS;
   }
 
   /** Pauses the process for the slowest viewer that is drawing, resumes when it catches up. */
@@ -199,7 +214,7 @@ export class PtySession {
       // Far behind, or able to keep a pause going: look again when it will have been silent for
       // VIEWER_STALL_MS (then it stalls, or stops counting as drawing).
       if (c.unacked > FLOW_HIGH_WATER_CHARS || (drawing && c.unacked >= FLOW_LOW_WATER_CHARS))
-        nextCheck = Math.min(nextCheck, (c.lastAckAt ?? c.since) + VIEWER_STALL_MS - now);
+        nextCheck = Math.min(nextCheck, VIEWER_STALL_MS - this.silentFor(c, now));
     }
     if (!this.paused && worst > FLOW_HIGH_WATER_CHARS) {
       this.paused = true;
@@ -221,7 +236,7 @@ export class PtySession {
     const now = this.clock.now();
     for (const c of this.consumers) {
       if (c.stalled || c.unacked <= FLOW_HIGH_WATER_CHARS) continue;
-      if (now - (c.lastAckAt ?? c.since) < VIEWER_STALL_MS) continue;
+      if (this.silentFor(c, now) < VIEWER_STALL_MS) continue;
       c.stalled = true;
       c.onStall?.();
     }
@@ -252,7 +267,7 @@ export class PtySession {
     const entry: Consumer = {
       unacked: 0,
       lastAckAt: undefined,
-      since: this.clock.now(),
+      owedSince: this.clock.now(),
       stalled: false,
       onStall,
     };

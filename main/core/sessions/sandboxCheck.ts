@@ -2,12 +2,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findExecutable } from './claudeLaunch.js';
 
-/** A sandbox probe that takes longer than this counts as not working (bwrap normally takes ms). */
-const PROBE_TIMEOUT_MS = 5000;
+/**
+ * A sandbox probe that takes longer than this counts as not working: bwrap normally takes
+ * milliseconds, and the probe runs on the studio's event loop.
+ */
+const PROBE_TIMEOUT_MS = 2000;
+/** A failed probe is believed this long before it is tried again (every start would pay it). */
+const FAILED_PROBE_TTL_MS = 30_000;
 /** Seatbelt's command-line front end, present on every macOS. */
 const SANDBOX_EXEC = '/usr/bin/sandbox-exec';
 
 const working = new Set<string>();
+const failed = new Map<string, { reason: string; until: number }>();
 
 /**
  * Why Claude Code's sandbox cannot run on this machine, or undefined when it can: bubblewrap and
@@ -30,6 +36,8 @@ export function sandboxUnavailable(
     return `${missing} ${bwrap || socat ? 'is' : 'are'} not on PATH. ${install}`;
   }
   if (working.has(bwrap)) return undefined;
+  const known = failed.get(bwrap);
+  if (known && known.until > Date.now()) return known.reason;
   const probe = spawnSync(
     bwrap,
     [
@@ -52,10 +60,11 @@ export function sandboxUnavailable(
     const said = (probe.stderr || probe.error?.message || `exit ${String(probe.status)}`)
       .trim()
       .split('\n')[0];
-    return (
+    const reason =
       `bwrap cannot create its sandbox here (${said}). Unprivileged user namespaces may be turned off ` +
-      "(Ubuntu 24.04 allows them per program through AppArmor; see bubblewrap's documentation)."
-    );
+      "(Ubuntu 24.04 allows them per program through AppArmor; see bubblewrap's documentation).";
+    failed.set(bwrap, { reason, until: Date.now() + FAILED_PROBE_TTL_MS });
+    return reason;
   }
   working.add(bwrap);
   return undefined;

@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -32,22 +32,35 @@ const OWN_ENTRY = /^(studio\.(db|json|lock)(\b.*)?|agents)$/;
 /**
  * Makes the data folder private whatever the umask: the folder 0700, and the studio's own files in
  * it (database, its WAL and backups, studio.json, the lock, agents' launch files) 0600 and their
- * folders 0700, including what an older build or a copied folder left wider. Anything else a
- * person keeps there is left alone, and symbolic links are never followed.
+ * folders 0700, including what an older build or a copied folder left wider. It changes only what
+ * the current user owns, never follows a symbolic link, and never makes a shared folder (sticky,
+ * like /tmp) or the home folder itself private, should --data point at one. Anything else a
+ * person keeps there is left alone.
  */
 export function securePrivateTree(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  const tighten = (path: string): void => {
-    const st = lstatSync(path, { throwIfNoEntry: false });
-    if (!st || st.isSymbolicLink()) return;
-    if (st.isDirectory()) {
-      if ((st.mode & 0o777) !== PRIVATE_DIR_MODE) chmodSync(path, PRIVATE_DIR_MODE);
-      for (const entry of readdirSync(path)) tighten(join(path, entry));
-    } else if (st.isFile() && (st.mode & 0o777) !== PRIVATE_FILE_MODE) {
-      chmodSync(path, PRIVATE_FILE_MODE);
+  const uid = process.getuid?.();
+  const mine = (st: Stats) => uid === undefined || st.uid === uid;
+  const chmod = (path: string, mode: number) => {
+    try {
+      chmodSync(path, mode);
+    } catch {
+      // Not ours to change after all (another user's file, a read-only mount): left as it is.
     }
   };
-  const st = lstatSync(dir);
-  if (!st.isSymbolicLink() && (st.mode & 0o777) !== PRIVATE_DIR_MODE) chmodSync(dir, PRIVATE_DIR_MODE);
-  for (const entry of readdirSync(dir)) if (OWN_ENTRY.test(entry)) tighten(join(dir, entry));
+  const tighten = (path: string): void => {
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (!st || st.isSymbolicLink() || !mine(st)) return;
+    if (st.isDirectory()) {
+      if ((st.mode & 0o777) !== PRIVATE_DIR_MODE) chmod(path, PRIVATE_DIR_MODE);
+      for (const entry of readdirSync(path)) tighten(join(path, entry));
+    } else if (st.isFile() && (st.mode & 0o777) !== PRIVATE_FILE_MODE) {
+      chmod(path, PRIVATE_FILE_MODE);
+    }
+  };
+  const root = realpathSync(dir);
+  const st = statSync(root);
+  const shared = (st.mode & 0o1000) !== 0 || root === realpathSync(homedir()) || root === '/';
+  if (mine(st) && !shared && (st.mode & 0o777) !== PRIVATE_DIR_MODE) chmod(root, PRIVATE_DIR_MODE);
+  for (const entry of readdirSync(root)) if (OWN_ENTRY.test(entry)) tighten(join(root, entry));
 }

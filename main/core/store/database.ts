@@ -22,8 +22,13 @@ export interface OpenDatabaseOptions {
   nativeBinding?: string;
   /** Stop before this schema version; tests use it to migrate n-1 -> n. */
   targetVersion?: number;
-  /** Keep a copy of the database (studio.db.bak) at most BACKUP_EVERY_MS old; the studio does. */
+  /**
+   * Refresh the rolling copy (studio.db.bak) when it is older than BACKUP_EVERY_MS: the long-lived
+   * studio does at start; one-off CLI commands do not pay for it.
+   */
   backup?: boolean;
+  /** Told when the copy could not be made (a full disk): the studio starts anyway. */
+  onBackupError?: (err: unknown) => void;
 }
 
 /** How long a writer waits on another process's lock (the CLI and `serve` share one file). */
@@ -66,7 +71,14 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     const version = db.pragma('user_version', { simple: true }) as number;
     if (onDisk && version > 0 && version < target) backupBeforeUpgrade(db, file, version);
     migrate(db, target);
-    if (onDisk && options.backup) refreshBackup(db, file);
+    if (onDisk && options.backup) {
+      try {
+        refreshBackup(db, file);
+      } catch (err) {
+        rmSync(`${rollingBackupFile(file)}.tmp`, { force: true });
+        options.onBackupError?.(err);
+      }
+    }
   } catch (err) {
     db.close();
     if (err instanceof StudioError) throw err;

@@ -4,7 +4,12 @@ import type { StudioEvent } from '../../../../main/contract/events.js';
 import type { Agent } from '../../../../main/contract/model.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 import { StudioError } from '../../../../main/contract/errors.js';
-import { MAX_ANSWER_BYTES, MAX_UNREAD_BYTES, MAX_UNREAD_MESSAGES } from '../../../../main/contract/limits.js';
+import {
+  MAX_ANSWER_BYTES,
+  MAX_UNREAD_BYTES_FROM_ONE_SENDER,
+  MAX_UNREAD_FROM_ONE_SENDER,
+  MAX_UNREAD_MESSAGES,
+} from '../../../../main/contract/limits.js';
 
 let studio: Studio;
 let events: StudioEvent[];
@@ -111,45 +116,66 @@ describe('MessageBus', () => {
     expect(studio.bus.unreadSummary(carol.id)).toMatchObject({ total: 2, queued: 1 });
   });
 
-  it('refuses mail for a recipient at its unread quota, with a clear error, and writes nothing', () => {
+  it("refuses mail past a sender's share or an inbox's quota, with a clear error, and writes nothing", () => {
     const big = 'x'.repeat(60 * 1024);
-    let sent = 0;
-    let refusal: unknown;
-    for (let i = 0; i < 600; i++) {
-      try {
-        studio.bus.send(alice, 'bob', `${i} ${big}`);
-        sent++;
-      } catch (err) {
-        refusal = err;
-        break;
+    const flood = (from: Agent, to: string): { sent: number; refusal: unknown } => {
+      for (let sent = 0; ; sent++) {
+        try {
+          studio.bus.send(from, to, big);
+        } catch (err) {
+          return { sent, refusal: err };
+        }
       }
-    }
-    // 8 MB of 60 KB messages: 136 fit, the 137th is refused.
-    expect(sent).toBe(Math.floor(MAX_UNREAD_BYTES / (big.length + 4)));
-    expect(refusal).toBeInstanceOf(StudioError);
-    expect((refusal as StudioError).message).toMatch(/^bob's inbox is full .*nothing was sent/);
+    };
+    // One sender fills its share of bob's inbox, not all of it...
+    const a = flood(alice, 'bob');
+    expect(a.sent).toBe(Math.floor(MAX_UNREAD_BYTES_FROM_ONE_SENDER / big.length));
+    expect(a.refusal).toBeInstanceOf(StudioError);
+    expect((a.refusal as StudioError).message).toMatch(
+      /^bob has not read \d+ of your messages .*Nothing was sent/,
+    );
+    // ...so another can still reach bob, until the inbox itself is full.
+    const c = flood(carol, 'bob');
+    expect(c.sent).toBeGreaterThan(0);
     const rows = () => (studio.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
     const before = rows();
-    expect(() => studio.bus.send(carol, 'bob', big)).toThrow(/inbox is full/);
+    const person = studio.agents.person;
+    expect(() => studio.bus.send(person, 'bob', big)).toThrow(/^bob's inbox is full .*nothing was sent/);
     expect(rows()).toBe(before);
     // A broadcast still reaches everyone with room and names who it left out.
-    const b = studio.bus.broadcast(carol, `all hands ${big}`);
+    const b = studio.bus.broadcast(person, big);
     expect(b.full).toEqual(['bob']);
     expect(b.recipients).toBe(2);
     // Reading makes room again.
-    studio.bus.inbox(bob, { limit: 200 });
-    expect(() => studio.bus.send(carol, 'bob', 'now it fits')).not.toThrow();
+    while (studio.bus.inbox(bob, { limit: 200 }).items.length);
+    expect(() => studio.bus.send(person, 'bob', big)).not.toThrow();
   });
 
-  it('caps unread mail by count too', () => {
-    for (let i = 0; i < MAX_UNREAD_MESSAGES; i++) studio.bus.send(alice, 'bob', `m${i}`);
-    expect(() => studio.bus.send(alice, 'bob', 'one more')).toThrow(/inbox is full/);
+  it('caps unread mail by count too, per sender and per inbox', () => {
+    for (let i = 0; i < MAX_UNREAD_FROM_ONE_SENDER; i++) studio.bus.send(alice, 'bob', `a${i}`);
+    expect(() => studio.bus.send(alice, 'bob', 'one more')).toThrow(/has not read 250 of your messages/);
+    for (let i = 0; i < MAX_UNREAD_MESSAGES - MAX_UNREAD_FROM_ONE_SENDER; i++)
+      studio.bus.send(carol, 'bob', `c${i}`);
+    expect(() => studio.bus.send(studio.agents.person, 'bob', 'and me')).toThrow(/inbox is full/);
     expect(studio.bus.unreadCount(bob.id)).toBe(MAX_UNREAD_MESSAGES);
+  });
+
+  it('mail to the person always lands unless that one sender has its share unread there', () => {
+    const dave = studio.agents.add({ name: 'dave' }).agent;
+    for (const from of [alice, bob, carol])
+      for (let i = 0; i < MAX_UNREAD_FROM_ONE_SENDER; i++) studio.bus.send(from, 'user', `${from.name} ${i}`);
+    // 750 unread: more than any agent's inbox holds, and still a fourth agent gets through.
+    expect(studio.bus.unreadCount(studio.agents.person.id)).toBe(3 * MAX_UNREAD_FROM_ONE_SENDER);
+    expect(() => studio.bus.send(dave, 'user', 'status: done')).not.toThrow();
+    expect(() => studio.bus.send(alice, 'user', 'one more')).toThrow(
+      /user has not read 250 of your messages/,
+    );
   });
 
   it('answers an inbox read within MAX_ANSWER_BYTES, leaving the rest unread for the next call', () => {
     const big = 'y'.repeat(60 * 1024);
-    for (let i = 0; i < 100; i++) studio.bus.send(alice, 'bob', `${i} ${big}`);
+    // From two senders: one sender's share of an inbox is 4 MB.
+    for (let i = 0; i < 100; i++) studio.bus.send(i % 2 ? alice : carol, 'bob', `${i} ${big}`);
     const first = studio.bus.inbox(bob, { limit: 200 });
     const bytes = first.items.reduce((n, m) => n + Buffer.byteLength(m.body), 0);
     expect(bytes).toBeLessThanOrEqual(MAX_ANSWER_BYTES);
@@ -171,16 +197,19 @@ describe('MessageBus', () => {
   });
 
   it('a task cannot be given to an agent whose inbox is full; a progress notice never blocks the work', () => {
-    for (let i = 0; i < MAX_UNREAD_MESSAGES; i++) studio.bus.send(carol, 'bob', `m${i}`);
+    const dave = studio.agents.add({ name: 'dave' }).agent;
+    for (let i = 0; i < MAX_UNREAD_FROM_ONE_SENDER; i++) studio.bus.send(carol, 'bob', `m${i}`);
+    for (let i = 0; i < MAX_UNREAD_FROM_ONE_SENDER; i++) studio.bus.send(dave, 'bob', `n${i}`);
     const tasks = () => (studio.db.prepare('SELECT count(*) AS n FROM tasks').get() as { n: number }).n;
     expect(() => studio.board.create(alice, { title: 'More work', assignee: 'bob' })).toThrow(
       /bob's inbox is full/,
     );
     expect(tasks()).toBe(0);
-    // bob dispatched a task before his inbox filled... here: alice's inbox fills, then bob finishes hers.
+    // carol finishes a task for alice while carol's share of alice's inbox is used up: the task
+    // still moves, and alice sees it on the board (the notice itself is left out).
     const task = studio.board.create(alice, { title: 'Fix it', assignee: 'carol' });
-    for (let i = 0; i < MAX_UNREAD_MESSAGES; i++) studio.bus.send(bob, 'alice', `n${i}`);
+    for (let i = 0; i < MAX_UNREAD_FROM_ONE_SENDER; i++) studio.bus.send(carol, 'alice', `o${i}`);
     expect(studio.board.update(carol, { id: task.id, status: 'done', result: 'fixed' }).status).toBe('done');
-    expect(studio.bus.unreadCount(alice.id)).toBe(MAX_UNREAD_MESSAGES);
+    expect(studio.bus.unreadCount(alice.id)).toBe(MAX_UNREAD_FROM_ONE_SENDER);
   });
 });

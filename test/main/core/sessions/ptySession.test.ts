@@ -268,6 +268,31 @@ describe('PtySession', () => {
     expect(viewer.stalled).toBe(true);
   });
 
+  it('a viewer idle for a while is not taken for stalled by a burst it then draws', async () => {
+    // Some output, a quiet spell longer than VIEWER_STALL_MS, then a flood.
+    const pty = node(`
+      process.stdout.write('hello\\n');
+      setTimeout(() => {${flood(40, 10_000).replace('setInterval(() => {}, 1000);', '')}}, ${VIEWER_STALL_MS + 500});
+      setInterval(() => {}, 1000);`);
+    let stalls = 0;
+    const viewer = pty.addConsumer(() => stalls++);
+    const out = collect(pty);
+    // A viewer that draws everything, 150 ms after it arrives.
+    pty.onDidOutput(({ data }) => void setTimeout(() => viewer.ack(data.length), 150));
+    let paused = false;
+    const watch = setInterval(() => (paused ||= pty.isPaused), 5);
+    pty.start();
+    try {
+      await waitFor('DONE', done(out), { timeoutMs: 20_000 });
+    } finally {
+      clearInterval(watch);
+    }
+    expect(stalls).toBe(0);
+    expect(viewer.stalled).toBe(false);
+    // It held the flood back while it was behind: it counted as drawing.
+    expect(paused).toBe(true);
+  });
+
   it('a viewer that goes away stops holding the process; the slowest viewer decides', async () => {
     const pty = node(flood(100, 10_000));
     const fast = pty.addConsumer();

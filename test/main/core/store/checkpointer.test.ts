@@ -12,10 +12,10 @@ describe('checkpointer', () => {
     try {
       const file = join(dir, 'studio.db');
       const alice = studio.agents.add({ name: 'alice' }).agent;
-      // Ten recipients, each well within its unread quota.
-      for (let r = 0; r < 10; r++) studio.agents.add({ name: `bob${r}` });
+      // Twenty recipients, each well within alice's share of its unread quota.
+      for (let r = 0; r < 20; r++) studio.agents.add({ name: `bob${r}` });
       const before = statSync(file).size;
-      for (let i = 0; i < 3000; i++) studio.bus.send(alice, `bob${i % 10}`, `message ${i} `.padEnd(200, 'x'));
+      for (let i = 0; i < 3000; i++) studio.bus.send(alice, `bob${i % 20}`, `message ${i} `.padEnd(200, 'x'));
       // The worker announces itself, then the main connection stops checkpointing on commit.
       const deadline = Date.now() + 5000;
       while (
