@@ -1,9 +1,18 @@
 import type { Disposable } from '../../contract/events.js';
 import type { Logger } from './logger.js';
 
-/** A typed event source. A throwing listener is logged and never stops the others. */
+/**
+ * A typed event source. A throwing listener is logged and never stops the others.
+ *
+ * Events are delivered in order: one fired by a listener while another event is being delivered
+ * waits until that event has reached every listener (VS Code's EventDeliveryQueue). Otherwise a
+ * listener later in the list would see the effect (a wake marking mail woken) before its cause
+ * (the message being sent).
+ */
 export class Emitter<T> {
   private readonly listeners = new Set<(event: T) => void>();
+  private readonly queue: T[] = [];
+  private delivering = false;
 
   constructor(private readonly logger?: Logger) {}
 
@@ -13,12 +22,21 @@ export class Emitter<T> {
   }
 
   fire(event: T): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.logger?.error('event listener failed', { err: String(err) });
+    this.queue.push(event);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
+        for (const listener of [...this.listeners]) {
+          try {
+            listener(next);
+          } catch (err) {
+            this.logger?.error('event listener failed', { err: String(err) });
+          }
+        }
       }
+    } finally {
+      this.delivering = false;
     }
   }
 
