@@ -1,4 +1,4 @@
-import type { StudioService } from '../main/contract/service.js';
+import type { StudioCalls } from '../main/contract/service.js';
 import { dispatchServiceCall } from '../main/core/pipe/servePipe.js';
 
 export interface RpcAnswer {
@@ -19,7 +19,7 @@ const STATUS_FOR: Record<string, number> = {
  * Serves StudioService over HTTP for the CLI: `{method, params: [...]}` in, `{result}` or
  * `{error}` out, through the same dispatch (method list, argument schemas) as every other pipe.
  */
-export async function handleRpc(service: StudioService, body: unknown): Promise<RpcAnswer> {
+export async function handleRpc(service: StudioCalls, body: unknown): Promise<RpcAnswer> {
   const req = body as { method?: unknown; params?: unknown } | null;
   if (!req || typeof req !== 'object' || typeof req.method !== 'string') {
     return {

@@ -13,7 +13,7 @@ import {
   type TaskPriority,
   type TaskStatus,
 } from '../contract/model.js';
-import type { StudioService } from '../contract/service.js';
+import type { StudioCalls } from '../contract/service.js';
 import { isStudioError } from '../contract/errors.js';
 import { createStudio } from '../core/studio.js';
 import { isProcessAlive, readStudioInfo } from '../core/studioInfo.js';
@@ -149,7 +149,7 @@ const STUDIO_START_WAIT_MS = 10_000;
  */
 async function openService(
   dataDir: string,
-): Promise<{ service: StudioService; mcpUrl: string; running: boolean; close(): Promise<void> }> {
+): Promise<{ service: StudioCalls; mcpUrl: string; running: boolean; close(): Promise<void> }> {
   const deadline = Date.now() + STUDIO_START_WAIT_MS;
   for (;;) {
     securePrivateTree(dataDir);

@@ -1,8 +1,11 @@
 import { StudioError, type StudioErrorCode } from '../contract/errors.js';
-import { STUDIO_SERVICE_METHODS, type StudioService } from '../contract/service.js';
+import { STUDIO_SERVICE_METHODS, type StudioCalls } from '../contract/service.js';
 
-/** StudioService over the running studio's /api/rpc, for the CLI. Events are not available here. */
-export function remoteStudioService(apiUrl: string, adminToken: string): StudioService {
+/**
+ * StudioService's calls over the running studio's /api/rpc, for the CLI. HTTP answers requests
+ * only: the type has no onDidEvent at all, rather than one that fails when called.
+ */
+export function remoteStudioService(apiUrl: string, adminToken: string): StudioCalls {
   const call = async (method: string, params: unknown[]): Promise<unknown> => {
     const res = await fetch(apiUrl, {
       method: 'POST',
@@ -13,11 +16,7 @@ export function remoteStudioService(apiUrl: string, adminToken: string): StudioS
     if (body.error) throw new StudioError(body.error.code as StudioErrorCode, body.error.message);
     return body.result;
   };
-  const service = Object.fromEntries(
+  return Object.fromEntries(
     STUDIO_SERVICE_METHODS.map((m) => [m, (...params: unknown[]) => call(m, params)]),
-  ) as unknown as StudioService;
-  service.onDidEvent = () => {
-    throw new Error('Events are not served over /api/rpc.');
-  };
-  return service;
+  ) as unknown as StudioCalls;
 }

@@ -24,11 +24,38 @@ export const MAX_ANSWER_BYTES = 256 * 1024;
 /** No JSON-RPC request the studio answers needs more; larger bodies are refused before parsing. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 /** Names appear in prompts and terminal headers: short, printable, no spaces. */
-export const AGENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
-export const TOPIC_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_./:-]{0,63}$/;
+export const MAX_AGENT_NAME_CHARS = 32;
+export const AGENT_NAME_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,${MAX_AGENT_NAME_CHARS - 1}}$`);
+export const MAX_TOPIC_CHARS = 64;
+export const TOPIC_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_./:-]{0,${MAX_TOPIC_CHARS - 1}}$`);
 export const MAX_TITLE_CHARS = 200;
 export const MAX_SUMMARY_CHARS = 500;
 export const MAX_ROLE_CHARS = 200;
+/** Role prompts are standing instructions, not documents. */
+export const MAX_ROLE_PROMPT_CHARS = 8000;
 export const MAX_TASK_BODY_BYTES = MAX_MESSAGE_BYTES;
+/** A note on a task's history: a sentence or a paragraph. */
+export const MAX_NOTE_CHARS = 2000;
+/** Tasks one task can wait on. */
+export const MAX_BLOCKERS = 50;
+/**
+ * Items one page of a list may ask for (messages, tasks): the board loads its cards in one page.
+ * MAX_ANSWER_BYTES bounds a page's size as well.
+ */
+export const MAX_PAGE_ITEMS = 500;
+/** A folder path, a command or one of its arguments (PATH_MAX on Linux). */
+export const MAX_PATH_CHARS = 4096;
+/** Arguments a profile may pass to its program. */
+export const MAX_PROFILE_ARGS = 64;
+/** A git branch name as an agent reports it. */
+export const MAX_BRANCH_CHARS = 256;
+/** Terminal sizes the studio accepts: below this nothing fits, above it is a mistake or an attack. */
+export const TERMINAL_MIN_CELLS = 2;
+export const TERMINAL_MAX_COLS = 1000;
+export const TERMINAL_MAX_ROWS = 500;
+/** One chunk of keys typed into a terminal; a paste larger than this is refused rather than cut. */
+export const MAX_TERMINAL_INPUT_CHARS = 256 * 1024;
+/** Menu keys in one answer (respond, agent keys): a digit and Enter, or a few arrows. */
+export const MAX_MENU_KEYS = 20;
 /** Reserved name of the person at the keyboard; messages from the UI and CLI are sent as this. */
 export const PERSON_NAME = 'user';

@@ -1,75 +1,21 @@
 import type { Disposable, StudioEvent } from './events.js';
 import type {
-  Agent,
-  AgentProfile,
-  InboxItem,
-  Message,
-  MessageType,
-  StudioStatus,
-  Task,
-  TaskDetail,
-  TaskPriority,
-  TaskStatus,
-} from './model.js';
+  AddAgentInput,
+  CreateTaskInput,
+  HistoryQuery,
+  SendInput,
+  TaskQuery,
+  UpdateTaskInput,
+} from './inputs.js';
+import type { Agent, InboxItem, Message, StudioStatus, Task, TaskDetail } from './model.js';
 
-export interface AddAgentInput {
-  name: string;
-  role?: string;
-  summary?: string;
-  cwd?: string;
-  remote?: boolean;
-  commander?: boolean;
-  /** Local agents: what to run (Claude Code by default). */
-  profile?: AgentProfile;
-  rolePrompt?: string;
-}
+export type { AddAgentInput, CreateTaskInput, HistoryQuery, SendInput, TaskQuery, UpdateTaskInput };
 
 export interface AddedAgent {
   agent: Agent;
   /** Shown once: the studio keeps only its hash. */
   token: string;
   mcpUrl: string;
-}
-
-export interface SendInput {
-  to: string;
-  body: string;
-  type?: MessageType;
-  replyTo?: number;
-}
-
-export interface HistoryQuery {
-  /** Conversation with this agent (direct messages both ways). */
-  with?: string;
-  topic?: string;
-  limit?: number;
-  beforeId?: number;
-}
-
-export interface TaskQuery {
-  status?: TaskStatus;
-  assignee?: string;
-  limit?: number;
-}
-
-export interface CreateTaskInput {
-  title: string;
-  body?: string;
-  priority?: TaskPriority;
-  assignee?: string;
-  blockedBy?: number[];
-}
-
-export interface UpdateTaskInput {
-  id: number;
-  status?: TaskStatus;
-  assignee?: string | null;
-  title?: string;
-  body?: string;
-  priority?: TaskPriority;
-  blockedBy?: number[];
-  result?: string;
-  note?: string;
 }
 
 /**
@@ -148,35 +94,47 @@ export interface StudioTerminals {
   onDidOutput(listener: (output: TerminalOutput) => void): Disposable;
 }
 
-export const TERMINAL_METHODS = [
-  'attachTerminal',
-  'detachTerminal',
-  'terminalInput',
-  'resizeTerminal',
-] as const satisfies ReadonlyArray<
-  Exclude<keyof StudioTerminals, 'onDidOutput' | 'ackOutput' | 'setVisible'>
->;
-export type TerminalMethod = (typeof TERMINAL_METHODS)[number];
+/** StudioTerminals' calls (the rest are local: output, acks and visibility need no answer). */
+export type TerminalMethod = Exclude<keyof StudioTerminals, 'onDidOutput' | 'ackOutput' | 'setVisible'>;
 
-/** Method names a remote pipe may call; anything else is refused before dispatch. */
-export const STUDIO_SERVICE_METHODS = [
-  'status',
-  'listAgents',
-  'addAgent',
-  'removeAgent',
-  'sendMessage',
-  'broadcast',
-  'history',
-  'personInbox',
-  'listTasks',
-  'getTask',
-  'createTask',
-  'updateTask',
-  'startAgent',
-  'stopAgent',
-  'restartAgent',
-  'readScreen',
-  'kickAgent',
-  'sendKeys',
-] as const satisfies ReadonlyArray<Exclude<keyof StudioService, 'onDidEvent'>>;
-export type StudioServiceMethod = (typeof STUDIO_SERVICE_METHODS)[number];
+/** The calls a remote pipe may make: every method of StudioService but its event subscription. */
+export type StudioServiceMethod = Exclude<keyof StudioService, 'onDidEvent'>;
+
+/** StudioService without its events: what a request-response transport (HTTP) can serve. */
+export type StudioCalls = Pick<StudioService, StudioServiceMethod>;
+
+// Every call as a table the compiler holds complete: a method added to an interface and not here
+// (or the other way round) does not compile, so a client built from these lists has them all.
+const SERVICE_CALLS: Record<StudioServiceMethod, true> = {
+  status: true,
+  listAgents: true,
+  addAgent: true,
+  removeAgent: true,
+  sendMessage: true,
+  broadcast: true,
+  history: true,
+  personInbox: true,
+  listTasks: true,
+  getTask: true,
+  createTask: true,
+  updateTask: true,
+  startAgent: true,
+  stopAgent: true,
+  restartAgent: true,
+  readScreen: true,
+  kickAgent: true,
+  sendKeys: true,
+};
+const TERMINAL_CALLS: Record<TerminalMethod, true> = {
+  attachTerminal: true,
+  detachTerminal: true,
+  terminalInput: true,
+  resizeTerminal: true,
+};
+export const STUDIO_SERVICE_METHODS = Object.keys(SERVICE_CALLS) as StudioServiceMethod[];
+export const TERMINAL_METHODS = Object.keys(TERMINAL_CALLS) as TerminalMethod[];
+
+export const isServiceMethod = (m: unknown): m is StudioServiceMethod =>
+  typeof m === 'string' && Object.hasOwn(SERVICE_CALLS, m);
+export const isTerminalMethod = (m: unknown): m is TerminalMethod =>
+  typeof m === 'string' && Object.hasOwn(TERMINAL_CALLS, m);

@@ -1,18 +1,17 @@
-import { z } from 'zod';
 import { defineTool } from './tool.js';
 import { formatTask } from './format.js';
-import { agentName, taskId, taskPriority } from './schemas.js';
+import { agentName, blockers, taskBody, taskPriority, taskTitle } from './schemas.js';
 
 export default defineTool({
   name: 'dispatch_task',
   description:
     'Create a task. With to, it is assigned and that agent gets it as a message; without, it goes to the backlog. You hear of every status change.',
   input: {
-    title: z.string().min(1).max(200),
-    body: z.string().optional(),
+    title: taskTitle.min(1),
+    body: taskBody.optional(),
     to: agentName.optional(),
     priority: taskPriority.optional(),
-    blocked_by: z.array(taskId).max(50).optional(),
+    blocked_by: blockers.optional(),
   },
   run({ caller, studio }, args) {
     const task = studio.board.create(caller, {

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { StudioError } from '../../main/contract/errors.js';
 import { defineTool } from './tool.js';
+import { summary } from './schemas.js';
 
 export default defineTool({
   name: 'heartbeat',
   description:
     'Tell the studio you are alive (for agents the studio does not run in a terminal): optional state and summary. Returns your unread count.',
-  input: { state: z.enum(['idle', 'busy']).optional(), summary: z.string().max(500).optional() },
+  input: { state: z.enum(['idle', 'busy']).optional(), summary: summary.optional() },
   run({ caller, studio }, args) {
     if (args.state !== undefined && studio.sessions.isRunning(caller.id)) {
       throw new StudioError(

@@ -1,15 +1,15 @@
-import { z } from 'zod';
 import { defineTool } from './tool.js';
+import { branch, folder, role, summary } from './schemas.js';
 
 export default defineTool({
   name: 'register',
   description:
     'Introduce yourself to the studio at the start of a session: your role, a one-line summary of your work, cwd and git branch. Your name comes from your token. Returns your unread count and peers.',
   input: {
-    role: z.string().max(200).optional(),
-    summary: z.string().max(500).optional(),
-    cwd: z.string().max(1024).optional(),
-    branch: z.string().max(256).optional(),
+    role: role.optional(),
+    summary: summary.optional(),
+    cwd: folder.optional(),
+    branch: branch.optional(),
   },
   run({ caller, studio }, args) {
     // What an agent says about itself never replaces what the person set: the folder it reports

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { StudioError } from '../../main/contract/errors.js';
 import { defineTool } from './tool.js';
-import { agentName } from './schemas.js';
+import { agentName, menuKeys } from './schemas.js';
 
 export default defineTool({
   name: 'respond',
@@ -10,7 +10,7 @@ export default defineTool({
   input: {
     name: agentName,
     option: z.number().int().min(1).max(9).optional(),
-    keys: z.array(z.string().max(12)).min(1).max(20).optional(),
+    keys: menuKeys.optional(),
   },
   run({ caller, studio }, args) {
     if (!caller.commander && caller.kind !== 'person') {

@@ -1,14 +1,27 @@
-// Argument schemas shared by several tools. Descriptions stay short: every tool schema is sent to
-// the model on every turn.
-import { z } from 'zod';
-import { MESSAGE_TYPES, TASK_PRIORITIES, TASK_STATUSES } from '../../main/contract/model.js';
+// Argument schemas shared by several tools: the contract's input pieces (main/contract/inputs.ts)
+// under the names tools use, so a limit is the same whether a model, the CLI or the UI hits it.
+// Descriptions stay short: every tool schema is sent to the model on every turn.
+export {
+  agentName,
+  blockers,
+  branch,
+  folder,
+  menuKeys,
+  messageType,
+  role,
+  rolePrompt,
+  summary,
+  taskBody,
+  taskNote,
+  taskPriority,
+  taskStatus,
+  taskTitle,
+  recordId as messageId,
+  recordId as taskId,
+  pageLimit as limit,
+  topicName as topic,
+} from '../../main/contract/inputs.js';
+import { messageBody } from '../../main/contract/inputs.js';
 
-export const agentName = z.string().min(1).max(32);
-export const messageText = z.string().min(1);
-export const messageType = z.enum(MESSAGE_TYPES);
-export const topic = z.string().min(1).max(64);
-export const taskId = z.number().int().positive();
-export const taskStatus = z.enum(TASK_STATUSES);
-export const taskPriority = z.enum(TASK_PRIORITIES);
-export const limit = z.number().int().min(1).max(200);
-export const messageId = z.number().int().positive();
+/** A message from a model is never empty (the core would say so too, in more words). */
+export const messageText = messageBody.min(1);

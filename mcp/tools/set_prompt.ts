@@ -1,13 +1,12 @@
-import { z } from 'zod';
 import { StudioError } from '../../main/contract/errors.js';
 import { defineTool } from './tool.js';
-import { agentName } from './schemas.js';
+import { agentName, rolePrompt } from './schemas.js';
 
 export default defineTool({
   name: 'set_prompt',
   description:
     "Set a standing role prompt (yours, or another agent's if you are the commander). It is restored after /clear and used at the next start.",
-  input: { text: z.string().max(8000), name: agentName.optional() },
+  input: { text: rolePrompt, name: agentName.optional() },
   run({ caller, studio }, args) {
     const target = args.name ? studio.agents.require(args.name) : caller;
     if (target.id !== caller.id && !caller.commander && caller.kind !== 'person') {

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { defineTool } from './tool.js';
+import { summary } from './schemas.js';
 
 export default defineTool({
   name: 'set_summary',
   description: 'Set the one-line summary peers see for you (what you are working on now).',
-  input: { summary: z.string().max(500) },
+  input: { summary },
   run({ caller, studio }, { summary }) {
     studio.agents.update(caller.id, { summary });
     return 'Summary set.';

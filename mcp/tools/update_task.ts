@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { defineTool } from './tool.js';
 import { formatTask } from './format.js';
-import { agentName, taskId, taskPriority, taskStatus } from './schemas.js';
+import { agentName, blockers, taskBody, taskId, taskNote, taskPriority, taskStatus } from './schemas.js';
 
 export default defineTool({
   name: 'update_task',
@@ -10,11 +9,11 @@ export default defineTool({
   input: {
     task_id: taskId,
     status: taskStatus.optional(),
-    result: z.string().optional(),
-    note: z.string().max(2000).optional(),
+    result: taskBody.optional(),
+    note: taskNote.optional(),
     assignee: agentName.nullable().optional(),
     priority: taskPriority.optional(),
-    blocked_by: z.array(taskId).max(50).optional(),
+    blocked_by: blockers.optional(),
   },
   run({ caller, studio }, args) {
     const task = studio.board.update(caller, {

@@ -1,7 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { StudioError } from '../../contract/errors.js';
+import type { AddAgentInput } from '../../contract/inputs.js';
 import type { StudioEvent } from '../../contract/events.js';
-import { AGENT_NAME_PATTERN, MAX_ROLE_CHARS, MAX_SUMMARY_CHARS, PERSON_NAME } from '../../contract/limits.js';
+import {
+  AGENT_NAME_PATTERN,
+  MAX_AGENT_NAME_CHARS,
+  MAX_PATH_CHARS,
+  MAX_PROFILE_ARGS,
+  MAX_ROLE_CHARS,
+  MAX_ROLE_PROMPT_CHARS,
+  MAX_SUMMARY_CHARS,
+  PERSON_NAME,
+} from '../../contract/limits.js';
 import type { Agent, AgentKind, AgentProfile, AgentState } from '../../contract/model.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
@@ -77,10 +87,10 @@ export function validateProfile(profile: unknown): AgentProfile {
   const args = p?.args === undefined ? [] : p.args;
   if (
     !Array.isArray(args) ||
-    args.some((a) => typeof a !== 'string' || a.length > 4096) ||
-    args.length > 64
+    args.some((a) => typeof a !== 'string' || a.length > MAX_PATH_CHARS) ||
+    args.length > MAX_PROFILE_ARGS
   ) {
-    throw new StudioError('invalid', 'Profile args are a list of at most 64 strings.');
+    throw new StudioError('invalid', `Profile args are a list of at most ${MAX_PROFILE_ARGS} strings.`);
   }
   if (p?.sandbox !== undefined && typeof p.sandbox !== 'boolean')
     throw new StudioError('invalid', 'Profile sandbox is true or false.');
@@ -96,7 +106,12 @@ export function validateProfile(profile: unknown): AgentProfile {
       'The sandboxed profile is Claude Code\'s own sandbox; a command agent cannot have it. Use kind "claude".',
     );
   }
-  if (p.kind === 'command' && typeof p.command === 'string' && p.command.trim() && p.command.length <= 4096) {
+  if (
+    p.kind === 'command' &&
+    typeof p.command === 'string' &&
+    p.command.trim() &&
+    p.command.length <= MAX_PATH_CHARS
+  ) {
     return { kind: 'command', command: p.command.trim(), args: args as string[] };
   }
   throw new StudioError('invalid', 'A profile is {kind: "claude"} or {kind: "command", command, args}.');
@@ -106,15 +121,8 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export interface NewAgent {
-  name: string;
-  role?: string;
-  summary?: string;
-  cwd?: string;
-  remote?: boolean;
-  commander?: boolean;
-  profile?: AgentProfile;
-  rolePrompt?: string;
+/** What the person can say of a new agent (the contract's AddAgentInput), and whether it starts with the studio. */
+export interface NewAgent extends AddAgentInput {
   autostart?: boolean;
 }
 
@@ -143,14 +151,11 @@ export interface LaunchPatch {
   sessionId?: string | null;
 }
 
-/** Role prompts are standing instructions, not documents. */
-export const MAX_ROLE_PROMPT_CHARS = 8000;
-
 export function validateAgentName(name: unknown): string {
   if (typeof name !== 'string' || !AGENT_NAME_PATTERN.test(name)) {
     throw new StudioError(
       'invalid',
-      'An agent name is 1-32 letters, digits, "_", "." or "-", starting with a letter or digit.',
+      `An agent name is 1-${MAX_AGENT_NAME_CHARS} letters, digits, "_", "." or "-", starting with a letter or digit.`,
     );
   }
   return name;

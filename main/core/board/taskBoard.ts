@@ -1,6 +1,13 @@
 import { StudioError } from '../../contract/errors.js';
+import type { CreateTaskInput, UpdateTaskInput } from '../../contract/inputs.js';
 import type { StudioEvent } from '../../contract/events.js';
-import { MAX_TASK_BODY_BYTES, MAX_TITLE_CHARS } from '../../contract/limits.js';
+import {
+  MAX_BLOCKERS,
+  MAX_NOTE_CHARS,
+  MAX_PAGE_ITEMS,
+  MAX_TASK_BODY_BYTES,
+  MAX_TITLE_CHARS,
+} from '../../contract/limits.js';
 import {
   TASK_PRIORITIES,
   TASK_STATUSES,
@@ -22,8 +29,8 @@ import type { Emitter } from '../util/emitter.js';
 
 /** Results are kept whole in the task; this bounds what one update can store. */
 const MAX_RESULT_BYTES = MAX_TASK_BODY_BYTES;
-const MAX_NOTE_CHARS = 2000;
-const MAX_BLOCKERS = 50;
+/** How much of a result the task's history line quotes; the task keeps the whole of it. */
+const RESULT_IN_HISTORY_CHARS = 500;
 const PRIORITY_RANK: Record<TaskPriority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
 interface TaskRow {
@@ -51,25 +58,10 @@ interface EventRow {
   created_at: number;
 }
 
-export interface CreateTask {
-  title: string;
-  body?: string;
-  priority?: TaskPriority;
-  assignee?: string;
-  blockedBy?: number[];
-}
-
-export interface TaskChange {
-  id: number;
-  status?: TaskStatus;
-  assignee?: string | null;
-  title?: string;
-  body?: string;
-  priority?: TaskPriority;
-  blockedBy?: number[];
-  result?: string;
-  note?: string;
-}
+/** A new task, as the person or an agent asks for it (the contract's shape, checked here again). */
+export type CreateTask = CreateTaskInput;
+/** A change to a task; `assignee: null` unassigns. */
+export type TaskChange = UpdateTaskInput;
 
 function bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');
@@ -393,7 +385,16 @@ export class TaskBoard {
         }
         if (edited) eventIds.push(this.addEvent(row.id, actor, 'edited', null, null, ''));
         if (change.result !== undefined)
-          eventIds.push(this.addEvent(row.id, actor, 'result', null, null, change.result.slice(0, 500)));
+          eventIds.push(
+            this.addEvent(
+              row.id,
+              actor,
+              'result',
+              null,
+              null,
+              change.result.slice(0, RESULT_IN_HISTORY_CHARS),
+            ),
+          );
         if (note && !statusChanged) eventIds.push(this.addEvent(row.id, actor, 'note', null, null, note));
 
         // The dispatcher hears about progress it did not cause.
@@ -474,7 +475,7 @@ export class TaskBoard {
       params.dispatcher = this.agents.require(query.dispatcher).id;
       where.push('t.dispatcher_id = @dispatcher');
     }
-    params.limit = Math.max(1, Math.min(500, Math.floor(query.limit ?? 100)));
+    params.limit = Math.max(1, Math.min(MAX_PAGE_ITEMS, Math.floor(query.limit ?? MAX_PAGE_ITEMS)));
     const sql = `SELECT t.*, (SELECT group_concat(b.blocker_id) FROM task_blockers b WHERE b.task_id = t.id) AS blockers
       FROM tasks t ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY t.updated_at DESC, t.id DESC LIMIT @limit`;
     const tasks = (this.db.prepare(sql).all(params) as TaskRow[]).map((r) => this.toTask(r));

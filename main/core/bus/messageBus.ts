@@ -3,6 +3,7 @@ import type { StudioEvent } from '../../contract/events.js';
 import {
   MAX_ANSWER_BYTES,
   MAX_MESSAGE_BYTES,
+  MAX_PAGE_ITEMS,
   MAX_UNREAD_BYTES,
   MAX_UNREAD_BYTES_FROM_ONE_SENDER,
   MAX_UNREAD_FROM_ONE_SENDER,
@@ -24,9 +25,8 @@ import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
 import { fitBytes } from '../util/fitBytes.js';
 
-/** An inbox read returns at most this many; the rest stay unread for the next call. */
+/** An inbox read returns at most this many unless asked for more; the rest stay unread for the next call. */
 export const DEFAULT_INBOX_LIMIT = 20;
-export const MAX_PAGE = 200;
 
 interface MessageRow {
   id: number;
@@ -73,7 +73,7 @@ export function validateTopic(topic: unknown): string {
 
 function clampLimit(limit: number | undefined, fallback: number): number {
   if (limit === undefined) return fallback;
-  return Math.max(1, Math.min(MAX_PAGE, Math.floor(limit)));
+  return Math.max(1, Math.min(MAX_PAGE_ITEMS, Math.floor(limit)));
 }
 
 /**
@@ -170,6 +170,8 @@ export class MessageBus {
     body: string,
     opts: SendOptions & { topic?: string },
   ): Message {
+    // One reading of the clock: the stored time and the one returned (and announced) agree.
+    const now = this.clock.now();
     const info = this.stmts.insertMessage.run(
       sender.id,
       scope,
@@ -178,7 +180,7 @@ export class MessageBus {
       body,
       opts.replyTo ?? null,
       opts.taskId ?? null,
-      this.clock.now(),
+      now,
       scope === 'direct' ? recipients[0]!.id : null,
     );
     const id = Number(info.lastInsertRowid);
@@ -194,7 +196,7 @@ export class MessageBus {
       body,
       replyTo: opts.replyTo ?? null,
       taskId: opts.taskId ?? null,
-      createdAt: this.clock.now(),
+      createdAt: now,
     };
   }
 
@@ -259,34 +261,30 @@ export class MessageBus {
     if (reason) throw new StudioError('conflict', reason);
   }
 
-  /**
-   * Validates and writes a direct message; returns a function that announces it. Splitting the two
-   * lets the task board commit a task and its message in one transaction and announce after commit.
-   */
-  prepareDirect(sender: Agent, to: string, body: string, opts: SendOptions = {}): () => Message {
+  /** A direct message: checked, committed, then announced (the wake engine hears of it). */
+  send(sender: Agent, to: string, body: string, opts: SendOptions = {}): Message {
     validateBody(body);
     const recipient = this.agents.require(to);
     if (recipient.id === sender.id) {
       throw new StudioError('invalid', `You are ${sender.name}; send to another agent (see list_peers).`);
     }
     this.checkReply(sender, opts.replyTo);
-    return () => {
-      // Checked inside the writing transaction, so two senders cannot both take the last room.
-      this.checkRoom(sender, recipient, body);
-      return this.insert(sender, 'direct', [recipient], body, opts);
-    };
-  }
-
-  send(sender: Agent, to: string, body: string, opts: SendOptions = {}): Message {
-    const write = this.prepareDirect(sender, to, body, opts);
-    const message = this.db.transaction(write).immediate();
-    this.announce(message, [this.agents.require(to)]);
+    const message = this.db
+      .transaction(() => {
+        // Checked inside the writing transaction, so two senders cannot both take the last room.
+        this.checkRoom(sender, recipient, body);
+        return this.insert(sender, 'direct', [recipient], body, opts);
+      })
+      .immediate();
+    this.announce(message, [recipient]);
     return message;
   }
 
   /**
-   * Writes inside an open transaction; call announceDirect after it commits. The caller decides
-   * what a full inbox means (checkRoom to refuse, hasRoomFor to skip a notice).
+   * The other way to send a direct message, for a change that writes more than the message (a
+   * task and its assignment mail): write inside the caller's open transaction, then call
+   * announceDirect once it has committed. The caller decides what a full inbox means (checkRoom
+   * to refuse, hasRoomFor to leave a notice out).
    */
   writeDirect(sender: Agent, to: Agent, body: string, opts: SendOptions = {}): Message {
     return this.insert(sender, 'direct', [to], body, opts);

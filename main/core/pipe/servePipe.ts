@@ -3,10 +3,10 @@ import type { Disposable } from '../../contract/events.js';
 import type { PipeEndpoint, PipeFromStudio, PipeToStudio } from '../../contract/pipe.js';
 import { describeIssues, SERVICE_ARGS, TERMINAL_ARGS } from '../../contract/schemas.js';
 import {
-  STUDIO_SERVICE_METHODS,
-  TERMINAL_METHODS,
+  isServiceMethod,
+  isTerminalMethod,
+  type StudioCalls,
   type StudioService,
-  type StudioServiceMethod,
   type TerminalMethod,
   type TerminalOutput,
 } from '../../contract/service.js';
@@ -23,16 +23,16 @@ export interface ServiceCallAnswer {
  * contract and the arguments must match its schema before anything runs.
  */
 export async function dispatchServiceCall(
-  service: StudioService,
+  service: StudioCalls,
   method: unknown,
   params: unknown,
 ): Promise<ServiceCallAnswer> {
-  if (typeof method !== 'string' || !(STUDIO_SERVICE_METHODS as readonly string[]).includes(method)) {
+  if (!isServiceMethod(method)) {
     return { ok: false, error: { code: 'not_found', message: `Unknown method "${String(method)}".` } };
   }
   if (!Array.isArray(params))
     return { ok: false, error: { code: 'invalid', message: 'params must be an array.' } };
-  const m = method as StudioServiceMethod;
+  const m = method;
   const parsed = SERVICE_ARGS[m].safeParse(params);
   if (!parsed.success)
     return { ok: false, error: { code: 'invalid', message: `${m}: ${describeIssues(parsed.error)}` } };
@@ -53,9 +53,6 @@ export interface PipeHost {
   service: StudioService;
   openTerminalViewer?(send: (output: TerminalOutput) => void): TerminalViewer;
 }
-
-const isTerminalMethod = (m: unknown): m is TerminalMethod =>
-  typeof m === 'string' && (TERMINAL_METHODS as readonly string[]).includes(m);
 
 async function dispatchTerminalCall(
   viewer: TerminalViewer | undefined,

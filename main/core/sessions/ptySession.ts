@@ -1,4 +1,5 @@
 import type { Disposable } from '../../contract/events.js';
+import { TERMINAL_MAX_COLS, TERMINAL_MAX_ROWS, TERMINAL_MIN_CELLS } from '../../contract/limits.js';
 import type { Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
 import { ScreenMirror } from './screenMirror.js';
@@ -107,7 +108,6 @@ export class PtySession {
   private stallCheck: { cancel(): void } | undefined;
   private exitStatus: ExitStatus | undefined;
   private exitWaiters: Array<(s: ExitStatus) => void> = [];
-  lastOutputAt = 0;
 
   private readonly onOutputEmitter = new Emitter<OutputChunk>();
   private readonly onExitEmitter = new Emitter<ExitStatus>();
@@ -135,10 +135,6 @@ export class PtySession {
     return this.proc !== undefined && this.exitStatus === undefined;
   }
 
-  get exit(): ExitStatus | undefined {
-    return this.exitStatus;
-  }
-
   get size(): { cols: number; rows: number } {
     return { cols: this.spec.cols, rows: this.spec.rows };
   }
@@ -162,7 +158,6 @@ export class PtySession {
   }
 
   private handleData(data: string): void {
-    this.lastOutputAt = this.clock.now();
     this.mirror.write(data);
     this.onRawEmitter.fire(data);
     this.buffer.push(data);
@@ -313,21 +308,16 @@ export class PtySession {
     if (
       !Number.isInteger(cols) ||
       !Number.isInteger(rows) ||
-      cols < 2 ||
-      rows < 2 ||
-      cols > 1000 ||
-      rows > 500
+      cols < TERMINAL_MIN_CELLS ||
+      rows < TERMINAL_MIN_CELLS ||
+      cols > TERMINAL_MAX_COLS ||
+      rows > TERMINAL_MAX_ROWS
     ) {
       throw new Error(`Bad terminal size ${cols}x${rows}.`);
     }
     this.spec = { ...this.spec, cols, rows };
     this.mirror.resize(cols, rows);
     if (this.running) this.proc!.resize(cols, rows);
-  }
-
-  /** Replaces what the next start() launches (a restart with new settings). */
-  relaunchWith(spec: Partial<LaunchSpec>): void {
-    this.spec = { ...this.spec, ...spec };
   }
 
   waitForExit(): Promise<ExitStatus> {

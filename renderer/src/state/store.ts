@@ -1,8 +1,9 @@
+import { MAX_PAGE_ITEMS } from '../../../main/contract/limits.js';
 import type { StudioClient } from '../../../main/contract/pipe.js';
 import { applyEvent, emptyState, fromStatus, type StudioState } from './studioState.js';
 
-/** Tasks and messages loaded when the window opens; older ones are a search away, not on screen. */
-const INITIAL_TASKS = 500;
+/** Tasks and messages loaded when the window opens (one page each); older ones are not on screen. */
+const INITIAL_TASKS = MAX_PAGE_ITEMS;
 const INITIAL_HISTORY = 200;
 
 /** Holds the state for React (useSyncExternalStore) and applies events as they come. */

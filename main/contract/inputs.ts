@@ -1,0 +1,118 @@
+// The shapes of everything that comes into the studio from another process, defined once as zod
+// schemas: StudioService's inputs (UI, CLI) and the argument pieces MCP tools share. TypeScript
+// types are derived from them, so a type and its runtime check cannot drift apart.
+import { z } from 'zod';
+import {
+  MAX_AGENT_NAME_CHARS,
+  MAX_BLOCKERS,
+  MAX_BRANCH_CHARS,
+  MAX_MENU_KEYS,
+  MAX_PAGE_ITEMS,
+  MAX_PATH_CHARS,
+  MAX_PROFILE_ARGS,
+  MAX_ROLE_CHARS,
+  MAX_ROLE_PROMPT_CHARS,
+  MAX_SUMMARY_CHARS,
+  MAX_TOPIC_CHARS,
+} from './limits.js';
+import { MESSAGE_TYPES, TASK_PRIORITIES, TASK_STATUSES } from './model.js';
+
+// Pieces. Free text (a message, a task's title, body, result and notes) is only typed here: the
+// core checks it against MAX_MESSAGE_BYTES, MAX_TITLE_CHARS and the rest with errors that say
+// what to do instead ("write it to a file and send its path"), which a schema's "too big" would
+// pre-empt. Requests themselves are bounded before parsing (MAX_REQUEST_BYTES).
+export const agentName = z.string().min(1).max(MAX_AGENT_NAME_CHARS);
+export const topicName = z.string().min(1).max(MAX_TOPIC_CHARS);
+export const messageBody = z.string();
+export const taskBody = z.string();
+export const taskTitle = z.string();
+export const taskNote = z.string();
+export const recordId = z.number().int().positive();
+export const blockers = z.array(recordId).max(MAX_BLOCKERS);
+export const pageLimit = z.number().int().min(1).max(MAX_PAGE_ITEMS);
+export const role = z.string().max(MAX_ROLE_CHARS);
+export const summary = z.string().max(MAX_SUMMARY_CHARS);
+export const rolePrompt = z.string().max(MAX_ROLE_PROMPT_CHARS);
+export const folder = z.string().max(MAX_PATH_CHARS);
+export const branch = z.string().max(MAX_BRANCH_CHARS);
+export const messageType = z.enum(MESSAGE_TYPES);
+export const taskStatus = z.enum(TASK_STATUSES);
+export const taskPriority = z.enum(TASK_PRIORITIES);
+/** Menu keys: a digit, or a named key (enter, esc, up, down, ...). */
+export const menuKeys = z.array(z.string().max(12)).min(1).max(MAX_MENU_KEYS);
+
+const profileArgs = z.array(z.string().max(MAX_PATH_CHARS)).max(MAX_PROFILE_ARGS);
+export const agentProfile = z.union([
+  z.strictObject({
+    kind: z.literal('claude'),
+    args: profileArgs.optional(),
+    sandbox: z.boolean().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('command'),
+    command: z.string().min(1).max(MAX_PATH_CHARS),
+    args: profileArgs,
+  }),
+]);
+
+export const addAgentInput = z.strictObject({
+  name: agentName,
+  role: role.optional(),
+  summary: summary.optional(),
+  /** The launch folder (default: the person's home folder). */
+  cwd: folder.optional(),
+  /** Runs on another machine and connects with its own token; the studio holds no terminal for it. */
+  remote: z.boolean().optional(),
+  commander: z.boolean().optional(),
+  /** Local agents: what to run (Claude Code by default). */
+  profile: agentProfile.optional(),
+  rolePrompt: rolePrompt.optional(),
+});
+export type AddAgentInput = z.infer<typeof addAgentInput>;
+
+export const sendInput = z.strictObject({
+  to: agentName,
+  body: messageBody,
+  type: messageType.optional(),
+  replyTo: recordId.optional(),
+});
+export type SendInput = z.infer<typeof sendInput>;
+
+export const historyQuery = z.strictObject({
+  /** Conversation with this agent (direct messages both ways). */
+  with: agentName.optional(),
+  topic: topicName.optional(),
+  limit: pageLimit.optional(),
+  beforeId: recordId.optional(),
+});
+export type HistoryQuery = z.infer<typeof historyQuery>;
+
+export const taskQuery = z.strictObject({
+  status: taskStatus.optional(),
+  assignee: agentName.optional(),
+  limit: pageLimit.optional(),
+});
+export type TaskQuery = z.infer<typeof taskQuery>;
+
+export const createTaskInput = z.strictObject({
+  title: taskTitle,
+  body: taskBody.optional(),
+  priority: taskPriority.optional(),
+  assignee: agentName.optional(),
+  blockedBy: blockers.optional(),
+});
+export type CreateTaskInput = z.infer<typeof createTaskInput>;
+
+export const updateTaskInput = z.strictObject({
+  id: recordId,
+  status: taskStatus.optional(),
+  /** null unassigns. */
+  assignee: agentName.nullable().optional(),
+  title: taskTitle.optional(),
+  body: taskBody.optional(),
+  priority: taskPriority.optional(),
+  blockedBy: blockers.optional(),
+  result: taskBody.optional(),
+  note: taskNote.optional(),
+});
+export type UpdateTaskInput = z.infer<typeof updateTaskInput>;
