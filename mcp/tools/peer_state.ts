@@ -9,7 +9,7 @@ export default defineTool({
   readOnly: true,
   run({ studio }, args) {
     const agent = studio.agents.require(args.name);
-    if (agent.remote || agent.kind !== 'agent' || !studio.sessions.get(agent.id)) {
+    if (agent.remote || agent.kind !== 'agent' || !studio.sessions.hasTerminal(agent.id)) {
       return { name: agent.name, state: agent.state, terminal: false };
     }
     const { state, reading } = studio.sessions.reading(agent.name);

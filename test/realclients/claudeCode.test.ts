@@ -44,8 +44,8 @@ describe.skipIf(claudeMissing)('Claude Code agents in the studio', () => {
       ]);
       // A wake's record is written once its Enter is verified on the screen (VERIFY_DELAY_MS after
       // it), which can be after the scripted model has already answered the turn it started.
-      await waitFor('all three wakes to be verified', () => c.studio.wake.history.length === 3);
-      expect(c.studio.wake.history.map((w) => w.submitted)).toEqual([true, true, true]);
+      await waitFor('all three wakes to be verified', () => c.studio.wake.recentWakes().length === 3);
+      expect(c.studio.wake.recentWakes().map((w) => w.submitted)).toEqual([true, true, true]);
       // The sender of each message is the agent whose token made the call.
       const history = c.studio.bus.history(null).map((m) => [m.from, m.to.join(), m.body]);
       expect(history).toEqual([
@@ -86,7 +86,7 @@ describe.skipIf(claudeMissing)('Claude Code agents in the studio', () => {
       expect(second.prompt).toBe(
         '[studio] You have 2 new messages from user. Call check_inbox now and act on them.',
       );
-      const wake = await waitFor('the wake to be verified', () => c.studio.wake.history[1]);
+      const wake = await waitFor('the wake to be verified', () => c.studio.wake.recentWakes()[1]);
       expect(wake.submitted).toBe(true);
       expect(Date.now() - arrivedWhileBusy).toBeGreaterThan(3000);
       await waitFor('bob to read both', () => c.studio.bus.unreadCount(c.agent('bob').id) === 0);

@@ -29,6 +29,7 @@ import {
 } from './ptySession.js';
 import type { ScreenReading } from './screenClassifier.js';
 import type { TerminalWriter, TypeResult } from './terminalWriter.js';
+import type { WakeTargetState } from '../wake/wakeEngine.js';
 
 /** A hook token is as random as an agent's token; the prefix tells it apart in logs. */
 const HOOK_TOKEN_BYTES = 24;
@@ -59,7 +60,8 @@ export interface AgentSessionsOptions {
   baseEnv?: NodeJS.ProcessEnv;
 }
 
-interface LiveSession {
+/** A running agent's terminal and its state (for tests and diagnostics; product code uses the narrow accessors). */
+export interface LiveSession {
   agentId: number;
   pty: PtySession;
   tracker: AgentStateTracker;
@@ -136,8 +138,24 @@ export class AgentSessions {
     return this.live.get(agentId);
   }
 
+  /** It has a terminal, running or exited (read_peer and peer_state can look at it). */
+  hasTerminal(agentId: number): boolean {
+    return this.live.has(agentId);
+  }
+
   isRunning(agentId: number): boolean {
     return this.live.get(agentId)?.pty.running ?? false;
+  }
+
+  /** What the wake engine may know of a running terminal (see WakeTargets). */
+  wakeState(agentId: number): WakeTargetState | undefined {
+    const live = this.live.get(agentId);
+    if (!live?.pty.running) return undefined;
+    return {
+      state: live.tracker.state,
+      inputPending: !!live.tracker.screen.input,
+      personTypedAt: live.lastPersonInputAt,
+    };
   }
 
   private launchFor(
@@ -366,10 +384,6 @@ export class AgentSessions {
     return this.live.get(agentId)?.pty.addConsumer(onStall);
   }
 
-  generationOf(agentId: number): number | undefined {
-    return this.live.get(agentId)?.generation;
-  }
-
   /** Types a prompt on someone else's behalf (sanitized, verified; see TerminalWriter). */
   type(agentId: number, text: string): Promise<TypeResult> {
     const live = this.live.get(agentId);
@@ -445,9 +459,5 @@ export class AgentSessions {
     live.pty.dispose();
     this.forgetHookToken(live);
     this.live.delete(agentId);
-  }
-
-  personTypedAt(agentId: number): number {
-    return this.live.get(agentId)?.lastPersonInputAt ?? 0;
   }
 }

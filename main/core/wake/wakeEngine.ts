@@ -1,11 +1,13 @@
 import { StudioError } from '../../contract/errors.js';
+import type { Disposable } from '../../contract/events.js';
 import type { StudioEvent } from '../../contract/events.js';
 import type { AgentState } from '../../contract/model.js';
 import type { MessageBus } from '../bus/messageBus.js';
 import type { AgentRegistry } from '../agents/agentRegistry.js';
-import type { AgentSessions } from '../sessions/agentSessions.js';
+import type { ScreenReading } from '../sessions/screenClassifier.js';
+import type { TypeResult } from '../sessions/terminalWriter.js';
 import type { Clock } from '../util/clock.js';
-import { DisposableStore, type Emitter } from '../util/emitter.js';
+import { DisposableStore, Emitter } from '../util/emitter.js';
 import type { Logger } from '../util/logger.js';
 import { composeWakePrompt } from './wakePrompt.js';
 
@@ -33,6 +35,29 @@ export interface WakeRecord {
   submitted: boolean;
 }
 
+/** What the wake engine needs of an agent's terminal, and no more. */
+export interface WakeTargetState {
+  state: AgentState;
+  /** Something sits in its input box (a half-typed line). */
+  inputPending: boolean;
+  /** When the person last typed into it (ms, the studio's clock). */
+  personTypedAt: number;
+}
+
+/** The terminals the engine wakes (AgentSessions; a stand-in in tests on the fake clock). */
+export interface WakeTargets {
+  /** The running terminal's state, or undefined when the agent has none. */
+  wakeState(agentId: number): WakeTargetState | undefined;
+  /** Types a prompt on the studio's behalf (sanitized, verified). */
+  type(agentId: number, text: string): Promise<TypeResult>;
+  onDidChangeState(
+    listener: (e: { agentId: number; state: AgentState; reading: ScreenReading }) => void,
+  ): Disposable;
+}
+
+/** How many wake records recentWakes() keeps: enough for status and tests, bounded for a long run. */
+const RECENT_WAKES = 200;
+
 /**
  * Types a wake prompt into an idle agent's terminal when mail or a task arrives for it. Holds off
  * while the agent is busy or on a dialog, while the person is typing there, and during a cooldown;
@@ -44,16 +69,17 @@ export class WakeEngine {
   private readonly inFlight = new Set<number>();
   private readonly lastWakeAt = new Map<number, number>();
   private readonly timers = new Map<number, { cancel(): void }>();
-  /** The last few wakes, newest last (bounded: status and tests read it, nothing accumulates). */
-  readonly history: WakeRecord[] = [];
-  private readonly listeners = new Set<(r: WakeRecord) => void>();
+  private readonly recent: WakeRecord[] = [];
+  private readonly wakeEmitter = new Emitter<WakeRecord>();
+  /** Each wake once its prompt was typed and checked (or failed). */
+  readonly onDidWake = (listener: (r: WakeRecord) => void): Disposable => this.wakeEmitter.on(listener);
 
   constructor(
     private readonly deps: {
       events: Emitter<StudioEvent>;
       bus: MessageBus;
       agents: AgentRegistry;
-      sessions: AgentSessions;
+      sessions: WakeTargets;
       clock: Clock;
       logger: Logger;
       /** High-resolution time stamped on records; defaults to performance.now(). */
@@ -83,9 +109,9 @@ export class WakeEngine {
     return this.deps.now ? this.deps.now() : performance.now();
   }
 
-  onDidWake(listener: (r: WakeRecord) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => void this.listeners.delete(listener) };
+  /** The last wakes, oldest first. */
+  recentWakes(): readonly WakeRecord[] {
+    return [...this.recent];
   }
 
   private later(agentId: number, ms: number): void {
@@ -107,16 +133,16 @@ export class WakeEngine {
     agentId: number,
     cooldownMs: number = this.deps.cooldownMs ?? WAKE_COOLDOWN_MS,
   ): { wait?: number; reason: string } | undefined {
-    const live = this.deps.sessions.get(agentId);
-    if (!live?.pty.running) return { reason: 'it has no running terminal' };
-    const state: AgentState = live.tracker.state;
+    const target = this.deps.sessions.wakeState(agentId);
+    if (!target) return { reason: 'it has no running terminal' };
+    const state: AgentState = target.state;
     if (state !== 'idle') return { reason: `it is ${state.replace(/_/g, ' ')}` };
     if (this.inFlight.has(agentId)) return { reason: 'a wake is being typed into it right now' };
     const now = this.deps.clock.now();
-    const typed = now - live.lastPersonInputAt;
+    const typed = now - target.personTypedAt;
     if (typed < PERSON_TYPING_GRACE_MS)
       return { wait: PERSON_TYPING_GRACE_MS - typed, reason: 'the person is typing there' };
-    if (live.tracker.screen.input) return { wait: RECHECK_MS, reason: 'its input box is not empty' };
+    if (target.inputPending) return { wait: RECHECK_MS, reason: 'its input box is not empty' };
     const since = now - (this.lastWakeAt.get(agentId) ?? -Infinity);
     if (since < cooldownMs)
       return { wait: cooldownMs - since, reason: `it was woken ${Math.round(since / 1000)} s ago` };
@@ -196,14 +222,15 @@ export class WakeEngine {
   }
 
   private record(r: WakeRecord): WakeRecord {
-    this.history.push(r);
-    if (this.history.length > 200) this.history.shift();
-    for (const l of this.listeners) l(r);
+    this.recent.push(r);
+    if (this.recent.length > RECENT_WAKES) this.recent.shift();
+    this.wakeEmitter.fire(r);
     return r;
   }
 
   dispose(): void {
     this.store.dispose();
+    this.wakeEmitter.dispose();
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
   }

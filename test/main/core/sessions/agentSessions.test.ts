@@ -151,7 +151,7 @@ describe('AgentSessions', () => {
     s.studio.sessions.input('worker', '\u0015\u001b[A');
     await waitFor('raw keys', () => worker.logs.typed().endsWith('\u0015\u001b[A'));
     expect(worker.logs.typed()).toBe('typed by hand\r\u0015\u001b[A');
-    expect(s.studio.sessions.personTypedAt(worker.id)).toBeGreaterThan(0);
+    expect(s.studio.sessions.wakeState(worker.id)?.personTypedAt).toBeGreaterThan(0);
   });
 
   it("types on the studio's behalf through the writer, sanitized and verified", async () => {
@@ -161,7 +161,7 @@ describe('AgentSessions', () => {
     const result = await s.studio.sessions.type(worker.id, 'hello\u0003\u001b[201~ world');
     expect(result).toMatchObject({ text: 'hello world', submitted: true });
     expect(worker.logs.typedFoldingEnterRetries()).toBe(PASTE_START + 'hello world' + PASTE_END + '\r');
-    expect(s.studio.sessions.personTypedAt(worker.id)).toBe(0);
+    expect(s.studio.sessions.wakeState(worker.id)?.personTypedAt).toBe(0);
   });
 
   it('resizes the terminal (the program redraws at the new width) and rejects bad sizes', async () => {

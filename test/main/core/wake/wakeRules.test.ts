@@ -1,0 +1,193 @@
+// The wake engine's rules on the fake clock: terminals are stand-ins (WakeTargets), the bus and
+// registry are the real ones on SQLite in memory. Real PTYs are wakeEngine.test.ts's business;
+// here every hold, cooldown and recheck is stepped through to the millisecond.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Disposable } from '../../../../main/contract/events.js';
+import type { AgentState } from '../../../../main/contract/model.js';
+import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { silentLogger } from '../../../../main/core/util/logger.js';
+import { Emitter } from '../../../../main/core/util/emitter.js';
+import type { ScreenReading } from '../../../../main/core/sessions/screenClassifier.js';
+import {
+  AGENT_KICK_COOLDOWN_MS,
+  PERSON_TYPING_GRACE_MS,
+  RECHECK_MS,
+  WakeEngine,
+  type WakeTargetState,
+  type WakeTargets,
+} from '../../../../main/core/wake/wakeEngine.js';
+import { FakeClock } from '../../../support/fakeClock.js';
+
+const COOLDOWN_MS = 3000;
+
+/** Terminals that are only state: what the engine typed is recorded, and taken at once. */
+class StandInTerminals implements WakeTargets {
+  readonly typed: Array<{ agentId: number; text: string }> = [];
+  private readonly states = new Map<number, WakeTargetState>();
+  private readonly changes = new Emitter<{ agentId: number; state: AgentState; reading: ScreenReading }>();
+
+  wakeState(agentId: number): WakeTargetState | undefined {
+    return this.states.get(agentId);
+  }
+  type(agentId: number, text: string) {
+    this.typed.push({ agentId, text });
+    return Promise.resolve({ text, submitted: true, enterRetries: 0 });
+  }
+  onDidChangeState(
+    l: (e: { agentId: number; state: AgentState; reading: ScreenReading }) => void,
+  ): Disposable {
+    return this.changes.on(l);
+  }
+  set(agentId: number, patch: Partial<WakeTargetState>): void {
+    const next = {
+      state: 'idle' as AgentState,
+      inputPending: false,
+      personTypedAt: -Infinity,
+      ...this.states.get(agentId),
+      ...patch,
+    };
+    this.states.set(agentId, next);
+    if (patch.state)
+      this.changes.fire({
+        agentId,
+        state: patch.state,
+        reading: { state: patch.state, input: '', options: [], queued: false } as unknown as ScreenReading,
+      });
+  }
+  textsFor(agentId: number): string[] {
+    return this.typed.filter((t) => t.agentId === agentId).map((t) => t.text);
+  }
+}
+
+let clock: FakeClock;
+let studio: Studio;
+let terminals: StandInTerminals;
+let wake: WakeEngine;
+let worker: number;
+let peer: ReturnType<Studio['agents']['add']>['agent'];
+
+/** Lets the engine's promise chain (typed -> recorded -> look again) run. */
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+const send = (text: string) => studio.bus.send(studio.agents.person, 'worker', text);
+
+beforeEach(() => {
+  clock = new FakeClock();
+  studio = createStudio({ databaseFile: ':memory:', clock });
+  terminals = new StandInTerminals();
+  wake = new WakeEngine({
+    events: studio.events,
+    bus: studio.bus,
+    agents: studio.agents,
+    sessions: terminals,
+    clock,
+    logger: silentLogger,
+    cooldownMs: COOLDOWN_MS,
+  });
+  worker = studio.agents.add({ name: 'worker' }).agent.id;
+  peer = studio.agents.add({ name: 'peer', remote: true }).agent;
+  terminals.set(worker, { state: 'idle' });
+});
+afterEach(async () => {
+  wake.dispose();
+  await studio.close();
+});
+
+describe('wake rules on the fake clock', () => {
+  it('wakes an idle agent in the send call, then spaces wakes by the cooldown and announces what came meanwhile together', async () => {
+    send('one');
+    expect(terminals.textsFor(worker)).toEqual([
+      '[studio] You have 1 new message from user. Call check_inbox now and act on it.',
+    ]);
+    await settle();
+    send('two');
+    studio.bus.send(peer, 'worker', 'three');
+    await settle();
+    expect(terminals.textsFor(worker)).toHaveLength(1);
+    clock.advance(COOLDOWN_MS - 1);
+    await settle();
+    expect(terminals.textsFor(worker)).toHaveLength(1);
+    clock.advance(1);
+    await settle();
+    expect(terminals.textsFor(worker)[1]).toBe(
+      '[studio] You have 2 new messages from user, peer. Call check_inbox now and act on them.',
+    );
+  });
+
+  it('holds while the agent is busy or on a dialog, and wakes it once when it is idle again', async () => {
+    terminals.set(worker, { state: 'busy' });
+    send('a');
+    send('b');
+    terminals.set(worker, { state: 'waiting_permission' });
+    send('c');
+    clock.advance(60_000);
+    await settle();
+    expect(terminals.typed).toEqual([]);
+    terminals.set(worker, { state: 'idle' });
+    await settle();
+    expect(terminals.textsFor(worker)).toEqual([
+      '[studio] You have 3 new messages from user. Call check_inbox now and act on them.',
+    ]);
+  });
+
+  it('keeps its hands off for PERSON_TYPING_GRACE_MS after the person typed there', async () => {
+    terminals.set(worker, { personTypedAt: clock.now() });
+    send('hello');
+    clock.advance(PERSON_TYPING_GRACE_MS - 1);
+    await settle();
+    expect(terminals.typed).toEqual([]);
+    clock.advance(1);
+    await settle();
+    expect(terminals.typed).toHaveLength(1);
+  });
+
+  it('looks again every RECHECK_MS while something sits in the input box', async () => {
+    terminals.set(worker, { inputPending: true });
+    send('hello');
+    clock.advance(RECHECK_MS * 3);
+    await settle();
+    expect(terminals.typed).toEqual([]);
+    terminals.set(worker, { inputPending: false });
+    clock.advance(RECHECK_MS);
+    await settle();
+    expect(terminals.typed).toHaveLength(1);
+  });
+
+  it("an agent's kick waits AGENT_KICK_COOLDOWN_MS after the last wake; the person's only waits for idle", async () => {
+    send('hello');
+    await settle();
+    expect(() => wake.kick(worker, 'agent')).toThrow(
+      /Not waking worker: it was woken 0 s ago\. Try again in 30 s\./,
+    );
+    clock.advance(AGENT_KICK_COOLDOWN_MS - 1);
+    expect(() => wake.kick(worker, 'agent')).toThrow(/Try again in 1 s/);
+    clock.advance(1);
+    await wake.kick(worker, 'agent');
+    expect(terminals.textsFor(worker)[1]).toBe(
+      '[studio] Nudge: you have 1 unread message(s); call check_inbox, then carry on with your tasks (my_tasks).',
+    );
+    await wake.kick(worker, 'person');
+    expect(terminals.typed).toHaveLength(3);
+    terminals.set(worker, { state: 'busy' });
+    expect(() => wake.kick(worker, 'person')).toThrow(/Not waking worker: it is busy\./);
+    expect(() => wake.kick(peer.id, 'person')).toThrow(/it has no running terminal/);
+  });
+
+  it('a new terminal gets the mail announced in the old one again, once', async () => {
+    send('hello');
+    await settle();
+    expect(terminals.typed).toHaveLength(1);
+    terminals.set(worker, { state: 'starting' });
+    terminals.set(worker, { state: 'idle' });
+    await settle();
+    expect(terminals.textsFor(worker)).toEqual([
+      '[studio] You have 1 new message from user. Call check_inbox now and act on it.',
+      '[studio] You have 1 new message from user. Call check_inbox now and act on it.',
+    ]);
+    clock.advance(60_000);
+    await settle();
+    expect(terminals.typed).toHaveLength(2);
+    expect(wake.recentWakes().map((w) => w.messageIds.length)).toEqual([1, 1]);
+  });
+});
