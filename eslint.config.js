@@ -1,4 +1,4 @@
-// Lint keeps the layers honest: the folder says where code runs (DESIGN.md).
+// Lint keeps the layers honest: the folder says where code runs (see main/README.md).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

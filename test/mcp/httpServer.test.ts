@@ -9,7 +9,6 @@ import {
   dumpDatabase,
 } from '../support/studioHarness.js';
 import { INITIALIZE, MCP_HEADERS, rawRequest } from '../support/rawHttp.js';
-import { TOOLS } from '../../mcp/tools/index.js';
 
 let t: TestStudio;
 let aliceToken: string;
@@ -27,7 +26,35 @@ describe.each<TransportKind>(['http', 'sse'])('MCP over %s', (kind) => {
   it('lists every tool, lean enough for every turn', async () => {
     const client = await t.connect(aliceToken, kind);
     const { tools } = await client.listTools();
-    expect(tools.map((x) => x.name)).toEqual(TOOLS.map((x) => x.name));
+    // The surface the README documents, written out: a tool dropped or renamed fails here.
+    expect(tools.map((x) => x.name).sort()).toEqual(
+      [
+        'broadcast',
+        'check_inbox',
+        'dispatch_task',
+        'get_history',
+        'get_prompt',
+        'get_task',
+        'heartbeat',
+        'kick',
+        'list_peers',
+        'list_tasks',
+        'my_tasks',
+        'peer_state',
+        'publish',
+        'read_peer',
+        'register',
+        'respond',
+        'send_message',
+        'set_prompt',
+        'set_summary',
+        'studio_status',
+        'subscribe',
+        'unsubscribe',
+        'update_task',
+      ].sort(),
+    );
+    for (const tool of tools) expect(tool.inputSchema.type).toBe('object');
     expect(JSON.stringify({ tools }).length).toBeLessThan(12_000);
     for (const tool of tools) expect(tool.description!.length).toBeGreaterThan(20);
   });

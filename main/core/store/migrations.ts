@@ -163,16 +163,24 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
-/** Brings the database to `target` (default: latest). Refuses a database newer than this build. */
-export function migrate(db: Db, target = LATEST_SCHEMA_VERSION): number {
+/**
+ * Brings the database to `target` (default: latest), one migration per transaction. Refuses a
+ * database newer than this build. `migrations` is for tests (a failing one must roll back whole).
+ */
+export function migrate(
+  db: Db,
+  target = LATEST_SCHEMA_VERSION,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number {
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > LATEST_SCHEMA_VERSION) {
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  if (current > latest) {
     throw new Error(
-      `The studio database is at schema ${current}, newer than this build understands (${LATEST_SCHEMA_VERSION}). ` +
+      `The studio database is at schema ${current}, newer than this build understands (${latest}). ` +
         'Upgrade Claude Code Studio, or point --data at another folder.',
     );
   }
-  for (const m of MIGRATIONS) {
+  for (const m of migrations) {
     if (m.version <= current || m.version > target) continue;
     db.transaction(() => {
       m.up(db);

@@ -198,15 +198,18 @@ describe('migrations', () => {
     expect(copies).toEqual([`studio.db.schema-${LATEST_SCHEMA_VERSION - 1}.bak`]);
   });
 
-  it('rolls a failing migration back whole', () => {
+  it('rolls a failing migration back whole, keeping the ones before it', () => {
     const db = new Database(':memory:');
+    const good = { version: 1, name: 'good', up: (d: Database.Database) => d.exec('CREATE TABLE a (x);') };
+    // Its first statement works, its second fails: neither may stay.
     const broken = {
-      version: 1,
+      version: 2,
       name: 'broken',
-      up: (d: Database.Database) => d.exec('CREATE TABLE x (a); CREATE TABLE x (b);'),
+      up: (d: Database.Database) => d.exec('CREATE TABLE b (x); CREATE TABLE b (y);'),
     };
-    expect(() => db.transaction(() => broken.up(db))()).toThrow();
-    expect(tables(db)).toEqual([]);
+    expect(() => migrate(db, 2, [good, broken])).toThrow(/already exists/);
+    expect(tables(db)).toEqual(['a']);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
     db.close();
   });
 });
