@@ -294,7 +294,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       );
     }
     capSessions(agent.id);
-    const server = createSessionServer(studio, agent.id);
+    const server = createSessionServer(studio.agentSide, agent.id);
     const transport = new NodeHttpServerTransport(randomUUID());
     const session = {
       agentId: agent.id,
@@ -316,7 +316,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const handleSse = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const agent = authenticate(req);
     const transport = new SSEServerTransport('/messages', res);
-    const server = createSessionServer(studio, agent.id);
+    const server = createSessionServer(studio.agentSide, agent.id);
     capSessions(agent.id);
     capStreams(agent.id);
     legacy.set(transport.sessionId, {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isStudioError, StudioError } from '../main/contract/errors.js';
 import { MAX_ANSWER_BYTES } from '../main/contract/limits.js';
 import type { Agent } from '../main/contract/model.js';
-import type { Studio } from '../main/core/studio.js';
+import type { AgentSide } from '../main/core/agentSide.js';
 import { TOOLS } from './tools/index.js';
 import type { ToolResult } from './tools/tool.js';
 
@@ -63,7 +63,7 @@ function toText(result: ToolResult): string {
  * One MCP server per connected session, bound to the agent its token names. Tools run
  * synchronously against SQLite, so a call's writes are committed before its answer is sent.
  */
-export function createSessionServer(studio: Studio, agentId: number): McpServer {
+export function createSessionServer(studio: AgentSide, agentId: number): McpServer {
   const server = new McpServer(
     { name: MCP_SERVER_NAME, version: STUDIO_VERSION },
     {

@@ -6,6 +6,7 @@ import { PERSON_NAME } from '../contract/limits.js';
 import type { StudioStatus } from '../contract/model.js';
 import type { AddAgentInput, AddedAgent, StudioService, TerminalOutput } from '../contract/service.js';
 import { StudioError } from '../contract/errors.js';
+import type { AgentSide } from './agentSide.js';
 import { AgentRegistry } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
 import { AgentSessions } from './sessions/agentSessions.js';
@@ -73,6 +74,8 @@ export interface Studio {
   readonly logger: Logger;
   /** The studio as the person sees it (UI, CLI). */
   readonly service: StudioService;
+  /** The studio as an agent's tools see it (MCP). */
+  readonly agentSide: AgentSide;
   status(): StudioStatus;
   /** Terminals as one UI connection sees them (see servePipe). */
   openTerminalViewer(send: (output: TerminalOutput) => void): TerminalViewer;
@@ -219,6 +222,8 @@ export function createStudio(options: StudioOptions = {}): Studio {
     onDidEvent: (listener) => events.on(listener),
   };
 
+  const agentSide: AgentSide = { agents, bus, board, terminals: sessions, wake, clock, logger, status };
+
   const studio: Studio = {
     db,
     events,
@@ -230,6 +235,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     clock,
     logger,
     service,
+    agentSide,
     status,
     openTerminalViewer: (send) => new TerminalViewer(sessions, (name) => agents.require(name), send),
     setMcpUrl: (url) => void (mcpUrl = url),

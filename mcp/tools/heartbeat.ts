@@ -9,7 +9,7 @@ export default defineTool({
     'Tell the studio you are alive (for agents the studio does not run in a terminal): optional state and summary. Returns your unread count.',
   input: { state: z.enum(['idle', 'busy']).optional(), summary: summary.optional() },
   run({ caller, studio }, args) {
-    if (args.state !== undefined && studio.sessions.isRunning(caller.id)) {
+    if (args.state !== undefined && studio.terminals.isRunning(caller.id)) {
       throw new StudioError(
         'invalid',
         'The studio reads your state from your terminal; send heartbeat without state.',

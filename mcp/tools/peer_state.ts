@@ -9,10 +9,10 @@ export default defineTool({
   readOnly: true,
   run({ studio }, args) {
     const agent = studio.agents.require(args.name);
-    if (agent.remote || agent.kind !== 'agent' || !studio.sessions.hasTerminal(agent.id)) {
+    if (agent.remote || agent.kind !== 'agent' || !studio.terminals.hasTerminal(agent.id)) {
       return { name: agent.name, state: agent.state, terminal: false };
     }
-    const { state, reading } = studio.sessions.reading(agent.name);
+    const { state, reading } = studio.terminals.reading(agent.name);
     return {
       name: agent.name,
       state,

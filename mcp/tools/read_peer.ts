@@ -10,7 +10,7 @@ export default defineTool({
   readOnly: true,
   run({ studio }, args) {
     const agent = studio.agents.require(args.name);
-    const screen = studio.sessions.screen(agent.name).split('\n');
+    const screen = studio.terminals.screen(agent.name).split('\n');
     while (screen.length && !screen[screen.length - 1]!.trim()) screen.pop();
     return screen.slice(-(args.lines ?? 40)).join('\n') || '(empty screen)';
   },

@@ -23,7 +23,7 @@ export default defineTool({
     if (agent.id === caller.id) throw new StudioError('invalid', 'Answer your own prompts yourself.');
     if ((args.option === undefined) === (args.keys === undefined))
       throw new StudioError('invalid', 'Give either option or keys.');
-    const { state, reading } = studio.sessions.reading(agent.name);
+    const { state, reading } = studio.terminals.reading(agent.name);
     if (!state.startsWith('waiting_')) {
       throw new StudioError('conflict', `${agent.name} is ${state}, not on a prompt; nothing to answer.`);
     }
@@ -33,7 +33,7 @@ export default defineTool({
         `${agent.name}'s menu has options ${reading.options.map((o) => o.number).join(', ')}.`,
       );
     }
-    studio.sessions.keys(agent.name, args.option !== undefined ? [String(args.option)] : args.keys!);
+    studio.terminals.keys(agent.name, args.option !== undefined ? [String(args.option)] : args.keys!);
     return `Sent ${args.option !== undefined ? `option ${args.option}` : args.keys!.join(' ')} to ${agent.name}.`;
   },
 });

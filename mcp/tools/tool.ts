@@ -1,11 +1,14 @@
 import type { z } from 'zod';
 import type { Agent } from '../../main/contract/model.js';
-import type { Studio } from '../../main/core/studio.js';
+import type { AgentSide } from '../../main/core/agentSide.js';
 
-/** What a tool sees: the caller (from its token, never from arguments) and the studio's services. */
+/**
+ * What a tool sees: the caller (from its token, never from arguments) and the agent side of the
+ * studio (what an agent may do; no database, no PTYs, no admin).
+ */
 export interface ToolContext {
   readonly caller: Agent;
-  readonly studio: Studio;
+  readonly studio: AgentSide;
 }
 
 /** A tool's answer: a string is sent as is; anything else as compact JSON. */

@@ -1,0 +1,37 @@
+import type { StudioStatus } from '../contract/model.js';
+import type { AgentRegistry } from './agents/agentRegistry.js';
+import type { TaskBoard } from './board/taskBoard.js';
+import type { MessageBus } from './bus/messageBus.js';
+import type { AgentSessions } from './sessions/agentSessions.js';
+import type { Clock } from './util/clock.js';
+import type { Logger } from './util/logger.js';
+import type { WakeEngine } from './wake/wakeEngine.js';
+
+/**
+ * What the agent side of the studio (its MCP tools) may use: the registry, mailbox, board and
+ * peers' terminals through the operations an agent's tools call, and nothing else: no database,
+ * no PTYs, no launching or removing agents, no admin. The person's side is StudioService.
+ * Each rule (who may answer a menu, when a kick is refused) lives in the service that owns it.
+ */
+export interface AgentSide {
+  readonly agents: Pick<AgentRegistry, 'require' | 'list' | 'getById' | 'update' | 'setLaunch' | 'touch'>;
+  readonly bus: Pick<
+    MessageBus,
+    | 'send'
+    | 'broadcast'
+    | 'publish'
+    | 'inbox'
+    | 'history'
+    | 'subscribe'
+    | 'unsubscribe'
+    | 'topicsOf'
+    | 'unreadCount'
+  >;
+  readonly board: Pick<TaskBoard, 'create' | 'update' | 'list' | 'detail'>;
+  /** Other agents' terminals, to read and to answer a menu (the tools check who may). */
+  readonly terminals: Pick<AgentSessions, 'screen' | 'reading' | 'keys' | 'hasTerminal' | 'isRunning'>;
+  readonly wake: Pick<WakeEngine, 'kick'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  status(): StudioStatus;
+}
