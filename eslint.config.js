@@ -18,8 +18,8 @@ export default tseslint.config(
     },
   },
   {
-    // A logger is passed in; nothing in the main process or the MCP server prints by itself.
-    files: ['main/core/**/*.ts', 'main/contract/**/*.ts', 'mcp/**/*.ts'],
+    // A logger is passed in; nothing in the main process or the studio's server prints by itself.
+    files: ['main/core/**/*.ts', 'main/contract/**/*.ts', 'server/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
   {
@@ -27,14 +27,24 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [...nodeBuiltins, 'electron', 'react', 'better-sqlite3', '../core/*', '../../mcp/*'] },
+        { patterns: [...nodeBuiltins, 'electron', 'react', 'better-sqlite3', '../core/*', '**/server/**'] },
       ],
     },
   },
   {
-    files: ['main/core/**/*.ts', 'mcp/**/*.ts', 'main/cli/**/*.ts'],
+    files: ['server/**/*.ts', 'main/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['electron', '**/renderer/**', '**/main/electron/**'] }],
+    },
+  },
+  {
+    // The core is hosted by the server and the shells; it never reaches up into them.
+    files: ['main/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['electron', '**/renderer/**', '**/main/electron/**', '**/server/**', '**/main/cli/**'] },
+      ],
     },
   },
 );

@@ -18,7 +18,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const PACKAGE_NAME = 'ccstudio';
 
 const app = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-for (const needed of ['dist/main/cli/ccstudio.js', 'dist/mcp', 'dist/renderer/index.html']) {
+for (const needed of ['dist/main/cli/ccstudio.js', 'dist/server', 'dist/renderer/index.html']) {
   if (!existsSync(join(root, needed))) {
     console.error(`${needed} is missing: run \`npm run build\` first.`);
     process.exit(1);
@@ -33,7 +33,7 @@ rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 // The desktop shell is Electron's; source maps point at sources the package does not carry.
 const skip = (src) => src.endsWith('.map') || src.includes(`${sep}dist${sep}main${sep}electron`);
-for (const dir of ['dist/main', 'dist/mcp', 'dist/renderer']) {
+for (const dir of ['dist/main', 'dist/server', 'dist/renderer']) {
   cpSync(join(root, dir), join(stage, dir), { recursive: true, filter: (src) => !skip(src) });
 }
 for (const file of ['README.md', 'LICENSE']) cpSync(join(root, file), join(stage, file));

@@ -8,8 +8,8 @@ import type { SpawnPty } from '../core/sessions/ptySession.js';
 import { createStudio, type Studio } from '../core/studio.js';
 import { removeStudioInfo, writeStudioInfo } from '../core/studioInfo.js';
 import type { Logger } from '../core/util/logger.js';
-import { startMcpHttpServer, type McpHttpServer } from '../../mcp/httpServer.js';
-import { STUDIO_VERSION } from '../../mcp/sessionServer.js';
+import { startMcpHttpServer, type McpHttpServer } from '../../server/httpServer.js';
+import { STUDIO_VERSION } from '../../server/mcp/sessionServer.js';
 
 /** Fixed by default so remote agents' `claude mcp add` lines stay valid across restarts. */
 export const DEFAULT_PORT = 47100;

@@ -1,5 +1,5 @@
 // A bare MCP server for the bench's baseline: the same SDK transports, set up the way
-// mcp/httpServer.ts sets them up (one McpServer per session, Streamable HTTP with
+// server/httpServer.ts sets them up (one McpServer per session, Streamable HTTP with
 // enableJsonResponse and stateful sessions, legacy SSE at /sse + /messages, the body read and
 // parsed before the transport sees it), but with one no-op tool and no tokens, Host checks or
 // SQLite. The studio/bare ratio is then the studio's own cost per call.

@@ -55,7 +55,7 @@ describe('the ccstudio npm package', () => {
     const files = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).split('\n').filter(Boolean);
     for (const f of [
       'package/dist/main/cli/ccstudio.js',
-      'package/dist/mcp/httpServer.js',
+      'package/dist/server/httpServer.js',
       'package/dist/renderer/index.html',
       'package/README.md',
       'package/LICENSE',

@@ -264,7 +264,7 @@ describe('packaging dry run (layout check only: Electron is a placeholder, no in
       '/dist/main/electron/preload.cjs',
       '/dist/main/electron/shellRules.js',
       '/dist/main/cli/serve.js',
-      '/dist/mcp/httpServer.js',
+      '/dist/server/httpServer.js',
       '/dist/renderer/index.html',
       '/package.json',
     ]) {
@@ -281,7 +281,7 @@ describe('packaging dry run (layout check only: Electron is a placeholder, no in
       (e) =>
         e.endsWith('.map') ||
         (e.endsWith('.ts') && !e.endsWith('.d.ts')) ||
-        /^\/(main|mcp|renderer|test|scripts|build|native)\//.test(e) ||
+        /^\/(main|server|renderer|test|scripts|build|native)\//.test(e) ||
         /^\/dist\/test\//.test(e) ||
         // Electron itself is an optional dependency, which electron-builder would pack; where it is
         // installed (GitHub's runners) this is the check that builder-config.mjs keeps it out.

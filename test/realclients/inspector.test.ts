@@ -3,7 +3,7 @@
 // whose identities come only from their tokens, and a rejected token.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOOLS } from '../../mcp/tools/index.js';
+import { TOOLS } from '../../server/mcp/tools/index.js';
 import { startTestStudio, type TestStudio } from '../support/studioHarness.js';
 import {
   InspectorClient,

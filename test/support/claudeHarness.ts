@@ -8,7 +8,7 @@ import * as nodePty from 'node-pty';
 import type { Agent, AgentProfile } from '../../main/contract/model.js';
 import { createStudio, type Studio } from '../../main/core/studio.js';
 import { writeStudioInfo } from '../../main/core/studioInfo.js';
-import { startMcpHttpServer, type McpHttpServer } from '../../mcp/httpServer.js';
+import { startMcpHttpServer, type McpHttpServer } from '../../server/httpServer.js';
 import { startModelStub, type ModelStub, type StubRequest, type StubScript } from './modelStub.js';
 import { tempDir } from './studioHarness.js';
 import { waitFor as pollFor } from './waitFor.js';

@@ -9,7 +9,7 @@ import { PtySession, type SpawnPty } from '../../main/core/sessions/ptySession.j
 import { MAX_ENTER_RETRIES } from '../../main/core/sessions/terminalWriter.js';
 import { createStudio, type Studio, type TerminalOptions } from '../../main/core/studio.js';
 import { systemClock } from '../../main/core/util/clock.js';
-import { startMcpHttpServer, type McpHttpServer } from '../../mcp/httpServer.js';
+import { startMcpHttpServer, type McpHttpServer } from '../../server/httpServer.js';
 import { connectMcpClient, tempDir } from './studioHarness.js';
 import { waitFor } from './waitFor.js';
 

@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createStudio, type Studio, type StudioOptions } from '../../main/core/studio.js';
-import { startMcpHttpServer, type McpHttpServer } from '../../mcp/httpServer.js';
+import { startMcpHttpServer, type McpHttpServer } from '../../server/httpServer.js';
 
 export type TransportKind = 'http' | 'sse';
 

@@ -20,8 +20,8 @@ export {
   recordId as taskId,
   pageLimit as limit,
   topicName as topic,
-} from '../../main/contract/inputs.js';
-import { messageBody } from '../../main/contract/inputs.js';
+} from '../../../main/contract/inputs.js';
+import { messageBody } from '../../../main/contract/inputs.js';
 
 /** A message from a model is never empty (the core would say so too, in more words). */
 export const messageText = messageBody.min(1);

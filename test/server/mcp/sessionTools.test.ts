@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { callJson, callText, startTestStudio, type TestStudio } from '../support/studioHarness.js';
+import { callJson, callText, startTestStudio, type TestStudio } from '../../support/studioHarness.js';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { rawRequest } from '../support/rawHttp.js';
-import { MAX_ANSWER_BYTES, MAX_UNREAD_FROM_ONE_SENDER } from '../../main/contract/limits.js';
-import { startFakeAgentStudio } from '../support/fakeAgentStudio.js';
+import { rawRequest } from '../../support/rawHttp.js';
+import { MAX_ANSWER_BYTES, MAX_UNREAD_FROM_ONE_SENDER } from '../../../main/contract/limits.js';
+import { startFakeAgentStudio } from '../../support/fakeAgentStudio.js';
 
 let t: TestStudio;
 let lead: string;
@@ -194,8 +194,8 @@ describe('register', () => {
 describe('starting agents', () => {
   it('says plainly when claude is not installed, and when a command is missing', async () => {
     await t.close();
-    const { createStudio } = await import('../../main/core/studio.js');
-    const { tempDir } = await import('../support/studioHarness.js');
+    const { createStudio } = await import('../../../main/core/studio.js');
+    const { tempDir } = await import('../../support/studioHarness.js');
     const studio = createStudio({
       dataDir: tempDir(),
       terminals: {

@@ -14,7 +14,7 @@ import {
   MAX_STREAMS_PER_AGENT,
   REQUEST_TIMEOUT_MS,
   UI_TOO_SLOW_CODE,
-} from '../../mcp/httpServer.js';
+} from '../../server/httpServer.js';
 import { startServe, waitExit } from '../support/cliProcess.js';
 import { INITIALIZE, MCP_HEADERS, rawRequest } from '../support/rawHttp.js';
 import { startTestStudio, tempDir, type TestStudio } from '../support/studioHarness.js';

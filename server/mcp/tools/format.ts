@@ -1,8 +1,8 @@
 // Shapes tool answers for the model: compact, no nulls, times as ISO strings, and within
 // MAX_ANSWER_BYTES (a model's context is the budget that matters).
-import { MAX_ANSWER_BYTES } from '../../main/contract/limits.js';
-import type { Agent, Message, Task, TaskDetail } from '../../main/contract/model.js';
-import { fitBytes } from '../../main/core/util/fitBytes.js';
+import { MAX_ANSWER_BYTES } from '../../../main/contract/limits.js';
+import type { Agent, Message, Task, TaskDetail } from '../../../main/contract/model.js';
+import { fitBytes } from '../../../main/core/util/fitBytes.js';
 
 /** How much of MAX_ANSWER_BYTES a list may fill (the rest is the answer's own frame). */
 const LIST_BYTES = MAX_ANSWER_BYTES - 4096;

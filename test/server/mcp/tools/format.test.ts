@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ANSWER_BYTES } from '../../../main/contract/limits.js';
-import type { Message, TaskDetail } from '../../../main/contract/model.js';
+import { MAX_ANSWER_BYTES } from '../../../../main/contract/limits.js';
+import type { Message, TaskDetail } from '../../../../main/contract/model.js';
 import {
   fitAnswer,
   formatMessage,
@@ -9,8 +9,8 @@ import {
   formatTaskDetail,
   iso,
   ONLINE_WINDOW_MS,
-} from '../../../mcp/tools/format.js';
-import { makeAgent, makeTask } from '../../support/modelFixtures.js';
+} from '../../../../server/mcp/tools/format.js';
+import { makeAgent, makeTask } from '../../../support/modelFixtures.js';
 
 const message = (over: Partial<Message> = {}): Message => ({
   id: 7,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './tool.js';
-import { MAX_ANSWER_BYTES } from '../../main/contract/limits.js';
+import { MAX_ANSWER_BYTES } from '../../../main/contract/limits.js';
 import { fitAnswer, formatTask } from './format.js';
 
 export default defineTool({

@@ -2,8 +2,8 @@
 // every call was refused and the database is byte-for-byte what it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { dumpDatabase, startTestStudio, type TestStudio } from '../support/studioHarness.js';
-import { INITIALIZE, MCP_HEADERS, rawRequest } from '../support/rawHttp.js';
+import { dumpDatabase, startTestStudio, type TestStudio } from '../../support/studioHarness.js';
+import { INITIALIZE, MCP_HEADERS, rawRequest } from '../../support/rawHttp.js';
 
 interface PropSchema {
   type?: string | string[];

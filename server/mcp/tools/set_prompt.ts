@@ -1,4 +1,4 @@
-import { StudioError } from '../../main/contract/errors.js';
+import { StudioError } from '../../../main/contract/errors.js';
 import { defineTool } from './tool.js';
 import { agentName, rolePrompt } from './schemas.js';
 

@@ -236,7 +236,7 @@ describe('person API input', () => {
 
 describe('session limits', () => {
   it("closes an agent's least recently used session past the cap, never one a client streams on", async () => {
-    const { MAX_SESSIONS_PER_AGENT } = await import('../../mcp/httpServer.js');
+    const { MAX_SESSIONS_PER_AGENT } = await import('../../server/httpServer.js');
     const headers = { ...MCP_HEADERS, authorization: `Bearer ${aliceToken}` };
     // An SDK client holds the GET notification stream open: that session must survive the cap.
     const streaming = await t.connect(aliceToken);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from './tool.js';
 import { agentName } from './schemas.js';
-import { TERMINAL_MAX_ROWS } from '../../main/contract/limits.js';
+import { TERMINAL_MAX_ROWS } from '../../../main/contract/limits.js';
 
 export default defineTool({
   name: 'read_peer',

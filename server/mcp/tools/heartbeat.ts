@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StudioError } from '../../main/contract/errors.js';
+import { StudioError } from '../../../main/contract/errors.js';
 import { defineTool } from './tool.js';
 import { summary } from './schemas.js';
 

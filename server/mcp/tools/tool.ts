@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Agent } from '../../main/contract/model.js';
-import type { AgentSide } from '../../main/core/agentSide.js';
+import type { Agent } from '../../../main/contract/model.js';
+import type { AgentSide } from '../../../main/core/agentSide.js';
 
 /**
  * What a tool sees: the caller (from its token, never from arguments) and the agent side of the

@@ -1,10 +1,10 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CompleteRequestSchema, ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { isStudioError, StudioError } from '../main/contract/errors.js';
-import { MAX_ANSWER_BYTES } from '../main/contract/limits.js';
-import type { Agent } from '../main/contract/model.js';
-import type { AgentSide } from '../main/core/agentSide.js';
+import { isStudioError, StudioError } from '../../main/contract/errors.js';
+import { MAX_ANSWER_BYTES } from '../../main/contract/limits.js';
+import type { Agent } from '../../main/contract/model.js';
+import type { AgentSide } from '../../main/core/agentSide.js';
 import { TOOLS } from './tools/index.js';
 import type { ToolResult } from './tools/tool.js';
 

@@ -7,7 +7,7 @@ import {
   type PipeToStudio,
 } from '../../main/contract/pipe.js';
 import type { StudioEvent } from '../../main/contract/events.js';
-import { UI_CODE_TTL_MS } from '../../mcp/httpServer.js';
+import { UI_CODE_TTL_MS } from '../../server/httpServer.js';
 import { FakeClock } from '../support/fakeClock.js';
 import { startTestStudio, type TestStudio } from '../support/studioHarness.js';
 

@@ -14,8 +14,8 @@ import type { Agent } from '../main/contract/model.js';
 import type { Studio } from '../main/core/studio.js';
 import { hashToken } from '../main/core/agents/agentRegistry.js';
 import { handleRpc } from './rpc.js';
-import { MAX_STREAM_BUFFERED_BYTES, NodeHttpServerTransport } from './nodeHttpTransport.js';
-import { createSessionServer } from './sessionServer.js';
+import { MAX_STREAM_BUFFERED_BYTES, NodeHttpServerTransport } from './mcp/nodeHttpTransport.js';
+import { createSessionServer } from './mcp/sessionServer.js';
 
 /** A session nobody has used for this long is closed; clients that vanish without DELETE leak otherwise. */
 export const SESSION_IDLE_MS = 6 * 60 * 60_000;
