@@ -19,7 +19,7 @@ export default tseslint.config(
   },
   {
     // A logger is passed in; nothing in the main process or the studio's server prints by itself.
-    files: ['main/core/**/*.ts', 'main/contract/**/*.ts', 'server/**/*.ts'],
+    files: ['main/core/**/*.ts', 'main/contract/**/*.ts', 'main/host/**/*.ts', 'server/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
   {
@@ -32,7 +32,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/**/*.ts', 'main/cli/**/*.ts'],
+    files: ['server/**/*.ts', 'main/host/**/*.ts', 'main/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['electron', '**/renderer/**', '**/main/electron/**'] }],
     },

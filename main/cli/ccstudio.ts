@@ -2,9 +2,7 @@
 // The headless studio's command line: `serve` runs it; the other commands talk to a running
 // studio over /api/rpc, or open the data folder directly when none is running.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   TASK_PRIORITIES,
@@ -20,8 +18,10 @@ import { isProcessAlive, readStudioInfo } from '../core/studioInfo.js';
 import { resolveDataDir, securePrivateTree } from '../core/store/dataDir.js';
 import { tryStudioLock } from '../core/store/studioLock.js';
 import { streamLogger } from '../core/util/logger.js';
+import { studioVersion } from '../core/version.js';
+import { studioUrls } from '../contract/urls.js';
 import { remoteStudioService } from './remoteService.js';
-import { DEFAULT_PORT, serve } from './serve.js';
+import { DEFAULT_PORT, startStudioHost } from '../host/studioHost.js';
 import { formatStatus, formatTasks, mcpAddLine } from './format.js';
 import { printable, printableBlock, printableJson, printableLine } from './printable.js';
 
@@ -95,24 +95,6 @@ const options = {
 
 class UsageError extends Error {}
 
-/** The version in the package.json this copy came with (a checkout, the app or the npm package). */
-function studioVersion(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string };
-      if (pkg.version) return pkg.version;
-    } catch {
-      // Not here; look one folder up.
-    }
-  }
-  return 'unknown';
-}
-
-/**
- * Everything the CLI prints goes through here. Fields agents can set are flattened or indented by
- * the formatters (printableLine, printableBlock); this last pass makes sure no control character
- * reaches the person's terminal raw, whatever a formatter missed.
- */
 function out(text: string): void {
   const safe = printable(text);
   process.stdout.write(safe.endsWith('\n') ? safe : safe + '\n');
@@ -156,9 +138,10 @@ async function openService(
     const lock = tryStudioLock(dataDir);
     const info = readStudioInfo(dataDir);
     if (lock) {
-      const mcpUrl = info?.mcpUrl ?? `http://127.0.0.1:${DEFAULT_PORT}/mcp`;
-      const studio = createStudio({ dataDir, lock, mcpUrl: () => mcpUrl });
-      return { service: studio.service, mcpUrl, running: false, close: () => studio.close() };
+      // No studio runs: the URLs it will have (the last one's, or the default port's).
+      const urls = studioUrls(info?.baseUrl ?? `http://127.0.0.1:${DEFAULT_PORT}`);
+      const studio = createStudio({ dataDir, lock, urls });
+      return { service: studio.service, mcpUrl: urls.mcp, running: false, close: () => studio.close() };
     }
     if (info && isProcessAlive(info.pid)) {
       return {
@@ -216,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
       logger.error('uncaught exception', { err: err.stack ?? String(err) }),
     );
     process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { err: String(err) }));
-    const running = await serve({
+    const running = await startStudioHost({
       dataDir,
       ...(port !== undefined ? { port } : {}),
       ...(values.host ? { host: values.host } : {}),
@@ -229,7 +212,7 @@ async function main(argv: string[]): Promise<number> {
     out(`Claude Code Studio is running.
   Open the studio:       ${running.uiBuilt ? running.uiUrl : '(the UI is not built in this copy: npm run build)'}
   MCP (Streamable HTTP): ${running.http.url}
-  MCP (legacy SSE):      ${running.http.url.replace(/\/mcp$/, '/sse')}
+  MCP (legacy SSE):      ${running.http.urls.sse}
   Data:                  ${dataDir}
 Add an agent:  ccstudio agent add NAME${values.data ? ` --data ${values.data}` : ''}   (or --remote for one on another machine)
 Stop with Ctrl-C.`);

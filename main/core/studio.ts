@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
+import type { StudioUrls } from '../contract/urls.js';
 import { PERSON_NAME } from '../contract/limits.js';
 import type { StudioStatus } from '../contract/model.js';
 import type { AddAgentInput, AddedAgent, StudioService, TerminalOutput } from '../contract/service.js';
@@ -42,8 +43,11 @@ export interface StudioOptions {
   nativeBinding?: string;
   clock?: Clock;
   logger?: Logger;
-  /** Tells addAgent which URL to hand out; set by the host once the MCP server listens. */
-  mcpUrl?: () => string;
+  /**
+   * Where agents reach the studio (its listener is bound before the studio is built): handed to
+   * remote agents and written into local agents' launch files. Without it, none is handed out.
+   */
+  urls?: StudioUrls;
   /** How agents' terminals are run; without it the studio can still serve remote agents. */
   terminals?: TerminalOptions;
 }
@@ -79,7 +83,6 @@ export interface Studio {
   status(): StudioStatus;
   /** Terminals as one UI connection sees them (see servePipe). */
   openTerminalViewer(send: (output: TerminalOutput) => void): TerminalViewer;
-  setMcpUrl(url: () => string): void;
   /** Stops background work and closes the database. */
   close(): Promise<void>;
 }
@@ -117,7 +120,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const agents = new AgentRegistry(db, events, clock);
   const bus = new MessageBus(db, agents, events, clock);
   const board = new TaskBoard(db, agents, bus, events, clock);
-  let mcpUrl = options.mcpUrl ?? (() => '');
+  const urls = options.urls;
   const terminals = options.terminals;
   // Agents' launch files (their credentials among them) need a private folder; a studio with no
   // data folder (an in-memory one) gets a throwaway one rather than writing into the cwd.
@@ -144,10 +147,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     writer,
     dataDir: launchDir,
     privateDirs: [options.dataDir ?? '', launchDir].filter(Boolean),
-    urls: () => {
-      const url = mcpUrl();
-      return { mcpUrl: url, hookUrl: url.replace(/\/mcp$/, '/hooks') };
-    },
+    urls,
     hookCommand: terminals?.hookCommand ?? 'true',
     ...(terminals?.claudeCommand ? { claudeCommand: terminals.claudeCommand } : {}),
     ...(terminals?.baseEnv ? { baseEnv: terminals.baseEnv } : {}),
@@ -188,7 +188,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     listAgents: async () => agents.list(),
     addAgent: async (input: AddAgentInput): Promise<AddedAgent> => {
       const { agent, token } = agents.add(input);
-      return { agent, token, mcpUrl: mcpUrl() };
+      return { agent, token, mcpUrl: urls?.mcp ?? '' };
     },
     startAgent: async (name) => sessions.start(name),
     stopAgent: async (name) => sessions.stop(name),
@@ -238,7 +238,6 @@ export function createStudio(options: StudioOptions = {}): Studio {
     agentSide,
     status,
     openTerminalViewer: (send) => new TerminalViewer(sessions, (name) => agents.require(name), send),
-    setMcpUrl: (url) => void (mcpUrl = url),
     close: async () => {
       wake.dispose();
       await sessions.shutdown();

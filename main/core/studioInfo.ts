@@ -7,6 +7,8 @@ export interface StudioInfo {
   pid: number;
   host: string;
   port: number;
+  /** `http://host:port`: every endpoint's URL follows from it (contract/urls.ts). */
+  baseUrl: string;
   mcpUrl: string;
   sseUrl: string;
   apiUrl: string;

@@ -27,7 +27,7 @@ import {
   type WebContents,
 } from 'electron';
 import type { UiCommand } from '../contract/pipe.js';
-import { DEFAULT_PORT, serve, type RunningStudio } from '../cli/serve.js';
+import { DEFAULT_PORT, startStudioHost, type RunningStudio } from '../host/studioHost.js';
 import { servePipe } from '../core/pipe/servePipe.js';
 import { streamLogger, type Logger } from '../core/util/logger.js';
 import {
@@ -101,7 +101,7 @@ function openLog(dataDir: string): Logger {
  * newcomer's first launch gets a commander and two agents working in the home folder.
  */
 function startStudio(dataDir: string, logger: Logger, nativeBinding: string): Promise<RunningStudio> {
-  return serve({
+  return startStudioHost({
     dataDir,
     logger,
     nativeBinding,

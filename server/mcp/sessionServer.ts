@@ -5,12 +5,12 @@ import { isStudioError, StudioError } from '../../main/contract/errors.js';
 import { MAX_ANSWER_BYTES } from '../../main/contract/limits.js';
 import type { Agent } from '../../main/contract/model.js';
 import type { AgentSide } from '../../main/core/agentSide.js';
+import { studioVersion } from '../../main/core/version.js';
 import { TOOLS } from './tools/index.js';
 import type { ToolResult } from './tools/tool.js';
 
 /** Server name agents see; their tools appear as mcp__studio__<tool>. */
 export const MCP_SERVER_NAME = 'studio';
-export const STUDIO_VERSION = '0.1.0';
 
 const INSTRUCTIONS =
   'Claude Code Studio connects you with the other agents of your crew and the person ("user"). ' +
@@ -65,7 +65,7 @@ function toText(result: ToolResult): string {
  */
 export function createSessionServer(studio: AgentSide, agentId: number): McpServer {
   const server = new McpServer(
-    { name: MCP_SERVER_NAME, version: STUDIO_VERSION },
+    { name: MCP_SERVER_NAME, version: studioVersion() },
     {
       // Resources, prompts and completions are declared but empty (clients and the conformance
       // suite probe them); logging lets the studio tell a client what it refused and why.

@@ -155,7 +155,9 @@ describe("electron-builder's own node_modules filter, given npm run dist's confi
     };
     const tree = {
       dependencies: {
-        electron: { dependencies: { '@electron/get': { dependencies: { got: {}, debug: {} } }, 'extract-zip': {} } },
+        electron: {
+          dependencies: { '@electron/get': { dependencies: { got: {}, debug: {} } }, 'extract-zip': {} },
+        },
         express: { dependencies: { debug: {} } },
         'node-pty': {},
       },
@@ -170,10 +172,16 @@ describe("electron-builder's own node_modules filter, given npm run dist's confi
       ): { createFilter(): (file: string, stat: { isDirectory(): boolean }) => boolean };
     };
     const appDir = '/app';
-    const keep = getNodeModuleFileMatcher(appDir, '/out', (x) => x, {}, {
-      config: { files: distConfig(tree).files },
-      debugLogger: { isEnabled: false },
-    }).createFilter();
+    const keep = getNodeModuleFileMatcher(
+      appDir,
+      '/out',
+      (x) => x,
+      {},
+      {
+        config: { files: distConfig(tree).files },
+        debugLogger: { isEnabled: false },
+      },
+    ).createFilter();
     const file = { isDirectory: () => false };
     const kept = (path: string) => keep(join(appDir, path), file);
     for (const gone of [
@@ -263,7 +271,7 @@ describe('packaging dry run (layout check only: Electron is a placeholder, no in
       '/dist/main/electron/main.js',
       '/dist/main/electron/preload.cjs',
       '/dist/main/electron/shellRules.js',
-      '/dist/main/cli/serve.js',
+      '/dist/main/host/studioHost.js',
       '/dist/server/httpServer.js',
       '/dist/renderer/index.html',
       '/package.json',
@@ -298,7 +306,7 @@ describe('packaging dry run (layout check only: Electron is a placeholder, no in
     expect(existsSync(join(unpacked, 'node_modules/node-pty/lib/index.js'))).toBe(true);
     expect(existsSync(join(unpacked, 'node_modules/better-sqlite3/lib/index.js'))).toBe(true);
     // Claude Code's hooks run this file with Electron as Node, from outside the archive.
-    expect(existsSync(join(unpacked, 'dist/main/cli/hookReporter.mjs'))).toBe(true);
+    expect(existsSync(join(unpacked, 'dist/main/host/hookReporter.mjs'))).toBe(true);
     // The archive's index lists every .node file as unpacked: none stays inside, where dlopen
     // cannot reach it.
     const natives = entries.filter((e) => e.endsWith('.node'));
@@ -322,12 +330,12 @@ describe('packaging dry run (layout check only: Electron is a placeholder, no in
     const extracted = join(work, 'extracted');
     extractAll(asar, extracted);
     const probe = join(extracted, 'packed-smoke.mjs');
-    // What main.ts does on launch, minus the window: serve() with the resources' nativeBinding.
+    // What main.ts does on launch, minus the window: startStudioHost() with the resources' nativeBinding.
     writeFileSync(
       probe,
-      `import { serve } from './dist/main/cli/serve.js';
+      `import { startStudioHost } from './dist/main/host/studioHost.js';
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const running = await serve({ dataDir: process.argv[2], port: 0, logger: quiet, noStart: true, nativeBinding: process.argv[3] });
+const running = await startStudioHost({ dataDir: process.argv[2], port: 0, logger: quiet, noStart: true, nativeBinding: process.argv[3] });
 const ui = await fetch(running.uiUrl);
 const html = await ui.text();
 await running.studio.service.addAgent({ name: 'probe', profile: { kind: 'command', command: '/bin/sh', args: ['-c', 'echo packed-pty-ok; sleep 30'] } });

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { findUiDir, serve, type RunningStudio } from '../../main/cli/serve.js';
+import { findUiDir, startStudioHost, type RunningStudio } from '../../main/host/studioHost.js';
 import { silentLogger } from '../../main/core/util/logger.js';
 import { writeFakeClaude } from './fakeAgentStudio.js';
 import { tempDir } from './studioHarness.js';
@@ -45,7 +45,7 @@ export async function startBrowserStudio(agents = 1, env: NodeJS.ProcessEnv = {}
   const dataDir = tempDir('ccstudio-browser-');
   const home = join(dataDir, 'home');
   mkdirSync(home);
-  const running = await serve({
+  const running = await startStudioHost({
     dataDir,
     port: 0,
     agents,

@@ -8,7 +8,7 @@ import * as nodePty from 'node-pty';
 import type { Agent, AgentProfile } from '../../main/contract/model.js';
 import { createStudio, type Studio } from '../../main/core/studio.js';
 import { writeStudioInfo } from '../../main/core/studioInfo.js';
-import { startMcpHttpServer, type McpHttpServer } from '../../server/httpServer.js';
+import { listen, serveStudio, type McpHttpServer } from '../../server/httpServer.js';
 import { startModelStub, type ModelStub, type StubRequest, type StubScript } from './modelStub.js';
 import { tempDir } from './studioHarness.js';
 import { waitFor as pollFor } from './waitFor.js';
@@ -16,7 +16,7 @@ import { claudeStubEnv, seedClaudeHome } from './claudeEnv.js';
 
 const root = process.cwd();
 export const CLAUDE_BIN = join(root, 'test/tools/node_modules/.bin/claude');
-export const HOOK_REPORTER = join(root, 'dist/main/cli/hookReporter.mjs');
+export const HOOK_REPORTER = join(root, 'dist/main/host/hookReporter.mjs');
 export const claudeMissing = !existsSync(CLAUDE_BIN) || !existsSync(HOOK_REPORTER);
 
 export interface CrewAgent {
@@ -71,8 +71,10 @@ export async function startClaudeCrew(
   const dataDir = tempDir(options.dataDirPrefix ?? 'ccstudio-claude-data-');
   seedClaudeHome(home, [work]);
   const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...claudeStubEnv(home, stub.url) };
+  const listener = await listen({ port: 0 });
   const studio = createStudio({
     dataDir,
+    urls: listener.urls,
     terminals: {
       spawnPty: (file, args, options) => nodePty.spawn(file, args, options),
       hookCommand: `'${process.execPath}' '${HOOK_REPORTER}'`,
@@ -82,16 +84,16 @@ export async function startClaudeCrew(
   });
   const adminToken = 'ccsa_' + randomBytes(24).toString('base64url');
   const uiToken = 'ccsu_' + randomBytes(24).toString('base64url');
-  const http = await startMcpHttpServer({ studio, adminToken, uiToken, port: 0 });
-  studio.setMcpUrl(() => http.url);
-  const base = http.url.replace(/\/mcp$/, '');
+  const http = serveStudio(listener, { studio, adminToken, uiToken });
+  const { urls } = listener;
   writeStudioInfo(dataDir, {
     pid: process.pid,
     host: '127.0.0.1',
     port: http.port,
-    mcpUrl: http.url,
-    sseUrl: `${base}/sse`,
-    apiUrl: `${base}/api/rpc`,
+    baseUrl: urls.base,
+    mcpUrl: urls.mcp,
+    sseUrl: urls.sse,
+    apiUrl: urls.api,
     adminToken,
     uiToken,
     startedAt: new Date().toISOString(),

@@ -9,7 +9,7 @@ import { PtySession, type SpawnPty } from '../../main/core/sessions/ptySession.j
 import { MAX_ENTER_RETRIES } from '../../main/core/sessions/terminalWriter.js';
 import { createStudio, type Studio, type TerminalOptions } from '../../main/core/studio.js';
 import { systemClock } from '../../main/core/util/clock.js';
-import { startMcpHttpServer, type McpHttpServer } from '../../server/httpServer.js';
+import { listen, serveStudio, type McpHttpServer } from '../../server/httpServer.js';
 import { connectMcpClient, tempDir } from './studioHarness.js';
 import { waitFor } from './waitFor.js';
 
@@ -20,7 +20,7 @@ export const PASTE_END = '\u001b[201~';
 /** A bracketed paste's end and its Enter plus every re-sent one. */
 const ENTER_RETRIES_AFTER_PASTE = new RegExp(`\u001b\\[201~\r{1,${1 + MAX_ENTER_RETRIES}}`, 'g');
 
-/** node-pty behind the studio's SpawnPty shape, as the real host (main/cli/serve.ts) wires it. */
+/** node-pty behind the studio's SpawnPty shape, as the real host (main/host/studioHost.ts) wires it. */
 export const spawnPty: SpawnPty = (file, args, options) => nodePty.spawn(file, args, options);
 
 export interface FakeAgentOptions {
@@ -249,8 +249,10 @@ export async function startFakeAgentStudio(
   const workRoot = tempDir('ccstudio-fakework-');
   const home = join(dataDir, 'home');
   mkdirSync(home);
+  const listener = await listen({ port: 0 });
   const studio = createStudio({
     dataDir,
+    urls: listener.urls,
     terminals: {
       spawnPty,
       hookCommand: 'true',
@@ -264,8 +266,7 @@ export async function startFakeAgentStudio(
   });
   const adminToken = 'admin-' + Math.random().toString(36).slice(2);
   const uiToken = 'ui-' + Math.random().toString(36).slice(2);
-  const http = await startMcpHttpServer({ studio, adminToken, uiToken, port: 0 });
-  studio.setMcpUrl(() => http.url);
+  const http = serveStudio(listener, { studio, adminToken, uiToken });
   const clients: Client[] = [];
 
   const addFakeAgent = (name: string, options: FakeAgentInStudioOptions = {}): FakeAgent => {

@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createStudio, type Studio, type StudioOptions } from '../../main/core/studio.js';
-import { startMcpHttpServer, type McpHttpServer } from '../../server/httpServer.js';
+import { listen, serveStudio, type McpHttpServer } from '../../server/httpServer.js';
 
 export type TransportKind = 'http' | 'sse';
 
@@ -63,14 +63,15 @@ export async function startTestStudio(
   options: Partial<StudioOptions> & { onDisk?: boolean } = {},
 ): Promise<TestStudio> {
   const dataDir = tempDir();
+  const listener = await listen({ port: 0 });
   const studio = createStudio({
     ...(options.onDisk === false ? { databaseFile: ':memory:' } : { dataDir }),
+    urls: listener.urls,
     ...options,
   });
   const adminToken = 'admin-' + Math.random().toString(36).slice(2);
   const uiToken = 'ui-' + Math.random().toString(36).slice(2);
-  const http = await startMcpHttpServer({ studio, adminToken, uiToken, port: 0 });
-  studio.setMcpUrl(() => http.url);
+  const http = serveStudio(listener, { studio, adminToken, uiToken });
   const clients: Client[] = [];
   return {
     studio,

@@ -4,6 +4,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Disposable } from '../../contract/events.js';
 import { StudioError } from '../../contract/errors.js';
 import type { Agent, AgentState } from '../../contract/model.js';
+import type { StudioUrls } from '../../contract/urls.js';
 import { hashToken, type AgentRegistry } from '../agents/agentRegistry.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -52,7 +53,8 @@ export interface AgentSessionsOptions {
    */
   privateDirs: string[];
   /** Where agents reach the studio; known once the MCP server listens. */
-  urls: () => { mcpUrl: string; hookUrl: string };
+  /** Where agents reach the studio (MCP and hooks); undefined in a studio that is not listening. */
+  urls: StudioUrls | undefined;
   /** Shell command Claude Code runs for each hook (the studio's hook reporter). */
   hookCommand: string;
   /** `claude` unless told otherwise (a path, or a wrapper). */
@@ -167,23 +169,26 @@ export class AgentSessions {
     if (!existsSync(cwd))
       throw new StudioError('invalid', `${agent.name}'s working folder ${cwd} does not exist.`);
     const agentDir = join(this.options.dataDir, 'agents', agent.name);
-    const { mcpUrl, hookUrl } = this.options.urls();
+    const urls = this.options.urls;
     if (agent.profile.kind === 'command') {
       const command = findExecutable(agent.profile.command, baseEnv);
       if (!command)
         throw new StudioError('unavailable', `Command "${agent.profile.command}" was not found on PATH.`);
       // A command agent that speaks MCP finds its credential in a private file, never in its
       // environment: everything it runs (a shell, say) would inherit that.
-      const mcpConfig = writeMcpConfig(agentDir, mcpUrl, this.options.agents.rotateToken(agent.name));
-      const env = childEnv(baseEnv, {
-        STUDIO_AGENT: agent.name,
-        STUDIO_MCP_URL: mcpUrl,
-        STUDIO_MCP_CONFIG: mcpConfig,
-      });
+      const mcp = urls && {
+        STUDIO_MCP_URL: urls.mcp,
+        STUDIO_MCP_CONFIG: writeMcpConfig(agentDir, urls.mcp, this.options.agents.rotateToken(agent.name)),
+      };
+      const env = childEnv(baseEnv, { STUDIO_AGENT: agent.name, ...mcp });
       return { launch: { command, args: agent.profile.args, env }, flavor: 'plain' };
     }
     const claude = findExecutable(this.options.claudeCommand ?? 'claude', baseEnv);
     if (!claude) throw new StudioError('unavailable', CLAUDE_MISSING);
+    // Claude Code is wired to the studio (MCP, hooks): a studio that does not listen cannot run it.
+    if (!urls)
+      throw new StudioError('unavailable', 'This studio has no listener, so Claude Code could not reach it.');
+    const { mcp: mcpUrl, hooks: hookUrl } = urls;
     const sandbox = agent.profile.sandbox ? this.sandboxFor(agent, cwd, baseEnv) : undefined;
     let sessionId = this.options.agents.sessionIdOf(agent.id);
     const resume = !!sessionId && existsSync(claudeTranscriptPath(defaultHome(baseEnv), cwd, sessionId));

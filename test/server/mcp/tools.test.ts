@@ -2,7 +2,13 @@
 // test used to call (with bad arguments) are called here the way a model calls them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { callJson, callText, startTestStudio, ToolError, type TestStudio } from '../../support/studioHarness.js';
+import {
+  callJson,
+  callText,
+  startTestStudio,
+  ToolError,
+  type TestStudio,
+} from '../../support/studioHarness.js';
 
 let t: TestStudio;
 let alice: Client;

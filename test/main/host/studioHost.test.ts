@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findUiDir, hookCommandFor, serve, type RunningStudio } from '../../../main/cli/serve.js';
+import {
+  findUiDir,
+  hookCommandFor,
+  startStudioHost,
+  type RunningStudio,
+} from '../../../main/host/studioHost.js';
 import { silentLogger } from '../../../main/core/util/logger.js';
 import { rawRequest } from '../../support/rawHttp.js';
 import { tempDir } from '../../support/studioHarness.js';
@@ -12,8 +17,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
-async function start(options: Partial<Parameters<typeof serve>[0]> & { dataDir: string }) {
-  const r = await serve({ port: 0, logger: silentLogger, noStart: true, ...options });
+async function start(options: Partial<Parameters<typeof startStudioHost>[0]> & { dataDir: string }) {
+  const r = await startStudioHost({ port: 0, logger: silentLogger, noStart: true, ...options });
   running.push(r);
   return r;
 }

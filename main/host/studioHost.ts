@@ -5,16 +5,21 @@ import { fileURLToPath } from 'node:url';
 import * as nodePty from 'node-pty';
 import { shellQuote } from '../core/sessions/claudeLaunch.js';
 import type { SpawnPty } from '../core/sessions/ptySession.js';
+import { securePrivateTree } from '../core/store/dataDir.js';
+import { acquireStudioLock } from '../core/store/studioLock.js';
 import { createStudio, type Studio } from '../core/studio.js';
 import { removeStudioInfo, writeStudioInfo } from '../core/studioInfo.js';
 import type { Logger } from '../core/util/logger.js';
-import { startMcpHttpServer, type McpHttpServer } from '../../server/httpServer.js';
-import { STUDIO_VERSION } from '../../server/mcp/sessionServer.js';
+import { studioVersion } from '../core/version.js';
+import { listen, serveStudio, type Listener, type McpHttpServer } from '../../server/httpServer.js';
+
+/** What Claude Code runs for each hook of a studio agent (see hookReporter.mts). */
+const HOOK_REPORTER = fileURLToPath(new URL('./hookReporter.mjs', import.meta.url));
 
 /** Fixed by default so remote agents' `claude mcp add` lines stay valid across restarts. */
 export const DEFAULT_PORT = 47100;
 
-export interface ServeOptions {
+export interface HostOptions {
   dataDir: string;
   port?: number;
   host?: string;
@@ -110,64 +115,61 @@ export interface RunningStudio {
   stop(): Promise<void>;
 }
 
-/** Starts the headless studio: core, MCP server, and studio.json for the other commands. */
-export async function serve(options: ServeOptions): Promise<RunningStudio> {
-  const hookReporter = fileURLToPath(new URL('./hookReporter.mjs', import.meta.url));
-  // createStudio takes the data folder's lock: a second studio on it stops here, however close
-  // together the two were started. studio.json is only what the other commands read.
-  const studio = createStudio({
-    dataDir: options.dataDir,
-    backup: true,
-    logger: options.logger,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    terminals: {
-      spawnPty,
-      hookCommand: hookCommandFor(process.execPath, hookReporter, Boolean(process.versions.electron)),
-      ...(options.claudeCommand ? { claudeCommand: options.claudeCommand } : {}),
-      ...(options.env ? { baseEnv: options.env } : {}),
-    },
-  });
+/**
+ * Starts a studio host (the CLI's `serve`, the desktop app): takes the data folder's lock, binds
+ * the listener (so every URL is known), builds the studio, serves it, writes studio.json for the
+ * other commands, and starts the saved team. One studio per data folder: a second start stops at
+ * the lock, however close together the two were started.
+ */
+export async function startStudioHost(options: HostOptions): Promise<RunningStudio> {
+  const nativeBinding = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {};
+  securePrivateTree(options.dataDir);
+  const lock = acquireStudioLock(options.dataDir, nativeBinding);
+  let listener: Listener;
+  try {
+    listener = await bind(options);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  let studio: Studio;
+  try {
+    studio = createStudio({
+      dataDir: options.dataDir,
+      lock,
+      urls: listener.urls,
+      backup: true,
+      logger: options.logger,
+      ...nativeBinding,
+      terminals: {
+        spawnPty,
+        hookCommand: hookCommandFor(process.execPath, HOOK_REPORTER, Boolean(process.versions.electron)),
+        ...(options.claudeCommand ? { claudeCommand: options.claudeCommand } : {}),
+        ...(options.env ? { baseEnv: options.env } : {}),
+      },
+    });
+  } catch (err) {
+    lock.release();
+    await listener.close();
+    throw err;
+  }
   const adminToken = 'ccsa_' + randomBytes(24).toString('base64url');
   const uiToken = 'ccsu_' + randomBytes(24).toString('base64url');
   const uiDir = findUiDir();
-  let http: McpHttpServer;
-  const listen = (port: number) =>
-    startMcpHttpServer({
-      studio,
-      adminToken,
-      uiToken,
-      ...(uiDir ? { uiDir } : {}),
-      host: options.host ?? '127.0.0.1',
-      port,
-    });
-  try {
-    try {
-      http = await listen(options.port ?? DEFAULT_PORT);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !options.portFallback) throw err;
-      options.logger.warn(`port ${options.port ?? DEFAULT_PORT} is in use; listening on a free one`);
-      http = await listen(0);
-    }
-  } catch (err) {
-    await studio.close();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`Port ${options.port ?? DEFAULT_PORT} is in use; pass --port N (0 picks a free one).`);
-    }
-    throw err;
-  }
-  studio.setMcpUrl(() => http.url);
-  const base = http.url.replace(/\/mcp$/, '');
+  const http = serveStudio(listener, { studio, adminToken, uiToken, ...(uiDir ? { uiDir } : {}) });
+  const { urls } = listener;
   writeStudioInfo(options.dataDir, {
     pid: process.pid,
     host: options.host ?? '127.0.0.1',
     port: http.port,
-    mcpUrl: http.url,
-    sseUrl: `${base}/sse`,
-    apiUrl: `${base}/api/rpc`,
+    baseUrl: urls.base,
+    mcpUrl: urls.mcp,
+    sseUrl: urls.sse,
+    apiUrl: urls.api,
     adminToken,
     uiToken,
     startedAt: new Date().toISOString(),
-    version: STUDIO_VERSION,
+    version: studioVersion(),
   });
   const teamCwd = options.teamCwd ?? process.cwd();
   if (options.agents !== undefined) ensureTeam(studio, options.agents, teamCwd);
@@ -183,7 +185,7 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
     studio,
     http,
     adminToken,
-    uiUrl: `${base}/?token=${uiToken}`,
+    uiUrl: `${urls.base}/?token=${uiToken}`,
     uiBuilt: !!uiDir,
     async stop() {
       if (stopped) return;
@@ -193,4 +195,18 @@ export async function serve(options: ServeOptions): Promise<RunningStudio> {
       removeStudioInfo(options.dataDir, process.pid);
     },
   };
+}
+
+/** The fixed port when it is free; with portFallback, a free one when it is not. */
+async function bind(options: HostOptions): Promise<Listener> {
+  const port = options.port ?? DEFAULT_PORT;
+  const host = options.host ?? '127.0.0.1';
+  try {
+    return await listen({ host, port });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    if (!options.portFallback) throw new Error(`Port ${port} is in use; pass --port N (0 picks a free one).`);
+    options.logger.warn(`port ${port} is in use; listening on a free one`);
+    return listen({ host, port: 0 });
+  }
 }

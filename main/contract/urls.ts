@@ -1,0 +1,39 @@
+// Where each of the studio's endpoints lives, defined once: the server routes by these paths, the
+// core hands these URLs to agents, the CLI and the UI call them.
+
+export const STUDIO_PATHS = {
+  /** MCP over Streamable HTTP (agents). */
+  mcp: '/mcp',
+  /** MCP's legacy SSE transport: the event stream, and where its messages are posted. */
+  sse: '/sse',
+  messages: '/messages',
+  /** Claude Code hooks of studio-run agents. */
+  hooks: '/hooks',
+  /** The person's API (the CLI). */
+  api: '/api/rpc',
+  /** The UI's WebSocket, and where a one-time link's code is traded for its token. */
+  ui: '/ui',
+  uiSession: '/ui/session',
+  health: '/health',
+} as const;
+
+export interface StudioUrls {
+  /** `http://host:port`, no trailing slash. */
+  base: string;
+  mcp: string;
+  sse: string;
+  hooks: string;
+  api: string;
+}
+
+/** Every endpoint's URL from the listener's base URL. */
+export function studioUrls(base: string): StudioUrls {
+  const b = base.replace(/\/+$/, '');
+  return {
+    base: b,
+    mcp: b + STUDIO_PATHS.mcp,
+    sse: b + STUDIO_PATHS.sse,
+    hooks: b + STUDIO_PATHS.hooks,
+    api: b + STUDIO_PATHS.api,
+  };
+}
