@@ -1,6 +1,6 @@
 // The desktop host: the same studio `ccstudio serve` runs (core, MCP server, studio.json), shown
 // in one locked-down window that talks to it over a single IPC channel. Decisions live in
-// shellRules.ts; this file only wires them to Electron.
+// the modules beside it (windowState, navigation, menu, ...); this file only wires them to Electron.
 import {
   createWriteStream,
   existsSync,
@@ -30,27 +30,19 @@ import type { UiCommand } from '../contract/pipe.js';
 import { DEFAULT_PORT, startStudioHost, type RunningStudio } from '../host/studioHost.js';
 import { servePipe } from '../core/pipe/servePipe.js';
 import { streamLogger, type Logger } from '../core/util/logger.js';
+import { loginShellPath, mergePaths } from './loginShellPath.js';
+import { studioMenuItems, tileIndex } from './menu.js';
+import { electronSqliteBinding, missingBindingMessage } from './nativeSqlite.js';
+import { externalUrl, isAllowedNavigation, isAllowedPermission, withCsp } from './navigation.js';
+import { createPermissionWatch, permissionNotice } from './permissionWatch.js';
+import { createWindowPipe, type WindowPipe } from './windowPipe.js';
 import {
-  createPermissionWatch,
-  createWindowPipe,
   DEFAULT_WINDOW_SIZE,
-  electronSqliteBinding,
-  missingBindingMessage,
-  externalUrl,
-  isAllowedNavigation,
-  isAllowedPermission,
-  loginShellPath,
-  mergePaths,
   MIN_WINDOW_SIZE,
   parseWindowState,
-  permissionNotice,
   restoreWindowState,
   serializeWindowState,
-  studioMenuItems,
-  tileIndex,
-  withCsp,
-  type WindowPipe,
-} from './shellRules.js';
+} from './windowState.js';
 
 /** The one IPC channel; preload.cts uses the same name. A new feature adds a service method, never a channel. */
 const PIPE_CHANNEL = 'studio:pipe';

@@ -270,7 +270,7 @@ describe('packaging dry run (layout check only: Electron is a placeholder, no in
     for (const f of [
       '/dist/main/electron/main.js',
       '/dist/main/electron/preload.cjs',
-      '/dist/main/electron/shellRules.js',
+      '/dist/main/electron/windowState.js',
       '/dist/main/host/studioHost.js',
       '/dist/server/httpServer.js',
       '/dist/renderer/index.html',
