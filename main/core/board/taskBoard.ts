@@ -63,6 +63,24 @@ export type CreateTask = CreateTaskInput;
 /** A change to a task; `assignee: null` unassigns. */
 export type TaskChange = UpdateTaskInput;
 
+/** A checked change to a task and what it means (TaskBoard.update). */
+interface UpdatePlan {
+  id: number;
+  dispatcherId: number;
+  before: Task;
+  nextStatus: TaskStatus;
+  statusChanged: boolean;
+  /** The new assignee (null: unassigned), or undefined when it stays. */
+  assignee: Agent | null | undefined;
+  /** Title, body, priority or blockers changed. */
+  edited: boolean;
+  /** Columns of the task's row that change. */
+  fields: Record<string, unknown>;
+  blockers: number[] | undefined;
+  result: string | undefined;
+  note: string;
+}
+
 function bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
@@ -286,7 +304,30 @@ export class TaskBoard {
     );
   }
 
+  /**
+   * Changes a task: checks the change and works out what it means (planUpdate), writes it with its
+   * history and the mail it causes in one transaction (writeUpdate, logUpdate, notifyUpdate), and
+   * announces them once committed.
+   */
   update(actor: Agent, change: TaskChange): Task {
+    const plan = this.planUpdate(actor, change);
+    const outbox: Array<[Message, Agent]> = [];
+    const eventIds = this.db
+      .transaction(() => {
+        this.writeUpdate(plan);
+        const ids = this.logUpdate(actor, plan);
+        this.notifyUpdate(actor, plan, outbox);
+        return ids;
+      })
+      .immediate();
+    const task = this.get(plan.id);
+    for (const id of eventIds) this.events.fire({ type: 'task.updated', task, event: this.eventById(id) });
+    for (const [m, to] of outbox) this.bus.announceDirect(m, to);
+    return task;
+  }
+
+  /** The change checked, and what it means: the next status (reassigning restarts a task), what moves. */
+  private planUpdate(actor: Agent, change: TaskChange): UpdatePlan {
     const row = this.row(change.id);
     this.checkMayUpdate(actor, row);
     const status =
@@ -340,98 +381,96 @@ export class TaskBoard {
         'Nothing to change: give status, assignee, result, note or a field to edit.',
       );
     }
+    return {
+      id: row.id,
+      dispatcherId: row.dispatcher_id,
+      before,
+      nextStatus,
+      statusChanged,
+      assignee: assigneeChanged ? (assignee ?? null) : undefined,
+      edited,
+      fields: {
+        ...(statusChanged ? { status: nextStatus } : {}),
+        ...(assigneeChanged ? { assignee_id: assignee?.id ?? null } : {}),
+        ...(title !== undefined ? { title } : {}),
+        ...(change.body !== undefined ? { body: change.body } : {}),
+        ...(priority !== undefined ? { priority } : {}),
+        ...(change.result !== undefined ? { result: change.result } : {}),
+      },
+      blockers,
+      result: change.result,
+      note: change.note ?? '',
+    };
+  }
 
-    const now = this.clock.now();
-    const outbox: Array<[Message, Agent]> = [];
-    const eventIds: number[] = [];
-    this.db
-      .transaction(() => {
-        const fields: Record<string, unknown> = { updated_at: now };
-        if (statusChanged) fields.status = nextStatus;
-        if (assigneeChanged) fields.assignee_id = assignee?.id ?? null;
-        if (title !== undefined) fields.title = title;
-        if (change.body !== undefined) fields.body = change.body;
-        if (priority !== undefined) fields.priority = priority;
-        if (change.result !== undefined) fields.result = change.result;
-        const sets = Object.keys(fields).map((k) => `${k} = @${k}`);
-        const params = { ...fields, id: row.id };
-        this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = @id`).run(params);
-        if (blockers !== undefined) {
-          this.stmts.clearBlockers.run(row.id);
-          for (const b of blockers) this.stmts.insertBlocker.run(row.id, b);
-        }
-        const note = change.note ?? '';
-        if (assigneeChanged) {
-          eventIds.push(
-            this.addEvent(
-              row.id,
-              actor,
-              'assigned',
-              before.status,
-              nextStatus,
-              assignee ? `assigned to ${assignee.name}` : 'unassigned',
-            ),
-          );
-          if (assignee && assignee.id !== actor.id) {
-            const text = this.assignmentText(row.id);
-            this.bus.checkRoom(actor, assignee, text);
-            outbox.push([
-              this.bus.writeDirect(actor, assignee, text, { type: 'task', taskId: row.id }),
-              assignee,
-            ]);
-          }
-        } else if (statusChanged) {
-          eventIds.push(this.addEvent(row.id, actor, 'status', before.status, nextStatus, note));
-        }
-        if (edited) eventIds.push(this.addEvent(row.id, actor, 'edited', null, null, ''));
-        if (change.result !== undefined)
-          eventIds.push(
-            this.addEvent(
-              row.id,
-              actor,
-              'result',
-              null,
-              null,
-              change.result.slice(0, RESULT_IN_HISTORY_CHARS),
-            ),
-          );
-        if (note && !statusChanged) eventIds.push(this.addEvent(row.id, actor, 'note', null, null, note));
+  /** The task's row and blockers; inside update's transaction. */
+  private writeUpdate(plan: UpdatePlan): void {
+    const fields: Record<string, unknown> = { ...plan.fields, updated_at: this.clock.now() };
+    const sets = Object.keys(fields).map((k) => `${k} = @${k}`);
+    this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = @id`).run({ ...fields, id: plan.id });
+    if (plan.blockers !== undefined) {
+      this.stmts.clearBlockers.run(plan.id);
+      for (const b of plan.blockers) this.stmts.insertBlocker.run(plan.id, b);
+    }
+  }
 
-        // The dispatcher hears about progress it did not cause.
-        const dispatcher = this.agents.getById(row.dispatcher_id);
-        if (dispatcher && dispatcher.id !== actor.id && (statusChanged || change.result !== undefined)) {
-          const text = this.progressText(row.id, actor, before.status, nextStatus, change.result, note);
-          const type = nextStatus === 'done' || nextStatus === 'review' ? 'result' : 'text';
-          // A notice never blocks the work it reports: with the dispatcher's inbox full, the board
-          // (and the task's history) still shows it.
-          if (this.bus.hasRoomFor(actor, dispatcher, text))
-            outbox.push([
-              this.bus.writeDirect(actor, dispatcher, text, { type, taskId: row.id }),
-              dispatcher,
-            ]);
-        }
-        // Finishing a task may unblock others: tell their assignees.
-        if (statusChanged && nextStatus === 'done') {
-          for (const { task_id } of this.stmts.blocked.all(row.id) as Array<{ task_id: number }>) {
-            const waiting = this.row(task_id);
-            if (waiting.status === 'done' || waiting.assignee_id === null) continue;
-            if ((this.stmts.openBlockers.get(task_id) as { n: number }).n > 0) continue;
-            const owner = this.agents.getById(waiting.assignee_id);
-            if (!owner || owner.id === actor.id) continue;
-            const text = `Task #${task_id} "${waiting.title}" is unblocked: #${row.id} is done.`;
-            if (this.bus.hasRoomFor(actor, owner, text))
-              outbox.push([
-                this.bus.writeDirect(actor, owner, text, { type: 'text', taskId: task_id }),
-                owner,
-              ]);
-          }
-        }
-      })
-      .immediate();
-    const task = this.get(row.id);
-    for (const id of eventIds) this.events.fire({ type: 'task.updated', task, event: this.eventById(id) });
-    for (const [m, to] of outbox) this.bus.announceDirect(m, to);
-    return task;
+  /** The change's lines in the task's history; returns their ids, to announce after commit. */
+  private logUpdate(actor: Agent, plan: UpdatePlan): number[] {
+    const ids: number[] = [];
+    const { id, before, nextStatus, note } = plan;
+    if (plan.assignee !== undefined) {
+      const what = plan.assignee ? `assigned to ${plan.assignee.name}` : 'unassigned';
+      ids.push(this.addEvent(id, actor, 'assigned', before.status, nextStatus, what));
+    } else if (plan.statusChanged) {
+      ids.push(this.addEvent(id, actor, 'status', before.status, nextStatus, note));
+    }
+    if (plan.edited) ids.push(this.addEvent(id, actor, 'edited', null, null, ''));
+    if (plan.result !== undefined)
+      ids.push(this.addEvent(id, actor, 'result', null, null, plan.result.slice(0, RESULT_IN_HISTORY_CHARS)));
+    if (note && !plan.statusChanged) ids.push(this.addEvent(id, actor, 'note', null, null, note));
+    return ids;
+  }
+
+  /**
+   * The mail a change causes, written into `outbox` to announce after commit: the new assignee
+   * gets the task (refused if its inbox is full), the dispatcher hears of progress it did not
+   * cause, and finishing a task tells the owners of tasks it was blocking. Notices never block the
+   * work they report: with an inbox full, the board and the history still show it.
+   */
+  private notifyUpdate(actor: Agent, plan: UpdatePlan, outbox: Array<[Message, Agent]>): void {
+    const { id, before, nextStatus, note } = plan;
+    const notice = (to: Agent, text: string, opts: { type: Message['type']; taskId: number }) => {
+      if (this.bus.hasRoomFor(actor, to, text))
+        outbox.push([this.bus.writeDirect(actor, to, text, opts), to]);
+    };
+    if (plan.assignee && plan.assignee.id !== actor.id) {
+      const text = this.assignmentText(id);
+      this.bus.checkRoom(actor, plan.assignee, text);
+      outbox.push([
+        this.bus.writeDirect(actor, plan.assignee, text, { type: 'task', taskId: id }),
+        plan.assignee,
+      ]);
+    }
+    const dispatcher = this.agents.getById(plan.dispatcherId);
+    if (dispatcher && dispatcher.id !== actor.id && (plan.statusChanged || plan.result !== undefined)) {
+      const text = this.progressText(id, actor, before.status, nextStatus, plan.result, note);
+      notice(dispatcher, text, {
+        type: nextStatus === 'done' || nextStatus === 'review' ? 'result' : 'text',
+        taskId: id,
+      });
+    }
+    if (!plan.statusChanged || nextStatus !== 'done') return;
+    for (const { task_id } of this.stmts.blocked.all(id) as Array<{ task_id: number }>) {
+      const waiting = this.row(task_id);
+      if (waiting.status === 'done' || waiting.assignee_id === null) continue;
+      if ((this.stmts.openBlockers.get(task_id) as { n: number }).n > 0) continue;
+      const owner = this.agents.getById(waiting.assignee_id);
+      if (!owner || owner.id === actor.id) continue;
+      notice(owner, `Task #${task_id} "${waiting.title}" is unblocked: #${id} is done.`, {
+        type: 'text',
+        taskId: task_id,
+      });
+    }
   }
 
   private progressText(
