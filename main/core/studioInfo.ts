@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StudioUrls } from '../contract/urls.js';
 import { STUDIO_INFO_FILE } from './store/dataDir.js';
+import { studioVersion } from './version.js';
 
 /** What a running `ccstudio serve` leaves in its data folder for the other commands. */
 export interface StudioInfo {
@@ -17,6 +19,26 @@ export interface StudioInfo {
   uiToken: string;
   startedAt: string;
   version: string;
+}
+
+/** What this process, serving at `urls` with these tokens, writes for the other commands. */
+export function studioInfoFor(
+  host: string,
+  urls: StudioUrls,
+  tokens: { adminToken: string; uiToken: string },
+): StudioInfo {
+  return {
+    pid: process.pid,
+    host,
+    port: Number(new URL(urls.base).port),
+    baseUrl: urls.base,
+    mcpUrl: urls.mcp,
+    sseUrl: urls.sse,
+    apiUrl: urls.api,
+    ...tokens,
+    startedAt: new Date().toISOString(),
+    version: studioVersion(),
+  };
 }
 
 export function writeStudioInfo(dataDir: string, info: StudioInfo): void {

@@ -8,9 +8,8 @@ import type { SpawnPty } from '../core/sessions/ptySession.js';
 import { securePrivateTree } from '../core/store/dataDir.js';
 import { acquireStudioLock } from '../core/store/studioLock.js';
 import { createStudio, type Studio } from '../core/studio.js';
-import { removeStudioInfo, writeStudioInfo } from '../core/studioInfo.js';
+import { removeStudioInfo, studioInfoFor, writeStudioInfo } from '../core/studioInfo.js';
 import type { Logger } from '../core/util/logger.js';
-import { studioVersion } from '../core/version.js';
 import { listen, serveStudio, type Listener, type McpHttpServer } from '../../server/httpServer.js';
 
 /** What Claude Code runs for each hook of a studio agent (see hookReporter.mts). */
@@ -158,19 +157,7 @@ export async function startStudioHost(options: HostOptions): Promise<RunningStud
   const uiDir = findUiDir();
   const http = serveStudio(listener, { studio, adminToken, uiToken, ...(uiDir ? { uiDir } : {}) });
   const { urls } = listener;
-  writeStudioInfo(options.dataDir, {
-    pid: process.pid,
-    host: options.host ?? '127.0.0.1',
-    port: http.port,
-    baseUrl: urls.base,
-    mcpUrl: urls.mcp,
-    sseUrl: urls.sse,
-    apiUrl: urls.api,
-    adminToken,
-    uiToken,
-    startedAt: new Date().toISOString(),
-    version: studioVersion(),
-  });
+  writeStudioInfo(options.dataDir, studioInfoFor(options.host ?? '127.0.0.1', urls, { adminToken, uiToken }));
   const teamCwd = options.teamCwd ?? process.cwd();
   if (options.agents !== undefined) ensureTeam(studio, options.agents, teamCwd);
   else if (options.firstTeam && !studio.agents.list().some((a) => a.kind === 'agent'))

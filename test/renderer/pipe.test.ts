@@ -14,6 +14,21 @@ function scripted() {
   return { client, sent, studio: pair.right, close: pair.close, tick };
 }
 
+/** This tab's storage, its history and a location, as the browser gives them to takeToken. */
+function pageStubs() {
+  const store = new Map<string, string>();
+  const storage = {
+    getItem: (k: string) => store.get(k) ?? null,
+    setItem: (k: string, v: string) => void store.set(k, v),
+  } as Storage;
+  const replaced: string[] = [];
+  const history = {
+    replaceState: (_s: unknown, _t: string, url: string) => void replaced.push(url),
+  } as History;
+  const at = (href: string) => ({ href }) as Location;
+  return { store, storage, replaced, history, at };
+}
+
 describe('the renderer side of the pipe', () => {
   it('hands a tile its snapshot in wire order: after the old output, before the live output', async () => {
     const { client, sent, studio, tick } = scripted();
@@ -60,16 +75,7 @@ describe('the renderer side of the pipe', () => {
   });
 
   it('takes the UI token out of the address bar and keeps it for reloads of this tab', async () => {
-    const store = new Map<string, string>();
-    const storage = {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => void store.set(k, v),
-    } as Storage;
-    const replaced: string[] = [];
-    const history = {
-      replaceState: (_s: unknown, _t: string, url: string) => void replaced.push(url),
-    } as History;
-    const at = (href: string) => ({ href }) as Location;
+    const { store, storage, replaced, history, at } = pageStubs();
     expect(await takeToken(at('http://127.0.0.1:47100/?token=ccsu_abc&x=1#t'), storage, history)).toBe(
       'ccsu_abc',
     );
@@ -80,16 +86,7 @@ describe('the renderer side of the pipe', () => {
   });
 
   it('trades a one-time code for the token, and takes the code out of the address bar', async () => {
-    const store = new Map<string, string>();
-    const storage = {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => void store.set(k, v),
-    } as Storage;
-    const replaced: string[] = [];
-    const history = {
-      replaceState: (_s: unknown, _t: string, url: string) => void replaced.push(url),
-    } as History;
-    const at = (href: string) => ({ href }) as Location;
+    const { store, storage, replaced, history, at } = pageStubs();
     const traded: string[] = [];
     const exchange = async (code: string) => {
       traded.push(code);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as nodePty from 'node-pty';
 import type { Agent, AgentProfile } from '../../main/contract/model.js';
 import { createStudio, type Studio } from '../../main/core/studio.js';
-import { writeStudioInfo } from '../../main/core/studioInfo.js';
+import { studioInfoFor, writeStudioInfo } from '../../main/core/studioInfo.js';
 import { listen, serveStudio, type McpHttpServer } from '../../server/httpServer.js';
 import { startModelStub, type ModelStub, type StubRequest, type StubScript } from './modelStub.js';
 import { tempDir } from './studioHarness.js';
@@ -85,20 +85,8 @@ export async function startClaudeCrew(
   const adminToken = 'ccsa_' + randomBytes(24).toString('base64url');
   const uiToken = 'ccsu_' + randomBytes(24).toString('base64url');
   const http = serveStudio(listener, { studio, adminToken, uiToken });
-  const { urls } = listener;
-  writeStudioInfo(dataDir, {
-    pid: process.pid,
-    host: '127.0.0.1',
-    port: http.port,
-    baseUrl: urls.base,
-    mcpUrl: urls.mcp,
-    sseUrl: urls.sse,
-    apiUrl: urls.api,
-    adminToken,
-    uiToken,
-    startedAt: new Date().toISOString(),
-    version: 'test',
-  });
+  // studio.json as the host writes it: there is something real for a probe to try to read.
+  writeStudioInfo(dataDir, studioInfoFor('127.0.0.1', listener.urls, { adminToken, uiToken }));
   for (const a of agents) {
     const profile: AgentProfile = {
       kind: 'claude',

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const CLI = join(process.cwd(), 'dist/main/cli/ccstudio.js');
@@ -54,4 +55,26 @@ export async function startServe(
 export function waitExit(proc: ChildProcess): Promise<number | null> {
   if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc.exitCode);
   return new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+}
+
+/**
+ * Processes and folders a test file starts and makes, ended and removed after each test: call
+ * `track()` at the top of the file (it registers the afterEach).
+ */
+export function trackProcesses(afterEach: (fn: () => Promise<void>) => void): {
+  procs: ChildProcess[];
+  dirs: string[];
+} {
+  const procs: ChildProcess[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const p of procs.splice(0)) {
+      if (p.exitCode === null && p.signalCode === null) {
+        p.kill('SIGKILL');
+        await waitExit(p);
+      }
+    }
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return { procs, dirs };
 }

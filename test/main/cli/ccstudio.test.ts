@@ -1,25 +1,14 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { callJson, callText, tempDir } from '../../support/studioHarness.js';
-import { CLI, runCli, startServe, waitExit } from '../../support/cliProcess.js';
+import { CLI, runCli, startServe, trackProcesses, waitExit } from '../../support/cliProcess.js';
 import type { StudioStatus } from '../../../main/contract/model.js';
 import { waitFor } from '../../support/waitFor.js';
 
-const procs: ChildProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    if (p.exitCode === null && p.signalCode === null) {
-      p.kill('SIGKILL');
-      await waitExit(p);
-    }
-  }
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { procs, dirs } = trackProcesses(afterEach);
 
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does).`);

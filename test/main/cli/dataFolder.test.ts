@@ -10,7 +10,6 @@ import {
   openSync,
   readFileSync,
   readdirSync,
-  rmSync,
   statSync,
   writeFileSync,
   writeSync,
@@ -18,21 +17,11 @@ import {
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, startServe, waitExit } from '../../support/cliProcess.js';
+import { CLI, runCli, startServe, trackProcesses, waitExit } from '../../support/cliProcess.js';
 import { tempDir } from '../../support/studioHarness.js';
 import { waitFor } from '../../support/waitFor.js';
 
-const procs: ChildProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    if (p.exitCode === null && p.signalCode === null) {
-      p.kill('SIGKILL');
-      await waitExit(p);
-    }
-  }
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { procs, dirs } = trackProcesses(afterEach);
 
 function scratch(): string {
   const d = tempDir('ccstudio-datafolder-');
