@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   MAX_AGENT_NAME_CHARS,
+  MAX_FIRST_TEAM_AGENTS,
   MAX_BLOCKERS,
   MAX_BRANCH_CHARS,
   MAX_MENU_KEYS,
@@ -52,6 +53,7 @@ export const agentProfile = z.union([
     kind: z.literal('command'),
     command: z.string().min(1).max(MAX_PATH_CHARS),
     args: profileArgs,
+    takesPrompts: z.boolean().optional(),
   }),
 ]);
 
@@ -70,6 +72,13 @@ export const addAgentInput = z.strictObject({
 });
 export type AddAgentInput = z.infer<typeof addAgentInput>;
 
+/** The first team: a commander and this many agents, all working in one folder. */
+export const startTeamInput = z.strictObject({
+  cwd: folder.min(1),
+  agents: z.number().int().min(0).max(MAX_FIRST_TEAM_AGENTS),
+});
+export type StartTeamInput = z.infer<typeof startTeamInput>;
+
 export const sendInput = z.strictObject({
   to: agentName,
   body: messageBody,
@@ -77,6 +86,9 @@ export const sendInput = z.strictObject({
   replyTo: recordId.optional(),
 });
 export type SendInput = z.infer<typeof sendInput>;
+
+export const feedQuery = z.strictObject({ limit: pageLimit.optional() });
+export type FeedQuery = z.infer<typeof feedQuery>;
 
 export const historyQuery = z.strictObject({
   /** Conversation with this agent (direct messages both ways). */

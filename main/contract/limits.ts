@@ -59,3 +59,5 @@ export const MAX_TERMINAL_INPUT_CHARS = 256 * 1024;
 export const MAX_MENU_KEYS = 20;
 /** Reserved name of the person at the keyboard; messages from the UI and CLI are sent as this. */
 export const PERSON_NAME = 'user';
+/** Agents a first team may start with (besides its commander): the crews this studio is for. */
+export const MAX_FIRST_TEAM_AGENTS = 30;

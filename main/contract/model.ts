@@ -27,7 +27,35 @@ export type AgentProfile =
        */
       sandbox?: boolean;
     }
-  | { kind: 'command'; command: string; args: string[] };
+  | {
+      kind: 'command';
+      command: string;
+      args: string[];
+      /**
+       * Its program takes prompts (Codex, Gemini CLI and the like), so wake lines are typed into
+       * it. Off for a plain command: a shell would run the line as a command.
+       */
+      takesPrompts?: boolean;
+    };
+
+/** Why a local agent's program ended on its own (not stopped by the person or the studio). */
+export interface AgentExit {
+  code: number | null;
+  signal: number | null;
+  at: number;
+  /** How long it ran, ms. */
+  ranMs: number;
+  /** The last lines its terminal showed, oldest first. */
+  tail: string[];
+  /** What to try, in a sentence or two. */
+  advice: string;
+  /** Exits in a row that came soon after a start (see QUICK_EXIT_MS). */
+  quickExits: number;
+  /** When the studio starts it again by itself; absent when it will not. */
+  restartAt?: number;
+  /** It kept exiting at once, so the studio stopped restarting it. */
+  gaveUp: boolean;
+}
 
 export interface Agent {
   id: number;
@@ -53,6 +81,8 @@ export interface Agent {
   createdAt: number;
   /** Last authenticated MCP call or heartbeat, ms since epoch; 0 when never seen. */
   lastSeenAt: number;
+  /** How its program last ended on its own; null once it ran for a while, or when it never did. */
+  lastExit: AgentExit | null;
 }
 
 export const MESSAGE_TYPES = ['text', 'task', 'result', 'question'] as const;

@@ -7,11 +7,14 @@ import {
   addAgentInput,
   agentName,
   createTaskInput,
+  feedQuery,
+  folder,
   historyQuery,
   menuKeys,
   messageBody,
   recordId,
   sendInput,
+  startTeamInput,
   taskQuery,
   updateTaskInput,
 } from './inputs.js';
@@ -42,6 +45,11 @@ export const SERVICE_ARGS: { [M in StudioServiceMethod]: z.ZodType<Parameters<St
   readScreen: z.tuple([agentName]),
   kickAgent: z.tuple([agentName]),
   sendKeys: z.tuple([agentName, menuKeys]),
+  feedHistory: z.tuple([feedQuery]),
+  folderChoices: z.tuple([]),
+  checkFolder: z.tuple([folder]),
+  pickFolder: z.tuple([]),
+  startTeam: z.tuple([startTeamInput]),
 };
 
 const cols = z.number().int().min(TERMINAL_MIN_CELLS).max(TERMINAL_MAX_COLS);

@@ -2,14 +2,54 @@ import type { Disposable, StudioEvent } from './events.js';
 import type {
   AddAgentInput,
   CreateTaskInput,
+  FeedQuery,
   HistoryQuery,
   SendInput,
+  StartTeamInput,
   TaskQuery,
   UpdateTaskInput,
 } from './inputs.js';
-import type { Agent, InboxItem, Message, StudioStatus, Task, TaskDetail } from './model.js';
+import type { Agent, InboxItem, Message, StudioStatus, Task, TaskDetail, TaskEvent } from './model.js';
 
-export type { AddAgentInput, CreateTaskInput, HistoryQuery, SendInput, TaskQuery, UpdateTaskInput };
+export type {
+  AddAgentInput,
+  CreateTaskInput,
+  FeedQuery,
+  HistoryQuery,
+  SendInput,
+  StartTeamInput,
+  TaskQuery,
+  UpdateTaskInput,
+};
+
+/**
+ * Mail or a task that was stored, with a warning when its recipient will not be woken by it
+ * (not running, on another machine, a plain command): said to the sender, never silently.
+ */
+export type Delivered<T> = T & { warning?: string };
+
+/** The feed's history: recent messages and task events, each newest first. */
+export interface FeedHistory {
+  messages: Message[];
+  taskEvents: Array<{ task: Task; event: TaskEvent }>;
+}
+
+/** A folder the person typed for an agent or a team, as the studio sees it. */
+export interface FolderCheck {
+  /** Absolute, with ~ expanded. */
+  path: string;
+  ok: boolean;
+  /** Why it cannot be used (ok false), or a caution (ok true). */
+  problem?: string;
+  /** It is inside a git repository. */
+  git: boolean;
+}
+
+/** Folders to offer: where new agents go by default, and where agents worked before. */
+export interface FolderChoices {
+  suggested: string;
+  recent: string[];
+}
 
 export interface AddedAgent {
   agent: Agent;
@@ -28,16 +68,32 @@ export interface StudioService {
   addAgent(input: AddAgentInput): Promise<AddedAgent>;
   removeAgent(name: string): Promise<void>;
   /** Sent as the person. */
-  sendMessage(input: SendInput): Promise<Message>;
+  sendMessage(input: SendInput): Promise<Delivered<Message>>;
   broadcast(body: string): Promise<Message>;
   history(query: HistoryQuery): Promise<Message[]>;
   /** The person's own unread mail, marked read. */
   personInbox(): Promise<InboxItem[]>;
   listTasks(query: TaskQuery): Promise<Task[]>;
   getTask(id: number): Promise<TaskDetail>;
-  createTask(input: CreateTaskInput): Promise<Task>;
-  updateTask(input: UpdateTaskInput): Promise<Task>;
-  /** Starts a local agent's terminal (Claude Code or its command). */
+  createTask(input: CreateTaskInput): Promise<Delivered<Task>>;
+  updateTask(input: UpdateTaskInput): Promise<Delivered<Task>>;
+  /** Recent messages and task events for the feed (it survives a restart of the studio). */
+  feedHistory(query: FeedQuery): Promise<FeedHistory>;
+  /** Where new agents go by default, and the folders agents worked in before. */
+  folderChoices(): Promise<FolderChoices>;
+  /** Whether a folder can be an agent's working folder, checked as the person types it. */
+  checkFolder(path: string): Promise<FolderCheck>;
+  /**
+   * The OS's folder picker, in the desktop app (its host supplies it); null when the person
+   * cancels. A browser has no such thing: there it is refused and the page offers a path field.
+   */
+  pickFolder(): Promise<string | null>;
+  /** The first team: a commander and N agents in one folder, started. */
+  startTeam(input: StartTeamInput): Promise<Agent[]>;
+  /**
+   * Starts a local agent's terminal (Claude Code or its command) and waits a moment to see it
+   * run: a program that exits at once is an error saying how it ended and what to try.
+   */
   startAgent(name: string): Promise<Agent>;
   /** Stops it; it will not come back with the studio until started again. */
   stopAgent(name: string): Promise<void>;
@@ -124,6 +180,11 @@ const SERVICE_CALLS: Record<StudioServiceMethod, true> = {
   readScreen: true,
   kickAgent: true,
   sendKeys: true,
+  feedHistory: true,
+  folderChoices: true,
+  checkFolder: true,
+  pickFolder: true,
+  startTeam: true,
 };
 const TERMINAL_CALLS: Record<TerminalMethod, true> = {
   attachTerminal: true,

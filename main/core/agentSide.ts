@@ -30,7 +30,7 @@ export interface AgentSide {
   readonly board: Pick<TaskBoard, 'create' | 'update' | 'list' | 'detail'>;
   /** Other agents' terminals, to read and to answer a menu (the tools check who may). */
   readonly terminals: Pick<AgentSessions, 'screen' | 'reading' | 'keys' | 'hasTerminal' | 'isRunning'>;
-  readonly wake: Pick<WakeEngine, 'kick'>;
+  readonly wake: Pick<WakeEngine, 'kick' | 'deliveryWarning'>;
   readonly clock: Clock;
   readonly logger: Logger;
   status(): StudioStatus;

@@ -5,12 +5,19 @@ import type { StudioEvent } from '../contract/events.js';
 import type { StudioUrls } from '../contract/urls.js';
 import { PERSON_NAME } from '../contract/limits.js';
 import type { StudioStatus } from '../contract/model.js';
-import type { AddAgentInput, AddedAgent, StudioService, TerminalOutput } from '../contract/service.js';
+import type {
+  AddAgentInput,
+  AddedAgent,
+  Delivered,
+  StudioService,
+  TerminalOutput,
+} from '../contract/service.js';
 import { StudioError } from '../contract/errors.js';
 import type { AgentSide } from './agentSide.js';
 import { AgentRegistry } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
 import { AgentSessions } from './sessions/agentSessions.js';
+import { defaultHome } from './sessions/claudeLaunch.js';
 import type { SpawnPty } from './sessions/ptySession.js';
 import { TerminalWriter } from './sessions/terminalWriter.js';
 import { WakeEngine } from './wake/wakeEngine.js';
@@ -23,7 +30,10 @@ import { acquireStudioLock, type StudioLock } from './store/studioLock.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Emitter } from './util/emitter.js';
 import { silentLogger, type Logger } from './util/logger.js';
+import { checkFolder, ensureTeam, recentFolders, teamNames } from './team.js';
 
+/** Feed lines loaded when a window opens, when it does not ask for a number. */
+const FEED_HISTORY_LINES = 200;
 /** How many feed lines studio_status returns: enough context for one glance, small for the model. */
 const STATUS_ACTIVITY_LINES = 15;
 const STATUS_OPEN_TASKS = 25;
@@ -50,6 +60,11 @@ export interface StudioOptions {
   urls?: StudioUrls;
   /** How agents' terminals are run; without it the studio can still serve remote agents. */
   terminals?: TerminalOptions;
+  /**
+   * The folder a new team works in unless the person picks another (`serve --cwd`, or where the
+   * studio was started); relative folders the person types are read from here. Default: home.
+   */
+  teamCwd?: string;
 }
 
 export interface TerminalOptions {
@@ -182,17 +197,34 @@ export function createStudio(options: StudioOptions = {}): Studio {
   };
 
   const person = () => agents.person;
+  // The home folder agents run with (their environment's HOME), which `~` means to the person.
+  const home = defaultHome(terminals?.baseEnv ?? process.env);
+  const teamCwd = options.teamCwd ?? home;
+  const privateDirs = [options.dataDir ?? '', launchDir].filter(Boolean);
+  const folderCheck = (path: string) => checkFolder(path, { base: teamCwd, privateDirs, home });
+  /** The mail or task, with a warning when its recipient will not be woken by it. */
+  const delivered = <T extends object>(value: T, to: string | null | undefined): Delivered<T> => {
+    const agent = to ? agents.get(to) : undefined;
+    const warning = agent ? wake.deliveryWarning(agent.id) : undefined;
+    return warning ? { ...value, warning } : value;
+  };
   // Methods are sync underneath; async here so every pipe (IPC, WebSocket, HTTP) sees one shape.
   const service: StudioService = {
     status: async () => status(),
     listAgents: async () => agents.list(),
     addAgent: async (input: AddAgentInput): Promise<AddedAgent> => {
+      // A folder that cannot be used is refused now, not at its first start.
+      if (!input.remote && input.cwd) {
+        const check = folderCheck(input.cwd);
+        if (!check.ok) throw new StudioError('invalid', `${input.name}'s folder: ${check.problem}`);
+        input = { ...input, cwd: check.path };
+      }
       const { agent, token } = agents.add(input);
       return { agent, token, mcpUrl: urls?.mcp ?? '' };
     },
-    startAgent: async (name) => sessions.start(name),
+    startAgent: async (name) => (await sessions.startSettled(name)).agent,
     stopAgent: async (name) => sessions.stop(name),
-    restartAgent: async (name) => sessions.restart(name),
+    restartAgent: async (name) => (await sessions.restart(name)).agent,
     readScreen: async (name) => sessions.screen(name),
     kickAgent: async (name) => {
       await wake.kick(agents.require(name).id, 'person');
@@ -208,17 +240,47 @@ export function createStudio(options: StudioOptions = {}): Studio {
       await sessions.remove(agent.id);
     },
     sendMessage: async (input) =>
-      bus.send(person(), input.to, input.body, {
-        ...(input.type ? { type: input.type } : {}),
-        ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
-      }),
+      delivered(
+        bus.send(person(), input.to, input.body, {
+          ...(input.type ? { type: input.type } : {}),
+          ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
+        }),
+        input.to,
+      ),
     broadcast: async (body) => bus.broadcast(person(), body).message,
     history: async (query) => bus.history(null, query),
     personInbox: async () => bus.inbox(person()).items,
     listTasks: async (query) => board.list(query),
     getTask: async (id) => board.detail(id),
-    createTask: async (input) => board.create(person(), input),
-    updateTask: async (input) => board.update(person(), input),
+    createTask: async (input) => {
+      const task = board.create(person(), input);
+      return delivered(task, task.assignee);
+    },
+    updateTask: async (input) => {
+      const before = board.get(input.id);
+      const task = board.update(person(), input);
+      // Warned when the task newly reaches someone who will not be woken by it.
+      return task.assignee && task.assignee !== before?.assignee ? delivered(task, task.assignee) : task;
+    },
+    feedHistory: async (query) => ({
+      messages: bus.history(null, { limit: query.limit ?? FEED_HISTORY_LINES }),
+      taskEvents: board.recentEvents(query.limit ?? FEED_HISTORY_LINES),
+    }),
+    folderChoices: async () => ({ suggested: teamCwd, recent: recentFolders(agents, [teamCwd]) }),
+    checkFolder: async (path) => folderCheck(path),
+    pickFolder: async () => {
+      throw new StudioError('unavailable', 'No folder picker here: type the folder instead.');
+    },
+    startTeam: async ({ cwd, agents: count }) => {
+      if (agents.list().some((a) => a.kind === 'agent' && !a.remote))
+        throw new StudioError('conflict', 'This studio has a team already: add agents one by one instead.');
+      const check = folderCheck(cwd);
+      if (!check.ok) throw new StudioError('invalid', check.problem ?? 'That folder cannot be used.');
+      ensureTeam(agents, count, check.path);
+      // Each starts on its own; one that cannot start shows why on its tile.
+      await Promise.all(teamNames(count).map((n) => sessions.startSettled(n).catch(() => undefined)));
+      return teamNames(count).map((n) => agents.require(n));
+    },
     onDidEvent: (listener) => events.on(listener),
   };
 

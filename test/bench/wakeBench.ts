@@ -195,6 +195,7 @@ export async function runWakeBench(
           kind: 'command',
           command: process.execPath,
           args: [IDLE_AGENT, '--busy-ms', String(config.busyMs), '--log', logFile],
+          takesPrompts: true,
         },
       });
       const slot: Slot = {

@@ -193,6 +193,23 @@ describe('HTTP edge', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('hands a one-time UI code only for the admin token; the code opens the UI once', async () => {
+    const codeUrl = t.http.urls.base + '/api/ui-code';
+    expect((await rawRequest(codeUrl, { headers: { authorization: `Bearer ${aliceToken}` } })).status).toBe(
+      401,
+    );
+    expect((await rawRequest(codeUrl, { headers: { authorization: `Bearer ${t.uiToken}` } })).status).toBe(
+      401,
+    );
+    const ok = await rawRequest(codeUrl, { headers: { authorization: `Bearer ${t.adminToken}` } });
+    const { code } = JSON.parse(ok.body) as { code: string };
+    const trade = (c: string) =>
+      rawRequest(t.http.urls.base + '/ui/session', { body: JSON.stringify({ code: c }) });
+    const traded = await trade(code);
+    expect(JSON.parse(traded.body)).toEqual({ token: t.uiToken });
+    expect((await trade(code)).status).not.toBe(200);
+  });
+
   it('answers unknown paths with 404', async () => {
     expect((await rawRequest(t.http.url.replace('/mcp', '/nope'), { method: 'GET' })).status).toBe(404);
   });

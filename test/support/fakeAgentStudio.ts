@@ -278,7 +278,7 @@ export async function startFakeAgentStudio(
       profile:
         options.profile === 'claude'
           ? { kind: 'claude', args: settings }
-          : { kind: 'command', command: process.execPath, args },
+          : { kind: 'command', command: process.execPath, args, takesPrompts: true },
       ...(options.rolePrompt ? { rolePrompt: options.rolePrompt } : {}),
     });
     const id = agent.id;

@@ -19,6 +19,7 @@ export function makeAgent(over: Partial<Agent> = {}): Agent {
     autostart: true,
     createdAt: 0,
     lastSeenAt: 0,
+    lastExit: null,
     ...over,
   };
 }

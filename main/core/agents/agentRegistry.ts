@@ -12,7 +12,7 @@ import {
   MAX_SUMMARY_CHARS,
   PERSON_NAME,
 } from '../../contract/limits.js';
-import type { Agent, AgentKind, AgentProfile, AgentState } from '../../contract/model.js';
+import type { Agent, AgentExit, AgentKind, AgentProfile, AgentState } from '../../contract/model.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
@@ -41,6 +41,7 @@ interface AgentRow {
   autostart: number;
   created_at: number;
   last_seen_at: number;
+  last_exit: string | null;
 }
 
 function toAgent(r: AgentRow): Agent {
@@ -61,14 +62,29 @@ function toAgent(r: AgentRow): Agent {
     autostart: r.autostart === 1,
     createdAt: r.created_at,
     lastSeenAt: r.last_seen_at,
+    lastExit: parseExit(r.last_exit),
   };
+}
+
+function parseExit(json: string | null): AgentExit | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as AgentExit;
+  } catch {
+    return null;
+  }
 }
 
 function parseProfile(json: string): AgentProfile {
   try {
     const p = JSON.parse(json) as AgentProfile;
     if (p.kind === 'command' && typeof p.command === 'string')
-      return { kind: 'command', command: p.command, args: p.args ?? [] };
+      return {
+        kind: 'command',
+        command: p.command,
+        args: p.args ?? [],
+        ...(p.takesPrompts === true ? { takesPrompts: true } : {}),
+      };
     const c = p as { args?: unknown; sandbox?: unknown };
     return {
       kind: 'claude',
@@ -83,7 +99,8 @@ function parseProfile(json: string): AgentProfile {
 /** The profile as given by a person or the UI, checked. */
 export function validateProfile(profile: unknown): AgentProfile {
   const p = profile as
-    Partial<{ kind: string; command: string; args: unknown; sandbox: unknown }> | undefined;
+    | Partial<{ kind: string; command: string; args: unknown; sandbox: unknown; takesPrompts: unknown }>
+    | undefined;
   const args = p?.args === undefined ? [] : p.args;
   if (
     !Array.isArray(args) ||
@@ -112,7 +129,14 @@ export function validateProfile(profile: unknown): AgentProfile {
     p.command.trim() &&
     p.command.length <= MAX_PATH_CHARS
   ) {
-    return { kind: 'command', command: p.command.trim(), args: args as string[] };
+    if (p.takesPrompts !== undefined && typeof p.takesPrompts !== 'boolean')
+      throw new StudioError('invalid', 'Profile takesPrompts is true or false.');
+    return {
+      kind: 'command',
+      command: p.command.trim(),
+      args: args as string[],
+      ...(p.takesPrompts ? { takesPrompts: true } : {}),
+    };
   }
   throw new StudioError('invalid', 'A profile is {kind: "claude"} or {kind: "command", command, args}.');
 }
@@ -339,6 +363,19 @@ export class AgentRegistry {
       .map((k) => `${k} = @${k}`)
       .join(', ');
     this.db.prepare(`UPDATE agents SET ${sets} WHERE id = @id`).run({ ...fields, id });
+    const agent = this.reload(id);
+    this.events.fire({ type: 'agent.updated', agent });
+    return agent;
+  }
+
+  /** Records how the agent's program last ended on its own (null clears it). */
+  setExit(id: number, exit: AgentExit | null): Agent {
+    const current = this.byId.get(id);
+    if (!current) throw new StudioError('not_found', `No agent with id ${id}.`);
+    if (exit === null && current.lastExit === null) return current;
+    this.db
+      .prepare('UPDATE agents SET last_exit = ? WHERE id = ?')
+      .run(exit === null ? null : JSON.stringify(exit), id);
     const agent = this.reload(id);
     this.events.fire({ type: 'agent.updated', agent });
     return agent;

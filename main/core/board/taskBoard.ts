@@ -191,7 +191,7 @@ export class TaskBoard {
 
   private row(id: unknown): TaskRow {
     const row = Number.isInteger(id) ? (this.stmts.get.get(id) as TaskRow | undefined) : undefined;
-    if (!row) throw new StudioError('not_found', `No task #${String(id)}; list_tasks shows the open ones.`);
+    if (!row) throw new StudioError('not_found', `No task #${String(id)}.`, 'task');
     return row;
   }
 
@@ -549,6 +549,17 @@ export class TaskBoard {
         taskId: e.taskId,
         text: `task #${e.taskId} ${what}`,
       };
+    });
+  }
+
+  /** The last task events with their tasks as they are now, newest first (the feed's history). */
+  recentEvents(limit: number): Array<{ task: Task; event: TaskEvent }> {
+    const tasks = new Map<number, Task>();
+    return (this.stmts.recentEvents.all(limit) as EventRow[]).map((r) => {
+      const event = this.toEvent(r);
+      let task = tasks.get(event.taskId);
+      if (!task) tasks.set(event.taskId, (task = this.get(event.taskId)));
+      return { task, event };
     });
   }
 

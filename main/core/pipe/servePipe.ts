@@ -1,4 +1,4 @@
-import { isStudioError } from '../../contract/errors.js';
+import { isStudioError, studioErrorBody, type StudioErrorBody } from '../../contract/errors.js';
 import type { Disposable } from '../../contract/events.js';
 import type { PipeEndpoint, PipeFromStudio, PipeToStudio } from '../../contract/pipe.js';
 import { describeIssues, SERVICE_ARGS, TERMINAL_ARGS } from '../../contract/schemas.js';
@@ -15,7 +15,7 @@ import type { TerminalViewer } from './terminalViewer.js';
 export interface ServiceCallAnswer {
   ok: boolean;
   result?: unknown;
-  error?: { code: string; message: string };
+  error?: StudioErrorBody;
 }
 
 /**
@@ -40,7 +40,7 @@ export async function dispatchServiceCall(
     const fn = service[m] as (...args: unknown[]) => Promise<unknown>;
     return { ok: true, result: (await fn(...parsed.data)) ?? null };
   } catch (err) {
-    if (isStudioError(err)) return { ok: false, error: { code: err.code, message: err.message } };
+    if (isStudioError(err)) return { ok: false, error: studioErrorBody(err) };
     return {
       ok: false,
       error: { code: 'internal', message: 'The studio failed to do that; nothing was changed.' },
@@ -81,7 +81,7 @@ async function dispatchTerminalCall(
     }
     return { ok: true, result: null };
   } catch (err) {
-    if (isStudioError(err)) return { ok: false, error: { code: err.code, message: err.message } };
+    if (isStudioError(err)) return { ok: false, error: studioErrorBody(err) };
     return { ok: false, error: { code: 'internal', message: 'The studio failed to do that.' } };
   }
 }

@@ -21,6 +21,8 @@ import {
   type Launch,
 } from './claudeLaunch.js';
 import { sandboxUnavailable } from './sandboxCheck.js';
+import { describeExit, MAX_QUICK_EXITS, QUICK_EXIT_MS } from '../../contract/exits.js';
+import { adviseExit, exitTail, RESTART_BACKOFF_MS } from './exitAdvice.js';
 import {
   PtySession,
   type ExitStatus,
@@ -39,6 +41,11 @@ const HOOK_TOKEN_PREFIX = 'ccsh_';
 /** A tile's first size before the UI reports its own; wide enough that Claude Code does not wrap. */
 export const DEFAULT_COLS = 120;
 export const DEFAULT_ROWS = 36;
+/**
+ * How long a start waits to say what happened: a program that is still running then (or showed
+ * its prompt sooner) has started; one that exited has not, and the caller hears why.
+ */
+export const START_SETTLE_MS = 2000;
 
 export interface AgentSessionsOptions {
   agents: AgentRegistry;
@@ -75,6 +82,20 @@ export interface LiveSession {
   generation: number;
   /** Hash of the credential this process's hooks report with (Claude Code only). */
   hookTokenHash: string | undefined;
+  startedAt: number;
+  /** The person or the studio is stopping it: its exit is expected, not a failure. */
+  stopping: boolean;
+  /** Clears the agent's record of quick exits once it has run for QUICK_EXIT_MS. */
+  settled?: { cancel(): void };
+  /** What it runs, for the advice after an exit. */
+  command: string;
+}
+
+/** What a start came to after START_SETTLE_MS (or sooner). */
+export interface StartOutcome {
+  agent: Agent;
+  /** It showed it is ready (idle) within the wait; otherwise it is still starting. */
+  ready: boolean;
 }
 
 export interface SessionOutput {
@@ -101,6 +122,9 @@ export class AgentSessions {
   /** Hook token hash -> agent id, for the processes running now. */
   private readonly hookTokens = new Map<string, number>();
   private generations = 0;
+  /** Quick exits in a row per agent, and the automatic restarts waiting to happen. */
+  private readonly quickExits = new Map<number, number>();
+  private readonly restarts = new Map<number, { cancel(): void }>();
   private readonly outputEmitter = new Emitter<SessionOutput>();
   private readonly stateEmitter = new Emitter<{
     agentId: number;
@@ -130,7 +154,8 @@ export class AgentSessions {
   }
 
   private session(name: string): LiveSession {
-    const agent = this.options.agents.require(name);
+    // An agent on another machine first: starting it would not give it a terminal here.
+    const agent = this.require(name);
     const s = this.live.get(agent.id);
     if (!s) throw new StudioError('unavailable', `${agent.name} has no terminal running; start it first.`);
     return s;
@@ -153,10 +178,12 @@ export class AgentSessions {
   wakeState(agentId: number): WakeTargetState | undefined {
     const live = this.live.get(agentId);
     if (!live?.pty.running) return undefined;
+    const profile = this.options.agents.getById(agentId)?.profile;
     return {
       state: live.tracker.state,
       inputPending: !!live.tracker.screen.input,
       personTypedAt: live.lastPersonInputAt,
+      takesPrompts: profile?.kind !== 'command' || profile.takesPrompts === true,
     };
   }
 
@@ -252,11 +279,17 @@ export class AgentSessions {
     if (live?.hookTokenHash) this.hookTokens.delete(live.hookTokenHash);
   }
 
-  /** Launches the agent's terminal; throws a StudioError that says what is missing. */
-  start(name: string, size: { cols?: number; rows?: number } = {}): Agent {
+  /**
+   * Launches the agent's terminal; throws a StudioError that says what is missing. A start asked
+   * for by the person (not an automatic restart) gives an agent that kept exiting its tries back.
+   */
+  start(name: string, size: { cols?: number; rows?: number } = {}, auto = false): Agent {
     const agent = this.require(name);
     const existing = this.live.get(agent.id);
     if (existing?.pty.running) return agent;
+    this.restarts.get(agent.id)?.cancel();
+    this.restarts.delete(agent.id);
+    if (!auto) this.quickExits.delete(agent.id);
     existing?.store.dispose();
     existing?.pty.dispose();
     this.forgetHookToken(existing);
@@ -295,6 +328,9 @@ export class AgentSessions {
       store,
       generation,
       hookTokenHash,
+      startedAt: this.options.clock.now(),
+      stopping: false,
+      command: [launch.command, ...launch.args.slice(0, 0)].join(' '),
     };
     store.add(pty.onDidRawOutput(() => tracker.output()));
     store.add(
@@ -316,20 +352,152 @@ export class AgentSessions {
       throw new StudioError('unavailable', `Could not start ${agent.name}: ${(err as Error).message}`);
     }
     tracker.started();
+    // Once it has run a while, its earlier exits are history: the tile stops showing them.
+    live.settled = this.options.clock.setTimeout(() => {
+      if (!live.pty.running) return;
+      this.quickExits.delete(agent.id);
+      if (this.options.agents.getById(agent.id)) this.options.agents.setExit(agent.id, null);
+    }, QUICK_EXIT_MS);
+    store.add({ dispose: () => live.settled?.cancel() });
     this.options.agents.setLaunch(agent.id, { autostart: true });
     this.options.logger.info('agent started', { agent: agent.name, pid: pty.pid, command: launch.command });
     return this.options.agents.getById(agent.id)!;
   }
 
+  /**
+   * Starts the agent and waits (up to START_SETTLE_MS) to see what became of it: ready, still
+   * starting, or gone, in which case the error says how it ended and what to try.
+   */
+  async startSettled(name: string, size: { cols?: number; rows?: number } = {}): Promise<StartOutcome> {
+    const agent = this.start(name, size);
+    const live = this.live.get(agent.id);
+    if (!live) return { agent, ready: false };
+    const outcome = await new Promise<'ready' | 'running' | 'exited'>((resolve) => {
+      const done = (o: 'ready' | 'running' | 'exited') => {
+        timer.cancel();
+        sub.dispose();
+        resolve(o);
+      };
+      const timer = this.options.clock.setTimeout(() => done('running'), START_SETTLE_MS);
+      const sub = this.stateEmitter.on((e) => {
+        if (e.agentId !== agent.id) return;
+        if (e.state === 'exited') done('exited');
+        // Waiting at its prompt (or on a question) is ready; output alone is not: a program
+        // that prints an error and exits is busy for a moment first.
+        else if (e.state === 'idle' || e.state.startsWith('waiting_')) done('ready');
+      });
+      if (!live.pty.running) done('exited');
+    });
+    const now = this.options.agents.getById(agent.id) ?? agent;
+    if (outcome === 'exited' && !live.stopping) {
+      const exit = now.lastExit;
+      const how = exit ? describeExit(exit) : 'exited';
+      const tail = exit?.tail.length ? ` Its last lines:\n  ${exit.tail.slice(-5).join('\n  ')}\n` : ' ';
+      throw new StudioError(
+        'unavailable',
+        `${now.name} ${how}.${tail}${exit?.advice ?? ''}${exit?.restartAt ? ' The studio will try again.' : ''}`,
+      );
+    }
+    return { agent: now, ready: outcome === 'ready' };
+  }
+
   private handleExit(live: LiveSession, status: ExitStatus): void {
     // Its hooks' credential dies with it: nothing may report for a process that is gone.
     this.forgetHookToken(live);
-    live.tracker.exited();
+    live.settled?.cancel();
+    const agent = this.options.agents.getById(live.agentId);
     this.options.logger.info('agent exited', {
-      agentId: live.agentId,
+      agent: agent?.name ?? `#${live.agentId}`,
       code: status.code,
       signal: status.signal,
+      expected: live.stopping,
     });
+    if (!agent || live.stopping) {
+      live.tracker.exited();
+      return;
+    }
+    // Its last lines are still being drawn into the mirror: record the exit once they are on
+    // it, then say it exited (so whoever waits for "exited" finds the record there).
+    void live.pty.mirror.settled().then(() => {
+      if (this.live.get(live.agentId) !== live) return;
+      try {
+        if (!live.stopping) this.recordExit(agent, live, status);
+        live.tracker.exited();
+      } catch (err) {
+        // The studio closed meanwhile: nothing is left to tell.
+        this.options.logger.debug('exit not recorded', { err: String(err) });
+      }
+    });
+  }
+
+  /**
+   * An exit nobody asked for: kept on the agent (code, last lines, what to try) and, unless it
+   * ended normally after a good run or keeps exiting at once, followed by a restart.
+   */
+  private recordExit(agent: Agent, live: LiveSession, status: ExitStatus): void {
+    const now = this.options.clock.now();
+    const ranMs = Math.max(0, now - live.startedAt);
+    const quick = ranMs < QUICK_EXIT_MS;
+    const quickExits = quick ? (this.quickExits.get(agent.id) ?? 0) + 1 : 0;
+    this.quickExits.set(agent.id, quickExits);
+    const endedNormally = !quick && status.code === 0 && !status.signal;
+    const gaveUp = quickExits >= MAX_QUICK_EXITS;
+    const tail = exitTail(live.pty.mirror.text());
+    const advice = adviseExit({
+      code: status.code,
+      signal: status.signal,
+      ranMs,
+      tail,
+      claude: live.flavor === 'claude',
+      command: live.command,
+      cwd: agent.cwd,
+    });
+    const restart = !endedNormally && !gaveUp;
+    const wait = RESTART_BACKOFF_MS[Math.min(Math.max(quickExits - 1, 0), RESTART_BACKOFF_MS.length - 1)]!;
+    this.options.agents.setExit(agent.id, {
+      code: status.code,
+      signal: status.signal,
+      at: now,
+      ranMs,
+      tail,
+      advice: gaveUp
+        ? `It keeps exiting (${quickExits} times in a row within seconds of starting), so the studio stopped restarting it. ${advice}`
+        : advice,
+      quickExits,
+      gaveUp,
+      ...(restart ? { restartAt: now + wait } : {}),
+    });
+    if (!restart) return;
+    this.restarts.set(
+      agent.id,
+      this.options.clock.setTimeout(() => {
+        this.restarts.delete(agent.id);
+        const current = this.options.agents.getById(agent.id);
+        if (!current?.autostart || this.live.get(agent.id)?.pty.running) return;
+        try {
+          this.start(current.name, live.pty.size, true);
+        } catch (err) {
+          this.options.logger.warn('automatic restart failed', {
+            agent: current.name,
+            err: (err as Error).message,
+          });
+          const exit = this.options.agents.getById(agent.id)?.lastExit;
+          if (exit) {
+            const { restartAt: _, ...rest } = exit;
+            this.options.agents.setExit(agent.id, {
+              ...rest,
+              gaveUp: true,
+              advice: `The studio could not start it again: ${(err as Error).message}`,
+            });
+          }
+        }
+      }, wait),
+    );
+  }
+
+  private cancelRestart(agentId: number): void {
+    this.restarts.get(agentId)?.cancel();
+    this.restarts.delete(agentId);
   }
 
   /** Stops the terminal and keeps the agent from starting with the studio next time. */
@@ -337,15 +505,23 @@ export class AgentSessions {
     const agent = this.options.agents.require(name);
     const live = this.live.get(agent.id);
     this.options.agents.setLaunch(agent.id, { autostart: false });
+    this.cancelRestart(agent.id);
+    if (agent.lastExit?.restartAt) this.options.agents.setExit(agent.id, null);
     if (!live) return;
+    live.stopping = true;
     await live.pty.stop();
   }
 
-  async restart(name: string): Promise<Agent> {
-    const live = this.live.get(this.options.agents.require(name).id);
+  async restart(name: string): Promise<StartOutcome> {
+    const agent = this.options.agents.require(name);
+    const live = this.live.get(agent.id);
     const size = live?.pty.size;
-    if (live?.pty.running) await live.pty.stop();
-    return this.start(name, size ?? {});
+    this.cancelRestart(agent.id);
+    if (live?.pty.running) {
+      live.stopping = true;
+      await live.pty.stop();
+    }
+    return this.startSettled(name, size ?? {});
   }
 
   /** Keys the person typed into the agent's terminal, passed through as they are. */
@@ -399,6 +575,10 @@ export class AgentSessions {
 
   keys(name: string, keys: string[]): void {
     const live = this.session(name);
+    if (!live.pty.running) {
+      const agent = this.options.agents.getById(live.agentId)?.name ?? name;
+      throw new StudioError('unavailable', `${agent}'s terminal is not running; start it again.`);
+    }
     try {
       this.options.writer.keys(live.pty, keys);
     } catch (err) {
@@ -427,23 +607,29 @@ export class AgentSessions {
     return {};
   }
 
-  /** Starts every local agent that was running when the studio last stopped. */
-  startSaved(): Array<{ name: string; error?: string }> {
-    const results: Array<{ name: string; error?: string }> = [];
-    for (const agent of this.options.agents.list()) {
-      if (agent.kind !== 'agent' || agent.remote || !agent.autostart) continue;
-      try {
-        this.start(agent.name);
-        results.push({ name: agent.name });
-      } catch (err) {
-        results.push({ name: agent.name, error: (err as Error).message });
-      }
-    }
-    return results;
+  /**
+   * Starts every local agent that was running when the studio last stopped, and says what became
+   * of each (see startSettled): started, ready, or why not.
+   */
+  async startSaved(): Promise<Array<{ name: string; ready?: boolean; error?: string }>> {
+    const saved = this.options.agents.list().filter((a) => a.kind === 'agent' && !a.remote && a.autostart);
+    return Promise.all(
+      saved.map(async (agent) => {
+        try {
+          const { ready } = await this.startSettled(agent.name);
+          return { name: agent.name, ready };
+        } catch (err) {
+          return { name: agent.name, error: (err as Error).message };
+        }
+      }),
+    );
   }
 
   /** Stops every terminal but leaves autostart as it was, so the team comes back next time. */
   async shutdown(): Promise<void> {
+    for (const t of this.restarts.values()) t.cancel();
+    this.restarts.clear();
+    for (const l of this.live.values()) l.stopping = true;
     await Promise.allSettled([...this.live.values()].map((l) => l.pty.stop()));
     for (const l of this.live.values()) {
       l.store.dispose();
@@ -457,8 +643,11 @@ export class AgentSessions {
 
   /** Forgets a removed agent's terminal. */
   async remove(agentId: number): Promise<void> {
+    this.cancelRestart(agentId);
+    this.quickExits.delete(agentId);
     const live = this.live.get(agentId);
     if (!live) return;
+    live.stopping = true;
     await live.pty.stop();
     live.store.dispose();
     live.pty.dispose();

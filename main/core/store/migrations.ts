@@ -159,6 +159,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: "how each agent's program last ended on its own",
+    up(db) {
+      // JSON (AgentExit) or NULL: kept across a studio restart so the tile and `agent list` can
+      // still say why an agent is not running.
+      db.exec(`ALTER TABLE agents ADD COLUMN last_exit TEXT;`);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -42,6 +42,8 @@ export interface WakeTargetState {
   inputPending: boolean;
   /** When the person last typed into it (ms, the studio's clock). */
   personTypedAt: number;
+  /** Its program takes typed prompts (Claude Code; a command profile that says so). */
+  takesPrompts: boolean;
 }
 
 /** The terminals the engine wakes (AgentSessions; a stand-in in tests on the fake clock). */
@@ -135,6 +137,11 @@ export class WakeEngine {
   ): { wait?: number; reason: string } | undefined {
     const target = this.deps.sessions.wakeState(agentId);
     if (!target) return { reason: 'it has no running terminal' };
+    if (!target.takesPrompts)
+      return {
+        reason:
+          'it runs a plain command, and the studio types wake prompts only into programs that take prompts',
+      };
     const state: AgentState = target.state;
     if (state !== 'idle') return { reason: `it is ${state.replace(/_/g, ' ')}` };
     if (this.inFlight.has(agentId)) return { reason: 'a wake is being typed into it right now' };
@@ -146,6 +153,26 @@ export class WakeEngine {
     const since = now - (this.lastWakeAt.get(agentId) ?? -Infinity);
     if (since < cooldownMs)
       return { wait: cooldownMs - since, reason: `it was woken ${Math.round(since / 1000)} s ago` };
+    return undefined;
+  }
+
+  /**
+   * Why mail or a task for this agent will not wake it, to warn whoever sent it; undefined when
+   * the studio will wake it (now, or once it is idle).
+   */
+  deliveryWarning(agentId: number): string | undefined {
+    const agent = this.deps.agents.getById(agentId);
+    if (!agent || agent.kind !== 'agent') return undefined;
+    if (agent.remote)
+      return `${agent.name} runs elsewhere, so the studio cannot wake it: it sees this when it next checks its inbox.`;
+    const target = this.deps.sessions.wakeState(agentId);
+    if (!target) {
+      if (agent.lastExit?.restartAt)
+        return `${agent.name} exited and the studio is restarting it: it is told once it is back.`;
+      return `${agent.name} is not running, so nobody will wake it until it runs (start it from its tile, or \`ccstudio agent start ${agent.name}\`).`;
+    }
+    if (!target.takesPrompts)
+      return `${agent.name} runs a plain command, so the studio does not type wake prompts into it: it sees this only if its program checks its inbox.`;
     return undefined;
   }
 

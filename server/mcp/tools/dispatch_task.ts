@@ -21,6 +21,8 @@ export default defineTool({
       ...(args.priority !== undefined ? { priority: args.priority } : {}),
       ...(args.blocked_by !== undefined ? { blockedBy: args.blocked_by } : {}),
     });
-    return formatTask(task);
+    const to = task.assignee ? studio.agents.require(task.assignee) : undefined;
+    const warning = to ? studio.wake.deliveryWarning(to.id) : undefined;
+    return warning ? { ...formatTask(task), note: warning } : formatTask(task);
   },
 });

@@ -16,6 +16,8 @@ export default defineTool({
       ...(args.type ? { type: args.type } : {}),
       ...(args.reply_to !== undefined ? { replyTo: args.reply_to } : {}),
     });
-    return `Sent message #${m.id} to ${m.to.join(', ')}.`;
+    const to = studio.agents.require(args.to);
+    const warning = to ? studio.wake.deliveryWarning(to.id) : undefined;
+    return `Sent message #${m.id} to ${m.to.join(', ')}.${warning ? ` Note: ${warning}` : ''}`;
   },
 });

@@ -28,9 +28,14 @@ describe('terminal tools without a terminal', () => {
 
   it('read_peer, kick and respond say plainly that there is no terminal', async () => {
     const c = await t.connect(lead);
-    await expect(callText(c, 'read_peer', { name: 'dev' })).rejects.toThrow(/no terminal running/);
+    // dev runs on another machine: starting it would not give it a terminal here.
+    await expect(callText(c, 'read_peer', { name: 'dev' })).rejects.toThrow(
+      /dev runs elsewhere; the studio has no terminal/,
+    );
     await expect(callText(c, 'kick', { name: 'dev' })).rejects.toThrow(/no running terminal/);
-    await expect(callText(c, 'respond', { name: 'dev', option: 1 })).rejects.toThrow(/no terminal running/);
+    await expect(callText(c, 'respond', { name: 'dev', option: 1 })).rejects.toThrow(
+      /dev runs elsewhere; the studio has no terminal/,
+    );
   });
 
   it("only the commander (or the person) may answer another agent's prompt", async () => {

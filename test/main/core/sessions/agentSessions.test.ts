@@ -262,8 +262,9 @@ describe('AgentSessions', () => {
     // Restarting the studio's terminals: only a1 comes back.
     await s.studio.sessions.stop('a1');
     s.studio.agents.setLaunch(a.id, { autostart: true });
-    expect(s.studio.sessions.startSaved()).toEqual([{ name: 'a1' }]);
-    await a.waitForState('idle');
+    // It says what became of each: a1 came up to its prompt.
+    expect(await s.studio.sessions.startSaved()).toEqual([{ name: 'a1', ready: true }]);
+    expect(s.studio.agents.require('a1').state).toBe('idle');
     expect(s.studio.sessions.isRunning(b.id)).toBe(false);
   });
 

@@ -2,6 +2,7 @@ import { chmodSync, chownSync, mkdirSync, rmSync, statSync, symlinkSync, writeFi
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { securePrivateTree } from '../../../../main/core/store/dataDir.js';
+import { skipTitle } from '../../../support/skipReason.js';
 import { tempDir } from '../../../support/studioHarness.js';
 
 const dirs: string[] = [];
@@ -48,7 +49,9 @@ describe('securePrivateTree', () => {
     expect(mode(real)).toBe(0o700);
   });
 
-  it.skipIf(process.getuid?.() !== 0)("leaves another user's files as they are, without failing", () => {
+  const notRoot = process.getuid?.() === 0 ? undefined : "only root can make another user's files";
+  const OTHER_USERS = skipTitle("leaves another user's files as they are, without failing", notRoot);
+  it.skipIf(notRoot)(OTHER_USERS, () => {
     const dir = join(scratch(), 'data');
     mkdirSync(dir);
     writeFileSync(join(dir, 'studio.db.bak'), 'x', { mode: 0o644 });

@@ -162,6 +162,42 @@ describe('migrations', () => {
     }
   });
 
+  it('4 -> 5 gives every agent an empty exit record that keeps what it is set to', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const v4 = openDatabase(join(dir, 'studio.db'), { targetVersion: 4 });
+    v4.exec(`INSERT INTO agents (id, name, kind, cwd, created_at) VALUES
+      (1, 'user', 'person', '', 1), (2, 'alice', 'agent', '/work/alice', 1);`);
+    v4.close();
+    const { createStudio } = await import('../../../../main/core/studio.js');
+    let studio = createStudio({ dataDir: dir });
+    try {
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+      expect(studio.agents.require('alice')).toMatchObject({ cwd: '/work/alice', lastExit: null });
+      const exit = {
+        code: 1,
+        signal: null,
+        at: 5,
+        ranMs: 400,
+        tail: ['Not logged in'],
+        advice: 'log in',
+        quickExits: 1,
+        gaveUp: false,
+      };
+      expect(studio.agents.setExit(2, exit).lastExit).toEqual(exit);
+    } finally {
+      await studio.close();
+    }
+    // It outlives a restart of the studio, so the tile can still say why.
+    studio = createStudio({ dataDir: dir });
+    try {
+      expect(studio.agents.require('alice').lastExit).toMatchObject({ code: 1, tail: ['Not logged in'] });
+      expect(studio.agents.setExit(2, null).lastExit).toBeNull();
+    } finally {
+      await studio.close();
+    }
+  });
+
   it('is idempotent and refuses a database from a newer build', () => {
     const dir = tempDir();
     dirs.push(dir);

@@ -23,7 +23,7 @@ const COOLDOWN_MS = 3000;
 /** Terminals that are only state: what the engine typed is recorded, and taken at once. */
 class StandInTerminals implements WakeTargets {
   readonly typed: Array<{ agentId: number; text: string }> = [];
-  private readonly states = new Map<number, WakeTargetState>();
+  readonly states = new Map<number, WakeTargetState>();
   private readonly changes = new Emitter<{ agentId: number; state: AgentState; reading: ScreenReading }>();
 
   wakeState(agentId: number): WakeTargetState | undefined {
@@ -39,10 +39,11 @@ class StandInTerminals implements WakeTargets {
     return this.changes.on(l);
   }
   set(agentId: number, patch: Partial<WakeTargetState>): void {
-    const next = {
+    const next: WakeTargetState = {
       state: 'idle' as AgentState,
       inputPending: false,
       personTypedAt: -Infinity,
+      takesPrompts: true,
       ...this.states.get(agentId),
       ...patch,
     };
@@ -129,6 +130,27 @@ describe('wake rules on the fake clock', () => {
     expect(terminals.textsFor(worker)).toEqual([
       '[studio] You have 3 new messages from user. Call check_inbox now and act on them.',
     ]);
+  });
+
+  it('never types into a program that does not take prompts, and says so to the sender and a kick', async () => {
+    terminals.set(worker, { takesPrompts: false });
+    send('hello');
+    clock.advance(60_000);
+    await settle();
+    expect(terminals.typed).toEqual([]);
+    expect(studio.bus.queuedFor(worker)).toHaveLength(1);
+    expect(wake.deliveryWarning(worker)).toMatch(/worker runs a plain command.*does not type wake prompts/);
+    expect(() => wake.kick(worker, 'person')).toThrow(/plain command/);
+  });
+
+  it('warns about mail for an agent that is not running or runs elsewhere, and not for one it can wake', () => {
+    expect(wake.deliveryWarning(worker)).toBeUndefined();
+    expect(wake.deliveryWarning(peer.id)).toMatch(/peer runs elsewhere/);
+    terminals.states.delete(worker);
+    expect(wake.deliveryWarning(worker)).toMatch(
+      /worker is not running, so nobody will wake it until it runs/,
+    );
+    expect(wake.deliveryWarning(studio.agents.person.id)).toBeUndefined();
   });
 
   it('keeps its hands off for PERSON_TYPING_GRACE_MS after the person typed there', async () => {

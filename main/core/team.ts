@@ -1,0 +1,130 @@
+// The first team, and the folders agents work in: what the first-run screen, the Add agent
+// dialog and `serve --cwd` rely on.
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { FolderCheck } from '../contract/service.js';
+import type { AgentRegistry } from './agents/agentRegistry.js';
+
+export const COMMANDER_ROLE =
+  'Commander: plan the work, split it into tasks, dispatch them to the agents (dispatch_task), follow their progress, review results, and answer their permission prompts when needed (peer_state, respond).';
+export const AGENT_ROLE =
+  'Engineer: take tasks from your inbox, do them well, report with update_task and messages.';
+
+/** Folders offered as recent: enough to find last week's projects, few enough to scan. */
+const RECENT_FOLDERS = 8;
+
+/** The names of a team of `count`: the commander, then agent-1..N. */
+export function teamNames(count: number): string[] {
+  return ['commander', ...Array.from({ length: count }, (_, i) => `agent-${i + 1}`)];
+}
+
+/**
+ * Adds the commander and agent-1..N that do not exist yet, all set to start with the studio;
+ * existing ones are set to start too. Returns the names it added.
+ */
+export function ensureTeam(agents: AgentRegistry, count: number, cwd: string): string[] {
+  const added: string[] = [];
+  for (const name of teamNames(count)) {
+    const existing = agents.get(name);
+    if (existing) {
+      if (!existing.autostart && !existing.remote) agents.setLaunch(existing.id, { autostart: true });
+      continue;
+    }
+    const commander = name === 'commander';
+    agents.add({
+      name,
+      role: commander ? 'commander' : 'engineer',
+      cwd,
+      commander,
+      rolePrompt: commander ? COMMANDER_ROLE : AGENT_ROLE,
+      autostart: true,
+    });
+    added.push(name);
+  }
+  return added;
+}
+
+/** `~/x` and relative paths as the person means them: from home, and from `base`. */
+export function expandFolder(path: string, base: string, home = homedir()): string {
+  const trimmed = path.trim();
+  if (trimmed === '~') return home;
+  if (trimmed.startsWith('~/')) return join(home, trimmed.slice(2));
+  return isAbsolute(trimmed) ? resolve(trimmed) : resolve(base, trimmed);
+}
+
+function inside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
+}
+
+function gitRepoAt(dir: string): boolean {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return true;
+    if (dirname(d) === d) return false;
+  }
+}
+
+/**
+ * Whether an agent can work in this folder: it exists, is a folder, the studio's user can enter
+ * and write it, and it is not inside the studio's private data folder.
+ */
+export function checkFolder(
+  path: string,
+  opts: { base: string; privateDirs: string[]; home?: string },
+): FolderCheck {
+  if (!path.trim()) return { path: '', ok: false, problem: 'Type a folder.', git: false };
+  const full = expandFolder(path, opts.base, opts.home);
+  if (!existsSync(full)) return { path: full, ok: false, problem: `${full} does not exist.`, git: false };
+  let real: string;
+  try {
+    if (!statSync(full).isDirectory())
+      return { path: full, ok: false, problem: `${full} is a file, not a folder.`, git: false };
+    real = realpathSync(full);
+    accessSync(full, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch {
+    return { path: full, ok: false, problem: `You cannot read and write ${full}.`, git: false };
+  }
+  const real_ = (p: string) => (existsSync(p) ? realpathSync(p) : p);
+  if (opts.privateDirs.filter(Boolean).some((d) => inside(real_(d), real)))
+    return {
+      path: full,
+      ok: false,
+      problem: `${full} is inside the studio's private data folder; pick your project's folder.`,
+      git: false,
+    };
+  const git = gitRepoAt(real);
+  const home = opts.home ?? homedir();
+  return {
+    path: full,
+    ok: true,
+    git,
+    ...(!git && real === real_(home)
+      ? {
+          problem:
+            'This is your whole home folder: agents will see everything in it. A project folder is safer.',
+        }
+      : {}),
+  };
+}
+
+/** Folders agents worked in, most recently added first, that still exist. */
+export function recentFolders(agents: AgentRegistry, also: string[] = []): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const candidates = [
+    ...agents
+      .list()
+      .filter((a) => a.kind === 'agent' && !a.remote && a.cwd)
+      .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)
+      .map((a) => a.cwd),
+    ...also,
+  ];
+  for (const dir of candidates) {
+    if (seen.has(dir) || !existsSync(dir)) continue;
+    seen.add(dir);
+    out.push(dir);
+    if (out.length >= RECENT_FOLDERS) break;
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_QUICK_EXITS } from '../../../../main/contract/exits.js';
+import { StudioError } from '../../../../main/contract/errors.js';
+import { startFakeAgentStudio, type FakeAgentStudio } from '../../../support/fakeAgentStudio.js';
+import { holdsFor, waitFor } from '../../../support/waitFor.js';
+
+// An agent whose program exits on its own, in real PTYs: what the studio records, says and does.
+let t: FakeAgentStudio | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+/** A program that prints what Claude Code prints when it is not logged in, and exits 1. */
+const NOT_LOGGED_IN =
+  'process.stdout.write("Welcome to Claude Code\\r\\nInvalid API key · Please run /login\\r\\n"); setTimeout(() => process.exit(1), 50)';
+
+describe('an agent that exits by itself', () => {
+  it('start says how it ended, its last lines and what to try; the studio restarts it, then gives up after three quick exits', async () => {
+    t = await startFakeAgentStudio();
+    const s = t;
+    const { agent } = s.studio.agents.add({
+      name: 'loner',
+      profile: { kind: 'command', command: process.execPath, args: ['-e', NOT_LOGGED_IN] },
+    });
+    const err = await s.studio.sessions.startSettled('loner').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StudioError);
+    expect((err as Error).message).toMatch(/^loner exited with code 1 after \d+\.\d s\. Its last lines:/);
+    expect((err as Error).message).toMatch(/Invalid API key · Please run \/login/);
+    expect((err as Error).message).toMatch(/not logged in.*Run `claude` once in a terminal/);
+    expect((err as Error).message).toMatch(/The studio will try again\./);
+
+    const first = s.studio.agents.require('loner');
+    expect(first.state).toBe('exited');
+    expect(first.lastExit).toMatchObject({ code: 1, quickExits: 1, gaveUp: false });
+    expect(first.lastExit!.tail).toEqual(['Welcome to Claude Code', 'Invalid API key · Please run /login']);
+    expect(first.lastExit!.restartAt).toBeGreaterThan(first.lastExit!.at);
+
+    // Two more quick exits, each after a restart the studio made by itself; then it stops.
+    const final = await waitFor(
+      'the studio to give up',
+      () => {
+        const a = s.studio.agents.require('loner');
+        return a.lastExit?.gaveUp ? a : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect(final.lastExit).toMatchObject({ quickExits: MAX_QUICK_EXITS, gaveUp: true });
+    expect(final.lastExit!.restartAt).toBeUndefined();
+    expect(final.lastExit!.advice).toMatch(/keeps exiting \(3 times in a row/);
+    expect(final.state).toBe('exited');
+    await holdsFor('no further restart', () => !s.studio.sessions.isRunning(agent.id), 1500);
+
+    // The person's own start gives it its tries back: the count starts again at one.
+    await expect(s.studio.sessions.startSettled('loner')).rejects.toThrow(/exited with code 1/);
+    expect(s.studio.agents.require('loner').lastExit).toMatchObject({ quickExits: 1, gaveUp: false });
+    await s.studio.sessions.stop('loner');
+  }, 40_000);
+
+  it('a stop by the person is not an exit: nothing recorded, nothing restarted', async () => {
+    t = await startFakeAgentStudio();
+    const worker = t.addFakeAgent('worker');
+    const started = await t.studio.sessions.startSettled('worker');
+    expect(started.ready).toBe(true);
+    await t.studio.sessions.stop('worker');
+    await worker.waitForState('exited');
+    expect(t.studio.agents.require('worker').lastExit).toBeNull();
+    await holdsFor('no restart', () => !t!.studio.sessions.isRunning(worker.id), 1500);
+  });
+
+  it('a killed agent is restarted once and its tile says it was killed', async () => {
+    t = await startFakeAgentStudio();
+    const worker = t.addFakeAgent('worker');
+    t.studio.sessions.start('worker');
+    await worker.waitForState('idle');
+    const pid = t.studio.sessions.get(worker.id)!.pty.pid!;
+    process.kill(pid, 'SIGKILL');
+    await worker.waitForState('exited');
+    expect(t.studio.agents.require('worker').lastExit).toMatchObject({ signal: 9, quickExits: 1 });
+    expect(t.studio.agents.require('worker').lastExit!.advice).toMatch(/killed by signal 9/);
+    await worker.waitForState('idle');
+    expect(t.studio.sessions.get(worker.id)!.pty.pid).not.toBe(pid);
+  });
+});

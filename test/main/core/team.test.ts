@@ -1,0 +1,109 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeAgentStudio, type FakeAgentStudio } from '../../support/fakeAgentStudio.js';
+import { createStudio, type Studio } from '../../../main/core/studio.js';
+import { checkFolder, expandFolder } from '../../../main/core/team.js';
+import { tempDir } from '../../support/studioHarness.js';
+
+// The first hour's core: where a team works (folders checked as typed, recent ones offered, the
+// first team started there), the feed's history, and warnings for mail nobody will be woken by.
+let t: FakeAgentStudio | undefined;
+let plain: Studio | undefined;
+afterEach(async () => {
+  await t?.close();
+  await plain?.close();
+  t = plain = undefined;
+});
+
+describe('project folders', () => {
+  it('checks a folder as the person types it: exists, is a folder, usable, not the studio’s own', () => {
+    const root = tempDir('ccstudio-folders-');
+    const home = join(root, 'home');
+    const project = join(home, 'project');
+    mkdirSync(join(project, '.git'), { recursive: true });
+    mkdirSync(join(project, 'src'));
+    writeFileSync(join(root, 'file.txt'), 'x');
+    const data = join(root, 'data');
+    mkdirSync(data);
+    symlinkSync(data, join(root, 'data-link'));
+    const opts = { base: home, privateDirs: [data], home };
+    expect(checkFolder('~/project/src', opts)).toEqual({ path: join(project, 'src'), ok: true, git: true });
+    expect(checkFolder('project', opts)).toMatchObject({ path: project, ok: true, git: true });
+    expect(checkFolder(join(root, 'nope'), opts)).toMatchObject({ ok: false, problem: /does not exist/ });
+    expect(checkFolder(join(root, 'file.txt'), opts).problem).toMatch(/is a file, not a folder/);
+    expect(checkFolder(join(root, 'data-link'), opts).problem).toMatch(/studio's private data folder/);
+    expect(checkFolder('   ', opts)).toMatchObject({ ok: false, problem: 'Type a folder.' });
+    // Home itself works, with a caution.
+    expect(checkFolder('~', opts)).toMatchObject({ ok: true, problem: /whole home folder/ });
+    expect(expandFolder('~', '/x', '/home/me')).toBe('/home/me');
+  });
+
+  it('addAgent refuses a folder that cannot be used, naming the problem, and adds nothing', async () => {
+    plain = createStudio({ databaseFile: ':memory:' });
+    await expect(plain.service.addAgent({ name: 'lost', cwd: '/definitely/not/here' })).rejects.toThrow(
+      "lost's folder: /definitely/not/here does not exist.",
+    );
+    expect(plain.agents.get('lost')).toBeUndefined();
+  });
+});
+
+describe('the first team', () => {
+  it('starts a commander and N agents in the chosen folder, offers it as recent, and refuses a second first team', async () => {
+    t = await startFakeAgentStudio();
+    const project = join(t.dataDir, '..', `project-${Date.now()}`);
+    mkdirSync(project);
+    const team = await t.studio.service.startTeam({ cwd: project, agents: 1 });
+    expect(team.map((a) => [a.name, a.cwd, a.commander])).toEqual([
+      ['commander', project, true],
+      ['agent-1', project, false],
+    ]);
+    for (const a of team) expect(t.studio.sessions.isRunning(a.id)).toBe(true);
+    expect((await t.studio.service.folderChoices()).recent[0]).toBe(project);
+    await expect(t.studio.service.startTeam({ cwd: project, agents: 1 })).rejects.toThrow(
+      /has a team already/,
+    );
+    await expect(t.studio.service.pickFolder()).rejects.toThrow(/type the folder instead/);
+  });
+});
+
+describe('the feed after a restart', () => {
+  it('comes back from the database: messages and task events', async () => {
+    const dir = tempDir('ccstudio-feed-');
+    plain = createStudio({ dataDir: dir });
+    plain.agents.add({ name: 'ann', remote: true });
+    await plain.service.sendMessage({ to: 'ann', body: 'hello' });
+    const task = await plain.service.createTask({ title: 'Ship it', assignee: 'ann' });
+    await plain.service.updateTask({ id: task.id, status: 'in_progress' });
+    await plain.close();
+    plain = createStudio({ dataDir: dir });
+    const history = await plain.service.feedHistory({});
+    expect(history.messages.map((m) => m.body)).toContain('hello');
+    expect(history.taskEvents.map((e) => [e.task.id, e.event.kind, e.event.toStatus])).toEqual([
+      [task.id, 'status', 'in_progress'],
+      [task.id, 'created', 'assigned'],
+    ]);
+  });
+});
+
+describe('mail nobody will be woken by', () => {
+  it('is stored and the sender is told why: not running, elsewhere; and not for a running agent', async () => {
+    t = await startFakeAgentStudio();
+    const worker = t.addFakeAgent('worker');
+    t.addRemoteAgent('far');
+    const toStopped = await t.studio.service.sendMessage({ to: 'worker', body: 'hi' });
+    expect(toStopped.warning).toMatch(/worker is not running, so nobody will wake it until it runs/);
+    const toRemote = await t.studio.service.createTask({ title: 'Far work', assignee: 'far' });
+    expect(toRemote.warning).toMatch(/far runs elsewhere/);
+    expect(t.studio.board.get(toRemote.id).assignee).toBe('far');
+    await worker.start();
+    const toRunning = await t.studio.service.sendMessage({ to: 'worker', body: 'hi again' });
+    expect(toRunning.warning).toBeUndefined();
+    const backlog = await t.studio.service.createTask({ title: 'Later' });
+    const moved = await t.studio.service.updateTask({ id: backlog.id, assignee: 'far' });
+    expect(moved.warning).toMatch(/far runs elsewhere/);
+    expect(
+      (await t.studio.service.updateTask({ id: backlog.id, note: 'still far' })).warning,
+    ).toBeUndefined();
+  });
+});
