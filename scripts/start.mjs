@@ -4,10 +4,19 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build as buildElectronSqlite, installedElectron } from './electron-native.mjs';
+import { npmTookMessage } from '../dist/main/cli/options.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/main/cli/ccstudio.js', import.meta.url));
 const extra = process.argv.slice(2);
+
+// `npm start --port 0`: npm reads --port as its own setting and passes on only the 0. Refused, so
+// that the studio never starts on a port (or data folder) the person did not ask for.
+const tookByNpm = npmTookMessage(process.env, extra);
+if (tookByNpm) {
+  console.error(tookByNpm);
+  process.exit(2);
+}
 
 /** Runs the child with our terminal and ends with its exit code. */
 function run(command, args) {
@@ -58,6 +67,13 @@ if (electron && electronSqliteReady()) {
       : "Electron's binary is not installed here (it is downloaded from GitHub when `npm install` runs; " +
           'this machine could not reach it). Serving the same UI in browser mode instead.\n',
   );
-  // A newcomer's first run gets a team to look at, as the desktop app does.
-  run(process.execPath, [cli, 'serve', '--open', '--first-team', '2', ...extra]);
+  // A newcomer's first run: the page asks where the team works, as the desktop app's window does,
+  // suggesting the folder npm start was run in (npm names it in INIT_CWD; we run in the package).
+  const userFolder =
+    process.env.npm_lifecycle_event === 'start' &&
+    process.env.INIT_CWD &&
+    !extra.some((a) => /^--cwd(=|$)/.test(a))
+      ? ['--cwd', process.env.INIT_CWD]
+      : [];
+  run(process.execPath, [cli, 'serve', '--open', ...userFolder, ...extra]);
 }

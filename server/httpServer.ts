@@ -7,7 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { STUDIO_PATHS, studioUrls, type StudioUrls } from '../main/contract/urls.js';
 import type { Studio } from '../main/core/studio.js';
-import { apiEndpoint } from './endpoints/api.js';
+import { apiEndpoint, uiCodeEndpoint } from './endpoints/api.js';
 import { hooksEndpoint } from './endpoints/hooks.js';
 import { createMcpEndpoints } from './endpoints/mcp.js';
 import { createUiEndpoints } from './endpoints/uiSocket.js';
@@ -60,6 +60,13 @@ export async function listen(options: { host?: string; port?: number } = {}): Pr
     });
   });
   server.on('clientError', (_err, socket) => socket.destroy());
+  // Every socket, upgraded ones too (the UI's WebSocket), which the server stops tracking.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  let closing: Promise<void> | undefined;
   const port = (server.address() as AddressInfo).port;
   const wildcard = host === '0.0.0.0' || host === '::';
   const addresses = Object.values(networkInterfaces())
@@ -80,11 +87,14 @@ export async function listen(options: { host?: string; port?: number } = {}): Pr
     urls: studioUrls(`http://${hostPart}:${port}`),
     allowedHosts: new Set([...names].map((n) => `${n}:${port}`.toLowerCase())),
     allowedOrigins: new Set([...names].map((n) => `http://${n}:${port}`.toLowerCase())),
+    // Stops listening at once (the port is free for a studio started again right away), then
+    // drops whatever connections are left rather than waiting on them.
     close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
+      (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
-      }),
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      })),
   };
 }
 
@@ -127,6 +137,7 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
     [STUDIO_PATHS.messages, mcp.messages],
     [STUDIO_PATHS.hooks, hooksEndpoint(studio.sessions)],
     [STUDIO_PATHS.api, apiEndpoint(studio.service, options.adminToken)],
+    [STUDIO_PATHS.uiCode, uiCodeEndpoint(options.adminToken, () => ui.issueCode())],
     [STUDIO_PATHS.uiSession, ui.session],
     [STUDIO_PATHS.health, async (_req, res) => sendJson(res, 200, { ok: true, name: 'ccstudio' })],
   ]);
@@ -191,11 +202,13 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
     sessionCount: () => mcp.sessionCount(),
     issueUiCode: () => ui.issueCode(),
     async close() {
+      // The port first: nothing after this may hold it while the studio winds down.
+      const closed = listener.close();
       ui.close();
       await mcp.close();
       listener.server.off('request', onRequest);
       listener.server.off('upgrade', upgrade);
-      await listener.close();
+      await closed;
     },
   };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The headless studio's command line: `serve` runs it; the other commands talk to a running
 // studio over /api/rpc, or open the data folder directly when none is running.
-import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -12,7 +12,7 @@ import {
   type TaskStatus,
 } from '../contract/model.js';
 import type { StudioCalls } from '../contract/service.js';
-import { isStudioError } from '../contract/errors.js';
+import { isStudioError, type StudioErrorSubject } from '../contract/errors.js';
 import { createStudio } from '../core/studio.js';
 import { isProcessAlive, readStudioInfo } from '../core/studioInfo.js';
 import { resolveDataDir, securePrivateTree } from '../core/store/dataDir.js';
@@ -22,16 +22,21 @@ import { studioVersion } from '../core/version.js';
 import { studioUrls } from '../contract/urls.js';
 import { remoteStudioService } from './remoteService.js';
 import { DEFAULT_PORT, startStudioHost } from '../host/studioHost.js';
-import { formatStatus, formatTasks, mcpAddLine } from './format.js';
+import { formatAgents, formatStatus, formatTasks, mcpAddLine, trimScreen } from './format.js';
 import { printable, printableBlock, printableJson, printableLine } from './printable.js';
+import { shellWord, thisCcstudioCommand } from './ccstudioCommand.js';
+import { canOpenBrowser, oneTimeLink, openInBrowser, runningStudio, tokenLink } from './openLink.js';
+import { CLI_OPTIONS, npmTookMessage } from './options.js';
 
 const USAGE = `Claude Code Studio (headless)
 
 Usage:
-  ccstudio serve [--data DIR] [--port N] [--host ADDR] [--agents N | --first-team N] [--claude CMD]
-                 [--no-start] [--open]
-  ccstudio agent add NAME [--role R] [--prompt P] [--command CMD] [--cwd DIR] [--sandbox] [--json]
-  ccstudio agent add NAME --remote [--role R] [--json]
+  ccstudio serve [--data DIR] [--cwd DIR] [--port N] [--host ADDR] [--agents N | --first-team N]
+                 [--claude CMD] [--no-start] [--open] [--verbose]
+  ccstudio open [--print]
+  ccstudio agent add NAME [--role R] [--summary S] [--prompt P] [--command CMD [--takes-prompts]]
+                 [--cwd DIR] [--sandbox] [--json]
+  ccstudio agent add NAME --remote [--role R] [--summary S] [--json]
   ccstudio agent list [--json]
   ccstudio agent start|stop|restart|screen|kick NAME
   ccstudio agent keys NAME KEY...        (answer its menu: 1, enter, esc, up, down)
@@ -42,62 +47,87 @@ Usage:
   ccstudio task add TITLE [--body B] [--to NAME] [--priority low|normal|high|urgent] [--json]
   ccstudio task list [--status S] [--assignee NAME] [--json]
   ccstudio task show ID [--json]
-  ccstudio task update ID [--status S] [--to NAME] [--result R] [--note N]
+  ccstudio task update ID [--status S] [--to NAME] [--result R] [--note N] [--json]
   ccstudio --version
 
 Every command takes --data DIR (or STUDIO_DATA_DIR); the default is the per-user app data folder.
 serve listens on 127.0.0.1:${DEFAULT_PORT} unless told otherwise (--port 0 picks a free port).
-serve --agents N makes sure a commander and agent-1..N exist (--first-team N: only when the
-studio has no agents yet, as on a first run), and starts the saved team in
-terminals (Claude Code, resuming each agent's session). Local agents run \`claude\` from PATH unless
---claude or an agent's --command says otherwise. serve prints the link to the studio's UI in a
-browser (it carries the UI token); --open opens it in the default browser.
+serve --cwd DIR is the project folder new agents work in (default: the folder serve was started
+in); the UI offers it. serve --agents N makes sure a commander and agent-1..N exist there
+(--first-team N: only when the studio has no agents yet; without either, the UI's first-run screen
+asks where the team works), and starts the saved team in terminals (Claude Code, resuming each
+agent's session). Local agents run \`claude\` from PATH unless --claude or an agent's --command
+says otherwise. serve prints the link to the studio's UI in a browser (it carries the UI token,
+which stays the same across restarts); --open opens it in the default browser.
+open prints a current link to the running studio's UI, or opens it in your browser (with a
+one-time code instead of the token) when this machine has a desktop; --print only prints it.
+agent add --command runs another program; --takes-prompts says it takes typed prompts (Codex,
+Gemini CLI), so wake lines are typed into it when mail arrives (never into a plain shell).
 agent add --sandbox runs the agent's Claude Code in its own sandbox (bubblewrap and socat on Linux,
 Seatbelt on macOS) with the studio's data folder out of its reach; where that sandbox cannot run,
 the agent is not started.`;
 
-/** Best effort: a machine with no desktop has no opener, and the printed link is enough. */
-function openInBrowser(url: string, logger: { info(m: string): void }): void {
-  const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
-  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
-  child.on('error', () => logger.info(`No ${opener} here: open the link above in a browser.`));
-  child.unref();
-}
-
-const options = {
-  data: { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  role: { type: 'string' },
-  summary: { type: 'string' },
-  remote: { type: 'boolean' },
-  json: { type: 'boolean' },
-  body: { type: 'string' },
-  to: { type: 'string' },
-  priority: { type: 'string' },
-  status: { type: 'string' },
-  assignee: { type: 'string' },
-  result: { type: 'string' },
-  note: { type: 'string' },
-  verbose: { type: 'boolean' },
-  agents: { type: 'string' },
-  'first-team': { type: 'string' },
-  claude: { type: 'string' },
-  'no-start': { type: 'boolean' },
-  open: { type: 'boolean' },
-  prompt: { type: 'string' },
-  command: { type: 'string' },
-  cwd: { type: 'string' },
-  sandbox: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
+const options = CLI_OPTIONS;
 
 class UsageError extends Error {}
+
+/** The words that run this ccstudio where the person is (`ccstudio`, `npx ccstudio`, or its path). */
+const run = (words: string): string => `${thisCcstudioCommand()} ${words}`;
+
+/** Command lines as printed: each `ccstudio` made what runs here (see ccstudioCommand.ts). */
+function runnable(text: string): string {
+  return text.replace(/^( *)ccstudio(?= )/gm, (_m, indent: string) => indent + thisCcstudioCommand());
+}
+
+/**
+ * A command's lines of USAGE (all of its subcommands' when `sub` is not given), so that what an
+ * error shows is what --help says.
+ */
+function usageOf(command: string, sub?: string): string {
+  const lines: string[] = [];
+  let taking = false;
+  for (const line of USAGE.split('\n')) {
+    const m = /^ {2}ccstudio (\S+)(?: (\S+))?/.exec(line);
+    if (m) taking = m[1] === command && (sub === undefined || (m[2] ?? '').split('|').includes(sub));
+    else if (!/^ {3,}\S/.test(line)) taking = false;
+    if (taking) lines.push(line);
+  }
+  return runnable(lines.join('\n'));
+}
+
+/** A mistake in how a command was typed: what was wrong, then how that command is typed. */
+function usageError(message: string, command: string, sub?: string): UsageError {
+  return new UsageError(`${message}\nUsage:\n${usageOf(command, sub)}`);
+}
+
+/** A subcommand its group does not have, or none: the group's usage lines. */
+function unknownSub(command: string, sub: string | undefined): UsageError {
+  return usageError(
+    sub ? `Unknown subcommand "${sub}" for ${command}.` : `${command} needs a subcommand.`,
+    command,
+  );
+}
+
+/** Refuses words a command does not take (`ccstudio serve 0`, where npm took --port). */
+function noMore(words: Array<string | undefined>, command: string, sub?: string): void {
+  const extra = words.filter((w): w is string => w !== undefined);
+  if (!extra.length) return;
+  const quoted = extra.map((w) => `"${w}"`).join(' ');
+  throw usageError(
+    `Unexpected ${extra.length > 1 ? 'arguments' : 'argument'} ${quoted} for ${sub ? `${command} ${sub}` : command}.`,
+    command,
+    sub,
+  );
+}
 
 function out(text: string): void {
   const safe = printable(text);
   process.stdout.write(safe.endsWith('\n') ? safe : safe + '\n');
+}
+
+/** A caution beside a command's result: on stderr, so scripts reading stdout are not confused. */
+function warn(text: string): void {
+  process.stderr.write(`Note: ${printable(text)}\n`);
 }
 
 function json(value: unknown): void {
@@ -114,10 +144,10 @@ function oneOf<T extends string>(
   return value as T;
 }
 
-function taskIdArg(raw: string | undefined): number {
+function taskIdArg(raw: string | undefined, sub: 'show' | 'update'): number {
   const id = Number(raw);
   if (!raw || !Number.isInteger(id) || id <= 0)
-    throw new UsageError('Give a task id, e.g. `ccstudio task show 3`.');
+    throw usageError(`Give a task id, e.g. \`${run(`task ${sub} 3`)}\`.`, 'task', sub);
   return id;
 }
 
@@ -197,6 +227,13 @@ async function serveCommand(values: Values, dataDir: string): Promise<number> {
   const firstTeam = values['first-team'] === undefined ? undefined : Number(values['first-team']);
   if (firstTeam !== undefined && (!Number.isInteger(firstTeam) || firstTeam < 0 || firstTeam > 30))
     throw new UsageError('--first-team is 0-30.');
+  // The person's folder. `npm run serve` runs us in the package's folder and names theirs in
+  // INIT_CWD; anywhere else INIT_CWD may be a stale one inherited from an outer npm.
+  const npmRunServe = /ccstudio\.js serve\b/.test(process.env.npm_lifecycle_script ?? '');
+  const startedIn = (npmRunServe && process.env.INIT_CWD) || process.cwd();
+  const teamCwd = resolve(startedIn, values.cwd ?? '.');
+  if (!existsSync(teamCwd) || !statSync(teamCwd).isDirectory())
+    throw new UsageError(`--cwd: ${teamCwd} is not a folder.`);
   const logger = streamLogger(process.stderr, values.verbose ? 'debug' : 'info');
   // The studio holds every agent's terminal: a stray error is logged, never allowed to end them all.
   process.on('uncaughtException', (err) =>
@@ -211,20 +248,34 @@ async function serveCommand(values: Values, dataDir: string): Promise<number> {
     ...(firstTeam !== undefined ? { firstTeam } : {}),
     ...(values.claude ? { claudeCommand: values.claude } : {}),
     ...(values['no-start'] ? { noStart: true } : {}),
+    teamCwd,
     logger,
   });
+  const team = running.studio.agents.list().filter((a) => a.kind === 'agent' && !a.remote);
   out(`Claude Code Studio is running.
 Open the studio:       ${running.uiBuilt ? running.uiUrl : '(the UI is not built in this copy: npm run build)'}
 MCP (Streamable HTTP): ${running.http.url}
 MCP (legacy SSE):      ${running.http.urls.sse}
 Data:                  ${dataDir}
-Add an agent:  ccstudio agent add NAME${values.data ? ` --data ${values.data}` : ''}   (or --remote for one on another machine)
+Add an agent:  ${run('agent add NAME')}${values.data ? ` --data ${shellWord(values.data)}` : ''}   (or --remote for one on another machine)
 Stop with Ctrl-C.`);
+  out(
+    team.length
+      ? `The team works in: ${[...new Set(team.map((a) => a.cwd || '(home folder)'))].join(', ')}`
+      : `No team yet: the studio's page asks where it works (suggesting ${teamCwd}; --cwd DIR picks another).`,
+  );
   for (const s of running.started)
-    out(s.error ? `  ${s.name}: not started: ${s.error}` : `  ${s.name}: started`);
+    out(
+      s.error
+        ? `  ${s.name}: not running: ${s.error}`
+        : `  ${s.name}: ${s.ready ? 'ready' : 'started, still starting'}`,
+    );
   // The opener's command line is readable by every local process: it gets a one-time code, not the token.
-  if (values.open && running.uiBuilt)
-    openInBrowser(`${running.uiUrl.replace(/\?token=.*$/, '')}?code=${running.http.issueUiCode()}`, logger);
+  if (values.open && running.uiBuilt) {
+    const link = `${running.http.urls.base}/?code=${running.http.issueUiCode()}`;
+    if (!(await openInBrowser(link)))
+      logger.info('No browser opener here: open the link above in a browser.');
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -234,7 +285,19 @@ Stop with Ctrl-C.`);
   return 0;
 }
 
-/** `ccstudio agent add|list|start|stop|restart|screen|kick|keys|remove`. */
+/** `ccstudio open`: a current link to the running studio's UI, opened or printed. */
+async function openCommand(values: Values, dataDir: string): Promise<number> {
+  const info = runningStudio(dataDir);
+  if (!info) throw new UsageError(`No studio is running on ${dataDir}: start one with \`${run('serve')}\`.`);
+  if (!values.print && canOpenBrowser(process.env) && (await openInBrowser(await oneTimeLink(info)))) {
+    out(`Opened the studio in your browser. To open it elsewhere: ${run('open --print')}`);
+    return 0;
+  }
+  out(`${tokenLink(info)}
+(The link carries the studio's UI token: treat it like a password. It stays valid across restarts.)`);
+  return 0;
+}
+
 /** `ccstudio agent add NAME`: a local agent (started if a studio runs), or a remote one with its token. */
 async function agentAdd({
   values,
@@ -244,8 +307,14 @@ async function agentAdd({
   running,
 }: Omit<CommandContext, 'sub'>): Promise<number> {
   const name = rest[0];
-  if (!name) throw new UsageError('Give the agent a name: ccstudio agent add NAME');
+  if (!name) throw usageError('Give the agent a name.', 'agent', 'add');
+  noMore(rest.slice(1), 'agent', 'add');
   let profile = values.command !== undefined ? commandProfile(values.command) : undefined;
+  if (values['takes-prompts']) {
+    if (profile?.kind !== 'command')
+      throw new UsageError('--takes-prompts goes with --command (Claude Code always takes prompts).');
+    profile = { ...profile, takesPrompts: true };
+  }
   if (values.sandbox) {
     if (profile?.kind === 'command' || values.remote)
       throw new UsageError("--sandbox is Claude Code's own sandbox, for a local Claude Code agent.");
@@ -263,13 +332,13 @@ async function agentAdd({
   const url = added.mcpUrl || mcpUrl;
   const line = mcpAddLine(url, added.token);
   if (!values.remote) {
-    let started = 'It starts when the studio runs (ccstudio serve).';
+    let started = `Start it with \`${run(`agent start ${shellWord(added.agent.name)}`)}\` while a studio runs (\`${run('serve')}\`).`;
     if (running) {
       try {
-        await service.startAgent(added.agent.name);
-        started = 'Its terminal is running in the studio.';
+        const agent = await service.startAgent(added.agent.name);
+        started = `It is running in the studio${agent.state === 'idle' ? ', ready at its prompt' : ''}.`;
       } catch (err) {
-        started = `It could not start: ${(err as Error).message}`;
+        started = `It is not running: ${(err as Error).message}`;
       }
     }
     if (values.json) json({ name: added.agent.name, local: true, started });
@@ -297,22 +366,26 @@ async function agentCommand({
 }: CommandContext): Promise<number> {
   if (sub === 'add') return agentAdd({ values, rest, service, mcpUrl, running });
   if (sub === 'list') {
+    noMore(rest, 'agent', 'list');
     const agents = await service.listAgents();
     if (values.json) json(agents);
-    else
-      for (const a of agents)
-        out(`${a.name.padEnd(16)} ${a.kind.padEnd(6)} ${a.state.padEnd(18)} ${printableLine(a.role)}`);
+    else out(formatAgents(agents));
     return 0;
   }
   if (sub === 'start' || sub === 'stop' || sub === 'restart' || sub === 'screen' || sub === 'kick') {
     const name = rest[0];
-    if (!name) throw new UsageError(`ccstudio agent ${sub} NAME`);
+    if (!name) throw usageError('Name the agent.', 'agent', sub);
+    noMore(rest.slice(1), 'agent', sub);
     if (!running && sub !== 'stop') {
-      throw new UsageError('No studio is running on this data folder: start one with ccstudio serve.');
+      throw new UsageError(`No studio is running on this data folder: start one with ${run('serve')}.`);
     }
-    if (sub === 'start') out(`Started ${(await service.startAgent(name)).name}.`);
-    else if (sub === 'restart') out(`Restarted ${(await service.restartAgent(name)).name}.`);
-    else if (sub === 'screen') out(await service.readScreen(name));
+    // What happened, not what was asked: a program that exits at once is an error (startAgent).
+    if (sub === 'start' || sub === 'restart') {
+      const agent = await (sub === 'start' ? service.startAgent(name) : service.restartAgent(name));
+      out(
+        `${sub === 'start' ? 'Started' : 'Restarted'} ${agent.name}: ${agent.state === 'idle' ? 'ready at its prompt' : `running (${agent.state.replace(/_/g, ' ')})`}.`,
+      );
+    } else if (sub === 'screen') out(trimScreen(await service.readScreen(name)));
     else if (sub === 'kick') {
       await service.kickAgent(name);
       out(`Woke ${name}.`);
@@ -324,23 +397,26 @@ async function agentCommand({
   }
   if (sub === 'keys') {
     const [name, ...keys] = rest;
-    if (!name || !keys.length) throw new UsageError('ccstudio agent keys NAME KEY... (e.g. 1, enter, esc)');
-    if (!running) throw new UsageError('No studio is running on this data folder.');
+    if (!name || !keys.length) throw usageError('Name the agent and the keys to send it.', 'agent', 'keys');
+    if (!running)
+      throw new UsageError(`No studio is running on this data folder: start one with ${run('serve')}.`);
     await service.sendKeys(name, keys);
     out(`Sent ${keys.join(' ')} to ${name}.`);
     return 0;
   }
   if (sub === 'remove') {
-    if (!rest[0]) throw new UsageError('ccstudio agent remove NAME');
+    if (!rest[0]) throw usageError('Name the agent to remove.', 'agent', 'remove');
+    noMore(rest.slice(1), 'agent', 'remove');
     await service.removeAgent(rest[0]);
     out(`Removed ${rest[0]}.`);
     return 0;
   }
-  throw new UsageError('ccstudio agent add|list|start|stop|restart|screen|kick|keys|remove');
+  throw unknownSub('agent', sub);
 }
 
 /** `ccstudio status`: agents, unread counts, open tasks, recent activity. */
-async function statusCommand({ values, service }: CommandContext): Promise<number> {
+async function statusCommand({ values, sub, rest, service }: CommandContext): Promise<number> {
+  noMore([sub, ...rest], 'status');
   const status = await service.status();
   if (values.json) json(status);
   else out(formatStatus(status));
@@ -350,14 +426,16 @@ async function statusCommand({ values, service }: CommandContext): Promise<numbe
 /** `ccstudio send NAME TEXT`, as the person. */
 async function sendCommand({ sub, rest, service }: CommandContext): Promise<number> {
   const text = rest.join(' ');
-  if (!sub || !text) throw new UsageError('ccstudio send NAME TEXT');
+  if (!sub || !text) throw usageError('Name the agent and give the text to send.', 'send');
   const m = await service.sendMessage({ to: sub, body: text });
   out(`Sent message #${m.id} to ${sub}.`);
+  if (m.warning) warn(m.warning);
   return 0;
 }
 
 /** `ccstudio inbox`: the person's unread mail, marked read. */
-async function inboxCommand({ values, service }: CommandContext): Promise<number> {
+async function inboxCommand({ values, sub, rest, service }: CommandContext): Promise<number> {
+  noMore([sub, ...rest], 'inbox');
   const items = await service.personInbox();
   if (values.json) json(items);
   else if (!items.length) out('No unread messages.');
@@ -371,7 +449,7 @@ async function inboxCommand({ values, service }: CommandContext): Promise<number
 async function taskCommand({ values, sub, rest, service }: CommandContext): Promise<number> {
   if (sub === 'add') {
     const title = rest.join(' ');
-    if (!title) throw new UsageError('ccstudio task add TITLE [--body B] [--to NAME]');
+    if (!title) throw usageError('Give the task a title.', 'task', 'add');
     const priority = oneOf<TaskPriority>('priority', values.priority, TASK_PRIORITIES);
     const task = await service.createTask({
       title,
@@ -381,9 +459,11 @@ async function taskCommand({ values, sub, rest, service }: CommandContext): Prom
     });
     if (values.json) json(task);
     else out(`Created task #${task.id} (${task.status}${task.assignee ? `, ${task.assignee}` : ''}).`);
+    if (task.warning && !values.json) warn(task.warning);
     return 0;
   }
   if (sub === 'list') {
+    noMore(rest, 'task', 'list');
     const status = oneOf<TaskStatus>('status', values.status, TASK_STATUSES);
     const tasks = await service.listTasks({
       ...(status ? { status } : {}),
@@ -394,7 +474,9 @@ async function taskCommand({ values, sub, rest, service }: CommandContext): Prom
     return 0;
   }
   if (sub === 'show') {
-    const task = await service.getTask(taskIdArg(rest[0]));
+    const id = taskIdArg(rest[0], 'show');
+    noMore(rest.slice(1), 'task', 'show');
+    const task = await service.getTask(id);
     if (values.json) json(task);
     else {
       out(formatTasks([task]));
@@ -409,9 +491,11 @@ async function taskCommand({ values, sub, rest, service }: CommandContext): Prom
     return 0;
   }
   if (sub === 'update') {
+    const id = taskIdArg(rest[0], 'update');
+    noMore(rest.slice(1), 'task', 'update');
     const status = oneOf<TaskStatus>('status', values.status, TASK_STATUSES);
     const task = await service.updateTask({
-      id: taskIdArg(rest[0]),
+      id,
       ...(status ? { status } : {}),
       ...(values.to !== undefined ? { assignee: values.to } : {}),
       ...(values.result !== undefined ? { result: values.result } : {}),
@@ -419,10 +503,16 @@ async function taskCommand({ values, sub, rest, service }: CommandContext): Prom
     });
     if (values.json) json(task);
     else out(`Task #${task.id} is ${task.status}${task.assignee ? ` (${task.assignee})` : ''}.`);
+    if (task.warning && !values.json) warn(task.warning);
     return 0;
   }
-  throw new UsageError('ccstudio task add|list|show|update');
+  throw unknownSub('task', sub);
 }
+
+/** Where the person looks for what a studio error did not find (the MCP tools name their own). */
+const LOOK_HERE: Record<StudioErrorSubject, () => string> = {
+  task: () => `\`${run('task list')}\` shows the tasks.`,
+};
 
 /** The commands that run against a studio (running, or its files). */
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
@@ -433,6 +523,28 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   task: taskCommand,
 };
 
+/**
+ * Node's parser errors in the CLI's words: its own text quotes the option unevenly and speaks of
+ * positionals. Anything else is left as it is.
+ */
+function parseErrorMessage(err: { code?: string; message: string }): string | undefined {
+  if (!err.code?.startsWith('ERR_PARSE_ARGS')) return undefined;
+  // Node names the option in its first quotes: '--bogus', '--port <value>', '-h, --help'.
+  const quoted = /'([^']*)'/.exec(err.message)?.[1] ?? '';
+  const option =
+    quoted
+      .split(/[\s,]+/)
+      .filter((w) => w.startsWith('-'))
+      .pop() ?? 'that option';
+  const help = `\`${run('--help')}\` lists the options.`;
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `Unknown option ${option}. ${help}`;
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/does not take an argument/.test(err.message)) return `Option ${option} takes no value. ${help}`;
+    return `Option ${option} needs a value (${option} VALUE, or ${option}=VALUE for one that starts with -). ${help}`;
+  }
+  return `${err.message} ${help}`;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   const [command, sub, ...rest] = positionals;
@@ -441,15 +553,29 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.help || !command) {
-    out(USAGE);
+    out(runnable(USAGE));
     return command || values.help ? 0 : 2;
   }
   const dataDir = resolveDataDir(values.data);
 
-  if (command === 'serve') return serveCommand(values, dataDir);
+  if (command === 'open') {
+    noMore([sub, ...rest], 'open');
+    return openCommand(values, dataDir);
+  }
+
+  if (command === 'serve') {
+    // `npm run serve --port 0`: npm took --port, and its 0 reached us as an argument.
+    const script = process.env.npm_lifecycle_script ?? '';
+    const tookByNpm = /ccstudio\.js\b/.test(script)
+      ? npmTookMessage(process.env, positionals.slice(1), /ccstudio\.js serve\b/.test(script) ? '' : 'serve')
+      : undefined;
+    if (tookByNpm) throw new UsageError(tookByNpm);
+    noMore(positionals.slice(1), 'serve');
+    return serveCommand(values, dataDir);
+  }
 
   const handler = COMMANDS[command];
-  if (!handler) throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+  if (!handler) throw new UsageError(`Unknown command "${command}".\n\n${runnable(USAGE)}`);
   const { service, mcpUrl, running, close } = await openService(dataDir);
   try {
     return await handler({ values, sub, rest, service, mcpUrl, running });
@@ -463,12 +589,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (
-      err instanceof UsageError ||
-      isStudioError(err) ||
-      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      process.stderr.write(`ccstudio: ${printable((err as Error).message)}\n`);
+    const parseError = err instanceof Error ? parseErrorMessage(err as Error & { code?: string }) : undefined;
+    if (err instanceof UsageError || isStudioError(err) || parseError) {
+      const hint = isStudioError(err) && err.subject ? ` ${LOOK_HERE[err.subject]()}` : '';
+      process.stderr.write(`ccstudio: ${printable(parseError ?? (err as Error).message)}${hint}\n`);
       process.exitCode = 2;
     } else {
       process.stderr.write(`ccstudio: ${printable((err as Error)?.message ?? String(err))}\n`);

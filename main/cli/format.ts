@@ -1,9 +1,57 @@
-import type { StudioStatus, Task } from '../contract/model.js';
+import type { Agent, StudioStatus, Task } from '../contract/model.js';
+import { describeExit } from '../contract/exits.js';
 import { printableLine } from './printable.js';
 
 /** The line a person pastes on the agent's machine; single quotes keep the shell out of the token. */
 export function mcpAddLine(url: string, token: string): string {
   return `claude mcp add --transport http studio ${url} --header 'Authorization: Bearer ${token}'`;
+}
+
+/**
+ * What an agent is doing, in words: the person is "you"; an agent the studio has not heard from
+ * yet is "not started" (local) or "not connected yet" (remote), never a bare "unknown".
+ */
+export function agentStateLabel(a: Pick<Agent, 'kind' | 'state' | 'remote' | 'lastSeenAt'>): string {
+  if (a.kind === 'person') return 'you (person)';
+  if (a.state === 'unknown') return a.remote ? (a.lastSeenAt ? 'seen' : 'not connected yet') : 'not started';
+  return a.state.replace(/_/g, ' ');
+}
+
+/**
+ * Why an agent is not running, under its line: how it ended, whether the studio restarts it,
+ * what to try, and its last lines.
+ */
+export function exitLines(a: Pick<Agent, 'state' | 'lastExit'>, indent = '    '): string[] {
+  const e = a.lastExit;
+  if (!e || a.state !== 'exited') return [];
+  const status = e.restartAt ? ' (the studio is restarting it)' : e.gaveUp ? ' (it keeps exiting)' : '';
+  return [
+    `${indent}${describeExit(e)}${status}. ${printableLine(e.advice)}`,
+    ...e.tail.slice(-3).map((l) => `${indent}| ${printableLine(l)}`),
+  ];
+}
+
+/** `agent list`: name, what it is, its state, its role; and why an exited agent is not running. */
+export function formatAgents(agents: Agent[]): string {
+  return agents
+    .flatMap((a) => {
+      if (a.kind === 'person') return [`${a.name.padEnd(16)} ${agentStateLabel(a)}`];
+      const kind = `${a.remote ? 'remote ' : ''}${a.commander ? 'commander' : 'agent'}`;
+      return [
+        `${a.name.padEnd(16)} ${kind.padEnd(16)} ${agentStateLabel(a).padEnd(18)} ${printableLine(a.role)}`.trimEnd(),
+        ...exitLines(a),
+      ];
+    })
+    .join('\n');
+}
+
+/** A terminal's screen as text: its rows without their trailing spaces, and no blank rows below the last line. */
+export function trimScreen(screen: string): string {
+  return screen
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n+$/, '');
 }
 
 export function formatTasks(tasks: Task[]): string {
@@ -19,15 +67,12 @@ export function formatTasks(tasks: Task[]): string {
 export function formatStatus(s: StudioStatus): string {
   const lines = ['Agents:'];
   for (const a of s.agents) {
-    const tags = [
-      a.kind === 'person' ? 'person' : a.state,
-      a.commander ? 'commander' : '',
-      a.remote ? 'remote' : '',
-    ]
+    const tags = [agentStateLabel(a), a.commander ? 'commander' : '', a.remote ? 'remote' : '']
       .filter(Boolean)
       .join(', ');
     lines.push(
-      `  ${a.name.padEnd(16)} ${tags.padEnd(24)} unread ${a.unread}  tasks ${a.openTasks}  ${printableLine(a.summary)}`,
+      `  ${a.name.padEnd(16)} ${tags.padEnd(28)} unread ${a.unread}  tasks ${a.openTasks}  ${printableLine(a.summary)}`,
+      ...exitLines(a, '      '),
     );
   }
   lines.push(

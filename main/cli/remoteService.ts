@@ -1,4 +1,4 @@
-import { StudioError, type StudioErrorCode } from '../contract/errors.js';
+import { studioErrorFrom, type StudioErrorBody } from '../contract/errors.js';
 import { STUDIO_SERVICE_METHODS, type StudioCalls } from '../contract/service.js';
 
 /**
@@ -12,8 +12,8 @@ export function remoteStudioService(apiUrl: string, adminToken: string): StudioC
       headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
       body: JSON.stringify({ method, params }),
     });
-    const body = (await res.json()) as { result?: unknown; error?: { code: string; message: string } };
-    if (body.error) throw new StudioError(body.error.code as StudioErrorCode, body.error.message);
+    const body = (await res.json()) as { result?: unknown; error?: StudioErrorBody };
+    if (body.error) throw studioErrorFrom(body.error);
     return body.result;
   };
   return Object.fromEntries(

@@ -1,6 +1,6 @@
 // The one wire format for StudioService over any message pipe: Electron IPC, a WebSocket in
 // browser mode, or an in-memory pair in tests. Pure: no node:, no DOM.
-import { StudioError, type StudioErrorCode } from './errors.js';
+import { StudioError, studioErrorFrom, type StudioErrorBody } from './errors.js';
 import type { Disposable, StudioEvent } from './events.js';
 import {
   STUDIO_SERVICE_METHODS,
@@ -22,7 +22,7 @@ export type PipeToStudio =
 
 export type PipeFromStudio =
   | { kind: 'result'; id: number; result: unknown }
-  | { kind: 'error'; id: number; error: { code: string; message: string } }
+  | { kind: 'error'; id: number; error: StudioErrorBody }
   | { kind: 'event'; event: StudioEvent }
   | ({ kind: 'output' } & TerminalOutput)
   /** From the desktop shell (menu, shortcuts); a browser raises the same commands from keys. */
@@ -114,7 +114,7 @@ export function createPipeClient(
         for (const l of [...outputListeners]) l(out);
       }
       if (m.kind === 'result') p.resolve(m.result);
-      else p.reject(new StudioError(m.error.code as StudioErrorCode, m.error.message));
+      else p.reject(studioErrorFrom(m.error));
     }),
     pipe.onClose(() => failAll('The connection to the studio closed.')),
   ];

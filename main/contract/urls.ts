@@ -11,6 +11,8 @@ export const STUDIO_PATHS = {
   hooks: '/hooks',
   /** The person's API (the CLI). */
   api: '/api/rpc',
+  /** A one-time code for a UI link, for the CLI's `open` (admin token). */
+  uiCode: '/api/ui-code',
   /** The UI's WebSocket, and where a one-time link's code is traded for its token. */
   ui: '/ui',
   uiSession: '/ui/session',

@@ -8,8 +8,11 @@ import type { SpawnPty } from '../core/sessions/ptySession.js';
 import { securePrivateTree } from '../core/store/dataDir.js';
 import { acquireStudioLock } from '../core/store/studioLock.js';
 import { createStudio, type Studio } from '../core/studio.js';
+import { ensureTeam } from '../core/team.js';
+import { loadOrCreateUiToken } from './uiToken.js';
 import { removeStudioInfo, studioInfoFor, writeStudioInfo } from '../core/studioInfo.js';
 import type { Logger } from '../core/util/logger.js';
+import { findPortOwner, listenFailure, portInUseMessage } from './listenFailure.js';
 import { listen, serveStudio, type Listener, type McpHttpServer } from '../../server/httpServer.js';
 
 /** What Claude Code runs for each hook of a studio agent (see hookReporter.mts). */
@@ -27,7 +30,7 @@ export interface HostOptions {
   agents?: number;
   /** A newcomer's first run: when the studio has no agents at all, add a commander and this many. */
   firstTeam?: number;
-  /** Where new team members work (default: the current folder). */
+  /** Where new team members work, and the folder the UI suggests (default: the current folder). */
   teamCwd?: string;
   /** When the port is taken, listen on a free one instead of failing (the desktop app). */
   portFallback?: boolean;
@@ -58,35 +61,6 @@ export function hookCommandFor(
 
 const spawnPty: SpawnPty = (file, args, options) => nodePty.spawn(file, args, options);
 
-export const COMMANDER_ROLE =
-  'Commander: plan the work, split it into tasks, dispatch them to the agents (dispatch_task), follow their progress, review results, and answer their permission prompts when needed (peer_state, respond).';
-export const AGENT_ROLE =
-  'Engineer: take tasks from your inbox, do them well, report with update_task and messages.';
-
-/** Adds the commander and agent-1..N that do not exist yet, all set to start with the studio. */
-export function ensureTeam(studio: Studio, count: number, cwd: string): string[] {
-  const names = ['commander', ...Array.from({ length: count }, (_, i) => `agent-${i + 1}`)];
-  const added: string[] = [];
-  for (const name of names) {
-    const existing = studio.agents.get(name);
-    if (existing) {
-      if (!existing.autostart && !existing.remote) studio.agents.setLaunch(existing.id, { autostart: true });
-      continue;
-    }
-    const commander = name === 'commander';
-    studio.agents.add({
-      name,
-      role: commander ? 'commander' : 'engineer',
-      cwd,
-      commander,
-      rolePrompt: commander ? COMMANDER_ROLE : AGENT_ROLE,
-      autostart: true,
-    });
-    added.push(name);
-  }
-  return added;
-}
-
 /**
  * The built renderer: dist/renderer under the package root, found by walking up from this file
  * (it runs from dist/ when built and installed, and from the source tree under the test runner).
@@ -102,8 +76,8 @@ export function findUiDir(from = fileURLToPath(import.meta.url)): string | undef
 }
 
 export interface RunningStudio {
-  /** Saved agents started with the studio, and why any could not start. */
-  started: Array<{ name: string; error?: string }>;
+  /** Saved agents started with the studio: ready, still starting, or why not. */
+  started: Array<{ name: string; ready?: boolean; error?: string }>;
   studio: Studio;
   http: McpHttpServer;
   adminToken: string;
@@ -131,9 +105,11 @@ export async function startStudioHost(options: HostOptions): Promise<RunningStud
     lock.release();
     throw err;
   }
+  const teamCwd = options.teamCwd ?? process.cwd();
   let studio: Studio;
   try {
     studio = createStudio({
+      teamCwd,
       dataDir: options.dataDir,
       lock,
       urls: listener.urls,
@@ -153,16 +129,16 @@ export async function startStudioHost(options: HostOptions): Promise<RunningStud
     throw err;
   }
   const adminToken = 'ccsa_' + randomBytes(24).toString('base64url');
-  const uiToken = 'ccsu_' + randomBytes(24).toString('base64url');
+  // The same across restarts, so a tab left open reconnects by itself (see uiToken.ts).
+  const uiToken = loadOrCreateUiToken(options.dataDir);
   const uiDir = findUiDir();
   const http = serveStudio(listener, { studio, adminToken, uiToken, ...(uiDir ? { uiDir } : {}) });
   const { urls } = listener;
   writeStudioInfo(options.dataDir, studioInfoFor(options.host ?? '127.0.0.1', urls, { adminToken, uiToken }));
-  const teamCwd = options.teamCwd ?? process.cwd();
-  if (options.agents !== undefined) ensureTeam(studio, options.agents, teamCwd);
+  if (options.agents !== undefined) ensureTeam(studio.agents, options.agents, teamCwd);
   else if (options.firstTeam && !studio.agents.list().some((a) => a.kind === 'agent'))
-    ensureTeam(studio, options.firstTeam, teamCwd);
-  const started = options.noStart ? [] : studio.sessions.startSaved();
+    ensureTeam(studio.agents, options.firstTeam, teamCwd);
+  const started = options.noStart ? [] : await studio.sessions.startSaved();
   for (const s of started) {
     if (s.error) options.logger.warn(`could not start ${s.name}`, { error: s.error });
   }
@@ -184,16 +160,31 @@ export async function startStudioHost(options: HostOptions): Promise<RunningStud
   };
 }
 
-/** The fixed port when it is free; with portFallback, a free one when it is not. */
+/**
+ * The fixed port when it is free; with portFallback, a free one when it is not. When it cannot
+ * listen, the error says why in the person's terms (who holds the port, an address this machine
+ * does not have, a port only an administrator may use) and what to do instead.
+ */
 async function bind(options: HostOptions): Promise<Listener> {
   const port = options.port ?? DEFAULT_PORT;
   const host = options.host ?? '127.0.0.1';
   try {
     return await listen({ host, port });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    if (!options.portFallback) throw new Error(`Port ${port} is in use; pass --port N (0 picks a free one).`);
-    options.logger.warn(`port ${port} is in use; listening on a free one`);
-    return listen({ host, port: 0 });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' && options.portFallback) {
+      options.logger.warn(`port ${port} is in use; listening on a free one`);
+      return listen({ host, port: 0 });
+    }
+    if (code === 'EADDRINUSE') {
+      const owner = await findPortOwner({
+        port,
+        host,
+        dataDir: options.dataDir,
+        env: options.env ?? process.env,
+      });
+      throw new Error(portInUseMessage(port, owner));
+    }
+    throw new Error(listenFailure(err as NodeJS.ErrnoException, host, port), { cause: err });
   }
 }

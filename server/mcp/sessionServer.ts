@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CompleteRequestSchema, ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { isStudioError, StudioError } from '../../main/contract/errors.js';
+import { isStudioError, StudioError, type StudioErrorSubject } from '../../main/contract/errors.js';
 import { MAX_ANSWER_BYTES } from '../../main/contract/limits.js';
 import type { Agent } from '../../main/contract/model.js';
 import type { AgentSide } from '../../main/core/agentSide.js';
@@ -16,6 +16,11 @@ const INSTRUCTIONS =
   'Claude Code Studio connects you with the other agents of your crew and the person ("user"). ' +
   'Call register once at the start. When told you have mail, call check_inbox and act on it; reply with ' +
   'send_message (reply_to). Track work you are given with update_task; hand work out with dispatch_task.';
+
+/** Where an agent looks for what the studio did not find, in tool names. */
+const LOOK_HERE: Record<StudioErrorSubject, string> = {
+  task: 'list_tasks shows the open ones.',
+};
 
 /**
  * The tools/list answer, built once per process rather than per call and per session. Each
@@ -95,8 +100,10 @@ export function createSessionServer(studio: AgentSide, agentId: number): McpServ
           studio.agents.touch(agentId);
           return { content: [{ type: 'text' as const, text }] };
         } catch (err) {
-          if (isStudioError(err))
-            return { isError: true, content: [{ type: 'text' as const, text: err.message }] };
+          if (isStudioError(err)) {
+            const text = err.subject ? `${err.message} ${LOOK_HERE[err.subject]}` : err.message;
+            return { isError: true, content: [{ type: 'text' as const, text }] };
+          }
           studio.logger.error('tool failed', { tool: tool.name, err: String(err) });
           return {
             isError: true,

@@ -1,20 +1,27 @@
 // `npm start`'s second half (scripts/start.mjs, run after the build): where Electron's binary is
-// missing, as here, it says so and serves the same UI in browser mode with a first team, and
+// missing, as here, it says so and serves the same UI in browser mode (whose first-run screen
+// asks where the team works), and
 // Ctrl-C stops the studio cleanly. Where the binary exists it opens the window instead
 // (test/electron/app.e2e.test.ts covers that).
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectron } from '../support/electronBinary.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitExit } from '../support/cliProcess.js';
 import { tempDir } from '../support/studioHarness.js';
+import { skipTitle } from '../support/skipReason.js';
 import { waitFor } from '../support/waitFor.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** Where Electron's binary is installed, npm start and the postinstall use it instead. */
 const electronInstalled = findElectron() !== undefined;
+
+/** The running studio's admin token, from the studio.json it wrote. */
+const readStudioAdminToken = (dataDir: string): string =>
+  (JSON.parse(readFileSync(join(dataDir, 'studio.json'), 'utf8')) as { adminToken: string }).adminToken;
 
 const children: Array<ReturnType<typeof spawn>> = [];
 afterEach(() => {
@@ -22,17 +29,30 @@ afterEach(() => {
 });
 
 describe("npm start without Electron's binary", () => {
-  it.skipIf(electronInstalled)(
-    'says so, serves the UI with a first team at the printed link, and stops on Ctrl-C',
+  const electronHere = electronInstalled
+    ? 'Electron is installed here, so npm start opens the app'
+    : undefined;
+  it.skipIf(electronHere)(
+    skipTitle(
+      'says so, serves the UI at the printed link, asks where the team works, and stops on Ctrl-C',
+      electronHere,
+    ),
     async () => {
       const dataDir = tempDir();
       // Only node on PATH: no xdg-open to launch a real browser, no `claude` (nothing starts anyway).
+      const project = tempDir('ccstudio-project-');
       const child = spawn(
         process.execPath,
         ['scripts/start.mjs', '--port', '0', '--data', dataDir, '--no-start'],
         {
           cwd: root,
-          env: { ...process.env, PATH: dirname(process.execPath) },
+          // As npm runs it: in the package's folder, with the person's folder in INIT_CWD.
+          env: {
+            ...process.env,
+            PATH: dirname(process.execPath),
+            INIT_CWD: project,
+            npm_lifecycle_event: 'start',
+          },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );
@@ -47,7 +67,8 @@ describe("npm start without Electron's binary", () => {
       const page = await fetch(link);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('id="root"');
-      // The first team, as a newcomer's first run gets it.
+      // No team yet: the page asks, suggesting the folder npm start was run in.
+      expect(out).toContain(`No team yet: the studio's page asks where it works (suggesting ${project}`);
       const base = new URL(link);
       const token = base.searchParams.get('token');
       const status = await fetch(new URL('/health', base));
@@ -59,13 +80,53 @@ describe("npm start without Electron's binary", () => {
         const names = (
           db.prepare('SELECT name FROM agents WHERE removed_at IS NULL').all() as Array<{ name: string }>
         ).map((r) => r.name);
-        expect(names).toEqual(expect.arrayContaining(['commander', 'agent-1', 'agent-2']));
+        expect(names).toEqual(['user']);
       } finally {
         db.close();
       }
+      const choices = await fetch(new URL('/api/rpc', base), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${readStudioAdminToken(dataDir)}` },
+        body: JSON.stringify({ method: 'folderChoices', params: [] }),
+      });
+      expect(((await choices.json()) as { result: { suggested: string } }).result.suggested).toBe(project);
       child.kill('SIGINT');
       expect(await waitExit(child)).toBe(0);
     },
     60_000,
   );
+});
+
+describe('npm start with options npm takes for itself', () => {
+  /** Real npm running scripts/start.mjs as `npm start`, from a folder of its own. */
+  function npmStart(args: string[]): Promise<{ code: number | null; out: string }> {
+    const folder = tempDir();
+    writeFileSync(
+      join(folder, 'package.json'),
+      JSON.stringify({
+        name: 'start-probe',
+        version: '1.0.0',
+        scripts: { start: `node ${join(root, 'scripts/start.mjs')}` },
+      }),
+    );
+    return new Promise((resolve) => {
+      execFile('npm', ['start', ...args], { cwd: folder, timeout: 60_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout + stderr }),
+      );
+    });
+  }
+
+  it('refuses --port 0 without --, naming what to type, before anything starts', async () => {
+    const dataDir = tempDir();
+    const lone = await npmStart(['--port', '0', '--no-start']);
+    expect(lone.code).not.toBe(0);
+    expect(lone.out).toContain(
+      'npm took --port and --no-start for itself: run npm start -- --port 0 --no-start',
+    );
+    const two = await npmStart(['--port', '0', '--data', dataDir]);
+    expect(two.code).not.toBe(0);
+    expect(two.out).toContain('npm took --data and --port for itself: run npm start -- --data … --port …');
+    // Nothing was served: the studio never touched the data folder.
+    expect(existsSync(join(dataDir, 'studio.db'))).toBe(false);
+  }, 120_000);
 });

@@ -161,14 +161,17 @@ describe('ccstudio', () => {
     expect(agents.map((a: { name: string }) => a.name)).toEqual(['user', 'envagent']);
   });
 
-  it('says plainly when the port is taken', async () => {
+  it('says plainly when the port is taken, by which studio', async () => {
     const a = dataDir();
     const serve = await startServe(['--data', a, '--port', '0']);
     procs.push(serve.proc);
     const port = new URL(serve.mcpUrl).port;
     const r = await runCli(['serve', '--data', dataDir(), '--port', port]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`Port ${port} is in use`));
+    expect(r.stderr).toBe(
+      `ccstudio: Another Claude Code Studio (pid ${serve.proc.pid}, data folder ${a}) is using port ${port}. ` +
+        'Stop it, or pass --port N (--port 0 picks a free one).\n',
+    );
   });
 
   it("prints agents' text with no control character reaching the person's terminal", async () => {

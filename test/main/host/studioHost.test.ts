@@ -45,12 +45,16 @@ describe('serve', () => {
   });
 
   it('takes a free port when asked to and the fixed one is taken; otherwise says what to do', async () => {
-    const blocker = createServer();
+    // Not a studio: it hangs up on whoever connects (the studio's /health probe among them).
+    const blocker = createServer((socket) => socket.destroy());
     servers.push(blocker);
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as { port: number }).port;
+    // This very process holds it, and the message says so by its pid.
     await expect(start({ dataDir: tempDir(), port })).rejects.toThrow(
-      `Port ${port} is in use; pass --port N`,
+      new RegExp(
+        `^Port ${port} is in use by pid ${process.pid} \\(.+\\)\\. Stop it, or pass --port N \\(--port 0 picks a free one\\)\\.$`,
+      ),
     );
     const r = await start({ dataDir: tempDir(), port, portFallback: true });
     expect(r.http.port).not.toBe(port);

@@ -1,0 +1,165 @@
+// The first hour at the command line, with real `ccstudio` processes: where the team works,
+// what a start really came to, mail nobody will be woken by, and a current link at any time.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, runCli, startServe, trackProcesses } from '../../support/cliProcess.js';
+import { tempDir } from '../../support/studioHarness.js';
+
+const { procs, dirs } = trackProcesses(afterEach);
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does).`);
+});
+
+function folder(prefix: string): string {
+  const d = realpathSync(tempDir(prefix));
+  dirs.push(d);
+  return d;
+}
+
+/** Runs as from a folder outside the checkout, with no desktop to open a browser on. */
+const env = { INIT_CWD: '/', DISPLAY: '', WAYLAND_DISPLAY: '' };
+const cli = (args: string[], data: string) => runCli([...args, '--data', data], env);
+
+describe('the first hour, at the command line', () => {
+  it('serve says where the team works: --cwd for a first team, and the page asks when there is none', async () => {
+    const data = folder('ccstudio-fh-');
+    const project = folder('ccstudio-project-');
+    const serve = await startServe(
+      ['--data', data, '--port', '0', '--no-start', '--first-team', '1', '--cwd', project],
+      {
+        env: { ...process.env, ...env },
+      },
+    );
+    procs.push(serve.proc);
+    expect(serve.output()).toContain(`The team works in: ${project}`);
+    const list = await cli(['agent', 'list', '--json'], data);
+    const team = (JSON.parse(list.stdout) as Array<{ name: string; cwd: string }>).filter(
+      (a) => a.name !== 'user',
+    );
+    expect(team).toEqual([
+      expect.objectContaining({ name: 'commander', cwd: project }),
+      expect.objectContaining({ name: 'agent-1', cwd: project }),
+    ]);
+
+    const empty = folder('ccstudio-fh-');
+    const bare = await startServe(['--data', empty, '--port', '0', '--no-start', '--cwd', project], {
+      env: { ...process.env, ...env },
+    });
+    procs.push(bare.proc);
+    expect(bare.output()).toContain(
+      `No team yet: the studio's page asks where it works (suggesting ${project}`,
+    );
+    const missing = await runCli(['serve', '--data', empty, '--cwd', join(project, 'nope')], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`ccstudio: --cwd: ${join(project, 'nope')} is not a folder.\n`);
+  });
+
+  it('agent start reports what happened: a program that exits at once is an error with its code, last lines and what to try', async () => {
+    const data = folder('ccstudio-fh-');
+    const project = folder('ccstudio-project-');
+    const quitter = join(project, 'quitter.js');
+    writeFileSync(quitter, 'console.log("Invalid API key · Please run /login"); process.exit(3);\n');
+    const serve = await startServe(['--data', data, '--port', '0', '--no-start'], {
+      env: { ...process.env, ...env },
+    });
+    procs.push(serve.proc);
+    const added = await cli(
+      ['agent', 'add', 'quitter', '--cwd', project, '--command', `${process.execPath} ${quitter}`],
+      data,
+    );
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(
+      /^Added agent quitter\. It is not running: quitter exited with code 3 after \d+\.\d s\./,
+    );
+    expect(added.stdout).toContain('Invalid API key · Please run /login');
+    const start = await cli(['agent', 'start', 'quitter'], data);
+    expect(start.code).toBe(2);
+    expect(start.stdout).toBe('');
+    expect(start.stderr).toMatch(/^ccstudio: quitter exited with code 3 after/);
+    expect(start.stderr).toMatch(/not logged in.*Run `claude` once in a terminal/);
+    // agent list says why it is not running.
+    const list = await cli(['agent', 'list'], data);
+    expect(list.stdout).toMatch(/quitter +agent +exited/);
+    expect(list.stdout).toMatch(/ {4}exited with code 3 after .*not logged in/);
+    expect(list.stdout).toContain('    | Invalid API key · Please run /login');
+
+    // A command that keeps running: started, and said so.
+    const sleeper = join(project, 'sleeper.js');
+    writeFileSync(sleeper, 'process.stdout.write("$ "); setInterval(() => {}, 1000);\n');
+    await cli(
+      ['agent', 'add', 'sleeper', '--cwd', project, '--command', `${process.execPath} ${sleeper}`],
+      data,
+    );
+    await cli(['agent', 'stop', 'sleeper'], data);
+    const ok = await cli(['agent', 'start', 'sleeper'], data);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^Started sleeper: (ready at its prompt|running \(\w+\))\.\n$/);
+  }, 40_000);
+
+  it('mail and tasks for an agent nobody will wake are sent, with a note saying so; a plain command gets no typed wakes unless asked', async () => {
+    const data = folder('ccstudio-fh-');
+    const serve = await startServe(['--data', data, '--port', '0', '--no-start'], {
+      env: { ...process.env, ...env },
+    });
+    procs.push(serve.proc);
+    await cli(['agent', 'add', 'far', '--remote'], data);
+    await cli(['agent', 'add', 'idle', '--command', 'true'], data);
+    await cli(['agent', 'stop', 'idle'], data);
+    const sent = await cli(['send', 'idle', 'hello'], data);
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(/^Sent message #\d+ to idle\.\n$/);
+    expect(sent.stderr).toMatch(/^Note: idle is not running, so nobody will wake it until it runs/);
+    const task = await cli(['task', 'add', 'Far work', '--to', 'far'], data);
+    expect(task.stdout).toMatch(/^Created task #\d+ \(assigned, far\)\.\n$/);
+    expect(task.stderr).toMatch(/^Note: far runs elsewhere, so the studio cannot wake it/);
+
+    const shell = await cli(['agent', 'add', 'sh1', '--command', 'sh'], data);
+    expect(shell.code).toBe(0);
+    const toShell = await cli(['send', 'sh1', 'hi'], data);
+    expect(toShell.stderr).toMatch(
+      /sh1 runs a plain command, so the studio does not type wake prompts into it/,
+    );
+    const codex = await cli(['agent', 'add', 'cdx', '--command', 'sh', '--takes-prompts', '--json'], data);
+    expect(codex.code).toBe(0);
+    const agents = JSON.parse((await cli(['agent', 'list', '--json'], data)).stdout) as Array<{
+      name: string;
+      profile: { takesPrompts?: boolean };
+    }>;
+    expect(agents.find((a) => a.name === 'cdx')!.profile.takesPrompts).toBe(true);
+    expect(agents.find((a) => a.name === 'sh1')!.profile.takesPrompts).toBeUndefined();
+    const wrong = await cli(['agent', 'add', 'x', '--takes-prompts'], data);
+    expect(wrong.stderr).toMatch(/--takes-prompts goes with --command/);
+  }, 40_000);
+
+  it('open prints a current link that opens the UI, the same after a restart; with no studio it says how to start one', async () => {
+    const data = folder('ccstudio-fh-');
+    const none = await cli(['open'], data);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(
+      /^ccstudio: No studio is running on .*: start one with `node \S+ccstudio\.js serve`\.\n$/,
+    );
+    let serve = await startServe(['--data', data, '--port', '0', '--no-start'], {
+      env: { ...process.env, ...env },
+    });
+    procs.push(serve.proc);
+    const first = await cli(['open'], data);
+    expect(first.code).toBe(0);
+    const link = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=ccsu_\S+)$/m.exec(first.stdout)?.[1];
+    expect(link).toBeDefined();
+    expect(first.stdout).toContain('treat it like a password');
+    expect(serve.output()).toContain(link!);
+    expect((await fetch(link!)).status).toBe(200);
+    serve.proc.kill('SIGTERM');
+    await new Promise((r) => serve.proc.once('exit', r));
+    serve = await startServe(['--data', data, '--port', '0', '--no-start'], {
+      env: { ...process.env, ...env },
+    });
+    procs.push(serve.proc);
+    const again = await cli(['open', '--print'], data);
+    const token = (u: string) => new URL(u).searchParams.get('token');
+    const link2 = /^(http\S+)$/m.exec(again.stdout)![1]!;
+    expect(token(link2)).toBe(token(link!));
+  }, 40_000);
+});

@@ -1,0 +1,23 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadOrCreateUiToken, revokeUiToken, UI_TOKEN_FILE } from '../../../main/host/uiToken.js';
+import { tempDir } from '../../support/studioHarness.js';
+
+describe('the UI token', () => {
+  it('is made once, kept private, and the same at the next start; revoked, a new one is made', () => {
+    const dir = tempDir('ccstudio-uitoken-');
+    const first = loadOrCreateUiToken(dir);
+    expect(first).toMatch(/^ccsu_[A-Za-z0-9_-]{32}$/);
+    expect(statSync(join(dir, UI_TOKEN_FILE)).mode & 0o777).toBe(0o600);
+    expect(loadOrCreateUiToken(dir)).toBe(first);
+    revokeUiToken(dir);
+    const second = loadOrCreateUiToken(dir);
+    expect(second).not.toBe(first);
+    // A damaged file is replaced, never used as a token.
+    writeFileSync(join(dir, UI_TOKEN_FILE), 'short\n');
+    const third = loadOrCreateUiToken(dir);
+    expect(third).toMatch(/^ccsu_/);
+    expect(readFileSync(join(dir, UI_TOKEN_FILE), 'utf8').trim()).toBe(third);
+  });
+});
