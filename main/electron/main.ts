@@ -29,6 +29,7 @@ import {
 import type { UiCommand } from '../contract/pipe.js';
 import { DEFAULT_PORT, startStudioHost, type RunningStudio } from '../host/studioHost.js';
 import { servePipe } from '../core/pipe/servePipe.js';
+import { withFolderPicker } from './folderPicker.js';
 import { streamLogger, type Logger } from '../core/util/logger.js';
 import { loginShellPath, mergePaths } from './loginShellPath.js';
 import { studioMenuItems, tileIndex } from './menu.js';
@@ -46,8 +47,6 @@ import {
 
 /** The one IPC channel; preload.cts uses the same name. A new feature adds a service method, never a channel. */
 const PIPE_CHANNEL = 'studio:pipe';
-/** A newcomer's first launch gets a commander and this many agents to look at. */
-const FIRST_LAUNCH_AGENTS = 2;
 /** Resize and move fire many times a second while dragging; write once it settles. */
 const SAVE_STATE_DELAY_MS = 500;
 /** Quitting waits this long for the terminals to stop before leaving anyway. */
@@ -99,7 +98,7 @@ function startStudio(dataDir: string, logger: Logger, nativeBinding: string): Pr
     nativeBinding,
     port: DEFAULT_PORT,
     portFallback: true,
-    firstTeam: FIRST_LAUNCH_AGENTS,
+    // No team until the person says where it works (the window's first-run screen).
     teamCwd: homedir(),
   });
 }
@@ -121,7 +120,10 @@ function connect(contents: WebContents, studio: RunningStudio['studio']): void {
   pipe = createWindowPipe((message) => {
     if (!contents.isDestroyed()) contents.send(PIPE_CHANNEL, message);
   });
-  servePipe(studio, pipe.endpoint);
+  const service = withFolderPicker(studio.service, (options) =>
+    win && !win.isDestroyed() ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options),
+  );
+  servePipe({ service, openTerminalViewer: (send) => studio.openTerminalViewer(send) }, pipe.endpoint);
 }
 
 function windowStateStore(file: string) {

@@ -18,6 +18,7 @@ import { parseCard, parseTarget, planDrop } from './board/boardLogic.js';
 import { Board, TaskCardBody } from './components/Board.js';
 import { AddAgentDialog, TaskDetailDialog, TaskEditor } from './components/Dialogs.js';
 import { Feed } from './components/Feed.js';
+import { FirstRun } from './components/FirstRun.js';
 import { LIST_LAYOUT_FROM, Tiles, type Layout } from './components/Tiles.js';
 import { tileAgents } from './state/studioState.js';
 import { StudioStore } from './state/store.js';
@@ -174,7 +175,8 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
       );
     if (plan.kind === 'update')
       client.updateTask(plan.input).then(
-        () => notify(plan.describe),
+        // Dispatched to an agent that will not be woken (exited, remote): said, not hidden.
+        (task) => notify(task.warning ? `${plan.describe}. ${task.warning}` : plan.describe, !!task.warning),
         (err: Error) => notify(err.message, true),
       );
   };
@@ -226,6 +228,14 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
             onMaximize={onMaximize}
             register={register}
             notify={notify}
+            empty={
+              <FirstRun
+                client={client}
+                desktop={mode === 'desktop'}
+                notify={notify}
+                onAddAgent={() => setDialog({ kind: 'addAgent' })}
+              />
+            }
           />
           {saved.boardOpen && (
             <aside className="side">
@@ -251,15 +261,23 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
           </div>
         ) : null}
       </DragOverlay>
-      {dialog?.kind === 'addAgent' && <AddAgentDialog client={client} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'addAgent' && (
+        <AddAgentDialog
+          client={client}
+          desktop={mode === 'desktop'}
+          notify={notify}
+          onClose={() => setDialog(null)}
+        />
+      )}
       {dialog?.kind === 'newTask' && (
-        <TaskEditor client={client} agents={state.agents} onClose={() => setDialog(null)} />
+        <TaskEditor client={client} agents={state.agents} notify={notify} onClose={() => setDialog(null)} />
       )}
       {dialog?.kind === 'editTask' && (
         <TaskEditor
           client={client}
           agents={state.agents}
           task={dialog.task}
+          notify={notify}
           onClose={() => setDialog(null)}
         />
       )}

@@ -96,11 +96,10 @@ describe('the window state', () => {
   });
 
   it('keeps the feed bounded and filters it by agent and topic', () => {
-    let s = fromStatus(
-      { agents: [], taskCounts: {} as never, openTasks: [], activity: [] },
-      [],
-      [message(2), message(1)],
-    );
+    let s = fromStatus({ agents: [], taskCounts: {} as never, openTasks: [], activity: [] }, [], {
+      messages: [message(2), message(1)],
+      taskEvents: [],
+    });
     expect(s.feed.map((f) => f.key)).toEqual(['m1', 'm2']);
     for (let i = 3; i < FEED_LIMIT + 20; i++)
       s = apply(s, {
@@ -111,6 +110,22 @@ describe('the window state', () => {
     expect(s.feed).toHaveLength(FEED_LIMIT);
     expect(filterFeed(s.feed, { topic: '#build' }).every((f) => f.topic === 'Build')).toBe(true);
     expect(filterFeed(s.feed, { agent: 'ann' }).every((f) => f.agents.includes('ann'))).toBe(true);
+  });
+
+  it("loads the feed's history of messages and task events in time order, as after a restart", () => {
+    const t = task({ id: 1, title: 'Ship it' });
+    const s = fromStatus({ agents: [], taskCounts: {} as never, openTasks: [], activity: [] }, [t], {
+      messages: [message(30), message(10)],
+      taskEvents: [
+        { task: t, event: tEvent(7, { createdAt: 20 }) },
+        {
+          task: t,
+          event: tEvent(5, { kind: 'created', fromStatus: null, toStatus: 'assigned', createdAt: 5 }),
+        },
+      ],
+    });
+    expect(s.feed.map((f) => f.key)).toEqual(['t5', 'm10', 't7', 'm30']);
+    expect(s.feed[2]!.text).toBe('moved #1 to in_progress');
   });
 
   it('tiles are the local agents, commander first', () => {

@@ -3,6 +3,7 @@ import { TASK_PRIORITIES, type TaskDetail, type TaskPriority } from '../../../ma
 import type { StudioClient } from '../../../main/contract/pipe.js';
 import { parseBlockers } from '../board/boardLogic.js';
 import type { AgentView } from '../state/studioState.js';
+import { FolderField, useFolderChoices } from './FolderField.js';
 
 function Modal({ title, onClose, children }: { title: string; onClose(): void; children: ReactNode }) {
   useEffect(() => {
@@ -47,12 +48,24 @@ function useSubmit(onDone: () => void) {
   return { error, busy, submit };
 }
 
-export function AddAgentDialog({ client, onClose }: { client: StudioClient; onClose(): void }) {
+export function AddAgentDialog({
+  client,
+  desktop,
+  notify,
+  onClose,
+}: {
+  client: StudioClient;
+  desktop: boolean;
+  notify(text: string, error?: boolean): void;
+  onClose(): void;
+}) {
+  const choices = useFolderChoices(client);
   const [name, setName] = useState('');
   const [role, setRole] = useState('engineer');
   const [kind, setKind] = useState<'claude' | 'command'>('claude');
   const [command, setCommand] = useState('');
-  const [cwd, setCwd] = useState('');
+  const [cwd, setCwd] = useState<string | null>(null);
+  const [takesPrompts, setTakesPrompts] = useState(false);
   const [commander, setCommander] = useState(false);
   const [sandbox, setSandbox] = useState(false);
   const [rolePrompt, setRolePrompt] = useState('');
@@ -60,19 +73,29 @@ export function AddAgentDialog({ client, onClose }: { client: StudioClient; onCl
   const run = async () => {
     const words = command.trim().split(/\s+/).filter(Boolean);
     if (kind === 'command' && !words.length) throw new Error('Give the command to run.');
-    await client.addAgent({
+    const { agent } = await client.addAgent({
       name: name.trim(),
       role: role.trim(),
-      ...(cwd.trim() ? { cwd: cwd.trim() } : {}),
+      ...(folder.trim() ? { cwd: folder.trim() } : {}),
       commander,
       ...(rolePrompt.trim() ? { rolePrompt: rolePrompt.trim() } : {}),
       profile:
         kind === 'claude'
           ? { kind: 'claude', ...(sandbox ? { sandbox: true } : {}) }
-          : { kind: 'command', command: words[0]!, args: words.slice(1) },
+          : {
+              kind: 'command',
+              command: words[0]!,
+              args: words.slice(1),
+              ...(takesPrompts ? { takesPrompts: true } : {}),
+            },
     });
-    await client.startAgent(name.trim());
+    // Added either way; a start that fails is said here, and its tile shows why and what to try.
+    await client.startAgent(agent.name).then(
+      () => notify(`Started ${agent.name}.`),
+      (err: Error) => notify(err.message, true),
+    );
   };
+  const folder = cwd ?? choices?.suggested ?? '';
   return (
     <Modal title="Add agent" onClose={onClose}>
       <form className="form" onSubmit={submit(run)} data-testid="add-agent-form">
@@ -98,15 +121,34 @@ export function AddAgentDialog({ client, onClose }: { client: StudioClient; onCl
           </select>
         </label>
         {kind === 'command' && (
-          <label>
-            Command
-            <input value={command} onChange={(e) => setCommand(e.target.value)} placeholder="bash" />
-          </label>
+          <>
+            <label>
+              Command
+              <input value={command} onChange={(e) => setCommand(e.target.value)} placeholder="bash" />
+            </label>
+            <label
+              className="check"
+              title="Off for a shell: it would run the studio's wake line as a command"
+            >
+              <input
+                type="checkbox"
+                checked={takesPrompts}
+                onChange={(e) => setTakesPrompts(e.target.checked)}
+                data-testid="add-agent-takes-prompts"
+              />{' '}
+              It takes prompts (Codex, Gemini CLI…): type wake lines into it when mail arrives
+            </label>
+          </>
         )}
-        <label>
-          Working folder
-          <input value={cwd} onChange={(e) => setCwd(e.target.value)} placeholder="(your home folder)" />
-        </label>
+        <FolderField
+          client={client}
+          label="Working folder"
+          value={folder}
+          onChange={setCwd}
+          recent={choices?.recent ?? []}
+          desktop={desktop}
+          testId="add-agent-folder"
+        />
         <label className="check">
           <input type="checkbox" checked={commander} onChange={(e) => setCommander(e.target.checked)} />{' '}
           Commander
@@ -145,10 +187,11 @@ interface TaskEditorProps {
   agents: AgentView[];
   /** Editing an existing task; absent for a new one. */
   task?: TaskDetail;
+  notify(text: string, error?: boolean): void;
   onClose(): void;
 }
 
-export function TaskEditor({ client, agents, task, onClose }: TaskEditorProps) {
+export function TaskEditor({ client, agents, task, notify, onClose }: TaskEditorProps) {
   const [title, setTitle] = useState(task?.title ?? '');
   const [body, setBody] = useState(task?.body ?? '');
   const [priority, setPriority] = useState<TaskPriority>(task?.priority ?? 'normal');
@@ -158,17 +201,16 @@ export function TaskEditor({ client, agents, task, onClose }: TaskEditorProps) {
   const run = async () => {
     const parsed = parseBlockers(blockers);
     if (!parsed.ok) throw new Error(parsed.error);
-    if (task) {
-      await client.updateTask({ id: task.id, title, body, priority, blockedBy: parsed.ids });
-    } else {
-      await client.createTask({
-        title,
-        body,
-        priority,
-        ...(parsed.ids.length ? { blockedBy: parsed.ids } : {}),
-        ...(assignee ? { assignee } : {}),
-      });
-    }
+    const saved = task
+      ? await client.updateTask({ id: task.id, title, body, priority, blockedBy: parsed.ids })
+      : await client.createTask({
+          title,
+          body,
+          priority,
+          ...(parsed.ids.length ? { blockedBy: parsed.ids } : {}),
+          ...(assignee ? { assignee } : {}),
+        });
+    if (saved.warning) notify(saved.warning, true);
   };
   return (
     <Modal title={task ? `Edit #${task.id}` : 'New task'} onClose={onClose}>

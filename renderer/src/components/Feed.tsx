@@ -27,9 +27,14 @@ export function Feed({
     e.preventDefault();
     const target = to || recipients[0]?.name;
     if (!body.trim() || !target) return;
-    const sent = target === '*' ? client.broadcast(body) : client.sendMessage({ to: target, body });
+    const sent: Promise<{ warning?: string | undefined }> =
+      target === '*' ? client.broadcast(body).then(() => ({})) : client.sendMessage({ to: target, body });
     sent.then(
-      () => setBody(''),
+      (m) => {
+        setBody('');
+        // Stored either way; a recipient that will not be woken by it is said out loud.
+        if (m.warning) notify(m.warning, true);
+      },
       (err: Error) => notify(err.message, true),
     );
   };

@@ -4,6 +4,7 @@ import type { StudioClient } from '../../../main/contract/pipe.js';
 import { agentTargetId } from '../board/boardLogic.js';
 import { STATE_LABELS, type AgentView } from '../state/studioState.js';
 import { TerminalView, type TerminalHandle } from '../terminal/TerminalView.js';
+import { describeExit, MAX_QUICK_EXITS } from '../../../main/contract/exits.js';
 
 export type Layout = 'grid' | 'list';
 
@@ -12,6 +13,37 @@ export const LIST_LAYOUT_FROM = 10;
 
 const running = (a: AgentView) => a.state !== 'exited' && a.state !== 'unknown';
 const waiting = (a: AgentView) => a.state.startsWith('waiting_');
+
+/**
+ * Why the agent is not running, on its tile: how it ended, the last lines it printed, what to
+ * try, and whether the studio is restarting it or gave up.
+ */
+function ExitPanel({ agent, onStart }: { agent: AgentView; onStart(): void }) {
+  const exit = agent.lastExit!;
+  return (
+    <div className="tile-exit" data-testid={`exit-${agent.name}`} role="status">
+      <p className="exit-title">
+        {agent.name} {describeExit(exit)}
+        {exit.restartAt
+          ? ` · restarting…${exit.quickExits ? ` (quick exit ${exit.quickExits} of ${MAX_QUICK_EXITS})` : ''}`
+          : exit.gaveUp
+            ? ' · it keeps exiting'
+            : ''}
+      </p>
+      {exit.tail.length > 0 && (
+        <pre className="exit-tail" data-testid={`exit-tail-${agent.name}`}>
+          {exit.tail.join('\n')}
+        </pre>
+      )}
+      <p className="exit-advice">{exit.advice}</p>
+      {!exit.restartAt && (
+        <button onClick={onStart} data-testid={`exit-start-${agent.name}`}>
+          Start {agent.name}
+        </button>
+      )}
+    </div>
+  );
+}
 
 function StateBadge({ agent }: { agent: AgentView }) {
   return (
@@ -140,6 +172,9 @@ function Tile({ client, agent, maximized, onMaximize, register, notify }: TilePr
           }}
           onError={setError}
         />
+        {!running(agent) && agent.lastExit && !error && (
+          <ExitPanel agent={agent} onStart={() => void act('Started', () => client.startAgent(agent.name))} />
+        )}
         {error && (
           <div className="tile-overlay">
             <p>{error}</p>
@@ -163,6 +198,8 @@ interface TilesProps {
   onMaximize(name: string | null): void;
   register(name: string, handle: TerminalHandle | null): void;
   notify(text: string, error?: boolean): void;
+  /** What the tile area shows with no agents (the first-run screen). */
+  empty: React.ReactNode;
 }
 
 function ListRow({ agent, active, onSelect }: { agent: AgentView; active: boolean; onSelect(): void }) {
@@ -201,13 +238,7 @@ export function Tiles(props: TilesProps) {
     ),
     [props.client, props.onMaximize, props.register, props.notify, maximized],
   );
-  if (!agents.length) {
-    return (
-      <div className="empty">
-        No agents yet. Add one with “Add agent”, or start the studio with --agents 2.
-      </div>
-    );
-  }
+  if (!agents.length) return <div className="tiles">{props.empty}</div>;
   if (layout === 'list') {
     const current = agents.find((a) => a.name === selected) ?? agents[0]!;
     return (

@@ -2,9 +2,9 @@ import { MAX_PAGE_ITEMS } from '../../../main/contract/limits.js';
 import type { StudioClient } from '../../../main/contract/pipe.js';
 import { applyEvent, emptyState, fromStatus, type StudioState } from './studioState.js';
 
-/** Tasks and messages loaded when the window opens (one page each); older ones are not on screen. */
+/** Tasks, and feed lines of each kind, loaded when the window opens; older ones are not on screen. */
 const INITIAL_TASKS = MAX_PAGE_ITEMS;
-const INITIAL_HISTORY = 200;
+const INITIAL_FEED = 200;
 
 /** Holds the state for React (useSyncExternalStore) and applies events as they come. */
 export class StudioStore {
@@ -24,7 +24,7 @@ export class StudioStore {
     const [status, tasks, history] = await Promise.all([
       this.client.status(),
       this.client.listTasks({ limit: INITIAL_TASKS }),
-      this.client.history({ limit: INITIAL_HISTORY }),
+      this.client.feedHistory({ limit: INITIAL_FEED }),
     ]);
     let state = fromStatus(status, tasks, history);
     for (const e of this.queued ?? []) state = applyEvent(state, e);

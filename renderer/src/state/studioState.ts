@@ -2,6 +2,7 @@
 // is tested without a browser.
 import type { StudioEvent } from '../../../main/contract/events.js';
 import type { Agent, Message, StudioStatus, Task, TaskEvent } from '../../../main/contract/model.js';
+import type { FeedHistory } from '../../../main/contract/service.js';
 
 export type AgentView = Agent & { unread: number; openTasks: number };
 
@@ -71,13 +72,25 @@ function pushFeed(feed: FeedItem[], item: FeedItem): FeedItem[] {
   return next.length > FEED_LIMIT ? next.slice(next.length - FEED_LIMIT) : next;
 }
 
-export function fromStatus(status: StudioStatus, tasks: Task[], history: Message[]): StudioState {
+/**
+ * The window's first picture: the studio's status, the board's tasks, and the feed's history
+ * (messages and task events from the database, so the feed survives a restart of the studio).
+ */
+export function fromStatus(status: StudioStatus, tasks: Task[], history: FeedHistory): StudioState {
+  const lines = [
+    ...history.messages.map((m) => ({ order: m.createdAt, id: m.id, item: messageItem(m) })),
+    ...history.taskEvents.map(({ task, event }) => ({
+      order: event.createdAt,
+      id: event.id,
+      item: taskItem(task, event),
+    })),
+  ];
   return {
     agents: status.agents,
     tasks: Object.fromEntries(tasks.map((t) => [t.id, t])),
-    feed: [...history]
-      .sort((a, b) => a.id - b.id)
-      .map(messageItem)
+    feed: lines
+      .sort((a, b) => a.order - b.order || a.id - b.id)
+      .map((l) => l.item)
       .slice(-FEED_LIMIT),
   };
 }

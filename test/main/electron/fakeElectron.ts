@@ -190,7 +190,15 @@ export const shell = {
 
 export const dialog = {
   errors: [] as Array<[string, string]>,
+  /** What the folder picker answers next, and what it was asked. */
+  nextFolder: null as string | null,
+  openDialogs: [] as unknown[],
   showErrorBox(title: string, content: string): void {
     dialog.errors.push([title, content]);
+  },
+  showOpenDialog(...args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> {
+    dialog.openDialogs.push(args.at(-1));
+    const path = dialog.nextFolder;
+    return Promise.resolve(path ? { canceled: false, filePaths: [path] } : { canceled: true, filePaths: [] });
   },
 };

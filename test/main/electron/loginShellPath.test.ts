@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loginShellPath, mergePaths, parseShellPath } from '../../../main/electron/loginShellPath.js';
+import { skipTitle } from '../../support/skipReason.js';
 
 describe("the person's PATH for an app started from the desktop", () => {
   it('reads the PATH between the marks, ignoring what profiles print around it', () => {
@@ -45,8 +46,9 @@ describe("the person's PATH for an app started from the desktop", () => {
     }
   });
 
-  it.skipIf(!existsSync('/bin/bash'))(
-    'gives up on a profile that blocks, though interactive bash ignores SIGTERM',
+  const noBash = existsSync('/bin/bash') ? undefined : 'there is no /bin/bash here';
+  it.skipIf(noBash)(
+    skipTitle('gives up on a profile that blocks, though interactive bash ignores SIGTERM', noBash),
     async () => {
       const home = mkdtempSync(join(tmpdir(), 'ccstudio-home-'));
       try {

@@ -91,14 +91,22 @@ describe('the desktop shell', () => {
     expect(win.shown).toBe(true);
   });
 
-  it('runs the studio in the data folder with a first-launch team, served over the one channel', async () => {
+  it('runs the studio in the data folder served over the one channel; a first launch has no team until the window says where', async () => {
     expect(existsSync(join(dataDir, 'studio.json'))).toBe(true);
     const answer = await call('listAgents');
     expect(answer.kind).toBe('result');
     const names = (answer as { result: Array<{ name: string; kind: string }> }).result
       .filter((a) => a.kind === 'agent')
       .map((a) => a.name);
-    expect(names).toEqual(['commander', 'agent-1', 'agent-2']);
+    expect(names).toEqual([]);
+  });
+
+  it("answers the window's pickFolder with the OS folder picker, opened at the suggested folder", async () => {
+    dialog.nextFolder = '/work/my-project';
+    expect(await call('pickFolder')).toMatchObject({ kind: 'result', result: '/work/my-project' });
+    expect(dialog.openDialogs.at(-1)).toMatchObject({ properties: ['openDirectory', 'createDirectory'] });
+    dialog.nextFolder = null;
+    expect(await call('pickFolder')).toMatchObject({ kind: 'result', result: null });
   });
 
   it('ignores the channel from anything but its window', async () => {

@@ -1,0 +1,89 @@
+import { useState, type FormEvent } from 'react';
+import { MAX_FIRST_TEAM_AGENTS } from '../../../main/contract/limits.js';
+import type { StudioClient } from '../../../main/contract/pipe.js';
+import type { FolderCheck } from '../../../main/contract/service.js';
+import { FolderField, useFolderChoices } from './FolderField.js';
+
+/** A commander and this many engineers: enough to see the studio work, few enough to follow. */
+const DEFAULT_TEAM_AGENTS = 2;
+
+/**
+ * What a studio with no agents shows: where should the team work? The folder is the person's
+ * project (suggested: where the studio was started), checked as it is typed.
+ */
+export function FirstRun({
+  client,
+  desktop,
+  notify,
+  onAddAgent,
+}: {
+  client: StudioClient;
+  desktop: boolean;
+  notify(text: string, error?: boolean): void;
+  onAddAgent(): void;
+}) {
+  const choices = useFolderChoices(client);
+  const [typed, setTyped] = useState<string | null>(null);
+  const [count, setCount] = useState(DEFAULT_TEAM_AGENTS);
+  const [check, setCheck] = useState<FolderCheck | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const folder = typed ?? choices?.suggested ?? '';
+  const start = (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    client.startTeam({ cwd: folder, agents: count }).then(
+      (team) => {
+        setBusy(false);
+        notify(`Started ${team.map((a) => a.name).join(', ')} in ${check?.path ?? folder}.`);
+      },
+      (err: Error) => {
+        setBusy(false);
+        setError(err.message);
+      },
+    );
+  };
+  return (
+    <form className="first-run form" onSubmit={start} data-testid="first-run">
+      <h2>Where does your team work?</h2>
+      <p>
+        Pick your project&apos;s folder. The studio starts a commander and engineers there, each running
+        Claude Code in its own terminal; the commander splits the work into tasks for the others.
+      </p>
+      <FolderField
+        client={client}
+        label="Project folder"
+        value={folder}
+        onChange={setTyped}
+        onCheck={setCheck}
+        recent={choices?.recent ?? []}
+        desktop={desktop}
+        testId="first-run-folder"
+        autoFocus
+      />
+      <label>
+        Engineers besides the commander
+        <input
+          type="number"
+          min={0}
+          max={MAX_FIRST_TEAM_AGENTS}
+          value={count}
+          onChange={(e) =>
+            setCount(Math.max(0, Math.min(MAX_FIRST_TEAM_AGENTS, Number(e.target.value) || 0)))
+          }
+          data-testid="first-run-count"
+        />
+      </label>
+      {error && <p className="form-error">{error}</p>}
+      <footer>
+        <button type="button" onClick={onAddAgent}>
+          Add one agent instead
+        </button>
+        <button type="submit" disabled={busy || !check?.ok} data-testid="first-run-start">
+          {busy ? 'Starting…' : `Start the team (${count + 1} agents)`}
+        </button>
+      </footer>
+    </form>
+  );
+}

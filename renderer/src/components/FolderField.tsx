@@ -1,0 +1,122 @@
+import { useEffect, useId, useState } from 'react';
+import type { StudioClient } from '../../../main/contract/pipe.js';
+import type { FolderCheck } from '../../../main/contract/service.js';
+
+/** Checks wait for a pause in typing, so a path typed fast costs one request, not one per key. */
+const CHECK_DELAY_MS = 250;
+
+/** Where new agents go and where agents worked, fetched once per window. */
+export function useFolderChoices(client: StudioClient) {
+  const [choices, setChoices] = useState<{ suggested: string; recent: string[] } | null>(null);
+  useEffect(() => {
+    let live = true;
+    client.folderChoices().then(
+      (c) => live && setChoices(c),
+      () => live && setChoices({ suggested: '', recent: [] }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client]);
+  return choices;
+}
+
+/**
+ * A project folder: typed (checked by the studio as you type, recent folders offered), or in the
+ * desktop app picked with the OS's folder picker.
+ */
+export function FolderField({
+  client,
+  label,
+  value,
+  onChange,
+  onCheck,
+  recent,
+  desktop,
+  testId,
+  autoFocus,
+}: {
+  client: StudioClient;
+  label: string;
+  value: string;
+  onChange(path: string): void;
+  /** The latest check of the current value (null while one is in flight or the field is empty). */
+  onCheck?(check: FolderCheck | null): void;
+  recent: string[];
+  desktop: boolean;
+  testId: string;
+  autoFocus?: boolean;
+}) {
+  const listId = useId();
+  const [check, setCheck] = useState<FolderCheck | null>(null);
+  useEffect(() => {
+    setCheck(null);
+    onCheck?.(null);
+    if (!value.trim()) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      client.checkFolder(value).then(
+        (c) => {
+          if (!live) return;
+          setCheck(c);
+          onCheck?.(c);
+        },
+        (err: Error) => {
+          if (!live) return;
+          const failed = { path: value, ok: false, problem: err.message, git: false };
+          setCheck(failed);
+          onCheck?.(failed);
+        },
+      );
+    }, CHECK_DELAY_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+    // onCheck is left out: a new function each render must not re-run the check.
+  }, [client, value]);
+  const pick = () =>
+    void client.pickFolder().then(
+      (path) => path && onChange(path),
+      () => undefined,
+    );
+  return (
+    <label>
+      {label}
+      <span className="folder-field">
+        <input
+          autoFocus={autoFocus}
+          value={value}
+          list={listId}
+          spellCheck={false}
+          onChange={(e) => onChange(e.target.value)}
+          placeholder="/path/to/your/project"
+          data-testid={testId}
+          aria-invalid={check ? !check.ok : undefined}
+        />
+        {desktop && (
+          <button type="button" onClick={pick} data-testid={`${testId}-pick`}>
+            Choose…
+          </button>
+        )}
+      </span>
+      <datalist id={listId}>
+        {recent.map((f) => (
+          <option key={f} value={f} />
+        ))}
+      </datalist>
+      <span
+        className={`folder-check${check ? (check.ok ? (check.problem ? ' caution' : ' ok') : ' bad') : ''}`}
+        data-testid={`${testId}-check`}
+      >
+        {check
+          ? check.ok
+            ? `✓ ${check.path}${check.git ? ' (git repository)' : ''}${check.problem ? ` — ${check.problem}` : ''}`
+            : `✗ ${check.problem}`
+          : value.trim()
+            ? 'Checking…'
+            : ''}
+      </span>
+    </label>
+  );
+}

@@ -1,0 +1,182 @@
+// A new user's first hour in the browser: where the team works, why an agent is not running,
+// mail nobody will be woken by, and a tab that outlives a restart of the studio. Real studio,
+// real PTYs (the fake Claude Code), Debian's Chromium.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../main/core/util/logger.js';
+import { startStudioHost, type RunningStudio } from '../../main/host/studioHost.js';
+import { browserPrerequisites, launchChromium, screenshot, tileText } from '../support/browserHarness.js';
+import { writeFakeClaude } from '../support/fakeAgentStudio.js';
+import { tempDir } from '../support/studioHarness.js';
+import { waitFor } from '../support/waitFor.js';
+
+let browser: Browser;
+const hosts: RunningStudio[] = [];
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  browserPrerequisites();
+  browser = await launchChromium();
+});
+afterEach(async () => {
+  for (const p of pages.splice(0)) await p.close();
+  for (const h of hosts.splice(0)) await h.stop();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A studio folder with a home, a project (a git repository) and the fake Claude Code. */
+function setup() {
+  const root = tempDir('ccstudio-first-hour-');
+  const home = join(root, 'home');
+  const project = join(home, 'my-project');
+  mkdirSync(join(project, '.git'), { recursive: true });
+  const dataDir = join(root, 'data');
+  return { root, home, project, dataDir, claude: writeFakeClaude(join(root, 'bin')) };
+}
+
+async function host(
+  s: ReturnType<typeof setup>,
+  extra: Partial<Parameters<typeof startStudioHost>[0]> = {},
+): Promise<RunningStudio> {
+  const running = await startStudioHost({
+    dataDir: s.dataDir,
+    port: 0,
+    logger: silentLogger,
+    claudeCommand: s.claude,
+    teamCwd: s.home,
+    env: { ...process.env, HOME: s.home },
+    ...extra,
+  });
+  hosts.push(running);
+  return running;
+}
+
+async function open(url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+  pages.push(page);
+  await page.goto(url);
+  return page;
+}
+
+describe('the first hour', () => {
+  it('a studio with no team asks where the team works, checks the folder as it is typed, and starts the team there', async () => {
+    const s = setup();
+    const running = await host(s);
+    const page = await open(running.uiUrl);
+    const form = page.locator('[data-testid="first-run"]');
+    await form.waitFor();
+    const field = page.locator('[data-testid="first-run-folder"]');
+    const check = page.locator('[data-testid="first-run-folder-check"]');
+    // Suggested: where the studio was started (its teamCwd), which here is home: a caution.
+    await expect.poll(() => field.inputValue()).toBe(s.home);
+    await expect.poll(() => check.textContent()).toMatch(/whole home folder/);
+    await field.fill(join(s.home, 'not-there'));
+    await expect.poll(() => check.textContent()).toMatch(/✗ .*not-there does not exist/);
+    expect(await page.locator('[data-testid="first-run-start"]').isDisabled()).toBe(true);
+    await field.fill('~/my-project');
+    await expect.poll(() => check.textContent()).toBe(`✓ ${s.project} (git repository)`);
+    await page.locator('[data-testid="first-run-count"]').fill('1');
+    await screenshot(page, 'first-run');
+    await page.locator('[data-testid="first-run-start"]').click();
+    await page.locator('[data-testid="tile-agent-1"]').waitFor();
+    const team = running.studio.agents.list().filter((a) => a.kind === 'agent');
+    expect(team.map((a) => [a.name, a.cwd])).toEqual([
+      ['commander', s.project],
+      ['agent-1', s.project],
+    ]);
+    await waitFor('the fake Claude Code in the tile', async () =>
+      (await tileText(page, 'agent-1'))?.includes('Fake Claude Code'),
+    );
+
+    // The Add agent dialog offers the same folder field, with the team's folder among the recent.
+    await page.locator('[data-testid="add-agent"]').click();
+    const dialogField = page.locator('[data-testid="add-agent-folder"]');
+    const options = await page
+      .locator('[data-testid="add-agent-form"] datalist option')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('value')));
+    expect(options).toContain(s.project);
+    await dialogField.fill('/nowhere/at/all');
+    await expect
+      .poll(() => page.locator('[data-testid="add-agent-folder-check"]').textContent())
+      .toMatch(/does not exist/);
+    await page.keyboard.press('Escape');
+  });
+
+  it('an agent that exits at once shows its exit code, last lines and what to try, and the studio stops after three quick exits', async () => {
+    const s = setup();
+    const running = await host(s, { agents: 0 });
+    const quitter = join(s.root, 'quitter.js');
+    writeFileSync(
+      quitter,
+      'process.stdout.write("Claude Code\\r\\nInvalid API key · Please run /login\\r\\n"); setTimeout(() => process.exit(1), 50);\n',
+    );
+    const page = await open(running.uiUrl);
+    await page.locator('[data-testid="tile-commander"]').waitFor();
+    await page.locator('[data-testid="add-agent"]').click();
+    const form = page.locator('[data-testid="add-agent-form"]');
+    await form.locator('input').first().fill('quitter');
+    await form.locator('select').selectOption('command');
+    await form.getByPlaceholder('bash').fill(`${process.execPath} ${quitter}`);
+    await page.locator('[data-testid="add-agent-folder"]').fill(s.project);
+    await expect
+      .poll(() => page.locator('[data-testid="add-agent-folder-check"]').textContent())
+      .toMatch(/✓/);
+    await form.getByRole('button', { name: 'Add and start' }).click();
+    // The start is reported as what happened: it exited.
+    await expect
+      .poll(() => page.locator('[data-testid="notice"]').textContent())
+      .toMatch(/quitter exited with code 1 after/);
+    const panel = page.locator('[data-testid="exit-quitter"]');
+    await panel.waitFor();
+    await expect
+      .poll(() => page.locator('[data-testid="exit-tail-quitter"]').textContent())
+      .toContain('Invalid API key · Please run /login');
+    await expect.poll(() => panel.textContent(), { timeout: 20_000 }).toMatch(/it keeps exiting/);
+    expect(await panel.textContent()).toMatch(/quitter exited with code 1 after \d\.\d s/);
+    expect(await panel.textContent()).toMatch(/not logged in.*Run `claude` once in a terminal/);
+    expect(running.studio.agents.require('quitter').lastExit).toMatchObject({ gaveUp: true, quickExits: 3 });
+    await page.locator('[data-testid="exit-start-quitter"]').waitFor();
+    await screenshot(page, 'exit-panel');
+
+    // Mail to it is stored, and the sender is told nobody will be woken.
+    const sendBox = page.locator('[data-testid="send-box"]');
+    await sendBox.getByLabel('Send to').selectOption('quitter');
+    await sendBox.getByPlaceholder('Message as you…').fill('are you there?');
+    await sendBox.getByPlaceholder('Message as you…').press('Enter');
+    await expect
+      .poll(() => page.locator('[data-testid="notice"]').textContent())
+      .toMatch(/quitter is not running, so nobody will wake it until it runs/);
+  });
+
+  it('a tab left open across a restart of the studio reconnects by itself and its feed keeps the history', async () => {
+    const s = setup();
+    let running = await host(s, { agents: 1 });
+    const port = running.http.port;
+    const page = await open(running.uiUrl);
+    await page.locator('[data-testid="tile-agent-1"]').waitFor();
+    await running.studio.service.sendMessage({ to: 'agent-1', body: 'before the restart' });
+    const task = await running.studio.service.createTask({ title: 'Survive a restart' });
+    await expect
+      .poll(() => page.locator('[data-testid="feed"]').textContent())
+      .toContain('before the restart');
+
+    await running.stop();
+    hosts.splice(hosts.indexOf(running), 1);
+    await page.locator('[data-testid="reconnecting"]').waitFor();
+    running = await host(s, { agents: 1, port });
+    // The same page, never reloaded by hand: back with its tiles and the feed from the database.
+    await page.locator('[data-testid="reconnecting"]').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('[data-testid="tile-agent-1"]').waitFor();
+    const feed = page.locator('[data-testid="feed"]');
+    await expect.poll(() => feed.textContent()).toContain('before the restart');
+    await expect.poll(() => feed.textContent()).toContain(`created #${task.id} "Survive a restart"`);
+    expect(await page.locator('.banner.error').count()).toBe(0);
+    await waitFor('the fake Claude Code in the tile', async () =>
+      (await tileText(page, 'agent-1'))?.includes('Fake Claude Code'),
+    );
+  });
+});
