@@ -3,7 +3,7 @@
 // and close with one line "N passed, N failed, N skipped" that CI reads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -49,6 +49,7 @@ const run = spawnSync(
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+let skipLines = [];
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests;
@@ -56,9 +57,35 @@ try {
   skipped = r.numPendingTests + r.numTodoTests;
   for (const suite of r.testResults ?? [])
     if (suite.status === 'failed' && !suite.assertionResults?.length) failed++;
+  skipLines = skippedFiles(r);
 } catch {
   failed = Math.max(failed, 1);
 }
 if (run.status !== 0 && failed === 0) failed = 1;
+if (skipLines.length) process.stdout.write(`\nSkipped here, and why:\n${skipLines.join('\n')}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failed ? 1 : 0);
+
+/**
+ * One line per test file with skipped tests: how many, and the reason the file put in the skipped
+ * suite's or test's title as "(skipped: REASON)" (test/support/skipReason.ts).
+ */
+function skippedFiles(report) {
+  const lines = [];
+  for (const file of report.testResults ?? []) {
+    const skippedTests = (file.assertionResults ?? []).filter((t) =>
+      ['skipped', 'pending', 'todo'].includes(t.status),
+    );
+    if (!skippedTests.length) continue;
+    const reasons = new Set();
+    for (const t of skippedTests) {
+      const reason = [...(t.ancestorTitles ?? []), t.title]
+        .map((title) => /\(skipped: (.*)\)$/.exec(title)?.[1])
+        .find(Boolean);
+      reasons.add(reason ?? 'no reason given (say it in the title: test/support/skipReason.ts)');
+    }
+    const n = skippedTests.length;
+    lines.push(`  ${relative(root, file.name)} (${n} test${n === 1 ? '' : 's'}): ${[...reasons].join('; ')}`);
+  }
+  return lines;
+}

@@ -34,7 +34,7 @@ function launchArgs(dataDir: string): string[] {
 describe.skipIf(!electronPath)(
   electronPath
     ? 'Electron app'
-    : 'Electron app (skipped: the Electron binary is not installed on this machine)',
+    : "Electron app (skipped: Electron's binary is not installed: npm install downloads it from GitHub)",
   () => {
     let dir: string;
     let dataDir: string;
@@ -68,7 +68,7 @@ describe.skipIf(!electronPath)(
         commander: true,
         cwd: home,
         autostart: true,
-        profile: { kind: 'command', command: process.execPath, args: [FAKE_AGENT] },
+        profile: { kind: 'command', command: process.execPath, args: [FAKE_AGENT], takesPrompts: true },
       });
       await seed.close();
 

@@ -3,15 +3,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { claudeMissing, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
+import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
 import { crewScript } from '../support/crewScript.js';
+import { skipTitle } from '../support/skipReason.js';
 import { claudeTranscriptPath } from '../../main/core/sessions/claudeLaunch.js';
-
-if (claudeMissing) {
-  console.warn(
-    'SKIPPED test/realclients/claudeCode.test.ts: test/tools/node_modules/.bin/claude or dist/ is missing (npm test installs and builds them).',
-  );
-}
 
 const TIMEOUT = 180_000;
 let crew: ClaudeCrew | undefined;
@@ -23,7 +18,8 @@ afterEach(async () => {
 const wakePrompts = (c: ClaudeCrew, name: string) =>
   c.requestsFrom(name).filter((r) => r.prompt.startsWith('[studio]') && r.toolResults.length === 0);
 
-describe.skipIf(claudeMissing)('Claude Code agents in the studio', () => {
+const SUITE = skipTitle('Claude Code agents in the studio', claudeMissingReason);
+describe.skipIf(claudeMissingReason)(SUITE, () => {
   it(
     'A writes to idle B; B is woken, reads and replies; A is woken in turn; every wake typed once',
     async () => {

@@ -6,15 +6,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxUnavailable } from '../../main/core/sessions/sandboxCheck.js';
-import { claudeMissing, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
+import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
 import type { StubReply, StubRequest } from '../support/modelStub.js';
+import { skipTitle } from '../support/skipReason.js';
 
-const noSandbox = sandboxUnavailable(process.env);
-if (claudeMissing || noSandbox) {
-  console.warn(
-    `SKIPPED test/realclients/claudeSandbox.test.ts: ${claudeMissing ? 'the pinned claude or dist/ is missing' : noSandbox}`,
-  );
-}
+/** The pinned CLI is missing, or Claude Code's sandbox cannot run here (and which part is missing). */
+const skipReason = claudeMissingReason ?? sandboxUnavailable(process.env);
 
 const TIMEOUT = 180_000;
 let crew: ClaudeCrew | undefined;
@@ -53,7 +50,8 @@ function secrets(c: ClaudeCrew): Array<[string, string]> {
   return out;
 }
 
-describe.skipIf(claudeMissing || !!noSandbox)('the sandboxed profile with the real CLI', () => {
+const SUITE = skipTitle('the sandboxed profile with the real CLI', skipReason);
+describe.skipIf(skipReason)(SUITE, () => {
   it(
     "a sandboxed agent's Bash reads no token; the same probe unsandboxed reads studio.json",
     async () => {

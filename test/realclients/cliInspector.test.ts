@@ -7,18 +7,16 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioStatus } from '../../main/contract/model.js';
+import { skipTitle } from '../support/skipReason.js';
 import {
   InspectorClient,
   REPO_ROOT,
-  noteIfSkipped,
-  realClientsMissing,
+  realClientsMissingReason,
   run,
   tempDir,
   type InboxAnswer,
   type TaskAnswer,
 } from './realClients.js';
-
-noteIfSkipped('test/realclients/cliInspector.test.ts (ccstudio CLI + MCP Inspector CLI)');
 
 const CLI = join(REPO_ROOT, 'dist/main/cli/ccstudio.js');
 const TIMEOUT = 120_000;
@@ -103,7 +101,11 @@ async function ccstudioJson<T>(dataDir: string, ...args: string[]): Promise<T> {
   return JSON.parse(await ccstudio(dataDir, ...args, '--json')) as T;
 }
 
-describe.skipIf(realClientsMissing)('ccstudio serve + agent add + Inspector CLI, surviving kill -9', () => {
+const SUITE = skipTitle(
+  'ccstudio serve + agent add + Inspector CLI, surviving kill -9',
+  realClientsMissingReason,
+);
+describe.skipIf(realClientsMissingReason)(SUITE, () => {
   let dataDir: string;
   let home: string;
   const serves: ServeProcess[] = [];

@@ -7,20 +7,18 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipTitle } from '../support/skipReason.js';
 import { startTestStudio, type TestStudio } from '../support/studioHarness.js';
 import {
   CONFORMANCE,
   CONFORMANCE_PRELOAD,
   NODE22,
-  noteIfSkipped,
-  realClientsMissing,
+  realClientsMissingReason,
   run,
   tempDir,
   toolEnv,
   type RunResult,
 } from './realClients.js';
-
-noteIfSkipped('test/realclients/conformance.test.ts (MCP conformance suite)');
 
 const EXPECTED_FAILURES = fileURLToPath(new URL('./conformance-expected-failures.yml', import.meta.url));
 const TIMEOUT = 120_000;
@@ -51,7 +49,11 @@ function listedScenarios(): string[] {
     .filter((s): s is string => !!s);
 }
 
-describe.skipIf(realClientsMissing)('MCP conformance suite (server, active suite) against the studio', () => {
+const SUITE = skipTitle(
+  'MCP conformance suite (server, active suite) against the studio',
+  realClientsMissingReason,
+);
+describe.skipIf(realClientsMissingReason)(SUITE, () => {
   let ts: TestStudio;
   let outDir: string;
   let home: string;

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SkipReason } from '../support/skipReason.js';
 
 export const TOOLS_DIR = fileURLToPath(new URL('../tools/', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,15 +22,10 @@ export const CONFORMANCE_PRELOAD = join(TOOLS_DIR, 'conformance-auth-preload.mjs
 /** The independent clients are installed apart from the project (npm ci --prefix test/tools). */
 export const realClientsMissing = !existsSync(join(TOOLS_DIR, 'node_modules'));
 
-/** Says why a file is skipped; call at the top of each real-client test file. */
-export function noteIfSkipped(what: string): void {
-  if (realClientsMissing) {
-    console.warn(
-      `[realclients] SKIPPED ${what}: test/tools/node_modules is missing. ` +
-        'Install the independent MCP clients with `npm ci --prefix test/tools` (npm test does this).',
-    );
-  }
-}
+/** Why the real-client tests cannot run here, or undefined when they can. */
+export const realClientsMissingReason: SkipReason = realClientsMissing
+  ? 'test/tools/node_modules is missing: npm install --prefix test/tools (npm test does this)'
+  : undefined;
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findElectron } from '../support/electronBinary.js';
+import { skipTitle } from '../support/skipReason.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const script = join(root, 'scripts', 'electron-native.mjs');
@@ -85,8 +86,14 @@ describe('electron-native', () => {
   });
 
   // Where Electron is installed the postinstall builds for it instead, which needs the network.
-  it.skipIf(electronInstalled)(
-    "as npm install's postinstall, skips with one line when Electron's binary is absent, leaving the Node build alone",
+  const electronHere = electronInstalled
+    ? 'Electron is installed here, so the postinstall builds for it'
+    : undefined;
+  it.skipIf(electronHere)(
+    skipTitle(
+      "as npm install's postinstall, skips with one line when Electron's binary is absent, leaving the Node build alone",
+      electronHere,
+    ),
     () => {
       const nodeBuild = createRequire(join(root, 'package.json')).resolve(
         'better-sqlite3/build/Release/better_sqlite3.node',

@@ -13,11 +13,16 @@ import { startModelStub, type ModelStub, type StubRequest, type StubScript } fro
 import { tempDir } from './studioHarness.js';
 import { waitFor as pollFor } from './waitFor.js';
 import { claudeStubEnv, seedClaudeHome } from './claudeEnv.js';
+import type { SkipReason } from './skipReason.js';
 
 const root = process.cwd();
 export const CLAUDE_BIN = join(root, 'test/tools/node_modules/.bin/claude');
 export const HOOK_REPORTER = join(root, 'dist/main/host/hookReporter.mjs');
 export const claudeMissing = !existsSync(CLAUDE_BIN) || !existsSync(HOOK_REPORTER);
+/** Why the real-CLI tests cannot run here, or undefined when they can. */
+export const claudeMissingReason: SkipReason = claudeMissing
+  ? 'the pinned Claude Code (test/tools/node_modules/.bin/claude) or dist/ is missing: npm test installs and builds them'
+  : undefined;
 
 export interface CrewAgent {
   name: string;
