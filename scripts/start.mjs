@@ -2,13 +2,27 @@
 // `npm start` (after the build): the desktop app when Electron's binary is installed, otherwise
 // the same UI served to a browser by `ccstudio serve --open`. Extra arguments pass through.
 import { spawn } from 'node:child_process';
+import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as buildElectronSqlite, installedElectron } from './electron-native.mjs';
 import { npmTookMessage } from '../dist/main/cli/options.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/main/cli/ccstudio.js', import.meta.url));
-const extra = process.argv.slice(2);
+/** npm runs us in the package's folder: the person's relative folders are from where they typed. */
+const personFolder = process.env.npm_lifecycle_event === 'start' ? process.env.INIT_CWD : undefined;
+const PATH_OPTIONS = new Set(['--cwd', '--data']);
+/** Extra arguments with the folders of --cwd and --data made absolute from the person's folder. */
+function fromPersonFolder(args) {
+  if (!personFolder) return args;
+  return args.map((arg, i) => {
+    const [flag, value] = arg.includes('=') ? arg.split(/=(.*)/s) : [args[i - 1], arg];
+    if (!PATH_OPTIONS.has(flag) || value === undefined || isAbsolute(value)) return arg;
+    const absolute = resolve(personFolder, value);
+    return arg.includes('=') ? `${flag}=${absolute}` : absolute;
+  });
+}
+const extra = fromPersonFolder(process.argv.slice(2));
 
 // `npm start --port 0`: npm reads --port as its own setting and passes on only the 0. Refused, so
 // that the studio never starts on a port (or data folder) the person did not ask for.

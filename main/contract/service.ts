@@ -88,8 +88,8 @@ export interface StudioService {
    * cancels. A browser has no such thing: there it is refused and the page offers a path field.
    */
   pickFolder(): Promise<string | null>;
-  /** The first team: a commander and N agents in one folder, started. */
-  startTeam(input: StartTeamInput): Promise<Agent[]>;
+  /** The first team: a commander and N agents in one folder, started; each says how its start went. */
+  startTeam(input: StartTeamInput): Promise<Array<{ agent: Agent; error?: string }>>;
   /**
    * Starts a local agent's terminal (Claude Code or its command) and waits a moment to see it
    * run: a program that exits at once is an error saying how it ended and what to try.

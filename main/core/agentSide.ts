@@ -14,7 +14,10 @@ import type { WakeEngine } from './wake/wakeEngine.js';
  * Each rule (who may answer a menu, when a kick is refused) lives in the service that owns it.
  */
 export interface AgentSide {
-  readonly agents: Pick<AgentRegistry, 'require' | 'list' | 'getById' | 'update' | 'setLaunch' | 'touch'>;
+  readonly agents: Pick<
+    AgentRegistry,
+    'require' | 'get' | 'list' | 'getById' | 'update' | 'setLaunch' | 'touch'
+  >;
   readonly bus: Pick<
     MessageBus,
     | 'send'

@@ -215,7 +215,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     addAgent: async (input: AddAgentInput): Promise<AddedAgent> => {
       // A folder that cannot be used is refused now, not at its first start.
       if (!input.remote && input.cwd) {
-        const check = folderCheck(input.cwd);
+        const check = await folderCheck(input.cwd);
         if (!check.ok) throw new StudioError('invalid', `${input.name}'s folder: ${check.problem}`);
         input = { ...input, cwd: check.path };
       }
@@ -262,24 +262,50 @@ export function createStudio(options: StudioOptions = {}): Studio {
       // Warned when the task newly reaches someone who will not be woken by it.
       return task.assignee && task.assignee !== before?.assignee ? delivered(task, task.assignee) : task;
     },
-    feedHistory: async (query) => ({
-      messages: bus.history(null, { limit: query.limit ?? FEED_HISTORY_LINES }),
-      taskEvents: board.recentEvents(query.limit ?? FEED_HISTORY_LINES),
-    }),
+    feedHistory: async (query) => {
+      const limit = query.limit ?? FEED_HISTORY_LINES;
+      const messages = bus.history(null, { limit });
+      const taskEvents = board.recentEvents(limit);
+      // A page of one kind that stops short of its history (full, or cut to MAX_ANSWER_BYTES)
+      // reaches back less far than the other may: cut both there, so the feed never shows a
+      // stretch of time with one kind missing.
+      const lastMessage = messages.at(-1);
+      const moreMessages =
+        !!lastMessage && bus.history(null, { limit: 1, beforeId: lastMessage.id }).length > 0;
+      const lastEvent = taskEvents.at(-1);
+      const cutoff = Math.max(
+        moreMessages ? lastMessage.createdAt : -Infinity,
+        lastEvent && taskEvents.length >= limit ? lastEvent.event.createdAt : -Infinity,
+      );
+      return {
+        messages: messages.filter((m) => m.createdAt >= cutoff),
+        taskEvents: taskEvents.filter((e) => e.event.createdAt >= cutoff),
+      };
+    },
     folderChoices: async () => ({ suggested: teamCwd, recent: recentFolders(agents, [teamCwd]) }),
-    checkFolder: async (path) => folderCheck(path),
+    checkFolder: (path) => folderCheck(path),
     pickFolder: async () => {
       throw new StudioError('unavailable', 'No folder picker here: type the folder instead.');
     },
     startTeam: async ({ cwd, agents: count }) => {
       if (agents.list().some((a) => a.kind === 'agent' && !a.remote))
         throw new StudioError('conflict', 'This studio has a team already: add agents one by one instead.');
-      const check = folderCheck(cwd);
+      const check = await folderCheck(cwd);
       if (!check.ok) throw new StudioError('invalid', check.problem ?? 'That folder cannot be used.');
       ensureTeam(agents, count, check.path);
-      // Each starts on its own; one that cannot start shows why on its tile.
-      await Promise.all(teamNames(count).map((n) => sessions.startSettled(n).catch(() => undefined)));
-      return teamNames(count).map((n) => agents.require(n));
+      // Each starts on its own; one that cannot start says why, and the others run regardless.
+      const errors = await Promise.all(
+        teamNames(count).map((n) =>
+          sessions.startSettled(n).then(
+            () => undefined,
+            (err: Error) => err.message,
+          ),
+        ),
+      );
+      return teamNames(count).map((n, i) => ({
+        agent: agents.require(n),
+        ...(errors[i] ? { error: errors[i] } : {}),
+      }));
     },
     onDidEvent: (listener) => events.on(listener),
   };

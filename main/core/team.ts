@@ -1,6 +1,7 @@
 // The first team, and the folders agents work in: what the first-run screen, the Add agent
 // dialog and `serve --cwd` rely on.
-import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
+import { access, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FolderCheck } from '../contract/service.js';
@@ -58,48 +59,57 @@ function inside(parent: string, child: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
 }
 
-function gitRepoAt(dir: string): boolean {
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function gitRepoAt(dir: string): Promise<boolean> {
   for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, '.git'))) return true;
+    if (await exists(join(d, '.git'))) return true;
     if (dirname(d) === d) return false;
   }
 }
 
 /**
  * Whether an agent can work in this folder: it exists, is a folder, the studio's user can enter
- * and write it, and it is not inside the studio's private data folder.
+ * and write it, and it is not inside the studio's private data folder. Asynchronous: a folder on
+ * a slow or hung mount must not stop every agent's terminal while the person types its path.
  */
-export function checkFolder(
+export async function checkFolder(
   path: string,
   opts: { base: string; privateDirs: string[]; home?: string },
-): FolderCheck {
+): Promise<FolderCheck> {
   if (!path.trim()) return { path: '', ok: false, problem: 'Type a folder.', git: false };
   const full = expandFolder(path, opts.base, opts.home);
-  if (!existsSync(full)) return { path: full, ok: false, problem: `${full} does not exist.`, git: false };
+  if (!(await exists(full))) return { path: full, ok: false, problem: `${full} does not exist.`, git: false };
   let real: string;
   try {
-    if (!statSync(full).isDirectory())
+    if (!(await stat(full)).isDirectory())
       return { path: full, ok: false, problem: `${full} is a file, not a folder.`, git: false };
-    real = realpathSync(full);
-    accessSync(full, constants.R_OK | constants.W_OK | constants.X_OK);
+    real = await realpath(full);
+    await access(full, constants.R_OK | constants.W_OK | constants.X_OK);
   } catch {
     return { path: full, ok: false, problem: `You cannot read and write ${full}.`, git: false };
   }
-  const real_ = (p: string) => (existsSync(p) ? realpathSync(p) : p);
-  if (opts.privateDirs.filter(Boolean).some((d) => inside(real_(d), real)))
+  const realOf = (p: string) => realpath(p).catch(() => p);
+  const privateDirs = await Promise.all(opts.privateDirs.filter(Boolean).map(realOf));
+  if (privateDirs.some((d) => inside(d, real)))
     return {
       path: full,
       ok: false,
       problem: `${full} is inside the studio's private data folder; pick your project's folder.`,
       git: false,
     };
-  const git = gitRepoAt(real);
-  const home = opts.home ?? homedir();
+  const git = await gitRepoAt(real);
+  const home = await realOf(opts.home ?? homedir());
   return {
     path: full,
     ok: true,
     git,
-    ...(!git && real === real_(home)
+    ...(!git && real === home
       ? {
           problem:
             'This is your whole home folder: agents will see everything in it. A project folder is safer.',

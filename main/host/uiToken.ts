@@ -1,7 +1,7 @@
 // The UI token outlives a restart: a tab left open across one reconnects by itself instead of
 // asking for a new link. It lives in the data folder beside studio.json, private to the user.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const UI_TOKEN_FILE = 'ui-token';
@@ -10,18 +10,33 @@ const UI_TOKEN_PREFIX = 'ccsu_';
 const UI_TOKEN_BYTES = 24;
 const UI_TOKEN_SHAPE = /^ccsu_[A-Za-z0-9_-]{32}$/;
 
-/** The data folder's UI token, made on first use (or when the file is missing or damaged). */
+/**
+ * A saved token is used only from a plain file of this user's that nobody else can read or
+ * write: one planted by someone else (in a shared folder --data points at) would let them in.
+ */
+function trusted(file: string): boolean {
+  try {
+    const st = lstatSync(file);
+    const uid = process.getuid?.();
+    return st.isFile() && (uid === undefined || st.uid === uid) && (st.mode & 0o077) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The data folder's UI token, made on first use (or when the file is missing, damaged or not trusted). */
 export function loadOrCreateUiToken(dataDir: string): string {
   const file = join(dataDir, UI_TOKEN_FILE);
-  try {
+  if (trusted(file)) {
     const saved = readFileSync(file, 'utf8').trim();
     if (UI_TOKEN_SHAPE.test(saved)) return saved;
-  } catch {
-    // None yet: make one.
   }
   const token = UI_TOKEN_PREFIX + randomBytes(UI_TOKEN_BYTES).toString('base64url');
-  rmSync(file, { force: true });
-  writeFileSync(file, token + '\n', { mode: 0o600, flag: 'wx' });
+  const tmp = `${file}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, token + '\n', { mode: 0o600, flag: 'wx' });
+  // A rename replaces whatever was there (a symlink included) without following it.
+  renameSync(tmp, file);
   return token;
 }
 

@@ -5,7 +5,7 @@
 // (test/electron/app.e2e.test.ts covers that).
 import Database from 'better-sqlite3';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectron } from '../support/electronBinary.js';
@@ -41,9 +41,11 @@ describe("npm start without Electron's binary", () => {
       const dataDir = tempDir();
       // Only node on PATH: no xdg-open to launch a real browser, no `claude` (nothing starts anyway).
       const project = tempDir('ccstudio-project-');
+      mkdirSync(join(project, 'app'));
       const child = spawn(
         process.execPath,
-        ['scripts/start.mjs', '--port', '0', '--data', dataDir, '--no-start'],
+        // A relative folder is the person's, not the package's: npm start -- --cwd app.
+        ['scripts/start.mjs', '--port', '0', '--data', dataDir, '--no-start', '--cwd', 'app'],
         {
           cwd: root,
           // As npm runs it: in the package's folder, with the person's folder in INIT_CWD.
@@ -68,7 +70,9 @@ describe("npm start without Electron's binary", () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('id="root"');
       // No team yet: the page asks, suggesting the folder npm start was run in.
-      expect(out).toContain(`No team yet: the studio's page asks where it works (suggesting ${project}`);
+      expect(out).toContain(
+        `No team yet: the studio's page asks where it works (suggesting ${join(project, 'app')}`,
+      );
       const base = new URL(link);
       const token = base.searchParams.get('token');
       const status = await fetch(new URL('/health', base));
@@ -89,7 +93,9 @@ describe("npm start without Electron's binary", () => {
         headers: { authorization: `Bearer ${readStudioAdminToken(dataDir)}` },
         body: JSON.stringify({ method: 'folderChoices', params: [] }),
       });
-      expect(((await choices.json()) as { result: { suggested: string } }).result.suggested).toBe(project);
+      expect(((await choices.json()) as { result: { suggested: string } }).result.suggested).toBe(
+        join(project, 'app'),
+      );
       child.kill('SIGINT');
       expect(await waitExit(child)).toBe(0);
     },

@@ -22,7 +22,13 @@ import {
 } from './claudeLaunch.js';
 import { sandboxUnavailable } from './sandboxCheck.js';
 import { describeExit, MAX_QUICK_EXITS, QUICK_EXIT_MS } from '../../contract/exits.js';
-import { adviseExit, exitTail, RESTART_BACKOFF_MS } from './exitAdvice.js';
+import {
+  adviseExit,
+  CRASH_WINDOW_MS,
+  exitTail,
+  MAX_RESTARTS_PER_WINDOW,
+  RESTART_BACKOFF_MS,
+} from './exitAdvice.js';
 import {
   PtySession,
   type ExitStatus,
@@ -125,6 +131,8 @@ export class AgentSessions {
   /** Quick exits in a row per agent, and the automatic restarts waiting to happen. */
   private readonly quickExits = new Map<number, number>();
   private readonly restarts = new Map<number, { cancel(): void }>();
+  /** When the studio restarted each agent by itself lately (the crash-loop cap). */
+  private readonly restartTimes = new Map<number, number[]>();
   private readonly outputEmitter = new Emitter<SessionOutput>();
   private readonly stateEmitter = new Emitter<{
     agentId: number;
@@ -142,6 +150,8 @@ export class AgentSessions {
       if (agent.kind === 'agent' && !agent.remote && agent.state !== 'exited' && agent.state !== 'unknown') {
         options.agents.update(agent.id, { state: 'exited' });
       }
+      // Nor does a restart the last studio had waiting (it was killed before it came).
+      this.clearRestartAt(agent);
     }
   }
 
@@ -289,7 +299,12 @@ export class AgentSessions {
     if (existing?.pty.running) return agent;
     this.restarts.get(agent.id)?.cancel();
     this.restarts.delete(agent.id);
-    if (!auto) this.quickExits.delete(agent.id);
+    // This start is the attempt: no record may go on saying a restart is coming.
+    if (agent.lastExit?.restartAt) this.clearRestartAt(agent);
+    if (!auto) {
+      this.quickExits.delete(agent.id);
+      this.restartTimes.delete(agent.id);
+    }
     existing?.store.dispose();
     existing?.pty.dispose();
     this.forgetHookToken(existing);
@@ -369,6 +384,13 @@ export class AgentSessions {
    * starting, or gone, in which case the error says how it ended and what to try.
    */
   async startSettled(name: string, size: { cols?: number; rows?: number } = {}): Promise<StartOutcome> {
+    const before = this.live.get(this.require(name).id);
+    // Being stopped (a restart, a stop just before): start anew once it is gone.
+    if (before?.stopping && before.pty.running) await before.pty.waitForExit();
+    if (before && !before.stopping && before.pty.running) {
+      const state = before.tracker.state;
+      return { agent: this.require(name), ready: state === 'idle' || state.startsWith('waiting_') };
+    }
     const agent = this.start(name, size);
     const live = this.live.get(agent.id);
     if (!live) return { agent, ready: false };
@@ -441,7 +463,11 @@ export class AgentSessions {
     const quickExits = quick ? (this.quickExits.get(agent.id) ?? 0) + 1 : 0;
     this.quickExits.set(agent.id, quickExits);
     const endedNormally = !quick && status.code === 0 && !status.signal;
-    const gaveUp = quickExits >= MAX_QUICK_EXITS;
+    // Quick exits in a row, or crashes after a while that keep coming: either way, stop.
+    const recent = (this.restartTimes.get(agent.id) ?? []).filter((t) => now - t < CRASH_WINDOW_MS);
+    this.restartTimes.set(agent.id, recent);
+    const crashLoop = !endedNormally && recent.length >= MAX_RESTARTS_PER_WINDOW;
+    const gaveUp = quickExits >= MAX_QUICK_EXITS || crashLoop;
     const tail = exitTail(live.pty.mirror.text());
     const advice = adviseExit({
       code: status.code,
@@ -460,14 +486,17 @@ export class AgentSessions {
       at: now,
       ranMs,
       tail,
-      advice: gaveUp
-        ? `It keeps exiting (${quickExits} times in a row within seconds of starting), so the studio stopped restarting it. ${advice}`
-        : advice,
+      advice: !gaveUp
+        ? advice
+        : crashLoop && quickExits < MAX_QUICK_EXITS
+          ? `It keeps crashing (${recent.length + 1} times in ${Math.round(CRASH_WINDOW_MS / 60_000)} minutes), so the studio stopped restarting it. ${advice}`
+          : `It keeps exiting (${quickExits} times in a row within seconds of starting), so the studio stopped restarting it. ${advice}`,
       quickExits,
       gaveUp,
       ...(restart ? { restartAt: now + wait } : {}),
     });
     if (!restart) return;
+    recent.push(now);
     this.restarts.set(
       agent.id,
       this.options.clock.setTimeout(() => {
@@ -498,6 +527,13 @@ export class AgentSessions {
   private cancelRestart(agentId: number): void {
     this.restarts.get(agentId)?.cancel();
     this.restarts.delete(agentId);
+  }
+
+  /** The exit stays on record; the restart it announced is not coming. */
+  private clearRestartAt(agent: Agent): void {
+    if (!agent.lastExit?.restartAt) return;
+    const { restartAt: _, ...exit } = agent.lastExit;
+    this.options.agents.setExit(agent.id, exit);
   }
 
   /** Stops the terminal and keeps the agent from starting with the studio next time. */
@@ -628,6 +664,10 @@ export class AgentSessions {
   /** Stops every terminal but leaves autostart as it was, so the team comes back next time. */
   async shutdown(): Promise<void> {
     for (const t of this.restarts.values()) t.cancel();
+    for (const id of this.restarts.keys()) {
+      const agent = this.options.agents.getById(id);
+      if (agent) this.clearRestartAt(agent);
+    }
     this.restarts.clear();
     for (const l of this.live.values()) l.stopping = true;
     await Promise.allSettled([...this.live.values()].map((l) => l.pty.stop()));

@@ -5,6 +5,12 @@ import { QUICK_EXIT_MS } from '../../contract/exits.js';
 
 /** Waits before each automatic restart (1st, 2nd, 3rd...): quick enough for a blip, not a spin. */
 export const RESTART_BACKOFF_MS = [1000, 3000, 8000] as const;
+/**
+ * Restarts the studio makes by itself within CRASH_WINDOW_MS before it stops: a program that
+ * crashes a while after each start never counts as a quick exit, but must not loop forever.
+ */
+export const MAX_RESTARTS_PER_WINDOW = 5;
+export const CRASH_WINDOW_MS = 10 * 60_000;
 /** How many of the terminal's last lines an exit keeps, and how long each may be. */
 export const EXIT_TAIL_LINES = 12;
 const EXIT_TAIL_LINE_CHARS = 240;
@@ -44,9 +50,15 @@ const KNOWN_CAUSES: Array<{ test: RegExp; advice: string }> = [
   },
 ];
 
+/**
+ * The lines a cause is read from: the very last ones, where a program says why it stops. Earlier
+ * ones are the agent's own work, where "certificate" or "ENOENT" says nothing about the exit.
+ */
+const CAUSE_LINES = 4;
+
 /** What to try after an exit, in a sentence or two. */
 export function adviseExit(f: ExitFacts): string {
-  const text = f.tail.join('\n');
+  const text = f.tail.slice(-CAUSE_LINES).join('\n');
   const known = KNOWN_CAUSES.find((c) => c.test.test(text));
   if (known) return known.advice;
   if (f.signal)

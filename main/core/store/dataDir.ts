@@ -27,7 +27,7 @@ export function resolveDataDir(
 }
 
 /** The studio's own entries in a data folder: the only things it ever chmods there. */
-const OWN_ENTRY = /^(studio\.(db|json|lock)(\b.*)?|agents)$/;
+const OWN_ENTRY = /^(studio\.(db|json|lock)(\b.*)?|agents|ui-token)$/;
 
 /**
  * Makes the data folder private whatever the umask: the folder 0700, and the studio's own files in

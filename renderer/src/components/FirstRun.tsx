@@ -36,7 +36,14 @@ export function FirstRun({
     client.startTeam({ cwd: folder, agents: count }).then(
       (team) => {
         setBusy(false);
-        notify(`Started ${team.map((a) => a.name).join(', ')} in ${check?.path ?? folder}.`);
+        const failed = team.filter((t) => t.error);
+        const started = team.filter((t) => !t.error).map((t) => t.agent.name);
+        if (failed.length)
+          notify(
+            `${started.length ? `Started ${started.join(', ')}. ` : ''}${failed.map((t) => t.error).join(' ')}`,
+            true,
+          );
+        else notify(`Started ${started.join(', ')} in ${check?.path ?? folder}.`);
       },
       (err: Error) => {
         setBusy(false);

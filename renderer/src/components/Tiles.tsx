@@ -36,11 +36,9 @@ function ExitPanel({ agent, onStart }: { agent: AgentView; onStart(): void }) {
         </pre>
       )}
       <p className="exit-advice">{exit.advice}</p>
-      {!exit.restartAt && (
-        <button onClick={onStart} data-testid={`exit-start-${agent.name}`}>
-          Start {agent.name}
-        </button>
-      )}
+      <button onClick={onStart} data-testid={`exit-start-${agent.name}`}>
+        {exit.restartAt ? `Start ${agent.name} now` : `Start ${agent.name}`}
+      </button>
     </div>
   );
 }

@@ -21,7 +21,7 @@ export default defineTool({
       ...(args.priority !== undefined ? { priority: args.priority } : {}),
       ...(args.blocked_by !== undefined ? { blockedBy: args.blocked_by } : {}),
     });
-    const to = task.assignee ? studio.agents.require(task.assignee) : undefined;
+    const to = task.assignee ? studio.agents.get(task.assignee) : undefined;
     const warning = to ? studio.wake.deliveryWarning(to.id) : undefined;
     return warning ? { ...formatTask(task), note: warning } : formatTask(task);
   },

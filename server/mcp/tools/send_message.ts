@@ -16,7 +16,8 @@ export default defineTool({
       ...(args.type ? { type: args.type } : {}),
       ...(args.reply_to !== undefined ? { replyTo: args.reply_to } : {}),
     });
-    const to = studio.agents.require(args.to);
+    // Stored already: a recipient removed meanwhile must not turn the send into an error.
+    const to = studio.agents.get(args.to);
     const warning = to ? studio.wake.deliveryWarning(to.id) : undefined;
     return `Sent message #${m.id} to ${m.to.join(', ')}.${warning ? ` Note: ${warning}` : ''}`;
   },

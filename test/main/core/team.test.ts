@@ -5,6 +5,7 @@ import { startFakeAgentStudio, type FakeAgentStudio } from '../../support/fakeAg
 import { createStudio, type Studio } from '../../../main/core/studio.js';
 import { checkFolder, expandFolder } from '../../../main/core/team.js';
 import { tempDir } from '../../support/studioHarness.js';
+import { FakeClock } from '../../support/fakeClock.js';
 
 // The first hour's core: where a team works (folders checked as typed, recent ones offered, the
 // first team started there), the feed's history, and warnings for mail nobody will be woken by.
@@ -17,7 +18,7 @@ afterEach(async () => {
 });
 
 describe('project folders', () => {
-  it('checks a folder as the person types it: exists, is a folder, usable, not the studio’s own', () => {
+  it('checks a folder as the person types it: exists, is a folder, usable, not the studio’s own', async () => {
     const root = tempDir('ccstudio-folders-');
     const home = join(root, 'home');
     const project = join(home, 'project');
@@ -28,14 +29,23 @@ describe('project folders', () => {
     mkdirSync(data);
     symlinkSync(data, join(root, 'data-link'));
     const opts = { base: home, privateDirs: [data], home };
-    expect(checkFolder('~/project/src', opts)).toEqual({ path: join(project, 'src'), ok: true, git: true });
-    expect(checkFolder('project', opts)).toMatchObject({ path: project, ok: true, git: true });
-    expect(checkFolder(join(root, 'nope'), opts)).toMatchObject({ ok: false, problem: /does not exist/ });
-    expect(checkFolder(join(root, 'file.txt'), opts).problem).toMatch(/is a file, not a folder/);
-    expect(checkFolder(join(root, 'data-link'), opts).problem).toMatch(/studio's private data folder/);
-    expect(checkFolder('   ', opts)).toMatchObject({ ok: false, problem: 'Type a folder.' });
+    expect(await checkFolder('~/project/src', opts)).toEqual({
+      path: join(project, 'src'),
+      ok: true,
+      git: true,
+    });
+    expect(await checkFolder('project', opts)).toMatchObject({ path: project, ok: true, git: true });
+    expect(await checkFolder(join(root, 'nope'), opts)).toMatchObject({
+      ok: false,
+      problem: /does not exist/,
+    });
+    expect((await checkFolder(join(root, 'file.txt'), opts)).problem).toMatch(/is a file, not a folder/);
+    expect((await checkFolder(join(root, 'data-link'), opts)).problem).toMatch(
+      /studio's private data folder/,
+    );
+    expect(await checkFolder('   ', opts)).toMatchObject({ ok: false, problem: 'Type a folder.' });
     // Home itself works, with a caution.
-    expect(checkFolder('~', opts)).toMatchObject({ ok: true, problem: /whole home folder/ });
+    expect(await checkFolder('~', opts)).toMatchObject({ ok: true, problem: /whole home folder/ });
     expect(expandFolder('~', '/x', '/home/me')).toBe('/home/me');
   });
 
@@ -54,16 +64,28 @@ describe('the first team', () => {
     const project = join(t.dataDir, '..', `project-${Date.now()}`);
     mkdirSync(project);
     const team = await t.studio.service.startTeam({ cwd: project, agents: 1 });
-    expect(team.map((a) => [a.name, a.cwd, a.commander])).toEqual([
+    expect(team.map((t) => t.error)).toEqual([undefined, undefined]);
+    expect(team.map(({ agent: a }) => [a.name, a.cwd, a.commander])).toEqual([
       ['commander', project, true],
       ['agent-1', project, false],
     ]);
-    for (const a of team) expect(t.studio.sessions.isRunning(a.id)).toBe(true);
+    for (const { agent } of team) expect(t.studio.sessions.isRunning(agent.id)).toBe(true);
     expect((await t.studio.service.folderChoices()).recent[0]).toBe(project);
     await expect(t.studio.service.startTeam({ cwd: project, agents: 1 })).rejects.toThrow(
       /has a team already/,
     );
     await expect(t.studio.service.pickFolder()).rejects.toThrow(/type the folder instead/);
+  });
+});
+
+describe('a first team that cannot start', () => {
+  it('is added all the same, and each agent says why it did not start', async () => {
+    t = await startFakeAgentStudio({ claudeCommand: '/nonexistent/claude' });
+    const project = join(t.dataDir, '..', `project-${Date.now()}-b`);
+    mkdirSync(project);
+    const team = await t.studio.service.startTeam({ cwd: project, agents: 1 });
+    expect(team.map((x) => x.agent.name)).toEqual(['commander', 'agent-1']);
+    for (const x of team) expect(x.error).toMatch(/npm install -g @anthropic-ai\/claude-code/);
   });
 });
 
@@ -83,6 +105,28 @@ describe('the feed after a restart', () => {
       [task.id, 'status', 'in_progress'],
       [task.id, 'created', 'assigned'],
     ]);
+  });
+});
+
+describe('the feed history', () => {
+  it('reaches back only as far as both kinds do, so no stretch shows one kind without the other', async () => {
+    const clock = new FakeClock();
+    plain = createStudio({ databaseFile: ':memory:', clock });
+    plain.agents.add({ name: 'ann', remote: true });
+    const early = await plain.service.createTask({ title: 'Early' });
+    for (const body of ['one', 'two', 'three']) {
+      clock.advance(1000);
+      await plain.service.sendMessage({ to: 'ann', body });
+    }
+    clock.advance(1000);
+    await plain.service.updateTask({ id: early.id, note: 'bumped' });
+    const page = await plain.service.feedHistory({ limit: 2 });
+    expect(page.messages.map((m) => m.body)).toEqual(['three', 'two']);
+    // The task's creation is older than the oldest message shown: left out, its edit kept.
+    expect(page.taskEvents.map((e) => e.event.kind)).toEqual(['note']);
+    const all = await plain.service.feedHistory({});
+    expect(all.messages).toHaveLength(3);
+    expect(all.taskEvents).toHaveLength(2);
   });
 });
 

@@ -1,4 +1,12 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateUiToken, revokeUiToken, UI_TOKEN_FILE } from '../../../main/host/uiToken.js';
@@ -19,5 +27,23 @@ describe('the UI token', () => {
     const third = loadOrCreateUiToken(dir);
     expect(third).toMatch(/^ccsu_/);
     expect(readFileSync(join(dir, UI_TOKEN_FILE), 'utf8').trim()).toBe(third);
+  });
+
+  it('never uses a token others could have planted or read: a wider file or a symlink is replaced', () => {
+    const dir = tempDir('ccstudio-uitoken-');
+    const planted = 'ccsu_' + 'A'.repeat(32);
+    writeFileSync(join(dir, UI_TOKEN_FILE), planted + '\n', { mode: 0o644 });
+    chmodSync(join(dir, UI_TOKEN_FILE), 0o644);
+    const mine = loadOrCreateUiToken(dir);
+    expect(mine).not.toBe(planted);
+    expect(statSync(join(dir, UI_TOKEN_FILE)).mode & 0o777).toBe(0o600);
+    const elsewhere = join(tempDir('ccstudio-uitoken-'), 'their-token');
+    writeFileSync(elsewhere, planted + '\n', { mode: 0o600 });
+    unlinkSync(join(dir, UI_TOKEN_FILE));
+    symlinkSync(elsewhere, join(dir, UI_TOKEN_FILE));
+    const again = loadOrCreateUiToken(dir);
+    expect(again).not.toBe(planted);
+    expect(lstatSync(join(dir, UI_TOKEN_FILE)).isSymbolicLink()).toBe(false);
+    expect(readFileSync(elsewhere, 'utf8').trim()).toBe(planted);
   });
 });

@@ -1,8 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_QUICK_EXITS } from '../../../../main/contract/exits.js';
 import { StudioError } from '../../../../main/contract/errors.js';
 import { startFakeAgentStudio, type FakeAgentStudio } from '../../../support/fakeAgentStudio.js';
 import { holdsFor, waitFor } from '../../../support/waitFor.js';
+import { tempDir } from '../../../support/studioHarness.js';
+import { createStudio } from '../../../../main/core/studio.js';
 
 // An agent whose program exits on its own, in real PTYs: what the studio records, says and does.
 let t: FakeAgentStudio | undefined;
@@ -59,6 +63,52 @@ describe('an agent that exits by itself', () => {
     expect(s.studio.agents.require('loner').lastExit).toMatchObject({ quickExits: 1, gaveUp: false });
     await s.studio.sessions.stop('loner');
   }, 40_000);
+
+  it('a restart that will not come is never announced: not after the studio closes, nor after a start that failed', async () => {
+    t = await startFakeAgentStudio();
+    const s = t;
+    const exitsOnce = join(s.dataDir, 'once.js');
+    writeFileSync(exitsOnce, 'process.exit(2)\n');
+    s.studio.agents.add({
+      name: 'once',
+      cwd: s.dataDir,
+      profile: { kind: 'command', command: process.execPath, args: [exitsOnce] },
+    });
+    await expect(s.studio.sessions.startSettled('once')).rejects.toThrow(/exited with code 2/);
+    expect(s.studio.agents.require('once').lastExit!.restartAt).toBeDefined();
+    // The person starts it by hand, and this start fails before any process runs.
+    s.studio.agents.setLaunch(s.studio.agents.require('once').id, {
+      profile: { kind: 'command', command: 'no-such-program-xyz', args: [] },
+    });
+    expect(() => s.studio.sessions.start('once')).toThrow(/not found/);
+    expect(s.studio.agents.require('once').lastExit).toMatchObject({ code: 2 });
+    expect(s.studio.agents.require('once').lastExit!.restartAt).toBeUndefined();
+  });
+
+  it('a restart the last studio had waiting is not announced by the next one', async () => {
+    const dir = tempDir('ccstudio-exits-');
+    let studio = createStudio({ dataDir: dir });
+    const { agent } = studio.agents.add({ name: 'gone' });
+    studio.agents.setExit(agent.id, {
+      code: 1,
+      signal: null,
+      at: 1,
+      ranMs: 5,
+      tail: [],
+      advice: 'x',
+      quickExits: 1,
+      gaveUp: false,
+      restartAt: 1000,
+    });
+    await studio.close();
+    studio = createStudio({ dataDir: dir });
+    try {
+      expect(studio.agents.require('gone').lastExit).toMatchObject({ code: 1, quickExits: 1 });
+      expect(studio.agents.require('gone').lastExit!.restartAt).toBeUndefined();
+    } finally {
+      await studio.close();
+    }
+  });
 
   it('a stop by the person is not an exit: nothing recorded, nothing restarted', async () => {
     t = await startFakeAgentStudio();
