@@ -252,6 +252,8 @@ async function serveCommand(values: Values, dataDir: string): Promise<number> {
     logger,
   });
   const team = running.studio.agents.list().filter((a) => a.kind === 'agent' && !a.remote);
+  // Said once each start has settled, so the banner reports what really runs.
+  const started = await running.started;
   out(`Claude Code Studio is running.
 Open the studio:       ${running.uiBuilt ? running.uiUrl : '(the UI is not built in this copy: npm run build)'}
 MCP (Streamable HTTP): ${running.http.url}
@@ -264,7 +266,7 @@ Stop with Ctrl-C.`);
       ? `The team works in: ${[...new Set(team.map((a) => a.cwd || '(home folder)'))].join(', ')}`
       : `No team yet: the studio's page asks where it works (suggesting ${teamCwd}; --cwd DIR picks another).`,
   );
-  for (const s of running.started)
+  for (const s of started)
     out(
       s.error
         ? `  ${s.name}: not running: ${s.error}`

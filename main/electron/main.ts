@@ -320,9 +320,6 @@ async function main(): Promise<void> {
   }
   const { studio } = running;
   logger.info('studio running', { dataDir, mcp: running.http.url });
-  for (const s of running.started) {
-    if (s.error) logger.warn(`could not start ${s.name}`, { error: s.error });
-  }
 
   lockDown();
   ipcMain.on(PIPE_CHANNEL, (event, message: unknown) => {

@@ -76,8 +76,12 @@ export function findUiDir(from = fileURLToPath(import.meta.url)): string | undef
 }
 
 export interface RunningStudio {
-  /** Saved agents started with the studio: ready, still starting, or why not. */
-  started: Array<{ name: string; ready?: boolean; error?: string }>;
+  /**
+   * What became of the saved agents the host started (ready, still starting, or why not), once
+   * each has settled: the terminals are launched before the host returns, but nothing waits for
+   * this to serve (the desktop window opens at once). A start that failed is logged.
+   */
+  started: Promise<Array<{ name: string; ready?: boolean; error?: string }>>;
   studio: Studio;
   http: McpHttpServer;
   adminToken: string;
@@ -138,10 +142,11 @@ export async function startStudioHost(options: HostOptions): Promise<RunningStud
   if (options.agents !== undefined) ensureTeam(studio.agents, options.agents, teamCwd);
   else if (options.firstTeam && !studio.agents.list().some((a) => a.kind === 'agent'))
     ensureTeam(studio.agents, options.firstTeam, teamCwd);
-  const started = options.noStart ? [] : await studio.sessions.startSaved();
-  for (const s of started) {
-    if (s.error) options.logger.warn(`could not start ${s.name}`, { error: s.error });
-  }
+  const started = options.noStart ? Promise.resolve([]) : studio.sessions.startSaved();
+  void started.then((results) => {
+    for (const s of results)
+      if (s.error) options.logger.warn(`could not start ${s.name}`, { error: s.error });
+  });
   let stopped = false;
   return {
     started,

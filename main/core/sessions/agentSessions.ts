@@ -97,6 +97,9 @@ export interface LiveSession {
   command: string;
 }
 
+/** Waiting at its prompt, or on a question to the person: a start that got this far is ready. */
+const atPrompt = (state: AgentState): boolean => state === 'idle' || state.startsWith('waiting_');
+
 /** What a start came to after START_SETTLE_MS (or sooner). */
 export interface StartOutcome {
   agent: Agent;
@@ -297,10 +300,9 @@ export class AgentSessions {
     const agent = this.require(name);
     const existing = this.live.get(agent.id);
     if (existing?.pty.running) return agent;
-    this.restarts.get(agent.id)?.cancel();
-    this.restarts.delete(agent.id);
+    this.cancelRestart(agent.id);
     // This start is the attempt: no record may go on saying a restart is coming.
-    if (agent.lastExit?.restartAt) this.clearRestartAt(agent);
+    this.clearRestartAt(agent);
     if (!auto) {
       this.quickExits.delete(agent.id);
       this.restartTimes.delete(agent.id);
@@ -389,7 +391,7 @@ export class AgentSessions {
     if (before?.stopping && before.pty.running) await before.pty.waitForExit();
     if (before && !before.stopping && before.pty.running) {
       const state = before.tracker.state;
-      return { agent: this.require(name), ready: state === 'idle' || state.startsWith('waiting_') };
+      return { agent: this.require(name), ready: atPrompt(state) };
     }
     const agent = this.start(name, size);
     const live = this.live.get(agent.id);
@@ -406,7 +408,7 @@ export class AgentSessions {
         if (e.state === 'exited') done('exited');
         // Waiting at its prompt (or on a question) is ready; output alone is not: a program
         // that prints an error and exits is busy for a moment first.
-        else if (e.state === 'idle' || e.state.startsWith('waiting_')) done('ready');
+        else if (atPrompt(e.state)) done('ready');
       });
       if (!live.pty.running) done('exited');
     });
@@ -510,11 +512,11 @@ export class AgentSessions {
             agent: current.name,
             err: (err as Error).message,
           });
+          // start() took the announced restart off the record before it failed.
           const exit = this.options.agents.getById(agent.id)?.lastExit;
           if (exit) {
-            const { restartAt: _, ...rest } = exit;
             this.options.agents.setExit(agent.id, {
-              ...rest,
+              ...exit,
               gaveUp: true,
               advice: `The studio could not start it again: ${(err as Error).message}`,
             });
