@@ -1,4 +1,4 @@
-import type { Agent, DeliveryState, Message, Task, TaskEvent } from './model.js';
+import type { Agent, DeliveryState, Message, Task, TaskEvent, WorkspaceChanges } from './model.js';
 
 /** Every change in the studio is one of these; UI, wake engine and feed subscribe instead of polling. */
 export type StudioEvent =
@@ -9,7 +9,8 @@ export type StudioEvent =
   | { type: 'delivery.changed'; agentId: number; messageIds: number[]; state: DeliveryState }
   | { type: 'topic.subscription'; agent: string; topic: string; subscribed: boolean }
   | { type: 'task.created'; task: Task; event: TaskEvent }
-  | { type: 'task.updated'; task: Task; event: TaskEvent };
+  | { type: 'task.updated'; task: Task; event: TaskEvent }
+  | { type: 'workspace.changed'; agentId: number; changes: WorkspaceChanges };
 
 export type StudioEventType = StudioEvent['type'];
 

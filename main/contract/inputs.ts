@@ -69,8 +69,40 @@ export const addAgentInput = z.strictObject({
   /** Local agents: what to run (Claude Code by default). */
   profile: agentProfile.optional(),
   rolePrompt: rolePrompt.optional(),
+  /**
+   * A git worktree of its own, made from the repository `cwd` is in, on a new branch
+   * ccstudio/<name> from `base` (default: the branch checked out there), in `parent`
+   * (default: <repo>-worktrees/ beside the repository).
+   */
+  worktree: z.strictObject({ base: branch.min(1).optional(), parent: folder.min(1).optional() }).optional(),
 });
 export type AddAgentInput = z.infer<typeof addAgentInput>;
+
+export const removeAgentOptions = z.strictObject({
+  /** Also remove its worktree and merged branches (refused if that would lose work). */
+  removeWorktree: z.boolean().optional(),
+});
+export type RemoveAgentOptions = z.infer<typeof removeAgentOptions>;
+
+/** Whose work: an agent's worktree as it is, or a task's branch (its assignee's worktree). */
+export const workTarget = z.union([
+  z.strictObject({ agent: agentName }),
+  z.strictObject({ taskId: recordId }),
+]);
+export type WorkTarget = z.infer<typeof workTarget>;
+
+export const mergeInput = z.strictObject({
+  agent: agentName.optional(),
+  taskId: recordId.optional(),
+  /** Default: the worktree's base branch. */
+  into: branch.min(1).optional(),
+  /** Default: merge-commit, which works whether or not the base moved on. */
+  mode: z.enum(['fast-forward', 'merge-commit']).optional(),
+});
+export type MergeInput = z.infer<typeof mergeInput>;
+
+export const sendBackInput = z.strictObject({ taskId: recordId, note: taskNote.min(1) });
+export type SendBackInput = z.infer<typeof sendBackInput>;
 
 /** The first team: a commander and this many agents, all working in one folder. */
 export const startTeamInput = z.strictObject({

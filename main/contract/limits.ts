@@ -61,3 +61,8 @@ export const MAX_MENU_KEYS = 20;
 export const PERSON_NAME = 'user';
 /** Agents a first team may start with (besides its commander): the crews this studio is for. */
 export const MAX_FIRST_TEAM_AGENTS = 30;
+
+/** Changed files listed per workspace: enough to review, bounded for a huge generated change. */
+export const MAX_CHANGED_FILES = 1000;
+/** A diff sent to the window: larger ones are cut (the files after the cut are named, not shown). */
+export const MAX_DIFF_BYTES = 4 * 1024 * 1024;

@@ -83,6 +83,87 @@ export interface Agent {
   lastSeenAt: number;
   /** How its program last ended on its own; null once it ran for a while, or when it never did. */
   lastExit: AgentExit | null;
+  /** Its own git worktree, made by the studio; null for an agent that works in a plain folder. */
+  workspace: Workspace | null;
+}
+
+/** An agent's own git worktree: a folder of its own on a branch of its own, made with `git worktree`. */
+export interface Workspace {
+  /** The repository's main folder (the person's checkout). */
+  repo: string;
+  /** The worktree's folder, which is the agent's launch folder. */
+  path: string;
+  /** The branch the studio made for the agent (a task may switch its worktree to a task branch). */
+  branch: string;
+  /** The branch its work is compared with and merged into. */
+  base: string;
+}
+
+/** Files and lines, as `git diff --numstat` counts them (binary files count as files only). */
+export interface ChangeCounts {
+  files: number;
+  added: number;
+  removed: number;
+}
+
+export interface FileChange {
+  path: string;
+  status: 'added' | 'modified' | 'deleted' | 'untracked' | 'other';
+  added: number;
+  removed: number;
+  binary: boolean;
+  /** Changed by a commit on the branch, and/or in the working tree not yet committed. */
+  committed: boolean;
+  uncommitted: boolean;
+}
+
+/** What an agent's worktree holds against its base: committed on its branch, and not yet committed. */
+export interface WorkspaceChanges {
+  agent: string;
+  path: string;
+  /** The branch checked out in the worktree now ('' when detached). */
+  branch: string;
+  base: string;
+  /** Commits on the branch that the base lacks, and on the base that the branch lacks. */
+  ahead: number;
+  behind: number;
+  committed: ChangeCounts;
+  /** Tracked changes not committed, and untracked files (not ignored ones). */
+  uncommitted: ChangeCounts;
+  /** Everything the branch and its working tree change against the base. */
+  total: ChangeCounts;
+  /** The changed files, up to MAX_CHANGED_FILES; `filesTruncated` when there are more. */
+  files: FileChange[];
+  filesTruncated: boolean;
+  at: number;
+  /** Why the changes could not be read (the worktree or its base is gone). */
+  error?: string;
+}
+
+/** A unified diff in git's format, to render. */
+export interface WorkspaceDiff {
+  agent: string;
+  branch: string;
+  base: string;
+  patch: string;
+  /** Cut at MAX_DIFF_BYTES: the files after the cut are not in `patch`. */
+  truncated: boolean;
+  /** Whether `patch` includes changes not yet committed (the branch is checked out in the worktree). */
+  includesUncommitted: boolean;
+}
+
+export type MergeMode = 'fast-forward' | 'merge-commit';
+
+export interface MergeResult {
+  branch: string;
+  into: string;
+  mode: MergeMode;
+  /** The base's new commit. */
+  commit: string;
+  /** The files the merge changed on the base. */
+  files: string[];
+  /** The task it completed, when merged from a card. */
+  taskId?: number;
 }
 
 export const MESSAGE_TYPES = ['text', 'task', 'result', 'question'] as const;
@@ -128,6 +209,8 @@ export interface Task {
   dispatcher: string;
   blockedBy: number[];
   result: string | null;
+  /** The git branch its work is on, when a worktree agent took it (task/<id>-<slug>). */
+  branch: string | null;
   createdAt: number;
   updatedAt: number;
 }

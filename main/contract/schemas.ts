@@ -11,7 +11,11 @@ import {
   folder,
   historyQuery,
   menuKeys,
+  mergeInput,
   messageBody,
+  removeAgentOptions,
+  sendBackInput,
+  workTarget,
   recordId,
   sendInput,
   startTeamInput,
@@ -30,7 +34,7 @@ export const SERVICE_ARGS: { [M in StudioServiceMethod]: z.ZodType<Parameters<St
   status: z.tuple([]),
   listAgents: z.tuple([]),
   addAgent: z.tuple([addAgentInput]),
-  removeAgent: z.tuple([agentName]),
+  removeAgent: z.tuple([agentName, removeAgentOptions.optional()]),
   sendMessage: z.tuple([sendInput]),
   broadcast: z.tuple([messageBody]),
   history: z.tuple([historyQuery]),
@@ -50,6 +54,12 @@ export const SERVICE_ARGS: { [M in StudioServiceMethod]: z.ZodType<Parameters<St
   checkFolder: z.tuple([folder]),
   pickFolder: z.tuple([]),
   startTeam: z.tuple([startTeamInput]),
+  agentChanges: z.tuple([agentName]),
+  allChanges: z.tuple([]),
+  workDiff: z.tuple([workTarget]),
+  merge: z.tuple([mergeInput]),
+  sendBack: z.tuple([sendBackInput]),
+  openPullRequest: z.tuple([workTarget]),
 };
 
 const cols = z.number().int().min(TERMINAL_MIN_CELLS).max(TERMINAL_MAX_COLS);

@@ -4,14 +4,33 @@ import type {
   CreateTaskInput,
   FeedQuery,
   HistoryQuery,
+  MergeInput,
+  RemoveAgentOptions,
+  SendBackInput,
   SendInput,
   StartTeamInput,
   TaskQuery,
   UpdateTaskInput,
+  WorkTarget,
 } from './inputs.js';
-import type { Agent, InboxItem, Message, StudioStatus, Task, TaskDetail, TaskEvent } from './model.js';
+import type {
+  Agent,
+  InboxItem,
+  MergeResult,
+  Message,
+  StudioStatus,
+  Task,
+  TaskDetail,
+  TaskEvent,
+  WorkspaceChanges,
+  WorkspaceDiff,
+} from './model.js';
 
 export type {
+  MergeInput,
+  RemoveAgentOptions,
+  SendBackInput,
+  WorkTarget,
   AddAgentInput,
   CreateTaskInput,
   FeedQuery,
@@ -43,6 +62,8 @@ export interface FolderCheck {
   problem?: string;
   /** It is inside a git repository. */
   git: boolean;
+  /** For a git folder: its branches and the one checked out (a worktree's base), and where worktrees go by default. */
+  repo?: { root: string; branch: string; branches: string[]; worktreeParent: string };
 }
 
 /** Folders to offer: where new agents go by default, and where agents worked before. */
@@ -66,7 +87,8 @@ export interface StudioService {
   status(): Promise<StudioStatus>;
   listAgents(): Promise<Agent[]>;
   addAgent(input: AddAgentInput): Promise<AddedAgent>;
-  removeAgent(name: string): Promise<void>;
+  /** Removes an agent; with removeWorktree, its worktree and merged branches too (refused if work would be lost). */
+  removeAgent(name: string, options?: RemoveAgentOptions): Promise<void>;
   /** Sent as the person. */
   sendMessage(input: SendInput): Promise<Delivered<Message>>;
   broadcast(body: string): Promise<Message>;
@@ -104,6 +126,21 @@ export interface StudioService {
   kickAgent(name: string): Promise<void>;
   /** Keys into an agent's open menu (digits, enter, esc, arrows), as the person. */
   sendKeys(name: string, keys: string[]): Promise<void>;
+  /** A worktree agent's changes against its base, read now. */
+  agentChanges(name: string): Promise<WorkspaceChanges>;
+  /** Every worktree agent's changes as last read (kept current by workspace.changed events). */
+  allChanges(): Promise<WorkspaceChanges[]>;
+  /** The diff to review: an agent's worktree, or a task's branch. */
+  workDiff(target: WorkTarget): Promise<WorkspaceDiff>;
+  /**
+   * Merges an agent's branch or a task's into its base (a task merged from its card is done), or
+   * refuses with nothing changed: conflicts, uncommitted work, local changes the merge would touch.
+   */
+  merge(input: MergeInput): Promise<MergeResult>;
+  /** Sends a task in review back to its assignee with a note: mail that wakes it. */
+  sendBack(input: SendBackInput): Promise<Task>;
+  /** Pushes the branch and opens a pull request with the GitHub CLI; returns its address. */
+  openPullRequest(target: WorkTarget): Promise<string>;
   onDidEvent(listener: (event: StudioEvent) => void): Disposable;
 }
 
@@ -185,6 +222,12 @@ const SERVICE_CALLS: Record<StudioServiceMethod, true> = {
   checkFolder: true,
   pickFolder: true,
   startTeam: true,
+  agentChanges: true,
+  allChanges: true,
+  workDiff: true,
+  merge: true,
+  sendBack: true,
+  openPullRequest: true,
 };
 const TERMINAL_CALLS: Record<TerminalMethod, true> = {
   attachTerminal: true,

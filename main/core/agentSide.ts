@@ -6,6 +6,7 @@ import type { AgentSessions } from './sessions/agentSessions.js';
 import type { Clock } from './util/clock.js';
 import type { Logger } from './util/logger.js';
 import type { WakeEngine } from './wake/wakeEngine.js';
+import type { TaskDispatch } from './workspaces/taskDispatch.js';
 
 /**
  * What the agent side of the studio (its MCP tools) may use: the registry, mailbox, board and
@@ -30,7 +31,9 @@ export interface AgentSide {
     | 'topicsOf'
     | 'unreadCount'
   >;
-  readonly board: Pick<TaskBoard, 'create' | 'update' | 'list' | 'detail'>;
+  readonly board: Pick<TaskBoard, 'list' | 'detail'>;
+  /** Creating and changing tasks: a worktree agent's task gets its branch first. */
+  readonly tasks: Pick<TaskDispatch, 'create' | 'update'>;
   /** Other agents' terminals, to read and to answer a menu (the tools check who may). */
   readonly terminals: Pick<AgentSessions, 'screen' | 'reading' | 'keys' | 'hasTerminal' | 'isRunning'>;
   readonly wake: Pick<WakeEngine, 'kick' | 'deliveryWarning'>;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
@@ -9,12 +9,13 @@ import type {
   AddAgentInput,
   AddedAgent,
   Delivered,
+  FolderCheck,
   StudioService,
   TerminalOutput,
 } from '../contract/service.js';
 import { StudioError } from '../contract/errors.js';
 import type { AgentSide } from './agentSide.js';
-import { AgentRegistry } from './agents/agentRegistry.js';
+import { AgentRegistry, validateAgentName } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
 import { AgentSessions } from './sessions/agentSessions.js';
 import { defaultHome } from './sessions/claudeLaunch.js';
@@ -31,6 +32,12 @@ import { systemClock, type Clock } from './util/clock.js';
 import { Emitter } from './util/emitter.js';
 import { silentLogger, type Logger } from './util/logger.js';
 import { checkFolder, ensureTeam, recentFolders, teamNames } from './team.js';
+import { systemGit, type Git } from './workspaces/git.js';
+import { defaultWorktreeParent } from './workspaces/gitWorkspace.js';
+import { TaskDispatch } from './workspaces/taskDispatch.js';
+import { watchTree, type WatchTree } from './workspaces/treeWatcher.js';
+import { workspaceService } from './workspaces/workspaceService.js';
+import { Workspaces } from './workspaces/workspaces.js';
 
 /** Feed lines loaded when a window opens, when it does not ask for a number. */
 const FEED_HISTORY_LINES = 200;
@@ -65,6 +72,12 @@ export interface StudioOptions {
    * studio was started); relative folders the person types are read from here. Default: home.
    */
   teamCwd?: string;
+  /** The git runner for worktrees (default: the system's git). */
+  git?: Git;
+  /** How worktrees are watched for file changes; null: not at all (refreshed at turn ends and on request). */
+  watchTree?: WatchTree | null;
+  /** Runs the GitHub CLI for pull requests (default: `gh` from PATH). */
+  gh?: (cwd: string, args: string[]) => Promise<string>;
 }
 
 export interface TerminalOptions {
@@ -89,6 +102,7 @@ export interface Studio {
   /** Terminals of local agents (empty when the host gave no TerminalOptions). */
   readonly sessions: AgentSessions;
   readonly wake: WakeEngine;
+  readonly workspaces: Workspaces;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The studio as the person sees it (UI, CLI). */
@@ -177,6 +191,17 @@ export function createStudio(options: StudioOptions = {}): Studio {
     ...(terminals?.wakeCooldownMs !== undefined ? { cooldownMs: terminals.wakeCooldownMs } : {}),
   });
 
+  const git = options.git ?? systemGit(terminals?.baseEnv ?? process.env);
+  const workspaces = new Workspaces({
+    git,
+    events,
+    agents,
+    clock,
+    logger,
+    ...(options.watchTree !== null ? { watchTree: options.watchTree ?? watchTree } : {}),
+  });
+  const tasks = new TaskDispatch(board, agents, workspaces, logger);
+
   const status = (): StudioStatus => {
     const unread = bus.unreadCounts();
     const open = board.openCounts();
@@ -201,7 +226,17 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const home = defaultHome(terminals?.baseEnv ?? process.env);
   const teamCwd = options.teamCwd ?? home;
   const privateDirs = [options.dataDir ?? '', launchDir].filter(Boolean);
-  const folderCheck = (path: string) => checkFolder(path, { base: teamCwd, privateDirs, home });
+  const folderCheck = async (path: string): Promise<FolderCheck> => {
+    const check = await checkFolder(path, { base: teamCwd, privateDirs, home });
+    if (!check.ok || !check.git) return check;
+    // For the worktree choice: the branch to start from, and where the worktree would go.
+    const info = await workspaces.repoInfo(check.path).catch(() => undefined);
+    if (!info) return check;
+    return {
+      ...check,
+      repo: { root: info.root, branch: info.current, branches: info.branches, worktreeParent: defaultWorktreeParent(info.root) },
+    };
+  };
   /** The mail or task, with a warning when its recipient will not be woken by it. */
   const delivered = <T extends object>(value: T, to: string | null | undefined): Delivered<T> => {
     const agent = to ? agents.get(to) : undefined;
@@ -219,8 +254,31 @@ export function createStudio(options: StudioOptions = {}): Studio {
         if (!check.ok) throw new StudioError('invalid', `${input.name}'s folder: ${check.problem}`);
         input = { ...input, cwd: check.path };
       }
-      const { agent, token } = agents.add(input);
-      return { agent, token, mcpUrl: urls?.mcp ?? '' };
+      const { worktree, ...rest } = input;
+      if (!worktree) {
+        const { agent, token } = agents.add(rest);
+        return { agent, token, mcpUrl: urls?.mcp ?? '' };
+      }
+      if (input.remote) throw new StudioError('invalid', 'A worktree is for a local agent: the studio makes it on this machine.');
+      validateAgentName(input.name);
+      if (agents.get(input.name)) throw new StudioError('conflict', `There is already an agent called ${input.name}.`);
+      const parent = worktree.parent ? await folderCheck(worktree.parent) : undefined;
+      if (parent && !parent.ok && existsSync(parent.path))
+        throw new StudioError('invalid', `Where ${input.name}'s worktree goes: ${parent.problem}`);
+      const workspace = await workspaces.create({
+        folder: input.cwd || teamCwd,
+        agentName: input.name,
+        ...(worktree.base ? { base: worktree.base } : {}),
+        ...(parent ? { parent: parent.path } : {}),
+      });
+      try {
+        const { agent, token } = agents.add({ ...rest, cwd: workspace.path, workspace });
+        return { agent, token, mcpUrl: urls?.mcp ?? '' };
+      } catch (err) {
+        // The agent could not be added after all: its fresh, empty worktree goes again.
+        await workspaces.removeUnused(workspace).catch(() => undefined);
+        throw err;
+      }
     },
     startAgent: async (name) => (await sessions.startSettled(name)).agent,
     stopAgent: async (name) => sessions.stop(name),
@@ -230,9 +288,16 @@ export function createStudio(options: StudioOptions = {}): Studio {
       await wake.kick(agents.require(name).id, 'person');
     },
     sendKeys: async (name, keys) => sessions.keys(name, keys),
-    removeAgent: async (name) => {
+    removeAgent: async (name, options) => {
       const agent = agents.require(name);
       if (agent.name === PERSON_NAME) throw new StudioError('forbidden', 'The person cannot be removed.');
+      if (options?.removeWorktree) {
+        if (!agent.workspace) throw new StudioError('invalid', `${agent.name} has no worktree of its own to remove.`);
+        // Stopped first, so nothing writes into the worktree while it is checked and removed; a
+        // refusal leaves the agent stopped, its work where it was.
+        await sessions.stop(agent.name).catch(() => undefined);
+        await workspaces.remove(agent);
+      }
       // Gone from the registry first (tokens, cache): nothing can be assigned to it while its
       // terminal takes its time to stop.
       board.releaseAssignee(agent.id, person());
@@ -253,12 +318,12 @@ export function createStudio(options: StudioOptions = {}): Studio {
     listTasks: async (query) => board.list(query),
     getTask: async (id) => board.detail(id),
     createTask: async (input) => {
-      const task = board.create(person(), input);
+      const task = await tasks.create(person(), input);
       return delivered(task, task.assignee);
     },
     updateTask: async (input) => {
       const before = board.get(input.id);
-      const task = board.update(person(), input);
+      const task = await tasks.update(person(), input);
       // Warned when the task newly reaches someone who will not be woken by it.
       return task.assignee && task.assignee !== before?.assignee ? delivered(task, task.assignee) : task;
     },
@@ -307,10 +372,11 @@ export function createStudio(options: StudioOptions = {}): Studio {
         ...(errors[i] ? { error: errors[i] } : {}),
       }));
     },
+    ...workspaceService({ agents, board, bus, workspaces, git, person, ...(options.gh ? { gh: options.gh } : {}) }),
     onDidEvent: (listener) => events.on(listener),
   };
 
-  const agentSide: AgentSide = { agents, bus, board, terminals: sessions, wake, clock, logger, status };
+  const agentSide: AgentSide = { agents, bus, board, tasks, terminals: sessions, wake, clock, logger, status };
 
   const studio: Studio = {
     db,
@@ -320,6 +386,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     board,
     sessions,
     wake,
+    workspaces,
     clock,
     logger,
     service,
@@ -328,6 +395,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     openTerminalViewer: (send) => new TerminalViewer(sessions, (name) => agents.require(name), send),
     close: async () => {
       wake.dispose();
+      await workspaces.dispose();
       await sessions.shutdown();
       events.dispose();
       await checkpointer.stop();

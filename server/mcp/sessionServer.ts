@@ -86,7 +86,7 @@ export function createSessionServer(studio: AgentSide, agentId: number): McpServ
       tool.name,
       // The SDK validates calls against this schema; tools/list is answered from listTools().
       { inputSchema: z.strictObject(tool.input) },
-      (args: Record<string, unknown>) => {
+      async (args: Record<string, unknown>) => {
         // Looked up per call: a removed agent's live session must stop working at once.
         const caller: Agent | undefined = studio.agents.getById(agentId);
         if (!caller) {
@@ -96,7 +96,7 @@ export function createSessionServer(studio: AgentSide, agentId: number): McpServ
           };
         }
         try {
-          const text = toText(tool.run({ caller, studio }, args as never));
+          const text = toText(await tool.run({ caller, studio }, args as never));
           studio.agents.touch(agentId);
           return { content: [{ type: 'text' as const, text }] };
         } catch (err) {

@@ -20,6 +20,7 @@ export function makeAgent(over: Partial<Agent> = {}): Agent {
     createdAt: 0,
     lastSeenAt: 0,
     lastExit: null,
+    workspace: null,
     ...over,
   };
 }
@@ -36,6 +37,7 @@ export function makeTask(over: Partial<Task> = {}): Task {
     dispatcher: 'user',
     blockedBy: [],
     result: null,
+    branch: null,
     createdAt: 0,
     updatedAt: 0,
     ...over,

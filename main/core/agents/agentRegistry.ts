@@ -12,7 +12,7 @@ import {
   MAX_SUMMARY_CHARS,
   PERSON_NAME,
 } from '../../contract/limits.js';
-import type { Agent, AgentExit, AgentKind, AgentProfile, AgentState } from '../../contract/model.js';
+import type { Agent, AgentExit, AgentKind, AgentProfile, AgentState, Workspace } from '../../contract/model.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
@@ -42,6 +42,7 @@ interface AgentRow {
   created_at: number;
   last_seen_at: number;
   last_exit: string | null;
+  workspace: string | null;
 }
 
 function toAgent(r: AgentRow): Agent {
@@ -63,7 +64,17 @@ function toAgent(r: AgentRow): Agent {
     createdAt: r.created_at,
     lastSeenAt: r.last_seen_at,
     lastExit: parseExit(r.last_exit),
+    workspace: parseWorkspace(r.workspace),
   };
+}
+
+function parseWorkspace(json: string | null): Workspace | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as Workspace;
+  } catch {
+    return null;
+  }
 }
 
 function parseExit(json: string | null): AgentExit | null {
@@ -146,8 +157,10 @@ export function hashToken(token: string): string {
 }
 
 /** What the person can say of a new agent (the contract's AddAgentInput), and whether it starts with the studio. */
-export interface NewAgent extends AddAgentInput {
+export interface NewAgent extends Omit<AddAgentInput, 'worktree'> {
   autostart?: boolean;
+  /** The worktree made for it (Workspaces.create), whose folder is its cwd. */
+  workspace?: Workspace;
 }
 
 /** What an agent says about itself, and its state: never what the person configured. */
@@ -209,8 +222,8 @@ export class AgentRegistry {
   ) {
     this.stmts = {
       insert: db.prepare(
-        `INSERT INTO agents (name, kind, role, summary, cwd, remote, commander, profile, role_prompt, autostart, created_at)
-         VALUES (@name, @kind, @role, @summary, @cwd, @remote, @commander, @profile, @rolePrompt, @autostart, @createdAt)`,
+        `INSERT INTO agents (name, kind, role, summary, cwd, remote, commander, profile, role_prompt, autostart, created_at, workspace)
+         VALUES (@name, @kind, @role, @summary, @cwd, @remote, @commander, @profile, @rolePrompt, @autostart, @createdAt, @workspace)`,
       ),
       byId: db.prepare('SELECT * FROM agents WHERE id = ?'),
       insertToken: db.prepare('INSERT INTO agent_tokens (token_hash, agent_id, created_at) VALUES (?, ?, ?)'),
@@ -252,6 +265,7 @@ export class AgentRegistry {
       rolePrompt: input.rolePrompt ?? '',
       autostart: input.autostart ? 1 : 0,
       createdAt: this.clock.now(),
+      workspace: input.workspace ? JSON.stringify(input.workspace) : null,
     });
     return this.reload(Number(info.lastInsertRowid));
   }
@@ -363,6 +377,17 @@ export class AgentRegistry {
       .map((k) => `${k} = @${k}`)
       .join(', ');
     this.db.prepare(`UPDATE agents SET ${sets} WHERE id = @id`).run({ ...fields, id });
+    const agent = this.reload(id);
+    this.events.fire({ type: 'agent.updated', agent });
+    return agent;
+  }
+
+  /** Records the agent's own worktree (made by the studio), or that it no longer has one. */
+  setWorkspace(id: number, workspace: Workspace | null): Agent {
+    if (!this.byId.has(id)) throw new StudioError('not_found', `No agent with id ${id}.`);
+    this.db
+      .prepare('UPDATE agents SET workspace = ? WHERE id = ?')
+      .run(workspace === null ? null : JSON.stringify(workspace), id);
     const agent = this.reload(id);
     this.events.fire({ type: 'agent.updated', agent });
     return agent;

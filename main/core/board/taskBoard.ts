@@ -42,6 +42,7 @@ interface TaskRow {
   assignee_id: number | null;
   dispatcher_id: number;
   result: string | null;
+  branch: string | null;
   created_at: number;
   updated_at: number;
   blockers: string | null;
@@ -78,6 +79,15 @@ interface UpdatePlan {
   fields: Record<string, unknown>;
   blockers: number[] | undefined;
   result: string | undefined;
+  note: string;
+  /** Where the work happens, said in the assignee's mail (TaskWork.note). */
+  workNote?: string;
+}
+
+/** Where a task's work happens, decided by the caller before assigning it (a worktree's task branch). */
+export interface TaskWork {
+  branch: string | null;
+  /** One or two sentences for the assignee's task mail: the branch, and where it is checked out. */
   note: string;
 }
 
@@ -171,6 +181,7 @@ export class TaskBoard {
             .sort((a, b) => a - b)
         : [],
       result: r.result,
+      branch: r.branch ?? null,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };
@@ -288,10 +299,11 @@ export class TaskBoard {
     return task;
   }
 
-  private assignmentText(id: number): string {
+  private assignmentText(id: number, workNote?: string): string {
     const t = this.get(id);
     const blockers = t.blockedBy.length ? `\nBlocked by: ${t.blockedBy.map((b) => '#' + b).join(', ')}` : '';
-    return `Task #${t.id} [${t.priority}] from ${t.dispatcher}: ${t.title}${t.body ? '\n\n' + t.body : ''}${blockers}\n\nCall update_task with task_id ${t.id} as you progress (in_progress, review, done with a result).`;
+    const work = workNote ? `\n\n${workNote}` : '';
+    return `Task #${t.id} [${t.priority}] from ${t.dispatcher}: ${t.title}${t.body ? '\n\n' + t.body : ''}${blockers}${work}\n\nCall update_task with task_id ${t.id} as you progress (in_progress, review, done with a result).`;
   }
 
   /** Who may change a task: its assignee, its dispatcher, a commander, or the person. */
@@ -309,8 +321,12 @@ export class TaskBoard {
    * history and the mail it causes in one transaction (writeUpdate, logUpdate, notifyUpdate), and
    * announces them once committed.
    */
-  update(actor: Agent, change: TaskChange): Task {
+  update(actor: Agent, change: TaskChange, work?: TaskWork): Task {
     const plan = this.planUpdate(actor, change);
+    if (work) {
+      plan.fields.branch = work.branch;
+      plan.workNote = work.note;
+    }
     const outbox: Array<[Message, Agent]> = [];
     const eventIds = this.db
       .transaction(() => {
@@ -324,6 +340,14 @@ export class TaskBoard {
     for (const id of eventIds) this.events.fire({ type: 'task.updated', task, event: this.eventById(id) });
     for (const [m, to] of outbox) this.bus.announceDirect(m, to);
     return task;
+  }
+
+  /**
+   * Throws what update would throw for this change, changing nothing: lets the caller do slow work
+   * the change needs (a task's git branch) only for a change that will be accepted.
+   */
+  check(actor: Agent, change: TaskChange): { assigneeChanges: boolean } {
+    return { assigneeChanges: this.planUpdate(actor, change).assignee !== undefined };
   }
 
   /** The change checked, and what it means: the next status (reassigning restarts a task), what moves. */
@@ -444,7 +468,7 @@ export class TaskBoard {
         outbox.push([this.bus.writeDirect(actor, to, text, opts), to]);
     };
     if (plan.assignee && plan.assignee.id !== actor.id) {
-      const text = this.assignmentText(id);
+      const text = this.assignmentText(id, plan.workNote);
       this.bus.checkRoom(actor, plan.assignee, text);
       outbox.push([
         this.bus.writeDirect(actor, plan.assignee, text, { type: 'task', taskId: id }),

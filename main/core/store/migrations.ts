@@ -168,6 +168,18 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE agents ADD COLUMN last_exit TEXT;`);
     },
   },
+  {
+    version: 6,
+    name: "agents' own git worktrees, and the branch each task's work is on",
+    up(db) {
+      // workspace: JSON (Workspace) or NULL for an agent in a plain folder. branch: set when a
+      // worktree agent takes the task (task/<id>-<slug>), shown on its card and merged from it.
+      db.exec(`
+        ALTER TABLE agents ADD COLUMN workspace TEXT;
+        ALTER TABLE tasks ADD COLUMN branch TEXT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

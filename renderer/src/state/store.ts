@@ -21,12 +21,13 @@ export class StudioStore {
   }
 
   async load(): Promise<void> {
-    const [status, tasks, history] = await Promise.all([
+    const [status, tasks, history, changes] = await Promise.all([
       this.client.status(),
       this.client.listTasks({ limit: INITIAL_TASKS }),
       this.client.feedHistory({ limit: INITIAL_FEED }),
+      this.client.allChanges(),
     ]);
-    let state = fromStatus(status, tasks, history);
+    let state = fromStatus(status, tasks, history, changes);
     for (const e of this.queued ?? []) state = applyEvent(state, e);
     this.queued = null;
     this.set(state);

@@ -1,7 +1,7 @@
 // The window's picture of the studio, kept current from the studio's events. Pure: the reducer
 // is tested without a browser.
 import type { StudioEvent } from '../../../main/contract/events.js';
-import type { Agent, Message, StudioStatus, Task, TaskEvent } from '../../../main/contract/model.js';
+import type { Agent, Message, StudioStatus, Task, TaskEvent, WorkspaceChanges } from '../../../main/contract/model.js';
 import type { FeedHistory } from '../../../main/contract/service.js';
 
 export type AgentView = Agent & { unread: number; openTasks: number };
@@ -22,12 +22,14 @@ export interface StudioState {
   agents: AgentView[];
   tasks: Record<number, Task>;
   feed: FeedItem[];
+  /** Worktree agents' changes against their base, by agent id. */
+  changes: Record<number, WorkspaceChanges>;
 }
 
 /** Lines kept in the feed: a working day of a busy team, small enough to render at once. */
 export const FEED_LIMIT = 500;
 
-export const emptyState: StudioState = { agents: [], tasks: {}, feed: [] };
+export const emptyState: StudioState = { agents: [], tasks: {}, feed: [], changes: {} };
 
 export function messageItem(m: Message): FeedItem {
   const to = m.scope === 'broadcast' ? 'everyone' : m.scope === 'topic' ? `#${m.topic}` : m.to.join(', ');
@@ -76,7 +78,13 @@ function pushFeed(feed: FeedItem[], item: FeedItem): FeedItem[] {
  * The window's first picture: the studio's status, the board's tasks, and the feed's history
  * (messages and task events from the database, so the feed survives a restart of the studio).
  */
-export function fromStatus(status: StudioStatus, tasks: Task[], history: FeedHistory): StudioState {
+export function fromStatus(
+  status: StudioStatus,
+  tasks: Task[],
+  history: FeedHistory,
+  changes: WorkspaceChanges[] = [],
+): StudioState {
+  const byName = new Map(status.agents.map((a) => [a.name, a.id]));
   const lines = [
     ...history.messages.map((m) => ({ order: m.createdAt, id: m.id, item: messageItem(m) })),
     ...history.taskEvents.map(({ task, event }) => ({
@@ -92,6 +100,9 @@ export function fromStatus(status: StudioStatus, tasks: Task[], history: FeedHis
       .sort((a, b) => a.order - b.order || a.id - b.id)
       .map((l) => l.item)
       .slice(-FEED_LIMIT),
+    changes: Object.fromEntries(
+      changes.flatMap((c) => (byName.has(c.agent) ? [[byName.get(c.agent)!, c] as const] : [])),
+    ),
   };
 }
 
@@ -120,8 +131,12 @@ export function applyEvent(state: StudioState, event: StudioEvent): StudioState 
           a.id === event.agent.id ? { ...event.agent, unread: a.unread, openTasks: a.openTasks } : a,
         ),
       };
-    case 'agent.removed':
-      return { ...state, agents: state.agents.filter((a) => a.id !== event.agentId) };
+    case 'agent.removed': {
+      const { [event.agentId]: _gone, ...changes } = state.changes;
+      return { ...state, agents: state.agents.filter((a) => a.id !== event.agentId), changes };
+    }
+    case 'workspace.changed':
+      return { ...state, changes: { ...state.changes, [event.agentId]: event.changes } };
     case 'message.sent': {
       const ids = new Set(event.recipients.map((r) => r.id));
       return {

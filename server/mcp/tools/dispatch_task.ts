@@ -13,8 +13,8 @@ export default defineTool({
     priority: taskPriority.optional(),
     blocked_by: blockers.optional(),
   },
-  run({ caller, studio }, args) {
-    const task = studio.board.create(caller, {
+  async run({ caller, studio }, args) {
+    const task = await studio.tasks.create(caller, {
       title: args.title,
       ...(args.body !== undefined ? { body: args.body } : {}),
       ...(args.to !== undefined ? { assignee: args.to } : {}),

@@ -20,7 +20,8 @@ export interface ToolDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
   input: S;
   /** Tools that only read are marked so clients may call them without asking. */
   readOnly?: boolean;
-  run(ctx: ToolContext, args: z.infer<z.ZodObject<S>>): ToolResult;
+  /** Async for the tools whose work waits on git (a task for a worktree agent gets its branch first). */
+  run(ctx: ToolContext, args: z.infer<z.ZodObject<S>>): ToolResult | Promise<ToolResult>;
 }
 
 export function defineTool<S extends z.ZodRawShape>(def: ToolDefinition<S>): ToolDefinition<S> {

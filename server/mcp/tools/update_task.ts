@@ -15,8 +15,8 @@ export default defineTool({
     priority: taskPriority.optional(),
     blocked_by: blockers.optional(),
   },
-  run({ caller, studio }, args) {
-    const task = studio.board.update(caller, {
+  async run({ caller, studio }, args) {
+    const task = await studio.tasks.update(caller, {
       id: args.task_id,
       ...(args.status !== undefined ? { status: args.status } : {}),
       ...(args.result !== undefined ? { result: args.result } : {}),

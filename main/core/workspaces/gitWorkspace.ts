@@ -1,0 +1,542 @@
+// Agents' git worktrees, with nothing but the system's git: made, compared with their base,
+// merged and removed. No state here; Workspaces (workspaces.ts) holds what the studio remembers.
+//
+// Rules: nothing here discards work. A merge is computed away from every working tree
+// (merge-tree, commit-tree) and lands on the base either by a compare-and-swap of its ref or, where
+// the base is checked out, by git's own fast-forward, which refuses to overwrite local changes.
+import { existsSync } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { StudioError } from '../../contract/errors.js';
+import { MAX_CHANGED_FILES, MAX_DIFF_BYTES } from '../../contract/limits.js';
+import type {
+  ChangeCounts,
+  FileChange,
+  MergeMode,
+  MergeResult,
+  Workspace,
+  WorkspaceChanges,
+  WorkspaceDiff,
+} from '../../contract/model.js';
+import { GitFailure, lines, nulFields, type Git } from './git.js';
+
+/** Prefix of the branch the studio makes for each worktree agent: says who made it, in `git branch`. */
+export const AGENT_BRANCH_PREFIX = 'ccstudio/';
+/** Task branches: task/<id>-<slug>, readable in `git branch` and in a pull request's title. */
+const TASK_SLUG_CHARS = 40;
+/** Files named in a refusal: enough to act on, short enough to read. */
+const FILES_NAMED = 12;
+/** Untracked files read to count their lines; beyond this they count as files only. */
+const MAX_UNTRACKED_READ_BYTES = 1024 * 1024;
+/** Bytes git looks at to call a file binary (the same 8000 git itself uses). */
+const BINARY_SNIFF_BYTES = 8000;
+
+/** "a, b, c and 4 more": files named in an answer without flooding it. */
+export function nameFiles(files: string[]): string {
+  const shown = files.slice(0, FILES_NAMED).join(', ');
+  return files.length > FILES_NAMED ? `${shown} and ${files.length - FILES_NAMED} more` : shown;
+}
+
+/** What git says of a folder that the Add agent dialog offers: its repository and branches. */
+export interface RepoInfo {
+  /** The main worktree's folder (the person's checkout), even when asked from a linked worktree. */
+  root: string;
+  /** The branch checked out in the folder given; '' when detached. */
+  current: string;
+  branches: string[];
+}
+
+export async function repoInfo(git: Git, folder: string): Promise<RepoInfo> {
+  let out: string;
+  try {
+    out = (await git(folder, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'])).stdout;
+  } catch (err) {
+    if (err instanceof GitFailure)
+      throw new StudioError('invalid', `${folder} is not inside a git repository: a worktree needs one.`);
+    throw err;
+  }
+  const [top = folder, common = ''] = lines(out);
+  // A linked worktree's common dir is the main repository's .git: its parent is the checkout.
+  const root = basename(common) === '.git' ? dirname(common) : top;
+  const [current, branches] = await Promise.all([
+    currentBranch(git, folder),
+    git(folder, ['for-each-ref', '--format=%(refname:short)', 'refs/heads']).then((r) => lines(r.stdout)),
+  ]);
+  return { root, current, branches };
+}
+
+async function currentBranch(git: Git, folder: string): Promise<string> {
+  const r = await git(folder, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okCodes: [1] });
+  return r.code === 0 ? r.stdout.trim() : '';
+}
+
+async function branchExists(git: Git, cwd: string, branch: string): Promise<boolean> {
+  const r = await git(cwd, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { okCodes: [1] });
+  return r.code === 0;
+}
+
+async function checkBranchName(git: Git, cwd: string, branch: string): Promise<void> {
+  const r = await git(cwd, ['check-ref-format', '--branch', branch], { okCodes: [1, 128] });
+  if (r.code !== 0) throw new StudioError('invalid', `"${branch}" is not a valid git branch name.`);
+}
+
+/** The branch for an agent's worktree: its name made safe for a ref ("a..b" and "x." are not). */
+export function agentBranch(agentName: string): string {
+  const safe = agentName.replace(/\.{2,}/g, '-').replace(/\.lock$/i, '-lock').replace(/\.$/, '-');
+  return AGENT_BRANCH_PREFIX + safe;
+}
+
+/** task/<id>-<slug>: the title's words, lower case, cut at TASK_SLUG_CHARS. */
+export function taskBranch(taskId: number, title: string): string {
+  const slug = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, TASK_SLUG_CHARS)
+    .replace(/-+$/, '');
+  return `task/${taskId}${slug ? '-' + slug : ''}`;
+}
+
+/** Where an agent's worktree goes by default: beside the repository, in `<repo>-worktrees/`. */
+export function defaultWorktreeParent(repoRoot: string): string {
+  return join(dirname(repoRoot), `${basename(repoRoot)}-worktrees`);
+}
+
+export interface CreateWorktree {
+  /** Any folder inside the repository. */
+  folder: string;
+  agentName: string;
+  /** Default: the branch checked out in `folder`. */
+  base?: string;
+  /** The folder the worktree goes in (default: defaultWorktreeParent); it is made if missing. */
+  parent?: string;
+}
+
+/**
+ * Makes the agent's worktree on its own branch, from the base. An agent branch left by an agent of
+ * the same name (removed with its worktree kept off) is picked up again, so its work comes back.
+ */
+export async function createWorktree(git: Git, input: CreateWorktree): Promise<Workspace> {
+  const info = await repoInfo(git, input.folder);
+  const base = input.base?.trim() || info.current;
+  if (!base)
+    throw new StudioError(
+      'invalid',
+      `${info.root} has no branch checked out (a detached HEAD): name the base branch for the worktree.`,
+    );
+  if (!info.branches.includes(base))
+    throw new StudioError(
+      'invalid',
+      `${info.root} has no branch "${base}"${info.branches.length ? ` (it has ${nameFiles(info.branches)})` : ''}.`,
+    );
+  const branch = agentBranch(input.agentName);
+  await checkBranchName(git, info.root, branch);
+  const parent = resolve(input.parent?.trim() || defaultWorktreeParent(info.root));
+  const path = join(parent, input.agentName);
+  const exists = await branchExists(git, info.root, branch);
+  if (exists) {
+    const holder = (await worktrees(git, info.root)).find((w) => w.branch === branch);
+    // An agent of this name was removed with its worktree kept: the new one takes it up again.
+    if (holder && resolve(holder.path) === path) return { repo: info.root, path, branch, base };
+    if (holder)
+      throw new StudioError('conflict', `The branch ${branch} is checked out in ${holder.path}: remove that worktree first.`);
+  }
+  if (existsSync(path) && (await readdir(path)).length > 0)
+    throw new StudioError('conflict', `${path} already exists and is not empty: remove it or choose another location.`);
+  try {
+    await git(info.root, ['worktree', 'add', ...(exists ? [path, branch] : ['-b', branch, path, base])]);
+  } catch (err) {
+    if (err instanceof GitFailure) throw new StudioError('invalid', `git could not make the worktree: ${err.message}`);
+    throw err;
+  }
+  return { repo: info.root, path, branch, base };
+}
+
+interface WorktreeEntry {
+  path: string;
+  /** Short branch name; '' when detached. */
+  branch: string;
+}
+
+async function worktrees(git: Git, repo: string): Promise<WorktreeEntry[]> {
+  const out = (await git(repo, ['worktree', 'list', '--porcelain', '-z'])).stdout;
+  const entries: WorktreeEntry[] = [];
+  let current: WorktreeEntry | undefined;
+  for (const field of nulFields(out)) {
+    if (field.startsWith('worktree ')) entries.push((current = { path: field.slice(9), branch: '' }));
+    else if (field.startsWith('branch refs/heads/') && current) current.branch = field.slice(18);
+  }
+  return entries;
+}
+
+/** Files with changes not committed in a working tree (untracked ones too, ignored ones not). */
+export async function dirtyFiles(git: Git, path: string): Promise<string[]> {
+  const out = (await git(path, ['status', '--porcelain', '-z', '--untracked-files=all'])).stdout;
+  const files: string[] = [];
+  const fields = nulFields(out);
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    files.push(f.slice(3));
+    if (f[0] === 'R' || f[0] === 'C') i++; // a rename's second field is its old path
+  }
+  return files;
+}
+
+function emptyCounts(): ChangeCounts {
+  return { files: 0, added: 0, removed: 0 };
+}
+
+interface NumstatLine {
+  path: string;
+  added: number;
+  removed: number;
+  binary: boolean;
+}
+
+function parseNumstat(out: string): NumstatLine[] {
+  return nulFields(out).map((f) => {
+    const [a = '', r = '', ...rest] = f.split('\t');
+    const binary = a === '-';
+    return { path: rest.join('\t'), added: binary ? 0 : Number(a), removed: binary ? 0 : Number(r), binary };
+  });
+}
+
+function sum(rows: Array<{ added: number; removed: number }>): ChangeCounts {
+  return rows.reduce<ChangeCounts>(
+    (c, r) => ({ files: c.files + 1, added: c.added + r.added, removed: c.removed + r.removed }),
+    emptyCounts(),
+  );
+}
+
+/** Reads an untracked file's lines (text), or marks it binary; large files count as files only. */
+async function readUntracked(path: string): Promise<{ text: string | null; binary: boolean }> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const { size } = await fh.stat();
+      if (!(await fh.stat()).isFile() || size > MAX_UNTRACKED_READ_BYTES) return { text: null, binary: false };
+      const buf = Buffer.alloc(size);
+      await fh.read(buf, 0, size, 0);
+      if (buf.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { text: null, binary: true };
+      return { text: buf.toString('utf8'), binary: false };
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return { text: null, binary: false };
+  }
+}
+
+function countLines(text: string): number {
+  if (!text) return 0;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return text.endsWith('\n') ? n : n + 1;
+}
+
+async function mergeBase(git: Git, cwd: string, base: string, rev: string): Promise<string> {
+  try {
+    return (await git(cwd, ['merge-base', base, rev])).stdout.trim();
+  } catch (err) {
+    if (err instanceof GitFailure) {
+      if (!(await branchExists(git, cwd, base)))
+        throw new StudioError('not_found', `The base branch ${base} no longer exists.`);
+      throw new StudioError('invalid', `${rev} and ${base} have no commit in common.`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * The worktree against its base: what its commits changed, what is not committed yet, and both
+ * together, from a handful of git commands run side by side.
+ */
+export async function workspaceChanges(
+  git: Git,
+  ws: Workspace,
+  agent: string,
+  now: number,
+): Promise<WorkspaceChanges> {
+  const { path, base } = ws;
+  if (!existsSync(path)) throw new StudioError('not_found', `${agent}'s worktree ${path} no longer exists.`);
+  const [branch, mb] = await Promise.all([currentBranch(git, path), mergeBase(git, path, base, 'HEAD')]);
+  const diff = ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv'];
+  const [committed, uncommitted, total, status, untracked, aheadBehind] = await Promise.all([
+    git(path, [...diff, mb, 'HEAD']).then((r) => parseNumstat(r.stdout)),
+    git(path, [...diff, 'HEAD']).then((r) => parseNumstat(r.stdout)),
+    git(path, [...diff, mb]).then((r) => parseNumstat(r.stdout)),
+    git(path, ['diff', '--name-status', '-z', '--no-renames', mb]).then((r) => nulFields(r.stdout)),
+    git(path, ['ls-files', '--others', '--exclude-standard', '-z']).then((r) => nulFields(r.stdout)),
+    git(path, ['rev-list', '--left-right', '--count', `${base}...HEAD`]).then((r) => r.stdout.trim().split(/\s+/)),
+  ]);
+  const statusOf = new Map<string, string>();
+  for (let i = 0; i + 1 < status.length; i += 2) statusOf.set(status[i + 1]!, status[i]!);
+  const committedSet = new Set(committed.map((c) => c.path));
+  const uncommittedSet = new Set(uncommitted.map((c) => c.path));
+  const untrackedRows = await Promise.all(
+    untracked.map(async (p) => {
+      const { text, binary } = await readUntracked(join(path, p));
+      return { path: p, added: text === null ? 0 : countLines(text), removed: 0, binary };
+    }),
+  );
+  const kind = (s: string | undefined): FileChange['status'] =>
+    s === 'A' ? 'added' : s === 'M' ? 'modified' : s === 'D' ? 'deleted' : 'other';
+  const files: FileChange[] = [
+    ...total.map((t) => ({
+      path: t.path,
+      status: kind(statusOf.get(t.path)),
+      added: t.added,
+      removed: t.removed,
+      binary: t.binary,
+      committed: committedSet.has(t.path),
+      uncommitted: uncommittedSet.has(t.path),
+    })),
+    ...untrackedRows.map((u) => ({ ...u, status: 'untracked' as const, committed: false, uncommitted: true })),
+  ];
+  const uncommittedCounts = sum([...uncommitted, ...untrackedRows]);
+  return {
+    agent,
+    path,
+    branch,
+    base,
+    behind: Number(aheadBehind[0] ?? 0),
+    ahead: Number(aheadBehind[1] ?? 0),
+    committed: sum(committed),
+    uncommitted: uncommittedCounts,
+    total: sum(files),
+    files: files.slice(0, MAX_CHANGED_FILES),
+    filesTruncated: files.length > MAX_CHANGED_FILES,
+    at: now,
+  };
+}
+
+/** An untracked file as git would show it added, so the viewer renders it like any other. */
+function newFilePatch(path: string, text: string | null, binary: boolean): string {
+  const head = `diff --git a/${path} b/${path}\nnew file mode 100644\n`;
+  if (binary || text === null) return `${head}Binary files /dev/null and b/${path} differ\n`;
+  if (text === '') return head;
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const rows = body.split('\n');
+  const noEol = text.endsWith('\n') ? '' : '\n\\ No newline at end of file';
+  return `${head}--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,${rows.length} @@\n+${rows.join('\n+')}${noEol}\n`;
+}
+
+export interface DiffTarget {
+  agent: string;
+  ws: Workspace;
+  /** A branch to show (a task's); default: what the worktree has checked out, uncommitted too. */
+  branch?: string;
+}
+
+/**
+ * The unified diff of a worktree against its base (its working tree included, untracked files as
+ * new ones), or of another branch's commits when that branch is not checked out there.
+ */
+export async function workspaceDiff(git: Git, target: DiffTarget): Promise<WorkspaceDiff> {
+  const { ws, agent } = target;
+  const checkedOut = existsSync(ws.path) ? await currentBranch(git, ws.path) : '';
+  const branch = target.branch ?? checkedOut;
+  const live = !!branch && branch === checkedOut;
+  const cwd = live ? ws.path : ws.repo;
+  if (!live && !(await branchExists(git, cwd, branch)))
+    throw new StudioError('not_found', `The branch ${branch || '(none)'} does not exist.`);
+  const mb = await mergeBase(git, cwd, ws.base, live ? 'HEAD' : branch);
+  const args = ['diff', '--no-color', '--no-renames', '--no-ext-diff', '--no-textconv', mb];
+  let patch = (await git(cwd, live ? args : [...args, branch])).stdout;
+  if (live) {
+    const untracked = nulFields((await git(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).stdout);
+    for (const p of untracked) {
+      if (patch.length > MAX_DIFF_BYTES) break;
+      const { text, binary } = await readUntracked(join(cwd, p));
+      patch += newFilePatch(p, text, binary);
+    }
+  }
+  let truncated = false;
+  if (patch.length > MAX_DIFF_BYTES) {
+    // Cut at a file's start, so the viewer never gets half a hunk.
+    const cut = patch.lastIndexOf('\ndiff --git ', MAX_DIFF_BYTES);
+    patch = patch.slice(0, cut > 0 ? cut + 1 : MAX_DIFF_BYTES);
+    truncated = true;
+  }
+  return { agent, branch, base: ws.base, patch, truncated, includesUncommitted: live };
+}
+
+export interface MergeRequest {
+  repo: string;
+  branch: string;
+  into: string;
+  mode: MergeMode;
+  /** The merge commit's message. */
+  message: string;
+  /** The agent's worktree: its uncommitted changes would be left behind, so they refuse the merge. */
+  worktree?: string;
+}
+
+async function revParse(git: Git, cwd: string, branch: string): Promise<string> {
+  const r = await git(cwd, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { okCodes: [1] });
+  if (r.code !== 0) throw new StudioError('not_found', `There is no branch ${branch}.`);
+  return r.stdout.trim();
+}
+
+async function isAncestor(git: Git, cwd: string, a: string, b: string): Promise<boolean> {
+  return (await git(cwd, ['merge-base', '--is-ancestor', a, b], { okCodes: [1] })).code === 0;
+}
+
+/** A merge commit needs an author: the person's git identity, or the studio's where none is set. */
+async function identityArgs(git: Git, cwd: string): Promise<string[]> {
+  const has = async (key: string) => (await git(cwd, ['config', key], { okCodes: [1] })).stdout.trim() !== '';
+  const [name, email] = await Promise.all([has('user.name'), has('user.email')]);
+  return [
+    ...(name ? [] : ['-c', 'user.name=Claude Code Studio']),
+    ...(email ? [] : ['-c', 'user.email=ccstudio@localhost']),
+  ];
+}
+
+/**
+ * Merges `branch` into `into`, or refuses with nothing changed: a conflict (its files named), a
+ * fast-forward that is not possible, uncommitted work in the agent's worktree, or local changes in
+ * the base's own checkout that the merge would touch.
+ */
+export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeResult> {
+  const { repo, branch, into, mode } = req;
+  if (branch === into) throw new StudioError('invalid', `${branch} cannot be merged into itself.`);
+  if (req.worktree && existsSync(req.worktree)) {
+    const dirty = await dirtyFiles(git, req.worktree);
+    if (dirty.length)
+      throw new StudioError(
+        'conflict',
+        `Not merged: ${branch} has changes not committed in ${req.worktree} (${nameFiles(dirty)}). Have them committed (or send the task back), then merge.`,
+      );
+  }
+  const [intoOid, branchOid] = await Promise.all([revParse(git, repo, into), revParse(git, repo, branch)]);
+  if (await isAncestor(git, repo, branchOid, intoOid))
+    throw new StudioError('conflict', `Nothing to merge: ${into} already has everything on ${branch}.`);
+  const canFastForward = await isAncestor(git, repo, intoOid, branchOid);
+  let commit: string;
+  if (mode === 'fast-forward') {
+    if (!canFastForward)
+      throw new StudioError(
+        'conflict',
+        `${into} cannot fast-forward to ${branch}: ${into} has commits ${branch} lacks. Merge with a merge commit instead.`,
+      );
+    commit = branchOid;
+  } else {
+    const tree = await git(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', intoOid, branchOid], {
+      okCodes: [1],
+    });
+    const [treeOid = '', ...conflicted] = lines(tree.stdout);
+    if (tree.code === 1) {
+      const files = [...new Set(conflicted)];
+      throw new StudioError(
+        'conflict',
+        `Not merged: ${branch} conflicts with ${into} in ${nameFiles(files)}. Nothing was changed; have ${branch} brought up to date with ${into}, then merge.`,
+      );
+    }
+    const who = await identityArgs(git, repo);
+    commit = (
+      await git(repo, [...who, 'commit-tree', treeOid, '-p', intoOid, '-p', branchOid, '-m', req.message])
+    ).stdout.trim();
+  }
+  const files = nulFields((await git(repo, ['diff', '--name-only', '-z', '--no-renames', intoOid, commit])).stdout);
+  const holder = (await worktrees(git, repo)).find((w) => w.branch === into);
+  if (!holder) {
+    // Nobody has the base checked out: move its ref, only if it still points where it did.
+    await git(repo, ['update-ref', '-m', `ccstudio: merge ${branch}`, `refs/heads/${into}`, commit, intoOid]);
+  } else {
+    const dirty = new Set(await dirtyFiles(git, holder.path));
+    const touched = files.filter((f) => dirty.has(f));
+    if (touched.length)
+      throw new StudioError(
+        'conflict',
+        `Not merged: ${holder.path} has ${into} checked out with changes not committed that the merge would touch (${nameFiles(touched)}). Commit or stash them there, then merge.`,
+      );
+    try {
+      // git's own fast-forward updates that checkout and refuses, changing nothing, rather than
+      // overwrite anything the person has there.
+      await git(holder.path, ['merge', '--ff-only', '--no-edit', commit]);
+    } catch (err) {
+      if (err instanceof GitFailure)
+        throw new StudioError('conflict', `Not merged: git refused to update ${holder.path}: ${err.message}`);
+      throw err;
+    }
+  }
+  return { branch, into, mode, commit, files };
+}
+
+/**
+ * Before a worktree is removed: its uncommitted files, and the files of commits on its branches
+ * that its base lacks. Either list non-empty means removing it would lose work.
+ */
+export async function unsavedWork(
+  git: Git,
+  ws: Workspace,
+): Promise<{ uncommitted: string[]; unmerged: Array<{ branch: string; files: string[] }> }> {
+  const present = existsSync(ws.path);
+  const uncommitted = present ? await dirtyFiles(git, ws.path) : [];
+  const current = present ? await currentBranch(git, ws.path) : '';
+  const unmerged: Array<{ branch: string; files: string[] }> = [];
+  for (const branch of new Set([ws.branch, current].filter(Boolean))) {
+    if (!(await branchExists(git, ws.repo, branch))) continue;
+    const out = (await git(ws.repo, ['log', '--format=', '--name-only', '-z', `${ws.base}..${branch}`])).stdout;
+    const files = [...new Set(out.split(/[\0\n]/).filter(Boolean))];
+    if (files.length) unmerged.push({ branch, files });
+  }
+  return { uncommitted, unmerged };
+}
+
+/** Removes the worktree and its merged branches; refuses, naming the files, if work would be lost. */
+export async function removeWorktree(git: Git, ws: Workspace, agent: string): Promise<void> {
+  const { uncommitted, unmerged } = await unsavedWork(git, ws);
+  if (uncommitted.length)
+    throw new StudioError(
+      'conflict',
+      `${agent}'s worktree has changes not committed (${nameFiles(uncommitted)}): commit or discard them in ${ws.path}, or keep the worktree.`,
+    );
+  if (unmerged.length)
+    throw new StudioError(
+      'conflict',
+      `${agent}'s ${unmerged.map((u) => `${u.branch} has commits not merged into ${ws.base} (${nameFiles(u.files)})`).join('; ')}: merge them, or keep the worktree.`,
+    );
+  const current = existsSync(ws.path) ? await currentBranch(git, ws.path) : '';
+  if (existsSync(ws.path)) await git(ws.repo, ['worktree', 'remove', ws.path]);
+  else await git(ws.repo, ['worktree', 'prune']);
+  for (const branch of new Set([ws.branch, current].filter(Boolean))) {
+    const oid = await git(ws.repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { okCodes: [1] });
+    // Deleted only if it still points where it did when found merged.
+    if (oid.code === 0) await git(ws.repo, ['update-ref', '-d', `refs/heads/${branch}`, oid.stdout.trim()]);
+  }
+}
+
+/**
+ * Switches a clean worktree to the task's own branch, made from the base (or the branch again, for
+ * a task that comes back). A worktree with uncommitted changes stays where it is: switching would
+ * carry them into the task.
+ */
+export async function switchToTaskBranch(
+  git: Git,
+  ws: Workspace,
+  taskId: number,
+  title: string,
+  existing: string | null,
+): Promise<{ branch: string; switched: boolean; why?: string }> {
+  const current = await currentBranch(git, ws.path);
+  const dirty = await dirtyFiles(git, ws.path);
+  if (dirty.length) return { branch: current, switched: false, why: `its worktree has changes not committed (${nameFiles(dirty)})` };
+  const wanted = existing ?? taskBranch(taskId, title);
+  if (current === wanted) return { branch: wanted, switched: false };
+  if (await branchExists(git, ws.repo, wanted)) {
+    const holder = (await worktrees(git, ws.repo)).find((w) => w.branch === wanted);
+    if (holder) return { branch: current, switched: false, why: `${wanted} is checked out in ${holder.path}` };
+    await git(ws.path, ['switch', '--quiet', wanted]);
+  } else {
+    await checkBranchName(git, ws.path, wanted);
+    await git(ws.path, ['switch', '--quiet', '-c', wanted, ws.base]);
+  }
+  return { branch: wanted, switched: true };
+}
+
+/** The git directory of a linked worktree (HEAD, index, logs): watched to see commits and switches. */
+export async function worktreeGitDir(git: Git, path: string): Promise<string> {
+  return (await git(path, ['rev-parse', '--path-format=absolute', '--git-dir'])).stdout.trim();
+}

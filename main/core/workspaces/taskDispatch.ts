@@ -1,0 +1,57 @@
+// Giving a task to an agent, with its place to work: a worktree agent's task gets its own branch
+// (made with git, so before the board writes the assignment and its mail, which names the branch).
+import { StudioError, isStudioError } from '../../contract/errors.js';
+import type { CreateTaskInput, UpdateTaskInput } from '../../contract/inputs.js';
+import type { Agent, Task } from '../../contract/model.js';
+import type { AgentRegistry } from '../agents/agentRegistry.js';
+import type { TaskBoard, TaskWork } from '../board/taskBoard.js';
+import type { Logger } from '../util/logger.js';
+import type { Workspaces } from './workspaces.js';
+
+export class TaskDispatch {
+  constructor(
+    private readonly board: Pick<TaskBoard, 'create' | 'update' | 'check' | 'get'>,
+    private readonly agents: Pick<AgentRegistry, 'require'>,
+    private readonly workspaces: Pick<Workspaces, 'taskWork'>,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * A new task. One for a worktree agent is made in the backlog first (its branch is named after
+   * its id), then given to the agent with its branch.
+   */
+  async create(actor: Agent, input: CreateTaskInput): Promise<Task> {
+    const to = input.assignee !== undefined ? this.agents.require(input.assignee) : undefined;
+    if (!to?.workspace) return this.board.create(actor, input);
+    const { assignee: _given, ...unassigned } = input;
+    const task = this.board.create(actor, unassigned);
+    try {
+      return await this.update(actor, { id: task.id, assignee: to.name });
+    } catch (err) {
+      const why = isStudioError(err) ? err.message : String(err);
+      throw new StudioError(
+        isStudioError(err) ? err.code : 'unavailable',
+        `Task #${task.id} was made, in the backlog: it could not be given to ${to.name}. ${why}`,
+      );
+    }
+  }
+
+  /** A change to a task; a worktree agent it newly goes to gets its branch first. */
+  async update(actor: Agent, change: UpdateTaskInput): Promise<Task> {
+    if (typeof change.assignee !== 'string') return this.board.update(actor, change);
+    const to = this.agents.require(change.assignee);
+    if (!to.workspace || !this.board.check(actor, change).assigneeChanges) return this.board.update(actor, change);
+    let work: TaskWork;
+    try {
+      work = await this.workspaces.taskWork(to, this.board.get(change.id));
+    } catch (err) {
+      // The task still goes to the agent; its mail says where to work instead of a branch.
+      this.logger.warn('could not prepare a task branch', { task: change.id, agent: to.name, err: String(err) });
+      work = {
+        branch: this.board.get(change.id).branch,
+        note: `The studio could not switch your worktree to a branch for this task (${(err as Error).message}): work on the branch it has checked out, and commit there.`,
+      };
+    }
+    return this.board.update(actor, change, work);
+  }
+}

@@ -1,0 +1,307 @@
+// What the studio knows of its agents' worktrees: their changes, kept current and announced
+// (workspace.changed), and the operations that change them, one at a time per repository.
+import { StudioError } from '../../contract/errors.js';
+import type { StudioEvent } from '../../contract/events.js';
+import type {
+  Agent,
+  MergeMode,
+  MergeResult,
+  Task,
+  Workspace,
+  WorkspaceChanges,
+  WorkspaceDiff,
+} from '../../contract/model.js';
+import type { TaskWork } from '../board/taskBoard.js';
+import type { Clock } from '../util/clock.js';
+import type { Emitter } from '../util/emitter.js';
+import type { Logger } from '../util/logger.js';
+import type { Git } from './git.js';
+import {
+  createWorktree,
+  mergeBranch,
+  removeWorktree,
+  repoInfo,
+  switchToTaskBranch,
+  workspaceChanges,
+  workspaceDiff,
+  worktreeGitDir,
+  type CreateWorktree,
+  type RepoInfo,
+} from './gitWorkspace.js';
+import type { TreeWatch, WatchTree } from './treeWatcher.js';
+
+/** File events come in bursts (a build, a formatter): one refresh per quiet second. */
+const REFRESH_DEBOUNCE_MS = 1000;
+
+export interface WorkspacesDeps {
+  git: Git;
+  events: Emitter<StudioEvent>;
+  agents: { list(): Agent[]; getById(id: number): Agent | undefined; require(name: string): Agent };
+  clock: Clock;
+  logger: Logger;
+  /** Watches worktrees for file changes; without it changes refresh at turn ends and on request. */
+  watchTree?: WatchTree;
+}
+
+export class Workspaces {
+  private readonly cache = new Map<number, WorkspaceChanges>();
+  private readonly timers = new Map<number, { cancel(): void }>();
+  private readonly running = new Map<number, Promise<WorkspaceChanges | null>>();
+  private readonly again = new Set<number>();
+  private readonly watches = new Map<number, TreeWatch>();
+  /** One git operation that moves branches at a time per repository (merges, switches, removals). */
+  private readonly repoLocks = new Map<string, Promise<unknown>>();
+  private readonly lastState = new Map<number, string>();
+  private disposed = false;
+  private readonly subscription;
+
+  constructor(private readonly deps: WorkspacesDeps) {
+    this.subscription = deps.events.on((event) => this.onEvent(event));
+  }
+
+  private onEvent(event: StudioEvent): void {
+    if (event.type === 'agent.updated' && event.agent.workspace) {
+      const { id, state } = event.agent;
+      const was = this.lastState.get(id);
+      this.lastState.set(id, state);
+      // A turn ended (the Stop hook, or the screen settled): what it did is worth showing now.
+      if (state === 'idle' && was !== undefined && was !== 'idle') this.schedule(id, 0);
+      if (!this.watches.has(id) && state !== 'exited') void this.watch(event.agent);
+    } else if (event.type === 'agent.removed') {
+      this.forget(event.agentId);
+    }
+  }
+
+  /** Where a folder's repository is, and its branches (the Add agent dialog's base choice). */
+  repoInfo(folder: string): Promise<RepoInfo> {
+    return repoInfo(this.deps.git, folder);
+  }
+
+  /** Makes an agent's worktree (before the agent exists: a failed add leaves nothing behind). */
+  create(input: CreateWorktree): Promise<Workspace> {
+    return this.locked(input.folder, () => createWorktree(this.deps.git, input));
+  }
+
+  private workspaceOf(agent: Agent): Workspace {
+    if (!agent.workspace)
+      throw new StudioError(
+        'invalid',
+        `${agent.name} works in a plain folder, not a worktree of its own: there is no branch to compare or merge. Add a worktree agent with --worktree.`,
+      );
+    return agent.workspace;
+  }
+
+  /** The agent's changes, read now. */
+  async changes(agent: Agent): Promise<WorkspaceChanges> {
+    this.workspaceOf(agent);
+    const fresh = await this.refresh(agent.id, true);
+    if (!fresh) throw new StudioError('not_found', `${agent.name} no longer exists.`);
+    if (fresh.error) throw new StudioError('unavailable', fresh.error);
+    return fresh;
+  }
+
+  /** Every worktree agent's changes as last read; those never read are read now. */
+  async all(): Promise<WorkspaceChanges[]> {
+    const agents = this.deps.agents.list().filter((a) => a.workspace);
+    const rows = await Promise.all(agents.map((a) => this.cache.get(a.id) ?? this.refresh(a.id, false)));
+    for (const a of agents) if (!this.watches.has(a.id) && a.state !== 'exited') void this.watch(a);
+    return rows.filter((r): r is WorkspaceChanges => !!r);
+  }
+
+  /** Reads the changes again after `delayMs`, once however often it is asked in between. */
+  schedule(agentId: number, delayMs = REFRESH_DEBOUNCE_MS): void {
+    if (this.disposed) return;
+    this.timers.get(agentId)?.cancel();
+    this.timers.set(
+      agentId,
+      this.deps.clock.setTimeout(() => {
+        this.timers.delete(agentId);
+        void this.refresh(agentId, false);
+      }, delayMs),
+    );
+  }
+
+  /**
+   * Reads an agent's changes (one read at a time per agent; a request during a read gets one more
+   * read after it) and announces them when they differ from the last.
+   */
+  private refresh(agentId: number, wait: boolean): Promise<WorkspaceChanges | null> {
+    const current = this.running.get(agentId);
+    if (current) {
+      this.again.add(agentId);
+      if (!wait) return current;
+      return current.then(() => this.running.get(agentId) ?? this.refresh(agentId, true));
+    }
+    const run = this.read(agentId).finally(() => {
+      this.running.delete(agentId);
+      if (this.again.delete(agentId)) void this.refresh(agentId, false);
+    });
+    this.running.set(agentId, run);
+    return run;
+  }
+
+  private async read(agentId: number): Promise<WorkspaceChanges | null> {
+    const agent = this.deps.agents.getById(agentId);
+    if (!agent?.workspace || this.disposed) return null;
+    let changes: WorkspaceChanges;
+    try {
+      changes = await workspaceChanges(this.deps.git, agent.workspace, agent.name, this.deps.clock.now());
+    } catch (err) {
+      const ws = agent.workspace;
+      changes = {
+        agent: agent.name,
+        path: ws.path,
+        branch: '',
+        base: ws.base,
+        ahead: 0,
+        behind: 0,
+        committed: { files: 0, added: 0, removed: 0 },
+        uncommitted: { files: 0, added: 0, removed: 0 },
+        total: { files: 0, added: 0, removed: 0 },
+        files: [],
+        filesTruncated: false,
+        at: this.deps.clock.now(),
+        error: (err as Error).message,
+      };
+    }
+    if (this.disposed || !this.deps.agents.getById(agentId)) return null;
+    const before = this.cache.get(agentId);
+    this.cache.set(agentId, changes);
+    if (!before || !sameChanges(before, changes))
+      this.deps.events.fire({ type: 'workspace.changed', agentId, changes });
+    return changes;
+  }
+
+  private async watch(agent: Agent): Promise<void> {
+    const { watchTree } = this.deps;
+    if (!watchTree || !agent.workspace || this.disposed || this.watches.has(agent.id)) return;
+    // Placeholder while the git dir is looked up, so a second event does not start a second watch.
+    this.watches.set(agent.id, { close: async () => {} });
+    let gitDir: string | undefined;
+    try {
+      gitDir = await worktreeGitDir(this.deps.git, agent.workspace.path);
+    } catch {
+      // A worktree that is gone: its changes say so; nothing to watch.
+      this.watches.delete(agent.id);
+      return;
+    }
+    if (this.disposed || !this.deps.agents.getById(agent.id)) return void this.watches.delete(agent.id);
+    let warned = false;
+    const watch = watchTree(
+      [agent.workspace.path, gitDir],
+      () => this.schedule(agent.id),
+      (err) => {
+        // Out of inotify watches, most likely: the badge still refreshes at each turn's end.
+        if (warned) return;
+        warned = true;
+        this.deps.logger.warn(`cannot watch ${agent.name}'s worktree for changes`, { err: err.message });
+      },
+    );
+    this.watches.set(agent.id, watch);
+  }
+
+  private forget(agentId: number): void {
+    this.timers.get(agentId)?.cancel();
+    this.timers.delete(agentId);
+    this.cache.delete(agentId);
+    this.lastState.delete(agentId);
+    const w = this.watches.get(agentId);
+    this.watches.delete(agentId);
+    void w?.close();
+  }
+
+  /** A diff of the agent's worktree, or of a task's branch. */
+  diff(agent: Agent, branch?: string): Promise<WorkspaceDiff> {
+    const ws = this.workspaceOf(agent);
+    return workspaceDiff(this.deps.git, { agent: agent.name, ws, ...(branch ? { branch } : {}) });
+  }
+
+  /**
+   * Merges the agent's branch (or the task's) into its base or `into`; the agent's worktree must
+   * have its work committed when that branch is checked out there.
+   */
+  async merge(
+    agent: Agent,
+    options: { branch?: string; into?: string; mode: MergeMode; message: (branch: string) => string },
+  ): Promise<MergeResult> {
+    const ws = this.workspaceOf(agent);
+    const result = await this.locked(ws.repo, async () => {
+      const changes = await workspaceChanges(this.deps.git, ws, agent.name, this.deps.clock.now()).catch(
+        () => undefined,
+      );
+      const branch = options.branch ?? changes?.branch ?? ws.branch;
+      const checkedOut = changes?.branch === branch;
+      return mergeBranch(this.deps.git, {
+        repo: ws.repo,
+        branch,
+        into: options.into ?? ws.base,
+        mode: options.mode,
+        message: options.message(branch),
+        ...(checkedOut ? { worktree: ws.path } : {}),
+      });
+    });
+    // The base moved: every worktree on it is now ahead or behind by something else.
+    for (const a of this.deps.agents.list()) if (a.workspace?.repo === ws.repo) this.schedule(a.id, 0);
+    return result;
+  }
+
+  /** Takes back a worktree made for an agent that could not be added after all (it holds no work). */
+  removeUnused(ws: Workspace): Promise<void> {
+    return this.locked(ws.repo, () => removeWorktree(this.deps.git, ws, 'the new agent'));
+  }
+
+  /** Removes the agent's worktree and merged branches, or refuses naming the work it would lose. */
+  async remove(agent: Agent): Promise<void> {
+    const ws = this.workspaceOf(agent);
+    await this.locked(ws.repo, () => removeWorktree(this.deps.git, ws, agent.name));
+  }
+
+  /**
+   * Where a task's work happens when a worktree agent takes it: its own branch from the base when
+   * the worktree is clean, else the branch the worktree is on, said in the task's mail.
+   */
+  async taskWork(agent: Agent, task: Task): Promise<TaskWork> {
+    const ws = this.workspaceOf(agent);
+    const moved = await this.locked(ws.repo, () =>
+      switchToTaskBranch(this.deps.git, ws, task.id, task.title, task.branch),
+    );
+    this.schedule(agent.id, 0);
+    const where = `Your worktree ${ws.path}`;
+    if (moved.why || !moved.branch)
+      return {
+        branch: moved.branch || null,
+        note: `Work on the branch your worktree has checked out${moved.branch ? ` (${moved.branch})` : ''}: the studio did not start one for this task because ${moved.why ?? 'its HEAD is detached'}. Commit your work; the person reviews it against ${ws.base} and merges it.`,
+      };
+    return {
+      branch: moved.branch,
+      note: `${where} is on the branch ${moved.branch}, made for this task from ${ws.base}. Commit your work there (git add, git commit) before you move the task to review; the person reviews the branch against ${ws.base} and merges it.`,
+    };
+  }
+
+  private locked<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.repoLocks.get(key) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.repoLocks.set(key, tail);
+    void tail.then(() => {
+      if (this.repoLocks.get(key) === tail) this.repoLocks.delete(key);
+    });
+    return run;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.subscription.dispose();
+    for (const t of this.timers.values()) t.cancel();
+    this.timers.clear();
+    await Promise.all([...this.watches.values()].map((w) => w.close().catch(() => undefined)));
+    this.watches.clear();
+    await Promise.all([...this.running.values()].map((r) => r.catch(() => undefined)));
+  }
+}
+
+function sameChanges(a: WorkspaceChanges, b: WorkspaceChanges): boolean {
+  const { at: _a, ...restA } = a;
+  const { at: _b, ...restB } = b;
+  return JSON.stringify(restA) === JSON.stringify(restB);
+}

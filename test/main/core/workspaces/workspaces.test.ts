@@ -1,0 +1,243 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StudioEvent } from '../../../../main/contract/events.js';
+import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { commitFiles, gitIn, makeRepo, writeFiles } from '../../../support/gitRepo.js';
+import { tempDir } from '../../../support/studioHarness.js';
+import { waitFor } from '../../../support/waitFor.js';
+
+// Worktree agents against real repositories and the system's git: made, compared with their base,
+// merged on the person's word (or refused with nothing changed), removed only when no work is lost.
+let studio: Studio | undefined;
+afterEach(async () => {
+  await studio?.close();
+  studio = undefined;
+});
+
+function setup(files: Record<string, string> = { 'README.md': 'hello\n', 'src/app.txt': 'one\ntwo\nthree\n' }) {
+  const root = tempDir('ccstudio-ws-');
+  const repo = makeRepo(join(root, 'project'), files);
+  studio = createStudio({ databaseFile: ':memory:', teamCwd: repo, watchTree: null });
+  return { root, repo, studio, service: studio.service };
+}
+
+describe('worktree agents', () => {
+  it('gets a worktree of its own on its own branch, beside the repository, from the checked-out branch', async () => {
+    const { root, repo, service } = setup();
+    const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const path = join(root, 'project-worktrees', 'bob');
+    expect(agent.workspace).toEqual({ repo, path, branch: 'ccstudio/bob', base: 'main' });
+    expect(agent.cwd).toBe(path);
+    expect(gitIn(path, 'branch', '--show-current')).toBe('ccstudio/bob');
+    expect(readFileSync(join(path, 'README.md'), 'utf8')).toBe('hello\n');
+    // A second agent never shares it.
+    const { agent: amy } = await service.addAgent({ name: 'amy', cwd: join(repo, 'src'), worktree: {} });
+    expect(amy.workspace?.path).toBe(join(root, 'project-worktrees', 'amy'));
+    // The folder check offers the branches and the default location.
+    expect((await service.checkFolder(repo)).repo).toEqual({
+      root: repo,
+      branch: 'main',
+      branches: expect.arrayContaining(['main', 'ccstudio/bob', 'ccstudio/amy']),
+      worktreeParent: join(root, 'project-worktrees'),
+    });
+  });
+
+  it('takes a base branch and a location, and refuses what it cannot make with nothing left behind', async () => {
+    const { root, repo, service } = setup();
+    gitIn(repo, 'branch', 'develop');
+    const where = join(root, 'elsewhere');
+    const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: { base: 'develop', parent: where } });
+    expect(agent.workspace).toMatchObject({ base: 'develop', path: join(where, 'bob') });
+    await expect(service.addAgent({ name: 'cat', cwd: repo, worktree: { base: 'nope' } })).rejects.toThrow(
+      /no branch "nope"/,
+    );
+    await expect(service.addAgent({ name: 'bob', cwd: repo, worktree: {} })).rejects.toThrow(/already an agent/);
+    const plain = tempDir('ccstudio-plain-');
+    await expect(service.addAgent({ name: 'dan', cwd: plain, worktree: {} })).rejects.toThrow(/not inside a git repository/);
+    expect(gitIn(repo, 'branch', '--list', 'ccstudio/cat', 'ccstudio/dan')).toBe('');
+    expect((await service.listAgents()).map((a) => a.name)).not.toContain('cat');
+  });
+
+  it('counts committed and uncommitted changes against the base, untracked files included', async () => {
+    const { repo, service } = setup();
+    const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const wt = agent.workspace!.path;
+    commitFiles(wt, { 'src/app.txt': 'one\nTWO\nthree\nfour\n' }, 'edit');
+    writeFiles(wt, { 'README.md': 'hello\nworld\n', 'notes/new.txt': 'a\nb\nc\n' });
+    const changes = await service.agentChanges('bob');
+    expect(changes).toMatchObject({
+      agent: 'bob',
+      branch: 'ccstudio/bob',
+      base: 'main',
+      ahead: 1,
+      behind: 0,
+      committed: { files: 1, added: 2, removed: 1 },
+      uncommitted: { files: 2, added: 4, removed: 0 },
+      total: { files: 3, added: 6, removed: 1 },
+    });
+    expect(changes.files.map((f) => [f.path, f.status, f.committed, f.uncommitted]).sort()).toEqual([
+      ['README.md', 'modified', false, true],
+      ['notes/new.txt', 'untracked', false, true],
+      ['src/app.txt', 'modified', true, false],
+    ]);
+    const diff = await service.workDiff({ agent: 'bob' });
+    expect(diff.includesUncommitted).toBe(true);
+    expect(diff.patch).toContain('+TWO');
+    expect(diff.patch).toContain('+world');
+    expect(diff.patch).toContain('+++ b/notes/new.txt\n@@ -0,0 +1,3 @@\n+a\n+b\n+c');
+    // The base moving on shows as behind.
+    commitFiles(repo, { 'other.txt': 'x\n' }, 'base moves');
+    expect(await service.agentChanges('bob')).toMatchObject({ behind: 1, ahead: 1 });
+  });
+
+  it('announces changes when a turn ends, once per change', async () => {
+    const { repo, service, studio: s } = setup();
+    const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const seen: Array<Extract<StudioEvent, { type: 'workspace.changed' }>> = [];
+    s.events.on((e) => {
+      if (e.type === 'workspace.changed') seen.push(e);
+    });
+    expect(await service.allChanges()).toMatchObject([{ agent: 'bob', total: { files: 0 } }]);
+    writeFiles(agent.workspace!.path, { 'README.md': 'changed\n' });
+    s.agents.update(agent.id, { state: 'busy' });
+    s.agents.update(agent.id, { state: 'idle' });
+    await waitFor('the changes announced at the turn end', () => seen.find((e) => e.changes.total.files === 1));
+    s.agents.update(agent.id, { state: 'busy' });
+    s.agents.update(agent.id, { state: 'idle' });
+    await s.workspaces.changes(s.agents.require('bob'));
+    expect(seen.filter((e) => e.changes.total.files === 1)).toHaveLength(1);
+  });
+});
+
+describe('tasks on worktree agents', () => {
+  it('start their own branch from the base when the worktree is clean, named in the card and the mail', async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const task = await service.createTask({ title: 'Fix the login page!', assignee: 'bob' });
+    expect(task).toMatchObject({ assignee: 'bob', status: 'assigned', branch: 'task/1-fix-the-login-page' });
+    const wt = s.agents.require('bob').workspace!.path;
+    expect(gitIn(wt, 'branch', '--show-current')).toBe('task/1-fix-the-login-page');
+    const mail = s.bus.inbox(s.agents.require('bob')).items.find((m) => m.taskId === task.id);
+    expect(mail?.body).toMatch(/on the branch task\/1-fix-the-login-page, made for this task from main/);
+    // A dirty tree stays where it is, and the mail says why.
+    writeFiles(wt, { 'scratch.txt': 'wip\n' });
+    const second = await service.createTask({ title: 'Second', assignee: 'bob' });
+    expect(second.branch).toBe('task/1-fix-the-login-page');
+    const mail2 = s.bus.inbox(s.agents.require('bob')).items.find((m) => m.taskId === second.id);
+    expect(mail2?.body).toMatch(/did not start one for this task because its worktree has changes not committed \(scratch.txt\)/);
+  });
+
+  it('are dispatched by an agent through the same path (the MCP tools use it)', async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const { agent: boss } = await service.addAgent({ name: 'boss', commander: true });
+    const task = await s.agentSide.tasks.create(boss, { title: 'Do it' });
+    const moved = await s.agentSide.tasks.update(boss, { id: task.id, assignee: 'bob' });
+    expect(moved.branch).toBe(`task/${task.id}-do-it`);
+  });
+});
+
+describe('review and merge', () => {
+  it('merges one agent’s task cleanly and refuses the other’s conflict with its files named, the base holding exactly the first', async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    await service.addAgent({ name: 'amy', cwd: repo, worktree: {} });
+    const t1 = await service.createTask({ title: 'Bob edits', assignee: 'bob' });
+    const t2 = await service.createTask({ title: 'Amy edits', assignee: 'amy' });
+    const bob = s.agents.require('bob').workspace!.path;
+    const amy = s.agents.require('amy').workspace!.path;
+    const c1 = commitFiles(bob, { 'src/app.txt': 'one\nBOB\nthree\n' }, 'bob');
+    commitFiles(amy, { 'src/app.txt': 'one\nAMY\nthree\n' }, 'amy');
+    await service.updateTask({ id: t1.id, status: 'review' });
+    await service.updateTask({ id: t2.id, status: 'review' });
+    expect((await service.workDiff({ taskId: t1.id })).patch).toContain('+BOB');
+    // The person has an unrelated change in their checkout: kept as it is.
+    writeFileSync(join(repo, 'README.md'), 'my own edit\n');
+    const before = gitIn(repo, 'rev-parse', 'main');
+    const merged = await service.merge({ taskId: t1.id });
+    expect(merged).toMatchObject({ branch: t1.branch, into: 'main', mode: 'merge-commit', files: ['src/app.txt'], taskId: t1.id });
+    expect(gitIn(repo, 'rev-parse', 'main^1')).toBe(before);
+    expect(gitIn(repo, 'rev-parse', 'main^2')).toBe(c1);
+    expect(readFileSync(join(repo, 'src/app.txt'), 'utf8')).toBe('one\nBOB\nthree\n');
+    expect(readFileSync(join(repo, 'README.md'), 'utf8')).toBe('my own edit\n');
+    expect((await service.getTask(t1.id)).status).toBe('done');
+
+    const head = gitIn(repo, 'rev-parse', 'main');
+    await expect(service.merge({ taskId: t2.id })).rejects.toThrow(/conflicts with main in src\/app.txt/);
+    expect(gitIn(repo, 'rev-parse', 'main')).toBe(head);
+    expect(gitIn(repo, 'status', '--porcelain')).toBe('M README.md');
+    expect(readFileSync(join(repo, 'src/app.txt'), 'utf8')).toBe('one\nBOB\nthree\n');
+    expect((await service.getTask(t2.id)).status).toBe('review');
+    expect(gitIn(repo, 'diff', '--name-only', `${before}..main`)).toBe('src/app.txt');
+  });
+
+  it('refuses uncommitted work, a local change the merge would touch, and an impossible fast-forward', async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const wt = s.agents.require('bob').workspace!.path;
+    commitFiles(wt, { 'src/app.txt': 'one\nBOB\nthree\n' }, 'bob');
+    writeFiles(wt, { 'wip.txt': 'x\n' });
+    await expect(service.merge({ agent: 'bob' })).rejects.toThrow(/changes not committed in .* \(wip.txt\)/);
+    gitIn(wt, 'add', 'wip.txt');
+    gitIn(wt, 'commit', '-qm', 'wip');
+    writeFileSync(join(repo, 'src/app.txt'), 'person edits\n');
+    const head = gitIn(repo, 'rev-parse', 'main');
+    await expect(service.merge({ agent: 'bob' })).rejects.toThrow(/merge would touch \(src\/app.txt\)/);
+    expect(gitIn(repo, 'rev-parse', 'main')).toBe(head);
+    expect(readFileSync(join(repo, 'src/app.txt'), 'utf8')).toBe('person edits\n');
+    gitIn(repo, 'checkout', '--', 'src/app.txt');
+    commitFiles(repo, { 'other.txt': 'x\n' }, 'base moves');
+    await expect(service.merge({ agent: 'bob', mode: 'fast-forward' })).rejects.toThrow(/cannot fast-forward/);
+    // Into a branch nobody has checked out: its ref moves, compare-and-swap.
+    gitIn(repo, 'branch', 'release', head);
+    const r = await service.merge({ agent: 'bob', into: 'release', mode: 'fast-forward' });
+    expect(gitIn(repo, 'rev-parse', 'release')).toBe(r.commit);
+    expect(gitIn(repo, 'rev-parse', 'ccstudio/bob')).toBe(r.commit);
+  });
+
+  it('sends a task back with a note the agent gets as mail', async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const t = await service.createTask({ title: 'Edit', assignee: 'bob' });
+    await service.updateTask({ id: t.id, status: 'review' });
+    const back = await service.sendBack({ taskId: t.id, note: 'Add a test.' });
+    expect(back.status).toBe('in_progress');
+    const mail = s.bus.inbox(s.agents.require('bob')).items.at(-1);
+    expect(mail?.body).toMatch(/came back from review: Add a test\./);
+  });
+});
+
+describe('removing a worktree agent', () => {
+  it('refuses to remove a worktree with uncommitted or unmerged work, naming the files; keeps it by default', async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const wt = s.agents.require('bob').workspace!.path;
+    writeFiles(wt, { 'wip.txt': 'x\n' });
+    await expect(service.removeAgent('bob', { removeWorktree: true })).rejects.toThrow(/not committed \(wip.txt\)/);
+    gitIn(wt, 'add', '-A');
+    gitIn(wt, 'commit', '-qm', 'wip');
+    await expect(service.removeAgent('bob', { removeWorktree: true })).rejects.toThrow(
+      /ccstudio\/bob has commits not merged into main \(wip.txt\)/,
+    );
+    expect(existsSync(wt)).toBe(true);
+    // Kept: removed from the studio, its worktree and branch stay, and a new bob takes them up.
+    await service.removeAgent('bob');
+    expect(existsSync(join(wt, 'wip.txt'))).toBe(true);
+    const again = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    expect(again.agent.workspace?.path).toBe(wt);
+    await service.merge({ agent: 'bob' });
+    await service.removeAgent('bob', { removeWorktree: true });
+    expect(existsSync(wt)).toBe(false);
+    expect(gitIn(repo, 'branch', '--list', 'ccstudio/bob')).toBe('');
+    expect(gitIn(repo, 'worktree', 'list').split('\n')).toHaveLength(1);
+  });
+
+  it('says a plain-folder agent has no worktree to compare, merge or remove', async () => {
+    const { repo, service } = setup();
+    await service.addAgent({ name: 'pat', cwd: repo });
+    await expect(service.agentChanges('pat')).rejects.toThrow(/plain folder/);
+    await expect(service.merge({ agent: 'pat' })).rejects.toThrow(/plain folder/);
+    await expect(service.removeAgent('pat', { removeWorktree: true })).rejects.toThrow(/no worktree/);
+  });
+});
