@@ -22,7 +22,7 @@ import { studioVersion } from '../core/version.js';
 import { studioUrls } from '../contract/urls.js';
 import { remoteStudioService } from './remoteService.js';
 import { DEFAULT_PORT, startStudioHost } from '../host/studioHost.js';
-import { formatAgents, formatStatus, formatTasks, mcpAddLine, trimScreen } from './format.js';
+import { formatAgents, formatChanges, formatStatus, formatTasks, mcpAddLine, trimScreen } from './format.js';
 import { printable, printableBlock, printableJson, printableLine } from './printable.js';
 import { shellWord, thisCcstudioCommand } from './ccstudioCommand.js';
 import { canOpenBrowser, oneTimeLink, openInBrowser, runningStudio, tokenLink } from './openLink.js';
@@ -35,12 +35,16 @@ Usage:
                  [--claude CMD] [--no-start] [--open] [--verbose]
   ccstudio open [--print]
   ccstudio agent add NAME [--role R] [--summary S] [--prompt P] [--command CMD [--takes-prompts]]
-                 [--cwd DIR] [--sandbox] [--json]
+                 [--cwd DIR] [--worktree [--base BRANCH] [--worktree-dir DIR]] [--sandbox] [--json]
   ccstudio agent add NAME --remote [--role R] [--summary S] [--json]
   ccstudio agent list [--json]
   ccstudio agent start|stop|restart|screen|kick NAME
   ccstudio agent keys NAME KEY...        (answer its menu: 1, enter, esc, up, down)
-  ccstudio agent remove NAME
+  ccstudio agent remove NAME [--remove-worktree]
+  ccstudio agent changes NAME [--json]
+  ccstudio agent diff NAME
+  ccstudio agent merge NAME [--into BRANCH] [--ff]
+  ccstudio agent pr NAME
   ccstudio status [--json]
   ccstudio send NAME TEXT
   ccstudio inbox [--json]
@@ -48,6 +52,10 @@ Usage:
   ccstudio task list [--status S] [--assignee NAME] [--json]
   ccstudio task show ID [--json]
   ccstudio task update ID [--status S] [--to NAME] [--result R] [--note N] [--json]
+  ccstudio task diff ID
+  ccstudio task merge ID [--into BRANCH] [--ff]
+  ccstudio task back ID --note N
+  ccstudio task pr ID
   ccstudio --version
 
 Every command takes --data DIR (or STUDIO_DATA_DIR); the default is the per-user app data folder.
@@ -65,7 +73,15 @@ agent add --command runs another program; --takes-prompts says it takes typed pr
 Gemini CLI), so wake lines are typed into it when mail arrives (never into a plain shell).
 agent add --sandbox runs the agent's Claude Code in its own sandbox (bubblewrap and socat on Linux,
 Seatbelt on macOS) with the studio's data folder out of its reach; where that sandbox cannot run,
-the agent is not started.`;
+the agent is not started.
+agent add --worktree gives the agent a git worktree of its own (from the repository --cwd is in),
+on a new branch ccstudio/NAME from --base (default: the branch checked out there), in
+--worktree-dir (default: REPO-worktrees/ beside the repository). A task given to it starts
+task/ID-SLUG there when its tree is clean. agent changes shows its work against its base; merge
+merges it into the base (a merge commit, or --ff for a fast-forward only), refusing conflicts with
+the files named and never touching local changes; task merge does the same for a task's branch and
+marks it done; task back sends it back to its agent with a note. agent remove --remove-worktree
+also removes the worktree and its merged branches, and refuses if that would lose work.`;
 
 const options = CLI_OPTIONS;
 
@@ -144,7 +160,7 @@ function oneOf<T extends string>(
   return value as T;
 }
 
-function taskIdArg(raw: string | undefined, sub: 'show' | 'update'): number {
+function taskIdArg(raw: string | undefined, sub: string): number {
   const id = Number(raw);
   if (!raw || !Number.isInteger(id) || id <= 0)
     throw usageError(`Give a task id, e.g. \`${run(`task ${sub} 3`)}\`.`, 'task', sub);
@@ -322,6 +338,8 @@ async function agentAdd({
       throw new UsageError("--sandbox is Claude Code's own sandbox, for a local Claude Code agent.");
     profile = { ...(profile ?? { kind: 'claude' }), sandbox: true };
   }
+  if ((values.base !== undefined || values['worktree-dir'] !== undefined) && !values.worktree)
+    throw new UsageError('--base and --worktree-dir go with --worktree.');
   const added = await service.addAgent({
     name,
     ...(values.role !== undefined ? { role: values.role } : {}),
@@ -329,6 +347,14 @@ async function agentAdd({
     ...(values.prompt !== undefined ? { rolePrompt: values.prompt } : {}),
     ...(values.cwd !== undefined ? { cwd: resolve(values.cwd) } : {}),
     ...(profile ? { profile } : {}),
+    ...(values.worktree
+      ? {
+          worktree: {
+            ...(values.base !== undefined ? { base: values.base } : {}),
+            ...(values['worktree-dir'] !== undefined ? { parent: resolve(values['worktree-dir']) } : {}),
+          },
+        }
+      : {}),
     remote: !!values.remote,
   });
   const url = added.mcpUrl || mcpUrl;
@@ -343,9 +369,11 @@ async function agentAdd({
         started = `It is not running: ${(err as Error).message}`;
       }
     }
-    if (values.json) json({ name: added.agent.name, local: true, started });
+    const ws = added.agent.workspace;
+    const where = ws ? ` Its worktree: ${ws.path}, on ${ws.branch} from ${ws.base}.` : '';
+    if (values.json) json({ name: added.agent.name, local: true, started, ...(ws ? { workspace: ws } : {}) });
     else
-      out(`Added agent ${added.agent.name}${added.agent.role ? ` (${added.agent.role})` : ''}. ${started}`);
+      out(`Added agent ${added.agent.name}${added.agent.role ? ` (${added.agent.role})` : ''}.${where} ${started}`);
     return 0;
   }
   if (values.json) json({ name: added.agent.name, token: added.token, mcpUrl: url, claudeMcpAdd: line });
@@ -409,9 +437,19 @@ async function agentCommand({
   if (sub === 'remove') {
     if (!rest[0]) throw usageError('Name the agent to remove.', 'agent', 'remove');
     noMore(rest.slice(1), 'agent', 'remove');
-    await service.removeAgent(rest[0]);
-    out(`Removed ${rest[0]}.`);
+    const agent = (await service.listAgents()).find((a) => a.name.toLowerCase() === rest[0]!.toLowerCase());
+    await service.removeAgent(rest[0], values['remove-worktree'] ? { removeWorktree: true } : {});
+    const kept = agent?.workspace && !values['remove-worktree'];
+    out(
+      `Removed ${rest[0]}.${kept ? ` Its worktree stays at ${agent.workspace!.path} (branch ${agent.workspace!.branch}); remove it with --remove-worktree, or add an agent of the same name to take it up again.` : values['remove-worktree'] ? ' Its worktree and merged branches are gone.' : ''}`,
+    );
     return 0;
+  }
+  if (sub === 'changes' || sub === 'diff' || sub === 'merge' || sub === 'pr') {
+    const name = rest[0];
+    if (!name) throw usageError('Name the agent.', 'agent', sub);
+    noMore(rest.slice(1), 'agent', sub);
+    return workCommand(sub, { agent: name }, values, service);
   }
   throw unknownSub('agent', sub);
 }
@@ -508,7 +546,53 @@ async function taskCommand({ values, sub, rest, service }: CommandContext): Prom
     if (task.warning && !values.json) warn(task.warning);
     return 0;
   }
+  if (sub === 'diff' || sub === 'merge' || sub === 'pr') {
+    const id = taskIdArg(rest[0], sub);
+    noMore(rest.slice(1), 'task', sub);
+    return workCommand(sub, { taskId: id }, values, service);
+  }
+  if (sub === 'back') {
+    const id = taskIdArg(rest[0], 'back');
+    noMore(rest.slice(1), 'task', 'back');
+    if (!values.note) throw usageError('Say what to change with --note.', 'task', 'back');
+    const task = await service.sendBack({ taskId: id, note: values.note });
+    out(`Task #${task.id} went back to ${task.assignee} (${task.status}), with your note as mail.`);
+    return 0;
+  }
   throw unknownSub('task', sub);
+}
+
+/** Review and merge, for an agent's worktree or a task's branch. */
+async function workCommand(
+  sub: 'changes' | 'diff' | 'merge' | 'pr',
+  target: { agent: string } | { taskId: number },
+  values: CommandContext['values'],
+  service: StudioCalls,
+): Promise<number> {
+  if (sub === 'changes' && 'agent' in target) {
+    const changes = await service.agentChanges(target.agent);
+    if (values.json) json(changes);
+    else out(formatChanges(changes));
+  } else if (sub === 'diff') {
+    const diff = await service.workDiff(target);
+    if (!diff.patch) out(`No changes on ${diff.branch} against ${diff.base}.`);
+    else process.stdout.write(printable(diff.patch));
+    if (diff.truncated) warn('The diff was cut: it is larger than the studio sends at once.');
+  } else if (sub === 'merge') {
+    const result = await service.merge({
+      ...target,
+      ...(values.into !== undefined ? { into: values.into } : {}),
+      mode: values.ff ? 'fast-forward' : 'merge-commit',
+    });
+    if (values.json) json(result);
+    else
+      out(
+        `Merged ${result.branch} into ${result.into} (${result.mode === 'fast-forward' ? 'fast-forward' : 'merge commit'} ${result.commit.slice(0, 10)}): ${result.files.length} file${result.files.length === 1 ? '' : 's'} changed.${result.taskId ? ` Task #${result.taskId} is done.` : ''}`,
+      );
+  } else if (sub === 'pr') {
+    out(`Opened ${await service.openPullRequest(target)}`);
+  } else throw new UsageError('changes is for an agent: `agent changes NAME`.');
+  return 0;
 }
 
 /** Where the person looks for what a studio error did not find (the MCP tools name their own). */

@@ -1,4 +1,4 @@
-import type { Agent, StudioStatus, Task } from '../contract/model.js';
+import type { Agent, ChangeCounts, FileChange, StudioStatus, Task, WorkspaceChanges } from '../contract/model.js';
 import { describeExit } from '../contract/exits.js';
 import { printableLine } from './printable.js';
 
@@ -59,9 +59,33 @@ export function formatTasks(tasks: Task[]): string {
   return tasks
     .map(
       (t) =>
-        `#${String(t.id).padEnd(4)} ${t.status.padEnd(11)} ${t.priority.padEnd(6)} ${(t.assignee ?? '-').padEnd(12)} ${printableLine(t.title)}`,
+        `#${String(t.id).padEnd(4)} ${t.status.padEnd(11)} ${t.priority.padEnd(6)} ${(t.assignee ?? '-').padEnd(12)} ${printableLine(t.title)}${t.branch ? `  [${t.branch}]` : ''}`,
     )
     .join('\n');
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const counts = (c: ChangeCounts) => `${plural(c.files, 'file').padEnd(9)} +${c.added} −${c.removed}`;
+const MARK: Record<FileChange['status'], string> = { added: 'A', modified: 'M', deleted: 'D', untracked: '?', other: '~' };
+/** Files listed under `agent changes`; --json has them all. */
+const FILES_SHOWN = 50;
+
+/** `agent changes`: the branch against its base, then committed, uncommitted, and the files. */
+export function formatChanges(c: WorkspaceChanges): string {
+  const lines = [
+    `${c.agent}: ${c.branch || '(detached HEAD)'} against ${c.base} (${c.ahead} ahead, ${c.behind} behind) in ${c.path}`,
+    `  committed:   ${counts(c.committed)}`,
+    `  uncommitted: ${counts(c.uncommitted)}`,
+  ];
+  if (!c.files.length) return [...lines, '  No changes.'].join('\n');
+  for (const f of c.files.slice(0, FILES_SHOWN)) {
+    const where = [f.committed ? 'committed' : '', f.uncommitted ? 'uncommitted' : ''].filter(Boolean).join(', ');
+    const size = f.binary ? 'binary' : `+${f.added} −${f.removed}`;
+    lines.push(`  ${MARK[f.status]} ${printableLine(f.path).padEnd(40)} ${size.padEnd(12)} ${where}`);
+  }
+  const more = c.files.length - FILES_SHOWN + (c.filesTruncated ? 1 : 0);
+  if (more > 0) lines.push(`  … and more (--json lists ${c.filesTruncated ? 'the first ' : ''}${c.files.length})`);
+  return lines.join('\n');
 }
 
 export function formatStatus(s: StudioStatus): string {

@@ -29,6 +29,12 @@ export const CLI_OPTIONS = {
   sandbox: { type: 'boolean' },
   'takes-prompts': { type: 'boolean' },
   print: { type: 'boolean' },
+  worktree: { type: 'boolean' },
+  base: { type: 'string' },
+  'worktree-dir': { type: 'string' },
+  'remove-worktree': { type: 'boolean' },
+  into: { type: 'string' },
+  ff: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;

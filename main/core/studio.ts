@@ -293,8 +293,9 @@ export function createStudio(options: StudioOptions = {}): Studio {
       if (agent.name === PERSON_NAME) throw new StudioError('forbidden', 'The person cannot be removed.');
       if (options?.removeWorktree) {
         if (!agent.workspace) throw new StudioError('invalid', `${agent.name} has no worktree of its own to remove.`);
-        // Stopped first, so nothing writes into the worktree while it is checked and removed; a
-        // refusal leaves the agent stopped, its work where it was.
+        // Checked while it runs (a refusal changes nothing), then stopped, so nothing writes into
+        // the worktree while it is checked again and removed.
+        await workspaces.checkRemovable(agent);
         await sessions.stop(agent.name).catch(() => undefined);
         await workspaces.remove(agent);
       }

@@ -16,7 +16,8 @@ import type { TaskDetail } from '../../main/contract/model.js';
 import type { StudioClient, UiCommand } from '../../main/contract/pipe.js';
 import { parseCard, parseTarget, planDrop } from './board/boardLogic.js';
 import { Board, TaskCardBody } from './components/Board.js';
-import { AddAgentDialog, TaskDetailDialog, TaskEditor } from './components/Dialogs.js';
+import { AddAgentDialog, RemoveAgentDialog, TaskDetailDialog, TaskEditor } from './components/Dialogs.js';
+import { ReviewDialog } from './components/Review.js';
 import { Feed } from './components/Feed.js';
 import { FirstRun } from './components/FirstRun.js';
 import { LIST_LAYOUT_FROM, Tiles, type Layout } from './components/Tiles.js';
@@ -67,6 +68,9 @@ type Dialog =
   | { kind: 'newTask' }
   | { kind: 'editTask'; task: TaskDetail }
   | { kind: 'task'; id: number }
+  | { kind: 'review'; agent: string }
+  | { kind: 'reviewTask'; taskId: number }
+  | { kind: 'removeAgent'; name: string }
   | null;
 
 export function App({ client, mode, closed }: { client: StudioClient; mode: string; closed: Promise<void> }) {
@@ -112,6 +116,9 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
     else terminals.current.delete(name);
   }, []);
   const onMaximize = useCallback((name: string | null) => setSaved((s) => ({ ...s, maximized: name })), []);
+  const onReview = useCallback((agent: string) => setDialog({ kind: 'review', agent }), []);
+  const onReviewTask = useCallback((taskId: number) => setDialog({ kind: 'reviewTask', taskId }), []);
+  const onRemove = useCallback((name: string) => setDialog({ kind: 'removeAgent', name }), []);
 
   const runCommand = useCallback(
     (command: UiCommand) => {
@@ -183,6 +190,26 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
 
   const draggedTask = dragging !== null ? state.tasks[dragging] : undefined;
   const openTask = dialog?.kind === 'task' ? state.tasks[dialog.id] : undefined;
+  const agentNamed = (name: string | null | undefined) => state.agents.find((a) => a.name === name);
+  const review = useMemo(() => {
+    if (dialog?.kind === 'review') {
+      const agent = agentNamed(dialog.agent);
+      return { target: { agent: dialog.agent }, changes: agent ? state.changes[agent.id] : undefined };
+    }
+    if (dialog?.kind === 'reviewTask') {
+      const task = state.tasks[dialog.taskId];
+      const agent = agentNamed(task?.assignee);
+      const changes = agent ? state.changes[agent.id] : undefined;
+      // The agent's changes speak for the task only while its worktree has the task's branch.
+      return {
+        target: { taskId: dialog.taskId },
+        task,
+        changes: changes && changes.branch === task?.branch ? changes : undefined,
+      };
+    }
+    return null;
+  }, [dialog, state.changes, state.tasks, state.agents]);
+  const removing = dialog?.kind === 'removeAgent' ? agentNamed(dialog.name) : undefined;
 
   return (
     <DndContext
@@ -228,6 +255,9 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
             onMaximize={onMaximize}
             register={register}
             notify={notify}
+            changes={state.changes}
+            onReview={onReview}
+            onRemove={onRemove}
             empty={
               <FirstRun
                 client={client}
@@ -243,6 +273,7 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
                 tasks={tasks}
                 onOpen={(id) => setDialog({ kind: 'task', id })}
                 onNew={() => setDialog({ kind: 'newTask' })}
+                onReview={onReviewTask}
               />
               <Feed client={client} feed={state.feed} agents={state.agents} notify={notify} />
             </aside>
@@ -280,6 +311,19 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
           notify={notify}
           onClose={() => setDialog(null)}
         />
+      )}
+      {review && (
+        <ReviewDialog
+          client={client}
+          target={review.target}
+          {...(review.task ? { task: review.task } : {})}
+          {...(review.changes ? { changes: review.changes } : {})}
+          notify={notify}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {removing && (
+        <RemoveAgentDialog client={client} agent={removing} notify={notify} onClose={() => setDialog(null)} />
       )}
       {dialog?.kind === 'task' && (
         <TaskDetailDialog

@@ -22,6 +22,7 @@ import { startTestStudio } from '../support/studioHarness.js';
 import { startBareServer } from './bareServer.js';
 import { renderConfigFromEnv, renderTable, runRenderBench } from './renderBench.js';
 import { runWakeBench, wakeConfigFromEnv, wakeTable, type WakeBenchResult } from './wakeBench.js';
+import { runWorkspaceBench, workspaceTable } from './workspaceBench.js';
 import type {
   ChildToParent,
   LoadConfig,
@@ -69,6 +70,9 @@ function selected(transport: TransportKind, sessions: number, server: ServerKind
 
 const WAKE_SELECTED = !ONLY.length || ONLY.includes('wake');
 const RENDER_SELECTED = !ONLY.length || ONLY.includes('render');
+const WORKSPACE_SELECTED = !ONLY.length || ONLY.includes('workspace');
+/** Changes summaries measured on the 10,000-file repository. */
+const WORKSPACE_ROUNDS = numberFromEnv('BENCH_WORKSPACE_ROUNDS', 20);
 const MCP_SELECTED = TRANSPORTS.some((t) =>
   SESSIONS.some((n) => SERVERS.some((server) => selected(t, n, server))),
 );
@@ -394,6 +398,16 @@ async function main(): Promise<void> {
     const checkLines = render.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
     process.stdout.write(`\n${text}\n\nTargets (render):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
     md.push(...render.notes, '', text, '', 'Targets (render):', '', ...checkLines.map((l) => `- ${l}`), '');
+  }
+
+  if (WORKSPACE_SELECTED) {
+    process.stdout.write(`\n  workspace: a 10,000-file repository, ${WORKSPACE_ROUNDS} rounds ...\n`);
+    const ws = await runWorkspaceBench(WORKSPACE_ROUNDS, (line) => process.stdout.write(`  workspace: ${line}\n`));
+    const text = workspaceTable(ws);
+    results.push(...ws.checks);
+    const checkLines = ws.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+    process.stdout.write(`\n${text}\n\nTargets (workspaces):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
+    md.push(...ws.notes, '', text, '', 'Targets (workspaces):', '', ...checkLines.map((l) => `- ${l}`), '');
   }
 
   const out = join(root, 'test-results', 'bench.md');

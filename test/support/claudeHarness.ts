@@ -2,13 +2,15 @@
 // model stub on loopback: a throwaway HOME with a pre-seeded ~/.claude.json, a dummy API key,
 // and ANTHROPIC_BASE_URL pointing at the stub. No account, no network.
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as nodePty from 'node-pty';
 import type { Agent, AgentProfile } from '../../main/contract/model.js';
 import { createStudio, type Studio } from '../../main/core/studio.js';
 import { studioInfoFor, writeStudioInfo } from '../../main/core/studioInfo.js';
+import { defaultWorktreeParent } from '../../main/core/workspaces/gitWorkspace.js';
 import { listen, serveStudio, type McpHttpServer } from '../../server/httpServer.js';
+import { GIT_TEST_ENV, makeRepo } from './gitRepo.js';
 import { startModelStub, type ModelStub, type StubRequest, type StubScript } from './modelStub.js';
 import { tempDir } from './studioHarness.js';
 import { waitFor as pollFor } from './waitFor.js';
@@ -24,6 +26,9 @@ export const claudeMissingReason: SkipReason = claudeMissing
   ? 'the pinned Claude Code (test/tools/node_modules/.bin/claude) or dist/ is missing: npm test installs and builds them'
   : undefined;
 
+/** A folder for a worktree crew's repository that is not the system's temp folder. */
+const OUTSIDE_TMP = '/var/tmp';
+
 export interface CrewAgent {
   name: string;
   rolePrompt?: string;
@@ -32,6 +37,8 @@ export interface CrewAgent {
   args?: string[];
   /** The sandboxed profile: Claude Code's own sandbox, the data folder out of reach. */
   sandbox?: boolean;
+  /** A git worktree of its own, made by the studio from the crew's folder (then a repository). */
+  worktree?: boolean;
 }
 
 export interface ClaudeCrew {
@@ -72,10 +79,17 @@ export async function startClaudeCrew(
 ): Promise<ClaudeCrew> {
   const stub = await startModelStub(script);
   const home = tempDir('ccstudio-claude-home-');
-  const work = tempDir('ccstudio-claude-work-');
+  // A worktree crew's repository lives outside the temp folder, which Claude Code's sandbox lets
+  // every command write: there, only what the studio allows (the repository's .git) is writable.
+  const work = agents.some((a) => a.worktree) && existsSync(OUTSIDE_TMP)
+    ? mkdtempSync(join(OUTSIDE_TMP, 'ccstudio-claude-work-'))
+    : tempDir('ccstudio-claude-work-');
   const dataDir = tempDir(options.dataDirPrefix ?? 'ccstudio-claude-data-');
-  seedClaudeHome(home, [work]);
-  const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...claudeStubEnv(home, stub.url) };
+  const worktrees = agents.filter((a) => a.worktree).map((a) => join(defaultWorktreeParent(work), a.name));
+  if (worktrees.length) makeRepo(work, { 'README.md': 'The crew\'s project.\n' });
+  seedClaudeHome(home, [work, ...worktrees]);
+  // Agents commit in their worktrees: git needs an identity on a machine that has none set.
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...GIT_TEST_ENV, ...claudeStubEnv(home, stub.url) };
   const listener = await listen({ port: 0 });
   const studio = createStudio({
     dataDir,
@@ -98,13 +112,15 @@ export async function startClaudeCrew(
       ...(a.args ? { args: a.args } : {}),
       ...(a.sandbox ? { sandbox: true } : {}),
     };
-    studio.agents.add({
+    const input = {
       name: a.name,
       cwd: work,
       profile,
       ...(a.rolePrompt ? { rolePrompt: a.rolePrompt } : {}),
       ...(a.commander ? { commander: true } : {}),
-    });
+    };
+    if (a.worktree) await studio.service.addAgent({ ...input, worktree: {} });
+    else studio.agents.add(input);
   }
   for (const a of agents) studio.sessions.start(a.name);
   await Promise.all(
@@ -126,7 +142,7 @@ export async function startClaudeCrew(
       await http.close();
       await studio.close();
       await stub.close();
-      for (const d of [home, work, dataDir]) rmSync(d, { recursive: true, force: true });
+      for (const d of [home, work, dataDir, defaultWorktreeParent(work)]) rmSync(d, { recursive: true, force: true });
     },
   };
 }

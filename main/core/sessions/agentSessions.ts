@@ -19,6 +19,7 @@ import {
   findExecutable,
   writeMcpConfig,
   type Launch,
+  type SandboxPaths,
 } from './claudeLaunch.js';
 import { sandboxUnavailable } from './sandboxCheck.js';
 import { describeExit, MAX_QUICK_EXITS, QUICK_EXIT_MS } from '../../contract/exits.js';
@@ -258,7 +259,7 @@ export class AgentSessions {
   }
 
   /** The sandbox a sandboxed profile runs in, or an error saying why it cannot run here. */
-  private sandboxFor(agent: Agent, cwd: string, env: NodeJS.ProcessEnv): { denyRead: string[] } {
+  private sandboxFor(agent: Agent, cwd: string, env: NodeJS.ProcessEnv): SandboxPaths {
     const reason = sandboxUnavailable(env);
     if (reason) {
       throw new StudioError(
@@ -279,7 +280,10 @@ export class AgentSessions {
         `${agent.name} is sandboxed away from ${inside}, so it cannot work in ${cwd}; pick another folder.`,
       );
     }
-    return { denyRead };
+    // A worktree's commits are written into the repository's own .git, outside the worktree.
+    const gitDir = agent.workspace ? join(agent.workspace.repo, '.git') : undefined;
+    if (!gitDir || !existsSync(gitDir)) return { denyRead };
+    return { denyRead, allowWrite: [gitDir], denyWrite: [join(gitDir, 'config'), join(gitDir, 'hooks')] };
   }
 
   /** The agent whose running Claude Code holds this hook credential; nothing else accepts it. */

@@ -38,7 +38,7 @@ export interface ClaudeLaunchInput {
   extraArgs?: string[];
   baseEnv: NodeJS.ProcessEnv;
   /** Claude Code's own sandbox for its shell, with these folders unreadable to the agent. */
-  sandbox?: { denyRead: string[] };
+  sandbox?: SandboxPaths;
 }
 
 export interface Launch {
@@ -102,8 +102,21 @@ export function writeMcpConfig(agentDir: string, mcpUrl: string, token: string):
   return file;
 }
 
+/**
+ * Paths for Claude Code's sandbox beyond its working folder: folders it may not read (the studio's
+ * data), and for a worktree agent the repository's git data, which a commit writes, with the
+ * repository's config and hooks kept read-only (a hook the agent wrote would run outside its
+ * sandbox, in the person's checkout).
+ */
+export interface SandboxPaths {
+  denyRead: string[];
+  allowWrite?: string[];
+  denyWrite?: string[];
+}
+
 /** Claude Code's settings that turn its sandbox on and keep the given folders out of the agent's reach. */
-export function sandboxSettings(denyRead: string[]): Record<string, unknown> {
+export function sandboxSettings(paths: SandboxPaths | string[]): Record<string, unknown> {
+  const { denyRead, allowWrite = [], denyWrite = [] } = Array.isArray(paths) ? { denyRead: paths } : paths;
   return {
     sandbox: {
       enabled: true,
@@ -112,11 +125,18 @@ export function sandboxSettings(denyRead: string[]): Record<string, unknown> {
       allowUnsandboxedCommands: false,
       // The sandbox is the boundary, so commands inside it need no prompt each.
       autoAllowBashIfSandboxed: true,
-      filesystem: { denyRead },
+      filesystem: {
+        denyRead,
+        ...(allowWrite.length ? { allowWrite } : {}),
+        ...(denyWrite.length ? { denyWrite } : {}),
+      },
     },
     // The sandbox covers the shell; Claude Code's own file tools obey permission rules.
     permissions: {
-      deny: denyRead.flatMap((dir) => [`Read(/${dir}/**)`, `Edit(/${dir}/**)`]),
+      deny: [
+        ...denyRead.flatMap((dir) => [`Read(/${dir}/**)`, `Edit(/${dir}/**)`]),
+        ...denyWrite.map((path) => `Edit(/${path}/**)`),
+      ],
     },
   };
 }
@@ -141,7 +161,7 @@ export function buildClaudeLaunch(input: ClaudeLaunchInput): Launch {
   const hook = [{ hooks: [{ type: 'command', command: hookCommand, timeout: 10 }] }];
   const settings = {
     hooks: { SessionStart: hook, UserPromptSubmit: hook, Stop: hook, Notification: hook },
-    ...(input.sandbox ? sandboxSettings(input.sandbox.denyRead) : {}),
+    ...(input.sandbox ? sandboxSettings(input.sandbox) : {}),
   };
   writePrivate(settingsFile, JSON.stringify(settings, null, 2));
   const prompt = [

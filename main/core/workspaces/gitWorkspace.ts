@@ -485,8 +485,8 @@ export async function unsavedWork(
   return { uncommitted, unmerged };
 }
 
-/** Removes the worktree and its merged branches; refuses, naming the files, if work would be lost. */
-export async function removeWorktree(git: Git, ws: Workspace, agent: string): Promise<void> {
+/** Refuses, naming the files, when removing the worktree would lose work. */
+export async function checkRemovable(git: Git, ws: Workspace, agent: string): Promise<void> {
   const { uncommitted, unmerged } = await unsavedWork(git, ws);
   if (uncommitted.length)
     throw new StudioError(
@@ -498,6 +498,11 @@ export async function removeWorktree(git: Git, ws: Workspace, agent: string): Pr
       'conflict',
       `${agent}'s ${unmerged.map((u) => `${u.branch} has commits not merged into ${ws.base} (${nameFiles(u.files)})`).join('; ')}: merge them, or keep the worktree.`,
     );
+}
+
+/** Removes the worktree and its merged branches; refuses, naming the files, if work would be lost. */
+export async function removeWorktree(git: Git, ws: Workspace, agent: string): Promise<void> {
+  await checkRemovable(git, ws, agent);
   const current = existsSync(ws.path) ? await currentBranch(git, ws.path) : '';
   if (existsSync(ws.path)) await git(ws.repo, ['worktree', 'remove', ws.path]);
   else await git(ws.repo, ['worktree', 'prune']);

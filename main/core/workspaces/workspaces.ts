@@ -17,6 +17,7 @@ import type { Emitter } from '../util/emitter.js';
 import type { Logger } from '../util/logger.js';
 import type { Git } from './git.js';
 import {
+  checkRemovable,
   createWorktree,
   mergeBranch,
   removeWorktree,
@@ -248,6 +249,12 @@ export class Workspaces {
   /** Takes back a worktree made for an agent that could not be added after all (it holds no work). */
   removeUnused(ws: Workspace): Promise<void> {
     return this.locked(ws.repo, () => removeWorktree(this.deps.git, ws, 'the new agent'));
+  }
+
+  /** Refuses, naming the files, when removing the agent's worktree would lose work (changes nothing). */
+  checkRemovable(agent: Agent): Promise<void> {
+    const ws = this.workspaceOf(agent);
+    return checkRemovable(this.deps.git, ws, agent.name);
   }
 
   /** Removes the agent's worktree and merged branches, or refuses naming the work it would lose. */

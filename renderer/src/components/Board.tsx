@@ -2,7 +2,7 @@ import { useDraggable, useDroppable } from '@dnd-kit/core';
 import { TASK_STATUSES, type Task, type TaskStatus } from '../../../main/contract/model.js';
 import { cardId, COLUMN_LABELS, columnId, groupByColumn } from '../board/boardLogic.js';
 
-export function TaskCardBody({ task }: { task: Task }) {
+export function TaskCardBody({ task, onReview }: { task: Task; onReview?(id: number): void }) {
   return (
     <>
       <div className="card-title">
@@ -15,11 +15,30 @@ export function TaskCardBody({ task }: { task: Task }) {
           <span className="card-blocked">blocked by {task.blockedBy.map((b) => `#${b}`).join(' ')}</span>
         )}
       </div>
+      {task.branch && (
+        <div className="card-branch" title="The git branch this task's work is on">
+          <span data-testid={`card-branch-${task.id}`}>⎇ {task.branch}</span>
+          {onReview && task.assignee && (
+            <button
+              className="card-review"
+              // The card itself opens on click and drags on a move: the button keeps its own click.
+              onPointerDown={(e) => e.stopPropagation()}
+              onClick={(e) => {
+                e.stopPropagation();
+                onReview(task.id);
+              }}
+              data-testid={`card-review-${task.id}`}
+            >
+              {task.status === 'review' ? 'Review' : 'Changes'}
+            </button>
+          )}
+        </div>
+      )}
     </>
   );
 }
 
-function Card({ task, onOpen }: { task: Task; onOpen(id: number): void }) {
+function Card({ task, onOpen, onReview }: { task: Task; onOpen(id: number): void; onReview(id: number): void }) {
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: cardId(task.id) });
   return (
     <div
@@ -35,12 +54,22 @@ function Card({ task, onOpen }: { task: Task; onOpen(id: number): void }) {
         listeners?.onKeyDown?.(e);
       }}
     >
-      <TaskCardBody task={task} />
+      <TaskCardBody task={task} onReview={onReview} />
     </div>
   );
 }
 
-function Column({ status, tasks, onOpen }: { status: TaskStatus; tasks: Task[]; onOpen(id: number): void }) {
+function Column({
+  status,
+  tasks,
+  onOpen,
+  onReview,
+}: {
+  status: TaskStatus;
+  tasks: Task[];
+  onOpen(id: number): void;
+  onReview(id: number): void;
+}) {
   const { setNodeRef, isOver } = useDroppable({ id: columnId(status) });
   return (
     <div ref={setNodeRef} className={`column${isOver ? ' drop-over' : ''}`} data-testid={`column-${status}`}>
@@ -49,14 +78,25 @@ function Column({ status, tasks, onOpen }: { status: TaskStatus; tasks: Task[]; 
       </h3>
       <div className="column-cards">
         {tasks.map((t) => (
-          <Card key={t.id} task={t} onOpen={onOpen} />
+          <Card key={t.id} task={t} onOpen={onOpen} onReview={onReview} />
         ))}
       </div>
     </div>
   );
 }
 
-export function Board({ tasks, onOpen, onNew }: { tasks: Task[]; onOpen(id: number): void; onNew(): void }) {
+export function Board({
+  tasks,
+  onOpen,
+  onNew,
+  onReview,
+}: {
+  tasks: Task[];
+  onOpen(id: number): void;
+  onNew(): void;
+  /** Opens the review of a card's branch. */
+  onReview(id: number): void;
+}) {
   const columns = groupByColumn(tasks);
   return (
     <section className="board" aria-label="Task board" data-testid="board">
@@ -68,7 +108,7 @@ export function Board({ tasks, onOpen, onNew }: { tasks: Task[]; onOpen(id: numb
       </header>
       <div className="columns">
         {TASK_STATUSES.map((s) => (
-          <Column key={s} status={s} tasks={columns[s]} onOpen={onOpen} />
+          <Column key={s} status={s} tasks={columns[s]} onOpen={onOpen} onReview={onReview} />
         ))}
       </div>
     </section>

@@ -1,11 +1,23 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { TASK_PRIORITIES, type TaskDetail, type TaskPriority } from '../../../main/contract/model.js';
 import type { StudioClient } from '../../../main/contract/pipe.js';
+import type { FolderCheck } from '../../../main/contract/service.js';
 import { parseBlockers } from '../board/boardLogic.js';
 import type { AgentView } from '../state/studioState.js';
 import { FolderField, useFolderChoices } from './FolderField.js';
 
-function Modal({ title, onClose, children }: { title: string; onClose(): void; children: ReactNode }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  wide,
+}: {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  /** A review: room for a side-by-side diff. */
+  wide?: boolean;
+}) {
   useEffect(() => {
     const esc = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', esc);
@@ -13,7 +25,7 @@ function Modal({ title, onClose, children }: { title: string; onClose(): void; c
   }, [onClose]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal" role="dialog" aria-label={title}>
+      <div className={`modal${wide ? ' wide' : ''}`} role="dialog" aria-label={title}>
         <header className="panel-header">
           <h2>{title}</h2>
           <button onClick={onClose} aria-label="Close">
@@ -69,7 +81,12 @@ export function AddAgentDialog({
   const [commander, setCommander] = useState(false);
   const [sandbox, setSandbox] = useState(false);
   const [rolePrompt, setRolePrompt] = useState('');
+  const [check, setCheck] = useState<FolderCheck | null>(null);
+  const [worktree, setWorktree] = useState(false);
+  const [base, setBase] = useState('');
+  const [parent, setParent] = useState('');
   const { error, busy, submit } = useSubmit(onClose);
+  const repo = check?.ok ? check.repo : undefined;
   const run = async () => {
     const words = command.trim().split(/\s+/).filter(Boolean);
     if (kind === 'command' && !words.length) throw new Error('Give the command to run.');
@@ -79,6 +96,14 @@ export function AddAgentDialog({
       ...(folder.trim() ? { cwd: folder.trim() } : {}),
       commander,
       ...(rolePrompt.trim() ? { rolePrompt: rolePrompt.trim() } : {}),
+      ...(worktree && repo
+        ? {
+            worktree: {
+              ...(base && base !== repo.branch ? { base } : {}),
+              ...(parent.trim() ? { parent: parent.trim() } : {}),
+            },
+          }
+        : {}),
       profile:
         kind === 'claude'
           ? { kind: 'claude', ...(sandbox ? { sandbox: true } : {}) }
@@ -145,10 +170,45 @@ export function AddAgentDialog({
           label="Working folder"
           value={folder}
           onChange={setCwd}
+          onCheck={setCheck}
           recent={choices?.recent ?? []}
           desktop={desktop}
           testId="add-agent-folder"
         />
+        {repo && (
+          <label className="check" title="Its own folder and branch: agents on one repository never edit the same files">
+            <input
+              type="checkbox"
+              checked={worktree}
+              onChange={(e) => setWorktree(e.target.checked)}
+              data-testid="add-agent-worktree"
+            />{' '}
+            Own git worktree, on a new branch ccstudio/{name.trim() || 'NAME'}
+          </label>
+        )}
+        {repo && worktree && (
+          <div className="worktree-options">
+            <label>
+              From branch
+              <select value={base || repo.branch} onChange={(e) => setBase(e.target.value)} data-testid="add-agent-base">
+                {repo.branches.map((b) => (
+                  <option key={b} value={b}>
+                    {b}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Worktrees go in
+              <input
+                value={parent}
+                onChange={(e) => setParent(e.target.value)}
+                placeholder={repo.worktreeParent}
+                data-testid="add-agent-worktree-dir"
+              />
+            </label>
+          </div>
+        )}
         <label className="check">
           <input type="checkbox" checked={commander} onChange={(e) => setCommander(e.target.checked)} />{' '}
           Commander
@@ -322,6 +382,58 @@ export function TaskDetailDialog({
           </footer>
         </div>
       )}
+    </Modal>
+  );
+}
+
+/** Removing an agent; one with a worktree may take it (and its merged branches) along. */
+export function RemoveAgentDialog({
+  client,
+  agent,
+  notify,
+  onClose,
+}: {
+  client: StudioClient;
+  agent: AgentView;
+  notify(text: string, error?: boolean): void;
+  onClose(): void;
+}) {
+  const [removeWorktree, setRemoveWorktree] = useState(false);
+  const { error, busy, submit } = useSubmit(onClose);
+  const run = async () => {
+    await client.removeAgent(agent.name, removeWorktree ? { removeWorktree: true } : {});
+    notify(
+      agent.workspace && !removeWorktree
+        ? `Removed ${agent.name}; its worktree stays at ${agent.workspace.path}`
+        : `Removed ${agent.name}`,
+    );
+  };
+  return (
+    <Modal title={`Remove ${agent.name}?`} onClose={onClose}>
+      <form className="form" onSubmit={submit(run)} data-testid="remove-agent-form">
+        <p>Its terminal stops; its mail and tasks stay in history.</p>
+        {agent.workspace && (
+          <label className="check" title="Refused, with the files named, if it holds work not committed or not merged">
+            <input
+              type="checkbox"
+              checked={removeWorktree}
+              onChange={(e) => setRemoveWorktree(e.target.checked)}
+              data-testid="remove-agent-worktree"
+            />{' '}
+            Also remove its worktree {agent.workspace.path} and its merged branches
+          </label>
+        )}
+        {error && (
+          <p className="form-error" role="alert" data-testid="remove-agent-error">
+            {error}
+          </p>
+        )}
+        <footer>
+          <button type="submit" disabled={busy} data-testid="remove-agent-confirm">
+            Remove
+          </button>
+        </footer>
+      </form>
     </Modal>
   );
 }

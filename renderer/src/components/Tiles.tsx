@@ -1,5 +1,6 @@
 import { useDroppable } from '@dnd-kit/core';
 import { useCallback, useRef, useState } from 'react';
+import type { WorkspaceChanges } from '../../../main/contract/model.js';
 import type { StudioClient } from '../../../main/contract/pipe.js';
 import { agentTargetId } from '../board/boardLogic.js';
 import { STATE_LABELS, type AgentView } from '../state/studioState.js';
@@ -54,16 +55,45 @@ function StateBadge({ agent }: { agent: AgentView }) {
   );
 }
 
+/** A worktree agent's branch and what it changed against its base; opens the review. */
+function ChangesBadge({ agent, changes, onReview }: { agent: AgentView; changes?: WorkspaceChanges; onReview(): void }) {
+  const ws = agent.workspace!;
+  const c = changes?.total;
+  const label = changes?.error
+    ? 'worktree unreadable'
+    : c
+      ? c.files
+        ? `${c.files} file${c.files === 1 ? '' : 's'} +${c.added} −${c.removed}`
+        : 'no changes'
+      : '…';
+  return (
+    <button
+      className={`badge changes${c?.files ? ' has-changes' : ''}${changes?.error ? ' error' : ''}`}
+      onClick={onReview}
+      title={
+        changes?.error ??
+        `${ws.path}\n${changes?.branch || ws.branch} against ${ws.base}${changes ? `: ${changes.ahead} ahead, ${changes.behind} behind; ${changes.uncommitted.files} not committed` : ''}\nClick to review`
+      }
+      data-testid={`changes-${agent.name}`}
+    >
+      ⎇ {changes?.branch || ws.branch} · {label}
+    </button>
+  );
+}
+
 interface TileProps {
   client: StudioClient;
   agent: AgentView;
+  changes?: WorkspaceChanges;
+  onReview(name: string): void;
+  onRemove(name: string): void;
   maximized: boolean;
   onMaximize(): void;
   register(name: string, handle: TerminalHandle | null): void;
   notify(text: string, error?: boolean): void;
 }
 
-function Tile({ client, agent, maximized, onMaximize, register, notify }: TileProps) {
+function Tile({ client, agent, changes, onReview, onRemove, maximized, onMaximize, register, notify }: TileProps) {
   const { setNodeRef, isOver } = useDroppable({ id: agentTargetId(agent.name) });
   const [error, setError] = useState<string | null>(null);
   const [search, setSearch] = useState<string | null>(null);
@@ -73,10 +103,7 @@ function Tile({ client, agent, maximized, onMaximize, register, notify }: TilePr
       () => notify(`${what} ${agent.name}`),
       (err: Error) => notify(err.message, true),
     );
-  const remove = () => {
-    if (window.confirm(`Remove ${agent.name}? Its terminal stops and its mail and tasks stay in history.`))
-      void act('Removed', () => client.removeAgent(agent.name));
-  };
+  const remove = () => onRemove(agent.name);
   return (
     <section
       ref={setNodeRef}
@@ -103,6 +130,7 @@ function Tile({ client, agent, maximized, onMaximize, register, notify }: TilePr
             sandboxed
           </span>
         )}
+        {agent.workspace && <ChangesBadge agent={agent} changes={changes} onReview={() => onReview(agent.name)} />}
         {agent.unread > 0 && (
           <span className="badge unread" title="Unread messages" data-testid={`unread-${agent.name}`}>
             {agent.unread} unread
@@ -198,9 +226,23 @@ interface TilesProps {
   notify(text: string, error?: boolean): void;
   /** What the tile area shows with no agents (the first-run screen). */
   empty: React.ReactNode;
+  /** Worktree agents' changes, by agent id. */
+  changes: Record<number, WorkspaceChanges>;
+  onReview(name: string): void;
+  onRemove(name: string): void;
 }
 
-function ListRow({ agent, active, onSelect }: { agent: AgentView; active: boolean; onSelect(): void }) {
+function ListRow({
+  agent,
+  active,
+  changes,
+  onSelect,
+}: {
+  agent: AgentView;
+  active: boolean;
+  changes?: WorkspaceChanges;
+  onSelect(): void;
+}) {
   const { setNodeRef, isOver } = useDroppable({ id: agentTargetId(agent.name) });
   return (
     <li
@@ -215,6 +257,11 @@ function ListRow({ agent, active, onSelect }: { agent: AgentView; active: boolea
       </span>
       <StateBadge agent={agent} />
       {agent.unread > 0 && <span className="badge unread">{agent.unread}</span>}
+      {!!changes?.total.files && (
+        <span className="badge changes" title={`${changes.branch} against ${changes.base}`}>
+          +{changes.total.added} −{changes.total.removed}
+        </span>
+      )}
       <span className="tile-summary">{agent.summary || agent.role}</span>
     </li>
   );
@@ -228,13 +275,16 @@ export function Tiles(props: TilesProps) {
         key={a.id}
         client={props.client}
         agent={a}
+        changes={props.changes[a.id]}
+        onReview={props.onReview}
+        onRemove={props.onRemove}
         maximized={maximized === a.name}
         onMaximize={() => props.onMaximize(maximized === a.name ? null : a.name)}
         register={props.register}
         notify={props.notify}
       />
     ),
-    [props.client, props.onMaximize, props.register, props.notify, maximized],
+    [props.client, props.onMaximize, props.register, props.notify, props.changes, props.onReview, props.onRemove, maximized],
   );
   if (!agents.length) return <div className="tiles">{props.empty}</div>;
   if (layout === 'list') {
@@ -247,6 +297,7 @@ export function Tiles(props: TilesProps) {
               key={a.id}
               agent={a}
               active={a.name === current.name}
+              changes={props.changes[a.id]}
               onSelect={() => props.onSelect(a.name)}
             />
           ))}

@@ -194,6 +194,31 @@ describe('the sandboxed profile', () => {
     expect(plain).not.toHaveProperty('sandbox');
     expect(plain).not.toHaveProperty('permissions');
   });
+
+  it("lets a worktree agent's commits write the repository's git data, never its config or hooks", () => {
+    const dir = tempDir();
+    buildClaudeLaunch(
+      input(dir, {
+        sandbox: {
+          denyRead: ['/data'],
+          allowWrite: ['/repo/.git'],
+          denyWrite: ['/repo/.git/config', '/repo/.git/hooks'],
+        },
+      }),
+    );
+    const settings = JSON.parse(readFileSync(join(dir, 'agents', 'builder', 'settings.json'), 'utf8'));
+    expect(settings.sandbox.filesystem).toEqual({
+      denyRead: ['/data'],
+      allowWrite: ['/repo/.git'],
+      denyWrite: ['/repo/.git/config', '/repo/.git/hooks'],
+    });
+    expect(settings.permissions.deny).toEqual([
+      'Read(//data/**)',
+      'Edit(//data/**)',
+      'Edit(//repo/.git/config/**)',
+      'Edit(//repo/.git/hooks/**)',
+    ]);
+  });
 });
 
 describe('launch helpers', () => {
