@@ -73,6 +73,7 @@ export function formatTask(t: Task, withBody = false): Record<string, unknown> {
     blocked_by: t.blockedBy,
     body: withBody ? t.body : undefined,
     result: t.result,
+    branch: t.branch ?? undefined,
     updated: iso(t.updatedAt),
   });
 }

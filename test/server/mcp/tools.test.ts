@@ -1,11 +1,14 @@
 // What each tool does, through the SDK's own client on a real port: the tools that only the fuzz
 // test used to call (with bad arguments) are called here the way a model calls them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { gitIn, makeRepo } from '../../support/gitRepo.js';
 import {
   callJson,
   callText,
   startTestStudio,
+  tempDir,
   ToolError,
   type TestStudio,
 } from '../../support/studioHarness.js';
@@ -149,6 +152,23 @@ describe('the tools a model calls', () => {
     expect(status.agents.find((a) => a.name === 'alice')).toMatchObject({ open_tasks: 2, unread: 3 });
     expect(status.open_tasks[0]!.id).toBe(urgent.id);
     expect(status.activity.some((line) => line.includes('Fire'))).toBe(true);
+  });
+
+  it('dispatch_task to a worktree agent answers with the task branch it made, and update_task keeps it', async () => {
+    const repo = makeRepo(join(tempDir('ccstudio-mcp-ws-'), 'project'), { 'README.md': 'x\n' });
+    await t.studio.service.addAgent({ name: 'wendy', cwd: repo, worktree: {} });
+    const task = await callJson<{ id: number; branch: string; assignee: string }>(bob, 'dispatch_task', {
+      title: 'Tidy the README',
+      to: 'wendy',
+    });
+    expect(task).toMatchObject({ assignee: 'wendy', branch: `task/${task.id}-tidy-the-readme` });
+    const wt = t.studio.agents.require('wendy').workspace!.path;
+    expect(gitIn(wt, 'branch', '--show-current')).toBe(task.branch);
+    const moved = await callJson<{ status: string; branch: string }>(bob, 'update_task', {
+      task_id: task.id,
+      status: 'review',
+    });
+    expect(moved).toMatchObject({ status: 'review', branch: task.branch });
   });
 
   it('a tool used wrongly says what to do, as an error the model sees', async () => {

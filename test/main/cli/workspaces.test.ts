@@ -1,0 +1,97 @@
+// Worktree agents at the command line, with real `ccstudio` processes on a real repository and no
+// studio running (the commands work on the studio's files): add with --worktree, changes, diff,
+// merge, send back, and remove with --remove-worktree refused until the work is merged.
+import { existsSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, runCli, trackProcesses } from '../../support/cliProcess.js';
+import { commitFiles, GIT_TEST_ENV, gitIn, makeRepo, writeFiles } from '../../support/gitRepo.js';
+import { tempDir } from '../../support/studioHarness.js';
+
+const { dirs } = trackProcesses(afterEach);
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does).`);
+});
+
+const env = { INIT_CWD: '/', DISPLAY: '', WAYLAND_DISPLAY: '', ...GIT_TEST_ENV };
+
+describe('worktree agents at the command line', () => {
+  it('adds one with its own worktree, shows its changes and diff, merges it, and removes it only once merged', async () => {
+    const root = realpathSync(tempDir('ccstudio-cli-ws-'));
+    dirs.push(root);
+    const data = join(root, 'data');
+    const repo = makeRepo(join(root, 'project'), { 'README.md': 'hello\n', 'src/app.txt': 'one\ntwo\n' });
+    const cli = (...args: string[]) => runCli([...args, '--data', data], env);
+
+    const misuse = await cli('agent', 'add', 'bob', '--cwd', repo, '--base', 'main');
+    expect(misuse.code).toBe(2);
+    expect(misuse.stderr).toContain('--base and --worktree-dir go with --worktree.');
+
+    const add = await cli('agent', 'add', 'bob', '--cwd', repo, '--worktree', '--command', 'bash');
+    expect(add.code, add.stderr).toBe(0);
+    const wt = join(root, 'project-worktrees', 'bob');
+    expect(add.stdout).toContain(`Its worktree: ${wt}, on ccstudio/bob from main.`);
+
+    commitFiles(wt, { 'src/app.txt': 'one\nTWO\n' }, 'bob edits');
+    writeFiles(wt, { 'notes.txt': 'a\nb\n' });
+    const changes = await cli('agent', 'changes', 'bob');
+    expect(changes.stdout).toContain(`bob: ccstudio/bob against main (1 ahead, 0 behind) in ${wt}`);
+    expect(changes.stdout).toMatch(/committed: +1 file +\+1 −1/);
+    expect(changes.stdout).toMatch(/uncommitted: +1 file +\+2 −0/);
+    expect(changes.stdout).toMatch(/M src\/app.txt +\+1 −1 +committed/);
+    expect(changes.stdout).toMatch(/\? notes.txt +\+2 −0 +uncommitted/);
+    const json = JSON.parse((await cli('agent', 'changes', 'bob', '--json')).stdout) as { total: { files: number } };
+    expect(json.total.files).toBe(2);
+    expect((await cli('agent', 'diff', 'bob')).stdout).toContain('+TWO');
+
+    // Uncommitted work refuses the merge, with the file named, and changes nothing.
+    const refused = await cli('agent', 'merge', 'bob', '--ff');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('changes not committed');
+    expect(refused.stderr).toContain('notes.txt');
+    gitIn(wt, 'add', '-A');
+    gitIn(wt, 'commit', '-qm', 'notes');
+
+    const kept = await cli('agent', 'remove', 'bob', '--remove-worktree');
+    expect(kept.code).toBe(2);
+    expect(kept.stderr).toMatch(/ccstudio\/bob has commits not merged into main \((src\/app.txt, notes.txt|notes.txt, src\/app.txt)\)/);
+
+    const merged = await cli('agent', 'merge', 'bob', '--ff');
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toMatch(/^Merged ccstudio\/bob into main \(fast-forward [0-9a-f]{10}\): 2 files changed\./);
+    expect(gitIn(repo, 'log', '-1', '--format=%s')).toBe('notes');
+    expect(gitIn(repo, 'status', '--porcelain')).toBe('');
+
+    const removed = await cli('agent', 'remove', 'bob', '--remove-worktree');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain('Its worktree and merged branches are gone.');
+    expect(existsSync(wt)).toBe(false);
+    expect(gitIn(repo, 'branch', '--list', 'ccstudio/*')).toBe('');
+  });
+
+  it('dispatches a task onto a task branch, merges it by its id, and sends another back with a note', async () => {
+    const root = realpathSync(tempDir('ccstudio-cli-ws-'));
+    dirs.push(root);
+    const data = join(root, 'data');
+    const repo = makeRepo(join(root, 'project'), { 'README.md': 'hello\n' });
+    const cli = (...args: string[]) => runCli([...args, '--data', data], env);
+    expect((await cli('agent', 'add', 'amy', '--cwd', repo, '--worktree', '--command', 'bash')).code).toBe(0);
+    const made = await cli('task', 'add', 'Write', 'the', 'intro', '--to', 'amy', '--json');
+    const task = JSON.parse(made.stdout) as { id: number; branch: string };
+    expect(task.branch).toBe(`task/${task.id}-write-the-intro`);
+    expect((await cli('task', 'list')).stdout).toContain(`[${task.branch}]`);
+    const wt = join(root, 'project-worktrees', 'amy');
+    commitFiles(wt, { 'INTRO.md': 'Hi\n' }, 'intro');
+    expect((await cli('task', 'diff', String(task.id))).stdout).toContain('+Hi');
+    const merged = await cli('task', 'merge', String(task.id));
+    expect(merged.stdout).toContain(`Merged ${task.branch} into main (merge commit`);
+    expect(merged.stdout).toContain(`Task #${task.id} is done.`);
+    expect(existsSync(join(repo, 'INTRO.md'))).toBe(true);
+
+    const second = JSON.parse((await cli('task', 'add', 'More', '--to', 'amy', '--json')).stdout) as { id: number };
+    expect((await cli('task', 'back', String(second.id))).stderr).toContain('Say what to change with --note.');
+    const back = await cli('task', 'back', String(second.id), '--note', 'Shorter, please.');
+    expect(back.stdout).toContain(`Task #${second.id} went back to amy (in_progress), with your note as mail.`);
+  });
+});
