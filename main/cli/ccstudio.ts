@@ -373,7 +373,9 @@ async function agentAdd({
     const where = ws ? ` Its worktree: ${ws.path}, on ${ws.branch} from ${ws.base}.` : '';
     if (values.json) json({ name: added.agent.name, local: true, started, ...(ws ? { workspace: ws } : {}) });
     else
-      out(`Added agent ${added.agent.name}${added.agent.role ? ` (${added.agent.role})` : ''}.${where} ${started}`);
+      out(
+        `Added agent ${added.agent.name}${added.agent.role ? ` (${added.agent.role})` : ''}.${where} ${started}`,
+      );
     return 0;
   }
   if (values.json) json({ name: added.agent.name, token: added.token, mcpUrl: url, claudeMcpAdd: line });

@@ -1,4 +1,11 @@
-import type { Agent, ChangeCounts, FileChange, StudioStatus, Task, WorkspaceChanges } from '../contract/model.js';
+import type {
+  Agent,
+  ChangeCounts,
+  FileChange,
+  StudioStatus,
+  Task,
+  WorkspaceChanges,
+} from '../contract/model.js';
 import { describeExit } from '../contract/exits.js';
 import { printableLine } from './printable.js';
 
@@ -66,7 +73,13 @@ export function formatTasks(tasks: Task[]): string {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const counts = (c: ChangeCounts) => `${plural(c.files, 'file').padEnd(9)} +${c.added} −${c.removed}`;
-const MARK: Record<FileChange['status'], string> = { added: 'A', modified: 'M', deleted: 'D', untracked: '?', other: '~' };
+const MARK: Record<FileChange['status'], string> = {
+  added: 'A',
+  modified: 'M',
+  deleted: 'D',
+  untracked: '?',
+  other: '~',
+};
 /** Files listed under `agent changes`; --json has them all. */
 const FILES_SHOWN = 50;
 
@@ -79,12 +92,15 @@ export function formatChanges(c: WorkspaceChanges): string {
   ];
   if (!c.files.length) return [...lines, '  No changes.'].join('\n');
   for (const f of c.files.slice(0, FILES_SHOWN)) {
-    const where = [f.committed ? 'committed' : '', f.uncommitted ? 'uncommitted' : ''].filter(Boolean).join(', ');
+    const where = [f.committed ? 'committed' : '', f.uncommitted ? 'uncommitted' : '']
+      .filter(Boolean)
+      .join(', ');
     const size = f.binary ? 'binary' : `+${f.added} −${f.removed}`;
     lines.push(`  ${MARK[f.status]} ${printableLine(f.path).padEnd(40)} ${size.padEnd(12)} ${where}`);
   }
   const more = c.files.length - FILES_SHOWN + (c.filesTruncated ? 1 : 0);
-  if (more > 0) lines.push(`  … and more (--json lists ${c.filesTruncated ? 'the first ' : ''}${c.files.length})`);
+  if (more > 0)
+    lines.push(`  … and more (--json lists ${c.filesTruncated ? 'the first ' : ''}${c.files.length})`);
   return lines.join('\n');
 }
 

@@ -234,7 +234,12 @@ export function createStudio(options: StudioOptions = {}): Studio {
     if (!info) return check;
     return {
       ...check,
-      repo: { root: info.root, branch: info.current, branches: info.branches, worktreeParent: defaultWorktreeParent(info.root) },
+      repo: {
+        root: info.root,
+        branch: info.current,
+        branches: info.branches,
+        worktreeParent: defaultWorktreeParent(info.root),
+      },
     };
   };
   /** The mail or task, with a warning when its recipient will not be woken by it. */
@@ -259,9 +264,14 @@ export function createStudio(options: StudioOptions = {}): Studio {
         const { agent, token } = agents.add(rest);
         return { agent, token, mcpUrl: urls?.mcp ?? '' };
       }
-      if (input.remote) throw new StudioError('invalid', 'A worktree is for a local agent: the studio makes it on this machine.');
+      if (input.remote)
+        throw new StudioError(
+          'invalid',
+          'A worktree is for a local agent: the studio makes it on this machine.',
+        );
       validateAgentName(input.name);
-      if (agents.get(input.name)) throw new StudioError('conflict', `There is already an agent called ${input.name}.`);
+      if (agents.get(input.name))
+        throw new StudioError('conflict', `There is already an agent called ${input.name}.`);
       const parent = worktree.parent ? await folderCheck(worktree.parent) : undefined;
       if (parent && !parent.ok && existsSync(parent.path))
         throw new StudioError('invalid', `Where ${input.name}'s worktree goes: ${parent.problem}`);
@@ -292,7 +302,8 @@ export function createStudio(options: StudioOptions = {}): Studio {
       const agent = agents.require(name);
       if (agent.name === PERSON_NAME) throw new StudioError('forbidden', 'The person cannot be removed.');
       if (options?.removeWorktree) {
-        if (!agent.workspace) throw new StudioError('invalid', `${agent.name} has no worktree of its own to remove.`);
+        if (!agent.workspace)
+          throw new StudioError('invalid', `${agent.name} has no worktree of its own to remove.`);
         // Checked while it runs (a refusal changes nothing), then stopped, so nothing writes into
         // the worktree while it is checked again and removed.
         await workspaces.checkRemovable(agent);
@@ -373,11 +384,29 @@ export function createStudio(options: StudioOptions = {}): Studio {
         ...(errors[i] ? { error: errors[i] } : {}),
       }));
     },
-    ...workspaceService({ agents, board, bus, workspaces, git, person, ...(options.gh ? { gh: options.gh } : {}) }),
+    ...workspaceService({
+      agents,
+      board,
+      bus,
+      workspaces,
+      git,
+      person,
+      ...(options.gh ? { gh: options.gh } : {}),
+    }),
     onDidEvent: (listener) => events.on(listener),
   };
 
-  const agentSide: AgentSide = { agents, bus, board, tasks, terminals: sessions, wake, clock, logger, status };
+  const agentSide: AgentSide = {
+    agents,
+    bus,
+    board,
+    tasks,
+    terminals: sessions,
+    wake,
+    clock,
+    logger,
+    status,
+  };
 
   const studio: Studio = {
     db,

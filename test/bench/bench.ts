@@ -402,11 +402,15 @@ async function main(): Promise<void> {
 
   if (WORKSPACE_SELECTED) {
     process.stdout.write(`\n  workspace: a 10,000-file repository, ${WORKSPACE_ROUNDS} rounds ...\n`);
-    const ws = await runWorkspaceBench(WORKSPACE_ROUNDS, (line) => process.stdout.write(`  workspace: ${line}\n`));
+    const ws = await runWorkspaceBench(WORKSPACE_ROUNDS, (line) =>
+      process.stdout.write(`  workspace: ${line}\n`),
+    );
     const text = workspaceTable(ws);
     results.push(...ws.checks);
     const checkLines = ws.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
-    process.stdout.write(`\n${text}\n\nTargets (workspaces):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
+    process.stdout.write(
+      `\n${text}\n\nTargets (workspaces):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
+    );
     md.push(...ws.notes, '', text, '', 'Targets (workspaces):', '', ...checkLines.map((l) => `- ${l}`), '');
   }
 

@@ -40,16 +40,21 @@ const env = {
   GIT_COMMITTER_EMAIL: 'bench@example.test',
 };
 const sh = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, stdio: 'pipe' });
-const lines = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag} line ${i}`).join('\n') + '\n';
+const lines = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => `${tag} line ${i}`).join('\n') + '\n';
 
-export async function runWorkspaceBench(rounds: number, log: (line: string) => void): Promise<WorkspaceBenchResult> {
+export async function runWorkspaceBench(
+  rounds: number,
+  log: (line: string) => void,
+): Promise<WorkspaceBenchResult> {
   const root = mkdtempSync(join(tmpdir(), 'ccstudio-bench-ws-'));
   try {
     const repo = join(root, 'repo');
     mkdirSync(repo);
     for (let d = 0; d < DIRS; d++) {
       mkdirSync(join(repo, `dir${d}`));
-      for (let f = 0; f < FILES_PER_DIR; f++) writeFileSync(join(repo, `dir${d}`, `file${f}.txt`), lines(20, `d${d}f${f}`));
+      for (let f = 0; f < FILES_PER_DIR; f++)
+        writeFileSync(join(repo, `dir${d}`, `file${f}.txt`), lines(20, `d${d}f${f}`));
     }
     sh(repo, 'init', '--quiet', '--initial-branch=main');
     sh(repo, 'add', '-A');
@@ -57,9 +62,11 @@ export async function runWorkspaceBench(rounds: number, log: (line: string) => v
     log(`repository of ${DIRS * FILES_PER_DIR} files made`);
     const git = systemGit(env);
     const ws = await createWorktree(git, { folder: repo, agentName: 'bench' });
-    for (let i = 0; i < 10; i++) appendFileSync(join(ws.path, `dir${i}`, 'file0.txt'), lines(50, 'committed'));
+    for (let i = 0; i < 10; i++)
+      appendFileSync(join(ws.path, `dir${i}`, 'file0.txt'), lines(50, 'committed'));
     sh(ws.path, 'commit', '--quiet', '-am', 'five hundred lines');
-    for (let i = 10; i < 15; i++) appendFileSync(join(ws.path, `dir${i}`, 'file0.txt'), lines(50, 'uncommitted'));
+    for (let i = 10; i < 15; i++)
+      appendFileSync(join(ws.path, `dir${i}`, 'file0.txt'), lines(50, 'uncommitted'));
     writeFileSync(join(ws.path, 'new-notes.txt'), lines(250, 'untracked'));
 
     const changes: number[] = [];

@@ -58,7 +58,10 @@ async function dragOnto(p: Page, cardId: number, agent: string): Promise<void> {
 describe('workspaces in the browser', () => {
   it('two worktree agents on one repository: each task on its own branch, reviewed as a diff, one merged and the conflicting one refused', async () => {
     const root = tempDir('ccstudio-ws-e2e-');
-    const repo = makeRepo(join(root, 'project'), { 'README.md': 'hello\n', 'src/app.txt': 'one\ntwo\nthree\n' });
+    const repo = makeRepo(join(root, 'project'), {
+      'README.md': 'hello\n',
+      'src/app.txt': 'one\ntwo\nthree\n',
+    });
     const first = gitIn(repo, 'rev-parse', 'main');
     running = await startStudioHost({
       dataDir: join(root, 'data'),
@@ -90,9 +93,9 @@ describe('workspaces in the browser', () => {
       await dragOnto(page, task.id, agent);
       await page.locator(`[data-testid="column-assigned"] [data-testid="card-${task.id}"]`).waitFor();
     }
-    await expect.poll(() => page!.locator(`[data-testid="card-branch-${t1.id}"]`).textContent()).toBe(
-      `⎇ task/${t1.id}-bob-shouts-two`,
-    );
+    await expect
+      .poll(() => page!.locator(`[data-testid="card-branch-${t1.id}"]`).textContent())
+      .toBe(`⎇ task/${t1.id}-bob-shouts-two`);
     expect(gitIn(amy.path, 'branch', '--show-current')).toBe(`task/${t2.id}-amy-shouts-two`);
 
     // Each agent commits a different change to the same line, typed into its own terminal.
@@ -101,22 +104,32 @@ describe('workspaces in the browser', () => {
       ['amy', 'AMY', amy.path],
     ] as const) {
       await page.locator(`[data-testid="terminal-${agent}"]`).click();
-      await page.keyboard.type(`printf 'one\\n${word}\\nthree\\n' > src/app.txt && git commit -qam '${agent} shouts'`);
+      await page.keyboard.type(
+        `printf 'one\\n${word}\\nthree\\n' > src/app.txt && git commit -qam '${agent} shouts'`,
+      );
       await page.keyboard.press('Enter');
-      await waitFor(`${agent}'s commit`, () => gitIn(path, 'log', '-1', '--format=%s') === `${agent} shouts`, {
-        timeoutMs: 15_000,
-      });
+      await waitFor(
+        `${agent}'s commit`,
+        () => gitIn(path, 'log', '-1', '--format=%s') === `${agent} shouts`,
+        {
+          timeoutMs: 15_000,
+        },
+      );
       // Its badge follows the worktree (watched: a command agent has no turn end to wait for).
       await page.locator(`[data-testid="changes-${agent}"]`).filter({ hasText: '1 file +1 −1' }).waitFor();
       const me = studio.agents.require(agent);
       await studio.agentSide.tasks.update(me, { id: agent === 'bob' ? t1.id : t2.id, status: 'review' });
     }
-    for (const t of [t1, t2]) await page.locator(`[data-testid="column-review"] [data-testid="card-${t.id}"]`).waitFor();
+    for (const t of [t1, t2])
+      await page.locator(`[data-testid="column-review"] [data-testid="card-${t.id}"]`).waitFor();
 
     // Bob's card: its diff, unified then side by side, then merged.
     await page.locator(`[data-testid="card-review-${t1.id}"]`).click();
     const review = page.locator('[data-testid="review"]');
-    await review.locator('[data-testid="review-file-src/app.txt"] .d2h-ins').filter({ hasText: 'BOB' }).waitFor();
+    await review
+      .locator('[data-testid="review-file-src/app.txt"] .d2h-ins')
+      .filter({ hasText: 'BOB' })
+      .waitFor();
     expect(await review.locator('[data-testid="review-summary"]').textContent()).toMatch(/^1 file \+1 −1/);
     await review.locator('[data-testid="review-layout"]').click();
     await review.locator('.d2h-file-side-diff').first().waitFor();
@@ -127,7 +140,10 @@ describe('workspaces in the browser', () => {
 
     // Amy's card: the same line changed, so the merge is refused with the file named.
     await page.locator(`[data-testid="card-review-${t2.id}"]`).click();
-    await review.locator('[data-testid="review-file-src/app.txt"] .d2h-ins').filter({ hasText: 'AMY' }).waitFor();
+    await review
+      .locator('[data-testid="review-file-src/app.txt"] .d2h-ins')
+      .filter({ hasText: 'AMY' })
+      .waitFor();
     await review.locator('[data-testid="review-merge"]').click();
     await expect
       .poll(() => review.locator('[data-testid="review-error"]').textContent())

@@ -45,7 +45,8 @@ function worktreeScript(): (req: StubRequest) => StubReply {
       return { toolUse: { name: 'mcp__studio__update_task', input: { task_id: taskId, status: 'review' } } };
     }
     if (last) return { text: 'Done: committed on my task branch.' };
-    if (req.prompt.startsWith('[studio]')) return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
+    if (req.prompt.startsWith('[studio]'))
+      return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
     return { text: 'Ready.' };
   };
 }
@@ -56,7 +57,14 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
     `takes a task on its own branch, commits there${sandboxed ? ' from inside its sandbox (hooks out of reach)' : ''}, and the person merges it`,
     async () => {
       crew = await startClaudeCrew(
-        [{ name: 'wendy', worktree: true, sandbox: sandboxed, args: ['--permission-mode', 'acceptEdits', ...(sandboxed ? [] : ['--allowedTools', 'Bash'])] }],
+        [
+          {
+            name: 'wendy',
+            worktree: true,
+            sandbox: sandboxed,
+            args: ['--permission-mode', 'acceptEdits', ...(sandboxed ? [] : ['--allowedTools', 'Bash'])],
+          },
+        ],
         worktreeScript(),
       );
       const c = crew;
@@ -76,11 +84,19 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         250,
       );
       // The mail that woke it named its branch.
-      const mail = c.requestsFrom('wendy').flatMap((r) => r.toolResults).find((t) => t.text.startsWith('{"messages"'));
+      const mail = c
+        .requestsFrom('wendy')
+        .flatMap((r) => r.toolResults)
+        .find((t) => t.text.startsWith('{"messages"'));
       expect(mail?.text).toContain(`on the branch task/${task.id}-say-hello, made for this task from main`);
-      const shell = c.requestsFrom('wendy').flatMap((r) => r.toolResults).find((t) => t.text.includes('COMMITTED'));
+      const shell = c
+        .requestsFrom('wendy')
+        .flatMap((r) => r.toolResults)
+        .find((t) => t.text.includes('COMMITTED'));
       expect(shell?.text).toContain('COMMITTED');
-      expect(gitIn(ws.path, 'log', '-1', '--format=%s %D')).toBe(`wendy commits HEAD -> task/${task.id}-say-hello`);
+      expect(gitIn(ws.path, 'log', '-1', '--format=%s %D')).toBe(
+        `wendy commits HEAD -> task/${task.id}-say-hello`,
+      );
       if (sandboxed) {
         // Confined to its worktree: the person's checkout is read-only to it, the hooks too.
         expect(shell?.text).toContain('CHECKOUT-REFUSED');
@@ -91,7 +107,11 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
       // Read at the turn's end (the Stop hook makes it idle): one committed file, nothing uncommitted.
       await waitFor('wendy idle', () => c.agent('wendy').state === 'idle');
       const changes = await c.studio.service.agentChanges('wendy');
-      expect(changes).toMatchObject({ ahead: 1, committed: { files: 1, added: 1 }, uncommitted: { files: 0 } });
+      expect(changes).toMatchObject({
+        ahead: 1,
+        committed: { files: 1, added: 1 },
+        uncommitted: { files: 0 },
+      });
 
       const merged = await c.studio.service.merge({ taskId: task.id });
       expect(merged.files).toEqual(['hello.txt']);

@@ -160,3 +160,38 @@ describe('browser shortcuts', () => {
     expect(key('KeyB', { altKey: true })).toBeNull();
   });
 });
+
+describe('workspace changes in the window', () => {
+  it('keeps each worktree agent’s latest changes, loaded and then from events, and forgets a removed agent', () => {
+    const changes = (agentName: string, files: number) => ({
+      agent: agentName,
+      path: `/w/${agentName}`,
+      branch: `ccstudio/${agentName}`,
+      base: 'main',
+      ahead: 1,
+      behind: 0,
+      committed: { files, added: files, removed: 0 },
+      uncommitted: { files: 0, added: 0, removed: 0 },
+      total: { files, added: files, removed: 0 },
+      files: [],
+      filesTruncated: false,
+      at: files,
+    });
+    const status = {
+      agents: [{ ...agent(2, 'bob'), unread: 0, openTasks: 0 }],
+      taskCounts: { backlog: 0, assigned: 0, in_progress: 0, blocked: 0, review: 0, done: 0 },
+      openTasks: [],
+      activity: [],
+    };
+    // Changes of an agent the status does not list (removed meanwhile) are dropped.
+    let state = fromStatus(status, [], { messages: [], taskEvents: [] }, [
+      changes('bob', 1),
+      changes('gone', 5),
+    ]);
+    expect(state.changes).toEqual({ 2: changes('bob', 1) });
+    state = applyEvent(state, { type: 'workspace.changed', agentId: 2, changes: changes('bob', 3) });
+    expect(state.changes[2]?.total.files).toBe(3);
+    state = applyEvent(state, { type: 'agent.removed', agentId: 2, name: 'bob' });
+    expect(state.changes).toEqual({});
+  });
+});

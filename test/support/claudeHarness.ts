@@ -81,12 +81,13 @@ export async function startClaudeCrew(
   const home = tempDir('ccstudio-claude-home-');
   // A worktree crew's repository lives outside the temp folder, which Claude Code's sandbox lets
   // every command write: there, only what the studio allows (the repository's .git) is writable.
-  const work = agents.some((a) => a.worktree) && existsSync(OUTSIDE_TMP)
-    ? mkdtempSync(join(OUTSIDE_TMP, 'ccstudio-claude-work-'))
-    : tempDir('ccstudio-claude-work-');
+  const work =
+    agents.some((a) => a.worktree) && existsSync(OUTSIDE_TMP)
+      ? mkdtempSync(join(OUTSIDE_TMP, 'ccstudio-claude-work-'))
+      : tempDir('ccstudio-claude-work-');
   const dataDir = tempDir(options.dataDirPrefix ?? 'ccstudio-claude-data-');
   const worktrees = agents.filter((a) => a.worktree).map((a) => join(defaultWorktreeParent(work), a.name));
-  if (worktrees.length) makeRepo(work, { 'README.md': 'The crew\'s project.\n' });
+  if (worktrees.length) makeRepo(work, { 'README.md': "The crew's project.\n" });
   seedClaudeHome(home, [work, ...worktrees]);
   // Agents commit in their worktrees: git needs an identity on a machine that has none set.
   const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...GIT_TEST_ENV, ...claudeStubEnv(home, stub.url) };
@@ -142,7 +143,8 @@ export async function startClaudeCrew(
       await http.close();
       await studio.close();
       await stub.close();
-      for (const d of [home, work, dataDir, defaultWorktreeParent(work)]) rmSync(d, { recursive: true, force: true });
+      for (const d of [home, work, dataDir, defaultWorktreeParent(work)])
+        rmSync(d, { recursive: true, force: true });
     },
   };
 }

@@ -15,7 +15,11 @@ export const GIT_TEST_ENV = {
 
 /** Runs git in `cwd` and returns its output, trimmed. */
 export function gitIn(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_TEST_ENV } }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...GIT_TEST_ENV },
+  }).trim();
 }
 
 /** Writes files (path → text) under `root`, making folders as needed. */

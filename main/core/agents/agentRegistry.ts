@@ -12,7 +12,14 @@ import {
   MAX_SUMMARY_CHARS,
   PERSON_NAME,
 } from '../../contract/limits.js';
-import type { Agent, AgentExit, AgentKind, AgentProfile, AgentState, Workspace } from '../../contract/model.js';
+import type {
+  Agent,
+  AgentExit,
+  AgentKind,
+  AgentProfile,
+  AgentState,
+  Workspace,
+} from '../../contract/model.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';

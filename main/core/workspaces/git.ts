@@ -7,6 +7,18 @@ import { StudioError } from '../../contract/errors.js';
 const GIT_TIMEOUT_MS = 60_000;
 /** Output kept from one git command; a diff above this is cut by the caller's own limit first. */
 const GIT_MAX_BUFFER = 64 * 1024 * 1024;
+/**
+ * git processes at once, studio-wide: on a 2-core machine six at once finish no sooner than two,
+ * and starve the studio (and the agents' terminals) of CPU for tens of milliseconds; measured in
+ * `npm run bench`.
+ */
+export const MAX_GIT_PROCESSES = 2;
+/** git runs below the studio's priority: a summary waits a little rather than a terminal. */
+const GIT_NICENESS = 10;
+/** Where `nice` is (coreutils on Linux, BSD on macOS); without it git runs at normal priority. */
+const NICE = ['/usr/bin/nice', '/bin/nice'].find((p) => existsSync(p));
+/** The shell's "command not found", which nice passes on when git is missing. */
+const NOT_FOUND_EXIT = 127;
 
 /**
  * What git sees of the studio's environment: never a prompt for credentials (there is no one to
@@ -16,7 +28,11 @@ const GIT_MAX_BUFFER = 64 * 1024 * 1024;
 function gitEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) {
-    if (/^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|PREFIX|NAMESPACE)$/.test(k))
+    if (
+      /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|PREFIX|NAMESPACE)$/.test(
+        k,
+      )
+    )
       continue;
     env[k] = v;
   }
@@ -59,34 +75,69 @@ export class GitFailure extends Error {
 /** The git runner, over the given environment (process.env by default). */
 export function systemGit(baseEnv: NodeJS.ProcessEnv = process.env): Git {
   const env = gitEnv(baseEnv);
-  return (cwd, args, options = {}) =>
-    new Promise((resolve, reject) => {
-      // core.fsmonitor off: a repository's config must not make a status check run a program.
-      execFile(
-        'git',
-        ['-c', 'core.fsmonitor=false', '-c', 'core.quotepath=false', ...args],
-        {
-          cwd,
-          env: options.env ? { ...env, ...options.env } : env,
-          timeout: GIT_TIMEOUT_MS,
-          maxBuffer: GIT_MAX_BUFFER,
-          encoding: 'utf8',
-        },
-        (err, stdout, stderr) => {
-          if (!err) return resolve({ stdout, stderr, code: 0 });
-          const e = err as NodeJS.ErrnoException & { code?: unknown };
-          if (e.code === 'ENOENT')
-            return reject(
-              existsSync(cwd)
-                ? new StudioError('unavailable', 'git was not found on PATH: install git to use worktrees.')
-                : new StudioError('not_found', `The folder ${cwd} no longer exists.`),
-            );
-          const code = typeof e.code === 'number' ? e.code : null;
-          if (code !== null && options.okCodes?.includes(code)) return resolve({ stdout, stderr, code });
-          reject(new GitFailure(args, code, stderr || e.message));
-        },
-      );
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const slot = () =>
+    new Promise<void>((go) => {
+      if (running < MAX_GIT_PROCESSES) {
+        running++;
+        go();
+      } else waiting.push(go);
     });
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+  return async (cwd, args, options = {}) => {
+    await slot();
+    try {
+      return await runGit(env, cwd, args, options);
+    } finally {
+      release();
+    }
+  };
+}
+
+function runGit(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  args: string[],
+  options: GitRunOptions,
+): Promise<GitResult> {
+  // core.fsmonitor off: a repository's config must not make a status check run a program.
+  const gitArgs = ['-c', 'core.fsmonitor=false', '-c', 'core.quotepath=false', ...args];
+  const [file, argv] = NICE ? [NICE, ['-n', String(GIT_NICENESS), 'git', ...gitArgs]] : ['git', gitArgs];
+  return new Promise((resolve, reject) => {
+    execFile(
+      file,
+      argv,
+      {
+        cwd,
+        env: options.env ? { ...env, ...options.env } : env,
+        timeout: GIT_TIMEOUT_MS,
+        maxBuffer: GIT_MAX_BUFFER,
+        encoding: 'utf8',
+      },
+      (err, stdout, stderr) => {
+        if (!err) return resolve({ stdout, stderr, code: 0 });
+        const e = err as NodeJS.ErrnoException & { code?: unknown };
+        if (e.code === 'ENOENT')
+          return reject(
+            existsSync(cwd)
+              ? new StudioError('unavailable', 'git was not found on PATH: install git to use worktrees.')
+              : new StudioError('not_found', `The folder ${cwd} no longer exists.`),
+          );
+        const code = typeof e.code === 'number' ? e.code : null;
+        if (code === NOT_FOUND_EXIT && NICE && !options.okCodes?.includes(code))
+          return reject(
+            new StudioError('unavailable', 'git was not found on PATH: install git to use worktrees.'),
+          );
+        if (code !== null && options.okCodes?.includes(code)) return resolve({ stdout, stderr, code });
+        reject(new GitFailure(args, code, stderr || e.message));
+      },
+    );
+  });
 }
 
 /** `-z` output split into its fields. */

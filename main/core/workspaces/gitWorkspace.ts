@@ -49,7 +49,8 @@ export interface RepoInfo {
 export async function repoInfo(git: Git, folder: string): Promise<RepoInfo> {
   let out: string;
   try {
-    out = (await git(folder, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'])).stdout;
+    out = (await git(folder, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir']))
+      .stdout;
   } catch (err) {
     if (err instanceof GitFailure)
       throw new StudioError('invalid', `${folder} is not inside a git repository: a worktree needs one.`);
@@ -82,7 +83,10 @@ async function checkBranchName(git: Git, cwd: string, branch: string): Promise<v
 
 /** The branch for an agent's worktree: its name made safe for a ref ("a..b" and "x." are not). */
 export function agentBranch(agentName: string): string {
-  const safe = agentName.replace(/\.{2,}/g, '-').replace(/\.lock$/i, '-lock').replace(/\.$/, '-');
+  const safe = agentName
+    .replace(/\.{2,}/g, '-')
+    .replace(/\.lock$/i, '-lock')
+    .replace(/\.$/, '-');
   return AGENT_BRANCH_PREFIX + safe;
 }
 
@@ -91,6 +95,8 @@ export function taskBranch(taskId: number, title: string): string {
   const slug = title
     .toLowerCase()
     .normalize('NFKD')
+    // Accents dropped (é is e and a combining mark), not turned into word breaks.
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, TASK_SLUG_CHARS)
@@ -140,14 +146,21 @@ export async function createWorktree(git: Git, input: CreateWorktree): Promise<W
     // An agent of this name was removed with its worktree kept: the new one takes it up again.
     if (holder && resolve(holder.path) === path) return { repo: info.root, path, branch, base };
     if (holder)
-      throw new StudioError('conflict', `The branch ${branch} is checked out in ${holder.path}: remove that worktree first.`);
+      throw new StudioError(
+        'conflict',
+        `The branch ${branch} is checked out in ${holder.path}: remove that worktree first.`,
+      );
   }
   if (existsSync(path) && (await readdir(path)).length > 0)
-    throw new StudioError('conflict', `${path} already exists and is not empty: remove it or choose another location.`);
+    throw new StudioError(
+      'conflict',
+      `${path} already exists and is not empty: remove it or choose another location.`,
+    );
   try {
     await git(info.root, ['worktree', 'add', ...(exists ? [path, branch] : ['-b', branch, path, base])]);
   } catch (err) {
-    if (err instanceof GitFailure) throw new StudioError('invalid', `git could not make the worktree: ${err.message}`);
+    if (err instanceof GitFailure)
+      throw new StudioError('invalid', `git could not make the worktree: ${err.message}`);
     throw err;
   }
   return { repo: info.root, path, branch, base };
@@ -215,7 +228,8 @@ async function readUntracked(path: string): Promise<{ text: string | null; binar
     const fh = await open(path, 'r');
     try {
       const { size } = await fh.stat();
-      if (!(await fh.stat()).isFile() || size > MAX_UNTRACKED_READ_BYTES) return { text: null, binary: false };
+      if (!(await fh.stat()).isFile() || size > MAX_UNTRACKED_READ_BYTES)
+        return { text: null, binary: false };
       const buf = Buffer.alloc(size);
       await fh.read(buf, 0, size, 0);
       if (buf.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { text: null, binary: true };
@@ -268,7 +282,9 @@ export async function workspaceChanges(
     git(path, [...diff, mb]).then((r) => parseNumstat(r.stdout)),
     git(path, ['diff', '--name-status', '-z', '--no-renames', mb]).then((r) => nulFields(r.stdout)),
     git(path, ['ls-files', '--others', '--exclude-standard', '-z']).then((r) => nulFields(r.stdout)),
-    git(path, ['rev-list', '--left-right', '--count', `${base}...HEAD`]).then((r) => r.stdout.trim().split(/\s+/)),
+    git(path, ['rev-list', '--left-right', '--count', `${base}...HEAD`]).then((r) =>
+      r.stdout.trim().split(/\s+/),
+    ),
   ]);
   const statusOf = new Map<string, string>();
   for (let i = 0; i + 1 < status.length; i += 2) statusOf.set(status[i + 1]!, status[i]!);
@@ -292,7 +308,12 @@ export async function workspaceChanges(
       committed: committedSet.has(t.path),
       uncommitted: uncommittedSet.has(t.path),
     })),
-    ...untrackedRows.map((u) => ({ ...u, status: 'untracked' as const, committed: false, uncommitted: true })),
+    ...untrackedRows.map((u) => ({
+      ...u,
+      status: 'untracked' as const,
+      committed: false,
+      uncommitted: true,
+    })),
   ];
   const uncommittedCounts = sum([...uncommitted, ...untrackedRows]);
   return {
@@ -345,7 +366,9 @@ export async function workspaceDiff(git: Git, target: DiffTarget): Promise<Works
   const args = ['diff', '--no-color', '--no-renames', '--no-ext-diff', '--no-textconv', mb];
   let patch = (await git(cwd, live ? args : [...args, branch])).stdout;
   if (live) {
-    const untracked = nulFields((await git(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).stdout);
+    const untracked = nulFields(
+      (await git(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).stdout,
+    );
     for (const p of untracked) {
       if (patch.length > MAX_DIFF_BYTES) break;
       const { text, binary } = await readUntracked(join(cwd, p));
@@ -374,7 +397,9 @@ export interface MergeRequest {
 }
 
 async function revParse(git: Git, cwd: string, branch: string): Promise<string> {
-  const r = await git(cwd, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { okCodes: [1] });
+  const r = await git(cwd, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], {
+    okCodes: [1],
+  });
   if (r.code !== 0) throw new StudioError('not_found', `There is no branch ${branch}.`);
   return r.stdout.trim();
 }
@@ -422,9 +447,13 @@ export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeRes
       );
     commit = branchOid;
   } else {
-    const tree = await git(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', intoOid, branchOid], {
-      okCodes: [1],
-    });
+    const tree = await git(
+      repo,
+      ['merge-tree', '--write-tree', '--name-only', '--no-messages', intoOid, branchOid],
+      {
+        okCodes: [1],
+      },
+    );
     const [treeOid = '', ...conflicted] = lines(tree.stdout);
     if (tree.code === 1) {
       const files = [...new Set(conflicted)];
@@ -438,7 +467,9 @@ export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeRes
       await git(repo, [...who, 'commit-tree', treeOid, '-p', intoOid, '-p', branchOid, '-m', req.message])
     ).stdout.trim();
   }
-  const files = nulFields((await git(repo, ['diff', '--name-only', '-z', '--no-renames', intoOid, commit])).stdout);
+  const files = nulFields(
+    (await git(repo, ['diff', '--name-only', '-z', '--no-renames', intoOid, commit])).stdout,
+  );
   const holder = (await worktrees(git, repo)).find((w) => w.branch === into);
   if (!holder) {
     // Nobody has the base checked out: move its ref, only if it still points where it did.
@@ -478,7 +509,8 @@ export async function unsavedWork(
   const unmerged: Array<{ branch: string; files: string[] }> = [];
   for (const branch of new Set([ws.branch, current].filter(Boolean))) {
     if (!(await branchExists(git, ws.repo, branch))) continue;
-    const out = (await git(ws.repo, ['log', '--format=', '--name-only', '-z', `${ws.base}..${branch}`])).stdout;
+    const out = (await git(ws.repo, ['log', '--format=', '--name-only', '-z', `${ws.base}..${branch}`]))
+      .stdout;
     const files = [...new Set(out.split(/[\0\n]/).filter(Boolean))];
     if (files.length) unmerged.push({ branch, files });
   }
@@ -507,7 +539,9 @@ export async function removeWorktree(git: Git, ws: Workspace, agent: string): Pr
   if (existsSync(ws.path)) await git(ws.repo, ['worktree', 'remove', ws.path]);
   else await git(ws.repo, ['worktree', 'prune']);
   for (const branch of new Set([ws.branch, current].filter(Boolean))) {
-    const oid = await git(ws.repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { okCodes: [1] });
+    const oid = await git(ws.repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], {
+      okCodes: [1],
+    });
     // Deleted only if it still points where it did when found merged.
     if (oid.code === 0) await git(ws.repo, ['update-ref', '-d', `refs/heads/${branch}`, oid.stdout.trim()]);
   }
@@ -527,12 +561,18 @@ export async function switchToTaskBranch(
 ): Promise<{ branch: string; switched: boolean; why?: string }> {
   const current = await currentBranch(git, ws.path);
   const dirty = await dirtyFiles(git, ws.path);
-  if (dirty.length) return { branch: current, switched: false, why: `its worktree has changes not committed (${nameFiles(dirty)})` };
+  if (dirty.length)
+    return {
+      branch: current,
+      switched: false,
+      why: `its worktree has changes not committed (${nameFiles(dirty)})`,
+    };
   const wanted = existing ?? taskBranch(taskId, title);
   if (current === wanted) return { branch: wanted, switched: false };
   if (await branchExists(git, ws.repo, wanted)) {
     const holder = (await worktrees(git, ws.repo)).find((w) => w.branch === wanted);
-    if (holder) return { branch: current, switched: false, why: `${wanted} is checked out in ${holder.path}` };
+    if (holder)
+      return { branch: current, switched: false, why: `${wanted} is checked out in ${holder.path}` };
     await git(ws.path, ['switch', '--quiet', wanted]);
   } else {
     await checkBranchName(git, ws.path, wanted);

@@ -40,13 +40,18 @@ export class TaskDispatch {
   async update(actor: Agent, change: UpdateTaskInput): Promise<Task> {
     if (typeof change.assignee !== 'string') return this.board.update(actor, change);
     const to = this.agents.require(change.assignee);
-    if (!to.workspace || !this.board.check(actor, change).assigneeChanges) return this.board.update(actor, change);
+    if (!to.workspace || !this.board.check(actor, change).assigneeChanges)
+      return this.board.update(actor, change);
     let work: TaskWork;
     try {
       work = await this.workspaces.taskWork(to, this.board.get(change.id));
     } catch (err) {
       // The task still goes to the agent; its mail says where to work instead of a branch.
-      this.logger.warn('could not prepare a task branch', { task: change.id, agent: to.name, err: String(err) });
+      this.logger.warn('could not prepare a task branch', {
+        task: change.id,
+        agent: to.name,
+        err: String(err),
+      });
       work = {
         branch: this.board.get(change.id).branch,
         note: `The studio could not switch your worktree to a branch for this task (${(err as Error).message}): work on the branch it has checked out, and commit there.`,

@@ -31,14 +31,22 @@ type WorkspaceMethods = Pick<
 
 export const systemGh = (cwd: string, args: string[]): Promise<string> =>
   new Promise((resolve, reject) =>
-    execFile('gh', args, { cwd, timeout: FORGE_TIMEOUT_MS, encoding: 'utf8', env: { ...process.env, GH_PROMPT_DISABLED: '1' } }, (err, stdout, stderr) => {
-      if (!err) return resolve(stdout);
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-        return reject(
-          new StudioError('unavailable', 'The GitHub CLI (gh) is not installed: install it and run `gh auth login` to open pull requests.'),
-        );
-      reject(new StudioError('unavailable', `gh failed: ${(stderr || err.message).trim()}`));
-    }),
+    execFile(
+      'gh',
+      args,
+      { cwd, timeout: FORGE_TIMEOUT_MS, encoding: 'utf8', env: { ...process.env, GH_PROMPT_DISABLED: '1' } },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+          return reject(
+            new StudioError(
+              'unavailable',
+              'The GitHub CLI (gh) is not installed: install it and run `gh auth login` to open pull requests.',
+            ),
+          );
+        reject(new StudioError('unavailable', `gh failed: ${(stderr || err.message).trim()}`));
+      },
+    ),
   );
 
 export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
@@ -46,13 +54,20 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
   const gh = deps.gh ?? systemGh;
 
   /** The agent and branch a target names: a task's assignee and its branch, or an agent as it is. */
-  const resolve = (target: { agent?: string; taskId?: number }): { agent: Agent; branch?: string; task?: Task } => {
+  const resolve = (target: {
+    agent?: string;
+    taskId?: number;
+  }): { agent: Agent; branch?: string; task?: Task } => {
     if (target.taskId !== undefined) {
       const task = board.get(target.taskId);
-      if (!task.assignee) throw new StudioError('invalid', `Task #${task.id} has no assignee, so no work to show.`);
+      if (!task.assignee)
+        throw new StudioError('invalid', `Task #${task.id} has no assignee, so no work to show.`);
       const agent = agents.require(task.assignee);
       if (!agent.workspace)
-        throw new StudioError('invalid', `Task #${task.id} is with ${agent.name}, which works in a plain folder: there is no branch of its own to review.`);
+        throw new StudioError(
+          'invalid',
+          `Task #${task.id} is with ${agent.name}, which works in a plain folder: there is no branch of its own to review.`,
+        );
       return { agent, ...(task.branch ? { branch: task.branch } : {}), task };
     }
     if (!target.agent) throw new StudioError('invalid', 'Name the agent or the task.');
@@ -79,14 +94,18 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
       });
       if (task) {
         const note = `merged ${result.branch} into ${result.into} (${result.commit.slice(0, 10)}, ${result.mode})`;
-        board.update(deps.person(), task.status === 'done' ? { id: task.id, note } : { id: task.id, status: 'done', note });
+        board.update(
+          deps.person(),
+          task.status === 'done' ? { id: task.id, note } : { id: task.id, status: 'done', note },
+        );
         return { ...result, taskId: task.id };
       }
       return result;
     },
     sendBack: async ({ taskId, note }) => {
       const task = board.get(taskId);
-      if (!task.assignee) throw new StudioError('invalid', `Task #${taskId} has no assignee to send it back to.`);
+      if (!task.assignee)
+        throw new StudioError('invalid', `Task #${taskId} has no assignee to send it back to.`);
       const me = deps.person();
       const updated = board.update(me, { id: taskId, status: 'in_progress', note: `sent back: ${note}` });
       const to = agents.require(task.assignee);
@@ -102,16 +121,35 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
     openPullRequest: async (target) => {
       const { agent, branch: taskBranch, task } = resolve(target);
       const ws = agent.workspace;
-      if (!ws) throw new StudioError('invalid', `${agent.name} works in a plain folder: there is no branch to propose.`);
+      if (!ws)
+        throw new StudioError(
+          'invalid',
+          `${agent.name} works in a plain folder: there is no branch to propose.`,
+        );
       const branch = taskBranch ?? (await workspaces.changes(agent)).branch;
       if (!branch) throw new StudioError('invalid', `${agent.name}'s worktree has no branch checked out.`);
       const remotes = (await git(ws.repo, ['remote'])).stdout.split('\n').filter(Boolean);
       const remote = remotes.includes('origin') ? 'origin' : remotes[0];
-      if (!remote) throw new StudioError('unavailable', `${ws.repo} has no remote to push ${branch} to: add one (git remote add origin URL).`);
+      if (!remote)
+        throw new StudioError(
+          'unavailable',
+          `${ws.repo} has no remote to push ${branch} to: add one (git remote add origin URL).`,
+        );
       await gh(ws.repo, ['--version']);
       await git(ws.repo, ['push', '--set-upstream', remote, `${branch}:${branch}`]);
       const title = task ? `#${task.id} ${task.title}` : `${agent.name}: ${branch}`;
-      const out = await gh(ws.repo, ['pr', 'create', '--base', ws.base, '--head', branch, '--title', title, '--body', task?.body || `Work by ${agent.name} in Claude Code Studio.`]);
+      const out = await gh(ws.repo, [
+        'pr',
+        'create',
+        '--base',
+        ws.base,
+        '--head',
+        branch,
+        '--title',
+        title,
+        '--body',
+        task?.body || `Work by ${agent.name} in Claude Code Studio.`,
+      ]);
       return out.trim().split('\n').at(-1) ?? '';
     },
   };

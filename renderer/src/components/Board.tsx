@@ -38,7 +38,15 @@ export function TaskCardBody({ task, onReview }: { task: Task; onReview?(id: num
   );
 }
 
-function Card({ task, onOpen, onReview }: { task: Task; onOpen(id: number): void; onReview(id: number): void }) {
+function Card({
+  task,
+  onOpen,
+  onReview,
+}: {
+  task: Task;
+  onOpen(id: number): void;
+  onReview(id: number): void;
+}) {
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: cardId(task.id) });
   return (
     <div

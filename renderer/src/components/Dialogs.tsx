@@ -176,7 +176,10 @@ export function AddAgentDialog({
           testId="add-agent-folder"
         />
         {repo && (
-          <label className="check" title="Its own folder and branch: agents on one repository never edit the same files">
+          <label
+            className="check"
+            title="Its own folder and branch: agents on one repository never edit the same files"
+          >
             <input
               type="checkbox"
               checked={worktree}
@@ -190,7 +193,11 @@ export function AddAgentDialog({
           <div className="worktree-options">
             <label>
               From branch
-              <select value={base || repo.branch} onChange={(e) => setBase(e.target.value)} data-testid="add-agent-base">
+              <select
+                value={base || repo.branch}
+                onChange={(e) => setBase(e.target.value)}
+                data-testid="add-agent-base"
+              >
                 {repo.branches.map((b) => (
                   <option key={b} value={b}>
                     {b}
@@ -413,7 +420,10 @@ export function RemoveAgentDialog({
       <form className="form" onSubmit={submit(run)} data-testid="remove-agent-form">
         <p>Its terminal stops; its mail and tasks stay in history.</p>
         {agent.workspace && (
-          <label className="check" title="Refused, with the files named, if it holds work not committed or not merged">
+          <label
+            className="check"
+            title="Refused, with the files named, if it holds work not committed or not merged"
+          >
             <input
               type="checkbox"
               checked={removeWorktree}

@@ -18,7 +18,17 @@ type Layout = 'line-by-line' | 'side-by-side';
 
 const fileName = (f: DiffFile) => (f.isDeleted ? f.oldName : f.newName);
 
-function FileDiff({ file, layout, open, onToggle }: { file: DiffFile; layout: Layout; open: boolean; onToggle(): void }) {
+function FileDiff({
+  file,
+  layout,
+  open,
+  onToggle,
+}: {
+  file: DiffFile;
+  layout: Layout;
+  open: boolean;
+  onToggle(): void;
+}) {
   // diff2html escapes the file's text; the HTML is its own markup around it.
   const markup = useMemo(
     () => (open ? diffHtml([file], { outputFormat: layout, drawFileList: false, matching: 'lines' }) : ''),
@@ -30,7 +40,8 @@ function FileDiff({ file, layout, open, onToggle }: { file: DiffFile; layout: La
       <button className="review-file-head" onClick={onToggle} aria-expanded={open}>
         <span className="review-caret">{open ? '▾' : '▸'}</span>
         <span className="review-file-name">{name}</span>
-        <span className="added">+{file.addedLines}</span> <span className="removed">−{file.deletedLines}</span>
+        <span className="added">+{file.addedLines}</span>{' '}
+        <span className="removed">−{file.deletedLines}</span>
         {file.isNew && <span className="badge">new</span>}
         {file.isDeleted && <span className="badge">deleted</span>}
         {file.isBinary && <span className="badge">binary</span>}
@@ -89,8 +100,10 @@ export function ReviewDialog({
     );
   };
   const merge = (mode: MergeMode) =>
-    act(client.merge({ ...target, mode }), (r: { branch: string; into: string; commit: string }) =>
-      `Merged ${r.branch} into ${r.into} (${r.commit.slice(0, 10)})`,
+    act(
+      client.merge({ ...target, mode }),
+      (r: { branch: string; into: string; commit: string }) =>
+        `Merged ${r.branch} into ${r.into} (${r.commit.slice(0, 10)})`,
     );
   const who = 'agent' in target ? target.agent : `task #${target.taskId}`;
   const title = diff ? `Review ${who}: ${diff.branch || '(detached)'} against ${diff.base}` : `Review ${who}`;
@@ -107,11 +120,18 @@ export function ReviewDialog({
               : ''}
           </span>
           <span className="spacer" />
-          <button onClick={() => setLayout(layout === 'line-by-line' ? 'side-by-side' : 'line-by-line')} data-testid="review-layout">
+          <button
+            onClick={() => setLayout(layout === 'line-by-line' ? 'side-by-side' : 'line-by-line')}
+            data-testid="review-layout"
+          >
             {layout === 'line-by-line' ? 'Side by side' : 'Unified'}
           </button>
-          <button onClick={() => setOpen(Object.fromEntries(files.map((f) => [fileName(f), true])))}>Expand all</button>
-          <button onClick={() => setOpen(Object.fromEntries(files.map((f) => [fileName(f), false])))}>Collapse all</button>
+          <button onClick={() => setOpen(Object.fromEntries(files.map((f) => [fileName(f), true])))}>
+            Expand all
+          </button>
+          <button onClick={() => setOpen(Object.fromEntries(files.map((f) => [fileName(f), false])))}>
+            Collapse all
+          </button>
           <button onClick={load}>Refresh</button>
         </div>
         {error && (
@@ -145,7 +165,10 @@ export function ReviewDialog({
             <button
               disabled={busy || !note.trim()}
               onClick={() =>
-                act(client.sendBack({ taskId: task.id, note: note.trim() }), () => `Sent #${task.id} back to ${task.assignee}`)
+                act(
+                  client.sendBack({ taskId: task.id, note: note.trim() }),
+                  () => `Sent #${task.id} back to ${task.assignee}`,
+                )
               }
               data-testid="review-send-back-confirm"
             >
@@ -154,14 +177,27 @@ export function ReviewDialog({
           </div>
         )}
         <footer className="review-actions">
-          <button disabled={busy || !files.length} onClick={() => merge('merge-commit')} data-testid="review-merge">
+          <button
+            disabled={busy || !files.length}
+            onClick={() => merge('merge-commit')}
+            data-testid="review-merge"
+          >
             Merge into {diff?.base ?? 'base'}
           </button>
-          <button disabled={busy || !files.length} onClick={() => merge('fast-forward')} data-testid="review-ff" title="Only if the base has not moved on">
+          <button
+            disabled={busy || !files.length}
+            onClick={() => merge('fast-forward')}
+            data-testid="review-ff"
+            title="Only if the base has not moved on"
+          >
             Fast-forward
           </button>
           {task && (
-            <button disabled={busy} onClick={() => setNote(note === null ? '' : null)} data-testid="review-send-back">
+            <button
+              disabled={busy}
+              onClick={() => setNote(note === null ? '' : null)}
+              data-testid="review-send-back"
+            >
               Send back…
             </button>
           )}

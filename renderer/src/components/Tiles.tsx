@@ -56,7 +56,15 @@ function StateBadge({ agent }: { agent: AgentView }) {
 }
 
 /** A worktree agent's branch and what it changed against its base; opens the review. */
-function ChangesBadge({ agent, changes, onReview }: { agent: AgentView; changes?: WorkspaceChanges; onReview(): void }) {
+function ChangesBadge({
+  agent,
+  changes,
+  onReview,
+}: {
+  agent: AgentView;
+  changes?: WorkspaceChanges;
+  onReview(): void;
+}) {
   const ws = agent.workspace!;
   const c = changes?.total;
   const label = changes?.error
@@ -93,7 +101,17 @@ interface TileProps {
   notify(text: string, error?: boolean): void;
 }
 
-function Tile({ client, agent, changes, onReview, onRemove, maximized, onMaximize, register, notify }: TileProps) {
+function Tile({
+  client,
+  agent,
+  changes,
+  onReview,
+  onRemove,
+  maximized,
+  onMaximize,
+  register,
+  notify,
+}: TileProps) {
   const { setNodeRef, isOver } = useDroppable({ id: agentTargetId(agent.name) });
   const [error, setError] = useState<string | null>(null);
   const [search, setSearch] = useState<string | null>(null);
@@ -130,7 +148,9 @@ function Tile({ client, agent, changes, onReview, onRemove, maximized, onMaximiz
             sandboxed
           </span>
         )}
-        {agent.workspace && <ChangesBadge agent={agent} changes={changes} onReview={() => onReview(agent.name)} />}
+        {agent.workspace && (
+          <ChangesBadge agent={agent} changes={changes} onReview={() => onReview(agent.name)} />
+        )}
         {agent.unread > 0 && (
           <span className="badge unread" title="Unread messages" data-testid={`unread-${agent.name}`}>
             {agent.unread} unread
@@ -284,7 +304,16 @@ export function Tiles(props: TilesProps) {
         notify={props.notify}
       />
     ),
-    [props.client, props.onMaximize, props.register, props.notify, props.changes, props.onReview, props.onRemove, maximized],
+    [
+      props.client,
+      props.onMaximize,
+      props.register,
+      props.notify,
+      props.changes,
+      props.onReview,
+      props.onRemove,
+      maximized,
+    ],
   );
   if (!agents.length) return <div className="tiles">{props.empty}</div>;
   if (layout === 'list') {

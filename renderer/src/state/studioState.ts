@@ -1,7 +1,14 @@
 // The window's picture of the studio, kept current from the studio's events. Pure: the reducer
 // is tested without a browser.
 import type { StudioEvent } from '../../../main/contract/events.js';
-import type { Agent, Message, StudioStatus, Task, TaskEvent, WorkspaceChanges } from '../../../main/contract/model.js';
+import type {
+  Agent,
+  Message,
+  StudioStatus,
+  Task,
+  TaskEvent,
+  WorkspaceChanges,
+} from '../../../main/contract/model.js';
 import type { FeedHistory } from '../../../main/contract/service.js';
 
 export type AgentView = Agent & { unread: number; openTasks: number };

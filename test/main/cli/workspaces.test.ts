@@ -41,7 +41,9 @@ describe('worktree agents at the command line', () => {
     expect(changes.stdout).toMatch(/uncommitted: +1 file +\+2 −0/);
     expect(changes.stdout).toMatch(/M src\/app.txt +\+1 −1 +committed/);
     expect(changes.stdout).toMatch(/\? notes.txt +\+2 −0 +uncommitted/);
-    const json = JSON.parse((await cli('agent', 'changes', 'bob', '--json')).stdout) as { total: { files: number } };
+    const json = JSON.parse((await cli('agent', 'changes', 'bob', '--json')).stdout) as {
+      total: { files: number };
+    };
     expect(json.total.files).toBe(2);
     expect((await cli('agent', 'diff', 'bob')).stdout).toContain('+TWO');
 
@@ -55,11 +57,15 @@ describe('worktree agents at the command line', () => {
 
     const kept = await cli('agent', 'remove', 'bob', '--remove-worktree');
     expect(kept.code).toBe(2);
-    expect(kept.stderr).toMatch(/ccstudio\/bob has commits not merged into main \((src\/app.txt, notes.txt|notes.txt, src\/app.txt)\)/);
+    expect(kept.stderr).toMatch(
+      /ccstudio\/bob has commits not merged into main \((src\/app.txt, notes.txt|notes.txt, src\/app.txt)\)/,
+    );
 
     const merged = await cli('agent', 'merge', 'bob', '--ff');
     expect(merged.code, merged.stderr).toBe(0);
-    expect(merged.stdout).toMatch(/^Merged ccstudio\/bob into main \(fast-forward [0-9a-f]{10}\): 2 files changed\./);
+    expect(merged.stdout).toMatch(
+      /^Merged ccstudio\/bob into main \(fast-forward [0-9a-f]{10}\): 2 files changed\./,
+    );
     expect(gitIn(repo, 'log', '-1', '--format=%s')).toBe('notes');
     expect(gitIn(repo, 'status', '--porcelain')).toBe('');
 
@@ -89,9 +95,15 @@ describe('worktree agents at the command line', () => {
     expect(merged.stdout).toContain(`Task #${task.id} is done.`);
     expect(existsSync(join(repo, 'INTRO.md'))).toBe(true);
 
-    const second = JSON.parse((await cli('task', 'add', 'More', '--to', 'amy', '--json')).stdout) as { id: number };
-    expect((await cli('task', 'back', String(second.id))).stderr).toContain('Say what to change with --note.');
+    const second = JSON.parse((await cli('task', 'add', 'More', '--to', 'amy', '--json')).stdout) as {
+      id: number;
+    };
+    expect((await cli('task', 'back', String(second.id))).stderr).toContain(
+      'Say what to change with --note.',
+    );
     const back = await cli('task', 'back', String(second.id), '--note', 'Shorter, please.');
-    expect(back.stdout).toContain(`Task #${second.id} went back to amy (in_progress), with your note as mail.`);
+    expect(back.stdout).toContain(
+      `Task #${second.id} went back to amy (in_progress), with your note as mail.`,
+    );
   });
 });

@@ -15,7 +15,9 @@ afterEach(async () => {
   studio = undefined;
 });
 
-function setup(files: Record<string, string> = { 'README.md': 'hello\n', 'src/app.txt': 'one\ntwo\nthree\n' }) {
+function setup(
+  files: Record<string, string> = { 'README.md': 'hello\n', 'src/app.txt': 'one\ntwo\nthree\n' },
+) {
   const root = tempDir('ccstudio-ws-');
   const repo = makeRepo(join(root, 'project'), files);
   studio = createStudio({ databaseFile: ':memory:', teamCwd: repo, watchTree: null });
@@ -47,14 +49,22 @@ describe('worktree agents', () => {
     const { root, repo, service } = setup();
     gitIn(repo, 'branch', 'develop');
     const where = join(root, 'elsewhere');
-    const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: { base: 'develop', parent: where } });
+    const { agent } = await service.addAgent({
+      name: 'bob',
+      cwd: repo,
+      worktree: { base: 'develop', parent: where },
+    });
     expect(agent.workspace).toMatchObject({ base: 'develop', path: join(where, 'bob') });
     await expect(service.addAgent({ name: 'cat', cwd: repo, worktree: { base: 'nope' } })).rejects.toThrow(
       /no branch "nope"/,
     );
-    await expect(service.addAgent({ name: 'bob', cwd: repo, worktree: {} })).rejects.toThrow(/already an agent/);
+    await expect(service.addAgent({ name: 'bob', cwd: repo, worktree: {} })).rejects.toThrow(
+      /already an agent/,
+    );
     const plain = tempDir('ccstudio-plain-');
-    await expect(service.addAgent({ name: 'dan', cwd: plain, worktree: {} })).rejects.toThrow(/not inside a git repository/);
+    await expect(service.addAgent({ name: 'dan', cwd: plain, worktree: {} })).rejects.toThrow(
+      /not inside a git repository/,
+    );
     expect(gitIn(repo, 'branch', '--list', 'ccstudio/cat', 'ccstudio/dan')).toBe('');
     expect((await service.listAgents()).map((a) => a.name)).not.toContain('cat');
   });
@@ -102,7 +112,9 @@ describe('worktree agents', () => {
     writeFiles(agent.workspace!.path, { 'README.md': 'changed\n' });
     s.agents.update(agent.id, { state: 'busy' });
     s.agents.update(agent.id, { state: 'idle' });
-    await waitFor('the changes announced at the turn end', () => seen.find((e) => e.changes.total.files === 1));
+    await waitFor('the changes announced at the turn end', () =>
+      seen.find((e) => e.changes.total.files === 1),
+    );
     s.agents.update(agent.id, { state: 'busy' });
     s.agents.update(agent.id, { state: 'idle' });
     await s.workspaces.changes(s.agents.require('bob'));
@@ -125,7 +137,9 @@ describe('tasks on worktree agents', () => {
     const second = await service.createTask({ title: 'Second', assignee: 'bob' });
     expect(second.branch).toBe('task/1-fix-the-login-page');
     const mail2 = s.bus.inbox(s.agents.require('bob')).items.find((m) => m.taskId === second.id);
-    expect(mail2?.body).toMatch(/did not start one for this task because its worktree has changes not committed \(scratch.txt\)/);
+    expect(mail2?.body).toMatch(
+      /did not start one for this task because its worktree has changes not committed \(scratch.txt\)/,
+    );
   });
 
   it('are dispatched by an agent through the same path (the MCP tools use it)', async () => {
@@ -156,7 +170,13 @@ describe('review and merge', () => {
     writeFileSync(join(repo, 'README.md'), 'my own edit\n');
     const before = gitIn(repo, 'rev-parse', 'main');
     const merged = await service.merge({ taskId: t1.id });
-    expect(merged).toMatchObject({ branch: t1.branch, into: 'main', mode: 'merge-commit', files: ['src/app.txt'], taskId: t1.id });
+    expect(merged).toMatchObject({
+      branch: t1.branch,
+      into: 'main',
+      mode: 'merge-commit',
+      files: ['src/app.txt'],
+      taskId: t1.id,
+    });
     expect(gitIn(repo, 'rev-parse', 'main^1')).toBe(before);
     expect(gitIn(repo, 'rev-parse', 'main^2')).toBe(c1);
     expect(readFileSync(join(repo, 'src/app.txt'), 'utf8')).toBe('one\nBOB\nthree\n');
@@ -188,7 +208,9 @@ describe('review and merge', () => {
     expect(readFileSync(join(repo, 'src/app.txt'), 'utf8')).toBe('person edits\n');
     gitIn(repo, 'checkout', '--', 'src/app.txt');
     commitFiles(repo, { 'other.txt': 'x\n' }, 'base moves');
-    await expect(service.merge({ agent: 'bob', mode: 'fast-forward' })).rejects.toThrow(/cannot fast-forward/);
+    await expect(service.merge({ agent: 'bob', mode: 'fast-forward' })).rejects.toThrow(
+      /cannot fast-forward/,
+    );
     // Into a branch nobody has checked out: its ref moves, compare-and-swap.
     gitIn(repo, 'branch', 'release', head);
     const r = await service.merge({ agent: 'bob', into: 'release', mode: 'fast-forward' });
@@ -208,13 +230,45 @@ describe('review and merge', () => {
   });
 });
 
+describe('pull requests', () => {
+  it('says what is missing: a remote to push to, then the GitHub CLI; a forge is not reachable from tests', async () => {
+    const root = tempDir('ccstudio-ws-pr-');
+    const repo = makeRepo(join(root, 'project'), { 'README.md': 'x\n' });
+    const calls: string[][] = [];
+    studio = createStudio({
+      databaseFile: ':memory:',
+      teamCwd: repo,
+      watchTree: null,
+      gh: async (_cwd, args) => {
+        calls.push(args);
+        throw new Error('gh is not installed here');
+      },
+    });
+    const { agent } = await studio.service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    commitFiles(agent.workspace!.path, { 'a.txt': 'a\n' }, 'a');
+    await expect(studio.service.openPullRequest({ agent: 'bob' })).rejects.toThrow(
+      /has no remote to push ccstudio\/bob to/,
+    );
+    // A bare repository stands in for the forge's: the push is real, the pull request is gh's.
+    const forge = join(root, 'forge.git');
+    gitIn(root, 'init', '--quiet', '--bare', forge);
+    gitIn(repo, 'remote', 'add', 'origin', forge);
+    await expect(studio.service.openPullRequest({ agent: 'bob' })).rejects.toThrow(
+      /gh is not installed here/,
+    );
+    expect(calls).toEqual([['--version']]);
+  });
+});
+
 describe('removing a worktree agent', () => {
   it('refuses to remove a worktree with uncommitted or unmerged work, naming the files; keeps it by default', async () => {
     const { repo, service, studio: s } = setup();
     await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
     const wt = s.agents.require('bob').workspace!.path;
     writeFiles(wt, { 'wip.txt': 'x\n' });
-    await expect(service.removeAgent('bob', { removeWorktree: true })).rejects.toThrow(/not committed \(wip.txt\)/);
+    await expect(service.removeAgent('bob', { removeWorktree: true })).rejects.toThrow(
+      /not committed \(wip.txt\)/,
+    );
     gitIn(wt, 'add', '-A');
     gitIn(wt, 'commit', '-qm', 'wip');
     await expect(service.removeAgent('bob', { removeWorktree: true })).rejects.toThrow(
