@@ -32,7 +32,7 @@ const USAGE = `Claude Code Studio (headless)
 
 Usage:
   ccstudio serve [--data DIR] [--cwd DIR] [--port N] [--host ADDR] [--agents N | --first-team N]
-                 [--claude CMD] [--no-start] [--open] [--verbose]
+                 [--worktrees | --no-worktrees] [--claude CMD] [--no-start] [--open] [--verbose]
   ccstudio open [--print]
   ccstudio agent add NAME [--role R] [--summary S] [--prompt P] [--command CMD [--takes-prompts]]
                  [--cwd DIR] [--worktree [--base BRANCH] [--worktree-dir DIR]] [--sandbox] [--json]
@@ -74,6 +74,9 @@ Gemini CLI), so wake lines are typed into it when mail arrives (never into a pla
 agent add --sandbox runs the agent's Claude Code in its own sandbox (bubblewrap and socat on Linux,
 Seatbelt on macOS) with the studio's data folder out of its reach; where that sandbox cannot run,
 the agent is not started.
+In a git repository a first team's engineers (--first-team, or the UI's first run) each get a git
+worktree of their own, the commander keeping the folder; --no-worktrees keeps them all in it, and
+--worktrees gives --agents N worktrees too.
 agent add --worktree gives the agent a git worktree of its own (from the repository --cwd is in),
 on a new branch ccstudio/NAME from --base (default: the branch checked out there), in
 --worktree-dir (default: REPO-worktrees/ beside the repository). A task given to it starts
@@ -240,6 +243,7 @@ async function serveCommand(values: Values, dataDir: string): Promise<number> {
   const agents = values.agents === undefined ? undefined : Number(values.agents);
   if (agents !== undefined && (!Number.isInteger(agents) || agents < 0 || agents > 30))
     throw new UsageError('--agents is 0-30.');
+  if (values.worktrees && values['no-worktrees']) throw new UsageError('--worktrees or --no-worktrees, not both.');
   const firstTeam = values['first-team'] === undefined ? undefined : Number(values['first-team']);
   if (firstTeam !== undefined && (!Number.isInteger(firstTeam) || firstTeam < 0 || firstTeam > 30))
     throw new UsageError('--first-team is 0-30.');
@@ -264,6 +268,7 @@ async function serveCommand(values: Values, dataDir: string): Promise<number> {
     ...(firstTeam !== undefined ? { firstTeam } : {}),
     ...(values.claude ? { claudeCommand: values.claude } : {}),
     ...(values['no-start'] ? { noStart: true } : {}),
+    ...(values.worktrees ? { worktrees: true } : values['no-worktrees'] ? { worktrees: false } : {}),
     teamCwd,
     logger,
   });

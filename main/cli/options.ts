@@ -30,6 +30,8 @@ export const CLI_OPTIONS = {
   'takes-prompts': { type: 'boolean' },
   print: { type: 'boolean' },
   worktree: { type: 'boolean' },
+  worktrees: { type: 'boolean' },
+  'no-worktrees': { type: 'boolean' },
   base: { type: 'string' },
   'worktree-dir': { type: 'string' },
   'remove-worktree': { type: 'boolean' },

@@ -108,6 +108,11 @@ export type SendBackInput = z.infer<typeof sendBackInput>;
 export const startTeamInput = z.strictObject({
   cwd: folder.min(1),
   agents: z.number().int().min(0).max(MAX_FIRST_TEAM_AGENTS),
+  /**
+   * Each engineer in a git worktree of its own (the commander stays in the folder). Default: yes
+   * when the folder is in a git repository, so agents never edit one working tree unasked.
+   */
+  worktrees: z.boolean().optional(),
 });
 export type StartTeamInput = z.infer<typeof startTeamInput>;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
 import type { StudioUrls } from '../contract/urls.js';
 import { PERSON_NAME } from '../contract/limits.js';
-import type { StudioStatus } from '../contract/model.js';
+import type { StudioStatus, Workspace } from '../contract/model.js';
 import type {
   AddAgentInput,
   AddedAgent,
@@ -110,6 +110,11 @@ export interface Studio {
   /** The studio as an agent's tools see it (MCP). */
   readonly agentSide: AgentSide;
   status(): StudioStatus;
+  /**
+   * Makes sure the commander and agent-1..N exist in a folder (serve --agents, --first-team); in
+   * a git repository new engineers get worktrees of their own when `worktrees` is not false.
+   */
+  ensureTeam(count: number, cwd: string, worktrees?: boolean): Promise<string[]>;
   /** Terminals as one UI connection sees them (see servePipe). */
   openTerminalViewer(send: (output: TerminalOutput) => void): TerminalViewer;
   /** Stops background work and closes the database. */
@@ -248,6 +253,22 @@ export function createStudio(options: StudioOptions = {}): Studio {
     const warning = agent ? wake.deliveryWarning(agent.id) : undefined;
     return warning ? { ...value, warning } : value;
   };
+  /**
+   * The commander and agent-1..N in a folder (those missing are added); in a git repository each
+   * new engineer gets a worktree of its own unless `worktrees` is false.
+   */
+  const makeTeam = async (count: number, cwd: string, worktrees?: boolean): Promise<string[]> => {
+    const check = await folderCheck(cwd);
+    if (!check.ok) throw new StudioError('invalid', check.problem ?? 'That folder cannot be used.');
+    if (worktrees && !check.repo)
+      throw new StudioError('invalid', `${check.path} is not in a git repository, so there are no worktrees to give.`);
+    const made = new Map<string, Workspace>();
+    if (worktrees ?? !!check.repo)
+      for (const name of teamNames(count).slice(1))
+        if (!agents.get(name)) made.set(name, await workspaces.create({ folder: check.path, agentName: name }));
+    return ensureTeam(agents, count, check.path, made);
+  };
+
   // Methods are sync underneath; async here so every pipe (IPC, WebSocket, HTTP) sees one shape.
   const service: StudioService = {
     status: async () => status(),
@@ -364,12 +385,10 @@ export function createStudio(options: StudioOptions = {}): Studio {
     pickFolder: async () => {
       throw new StudioError('unavailable', 'No folder picker here: type the folder instead.');
     },
-    startTeam: async ({ cwd, agents: count }) => {
+    startTeam: async ({ cwd, agents: count, worktrees }) => {
       if (agents.list().some((a) => a.kind === 'agent' && !a.remote))
         throw new StudioError('conflict', 'This studio has a team already: add agents one by one instead.');
-      const check = await folderCheck(cwd);
-      if (!check.ok) throw new StudioError('invalid', check.problem ?? 'That folder cannot be used.');
-      ensureTeam(agents, count, check.path);
+      await makeTeam(count, cwd, worktrees);
       // Each starts on its own; one that cannot start says why, and the others run regardless.
       const errors = await Promise.all(
         teamNames(count).map((n) =>
@@ -422,6 +441,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     service,
     agentSide,
     status,
+    ensureTeam: makeTeam,
     openTerminalViewer: (send) => new TerminalViewer(sessions, (name) => agents.require(name), send),
     close: async () => {
       wake.dispose();

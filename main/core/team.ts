@@ -4,6 +4,7 @@ import { constants, existsSync } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Workspace } from '../contract/model.js';
 import type { FolderCheck } from '../contract/service.js';
 import type { AgentRegistry } from './agents/agentRegistry.js';
 
@@ -24,7 +25,12 @@ export function teamNames(count: number): string[] {
  * Adds the commander and agent-1..N that do not exist yet, all set to start with the studio;
  * existing ones are set to start too. Returns the names it added.
  */
-export function ensureTeam(agents: AgentRegistry, count: number, cwd: string): string[] {
+export function ensureTeam(
+  agents: AgentRegistry,
+  count: number,
+  cwd: string,
+  workspaces: ReadonlyMap<string, Workspace> = new Map(),
+): string[] {
   const added: string[] = [];
   for (const name of teamNames(count)) {
     const existing = agents.get(name);
@@ -33,10 +39,12 @@ export function ensureTeam(agents: AgentRegistry, count: number, cwd: string): s
       continue;
     }
     const commander = name === 'commander';
+    const workspace = workspaces.get(name);
     agents.add({
       name,
       role: commander ? 'commander' : 'engineer',
-      cwd,
+      cwd: workspace?.path ?? cwd,
+      ...(workspace ? { workspace } : {}),
       commander,
       rolePrompt: commander ? COMMANDER_ROLE : AGENT_ROLE,
       autostart: true,

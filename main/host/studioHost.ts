@@ -8,7 +8,6 @@ import type { SpawnPty } from '../core/sessions/ptySession.js';
 import { securePrivateTree } from '../core/store/dataDir.js';
 import { acquireStudioLock } from '../core/store/studioLock.js';
 import { createStudio, type Studio } from '../core/studio.js';
-import { ensureTeam } from '../core/team.js';
 import { loadOrCreateUiToken } from './uiToken.js';
 import { removeStudioInfo, studioInfoFor, writeStudioInfo } from '../core/studioInfo.js';
 import type { Logger } from '../core/util/logger.js';
@@ -38,6 +37,8 @@ export interface HostOptions {
   claudeCommand?: string;
   /** Do not start the saved team (tests, or a studio serving only remote agents). */
   noStart?: boolean;
+  /** Engineers of --agents or --first-team in worktrees of their own (see Studio.ensureTeam). */
+  worktrees?: boolean;
   env?: NodeJS.ProcessEnv;
   /** A better-sqlite3 build for this runtime: the desktop app's, made for Electron's ABI. */
   nativeBinding?: string;
@@ -139,9 +140,19 @@ export async function startStudioHost(options: HostOptions): Promise<RunningStud
   const http = serveStudio(listener, { studio, adminToken, uiToken, ...(uiDir ? { uiDir } : {}) });
   const { urls } = listener;
   writeStudioInfo(options.dataDir, studioInfoFor(options.host ?? '127.0.0.1', urls, { adminToken, uiToken }));
-  if (options.agents !== undefined) ensureTeam(studio.agents, options.agents, teamCwd);
-  else if (options.firstTeam && !studio.agents.list().some((a) => a.kind === 'agent'))
-    ensureTeam(studio.agents, options.firstTeam, teamCwd);
+  try {
+    // --agents keeps its agents in the folder unless asked (scripts rely on it); a first team in
+    // a git repository gives each engineer a worktree of its own unless told not to.
+    if (options.agents !== undefined)
+      await studio.ensureTeam(options.agents, teamCwd, options.worktrees ?? false);
+    else if (options.firstTeam && !studio.agents.list().some((a) => a.kind === 'agent'))
+      await studio.ensureTeam(options.firstTeam, teamCwd, options.worktrees);
+  } catch (err) {
+    await http.close();
+    await studio.close();
+    removeStudioInfo(options.dataDir, process.pid);
+    throw err;
+  }
   const started = options.noStart ? Promise.resolve([]) : studio.sessions.startSaved();
   void started.then((results) => {
     for (const s of results)

@@ -12,7 +12,7 @@ import {
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { TaskDetail } from '../../main/contract/model.js';
+import type { Task, TaskDetail } from '../../main/contract/model.js';
 import type { StudioClient, UiCommand } from '../../main/contract/pipe.js';
 import { parseCard, parseTarget, planDrop } from './board/boardLogic.js';
 import { Board, TaskCardBody } from './components/Board.js';
@@ -119,6 +119,14 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
   const onReview = useCallback((agent: string) => setDialog({ kind: 'review', agent }), []);
   const onReviewTask = useCallback((taskId: number) => setDialog({ kind: 'reviewTask', taskId }), []);
   const onRemove = useCallback((name: string) => setDialog({ kind: 'removeAgent', name }), []);
+  const changesOf = useCallback(
+    (task: Task) => {
+      const agent = task.assignee ? state.agents.find((a) => a.name === task.assignee) : undefined;
+      const changes = agent ? state.changes[agent.id] : undefined;
+      return changes && task.branch && changes.branch === task.branch ? changes : undefined;
+    },
+    [state.agents, state.changes],
+  );
 
   const runCommand = useCallback(
     (command: UiCommand) => {
@@ -274,6 +282,7 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
                 onOpen={(id) => setDialog({ kind: 'task', id })}
                 onNew={() => setDialog({ kind: 'newTask' })}
                 onReview={onReviewTask}
+                changesOf={changesOf}
               />
               <Feed client={client} feed={state.feed} agents={state.agents} notify={notify} />
             </aside>
@@ -288,13 +297,14 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
       <DragOverlay>
         {draggedTask ? (
           <div className="card overlay">
-            <TaskCardBody task={draggedTask} />
+            <TaskCardBody task={draggedTask} changes={changesOf(draggedTask)} />
           </div>
         ) : null}
       </DragOverlay>
       {dialog?.kind === 'addAgent' && (
         <AddAgentDialog
           client={client}
+          agents={state.agents}
           desktop={mode === 'desktop'}
           notify={notify}
           onClose={() => setDialog(null)}

@@ -117,11 +117,13 @@ describe('workspaces in the browser', () => {
       );
       // Its badge follows the worktree (watched: a command agent has no turn end to wait for).
       await page.locator(`[data-testid="changes-${agent}"]`).filter({ hasText: '1 file +1 −1' }).waitFor();
-      const me = studio.agents.require(agent);
-      await studio.agentSide.tasks.update(me, { id: agent === 'bob' ? t1.id : t2.id, status: 'review' });
+      const id = agent === 'bob' ? t1.id : t2.id;
+      await page.locator(`[data-testid="card-changes-${id}"]`).filter({ hasText: '1 file +1 −1' }).waitFor();
+      await studio.agentSide.tasks.update(studio.agents.require(agent), { id, status: 'review' });
     }
     for (const t of [t1, t2])
       await page.locator(`[data-testid="column-review"] [data-testid="card-${t.id}"]`).waitFor();
+    await screenshot(page, 'workspaces-in-review');
 
     // Bob's card: its diff, unified then side by side, then merged.
     await page.locator(`[data-testid="card-review-${t1.id}"]`).click();

@@ -1,8 +1,24 @@
 import { useDraggable, useDroppable } from '@dnd-kit/core';
-import { TASK_STATUSES, type Task, type TaskStatus } from '../../../main/contract/model.js';
+import {
+  TASK_STATUSES,
+  type Task,
+  type TaskStatus,
+  type WorkspaceChanges,
+} from '../../../main/contract/model.js';
 import { cardId, COLUMN_LABELS, columnId, groupByColumn } from '../board/boardLogic.js';
 
-export function TaskCardBody({ task, onReview }: { task: Task; onReview?(id: number): void }) {
+/** A card's work: its assignee's changes while its worktree has the card's branch checked out. */
+export type ChangesOf = (task: Task) => WorkspaceChanges | undefined;
+
+export function TaskCardBody({
+  task,
+  changes,
+  onReview,
+}: {
+  task: Task;
+  changes?: WorkspaceChanges | undefined;
+  onReview?(id: number): void;
+}) {
   return (
     <>
       <div className="card-title">
@@ -18,6 +34,13 @@ export function TaskCardBody({ task, onReview }: { task: Task; onReview?(id: num
       {task.branch && (
         <div className="card-branch" title="The git branch this task's work is on">
           <span data-testid={`card-branch-${task.id}`}>⎇ {task.branch}</span>
+          {changes && changes.total.files > 0 && (
+            <span className="card-changes" data-testid={`card-changes-${task.id}`}>
+              {changes.total.files} file{changes.total.files === 1 ? '' : 's'}{' '}
+              <span className="added">+{changes.total.added}</span>{' '}
+              <span className="removed">−{changes.total.removed}</span>
+            </span>
+          )}
           {onReview && task.assignee && (
             <button
               className="card-review"
@@ -40,10 +63,12 @@ export function TaskCardBody({ task, onReview }: { task: Task; onReview?(id: num
 
 function Card({
   task,
+  changesOf,
   onOpen,
   onReview,
 }: {
   task: Task;
+  changesOf: ChangesOf;
   onOpen(id: number): void;
   onReview(id: number): void;
 }) {
@@ -62,7 +87,7 @@ function Card({
         listeners?.onKeyDown?.(e);
       }}
     >
-      <TaskCardBody task={task} onReview={onReview} />
+      <TaskCardBody task={task} changes={changesOf(task)} onReview={onReview} />
     </div>
   );
 }
@@ -70,11 +95,13 @@ function Card({
 function Column({
   status,
   tasks,
+  changesOf,
   onOpen,
   onReview,
 }: {
   status: TaskStatus;
   tasks: Task[];
+  changesOf: ChangesOf;
   onOpen(id: number): void;
   onReview(id: number): void;
 }) {
@@ -86,7 +113,7 @@ function Column({
       </h3>
       <div className="column-cards">
         {tasks.map((t) => (
-          <Card key={t.id} task={t} onOpen={onOpen} onReview={onReview} />
+          <Card key={t.id} task={t} changesOf={changesOf} onOpen={onOpen} onReview={onReview} />
         ))}
       </div>
     </div>
@@ -95,11 +122,13 @@ function Column({
 
 export function Board({
   tasks,
+  changesOf,
   onOpen,
   onNew,
   onReview,
 }: {
   tasks: Task[];
+  changesOf: ChangesOf;
   onOpen(id: number): void;
   onNew(): void;
   /** Opens the review of a card's branch. */
@@ -116,7 +145,14 @@ export function Board({
       </header>
       <div className="columns">
         {TASK_STATUSES.map((s) => (
-          <Column key={s} status={s} tasks={columns[s]} onOpen={onOpen} onReview={onReview} />
+          <Column
+            key={s}
+            status={s}
+            tasks={columns[s]}
+            changesOf={changesOf}
+            onOpen={onOpen}
+            onReview={onReview}
+          />
         ))}
       </div>
     </section>

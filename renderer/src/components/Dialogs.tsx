@@ -62,11 +62,14 @@ function useSubmit(onDone: () => void) {
 
 export function AddAgentDialog({
   client,
+  agents,
   desktop,
   notify,
   onClose,
 }: {
   client: StudioClient;
+  /** The studio's agents: one already working in the repository makes a worktree the default. */
+  agents: AgentView[];
   desktop: boolean;
   notify(text: string, error?: boolean): void;
   onClose(): void;
@@ -82,11 +85,22 @@ export function AddAgentDialog({
   const [sandbox, setSandbox] = useState(false);
   const [rolePrompt, setRolePrompt] = useState('');
   const [check, setCheck] = useState<FolderCheck | null>(null);
-  const [worktree, setWorktree] = useState(false);
+  const [worktreeChoice, setWorktree] = useState<boolean | null>(null);
   const [base, setBase] = useState('');
   const [parent, setParent] = useState('');
   const { error, busy, submit } = useSubmit(onClose);
   const repo = check?.ok ? check.repo : undefined;
+  // Another agent already edits this repository's checkout: a second one there would step on it.
+  const shared =
+    !!repo &&
+    agents.some(
+      (a) =>
+        a.kind === 'agent' &&
+        !a.remote &&
+        !a.workspace &&
+        (a.cwd === repo.root || a.cwd.startsWith(repo.root + '/')),
+    );
+  const worktree = worktreeChoice ?? shared;
   const run = async () => {
     const words = command.trim().split(/\s+/).filter(Boolean);
     if (kind === 'command' && !words.length) throw new Error('Give the command to run.');
@@ -187,6 +201,7 @@ export function AddAgentDialog({
               data-testid="add-agent-worktree"
             />{' '}
             Own git worktree, on a new branch ccstudio/{name.trim() || 'NAME'}
+            {shared && worktreeChoice === null ? ' (another agent works in this checkout)' : ''}
           </label>
         )}
         {repo && worktree && (

@@ -27,13 +27,15 @@ export function FirstRun({
   const [count, setCount] = useState(DEFAULT_TEAM_AGENTS);
   const [check, setCheck] = useState<FolderCheck | null>(null);
   const [busy, setBusy] = useState(false);
+  const [worktrees, setWorktrees] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const folder = typed ?? choices?.suggested ?? '';
   const start = (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    client.startTeam({ cwd: folder, agents: count }).then(
+    const repo = check?.ok && check.repo;
+    client.startTeam({ cwd: folder, agents: count, worktrees: !!repo && worktrees }).then(
       (team) => {
         setBusy(false);
         const failed = team.filter((t) => t.error);
@@ -82,6 +84,18 @@ export function FirstRun({
           data-testid="first-run-count"
         />
       </label>
+      {check?.ok && check.repo && count > 0 && (
+        <label className="check" title="Agents on one working tree break each other's builds and tests">
+          <input
+            type="checkbox"
+            checked={worktrees}
+            onChange={(e) => setWorktrees(e.target.checked)}
+            data-testid="first-run-worktrees"
+          />{' '}
+          Each engineer in its own git worktree and branch (in {check.repo.worktreeParent}); the commander
+          works in the folder
+        </label>
+      )}
       {error && <p className="form-error">{error}</p>}
       <footer>
         <button type="button" onClick={onAddAgent}>

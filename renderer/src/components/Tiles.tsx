@@ -148,9 +148,6 @@ function Tile({
             sandboxed
           </span>
         )}
-        {agent.workspace && (
-          <ChangesBadge agent={agent} changes={changes} onReview={() => onReview(agent.name)} />
-        )}
         {agent.unread > 0 && (
           <span className="badge unread" title="Unread messages" data-testid={`unread-${agent.name}`}>
             {agent.unread} unread
@@ -181,6 +178,14 @@ function Tile({
           </button>
         </span>
       </header>
+      {agent.workspace && (
+        <div className="tile-work">
+          <ChangesBadge agent={agent} changes={changes} onReview={() => onReview(agent.name)} />
+          <span className="tile-work-path" title={agent.workspace.path}>
+            {agent.workspace.path}
+          </span>
+        </div>
+      )}
       {search !== null && (
         <div className="tile-search">
           <input

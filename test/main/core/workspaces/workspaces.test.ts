@@ -122,6 +122,28 @@ describe('worktree agents', () => {
   });
 });
 
+describe('a first team in a git repository', () => {
+  it('gives each engineer a worktree of its own and leaves the commander in the folder; or none, when asked', async () => {
+    const { root, repo, service } = setup();
+    const team = await service.startTeam({ cwd: repo, agents: 2 });
+    expect(team.map((t) => [t.agent.name, t.agent.cwd, t.agent.workspace?.branch ?? null])).toEqual([
+      ['commander', repo, null],
+      ['agent-1', join(root, 'project-worktrees', 'agent-1'), 'ccstudio/agent-1'],
+      ['agent-2', join(root, 'project-worktrees', 'agent-2'), 'ccstudio/agent-2'],
+    ]);
+    const other = makeRepo(join(root, 'other'), { 'a.txt': 'a\n' });
+    const plain = createStudio({ databaseFile: ':memory:', teamCwd: other, watchTree: null });
+    try {
+      const shared = await plain.service.startTeam({ cwd: other, agents: 1, worktrees: false });
+      expect(shared.map((t) => t.agent.cwd)).toEqual([other, other]);
+      const dir = tempDir('ccstudio-not-git-');
+      await expect(plain.ensureTeam(1, dir, true)).rejects.toThrow(/not in a git repository/);
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
 describe('tasks on worktree agents', () => {
   it('start their own branch from the base when the worktree is clean, named in the card and the mail', async () => {
     const { repo, service, studio: s } = setup();
