@@ -97,6 +97,11 @@ export interface Workspace {
   branch: string;
   /** The branch its work is compared with and merged into. */
   base: string;
+  /**
+   * The worktree's git directory inside the repository's .git, found when the studio made it. The
+   * studio's own git commands name it, never trusting the `.git` file in the agent's folder.
+   */
+  gitDir: string;
 }
 
 /** Files and lines, as `git diff --numstat` counts them (binary files count as files only). */

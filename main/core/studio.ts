@@ -31,7 +31,7 @@ import { acquireStudioLock, type StudioLock } from './store/studioLock.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Emitter } from './util/emitter.js';
 import { silentLogger, type Logger } from './util/logger.js';
-import { checkFolder, ensureTeam, recentFolders, teamNames } from './team.js';
+import { checkFolder, ensureTeam, inside, recentFolders, teamNames } from './team.js';
 import { systemGit, type Git } from './workspaces/git.js';
 import { defaultWorktreeParent } from './workspaces/gitWorkspace.js';
 import { TaskDispatch } from './workspaces/taskDispatch.js';
@@ -261,11 +261,15 @@ export function createStudio(options: StudioOptions = {}): Studio {
     const check = await folderCheck(cwd);
     if (!check.ok) throw new StudioError('invalid', check.problem ?? 'That folder cannot be used.');
     if (worktrees && !check.repo)
-      throw new StudioError('invalid', `${check.path} is not in a git repository, so there are no worktrees to give.`);
+      throw new StudioError(
+        'invalid',
+        `${check.path} is not in a git repository, so there are no worktrees to give.`,
+      );
     const made = new Map<string, Workspace>();
     if (worktrees ?? !!check.repo)
       for (const name of teamNames(count).slice(1))
-        if (!agents.get(name)) made.set(name, await workspaces.create({ folder: check.path, agentName: name }));
+        if (!agents.get(name))
+          made.set(name, (await workspaces.create({ folder: check.path, agentName: name })).workspace);
     return ensureTeam(agents, count, check.path, made);
   };
 
@@ -294,9 +298,15 @@ export function createStudio(options: StudioOptions = {}): Studio {
       if (agents.get(input.name))
         throw new StudioError('conflict', `There is already an agent called ${input.name}.`);
       const parent = worktree.parent ? await folderCheck(worktree.parent) : undefined;
-      if (parent && !parent.ok && existsSync(parent.path))
+      // A folder that does not exist yet is made; one that exists must be usable. Neither may be
+      // inside the studio's own data.
+      if (
+        parent &&
+        !parent.ok &&
+        (existsSync(parent.path) || privateDirs.some((d) => inside(d, parent.path)))
+      )
         throw new StudioError('invalid', `Where ${input.name}'s worktree goes: ${parent.problem}`);
-      const workspace = await workspaces.create({
+      const { workspace, created } = await workspaces.create({
         folder: input.cwd || teamCwd,
         agentName: input.name,
         ...(worktree.base ? { base: worktree.base } : {}),
@@ -306,8 +316,9 @@ export function createStudio(options: StudioOptions = {}): Studio {
         const { agent, token } = agents.add({ ...rest, cwd: workspace.path, workspace });
         return { agent, token, mcpUrl: urls?.mcp ?? '' };
       } catch (err) {
-        // The agent could not be added after all: its fresh, empty worktree goes again.
-        await workspaces.removeUnused(workspace).catch(() => undefined);
+        // The agent could not be added after all: a worktree made just now goes again; one taken
+        // up from an earlier agent of that name stays (it may be in use, or kept on purpose).
+        if (created) await workspaces.removeUnused(workspace).catch(() => undefined);
         throw err;
       }
     },

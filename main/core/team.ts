@@ -62,7 +62,8 @@ export function expandFolder(path: string, base: string, home = homedir()): stri
   return isAbsolute(trimmed) ? resolve(trimmed) : resolve(base, trimmed);
 }
 
-function inside(parent: string, child: string): boolean {
+/** `child` is `parent` or inside it. */
+export function inside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
 }

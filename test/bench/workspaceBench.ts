@@ -61,7 +61,7 @@ export async function runWorkspaceBench(
     sh(repo, 'commit', '--quiet', '-m', 'ten thousand files');
     log(`repository of ${DIRS * FILES_PER_DIR} files made`);
     const git = systemGit(env);
-    const ws = await createWorktree(git, { folder: repo, agentName: 'bench' });
+    const { workspace: ws } = await createWorktree(git, { folder: repo, agentName: 'bench' });
     for (let i = 0; i < 10; i++)
       appendFileSync(join(ws.path, `dir${i}`, 'file0.txt'), lines(50, 'committed'));
     sh(ws.path, 'commit', '--quiet', '-am', 'five hundred lines');

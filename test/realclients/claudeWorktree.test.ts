@@ -30,6 +30,9 @@ afterEach(async () => {
 const COMMIT =
   "printf 'hello from wendy\\n' > hello.txt && git add hello.txt && git commit -qm 'wendy commits' && echo COMMITTED; " +
   '(echo mine >> "$(git rev-parse --git-common-dir)/../README.md" && echo CHECKOUT-WRITTEN) 2>&1 || echo CHECKOUT-REFUSED; ' +
+  // The person's branch, the repository's HEAD and info, the worktree's pointer back to its repository.
+  'C=$(git rev-parse --git-common-dir); for f in refs/heads/main HEAD info/attributes worktrees/wendy/commondir; do ' +
+  '(echo x >> "$C/$f" && echo "WROTE $f") 2>/dev/null || echo "REFUSED $f"; done; ' +
   '(echo "touch /tmp/ccstudio-pwned" > "$(git rev-parse --git-common-dir)/hooks/post-merge" && echo HOOK-WRITTEN) 2>&1 || echo HOOK-REFUSED';
 
 /** On a wake: read the inbox, commit with Bash, move the task to review, say done. */
@@ -102,6 +105,8 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         expect(shell?.text).toContain('CHECKOUT-REFUSED');
         expect(readFileSync(join(c.work, 'README.md'), 'utf8')).not.toContain('mine');
         expect(shell?.text).toContain('HOOK-REFUSED');
+        for (const f of ['refs/heads/main', 'HEAD', 'info/attributes', 'worktrees/wendy/commondir'])
+          expect(shell?.text).toContain(`REFUSED ${f}`);
         expect(existsSync(join(c.work, '.git', 'hooks', 'post-merge'))).toBe(false);
       }
       // Read at the turn's end (the Stop hook makes it idle): one committed file, nothing uncommitted.

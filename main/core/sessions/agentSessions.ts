@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Disposable } from '../../contract/events.js';
 import { StudioError } from '../../contract/errors.js';
-import type { Agent, AgentState } from '../../contract/model.js';
+import type { Agent, AgentState, Workspace } from '../../contract/model.js';
 import type { StudioUrls } from '../../contract/urls.js';
 import { hashToken, type AgentRegistry } from '../agents/agentRegistry.js';
 import type { Clock } from '../util/clock.js';
@@ -280,10 +280,7 @@ export class AgentSessions {
         `${agent.name} is sandboxed away from ${inside}, so it cannot work in ${cwd}; pick another folder.`,
       );
     }
-    // A worktree's commits are written into the repository's own .git, outside the worktree.
-    const gitDir = agent.workspace ? join(agent.workspace.repo, '.git') : undefined;
-    if (!gitDir || !existsSync(gitDir)) return { denyRead };
-    return { denyRead, allowWrite: [gitDir], denyWrite: [join(gitDir, 'config'), join(gitDir, 'hooks')] };
+    return { denyRead, ...(agent.workspace ? worktreeSandbox(agent.workspace) : {}) };
   }
 
   /** The agent whose running Claude Code holds this hook credential; nothing else accepts it. */
@@ -700,4 +697,45 @@ export class AgentSessions {
     this.forgetHookToken(live);
     this.live.delete(agentId);
   }
+}
+
+/**
+ * A sandboxed worktree agent's git: its commits write objects, its branch refs and its worktree's
+ * git dir, all inside the repository's .git, outside its folder. What would let it act outside
+ * its sandbox or on the person's work stays read-only: the repository's config, hooks and info
+ * (read by git the studio and the person run), its worktree's pointers back to the repository
+ * (commondir, gitdir), HEAD and packed-refs, and the refs of the person's branches that exist when
+ * it starts.
+ */
+function worktreeSandbox(ws: Workspace): Pick<SandboxPaths, 'allowWrite' | 'denyWrite'> {
+  const gitDir = join(ws.repo, '.git');
+  if (!existsSync(gitDir)) return {};
+  const own = (ref: string) => ref === ws.branch || ref.startsWith('task/');
+  const denyWrite = [
+    join(gitDir, 'config'),
+    join(gitDir, 'hooks'),
+    join(gitDir, 'info'),
+    join(gitDir, 'HEAD'),
+    join(gitDir, 'packed-refs'),
+    join(ws.gitDir, 'commondir'),
+    join(ws.gitDir, 'gitdir'),
+    ...looseBranchRefs(join(gitDir, 'refs', 'heads'))
+      .filter((ref) => !own(ref))
+      .map((ref) => join(gitDir, 'refs', 'heads', ref)),
+  ].filter((p) => existsSync(p));
+  return { allowWrite: [gitDir], denyWrite };
+}
+
+/** Branch names with a loose ref file under refs/heads (packed ones live in packed-refs). */
+function looseBranchRefs(dir: string, prefix = ''): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(join(dir, prefix), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => {
+    const name = prefix ? `${prefix}/${e.name}` : e.name;
+    return e.isDirectory() ? looseBranchRefs(dir, name) : e.isFile() ? [name] : [];
+  });
 }

@@ -135,7 +135,8 @@ export function sandboxSettings(paths: SandboxPaths | string[]): Record<string, 
     permissions: {
       deny: [
         ...denyRead.flatMap((dir) => [`Read(/${dir}/**)`, `Edit(/${dir}/**)`]),
-        ...denyWrite.map((path) => `Edit(/${path}/**)`),
+        // A file and, for a folder, everything under it.
+        ...denyWrite.flatMap((path) => [`Edit(/${path})`, `Edit(/${path}/**)`]),
       ],
     },
   };

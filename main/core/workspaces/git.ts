@@ -50,12 +50,16 @@ export interface GitResult {
   stdout: string;
   stderr: string;
   code: number;
+  /** The output was longer than GIT_MAX_BUFFER and is cut (only with cutOutput). */
+  truncated?: boolean;
 }
 
 export interface GitRunOptions {
   /** Exit codes that are answers rather than failures (merge-base --is-ancestor's 1). */
   okCodes?: number[];
   env?: NodeJS.ProcessEnv;
+  /** Output past GIT_MAX_BUFFER is cut (`truncated`) rather than an error: for a diff to show. */
+  cutOutput?: boolean;
 }
 
 export type Git = (cwd: string, args: string[], options?: GitRunOptions) => Promise<GitResult>;
@@ -122,6 +126,8 @@ function runGit(
       (err, stdout, stderr) => {
         if (!err) return resolve({ stdout, stderr, code: 0 });
         const e = err as NodeJS.ErrnoException & { code?: unknown };
+        if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' && options.cutOutput)
+          return resolve({ stdout, stderr, code: 0, truncated: true });
         if (e.code === 'ENOENT')
           return reject(
             existsSync(cwd)
@@ -138,6 +144,20 @@ function runGit(
       },
     );
   });
+}
+
+/**
+ * git bound to an agent's worktree by its git directory, found when the studio made it: the
+ * worktree's own `.git` file is the agent's to rewrite (it could point git at a repository whose
+ * config runs programs), so the studio never reads it. Hooks are off for the same reason.
+ */
+export function worktreeGit(git: Git, ws: { path: string; gitDir: string }): Git {
+  return (_cwd, args, options) =>
+    git(
+      ws.path,
+      ['--git-dir', ws.gitDir, '--work-tree', ws.path, '-c', 'core.hooksPath=/dev/null', ...args],
+      options,
+    );
 }
 
 /** `-z` output split into its fields. */

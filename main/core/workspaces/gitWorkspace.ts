@@ -5,8 +5,9 @@
 // (merge-tree, commit-tree) and lands on the base either by a compare-and-swap of its ref or, where
 // the base is checked out, by git's own fast-forward, which refuses to overwrite local changes.
 import { existsSync } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { StudioError } from '../../contract/errors.js';
 import { MAX_CHANGED_FILES, MAX_DIFF_BYTES } from '../../contract/limits.js';
 import type {
@@ -18,7 +19,7 @@ import type {
   WorkspaceChanges,
   WorkspaceDiff,
 } from '../../contract/model.js';
-import { GitFailure, lines, nulFields, type Git } from './git.js';
+import { GitFailure, lines, nulFields, worktreeGit, type Git } from './git.js';
 
 /** Prefix of the branch the studio makes for each worktree agent: says who made it, in `git branch`. */
 export const AGENT_BRANCH_PREFIX = 'ccstudio/';
@@ -30,6 +31,12 @@ const FILES_NAMED = 12;
 const MAX_UNTRACKED_READ_BYTES = 1024 * 1024;
 /** Bytes git looks at to call a file binary (the same 8000 git itself uses). */
 const BINARY_SNIFF_BYTES = 8000;
+/** Untracked files whose lines are counted; a build folder nobody ignored counts as files only. */
+const MAX_UNTRACKED_READ = 500;
+/** Untracked files read at once (file handles are a shared budget). */
+const UNTRACKED_READ_CONCURRENCY = 16;
+/** merge-tree --write-tree (a merge away from every working tree) came in git 2.38. */
+const MIN_GIT: [number, number] = [2, 38];
 
 /** "a, b, c and 4 more": files named in an answer without flooding it. */
 export function nameFiles(files: string[]): string {
@@ -64,6 +71,20 @@ export async function repoInfo(git: Git, folder: string): Promise<RepoInfo> {
     git(folder, ['for-each-ref', '--format=%(refname:short)', 'refs/heads']).then((r) => lines(r.stdout)),
   ]);
   return { root, current, branches };
+}
+
+let gitVersionChecked = false;
+/** Refuses, saying what to install, a git too old for the studio's worktree operations. */
+async function checkGitVersion(git: Git, cwd: string): Promise<void> {
+  if (gitVersionChecked) return;
+  const out = (await git(cwd, ['version'])).stdout;
+  const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(out) ?? []).slice(1).map(Number);
+  if (major < MIN_GIT[0] || (major === MIN_GIT[0] && minor < MIN_GIT[1]))
+    throw new StudioError(
+      'unavailable',
+      `Worktrees need git ${MIN_GIT.join('.')} or newer; this machine has ${out.trim()}. Install a newer git.`,
+    );
+  gitVersionChecked = true;
 }
 
 async function currentBranch(git: Git, folder: string): Promise<string> {
@@ -121,9 +142,14 @@ export interface CreateWorktree {
 
 /**
  * Makes the agent's worktree on its own branch, from the base. An agent branch left by an agent of
- * the same name (removed with its worktree kept off) is picked up again, so its work comes back.
+ * the same name (removed with its worktree kept) is picked up again, so its work comes back:
+ * `created` is false then, and the worktree is not the caller's to take back.
  */
-export async function createWorktree(git: Git, input: CreateWorktree): Promise<Workspace> {
+export async function createWorktree(
+  git: Git,
+  input: CreateWorktree,
+): Promise<{ workspace: Workspace; created: boolean }> {
+  await checkGitVersion(git, input.folder);
   const info = await repoInfo(git, input.folder);
   const base = input.base?.trim() || info.current;
   if (!base)
@@ -139,12 +165,22 @@ export async function createWorktree(git: Git, input: CreateWorktree): Promise<W
   const branch = agentBranch(input.agentName);
   await checkBranchName(git, info.root, branch);
   const parent = resolve(input.parent?.trim() || defaultWorktreeParent(info.root));
+  const rel = relative(info.root, parent);
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)))
+    throw new StudioError(
+      'invalid',
+      `${parent} is inside the repository's own folder ${info.root}: the worktree would show up in its status. Choose a folder outside it.`,
+    );
   const path = join(parent, input.agentName);
   const exists = await branchExists(git, info.root, branch);
   if (exists) {
     const holder = (await worktrees(git, info.root)).find((w) => w.branch === branch);
     // An agent of this name was removed with its worktree kept: the new one takes it up again.
-    if (holder && resolve(holder.path) === path) return { repo: info.root, path, branch, base };
+    if (holder && resolve(holder.path) === path)
+      return {
+        workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(git, path) },
+        created: false,
+      };
     if (holder)
       throw new StudioError(
         'conflict',
@@ -163,7 +199,15 @@ export async function createWorktree(git: Git, input: CreateWorktree): Promise<W
       throw new StudioError('invalid', `git could not make the worktree: ${err.message}`);
     throw err;
   }
-  return { repo: info.root, path, branch, base };
+  return {
+    workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(git, path) },
+    created: true,
+  };
+}
+
+/** A worktree's git directory, asked of git while the folder is the studio's own, just made or kept. */
+async function gitDirOf(git: Git, path: string): Promise<string> {
+  return (await git(path, ['rev-parse', '--path-format=absolute', '--git-dir'])).stdout.trim();
 }
 
 interface WorktreeEntry {
@@ -191,7 +235,8 @@ export async function dirtyFiles(git: Git, path: string): Promise<string[]> {
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
     files.push(f.slice(3));
-    if (f[0] === 'R' || f[0] === 'C') i++; // a rename's second field is its old path
+    // A rename or copy (in either column) has its old path as the next field.
+    if ('RC'.includes(f[0]!) || 'RC'.includes(f[1]!)) i++;
   }
   return files;
 }
@@ -222,10 +267,16 @@ function sum(rows: Array<{ added: number; removed: number }>): ChangeCounts {
   );
 }
 
-/** Reads an untracked file's lines (text), or marks it binary; large files count as files only. */
+/**
+ * Reads an untracked file's lines (text), or marks it binary; large files count as files only.
+ * Only a regular file is opened, never through a symlink and never waiting (a FIFO planted in the
+ * worktree must not hang the studio, a link to ~/.aws must not show in a review).
+ */
 async function readUntracked(path: string): Promise<{ text: string | null; binary: boolean }> {
   try {
-    const fh = await open(path, 'r');
+    const st = await lstat(path);
+    if (!st.isFile() || st.size > MAX_UNTRACKED_READ_BYTES) return { text: null, binary: false };
+    const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
       const { size } = await fh.stat();
       if (!(await fh.stat()).isFile() || size > MAX_UNTRACKED_READ_BYTES)
@@ -242,6 +293,28 @@ async function readUntracked(path: string): Promise<{ text: string | null; binar
   }
 }
 
+/** Untracked files' lines, the first MAX_UNTRACKED_READ read a few at a time; the rest count as files. */
+async function readAllUntracked(
+  root: string,
+  paths: string[],
+): Promise<Array<{ path: string; text: string | null; binary: boolean }>> {
+  const out: Array<{ path: string; text: string | null; binary: boolean }> = paths.map((p) => ({
+    path: p,
+    text: null,
+    binary: false,
+  }));
+  const wanted = Math.min(paths.length, MAX_UNTRACKED_READ);
+  let next = 0;
+  const worker = async () => {
+    while (next < wanted) {
+      const i = next++;
+      Object.assign(out[i]!, await readUntracked(join(root, paths[i]!)));
+    }
+  };
+  await Promise.all(Array.from({ length: UNTRACKED_READ_CONCURRENCY }, worker));
+  return out;
+}
+
 function countLines(text: string): number {
   if (!text) return 0;
   let n = 0;
@@ -251,7 +324,7 @@ function countLines(text: string): number {
 
 async function mergeBase(git: Git, cwd: string, base: string, rev: string): Promise<string> {
   try {
-    return (await git(cwd, ['merge-base', base, rev])).stdout.trim();
+    return (await git(cwd, ['merge-base', `refs/heads/${base}`, rev])).stdout.trim();
   } catch (err) {
     if (err instanceof GitFailure) {
       if (!(await branchExists(git, cwd, base)))
@@ -274,6 +347,7 @@ export async function workspaceChanges(
 ): Promise<WorkspaceChanges> {
   const { path, base } = ws;
   if (!existsSync(path)) throw new StudioError('not_found', `${agent}'s worktree ${path} no longer exists.`);
+  git = worktreeGit(git, ws);
   const [branch, mb] = await Promise.all([currentBranch(git, path), mergeBase(git, path, base, 'HEAD')]);
   const diff = ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv'];
   const [committed, uncommitted, total, status, untracked, aheadBehind] = await Promise.all([
@@ -282,7 +356,7 @@ export async function workspaceChanges(
     git(path, [...diff, mb]).then((r) => parseNumstat(r.stdout)),
     git(path, ['diff', '--name-status', '-z', '--no-renames', mb]).then((r) => nulFields(r.stdout)),
     git(path, ['ls-files', '--others', '--exclude-standard', '-z']).then((r) => nulFields(r.stdout)),
-    git(path, ['rev-list', '--left-right', '--count', `${base}...HEAD`]).then((r) =>
+    git(path, ['rev-list', '--left-right', '--count', `refs/heads/${base}...HEAD`]).then((r) =>
       r.stdout.trim().split(/\s+/),
     ),
   ]);
@@ -290,12 +364,12 @@ export async function workspaceChanges(
   for (let i = 0; i + 1 < status.length; i += 2) statusOf.set(status[i + 1]!, status[i]!);
   const committedSet = new Set(committed.map((c) => c.path));
   const uncommittedSet = new Set(uncommitted.map((c) => c.path));
-  const untrackedRows = await Promise.all(
-    untracked.map(async (p) => {
-      const { text, binary } = await readUntracked(join(path, p));
-      return { path: p, added: text === null ? 0 : countLines(text), removed: 0, binary };
-    }),
-  );
+  const untrackedRows = (await readAllUntracked(path, untracked)).map(({ path: p, text, binary }) => ({
+    path: p,
+    added: text === null ? 0 : countLines(text),
+    removed: 0,
+    binary,
+  }));
   const kind = (s: string | undefined): FileChange['status'] =>
     s === 'A' ? 'added' : s === 'M' ? 'modified' : s === 'D' ? 'deleted' : 'other';
   const files: FileChange[] = [
@@ -356,26 +430,28 @@ export interface DiffTarget {
  */
 export async function workspaceDiff(git: Git, target: DiffTarget): Promise<WorkspaceDiff> {
   const { ws, agent } = target;
-  const checkedOut = existsSync(ws.path) ? await currentBranch(git, ws.path) : '';
+  const wt = worktreeGit(git, ws);
+  const checkedOut = existsSync(ws.path) ? await currentBranch(wt, ws.path) : '';
   const branch = target.branch ?? checkedOut;
   const live = !!branch && branch === checkedOut;
+  // The worktree as it is (through its recorded git dir), or a branch's commits from the repository.
   const cwd = live ? ws.path : ws.repo;
+  const g = live ? wt : git;
   if (!live && !(await branchExists(git, cwd, branch)))
     throw new StudioError('not_found', `The branch ${branch || '(none)'} does not exist.`);
-  const mb = await mergeBase(git, cwd, ws.base, live ? 'HEAD' : branch);
+  const mb = await mergeBase(g, cwd, ws.base, live ? 'HEAD' : `refs/heads/${branch}`);
   const args = ['diff', '--no-color', '--no-renames', '--no-ext-diff', '--no-textconv', mb];
-  let patch = (await git(cwd, live ? args : [...args, branch])).stdout;
+  const out = await g(cwd, live ? args : [...args, `refs/heads/${branch}`], { cutOutput: true });
+  let patch = out.stdout;
   if (live) {
-    const untracked = nulFields(
-      (await git(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).stdout,
-    );
+    const untracked = nulFields((await wt(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).stdout);
     for (const p of untracked) {
       if (patch.length > MAX_DIFF_BYTES) break;
       const { text, binary } = await readUntracked(join(cwd, p));
       patch += newFilePatch(p, text, binary);
     }
   }
-  let truncated = false;
+  let truncated = !!out.truncated;
   if (patch.length > MAX_DIFF_BYTES) {
     // Cut at a file's start, so the viewer never gets half a hunk.
     const cut = patch.lastIndexOf('\ndiff --git ', MAX_DIFF_BYTES);
@@ -392,8 +468,11 @@ export interface MergeRequest {
   mode: MergeMode;
   /** The merge commit's message. */
   message: string;
-  /** The agent's worktree: its uncommitted changes would be left behind, so they refuse the merge. */
-  worktree?: string;
+  /**
+   * Agents' worktrees, by their folder: one that has `branch` checked out must have its work
+   * committed (a merge takes commits only), and is read through its recorded git dir.
+   */
+  worktrees?: Workspace[];
 }
 
 async function revParse(git: Git, cwd: string, branch: string): Promise<string> {
@@ -423,15 +502,24 @@ async function identityArgs(git: Git, cwd: string): Promise<string[]> {
  * fast-forward that is not possible, uncommitted work in the agent's worktree, or local changes in
  * the base's own checkout that the merge would touch.
  */
+/**
+ * Merges `branch` into `into`, or refuses with nothing changed: a conflict (its files named), a
+ * fast-forward that is not possible, uncommitted work where the branch is checked out, or changes
+ * in the base's own checkout (local or ignored files) that the merge would touch.
+ */
 export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeResult> {
   const { repo, branch, into, mode } = req;
   if (branch === into) throw new StudioError('invalid', `${branch} cannot be merged into itself.`);
-  if (req.worktree && existsSync(req.worktree)) {
-    const dirty = await dirtyFiles(git, req.worktree);
+  await checkGitVersion(git, repo);
+  const trees = await worktrees(git, repo);
+  const branchHolder = trees.find((w) => w.branch === branch);
+  if (branchHolder && existsSync(branchHolder.path)) {
+    const ws = req.worktrees?.find((w) => resolve(w.path) === resolve(branchHolder.path));
+    const dirty = await dirtyFiles(ws ? worktreeGit(git, ws) : git, branchHolder.path);
     if (dirty.length)
       throw new StudioError(
         'conflict',
-        `Not merged: ${branch} has changes not committed in ${req.worktree} (${nameFiles(dirty)}). Have them committed (or send the task back), then merge.`,
+        `Not merged: ${branch} has changes not committed in ${branchHolder.path} (${nameFiles(dirty)}). Have them committed (or send the task back), then merge.`,
       );
   }
   const [intoOid, branchOid] = await Promise.all([revParse(git, repo, into), revParse(git, repo, branch)]);
@@ -470,7 +558,7 @@ export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeRes
   const files = nulFields(
     (await git(repo, ['diff', '--name-only', '-z', '--no-renames', intoOid, commit])).stdout,
   );
-  const holder = (await worktrees(git, repo)).find((w) => w.branch === into);
+  const holder = trees.find((w) => w.branch === into);
   if (!holder) {
     // Nobody has the base checked out: move its ref, only if it still points where it did.
     await git(repo, ['update-ref', '-m', `ccstudio: merge ${branch}`, `refs/heads/${into}`, commit, intoOid]);
@@ -484,8 +572,8 @@ export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeRes
       );
     try {
       // git's own fast-forward updates that checkout and refuses, changing nothing, rather than
-      // overwrite anything the person has there.
-      await git(holder.path, ['merge', '--ff-only', '--no-edit', commit]);
+      // overwrite anything there: local changes, and ignored files too (git would replace those).
+      await git(holder.path, ['merge', '--ff-only', '--no-edit', '--no-overwrite-ignore', commit]);
     } catch (err) {
       if (err instanceof GitFailure)
         throw new StudioError('conflict', `Not merged: git refused to update ${holder.path}: ${err.message}`);
@@ -496,23 +584,32 @@ export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeRes
 }
 
 /**
- * Before a worktree is removed: its uncommitted files, and the files of commits on its branches
- * that its base lacks. Either list non-empty means removing it would lose work.
+ * Before a worktree is removed: its uncommitted files, and the commits on its branches that its
+ * base lacks (with the files they touch). Either one means removing it would lose work.
  */
 export async function unsavedWork(
   git: Git,
   ws: Workspace,
-): Promise<{ uncommitted: string[]; unmerged: Array<{ branch: string; files: string[] }> }> {
+): Promise<{ uncommitted: string[]; unmerged: Array<{ branch: string; oid: string; files: string[] }> }> {
   const present = existsSync(ws.path);
-  const uncommitted = present ? await dirtyFiles(git, ws.path) : [];
-  const current = present ? await currentBranch(git, ws.path) : '';
-  const unmerged: Array<{ branch: string; files: string[] }> = [];
+  const wt = worktreeGit(git, ws);
+  const uncommitted = present ? await dirtyFiles(wt, ws.path) : [];
+  const current = present ? await currentBranch(wt, ws.path) : '';
+  const unmerged: Array<{ branch: string; oid: string; files: string[] }> = [];
   for (const branch of new Set([ws.branch, current].filter(Boolean))) {
     if (!(await branchExists(git, ws.repo, branch))) continue;
-    const out = (await git(ws.repo, ['log', '--format=', '--name-only', '-z', `${ws.base}..${branch}`]))
-      .stdout;
+    const range = `refs/heads/${ws.base}..refs/heads/${branch}`;
+    // Counted, not judged by files: an empty commit or a merge is work too.
+    const count = Number((await git(ws.repo, ['rev-list', '--count', range])).stdout.trim());
+    const oid = await revParse(git, ws.repo, branch);
+    if (!count) continue;
+    const out = (await git(ws.repo, ['log', '--format=', '--name-only', '-z', range])).stdout;
     const files = [...new Set(out.split(/[\0\n]/).filter(Boolean))];
-    if (files.length) unmerged.push({ branch, files });
+    unmerged.push({
+      branch,
+      oid,
+      files: files.length ? files : [`${count} commit${count === 1 ? '' : 's'}`],
+    });
   }
   return { uncommitted, unmerged };
 }
@@ -532,56 +629,65 @@ export async function checkRemovable(git: Git, ws: Workspace, agent: string): Pr
     );
 }
 
-/** Removes the worktree and its merged branches; refuses, naming the files, if work would be lost. */
+/**
+ * Removes the worktree and its merged branches; refuses, naming the files, if work would be lost.
+ * A branch is deleted only if it is still where it was when found merged and no other worktree
+ * (the person's, say) has it checked out.
+ */
 export async function removeWorktree(git: Git, ws: Workspace, agent: string): Promise<void> {
   await checkRemovable(git, ws, agent);
-  const current = existsSync(ws.path) ? await currentBranch(git, ws.path) : '';
+  const current = existsSync(ws.path) ? await currentBranch(worktreeGit(git, ws), ws.path) : '';
+  const branches = [...new Set([ws.branch, current].filter(Boolean))];
+  const merged = new Map<string, string>();
+  for (const b of branches)
+    if (await branchExists(git, ws.repo, b)) merged.set(b, await revParse(git, ws.repo, b));
   if (existsSync(ws.path)) await git(ws.repo, ['worktree', 'remove', ws.path]);
   else await git(ws.repo, ['worktree', 'prune']);
-  for (const branch of new Set([ws.branch, current].filter(Boolean))) {
-    const oid = await git(ws.repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], {
-      okCodes: [1],
-    });
-    // Deleted only if it still points where it did when found merged.
-    if (oid.code === 0) await git(ws.repo, ['update-ref', '-d', `refs/heads/${branch}`, oid.stdout.trim()]);
-  }
+  const holders = new Set((await worktrees(git, ws.repo)).map((w) => w.branch));
+  for (const [branch, oid] of merged)
+    if (!holders.has(branch)) await git(ws.repo, ['update-ref', '-d', `refs/heads/${branch}`, oid]);
+}
+
+/** Where a task's work goes, and whether the worktree was moved there. */
+export interface TaskBranch {
+  branch: string;
+  switched: boolean;
+  /** Why the worktree was not switched to it (the agent switches when it starts the task). */
+  why?: string;
 }
 
 /**
- * Switches a clean worktree to the task's own branch, made from the base (or the branch again, for
- * a task that comes back). A worktree with uncommitted changes stays where it is: switching would
- * carry them into the task.
+ * Gives a task its own branch, task/<id>-<slug> from the base (or its branch again, for a task
+ * that comes back). The worktree is switched to it only when `maySwitch` holds (the agent is not
+ * in a turn and has no other task under way) and nothing would be carried or lost: no changes not
+ * committed, the branch not checked out elsewhere. Otherwise the branch is made and the agent is
+ * told to switch when it starts; the task never takes another task's branch.
  */
-export async function switchToTaskBranch(
+export async function prepareTaskBranch(
   git: Git,
   ws: Workspace,
-  taskId: number,
-  title: string,
-  existing: string | null,
-): Promise<{ branch: string; switched: boolean; why?: string }> {
-  const current = await currentBranch(git, ws.path);
-  const dirty = await dirtyFiles(git, ws.path);
+  task: { id: number; title: string; branch: string | null },
+  maySwitch: { ok: true } | { ok: false; why: string },
+): Promise<TaskBranch> {
+  const wt = worktreeGit(git, ws);
+  const wanted = task.branch ?? taskBranch(task.id, task.title);
+  if (!(await branchExists(git, ws.repo, wanted))) {
+    await checkBranchName(git, ws.repo, wanted);
+    await git(ws.repo, ['branch', '--no-track', wanted, `refs/heads/${ws.base}`]);
+  }
+  const current = await currentBranch(wt, ws.path);
+  if (current === wanted) return { branch: wanted, switched: false };
+  if (!maySwitch.ok) return { branch: wanted, switched: false, why: maySwitch.why };
+  const dirty = await dirtyFiles(wt, ws.path);
   if (dirty.length)
     return {
-      branch: current,
+      branch: wanted,
       switched: false,
       why: `its worktree has changes not committed (${nameFiles(dirty)})`,
     };
-  const wanted = existing ?? taskBranch(taskId, title);
-  if (current === wanted) return { branch: wanted, switched: false };
-  if (await branchExists(git, ws.repo, wanted)) {
-    const holder = (await worktrees(git, ws.repo)).find((w) => w.branch === wanted);
-    if (holder)
-      return { branch: current, switched: false, why: `${wanted} is checked out in ${holder.path}` };
-    await git(ws.path, ['switch', '--quiet', wanted]);
-  } else {
-    await checkBranchName(git, ws.path, wanted);
-    await git(ws.path, ['switch', '--quiet', '-c', wanted, ws.base]);
-  }
+  const holder = (await worktrees(git, ws.repo)).find((w) => w.branch === wanted);
+  if (holder) return { branch: wanted, switched: false, why: `${wanted} is checked out in ${holder.path}` };
+  // Nothing uncommitted, so nothing is carried or lost; ignored files are never overwritten.
+  await wt(ws.path, ['switch', '--quiet', '--no-overwrite-ignore', wanted]);
   return { branch: wanted, switched: true };
-}
-
-/** The git directory of a linked worktree (HEAD, index, logs): watched to see commits and switches. */
-export async function worktreeGitDir(git: Git, path: string): Promise<string> {
-  return (await git(path, ['rev-parse', '--path-format=absolute', '--git-dir'])).stdout.trim();
 }

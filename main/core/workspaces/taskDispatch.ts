@@ -10,7 +10,7 @@ import type { Workspaces } from './workspaces.js';
 
 export class TaskDispatch {
   constructor(
-    private readonly board: Pick<TaskBoard, 'create' | 'update' | 'check' | 'get'>,
+    private readonly board: Pick<TaskBoard, 'create' | 'update' | 'check' | 'get' | 'list'>,
     private readonly agents: Pick<AgentRegistry, 'require'>,
     private readonly workspaces: Pick<Workspaces, 'taskWork'>,
     private readonly logger: Logger,
@@ -36,6 +36,20 @@ export class TaskDispatch {
     }
   }
 
+  /**
+   * Whether the agent's worktree may be switched to a new task's branch now: not under it in the
+   * middle of a turn, and not away from another task it has under way.
+   */
+  private maySwitch(to: Agent, taskId: number): { ok: true } | { ok: false; why: string } {
+    if (to.state === 'busy' || to.state.startsWith('waiting_'))
+      return { ok: false, why: `${to.name} is in the middle of a turn` };
+    const other = this.board
+      .list({ assignee: to.name, open: true })
+      .find((t) => t.id !== taskId && t.branch && t.status !== 'backlog');
+    if (other) return { ok: false, why: `you have task #${other.id} under way on ${other.branch}` };
+    return { ok: true };
+  }
+
   /** A change to a task; a worktree agent it newly goes to gets its branch first. */
   async update(actor: Agent, change: UpdateTaskInput): Promise<Task> {
     if (typeof change.assignee !== 'string') return this.board.update(actor, change);
@@ -44,7 +58,7 @@ export class TaskDispatch {
       return this.board.update(actor, change);
     let work: TaskWork;
     try {
-      work = await this.workspaces.taskWork(to, this.board.get(change.id));
+      work = await this.workspaces.taskWork(to, this.board.get(change.id), this.maySwitch(to, change.id));
     } catch (err) {
       // The task still goes to the agent; its mail says where to work instead of a branch.
       this.logger.warn('could not prepare a task branch', {

@@ -11,8 +11,13 @@ export interface TreeWatch {
 /** Watches folders (and single files) for changes; `onError` hears one that cannot be watched. */
 export type WatchTree = (paths: string[], onChange: () => void, onError: (err: Error) => void) => TreeWatch;
 
-/** Folders never watched: git's own data is watched through the worktree's git dir instead. */
-const IGNORED = /(^|[/\\])(\.git|node_modules)([/\\]|$)/;
+/**
+ * Folders never watched: git's own data (watched through the worktree's git dir instead), and
+ * dependency and build folders whose churn would spend inotify watches on nothing reviewable
+ * (their changes still count at each turn's end).
+ */
+const IGNORED =
+  /(^|[/\\])(\.git|node_modules|\.venv|venv|__pycache__|target|\.gradle|\.next|\.cache)([/\\]|$)/;
 
 export const watchTree: WatchTree = (paths, onChange, onError) => {
   const watcher = watch(paths, {

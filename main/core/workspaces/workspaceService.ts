@@ -94,10 +94,14 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
       });
       if (task) {
         const note = `merged ${result.branch} into ${result.into} (${result.commit.slice(0, 10)}, ${result.mode})`;
-        board.update(
-          deps.person(),
-          task.status === 'done' ? { id: task.id, note } : { id: task.id, status: 'done', note },
-        );
+        try {
+          board.update(
+            deps.person(),
+            task.status === 'done' ? { id: task.id, note } : { id: task.id, status: 'done', note },
+          );
+        } catch {
+          // The merge happened; a card that could not be moved (removed meanwhile) does not undo it.
+        }
         return { ...result, taskId: task.id };
       }
       return result;
@@ -135,8 +139,13 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
           'unavailable',
           `${ws.repo} has no remote to push ${branch} to: add one (git remote add origin URL).`,
         );
+      // The branch name may come from the agent's worktree: checked, and pushed as a full ref
+      // (a name starting with "-" can never reach git as an option).
+      await git(ws.repo, ['check-ref-format', `refs/heads/${branch}`]).catch(() => {
+        throw new StudioError('invalid', `"${branch}" is not a branch name git accepts.`);
+      });
       await gh(ws.repo, ['--version']);
-      await git(ws.repo, ['push', '--set-upstream', remote, `${branch}:${branch}`]);
+      await git(ws.repo, ['push', '--set-upstream', remote, `refs/heads/${branch}:refs/heads/${branch}`]);
       const title = task ? `#${task.id} ${task.title}` : `${agent.name}: ${branch}`;
       const out = await gh(ws.repo, [
         'pr',

@@ -1,5 +1,6 @@
 // What the studio knows of its agents' worktrees: their changes, kept current and announced
 // (workspace.changed), and the operations that change them, one at a time per repository.
+import { existsSync } from 'node:fs';
 import { StudioError } from '../../contract/errors.js';
 import type { StudioEvent } from '../../contract/events.js';
 import type {
@@ -15,17 +16,16 @@ import type { TaskWork } from '../board/taskBoard.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
 import type { Logger } from '../util/logger.js';
-import type { Git } from './git.js';
+import { worktreeGit, type Git } from './git.js';
 import {
   checkRemovable,
   createWorktree,
   mergeBranch,
   removeWorktree,
   repoInfo,
-  switchToTaskBranch,
+  prepareTaskBranch,
   workspaceChanges,
   workspaceDiff,
-  worktreeGitDir,
   type CreateWorktree,
   type RepoInfo,
 } from './gitWorkspace.js';
@@ -33,6 +33,8 @@ import type { TreeWatch, WatchTree } from './treeWatcher.js';
 
 /** File events come in bursts (a build, a formatter): one refresh per quiet second. */
 const REFRESH_DEBOUNCE_MS = 1000;
+/** ...but a file written without pause (a log) still gets the badge read this often. */
+const REFRESH_MAX_WAIT_MS = 5000;
 
 export interface WorkspacesDeps {
   git: Git;
@@ -46,7 +48,7 @@ export interface WorkspacesDeps {
 
 export class Workspaces {
   private readonly cache = new Map<number, WorkspaceChanges>();
-  private readonly timers = new Map<number, { cancel(): void }>();
+  private readonly timers = new Map<number, { cancel(): void; due: number }>();
   private readonly running = new Map<number, Promise<WorkspaceChanges | null>>();
   private readonly again = new Set<number>();
   private readonly watches = new Map<number, TreeWatch>();
@@ -78,8 +80,11 @@ export class Workspaces {
     return repoInfo(this.deps.git, folder);
   }
 
-  /** Makes an agent's worktree (before the agent exists: a failed add leaves nothing behind). */
-  create(input: CreateWorktree): Promise<Workspace> {
+  /**
+   * Makes an agent's worktree (before the agent exists), or takes up one an agent of that name
+   * left (`created` false: not the caller's to take back if the add fails).
+   */
+  create(input: CreateWorktree): Promise<{ workspace: Workspace; created: boolean }> {
     return this.locked(input.folder, () => createWorktree(this.deps.git, input));
   }
 
@@ -109,17 +114,21 @@ export class Workspaces {
     return rows.filter((r): r is WorkspaceChanges => !!r);
   }
 
-  /** Reads the changes again after `delayMs`, once however often it is asked in between. */
+  /**
+   * Reads the changes again after `delayMs` of quiet, once however often it is asked in between,
+   * and no later than REFRESH_MAX_WAIT_MS after the first ask.
+   */
   schedule(agentId: number, delayMs = REFRESH_DEBOUNCE_MS): void {
     if (this.disposed) return;
-    this.timers.get(agentId)?.cancel();
-    this.timers.set(
-      agentId,
-      this.deps.clock.setTimeout(() => {
-        this.timers.delete(agentId);
-        void this.refresh(agentId, false);
-      }, delayMs),
-    );
+    const now = this.deps.clock.now();
+    const pending = this.timers.get(agentId);
+    const due = Math.min(now + delayMs, pending ? pending.due : now + REFRESH_MAX_WAIT_MS);
+    pending?.cancel();
+    const timer = this.deps.clock.setTimeout(() => {
+      this.timers.delete(agentId);
+      void this.refresh(agentId, false);
+    }, due - now);
+    this.timers.set(agentId, { cancel: () => timer.cancel(), due: pending ? pending.due : due });
   }
 
   /**
@@ -176,20 +185,12 @@ export class Workspaces {
   private async watch(agent: Agent): Promise<void> {
     const { watchTree } = this.deps;
     if (!watchTree || !agent.workspace || this.disposed || this.watches.has(agent.id)) return;
-    // Placeholder while the git dir is looked up, so a second event does not start a second watch.
-    this.watches.set(agent.id, { close: async () => {} });
-    let gitDir: string | undefined;
-    try {
-      gitDir = await worktreeGitDir(this.deps.git, agent.workspace.path);
-    } catch {
-      // A worktree that is gone: its changes say so; nothing to watch.
-      this.watches.delete(agent.id);
-      return;
-    }
-    if (this.disposed || !this.deps.agents.getById(agent.id)) return void this.watches.delete(agent.id);
+    // A worktree that is gone: its changes say so; nothing to watch.
+    if (!existsSync(agent.workspace.path)) return;
     let warned = false;
+    // Its files, and its git dir (HEAD, index, logs): commits and branch switches show there.
     const watch = watchTree(
-      [agent.workspace.path, gitDir],
+      [agent.workspace.path, agent.workspace.gitDir],
       () => this.schedule(agent.id),
       (err) => {
         // Out of inotify watches, most likely: the badge still refreshes at each turn's end.
@@ -227,18 +228,30 @@ export class Workspaces {
   ): Promise<MergeResult> {
     const ws = this.workspaceOf(agent);
     const result = await this.locked(ws.repo, async () => {
-      const changes = await workspaceChanges(this.deps.git, ws, agent.name, this.deps.clock.now()).catch(
-        () => undefined,
-      );
-      const branch = options.branch ?? changes?.branch ?? ws.branch;
-      const checkedOut = changes?.branch === branch;
+      let branch = options.branch;
+      if (!branch) {
+        const r = await worktreeGit(this.deps.git, ws)(
+          ws.path,
+          ['symbolic-ref', '--quiet', '--short', 'HEAD'],
+          {
+            okCodes: [1],
+          },
+        );
+        branch = r.stdout.trim();
+        if (!branch)
+          throw new StudioError(
+            'invalid',
+            `${agent.name}'s worktree has no branch checked out (a detached HEAD).`,
+          );
+      }
       return mergeBranch(this.deps.git, {
         repo: ws.repo,
         branch,
         into: options.into ?? ws.base,
         mode: options.mode,
         message: options.message(branch),
-        ...(checkedOut ? { worktree: ws.path } : {}),
+        // Any worktree agent's worktree that has the branch is read through its own git dir.
+        worktrees: this.deps.agents.list().flatMap((a) => (a.workspace ? [a.workspace] : [])),
       });
     });
     // The base moved: every worktree on it is now ahead or behind by something else.
@@ -246,7 +259,7 @@ export class Workspaces {
     return result;
   }
 
-  /** Takes back a worktree made for an agent that could not be added after all (it holds no work). */
+  /** Takes back a worktree just made for an agent that could not be added after all (it holds no work). */
   removeUnused(ws: Workspace): Promise<void> {
     return this.locked(ws.repo, () => removeWorktree(this.deps.git, ws, 'the new agent'));
   }
@@ -264,24 +277,27 @@ export class Workspaces {
   }
 
   /**
-   * Where a task's work happens when a worktree agent takes it: its own branch from the base when
-   * the worktree is clean, else the branch the worktree is on, said in the task's mail.
+   * Where a task's work happens when a worktree agent takes it: its own branch from the base, to
+   * which the worktree is switched when that moves nothing under the agent (see prepareTaskBranch);
+   * said in the task's mail either way.
    */
-  async taskWork(agent: Agent, task: Task): Promise<TaskWork> {
+  async taskWork(
+    agent: Agent,
+    task: Task,
+    maySwitch: { ok: true } | { ok: false; why: string },
+  ): Promise<TaskWork> {
     const ws = this.workspaceOf(agent);
-    const moved = await this.locked(ws.repo, () =>
-      switchToTaskBranch(this.deps.git, ws, task.id, task.title, task.branch),
-    );
+    const t = await this.locked(ws.repo, () => prepareTaskBranch(this.deps.git, ws, task, maySwitch));
     this.schedule(agent.id, 0);
-    const where = `Your worktree ${ws.path}`;
-    if (moved.why || !moved.branch)
+    const review = `Commit your work there (git add, git commit) before you move the task to review; the person reviews the branch against ${ws.base} and merges it.`;
+    if (t.why)
       return {
-        branch: moved.branch || null,
-        note: `Work on the branch your worktree has checked out${moved.branch ? ` (${moved.branch})` : ''}: the studio did not start one for this task because ${moved.why ?? 'its HEAD is detached'}. Commit your work; the person reviews it against ${ws.base} and merges it.`,
+        branch: t.branch,
+        note: `The studio made the branch ${t.branch} for this task from ${ws.base}; your worktree ${ws.path} stays where it is because ${t.why}. When you start on this task, commit what you have, then run \`git switch ${t.branch}\`. ${review}`,
       };
     return {
-      branch: moved.branch,
-      note: `${where} is on the branch ${moved.branch}, made for this task from ${ws.base}. Commit your work there (git add, git commit) before you move the task to review; the person reviews the branch against ${ws.base} and merges it.`,
+      branch: t.branch,
+      note: `Your worktree ${ws.path} is on the branch ${t.branch}, made for this task from ${ws.base}. ${review}`,
     };
   }
 

@@ -215,7 +215,9 @@ describe('the sandboxed profile', () => {
     expect(settings.permissions.deny).toEqual([
       'Read(//data/**)',
       'Edit(//data/**)',
+      'Edit(//repo/.git/config)',
       'Edit(//repo/.git/config/**)',
+      'Edit(//repo/.git/hooks)',
       'Edit(//repo/.git/hooks/**)',
     ]);
   });

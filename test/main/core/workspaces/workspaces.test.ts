@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../../main/contract/events.js';
@@ -29,7 +30,13 @@ describe('worktree agents', () => {
     const { root, repo, service } = setup();
     const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
     const path = join(root, 'project-worktrees', 'bob');
-    expect(agent.workspace).toEqual({ repo, path, branch: 'ccstudio/bob', base: 'main' });
+    expect(agent.workspace).toEqual({
+      repo,
+      path,
+      branch: 'ccstudio/bob',
+      base: 'main',
+      gitDir: join(repo, '.git', 'worktrees', 'bob'),
+    });
     expect(agent.cwd).toBe(path);
     expect(gitIn(path, 'branch', '--show-current')).toBe('ccstudio/bob');
     expect(readFileSync(join(path, 'README.md'), 'utf8')).toBe('hello\n');
@@ -154,14 +161,29 @@ describe('tasks on worktree agents', () => {
     expect(gitIn(wt, 'branch', '--show-current')).toBe('task/1-fix-the-login-page');
     const mail = s.bus.inbox(s.agents.require('bob')).items.find((m) => m.taskId === task.id);
     expect(mail?.body).toMatch(/on the branch task\/1-fix-the-login-page, made for this task from main/);
-    // A dirty tree stays where it is, and the mail says why.
-    writeFiles(wt, { 'scratch.txt': 'wip\n' });
+    const mailOf = (id: number) =>
+      s.bus.inbox(s.agents.require('bob')).items.find((m) => m.taskId === id)?.body;
+    // Another task under way: the new one gets its own branch, and the worktree is not moved.
     const second = await service.createTask({ title: 'Second', assignee: 'bob' });
-    expect(second.branch).toBe('task/1-fix-the-login-page');
-    const mail2 = s.bus.inbox(s.agents.require('bob')).items.find((m) => m.taskId === second.id);
-    expect(mail2?.body).toMatch(
-      /did not start one for this task because its worktree has changes not committed \(scratch.txt\)/,
+    expect(second.branch).toBe('task/2-second');
+    expect(gitIn(wt, 'branch', '--show-current')).toBe('task/1-fix-the-login-page');
+    expect(gitIn(repo, 'rev-parse', 'task/2-second')).toBe(gitIn(repo, 'rev-parse', 'main'));
+    expect(mailOf(second.id)).toMatch(
+      /made the branch task\/2-second for this task from main; your worktree .* stays where it is because you have task #1 under way on task\/1-fix-the-login-page\. .*git switch task\/2-second/,
     );
+    // Nor with changes not committed, nor in the middle of a turn.
+    await service.updateTask({ id: task.id, status: 'done' });
+    await service.updateTask({ id: second.id, status: 'done' });
+    writeFiles(wt, { 'scratch.txt': 'wip\n' });
+    const third = await service.createTask({ title: 'Third', assignee: 'bob' });
+    expect(mailOf(third.id)).toMatch(
+      /stays where it is because its worktree has changes not committed \(scratch.txt\)/,
+    );
+    gitIn(wt, 'clean', '-fq');
+    s.agents.update(s.agents.require('bob').id, { state: 'busy' });
+    const fourth = await service.createTask({ title: 'Fourth', assignee: 'bob' });
+    expect(mailOf(fourth.id)).toMatch(/because bob is in the middle of a turn/);
+    expect(gitIn(wt, 'branch', '--show-current')).toBe('task/1-fix-the-login-page');
   });
 
   it('are dispatched by an agent through the same path (the MCP tools use it)', async () => {
@@ -282,6 +304,68 @@ describe('pull requests', () => {
   });
 });
 
+describe('what an agent cannot make the studio do', () => {
+  it('reads the worktree through the git dir it recorded, never through the .git file the agent can rewrite', async () => {
+    const { root, repo, service } = setup();
+    const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const wt = agent.workspace!.path;
+    // A repository of the agent's making, whose config runs a program on every diff.
+    const evil = makeRepo(join(root, 'evil'), { 'README.md': 'hello\n', '.gitattributes': '* filter=x\n' });
+    const marker = join(root, 'ran');
+    gitIn(evil, 'config', 'filter.x.clean', `sh -c 'touch ${marker}; cat'`);
+    writeFileSync(join(wt, '.git'), `gitdir: ${join(evil, '.git')}\n`);
+    writeFiles(wt, { 'README.md': 'changed\n', '.gitattributes': '* filter=x\n' });
+    const changes = await service.agentChanges('bob');
+    expect(changes.branch).toBe('ccstudio/bob');
+    expect(changes.files.map((f) => f.path)).toContain('README.md');
+    await service.workDiff({ agent: 'bob' });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('never hangs on a FIFO or follows a symlink among untracked files', async () => {
+    const { root, repo, service } = setup();
+    const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const wt = agent.workspace!.path;
+    execFileSync('mkfifo', [join(wt, 'pipe')]);
+    writeFileSync(join(root, 'secret.txt'), 'the key\n');
+    symlinkSync(join(root, 'secret.txt'), join(wt, 'link.txt'));
+    symlinkSync(join(wt, 'pipe'), join(wt, 'pipe-link'));
+    const changes = await service.agentChanges('bob');
+    // git lists the links (not the FIFO itself); neither is opened through.
+    expect(changes.files.map((f) => f.path).sort()).toEqual(['link.txt', 'pipe-link']);
+    expect(changes.uncommitted.added).toBe(0);
+    expect((await service.workDiff({ agent: 'bob' })).patch).not.toContain('the key');
+  });
+
+  it('never overwrites an ignored file in the person’s checkout, and keeps a worktree out of the repository', async () => {
+    const { repo, service } = setup({ 'README.md': 'x\n', '.gitignore': 'local.cfg\n' });
+    writeFileSync(join(repo, 'local.cfg'), 'mine\n');
+    const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    writeFileSync(join(agent.workspace!.path, 'local.cfg'), 'the agent’s\n');
+    gitIn(agent.workspace!.path, 'add', '-f', 'local.cfg');
+    gitIn(agent.workspace!.path, 'commit', '-qm', 'force-add');
+    await expect(service.merge({ agent: 'bob', mode: 'fast-forward' })).rejects.toThrow(
+      /git refused to update/,
+    );
+    expect(readFileSync(join(repo, 'local.cfg'), 'utf8')).toBe('mine\n');
+    expect(gitIn(repo, 'log', '-1', '--format=%s')).toBe('first');
+    await expect(
+      service.addAgent({ name: 'cat', cwd: repo, worktree: { parent: join(repo, 'trees') } }),
+    ).rejects.toThrow(/inside the repository's own folder/);
+  });
+
+  it('two adds of one name at once leave the first agent its worktree', async () => {
+    const { repo, service, studio: s } = setup();
+    const results = await Promise.allSettled([
+      service.addAgent({ name: 'bob', cwd: repo, worktree: {} }),
+      service.addAgent({ name: 'bob', cwd: repo, worktree: {} }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(existsSync(s.agents.require('bob').workspace!.path)).toBe(true);
+    expect(gitIn(repo, 'branch', '--list', 'ccstudio/bob')).toContain('ccstudio/bob');
+  });
+});
+
 describe('removing a worktree agent', () => {
   it('refuses to remove a worktree with uncommitted or unmerged work, naming the files; keeps it by default', async () => {
     const { repo, service, studio: s } = setup();
@@ -307,6 +391,23 @@ describe('removing a worktree agent', () => {
     expect(existsSync(wt)).toBe(false);
     expect(gitIn(repo, 'branch', '--list', 'ccstudio/bob')).toBe('');
     expect(gitIn(repo, 'worktree', 'list').split('\n')).toHaveLength(1);
+  });
+
+  it('counts an empty commit as work, and keeps a merged branch another worktree has checked out', async () => {
+    const { root, repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const wt = s.agents.require('bob').workspace!.path;
+    gitIn(wt, 'commit', '-q', '--allow-empty', '-m', 'a thought');
+    await expect(service.removeAgent('bob', { removeWorktree: true })).rejects.toThrow(
+      /not merged into main \(1 commit\)/,
+    );
+    await service.merge({ agent: 'bob' });
+    // The person tries the agent's task branch in a checkout of their own.
+    const t = await service.createTask({ title: 'Try', assignee: 'bob' });
+    gitIn(repo, 'worktree', 'add', '-q', join(root, 'person-tree'), 'ccstudio/bob');
+    void t;
+    await expect(service.removeAgent('bob', { removeWorktree: true })).resolves.toBeUndefined();
+    expect(gitIn(repo, 'branch', '--list', 'ccstudio/bob')).toContain('ccstudio/bob');
   });
 
   it('says a plain-folder agent has no worktree to compare, merge or remove', async () => {
