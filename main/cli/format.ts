@@ -47,6 +47,9 @@ export function formatAgents(agents: Agent[]): string {
       return [
         `${a.name.padEnd(16)} ${kind.padEnd(16)} ${agentStateLabel(a).padEnd(18)} ${printableLine(a.role)}`.trimEnd(),
         ...exitLines(a),
+        ...(a.workspace
+          ? [`    worktree ${a.workspace.path} (${a.workspace.branch} from ${a.workspace.base})`]
+          : []),
       ];
     })
     .join('\n');

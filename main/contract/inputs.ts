@@ -98,6 +98,11 @@ export const mergeInput = z.strictObject({
   into: branch.min(1).optional(),
   /** Default: merge-commit, which works whether or not the base moved on. */
   mode: z.enum(['fast-forward', 'merge-commit']).optional(),
+  /** The commit the person reviewed (WorkspaceDiff.head): refused if the branch has moved on since. */
+  reviewed: z
+    .string()
+    .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/)
+    .optional(),
 });
 export type MergeInput = z.infer<typeof mergeInput>;
 

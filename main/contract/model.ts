@@ -155,6 +155,8 @@ export interface WorkspaceDiff {
   truncated: boolean;
   /** Whether `patch` includes changes not yet committed (the branch is checked out in the worktree). */
   includesUncommitted: boolean;
+  /** The branch's commit the diff shows: a merge given it refuses if the branch moved on since. */
+  head: string;
 }
 
 export type MergeMode = 'fast-forward' | 'merge-commit';

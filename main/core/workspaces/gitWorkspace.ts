@@ -458,7 +458,8 @@ export async function workspaceDiff(git: Git, target: DiffTarget): Promise<Works
     patch = patch.slice(0, cut > 0 ? cut + 1 : MAX_DIFF_BYTES);
     truncated = true;
   }
-  return { agent, branch, base: ws.base, patch, truncated, includesUncommitted: live };
+  const head = (await g(cwd, ['rev-parse', live ? 'HEAD' : `refs/heads/${branch}`])).stdout.trim();
+  return { agent, branch, base: ws.base, patch, truncated, includesUncommitted: live, head };
 }
 
 export interface MergeRequest {
@@ -468,6 +469,8 @@ export interface MergeRequest {
   mode: MergeMode;
   /** The merge commit's message. */
   message: string;
+  /** The branch's commit the person reviewed: if it moved on since, the merge is refused. */
+  reviewed?: string;
   /**
    * Agents' worktrees, by their folder: one that has `branch` checked out must have its work
    * committed (a merge takes commits only), and is read through its recorded git dir.
@@ -523,6 +526,11 @@ export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeRes
       );
   }
   const [intoOid, branchOid] = await Promise.all([revParse(git, repo, into), revParse(git, repo, branch)]);
+  if (req.reviewed && req.reviewed !== branchOid)
+    throw new StudioError(
+      'conflict',
+      `Not merged: ${branch} has new commits since you reviewed it. Review it again, then merge.`,
+    );
   if (await isAncestor(git, repo, branchOid, intoOid))
     throw new StudioError('conflict', `Nothing to merge: ${into} already has everything on ${branch}.`);
   const canFastForward = await isAncestor(git, repo, intoOid, branchOid);

@@ -89,6 +89,7 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
       const result = await workspaces.merge(agent, {
         ...(branch ? { branch } : {}),
         ...(input.into ? { into: input.into } : {}),
+        ...(input.reviewed ? { reviewed: input.reviewed } : {}),
         mode: input.mode ?? 'merge-commit',
         message: (b) => `Merge ${b}: ${by}\n\nMerged by Claude Code Studio on the person's word.`,
       });

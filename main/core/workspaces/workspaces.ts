@@ -224,7 +224,13 @@ export class Workspaces {
    */
   async merge(
     agent: Agent,
-    options: { branch?: string; into?: string; mode: MergeMode; message: (branch: string) => string },
+    options: {
+      branch?: string;
+      into?: string;
+      mode: MergeMode;
+      message: (branch: string) => string;
+      reviewed?: string;
+    },
   ): Promise<MergeResult> {
     const ws = this.workspaceOf(agent);
     const result = await this.locked(ws.repo, async () => {
@@ -250,6 +256,7 @@ export class Workspaces {
         into: options.into ?? ws.base,
         mode: options.mode,
         message: options.message(branch),
+        ...(options.reviewed ? { reviewed: options.reviewed } : {}),
         // Any worktree agent's worktree that has the branch is read through its own git dir.
         worktrees: this.deps.agents.list().flatMap((a) => (a.workspace ? [a.workspace] : [])),
       });

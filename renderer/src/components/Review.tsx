@@ -101,7 +101,8 @@ export function ReviewDialog({
   };
   const merge = (mode: MergeMode) =>
     act(
-      client.merge({ ...target, mode }),
+      // What the person looked at: commits that arrived since refuse the merge.
+      client.merge({ ...target, mode, ...(diff ? { reviewed: diff.head } : {}) }),
       (r: { branch: string; into: string; commit: string }) =>
         `Merged ${r.branch} into ${r.into} (${r.commit.slice(0, 10)})`,
     );

@@ -262,6 +262,24 @@ describe('review and merge', () => {
     expect(gitIn(repo, 'rev-parse', 'ccstudio/bob')).toBe(r.commit);
   });
 
+  it('refuses to merge commits that came after the review', async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const wt = s.agents.require('bob').workspace!.path;
+    commitFiles(wt, { 'a.txt': 'a\n' }, 'reviewed');
+    const diff = await service.workDiff({ agent: 'bob' });
+    expect(diff.head).toBe(gitIn(wt, 'rev-parse', 'HEAD'));
+    commitFiles(wt, { 'b.txt': 'b\n' }, 'slipped in');
+    await expect(service.merge({ agent: 'bob', reviewed: diff.head })).rejects.toThrow(
+      /has new commits since you reviewed it/,
+    );
+    expect(gitIn(repo, 'log', '-1', '--format=%s')).toBe('first');
+    const again = await service.workDiff({ agent: 'bob' });
+    await expect(service.merge({ agent: 'bob', reviewed: again.head })).resolves.toMatchObject({
+      into: 'main',
+    });
+  });
+
   it('sends a task back with a note the agent gets as mail', async () => {
     const { repo, service, studio: s } = setup();
     await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
