@@ -320,6 +320,46 @@ describe('pull requests', () => {
     );
     expect(calls).toEqual([['--version']]);
   });
+
+  it('pushes the task branch to the remote (a bare repository here) and asks gh for the pull request', async () => {
+    // No forge is reachable from the tests: gh is a stand-in that answers as gh does; the push is real.
+    const root = tempDir('ccstudio-ws-pr-');
+    const repo = makeRepo(join(root, 'project'), { 'README.md': 'x\n' });
+    const forge = join(root, 'forge.git');
+    gitIn(root, 'init', '--quiet', '--bare', forge);
+    gitIn(repo, 'remote', 'add', 'origin', forge);
+    const calls: string[][] = [];
+    studio = createStudio({
+      databaseFile: ':memory:',
+      teamCwd: repo,
+      watchTree: null,
+      gh: async (_cwd, args) => {
+        calls.push(args);
+        return args[0] === 'pr'
+          ? 'Creating pull request\nhttps://github.example/o/r/pull/7\n'
+          : 'gh version 2';
+      },
+    });
+    await studio.service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const task = await studio.service.createTask({ title: 'Ship it', body: 'The details.', assignee: 'bob' });
+    commitFiles(studio.agents.require('bob').workspace!.path, { 'a.txt': 'a\n' }, 'ship');
+    expect(await studio.service.openPullRequest({ taskId: task.id })).toBe(
+      'https://github.example/o/r/pull/7',
+    );
+    expect(gitIn(forge, 'log', '-1', '--format=%s', task.branch!)).toBe('ship');
+    expect(calls.at(-1)).toEqual([
+      'pr',
+      'create',
+      '--base',
+      'main',
+      '--head',
+      task.branch,
+      '--title',
+      `#${task.id} Ship it`,
+      '--body',
+      'The details.',
+    ]);
+  });
 });
 
 describe('what an agent cannot make the studio do', () => {
