@@ -273,6 +273,35 @@ export function createStudio(options: StudioOptions = {}): Studio {
     return ensureTeam(agents, count, check.path, made);
   };
 
+  const adding = new Set<string>();
+  /** A worktree agent: its worktree made (or taken up), then the agent added with it. */
+  const addWorktreeAgent = async (
+    input: AddAgentInput,
+    rest: Omit<AddAgentInput, 'worktree'>,
+    worktree: NonNullable<AddAgentInput['worktree']>,
+  ): Promise<AddedAgent> => {
+    const parent = worktree.parent ? await folderCheck(worktree.parent) : undefined;
+    // A folder that does not exist yet is made; one that exists must be usable. Neither may be
+    // inside the studio's own data.
+    if (parent && !parent.ok && (existsSync(parent.path) || privateDirs.some((d) => inside(d, parent.path))))
+      throw new StudioError('invalid', `Where ${input.name}'s worktree goes: ${parent.problem}`);
+    const { workspace, created } = await workspaces.create({
+      folder: input.cwd || teamCwd,
+      agentName: input.name,
+      ...(worktree.base ? { base: worktree.base } : {}),
+      ...(parent ? { parent: parent.path } : {}),
+    });
+    try {
+      const { agent, token } = agents.add({ ...rest, cwd: workspace.path, workspace });
+      return { agent, token, mcpUrl: urls?.mcp ?? '' };
+    } catch (err) {
+      // The agent could not be added after all: a worktree made just now goes again; one taken
+      // up from an earlier agent of that name stays (it may be in use, or kept on purpose).
+      if (created) await workspaces.removeUnused(workspace).catch(() => undefined);
+      throw err;
+    }
+  };
+
   // Methods are sync underneath; async here so every pipe (IPC, WebSocket, HTTP) sees one shape.
   const service: StudioService = {
     status: async () => status(),
@@ -295,31 +324,16 @@ export function createStudio(options: StudioOptions = {}): Studio {
           'A worktree is for a local agent: the studio makes it on this machine.',
         );
       validateAgentName(input.name);
-      if (agents.get(input.name))
+      const key = input.name.toLowerCase();
+      if (agents.get(input.name) || adding.has(key))
         throw new StudioError('conflict', `There is already an agent called ${input.name}.`);
-      const parent = worktree.parent ? await folderCheck(worktree.parent) : undefined;
-      // A folder that does not exist yet is made; one that exists must be usable. Neither may be
-      // inside the studio's own data.
-      if (
-        parent &&
-        !parent.ok &&
-        (existsSync(parent.path) || privateDirs.some((d) => inside(d, parent.path)))
-      )
-        throw new StudioError('invalid', `Where ${input.name}'s worktree goes: ${parent.problem}`);
-      const { workspace, created } = await workspaces.create({
-        folder: input.cwd || teamCwd,
-        agentName: input.name,
-        ...(worktree.base ? { base: worktree.base } : {}),
-        ...(parent ? { parent: parent.path } : {}),
-      });
+      // Held from the worktree's making to the agent's adding: a second add of the name meanwhile
+      // is refused, so a failed add never takes back a worktree another add is using.
+      adding.add(key);
       try {
-        const { agent, token } = agents.add({ ...rest, cwd: workspace.path, workspace });
-        return { agent, token, mcpUrl: urls?.mcp ?? '' };
-      } catch (err) {
-        // The agent could not be added after all: a worktree made just now goes again; one taken
-        // up from an earlier agent of that name stays (it may be in use, or kept on purpose).
-        if (created) await workspaces.removeUnused(workspace).catch(() => undefined);
-        throw err;
+        return await addWorktreeAgent(input, rest, worktree);
+      } finally {
+        adding.delete(key);
       }
     },
     startAgent: async (name) => (await sessions.startSettled(name)).agent,

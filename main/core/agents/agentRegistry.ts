@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { basename, join } from 'node:path';
 import { StudioError } from '../../contract/errors.js';
 import type { AddAgentInput } from '../../contract/inputs.js';
 import type { StudioEvent } from '../../contract/events.js';
@@ -78,7 +79,9 @@ function toAgent(r: AgentRow): Agent {
 function parseWorkspace(json: string | null): Workspace | null {
   if (!json) return null;
   try {
-    return JSON.parse(json) as Workspace;
+    const ws = JSON.parse(json) as Workspace;
+    // git's own name for the worktree's folder, where a record predates gitDir.
+    return ws.gitDir ? ws : { ...ws, gitDir: join(ws.repo, '.git', 'worktrees', basename(ws.path)) };
   } catch {
     return null;
   }

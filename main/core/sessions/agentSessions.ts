@@ -711,14 +711,20 @@ function worktreeSandbox(ws: Workspace): Pick<SandboxPaths, 'allowWrite' | 'deny
   const gitDir = join(ws.repo, '.git');
   if (!existsSync(gitDir)) return {};
   const own = (ref: string) => ref === ws.branch || ref.startsWith('task/');
+  const worktrees = join(gitDir, 'worktrees');
+  const admins = existsSync(worktrees) ? readdirSync(worktrees).map((n) => join(worktrees, n)) : [];
   const denyWrite = [
     join(gitDir, 'config'),
     join(gitDir, 'hooks'),
     join(gitDir, 'info'),
     join(gitDir, 'HEAD'),
     join(gitDir, 'packed-refs'),
-    join(ws.gitDir, 'commondir'),
-    join(ws.gitDir, 'gitdir'),
+    join(gitDir, 'refs', 'tags'),
+    join(gitDir, 'refs', 'remotes'),
+    join(gitDir, 'refs', 'replace'),
+    join(gitDir, 'refs', 'stash'),
+    // Every worktree's pointers (its own and the other agents'), not only its own.
+    ...admins.flatMap((a) => [join(a, 'commondir'), join(a, 'gitdir'), join(a, 'config.worktree')]),
     ...looseBranchRefs(join(gitDir, 'refs', 'heads'))
       .filter((ref) => !own(ref))
       .map((ref) => join(gitDir, 'refs', 'heads', ref)),

@@ -1,6 +1,7 @@
 // The system's git, run in a child process: the studio's event loop never waits on a repository.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { StudioError } from '../../contract/errors.js';
 
 /** A git command that takes longer is stuck (a lock, a hung mount): it is killed and reported. */
@@ -151,12 +152,15 @@ function runGit(
  * worktree's own `.git` file is the agent's to rewrite (it could point git at a repository whose
  * config runs programs), so the studio never reads it. Hooks are off for the same reason.
  */
-export function worktreeGit(git: Git, ws: { path: string; gitDir: string }): Git {
+export function worktreeGit(git: Git, ws: { repo: string; path: string; gitDir: string }): Git {
+  // The repository's own .git named too: the worktree's `commondir` file, which says where it
+  // is, may have been rewritten by an agent (another worktree's, say).
+  const common = { GIT_COMMON_DIR: join(ws.repo, '.git') };
   return (_cwd, args, options) =>
     git(
       ws.path,
       ['--git-dir', ws.gitDir, '--work-tree', ws.path, '-c', 'core.hooksPath=/dev/null', ...args],
-      options,
+      { ...options, env: { ...options?.env, ...common } },
     );
 }
 

@@ -6,7 +6,7 @@
 // the base is checked out, by git's own fast-forward, which refuses to overwrite local changes.
 import { existsSync } from 'node:fs';
 import { constants } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { StudioError } from '../../contract/errors.js';
 import { MAX_CHANGED_FILES, MAX_DIFF_BYTES } from '../../contract/limits.js';
@@ -178,7 +178,7 @@ export async function createWorktree(
     // An agent of this name was removed with its worktree kept: the new one takes it up again.
     if (holder && resolve(holder.path) === path)
       return {
-        workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(git, path) },
+        workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(info.root, path) },
         created: false,
       };
     if (holder)
@@ -200,14 +200,29 @@ export async function createWorktree(
     throw err;
   }
   return {
-    workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(git, path) },
+    workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(info.root, path) },
     created: true,
   };
 }
 
-/** A worktree's git directory, asked of git while the folder is the studio's own, just made or kept. */
-async function gitDirOf(git: Git, path: string): Promise<string> {
-  return (await git(path, ['rev-parse', '--path-format=absolute', '--git-dir'])).stdout.trim();
+/**
+ * A worktree's git directory, found from the repository's side: the admin folder under
+ * .git/worktrees whose `gitdir` names the worktree. The `.git` file in the worktree itself is not
+ * asked (an agent left with a kept worktree could have rewritten it).
+ */
+async function gitDirOf(repo: string, path: string): Promise<string> {
+  const admin = join(repo, '.git', 'worktrees');
+  const real = (p: string) => realpath(p).catch(() => resolve(p));
+  const want = await real(path);
+  // git names the folder after the worktree's (with a number when taken): that one first.
+  const names = await readdir(admin).catch(() => [] as string[]);
+  const first = basename(path);
+  for (const name of [...names.filter((n) => n === first), ...names.filter((n) => n !== first)]) {
+    const pointer = (await readFile(join(admin, name, 'gitdir'), 'utf8').catch(() => '')).trim();
+    if (pointer && basename(pointer) === '.git' && (await real(dirname(pointer))) === want)
+      return join(admin, name);
+  }
+  throw new StudioError('not_found', `git has no record of the worktree ${path} in ${repo}.`);
 }
 
 interface WorktreeEntry {
@@ -439,9 +454,11 @@ export async function workspaceDiff(git: Git, target: DiffTarget): Promise<Works
   const g = live ? wt : git;
   if (!live && !(await branchExists(git, cwd, branch)))
     throw new StudioError('not_found', `The branch ${branch || '(none)'} does not exist.`);
-  const mb = await mergeBase(g, cwd, ws.base, live ? 'HEAD' : `refs/heads/${branch}`);
+  // The commit shown is fixed first: a merge given it takes exactly what this diff shows.
+  const head = (await g(cwd, ['rev-parse', live ? 'HEAD' : `refs/heads/${branch}`])).stdout.trim();
+  const mb = await mergeBase(g, cwd, ws.base, head);
   const args = ['diff', '--no-color', '--no-renames', '--no-ext-diff', '--no-textconv', mb];
-  const out = await g(cwd, live ? args : [...args, `refs/heads/${branch}`], { cutOutput: true });
+  const out = await g(cwd, live ? args : [...args, head], { cutOutput: true });
   let patch = out.stdout;
   if (live) {
     const untracked = nulFields((await wt(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).stdout);
@@ -458,7 +475,6 @@ export async function workspaceDiff(git: Git, target: DiffTarget): Promise<Works
     patch = patch.slice(0, cut > 0 ? cut + 1 : MAX_DIFF_BYTES);
     truncated = true;
   }
-  const head = (await g(cwd, ['rev-parse', live ? 'HEAD' : `refs/heads/${branch}`])).stdout.trim();
   return { agent, branch, base: ws.base, patch, truncated, includesUncommitted: live, head };
 }
 
@@ -515,10 +531,18 @@ export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeRes
   if (branch === into) throw new StudioError('invalid', `${branch} cannot be merged into itself.`);
   await checkGitVersion(git, repo);
   const trees = await worktrees(git, repo);
+  // git runs only in worktrees the studio can vouch for: the person's checkout, and agents'
+  // worktrees through their recorded git dirs. Any other entry may be an agent's forgery under
+  // .git/worktrees, pointing at a folder whose hooks it wrote.
+  const known = (path: string): Git | undefined => {
+    if (resolve(path) === resolve(repo)) return git;
+    const ws = req.worktrees?.find((w) => resolve(w.path) === resolve(path));
+    return ws ? worktreeGit(git, ws) : undefined;
+  };
   const branchHolder = trees.find((w) => w.branch === branch);
-  if (branchHolder && existsSync(branchHolder.path)) {
-    const ws = req.worktrees?.find((w) => resolve(w.path) === resolve(branchHolder.path));
-    const dirty = await dirtyFiles(ws ? worktreeGit(git, ws) : git, branchHolder.path);
+  const holderGit = branchHolder && existsSync(branchHolder.path) ? known(branchHolder.path) : undefined;
+  if (branchHolder && holderGit) {
+    const dirty = await dirtyFiles(holderGit, branchHolder.path);
     if (dirty.length)
       throw new StudioError(
         'conflict',
@@ -567,11 +591,17 @@ export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeRes
     (await git(repo, ['diff', '--name-only', '-z', '--no-renames', intoOid, commit])).stdout,
   );
   const holder = trees.find((w) => w.branch === into);
-  if (!holder) {
+  const intoGit = holder ? known(holder.path) : undefined;
+  if (holder && !intoGit)
+    throw new StudioError(
+      'conflict',
+      `Not merged: ${into} is checked out in ${holder.path}, a worktree the studio did not make. Merge there with git yourself, or check ${into} out elsewhere.`,
+    );
+  if (!holder || !intoGit) {
     // Nobody has the base checked out: move its ref, only if it still points where it did.
     await git(repo, ['update-ref', '-m', `ccstudio: merge ${branch}`, `refs/heads/${into}`, commit, intoOid]);
   } else {
-    const dirty = new Set(await dirtyFiles(git, holder.path));
+    const dirty = new Set(await dirtyFiles(intoGit, holder.path));
     const touched = files.filter((f) => dirty.has(f));
     if (touched.length)
       throw new StudioError(
@@ -581,7 +611,7 @@ export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeRes
     try {
       // git's own fast-forward updates that checkout and refuses, changing nothing, rather than
       // overwrite anything there: local changes, and ignored files too (git would replace those).
-      await git(holder.path, ['merge', '--ff-only', '--no-edit', '--no-overwrite-ignore', commit]);
+      await intoGit(holder.path, ['merge', '--ff-only', '--no-edit', '--no-overwrite-ignore', commit]);
     } catch (err) {
       if (err instanceof GitFailure)
         throw new StudioError('conflict', `Not merged: git refused to update ${holder.path}: ${err.message}`);

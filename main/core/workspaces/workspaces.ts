@@ -48,7 +48,7 @@ export interface WorkspacesDeps {
 
 export class Workspaces {
   private readonly cache = new Map<number, WorkspaceChanges>();
-  private readonly timers = new Map<number, { cancel(): void; due: number }>();
+  private readonly timers = new Map<number, { cancel(): void; deadline: number }>();
   private readonly running = new Map<number, Promise<WorkspaceChanges | null>>();
   private readonly again = new Set<number>();
   private readonly watches = new Map<number, TreeWatch>();
@@ -122,13 +122,16 @@ export class Workspaces {
     if (this.disposed) return;
     const now = this.deps.clock.now();
     const pending = this.timers.get(agentId);
-    const due = Math.min(now + delayMs, pending ? pending.due : now + REFRESH_MAX_WAIT_MS);
+    const deadline = pending ? pending.deadline : now + REFRESH_MAX_WAIT_MS;
     pending?.cancel();
-    const timer = this.deps.clock.setTimeout(() => {
-      this.timers.delete(agentId);
-      void this.refresh(agentId, false);
-    }, due - now);
-    this.timers.set(agentId, { cancel: () => timer.cancel(), due: pending ? pending.due : due });
+    const timer = this.deps.clock.setTimeout(
+      () => {
+        this.timers.delete(agentId);
+        void this.refresh(agentId, false);
+      },
+      Math.min(now + delayMs, deadline) - now,
+    );
+    this.timers.set(agentId, { cancel: () => timer.cancel(), deadline });
   }
 
   /**

@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../../main/contract/events.js';
 import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { Emitter } from '../../../../main/core/util/emitter.js';
+import { silentLogger } from '../../../../main/core/util/logger.js';
+import type { Git } from '../../../../main/core/workspaces/git.js';
+import { Workspaces } from '../../../../main/core/workspaces/workspaces.js';
+import { FakeClock } from '../../../support/fakeClock.js';
+import { makeAgent } from '../../../support/modelFixtures.js';
 import { commitFiles, gitIn, makeRepo, writeFiles } from '../../../support/gitRepo.js';
 import { tempDir } from '../../../support/studioHarness.js';
 import { waitFor } from '../../../support/waitFor.js';
@@ -380,6 +386,26 @@ describe('what an agent cannot make the studio do', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('runs git only in worktrees it knows: a forged entry under .git/worktrees holding the base is refused', async () => {
+    const { root, repo, service } = setup();
+    const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    commitFiles(agent.workspace!.path, { 'a.txt': 'a\n' }, 'work');
+    gitIn(repo, 'switch', '-q', '-c', 'elsewhere');
+    // What a sandboxed agent could write: a worktree entry saying main is checked out in a folder
+    // of its own, with a hook there.
+    const evil = join(root, 'evil');
+    const admin = join(repo, '.git', 'worktrees', 'evil');
+    writeFiles(admin, {
+      gitdir: `${join(evil, '.git')}\n`,
+      HEAD: 'ref: refs/heads/main\n',
+      commondir: '../..\n',
+    });
+    writeFiles(evil, { '.git': `gitdir: ${admin}\n` });
+    const before = gitIn(repo, 'rev-parse', 'main');
+    await expect(service.merge({ agent: 'bob' })).rejects.toThrow(/a worktree the studio did not make/);
+    expect(gitIn(repo, 'rev-parse', 'main')).toBe(before);
+  });
+
   it('never hangs on a FIFO or follows a symlink among untracked files', async () => {
     const { root, repo, service } = setup();
     const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
@@ -474,5 +500,60 @@ describe('removing a worktree agent', () => {
     await expect(service.agentChanges('pat')).rejects.toThrow(/plain folder/);
     await expect(service.merge({ agent: 'pat' })).rejects.toThrow(/plain folder/);
     await expect(service.removeAgent('pat', { removeWorktree: true })).rejects.toThrow(/no worktree/);
+  });
+});
+
+describe('refreshing the changes', () => {
+  it('waits for a quiet second, yet reads at least every 5 s while files keep changing', async () => {
+    const clock = new FakeClock();
+    const events = new Emitter<StudioEvent>(silentLogger);
+    let reads = 0;
+    // Each read "fails" differently, so each one is announced: the count of announcements is the reads.
+    const git: Git = async () => {
+      reads++;
+      throw new Error(`read ${reads}`);
+    };
+    const agent = makeAgent({
+      id: 7,
+      name: 'bob',
+      workspace: {
+        repo: '/r',
+        path: tempDir('ccstudio-ws-clock-'),
+        branch: 'ccstudio/bob',
+        base: 'main',
+        gitDir: '/r/.git/worktrees/bob',
+      },
+    });
+    const ws = new Workspaces({
+      git,
+      events,
+      agents: { list: () => [agent], getById: (id) => (id === 7 ? agent : undefined), require: () => agent },
+      clock,
+      logger: silentLogger,
+    });
+    const announced: string[] = [];
+    events.on((e) => {
+      if (e.type === 'workspace.changed') announced.push(e.changes.error ?? '');
+    });
+    try {
+      ws.schedule(7);
+      clock.advance(900);
+      ws.schedule(7);
+      clock.advance(900);
+      await Promise.resolve();
+      expect(reads).toBe(0);
+      // A file written every 0.5 s: the read still comes 5 s after the first change.
+      for (let t = 1800; t < 5000; t += 500) {
+        ws.schedule(7);
+        clock.advance(500);
+      }
+      await waitFor('the read', () => announced.length > 0);
+      expect(clock.now() - 1_700_000_000_000).toBeLessThanOrEqual(5300);
+      ws.schedule(7);
+      clock.advance(1000);
+      await waitFor('the next read', () => announced.length > 1);
+    } finally {
+      await ws.dispose();
+    }
   });
 });
