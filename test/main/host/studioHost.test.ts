@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   findUiDir,
@@ -6,6 +7,7 @@ import {
   startStudioHost,
   type RunningStudio,
 } from '../../../main/host/studioHost.js';
+import { makeRepo } from '../../support/gitRepo.js';
 import { silentLogger } from '../../../main/core/util/logger.js';
 import { rawRequest } from '../../support/rawHttp.js';
 import { tempDir } from '../../support/studioHarness.js';
@@ -18,7 +20,15 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<Parameters<typeof startStudioHost>[0]> & { dataDir: string }) {
-  const r = await startStudioHost({ port: 0, logger: silentLogger, noStart: true, ...options });
+  // A team folder of its own: the default (where the tests run) is this checkout, a git
+  // repository, where a first team would get worktrees.
+  const r = await startStudioHost({
+    port: 0,
+    logger: silentLogger,
+    noStart: true,
+    teamCwd: tempDir(),
+    ...options,
+  });
   running.push(r);
   return r;
 }
@@ -42,6 +52,19 @@ describe('serve', () => {
         .filter((a) => a.kind === 'agent')
         .map((a) => a.name),
     ).toEqual(['commander', 'agent-1']);
+  });
+
+  it('gives a first team in a git repository worktrees for its engineers, unless told not to', async () => {
+    const root = tempDir();
+    const repo = makeRepo(join(root, 'project'), { 'README.md': 'x\n' });
+    const r = await start({ dataDir: tempDir(), firstTeam: 1, teamCwd: repo });
+    expect(r.studio.agents.require('commander').workspace).toBeNull();
+    expect(r.studio.agents.require('agent-1').workspace?.path).toBe(
+      join(root, 'project-worktrees', 'agent-1'),
+    );
+    const other = makeRepo(join(root, 'other'), { 'README.md': 'x\n' });
+    const plain = await start({ dataDir: tempDir(), firstTeam: 1, teamCwd: other, worktrees: false });
+    expect(plain.studio.agents.require('agent-1').cwd).toBe(other);
   });
 
   it('takes a free port when asked to and the fixed one is taken; otherwise says what to do', async () => {
