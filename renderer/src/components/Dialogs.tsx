@@ -38,6 +38,33 @@ export function Modal({
   );
 }
 
+/** A checkbox with its sentence, for the forms (the hint shows on hover). */
+export function Check({
+  checked,
+  onChange,
+  testId,
+  hint,
+  children,
+}: {
+  checked: boolean;
+  onChange(checked: boolean): void;
+  testId?: string;
+  hint?: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className="check" {...(hint ? { title: hint } : {})}>
+      <input
+        type="checkbox"
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+        {...(testId ? { 'data-testid': testId } : {})}
+      />{' '}
+      {children}
+    </label>
+  );
+}
+
 /** Runs a studio call for a form: shows its error in the form and keeps the form open on failure. */
 function useSubmit(onDone: () => void) {
   const [error, setError] = useState<string | null>(null);
@@ -165,18 +192,14 @@ export function AddAgentDialog({
               Command
               <input value={command} onChange={(e) => setCommand(e.target.value)} placeholder="bash" />
             </label>
-            <label
-              className="check"
-              title="Off for a shell: it would run the studio's wake line as a command"
+            <Check
+              checked={takesPrompts}
+              onChange={setTakesPrompts}
+              testId="add-agent-takes-prompts"
+              hint="Off for a shell: it would run the studio's wake line as a command"
             >
-              <input
-                type="checkbox"
-                checked={takesPrompts}
-                onChange={(e) => setTakesPrompts(e.target.checked)}
-                data-testid="add-agent-takes-prompts"
-              />{' '}
               It takes prompts (Codex, Gemini CLI…): type wake lines into it when mail arrives
-            </label>
+            </Check>
           </>
         )}
         <FolderField
@@ -190,19 +213,15 @@ export function AddAgentDialog({
           testId="add-agent-folder"
         />
         {repo && (
-          <label
-            className="check"
-            title="Its own folder and branch: agents on one repository never edit the same files"
+          <Check
+            checked={worktree}
+            onChange={setWorktree}
+            testId="add-agent-worktree"
+            hint="Its own folder and branch: agents on one repository never edit the same files"
           >
-            <input
-              type="checkbox"
-              checked={worktree}
-              onChange={(e) => setWorktree(e.target.checked)}
-              data-testid="add-agent-worktree"
-            />{' '}
             Own git worktree, on a new branch ccstudio/{name.trim() || 'NAME'}
             {shared && worktreeChoice === null ? ' (another agent works in this checkout)' : ''}
-          </label>
+          </Check>
         )}
         {repo && worktree && (
           <div className="worktree-options">
@@ -231,23 +250,18 @@ export function AddAgentDialog({
             </label>
           </div>
         )}
-        <label className="check">
-          <input type="checkbox" checked={commander} onChange={(e) => setCommander(e.target.checked)} />{' '}
+        <Check checked={commander} onChange={setCommander}>
           Commander
-        </label>
+        </Check>
         {kind === 'claude' && (
-          <label
-            className="check"
-            title="Claude Code's own sandbox; the agent cannot read the studio's files"
+          <Check
+            checked={sandbox}
+            onChange={setSandbox}
+            testId="add-agent-sandbox"
+            hint="Claude Code's own sandbox; the agent cannot read the studio's files"
           >
-            <input
-              type="checkbox"
-              checked={sandbox}
-              onChange={(e) => setSandbox(e.target.checked)}
-              data-testid="add-agent-sandbox"
-            />{' '}
             Sandboxed (its shell cannot read the studio's data or reach the network unasked)
-          </label>
+          </Check>
         )}
         <label>
           Role prompt
@@ -435,18 +449,14 @@ export function RemoveAgentDialog({
       <form className="form" onSubmit={submit(run)} data-testid="remove-agent-form">
         <p>Its terminal stops; its mail and tasks stay in history.</p>
         {agent.workspace && (
-          <label
-            className="check"
-            title="Refused, with the files named, if it holds work not committed or not merged"
+          <Check
+            checked={removeWorktree}
+            onChange={setRemoveWorktree}
+            testId="remove-agent-worktree"
+            hint="Refused, with the files named, if it holds work not committed or not merged"
           >
-            <input
-              type="checkbox"
-              checked={removeWorktree}
-              onChange={(e) => setRemoveWorktree(e.target.checked)}
-              data-testid="remove-agent-worktree"
-            />{' '}
             Also remove its worktree {agent.workspace.path} and its merged branches
-          </label>
+          </Check>
         )}
         {error && (
           <p className="form-error" role="alert" data-testid="remove-agent-error">

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { MAX_FIRST_TEAM_AGENTS } from '../../../main/contract/limits.js';
 import type { StudioClient } from '../../../main/contract/pipe.js';
 import type { FolderCheck } from '../../../main/contract/service.js';
+import { Check } from './Dialogs.js';
 import { FolderField, useFolderChoices } from './FolderField.js';
 
 /** A commander and this many engineers: enough to see the studio work, few enough to follow. */
@@ -85,16 +86,15 @@ export function FirstRun({
         />
       </label>
       {check?.ok && check.repo && count > 0 && (
-        <label className="check" title="Agents on one working tree break each other's builds and tests">
-          <input
-            type="checkbox"
-            checked={worktrees}
-            onChange={(e) => setWorktrees(e.target.checked)}
-            data-testid="first-run-worktrees"
-          />{' '}
+        <Check
+          checked={worktrees}
+          onChange={setWorktrees}
+          testId="first-run-worktrees"
+          hint="Agents on one working tree break each other's builds and tests"
+        >
           Each engineer in its own git worktree and branch (in {check.repo.worktreeParent}); the commander
           works in the folder
-        </label>
+        </Check>
       )}
       {error && <p className="form-error">{error}</p>}
       <footer>

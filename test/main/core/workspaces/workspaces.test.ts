@@ -299,7 +299,8 @@ describe('review and merge', () => {
 });
 
 describe('pull requests', () => {
-  it('says what is missing: a remote to push to, then the GitHub CLI; a forge is not reachable from tests', async () => {
+  /** A studio whose GitHub CLI is `answer` (no forge is reachable from tests), recording its calls. */
+  function withGh(answer: (args: string[]) => string) {
     const root = tempDir('ccstudio-ws-pr-');
     const repo = makeRepo(join(root, 'project'), { 'README.md': 'x\n' });
     const calls: string[][] = [];
@@ -309,18 +310,29 @@ describe('pull requests', () => {
       watchTree: null,
       gh: async (_cwd, args) => {
         calls.push(args);
-        throw new Error('gh is not installed here');
+        return answer(args);
       },
+    });
+    /** A bare repository stands in for the forge's: pushes to it are real. */
+    const addForge = () => {
+      const forge = join(root, 'forge.git');
+      gitIn(root, 'init', '--quiet', '--bare', forge);
+      gitIn(repo, 'remote', 'add', 'origin', forge);
+      return forge;
+    };
+    return { repo, calls, addForge, studio };
+  }
+
+  it('says what is missing: a remote to push to, then the GitHub CLI; a forge is not reachable from tests', async () => {
+    const { repo, calls, addForge, studio } = withGh(() => {
+      throw new Error('gh is not installed here');
     });
     const { agent } = await studio.service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
     commitFiles(agent.workspace!.path, { 'a.txt': 'a\n' }, 'a');
     await expect(studio.service.openPullRequest({ agent: 'bob' })).rejects.toThrow(
       /has no remote to push ccstudio\/bob to/,
     );
-    // A bare repository stands in for the forge's: the push is real, the pull request is gh's.
-    const forge = join(root, 'forge.git');
-    gitIn(root, 'init', '--quiet', '--bare', forge);
-    gitIn(repo, 'remote', 'add', 'origin', forge);
+    addForge();
     await expect(studio.service.openPullRequest({ agent: 'bob' })).rejects.toThrow(
       /gh is not installed here/,
     );
@@ -328,24 +340,10 @@ describe('pull requests', () => {
   });
 
   it('pushes the task branch to the remote (a bare repository here) and asks gh for the pull request', async () => {
-    // No forge is reachable from the tests: gh is a stand-in that answers as gh does; the push is real.
-    const root = tempDir('ccstudio-ws-pr-');
-    const repo = makeRepo(join(root, 'project'), { 'README.md': 'x\n' });
-    const forge = join(root, 'forge.git');
-    gitIn(root, 'init', '--quiet', '--bare', forge);
-    gitIn(repo, 'remote', 'add', 'origin', forge);
-    const calls: string[][] = [];
-    studio = createStudio({
-      databaseFile: ':memory:',
-      teamCwd: repo,
-      watchTree: null,
-      gh: async (_cwd, args) => {
-        calls.push(args);
-        return args[0] === 'pr'
-          ? 'Creating pull request\nhttps://github.example/o/r/pull/7\n'
-          : 'gh version 2';
-      },
-    });
+    const { repo, calls, addForge, studio } = withGh((args) =>
+      args[0] === 'pr' ? 'Creating pull request\nhttps://github.example/o/r/pull/7\n' : 'gh version 2',
+    );
+    const forge = addForge();
     await studio.service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
     const task = await studio.service.createTask({ title: 'Ship it', body: 'The details.', assignee: 'bob' });
     commitFiles(studio.agents.require('bob').workspace!.path, { 'a.txt': 'a\n' }, 'ship');
