@@ -35,6 +35,11 @@ import type { TreeWatch, WatchTree } from './treeWatcher.js';
 const REFRESH_DEBOUNCE_MS = 1000;
 /** ...but a file written without pause (a log) still gets the badge read this often. */
 const REFRESH_MAX_WAIT_MS = 5000;
+/**
+ * How long a window's first load waits for changes never read yet: 30 worktrees of a big
+ * repository take seconds to read, and the window must not; the rest arrive as workspace.changed.
+ */
+const FIRST_LOAD_WAIT_MS = 300;
 
 export interface WorkspacesDeps {
   git: Git;
@@ -60,6 +65,8 @@ export class Workspaces {
 
   constructor(private readonly deps: WorkspacesDeps) {
     this.subscription = deps.events.on((event) => this.onEvent(event));
+    // Read once at start, so a window that opens finds them (git takes them two at a time).
+    for (const a of deps.agents.list()) if (a.workspace) this.schedule(a.id, 0);
   }
 
   private onEvent(event: StudioEvent): void {
@@ -106,12 +113,23 @@ export class Workspaces {
     return fresh;
   }
 
-  /** Every worktree agent's changes as last read; those never read are read now. */
+  /**
+   * Every worktree agent's changes as last read; those never read are read now, for a moment
+   * (FIRST_LOAD_WAIT_MS): what is not read by then is announced when it is.
+   */
   async all(): Promise<WorkspaceChanges[]> {
     const agents = this.deps.agents.list().filter((a) => a.workspace);
-    const rows = await Promise.all(agents.map((a) => this.cache.get(a.id) ?? this.refresh(a.id, false)));
+    const missing = agents.filter((a) => !this.cache.has(a.id)).map((a) => this.refresh(a.id, false));
+    if (missing.length) {
+      let timer: { cancel(): void } | undefined;
+      await Promise.race([
+        Promise.all(missing),
+        new Promise<void>((done) => (timer = this.deps.clock.setTimeout(done, FIRST_LOAD_WAIT_MS))),
+      ]);
+      timer?.cancel();
+    }
     for (const a of agents) if (!this.watches.has(a.id) && a.state !== 'exited') void this.watch(a);
-    return rows.filter((r): r is WorkspaceChanges => !!r);
+    return agents.flatMap((a) => this.cache.get(a.id) ?? []);
   }
 
   /**

@@ -121,7 +121,12 @@ describe('worktree agents', () => {
     s.events.on((e) => {
       if (e.type === 'workspace.changed') seen.push(e);
     });
-    expect(await service.allChanges()).toMatchObject([{ agent: 'bob', total: { files: 0 } }]);
+    // Read at once (or announced as soon as read, on a slow machine).
+    expect(
+      await waitFor('bob in allChanges', async () =>
+        (await service.allChanges()).find((c) => c.agent === 'bob'),
+      ),
+    ).toMatchObject({ total: { files: 0 } });
     writeFiles(agent.workspace!.path, { 'README.md': 'changed\n' });
     s.agents.update(agent.id, { state: 'busy' });
     s.agents.update(agent.id, { state: 'idle' });
@@ -502,6 +507,36 @@ describe('removing a worktree agent', () => {
 });
 
 describe('refreshing the changes', () => {
+  it('never holds a window’s first load for long: changes not read in 300 ms come later as events', async () => {
+    const clock = new FakeClock();
+    const events = new Emitter<StudioEvent>(silentLogger);
+    // git that never answers: a huge repository on a slow disk.
+    const git: Git = () => new Promise(() => undefined);
+    const agent = makeAgent({
+      id: 7,
+      name: 'bob',
+      workspace: {
+        repo: '/r',
+        path: tempDir('ccstudio-ws-slow-'),
+        branch: 'ccstudio/bob',
+        base: 'main',
+        gitDir: '/r/.git/worktrees/bob',
+      },
+    });
+    const ws = new Workspaces({
+      git,
+      events,
+      agents: { list: () => [agent], getById: (id) => (id === 7 ? agent : undefined), require: () => agent },
+      clock,
+      logger: silentLogger,
+    });
+    const load = ws.all();
+    clock.advance(300);
+    expect(await load).toEqual([]);
+    // dispose waits for reads in flight; this one never ends, so the test does not wait for it.
+    void ws.dispose();
+  });
+
   it('waits for a quiet second, yet reads at least every 5 s while files keep changing', async () => {
     const clock = new FakeClock();
     const events = new Emitter<StudioEvent>(silentLogger);
