@@ -87,6 +87,11 @@ async function checkGitVersion(git: Git, cwd: string): Promise<void> {
   gitVersionChecked = true;
 }
 
+/** The branch an agent's worktree has checked out ('' when detached), read through its git dir. */
+export function checkedOutBranch(git: Git, ws: Workspace): Promise<string> {
+  return currentBranch(worktreeGit(git, ws), ws.path);
+}
+
 async function currentBranch(git: Git, folder: string): Promise<string> {
   const r = await git(folder, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okCodes: [1] });
   return r.code === 0 ? r.stdout.trim() : '';

@@ -131,7 +131,7 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
           'invalid',
           `${agent.name} works in a plain folder: there is no branch to propose.`,
         );
-      const branch = taskBranch ?? (await workspaces.changes(agent)).branch;
+      const branch = taskBranch ?? (await workspaces.branchOf(agent));
       if (!branch) throw new StudioError('invalid', `${agent.name}'s worktree has no branch checked out.`);
       const remotes = (await git(ws.repo, ['remote'])).stdout.split('\n').filter(Boolean);
       const remote = remotes.includes('origin') ? 'origin' : remotes[0];

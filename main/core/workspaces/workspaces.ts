@@ -16,8 +16,9 @@ import type { TaskWork } from '../board/taskBoard.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
 import type { Logger } from '../util/logger.js';
-import { worktreeGit, type Git } from './git.js';
+import type { Git } from './git.js';
 import {
+  checkedOutBranch,
   checkRemovable,
   createWorktree,
   mergeBranch,
@@ -233,6 +234,11 @@ export class Workspaces {
     void w?.close();
   }
 
+  /** The branch the agent's worktree has checked out ('' when detached). */
+  branchOf(agent: Agent): Promise<string> {
+    return checkedOutBranch(this.deps.git, this.workspaceOf(agent));
+  }
+
   /** A diff of the agent's worktree, or of a task's branch. */
   diff(agent: Agent, branch?: string): Promise<WorkspaceDiff> {
     const ws = this.workspaceOf(agent);
@@ -257,14 +263,7 @@ export class Workspaces {
     const result = await this.locked(ws.repo, async () => {
       let branch = options.branch;
       if (!branch) {
-        const r = await worktreeGit(this.deps.git, ws)(
-          ws.path,
-          ['symbolic-ref', '--quiet', '--short', 'HEAD'],
-          {
-            okCodes: [1],
-          },
-        );
-        branch = r.stdout.trim();
+        branch = await this.branchOf(agent);
         if (!branch)
           throw new StudioError(
             'invalid',

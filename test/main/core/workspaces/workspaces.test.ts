@@ -507,45 +507,10 @@ describe('removing a worktree agent', () => {
 });
 
 describe('refreshing the changes', () => {
-  it('never holds a window’s first load for long: changes not read in 300 ms come later as events', async () => {
+  /** Workspaces on the fake clock with one worktree agent (bob, id 7) and the given git. */
+  function onFakeClock(git: Git) {
     const clock = new FakeClock();
     const events = new Emitter<StudioEvent>(silentLogger);
-    // git that never answers: a huge repository on a slow disk.
-    const git: Git = () => new Promise(() => undefined);
-    const agent = makeAgent({
-      id: 7,
-      name: 'bob',
-      workspace: {
-        repo: '/r',
-        path: tempDir('ccstudio-ws-slow-'),
-        branch: 'ccstudio/bob',
-        base: 'main',
-        gitDir: '/r/.git/worktrees/bob',
-      },
-    });
-    const ws = new Workspaces({
-      git,
-      events,
-      agents: { list: () => [agent], getById: (id) => (id === 7 ? agent : undefined), require: () => agent },
-      clock,
-      logger: silentLogger,
-    });
-    const load = ws.all();
-    clock.advance(300);
-    expect(await load).toEqual([]);
-    // dispose waits for reads in flight; this one never ends, so the test does not wait for it.
-    void ws.dispose();
-  });
-
-  it('waits for a quiet second, yet reads at least every 5 s while files keep changing', async () => {
-    const clock = new FakeClock();
-    const events = new Emitter<StudioEvent>(silentLogger);
-    let reads = 0;
-    // Each read "fails" differently, so each one is announced: the count of announcements is the reads.
-    const git: Git = async () => {
-      reads++;
-      throw new Error(`read ${reads}`);
-    };
     const agent = makeAgent({
       id: 7,
       name: 'bob',
@@ -563,6 +528,26 @@ describe('refreshing the changes', () => {
       agents: { list: () => [agent], getById: (id) => (id === 7 ? agent : undefined), require: () => agent },
       clock,
       logger: silentLogger,
+    });
+    return { clock, events, ws };
+  }
+
+  it('never holds a window’s first load for long: changes not read in 300 ms come later as events', async () => {
+    // git that never answers: a huge repository on a slow disk.
+    const { clock, ws } = onFakeClock(() => new Promise(() => undefined));
+    const load = ws.all();
+    clock.advance(300);
+    expect(await load).toEqual([]);
+    // dispose waits for reads in flight; this one never ends, so the test does not wait for it.
+    void ws.dispose();
+  });
+
+  it('waits for a quiet second, yet reads at least every 5 s while files keep changing', async () => {
+    let reads = 0;
+    // Each read "fails" differently, so each one is announced: the count of announcements is the reads.
+    const { clock, events, ws } = onFakeClock(async () => {
+      reads++;
+      throw new Error(`read ${reads}`);
     });
     const announced: string[] = [];
     events.on((e) => {
