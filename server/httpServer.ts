@@ -135,7 +135,13 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
     [STUDIO_PATHS.mcp, mcp.mcp],
     [STUDIO_PATHS.sse, mcp.sse],
     [STUDIO_PATHS.messages, mcp.messages],
-    [STUDIO_PATHS.hooks, hooksEndpoint(studio.sessions)],
+    [
+      STUDIO_PATHS.hooks,
+      hooksEndpoint({
+        agentForHookToken: (token) => studio.sessions.agentForHookToken(token),
+        answer: (agent, payload) => studio.answerHook(agent, payload),
+      }),
+    ],
     [STUDIO_PATHS.api, apiEndpoint(studio.service, options.adminToken)],
     [STUDIO_PATHS.uiCode, uiCodeEndpoint(options.adminToken, () => ui.issueCode())],
     [STUDIO_PATHS.uiSession, ui.session],

@@ -1,4 +1,4 @@
-import type { Agent, DeliveryState, Message, Task, TaskEvent, WorkspaceChanges } from './model.js';
+import type { Agent, DeliveryState, DeliveryVia, Message, Task, TaskEvent, WorkspaceChanges } from './model.js';
 
 /** Every change in the studio is one of these; UI, wake engine and feed subscribe instead of polling. */
 export type StudioEvent =
@@ -6,7 +6,15 @@ export type StudioEvent =
   | { type: 'agent.updated'; agent: Agent }
   | { type: 'agent.removed'; agentId: number; name: string }
   | { type: 'message.sent'; message: Message; recipients: Array<{ id: number; name: string }> }
-  | { type: 'delivery.changed'; agentId: number; messageIds: number[]; state: DeliveryState }
+  | {
+      type: 'delivery.changed';
+      agentId: number;
+      messageIds: number[];
+      state: DeliveryState;
+      /** When it changed (ms since epoch); how it was announced, for `woken`. */
+      at: number;
+      via?: DeliveryVia;
+    }
   | { type: 'topic.subscription'; agent: string; topic: string; subscribed: boolean }
   | { type: 'task.created'; task: Task; event: TaskEvent }
   | { type: 'task.updated'; task: Task; event: TaskEvent }

@@ -1,6 +1,11 @@
 // The studio's domain as it crosses process boundaries: plain data, no behaviour.
 
-/** What an agent is doing right now. Filled by heartbeats today; by the PTY classifier and hooks later. */
+/**
+ * What an agent is doing right now: from Claude Code's hooks first, confirmed by its screen (local
+ * agents), or from heartbeats (remote ones). `waiting_shell`: at its prompt while a background
+ * shell it started runs. `stuck`: busy, with no output and no hook for STUCK_AFTER_MS.
+ * `unrecognised`: a hook said it is ready but its screen matches nothing the studio knows.
+ */
 export const AGENT_STATES = [
   'unknown',
   'starting',
@@ -9,9 +14,17 @@ export const AGENT_STATES = [
   'waiting_permission',
   'waiting_select',
   'waiting_text',
+  'waiting_shell',
+  'stuck',
+  'unrecognised',
   'exited',
 ] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
+
+/** A menu or question in its terminal waits for the person's answer. */
+export function waitsForPerson(state: AgentState): boolean {
+  return state === 'waiting_permission' || state === 'waiting_select' || state === 'waiting_text';
+}
 
 /** `person` is the human at the keyboard; agents are Claude Code (or other CLI) sessions. */
 export type AgentKind = 'agent' | 'person';
@@ -85,6 +98,41 @@ export interface Agent {
   lastExit: AgentExit | null;
   /** Its own git worktree, made by the studio; null for an agent that works in a plain folder. */
   workspace: Workspace | null;
+  /** Its wakes are held back (a spent budget, agents waking each other in a loop) until released. */
+  hold: AgentHold | null;
+  /** Tokens or turns an hour past which its wakes are held; null for none. */
+  budget: AgentBudget | null;
+  /** What its Claude Code spent, read from the session's transcript after each turn. */
+  usage: AgentUsage | null;
+  /** The Claude Code version its terminal last ran ('' when unknown, or not Claude Code). */
+  cliVersion: string;
+}
+
+export interface AgentHold {
+  reason: 'budget' | 'ping_pong';
+  since: number;
+  /** What happened, in a sentence the banner shows. */
+  detail: string;
+}
+
+export interface AgentBudget {
+  tokensPerHour?: number;
+  turnsPerHour?: number;
+}
+
+export interface AgentUsage {
+  /** Every token of every assistant message in the session (input, output and cache). */
+  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheCreationTokens: number;
+  /** Turns the studio saw end (Stop hooks) since it started this agent. */
+  turns: number;
+  /** Tokens and turns within the last hour, which a budget counts. */
+  tokensLastHour: number;
+  turnsLastHour: number;
+  at: number;
 }
 
 /** An agent's own git worktree: a folder of its own on a branch of its own, made with `git worktree`. */
@@ -181,6 +229,23 @@ export type MessageScope = 'direct' | 'broadcast' | 'topic';
 
 export type DeliveryState = 'queued' | 'woken' | 'read';
 
+/**
+ * How the studio announced a message to its recipient: a line typed into an idle terminal, the
+ * Stop hook's answer at the end of a busy turn, or a PostToolUse hook's added context mid-turn
+ * (urgent mail only).
+ */
+export const DELIVERY_VIAS = ['typed', 'turn_end', 'mid_turn'] as const;
+export type DeliveryVia = (typeof DELIVERY_VIAS)[number];
+
+/** One recipient's delivery of a message: when and how it was announced, and when it was read. */
+export interface MessageDelivery {
+  to: string;
+  state: DeliveryState;
+  via: DeliveryVia | null;
+  wokenAt: number | null;
+  readAt: number | null;
+}
+
 export interface Message {
   id: number;
   from: string;
@@ -193,6 +258,10 @@ export interface Message {
   replyTo: number | null;
   taskId: number | null;
   createdAt: number;
+  /** Sent as urgent: announced to a busy recipient at its next tool call (absent when not). */
+  urgent?: true;
+  /** Each recipient's delivery (the person's history view only). */
+  deliveries?: MessageDelivery[];
 }
 
 /** A message as one recipient sees it. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
 import type { StudioUrls } from '../contract/urls.js';
 import { PERSON_NAME } from '../contract/limits.js';
-import type { StudioStatus, Workspace } from '../contract/model.js';
+import type { Agent, StudioStatus, Workspace } from '../contract/model.js';
 import type {
   AddAgentInput,
   AddedAgent,
@@ -22,6 +22,9 @@ import { defaultHome } from './sessions/claudeLaunch.js';
 import type { SpawnPty } from './sessions/ptySession.js';
 import { TerminalWriter } from './sessions/terminalWriter.js';
 import { WakeEngine } from './wake/wakeEngine.js';
+import { WakeGuard, type PingPongLimits } from './wake/wakeGuard.js';
+import { answerHook, type HookAnswer } from './wake/hookAnswer.js';
+import type { HookPayload } from './sessions/agentStateTracker.js';
 import { TaskBoard } from './board/taskBoard.js';
 import { MessageBus } from './bus/messageBus.js';
 import { startCheckpointer } from './store/checkpointer.js';
@@ -78,6 +81,8 @@ export interface StudioOptions {
   watchTree?: WatchTree | null;
   /** Runs the GitHub CLI for pull requests (default: `gh` from PATH). */
   gh?: (cwd: string, args: string[]) => Promise<string>;
+  /** The ping-pong guard's limits (default PING_PONG_WAKES in PING_PONG_WINDOW_MS). */
+  pingPong?: Partial<PingPongLimits>;
 }
 
 export interface TerminalOptions {
@@ -102,6 +107,7 @@ export interface Studio {
   /** Terminals of local agents (empty when the host gave no TerminalOptions). */
   readonly sessions: AgentSessions;
   readonly wake: WakeEngine;
+  readonly guard: WakeGuard;
   readonly workspaces: Workspaces;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -110,6 +116,8 @@ export interface Studio {
   /** The studio as an agent's tools see it (MCP). */
   readonly agentSide: AgentSide;
   status(): StudioStatus;
+  /** The answer to a hook of an agent the studio runs (see answerHook). */
+  answerHook(agent: Agent, payload: HookPayload): HookAnswer;
   /**
    * Makes sure the commander and agent-1..N exist in a folder (serve --agents, --first-team); in
    * a git repository new engineers get worktrees of their own when `worktrees` is not false.
@@ -186,6 +194,15 @@ export function createStudio(options: StudioOptions = {}): Studio {
     ...(terminals?.claudeCommand ? { claudeCommand: terminals.claudeCommand } : {}),
     ...(terminals?.baseEnv ? { baseEnv: terminals.baseEnv } : {}),
   });
+  const guard = new WakeGuard({
+    agents,
+    events,
+    clock,
+    logger,
+    personTypedAt: (id) => sessions.get(id)?.lastPersonInputAt ?? 0,
+    ...(options.pingPong ? { pingPong: options.pingPong } : {}),
+  });
+  sessions.onDidUsage(({ agentId }) => guard.checkBudget(agentId));
   const wake = new WakeEngine({
     events,
     bus,
@@ -193,6 +210,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     sessions,
     clock,
     logger,
+    holds: guard,
     ...(terminals?.wakeCooldownMs !== undefined ? { cooldownMs: terminals.wakeCooldownMs } : {}),
   });
 
@@ -460,16 +478,19 @@ export function createStudio(options: StudioOptions = {}): Studio {
     board,
     sessions,
     wake,
+    guard,
     workspaces,
     clock,
     logger,
     service,
     agentSide,
     status,
+    answerHook: (agent, payload) => answerHook({ wake, sessions }, agent, payload),
     ensureTeam: makeTeam,
     openTerminalViewer: (send) => new TerminalViewer(sessions, (name) => agents.require(name), send),
     close: async () => {
       wake.dispose();
+      guard.dispose();
       await workspaces.dispose();
       await sessions.shutdown();
       events.dispose();

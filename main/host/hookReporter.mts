@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Run by Claude Code for each hook (SessionStart, UserPromptSubmit, Stop, Notification) of a
-// studio agent: forwards the hook's JSON to the studio, and for SessionStart prints the context
-// the studio wants restored (the role prompt after /clear or compaction). Never blocks the
-// session: if the studio is unreachable it exits 0 quietly.
+// Run by Claude Code for each hook of a studio agent where the CLI cannot post hooks itself
+// (SessionStart always; every hook before 2.1.63): forwards the hook's JSON to the studio and
+// prints the studio's answer, which is Claude Code's own hook output (a Stop block carrying the
+// notice of queued mail, a PostToolUse or SessionStart context). Never blocks the session: if the
+// studio is unreachable it exits 0 quietly.
 //
 // Its one argument is the agent's hook.json ({url, token}): the credential is read from that
 // private file, never from the environment or the command line, where the agent's own shell and
@@ -47,15 +48,10 @@ async function main(): Promise<void> {
     signal: AbortSignal.timeout(HOOK_TIMEOUT_MS),
   });
   if (!res.ok) return;
-  const answer = (await res.json()) as { additionalContext?: string };
-  const event = (payload as { hook_event_name?: string }).hook_event_name;
-  if (event === 'SessionStart' && answer.additionalContext) {
-    process.stdout.write(
-      JSON.stringify({
-        hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: answer.additionalContext },
-      }),
-    );
-  }
+  const answer = (await res.json()) as unknown;
+  // Only an object with something in it: an empty answer leaves the session as it was.
+  if (answer && typeof answer === 'object' && !Array.isArray(answer) && Object.keys(answer).length)
+    process.stdout.write(JSON.stringify(answer));
 }
 
 main().then(

@@ -12,7 +12,7 @@ import {
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { Task, TaskDetail } from '../../main/contract/model.js';
+import { waitsForPerson, type Task, type TaskDetail } from '../../main/contract/model.js';
 import type { StudioClient, UiCommand } from '../../main/contract/pipe.js';
 import { parseCard, parseTarget, planDrop } from './board/boardLogic.js';
 import { Board, TaskCardBody } from './components/Board.js';
@@ -232,7 +232,7 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
           <h1>Claude Code Studio</h1>
           <span className="counts">
             {agents.length} agents · {agents.filter((a) => a.state === 'busy').length} busy ·{' '}
-            {agents.filter((a) => a.state.startsWith('waiting_')).length} waiting for you
+            {agents.filter((a) => waitsForPerson(a.state)).length} waiting for you
           </span>
           <span className="spacer" />
           <button onClick={() => runCommand({ type: 'toggleLayout' })} data-testid="toggle-layout">

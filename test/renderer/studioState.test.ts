@@ -68,9 +68,9 @@ describe('the window state', () => {
       recipients: [{ id: 2, name: 'ann' }],
     });
     expect(s.agents[1]!.unread).toBe(2);
-    s = apply(s, { type: 'delivery.changed', agentId: 2, messageIds: [5], state: 'woken' });
+    s = apply(s, { type: 'delivery.changed', agentId: 2, messageIds: [5], state: 'woken', at: 1, via: 'typed' });
     expect(s.agents[1]!.unread).toBe(2);
-    s = apply(s, { type: 'delivery.changed', agentId: 2, messageIds: [1, 5, 9], state: 'read' });
+    s = apply(s, { type: 'delivery.changed', agentId: 2, messageIds: [1, 5, 9], state: 'read', at: 2 });
     expect(s.agents[1]!.unread).toBe(0);
     expect(s.feed.map((f) => f.key)).toEqual(['m5']);
   });

@@ -21,6 +21,10 @@ export function makeAgent(over: Partial<Agent> = {}): Agent {
     lastSeenAt: 0,
     lastExit: null,
     workspace: null,
+    hold: null,
+    budget: null,
+    usage: null,
+    cliVersion: '',
     ...over,
   };
 }

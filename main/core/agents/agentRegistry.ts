@@ -17,8 +17,11 @@ import type {
   Agent,
   AgentExit,
   AgentKind,
+  AgentBudget,
+  AgentHold,
   AgentProfile,
   AgentState,
+  AgentUsage,
   Workspace,
 } from '../../contract/model.js';
 import type { Db } from '../store/database.js';
@@ -51,6 +54,18 @@ interface AgentRow {
   last_seen_at: number;
   last_exit: string | null;
   workspace: string | null;
+  hold: string | null;
+  budget: string | null;
+  usage: string | null;
+  cli_version: string;
+}
+
+/** What the studio learns about a running agent and keeps on its record (see setRuntime). */
+export interface RuntimePatch {
+  hold?: AgentHold | null;
+  budget?: AgentBudget | null;
+  usage?: AgentUsage | null;
+  cliVersion?: string;
 }
 
 function toAgent(r: AgentRow): Agent {
@@ -73,7 +88,20 @@ function toAgent(r: AgentRow): Agent {
     lastSeenAt: r.last_seen_at,
     lastExit: parseExit(r.last_exit),
     workspace: parseWorkspace(r.workspace),
+    hold: parseJson<AgentHold>(r.hold),
+    budget: parseJson<AgentBudget>(r.budget),
+    usage: parseJson<AgentUsage>(r.usage),
+    cliVersion: r.cli_version,
   };
+}
+
+function parseJson<T>(json: string | null): T | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as T;
+  } catch {
+    return null;
+  }
 }
 
 function parseWorkspace(json: string | null): Workspace | null {
@@ -411,6 +439,28 @@ export class AgentRegistry {
     this.db
       .prepare('UPDATE agents SET last_exit = ? WHERE id = ?')
       .run(exit === null ? null : JSON.stringify(exit), id);
+    const agent = this.reload(id);
+    this.events.fire({ type: 'agent.updated', agent });
+    return agent;
+  }
+
+  /** Records what the studio learnt of the agent's run: a hold, its budget, its token use, its CLI. */
+  setRuntime(id: number, patch: RuntimePatch): Agent {
+    const current = this.byId.get(id);
+    if (!current) throw new StudioError('not_found', `No agent with id ${id}.`);
+    const fields: Record<string, unknown> = {};
+    const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
+    if (patch.hold !== undefined && json(patch.hold) !== json(current.hold)) fields.hold = json(patch.hold);
+    if (patch.budget !== undefined && json(patch.budget) !== json(current.budget))
+      fields.budget = json(patch.budget);
+    if (patch.usage !== undefined && json(patch.usage) !== json(current.usage)) fields.usage = json(patch.usage);
+    if (patch.cliVersion !== undefined && patch.cliVersion !== current.cliVersion)
+      fields.cli_version = patch.cliVersion;
+    if (!Object.keys(fields).length) return current;
+    const sets = Object.keys(fields)
+      .map((k) => `${k} = @${k}`)
+      .join(', ');
+    this.db.prepare(`UPDATE agents SET ${sets} WHERE id = @id`).run({ ...fields, id });
     const agent = this.reload(id);
     this.events.fire({ type: 'agent.updated', agent });
     return agent;

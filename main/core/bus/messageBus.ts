@@ -14,8 +14,10 @@ import type {
   ActivityItem,
   Agent,
   DeliveryState,
+  DeliveryVia,
   InboxItem,
   Message,
+  MessageDelivery,
   MessageScope,
   MessageType,
 } from '../../contract/model.js';
@@ -39,12 +41,33 @@ interface MessageRow {
   task_id: number | null;
   created_at: number;
   recipient_id: number | null;
+  urgent: number;
+}
+
+interface DeliveryRow {
+  message_id: number;
+  agent_id: number;
+  state: DeliveryState;
+  via: DeliveryVia | null;
+  woken_at: number | null;
+  read_at: number | null;
 }
 
 export interface SendOptions {
   type?: MessageType;
   replyTo?: number;
   taskId?: number;
+  /** Announced to a busy recipient at its next tool call, not only at its turn's end. */
+  urgent?: boolean;
+}
+
+/** Unread mail no wake has announced yet, as the notice that announces it needs it. */
+export interface QueuedMail {
+  id: number;
+  from: string;
+  type: MessageType;
+  taskId: number | null;
+  urgent: boolean;
 }
 
 export function validateBody(body: unknown): string {
@@ -91,8 +114,8 @@ export class MessageBus {
   ) {
     this.stmts = {
       insertMessage: db.prepare(
-        `INSERT INTO messages (sender_id, scope, type, topic, body, reply_to, task_id, created_at, recipient_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (sender_id, scope, type, topic, body, reply_to, task_id, created_at, recipient_id, urgent)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertDelivery: db.prepare('INSERT INTO deliveries (agent_id, message_id, bytes) VALUES (?, ?, ?)'),
       // sender_id sits before the body in a message row: reading it never touches the body's pages.
@@ -119,7 +142,7 @@ export class MessageBus {
          WHERE agent_id = ? AND state <> 'read' AND message_id IN (SELECT value FROM json_each(?))`,
       ),
       markWoken: db.prepare(
-        `UPDATE deliveries SET state = 'woken', woken_at = ? WHERE agent_id = ? AND message_id = ? AND state = 'queued'`,
+        `UPDATE deliveries SET state = 'woken', woken_at = ?, via = ? WHERE agent_id = ? AND message_id = ? AND state = 'queued'`,
       ),
       unreadCount: db.prepare(
         `SELECT count(*) AS n FROM deliveries INDEXED BY deliveries_unread WHERE agent_id = ? AND state <> 'read'`,
@@ -133,7 +156,7 @@ export class MessageBus {
          WHERE d.agent_id = ? AND d.state <> 'read' GROUP BY m.sender_id, d.state`,
       ),
       queued: db.prepare(
-        `SELECT m.id, m.sender_id, m.type, m.task_id FROM deliveries d INDEXED BY deliveries_unread
+        `SELECT m.id, m.sender_id, m.type, m.task_id, m.urgent FROM deliveries d INDEXED BY deliveries_unread
          JOIN messages m ON m.id = d.message_id
          WHERE d.agent_id = ? AND d.state <> 'read' AND d.state = 'queued' ORDER BY d.message_id LIMIT 100`,
       ),
@@ -159,6 +182,7 @@ export class MessageBus {
       replyTo: r.reply_to,
       taskId: r.task_id,
       createdAt: r.created_at,
+      ...(r.urgent ? { urgent: true as const } : {}),
     };
   }
 
@@ -182,6 +206,7 @@ export class MessageBus {
       opts.taskId ?? null,
       now,
       scope === 'direct' ? recipients[0]!.id : null,
+      opts.urgent ? 1 : 0,
     );
     const id = Number(info.lastInsertRowid);
     const bytes = Buffer.byteLength(body, 'utf8');
@@ -197,6 +222,7 @@ export class MessageBus {
       replyTo: opts.replyTo ?? null,
       taskId: opts.taskId ?? null,
       createdAt: now,
+      ...(opts.urgent ? { urgent: true as const } : {}),
     };
   }
 
@@ -394,6 +420,7 @@ export class MessageBus {
         agentId: agent.id,
         messageIds: items.map((i) => i.id),
         state: 'read',
+        at: this.clock.now(),
       });
     }
     return { items, remaining };
@@ -430,34 +457,93 @@ export class MessageBus {
   requeueWoken(agentId: number): number[] {
     const rows = this.db
       .prepare(
-        `UPDATE deliveries SET state = 'queued', woken_at = NULL
+        `UPDATE deliveries SET state = 'queued', woken_at = NULL, via = NULL
          WHERE agent_id = ? AND state <> 'read' AND state = 'woken' RETURNING message_id`,
       )
       .all(agentId) as Array<{ message_id: number }>;
     const ids = rows.map((r) => r.message_id);
-    if (ids.length) this.events.fire({ type: 'delivery.changed', agentId, messageIds: ids, state: 'queued' });
+    if (ids.length)
+      this.events.fire({
+        type: 'delivery.changed',
+        agentId,
+        messageIds: ids,
+        state: 'queued',
+        at: this.clock.now(),
+      });
     return ids;
   }
 
   /** Unread mail no wake prompt has announced yet, oldest first. */
-  queuedFor(agentId: number): Array<{ id: number; from: string; type: MessageType; taskId: number | null }> {
+  queuedFor(agentId: number): QueuedMail[] {
     return (
       this.stmts.queued.all(agentId) as Array<{
         id: number;
         sender_id: number;
         type: MessageType;
         task_id: number | null;
+        urgent: number;
       }>
-    ).map((r) => ({ id: r.id, from: this.agents.nameOf(r.sender_id), type: r.type, taskId: r.task_id }));
+    ).map((r) => ({
+      id: r.id,
+      from: this.agents.nameOf(r.sender_id),
+      type: r.type,
+      taskId: r.task_id,
+      urgent: r.urgent === 1,
+    }));
   }
 
-  markWoken(agentId: number, messageIds: number[]): void {
+  /** Announced, and how: the mail is no longer queued, and no other wake announces it again. */
+  markWoken(agentId: number, messageIds: number[], via: DeliveryVia): void {
     const now = this.clock.now();
     this.db.transaction(() => {
-      for (const id of messageIds) this.stmts.markWoken.run(now, agentId, id);
+      for (const id of messageIds) this.stmts.markWoken.run(now, via, agentId, id);
     })();
     if (messageIds.length)
-      this.events.fire({ type: 'delivery.changed', agentId, messageIds, state: 'woken' });
+      this.events.fire({ type: 'delivery.changed', agentId, messageIds, state: 'woken', at: now, via });
+  }
+
+  /** Each recipient's delivery of these messages (the person's view of the history). */
+  deliveriesOf(messageIds: number[]): Map<number, MessageDelivery[]> {
+    const out = new Map<number, MessageDelivery[]>();
+    if (!messageIds.length) return out;
+    const rows = this.db
+      .prepare(
+        `SELECT message_id, agent_id, state, via, woken_at, read_at FROM deliveries
+         WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, agent_id`,
+      )
+      .all(JSON.stringify(messageIds)) as DeliveryRow[];
+    for (const r of rows) {
+      const list = out.get(r.message_id) ?? [];
+      list.push(this.toDelivery(r));
+      out.set(r.message_id, list);
+    }
+    return out;
+  }
+
+  /** The latest announced deliveries, newest first: how mail reached agents, and how soon it was read. */
+  recentDeliveries(limit: number): Array<MessageDelivery & { messageId: number; from: string }> {
+    const rows = this.db
+      .prepare(
+        `SELECT d.message_id, d.agent_id, d.state, d.via, d.woken_at, d.read_at, m.sender_id
+         FROM deliveries d JOIN messages m ON m.id = d.message_id
+         WHERE d.woken_at IS NOT NULL ORDER BY d.woken_at DESC, d.message_id DESC LIMIT ?`,
+      )
+      .all(limit) as Array<DeliveryRow & { sender_id: number }>;
+    return rows.map((r) => ({
+      ...this.toDelivery(r),
+      messageId: r.message_id,
+      from: this.agents.nameOf(r.sender_id),
+    }));
+  }
+
+  private toDelivery(r: DeliveryRow): MessageDelivery {
+    return {
+      to: this.agents.nameOf(r.agent_id),
+      state: r.state,
+      via: r.via,
+      wokenAt: r.woken_at,
+      readAt: r.read_at,
+    };
   }
 
   /**

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Disposable } from '../../contract/events.js';
 import { StudioError } from '../../contract/errors.js';
-import type { Agent, AgentState, Workspace } from '../../contract/model.js';
+import type { Agent, AgentState, AgentUsage, Workspace } from '../../contract/model.js';
 import type { StudioUrls } from '../../contract/urls.js';
 import { hashToken, type AgentRegistry } from '../agents/agentRegistry.js';
 import type { Clock } from '../util/clock.js';
@@ -22,6 +22,8 @@ import {
   type SandboxPaths,
 } from './claudeLaunch.js';
 import { sandboxUnavailable } from './sandboxCheck.js';
+import { claudeVersionOf, unsupportedReason } from './claudeVersion.js';
+import { TranscriptUsage } from './transcriptUsage.js';
 import { describeExit, MAX_QUICK_EXITS, QUICK_EXIT_MS } from '../../contract/exits.js';
 import {
   adviseExit,
@@ -96,6 +98,8 @@ export interface LiveSession {
   settled?: { cancel(): void };
   /** What it runs, for the advice after an exit. */
   command: string;
+  /** Claude Code's token use, read from its transcript after each turn. */
+  usage?: TranscriptUsage;
 }
 
 /** Waiting at its prompt, or on a question to the person: a start that got this far is ready. */
@@ -138,6 +142,10 @@ export class AgentSessions {
   /** When the studio restarted each agent by itself lately (the crash-loop cap). */
   private readonly restartTimes = new Map<number, number[]>();
   private readonly outputEmitter = new Emitter<SessionOutput>();
+  private readonly usageEmitter = new Emitter<{ agentId: number; usage: AgentUsage }>();
+  /** An agent's token use, after each turn it ends. */
+  readonly onDidUsage = (l: (e: { agentId: number; usage: AgentUsage }) => void): Disposable =>
+    this.usageEmitter.on(l);
   private readonly stateEmitter = new Emitter<{
     agentId: number;
     state: AgentState;
@@ -204,7 +212,7 @@ export class AgentSessions {
   private launchFor(
     agent: Agent,
     home: string,
-  ): { launch: Launch; flavor: SessionFlavor; hookTokenHash?: string } {
+  ): { launch: Launch; flavor: SessionFlavor; hookTokenHash?: string; transcript?: string } {
     const baseEnv = this.options.baseEnv ?? process.env;
     const cwd = agent.cwd || home;
     if (!existsSync(cwd))
@@ -226,6 +234,10 @@ export class AgentSessions {
     }
     const claude = findExecutable(this.options.claudeCommand ?? 'claude', baseEnv);
     if (!claude) throw new StudioError('unavailable', CLAUDE_MISSING);
+    const version = claudeVersionOf(claude, baseEnv);
+    const unsupported = unsupportedReason(version);
+    if (unsupported) throw new StudioError('unavailable', `${agent.name} was not started: ${unsupported}`);
+    this.options.agents.setRuntime(agent.id, { cliVersion: version ?? '' });
     // Claude Code is wired to the studio (MCP, hooks): a studio that does not listen cannot run it.
     if (!urls)
       throw new StudioError('unavailable', 'This studio has no listener, so Claude Code could not reach it.');
@@ -254,8 +266,14 @@ export class AgentSessions {
       ...(agent.profile.args ? { extraArgs: agent.profile.args } : {}),
       baseEnv,
       ...(sandbox ? { sandbox } : {}),
+      ...(version ? { version } : {}),
     });
-    return { launch, flavor: 'claude', hookTokenHash: hashToken(hookToken) };
+    return {
+      launch,
+      flavor: 'claude',
+      hookTokenHash: hashToken(hookToken),
+      transcript: claudeTranscriptPath(defaultHome(baseEnv), cwd, sessionId),
+    };
   }
 
   /** The sandbox a sandboxed profile runs in, or an error saying why it cannot run here. */
@@ -313,7 +331,7 @@ export class AgentSessions {
     this.forgetHookToken(existing);
     this.live.delete(agent.id);
     const home = defaultHome(this.options.baseEnv ?? process.env);
-    const { launch, flavor, hookTokenHash } = this.launchFor(agent, home);
+    const { launch, flavor, hookTokenHash, transcript } = this.launchFor(agent, home);
     const store = new DisposableStore();
     const pty = new PtySession(
       {
@@ -349,6 +367,7 @@ export class AgentSessions {
       startedAt: this.options.clock.now(),
       stopping: false,
       command: [launch.command, ...launch.args.slice(0, 0)].join(' '),
+      ...(transcript ? { usage: new TranscriptUsage(transcript, () => Date.now()) } : {}),
     };
     store.add(pty.onDidRawOutput(() => tracker.output()));
     store.add(
@@ -626,24 +645,35 @@ export class AgentSessions {
   }
 
   /**
-   * A hook from the agent's Claude Code. For SessionStart after /clear or compaction, answers
-   * with the role prompt so it comes back into the context.
+   * A hook from the agent's Claude Code: its state first of all (`continues`: the studio answered
+   * a Stop with a block, so the turn goes on), and its token use after each turn. For
+   * SessionStart after /clear or compaction, returns the role prompt to bring back into the context.
    */
-  hook(agent: Agent, payload: HookPayload): { additionalContext?: string } {
+  hook(agent: Agent, payload: HookPayload, continues = false): string | undefined {
     const live = this.live.get(agent.id);
-    live?.tracker.hook(payload);
+    live?.tracker.hook(payload, continues);
+    if (payload.hook_event_name === 'Stop' && live?.usage) {
+      const usage = live.usage;
+      usage.noteTurn();
+      // Read after answering: the hook's answer never waits on the transcript.
+      void usage.read().then(
+        (u) => {
+          if (this.live.get(agent.id) !== live || !this.options.agents.getById(agent.id)) return;
+          this.options.agents.setRuntime(agent.id, { usage: u });
+          this.usageEmitter.fire({ agentId: agent.id, usage: u });
+        },
+        (err: unknown) => this.options.logger.debug('transcript not read', { err: String(err) }),
+      );
+    }
     if (
       payload.hook_event_name === 'SessionStart' &&
       (payload.source === 'clear' || payload.source === 'compact')
     ) {
       const current = this.options.agents.getById(agent.id);
-      if (current?.rolePrompt) {
-        return {
-          additionalContext: `Claude Code Studio: you are ${current.name}. Your role: ${current.rolePrompt}`,
-        };
-      }
+      if (current?.rolePrompt)
+        return `Claude Code Studio: you are ${current.name}. Your role: ${current.rolePrompt}`;
     }
-    return {};
+    return undefined;
   }
 
   /**
@@ -682,6 +712,7 @@ export class AgentSessions {
     this.hookTokens.clear();
     this.outputEmitter.dispose();
     this.stateEmitter.dispose();
+    this.usageEmitter.dispose();
   }
 
   /** Forgets a removed agent's terminal. */

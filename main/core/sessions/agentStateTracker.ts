@@ -9,6 +9,13 @@ export const CLASSIFY_DEBOUNCE_MS = 30;
 export const IDLE_QUIET_MS = 1500;
 /** A plain terminal (no hooks, no known screen) is busy while it printed within this window. */
 export const PLAIN_BUSY_MS = 1000;
+/**
+ * Busy with no output and no hook for this long is stuck: Claude Code redraws its spinner several
+ * times a second while a turn runs, and a long tool call still reports through its hooks.
+ */
+export const STUCK_AFTER_MS = 3 * 60_000;
+/** A hook said the session is ready; a screen still unrecognised this long after is reported. */
+export const UNRECOGNISED_AFTER_MS = 5000;
 
 export type SessionFlavor = 'claude' | 'plain';
 
@@ -17,6 +24,9 @@ export interface HookPayload {
   notification_type?: string;
   message?: string;
   source?: string;
+  /** Stop: this turn already went on because a Stop hook blocked. */
+  stop_hook_active?: boolean;
+  tool_name?: string;
 }
 
 /**
@@ -32,6 +42,10 @@ export class AgentStateTracker {
   private everIdle = false;
   private running = false;
   private lastOutputAt = 0;
+  private lastHookAt = 0;
+  /** When a hook last said the session waits at its prompt (SessionStart, a turn's end). */
+  private readyAt: number | undefined;
+  private recheck: { at: number; cancel(): void } | undefined;
   private timer: { cancel(): void } | undefined;
   private quietTimer: { cancel(): void } | undefined;
   private disposed = false;
@@ -59,6 +73,7 @@ export class AgentStateTracker {
     this.everIdle = false;
     this.turnOpen = false;
     this.hookHint = undefined;
+    this.readyAt = undefined;
     // Always announced, even from a fresh tracker: a start is news (the wake engine re-arms on it).
     this.current = 'starting';
     this.lastMenu = JSON.stringify(this.reading.options);
@@ -80,27 +95,44 @@ export class AgentStateTracker {
     }, CLASSIFY_DEBOUNCE_MS);
   }
 
-  hook(payload: HookPayload): void {
+  /**
+   * A hook from the session: the first word on its state, which the screen then confirms.
+   * `continues`: the studio answered a Stop with a block, so the turn goes on.
+   */
+  hook(payload: HookPayload, continues = false): void {
+    const now = this.deps.clock.now();
+    this.lastHookAt = now;
+    const working = () => {
+      this.turnOpen = true;
+      this.hookHint = 'busy';
+    };
+    const ready = () => {
+      this.turnOpen = false;
+      this.hookHint = undefined;
+      this.readyAt = now;
+    };
     switch (payload.hook_event_name) {
       case 'UserPromptSubmit':
-        this.turnOpen = true;
-        this.hookHint = 'busy';
+      case 'PreToolUse':
+      case 'PostToolUse':
+        working();
         break;
       case 'Stop':
+        if (continues) working();
+        else ready();
+        break;
       case 'SubagentStop':
-        if (payload.hook_event_name === 'Stop') this.turnOpen = false;
         this.hookHint = undefined;
         break;
       case 'SessionStart':
-        this.turnOpen = false;
-        this.hookHint = undefined;
+        ready();
+        break;
+      case 'PermissionRequest':
+        this.hookHint = 'waiting_permission';
         break;
       case 'Notification':
         if (payload.notification_type === 'permission_prompt') this.hookHint = 'waiting_permission';
-        else if (payload.notification_type === 'idle_prompt') {
-          this.turnOpen = false;
-          this.hookHint = undefined;
-        }
+        else if (payload.notification_type === 'idle_prompt') ready();
         break;
     }
     void this.classify();
@@ -115,6 +147,17 @@ export class AgentStateTracker {
   }
 
   private resolve(): AgentState {
+    const state = this.resolveScreen();
+    if (state !== 'busy' || this.deps.flavor === 'plain') return state;
+    // Busy, but nothing drawn and no hook for a long while: the person should look.
+    const quietSince = Math.max(this.lastOutputAt, this.lastHookAt);
+    const stuckAt = quietSince + STUCK_AFTER_MS;
+    if (this.deps.clock.now() >= stuckAt) return 'stuck';
+    this.recheckAt(stuckAt);
+    return state;
+  }
+
+  private resolveScreen(): AgentState {
     const now = this.deps.clock.now();
     const r = this.reading.state;
     if (this.deps.flavor === 'plain') {
@@ -123,16 +166,37 @@ export class AgentStateTracker {
     }
     if (r === 'waiting_permission' || r === 'waiting_select' || r === 'waiting_text') return r;
     if (r === 'busy') return 'busy';
-    if (r === 'idle') {
+    if (r === 'idle' || r === 'waiting_shell') {
       if (this.hookHint === 'waiting_permission') this.hookHint = undefined;
       // A turn the hooks say is still open, with output still flowing, is busy between tool calls.
       if (this.turnOpen && now - this.lastOutputAt < IDLE_QUIET_MS)
         return this.scheduleQuiet(IDLE_QUIET_MS, 'busy');
       this.everIdle = true;
-      return 'idle';
+      return r;
     }
     if (this.hookHint) return this.hookHint;
-    return this.everIdle ? this.current : 'starting';
+    // A hook said it waits at its prompt, yet its screen matches nothing known: say so, rather
+    // than sit at "starting" (a Claude Code whose screen strings changed).
+    if (this.readyAt !== undefined) {
+      const due = this.readyAt + UNRECOGNISED_AFTER_MS;
+      if (now >= due) return 'unrecognised';
+      this.recheckAt(due);
+    }
+    return this.everIdle || this.current === 'unrecognised' ? this.current : 'starting';
+  }
+
+  /** Reads the screen again at `at` (a state that time alone changes: stuck, unrecognised). */
+  private recheckAt(at: number): void {
+    if (this.recheck && this.recheck.at <= at) return;
+    this.recheck?.cancel();
+    const timer = this.deps.clock.setTimeout(
+      () => {
+        this.recheck = undefined;
+        void this.classify();
+      },
+      Math.max(1, at - this.deps.clock.now()),
+    );
+    this.recheck = { at, cancel: () => timer.cancel() };
   }
 
   /** Returns `state` and re-checks once output has been quiet long enough to change it. */
@@ -159,6 +223,8 @@ export class AgentStateTracker {
     this.timer = undefined;
     this.quietTimer?.cancel();
     this.quietTimer = undefined;
+    this.recheck?.cancel();
+    this.recheck = undefined;
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { supportsHttpHooks } from './claudeVersion.js';
 
 /** The studio's MCP server name: its tools reach the model as mcp__studio__<tool>. */
 export const STUDIO_MCP_NAME = 'studio';
@@ -12,7 +13,7 @@ const SESSION_VARIABLES =
 export const STUDIO_BRIEFING = [
   'You are one agent in a crew run by Claude Code Studio. Your studio tools (mcp__studio__*) connect you',
   'with the other agents and the person ("user").',
-  'When the studio types "[studio] ..." into your prompt, mail or a task has arrived: call check_inbox and act on it.',
+  'When a "[studio] ..." notice reaches you (typed into your prompt, or from a studio hook), mail or a task has arrived: call check_inbox and act on it.',
   'Answer with send_message (reply_to the message id). Track tasks you hold with update_task',
   '(in_progress, then review or done with a result); hand work out with dispatch_task.',
   'Keep your summary current with set_summary so peers know what you are doing.',
@@ -39,6 +40,8 @@ export interface ClaudeLaunchInput {
   baseEnv: NodeJS.ProcessEnv;
   /** Claude Code's own sandbox for its shell, with these folders unreadable to the agent. */
   sandbox?: SandboxPaths;
+  /** The CLI's version, when known: it decides how hooks reach the studio. */
+  version?: string;
 }
 
 export interface Launch {
@@ -68,6 +71,9 @@ export function childEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>)
   for (const [k, v] of Object.entries(base)) if (v !== undefined && !SESSION_VARIABLES.test(k)) env[k] = v;
   return { ...env, TERM: 'xterm-256color', COLORTERM: 'truecolor', ...extra };
 }
+
+/** Claude Code gives up on a hook after this (s); the studio answers in milliseconds. */
+const HOOK_TIMEOUT_S = 10;
 
 /** Quotes a word for the shell Claude Code runs hook commands in. */
 export function shellQuote(s: string): string {
@@ -159,9 +165,31 @@ export function buildClaudeLaunch(input: ClaudeLaunchInput): Launch {
   const hookFile = join(input.agentDir, 'hook.json');
   writePrivate(hookFile, JSON.stringify({ url: input.hookUrl, token: input.hookToken }));
   const hookCommand = `${input.hookCommand} ${shellQuote(hookFile)}`;
-  const hook = [{ hooks: [{ type: 'command', command: hookCommand, timeout: 10 }] }];
+  const command = [{ hooks: [{ type: 'command', command: hookCommand, timeout: HOOK_TIMEOUT_S }] }];
+  // Where the CLI posts hooks itself, no process is spawned per hook (PostToolUse runs after every
+  // tool call). SessionStart stays a command: Claude Code does not run http hooks for it.
+  const http = [
+    {
+      hooks: [
+        {
+          type: 'http',
+          url: input.hookUrl,
+          headers: { Authorization: `Bearer ${input.hookToken}` },
+          timeout: HOOK_TIMEOUT_S,
+        },
+      ],
+    },
+  ];
+  const hook = supportsHttpHooks(input.version) ? http : command;
   const settings = {
-    hooks: { SessionStart: hook, UserPromptSubmit: hook, Stop: hook, Notification: hook },
+    hooks: {
+      SessionStart: command,
+      UserPromptSubmit: hook,
+      PostToolUse: hook,
+      PermissionRequest: hook,
+      Stop: hook,
+      Notification: hook,
+    },
     ...(input.sandbox ? sandboxSettings(input.sandbox) : {}),
   };
   writePrivate(settingsFile, JSON.stringify(settings, null, 2));

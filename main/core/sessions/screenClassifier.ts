@@ -56,7 +56,13 @@ export function classifyScreen(screen: string): ScreenReading {
   if (any(P.busyFooter, footer) || nearBox.some((l) => any(P.spinnerLine, l))) {
     return { ...reading, state: 'busy', input: box && !reading.queued ? box.input : '' };
   }
-  if (box) return { ...reading, state: 'idle', input: box.input };
+  if (box) {
+    // An example shown in grey in the empty box (2.0) is not input: the empty-box hint is up.
+    const placeholder = any(P.placeholder, box.input) && any(P.emptyInputHint, footer);
+    const input = placeholder ? '' : box.input;
+    if (any(P.backgroundShell, footer)) return { ...reading, state: 'waiting_shell', input };
+    return { ...reading, state: 'idle', input };
+  }
   return reading;
 }
 

@@ -32,10 +32,16 @@ export const SCREEN_PATTERNS = {
     /plan mode on/,
     /bypass permissions on/,
   ],
+  /** The footer while a shell the agent started in the background runs (2.0: "1 background task"). */
+  backgroundShell: [/(^|[\s·])\d+ shells?\b/, /(^|[\s·])\d+ background tasks?\b/],
+  /** The empty input box's grey example (2.0), shown only while the "? for shortcuts" hint is. */
+  placeholder: [/^Try ".*"$/],
+  /** The footer hint shown only while the input box is empty. */
+  emptyInputHint: [/\? for shortcuts/],
   /** A numbered menu option; the focused one starts with ❯. */
   option: /^\s*(❯)?\s*(\d+)\.\s+(.*)$/,
-  /** The input prompt at the start of a line: "❯ " followed by whatever is typed. */
-  inputLine: /^❯\s?(.*)$/,
+  /** The input prompt at the start of a line: "❯ " (2.0: "> ") followed by whatever is typed. */
+  inputLine: /^[❯>]\s?(.*)$/,
   /** The rules drawn above and below the input box. */
   rule: /^[─━]{20,}/,
 } as const;

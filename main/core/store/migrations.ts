@@ -180,6 +180,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: "how each delivery was announced; urgent mail; agents' holds, budgets, token use and CLI version",
+    up(db) {
+      // via: typed | turn_end | mid_turn, set with woken_at. urgent: announced mid-turn (PostToolUse).
+      // hold, budget, usage: JSON (AgentHold, AgentBudget, AgentUsage) or NULL.
+      db.exec(`
+        ALTER TABLE deliveries ADD COLUMN via TEXT;
+        ALTER TABLE messages ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE agents ADD COLUMN hold TEXT;
+        ALTER TABLE agents ADD COLUMN budget TEXT;
+        ALTER TABLE agents ADD COLUMN usage TEXT;
+        ALTER TABLE agents ADD COLUMN cli_version TEXT NOT NULL DEFAULT '';
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,15 +1,15 @@
 import { StudioError } from '../../contract/errors.js';
 import type { Disposable } from '../../contract/events.js';
 import type { StudioEvent } from '../../contract/events.js';
-import type { AgentState } from '../../contract/model.js';
-import type { MessageBus } from '../bus/messageBus.js';
+import type { AgentState, DeliveryVia } from '../../contract/model.js';
+import type { MessageBus, QueuedMail } from '../bus/messageBus.js';
 import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { ScreenReading } from '../sessions/screenClassifier.js';
 import type { TypeResult } from '../sessions/terminalWriter.js';
 import type { Clock } from '../util/clock.js';
 import { DisposableStore, Emitter } from '../util/emitter.js';
 import type { Logger } from '../util/logger.js';
-import { composeWakePrompt } from './wakePrompt.js';
+import { composeUrgentNotice, composeWakePrompt } from './wakePrompt.js';
 
 /** After a wake, give the agent this long to pick it up before another can be typed. */
 export const WAKE_COOLDOWN_MS = 3000;
@@ -22,6 +22,12 @@ export const RECHECK_MS = 1000;
  * sits idle, and an agent calling kick in a loop must not turn into prompts typed every cooldown.
  */
 export const AGENT_KICK_COOLDOWN_MS = 30_000;
+/**
+ * Stop-hook blocks in a row (no turn the person or a typed wake started in between) after which
+ * the studio lets the turn end: Claude Code stops a chain of blocks itself after a few, and a
+ * studio that kept blocking would keep an agent's turn open forever on a stream of mail.
+ */
+export const MAX_TURN_END_BLOCKS = 3;
 
 /** Who asked for a kick: the person's skips the cooldown; an agent's obeys a longer one. */
 export type KickBy = 'person' | 'agent';
@@ -33,6 +39,16 @@ export interface WakeRecord {
   /** performance.now() (or the engine's `now`) when the first byte was written. */
   typedAt: number;
   submitted: boolean;
+  /** Typed into an idle terminal, or handed to a busy one by its Stop or PostToolUse hook. */
+  via: DeliveryVia;
+}
+
+/** What may hold an agent's wakes back beyond its terminal's state (see WakeGuard). */
+export interface WakeHolds {
+  /** Why this agent's wakes are held (a spent budget, a ping-pong loop), or undefined. */
+  heldReason(agentId: number): string | undefined;
+  /** A wake announced this mail to the agent: counted for the ping-pong guard. */
+  noteWake(agentId: number, mail: readonly QueuedMail[]): void;
 }
 
 /** What the wake engine needs of an agent's terminal, and no more. */
@@ -72,6 +88,8 @@ export class WakeEngine {
   private readonly lastWakeAt = new Map<number, number>();
   private readonly timers = new Map<number, { cancel(): void }>();
   private readonly recent: WakeRecord[] = [];
+  /** Stop-hook blocks in a row per agent (see MAX_TURN_END_BLOCKS). */
+  private readonly turnEndBlocks = new Map<number, number>();
   private readonly wakeEmitter = new Emitter<WakeRecord>();
   /** Each wake once its prompt was typed and checked (or failed). */
   readonly onDidWake = (listener: (r: WakeRecord) => void): Disposable => this.wakeEmitter.on(listener);
@@ -84,6 +102,7 @@ export class WakeEngine {
       sessions: WakeTargets;
       clock: Clock;
       logger: Logger;
+      holds?: WakeHolds;
       /** High-resolution time stamped on records; defaults to performance.now(). */
       now?: () => number;
       cooldownMs?: number;
@@ -93,6 +112,7 @@ export class WakeEngine {
       deps.sessions.onDidChangeState((e) => {
         if (e.state === 'starting') {
           this.lastWakeAt.delete(e.agentId);
+          this.turnEndBlocks.delete(e.agentId);
           deps.bus.requeueWoken(e.agentId);
         } else if (e.state === 'idle') {
           // From the terminal itself, the one source of idle for agents the studio can wake.
@@ -142,8 +162,11 @@ export class WakeEngine {
         reason:
           'it runs a plain command, and the studio types wake prompts only into programs that take prompts',
       };
+    const held = this.deps.holds?.heldReason(agentId);
+    if (held) return { reason: held };
     const state: AgentState = target.state;
-    if (state !== 'idle') return { reason: `it is ${state.replace(/_/g, ' ')}` };
+    // At its prompt with a background shell running, it still takes a prompt.
+    if (state !== 'idle' && state !== 'waiting_shell') return { reason: `it is ${state.replace(/_/g, ' ')}` };
     if (this.inFlight.has(agentId)) return { reason: 'a wake is being typed into it right now' };
     const now = this.deps.clock.now();
     const typed = now - target.personTypedAt;
@@ -186,11 +209,56 @@ export class WakeEngine {
     const queued = this.deps.bus.queuedFor(agentId);
     if (!queued.length) return;
     const prompt = composeWakePrompt(queued);
-    void this.wake(
+    void this.wake(agentId, prompt, queued).catch(() => undefined);
+  }
+
+  /**
+   * The agent's turn is ending (its Stop hook): the notice for its queued mail, which the hook
+   * answers with as a block so the agent goes on into check_inbox with nothing typed; undefined
+   * lets the turn end (nothing queued, held, or MAX_TURN_END_BLOCKS reached, after which mail
+   * waits for the agent to be idle and is typed). `chained` is Claude Code's stop_hook_active:
+   * this turn already went on because a Stop hook blocked.
+   */
+  atTurnEnd(agentId: number, chained: boolean): string | undefined {
+    const blocks = chained ? (this.turnEndBlocks.get(agentId) ?? 0) : 0;
+    this.turnEndBlocks.set(agentId, blocks);
+    if (blocks >= MAX_TURN_END_BLOCKS) return undefined;
+    if (this.deps.holds?.heldReason(agentId)) return undefined;
+    const queued = this.deps.bus.queuedFor(agentId);
+    if (!queued.length) return undefined;
+    this.turnEndBlocks.set(agentId, blocks + 1);
+    return this.handOver(agentId, composeWakePrompt(queued), queued, 'turn_end');
+  }
+
+  /**
+   * A busy agent finished a tool call (its PostToolUse hook): the notice for its queued urgent
+   * mail, added to its context before the next model request; other mail waits for the turn's end.
+   */
+  midTurn(agentId: number): string | undefined {
+    if (this.deps.holds?.heldReason(agentId)) return undefined;
+    const urgent = this.deps.bus.queuedFor(agentId).filter((q) => q.urgent);
+    if (!urgent.length) return undefined;
+    return this.handOver(agentId, composeUrgentNotice(urgent), urgent, 'mid_turn');
+  }
+
+  /** A notice a hook hands over: marked, counted and recorded as the wake it is. */
+  private handOver(agentId: number, notice: string, mail: QueuedMail[], via: DeliveryVia): string {
+    this.lastWakeAt.set(agentId, this.deps.clock.now());
+    this.deps.bus.markWoken(
       agentId,
-      prompt,
-      queued.map((q) => q.id),
-    ).catch(() => undefined);
+      mail.map((m) => m.id),
+      via,
+    );
+    this.deps.holds?.noteWake(agentId, mail);
+    this.record({
+      agentId,
+      prompt: notice,
+      messageIds: mail.map((m) => m.id),
+      typedAt: this.hrNow(),
+      submitted: true,
+      via,
+    });
+    return notice;
   }
 
   /**
@@ -210,19 +278,19 @@ export class WakeEngine {
     const prompt = queued.length
       ? composeWakePrompt(queued)
       : `[studio] Nudge: you have ${unread} unread message(s); call check_inbox, then carry on with your tasks (my_tasks).`;
-    return this.wake(
-      agentId,
-      prompt,
-      queued.map((q) => q.id),
-    );
+    return this.wake(agentId, prompt, queued);
   }
 
-  private wake(agentId: number, prompt: string, ids: number[]): Promise<WakeRecord> {
+  private wake(agentId: number, prompt: string, queued: QueuedMail[]): Promise<WakeRecord> {
+    const ids = queued.map((q) => q.id);
     this.inFlight.add(agentId);
     this.lastWakeAt.set(agentId, this.deps.clock.now());
+    // A typed prompt starts a new turn: the Stop-hook blocks before it are history.
+    this.turnEndBlocks.delete(agentId);
     // Marked before typing: if the studio dies mid-type, the mail is still unread (never lost),
     // and the same prompt is never typed a second time.
-    this.deps.bus.markWoken(agentId, ids);
+    this.deps.bus.markWoken(agentId, ids, 'typed');
+    if (queued.length) this.deps.holds?.noteWake(agentId, queued);
     const typing = this.deps.sessions.type(agentId, prompt);
     const typedAt = this.hrNow();
     return typing
@@ -234,10 +302,11 @@ export class WakeEngine {
             messageIds: ids,
             typedAt,
             submitted: result.submitted,
+            via: 'typed',
           }),
         (err: unknown) => {
           this.deps.logger.warn('wake failed', { agentId, err: String(err) });
-          this.record({ agentId, prompt, messageIds: ids, typedAt, submitted: false });
+          this.record({ agentId, prompt, messageIds: ids, typedAt, submitted: false, via: 'typed' });
           throw err;
         },
       )

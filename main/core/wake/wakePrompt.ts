@@ -26,6 +26,15 @@ export function composeWakePrompt(
   return `[studio] You have ${parts.join(' and ')}. Call check_inbox now and act on ${queued.length === 1 ? 'it' : 'them'}.`;
 }
 
+/**
+ * The line a busy agent gets at its next tool call when urgent mail is waiting: who, how many,
+ * which tool. As with every notice, the text itself stays in the inbox.
+ */
+export function composeUrgentNotice(urgent: Array<{ from: string }>): string {
+  const count = urgent.length === 1 ? '1 urgent message' : `${urgent.length} urgent messages`;
+  return `[studio] You have ${count} from ${names(urgent.map((u) => u.from))}. Call check_inbox now, before you go on.`;
+}
+
 function names(all: string[]): string {
   const unique = [...new Set(all)];
   if (unique.length <= MAX_NAMED_SENDERS) return unique.join(', ');

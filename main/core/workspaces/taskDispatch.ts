@@ -2,7 +2,7 @@
 // (made with git, so before the board writes the assignment and its mail, which names the branch).
 import { StudioError, isStudioError } from '../../contract/errors.js';
 import type { CreateTaskInput, UpdateTaskInput } from '../../contract/inputs.js';
-import type { Agent, Task } from '../../contract/model.js';
+import { waitsForPerson, type Agent, type Task } from '../../contract/model.js';
 import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { TaskBoard, TaskWork } from '../board/taskBoard.js';
 import type { Logger } from '../util/logger.js';
@@ -41,7 +41,7 @@ export class TaskDispatch {
    * middle of a turn, and not away from another task it has under way.
    */
   private maySwitch(to: Agent, taskId: number): { ok: true } | { ok: false; why: string } {
-    if (to.state === 'busy' || to.state.startsWith('waiting_'))
+    if (to.state === 'busy' || to.state === 'stuck' || waitsForPerson(to.state) || to.state === 'waiting_shell')
       return { ok: false, why: `${to.name} is in the middle of a turn` };
     const other = this.board
       .list({ assignee: to.name, open: true })

@@ -1,6 +1,6 @@
 import { useDroppable } from '@dnd-kit/core';
 import { useCallback, useRef, useState } from 'react';
-import type { WorkspaceChanges } from '../../../main/contract/model.js';
+import { waitsForPerson, type WorkspaceChanges } from '../../../main/contract/model.js';
 import type { StudioClient } from '../../../main/contract/pipe.js';
 import { agentTargetId } from '../board/boardLogic.js';
 import { STATE_LABELS, type AgentView } from '../state/studioState.js';
@@ -13,7 +13,7 @@ export type Layout = 'grid' | 'list';
 export const LIST_LAYOUT_FROM = 10;
 
 const running = (a: AgentView) => a.state !== 'exited' && a.state !== 'unknown';
-const waiting = (a: AgentView) => a.state.startsWith('waiting_');
+const waiting = (a: AgentView) => waitsForPerson(a.state);
 
 /**
  * Why the agent is not running, on its tile: how it ended, the last lines it printed, what to

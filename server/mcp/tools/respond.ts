@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StudioError } from '../../../main/contract/errors.js';
+import { waitsForPerson } from '../../../main/contract/model.js';
 import { defineTool } from './tool.js';
 import { agentName, menuKeys } from './schemas.js';
 
@@ -24,7 +25,7 @@ export default defineTool({
     if ((args.option === undefined) === (args.keys === undefined))
       throw new StudioError('invalid', 'Give either option or keys.');
     const { state, reading } = studio.terminals.reading(agent.name);
-    if (!state.startsWith('waiting_')) {
+    if (!waitsForPerson(state)) {
       throw new StudioError('conflict', `${agent.name} is ${state}, not on a prompt; nothing to answer.`);
     }
     if (args.option !== undefined && !reading.options.some((o) => o.number === args.option)) {

@@ -43,7 +43,7 @@ describe('permission notifications', () => {
     const person = agent({ kind: 'person', state: 'idle' });
     expect(watch.observe(updated({ ...person, state: 'waiting_permission' }))).toBeUndefined();
     expect(
-      watch.observe({ type: 'delivery.changed', agentId: a.id, messageIds: [1], state: 'read' }),
+      watch.observe({ type: 'delivery.changed', agentId: a.id, messageIds: [1], state: 'read', at: 1 }),
     ).toBeUndefined();
   });
 

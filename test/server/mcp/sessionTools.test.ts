@@ -91,7 +91,7 @@ describe('/hooks', () => {
         });
       const clear = await post(hooks, credential.token, { hook_event_name: 'SessionStart', source: 'clear' });
       expect(clear.status).toBe(200);
-      expect(JSON.parse(clear.body).additionalContext).toMatch(
+      expect(JSON.parse(clear.body).hookSpecificOutput.additionalContext).toMatch(
         /you are worker\. Your role: Own the parser\./,
       );
       const startup = await post(hooks, credential.token, {

@@ -112,7 +112,7 @@ describe('MessageBus', () => {
     const m1 = studio.bus.send(alice, 'carol', 'a');
     studio.bus.send(bob, 'carol', 'b');
     expect(studio.bus.unreadSummary(carol.id)).toEqual({ total: 2, queued: 2, senders: ['alice', 'bob'] });
-    studio.bus.markWoken(carol.id, [m1.id]);
+    studio.bus.markWoken(carol.id, [m1.id], 'typed');
     expect(studio.bus.unreadSummary(carol.id)).toMatchObject({ total: 2, queued: 1 });
   });
 

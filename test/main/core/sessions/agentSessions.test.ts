@@ -275,11 +275,14 @@ describe('AgentSessions', () => {
       rolePrompt: 'You review pull requests.',
       profile: { kind: 'command', command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] },
     });
-    expect(s.studio.sessions.hook(agent, { hook_event_name: 'SessionStart', source: 'clear' })).toEqual({
-      additionalContext: 'Claude Code Studio: you are roley. Your role: You review pull requests.',
+    expect(s.studio.answerHook(agent, { hook_event_name: 'SessionStart', source: 'clear' })).toEqual({
+      hookSpecificOutput: {
+        hookEventName: 'SessionStart',
+        additionalContext: 'Claude Code Studio: you are roley. Your role: You review pull requests.',
+      },
     });
-    expect(s.studio.sessions.hook(agent, { hook_event_name: 'SessionStart', source: 'startup' })).toEqual({});
-    expect(s.studio.sessions.hook(agent, { hook_event_name: 'Stop' })).toEqual({});
+    expect(s.studio.answerHook(agent, { hook_event_name: 'SessionStart', source: 'startup' })).toEqual({});
+    expect(s.studio.answerHook(agent, { hook_event_name: 'Stop' })).toEqual({});
   });
 
   it('remove() stops the terminal and forgets it', async () => {

@@ -75,14 +75,44 @@ describe('buildClaudeLaunch', () => {
         ],
       },
     ];
-    expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toEqual({
-      hooks: { SessionStart: hook, UserPromptSubmit: hook, Stop: hook, Notification: hook },
-    });
+    // No version known: every hook is a command, which every supported version runs.
+    const every = { UserPromptSubmit: hook, PostToolUse: hook, PermissionRequest: hook, Stop: hook, Notification: hook };
+    expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toEqual({ hooks: { SessionStart: hook, ...every } });
     expect(mode(mcpFile)).toBe(0o600);
     expect(mode(settingsFile)).toBe(0o600);
     expect(mode(hookFile)).toBe(0o600);
     expect(mode(agentDir)).toBe(0o700);
     expect(launch.command).toBe('/usr/local/bin/claude');
+  });
+
+  it('posts hooks over http from 2.1.63 (SessionStart stays a command), and keeps commands before it', () => {
+    const dir = tempDir();
+    const settingsFile = join(dir, 'agents', 'builder', 'settings.json');
+    const read = () => JSON.parse(readFileSync(settingsFile, 'utf8')) as { hooks: Record<string, unknown> };
+    buildClaudeLaunch({ ...input(dir), version: '2.1.330' });
+    const http = [
+      {
+        hooks: [
+          {
+            type: 'http',
+            url: 'http://127.0.0.1:4000/hooks',
+            headers: { Authorization: 'Bearer ccsh_hook_secret' },
+            timeout: 10,
+          },
+        ],
+      },
+    ];
+    const { SessionStart, ...rest } = read().hooks;
+    expect(SessionStart).toMatchObject([{ hooks: [{ type: 'command' }] }]);
+    expect(rest).toEqual({
+      UserPromptSubmit: http,
+      PostToolUse: http,
+      PermissionRequest: http,
+      Stop: http,
+      Notification: http,
+    });
+    buildClaudeLaunch({ ...input(dir), version: '2.1.62' });
+    expect(read().hooks.Stop).toMatchObject([{ hooks: [{ type: 'command' }] }]);
   });
 
   it('keeps the token file private even when an older copy was readable by others', () => {
@@ -187,7 +217,14 @@ describe('the sandboxed profile', () => {
       'Read(//launch/**)',
       'Edit(//launch/**)',
     ]);
-    expect(Object.keys(settings.hooks)).toEqual(['SessionStart', 'UserPromptSubmit', 'Stop', 'Notification']);
+    expect(Object.keys(settings.hooks)).toEqual([
+      'SessionStart',
+      'UserPromptSubmit',
+      'PostToolUse',
+      'PermissionRequest',
+      'Stop',
+      'Notification',
+    ]);
     const plain = JSON.parse(
       readFileSync((buildClaudeLaunch(input(dir)), join(dir, 'agents', 'builder', 'settings.json')), 'utf8'),
     );

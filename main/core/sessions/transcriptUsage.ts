@@ -1,0 +1,126 @@
+import { open } from 'node:fs/promises';
+import type { AgentUsage } from '../../contract/model.js';
+
+/** A budget counts the last hour. */
+export const USAGE_WINDOW_MS = 60 * 60_000;
+/** Read at most this much of a transcript per turn: a huge first read is spread over several turns. */
+const MAX_READ_BYTES = 8 * 1024 * 1024;
+
+interface UsageFields {
+  input_tokens?: unknown;
+  output_tokens?: unknown;
+  cache_read_input_tokens?: unknown;
+  cache_creation_input_tokens?: unknown;
+}
+
+const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+
+/**
+ * What one Claude Code session spent, summed from the usage of the assistant messages in the
+ * transcript it writes (JSON lines). Reads only what was appended since the last read, and counts
+ * each message once: the CLI writes one line per content block, each with the message's usage.
+ */
+export class TranscriptUsage {
+  private offset = 0;
+  private partial = '';
+  private readonly seen = new Set<string>();
+  private readonly recent: Array<{ at: number; tokens: number }> = [];
+  private readonly turnTimes: number[] = [];
+  private totals = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
+  private turns = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly now: () => number,
+  ) {}
+
+  /** A turn ended (the Stop hook). */
+  noteTurn(): void {
+    this.turns++;
+    this.turnTimes.push(this.now());
+  }
+
+  /** Reads what the transcript gained and returns the totals; a missing file counts as empty. */
+  async read(): Promise<AgentUsage> {
+    let handle;
+    try {
+      handle = await open(this.file, 'r');
+    } catch {
+      return this.usage();
+    }
+    try {
+      const { size } = await handle.stat();
+      // A new session in the same file (it shrank): start over.
+      if (size < this.offset) this.reset();
+      const length = Math.min(size - this.offset, MAX_READ_BYTES);
+      if (length > 0) {
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, this.offset);
+        this.offset += bytesRead;
+        this.take(buffer.subarray(0, bytesRead).toString('utf8'));
+      }
+    } finally {
+      await handle.close();
+    }
+    return this.usage();
+  }
+
+  private reset(): void {
+    this.offset = 0;
+    this.partial = '';
+    this.seen.clear();
+    this.recent.length = 0;
+    this.totals = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
+  }
+
+  private take(text: string): void {
+    const lines = (this.partial + text).split('\n');
+    // The last piece may be a line still being written: kept for the next read.
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('"usage"')) continue;
+      let entry: { type?: unknown; timestamp?: unknown; message?: { id?: unknown; usage?: UsageFields } };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        continue;
+      }
+      const usage = entry.message?.usage;
+      if (entry.type !== 'assistant' || !usage) continue;
+      const id = typeof entry.message?.id === 'string' ? entry.message.id : undefined;
+      if (id) {
+        if (this.seen.has(id)) continue;
+        this.seen.add(id);
+      }
+      const input = count(usage.input_tokens);
+      const output = count(usage.output_tokens);
+      const cacheRead = count(usage.cache_read_input_tokens);
+      const cacheCreation = count(usage.cache_creation_input_tokens);
+      this.totals.input += input;
+      this.totals.output += output;
+      this.totals.cacheRead += cacheRead;
+      this.totals.cacheCreation += cacheCreation;
+      const at = typeof entry.timestamp === 'string' ? Date.parse(entry.timestamp) : NaN;
+      this.recent.push({ at: Number.isFinite(at) ? at : this.now(), tokens: input + output + cacheRead + cacheCreation });
+    }
+  }
+
+  private usage(): AgentUsage {
+    const now = this.now();
+    const since = now - USAGE_WINDOW_MS;
+    while (this.recent.length && this.recent[0]!.at < since) this.recent.shift();
+    while (this.turnTimes.length && this.turnTimes[0]! < since) this.turnTimes.shift();
+    const t = this.totals;
+    return {
+      tokens: t.input + t.output + t.cacheRead + t.cacheCreation,
+      inputTokens: t.input,
+      outputTokens: t.output,
+      cacheReadTokens: t.cacheRead,
+      cacheCreationTokens: t.cacheCreation,
+      turns: this.turns,
+      tokensLastHour: this.recent.reduce((s, r) => s + r.tokens, 0),
+      turnsLastHour: this.turnTimes.length,
+      at: now,
+    };
+  }
+}
