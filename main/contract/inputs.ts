@@ -126,8 +126,22 @@ export const sendInput = z.strictObject({
   body: messageBody,
   type: messageType.optional(),
   replyTo: recordId.optional(),
+  /** Reaches a busy agent at its next tool call, not only at its turn's end. */
+  urgent: z.boolean().optional(),
 });
 export type SendInput = z.infer<typeof sendInput>;
+
+/** Tokens or turns an hour; null turns the budget off. */
+export const budgetInput = z
+  .strictObject({
+    tokensPerHour: z.number().int().min(1).max(1e12).optional(),
+    turnsPerHour: z.number().int().min(1).max(100_000).optional(),
+  })
+  .refine((b) => b.tokensPerHour !== undefined || b.turnsPerHour !== undefined, {
+    message: 'A budget sets tokensPerHour, turnsPerHour or both; null turns it off.',
+  })
+  .nullable();
+export type BudgetInput = z.infer<typeof budgetInput>;
 
 export const feedQuery = z.strictObject({ limit: pageLimit.optional() });
 export type FeedQuery = z.infer<typeof feedQuery>;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   addAgentInput,
   agentName,
+  budgetInput,
   createTaskInput,
   feedQuery,
   folder,
@@ -60,6 +61,8 @@ export const SERVICE_ARGS: { [M in StudioServiceMethod]: z.ZodType<Parameters<St
   merge: z.tuple([mergeInput]),
   sendBack: z.tuple([sendBackInput]),
   openPullRequest: z.tuple([workTarget]),
+  releaseAgent: z.tuple([agentName]),
+  setBudget: z.tuple([agentName, budgetInput]),
 };
 
 const cols = z.number().int().min(TERMINAL_MIN_CELLS).max(TERMINAL_MAX_COLS);

@@ -1,6 +1,7 @@
 import type { Disposable, StudioEvent } from './events.js';
 import type {
   AddAgentInput,
+  BudgetInput,
   CreateTaskInput,
   FeedQuery,
   HistoryQuery,
@@ -126,6 +127,10 @@ export interface StudioService {
   kickAgent(name: string): Promise<void>;
   /** Keys into an agent's open menu (digits, enter, esc, arrows), as the person. */
   sendKeys(name: string, keys: string[]): Promise<void>;
+  /** Lets a held agent's wakes through again (a spent budget, a ping-pong loop); its queued mail follows. */
+  releaseAgent(name: string): Promise<Agent>;
+  /** Sets (or, with null, clears) the tokens or turns an hour past which the agent's wakes are held. */
+  setBudget(name: string, budget: BudgetInput): Promise<Agent>;
   /** A worktree agent's changes against its base, read now. */
   agentChanges(name: string): Promise<WorkspaceChanges>;
   /** Every worktree agent's changes as last read (kept current by workspace.changed events). */
@@ -228,6 +233,8 @@ const SERVICE_CALLS: Record<StudioServiceMethod, true> = {
   merge: true,
   sendBack: true,
   openPullRequest: true,
+  releaseAgent: true,
+  setBudget: true,
 };
 const TERMINAL_CALLS: Record<TerminalMethod, true> = {
   attachTerminal: true,

@@ -385,9 +385,28 @@ export function createStudio(options: StudioOptions = {}): Studio {
         bus.send(person(), input.to, input.body, {
           ...(input.type ? { type: input.type } : {}),
           ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
+          ...(input.urgent ? { urgent: true } : {}),
         }),
         input.to,
       ),
+    releaseAgent: async (name) => {
+      const agent = agents.require(name);
+      guard.release(agent.id);
+      // Its queued mail goes now if it is idle, or at its turn's end.
+      wake.consider(agent.id);
+      return agents.require(name);
+    },
+    setBudget: async (name, budget) => {
+      const agent = agents.require(name);
+      if (agent.kind !== 'agent') throw new StudioError('invalid', 'Only an agent has a budget.');
+      agents.setRuntime(agent.id, { budget: budget ?? null });
+      if (!budget && agent.hold?.reason === 'budget') {
+        guard.release(agent.id);
+        wake.consider(agent.id);
+      }
+      guard.checkBudget(agent.id);
+      return agents.require(name);
+    },
     broadcast: async (body) => bus.broadcast(person(), body).message,
     history: async (query) => bus.history(null, query),
     personInbox: async () => bus.inbox(person()).items,

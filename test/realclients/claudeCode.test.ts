@@ -59,11 +59,12 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
   );
 
   it(
-    'mail that arrives while the agent is busy waits and lands after its turn, in one prompt',
+    'mail that arrives while the agent is busy is handed over at the end of its turn, with nothing typed',
     async () => {
       crew = await startClaudeCrew([{ name: 'bob' }], crewScript);
       const c = crew;
       const person = c.studio.agents.person;
+      const bob = c.agent('bob');
       c.studio.bus.send(person, 'bob', 'slow');
       await waitFor(
         'bob to be busy with the slow turn',
@@ -71,21 +72,33 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
           c.requestsFrom('bob').some((r) => r.toolResults.some((t) => t.text.includes('"text":"slow"'))) &&
           c.agent('bob').state === 'busy',
       );
-      const arrivedWhileBusy = Date.now();
+      // From here on, count what the studio types into bob's terminal.
+      const typed: string[] = [];
+      const type = c.studio.sessions.type.bind(c.studio.sessions);
+      c.studio.sessions.type = (id, text) => (typed.push(text), type(id, text));
       c.studio.bus.send(person, 'bob', 'first while busy');
       c.studio.bus.send(person, 'bob', 'second while busy');
-      // Nothing is typed into the busy terminal: the CLI never shows queued input.
-      await new Promise((r) => setTimeout(r, 1000));
+      const notice = '[studio] You have 2 new messages from user. Call check_inbox now and act on them.';
+      const handed = await waitFor('the notice at the end of the turn', () =>
+        c.requestsFrom('bob').find((r) => r.notices.includes(notice)),
+      );
+      // It came as the Stop hook's feedback, not as a typed prompt.
+      expect(handed.prompt.startsWith('[studio]')).toBe(false);
+      await waitFor('bob to read both', () => c.studio.bus.unreadCount(bob.id) === 0);
+      await waitFor('bob idle again', () => c.agent('bob').state === 'idle');
+      expect(typed).toEqual([]);
       expect(c.studio.sessions.screen('bob')).not.toMatch(/Queued/);
       expect(wakePrompts(c, 'bob')).toHaveLength(1);
-      const second = await waitFor('the second wake', () => wakePrompts(c, 'bob')[1]);
-      expect(second.prompt).toBe(
-        '[studio] You have 2 new messages from user. Call check_inbox now and act on them.',
-      );
-      const wake = await waitFor('the wake to be verified', () => c.studio.wake.recentWakes()[1]);
-      expect(wake.submitted).toBe(true);
-      expect(Date.now() - arrivedWhileBusy).toBeGreaterThan(3000);
-      await waitFor('bob to read both', () => c.studio.bus.unreadCount(c.agent('bob').id) === 0);
+      expect(c.studio.wake.recentWakes().map((w) => w.via)).toEqual(['typed', 'turn_end']);
+      // Each delivery says how it went, and when it was read.
+      const deliveries = c.studio.bus.recentDeliveries(3).filter((d) => d.to === 'bob');
+      expect(deliveries.slice(0, 2).map((d) => [d.via, d.state])).toEqual([
+        ['turn_end', 'read'],
+        ['turn_end', 'read'],
+      ]);
+      for (const d of deliveries) expect(d.readAt).toBeGreaterThanOrEqual(d.wokenAt!);
+      // Nothing is announced twice: the notice reached the model once.
+      expect(c.requestsFrom('bob').filter((r) => r.notices.includes(notice))).toHaveLength(1);
     },
     TIMEOUT,
   );

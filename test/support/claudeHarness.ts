@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as nodePty from 'node-pty';
 import type { Agent, AgentProfile } from '../../main/contract/model.js';
-import { createStudio, type Studio } from '../../main/core/studio.js';
+import { createStudio, type Studio, type StudioOptions } from '../../main/core/studio.js';
 import { studioInfoFor, writeStudioInfo } from '../../main/core/studioInfo.js';
 import { defaultWorktreeParent } from '../../main/core/workspaces/gitWorkspace.js';
 import { listen, serveStudio, type McpHttpServer } from '../../server/httpServer.js';
@@ -75,7 +75,12 @@ export function waitFor<T>(
 export async function startClaudeCrew(
   agents: CrewAgent[],
   script: StubScript,
-  options: { dataDirPrefix?: string } = {},
+  options: {
+    dataDirPrefix?: string;
+    /** Another Claude Code than the pinned one (the version matrix). */
+    claudeCommand?: string;
+    studio?: Pick<StudioOptions, 'pingPong'>;
+  } = {},
 ): Promise<ClaudeCrew> {
   const stub = await startModelStub(script);
   const home = tempDir('ccstudio-claude-home-');
@@ -98,9 +103,10 @@ export async function startClaudeCrew(
     terminals: {
       spawnPty: (file, args, options) => nodePty.spawn(file, args, options),
       hookCommand: `'${process.execPath}' '${HOOK_REPORTER}'`,
-      claudeCommand: CLAUDE_BIN,
+      claudeCommand: options.claudeCommand ?? CLAUDE_BIN,
       baseEnv,
     },
+    ...options.studio,
   });
   const adminToken = 'ccsa_' + randomBytes(24).toString('base64url');
   const uiToken = 'ccsu_' + randomBytes(24).toString('base64url');

@@ -9,7 +9,7 @@ interface InboxMessage {
 }
 
 /**
- * The crew's model: on a studio wake prompt, call check_inbox; then act on the first message:
+ * The crew's model: on a studio notice (typed, or from a hook), call check_inbox; then act on the first message:
  * "ping NAME" -> send "ping" to NAME; "ping" -> reply "pong"; "pong" -> say so and stop;
  * "slow" -> think for a while; "run" -> ask to run a shell command.
  */
@@ -42,6 +42,8 @@ export function crewScript(req: StubRequest): StubReply {
     }
     return { text: `Done (${last.text.slice(0, 60)}).` };
   }
-  if (req.prompt.startsWith('[studio]')) return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
+  // A notice typed as the prompt, or handed over by a studio hook (a Stop hook's feedback).
+  if (req.prompt.startsWith('[studio]') || req.notices.length)
+    return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
   return { text: 'Ready.' };
 }

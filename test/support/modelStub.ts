@@ -30,6 +30,12 @@ export interface StubRequest {
   toolResults: Array<{ toolUseId: string; text: string; isError: boolean }>;
   /** Requests without tools are the CLI's side requests (titles, summaries), not agent turns. */
   side: boolean;
+  /**
+   * The studio's "[studio] ..." notices that reached the model since its last answer, however the
+   * CLI carried them: a typed prompt, a Stop hook's feedback, a hook's added context (a user text,
+   * a system reminder or a system entry, by version). Each once, oldest first.
+   */
+  notices: string[];
 }
 
 export type StubReply =
@@ -76,6 +82,13 @@ export function parseStubRequest(body: Record<string, unknown>): StubRequest {
           }))
       : [];
   const tools = (body.tools ?? []) as Array<{ name: string }>;
+  const lastAnswer = messages.map((m) => m.role).lastIndexOf('assistant');
+  // A tool's own output is not a notice: only text outside tool results, and the CLI's wrappers.
+  const noticeText = messages
+    .slice(lastAnswer + 1)
+    .flatMap((m) => textOf(m.content))
+    .join('\n');
+  const notices = [...new Set(noticeText.match(/\[studio\][^\n<]*/g) ?? [])].map((n) => n.trim());
   return {
     model: String(body.model ?? ''),
     system: body.system,
@@ -85,6 +98,7 @@ export function parseStubRequest(body: Record<string, unknown>): StubRequest {
     prompt: texts[texts.length - 1] ?? '',
     toolResults,
     side: tools.length === 0,
+    notices,
   };
 }
 
