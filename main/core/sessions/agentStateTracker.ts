@@ -45,6 +45,8 @@ export class AgentStateTracker {
   private lastHookAt = 0;
   /** When a hook last said the session waits at its prompt (SessionStart, a turn's end). */
   private readyAt: number | undefined;
+  /** The screen went unrecognised after a hook said ready, and has not been recognised since. */
+  private unrecognised = false;
   private recheck: { at: number; cancel(): void } | undefined;
   private timer: { cancel(): void } | undefined;
   private quietTimer: { cancel(): void } | undefined;
@@ -74,6 +76,7 @@ export class AgentStateTracker {
     this.turnOpen = false;
     this.hookHint = undefined;
     this.readyAt = undefined;
+    this.unrecognised = false;
     // Always announced, even from a fresh tracker: a start is news (the wake engine re-arms on it).
     this.current = 'starting';
     this.lastMenu = JSON.stringify(this.reading.options);
@@ -160,6 +163,8 @@ export class AgentStateTracker {
   private resolveScreen(): AgentState {
     const now = this.deps.clock.now();
     const r = this.reading.state;
+    // A screen the table knows ends an unrecognised spell.
+    if (r !== 'unknown') this.unrecognised = false;
     if (this.deps.flavor === 'plain') {
       if (r === 'waiting_permission' || r === 'waiting_select' || r === 'waiting_text') return r;
       return now - this.lastOutputAt < PLAIN_BUSY_MS ? this.scheduleQuiet(PLAIN_BUSY_MS, 'busy') : 'idle';
@@ -179,10 +184,10 @@ export class AgentStateTracker {
     // than sit at "starting" (a Claude Code whose screen strings changed).
     if (this.readyAt !== undefined) {
       const due = this.readyAt + UNRECOGNISED_AFTER_MS;
-      if (now >= due) return 'unrecognised';
+      if (now >= due || this.unrecognised) return (this.unrecognised = true), 'unrecognised';
       this.recheckAt(due);
     }
-    return this.everIdle || this.current === 'unrecognised' ? this.current : 'starting';
+    return this.everIdle ? this.current : 'starting';
   }
 
   /** Reads the screen again at `at` (a state that time alone changes: stuck, unrecognised). */

@@ -268,6 +268,23 @@ describe('AgentSessions', () => {
     expect(s.studio.sessions.isRunning(b.id)).toBe(false);
   });
 
+  it('refuses a Claude Code older than the oldest supported, naming the range; records the version it runs', async () => {
+    const s = await studio({ baseEnv: { ...process.env, FAKE_VERSION: '2.0.49' } });
+    const old = s.addFakeAgent('old', { profile: 'claude' });
+    await expect(s.studio.service.startAgent('old')).rejects.toThrow(
+      /old was not started: Claude Code 2\.0\.49 is older than the studio supports \(2\.0\.50 and newer; tested with .*\)\. Update it/,
+    );
+    expect(s.studio.sessions.isRunning(old.id)).toBe(false);
+    const t2 = await startFakeAgentStudio();
+    try {
+      const ok = t2.addFakeAgent('ok', { profile: 'claude' });
+      await ok.start();
+      expect(t2.studio.agents.require('ok').cliVersion).toBe('2.1.330');
+    } finally {
+      await t2.close();
+    }
+  });
+
   it('answers SessionStart after /clear with the role prompt, and passes hooks to the tracker', async () => {
     const s = await studio();
     const { agent } = s.studio.agents.add({

@@ -7,6 +7,8 @@ import {
   CLASSIFY_DEBOUNCE_MS,
   IDLE_QUIET_MS,
   PLAIN_BUSY_MS,
+  STUCK_AFTER_MS,
+  UNRECOGNISED_AFTER_MS,
   type SessionFlavor,
 } from '../../../../main/core/sessions/agentStateTracker.js';
 import type { ScreenReading } from '../../../../main/core/sessions/screenClassifier.js';
@@ -55,8 +57,8 @@ function setup(flavor: SessionFlavor) {
       clock.advance(ms);
       await settle();
     },
-    async hook(payload: Parameters<AgentStateTracker['hook']>[0]) {
-      tracker.hook(payload);
+    async hook(payload: Parameters<AgentStateTracker['hook']>[0], continues = false) {
+      tracker.hook(payload, continues);
       await settle();
     },
   };
@@ -67,6 +69,67 @@ afterEach(() => {
     tracker.dispose();
     mirror.dispose();
   }
+});
+
+describe('AgentStateTracker: hooks first, the screen confirms', () => {
+  it('says "unrecognised" when a hook said ready and the screen matches nothing known, never "starting" for ever', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    await t.show('A screen from a Claude Code the studio has never seen\n>>> \n');
+    await t.hook({ hook_event_name: 'SessionStart', source: 'startup' });
+    await t.quiet(UNRECOGNISED_AFTER_MS - 100);
+    expect(t.tracker.state).toBe('starting');
+    await t.quiet(200);
+    expect(t.tracker.state).toBe('unrecognised');
+    // Hooks still tell busy from not: a turn starts, and the state follows them.
+    await t.hook({ hook_event_name: 'UserPromptSubmit' });
+    expect(t.tracker.state).toBe('busy');
+    await t.hook({ hook_event_name: 'Stop' });
+    expect(t.tracker.state).toBe('unrecognised');
+    // A known screen ends it.
+    await t.show(fixture('idle'));
+    expect(t.tracker.state).toBe('idle');
+  });
+
+  it('is stuck when busy with no output and no hook for STUCK_AFTER_MS; a hook or output ends it', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    await t.show(fixture('busy'));
+    expect(t.tracker.state).toBe('busy');
+    await t.quiet(STUCK_AFTER_MS - 1000);
+    expect(t.tracker.state).toBe('busy');
+    await t.hook({ hook_event_name: 'PostToolUse', tool_name: 'Bash' });
+    await t.quiet(STUCK_AFTER_MS - 1000);
+    expect(t.tracker.state).toBe('busy');
+    await t.quiet(2000);
+    expect(t.tracker.state).toBe('stuck');
+    await t.show(fixture('busy'));
+    expect(t.tracker.state).toBe('busy');
+  });
+
+  it('stays busy through a Stop the studio answered with a block, and reads a background shell', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    await t.show(fixture('idle'));
+    await t.hook({ hook_event_name: 'UserPromptSubmit' });
+    await t.hook({ hook_event_name: 'Stop' }, true);
+    await t.show(fixture('idle'));
+    // Output still flowing in a turn the hooks say goes on: busy, not idle.
+    expect(t.tracker.state).toBe('busy');
+    await t.quiet(IDLE_QUIET_MS);
+    expect(t.tracker.state).toBe('idle');
+    await t.hook({ hook_event_name: 'Stop' });
+    await t.show(fixture('idle-background-shell'));
+    expect(t.tracker.state).toBe('waiting_shell');
+  });
+
+  it('takes PermissionRequest as waiting for permission until the screen shows otherwise', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    await t.show('something unknown\n');
+    await t.hook({ hook_event_name: 'PermissionRequest', tool_name: 'Bash' });
+    expect(t.tracker.state).toBe('waiting_permission');
+  });
 });
 
 describe('AgentStateTracker for Claude Code', () => {

@@ -59,3 +59,27 @@ describe('classifyScreen on Claude Code 2.1.330', () => {
     expect(classifyScreen('').state).toBe('unknown');
   });
 });
+
+// The same six screens recorded from each version in the support table (see claudeVersions.test.ts).
+describe.each(['2.0.50', '2.1.200', '2.1.330', '2.1.332'])('classifyScreen on Claude Code %s', (version) => {
+  const dir = join(process.cwd(), `test/fixtures/screens/claude-${version}`);
+  const read = (name: string) => readFileSync(join(dir, `${name}.txt`), 'utf8');
+  const recorded = (name: string) => readdirSync(dir).includes(`${name}.txt`);
+
+  it.each([
+    ['idle', 'idle'],
+    ['idle-after-turn', 'idle'],
+    ['idle-unsent-text', 'idle'],
+    ['busy', 'busy'],
+    ['permission', 'waiting_permission'],
+    ['idle-background-shell', 'waiting_shell'],
+  ])('%s reads as %s', (name, state) => {
+    if (!recorded(name)) return;
+    expect(classifyScreen(read(name)).state).toBe(state);
+  });
+
+  it('reads typed input, and never the empty box (or its grey example) as input', () => {
+    if (recorded('idle-unsent-text')) expect(classifyScreen(read('idle-unsent-text')).input).toMatch(/typed/);
+    expect(classifyScreen(read('idle')).input).toBe('');
+  });
+});

@@ -1,0 +1,120 @@
+// Every Claude Code version the studio claims (CLAUDE_TESTED) and the newest on the registry, each
+// installed on demand into test/tools/versions/<version> and run as studio agents against the
+// model stub: idle is seen, a wake is typed once, a permission prompt is seen and answered, and
+// mail for a busy agent is handed over at the end of its turn. The README's table comes from here.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CLAUDE_TESTED, compareVersions } from '../../main/core/sessions/claudeVersion.js';
+import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
+import { crewScript } from '../support/crewScript.js';
+import { skipTitle } from '../support/skipReason.js';
+import { TOOLS_DIR } from './realClients.js';
+
+const run = promisify(execFile);
+const VERSIONS_DIR = join(TOOLS_DIR, 'versions');
+const INSTALL_TIMEOUT = 300_000;
+const TIMEOUT = 240_000;
+
+/** Installs one version into its own folder (once; later runs reuse it) and returns its `claude`. */
+async function installClaude(version: string): Promise<string> {
+  const dir = join(VERSIONS_DIR, version);
+  const bin = join(dir, 'node_modules/.bin/claude');
+  if (existsSync(bin)) return bin;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, name: `claude-${version}` }));
+  await run('npm', ['install', '--no-audit', '--no-fund', '--no-save', `@anthropic-ai/claude-code@${version}`], {
+    cwd: dir,
+    timeout: INSTALL_TIMEOUT,
+  });
+  return bin;
+}
+
+/** The newest version on the registry, or why it cannot be asked. */
+async function newestOnRegistry(): Promise<{ version?: string; why?: string }> {
+  try {
+    const { stdout } = await run('npm', ['view', '@anthropic-ai/claude-code', 'version'], { timeout: 60_000 });
+    return { version: stdout.trim() };
+  } catch (err) {
+    return { why: `the npm registry did not answer (${(err as Error).message.split('\n')[0]})` };
+  }
+}
+
+let crew: ClaudeCrew | undefined;
+afterEach(async () => {
+  await crew?.close();
+  crew = undefined;
+});
+
+const newest: { version?: string; why?: string } = {};
+const bins = new Map<string, string>();
+
+const SUITE = skipTitle('Claude Code versions the studio supports', claudeMissingReason);
+describe.skipIf(claudeMissingReason)(SUITE, () => {
+  beforeAll(async () => {
+    Object.assign(newest, await newestOnRegistry());
+    const all = [...new Set([...CLAUDE_TESTED, ...(newest.version ? [newest.version] : [])])];
+    for (const v of all) bins.set(v, await installClaude(v));
+  }, INSTALL_TIMEOUT * 2);
+
+  it('the newest version on the registry is no newer than the newest tested, or is tested here too', () => {
+    if (!newest.version) throw new Error(`cannot check the newest version: ${newest.why}`);
+    // A newer release runs in the matrix below all the same; this line says the table is behind.
+    expect(
+      compareVersions(newest.version, CLAUDE_TESTED[CLAUDE_TESTED.length - 1]!),
+      `Claude Code ${newest.version} is out: add it to CLAUDE_TESTED and the README's table`,
+    ).toBeLessThanOrEqual(0);
+  });
+
+  for (const version of [...CLAUDE_TESTED, 'newest']) {
+    it(
+      `${version}: idle seen, a wake typed once, a permission prompt answered, busy mail handed over at turn end`,
+      async () => {
+        const v = version === 'newest' ? newest.version : version;
+        if (!v) throw new Error(`no newest version: ${newest.why}`);
+        const claude = bins.get(v)!;
+        crew = await startClaudeCrew(
+          [{ name: 'bob' }, { name: 'carol', args: ['--permission-mode', 'default'] }],
+          crewScript,
+          { claudeCommand: claude },
+        );
+        const c = crew;
+        expect(c.agent('bob').cliVersion).toBe(v);
+        const person = c.studio.agents.person;
+        // A wake typed into an idle agent, once.
+        c.studio.bus.send(person, 'bob', 'hello');
+        await waitFor('bob to read hello', () => c.studio.bus.unreadCount(c.agent('bob').id) === 0);
+        await waitFor('the wake to be verified', () => c.studio.wake.recentWakes()[0]);
+        const typedWakes = c
+          .requestsFrom('bob')
+          .filter((r) => r.prompt.startsWith('[studio]') && r.toolResults.length === 0);
+        expect(typedWakes).toHaveLength(1);
+        expect(c.studio.wake.recentWakes()[0]).toMatchObject({ via: 'typed', submitted: true });
+        await waitFor('bob idle', () => c.agent('bob').state === 'idle');
+        // Mail during a busy turn: handed over by the Stop hook when the turn ends.
+        c.studio.bus.send(person, 'bob', 'slow');
+        await waitFor('bob busy', () => c.agent('bob').state === 'busy');
+        await waitFor('bob thinking about slow', () =>
+          c.requestsFrom('bob').some((r) => r.toolResults.some((t) => t.text.includes('"text":"slow"'))),
+        );
+        c.studio.bus.send(person, 'bob', 'while busy');
+        await waitFor('bob to read the busy mail', () => c.studio.bus.unreadCount(c.agent('bob').id) === 0);
+        const bobWakes = c.studio.wake.recentWakes().filter((w) => w.agentId === c.agent('bob').id);
+        expect(bobWakes.map((w) => w.via)).toEqual(['typed', 'typed', 'turn_end']);
+        // A permission prompt is seen, and the person's answer goes through.
+        c.studio.bus.send(person, 'carol', 'run');
+        await waitFor('carol on the permission prompt', () => c.agent('carol').state === 'waiting_permission');
+        // 2.1.330 and later ignore keys for a moment after a dialog opens (no accidental approval).
+        await new Promise((r) => setTimeout(r, 1000));
+        await c.studio.service.sendKeys('carol', ['1']);
+        await waitFor('the command to run', () => existsSync(join(c.work, 'ran-by-agent.txt'))).catch((err) => {
+          throw new Error(`${(err as Error).message}\ncarol's screen:\n${c.studio.sessions.screen('carol').slice(-3000)}`);
+        });
+        await waitFor('carol idle', () => c.agent('carol').state === 'idle');
+      },
+      TIMEOUT,
+    );
+  }
+});
