@@ -1,4 +1,13 @@
-import type { Agent, DeliveryState, DeliveryVia, Message, Task, TaskEvent, WorkspaceChanges } from './model.js';
+import type {
+  Agent,
+  Attention,
+  DeliveryState,
+  DeliveryVia,
+  Message,
+  Task,
+  TaskEvent,
+  WorkspaceChanges,
+} from './model.js';
 
 /** Every change in the studio is one of these; UI, wake engine and feed subscribe instead of polling. */
 export type StudioEvent =
@@ -18,7 +27,8 @@ export type StudioEvent =
   | { type: 'topic.subscription'; agent: string; topic: string; subscribed: boolean }
   | { type: 'task.created'; task: Task; event: TaskEvent }
   | { type: 'task.updated'; task: Task; event: TaskEvent }
-  | { type: 'workspace.changed'; agentId: number; changes: WorkspaceChanges };
+  | { type: 'workspace.changed'; agentId: number; changes: WorkspaceChanges }
+  | { type: 'attention'; attention: Attention };
 
 export type StudioEventType = StudioEvent['type'];
 

@@ -131,6 +131,15 @@ export const sendInput = z.strictObject({
 });
 export type SendInput = z.infer<typeof sendInput>;
 
+export const notifyInput = z.strictObject({
+  webhookUrl: z.string().min(1).max(2000).nullable(),
+  webhookTopic: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'A topic is 1-64 letters, digits, "_" or "-".')
+    .nullable(),
+});
+export type NotifyInput = z.infer<typeof notifyInput>;
+
 /** Tokens or turns an hour; null turns the budget off. */
 export const budgetInput = z
   .strictObject({

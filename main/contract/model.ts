@@ -108,6 +108,45 @@ export interface Agent {
   cliVersion: string;
 }
 
+/** Something the person should hear about wherever they are (OS, browser, webhook). */
+export const ATTENTION_KINDS = [
+  'permission',
+  'question',
+  'review',
+  'done',
+  'held',
+  'stuck',
+  'unrecognised',
+] as const;
+export type AttentionKind = (typeof ATTENTION_KINDS)[number];
+
+export interface Attention {
+  kind: AttentionKind;
+  /** One short line: "bob asks permission". */
+  title: string;
+  /** What happened and what to do, in a sentence. */
+  body: string;
+  agent?: string;
+  taskId?: number;
+  at: number;
+}
+
+/** Where the studio sends attention notices besides its own window. */
+export interface NotifySettings {
+  /** An http(s) URL that takes a JSON POST (Slack's incoming webhooks, ntfy, anything); null: none. */
+  webhookUrl: string | null;
+  /** ntfy's topic, sent in the body (for a webhook URL at an ntfy server's root). */
+  webhookTopic: string | null;
+}
+
+/** How the webhook fared lately (for the settings and `ccstudio notify`). */
+export interface NotifyStatus extends NotifySettings {
+  lastSentAt: number | null;
+  lastError: string | null;
+  /** Notices waiting to be sent or retried. */
+  pending: number;
+}
+
 export interface AgentHold {
   reason: 'budget' | 'ping_pong';
   since: number;

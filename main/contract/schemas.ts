@@ -8,6 +8,7 @@ import {
   agentName,
   budgetInput,
   createTaskInput,
+  notifyInput,
   feedQuery,
   folder,
   historyQuery,
@@ -63,6 +64,9 @@ export const SERVICE_ARGS: { [M in StudioServiceMethod]: z.ZodType<Parameters<St
   openPullRequest: z.tuple([workTarget]),
   releaseAgent: z.tuple([agentName]),
   setBudget: z.tuple([agentName, budgetInput]),
+  notifyStatus: z.tuple([]),
+  setNotify: z.tuple([notifyInput]),
+  testNotify: z.tuple([]),
 };
 
 const cols = z.number().int().min(TERMINAL_MIN_CELLS).max(TERMINAL_MAX_COLS);

@@ -2,6 +2,7 @@ import type { Disposable, StudioEvent } from './events.js';
 import type {
   AddAgentInput,
   BudgetInput,
+  NotifyInput,
   CreateTaskInput,
   FeedQuery,
   HistoryQuery,
@@ -19,6 +20,7 @@ import type {
   InboxItem,
   MergeResult,
   Message,
+  NotifyStatus,
   StudioStatus,
   Task,
   TaskDetail,
@@ -131,6 +133,12 @@ export interface StudioService {
   releaseAgent(name: string): Promise<Agent>;
   /** Sets (or, with null, clears) the tokens or turns an hour past which the agent's wakes are held. */
   setBudget(name: string, budget: BudgetInput): Promise<Agent>;
+  /** The webhook attention notices go to, and how it fared lately. */
+  notifyStatus(): Promise<NotifyStatus>;
+  /** Sets (null: removes) the webhook; an http(s) URL that takes JSON. */
+  setNotify(input: NotifyInput): Promise<NotifyStatus>;
+  /** Sends a test notice to the webhook now; an error says why it did not arrive. */
+  testNotify(): Promise<NotifyStatus>;
   /** A worktree agent's changes against its base, read now. */
   agentChanges(name: string): Promise<WorkspaceChanges>;
   /** Every worktree agent's changes as last read (kept current by workspace.changed events). */
@@ -235,6 +243,9 @@ const SERVICE_CALLS: Record<StudioServiceMethod, true> = {
   openPullRequest: true,
   releaseAgent: true,
   setBudget: true,
+  notifyStatus: true,
+  setNotify: true,
+  testNotify: true,
 };
 const TERMINAL_CALLS: Record<TerminalMethod, true> = {
   attachTerminal: true,

@@ -25,6 +25,9 @@ import { WakeEngine } from './wake/wakeEngine.js';
 import { WakeGuard, type PingPongLimits } from './wake/wakeGuard.js';
 import { answerHook, type HookAnswer } from './wake/hookAnswer.js';
 import type { HookPayload } from './sessions/agentStateTracker.js';
+import { AttentionWatch } from './attention/attentionWatch.js';
+import { WebhookNotifier, type PostJson } from './attention/webhook.js';
+import { Settings } from './store/settings.js';
 import { TaskBoard } from './board/taskBoard.js';
 import { MessageBus } from './bus/messageBus.js';
 import { startCheckpointer } from './store/checkpointer.js';
@@ -83,6 +86,8 @@ export interface StudioOptions {
   gh?: (cwd: string, args: string[]) => Promise<string>;
   /** The ping-pong guard's limits (default PING_PONG_WAKES in PING_PONG_WINDOW_MS). */
   pingPong?: Partial<PingPongLimits>;
+  /** How the webhook posts (default: fetch). */
+  postWebhook?: PostJson;
 }
 
 export interface TerminalOptions {
@@ -203,6 +208,14 @@ export function createStudio(options: StudioOptions = {}): Studio {
     ...(options.pingPong ? { pingPong: options.pingPong } : {}),
   });
   sessions.onDidUsage(({ agentId }) => guard.checkBudget(agentId));
+  const attention = new AttentionWatch({ events, clock, agents: agents.list() });
+  const webhook = new WebhookNotifier({
+    events,
+    settings: new Settings(db),
+    clock,
+    logger,
+    ...(options.postWebhook ? { post: options.postWebhook } : {}),
+  });
   const wake = new WakeEngine({
     events,
     bus,
@@ -389,6 +402,15 @@ export function createStudio(options: StudioOptions = {}): Studio {
         }),
         input.to,
       ),
+    notifyStatus: async () => webhook.status(),
+    setNotify: async (input) => webhook.configure(input),
+    testNotify: async () =>
+      webhook.test({
+        kind: 'review',
+        title: 'Claude Code Studio: test notice',
+        body: 'Notices reach this webhook when an agent waits for you or a task reaches review or done.',
+        at: clock.now(),
+      }),
     releaseAgent: async (name) => {
       const agent = agents.require(name);
       guard.release(agent.id);
@@ -510,6 +532,8 @@ export function createStudio(options: StudioOptions = {}): Studio {
     close: async () => {
       wake.dispose();
       guard.dispose();
+      attention.dispose();
+      webhook.dispose();
       await workspaces.dispose();
       await sessions.shutdown();
       events.dispose();

@@ -35,7 +35,6 @@ import { loginShellPath, mergePaths } from './loginShellPath.js';
 import { studioMenuItems, tileIndex } from './menu.js';
 import { electronSqliteBinding, missingBindingMessage } from './nativeSqlite.js';
 import { externalUrl, isAllowedNavigation, isAllowedPermission, withCsp } from './navigation.js';
-import { createPermissionWatch, permissionNotice } from './permissionWatch.js';
 import { createWindowPipe, type WindowPipe } from './windowPipe.js';
 import {
   DEFAULT_WINDOW_SIZE,
@@ -256,17 +255,18 @@ function lockDown(): void {
   });
 }
 
-function notifyOnPermissionPrompts(studio: RunningStudio['studio']): void {
-  const watch = createPermissionWatch(studio.agents.list());
+/** The core's attention notices (see AttentionWatch) as OS notifications; a click shows the tile. */
+function notifyOnAttention(studio: RunningStudio['studio']): void {
   studio.service.onDidEvent((event) => {
-    const agent = watch.observe(event);
-    if (!agent || !Notification.isSupported()) return;
-    const notice = new Notification(permissionNotice(agent));
+    if (event.type !== 'attention' || !Notification.isSupported()) return;
+    const { title, body, agent } = event.attention;
+    const notice = new Notification({ title, body });
     notices.add(notice);
     notice.on('click', () => {
       notices.delete(notice);
       showWindow();
-      const index = tileIndex(studio.agents.list(), agent.id);
+      const id = agent ? studio.agents.get(agent)?.id : undefined;
+      const index = id === undefined ? -1 : tileIndex(studio.agents.list(), id);
       if (index >= 0) sendCommand({ type: 'focusTile', index });
     });
     notice.on('close', () => notices.delete(notice));
@@ -328,7 +328,7 @@ async function main(): Promise<void> {
     pipe?.deliver(message);
   });
   installMenu();
-  notifyOnPermissionPrompts(studio);
+  notifyOnAttention(studio);
   createWindow(studio, logger);
   app.on('activate', () => {
     if (!win) createWindow(studio, logger);

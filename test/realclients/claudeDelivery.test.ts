@@ -2,7 +2,10 @@
 // urgent mail reaching a busy agent between tool calls, the ping-pong guard holding two agents
 // that wake each other in a loop, and a budget holding an agent's wakes. (Mail handed over at the
 // end of a busy turn is in claudeCode.test.ts; every supported version in claudeVersions.test.ts.)
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { crewScript } from '../support/crewScript.js';
 import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
 import type { StubReply, StubRequest } from '../support/modelStub.js';
 import { skipTitle } from '../support/skipReason.js';
@@ -42,7 +45,10 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         const inbox = inboxOf(req);
         if (inbox?.[0]?.text === 'work')
           return {
-            toolUse: { name: 'Bash', input: { command: 'sleep 3; echo worked', description: 'Work a while' } },
+            toolUse: {
+              name: 'Bash',
+              input: { command: 'sleep 3; echo worked', description: 'Work a while' },
+            },
           };
         if (inbox) return { text: `Read: ${inbox.map((m) => m.text).join(' | ')}` };
         if (req.toolResults.length) return { text: 'Done.' };
@@ -113,9 +119,7 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
       await waitFor(`${other}'s ping to ${held.name} to arrive`, () =>
         c.studio.bus.queuedFor(held.id).length > 0 ? true : undefined,
       );
-      await waitFor('both at their prompts', () =>
-        ['amy', 'ben'].every((n) => c.agent(n).state === 'idle'),
-      );
+      await waitFor('both at their prompts', () => ['amy', 'ben'].every((n) => c.agent(n).state === 'idle'));
       // The loop stopped: no more pings, nothing announced to the held agent.
       const sentWhenHeld = c.studio.bus.history(null).length;
       await new Promise((r) => setTimeout(r, 4000));
@@ -133,7 +137,7 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
   );
 
   it(
-    "an agent over its budget is held with its mail kept; clearing the budget lets it through",
+    'an agent over its budget is held with its mail kept; clearing the budget lets it through',
     async () => {
       crew = await startClaudeCrew([{ name: 'bob' }], (req) => {
         const inbox = inboxOf(req);
@@ -152,10 +156,48 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
       await c.studio.service.sendMessage({ to: 'bob', body: 'second' });
       await new Promise((r) => setTimeout(r, 3000));
       expect(c.studio.bus.queuedFor(bob.id)).toHaveLength(1);
-      await expect(c.studio.service.kickAgent('bob')).rejects.toThrow(/its wakes are held: it spent its budget/);
+      await expect(c.studio.service.kickAgent('bob')).rejects.toThrow(
+        /its wakes are held: it spent its budget/,
+      );
       await c.studio.service.setBudget('bob', null);
       await waitFor('bob to read the second', () => c.studio.bus.unreadCount(bob.id) === 0);
       expect(c.agent('bob').hold).toBeNull();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "the person's webhook hears of a permission prompt in a real agent's terminal",
+    async () => {
+      const received: Array<Record<string, unknown>> = [];
+      const server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          received.push(JSON.parse(body) as Record<string, unknown>);
+          res.writeHead(200).end();
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        crew = await startClaudeCrew([{ name: 'carol', args: ['--permission-mode', 'default'] }], crewScript);
+        const c = crew;
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
+        await c.studio.service.setNotify({ webhookUrl: url, webhookTopic: 'studio' });
+        c.studio.bus.send(c.studio.agents.person, 'carol', 'run');
+        const notice = await waitFor('the webhook to hear', () =>
+          received.find((b) => b.kind === 'permission'),
+        );
+        expect(notice).toMatchObject({
+          title: 'carol asks permission',
+          text: 'carol asks permission: A permission prompt is open in its terminal.',
+          topic: 'studio',
+          agent: 'carol',
+        });
+      } finally {
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+      }
     },
     TIMEOUT,
   );

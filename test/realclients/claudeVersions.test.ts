@@ -25,17 +25,23 @@ async function installClaude(version: string): Promise<string> {
   if (existsSync(bin)) return bin;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, name: `claude-${version}` }));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--no-save', `@anthropic-ai/claude-code@${version}`], {
-    cwd: dir,
-    timeout: INSTALL_TIMEOUT,
-  });
+  await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--no-save', `@anthropic-ai/claude-code@${version}`],
+    {
+      cwd: dir,
+      timeout: INSTALL_TIMEOUT,
+    },
+  );
   return bin;
 }
 
 /** The newest version on the registry, or why it cannot be asked. */
 async function newestOnRegistry(): Promise<{ version?: string; why?: string }> {
   try {
-    const { stdout } = await run('npm', ['view', '@anthropic-ai/claude-code', 'version'], { timeout: 60_000 });
+    const { stdout } = await run('npm', ['view', '@anthropic-ai/claude-code', 'version'], {
+      timeout: 60_000,
+    });
     return { version: stdout.trim() };
   } catch (err) {
     return { why: `the npm registry did not answer (${(err as Error).message.split('\n')[0]})` };
@@ -105,13 +111,20 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         expect(bobWakes.map((w) => w.via)).toEqual(['typed', 'typed', 'turn_end']);
         // A permission prompt is seen, and the person's answer goes through.
         c.studio.bus.send(person, 'carol', 'run');
-        await waitFor('carol on the permission prompt', () => c.agent('carol').state === 'waiting_permission');
+        await waitFor(
+          'carol on the permission prompt',
+          () => c.agent('carol').state === 'waiting_permission',
+        );
         // 2.1.330 and later ignore keys for a moment after a dialog opens (no accidental approval).
         await new Promise((r) => setTimeout(r, 1000));
         await c.studio.service.sendKeys('carol', ['1']);
-        await waitFor('the command to run', () => existsSync(join(c.work, 'ran-by-agent.txt'))).catch((err) => {
-          throw new Error(`${(err as Error).message}\ncarol's screen:\n${c.studio.sessions.screen('carol').slice(-3000)}`);
-        });
+        await waitFor('the command to run', () => existsSync(join(c.work, 'ran-by-agent.txt'))).catch(
+          (err) => {
+            throw new Error(
+              `${(err as Error).message}\ncarol's screen:\n${c.studio.sessions.screen('carol').slice(-3000)}`,
+            );
+          },
+        );
         await waitFor('carol idle', () => c.agent('carol').state === 'idle');
       },
       TIMEOUT,

@@ -184,7 +184,7 @@ export class AgentStateTracker {
     // than sit at "starting" (a Claude Code whose screen strings changed).
     if (this.readyAt !== undefined) {
       const due = this.readyAt + UNRECOGNISED_AFTER_MS;
-      if (now >= due || this.unrecognised) return (this.unrecognised = true), 'unrecognised';
+      if (now >= due || this.unrecognised) return ((this.unrecognised = true), 'unrecognised');
       this.recheckAt(due);
     }
     return this.everIdle ? this.current : 'starting';

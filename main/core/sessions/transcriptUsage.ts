@@ -101,7 +101,10 @@ export class TranscriptUsage {
       this.totals.cacheRead += cacheRead;
       this.totals.cacheCreation += cacheCreation;
       const at = typeof entry.timestamp === 'string' ? Date.parse(entry.timestamp) : NaN;
-      this.recent.push({ at: Number.isFinite(at) ? at : this.now(), tokens: input + output + cacheRead + cacheCreation });
+      this.recent.push({
+        at: Number.isFinite(at) ? at : this.now(),
+        tokens: input + output + cacheRead + cacheCreation,
+      });
     }
   }
 

@@ -182,7 +182,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    name: "how each delivery was announced; urgent mail; agents' holds, budgets, token use and CLI version",
+    name: "how each delivery was announced; urgent mail; agents' holds, budgets, token use and CLI version; studio settings",
     up(db) {
       // via: typed | turn_end | mid_turn, set with woken_at. urgent: announced mid-turn (PostToolUse).
       // hold, budget, usage: JSON (AgentHold, AgentBudget, AgentUsage) or NULL.
@@ -193,6 +193,7 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE agents ADD COLUMN budget TEXT;
         ALTER TABLE agents ADD COLUMN usage TEXT;
         ALTER TABLE agents ADD COLUMN cli_version TEXT NOT NULL DEFAULT '';
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       `);
     },
   },

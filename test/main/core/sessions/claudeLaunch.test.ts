@@ -76,8 +76,16 @@ describe('buildClaudeLaunch', () => {
       },
     ];
     // No version known: every hook is a command, which every supported version runs.
-    const every = { UserPromptSubmit: hook, PostToolUse: hook, PermissionRequest: hook, Stop: hook, Notification: hook };
-    expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toEqual({ hooks: { SessionStart: hook, ...every } });
+    const every = {
+      UserPromptSubmit: hook,
+      PostToolUse: hook,
+      PermissionRequest: hook,
+      Stop: hook,
+      Notification: hook,
+    };
+    expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toEqual({
+      hooks: { SessionStart: hook, ...every },
+    });
     expect(mode(mcpFile)).toBe(0o600);
     expect(mode(settingsFile)).toBe(0o600);
     expect(mode(hookFile)).toBe(0o600);

@@ -35,7 +35,10 @@ describe('Claude Code versions', () => {
     const dir = tempDir('ccstudio-version-');
     const pkg = join(dir, 'node_modules/@anthropic-ai/claude-code');
     mkdirSync(join(pkg, 'bin'), { recursive: true });
-    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@anthropic-ai/claude-code', version: '2.1.200' }));
+    writeFileSync(
+      join(pkg, 'package.json'),
+      JSON.stringify({ name: '@anthropic-ai/claude-code', version: '2.1.200' }),
+    );
     writeFileSync(join(pkg, 'bin/claude.exe'), '');
     expect(claudeVersionOf(join(pkg, 'bin/claude.exe'), process.env)).toBe('2.1.200');
     const native = join(dir, 'share/claude/versions/2.1.331');

@@ -1,0 +1,119 @@
+import type { StudioEvent } from '../../contract/events.js';
+import type { Agent, AgentState, Attention } from '../../contract/model.js';
+import type { Clock } from '../util/clock.js';
+import { DisposableStore, type Emitter } from '../util/emitter.js';
+
+/** What a state newly reached means to the person, if anything. */
+function stateNotice(
+  agent: Agent,
+  state: AgentState,
+): Pick<Attention, 'kind' | 'title' | 'body'> | undefined {
+  switch (state) {
+    case 'waiting_permission':
+      return {
+        kind: 'permission',
+        title: `${agent.name} asks permission`,
+        body: 'A permission prompt is open in its terminal.',
+      };
+    case 'waiting_select':
+    case 'waiting_text':
+      return {
+        kind: 'question',
+        title: `${agent.name} asks you`,
+        body: 'A question is open in its terminal.',
+      };
+    case 'stuck':
+      return {
+        kind: 'stuck',
+        title: `${agent.name} looks stuck`,
+        body: 'It is busy but has shown nothing and reported nothing for minutes; look at its terminal.',
+      };
+    case 'unrecognised':
+      return {
+        kind: 'unrecognised',
+        title: `${agent.name}: unrecognised screen`,
+        body:
+          `Its screen (Claude Code ${agent.cliVersion || 'of an unknown version'}) matches nothing the studio knows, ` +
+          'so it types no wakes there; mail still reaches it at the end of its turns. Look at its terminal.',
+      };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Turns studio events into attention notices, once each: an agent that starts waiting for the
+ * person (permission, a question), gets stuck or shows an unrecognised screen, or has its wakes
+ * held; a task that reaches review or done. Fired as `attention` events, which the desktop app
+ * shows as OS notifications, the browser page through the Notification API, and the webhook sends.
+ */
+export class AttentionWatch {
+  private readonly store = new DisposableStore();
+  private readonly states = new Map<number, AgentState>();
+  private readonly held = new Set<number>();
+
+  constructor(
+    private readonly deps: { events: Emitter<StudioEvent>; clock: Clock; agents: readonly Agent[] },
+  ) {
+    for (const a of deps.agents) {
+      this.states.set(a.id, a.state);
+      if (a.hold) this.held.add(a.id);
+    }
+    this.store.add(deps.events.on((e) => this.observe(e)));
+  }
+
+  private fire(notice: Omit<Attention, 'at'>): void {
+    this.deps.events.fire({ type: 'attention', attention: { ...notice, at: this.deps.clock.now() } });
+  }
+
+  private observe(e: StudioEvent): void {
+    if (e.type === 'agent.removed') {
+      this.states.delete(e.agentId);
+      this.held.delete(e.agentId);
+      return;
+    }
+    if (e.type === 'agent.added' || e.type === 'agent.updated') {
+      const { agent } = e;
+      if (agent.kind !== 'agent') return;
+      const before = this.states.get(agent.id);
+      this.states.set(agent.id, agent.state);
+      // Between two questions the state may not change (one menu after another): one notice.
+      const notice = before !== agent.state ? stateNotice(agent, agent.state) : undefined;
+      if (notice && e.type === 'agent.updated') this.fire({ ...notice, agent: agent.name });
+      if (agent.hold && !this.held.has(agent.id)) {
+        this.held.add(agent.id);
+        this.fire({
+          kind: 'held',
+          title: `${agent.name}'s wakes are held`,
+          body: `${agent.hold.detail[0]!.toUpperCase()}${agent.hold.detail.slice(1)}`,
+          agent: agent.name,
+        });
+      } else if (!agent.hold) this.held.delete(agent.id);
+      return;
+    }
+    if (e.type === 'task.updated' && e.event.toStatus !== e.event.fromStatus) {
+      const { task } = e;
+      const who = task.assignee ? ` (${task.assignee})` : '';
+      if (task.status === 'review')
+        this.fire({
+          kind: 'review',
+          title: `Task #${task.id} is ready for review${who}`,
+          body: task.title,
+          taskId: task.id,
+          ...(task.assignee ? { agent: task.assignee } : {}),
+        });
+      else if (task.status === 'done')
+        this.fire({
+          kind: 'done',
+          title: `Task #${task.id} is done${who}`,
+          body: task.result ? `${task.title}: ${task.result}` : task.title,
+          taskId: task.id,
+          ...(task.assignee ? { agent: task.assignee } : {}),
+        });
+    }
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

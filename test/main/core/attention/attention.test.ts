@@ -1,0 +1,194 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StudioEvent } from '../../../../main/contract/events.js';
+import type { Agent, Attention, Task } from '../../../../main/contract/model.js';
+import { AttentionWatch } from '../../../../main/core/attention/attentionWatch.js';
+import { WEBHOOK_BACKOFF_MS, WebhookNotifier, webhookBody } from '../../../../main/core/attention/webhook.js';
+import { Emitter } from '../../../../main/core/util/emitter.js';
+import { silentLogger } from '../../../../main/core/util/logger.js';
+import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { FakeClock } from '../../../support/fakeClock.js';
+import { makeAgent, makeTask } from '../../../support/modelFixtures.js';
+import { waitFor } from '../../../support/waitFor.js';
+import { tempDir } from '../../../support/studioHarness.js';
+
+const attentionOf = (events: StudioEvent[]) =>
+  events.flatMap((e) => (e.type === 'attention' ? [e.attention] : []));
+
+describe('AttentionWatch', () => {
+  const setup = (agents: Agent[] = []) => {
+    const events = new Emitter<StudioEvent>();
+    const seen: StudioEvent[] = [];
+    events.on((e) => seen.push(e));
+    const watch = new AttentionWatch({ events, clock: new FakeClock(), agents });
+    return { events, notices: () => attentionOf(seen), watch };
+  };
+
+  it('tells once when an agent starts waiting for the person, gets stuck or shows an unknown screen', () => {
+    const a = makeAgent({ id: 2, name: 'bob', state: 'busy', cliVersion: '2.9.0' });
+    const { events, notices } = setup([a]);
+    const update = (over: Partial<Agent>) => events.fire({ type: 'agent.updated', agent: { ...a, ...over } });
+    update({ state: 'waiting_permission' });
+    update({ state: 'waiting_permission', summary: 'still waiting' });
+    update({ state: 'busy' });
+    update({ state: 'waiting_select' });
+    update({ state: 'stuck' });
+    update({ state: 'unrecognised' });
+    update({ state: 'idle' });
+    expect(notices().map((n) => [n.kind, n.title])).toEqual([
+      ['permission', 'bob asks permission'],
+      ['question', 'bob asks you'],
+      ['stuck', 'bob looks stuck'],
+      ['unrecognised', 'bob: unrecognised screen'],
+    ]);
+    expect(notices()[3]!.body).toMatch(/Claude Code 2\.9\.0/);
+  });
+
+  it('tells when an agent is held, and when a task reaches review or done', () => {
+    const a = makeAgent({ id: 2, name: 'bob' });
+    const { events, notices } = setup([a]);
+    const hold = { reason: 'ping_pong' as const, since: 1, detail: 'other agents woke it 13 times' };
+    events.fire({ type: 'agent.updated', agent: { ...a, hold } });
+    events.fire({ type: 'agent.updated', agent: { ...a, hold, summary: 'x' } });
+    const task: Task = makeTask({ id: 7, title: 'Fix the parser', assignee: 'bob', status: 'review' });
+    const ev = (from: Task['status'], to: Task['status']) => ({
+      id: 1,
+      taskId: 7,
+      actor: 'bob',
+      kind: 'status' as const,
+      fromStatus: from,
+      toStatus: to,
+      note: '',
+      createdAt: 1,
+    });
+    events.fire({ type: 'task.updated', task, event: ev('in_progress', 'review') });
+    events.fire({
+      type: 'task.updated',
+      task: { ...task, status: 'done', result: 'merged' },
+      event: ev('review', 'done'),
+    });
+    expect(notices().map((n) => [n.kind, n.title, n.body])).toEqual([
+      ['held', "bob's wakes are held", 'Other agents woke it 13 times'],
+      ['review', 'Task #7 is ready for review (bob)', 'Fix the parser'],
+      ['done', 'Task #7 is done (bob)', 'Fix the parser: merged'],
+    ]);
+  });
+});
+
+/** A local HTTP receiver that answers each POST with the next status in `answers` (then 200). */
+async function receiver(answers: number[] = []) {
+  const bodies: Array<Record<string, unknown>> = [];
+  let calls = 0;
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      calls++;
+      const status = answers.shift() ?? 200;
+      if (status === 200) bodies.push(JSON.parse(body) as Record<string, unknown>);
+      res.writeHead(status).end(status === 200 ? 'ok' : 'no');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook/studio`,
+    bodies,
+    calls: () => calls,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe('the webhook', () => {
+  let studio: Studio | undefined;
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await studio?.close();
+    studio = undefined;
+    for (const c of closers.splice(0)) await c();
+  });
+
+  const notice: Attention = {
+    kind: 'permission',
+    title: 'bob asks permission',
+    body: 'A prompt is open.',
+    agent: 'bob',
+    at: 0,
+  };
+
+  it('posts a JSON body that Slack (text) and ntfy (topic, title, message) both take', () => {
+    expect(JSON.parse(webhookBody(notice, 'studio'))).toEqual({
+      text: 'bob asks permission: A prompt is open.',
+      title: 'bob asks permission',
+      message: 'A prompt is open.',
+      topic: 'studio',
+      kind: 'permission',
+      agent: 'bob',
+      at: '1970-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('a real receiver gets the notice when a task reaches review; the setting survives a restart', async () => {
+    const r = await receiver();
+    closers.push(r.close);
+    const dataDir = tempDir('ccstudio-webhook-');
+    studio = createStudio({ dataDir });
+    await studio.service.setNotify({ webhookUrl: r.url, webhookTopic: null });
+    studio.agents.add({ name: 'bob', remote: true });
+    const task = await studio.service.createTask({ title: 'Ship it', assignee: 'bob' });
+    await studio.service.updateTask({ id: task.id, status: 'review' });
+    await waitFor('the notice', () => r.bodies[0]);
+    expect(r.bodies[0]).toMatchObject({
+      kind: 'review',
+      title: `Task #${task.id} is ready for review (bob)`,
+      text: expect.stringMatching(/Ship it/) as unknown,
+    });
+    expect((await studio.service.notifyStatus()).lastSentAt).toBeGreaterThan(0);
+    await expect(studio.service.testNotify()).resolves.toMatchObject({ lastError: null });
+    await waitFor('the test notice', () => r.bodies[1]);
+    await expect(studio.service.setNotify({ webhookUrl: 'ftp://x', webhookTopic: null })).rejects.toThrow(
+      /http\(s\)/,
+    );
+    await expect(studio.service.setNotify({ webhookUrl: 'not a url', webhookTopic: null })).rejects.toThrow(
+      /not a URL/,
+    );
+    expect((await studio.service.notifyStatus()).webhookUrl).toBe(r.url);
+    await studio.close();
+    studio = createStudio({ dataDir });
+    expect((await studio.service.notifyStatus()).webhookUrl).toBe(r.url);
+  });
+
+  it('retries a failing receiver with backoff, never blocking, and gives up on a 4xx', async () => {
+    const r = await receiver([503, 500]);
+    closers.push(r.close);
+    const clock = new FakeClock();
+    const events = new Emitter<StudioEvent>();
+    const db = createStudio({ databaseFile: ':memory:' });
+    closers.push(() => db.close());
+    const { Settings } = await import('../../../../main/core/store/settings.js');
+    const hook = new WebhookNotifier({ events, settings: new Settings(db.db), clock, logger: silentLogger });
+    closers.push(async () => hook.dispose());
+    hook.configure({ webhookUrl: r.url, webhookTopic: null });
+    const start = performance.now();
+    events.fire({ type: 'attention', attention: notice });
+    // fire() returned at once: the studio does not wait on the receiver.
+    expect(performance.now() - start).toBeLessThan(50);
+    await waitFor('the first try', () => r.calls() === 1);
+    await waitFor('the failure noted', () => hook.status().lastError === 'HTTP 503');
+    expect(hook.status().pending).toBe(1);
+    clock.advance(WEBHOOK_BACKOFF_MS[0]);
+    await waitFor('the second try', () => r.calls() === 2);
+    await waitFor('the second failure noted', () => hook.status().lastError === 'HTTP 500');
+    clock.advance(WEBHOOK_BACKOFF_MS[1]);
+    await waitFor('the third try, which arrives', () => r.bodies.length === 1);
+    await waitFor('the queue empty', () => hook.status().pending === 0);
+    expect(hook.status().lastError).toBeNull();
+
+    const gone = await receiver([404]);
+    closers.push(gone.close);
+    hook.configure({ webhookUrl: gone.url, webhookTopic: null });
+    events.fire({ type: 'attention', attention: notice });
+    await waitFor('a 404 dropped without retries', () => hook.status().pending === 0 && gone.calls() === 1);
+    expect(hook.status().lastError).toBe('HTTP 404');
+  });
+});
