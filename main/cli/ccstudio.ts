@@ -22,7 +22,16 @@ import { studioVersion } from '../core/version.js';
 import { studioUrls } from '../contract/urls.js';
 import { remoteStudioService } from './remoteService.js';
 import { DEFAULT_PORT, startStudioHost } from '../host/studioHost.js';
-import { formatAgents, formatChanges, formatStatus, formatTasks, mcpAddLine, trimScreen } from './format.js';
+import {
+  formatAgents,
+  formatBudget,
+  formatChanges,
+  formatNotify,
+  formatStatus,
+  formatTasks,
+  mcpAddLine,
+  trimScreen,
+} from './format.js';
 import { printable, printableBlock, printableJson, printableLine } from './printable.js';
 import { shellWord, thisCcstudioCommand } from './ccstudioCommand.js';
 import { canOpenBrowser, oneTimeLink, openInBrowser, runningStudio, tokenLink } from './openLink.js';
@@ -45,8 +54,11 @@ Usage:
   ccstudio agent diff NAME
   ccstudio agent merge NAME [--into BRANCH] [--ff]
   ccstudio agent pr NAME
+  ccstudio agent release NAME
+  ccstudio agent budget NAME [--tokens N] [--turns N] [--off]
   ccstudio status [--json]
-  ccstudio send NAME TEXT
+  ccstudio send NAME TEXT [--urgent]
+  ccstudio notify [--webhook URL [--topic T] | --off] [--test] [--json]
   ccstudio inbox [--json]
   ccstudio task add TITLE [--body B] [--to NAME] [--priority low|normal|high|urgent] [--json]
   ccstudio task list [--status S] [--assignee NAME] [--json]
@@ -84,7 +96,13 @@ task/ID-SLUG there when its tree is clean. agent changes shows its work against 
 merges it into the base (a merge commit, or --ff for a fast-forward only), refusing conflicts with
 the files named and never touching local changes; task merge does the same for a task's branch and
 marks it done; task back sends it back to its agent with a note. agent remove --remove-worktree
-also removes the worktree and its merged branches, and refuses if that would lose work.`;
+also removes the worktree and its merged branches, and refuses if that would lose work.
+Mail reaches an idle agent as a typed line, and a busy one when its turn ends (its Stop hook),
+with nothing typed; send --urgent reaches a busy one at its next tool call. An agent's wakes are
+held when it spends its budget (agent budget: tokens or turns an hour) or when agents keep waking
+each other with no word from you and no task moving; agent release lets them through again.
+notify --webhook sends a JSON notice (Slack's incoming webhooks and ntfy take it; --topic for
+ntfy) when an agent waits for you or a task reaches review or done; --test sends one now.`;
 
 const options = CLI_OPTIONS;
 
@@ -161,6 +179,13 @@ function oneOf<T extends string>(
   if (value === undefined) return undefined;
   if (!allowed.includes(value as T)) throw new UsageError(`--${label} must be one of: ${allowed.join(', ')}`);
   return value as T;
+}
+
+function count(label: string, raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`--${label} must be a whole number above 0, e.g. --${label} 50000.`);
+  return n;
 }
 
 function taskIdArg(raw: string | undefined, sub: string): number {
@@ -243,7 +268,8 @@ async function serveCommand(values: Values, dataDir: string): Promise<number> {
   const agents = values.agents === undefined ? undefined : Number(values.agents);
   if (agents !== undefined && (!Number.isInteger(agents) || agents < 0 || agents > 30))
     throw new UsageError('--agents is 0-30.');
-  if (values.worktrees && values['no-worktrees']) throw new UsageError('--worktrees or --no-worktrees, not both.');
+  if (values.worktrees && values['no-worktrees'])
+    throw new UsageError('--worktrees or --no-worktrees, not both.');
   const firstTeam = values['first-team'] === undefined ? undefined : Number(values['first-team']);
   if (firstTeam !== undefined && (!Number.isInteger(firstTeam) || firstTeam < 0 || firstTeam > 30))
     throw new UsageError('--first-team is 0-30.');
@@ -452,6 +478,43 @@ async function agentCommand({
     );
     return 0;
   }
+  if (sub === 'release') {
+    const name = rest[0];
+    if (!name) throw usageError('Name the agent.', 'agent', 'release');
+    noMore(rest.slice(1), 'agent', 'release');
+    const before = (await service.listAgents()).find((a) => a.name.toLowerCase() === name.toLowerCase());
+    const agent = await service.releaseAgent(name);
+    out(
+      before?.hold ? `Released ${agent.name}: its mail goes through again.` : `${agent.name} was not held.`,
+    );
+    return 0;
+  }
+  if (sub === 'budget') {
+    const name = rest[0];
+    if (!name) throw usageError('Name the agent.', 'agent', 'budget');
+    noMore(rest.slice(1), 'agent', 'budget');
+    const tokens = values.tokens !== undefined ? count('tokens', values.tokens) : undefined;
+    const turns = values.turns !== undefined ? count('turns', values.turns) : undefined;
+    if (values.off && (tokens || turns))
+      throw usageError('Give a budget or --off, not both.', 'agent', 'budget');
+    if (!values.off && tokens === undefined && turns === undefined) {
+      const agent = (await service.listAgents()).find((a) => a.name.toLowerCase() === name.toLowerCase());
+      if (!agent) throw new UsageError(`No agent called ${name}.`);
+      out(formatBudget(agent));
+      return 0;
+    }
+    const agent = await service.setBudget(
+      name,
+      values.off
+        ? null
+        : {
+            ...(tokens !== undefined ? { tokensPerHour: tokens } : {}),
+            ...(turns !== undefined ? { turnsPerHour: turns } : {}),
+          },
+    );
+    out(formatBudget(agent));
+    return 0;
+  }
   if (sub === 'changes' || sub === 'diff' || sub === 'merge' || sub === 'pr') {
     const name = rest[0];
     if (!name) throw usageError('Name the agent.', 'agent', sub);
@@ -470,13 +533,28 @@ async function statusCommand({ values, sub, rest, service }: CommandContext): Pr
   return 0;
 }
 
-/** `ccstudio send NAME TEXT`, as the person. */
-async function sendCommand({ sub, rest, service }: CommandContext): Promise<number> {
+/** `ccstudio send NAME TEXT [--urgent]`, as the person. */
+async function sendCommand({ values, sub, rest, service }: CommandContext): Promise<number> {
   const text = rest.join(' ');
   if (!sub || !text) throw usageError('Name the agent and give the text to send.', 'send');
-  const m = await service.sendMessage({ to: sub, body: text });
-  out(`Sent message #${m.id} to ${sub}.`);
+  const m = await service.sendMessage({ to: sub, body: text, ...(values.urgent ? { urgent: true } : {}) });
+  out(`Sent ${values.urgent ? 'urgent ' : ''}message #${m.id} to ${sub}.`);
   if (m.warning) warn(m.warning);
+  return 0;
+}
+
+/** `ccstudio notify`: the webhook attention notices go to. */
+async function notifyCommand({ values, sub, rest, service }: CommandContext): Promise<number> {
+  noMore([sub, ...rest], 'notify');
+  if (values.off && values.webhook) throw usageError('Give --webhook URL or --off, not both.', 'notify');
+  if (values.topic && !values.webhook) throw usageError('--topic goes with --webhook URL.', 'notify');
+  let status = await service.notifyStatus();
+  if (values.off) status = await service.setNotify({ webhookUrl: null, webhookTopic: null });
+  else if (values.webhook)
+    status = await service.setNotify({ webhookUrl: values.webhook, webhookTopic: values.topic ?? null });
+  if (values.test) status = await service.testNotify();
+  if (values.json) json(status);
+  else out(formatNotify(status, !!values.test));
   return 0;
 }
 
@@ -612,6 +690,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   agent: agentCommand,
   status: statusCommand,
   send: sendCommand,
+  notify: notifyCommand,
   inbox: inboxCommand,
   task: taskCommand,
 };

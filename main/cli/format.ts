@@ -1,12 +1,14 @@
 import type {
   Agent,
   ChangeCounts,
+  NotifyStatus,
   FileChange,
   StudioStatus,
   Task,
   WorkspaceChanges,
 } from '../contract/model.js';
 import { describeExit } from '../contract/exits.js';
+import { compactCount, describeDelivery } from '../contract/delivery.js';
 import { printableLine } from './printable.js';
 
 /** The line a person pastes on the agent's machine; single quotes keep the shell out of the token. */
@@ -113,8 +115,10 @@ export function formatStatus(s: StudioStatus): string {
     const tags = [agentStateLabel(a), a.commander ? 'commander' : '', a.remote ? 'remote' : '']
       .filter(Boolean)
       .join(', ');
+    const used = a.usage ? `  ${compactCount(a.usage.tokens)} tokens, ${plural(a.usage.turns, 'turn')}` : '';
     lines.push(
-      `  ${a.name.padEnd(16)} ${tags.padEnd(28)} unread ${a.unread}  tasks ${a.openTasks}  ${printableLine(a.summary)}`,
+      `  ${a.name.padEnd(16)} ${tags.padEnd(28)} unread ${a.unread}  tasks ${a.openTasks}${used}  ${printableLine(a.summary)}`.trimEnd(),
+      ...(a.hold ? [`      held: ${printableLine(a.hold.detail)} (\`agent release ${a.name}\`)`] : []),
       ...exitLines(a, '      '),
     );
   }
@@ -130,5 +134,44 @@ export function formatStatus(s: StudioStatus): string {
     for (const a of s.activity)
       lines.push(`  ${new Date(a.at).toISOString().slice(11, 19)} ${a.actor} ${printableLine(a.text)}`);
   }
+  if (s.deliveries.length) {
+    lines.push('Deliveries:');
+    for (const d of s.deliveries)
+      lines.push(`  #${String(d.messageId).padEnd(5)} ${d.from} -> ${d.to}: ${describeDelivery(d)}`);
+  }
+  return lines.join('\n');
+}
+
+/** `agent budget NAME`: the budget, what was spent, and whether it holds the agent. */
+export function formatBudget(a: Agent): string {
+  const b = a.budget;
+  const budget = b
+    ? [
+        b.tokensPerHour !== undefined ? `${compactCount(b.tokensPerHour)} tokens` : '',
+        b.turnsPerHour !== undefined ? plural(b.turnsPerHour, 'turn') : '',
+      ]
+        .filter(Boolean)
+        .join(' or ') + ' an hour'
+    : 'no budget';
+  const spent = a.usage
+    ? `; spent ${compactCount(a.usage.tokensLastHour)} tokens and ${plural(a.usage.turnsLastHour, 'turn')} in the last hour`
+    : '';
+  const held = a.hold ? `. Held: ${printableLine(a.hold.detail)}` : '';
+  return `${a.name}: ${budget}${spent}${held}`;
+}
+
+/** `notify`: where notices go, and how the last ones fared. */
+export function formatNotify(s: NotifyStatus, tested: boolean): string {
+  if (!s.webhookUrl)
+    return 'No webhook: notices show in the studio (and as OS or browser notifications) only.';
+  const lines = [
+    `Webhook: ${printableLine(s.webhookUrl)}${s.webhookTopic ? ` (topic ${s.webhookTopic})` : ''}`,
+  ];
+  if (tested) lines.push('A test notice was sent and accepted.');
+  if (s.lastSentAt) lines.push(`Last sent ${new Date(s.lastSentAt).toISOString()}.`);
+  if (s.lastError)
+    lines.push(
+      `Last failure: ${printableLine(s.lastError)}${s.pending ? ` (${s.pending} waiting to be retried)` : ''}.`,
+    );
   return lines.join('\n');
 }

@@ -37,6 +37,13 @@ export const CLI_OPTIONS = {
   'remove-worktree': { type: 'boolean' },
   into: { type: 'string' },
   ff: { type: 'boolean' },
+  urgent: { type: 'boolean' },
+  tokens: { type: 'string' },
+  turns: { type: 'string' },
+  off: { type: 'boolean' },
+  webhook: { type: 'string' },
+  topic: { type: 'string' },
+  test: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;

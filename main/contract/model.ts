@@ -362,4 +362,6 @@ export interface StudioStatus {
   taskCounts: Record<TaskStatus, number>;
   openTasks: Task[];
   activity: ActivityItem[];
+  /** The latest announced deliveries, newest first: how mail reached agents and how soon it was read. */
+  deliveries: Array<MessageDelivery & { messageId: number; from: string }>;
 }

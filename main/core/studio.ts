@@ -49,6 +49,8 @@ import { Workspaces } from './workspaces/workspaces.js';
 const FEED_HISTORY_LINES = 200;
 /** How many feed lines studio_status returns: enough context for one glance, small for the model. */
 const STATUS_ACTIVITY_LINES = 15;
+/** Deliveries `status` lists: enough to see how mail has been reaching agents lately. */
+const STATUS_DELIVERIES = 8;
 const STATUS_OPEN_TASKS = 25;
 
 export interface StudioOptions {
@@ -254,6 +256,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
       taskCounts: board.counts(),
       openTasks: board.list({ open: true, limit: STATUS_OPEN_TASKS }),
       activity,
+      deliveries: bus.recentDeliveries(STATUS_DELIVERIES),
     };
   };
 
@@ -459,8 +462,10 @@ export function createStudio(options: StudioOptions = {}): Studio {
         moreMessages ? lastMessage.createdAt : -Infinity,
         lastEvent && taskEvents.length >= limit ? lastEvent.event.createdAt : -Infinity,
       );
+      const shown = messages.filter((m) => m.createdAt >= cutoff);
+      const deliveries = bus.deliveriesOf(shown.map((m) => m.id));
       return {
-        messages: messages.filter((m) => m.createdAt >= cutoff),
+        messages: shown.map((m) => ({ ...m, deliveries: deliveries.get(m.id) ?? [] })),
         taskEvents: taskEvents.filter((e) => e.event.createdAt >= cutoff),
       };
     },

@@ -25,6 +25,7 @@ import { tileAgents } from './state/studioState.js';
 import { StudioStore } from './state/store.js';
 import type { TerminalHandle } from './terminal/TerminalView.js';
 import { commandForKey } from './keys.js';
+import { NotificationsDialog, useBrowserNotifications } from './components/Notifications.js';
 
 /** Where the window keeps its layout between runs (both modes have localStorage). */
 const LAYOUT_KEY = 'ccstudio.layout';
@@ -71,6 +72,7 @@ type Dialog =
   | { kind: 'review'; agent: string }
   | { kind: 'reviewTask'; taskId: number }
   | { kind: 'removeAgent'; name: string }
+  | { kind: 'notifications' }
   | null;
 
 export function App({ client, mode, closed }: { client: StudioClient; mode: string; closed: Promise<void> }) {
@@ -100,6 +102,7 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
   }, [client]);
 
   const notify = useCallback((text: string, error = false) => setNotice({ text, error }), []);
+  useBrowserNotifications(client, mode === 'browser');
   useEffect(() => {
     if (!notice) return;
     const t = setTimeout(() => setNotice(null), NOTICE_MS);
@@ -238,6 +241,9 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
           <button onClick={() => runCommand({ type: 'toggleLayout' })} data-testid="toggle-layout">
             {layout === 'grid' ? 'List' : 'Grid'}
           </button>
+          <button onClick={() => setDialog({ kind: 'notifications' })} data-testid="notifications">
+            Notifications
+          </button>
           <button onClick={() => setDialog({ kind: 'addAgent' })} data-testid="add-agent">
             Add agent
           </button>
@@ -328,6 +334,14 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
           target={review.target}
           {...(review.task ? { task: review.task } : {})}
           {...(review.changes ? { changes: review.changes } : {})}
+          notify={notify}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'notifications' && (
+        <NotificationsDialog
+          client={client}
+          desktop={mode === 'desktop'}
           notify={notify}
           onClose={() => setDialog(null)}
         />

@@ -10,7 +10,9 @@
 // patterns; handy with --cpu-prof), BENCH_ONLY=wake (only the wake part; `wake` combines with the
 // patterns, and patterns alone skip it), BENCH_FETCH=builtin (the load generator uses Node's fetch
 // instead of node:http under the SDK client transports). The wake part has its own BENCH_WAKE_*
-// knobs, listed in wakeBench.ts.
+// knobs, listed in wakeBench.ts. BENCH_ONLY=delivery: mail to a busy agent of the real Claude Code,
+// from its turn's end to the model request carrying the notice (deliveryBench.ts;
+// BENCH_DELIVERY_ROUNDS, default 12).
 // `--strict` exits 1 when a target fails.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { startBareServer } from './bareServer.js';
 import { renderConfigFromEnv, renderTable, runRenderBench } from './renderBench.js';
 import { runWakeBench, wakeConfigFromEnv, wakeTable, type WakeBenchResult } from './wakeBench.js';
 import { runWorkspaceBench, workspaceTable } from './workspaceBench.js';
+import { deliveryTable, runDeliveryBench } from './deliveryBench.js';
 import type {
   ChildToParent,
   LoadConfig,
@@ -71,6 +74,9 @@ function selected(transport: TransportKind, sessions: number, server: ServerKind
 const WAKE_SELECTED = !ONLY.length || ONLY.includes('wake');
 const RENDER_SELECTED = !ONLY.length || ONLY.includes('render');
 const WORKSPACE_SELECTED = !ONLY.length || ONLY.includes('workspace');
+const DELIVERY_SELECTED = !ONLY.length || ONLY.includes('delivery');
+/** Rounds of mail to a busy agent, each way (the real CLI: about 2 s a round through the hook). */
+const DELIVERY_ROUNDS = numberFromEnv('BENCH_DELIVERY_ROUNDS', 12);
 /** Changes summaries measured on the 10,000-file repository. */
 const WORKSPACE_ROUNDS = numberFromEnv('BENCH_WORKSPACE_ROUNDS', 20);
 const MCP_SELECTED = TRANSPORTS.some((t) =>
@@ -412,6 +418,22 @@ async function main(): Promise<void> {
       `\n${text}\n\nTargets (workspaces):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
     );
     md.push(...ws.notes, '', text, '', 'Targets (workspaces):', '', ...checkLines.map((l) => `- ${l}`), '');
+  }
+
+  if (DELIVERY_SELECTED) {
+    process.stdout.write(`\n  delivery: the real Claude Code, mail to a busy agent ...\n`);
+    const d = await runDeliveryBench(DELIVERY_ROUNDS, (line) =>
+      process.stdout.write(`  delivery: ${line}\n`),
+    );
+    if (d) {
+      const text = deliveryTable(d);
+      results.push(...d.checks);
+      const checkLines = d.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+      process.stdout.write(
+        `\n${text}\n\nTargets (delivery):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
+      );
+      md.push(...d.notes, '', text, '', 'Targets (delivery):', '', ...checkLines.map((l) => `- ${l}`), '');
+    }
   }
 
   const out = join(root, 'test-results', 'bench.md');

@@ -68,7 +68,14 @@ describe('the window state', () => {
       recipients: [{ id: 2, name: 'ann' }],
     });
     expect(s.agents[1]!.unread).toBe(2);
-    s = apply(s, { type: 'delivery.changed', agentId: 2, messageIds: [5], state: 'woken', at: 1, via: 'typed' });
+    s = apply(s, {
+      type: 'delivery.changed',
+      agentId: 2,
+      messageIds: [5],
+      state: 'woken',
+      at: 1,
+      via: 'typed',
+    });
     expect(s.agents[1]!.unread).toBe(2);
     s = apply(s, { type: 'delivery.changed', agentId: 2, messageIds: [1, 5, 9], state: 'read', at: 2 });
     expect(s.agents[1]!.unread).toBe(0);
@@ -96,10 +103,14 @@ describe('the window state', () => {
   });
 
   it('keeps the feed bounded and filters it by agent and topic', () => {
-    let s = fromStatus({ agents: [], taskCounts: {} as never, openTasks: [], activity: [] }, [], {
-      messages: [message(2), message(1)],
-      taskEvents: [],
-    });
+    let s = fromStatus(
+      { agents: [], taskCounts: {} as never, openTasks: [], activity: [], deliveries: [] },
+      [],
+      {
+        messages: [message(2), message(1)],
+        taskEvents: [],
+      },
+    );
     expect(s.feed.map((f) => f.key)).toEqual(['m1', 'm2']);
     for (let i = 3; i < FEED_LIMIT + 20; i++)
       s = apply(s, {
@@ -114,16 +125,20 @@ describe('the window state', () => {
 
   it("loads the feed's history of messages and task events in time order, as after a restart", () => {
     const t = task({ id: 1, title: 'Ship it' });
-    const s = fromStatus({ agents: [], taskCounts: {} as never, openTasks: [], activity: [] }, [t], {
-      messages: [message(30), message(10)],
-      taskEvents: [
-        { task: t, event: tEvent(7, { createdAt: 20 }) },
-        {
-          task: t,
-          event: tEvent(5, { kind: 'created', fromStatus: null, toStatus: 'assigned', createdAt: 5 }),
-        },
-      ],
-    });
+    const s = fromStatus(
+      { agents: [], taskCounts: {} as never, openTasks: [], activity: [], deliveries: [] },
+      [t],
+      {
+        messages: [message(30), message(10)],
+        taskEvents: [
+          { task: t, event: tEvent(7, { createdAt: 20 }) },
+          {
+            task: t,
+            event: tEvent(5, { kind: 'created', fromStatus: null, toStatus: 'assigned', createdAt: 5 }),
+          },
+        ],
+      },
+    );
     expect(s.feed.map((f) => f.key)).toEqual(['t5', 'm10', 't7', 'm30']);
     expect(s.feed[2]!.text).toBe('moved #1 to in_progress');
   });
@@ -182,6 +197,7 @@ describe('workspace changes in the window', () => {
       taskCounts: { backlog: 0, assigned: 0, in_progress: 0, blocked: 0, review: 0, done: 0 },
       openTasks: [],
       activity: [],
+      deliveries: [],
     };
     // Changes of an agent the status does not list (removed meanwhile) are dropped.
     let state = fromStatus(status, [], { messages: [], taskEvents: [] }, [

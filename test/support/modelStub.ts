@@ -36,6 +36,9 @@ export interface StubRequest {
    * a system reminder or a system entry, by version). Each once, oldest first.
    */
   notices: string[];
+  /** performance.now() when the request arrived, and when its answer was fully sent. */
+  receivedAt?: number;
+  answeredAt?: number;
 }
 
 export type StubReply =
@@ -215,9 +218,11 @@ export async function startModelStub(script: StubScript = () => ({ text: 'OK.' }
         }
         if (req.method === 'POST' && url.pathname === '/v1/messages') {
           const parsed = parseStubRequest(await readJson(req));
+          parsed.receivedAt = performance.now();
           requests.push(parsed);
           const r = parsed.side ? { text: 'Studio session' } : await current(parsed);
           await reply(parsed, r, res);
+          parsed.answeredAt = performance.now();
           return;
         }
         res

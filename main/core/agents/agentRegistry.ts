@@ -453,7 +453,8 @@ export class AgentRegistry {
     if (patch.hold !== undefined && json(patch.hold) !== json(current.hold)) fields.hold = json(patch.hold);
     if (patch.budget !== undefined && json(patch.budget) !== json(current.budget))
       fields.budget = json(patch.budget);
-    if (patch.usage !== undefined && json(patch.usage) !== json(current.usage)) fields.usage = json(patch.usage);
+    if (patch.usage !== undefined && json(patch.usage) !== json(current.usage))
+      fields.usage = json(patch.usage);
     if (patch.cliVersion !== undefined && patch.cliVersion !== current.cliVersion)
       fields.cli_version = patch.cliVersion;
     if (!Object.keys(fields).length) return current;

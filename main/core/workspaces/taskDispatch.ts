@@ -41,7 +41,12 @@ export class TaskDispatch {
    * middle of a turn, and not away from another task it has under way.
    */
   private maySwitch(to: Agent, taskId: number): { ok: true } | { ok: false; why: string } {
-    if (to.state === 'busy' || to.state === 'stuck' || waitsForPerson(to.state) || to.state === 'waiting_shell')
+    if (
+      to.state === 'busy' ||
+      to.state === 'stuck' ||
+      waitsForPerson(to.state) ||
+      to.state === 'waiting_shell'
+    )
       return { ok: false, why: `${to.name} is in the middle of a turn` };
     const other = this.board
       .list({ assignee: to.name, open: true })

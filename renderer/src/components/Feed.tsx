@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { PERSON_NAME } from '../../../main/contract/limits.js';
 import type { StudioClient } from '../../../main/contract/pipe.js';
 import { filterFeed, type AgentView, type FeedItem } from '../state/studioState.js';
+import { describeDelivery } from '../../../main/contract/delivery.js';
 
 /** Lines drawn at once; the rest stay in memory for the filter. */
 const FEED_SHOWN = 200;
@@ -21,6 +22,7 @@ export function Feed({
   const [topic, setTopic] = useState('');
   const [to, setTo] = useState('');
   const [body, setBody] = useState('');
+  const [urgent, setUrgent] = useState(false);
   const shown = filterFeed(feed, { agent, topic }).slice(-FEED_SHOWN).reverse();
   const recipients = agents.filter((a) => a.kind === 'agent');
   const send = (e: FormEvent) => {
@@ -28,10 +30,13 @@ export function Feed({
     const target = to || recipients[0]?.name;
     if (!body.trim() || !target) return;
     const sent: Promise<{ warning?: string | undefined }> =
-      target === '*' ? client.broadcast(body).then(() => ({})) : client.sendMessage({ to: target, body });
+      target === '*'
+        ? client.broadcast(body).then(() => ({}))
+        : client.sendMessage({ to: target, body, ...(urgent ? { urgent: true } : {}) });
     sent.then(
       (m) => {
         setBody('');
+        setUrgent(false);
         // Stored either way; a recipient that will not be woken by it is said out loud.
         if (m.warning) notify(m.warning, true);
       },
@@ -62,7 +67,18 @@ export function Feed({
         {shown.map((f) => (
           <li key={f.key} className={`feed-${f.kind}`}>
             <time>{new Date(f.at).toLocaleTimeString()}</time>{' '}
-            <b>{f.actor === PERSON_NAME ? 'you' : f.actor}</b> <span className="feed-text">{f.text}</span>
+            <b>{f.actor === PERSON_NAME ? 'you' : f.actor}</b>{' '}
+            {f.urgent && <span className="badge urgent">urgent</span>}{' '}
+            <span className="feed-text">{f.text}</span>
+            {f.deliveries && (
+              <ul className="feed-deliveries" data-testid={`deliveries-${f.key}`}>
+                {Object.entries(f.deliveries).map(([to, d]) => (
+                  <li key={to}>
+                    {to === PERSON_NAME ? 'you' : to}: {describeDelivery(d)}
+                  </li>
+                ))}
+              </ul>
+            )}
           </li>
         ))}
       </ol>
@@ -79,6 +95,19 @@ export function Feed({
           placeholder="Message as you…"
           aria-label="Message"
         />
+        <label
+          className="urgent-toggle"
+          title="Reaches a busy agent at its next tool call, not only when its turn ends"
+        >
+          <input
+            type="checkbox"
+            checked={urgent}
+            disabled={to === '*'}
+            onChange={(e) => setUrgent(e.target.checked)}
+            data-testid="send-urgent"
+          />{' '}
+          urgent
+        </label>
         <button type="submit">Send</button>
       </form>
     </section>

@@ -6,6 +6,7 @@ import { agentTargetId } from '../board/boardLogic.js';
 import { STATE_LABELS, type AgentView } from '../state/studioState.js';
 import { TerminalView, type TerminalHandle } from '../terminal/TerminalView.js';
 import { describeExit, MAX_QUICK_EXITS } from '../../../main/contract/exits.js';
+import { compactCount } from '../../../main/contract/delivery.js';
 
 export type Layout = 'grid' | 'list';
 
@@ -14,6 +15,13 @@ export const LIST_LAYOUT_FROM = 10;
 
 const running = (a: AgentView) => a.state !== 'exited' && a.state !== 'unknown';
 const waiting = (a: AgentView) => waitsForPerson(a.state);
+const budgetWords = (b: NonNullable<AgentView['budget']>) =>
+  [
+    b.tokensPerHour !== undefined ? `${compactCount(b.tokensPerHour)} tokens` : '',
+    b.turnsPerHour !== undefined ? `${b.turnsPerHour} turns` : '',
+  ]
+    .filter(Boolean)
+    .join(' or ') + ' an hour';
 
 /**
  * Why the agent is not running, on its tile: how it ended, the last lines it printed, what to
@@ -153,6 +161,15 @@ function Tile({
             {agent.unread} unread
           </span>
         )}
+        {agent.usage && (
+          <span
+            className="badge usage"
+            title={`Tokens its Claude Code spent (${agent.usage.inputTokens} in, ${agent.usage.outputTokens} out, ${agent.usage.cacheReadTokens + agent.usage.cacheCreationTokens} cache); ${compactCount(agent.usage.tokensLastHour)} and ${agent.usage.turnsLastHour} turns in the last hour${agent.budget ? `; budget ${budgetWords(agent.budget)}` : ''}`}
+            data-testid={`usage-${agent.name}`}
+          >
+            {compactCount(agent.usage.tokens)} tokens · {agent.usage.turns} turns
+          </span>
+        )}
         <span className="tile-summary" title={agent.summary}>
           {agent.summary}
         </span>
@@ -178,6 +195,20 @@ function Tile({
           </button>
         </span>
       </header>
+      {agent.hold && (
+        <div className="tile-hold" role="alert" data-testid={`hold-${agent.name}`}>
+          <span>
+            <b>Wakes held.</b> {agent.hold.detail[0]!.toUpperCase() + agent.hold.detail.slice(1)} Its mail
+            waits in its inbox.
+          </span>
+          <button
+            onClick={() => void act('Released', () => client.releaseAgent(agent.name))}
+            data-testid={`release-${agent.name}`}
+          >
+            Release
+          </button>
+        </div>
+      )}
       {agent.workspace && (
         <div className="tile-work">
           <ChangesBadge agent={agent} changes={changes} onReview={() => onReview(agent.name)} />

@@ -4,6 +4,7 @@ import type { StudioEvent } from '../../../main/contract/events.js';
 import type {
   Agent,
   Message,
+  MessageDelivery,
   StudioStatus,
   Task,
   TaskEvent,
@@ -23,6 +24,9 @@ export interface FeedItem {
   agents: string[];
   topic: string | null;
   taskId: number | null;
+  /** A message's deliveries by recipient: how each was announced, and when it was read. */
+  deliveries?: Record<string, Pick<MessageDelivery, 'state' | 'via' | 'wokenAt' | 'readAt'>>;
+  urgent?: boolean;
 }
 
 export interface StudioState {
@@ -49,7 +53,37 @@ export function messageItem(m: Message): FeedItem {
     agents: [m.from, ...m.to],
     topic: m.topic,
     taskId: m.taskId,
+    ...(m.urgent ? { urgent: true } : {}),
+    ...(m.deliveries?.length
+      ? { deliveries: Object.fromEntries(m.deliveries.map(({ to, ...d }) => [to, d])) }
+      : {}),
   };
+}
+
+/** A delivery changed: the message's feed line says how it went for that recipient. */
+function withDelivery(
+  feed: FeedItem[],
+  name: string,
+  e: Extract<StudioEvent, { type: 'delivery.changed' }>,
+): FeedItem[] {
+  const keys = new Set(e.messageIds.map((id) => `m${id}`));
+  if (!feed.some((f) => keys.has(f.key))) return feed;
+  return feed.map((f) => {
+    if (!keys.has(f.key)) return f;
+    const before = f.deliveries?.[name] ?? {
+      state: 'queued' as const,
+      via: null,
+      wokenAt: null,
+      readAt: null,
+    };
+    const next =
+      e.state === 'woken'
+        ? { state: e.state, via: e.via ?? null, wokenAt: e.at, readAt: null }
+        : e.state === 'read'
+          ? { ...before, state: e.state, readAt: e.at }
+          : { state: e.state, via: null, wokenAt: null, readAt: null };
+    return { ...f, deliveries: { ...f.deliveries, [name]: next } };
+  });
 }
 
 export function taskItem(task: Task, e: TaskEvent): FeedItem {
@@ -152,14 +186,18 @@ export function applyEvent(state: StudioState, event: StudioEvent): StudioState 
         feed: pushFeed(state.feed, messageItem(event.message)),
       };
     }
-    case 'delivery.changed':
-      if (event.state !== 'read') return state;
+    case 'delivery.changed': {
+      const name = state.agents.find((a) => a.id === event.agentId)?.name;
+      const feed = name ? withDelivery(state.feed, name, event) : state.feed;
+      if (event.state !== 'read') return { ...state, feed };
       return {
         ...state,
+        feed,
         agents: state.agents.map((a) =>
           a.id === event.agentId ? { ...a, unread: Math.max(0, a.unread - event.messageIds.length) } : a,
         ),
       };
+    }
     case 'task.created':
     case 'task.updated': {
       const next = withTask(state, event.task);

@@ -198,6 +198,36 @@ describe('migrations', () => {
     }
   });
 
+  it('6 -> 7 keeps every delivery (announced ones with no way recorded), messages not urgent, agents unheld', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const v6 = openDatabase(join(dir, 'studio.db'), { targetVersion: 6 });
+    v6.exec(`INSERT INTO agents (id, name, kind, cwd, created_at) VALUES
+      (1, 'user', 'person', '', 1), (2, 'alice', 'agent', '/work/alice', 1);
+      INSERT INTO messages (id, sender_id, scope, type, body, created_at, recipient_id) VALUES
+      (1, 1, 'direct', 'text', 'hello', 5, 2);
+      INSERT INTO deliveries (agent_id, message_id, state, woken_at, bytes) VALUES (2, 1, 'woken', 6, 5);`);
+    v6.close();
+    const { createStudio } = await import('../../../../main/core/studio.js');
+    const studio = createStudio({ dataDir: dir });
+    try {
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+      expect(studio.agents.require('alice')).toMatchObject({
+        hold: null,
+        budget: null,
+        usage: null,
+        cliVersion: '',
+      });
+      expect(studio.bus.recentDeliveries(5)).toEqual([
+        { messageId: 1, from: 'user', to: 'alice', state: 'woken', via: null, wokenAt: 6, readAt: null },
+      ]);
+      expect(studio.bus.history(null)[0]!.urgent).toBeUndefined();
+      expect((await studio.service.notifyStatus()).webhookUrl).toBeNull();
+    } finally {
+      await studio.close();
+    }
+  });
+
   it('is idempotent and refuses a database from a newer build', () => {
     const dir = tempDir();
     dirs.push(dir);

@@ -1,0 +1,32 @@
+// How a delivery is told to the person, the same words in the feed, `ccstudio status` and the
+// tile: how the studio announced the mail, and how soon it was read.
+import type { DeliveryVia, MessageDelivery } from './model.js';
+
+export const VIA_WORDS: Record<DeliveryVia, string> = {
+  typed: 'typed at its prompt',
+  turn_end: 'at the end of its turn',
+  mid_turn: 'mid-turn',
+};
+
+/** A gap as a person reads it: "800 ms", "3 s", "2 min". */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}
+
+/** "at the end of its turn, read 3 s after delivery"; "queued" for mail not announced yet. */
+export function describeDelivery(d: Pick<MessageDelivery, 'state' | 'via' | 'wokenAt' | 'readAt'>): string {
+  if (d.state === 'queued') return d.readAt ? 'read' : 'queued';
+  const how = d.via ? VIA_WORDS[d.via] : 'announced';
+  if (d.readAt === null) return `${how}, not read yet`;
+  if (d.wokenAt === null) return `${how}, read`;
+  return `${how}, read ${duration(d.readAt - d.wokenAt)} after delivery`;
+}
+
+/** "12.3k" for token counts on a tile or a status line. */
+export function compactCount(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
