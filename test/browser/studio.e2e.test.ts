@@ -181,7 +181,7 @@ describe('browser mode', () => {
   it('sends a message as the person and shows it in the feed', async () => {
     const box = page.locator('[data-testid="send-box"]');
     await box.locator('select').selectOption('agent-1');
-    await box.locator('input').fill('Please also update the changelog <script>alert(1)</script>');
+    await box.getByLabel('Message').fill('Please also update the changelog <script>alert(1)</script>');
     await box.getByRole('button', { name: 'Send' }).click();
     await waitFor('the message in the feed', async () =>
       (await page.locator('[data-testid="feed"]').textContent())?.includes('update the changelog <script>'),
