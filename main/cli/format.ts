@@ -20,9 +20,13 @@ export function mcpAddLine(url: string, token: string): string {
  * What an agent is doing, in words: the person is "you"; an agent the studio has not heard from
  * yet is "not started" (local) or "not connected yet" (remote), never a bare "unknown".
  */
-export function agentStateLabel(a: Pick<Agent, 'kind' | 'state' | 'remote' | 'lastSeenAt'>): string {
+export function agentStateLabel(
+  a: Pick<Agent, 'kind' | 'state' | 'remote' | 'lastSeenAt'> & Partial<Pick<Agent, 'cliVersion'>>,
+): string {
   if (a.kind === 'person') return 'you (person)';
   if (a.state === 'unknown') return a.remote ? (a.lastSeenAt ? 'seen' : 'not connected yet') : 'not started';
+  if (a.state === 'unrecognised')
+    return `unrecognised screen${a.cliVersion ? ` (Claude Code ${a.cliVersion})` : ''}`;
   return a.state.replace(/_/g, ' ');
 }
 

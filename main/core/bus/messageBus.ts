@@ -454,13 +454,23 @@ export class MessageBus {
    * A new terminal for the agent: wakes typed into the old one are gone with it, so its unread
    * mail counts as unannounced again.
    */
-  requeueWoken(agentId: number): number[] {
-    const rows = this.db
-      .prepare(
-        `UPDATE deliveries SET state = 'queued', woken_at = NULL, via = NULL
-         WHERE agent_id = ? AND state <> 'read' AND state = 'woken' RETURNING message_id`,
-      )
-      .all(agentId) as Array<{ message_id: number }>;
+  requeueWoken(agentId: number, only?: readonly number[]): number[] {
+    const rows = (
+      only
+        ? this.db
+            .prepare(
+              `UPDATE deliveries SET state = 'queued', woken_at = NULL, via = NULL
+               WHERE agent_id = ? AND state = 'woken' AND message_id IN (SELECT value FROM json_each(?))
+               RETURNING message_id`,
+            )
+            .all(agentId, JSON.stringify(only))
+        : this.db
+            .prepare(
+              `UPDATE deliveries SET state = 'queued', woken_at = NULL, via = NULL
+               WHERE agent_id = ? AND state <> 'read' AND state = 'woken' RETURNING message_id`,
+            )
+            .all(agentId)
+    ) as Array<{ message_id: number }>;
     const ids = rows.map((r) => r.message_id);
     if (ids.length)
       this.events.fire({

@@ -11,6 +11,7 @@ export interface HookParties {
   wake: {
     atTurnEnd(agentId: number, chained: boolean): string | undefined;
     midTurn(agentId: number): string | undefined;
+    heard(agentId: number): void;
   };
   sessions: { hook(agent: Agent, payload: HookPayload, continues: boolean): string | undefined };
 }
@@ -29,7 +30,7 @@ export function answerHook(parties: HookParties, agent: Agent, payload: HookPayl
   } else if (payload.hook_event_name === 'PostToolUse') {
     const notice = parties.wake.midTurn(agent.id);
     if (notice) answer = { hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: notice } };
-  }
+  } else if (payload.hook_event_name !== 'SessionStart') parties.wake.heard(agent.id);
   const context = parties.sessions.hook(agent, payload, 'decision' in answer);
   if (context && payload.hook_event_name === 'SessionStart')
     answer = { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: context } };

@@ -90,6 +90,11 @@ export class WakeEngine {
   private readonly recent: WakeRecord[] = [];
   /** Stop-hook blocks in a row per agent (see MAX_TURN_END_BLOCKS). */
   private readonly turnEndBlocks = new Map<number, number>();
+  /**
+   * Mail handed over at a turn's end that the CLI has not yet shown it took: the turn going on
+   * (a chained Stop, a tool call) says it did; the agent going idle first says the block was lost.
+   */
+  private readonly unconfirmed = new Map<number, number[]>();
   private readonly wakeEmitter = new Emitter<WakeRecord>();
   /** Each wake once its prompt was typed and checked (or failed). */
   readonly onDidWake = (listener: (r: WakeRecord) => void): Disposable => this.wakeEmitter.on(listener);
@@ -113,8 +118,16 @@ export class WakeEngine {
         if (e.state === 'starting') {
           this.lastWakeAt.delete(e.agentId);
           this.turnEndBlocks.delete(e.agentId);
+          this.unconfirmed.delete(e.agentId);
           deps.bus.requeueWoken(e.agentId);
-        } else if (e.state === 'idle') {
+        } else if (e.state === 'idle' || e.state === 'waiting_shell') {
+          // A turn-end notice the CLI never acted on: announced again, typed this time.
+          const lost = this.unconfirmed.get(e.agentId);
+          if (lost) {
+            this.unconfirmed.delete(e.agentId);
+            const again = deps.bus.requeueWoken(e.agentId, lost);
+            if (again.length) deps.logger.warn('turn-end notice not taken; typing it', { agentId: e.agentId });
+          }
           // From the terminal itself, the one source of idle for agents the studio can wake.
           this.consider(e.agentId);
         }
@@ -220,6 +233,7 @@ export class WakeEngine {
    * this turn already went on because a Stop hook blocked.
    */
   atTurnEnd(agentId: number, chained: boolean): string | undefined {
+    this.heard(agentId);
     const blocks = chained ? (this.turnEndBlocks.get(agentId) ?? 0) : 0;
     this.turnEndBlocks.set(agentId, blocks);
     if (blocks >= MAX_TURN_END_BLOCKS) return undefined;
@@ -227,7 +241,16 @@ export class WakeEngine {
     const queued = this.deps.bus.queuedFor(agentId);
     if (!queued.length) return undefined;
     this.turnEndBlocks.set(agentId, blocks + 1);
+    this.unconfirmed.set(
+      agentId,
+      queued.map((q) => q.id),
+    );
     return this.handOver(agentId, composeWakePrompt(queued), queued, 'turn_end');
+  }
+
+  /** A hook came from the agent's CLI: its turn went on, so a turn-end notice before it was taken. */
+  heard(agentId: number): void {
+    this.unconfirmed.delete(agentId);
   }
 
   /**
@@ -235,6 +258,7 @@ export class WakeEngine {
    * mail, added to its context before the next model request; other mail waits for the turn's end.
    */
   midTurn(agentId: number): string | undefined {
+    this.heard(agentId);
     if (this.deps.holds?.heldReason(agentId)) return undefined;
     const urgent = this.deps.bus.queuedFor(agentId).filter((q) => q.urgent);
     if (!urgent.length) return undefined;

@@ -59,6 +59,7 @@ function StateBadge({ agent }: { agent: AgentView }) {
       data-testid={`state-${agent.name}`}
     >
       {STATE_LABELS[agent.state]}
+      {agent.state === 'unrecognised' && agent.cliVersion ? ` (Claude Code ${agent.cliVersion})` : ''}
     </span>
   );
 }

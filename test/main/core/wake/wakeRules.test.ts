@@ -10,6 +10,7 @@ import { Emitter } from '../../../../main/core/util/emitter.js';
 import type { ScreenReading } from '../../../../main/core/sessions/screenClassifier.js';
 import {
   AGENT_KICK_COOLDOWN_MS,
+  MAX_TURN_END_BLOCKS,
   PERSON_TYPING_GRACE_MS,
   RECHECK_MS,
   WakeEngine,
@@ -211,5 +212,77 @@ describe('wake rules on the fake clock', () => {
     await settle();
     expect(terminals.typed).toHaveLength(2);
     expect(wake.recentWakes().map((w) => w.messageIds.length)).toEqual([1, 1]);
+  });
+});
+
+describe('delivery through hooks on the fake clock', () => {
+  const notice = (n: number) =>
+    `[studio] You have ${n === 1 ? '1 new message' : `${n} new messages`} from user. Call check_inbox now and act on ${n === 1 ? 'it' : 'them'}.`;
+
+  it('hands queued mail to a finishing turn once, nothing typed; blocks at most MAX_TURN_END_BLOCKS in a row', async () => {
+    terminals.set(worker, { state: 'busy' });
+    send('one');
+    send('two');
+    expect(terminals.typed).toEqual([]);
+    expect(wake.atTurnEnd(worker, false)).toBe(notice(2));
+    // The chained Stop: nothing new, so the turn may end.
+    expect(wake.atTurnEnd(worker, true)).toBeUndefined();
+    expect(studio.bus.queuedFor(worker)).toEqual([]);
+    // A stream of mail keeps arriving at each turn's end: the studio stops blocking after the cap.
+    for (let i = 1; i < MAX_TURN_END_BLOCKS; i++) {
+      send(`more ${i}`);
+      expect(wake.atTurnEnd(worker, true)).toBe(notice(1));
+    }
+    send('one too many');
+    expect(wake.atTurnEnd(worker, true)).toBeUndefined();
+    expect(studio.bus.queuedFor(worker)).toHaveLength(1);
+    // It waits for the prompt instead, and is typed there once.
+    wake.heard(worker);
+    terminals.set(worker, { state: 'idle' });
+    clock.advance(COOLDOWN_MS);
+    await settle();
+    expect(terminals.textsFor(worker)).toEqual([notice(1)]);
+    expect(wake.recentWakes().map((w) => w.via)).toEqual(['turn_end', 'turn_end', 'turn_end', 'typed']);
+    // A new turn counts afresh.
+    send('next turn');
+    expect(wake.atTurnEnd(worker, false)).toBe(notice(1));
+  });
+
+  it('types again a turn-end notice the CLI never acted on (the agent went idle with no hook between)', async () => {
+    terminals.set(worker, { state: 'busy' });
+    send('lost');
+    expect(wake.atTurnEnd(worker, false)).toBe(notice(1));
+    terminals.set(worker, { state: 'idle' });
+    clock.advance(COOLDOWN_MS);
+    await settle();
+    expect(terminals.textsFor(worker)).toEqual([notice(1)]);
+    expect(studio.bus.unreadSummary(worker)).toMatchObject({ total: 1, queued: 0 });
+  });
+
+  it('does not type a turn-end notice the CLI took (its turn went on), nor urgent-free mail mid-turn', async () => {
+    terminals.set(worker, { state: 'busy' });
+    send('taken');
+    expect(wake.atTurnEnd(worker, false)).toBe(notice(1));
+    expect(wake.midTurn(worker)).toBeUndefined();
+    expect(wake.atTurnEnd(worker, true)).toBeUndefined();
+    terminals.set(worker, { state: 'idle' });
+    clock.advance(60_000);
+    await settle();
+    expect(terminals.typed).toEqual([]);
+  });
+
+  it('announces urgent mail mid-turn, once, and leaves the rest for the turn end', () => {
+    terminals.set(worker, { state: 'busy' });
+    send('plain');
+    studio.bus.send(studio.agents.person, 'worker', 'urgent!', { urgent: true });
+    expect(wake.midTurn(worker)).toBe(
+      '[studio] You have 1 urgent message from user. Call check_inbox now, before you go on.',
+    );
+    expect(wake.midTurn(worker)).toBeUndefined();
+    expect(wake.atTurnEnd(worker, false)).toBe(notice(1));
+    expect(wake.recentWakes().map((w) => [w.via, w.messageIds.length])).toEqual([
+      ['mid_turn', 1],
+      ['turn_end', 1],
+    ]);
   });
 });
