@@ -17,10 +17,11 @@ export function duration(ms: number): string {
 
 /** "at the end of its turn, read 3 s after delivery"; "queued" for mail not announced yet. */
 export function describeDelivery(d: Pick<MessageDelivery, 'state' | 'via' | 'wokenAt' | 'readAt'>): string {
-  if (d.state === 'queued') return d.readAt ? 'read' : 'queued';
-  const how = d.via ? VIA_WORDS[d.via] : 'announced';
+  if (d.state === 'queued') return 'queued';
+  // Read before any notice announced it (it checked its inbox by itself).
+  if (!d.via || d.wokenAt === null) return d.readAt === null ? 'announced, not read yet' : 'read';
+  const how = VIA_WORDS[d.via];
   if (d.readAt === null) return `${how}, not read yet`;
-  if (d.wokenAt === null) return `${how}, read`;
   return `${how}, read ${duration(d.readAt - d.wokenAt)} after delivery`;
 }
 

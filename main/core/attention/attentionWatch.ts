@@ -3,6 +3,9 @@ import type { Agent, AgentState, Attention } from '../../contract/model.js';
 import type { Clock } from '../util/clock.js';
 import { DisposableStore, type Emitter } from '../util/emitter.js';
 
+/** How long a repeated "stuck" or "unrecognised screen" for one agent goes untold. */
+export const REPEAT_WINDOW_MS = 10 * 60_000;
+
 /** What a state newly reached means to the person, if anything. */
 function stateNotice(
   agent: Agent,
@@ -51,6 +54,8 @@ export class AttentionWatch {
   private readonly store = new DisposableStore();
   private readonly states = new Map<number, AgentState>();
   private readonly held = new Set<number>();
+  /** When each agent was last said to be stuck or on an unknown screen (the say-once window). */
+  private readonly lastSaid = new Map<string, number>();
 
   constructor(
     private readonly deps: { events: Emitter<StudioEvent>; clock: Clock; agents: readonly Agent[] },
@@ -79,13 +84,14 @@ export class AttentionWatch {
       this.states.set(agent.id, agent.state);
       // Between two questions the state may not change (one menu after another): one notice.
       const notice = before !== agent.state ? stateNotice(agent, agent.state) : undefined;
-      if (notice && e.type === 'agent.updated') this.fire({ ...notice, agent: agent.name });
+      if (notice && e.type === 'agent.updated' && this.fresh(agent.id, notice.kind))
+        this.fire({ ...notice, agent: agent.name });
       if (agent.hold && !this.held.has(agent.id)) {
         this.held.add(agent.id);
         this.fire({
           kind: 'held',
           title: `${agent.name}'s wakes are held`,
-          body: `${agent.hold.detail[0]!.toUpperCase()}${agent.hold.detail.slice(1)}`,
+          body: agent.hold.detail.charAt(0).toUpperCase() + agent.hold.detail.slice(1),
           agent: agent.name,
         });
       } else if (!agent.hold) this.held.delete(agent.id);
@@ -111,6 +117,20 @@ export class AttentionWatch {
           ...(task.assignee ? { agent: task.assignee } : {}),
         });
     }
+  }
+
+  /**
+   * A screen that flips between unknown and known, or a turn that stalls again and again, is told
+   * once per REPEAT_WINDOW_MS; a question or a permission prompt is told every time it opens.
+   */
+  private fresh(agentId: number, kind: Attention['kind']): boolean {
+    if (kind !== 'stuck' && kind !== 'unrecognised') return true;
+    const key = `${agentId}:${kind}`;
+    const now = this.deps.clock.now();
+    const last = this.lastSaid.get(key);
+    if (last !== undefined && now - last < REPEAT_WINDOW_MS) return false;
+    this.lastSaid.set(key, now);
+    return true;
   }
 
   dispose(): void {

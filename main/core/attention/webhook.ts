@@ -34,10 +34,13 @@ export const postJson: PostJson = async (url, body, timeoutMs) => {
  * `topic` for ntfy's JSON publishing, and the notice's own fields for anything else.
  */
 export function webhookBody(a: Attention, topic: string | null): string {
+  const title = cut(a.title);
+  const body = cut(a.body);
   return JSON.stringify({
-    text: `${a.title}: ${a.body}`,
-    title: a.title,
-    message: a.body,
+    // Slack reads <...> as mentions and links: agents' text (a task's title) must not ping a channel.
+    text: slackEscape(`${title}: ${body}`),
+    title,
+    message: body,
     ...(topic ? { topic } : {}),
     kind: a.kind,
     ...(a.agent ? { agent: a.agent } : {}),
@@ -45,6 +48,11 @@ export function webhookBody(a: Attention, topic: string | null): string {
     at: new Date(a.at).toISOString(),
   });
 }
+
+/** A notice's fields stay short: a task's title or result can be long, and a phone shows a line. */
+const MAX_FIELD_CHARS = 500;
+const cut = (s: string) => (s.length > MAX_FIELD_CHARS ? `${s.slice(0, MAX_FIELD_CHARS - 1)}…` : s);
+const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function checkWebhookUrl(url: string): string {
   let parsed: URL;

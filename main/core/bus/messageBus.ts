@@ -512,14 +512,18 @@ export class MessageBus {
       this.events.fire({ type: 'delivery.changed', agentId, messageIds, state: 'woken', at: now, via });
   }
 
-  /** Each recipient's delivery of these messages (the person's view of the history). */
+  /**
+   * The recipient's delivery of each of these direct messages (the person's view of the history).
+   * Looked up by (recipient, message), the table's key: deliveries have no index by message alone.
+   */
   deliveriesOf(messageIds: number[]): Map<number, MessageDelivery[]> {
     const out = new Map<number, MessageDelivery[]>();
     if (!messageIds.length) return out;
     const rows = this.db
       .prepare(
-        `SELECT message_id, agent_id, state, via, woken_at, read_at FROM deliveries
-         WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, agent_id`,
+        `SELECT d.message_id, d.agent_id, d.state, d.via, d.woken_at, d.read_at
+         FROM messages m JOIN deliveries d ON d.agent_id = m.recipient_id AND d.message_id = m.id
+         WHERE m.id IN (SELECT value FROM json_each(?)) AND m.scope = 'direct' ORDER BY d.message_id`,
       )
       .all(JSON.stringify(messageIds)) as DeliveryRow[];
     for (const r of rows) {
@@ -535,8 +539,8 @@ export class MessageBus {
     const rows = this.db
       .prepare(
         `SELECT d.message_id, d.agent_id, d.state, d.via, d.woken_at, d.read_at, m.sender_id
-         FROM deliveries d JOIN messages m ON m.id = d.message_id
-         WHERE d.woken_at IS NOT NULL ORDER BY d.woken_at DESC, d.message_id DESC LIMIT ?`,
+         FROM deliveries d INDEXED BY deliveries_woken JOIN messages m ON m.id = d.message_id
+         WHERE d.woken_at IS NOT NULL ORDER BY d.woken_at DESC LIMIT ?`,
       )
       .all(limit) as Array<DeliveryRow & { sender_id: number }>;
     return rows.map((r) => ({

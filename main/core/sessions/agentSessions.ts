@@ -14,6 +14,7 @@ import {
   buildClaudeLaunch,
   childEnv,
   CLAUDE_MISSING,
+  claudeProjectsDir,
   claudeTranscriptPath,
   defaultHome,
   findExecutable,
@@ -22,7 +23,7 @@ import {
   type SandboxPaths,
 } from './claudeLaunch.js';
 import { sandboxUnavailable } from './sandboxCheck.js';
-import { claudeVersionOf, unsupportedReason } from './claudeVersion.js';
+import { claudeVersionOf, probeClaudeVersion, unsupportedReason } from './claudeVersion.js';
 import { TranscriptUsage } from './transcriptUsage.js';
 import { describeExit, MAX_QUICK_EXITS, QUICK_EXIT_MS } from '../../contract/exits.js';
 import {
@@ -234,7 +235,7 @@ export class AgentSessions {
     }
     const claude = findExecutable(this.options.claudeCommand ?? 'claude', baseEnv);
     if (!claude) throw new StudioError('unavailable', CLAUDE_MISSING);
-    const version = claudeVersionOf(claude, baseEnv);
+    const version = claudeVersionOf(claude);
     const unsupported = unsupportedReason(version);
     if (unsupported) throw new StudioError('unavailable', `${agent.name} was not started: ${unsupported}`);
     this.options.agents.setRuntime(agent.id, { cliVersion: version ?? '' });
@@ -367,7 +368,9 @@ export class AgentSessions {
       startedAt: this.options.clock.now(),
       stopping: false,
       command: [launch.command, ...launch.args.slice(0, 0)].join(' '),
-      ...(transcript ? { usage: new TranscriptUsage(transcript, () => Date.now()) } : {}),
+      ...(transcript
+        ? { usage: new TranscriptUsage(transcript, claudeProjectsDir(launch.env), () => Date.now()) }
+        : {}),
     };
     store.add(pty.onDidRawOutput(() => tracker.output()));
     store.add(
@@ -412,6 +415,13 @@ export class AgentSessions {
     if (before && !before.stopping && before.pty.running) {
       const state = before.tracker.state;
       return { agent: this.require(name), ready: atPrompt(state) };
+    }
+    // The CLI's version decides its hooks and whether it runs at all: asked off the event loop first.
+    const profile = this.require(name).profile;
+    if (profile.kind === 'claude') {
+      const baseEnv = this.options.baseEnv ?? process.env;
+      const claude = findExecutable(this.options.claudeCommand ?? 'claude', baseEnv);
+      if (claude) await probeClaudeVersion(claude, baseEnv);
     }
     const agent = this.start(name, size);
     const live = this.live.get(agent.id);
@@ -654,6 +664,7 @@ export class AgentSessions {
     live?.tracker.hook(payload, continues);
     if (payload.hook_event_name === 'Stop' && live?.usage) {
       const usage = live.usage;
+      usage.follow(payload.transcript_path);
       usage.noteTurn();
       // Read after answering: the hook's answer never waits on the transcript.
       void usage.read().then(

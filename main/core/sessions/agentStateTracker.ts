@@ -27,6 +27,10 @@ export interface HookPayload {
   /** Stop: this turn already went on because a Stop hook blocked. */
   stop_hook_active?: boolean;
   tool_name?: string;
+  /** Set by newer CLIs on hooks fired inside a subagent. */
+  agent_id?: string;
+  /** Where the CLI writes this session's transcript (a new file after /clear). */
+  transcript_path?: string;
 }
 
 /**
@@ -47,6 +51,8 @@ export class AgentStateTracker {
   private readyAt: number | undefined;
   /** The screen went unrecognised after a hook said ready, and has not been recognised since. */
   private unrecognised = false;
+  /** Since when the screen has matched nothing known (undefined while it is recognised). */
+  private unknownSince: number | undefined;
   private recheck: { at: number; cancel(): void } | undefined;
   private timer: { cancel(): void } | undefined;
   private quietTimer: { cancel(): void } | undefined;
@@ -77,6 +83,7 @@ export class AgentStateTracker {
     this.hookHint = undefined;
     this.readyAt = undefined;
     this.unrecognised = false;
+    this.unknownSince = undefined;
     // Always announced, even from a fresh tracker: a start is news (the wake engine re-arms on it).
     this.current = 'starting';
     this.lastMenu = JSON.stringify(this.reading.options);
@@ -108,6 +115,7 @@ export class AgentStateTracker {
     const working = () => {
       this.turnOpen = true;
       this.hookHint = 'busy';
+      this.readyAt = undefined;
     };
     const ready = () => {
       this.turnOpen = false;
@@ -146,6 +154,8 @@ export class AgentStateTracker {
     await this.deps.mirror.settled();
     if (this.disposed || !this.running) return;
     this.reading = classifyScreen(this.deps.mirror.text());
+    if (this.reading.state !== 'unknown') this.unknownSince = undefined;
+    else this.unknownSince ??= this.deps.clock.now();
     this.set(this.resolve(), true);
   }
 
@@ -183,7 +193,9 @@ export class AgentStateTracker {
     // A hook said it waits at its prompt, yet its screen matches nothing known: say so, rather
     // than sit at "starting" (a Claude Code whose screen strings changed).
     if (this.readyAt !== undefined) {
-      const due = this.readyAt + UNRECOGNISED_AFTER_MS;
+      // Both for a while: a hook said ready, and the screen has matched nothing (a redraw caught
+      // half-way, or a panel the person opened for a moment, is not enough).
+      const due = Math.max(this.readyAt, this.unknownSince ?? now) + UNRECOGNISED_AFTER_MS;
       if (now >= due || this.unrecognised) return ((this.unrecognised = true), 'unrecognised');
       this.recheckAt(due);
     }

@@ -148,6 +148,11 @@ export function sandboxSettings(paths: SandboxPaths | string[]): Record<string, 
   };
 }
 
+/** Where Claude Code keeps its sessions' transcripts (CLAUDE_CONFIG_DIR moves it). */
+export function claudeProjectsDir(env: NodeJS.ProcessEnv): string {
+  return join(env.CLAUDE_CONFIG_DIR || join(defaultHome(env), '.claude'), 'projects');
+}
+
 /** Where Claude Code keeps a session's transcript; --resume works only if it exists. */
 export function claudeTranscriptPath(home: string, cwd: string, sessionId: string): string {
   return join(home, '.claude', 'projects', cwd.replace(/[^A-Za-z0-9]/g, '-'), `${sessionId}.jsonl`);

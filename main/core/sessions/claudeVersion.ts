@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -44,23 +44,43 @@ export function unsupportedReason(version: string | undefined): string | undefin
 
 const cache = new Map<string, string | undefined>();
 
-/**
- * The version of the Claude Code a command runs: from the npm package it belongs to, or a version
- * folder in its path (the native installer's), else from `--version`. Cached per binary and its
- * modification time, so an update is seen at the next start.
- */
-export function claudeVersionOf(command: string, env: NodeJS.ProcessEnv): string | undefined {
-  let real: string;
-  let key: string;
+function keyOf(command: string): { real: string; key: string } | undefined {
   try {
-    real = realpathSync(command);
-    key = `${real}:${statSync(real).mtimeMs}`;
+    const real = realpathSync(command);
+    return { real, key: `${real}:${statSync(real).mtimeMs}` };
   } catch {
     return undefined;
   }
-  if (cache.has(key)) return cache.get(key);
-  const version = fromPackage(real) ?? fromPath(real) ?? fromRun(command, env);
-  cache.set(key, version);
+}
+
+/**
+ * The version of the Claude Code a command runs, without waiting: from the npm package it belongs
+ * to, or a version folder in its path (the native installer's), or what probeClaudeVersion found.
+ * Undefined when none of those knows (a wrapper script not probed yet).
+ */
+export function claudeVersionOf(command: string): string | undefined {
+  const k = keyOf(command);
+  if (!k) return undefined;
+  if (cache.has(k.key)) return cache.get(k.key);
+  const version = fromPackage(k.real) ?? fromPath(k.real);
+  if (version) cache.set(k.key, version);
+  return version;
+}
+
+/**
+ * The same, asking the command itself (`--version`) when its files do not say, in a child process
+ * so the studio never waits on it. Cached per binary and its modification time: an update is seen
+ * at the next start.
+ */
+export async function probeClaudeVersion(
+  command: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  const known = claudeVersionOf(command);
+  const k = keyOf(command);
+  if (known || !k || cache.has(k.key)) return known;
+  const version = await fromRun(command, env);
+  cache.set(k.key, version);
   return version;
 }
 
@@ -86,16 +106,10 @@ function fromPath(file: string): string | undefined {
   return m?.[1];
 }
 
-function fromRun(command: string, env: NodeJS.ProcessEnv): string | undefined {
-  try {
-    const out = execFileSync(command, ['--version'], {
-      env,
-      timeout: VERSION_TIMEOUT_MS,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    return /claude code/i.test(out) ? parseVersion(out) : undefined;
-  } catch {
-    return undefined;
-  }
+function fromRun(command: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(command, ['--version'], { env, timeout: VERSION_TIMEOUT_MS, encoding: 'utf8' }, (err, out) =>
+      resolve(!err && /claude code/i.test(out) ? parseVersion(out) : undefined),
+    );
+  });
 }

@@ -99,7 +99,8 @@ export class TerminalWriter {
 /** The typed prompt (or the TUI's placeholder for a paste) still sits in an idle input box. */
 function stillInInput(screen: string, text: string): boolean {
   const reading = classifyScreen(screen);
-  if (reading.state !== 'idle' || !reading.input) return false;
+  // At its prompt, with or without a background shell running.
+  if ((reading.state !== 'idle' && reading.state !== 'waiting_shell') || !reading.input) return false;
   if (/\[Pasted text #\d+/.test(reading.input)) return true;
   const head = text.slice(0, 24).trim();
   return reading.input.replace(/\s+/g, ' ').includes(head);

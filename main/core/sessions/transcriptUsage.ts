@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import { lstat, open, realpath } from 'node:fs/promises';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { AgentUsage } from '../../contract/model.js';
 
 /** A budget counts the last hour. */
@@ -13,6 +14,11 @@ interface UsageFields {
   cache_creation_input_tokens?: unknown;
 }
 
+function inside(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel !== '' && !rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel);
+}
+
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 
 /**
@@ -21,7 +27,10 @@ const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(
  * each message once: the CLI writes one line per content block, each with the message's usage.
  */
 export class TranscriptUsage {
+  private file: string;
   private offset = 0;
+  /** One read at a time: two would both start at the same offset. */
+  private reading: Promise<AgentUsage> | undefined;
   private partial = '';
   private readonly seen = new Set<string>();
   private readonly recent: Array<{ at: number; tokens: number }> = [];
@@ -29,10 +38,29 @@ export class TranscriptUsage {
   private totals = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
   private turns = 0;
 
+  /**
+   * `file`: where the studio expects the session's transcript; `projects`: the folder Claude Code
+   * keeps transcripts in, the only place `follow` may move to.
+   */
   constructor(
-    private readonly file: string,
+    file: string,
+    private readonly projects: string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.file = file;
+  }
+
+  /**
+   * The CLI named its transcript (a hook's transcript_path: a new file after /clear). Taken only
+   * inside the projects folder, as a .jsonl file; its totals carry on from the old one's.
+   */
+  follow(file: string | undefined): void {
+    if (!file || file === this.file || !isAbsolute(file) || !file.endsWith('.jsonl')) return;
+    if (!inside(this.projects, file)) return;
+    this.file = file;
+    this.offset = 0;
+    this.partial = '';
+  }
 
   /** A turn ended (the Stop hook). */
   noteTurn(): void {
@@ -41,9 +69,22 @@ export class TranscriptUsage {
   }
 
   /** Reads what the transcript gained and returns the totals; a missing file counts as empty. */
-  async read(): Promise<AgentUsage> {
+  read(): Promise<AgentUsage> {
+    const next = (this.reading ?? Promise.resolve()).then(
+      () => this.readOnce(),
+      () => this.readOnce(),
+    );
+    this.reading = next;
+    return next;
+  }
+
+  private async readOnce(): Promise<AgentUsage> {
     let handle;
     try {
+      // A regular file, really inside the projects folder: never a FIFO, a device or a link out.
+      const st = await lstat(this.file);
+      if (!st.isFile() || !inside(await realpath(this.projects), await realpath(this.file)))
+        return this.usage();
       handle = await open(this.file, 'r');
     } catch {
       return this.usage();

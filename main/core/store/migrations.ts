@@ -194,6 +194,8 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE agents ADD COLUMN usage TEXT;
         ALTER TABLE agents ADD COLUMN cli_version TEXT NOT NULL DEFAULT '';
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        -- status lists the latest announced deliveries: without it, a scan of every delivery.
+        CREATE INDEX deliveries_woken ON deliveries (woken_at) WHERE woken_at IS NOT NULL;
       `);
     },
   },

@@ -27,7 +27,8 @@ export function answerHook(parties: HookParties, agent: Agent, payload: HookPayl
   if (payload.hook_event_name === 'Stop') {
     const reason = parties.wake.atTurnEnd(agent.id, payload.stop_hook_active === true);
     if (reason) answer = { decision: 'block', reason };
-  } else if (payload.hook_event_name === 'PostToolUse') {
+  } else if (payload.hook_event_name === 'PostToolUse' && !payload.agent_id) {
+    // Not inside a subagent (newer CLIs name one): its context is not the agent's own.
     const notice = parties.wake.midTurn(agent.id);
     if (notice) answer = { hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: notice } };
   } else if (payload.hook_event_name !== 'SessionStart') parties.wake.heard(agent.id);

@@ -126,7 +126,8 @@ export class WakeEngine {
           if (lost) {
             this.unconfirmed.delete(e.agentId);
             const again = deps.bus.requeueWoken(e.agentId, lost);
-            if (again.length) deps.logger.warn('turn-end notice not taken; typing it', { agentId: e.agentId });
+            if (again.length)
+              deps.logger.warn('turn-end notice not taken; typing it', { agentId: e.agentId });
           }
           // From the terminal itself, the one source of idle for agents the studio can wake.
           this.consider(e.agentId);

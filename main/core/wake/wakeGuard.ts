@@ -7,6 +7,7 @@ import type { Clock } from '../util/clock.js';
 import { DisposableStore, type Emitter } from '../util/emitter.js';
 import type { Logger } from '../util/logger.js';
 import type { WakeHolds } from './wakeEngine.js';
+import { USAGE_WINDOW_MS } from '../sessions/transcriptUsage.js';
 
 /**
  * Agents waking each other more than this many times within PING_PONG_WINDOW_MS, with no word
@@ -31,7 +32,7 @@ export class WakeGuard implements WakeHolds {
   private readonly agentWakes = new Map<number, number[]>();
   private readonly limits: PingPongLimits;
   /** What an agent had spent in the hour when the person released its budget hold. */
-  private readonly budgetBase = new Map<number, { tokens: number; turns: number }>();
+  private readonly budgetBase = new Map<number, { tokens: number; turns: number; at: number }>();
 
   constructor(
     private readonly deps: {
@@ -53,7 +54,11 @@ export class WakeGuard implements WakeHolds {
         // The person took part, or work moved: whatever the agents were doing is not an idle loop.
         if (e.type === 'message.sent' && e.message.from === PERSON_NAME)
           for (const r of e.recipients) this.agentWakes.delete(r.id);
-        if (e.type === 'task.created' || e.type === 'task.updated') {
+        // Work moved: a task created, or one whose status changed (a note alone is not progress).
+        if (
+          e.type === 'task.created' ||
+          (e.type === 'task.updated' && e.event.fromStatus !== e.event.toStatus)
+        ) {
           for (const name of [e.task.assignee, e.task.dispatcher]) {
             const id = name ? deps.agents.get(name)?.id : undefined;
             if (id !== undefined) this.agentWakes.delete(id);
@@ -70,8 +75,8 @@ export class WakeGuard implements WakeHolds {
   }
 
   noteWake(agentId: number, mail: readonly QueuedMail[]): void {
-    // Only mail from agents alone counts: the person's, and task mail, are work.
-    if (mail.some((m) => m.from === PERSON_NAME || m.type === 'task')) {
+    // Only mail from agents alone counts: the person's, and the board's task mail, are work.
+    if (mail.some((m) => m.from === PERSON_NAME || m.taskId !== null)) {
       this.agentWakes.delete(agentId);
       return;
     }
@@ -98,7 +103,10 @@ export class WakeGuard implements WakeHolds {
     const { budget, usage } = agent ?? {};
     if (!agent || !budget || !usage || agent.hold) return;
     // After a release, a budget counts again from what was spent then.
-    const base = this.budgetBase.get(agentId) ?? { tokens: 0, turns: 0 };
+    // Once the hour after the release has passed, what was spent before it is out of the window.
+    const released = this.budgetBase.get(agentId);
+    const base =
+      released && this.deps.clock.now() - released.at < USAGE_WINDOW_MS ? released : { tokens: 0, turns: 0 };
     const tokens = Math.max(0, usage.tokensLastHour - base.tokens);
     const turns = Math.max(0, usage.turnsLastHour - base.turns);
     const over =
@@ -127,7 +135,11 @@ export class WakeGuard implements WakeHolds {
     this.agentWakes.delete(agentId);
     const agent = this.deps.agents.getById(agentId);
     if (agent?.hold?.reason === 'budget' && agent.usage)
-      this.budgetBase.set(agentId, { tokens: agent.usage.tokensLastHour, turns: agent.usage.turnsLastHour });
+      this.budgetBase.set(agentId, {
+        tokens: agent.usage.tokensLastHour,
+        turns: agent.usage.turnsLastHour,
+        at: this.deps.clock.now(),
+      });
     this.deps.agents.setRuntime(agentId, { hold: null });
   }
 

@@ -41,13 +41,15 @@ export class TaskDispatch {
    * middle of a turn, and not away from another task it has under way.
    */
   private maySwitch(to: Agent, taskId: number): { ok: true } | { ok: false; why: string } {
-    if (
-      to.state === 'busy' ||
-      to.state === 'stuck' ||
-      waitsForPerson(to.state) ||
-      to.state === 'waiting_shell'
-    )
-      return { ok: false, why: `${to.name} is in the middle of a turn` };
+    // Only at its prompt, or not running: an unknown screen is no proof it is not working.
+    if (to.state !== 'idle' && to.state !== 'exited' && to.state !== 'unknown')
+      return {
+        ok: false,
+        why:
+          waitsForPerson(to.state) || to.state === 'busy'
+            ? `${to.name} is in the middle of a turn`
+            : `${to.name} is ${to.state.replace(/_/g, ' ')}`,
+      };
     const other = this.board
       .list({ assignee: to.name, open: true })
       .find((t) => t.id !== taskId && t.branch && t.status !== 'backlog');

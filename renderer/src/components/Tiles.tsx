@@ -199,7 +199,7 @@ function Tile({
       {agent.hold && (
         <div className="tile-hold" role="alert" data-testid={`hold-${agent.name}`}>
           <span>
-            <b>Wakes held.</b> {agent.hold.detail[0]!.toUpperCase() + agent.hold.detail.slice(1)} Its mail
+            <b>Wakes held.</b> {agent.hold.detail.charAt(0).toUpperCase() + agent.hold.detail.slice(1)} Its mail
             waits in its inbox.
           </span>
           <button

@@ -128,6 +128,21 @@ describe('the webhook', () => {
     });
   });
 
+  it("keeps agents' text from pinging a Slack channel, and cuts long fields", () => {
+    const hostile: Attention = {
+      kind: 'review',
+      title: 'Task #3 is ready for review (bob)',
+      body: '<!channel> see <https://evil.example|the PR> & ' + 'x'.repeat(2000),
+      at: 0,
+    };
+    const body = JSON.parse(webhookBody(hostile, null)) as { text: string; message: string };
+    expect(body.text).toMatch(
+      /^Task #3 is ready for review \(bob\): &lt;!channel&gt; see &lt;https:\/\/evil\.example\|the PR&gt; &amp; x/,
+    );
+    expect(body.text).not.toMatch(/[<>]/);
+    expect(body.message.length).toBe(500);
+  });
+
   it('a real receiver gets the notice when a task reaches review; the setting survives a restart', async () => {
     const r = await receiver();
     closers.push(r.close);

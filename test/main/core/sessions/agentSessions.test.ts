@@ -277,8 +277,8 @@ describe('AgentSessions', () => {
     expect(s.studio.sessions.isRunning(old.id)).toBe(false);
     const t2 = await startFakeAgentStudio();
     try {
-      const ok = t2.addFakeAgent('ok', { profile: 'claude' });
-      await ok.start();
+      t2.addFakeAgent('ok', { profile: 'claude' });
+      await t2.studio.service.startAgent('ok');
       expect(t2.studio.agents.require('ok').cliVersion).toBe('2.1.330');
     } finally {
       await t2.close();

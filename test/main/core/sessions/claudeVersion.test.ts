@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   claudeVersionOf,
   compareVersions,
+  probeClaudeVersion,
   parseVersion,
   supportsHttpHooks,
   unsupportedReason,
@@ -31,7 +32,7 @@ describe('Claude Code versions', () => {
     expect(supportsHttpHooks(undefined)).toBe(false);
   });
 
-  it('reads the version from the npm package, a versions folder, or --version', () => {
+  it('reads the version from the npm package, a versions folder, or --version', async () => {
     const dir = tempDir('ccstudio-version-');
     const pkg = join(dir, 'node_modules/@anthropic-ai/claude-code');
     mkdirSync(join(pkg, 'bin'), { recursive: true });
@@ -40,18 +41,21 @@ describe('Claude Code versions', () => {
       JSON.stringify({ name: '@anthropic-ai/claude-code', version: '2.1.200' }),
     );
     writeFileSync(join(pkg, 'bin/claude.exe'), '');
-    expect(claudeVersionOf(join(pkg, 'bin/claude.exe'), process.env)).toBe('2.1.200');
+    expect(claudeVersionOf(join(pkg, 'bin/claude.exe'))).toBe('2.1.200');
     const native = join(dir, 'share/claude/versions/2.1.331');
     mkdirSync(join(dir, 'share/claude/versions'), { recursive: true });
     writeFileSync(native, '');
-    expect(claudeVersionOf(native, process.env)).toBe('2.1.331');
+    expect(claudeVersionOf(native)).toBe('2.1.331');
     const wrapper = join(dir, 'claude-wrapper');
     writeFileSync(wrapper, '#!/bin/sh\necho "2.0.50 (Claude Code)"\n');
     chmodSync(wrapper, 0o755);
-    expect(claudeVersionOf(wrapper, process.env)).toBe('2.0.50');
+    // A wrapper's files say nothing: asked in a child process, then known without asking.
+    expect(claudeVersionOf(wrapper)).toBeUndefined();
+    expect(await probeClaudeVersion(wrapper, process.env)).toBe('2.0.50');
+    expect(claudeVersionOf(wrapper)).toBe('2.0.50');
     const other = join(dir, 'not-claude');
     writeFileSync(other, '#!/bin/sh\necho "bash 5.2.15"\n');
     chmodSync(other, 0o755);
-    expect(claudeVersionOf(other, process.env)).toBeUndefined();
+    expect(await probeClaudeVersion(other, process.env)).toBeUndefined();
   });
 });
