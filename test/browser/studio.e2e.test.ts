@@ -227,7 +227,7 @@ describe('browser mode', () => {
     await page.keyboard.type('perm: create a file');
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="waiting-agent-1"]').waitFor();
-    expect(await page.locator('[data-testid="state-agent-1"]').textContent()).toBe('waiting for you');
+    expect(await page.locator('[data-testid="state-agent-1"]').textContent()).toBe('asks permission');
     expect(await page.locator('[data-testid="tile-agent-1"]').getAttribute('class')).toContain('waiting');
     await screenshot(page, 'waiting-for-you');
     await page.locator('[data-testid="terminal-agent-1"]').click();
