@@ -8,7 +8,7 @@ import type {
   WorkspaceChanges,
 } from '../contract/model.js';
 import { describeExit } from '../contract/exits.js';
-import { compactCount, describeDelivery } from '../contract/delivery.js';
+import { compactCount, describeBudget, describeDelivery } from '../contract/delivery.js';
 import { printableLine } from './printable.js';
 
 /** The line a person pastes on the agent's machine; single quotes keep the shell out of the token. */
@@ -148,15 +148,7 @@ export function formatStatus(s: StudioStatus): string {
 
 /** `agent budget NAME`: the budget, what was spent, and whether it holds the agent. */
 export function formatBudget(a: Agent): string {
-  const b = a.budget;
-  const budget = b
-    ? [
-        b.tokensPerHour !== undefined ? `${compactCount(b.tokensPerHour)} tokens` : '',
-        b.turnsPerHour !== undefined ? plural(b.turnsPerHour, 'turn') : '',
-      ]
-        .filter(Boolean)
-        .join(' or ') + ' an hour'
-    : 'no budget';
+  const budget = a.budget ? describeBudget(a.budget) : 'no budget';
   const spent = a.usage
     ? `; spent ${compactCount(a.usage.tokensLastHour)} tokens and ${plural(a.usage.turnsLastHour, 'turn')} in the last hour`
     : '';

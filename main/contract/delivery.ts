@@ -1,6 +1,6 @@
 // How a delivery is told to the person, the same words in the feed, `ccstudio status` and the
 // tile: how the studio announced the mail, and how soon it was read.
-import type { DeliveryVia, MessageDelivery } from './model.js';
+import type { AgentBudget, DeliveryVia, MessageDelivery } from './model.js';
 
 export const VIA_WORDS: Record<DeliveryVia, string> = {
   typed: 'typed at its prompt',
@@ -23,6 +23,15 @@ export function describeDelivery(d: Pick<MessageDelivery, 'state' | 'via' | 'wok
   const how = VIA_WORDS[d.via];
   if (d.readAt === null) return `${how}, not read yet`;
   return `${how}, read ${duration(d.readAt - d.wokenAt)} after delivery`;
+}
+
+/** "500k tokens or 20 turns an hour". */
+export function describeBudget(b: AgentBudget): string {
+  const parts = [
+    b.tokensPerHour !== undefined ? `${compactCount(b.tokensPerHour)} tokens` : '',
+    b.turnsPerHour !== undefined ? `${b.turnsPerHour} turn${b.turnsPerHour === 1 ? '' : 's'}` : '',
+  ];
+  return `${parts.filter(Boolean).join(' or ')} an hour`;
 }
 
 /** "12.3k" for token counts on a tile or a status line. */

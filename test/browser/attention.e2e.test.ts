@@ -129,6 +129,31 @@ describe('browser mode: delivery and attention', () => {
     expect(core().agents.require('agent-1').hold).toBeNull();
   });
 
+  it("sets an agent's budget from its tile, refusing what is not a number", async () => {
+    await page.locator('[data-testid="budget-agent-1"]').click();
+    const form = page.locator('[data-testid="budget-form-agent-1"]');
+    await form.getByLabel('Turns an hour').fill('lots');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await waitFor('the refusal', async () =>
+      /turnsPerHour/.test(
+        (await page
+          .locator('[data-testid="notice"]')
+          .textContent()
+          .catch(() => '')) ?? '',
+      ),
+    );
+    expect(core().agents.require('agent-1').budget).toBeNull();
+    await form.getByLabel('Turns an hour').fill('40');
+    await form.getByLabel('Tokens an hour').fill('2000000');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect(core().agents.require('agent-1').budget).toEqual({ tokensPerHour: 2_000_000, turnsPerHour: 40 });
+    await page.locator('[data-testid="budget-agent-1"]').click();
+    await form.getByRole('button', { name: 'No budget' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect(core().agents.require('agent-1').budget).toBeNull();
+  });
+
   it('sets the webhook in the Notifications dialog and a real receiver gets the test notice', async () => {
     const bodies: Array<Record<string, unknown>> = [];
     const server = createServer((req, res) => {

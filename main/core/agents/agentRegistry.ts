@@ -86,7 +86,7 @@ function toAgent(r: AgentRow): Agent {
     autostart: r.autostart === 1,
     createdAt: r.created_at,
     lastSeenAt: r.last_seen_at,
-    lastExit: parseExit(r.last_exit),
+    lastExit: parseJson<AgentExit>(r.last_exit),
     workspace: parseWorkspace(r.workspace),
     hold: parseJson<AgentHold>(r.hold),
     budget: parseJson<AgentBudget>(r.budget),
@@ -110,15 +110,6 @@ function parseWorkspace(json: string | null): Workspace | null {
     const ws = JSON.parse(json) as Workspace;
     // git's own name for the worktree's folder, where a record predates gitDir.
     return ws.gitDir ? ws : { ...ws, gitDir: join(ws.repo, '.git', 'worktrees', basename(ws.path)) };
-  } catch {
-    return null;
-  }
-}
-
-function parseExit(json: string | null): AgentExit | null {
-  if (!json) return null;
-  try {
-    return JSON.parse(json) as AgentExit;
   } catch {
     return null;
   }
@@ -410,6 +401,11 @@ export class AgentRegistry {
     if (patch.rolePrompt !== undefined) fields.role_prompt = patch.rolePrompt;
     if (patch.autostart !== undefined) fields.autostart = patch.autostart ? 1 : 0;
     if (patch.sessionId !== undefined) fields.session_id = patch.sessionId;
+    return this.writeColumns(id, fields);
+  }
+
+  /** Writes these columns of the agent's row (none: nothing happens), then announces the change. */
+  private writeColumns(id: number, fields: Record<string, unknown>): Agent {
     if (!Object.keys(fields).length) return this.byId.get(id)!;
     const sets = Object.keys(fields)
       .map((k) => `${k} = @${k}`)
@@ -457,14 +453,7 @@ export class AgentRegistry {
       fields.usage = json(patch.usage);
     if (patch.cliVersion !== undefined && patch.cliVersion !== current.cliVersion)
       fields.cli_version = patch.cliVersion;
-    if (!Object.keys(fields).length) return current;
-    const sets = Object.keys(fields)
-      .map((k) => `${k} = @${k}`)
-      .join(', ');
-    this.db.prepare(`UPDATE agents SET ${sets} WHERE id = @id`).run({ ...fields, id });
-    const agent = this.reload(id);
-    this.events.fire({ type: 'agent.updated', agent });
-    return agent;
+    return this.writeColumns(id, fields);
   }
 
   /** The Claude Code session this agent last ran, for --resume. */

@@ -6,7 +6,7 @@ import { agentTargetId } from '../board/boardLogic.js';
 import { STATE_LABELS, type AgentView } from '../state/studioState.js';
 import { TerminalView, type TerminalHandle } from '../terminal/TerminalView.js';
 import { describeExit, MAX_QUICK_EXITS } from '../../../main/contract/exits.js';
-import { compactCount } from '../../../main/contract/delivery.js';
+import { compactCount, describeBudget } from '../../../main/contract/delivery.js';
 
 export type Layout = 'grid' | 'list';
 
@@ -15,14 +15,6 @@ export const LIST_LAYOUT_FROM = 10;
 
 const running = (a: AgentView) => a.state !== 'exited' && a.state !== 'unknown';
 const waiting = (a: AgentView) => waitsForPerson(a.state);
-const budgetWords = (b: NonNullable<AgentView['budget']>) =>
-  [
-    b.tokensPerHour !== undefined ? `${compactCount(b.tokensPerHour)} tokens` : '',
-    b.turnsPerHour !== undefined ? `${b.turnsPerHour} turns` : '',
-  ]
-    .filter(Boolean)
-    .join(' or ') + ' an hour';
-
 /**
  * Why the agent is not running, on its tile: how it ended, the last lines it printed, what to
  * try, and whether the studio is restarting it or gave up.
@@ -61,6 +53,72 @@ function StateBadge({ agent }: { agent: AgentView }) {
       {STATE_LABELS[agent.state]}
       {agent.state === 'unrecognised' && agent.cliVersion ? ` (Claude Code ${agent.cliVersion})` : ''}
     </span>
+  );
+}
+
+/** Sets or clears an agent's budget, under its tile's header. */
+function BudgetForm({
+  client,
+  agent,
+  notify,
+  onDone,
+}: {
+  client: StudioClient;
+  agent: AgentView;
+  notify(text: string, error?: boolean): void;
+  onDone(): void;
+}) {
+  const [tokens, setTokens] = useState(agent.budget?.tokensPerHour?.toString() ?? '');
+  const [turns, setTurns] = useState(agent.budget?.turnsPerHour?.toString() ?? '');
+  const number = (v: string) => (v.trim() ? Number(v.trim()) : undefined);
+  const save = (budget: Parameters<StudioClient['setBudget']>[1]) =>
+    client.setBudget(agent.name, budget).then(
+      () => {
+        notify(budget ? `Budget set for ${agent.name}` : `No budget for ${agent.name}`);
+        onDone();
+      },
+      (err: Error) => notify(err.message, true),
+    );
+  return (
+    <form
+      className="tile-budget"
+      data-testid={`budget-form-${agent.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const t = number(tokens);
+        const n = number(turns);
+        void save(
+          t === undefined && n === undefined
+            ? null
+            : {
+                ...(t !== undefined ? { tokensPerHour: t } : {}),
+                ...(n !== undefined ? { turnsPerHour: n } : {}),
+              },
+        );
+      }}
+    >
+      <span>An hour, at most:</span>
+      <input
+        value={tokens}
+        onChange={(e) => setTokens(e.target.value)}
+        placeholder="tokens"
+        aria-label="Tokens an hour"
+        inputMode="numeric"
+      />
+      <input
+        value={turns}
+        onChange={(e) => setTurns(e.target.value)}
+        placeholder="turns"
+        aria-label="Turns an hour"
+        inputMode="numeric"
+      />
+      <button type="submit">Save</button>
+      {agent.budget && (
+        <button type="button" onClick={() => void save(null)}>
+          No budget
+        </button>
+      )}
+    </form>
   );
 }
 
@@ -124,6 +182,7 @@ function Tile({
   const { setNodeRef, isOver } = useDroppable({ id: agentTargetId(agent.name) });
   const [error, setError] = useState<string | null>(null);
   const [search, setSearch] = useState<string | null>(null);
+  const [budgeting, setBudgeting] = useState(false);
   const handle = useRef<TerminalHandle | null>(null);
   const act = (what: string, run: () => Promise<unknown>) =>
     run().then(
@@ -165,7 +224,7 @@ function Tile({
         {agent.usage && (
           <span
             className="badge usage"
-            title={`Tokens its Claude Code spent (${agent.usage.inputTokens} in, ${agent.usage.outputTokens} out, ${agent.usage.cacheReadTokens + agent.usage.cacheCreationTokens} cache); ${compactCount(agent.usage.tokensLastHour)} and ${agent.usage.turnsLastHour} turns in the last hour${agent.budget ? `; budget ${budgetWords(agent.budget)}` : ''}`}
+            title={`Tokens its Claude Code spent (${agent.usage.inputTokens} in, ${agent.usage.outputTokens} out, ${agent.usage.cacheReadTokens + agent.usage.cacheCreationTokens} cache); ${compactCount(agent.usage.tokensLastHour)} and ${agent.usage.turnsLastHour} turns in the last hour${agent.budget ? `; budget ${describeBudget(agent.budget)}` : ''}`}
             data-testid={`usage-${agent.name}`}
           >
             {compactCount(agent.usage.tokens)} tokens · {agent.usage.turns} turns
@@ -178,6 +237,15 @@ function Tile({
           <button title="Search this terminal" onClick={() => setSearch(search === null ? '' : null)}>
             ⌕
           </button>
+          {agent.profile.kind === 'claude' && (
+            <button
+              title="Budget: tokens or turns an hour past which its wakes are held"
+              onClick={() => setBudgeting(!budgeting)}
+              data-testid={`budget-${agent.name}`}
+            >
+              ⏱
+            </button>
+          )}
           {running(agent) ? (
             <>
               <button onClick={() => void act('Restarted', () => client.restartAgent(agent.name))}>
@@ -196,11 +264,14 @@ function Tile({
           </button>
         </span>
       </header>
+      {budgeting && (
+        <BudgetForm client={client} agent={agent} notify={notify} onDone={() => setBudgeting(false)} />
+      )}
       {agent.hold && (
         <div className="tile-hold" role="alert" data-testid={`hold-${agent.name}`}>
           <span>
-            <b>Wakes held.</b> {agent.hold.detail.charAt(0).toUpperCase() + agent.hold.detail.slice(1)} Its mail
-            waits in its inbox.
+            <b>Wakes held.</b> {agent.hold.detail.charAt(0).toUpperCase() + agent.hold.detail.slice(1)} Its
+            mail waits in its inbox.
           </span>
           <button
             onClick={() => void act('Released', () => client.releaseAgent(agent.name))}
