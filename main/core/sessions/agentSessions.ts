@@ -137,6 +137,8 @@ export class AgentSessions {
   /** Hook token hash -> agent id, for the processes running now. */
   private readonly hookTokens = new Map<string, number>();
   private generations = 0;
+  /** Shut down: a start that was waiting (its CLI's version asked) must not open a terminal now. */
+  private closing = false;
   /** Quick exits in a row per agent, and the automatic restarts waiting to happen. */
   private readonly quickExits = new Map<number, number>();
   private readonly restarts = new Map<number, { cancel(): void }>();
@@ -317,6 +319,8 @@ export class AgentSessions {
    * for by the person (not an automatic restart) gives an agent that kept exiting its tries back.
    */
   start(name: string, size: { cols?: number; rows?: number } = {}, auto = false): Agent {
+    if (this.closing)
+      throw new StudioError('unavailable', 'The studio is shutting down; it starts no terminal now.');
     const agent = this.require(name);
     const existing = this.live.get(agent.id);
     if (existing?.pty.running) return agent;
@@ -707,6 +711,7 @@ export class AgentSessions {
 
   /** Stops every terminal but leaves autostart as it was, so the team comes back next time. */
   async shutdown(): Promise<void> {
+    this.closing = true;
     for (const t of this.restarts.values()) t.cancel();
     for (const id of this.restarts.keys()) {
       const agent = this.options.agents.getById(id);

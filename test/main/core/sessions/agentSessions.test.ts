@@ -285,6 +285,15 @@ describe('AgentSessions', () => {
     }
   });
 
+  it('a start still asking its CLI for the version when the studio closes opens no terminal', async () => {
+    const own = await startFakeAgentStudio();
+    own.addFakeAgent('late', { profile: 'claude' });
+    const starting = own.studio.service.startAgent('late');
+    await own.close();
+    await expect(starting).rejects.toThrow(/shutting down/);
+    expect(own.studio.sessions.get(own.studio.agents.require('late').id)).toBeUndefined();
+  });
+
   it('answers SessionStart after /clear with the role prompt, and passes hooks to the tracker', async () => {
     const s = await studio();
     const { agent } = s.studio.agents.add({
