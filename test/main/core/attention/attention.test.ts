@@ -158,7 +158,12 @@ describe('the webhook', () => {
       title: `Task #${task.id} is ready for review (bob)`,
       text: expect.stringMatching(/Ship it/) as unknown,
     });
-    expect((await studio.service.notifyStatus()).lastSentAt).toBeGreaterThan(0);
+    // The receiver has the body before the studio has read its answer: wait for that too.
+    const sent = await waitFor(
+      'the studio to see it taken',
+      async () => (await studio!.service.notifyStatus()).lastSentAt,
+    );
+    expect(sent).toBeGreaterThan(0);
     await expect(studio.service.testNotify()).resolves.toMatchObject({ lastError: null });
     await waitFor('the test notice', () => r.bodies[1]);
     await expect(studio.service.setNotify({ webhookUrl: 'ftp://x', webhookTopic: null })).rejects.toThrow(
