@@ -2,11 +2,10 @@
 // Code), Debian's Chromium. Urgent mail and how each message was delivered in the feed, token use
 // and a held agent's banner on its tile, the browser's notifications and the webhook settings.
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonReceiver } from '../support/jsonReceiver.js';
 import { callText, connectMcpClient } from '../support/studioHarness.js';
 import { launchChromium, startBrowserStudio, type BrowserStudio } from '../support/browserHarness.js';
 import { waitFor } from '../support/waitFor.js';
@@ -155,16 +154,8 @@ describe('browser mode: delivery and attention', () => {
   });
 
   it('sets the webhook in the Notifications dialog and a real receiver gets the test notice', async () => {
-    const bodies: Array<Record<string, unknown>> = [];
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        bodies.push(JSON.parse(body) as Record<string, unknown>);
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const receiver = await jsonReceiver('/hook');
+    const bodies = receiver.bodies;
     try {
       await page.locator('[data-testid="notifications"]').click();
       await page.locator('[data-testid="notify-browser"]').waitFor();
@@ -174,7 +165,7 @@ describe('browser mode: delivery and attention', () => {
       await waitFor('the refusal', async () =>
         (await page.locator('[data-testid="notify-error"]').textContent())?.includes('http(s)'),
       );
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      const url = receiver.url;
       await page.locator('[data-testid="notify-url"]').fill(url);
       await page.locator('[data-testid="notify-topic"]').fill('studio');
       await page.locator('[data-testid="notify-save"]').click();
@@ -183,8 +174,7 @@ describe('browser mode: delivery and attention', () => {
       await waitFor('the test notice', () => bodies[0]);
       expect(bodies[0]).toMatchObject({ topic: 'studio', title: 'Claude Code Studio: test notice' });
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await receiver.close();
     }
   });
 });

@@ -2,9 +2,8 @@
 // urgent mail reaching a busy agent between tool calls, the ping-pong guard holding two agents
 // that wake each other in a loop, and a budget holding an agent's wakes. (Mail handed over at the
 // end of a busy turn is in claudeCode.test.ts; every supported version in claudeVersions.test.ts.)
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { jsonReceiver } from '../support/jsonReceiver.js';
 import { crewScript } from '../support/crewScript.js';
 import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
 import type { StubReply, StubRequest } from '../support/modelStub.js';
@@ -169,24 +168,14 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
   it(
     "the person's webhook hears of a permission prompt in a real agent's terminal",
     async () => {
-      const received: Array<Record<string, unknown>> = [];
-      const server = createServer((req, res) => {
-        let body = '';
-        req.on('data', (c: Buffer) => (body += c.toString()));
-        req.on('end', () => {
-          received.push(JSON.parse(body) as Record<string, unknown>);
-          res.writeHead(200).end();
-        });
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const receiver = await jsonReceiver('/notify');
       try {
         crew = await startClaudeCrew([{ name: 'carol', args: ['--permission-mode', 'default'] }], crewScript);
         const c = crew;
-        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
-        await c.studio.service.setNotify({ webhookUrl: url, webhookTopic: 'studio' });
+        await c.studio.service.setNotify({ webhookUrl: receiver.url, webhookTopic: 'studio' });
         c.studio.bus.send(c.studio.agents.person, 'carol', 'run');
         const notice = await waitFor('the webhook to hear', () =>
-          received.find((b) => b.kind === 'permission'),
+          receiver.bodies.find((b) => b.kind === 'permission'),
         );
         expect(notice).toMatchObject({
           title: 'carol asks permission',
@@ -195,8 +184,7 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
           agent: 'carol',
         });
       } finally {
-        server.closeAllConnections();
-        await new Promise<void>((r) => server.close(() => r()));
+        await receiver.close();
       }
     },
     TIMEOUT,

@@ -1,8 +1,7 @@
 // The CLI's side of delivery and attention: urgent mail, budgets and releases, the webhook, and how
 // `status` tells deliveries, token use and holds.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { jsonReceiver } from '../../support/jsonReceiver.js';
 import { describeDelivery, duration } from '../../../main/contract/delivery.js';
 import type { StudioStatus } from '../../../main/contract/model.js';
 import { formatBudget, formatStatus } from '../../../main/cli/format.js';
@@ -41,20 +40,12 @@ describe('ccstudio: urgent mail, budgets, holds and the webhook', () => {
   });
 
   it('sets the webhook, sends a test notice a real receiver takes, and removes it', async () => {
-    const bodies: unknown[] = [];
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        bodies.push(JSON.parse(body));
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const receiver = await jsonReceiver('/');
+    const bodies = receiver.bodies;
     try {
       const data = dataDir();
       const cli = (...args: string[]) => runCli([...args, '--data', data]);
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const url = receiver.url;
       expect((await cli('notify')).stdout).toMatch(/No webhook/);
       const set = await cli('notify', '--webhook', url, '--topic', 'studio', '--test');
       expect(set.code).toBe(0);
@@ -69,7 +60,7 @@ describe('ccstudio: urgent mail, budgets, holds and the webhook', () => {
       expect(JSON.parse((await cli('notify', '--json')).stdout)).toMatchObject({ webhookUrl: url });
       expect((await cli('notify', '--off')).stdout).toMatch(/No webhook/);
     } finally {
-      await new Promise<void>((r) => server.close(() => r()));
+      await receiver.close();
     }
   });
 

@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { jsonReceiver } from '../../../support/jsonReceiver.js';
 import type { StudioEvent } from '../../../../main/contract/events.js';
 import type { Agent, Attention, Task } from '../../../../main/contract/model.js';
 import { AttentionWatch } from '../../../../main/core/attention/attentionWatch.js';
@@ -76,29 +75,6 @@ describe('AttentionWatch', () => {
   });
 });
 
-/** A local HTTP receiver that answers each POST with the next status in `answers` (then 200). */
-async function receiver(answers: number[] = []) {
-  const bodies: Array<Record<string, unknown>> = [];
-  let calls = 0;
-  const server = createServer((req: IncomingMessage, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      calls++;
-      const status = answers.shift() ?? 200;
-      if (status === 200) bodies.push(JSON.parse(body) as Record<string, unknown>);
-      res.writeHead(status).end(status === 200 ? 'ok' : 'no');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook/studio`,
-    bodies,
-    calls: () => calls,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
 describe('the webhook', () => {
   let studio: Studio | undefined;
   const closers: Array<() => Promise<void>> = [];
@@ -144,7 +120,7 @@ describe('the webhook', () => {
   });
 
   it('a real receiver gets the notice when a task reaches review; the setting survives a restart', async () => {
-    const r = await receiver();
+    const r = await jsonReceiver('/hook/studio');
     closers.push(r.close);
     const dataDir = tempDir('ccstudio-webhook-');
     studio = createStudio({ dataDir });
@@ -179,7 +155,7 @@ describe('the webhook', () => {
   });
 
   it('retries a failing receiver with backoff, never blocking, and gives up on a 4xx', async () => {
-    const r = await receiver([503, 500]);
+    const r = await jsonReceiver('/hook/studio', [503, 500]);
     closers.push(r.close);
     const clock = new FakeClock();
     const events = new Emitter<StudioEvent>();
@@ -204,7 +180,7 @@ describe('the webhook', () => {
     await waitFor('the queue empty', () => hook.status().pending === 0);
     expect(hook.status().lastError).toBeNull();
 
-    const gone = await receiver([404]);
+    const gone = await jsonReceiver('/hook/studio', [404]);
     closers.push(gone.close);
     hook.configure({ webhookUrl: gone.url, webhookTopic: null });
     events.fire({ type: 'attention', attention: notice });
