@@ -1,6 +1,6 @@
 // The real Claude Code CLI (2.1.330, pinned in test/tools) as studio agents in real PTYs, driven
 // by the scripted model stub. These decide what "works" means for agent sessions and wakes.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
@@ -155,6 +155,13 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
       await waitFor(
         'erin to read the first message',
         () => c.studio.bus.unreadCount(erin.id) === 0 && c.agent('erin').state === 'idle',
+      );
+      const transcript = claudeTranscriptPath(c.home, c.work, c.studio.agents.sessionIdOf(erin.id)!);
+      // Under load Claude Code can still be writing its transcript when the turn shows as ended; a
+      // kill then loses the turn from the CLI's own record, which no studio can resume. Kill once it is there.
+      await waitFor(
+        'the turn in the transcript',
+        () => existsSync(transcript) && readFileSync(transcript, 'utf8').includes('Read: first: ping user'),
       );
       const pid = c.studio.sessions.get(erin.id)!.pty.pid!;
       process.kill(pid, 'SIGKILL');
