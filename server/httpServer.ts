@@ -12,6 +12,7 @@ import { hooksEndpoint } from './endpoints/hooks.js';
 import { createMcpEndpoints } from './endpoints/mcp.js';
 import { createUiEndpoints } from './endpoints/uiSocket.js';
 import { createUiStatic } from './endpoints/uiStatic.js';
+import { refuseHost } from './hostCheck.js';
 import { HttpError, sendJson, sendJsonRpcError, type Handler } from './http.js';
 
 export { MAX_SESSIONS_PER_AGENT, MAX_STREAMS_PER_AGENT, SESSION_IDLE_MS } from './endpoints/mcp.js';
@@ -149,13 +150,8 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
   ]);
 
   const checkOrigin = (req: IncomingMessage): void => {
-    const hostHeader = (req.headers.host ?? '').toLowerCase();
-    if (!listener.allowedHosts.has(hostHeader))
-      throw new HttpError(403, `Host "${hostHeader}" is not allowed.`);
-    const origin = req.headers.origin;
-    if (origin !== undefined && !listener.allowedOrigins.has(origin.toLowerCase())) {
-      throw new HttpError(403, `Origin "${origin}" is not allowed.`);
-    }
+    const refused = refuseHost(listener, req.headers.host, req.headers.origin);
+    if (refused) throw new HttpError(403, refused);
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
