@@ -13,6 +13,7 @@ import {
   MAX_PROFILE_ARGS,
   MAX_ROLE_CHARS,
   MAX_ROLE_PROMPT_CHARS,
+  MAX_SSH_DEST_CHARS,
   MAX_SUMMARY_CHARS,
   MAX_TOPIC_CHARS,
 } from './limits.js';
@@ -75,6 +76,16 @@ export const addAgentInput = z.strictObject({
    * (default: <repo>-worktrees/ beside the repository).
    */
   worktree: z.strictObject({ base: branch.min(1).optional(), parent: folder.min(1).optional() }).optional(),
+  /**
+   * Runs on another machine, through the person's own SSH: `dest` as `ssh` takes it, `command`
+   * its Claude Code there (default `claude`). `cwd` is then a folder on that machine.
+   */
+  ssh: z
+    .strictObject({
+      dest: z.string().min(1).max(MAX_SSH_DEST_CHARS),
+      command: z.string().min(1).max(MAX_PATH_CHARS).optional(),
+    })
+    .optional(),
 });
 export type AddAgentInput = z.infer<typeof addAgentInput>;
 

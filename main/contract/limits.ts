@@ -66,3 +66,5 @@ export const MAX_FIRST_TEAM_AGENTS = 30;
 export const MAX_CHANGED_FILES = 1000;
 /** A diff sent to the window: larger ones are cut (the files after the cut are named, not shown). */
 export const MAX_DIFF_BYTES = 4 * 1024 * 1024;
+/** An SSH destination: `user@host`, a Host alias or `ssh://user@host:port` (DNS names are 253). */
+export const MAX_SSH_DEST_CHARS = 300;

@@ -5,6 +5,8 @@
  * agents), or from heartbeats (remote ones). `waiting_shell`: at its prompt while a background
  * shell it started runs. `stuck`: busy, with no output and no hook for STUCK_AFTER_MS.
  * `unrecognised`: a hook said it is ready but its screen matches nothing the studio knows.
+ * `reconnecting`: on another machine whose SSH link dropped; its mail waits while the studio
+ * connects again and resumes its session.
  */
 export const AGENT_STATES = [
   'unknown',
@@ -17,6 +19,7 @@ export const AGENT_STATES = [
   'waiting_shell',
   'stuck',
   'unrecognised',
+  'reconnecting',
   'exited',
 ] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
@@ -106,6 +109,17 @@ export interface Agent {
   usage: AgentUsage | null;
   /** The Claude Code version its terminal last ran ('' when unknown, or not Claude Code). */
   cliVersion: string;
+  /** Runs on another machine through the person's SSH; null for an agent on this one. */
+  ssh: SshTarget | null;
+}
+
+/**
+ * Where an agent on another machine runs: `dest` is whatever `ssh` takes (`user@host`, a Host
+ * alias from ~/.ssh/config); `command` its Claude Code there ('' for `claude` on its PATH).
+ */
+export interface SshTarget {
+  dest: string;
+  command: string;
 }
 
 /** Something the person should hear about wherever they are (OS, browser, webhook). */

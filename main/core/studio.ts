@@ -18,6 +18,8 @@ import type { AgentSide } from './agentSide.js';
 import { AgentRegistry, validateAgentName } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
 import { AgentSessions } from './sessions/agentSessions.js';
+import { SshLinks } from './remote/sshLink.js';
+import { sshControlDir, studioKeyOf } from './remote/sshPlaces.js';
 import { defaultHome } from './sessions/claudeLaunch.js';
 import type { SpawnPty } from './sessions/ptySession.js';
 import { TerminalWriter } from './sessions/terminalWriter.js';
@@ -97,6 +99,8 @@ export interface TerminalOptions {
   /** Shell command Claude Code runs for each hook: the studio's hook reporter. */
   hookCommand: string;
   claudeCommand?: string;
+  /** `ssh` unless told otherwise (a path, or a wrapper that adds options): agents on other machines. */
+  sshCommand?: string;
   baseEnv?: NodeJS.ProcessEnv;
   /** Folder for per-agent launch files; defaults to the data folder. */
   dataDir?: string;
@@ -184,10 +188,21 @@ export function createStudio(options: StudioOptions = {}): Studio {
     ...(terminals?.enterDelayMs !== undefined ? { enterDelayMs: terminals.enterDelayMs } : {}),
     ...(terminals?.verifyDelayMs !== undefined ? { verifyDelayMs: terminals.verifyDelayMs } : {}),
   });
+  const sshLinks =
+    terminals && urls
+      ? new SshLinks({
+          controlDir: sshControlDir(launchDir),
+          sshCommand: terminals.sshCommand ?? 'ssh',
+          studioPort: Number(new URL(urls.base).port),
+          env: terminals.baseEnv ?? process.env,
+          logger,
+        })
+      : undefined;
   const sessions = new AgentSessions({
     agents,
     clock,
     logger,
+    ...(sshLinks ? { sshLinks, studioKey: studioKeyOf(launchDir) } : {}),
     spawnPty:
       terminals?.spawnPty ??
       (() => {
@@ -341,8 +356,9 @@ export function createStudio(options: StudioOptions = {}): Studio {
     status: async () => status(),
     listAgents: async () => agents.list(),
     addAgent: async (input: AddAgentInput): Promise<AddedAgent> => {
-      // A folder that cannot be used is refused now, not at its first start.
-      if (!input.remote && input.cwd) {
+      // A folder that cannot be used is refused now, not at its first start. One on another
+      // machine is looked at there, when the agent starts.
+      if (!input.remote && !input.ssh && input.cwd) {
         const check = await folderCheck(input.cwd);
         if (!check.ok) throw new StudioError('invalid', `${input.name}'s folder: ${check.problem}`);
         input = { ...input, cwd: check.path };
@@ -356,6 +372,11 @@ export function createStudio(options: StudioOptions = {}): Studio {
         throw new StudioError(
           'invalid',
           'A worktree is for a local agent: the studio makes it on this machine.',
+        );
+      if (input.ssh)
+        throw new StudioError(
+          'invalid',
+          'A worktree on another machine is not made by the studio yet: make it there with `git worktree add` and give its folder as --cwd.',
         );
       validateAgentName(input.name);
       const key = input.name.toLowerCase();

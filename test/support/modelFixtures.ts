@@ -25,6 +25,7 @@ export function makeAgent(over: Partial<Agent> = {}): Agent {
     budget: null,
     usage: null,
     cliVersion: '',
+    ssh: null,
     ...over,
   };
 }

@@ -22,8 +22,10 @@ import type {
   AgentProfile,
   AgentState,
   AgentUsage,
+  SshTarget,
   Workspace,
 } from '../../contract/model.js';
+import { sshDestProblem } from '../../contract/ssh.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
@@ -58,6 +60,7 @@ interface AgentRow {
   budget: string | null;
   usage: string | null;
   cli_version: string;
+  ssh: string | null;
 }
 
 /** What the studio learns about a running agent and keeps on its record (see setRuntime). */
@@ -92,6 +95,7 @@ function toAgent(r: AgentRow): Agent {
     budget: parseJson<AgentBudget>(r.budget),
     usage: parseJson<AgentUsage>(r.usage),
     cliVersion: r.cli_version,
+    ssh: parseSsh(r.ssh),
   };
 }
 
@@ -102,6 +106,11 @@ function parseJson<T>(json: string | null): T | null {
   } catch {
     return null;
   }
+}
+
+function parseSsh(json: string | null): SshTarget | null {
+  const t = parseJson<Partial<SshTarget>>(json);
+  return t && typeof t.dest === 'string' ? { dest: t.dest, command: t.command ?? '' } : null;
 }
 
 function parseWorkspace(json: string | null): Workspace | null {
@@ -181,6 +190,27 @@ export function validateProfile(profile: unknown): AgentProfile {
   throw new StudioError('invalid', 'A profile is {kind: "claude"} or {kind: "command", command, args}.');
 }
 
+/** An agent on another machine: Claude Code, launched by the studio over the person's SSH. */
+function validateSsh(input: NewAgent): void {
+  const problem = sshDestProblem(input.ssh!.dest);
+  if (problem) throw new StudioError('invalid', problem);
+  if (input.remote)
+    throw new StudioError(
+      'invalid',
+      'An agent is either launched over SSH or connects by itself with a token (remote), not both.',
+    );
+  if (input.profile?.kind === 'command')
+    throw new StudioError(
+      'invalid',
+      'An agent over SSH runs Claude Code; give its path there as the command.',
+    );
+  if (input.profile?.sandbox)
+    throw new StudioError(
+      'invalid',
+      "Claude Code's sandbox is checked on this machine; an agent over SSH cannot have the sandboxed profile yet.",
+    );
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -251,8 +281,8 @@ export class AgentRegistry {
   ) {
     this.stmts = {
       insert: db.prepare(
-        `INSERT INTO agents (name, kind, role, summary, cwd, remote, commander, profile, role_prompt, autostart, created_at, workspace)
-         VALUES (@name, @kind, @role, @summary, @cwd, @remote, @commander, @profile, @rolePrompt, @autostart, @createdAt, @workspace)`,
+        `INSERT INTO agents (name, kind, role, summary, cwd, remote, commander, profile, role_prompt, autostart, created_at, workspace, ssh)
+         VALUES (@name, @kind, @role, @summary, @cwd, @remote, @commander, @profile, @rolePrompt, @autostart, @createdAt, @workspace, @ssh)`,
       ),
       byId: db.prepare('SELECT * FROM agents WHERE id = ?'),
       insertToken: db.prepare('INSERT INTO agent_tokens (token_hash, agent_id, created_at) VALUES (?, ?, ?)'),
@@ -295,6 +325,7 @@ export class AgentRegistry {
       autostart: input.autostart ? 1 : 0,
       createdAt: this.clock.now(),
       workspace: input.workspace ? JSON.stringify(input.workspace) : null,
+      ssh: input.ssh ? JSON.stringify({ dest: input.ssh.dest, command: input.ssh.command ?? '' }) : null,
     });
     return this.reload(Number(info.lastInsertRowid));
   }
@@ -306,6 +337,7 @@ export class AgentRegistry {
     checkText('summary', input.summary, MAX_SUMMARY_CHARS);
     checkText('role prompt', input.rolePrompt, MAX_ROLE_PROMPT_CHARS);
     if (input.profile !== undefined) input = { ...input, profile: validateProfile(input.profile) };
+    if (input.ssh) validateSsh(input);
     if (this.byName.has(input.name.toLowerCase())) {
       throw new StudioError('conflict', `An agent named "${input.name}" already exists; pick another name.`);
     }

@@ -43,6 +43,10 @@ import {
 import type { ScreenReading } from './screenClassifier.js';
 import type { TerminalWriter, TypeResult } from './terminalWriter.js';
 import type { WakeTargetState } from '../wake/wakeEngine.js';
+import { sshHostLabel } from '../../contract/ssh.js';
+import { prepareRemoteLaunch, type RemoteLaunch } from '../remote/remoteLaunch.js';
+import { remoteAgentDir, removeScript } from '../remote/remoteSetup.js';
+import { SshError, type SshLinks } from '../remote/sshLink.js';
 
 /** A hook token is as random as an agent's token; the prefix tells it apart in logs. */
 const HOOK_TOKEN_BYTES = 24;
@@ -77,6 +81,20 @@ export interface AgentSessionsOptions {
   /** `claude` unless told otherwise (a path, or a wrapper). */
   claudeCommand?: string;
   baseEnv?: NodeJS.ProcessEnv;
+  /** The studio's SSH connections, for agents on other machines (absent: none can start). */
+  sshLinks?: SshLinks;
+  /** This studio's folder name on other machines (see remoteAgentDir). */
+  studioKey?: string;
+}
+
+/** Waits between tries to reach an agent's host again after its SSH link dropped; the last repeats. */
+export const RECONNECT_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+/** ssh exits 255 for its own failures (a dropped link among them), anything else is the remote program's. */
+const SSH_FAILED = 255;
+
+/** A start of an agent on another machine, prepared (connected, files written) before its terminal opens. */
+interface PreparedRemote extends RemoteLaunch {
+  hookTokenHash: string;
 }
 
 /** A running agent's terminal and its state (for tests and diagnostics; product code uses the narrow accessors). */
@@ -101,6 +119,8 @@ export interface LiveSession {
   command: string;
   /** Claude Code's token use, read from its transcript after each turn. */
   usage?: TranscriptUsage;
+  /** On another machine: its host, and its folder there. */
+  remote?: { dest: string; dir: string };
 }
 
 /** Waiting at its prompt, or on a question to the person: a start that got this far is ready. */
@@ -144,6 +164,10 @@ export class AgentSessions {
   private readonly restarts = new Map<number, { cancel(): void }>();
   /** When the studio restarted each agent by itself lately (the crash-loop cap). */
   private readonly restartTimes = new Map<number, number[]>();
+  /** Starts of agents on other machines being prepared: a second start waits for the first. */
+  private readonly preparing = new Map<number, Promise<StartOutcome>>();
+  /** Stops the person asked for, per agent: a start prepared across one does not go on. */
+  private readonly stops = new Map<number, number>();
   private readonly outputEmitter = new Emitter<SessionOutput>();
   private readonly usageEmitter = new Emitter<{ agentId: number; usage: AgentUsage }>();
   /** An agent's token use, after each turn it ends. */
@@ -318,12 +342,23 @@ export class AgentSessions {
    * Launches the agent's terminal; throws a StudioError that says what is missing. A start asked
    * for by the person (not an automatic restart) gives an agent that kept exiting its tries back.
    */
-  start(name: string, size: { cols?: number; rows?: number } = {}, auto = false): Agent {
+  start(
+    name: string,
+    size: { cols?: number; rows?: number } = {},
+    auto = false,
+    prepared?: PreparedRemote,
+  ): Agent {
     if (this.closing)
       throw new StudioError('unavailable', 'The studio is shutting down; it starts no terminal now.');
     const agent = this.require(name);
     const existing = this.live.get(agent.id);
     if (existing?.pty.running) return agent;
+    // Its host is reached (and its files written) first, which takes a round trip: see startSettled.
+    if (agent.ssh && !prepared)
+      throw new StudioError(
+        'invalid',
+        `${agent.name} runs on ${agent.ssh.dest}; start it with startSettled.`,
+      );
     this.cancelRestart(agent.id);
     // This start is the attempt: no record may go on saying a restart is coming.
     this.clearRestartAt(agent);
@@ -336,14 +371,22 @@ export class AgentSessions {
     this.forgetHookToken(existing);
     this.live.delete(agent.id);
     const home = defaultHome(this.options.baseEnv ?? process.env);
-    const { launch, flavor, hookTokenHash, transcript } = this.launchFor(agent, home);
+    const { launch, flavor, hookTokenHash, transcript } = prepared
+      ? {
+          launch: prepared.launch,
+          flavor: 'claude' as const,
+          hookTokenHash: prepared.hookTokenHash,
+          transcript: undefined,
+        }
+      : this.launchFor(agent, home);
     const store = new DisposableStore();
     const pty = new PtySession(
       {
         command: launch.command,
         args: launch.args,
         env: launch.env,
-        cwd: agent.cwd || home,
+        // ssh runs here; its cwd is a folder on the other machine.
+        cwd: agent.ssh ? home : agent.cwd || home,
         cols: size.cols ?? DEFAULT_COLS,
         rows: size.rows ?? DEFAULT_ROWS,
       },
@@ -375,6 +418,9 @@ export class AgentSessions {
       ...(transcript
         ? { usage: new TranscriptUsage(transcript, claudeProjectsDir(launch.env), () => Date.now()) }
         : {}),
+      ...(agent.ssh
+        ? { remote: { dest: agent.ssh.dest, dir: remoteAgentDir(this.options.studioKey ?? '', agent.name) } }
+        : {}),
     };
     store.add(pty.onDidRawOutput(() => tracker.output()));
     store.add(
@@ -404,8 +450,44 @@ export class AgentSessions {
     }, QUICK_EXIT_MS);
     store.add({ dispose: () => live.settled?.cancel() });
     this.options.agents.setLaunch(agent.id, { autostart: true });
-    this.options.logger.info('agent started', { agent: agent.name, pid: pty.pid, command: launch.command });
+    this.options.logger.info('agent started', {
+      agent: agent.name,
+      pid: pty.pid,
+      command: launch.command,
+      ...(agent.ssh ? { host: agent.ssh.dest } : {}),
+    });
     return this.options.agents.getById(agent.id)!;
+  }
+
+  /**
+   * Reaches an agent's host over SSH, writes its files there and builds its terminal's command
+   * line; a failure (host unreachable, login refused, no Claude Code there) is kept on the agent
+   * for its tile and thrown.
+   */
+  private async prepareRemote(agent: Agent): Promise<PreparedRemote> {
+    const links = this.options.sshLinks;
+    if (!links || !this.options.urls)
+      throw new StudioError(
+        'unavailable',
+        'This studio has no listener, so an agent on another machine could not reach it.',
+      );
+    let sessionId = this.options.agents.sessionIdOf(agent.id);
+    if (!sessionId) {
+      sessionId = randomUUID();
+      this.options.agents.setLaunch(agent.id, { sessionId });
+    }
+    const hookToken = HOOK_TOKEN_PREFIX + randomBytes(HOOK_TOKEN_BYTES).toString('base64url');
+    const prepared = await prepareRemoteLaunch({
+      agent,
+      link: links.forAgent(agent.ssh!.dest, agent.id),
+      studioKey: this.options.studioKey ?? '',
+      token: this.options.agents.rotateToken(agent.name),
+      hookToken,
+      sessionId,
+      baseEnv: this.options.baseEnv ?? process.env,
+    });
+    this.options.agents.setRuntime(agent.id, { cliVersion: prepared.version ?? '' });
+    return { ...prepared, hookTokenHash: hashToken(hookToken) };
   }
 
   /**
@@ -420,14 +502,60 @@ export class AgentSessions {
       const state = before.tracker.state;
       return { agent: this.require(name), ready: atPrompt(state) };
     }
+    const target = this.require(name);
+    if (target.ssh) return this.startRemote(target, size);
     // The CLI's version decides its hooks and whether it runs at all: asked off the event loop first.
-    const profile = this.require(name).profile;
+    const profile = target.profile;
     if (profile.kind === 'claude') {
       const baseEnv = this.options.baseEnv ?? process.env;
       const claude = findExecutable(this.options.claudeCommand ?? 'claude', baseEnv);
       if (claude) await probeClaudeVersion(claude, baseEnv);
     }
-    const agent = this.start(name, size);
+    return this.settle(this.start(name, size));
+  }
+
+  /** An agent on another machine: one start at a time (each writes a fresh token there). */
+  private startRemote(agent: Agent, size: { cols?: number; rows?: number }): Promise<StartOutcome> {
+    const pending = this.preparing.get(agent.id);
+    if (pending) return pending;
+    const stopsBefore = this.stops.get(agent.id) ?? 0;
+    const started = (async () => {
+      let prepared: PreparedRemote;
+      try {
+        prepared = await this.prepareRemote(agent);
+      } catch (err) {
+        this.noteRemoteFailure(agent, err as Error);
+        throw err;
+      }
+      if (this.closing)
+        throw new StudioError('unavailable', 'The studio is shutting down; it starts no terminal now.');
+      if ((this.stops.get(agent.id) ?? 0) !== stopsBefore)
+        throw new StudioError('unavailable', `${agent.name} was stopped while the studio reached its host.`);
+      return this.settle(this.start(agent.name, size, false, prepared));
+    })().finally(() => this.preparing.delete(agent.id));
+    this.preparing.set(agent.id, started);
+    return started;
+  }
+
+  /** A start on another machine that failed before its terminal opened: the tile says why. */
+  private noteRemoteFailure(agent: Agent, err: Error): void {
+    if (!this.options.agents.getById(agent.id)) return;
+    const now = this.options.clock.now();
+    this.options.agents.setExit(agent.id, {
+      code: null,
+      signal: null,
+      at: now,
+      ranMs: 0,
+      tail: [],
+      advice: err.message,
+      quickExits: 0,
+      gaveUp: true,
+    });
+    this.options.agents.update(agent.id, { state: 'exited' });
+  }
+
+  /** Waits (up to START_SETTLE_MS) to see what became of a start; see startSettled. */
+  private async settle(agent: Agent): Promise<StartOutcome> {
     const live = this.live.get(agent.id);
     if (!live) return { agent, ready: false };
     const outcome = await new Promise<'ready' | 'running' | 'exited'>((resolve) => {
@@ -479,6 +607,15 @@ export class AgentSessions {
     void live.pty.mirror.settled().then(() => {
       if (this.live.get(live.agentId) !== live) return;
       try {
+        if (!live.stopping && live.remote && this.linkDropped(agent.id, live.remote.dest, status)) {
+          this.reconnectLater(
+            agent.id,
+            live,
+            0,
+            `The SSH link to ${sshHostLabel(live.remote.dest)} dropped.`,
+          );
+          return;
+        }
         if (!live.stopping) this.recordExit(agent, live, status);
         live.tracker.exited();
       } catch (err) {
@@ -539,25 +676,86 @@ export class AgentSessions {
         this.restarts.delete(agent.id);
         const current = this.options.agents.getById(agent.id);
         if (!current?.autostart || this.live.get(agent.id)?.pty.running) return;
-        try {
-          this.start(current.name, live.pty.size, true);
-        } catch (err) {
-          this.options.logger.warn('automatic restart failed', {
-            agent: current.name,
-            err: (err as Error).message,
-          });
+        const failed = (err: Error) => {
+          this.options.logger.warn('automatic restart failed', { agent: current.name, err: err.message });
           // start() took the announced restart off the record before it failed.
           const exit = this.options.agents.getById(agent.id)?.lastExit;
           if (exit) {
             this.options.agents.setExit(agent.id, {
               ...exit,
               gaveUp: true,
-              advice: `The studio could not start it again: ${(err as Error).message}`,
+              advice: `The studio could not start it again: ${err.message}`,
             });
           }
+        };
+        if (current.ssh) {
+          this.startRemote(current, live.pty.size).catch((err: Error) => failed(err));
+          return;
+        }
+        try {
+          this.start(current.name, live.pty.size, true);
+        } catch (err) {
+          failed(err as Error);
         }
       }, wait),
     );
+  }
+
+  /** Its session ended with the link: ssh's own failure, or the host's connection gone. */
+  private linkDropped(agentId: number, dest: string, status: ExitStatus): boolean {
+    const link = this.options.sshLinks?.forAgent(dest, agentId);
+    return status.code === SSH_FAILED || !link?.up;
+  }
+
+  /**
+   * An agent whose host dropped: shown as reconnecting, its mail left queued, and started again
+   * (its Claude Code session resumed) once the host answers, trying with backoff until it does,
+   * or until the person stops it. A refused login or an untrusted host key is not retried.
+   */
+  private reconnectLater(agentId: number, live: LiveSession, attempt: number, why: string): void {
+    const agent = this.options.agents.getById(agentId);
+    if (!agent || this.closing) return;
+    const wait = RECONNECT_BACKOFF_MS[Math.min(attempt, RECONNECT_BACKOFF_MS.length - 1)]!;
+    const now = this.options.clock.now();
+    this.options.agents.setExit(agentId, {
+      code: SSH_FAILED,
+      signal: null,
+      at: now,
+      ranMs: Math.max(0, now - live.startedAt),
+      tail: exitTail(live.pty.mirror.text()),
+      advice: `${why} The studio is reconnecting (try ${attempt + 1}); its mail waits.`,
+      quickExits: 0,
+      gaveUp: false,
+      restartAt: now + wait,
+    });
+    this.options.agents.update(agentId, { state: 'reconnecting' });
+    this.stateEmitter.fire({ agentId, state: 'reconnecting', reading: live.tracker.screen });
+    this.restarts.set(
+      agentId,
+      this.options.clock.setTimeout(() => {
+        this.restarts.delete(agentId);
+        void this.reconnect(agentId, live, attempt);
+      }, wait),
+    );
+  }
+
+  private async reconnect(agentId: number, live: LiveSession, attempt: number): Promise<void> {
+    const agent = this.options.agents.getById(agentId);
+    if (!agent?.autostart || this.closing || this.live.get(agentId)?.pty.running) return;
+    try {
+      await this.startRemote(agent, live.pty.size);
+      this.options.logger.info('agent reconnected', {
+        agent: agent.name,
+        host: agent.ssh?.dest,
+        tries: attempt + 1,
+      });
+      // Back: the drop is history (its terminal shows where it came back).
+      if (this.options.agents.getById(agentId)) this.options.agents.setExit(agentId, null);
+    } catch (err) {
+      // A login refused or a host key not trusted waits for the person; the tile says what to do.
+      if (!(err instanceof SshError) || err.problem === 'login' || err.problem === 'hostkey') return;
+      this.reconnectLater(agentId, live, attempt + 1, err.message);
+    }
   }
 
   private cancelRestart(agentId: number): void {
@@ -578,7 +776,10 @@ export class AgentSessions {
     const live = this.live.get(agent.id);
     this.options.agents.setLaunch(agent.id, { autostart: false });
     this.cancelRestart(agent.id);
+    // A start on another machine still connecting opens no terminal after this.
+    this.stops.set(agent.id, (this.stops.get(agent.id) ?? 0) + 1);
     if (agent.lastExit?.restartAt) this.options.agents.setExit(agent.id, null);
+    if (agent.state === 'reconnecting') this.options.agents.update(agent.id, { state: 'exited' });
     if (!live) return;
     live.stopping = true;
     await live.pty.stop();
@@ -726,6 +927,7 @@ export class AgentSessions {
     }
     this.live.clear();
     this.hookTokens.clear();
+    await this.options.sshLinks?.close();
     this.outputEmitter.dispose();
     this.stateEmitter.dispose();
     this.usageEmitter.dispose();
@@ -743,6 +945,12 @@ export class AgentSessions {
     live.pty.dispose();
     this.forgetHookToken(live);
     this.live.delete(agentId);
+    // Its files on the other machine held credentials that are dead now; they go too, if the host answers.
+    if (live.remote && this.options.sshLinks && !this.closing) {
+      const link = this.options.sshLinks.forAgent(live.remote.dest, agentId);
+      if (link.up) await link.exec('sh -s', removeScript(live.remote.dir)).catch(() => undefined);
+      this.options.sshLinks.release(agentId);
+    }
   }
 }
 

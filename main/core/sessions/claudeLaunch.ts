@@ -99,13 +99,94 @@ function agentFolder(dir: string): void {
 export function writeMcpConfig(agentDir: string, mcpUrl: string, token: string): string {
   agentFolder(agentDir);
   const file = join(agentDir, 'mcp.json');
+  writePrivate(file, mcpConfigText(mcpUrl, token));
+  return file;
+}
+
+/** The --mcp-config file's content: the studio as an http MCP server, with the agent's token. */
+export function mcpConfigText(mcpUrl: string, token: string): string {
   const mcp = {
     mcpServers: {
       [STUDIO_MCP_NAME]: { type: 'http', url: mcpUrl, headers: { Authorization: `Bearer ${token}` } },
     },
   };
-  writePrivate(file, JSON.stringify(mcp, null, 2));
-  return file;
+  return JSON.stringify(mcp, null, 2);
+}
+
+/**
+ * The hooks that report to the studio, as Claude Code's settings: `command` runs for SessionStart
+ * (and everything, where the CLI has no http hooks); `http` has the CLI post them itself. Without
+ * a command (a remote with no curl), SessionStart goes unreported and the screen says when it is ready.
+ */
+export function hookSettings(input: {
+  hookUrl: string;
+  hookToken: string;
+  command: string | undefined;
+  http: boolean;
+}): Record<string, unknown> {
+  if (!input.command && !input.http) throw new Error('hooks need a command or http');
+  const command = input.command
+    ? [{ hooks: [{ type: 'command', command: input.command, timeout: HOOK_TIMEOUT_S }] }]
+    : undefined;
+  // Where the CLI posts hooks itself, no process is spawned per hook (PostToolUse runs after every
+  // tool call). SessionStart stays a command: Claude Code does not run http hooks for it.
+  const http = [
+    {
+      hooks: [
+        {
+          type: 'http',
+          url: input.hookUrl,
+          headers: { Authorization: `Bearer ${input.hookToken}` },
+          timeout: HOOK_TIMEOUT_S,
+        },
+      ],
+    },
+  ];
+  const hook = input.http ? http : command;
+  return {
+    ...(command ? { SessionStart: command } : {}),
+    UserPromptSubmit: hook,
+    PostToolUse: hook,
+    PermissionRequest: hook,
+    Stop: hook,
+    Notification: hook,
+  };
+}
+
+/** The system prompt the studio appends: the briefing, the agent's name and its role. */
+export function studioPrompt(agentName: string, rolePrompt: string): string {
+  return [
+    STUDIO_BRIEFING,
+    `Your name in the studio is ${agentName}.`,
+    rolePrompt && `Your role: ${rolePrompt}`,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** Claude Code's arguments, wired to the studio through the given files. */
+export function claudeArgs(input: {
+  mcpFile: string;
+  settingsFile: string;
+  prompt: string;
+  resume: boolean;
+  sessionId: string;
+  extraArgs?: string[];
+}): string[] {
+  return [
+    '--mcp-config',
+    input.mcpFile,
+    '--settings',
+    input.settingsFile,
+    '--append-system-prompt',
+    input.prompt,
+    // The studio's own tools run without a permission prompt; everything else keeps the user's rules.
+    '--allowedTools',
+    `mcp__${STUDIO_MCP_NAME}`,
+    input.resume ? '--resume' : '--session-id',
+    input.sessionId,
+    ...(input.extraArgs ?? []),
+  ];
 }
 
 /**
@@ -170,55 +251,24 @@ export function buildClaudeLaunch(input: ClaudeLaunchInput): Launch {
   const hookFile = join(input.agentDir, 'hook.json');
   writePrivate(hookFile, JSON.stringify({ url: input.hookUrl, token: input.hookToken }));
   const hookCommand = `${input.hookCommand} ${shellQuote(hookFile)}`;
-  const command = [{ hooks: [{ type: 'command', command: hookCommand, timeout: HOOK_TIMEOUT_S }] }];
-  // Where the CLI posts hooks itself, no process is spawned per hook (PostToolUse runs after every
-  // tool call). SessionStart stays a command: Claude Code does not run http hooks for it.
-  const http = [
-    {
-      hooks: [
-        {
-          type: 'http',
-          url: input.hookUrl,
-          headers: { Authorization: `Bearer ${input.hookToken}` },
-          timeout: HOOK_TIMEOUT_S,
-        },
-      ],
-    },
-  ];
-  const hook = supportsHttpHooks(input.version) ? http : command;
   const settings = {
-    hooks: {
-      SessionStart: command,
-      UserPromptSubmit: hook,
-      PostToolUse: hook,
-      PermissionRequest: hook,
-      Stop: hook,
-      Notification: hook,
-    },
+    hooks: hookSettings({
+      hookUrl: input.hookUrl,
+      hookToken: input.hookToken,
+      command: hookCommand,
+      http: supportsHttpHooks(input.version),
+    }),
     ...(input.sandbox ? sandboxSettings(input.sandbox) : {}),
   };
   writePrivate(settingsFile, JSON.stringify(settings, null, 2));
-  const prompt = [
-    STUDIO_BRIEFING,
-    `Your name in the studio is ${input.agentName}.`,
-    input.rolePrompt && `Your role: ${input.rolePrompt}`,
-  ]
-    .filter(Boolean)
-    .join('\n\n');
-  const args = [
-    '--mcp-config',
+  const args = claudeArgs({
     mcpFile,
-    '--settings',
     settingsFile,
-    '--append-system-prompt',
-    prompt,
-    // The studio's own tools run without a permission prompt; everything else keeps the user's rules.
-    '--allowedTools',
-    `mcp__${STUDIO_MCP_NAME}`,
-    input.resume ? '--resume' : '--session-id',
-    input.sessionId,
-    ...(input.extraArgs ?? []),
-  ];
+    prompt: studioPrompt(input.agentName, input.rolePrompt),
+    resume: input.resume,
+    sessionId: input.sessionId,
+    ...(input.extraArgs ? { extraArgs: input.extraArgs } : {}),
+  });
   const env = childEnv(input.baseEnv, {
     STUDIO_AGENT: input.agentName,
     // MCP tools are offered to the model directly rather than through tool search.

@@ -199,6 +199,14 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: 'agents on other machines, reached over SSH',
+    up(db) {
+      // ssh: JSON (SshTarget) or NULL for an agent on this machine.
+      db.exec(`ALTER TABLE agents ADD COLUMN ssh TEXT;`);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

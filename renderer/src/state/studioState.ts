@@ -238,5 +238,6 @@ export const STATE_LABELS: Record<Agent['state'], string> = {
   waiting_shell: 'waiting for a shell',
   stuck: 'stuck',
   unrecognised: 'unrecognised screen',
+  reconnecting: 'reconnecting',
   exited: 'exited',
 };

@@ -1,0 +1,155 @@
+// Prepares an agent's Claude Code on another machine and gives back the local command line of its
+// terminal (an ssh session on the host's shared connection). Everything the remote CLI needs
+// reaches it through the connection: its files on stdin, the studio through a forwarded port.
+import type { Agent } from '../../contract/model.js';
+import { StudioError } from '../../contract/errors.js';
+import { sshHostLabel } from '../../contract/ssh.js';
+import { studioUrls } from '../../contract/urls.js';
+import {
+  childEnv,
+  claudeArgs,
+  hookSettings,
+  mcpConfigText,
+  studioPrompt,
+  type Launch,
+} from '../sessions/claudeLaunch.js';
+import { parseVersion, supportsHttpHooks, unsupportedReason } from '../sessions/claudeVersion.js';
+import {
+  curlHookCommand,
+  installScript,
+  launchScript,
+  parseProbe,
+  probeScript,
+  remoteAgentDir,
+} from './remoteSetup.js';
+import { explainSsh, sshProblem } from './sshCommand.js';
+import { SshError, type ExecResult, type SshLink } from './sshLink.js';
+
+export interface RemoteLaunchInput {
+  agent: Agent;
+  link: SshLink;
+  /** This studio's folder name on remotes, so two studios' agents of one name never share files. */
+  studioKey: string;
+  token: string;
+  hookToken: string;
+  sessionId: string;
+  baseEnv: NodeJS.ProcessEnv;
+}
+
+export interface RemoteLaunch {
+  launch: Launch;
+  version: string | undefined;
+  /** Its Claude Code session was on the remote's disk: it resumes. */
+  resumed: boolean;
+}
+
+/** ssh's own failures exit 255; anything else came from the remote command. */
+const SSH_FAILED = 255;
+
+function checked(dest: string, what: string, result: ExecResult): ExecResult {
+  if (result.code === SSH_FAILED)
+    throw new SshError(explainSsh(dest, result.stderr), sshProblem(result.stderr));
+  if (result.code !== 0) {
+    throw new StudioError(
+      'unavailable',
+      `${what} on ${dest} failed (exit ${result.code ?? 'signal'}): ${result.stderr.trim().slice(-300) || 'no message'}`,
+    );
+  }
+  return result;
+}
+
+export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<RemoteLaunch> {
+  const { agent, link } = input;
+  const ssh = agent.ssh!;
+  const host = sshHostLabel(ssh.dest);
+  const port = await link.connect();
+  const probeRun = checked(
+    ssh.dest,
+    'Looking at the agent',
+    await link.exec(
+      'sh -s',
+      probeScript({ cwd: agent.cwd, command: ssh.command, sessionId: input.sessionId }),
+    ),
+  );
+  const probe = parseProbe(probeRun.stdout);
+  if (!probe) {
+    throw new StudioError(
+      'unavailable',
+      `${ssh.dest} did not run the studio's setup under sh (it printed: ${(probeRun.stdout + probeRun.stderr).trim().slice(0, 300) || 'nothing'}).`,
+    );
+  }
+  if (probe.problem === 'nocwd')
+    throw new StudioError(
+      'invalid',
+      `${host} has no folder ${agent.cwd} (for ${agent.name}); make it there or pick another.`,
+    );
+  if (probe.problem === 'noclaude' || !probe.claude || !probe.cwd) {
+    const command = ssh.command || 'claude';
+    throw new StudioError(
+      'unavailable',
+      `Claude Code (\`${command}\`) was not found on ${host}, on the PATH an SSH login gets there (${probe.path || 'empty'}). ` +
+        `Install it there (\`npm install -g @anthropic-ai/claude-code\`), or give its full path: ` +
+        `\`ccstudio agent add ${agent.name} --ssh ${ssh.dest} --command /path/to/claude\`.`,
+    );
+  }
+  const version = parseVersion(probe.versionText);
+  const unsupported = unsupportedReason(version);
+  if (unsupported)
+    throw new StudioError('unavailable', `${agent.name} was not started on ${host}: ${unsupported}`);
+  const http = supportsHttpHooks(version);
+  if (!http && !probe.curl) {
+    throw new StudioError(
+      'unavailable',
+      `${agent.name} was not started: Claude Code ${version ?? '(unknown version)'} on ${host} reports to the studio ` +
+        'through curl, which is not installed there. Install curl there, or update Claude Code to 2.1.63 or newer.',
+    );
+  }
+  // The studio as the remote sees it: its loopback port that the connection leads back here.
+  const urls = studioUrls(`http://127.0.0.1:${port}`);
+  const dir = remoteAgentDir(input.studioKey, agent.name);
+  const abs = `${probe.home}/${dir}`;
+  const settings = {
+    hooks: hookSettings({
+      hookUrl: urls.hooks,
+      hookToken: input.hookToken,
+      command: probe.curl ? curlHookCommand(`${abs}/hook.headers`, urls.hooks) : undefined,
+      http,
+    }),
+  };
+  const args = claudeArgs({
+    mcpFile: `${abs}/mcp.json`,
+    settingsFile: `${abs}/settings.json`,
+    prompt: studioPrompt(agent.name, agent.rolePrompt),
+    resume: probe.transcript,
+    sessionId: input.sessionId,
+    ...(agent.profile.kind === 'claude' && agent.profile.args ? { extraArgs: agent.profile.args } : {}),
+  });
+  const files = {
+    'mcp.json': mcpConfigText(urls.mcp, input.token),
+    'settings.json': JSON.stringify(settings, null, 2),
+    'hook.headers': `Authorization: Bearer ${input.hookToken}`,
+    'launch.sh': launchScript({
+      cwd: probe.cwd,
+      claude: probe.claude,
+      env: { STUDIO_AGENT: agent.name, COLORTERM: 'truecolor' },
+      args,
+    }),
+  };
+  const installed = checked(
+    ssh.dest,
+    "Writing the agent's files",
+    await link.exec('sh -s', installScript(dir, files)),
+  );
+  if (!installed.stdout.includes('ccstudio:ok=yes')) {
+    throw new StudioError(
+      'unavailable',
+      `Could not write ${agent.name}'s files under ~/.ccstudio on ${host}: ${(installed.stdout + installed.stderr).trim().slice(0, 300)}`,
+    );
+  }
+  const terminal = link.terminal(`sh ${dir}/launch.sh`);
+  return {
+    launch: { command: terminal.command, args: terminal.args, env: childEnv(input.baseEnv, {}) },
+    version,
+    resumed: probe.transcript,
+  };
+}

@@ -1,0 +1,146 @@
+// The shell scripts that prepare an agent on another machine, sent over SSH on stdin (so nothing in
+// them, credentials least of all, is on a command line or in a shell history there), and the
+// reading of what they print. They run under `sh` whatever the person's login shell is.
+import { randomBytes } from 'node:crypto';
+import { shellQuote } from '../sessions/claudeLaunch.js';
+
+/** Lines the scripts print for the studio: `ccstudio:key=value`. */
+const SAY = 'ccstudio:';
+/** What the studio reads back of a line (a PATH, a folder): bounded, for a remote that misbehaves. */
+const MAX_VALUE_CHARS = 4096;
+
+/** The agent's folder on the remote, under its HOME: this studio's, then the agent's own. */
+export function remoteAgentDir(studioKey: string, agentName: string): string {
+  return `.ccstudio/${studioKey}/${agentName}`;
+}
+
+/** A path or command as the person gave it, for `sh`: `~/` means the remote HOME. */
+function pathWord(path: string): string {
+  if (path === '~') return '"$HOME"';
+  return path.startsWith('~/') ? `"$HOME"/${shellQuote(path.slice(2))}` : shellQuote(path);
+}
+
+/** What the remote said about itself before an agent starts there. */
+export interface RemoteProbe {
+  home: string;
+  path: string;
+  /** The agent's folder there, resolved (Claude Code names its transcripts after it). */
+  cwd?: string;
+  /** Where the Claude Code command is. */
+  claude?: string;
+  /** What `claude --version` printed. */
+  versionText: string;
+  curl: boolean;
+  /** The agent's Claude Code session is on disk there: it resumes. */
+  transcript: boolean;
+  problem?: 'nocwd' | 'noclaude';
+}
+
+/**
+ * Looks before an agent starts: its folder, its Claude Code and version, curl (for the hook
+ * Claude Code will not post itself), and whether its last session can be resumed.
+ */
+export function probeScript(input: { cwd: string; command: string; sessionId: string }): string {
+  const claude = pathWord(input.command || 'claude');
+  return [
+    `say() { printf '${SAY}%s=%s\\n' "$1" "$2"; }`,
+    'say home "$HOME"',
+    'say path "$PATH"',
+    input.cwd
+      ? `cd -- ${pathWord(input.cwd)} 2>/dev/null || { say problem nocwd; exit 0; }`
+      : 'cd "$HOME" || { say problem nocwd; exit 0; }',
+    'here=$(pwd -P)',
+    'say cwd "$here"',
+    `c=$(command -v ${claude} 2>/dev/null) || { say problem noclaude; exit 0; }`,
+    'say claude "$c"',
+    'say version "$("$c" --version 2>/dev/null | head -n 1)"',
+    'if command -v curl >/dev/null 2>&1; then say curl yes; fi',
+    // Claude Code's own naming of a folder's transcripts (every other character becomes "-").
+    `t="\${CLAUDE_CONFIG_DIR:-$HOME/.claude}/projects/$(printf %s "$here" | tr -c 'A-Za-z0-9' '-')/${input.sessionId}.jsonl"`,
+    'if [ -f "$t" ]; then say transcript yes; fi',
+    'say ok yes',
+    '',
+  ].join('\n');
+}
+
+/** Reads what probeScript printed; undefined when it did not get to the end (a broken remote shell). */
+export function parseProbe(stdout: string): RemoteProbe | undefined {
+  const said = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith(SAY)) continue;
+    const eq = line.indexOf('=');
+    if (eq < 0) continue;
+    said.set(line.slice(SAY.length, eq), line.slice(eq + 1).slice(0, MAX_VALUE_CHARS));
+  }
+  const problem = said.get('problem');
+  if (!said.has('ok') && problem !== 'nocwd' && problem !== 'noclaude') return undefined;
+  const cwd = said.get('cwd');
+  const claude = said.get('claude');
+  return {
+    home: said.get('home') ?? '',
+    path: said.get('path') ?? '',
+    ...(cwd ? { cwd } : {}),
+    ...(claude ? { claude } : {}),
+    versionText: said.get('version') ?? '',
+    curl: said.get('curl') === 'yes',
+    transcript: said.get('transcript') === 'yes',
+    ...(problem === 'nocwd' || problem === 'noclaude' ? { problem } : {}),
+  };
+}
+
+/**
+ * Writes the agent's files into its folder on the remote, private to the remote user (0700
+ * folders, 0600 files): they hold its MCP token and hook token.
+ */
+export function installScript(dir: string, files: Record<string, string>): string {
+  const end = `CCSTUDIO_END_${randomBytes(12).toString('hex')}`;
+  const lines = [
+    'umask 077',
+    `d="$HOME"/${shellQuote(dir)}`,
+    // Each level private, the ones made before this studio too.
+    `mkdir -p "$d" && chmod 700 "$HOME/.ccstudio" "$(dirname "$d")" "$d" || { printf '${SAY}problem=mkdir\\n'; exit 0; }`,
+  ];
+  for (const [name, content] of Object.entries(files)) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new Error(`bad remote file name ${name}`);
+    if (content.split('\n').includes(end)) throw new Error('file content holds the heredoc delimiter');
+    lines.push(`rm -f "$d/${name}"`, `cat > "$d/${name}" <<'${end}'`, content, end, `chmod 600 "$d/${name}"`);
+  }
+  lines.push(`printf '${SAY}ok=yes\\n'`, '');
+  return lines.join('\n');
+}
+
+/** Takes the agent's folder off the remote (the agent was removed). */
+export function removeScript(dir: string): string {
+  return `rm -rf "$HOME"/${shellQuote(dir)}\n`;
+}
+
+/**
+ * The agent's launcher on the remote: into its folder, then Claude Code with its arguments. The
+ * terminal runs `sh` on it, which every login shell can start.
+ */
+export function launchScript(input: {
+  cwd: string;
+  claude: string;
+  env: Record<string, string>;
+  args: string[];
+}): string {
+  const env = Object.entries(input.env).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  return [
+    `cd -- ${shellQuote(input.cwd)} || exit 1`,
+    // Tools reach the model directly, not through tool search (as on this machine), unless the remote says otherwise.
+    `exec env ENABLE_TOOL_SEARCH="\${ENABLE_TOOL_SEARCH:-false}" ${env.join(' ')} ${shellQuote(input.claude)} ${input.args.map(shellQuote).join(' ')}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * The SessionStart hook on the remote, which Claude Code runs as a command (it does not post that
+ * one itself): curl posts the hook to the studio through the forwarded port and prints the answer.
+ * The token is read from a private file (`-H @file`), never put on curl's command line.
+ */
+export function curlHookCommand(headersFile: string, hookUrl: string): string {
+  return (
+    `curl -sf -m 10 -X POST -H @${shellQuote(headersFile)} -H 'Content-Type: application/json' ` +
+    `--data-binary @- ${shellQuote(hookUrl)} || true`
+  );
+}

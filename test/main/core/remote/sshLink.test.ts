@@ -1,0 +1,102 @@
+// The studio's SSH connection against a real sshd on loopback (test/support/sshd.ts).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SshLink, SshError } from '../../../../main/core/remote/sshLink.js';
+import { silentLogger } from '../../../../main/core/util/logger.js';
+import { skipTitle } from '../../../support/skipReason.js';
+import { REMOTE_ALIAS, sshdMissingReason, startSshd, type Sshd } from '../../../support/sshd.js';
+import { tempDir } from '../../../support/studioHarness.js';
+import { waitFor } from '../../../support/waitFor.js';
+
+describe.skipIf(sshdMissingReason)(skipTitle('SshLink against a real sshd', sshdMissingReason), () => {
+  let sshd: Sshd;
+  let studio: Server;
+  let studioPort: number;
+  const links: SshLink[] = [];
+  const link = (sshCommand: string, dest = REMOTE_ALIAS) => {
+    const l = new SshLink({
+      dest,
+      controlDir: tempDir('ccstudio-ctl-'),
+      sshCommand,
+      studioPort,
+      env: process.env,
+      logger: silentLogger,
+    });
+    links.push(l);
+    return l;
+  };
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    // Stands in for the studio's listener: answers with the Host it was asked for.
+    studio = createServer((req, res) => res.end(`studio here, Host ${req.headers.host}`));
+    await new Promise<void>((r) => studio.listen(0, '127.0.0.1', r));
+    studioPort = (studio.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    for (const l of links) await l.close();
+    await new Promise<void>((r) => studio.close(() => r()));
+    await sshd?.close();
+  });
+
+  it('connects once, forwards a remote loopback port to the studio, and runs commands on the connection', async () => {
+    const l = link(sshd.sshCommand);
+    const [a, b] = await Promise.all([l.connect(), l.connect()]);
+    expect(a).toBe(b);
+    expect(l.up).toBe(true);
+    const who = await l.exec('id -un; echo "$SSH_CONNECTION"');
+    expect(who.code).toBe(0);
+    expect(who.stdout).toMatch(/^ccremote\n127\.0\.0\.1 /);
+    // From the remote side, the forwarded port is the studio.
+    const through = await l.exec(`curl -s http://127.0.0.1:${a}/`);
+    expect(through.stdout).toBe(`studio here, Host 127.0.0.1:${a}`);
+    // Input goes to the remote command's stdin, not its command line.
+    const echoed = await l.exec('cat', 'secret-on-stdin\n');
+    expect(echoed.stdout).toBe('secret-on-stdin\n');
+  });
+
+  it('tells the studio when the connection drops, and connects again when asked', async () => {
+    const l = link(sshd.sshCommand);
+    const first = await l.connect();
+    const dropped = new Promise<string>((r) => l.onDidDrop(r));
+    sshd.dropConnections();
+    expect(await dropped).toMatch(new RegExp(REMOTE_ALIAS));
+    expect(l.up).toBe(false);
+    const again = await l.connect();
+    expect(again).toBeGreaterThan(0);
+    expect((await l.exec(`curl -s http://127.0.0.1:${again}/`)).stdout).toMatch(/studio here/);
+    expect(first).toBeGreaterThan(0);
+  });
+
+  it('says what to do about a key the host does not know', async () => {
+    const err = await link(sshd.wrongKeySsh)
+      .connect()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SshError);
+    expect((err as SshError).problem).toBe('login');
+    expect((err as Error).message).toMatch(/refused the login.*ssh-copy-id/s);
+  });
+
+  it('says what to do about a host key it has no record of, and never accepts it', async () => {
+    const err = await link(sshd.unknownHostSsh)
+      .connect()
+      .catch((e: unknown) => e);
+    expect((err as SshError).problem).toBe('hostkey');
+    expect((err as Error).message).toMatch(/host key.*Run `ssh studio-remote` once/s);
+  });
+
+  it('says a host that does not answer cannot be reached', async () => {
+    await sshd.stop();
+    try {
+      const err = await link(sshd.sshCommand)
+        .connect()
+        .catch((e: unknown) => e);
+      expect((err as SshError).problem).toBe('unreachable');
+      expect((err as Error).message).toMatch(/cannot be reached.*Connection refused/s);
+    } finally {
+      await sshd.start();
+    }
+    await waitFor('sshd back', async () => (await link(sshd.sshCommand).connect()) > 0);
+  });
+});

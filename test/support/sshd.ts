@@ -1,0 +1,276 @@
+// A throwaway OpenSSH server on loopback standing in for another machine: Debian's sshd with its
+// own host key and config, logging in one account made for it (REMOTE_USER, no password, a key
+// of the test's own). The studio reaches it through the real `ssh` client, with a config file of
+// the test's (so the person's ~/.ssh is never read or written), through a wrapper script given
+// to the studio as its ssh command.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SkipReason } from './skipReason.js';
+import { waitFor } from './waitFor.js';
+
+export const SSHD = '/usr/sbin/sshd';
+/** The account on "the other machine". */
+export const REMOTE_USER = 'ccremote';
+/** The Host alias the test's ssh config gives the server. */
+export const REMOTE_ALIAS = 'studio-remote';
+
+/** Why the SSH tests cannot run here, or undefined when they can. */
+export const sshdMissingReason: SkipReason =
+  process.getuid?.() !== 0
+    ? 'the SSH tests make an account for the remote side and run sshd, which needs root'
+    : !existsSync(SSHD)
+      ? 'OpenSSH server (/usr/sbin/sshd) is not installed: .ci/run installs openssh-server'
+      : !existsSync('/usr/bin/ssh') || !existsSync('/usr/bin/ssh-keygen')
+        ? 'the OpenSSH client (ssh, ssh-keygen) is not installed'
+        : undefined;
+
+export interface Sshd {
+  port: number;
+  /** The test's folder: keys, configs, the wrappers. */
+  dir: string;
+  /** An ssh that logs in to REMOTE_ALIAS with the test's key (what the studio is given). */
+  sshCommand: string;
+  /** The same, with a key the server does not know. */
+  wrongKeySsh: string;
+  /** The same, with no record of the server's host key. */
+  unknownHostSsh: string;
+  /** REMOTE_USER's home. */
+  home: string;
+  /** A folder of its own for this test on the remote, owned by REMOTE_USER. */
+  remoteDir: string;
+  /** Runs a command as REMOTE_USER, as the remote machine would. */
+  asRemote(command: string[]): string;
+  /** Cuts every SSH connection to this server (the network between the machines fails). */
+  dropConnections(): void;
+  /** SSH connections open to the server now. */
+  connectionCount(): number;
+  /** Stops the server (the host goes away) and starts it again on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function run(file: string, args: string[]): string {
+  return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The account exists once per machine; two test files making it at once both end with it. */
+function ensureRemoteUser(): string {
+  const home = () => run('getent', ['passwd', REMOTE_USER]).split(':')[5]!;
+  try {
+    return home();
+  } catch {
+    try {
+      run('useradd', ['--create-home', '--shell', '/bin/bash', REMOTE_USER]);
+    } catch (err) {
+      // Made by the other test file meanwhile (useradd exits 9).
+      if (!/already exists/.test(String((err as { stderr?: string }).stderr))) throw err;
+    }
+  }
+  // A locked account ('!') is refused by sshd even with a key; '*' is no password, not locked.
+  run('usermod', ['-p', '*', REMOTE_USER]);
+  return home();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function keygen(file: string): string {
+  run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ccstudio-test', '-f', file]);
+  return readFileSync(`${file}.pub`, 'utf8').trim();
+}
+
+function clientConfig(dir: string, name: string, port: number, key: string, knownHosts: string): string {
+  const file = join(dir, `${name}.config`);
+  writeFileSync(
+    file,
+    [
+      `Host ${REMOTE_ALIAS}`,
+      '  HostName 127.0.0.1',
+      `  Port ${port}`,
+      `  User ${REMOTE_USER}`,
+      `  IdentityFile ${key}`,
+      '  IdentitiesOnly yes',
+      '  IdentityAgent none',
+      `  UserKnownHostsFile ${knownHosts}`,
+      '  GlobalKnownHostsFile /dev/null',
+      '  StrictHostKeyChecking yes',
+      '  LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
+  const wrapper = join(dir, `${name}-ssh`);
+  writeFileSync(wrapper, `#!/bin/sh\nexec /usr/bin/ssh -F '${file}' "$@"\n`, { mode: 0o755 });
+  return wrapper;
+}
+
+/**
+ * Starts sshd on a free loopback port. `env` is given to every session there (sshd's SetEnv): the
+ * remote side's PATH, the model stub's URL and the like; a function of the test's remote folder
+ * when it names places in it.
+ */
+export async function startSshd(
+  env: Record<string, string> | ((remoteDir: string) => Record<string, string>) = {},
+): Promise<Sshd> {
+  const home = ensureRemoteUser();
+  const dir = mkdtempSync(join(tmpdir(), 'ccstudio-sshd-'));
+  // sshd reads the authorized keys as REMOTE_USER: the folder must let it through.
+  chmodSync(dir, 0o755);
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const hostKey = join(dir, 'host_key');
+  const hostPub = keygen(hostKey);
+  const clientKey = join(dir, 'client_key');
+  const authorized = join(dir, 'authorized_keys');
+  writeFileSync(authorized, keygen(clientKey) + '\n', { mode: 0o644 });
+  keygen(join(dir, 'stranger_key'));
+  const remoteDir = mkdtempSync(join(home, 'test-'));
+  run('chown', [`${REMOTE_USER}:${REMOTE_USER}`, remoteDir]);
+  const setEnv = typeof env === 'function' ? env(remoteDir) : env;
+
+  let port = 0;
+  let sshd: ChildProcess | undefined;
+  let log = '';
+  const config = join(dir, 'sshd_config');
+  const writeConfig = () =>
+    writeFileSync(
+      config,
+      [
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${hostKey}`,
+        `PidFile ${join(dir, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${authorized}`,
+        'StrictModes no',
+        'UsePAM no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes',
+        `AllowUsers ${REMOTE_USER}`,
+        'AllowTcpForwarding yes',
+        'X11Forwarding no',
+        'PermitTTY yes',
+        // Sessions on one connection: OpenSSH's default, as on the person's own machines.
+        'MaxSessions 10',
+        'MaxStartups 64',
+        'LogLevel VERBOSE',
+        // One line: sshd takes the first SetEnv it reads and ignores the rest.
+        ...(Object.keys(setEnv).length
+          ? [
+              `SetEnv ${Object.entries(setEnv)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ')}`,
+            ]
+          : []),
+        '',
+      ].join('\n'),
+    );
+  const start = async () => {
+    for (let attempt = 0; ; attempt++) {
+      if (!port) port = await freePort();
+      writeConfig();
+      log = '';
+      const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (d: string) => (log = (log + d).slice(-20_000)));
+      const up = await waitFor(
+        'sshd to listen',
+        async () => (child.exitCode !== null ? 'exited' : (await accepts(port)) ? 'up' : undefined),
+        { timeoutMs: 10_000, describe: () => log },
+      );
+      if (up === 'up') {
+        sshd = child;
+        return;
+      }
+      // Another process took the port between our look and sshd's bind: another port.
+      if (attempt >= 4 || !/Address already in use|Cannot bind/.test(log))
+        throw new Error(`sshd did not start:\n${log}`);
+      port = 0;
+    }
+  };
+  const stop = async () => {
+    const child = sshd;
+    if (!child || child.exitCode !== null) return;
+    // The host goes away: its connections with it (they hold the log pipe, so 'exit', not 'close').
+    dropConnections();
+    sshd = undefined;
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await gone;
+  };
+  const children = (pid: number): number[] => {
+    try {
+      return run('pgrep', ['-P', String(pid)])
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
+    } catch {
+      // pgrep exits 1 when there are none.
+      return [];
+    }
+  };
+  const dropConnections = () => {
+    // Each connection is an sshd child of the listener (and its own children): all of them go,
+    // the way a network that fails takes every connection at once. The listener stays.
+    if (!sshd?.pid) return;
+    const tree = (pid: number): number[] => children(pid).flatMap((k) => [k, ...tree(k)]);
+    for (const pid of tree(sshd.pid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+  };
+  await start();
+
+  const knownHosts = join(dir, 'known_hosts');
+  writeFileSync(knownHosts, `[127.0.0.1]:${port} ${hostPub}\n`);
+  writeFileSync(join(dir, 'empty_known_hosts'), '');
+  const sshCommand = clientConfig(dir, 'client', port, clientKey, knownHosts);
+  const wrongKeySsh = clientConfig(dir, 'stranger', port, join(dir, 'stranger_key'), knownHosts);
+  const unknownHostSsh = clientConfig(dir, 'unknown', port, clientKey, join(dir, 'empty_known_hosts'));
+
+  return {
+    get port() {
+      return port;
+    },
+    dir,
+    sshCommand,
+    wrongKeySsh,
+    unknownHostSsh,
+    home,
+    remoteDir,
+    asRemote: (command) => run('runuser', ['-u', REMOTE_USER, '--', ...command]),
+    dropConnections,
+    connectionCount: () => (sshd?.pid ? children(sshd.pid).length : 0),
+    stop,
+    start,
+    async close() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(remoteDir, { recursive: true, force: true });
+    },
+  };
+}
