@@ -45,6 +45,7 @@ Usage:
   ccstudio open [--print]
   ccstudio agent add NAME [--role R] [--summary S] [--prompt P] [--command CMD [--takes-prompts]]
                  [--cwd DIR] [--worktree [--base BRANCH] [--worktree-dir DIR]] [--sandbox] [--json]
+  ccstudio agent add NAME --ssh DEST [--cwd REMOTE_DIR] [--command CLAUDE] [--role R] [--prompt P] [--json]
   ccstudio agent add NAME --remote [--role R] [--summary S] [--json]
   ccstudio agent list [--json]
   ccstudio agent start|stop|restart|screen|kick NAME
@@ -101,6 +102,12 @@ Mail reaches an idle agent as a typed line, and a busy one when its turn ends (i
 with nothing typed; send --urgent reaches a busy one at its next tool call. An agent's wakes are
 held when it spends its budget (agent budget: tokens or turns an hour) or when agents keep waking
 each other with no word from you and no task moving; agent release lets them through again.
+agent add --ssh runs the agent's Claude Code on another machine through your own ssh (DEST as
+ssh takes it: user@host, or a Host alias from ~/.ssh/config; your keys, agent and known_hosts),
+with --cwd a folder there and --command its Claude Code there (default: claude on its PATH). Its
+tile, wakes and hooks work as for a local agent; it reaches the studio through the SSH connection
+(one per host), so nothing new listens on the network. CCSTUDIO_SSH names another ssh to run.
+agent add --remote is for a client the studio does not launch: it prints a token and MCP URL.
 notify --webhook sends a JSON notice (Slack's incoming webhooks and ntfy take it; --topic for
 ntfy) when an agent waits for you or a task reaches review or done; --test sends one now.`;
 
@@ -358,6 +365,7 @@ async function agentAdd({
   const name = rest[0];
   if (!name) throw usageError('Give the agent a name.', 'agent', 'add');
   noMore(rest.slice(1), 'agent', 'add');
+  if (values.ssh !== undefined) return agentAddSsh({ values, name, service, running });
   let profile = values.command !== undefined ? commandProfile(values.command) : undefined;
   if (values['takes-prompts']) {
     if (profile?.kind !== 'command')
@@ -416,6 +424,41 @@ Token:   ${added.token}   (shown once; the studio stores only its hash)
 MCP URL: ${url}
 Connect Claude Code on the agent's machine with:
 ${line}`);
+  return 0;
+}
+
+/** `ccstudio agent add NAME --ssh DEST`: Claude Code on another machine, in a tile like any other. */
+async function agentAddSsh({
+  values,
+  name,
+  service,
+  running,
+}: Pick<CommandContext, 'values' | 'service' | 'running'> & { name: string }): Promise<number> {
+  const local = ['remote', 'sandbox', 'worktree', 'takes-prompts'].find(
+    (o) => values[o as keyof typeof values],
+  );
+  if (local) throw new UsageError(`--${local} is for an agent on this machine; it does not go with --ssh.`);
+  const added = await service.addAgent({
+    name,
+    ...(values.role !== undefined ? { role: values.role } : {}),
+    ...(values.summary !== undefined ? { summary: values.summary } : {}),
+    ...(values.prompt !== undefined ? { rolePrompt: values.prompt } : {}),
+    // A folder on the other machine, as it is named there (not resolved here).
+    ...(values.cwd !== undefined ? { cwd: values.cwd } : {}),
+    ssh: { dest: values.ssh!, ...(values.command !== undefined ? { command: values.command } : {}) },
+  });
+  const host = added.agent.ssh?.dest ?? values.ssh!;
+  let started = `Start it with \`${run(`agent start ${shellWord(added.agent.name)}`)}\` while a studio runs (\`${run('serve')}\`).`;
+  if (running) {
+    try {
+      const agent = await service.startAgent(added.agent.name);
+      started = `It is running in the studio${agent.state === 'idle' ? ', ready at its prompt' : ''}.`;
+    } catch (err) {
+      started = `It is not running: ${(err as Error).message}`;
+    }
+  }
+  if (values.json) json({ name: added.agent.name, ssh: added.agent.ssh, started });
+  else out(`Added agent ${added.agent.name} on ${host}. ${started}`);
   return 0;
 }
 

@@ -1,3 +1,4 @@
+import { sshHostLabel } from '../contract/ssh.js';
 import type {
   Agent,
   ChangeCounts,
@@ -49,7 +50,7 @@ export function formatAgents(agents: Agent[]): string {
   return agents
     .flatMap((a) => {
       if (a.kind === 'person') return [`${a.name.padEnd(16)} ${agentStateLabel(a)}`];
-      const kind = `${a.remote ? 'remote ' : ''}${a.commander ? 'commander' : 'agent'}`;
+      const kind = `${a.remote ? 'remote ' : ''}${a.commander ? 'commander' : 'agent'}${a.ssh ? ` on ${sshHostLabel(a.ssh.dest)}` : ''}`;
       return [
         `${a.name.padEnd(16)} ${kind.padEnd(16)} ${agentStateLabel(a).padEnd(18)} ${printableLine(a.role)}`.trimEnd(),
         ...exitLines(a),
@@ -116,7 +117,12 @@ export function formatChanges(c: WorkspaceChanges): string {
 export function formatStatus(s: StudioStatus): string {
   const lines = ['Agents:'];
   for (const a of s.agents) {
-    const tags = [agentStateLabel(a), a.commander ? 'commander' : '', a.remote ? 'remote' : '']
+    const tags = [
+      agentStateLabel(a),
+      a.commander ? 'commander' : '',
+      a.remote ? 'remote' : '',
+      a.ssh ? `on ${sshHostLabel(a.ssh.dest)}` : '',
+    ]
       .filter(Boolean)
       .join(', ');
     const used = a.usage ? `  ${compactCount(a.usage.tokens)} tokens, ${plural(a.usage.turns, 'turn')}` : '';

@@ -9,6 +9,7 @@ export const CLI_OPTIONS = {
   role: { type: 'string' },
   summary: { type: 'string' },
   remote: { type: 'boolean' },
+  ssh: { type: 'string' },
   json: { type: 'boolean' },
   body: { type: 'string' },
   to: { type: 'string' },

@@ -112,6 +112,7 @@ export async function startStudioHost(options: HostOptions): Promise<RunningStud
   }
   const teamCwd = options.teamCwd ?? process.cwd();
   let studio: Studio;
+  const sshCommand = (options.env ?? process.env).CCSTUDIO_SSH;
   try {
     studio = createStudio({
       teamCwd,
@@ -125,6 +126,8 @@ export async function startStudioHost(options: HostOptions): Promise<RunningStud
         spawnPty,
         hookCommand: hookCommandFor(process.execPath, HOOK_REPORTER, Boolean(process.versions.electron)),
         ...(options.claudeCommand ? { claudeCommand: options.claudeCommand } : {}),
+        // Agents on other machines go through `ssh` from PATH, or the one CCSTUDIO_SSH names.
+        ...(sshCommand ? { sshCommand } : {}),
         ...(options.env ? { baseEnv: options.env } : {}),
       },
     });
