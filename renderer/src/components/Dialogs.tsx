@@ -105,6 +105,11 @@ export function AddAgentDialog({
   const [name, setName] = useState('');
   const [role, setRole] = useState('engineer');
   const [kind, setKind] = useState<'claude' | 'command'>('claude');
+  /** This machine, or another one reached over the person's SSH. */
+  const [where, setWhere] = useState<'here' | 'ssh'>('here');
+  const [sshDest, setSshDest] = useState('');
+  const [remoteCwd, setRemoteCwd] = useState('');
+  const [remoteClaude, setRemoteClaude] = useState('');
   const [command, setCommand] = useState('');
   const [cwd, setCwd] = useState<string | null>(null);
   const [takesPrompts, setTakesPrompts] = useState(false);
@@ -128,33 +133,47 @@ export function AddAgentDialog({
         (a.cwd === repo.root || a.cwd.startsWith(repo.root + '/')),
     );
   const worktree = worktreeChoice ?? shared;
+  const ssh = where === 'ssh';
   const run = async () => {
+    if (ssh && !sshDest.trim())
+      throw new Error('Give the machine: user@host, or a Host alias from ~/.ssh/config.');
     const words = command.trim().split(/\s+/).filter(Boolean);
     if (kind === 'command' && !words.length) throw new Error('Give the command to run.');
-    const { agent } = await client.addAgent({
-      name: name.trim(),
-      role: role.trim(),
-      ...(folder.trim() ? { cwd: folder.trim() } : {}),
-      commander,
-      ...(rolePrompt.trim() ? { rolePrompt: rolePrompt.trim() } : {}),
-      ...(worktree && repo
+    const { agent } = await client.addAgent(
+      ssh
         ? {
-            worktree: {
-              ...(base && base !== repo.branch ? { base } : {}),
-              ...(parent.trim() ? { parent: parent.trim() } : {}),
-            },
+            name: name.trim(),
+            role: role.trim(),
+            ...(remoteCwd.trim() ? { cwd: remoteCwd.trim() } : {}),
+            commander,
+            ...(rolePrompt.trim() ? { rolePrompt: rolePrompt.trim() } : {}),
+            ssh: { dest: sshDest.trim(), ...(remoteClaude.trim() ? { command: remoteClaude.trim() } : {}) },
           }
-        : {}),
-      profile:
-        kind === 'claude'
-          ? { kind: 'claude', ...(sandbox ? { sandbox: true } : {}) }
-          : {
-              kind: 'command',
-              command: words[0]!,
-              args: words.slice(1),
-              ...(takesPrompts ? { takesPrompts: true } : {}),
-            },
-    });
+        : {
+            name: name.trim(),
+            role: role.trim(),
+            ...(folder.trim() ? { cwd: folder.trim() } : {}),
+            commander,
+            ...(rolePrompt.trim() ? { rolePrompt: rolePrompt.trim() } : {}),
+            ...(worktree && repo
+              ? {
+                  worktree: {
+                    ...(base && base !== repo.branch ? { base } : {}),
+                    ...(parent.trim() ? { parent: parent.trim() } : {}),
+                  },
+                }
+              : {}),
+            profile:
+              kind === 'claude'
+                ? { kind: 'claude', ...(sandbox ? { sandbox: true } : {}) }
+                : {
+                    kind: 'command',
+                    command: words[0]!,
+                    args: words.slice(1),
+                    ...(takesPrompts ? { takesPrompts: true } : {}),
+                  },
+          },
+    );
     // Added either way; a start that fails is said here, and its tile shows why and what to try.
     await client.startAgent(agent.name).then(
       () => notify(`Started ${agent.name}.`),
@@ -180,13 +199,61 @@ export function AddAgentDialog({
           <input value={role} onChange={(e) => setRole(e.target.value)} />
         </label>
         <label>
-          Runs
-          <select value={kind} onChange={(e) => setKind(e.target.value as 'claude' | 'command')}>
-            <option value="claude">Claude Code</option>
-            <option value="command">Another command</option>
+          Where
+          <select
+            value={where}
+            onChange={(e) => setWhere(e.target.value as 'here' | 'ssh')}
+            data-testid="add-agent-where"
+          >
+            <option value="here">This machine</option>
+            <option value="ssh">Another machine, over SSH</option>
           </select>
         </label>
-        {kind === 'command' && (
+        {ssh && (
+          <>
+            <label>
+              Machine
+              <input
+                value={sshDest}
+                onChange={(e) => setSshDest(e.target.value)}
+                placeholder="me@build-box, or a Host alias from ~/.ssh/config"
+                data-testid="add-agent-ssh"
+              />
+            </label>
+            <p className="form-hint">
+              Through your own ssh: your keys, agent and known_hosts. The studio asks for no password and
+              accepts no unknown host key; connect once with ssh in a terminal first.
+            </p>
+            <label>
+              Folder there
+              <input
+                value={remoteCwd}
+                onChange={(e) => setRemoteCwd(e.target.value)}
+                placeholder="~/project (default: its home folder)"
+                data-testid="add-agent-remote-cwd"
+              />
+            </label>
+            <label>
+              Claude Code there
+              <input
+                value={remoteClaude}
+                onChange={(e) => setRemoteClaude(e.target.value)}
+                placeholder="claude (on its PATH)"
+                data-testid="add-agent-remote-claude"
+              />
+            </label>
+          </>
+        )}
+        {!ssh && (
+          <label>
+            Runs
+            <select value={kind} onChange={(e) => setKind(e.target.value as 'claude' | 'command')}>
+              <option value="claude">Claude Code</option>
+              <option value="command">Another command</option>
+            </select>
+          </label>
+        )}
+        {!ssh && kind === 'command' && (
           <>
             <label>
               Command
@@ -202,17 +269,19 @@ export function AddAgentDialog({
             </Check>
           </>
         )}
-        <FolderField
-          client={client}
-          label="Working folder"
-          value={folder}
-          onChange={setCwd}
-          onCheck={setCheck}
-          recent={choices?.recent ?? []}
-          desktop={desktop}
-          testId="add-agent-folder"
-        />
-        {repo && (
+        {!ssh && (
+          <FolderField
+            client={client}
+            label="Working folder"
+            value={folder}
+            onChange={setCwd}
+            onCheck={setCheck}
+            recent={choices?.recent ?? []}
+            desktop={desktop}
+            testId="add-agent-folder"
+          />
+        )}
+        {!ssh && repo && (
           <Check
             checked={worktree}
             onChange={setWorktree}
@@ -223,7 +292,7 @@ export function AddAgentDialog({
             {shared && worktreeChoice === null ? ' (another agent works in this checkout)' : ''}
           </Check>
         )}
-        {repo && worktree && (
+        {!ssh && repo && worktree && (
           <div className="worktree-options">
             <label>
               From branch
@@ -253,7 +322,7 @@ export function AddAgentDialog({
         <Check checked={commander} onChange={setCommander}>
           Commander
         </Check>
-        {kind === 'claude' && (
+        {!ssh && kind === 'claude' && (
           <Check
             checked={sandbox}
             onChange={setSandbox}

@@ -7,6 +7,7 @@ import { STATE_LABELS, type AgentView } from '../state/studioState.js';
 import { TerminalView, type TerminalHandle } from '../terminal/TerminalView.js';
 import { describeExit, MAX_QUICK_EXITS } from '../../../main/contract/exits.js';
 import { compactCount, describeBudget } from '../../../main/contract/delivery.js';
+import { sshHostLabel } from '../../../main/contract/ssh.js';
 
 export type Layout = 'grid' | 'list';
 
@@ -21,15 +22,24 @@ const waiting = (a: AgentView) => waitsForPerson(a.state);
  */
 function ExitPanel({ agent, onStart }: { agent: AgentView; onStart(): void }) {
   const exit = agent.lastExit!;
+  const host = agent.ssh ? sshHostLabel(agent.ssh.dest) : '';
+  // On another machine, a start can fail before anything runs there (no link, no Claude Code).
+  const neverRan = !!agent.ssh && exit.code === null && exit.signal === null && exit.ranMs === 0;
   return (
     <div className="tile-exit" data-testid={`exit-${agent.name}`} role="status">
       <p className="exit-title">
-        {agent.name} {describeExit(exit)}
-        {exit.restartAt
-          ? ` · restarting…${exit.quickExits ? ` (quick exit ${exit.quickExits} of ${MAX_QUICK_EXITS})` : ''}`
-          : exit.gaveUp
-            ? ' · it keeps exiting'
-            : ''}
+        {agent.state === 'reconnecting'
+          ? `${agent.name} lost its link to ${host} · reconnecting…`
+          : neverRan
+            ? `${agent.name} could not start on ${host}`
+            : `${agent.name} ${describeExit(exit)}`}
+        {agent.state === 'reconnecting' || neverRan
+          ? ''
+          : exit.restartAt
+            ? ` · restarting…${exit.quickExits ? ` (quick exit ${exit.quickExits} of ${MAX_QUICK_EXITS})` : ''}`
+            : exit.gaveUp
+              ? ' · it keeps exiting'
+              : ''}
       </p>
       {exit.tail.length > 0 && (
         <pre className="exit-tail" data-testid={`exit-tail-${agent.name}`}>
@@ -41,6 +51,20 @@ function ExitPanel({ agent, onStart }: { agent: AgentView; onStart(): void }) {
         {exit.restartAt ? `Start ${agent.name} now` : `Start ${agent.name}`}
       </button>
     </div>
+  );
+}
+
+/** The machine an agent runs on, when it is not this one. */
+function HostBadge({ agent }: { agent: AgentView }) {
+  if (!agent.ssh) return null;
+  return (
+    <span
+      className="badge host"
+      title={`Runs on ${agent.ssh.dest}, over SSH`}
+      data-testid={`host-${agent.name}`}
+    >
+      on {sshHostLabel(agent.ssh.dest)}
+    </span>
   );
 }
 
@@ -207,6 +231,7 @@ function Tile({
           {agent.name}
         </span>
         <span className="tile-role">{agent.role}</span>
+        <HostBadge agent={agent} />
         <StateBadge agent={agent} />
         {agent.profile.kind === 'claude' && agent.profile.sandbox && (
           <span
@@ -383,6 +408,7 @@ function ListRow({
         {agent.commander && <span className="commander">★</span>}
         {agent.name}
       </span>
+      <HostBadge agent={agent} />
       <StateBadge agent={agent} />
       {agent.unread > 0 && <span className="badge unread">{agent.unread}</span>}
       {!!changes?.total.files && (
