@@ -39,6 +39,17 @@ export interface CrewAgent {
   sandbox?: boolean;
   /** A git worktree of its own, made by the studio from the crew's folder (then a repository). */
   worktree?: boolean;
+  /** Runs on the other machine the crew's `remote` option sets up, over SSH. */
+  ssh?: boolean;
+}
+
+/** Another machine for a crew's SSH agents: how the studio reaches it, and where they work there. */
+export interface CrewRemote {
+  sshCommand: string;
+  dest: string;
+  cwd: string;
+  /** Claude Code there (default: `claude` on its PATH). */
+  command?: string;
 }
 
 export interface ClaudeCrew {
@@ -80,9 +91,13 @@ export async function startClaudeCrew(
     /** Another Claude Code than the pinned one (the version matrix). */
     claudeCommand?: string;
     studio?: Pick<StudioOptions, 'pingPong'>;
+    /** Sets up the machine `ssh` agents run on, once the model stub's URL is known. */
+    remote?: (stubUrl: string) => Promise<CrewRemote>;
   } = {},
 ): Promise<ClaudeCrew> {
   const stub = await startModelStub(script);
+  const remote = options.remote ? await options.remote(stub.url) : undefined;
+  if (agents.some((a) => a.ssh) && !remote) throw new Error('ssh agents need the remote option');
   const home = tempDir('ccstudio-claude-home-');
   // A worktree crew's repository lives outside the temp folder, which Claude Code's sandbox lets
   // every command write: there, only what the studio allows (the repository's .git) is writable.
@@ -104,6 +119,7 @@ export async function startClaudeCrew(
       spawnPty: (file, args, options) => nodePty.spawn(file, args, options),
       hookCommand: `'${process.execPath}' '${HOOK_REPORTER}'`,
       claudeCommand: options.claudeCommand ?? CLAUDE_BIN,
+      ...(remote ? { sshCommand: remote.sshCommand } : {}),
       baseEnv,
     },
     ...options.studio,
@@ -127,9 +143,17 @@ export async function startClaudeCrew(
       ...(a.commander ? { commander: true } : {}),
     };
     if (a.worktree) await studio.service.addAgent({ ...input, worktree: {} });
+    else if (a.ssh && remote)
+      await studio.service.addAgent({
+        ...input,
+        cwd: remote.cwd,
+        ssh: { dest: remote.dest, ...(remote.command ? { command: remote.command } : {}) },
+      });
     else studio.agents.add(input);
   }
-  for (const a of agents) studio.sessions.start(a.name);
+  // An agent on another machine is reached (and its files written) before its terminal opens.
+  for (const a of agents) if (!a.ssh) studio.sessions.start(a.name);
+  await Promise.all(agents.filter((a) => a.ssh).map((a) => studio.sessions.startSettled(a.name)));
   await Promise.all(
     agents.map((a) =>
       waitFor(`${a.name} to be idle`, () => studio.agents.get(a.name)?.state === 'idle', 60_000),

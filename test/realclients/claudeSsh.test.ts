@@ -1,0 +1,157 @@
+// The real Claude Code CLI on "another machine": a throwaway sshd on loopback logging in its own
+// account (test/support/sshd.ts), Claude Code run there by the studio over SSH, driven by the
+// model stub; beside it, a local agent. The studio listens on 127.0.0.1 only: the remote agent
+// reaches its MCP server and hooks through the SSH connection.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CLAUDE_BIN,
+  claudeMissingReason,
+  startClaudeCrew,
+  waitFor,
+  type ClaudeCrew,
+  type CrewRemote,
+} from '../support/claudeHarness.js';
+import { seedClaudeHome, STUB_API_KEY } from '../support/claudeEnv.js';
+import { crewScript } from '../support/crewScript.js';
+import { skipTitle } from '../support/skipReason.js';
+import { REMOTE_ALIAS, REMOTE_USER, sshdMissingReason, startSshd, type Sshd } from '../support/sshd.js';
+
+const reason = claudeMissingReason ?? sshdMissingReason;
+const SUITE = skipTitle('Claude Code on another machine over SSH', reason);
+const TIMEOUT = 180_000;
+
+describe.skipIf(reason)(SUITE, () => {
+  let crew: ClaudeCrew | undefined;
+  let sshd: Sshd | undefined;
+  afterEach(async () => {
+    await crew?.close();
+    crew = undefined;
+    await sshd?.close();
+    sshd = undefined;
+  });
+
+  /** The remote: sshd whose sessions reach the stub, Claude Code on their PATH, a trusted folder. */
+  const remoteFor = async (stubUrl: string): Promise<CrewRemote> => {
+    sshd = await startSshd((remoteDir) => ({
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      ANTHROPIC_BASE_URL: stubUrl,
+      ANTHROPIC_API_KEY: STUB_API_KEY,
+      DISABLE_AUTOUPDATER: '1',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      DISABLE_TELEMETRY: '1',
+      // Claude Code's settings and sessions there, apart from any other test's.
+      CLAUDE_CONFIG_DIR: join(remoteDir, 'claude-config'),
+    }));
+    return setUpRemote(sshd);
+  };
+
+  it(
+    'a local agent and an agent on another machine exchange mail, each wake delivered once',
+    async () => {
+      crew = await startClaudeCrew([{ name: 'alice' }, { name: 'bob', ssh: true }], crewScript, {
+        remote: remoteFor,
+      });
+      const c = crew;
+      const bob = c.agent('bob');
+      expect(bob.ssh?.dest).toBe(REMOTE_ALIAS);
+      expect(bob.cliVersion).toBe('2.1.330');
+      c.studio.bus.send(c.studio.agents.person, 'alice', 'ping bob');
+      await waitFor('alice to get pong', () =>
+        c.requestsFrom('alice').find((r) => r.toolResults.some((t) => t.text.includes('"text":"pong"'))),
+      );
+      await waitFor('alice to be idle again', () => c.agent('alice').state === 'idle');
+      expect(wakes(c, 'bob')).toEqual([
+        '[studio] You have 1 new message from alice. Call check_inbox now and act on it.',
+      ]);
+      expect(wakes(c, 'alice')).toHaveLength(2);
+      expect(c.studio.bus.history(null).map((m) => [m.from, m.to.join(), m.body])).toEqual([
+        ['bob', 'alice', 'pong'],
+        ['alice', 'bob', 'ping'],
+        ['user', 'alice', 'ping bob'],
+      ]);
+      // bob's Claude Code ran over there, as the remote account, and its hooks came back through the link.
+      const processes = sshd!.asRemote(['ps', '-u', REMOTE_USER, '-o', 'args=']);
+      expect(processes).toMatch(/claude/);
+      expect(processes).not.toMatch(/ccs_|ccsh_/);
+      await waitFor('bob idle after its turn (its Stop hook)', () => c.agent('bob').state === 'idle');
+      // The typed wake shows once in its terminal, which is the SSH session's.
+      const screen = c.studio.sessions.screen('bob');
+      expect(screen.split('[studio] You have 1 new message from alice').length - 1).toBe(1);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'the SSH connection dies mid-turn: the mail sent meanwhile waits, the agent comes back resumed and gets it once',
+    async () => {
+      crew = await startClaudeCrew([{ name: 'bob', ssh: true }], crewScript, { remote: remoteFor });
+      const c = crew;
+      const person = c.studio.agents.person;
+      const bobId = c.agent('bob').id;
+      c.studio.bus.send(person, 'bob', 'slow');
+      await waitFor('bob busy with the slow turn', () =>
+        c.requestsFrom('bob').some((r) => r.toolResults.some((t) => t.text.includes('"text":"slow"'))),
+      );
+      // What the session has on disk over there: resumed after the drop.
+      const transcript = await waitFor('the turn in the remote transcript', () => transcriptWith(c, 'slow'));
+      sshd!.dropConnections();
+      await waitFor('bob reconnecting', () => c.agent('bob').state === 'reconnecting');
+      c.studio.bus.send(person, 'bob', 'ping user');
+      expect(c.studio.bus.unreadSummary(bobId)).toMatchObject({ queued: 1 });
+      const before = c.requestsFrom('bob').length;
+      await waitFor('bob to answer the mail that waited', () =>
+        c.studio.bus.history(null).find((m) => m.from === 'bob' && m.body === 'ping'),
+      );
+      expect(c.studio.bus.unreadCount(bobId)).toBe(0);
+      // Announced once after it came back, in a conversation that still holds the turn before the drop.
+      const after = c.requestsFrom('bob').slice(before);
+      expect(after.filter((r) => r.prompt.startsWith('[studio]') || r.notices.length)).toHaveLength(1);
+      // (the inbox's answer is JSON inside the tool result, so its quotes come escaped)
+      expect(JSON.stringify(after[0]!.messages)).toContain('\\"text\\":\\"slow\\"');
+      expect(transcript).toMatch(/\.jsonl$/);
+      expect(c.agent('bob').lastExit).toBeNull();
+    },
+    TIMEOUT,
+  );
+
+  /** The remote transcript that holds `text`, if it is written yet. */
+  function transcriptWith(c: ClaudeCrew, text: string): string | undefined {
+    const sessionId = c.studio.agents.sessionIdOf(c.agent('bob').id);
+    try {
+      const found = execFileSync('find', [sshd!.remoteDir, '-name', `${sessionId}.jsonl`], {
+        encoding: 'utf8',
+      })
+        .split('\n')
+        .filter(Boolean)[0];
+      return found && readFileSync(found, 'utf8').includes(text) ? found : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+});
+
+/** Typed wake prompts an agent's model saw. */
+function wakes(c: ClaudeCrew, name: string): string[] {
+  return c
+    .requestsFrom(name)
+    .filter((r) => r.prompt.startsWith('[studio]'))
+    .map((r) => r.prompt);
+}
+
+/**
+ * Claude Code for the remote account: the pinned binary on its PATH (linked where that account can
+ * run it), settings seeded in its own config folder, and a folder to work in.
+ */
+function setUpRemote(sshd: Sshd): CrewRemote {
+  const bin = join(sshd.dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(realpathSync(CLAUDE_BIN), join(bin, 'claude'));
+  const work = join(sshd.remoteDir, 'work');
+  mkdirSync(work);
+  seedClaudeHome(join(sshd.remoteDir, 'claude-config'), [work]);
+  execFileSync('chown', ['-R', `${REMOTE_USER}:${REMOTE_USER}`, sshd.remoteDir]);
+  return { sshCommand: sshd.sshCommand, dest: REMOTE_ALIAS, cwd: work, command: join(bin, 'claude') };
+}
