@@ -12,7 +12,8 @@
 // instead of node:http under the SDK client transports). The wake part has its own BENCH_WAKE_*
 // knobs, listed in wakeBench.ts. BENCH_ONLY=delivery: mail to a busy agent of the real Claude Code,
 // from its turn's end to the model request carrying the notice (deliveryBench.ts;
-// BENCH_DELIVERY_ROUNDS, default 12).
+// BENCH_DELIVERY_ROUNDS, default 12). BENCH_ONLY=ssh: 16 agents started on one host over SSH (a
+// loopback sshd; root and openssh-server), and a wake there beside one here (sshBench.ts).
 // `--strict` exits 1 when a target fails.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { renderConfigFromEnv, renderTable, runRenderBench } from './renderBench.
 import { runWakeBench, wakeConfigFromEnv, wakeTable, type WakeBenchResult } from './wakeBench.js';
 import { runWorkspaceBench, workspaceTable } from './workspaceBench.js';
 import { deliveryTable, runDeliveryBench } from './deliveryBench.js';
+import { runSshBench, sshTable } from './sshBench.js';
 import type {
   ChildToParent,
   LoadConfig,
@@ -75,6 +77,9 @@ const WAKE_SELECTED = !ONLY.length || ONLY.includes('wake');
 const RENDER_SELECTED = !ONLY.length || ONLY.includes('render');
 const WORKSPACE_SELECTED = !ONLY.length || ONLY.includes('workspace');
 const DELIVERY_SELECTED = !ONLY.length || ONLY.includes('delivery');
+const SSH_SELECTED = !ONLY.length || ONLY.includes('ssh');
+/** Agents started on the one remote host (and here, for the baseline). */
+const SSH_AGENTS = 16;
 /** Rounds of mail to a busy agent, each way (the real CLI: about 2 s a round through the hook). */
 const DELIVERY_ROUNDS = numberFromEnv('BENCH_DELIVERY_ROUNDS', 12);
 /** Changes summaries measured on the 10,000-file repository. */
@@ -433,6 +438,22 @@ async function main(): Promise<void> {
         `\n${text}\n\nTargets (delivery):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
       );
       md.push(...d.notes, '', text, '', 'Targets (delivery):', '', ...checkLines.map((l) => `- ${l}`), '');
+    }
+  }
+
+  if (SSH_SELECTED) {
+    process.stdout.write(
+      `\n  ssh: ${SSH_AGENTS} agents here and ${SSH_AGENTS} on one host over SSH (a loopback sshd) ...\n`,
+    );
+    const r = await runSshBench(SSH_AGENTS, (line) => process.stdout.write(`  ssh: ${line}\n`));
+    if (r) {
+      const text = sshTable(r);
+      results.push(...r.checks);
+      const checkLines = r.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+      process.stdout.write(
+        `\n${text}\n\n${r.notes.join('\n')}\n\nTargets (ssh):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
+      );
+      md.push(...r.notes, '', text, '', 'Targets (ssh):', '', ...checkLines.map((l) => `- ${l}`), '');
     }
   }
 
