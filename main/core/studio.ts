@@ -19,7 +19,7 @@ import { AgentRegistry, validateAgentName } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
 import { AgentSessions } from './sessions/agentSessions.js';
 import { SshLinks } from './remote/sshLink.js';
-import { sshControlDir, studioKeyOf } from './remote/sshPlaces.js';
+import { remoteKey, sshControlDir } from './remote/sshPlaces.js';
 import { defaultHome } from './sessions/claudeLaunch.js';
 import type { SpawnPty } from './sessions/ptySession.js';
 import { TerminalWriter } from './sessions/terminalWriter.js';
@@ -188,10 +188,11 @@ export function createStudio(options: StudioOptions = {}): Studio {
     ...(terminals?.enterDelayMs !== undefined ? { enterDelayMs: terminals.enterDelayMs } : {}),
     ...(terminals?.verifyDelayMs !== undefined ? { verifyDelayMs: terminals.verifyDelayMs } : {}),
   });
+  const controlDir = sshControlDir(launchDir);
   const sshLinks =
     terminals && urls
       ? new SshLinks({
-          controlDir: sshControlDir(launchDir),
+          controlDir,
           sshCommand: terminals.sshCommand ?? 'ssh',
           studioPort: Number(new URL(urls.base).port),
           env: terminals.baseEnv ?? process.env,
@@ -202,7 +203,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     agents,
     clock,
     logger,
-    ...(sshLinks ? { sshLinks, studioKey: studioKeyOf(launchDir) } : {}),
+    ...(sshLinks ? { sshLinks, studioKey: remoteKey(new Settings(db)) } : {}),
     spawnPty:
       terminals?.spawnPty ??
       (() => {
@@ -210,7 +211,11 @@ export function createStudio(options: StudioOptions = {}): Studio {
       }),
     writer,
     dataDir: launchDir,
-    privateDirs: [options.dataDir ?? '', launchDir].filter(Boolean),
+    // The SSH control sockets too (a process that reaches one runs commands on that host), when
+    // they are not in the data folder already.
+    privateDirs: [options.dataDir ?? '', launchDir, inside(launchDir, controlDir) ? '' : controlDir].filter(
+      Boolean,
+    ),
     urls,
     hookCommand: terminals?.hookCommand ?? 'true',
     ...(terminals?.claudeCommand ? { claudeCommand: terminals.claudeCommand } : {}),
@@ -415,7 +420,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
       // terminal takes its time to stop.
       board.releaseAssignee(agent.id, person());
       agents.remove(name);
-      await sessions.remove(agent.id);
+      await sessions.remove(agent);
     },
     sendMessage: async (input) =>
       delivered(

@@ -119,7 +119,7 @@ describe('the first hour', () => {
     await page.locator('[data-testid="add-agent"]').click();
     const form = page.locator('[data-testid="add-agent-form"]');
     await form.locator('input').first().fill('quitter');
-    await form.locator('select').selectOption('command');
+    await form.locator('[data-testid="add-agent-kind"]').selectOption('command');
     await form.getByPlaceholder('bash').fill(`${process.execPath} ${quitter}`);
     await page.locator('[data-testid="add-agent-folder"]').fill(s.project);
     await expect

@@ -37,9 +37,12 @@ export interface Sshd {
   wrongKeySsh: string;
   /** The same, with no record of the server's host key. */
   unknownHostSsh: string;
-  /** REMOTE_USER's home. */
+  /** REMOTE_USER's HOME in this server's sessions: the test's own folder (see remoteDir). */
   home: string;
-  /** A folder of its own for this test on the remote, owned by REMOTE_USER. */
+  /**
+   * A folder of its own for this test on the remote, owned by REMOTE_USER, and its HOME in this
+   * server's sessions: what the studio leaves there (~/.ccstudio) goes when the test ends.
+   */
   remoteDir: string;
   /** Runs a command as REMOTE_USER, as the remote machine would. */
   asRemote(command: string[]): string;
@@ -47,6 +50,12 @@ export interface Sshd {
   dropConnections(): void;
   /** SSH connections open to the server now. */
   connectionCount(): number;
+  /**
+   * The network between the machines goes silent: the server's connection processes stop (they
+   * answer nothing, as behind a dead Wi-Fi) while what runs in their sessions goes on. The
+   * client notices by its keepalives; the server does not notice at all.
+   */
+  freezeConnections(): void;
   /** Stops the server (the host goes away) and starts it again on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -57,22 +66,20 @@ function run(file: string, args: string[]): string {
   return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** The account exists once per machine; two test files making it at once both end with it. */
+/** Test files run at once; the account is made by one of them, under a lock. */
+const USER_LOCK = join(tmpdir(), 'ccstudio-test-remote-user.lock');
+
+/** The account exists once per machine: made (or unlocked) under USER_LOCK. */
 function ensureRemoteUser(): string {
-  const home = () => run('getent', ['passwd', REMOTE_USER]).split(':')[5]!;
-  try {
-    return home();
-  } catch {
-    try {
-      run('useradd', ['--create-home', '--shell', '/bin/bash', REMOTE_USER]);
-    } catch (err) {
-      // Made by the other test file meanwhile (useradd exits 9).
-      if (!/already exists/.test(String((err as { stderr?: string }).stderr))) throw err;
-    }
-  }
-  // A locked account ('!') is refused by sshd even with a key; '*' is no password, not locked.
-  run('usermod', ['-p', '*', REMOTE_USER]);
-  return home();
+  run('flock', [
+    USER_LOCK,
+    'sh',
+    '-c',
+    // A locked account ('!') is refused by sshd even with a key; '*' is no password, not locked.
+    `getent passwd ${REMOTE_USER} >/dev/null || useradd --create-home --shell /bin/bash ${REMOTE_USER}; ` +
+      `usermod -p '*' ${REMOTE_USER}`,
+  ]);
+  return run('getent', ['passwd', REMOTE_USER]).split(':')[5]!;
 }
 
 async function freePort(): Promise<number> {
@@ -147,9 +154,10 @@ export async function startSshd(
   keygen(join(dir, 'stranger_key'));
   const remoteDir = mkdtempSync(join(home, 'test-'));
   run('chown', [`${REMOTE_USER}:${REMOTE_USER}`, remoteDir]);
-  const setEnv = typeof env === 'function' ? env(remoteDir) : env;
+  const setEnv = { HOME: remoteDir, ...(typeof env === 'function' ? env(remoteDir) : env) };
 
   let port = 0;
+  let configured = false;
   let sshd: ChildProcess | undefined;
   let log = '';
   const config = join(dir, 'sshd_config');
@@ -203,8 +211,9 @@ export async function startSshd(
         sshd = child;
         return;
       }
-      // Another process took the port between our look and sshd's bind: another port.
-      if (attempt >= 4 || !/Address already in use|Cannot bind/.test(log))
+      // Another process took the port between our look and sshd's bind: another port, but only
+      // before the clients' configs name it (a start again after stop() keeps its port).
+      if (attempt >= 4 || configured || !/Address already in use|Cannot bind/.test(log))
         throw new Error(`sshd did not start:\n${log}`);
       port = 0;
     }
@@ -244,6 +253,7 @@ export async function startSshd(
     }
   };
   await start();
+  configured = true;
 
   const knownHosts = join(dir, 'known_hosts');
   writeFileSync(knownHosts, `[127.0.0.1]:${port} ${hostPub}\n`);
@@ -260,10 +270,23 @@ export async function startSshd(
     sshCommand,
     wrongKeySsh,
     unknownHostSsh,
-    home,
+    home: remoteDir,
     remoteDir,
     asRemote: (command) => run('runuser', ['-u', REMOTE_USER, '--', ...command]),
     dropConnections,
+    freezeConnections() {
+      if (!sshd?.pid) return;
+      const tree = (pid: number): number[] => children(pid).flatMap((k) => [k, ...tree(k)]);
+      for (const pid of tree(sshd.pid)) {
+        let name = '';
+        try {
+          name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+        } catch {
+          continue;
+        }
+        if (name === 'sshd') process.kill(pid, 'SIGSTOP');
+      }
+    },
     connectionCount: () => (sshd?.pid ? children(sshd.pid).length : 0),
     stop,
     start,

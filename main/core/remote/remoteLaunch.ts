@@ -43,6 +43,18 @@ export interface RemoteLaunch {
   resumed: boolean;
 }
 
+/** What only the person can mend on the remote (no Claude Code, no folder): not retried. */
+export class RemoteSetupError extends StudioError {}
+
+/**
+ * A failure a later try cannot mend by itself: a refused login, an untrusted host key, no
+ * Claude Code or no folder there. Anything else (a host away, a timeout, a drop) may pass.
+ */
+export function isFinal(err: unknown): boolean {
+  if (err instanceof SshError) return err.problem === 'login' || err.problem === 'hostkey';
+  return err instanceof RemoteSetupError;
+}
+
 /** ssh's own failures exit 255; anything else came from the remote command. */
 const SSH_FAILED = 255;
 
@@ -79,13 +91,13 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
     );
   }
   if (probe.problem === 'nocwd')
-    throw new StudioError(
+    throw new RemoteSetupError(
       'invalid',
       `${host} has no folder ${agent.cwd} (for ${agent.name}); make it there or pick another.`,
     );
   if (probe.problem === 'noclaude' || !probe.claude || !probe.cwd) {
     const command = ssh.command || 'claude';
-    throw new StudioError(
+    throw new RemoteSetupError(
       'unavailable',
       `Claude Code (\`${command}\`) was not found on ${host}, on the PATH an SSH login gets there (${probe.path || 'empty'}). ` +
         `Install it there (\`npm install -g @anthropic-ai/claude-code\`), or give its full path: ` +
@@ -95,10 +107,10 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
   const version = parseVersion(probe.versionText);
   const unsupported = unsupportedReason(version);
   if (unsupported)
-    throw new StudioError('unavailable', `${agent.name} was not started on ${host}: ${unsupported}`);
+    throw new RemoteSetupError('unavailable', `${agent.name} was not started on ${host}: ${unsupported}`);
   const http = supportsHttpHooks(version);
   if (!http && !probe.curl) {
-    throw new StudioError(
+    throw new RemoteSetupError(
       'unavailable',
       `${agent.name} was not started: Claude Code ${version ?? '(unknown version)'} on ${host} reports to the studio ` +
         'through curl, which is not installed there. Install curl there, or update Claude Code to 2.1.63 or newer.',
@@ -129,6 +141,7 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
     'settings.json': JSON.stringify(settings, null, 2),
     'hook.headers': `Authorization: Bearer ${input.hookToken}`,
     'launch.sh': launchScript({
+      dir,
       cwd: probe.cwd,
       claude: probe.claude,
       env: { STUDIO_AGENT: agent.name, COLORTERM: 'truecolor' },
@@ -146,7 +159,8 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
       `Could not write ${agent.name}'s files under ~/.ccstudio on ${host}: ${(installed.stdout + installed.stderr).trim().slice(0, 300)}`,
     );
   }
-  const terminal = link.terminal(`sh ${dir}/launch.sh`);
+  // From $HOME (not the folder the login starts in, which a login script may change).
+  const terminal = link.terminal(`sh "$HOME/${dir}/launch.sh"`);
   return {
     launch: { command: terminal.command, args: terminal.args, env: childEnv(input.baseEnv, {}) },
     version,

@@ -53,7 +53,8 @@ export function probeScript(input: { cwd: string; command: string; sessionId: st
     'say cwd "$here"',
     `c=$(command -v ${claude} 2>/dev/null) || { say problem noclaude; exit 0; }`,
     'say claude "$c"',
-    'say version "$("$c" --version 2>/dev/null | head -n 1)"',
+    // Its stdin is this script: a wrapper that reads stdin must not eat the rest of it.
+    'say version "$("$c" --version </dev/null 2>/dev/null | head -n 1)"',
     'if command -v curl >/dev/null 2>&1; then say curl yes; fi',
     // Claude Code's own naming of a folder's transcripts (every other character becomes "-").
     `t="\${CLAUDE_CONFIG_DIR:-$HOME/.claude}/projects/$(printf %s "$here" | tr -c 'A-Za-z0-9' '-')/${input.sessionId}.jsonl"`,
@@ -114,11 +115,20 @@ export function removeScript(dir: string): string {
   return `rm -rf "$HOME"/${shellQuote(dir)}\n`;
 }
 
+/** How long the launcher gives an agent's previous process to end before it kills it (tenths of a second). */
+const END_PREVIOUS_TENTHS = 30;
+
 /**
  * The agent's launcher on the remote: into its folder, then Claude Code with its arguments. The
- * terminal runs `sh` on it, which every login shell can start.
+ * terminal runs `sh` on it, which every login shell can start. A link that went silent (Wi-Fi
+ * changed) leaves the last process running there, since sshd does not notice a client that is
+ * gone: the launcher ends it first, so two never work on one session. Its pid file is checked
+ * against the process's own command line, which names this agent's files, so a reused pid is
+ * never killed.
  */
 export function launchScript(input: {
+  /** The agent's folder under the remote HOME (remoteAgentDir). */
+  dir: string;
   cwd: string;
   claude: string;
   env: Record<string, string>;
@@ -126,6 +136,16 @@ export function launchScript(input: {
 }): string {
   const env = Object.entries(input.env).map(([k, v]) => `${k}=${shellQuote(v)}`);
   return [
+    `d="$HOME"/${shellQuote(input.dir)}`,
+    'old=$(cat "$d/claude.pid" 2>/dev/null)',
+    'if [ -n "$old" ] && ps -o args= -p "$old" 2>/dev/null | grep -qF "$d/mcp.json"; then',
+    '  kill -TERM "$old" 2>/dev/null',
+    '  i=0',
+    `  while kill -0 "$old" 2>/dev/null && [ $i -lt ${END_PREVIOUS_TENTHS} ]; do sleep 0.1; i=$((i + 1)); done`,
+    '  kill -KILL "$old" 2>/dev/null',
+    'fi',
+    // exec keeps the pid: this is Claude Code's.
+    'echo $$ > "$d/claude.pid"',
     `cd -- ${shellQuote(input.cwd)} || exit 1`,
     // Tools reach the model directly, not through tool search (as on this machine), unless the remote says otherwise.
     `exec env ENABLE_TOOL_SEARCH="\${ENABLE_TOOL_SEARCH:-false}" ${env.join(' ')} ${shellQuote(input.claude)} ${input.args.map(shellQuote).join(' ')}`,

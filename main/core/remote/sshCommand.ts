@@ -71,14 +71,26 @@ export function forwardArgs(dest: string, controlPath: string, studioPort: numbe
   ];
 }
 
+/**
+ * A session on the shared connection, and only there: without its socket (the connection gone)
+ * ssh would log in afresh, where the forward that leads to the studio is not; the proxy `false`
+ * makes that fail at once instead (a command-line option wins over the person's ProxyJump).
+ */
+const ON_CONNECTION_ONLY = ['-o', 'ControlMaster=no', '-o', 'ProxyCommand=false'];
+
 /** Runs a command on the host over the shared connection, without a terminal (setup, git). */
 export function execArgs(dest: string, controlPath: string, remoteCommand: string): string[] {
-  return [...baseOptions(controlPath), '-o', 'ControlMaster=no', '-T', '--', dest, remoteCommand];
+  return [...baseOptions(controlPath), ...ON_CONNECTION_ONLY, '-T', '--', dest, remoteCommand];
 }
 
 /** An agent's terminal: a session on the shared connection with a remote terminal of its own. */
 export function terminalArgs(dest: string, controlPath: string, remoteCommand: string): string[] {
-  return [...baseOptions(controlPath), '-o', 'ControlMaster=no', '-tt', '--', dest, remoteCommand];
+  return [...baseOptions(controlPath), ...ON_CONNECTION_ONLY, '-tt', '--', dest, remoteCommand];
+}
+
+/** Asks the shared connection whether it still carries sessions. */
+export function checkArgs(dest: string, controlPath: string): string[] {
+  return [...baseOptions(controlPath), '-O', 'check', '--', dest];
 }
 
 /** Ends the shared connection (and with it every agent session on it). */
@@ -141,10 +153,7 @@ export function explainSsh(dest: string, stderr: string): string {
     case 'unknown-host':
       return `There is no host called ${dest}${quoted}. Check the name, or its Host entry in ~/.ssh/config.`;
     case 'unreachable':
-      return (
-        `${dest} cannot be reached${quoted}. Check that it is on, on your network, and runs an SSH server; ` +
-        'the studio keeps trying.'
-      );
+      return `${dest} cannot be reached${quoted}. Check that it is on, on your network, and runs an SSH server.`;
     default:
       return `ssh ${dest} failed${quoted || '.'}`;
   }

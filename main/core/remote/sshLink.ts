@@ -3,14 +3,17 @@
 // loopback that leads back to the studio's listener, and runs everything else as sessions on it:
 // the agents' terminals, the setup of their files, git.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { StudioError } from '../../contract/errors.js';
 import type { Disposable } from '../../contract/events.js';
 import { Emitter } from '../util/emitter.js';
 import type { Logger } from '../util/logger.js';
 import {
+  checkArgs,
   controlPathFor,
   execArgs,
+  exitArgs,
   explainSsh,
   forwardArgs,
   masterArgs,
@@ -23,6 +26,8 @@ import type { SshProblem } from './sshCommand.js';
 export const SSH_CONNECT_MS = 20_000;
 /** A setup step or git command on the remote that takes longer than this has hung. */
 export const SSH_EXEC_MS = 60_000;
+/** `ssh -O check` answers from the local master in milliseconds; longer means it is wedged. */
+const SSH_CHECK_MS = 5_000;
 /** How often the studio looks for the master's socket while it logs in. */
 const SOCKET_POLL_MS = 25;
 /**
@@ -37,6 +42,8 @@ export interface SshLinkOptions {
   dest: string;
   /** Which of the connections to `dest` this is (see AGENTS_PER_CONNECTION). */
   shard?: number;
+  /** Settles once the connections a previous studio left are ended (see SshLinks). */
+  leftoversEnded?: Promise<void>;
   /** The folder of the control sockets (private: anyone who can reach one uses the connection). */
   controlDir: string;
   /** `ssh`, or a wrapper the person chose. */
@@ -94,6 +101,18 @@ export class SshLink {
     return this.port !== undefined && !!this.master && this.master.exitCode === null;
   }
 
+  /** The connection's own process (diagnostics, and tests that make a link go silent). */
+  get masterPid(): number | undefined {
+    return this.master?.pid;
+  }
+
+  /** It is up and answers now: a dead link's master can take a moment to notice it is dead. */
+  async alive(): Promise<boolean> {
+    if (!this.up) return false;
+    const check = await this.run(checkArgs(this.options.dest, this.controlPath), SSH_CHECK_MS);
+    return check.code === 0;
+  }
+
   /** The port on the remote's loopback that leads to the studio, connecting first if need be. */
   connect(): Promise<number> {
     if (this.closed) return Promise.reject(new StudioError('unavailable', 'The studio is shutting down.'));
@@ -104,14 +123,21 @@ export class SshLink {
 
   private async open(): Promise<number> {
     const { dest, controlDir, sshCommand, env, logger } = this.options;
+    await this.options.leftoversEnded;
     mkdirSync(controlDir, { recursive: true, mode: 0o700 });
+    // Its sockets open sessions on the hosts: never in a folder another user made (a predictable
+    // one under /tmp, see sshControlDir) or reached through a link.
+    const st = lstatSync(controlDir);
+    if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid()))
+      throw new StudioError(
+        'unavailable',
+        `${controlDir} is not a folder of this user's own; the studio keeps SSH sockets only in one.`,
+      );
     chmodSync(controlDir, 0o700);
     // A socket left by a studio that did not close cleanly: its master may still run, forwarding
     // to a port that is no longer ours. Ended, not reused.
-    if (existsSync(this.controlPath)) {
-      await this.run(['-S', this.controlPath, '-O', 'exit', '--', dest], 5_000).catch(() => undefined);
-      rmSync(this.controlPath, { force: true });
-    }
+    if (existsSync(this.controlPath)) await endStale(sshCommand, env, this.controlPath, dest);
+    if (this.closed) throw new StudioError('unavailable', 'The studio is shutting down.');
     let stderr = '';
     const master = spawn(sshCommand, masterArgs(dest, this.controlPath), {
       env,
@@ -125,6 +151,10 @@ export class SshLink {
     const started = Date.now();
     // The socket appears once the master has logged in and can carry sessions.
     while (!existsSync(this.controlPath)) {
+      if (this.closed) {
+        master.kill();
+        throw new StudioError('unavailable', 'The studio is shutting down.');
+      }
       if (master.exitCode !== null || master.signalCode !== null || master.pid === undefined) {
         await exited;
         throw new SshError(explainSsh(dest, stderr), sshProblem(stderr));
@@ -139,6 +169,11 @@ export class SshLink {
       await new Promise((r) => setTimeout(r, SOCKET_POLL_MS));
     }
     const forward = await this.run(forwardArgs(dest, this.controlPath, this.options.studioPort), SSH_EXEC_MS);
+    // Closed meanwhile: close() did not see this master yet, so it is ended here.
+    if (this.closed || this.master !== master) {
+      master.kill();
+      throw new StudioError('unavailable', 'The studio is shutting down.');
+    }
     const port = Number(forward.stdout.trim().split(/\s+/)[0]);
     if (forward.code !== 0 || !Number.isInteger(port) || port <= 0 || port > 65535) {
       master.kill();
@@ -231,6 +266,28 @@ export class SshLink {
 }
 
 /**
+ * Ends a connection a studio left behind (it crashed, or was killed, so its master outlived it):
+ * it may forward to a port that is no longer this studio's.
+ */
+async function endStale(
+  sshCommand: string,
+  env: NodeJS.ProcessEnv,
+  socket: string,
+  dest: string,
+): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const child = spawn(sshCommand, exitArgs(dest, socket), { env, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), SSH_CHECK_MS);
+    child.once('error', () => resolve());
+    child.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  rmSync(socket, { force: true });
+}
+
+/**
  * Agents' terminals one connection carries at most. sshd refuses sessions past its MaxSessions
  * (10 unless its admin changed it), and setup and git need a session now and then too: a host with
  * more agents gets a second connection, not a refusal.
@@ -244,7 +301,28 @@ export class SshLinks {
   private readonly assigned = new Map<number, SshLink>();
   private closed = false;
 
-  constructor(private readonly options: Omit<SshLinkOptions, 'dest' | 'shard'>) {}
+  private readonly leftoversEnded: Promise<void>;
+
+  constructor(private readonly options: Omit<SshLinkOptions, 'dest' | 'shard' | 'leftoversEnded'>) {
+    // Before any connection of this studio's opens: their sockets would have the same names.
+    this.leftoversEnded = this.endLeftovers();
+  }
+
+  /** Ends every connection a studio before this one left in the folder (see endStale). */
+  private async endLeftovers(): Promise<void> {
+    let names: string[];
+    try {
+      names = readdirSync(this.options.controlDir);
+    } catch {
+      return;
+    }
+    // Any destination will do: `-O exit` speaks to the socket's master, whatever it is connected to.
+    await Promise.all(
+      names.map((n) =>
+        endStale(this.options.sshCommand, this.options.env, join(this.options.controlDir, n), 'leftover'),
+      ),
+    );
+  }
 
   /** The connection for an agent on `dest`: the one it had, or one with room. */
   forAgent(dest: string, agentId: number): SshLink {
@@ -256,7 +334,7 @@ export class SshLinks {
     const load = (l: SshLink) => [...this.assigned.values()].filter((a) => a === l).length;
     let link = pool.find((l) => load(l) < AGENTS_PER_CONNECTION);
     if (!link) {
-      link = new SshLink({ ...this.options, dest, shard: pool.length });
+      link = new SshLink({ ...this.options, dest, shard: pool.length, leftoversEnded: this.leftoversEnded });
       pool.push(link);
     }
     this.assigned.set(agentId, link);
@@ -275,6 +353,7 @@ export class SshLinks {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.leftoversEnded;
     await Promise.allSettled([...this.links.values()].flat().map((l) => l.close()));
     this.links.clear();
     this.assigned.clear();

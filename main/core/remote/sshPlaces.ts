@@ -1,6 +1,5 @@
 // Where a studio keeps its SSH control sockets here, and what it calls itself on other machines.
-import { createHash } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,8 +18,20 @@ export function sshControlDir(dataDir: string): string {
     : join(tmpdir(), `ccstudio-ssh-${hash(dataDir).slice(0, 8)}`);
 }
 
-/** This studio's folder name under ~/.ccstudio on other machines, from its data folder. */
-export function studioKeyOf(dataDir: string): string {
-  const real = existsSync(dataDir) ? realpathSync(dataDir) : dataDir;
-  return hash(real).slice(0, STUDIO_KEY_CHARS);
+/** Where the studio keeps its name on other machines (Settings). */
+const REMOTE_KEY_SETTING = 'remoteKey';
+
+/**
+ * This studio's folder name under ~/.ccstudio on other machines: made once at random and kept, so
+ * two studios (two laptops with the same user name and data folder) never share one on a host.
+ */
+export function remoteKey(settings: {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+}): string {
+  const kept = settings.get<string>(REMOTE_KEY_SETTING);
+  if (typeof kept === 'string' && /^[0-9a-f]{12}$/.test(kept)) return kept;
+  const key = randomBytes(STUDIO_KEY_CHARS / 2).toString('hex');
+  settings.set(REMOTE_KEY_SETTING, key);
+  return key;
 }

@@ -40,13 +40,13 @@ import {
   type SeqSnapshot,
   type SpawnPty,
 } from './ptySession.js';
-import type { ScreenReading } from './screenClassifier.js';
+import { classifyScreen, type ScreenReading } from './screenClassifier.js';
 import type { TerminalWriter, TypeResult } from './terminalWriter.js';
 import type { WakeTargetState } from '../wake/wakeEngine.js';
 import { sshHostLabel } from '../../contract/ssh.js';
-import { prepareRemoteLaunch, type RemoteLaunch } from '../remote/remoteLaunch.js';
+import { isFinal, prepareRemoteLaunch, type RemoteLaunch } from '../remote/remoteLaunch.js';
 import { remoteAgentDir, removeScript } from '../remote/remoteSetup.js';
-import { SshError, type SshLinks } from '../remote/sshLink.js';
+import type { SshLinks } from '../remote/sshLink.js';
 
 /** A hook token is as random as an agent's token; the prefix tells it apart in logs. */
 const HOOK_TOKEN_BYTES = 24;
@@ -166,6 +166,8 @@ export class AgentSessions {
   private readonly restartTimes = new Map<number, number[]>();
   /** Starts of agents on other machines being prepared: a second start waits for the first. */
   private readonly preparing = new Map<number, Promise<StartOutcome>>();
+  /** Tries in a row to reach a dropped agent's host again; cleared once it has stayed up a while. */
+  private readonly reconnectTries = new Map<number, number>();
   /** Stops the person asked for, per agent: a start prepared across one does not go on. */
   private readonly stops = new Map<number, number>();
   private readonly outputEmitter = new Emitter<SessionOutput>();
@@ -398,6 +400,8 @@ export class AgentSessions {
       clock: this.options.clock,
       flavor,
       onChange: (state, reading) => {
+        // Only this process's tracker speaks for the agent (not one whose link dropped).
+        if (this.live.get(agent.id)?.tracker !== tracker) return;
         if (this.options.agents.getById(agent.id)) this.options.agents.update(agent.id, { state });
         this.stateEmitter.fire({ agentId: agent.id, state, reading });
       },
@@ -446,6 +450,7 @@ export class AgentSessions {
     live.settled = this.options.clock.setTimeout(() => {
       if (!live.pty.running) return;
       this.quickExits.delete(agent.id);
+      this.reconnectTries.delete(agent.id);
       if (this.options.agents.getById(agent.id)) this.options.agents.setExit(agent.id, null);
     }, QUICK_EXIT_MS);
     store.add({ dispose: () => live.settled?.cancel() });
@@ -515,7 +520,12 @@ export class AgentSessions {
   }
 
   /** An agent on another machine: one start at a time (each writes a fresh token there). */
-  private startRemote(agent: Agent, size: { cols?: number; rows?: number }): Promise<StartOutcome> {
+  private startRemote(
+    agent: Agent,
+    size: { cols?: number; rows?: number },
+    /** A try of the studio's own (reconnecting): a failure worth another try is not the tile's to show. */
+    quiet = false,
+  ): Promise<StartOutcome> {
     const pending = this.preparing.get(agent.id);
     if (pending) return pending;
     const stopsBefore = this.stops.get(agent.id) ?? 0;
@@ -524,7 +534,7 @@ export class AgentSessions {
       try {
         prepared = await this.prepareRemote(agent);
       } catch (err) {
-        this.noteRemoteFailure(agent, err as Error);
+        if (!quiet || isFinal(err)) this.noteRemoteFailure(agent, err as Error);
         throw err;
       }
       if (this.closing)
@@ -567,7 +577,7 @@ export class AgentSessions {
       const timer = this.options.clock.setTimeout(() => done('running'), START_SETTLE_MS);
       const sub = this.stateEmitter.on((e) => {
         if (e.agentId !== agent.id) return;
-        if (e.state === 'exited') done('exited');
+        if (e.state === 'exited' || e.state === 'reconnecting') done('exited');
         // Waiting at its prompt (or on a question) is ready; output alone is not: a program
         // that prints an error and exits is busy for a moment first.
         else if (atPrompt(e.state)) done('ready');
@@ -604,16 +614,17 @@ export class AgentSessions {
     }
     // Its last lines are still being drawn into the mirror: record the exit once they are on
     // it, then say it exited (so whoever waits for "exited" finds the record there).
-    void live.pty.mirror.settled().then(() => {
+    void live.pty.mirror.settled().then(async () => {
       if (this.live.get(live.agentId) !== live) return;
       try {
-        if (!live.stopping && live.remote && this.linkDropped(agent.id, live.remote.dest, status)) {
-          this.reconnectLater(
-            agent.id,
-            live,
-            0,
-            `The SSH link to ${sshHostLabel(live.remote.dest)} dropped.`,
-          );
+        const dropped =
+          !live.stopping && !!live.remote && (await this.linkDropped(agent.id, live.remote.dest, status));
+        if (this.live.get(live.agentId) !== live) return;
+        if (dropped && !live.stopping && live.remote) {
+          live.tracker.dispose();
+          const attempt = this.reconnectTries.get(agent.id) ?? 0;
+          const why = `The SSH link to ${sshHostLabel(live.remote.dest)} dropped.`;
+          this.reconnectLater(agent.id, live.pty.size, attempt, why, live);
           return;
         }
         if (!live.stopping) this.recordExit(agent, live, status);
@@ -701,60 +712,87 @@ export class AgentSessions {
     );
   }
 
-  /** Its session ended with the link: ssh's own failure, or the host's connection gone. */
-  private linkDropped(agentId: number, dest: string, status: ExitStatus): boolean {
+  /**
+   * Its session ended with the link: the host's connection is gone. A 255 (ssh's own failure) over
+   * a connection that still answers is the session's own (the host refused it, or the program
+   * exited 255): an exit like any other, under the quick-exit cap.
+   */
+  private async linkDropped(agentId: number, dest: string, status: ExitStatus): Promise<boolean> {
     const link = this.options.sshLinks?.forAgent(dest, agentId);
-    return status.code === SSH_FAILED || !link?.up;
+    if (!link) return false;
+    if (!link.up) return true;
+    return status.code === SSH_FAILED && !(await link.alive());
   }
 
   /**
-   * An agent whose host dropped: shown as reconnecting, its mail left queued, and started again
-   * (its Claude Code session resumed) once the host answers, trying with backoff until it does,
-   * or until the person stops it. A refused login or an untrusted host key is not retried.
+   * An agent whose host dropped (or was away when the studio started it by itself): shown as
+   * reconnecting, its mail left queued, and started again (its Claude Code session resumed) once
+   * the host answers, trying with backoff until it does or the person stops it. What only the
+   * person can mend (a refused login, an untrusted host key, no Claude Code there) is not retried.
    */
-  private reconnectLater(agentId: number, live: LiveSession, attempt: number, why: string): void {
+  private reconnectLater(
+    agentId: number,
+    size: { cols?: number; rows?: number },
+    attempt: number,
+    why: string,
+    ended?: LiveSession,
+  ): void {
     const agent = this.options.agents.getById(agentId);
     if (!agent || this.closing) return;
+    this.cancelRestart(agentId);
     const wait = RECONNECT_BACKOFF_MS[Math.min(attempt, RECONNECT_BACKOFF_MS.length - 1)]!;
     const now = this.options.clock.now();
+    this.reconnectTries.set(agentId, attempt + 1);
     this.options.agents.setExit(agentId, {
       code: SSH_FAILED,
       signal: null,
       at: now,
-      ranMs: Math.max(0, now - live.startedAt),
-      tail: exitTail(live.pty.mirror.text()),
+      ranMs: ended ? Math.max(0, now - ended.startedAt) : 0,
+      tail: ended ? exitTail(ended.pty.mirror.text()) : (agent.lastExit?.tail ?? []),
       advice: `${why} The studio is reconnecting (try ${attempt + 1}); its mail waits.`,
       quickExits: 0,
       gaveUp: false,
       restartAt: now + wait,
     });
     this.options.agents.update(agentId, { state: 'reconnecting' });
-    this.stateEmitter.fire({ agentId, state: 'reconnecting', reading: live.tracker.screen });
+    this.stateEmitter.fire({
+      agentId,
+      state: 'reconnecting',
+      reading: ended?.tracker.screen ?? classifyScreen(''),
+    });
     this.restarts.set(
       agentId,
       this.options.clock.setTimeout(() => {
         this.restarts.delete(agentId);
-        void this.reconnect(agentId, live, attempt);
+        void this.reconnect(agentId, size, attempt);
       }, wait),
     );
   }
 
-  private async reconnect(agentId: number, live: LiveSession, attempt: number): Promise<void> {
+  private async reconnect(
+    agentId: number,
+    size: { cols?: number; rows?: number },
+    attempt: number,
+  ): Promise<void> {
     const agent = this.options.agents.getById(agentId);
     if (!agent?.autostart || this.closing || this.live.get(agentId)?.pty.running) return;
     try {
-      await this.startRemote(agent, live.pty.size);
-      this.options.logger.info('agent reconnected', {
-        agent: agent.name,
-        host: agent.ssh?.dest,
-        tries: attempt + 1,
-      });
-      // Back: the drop is history (its terminal shows where it came back).
-      if (this.options.agents.getById(agentId)) this.options.agents.setExit(agentId, null);
+      await this.startRemote(agent, size, true);
+      const now = this.options.agents.getById(agentId);
+      // Back, and still up: the drop is history (its terminal shows where it came back).
+      if (now && now.state !== 'reconnecting' && this.live.get(agentId)?.pty.running) {
+        this.options.logger.info('agent reconnected', {
+          agent: agent.name,
+          host: agent.ssh?.dest,
+          tries: attempt + 1,
+        });
+        this.options.agents.setExit(agentId, null);
+      }
     } catch (err) {
-      // A login refused or a host key not trusted waits for the person; the tile says what to do.
-      if (!(err instanceof SshError) || err.problem === 'login' || err.problem === 'hostkey') return;
-      this.reconnectLater(agentId, live, attempt + 1, err.message);
+      // Final failures are on the tile already (see startRemote); a drop right after the start
+      // has scheduled its own try.
+      if (isFinal(err) || this.restarts.has(agentId) || this.closing) return;
+      this.reconnectLater(agentId, size, attempt + 1, (err as Error).message);
     }
   }
 
@@ -778,6 +816,7 @@ export class AgentSessions {
     this.cancelRestart(agent.id);
     // A start on another machine still connecting opens no terminal after this.
     this.stops.set(agent.id, (this.stops.get(agent.id) ?? 0) + 1);
+    this.reconnectTries.delete(agent.id);
     if (agent.lastExit?.restartAt) this.options.agents.setExit(agent.id, null);
     if (agent.state === 'reconnecting') this.options.agents.update(agent.id, { state: 'exited' });
     if (!live) return;
@@ -901,9 +940,16 @@ export class AgentSessions {
     return Promise.all(
       saved.map(async (agent) => {
         try {
+          if (agent.ssh) {
+            const { ready } = await this.startRemote(agent, {}, true);
+            return { name: agent.name, ready };
+          }
           const { ready } = await this.startSettled(agent.name);
           return { name: agent.name, ready };
         } catch (err) {
+          // A host that is away now (asleep, off the network) is tried again until it answers.
+          if (agent.ssh && !isFinal(err) && !this.restarts.has(agent.id))
+            this.reconnectLater(agent.id, {}, 0, (err as Error).message);
           return { name: agent.name, error: (err as Error).message };
         }
       }),
@@ -933,23 +979,28 @@ export class AgentSessions {
     this.usageEmitter.dispose();
   }
 
-  /** Forgets a removed agent's terminal. */
-  async remove(agentId: number): Promise<void> {
+  /** Forgets a removed agent's terminal, and its files on another machine. */
+  async remove(agent: Pick<Agent, 'id' | 'name' | 'ssh'>): Promise<void> {
+    const agentId = agent.id;
     this.cancelRestart(agentId);
     this.quickExits.delete(agentId);
+    this.reconnectTries.delete(agentId);
     const live = this.live.get(agentId);
-    if (!live) return;
-    live.stopping = true;
-    await live.pty.stop();
-    live.store.dispose();
-    live.pty.dispose();
-    this.forgetHookToken(live);
-    this.live.delete(agentId);
-    // Its files on the other machine held credentials that are dead now; they go too, if the host answers.
-    if (live.remote && this.options.sshLinks && !this.closing) {
-      const link = this.options.sshLinks.forAgent(live.remote.dest, agentId);
-      if (link.up) await link.exec('sh -s', removeScript(live.remote.dir)).catch(() => undefined);
-      this.options.sshLinks.release(agentId);
+    if (live) {
+      live.stopping = true;
+      await live.pty.stop();
+      live.store.dispose();
+      live.pty.dispose();
+      this.forgetHookToken(live);
+      this.live.delete(agentId);
+    }
+    // Its files there held credentials that are dead now: they go too, if the host answers.
+    const links = this.options.sshLinks;
+    if (agent.ssh && links && !this.closing) {
+      const link = links.forAgent(agent.ssh.dest, agentId);
+      const dir = remoteAgentDir(this.options.studioKey ?? '', agent.name);
+      if (link.up) await link.exec('sh -s', removeScript(dir)).catch(() => undefined);
+      links.release(agentId);
     }
   }
 }

@@ -247,7 +247,11 @@ export function AddAgentDialog({
         {!ssh && (
           <label>
             Runs
-            <select value={kind} onChange={(e) => setKind(e.target.value as 'claude' | 'command')}>
+            <select
+              value={kind}
+              onChange={(e) => setKind(e.target.value as 'claude' | 'command')}
+              data-testid="add-agent-kind"
+            >
               <option value="claude">Claude Code</option>
               <option value="command">Another command</option>
             </select>

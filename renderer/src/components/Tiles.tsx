@@ -14,7 +14,8 @@ export type Layout = 'grid' | 'list';
 /** From this many agents the tiles become a list beside one big terminal (30 live tiles are unreadable). */
 export const LIST_LAYOUT_FROM = 10;
 
-const running = (a: AgentView) => a.state !== 'exited' && a.state !== 'unknown';
+/** Its terminal runs (one on another machine whose link dropped has none until it reconnects). */
+const running = (a: AgentView) => a.state !== 'exited' && a.state !== 'unknown' && a.state !== 'reconnecting';
 const waiting = (a: AgentView) => waitsForPerson(a.state);
 /**
  * Why the agent is not running, on its tile: how it ended, the last lines it printed, what to

@@ -1,7 +1,7 @@
 // Agents on another machine, end to end through a real sshd on loopback, with the fake agent
 // (test/fixtures/fakeAgent.mjs) standing in for Claude Code there: starts, wakes, one connection
 // per host, credentials kept off command lines, a dropped link, and the failures a person meets.
-import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -62,6 +62,15 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
       },
     });
     return logs;
+  };
+
+  /** The process runs (a zombie its frozen parent cannot reap has ended). */
+  const alive = (pid: number) => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
   };
 
   /** The SSH connections open to the server right now (one sshd child each). */
@@ -159,6 +168,79 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
       await sshd.start();
     }
     await waitFor('erin back', () => s.agents.require('erin').state === 'idle', { timeoutMs: 30_000 });
+  });
+
+  it('a link that goes silent (the host never notices) is dropped by keepalives; the old process there is ended, not doubled', async () => {
+    fs = await startFakeAgentStudio({ sshCommand: sshd.sshCommand });
+    const s = fs.studio;
+    await addRemote(fs, 'ivan');
+    await s.service.startAgent('ivan');
+    await waitFor('ivan idle', () => s.agents.require('ivan').state === 'idle');
+    // Its folder there, under this studio's key (earlier tests' studios have their own).
+    const keys = readdirSync(join(sshd.home, '.ccstudio'));
+    const pidFile = keys
+      .map((k) => join(sshd.home, '.ccstudio', k, 'ivan', 'claude.pid'))
+      .find((f) => existsSync(f))!;
+    const first = Number(readFileSync(pidFile, 'utf8'));
+    expect(alive(first)).toBe(true);
+    sshd.freezeConnections();
+    try {
+      // ServerAliveInterval 5 s x 3 misses: the studio's side gives up on the link.
+      await waitFor('ivan reconnecting', () => s.agents.require('ivan').state === 'reconnecting', {
+        timeoutMs: 30_000,
+      });
+      // The frozen connection's process still runs over there; the new start ends it first.
+      expect(alive(first)).toBe(true);
+      await waitFor('ivan back', () => s.agents.require('ivan').state === 'idle', { timeoutMs: 30_000 });
+      const second = Number(readFileSync(pidFile, 'utf8'));
+      expect(second).not.toBe(first);
+      // Ended by the new start's launcher, while the frozen connection still holds it.
+      expect(alive(first)).toBe(false);
+      expect(alive(second)).toBe(true);
+    } finally {
+      // The frozen connections go (the new one too: the test is over).
+      sshd.dropConnections();
+    }
+  }, 90_000);
+
+  it('a session that exits 255 over a link that still answers is an exit, not a drop: no reconnect loop', async () => {
+    fs = await startFakeAgentStudio({ sshCommand: sshd.sshCommand });
+    const s = fs.studio;
+    const failing = join(sshd.remoteDir, 'exits-255');
+    writeFileSync(
+      failing,
+      '#!/bin/sh\n[ "$1" = --version ] && { echo "2.1.330 (Claude Code)"; exit 0; }\necho "it fails"; exit 255\n',
+      { mode: 0o755 },
+    );
+    await addRemote(fs, 'judy', { command: failing });
+    await expect(s.service.startAgent('judy')).rejects.toThrow(/exited with code 255/);
+    const judy = s.agents.require('judy');
+    expect(judy.state).toBe('exited');
+    expect(judy.lastExit).toMatchObject({ code: 255, quickExits: 1 });
+    expect(judy.lastExit?.advice).not.toMatch(/reconnecting/);
+    await s.service.stopAgent('judy');
+  });
+
+  it('an agent the studio starts by itself while its host is away waits, reconnecting, until the host answers', async () => {
+    fs = await startFakeAgentStudio({ sshCommand: sshd.sshCommand });
+    const s = fs.studio;
+    await addRemote(fs, 'kate');
+    s.agents.setLaunch(s.agents.require('kate').id, { autostart: true });
+    await sshd.stop();
+    try {
+      const [result] = await s.sessions.startSaved();
+      expect(result).toMatchObject({
+        name: 'kate',
+        error: expect.stringMatching(/cannot be reached/) as string,
+      });
+      expect(s.agents.require('kate').state).toBe('reconnecting');
+    } finally {
+      await sshd.start();
+    }
+    await waitFor('kate up once the host is', () => s.agents.require('kate').state === 'idle', {
+      timeoutMs: 30_000,
+    });
+    expect(s.agents.require('kate').lastExit).toBeNull();
   });
 
   it('says so when Claude Code is not on the remote, and when the folder is not there', async () => {

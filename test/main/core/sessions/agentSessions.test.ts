@@ -316,7 +316,7 @@ describe('AgentSessions', () => {
     const worker = s.addFakeAgent('worker');
     await worker.start();
     const pid = s.studio.sessions.get(worker.id)!.pty.pid!;
-    await s.studio.sessions.remove(worker.id);
+    await s.studio.sessions.remove(worker.agent());
     expect(s.studio.sessions.get(worker.id)).toBeUndefined();
     expect(() => process.kill(pid, 0)).toThrow();
   });
