@@ -37,6 +37,8 @@ export interface Sshd {
   wrongKeySsh: string;
   /** The same, with no record of the server's host key. */
   unknownHostSsh: string;
+  /** An ssh whose config has these lines too in the host's block (a person's own settings). */
+  sshWith(name: string, lines: string[]): string;
   /** REMOTE_USER's HOME in this server's sessions: the test's own folder (see remoteDir). */
   home: string;
   /**
@@ -109,7 +111,14 @@ function keygen(file: string): string {
   return readFileSync(`${file}.pub`, 'utf8').trim();
 }
 
-function clientConfig(dir: string, name: string, port: number, key: string, knownHosts: string): string {
+function clientConfig(
+  dir: string,
+  name: string,
+  port: number,
+  key: string,
+  knownHosts: string,
+  extra: string[] = [],
+): string {
   const file = join(dir, `${name}.config`);
   writeFileSync(
     file,
@@ -125,6 +134,7 @@ function clientConfig(dir: string, name: string, port: number, key: string, know
       '  GlobalKnownHostsFile /dev/null',
       '  StrictHostKeyChecking yes',
       '  LogLevel ERROR',
+      ...extra.map((l) => `  ${l}`),
       '',
     ].join('\n'),
   );
@@ -270,6 +280,7 @@ export async function startSshd(
     sshCommand,
     wrongKeySsh,
     unknownHostSsh,
+    sshWith: (name, lines) => clientConfig(dir, name, port, clientKey, knownHosts, lines),
     home: remoteDir,
     remoteDir,
     asRemote: (command) => run('runuser', ['-u', REMOTE_USER, '--', ...command]),

@@ -19,6 +19,15 @@ function baseOptions(controlPath: string): string[] {
     // Never a password or host-key question: nobody would see it. The tile says what to do instead.
     '-o',
     'BatchMode=yes',
+    // The person's ssh-agent and display stay here, even if their config forwards them to that
+    // host: agents with a shell run there, and must not log in elsewhere as the person.
+    '-o',
+    'ForwardAgent=no',
+    '-o',
+    'ForwardX11=no',
+    // A RemoteCommand in the person's Host block (tmux attach, say) would replace the studio's own.
+    '-o',
+    'RemoteCommand=none',
     '-o',
     `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
     '-o',
@@ -47,6 +56,12 @@ export function masterArgs(dest: string, controlPath: string): string[] {
     '-N',
     '-o',
     'ControlPersist=no',
+    // The person's LocalForward/RemoteForward for that host belong to their own sessions: taken
+    // here too they would clash with those (a port in use ends the connection).
+    '-o',
+    'ClearAllForwardings=yes',
+    '-o',
+    'PermitLocalCommand=no',
     '-o',
     'ExitOnForwardFailure=yes',
     '--',

@@ -1,5 +1,8 @@
 // The studio's SSH connection against a real sshd on loopback (test/support/sshd.ts).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshLink, SshError } from '../../../../main/core/remote/sshLink.js';
@@ -54,6 +57,39 @@ describe.skipIf(sshdMissingReason)(skipTitle('SshLink against a real sshd', sshd
     // Input goes to the remote command's stdin, not its command line.
     const echoed = await l.exec('cat', 'secret-on-stdin\n');
     expect(echoed.stdout).toBe('secret-on-stdin\n');
+  });
+
+  it("keeps the person's own forwardings out of its connection: no agent, no RemoteCommand, no LocalForward clash", async () => {
+    const dir = tempDir('ccstudio-agent-');
+    const socket = join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    try {
+      await waitFor('the ssh-agent', () => existsSync(socket));
+      // A port already in use here: their LocalForward would end a connection that took it.
+      const busy = createServer();
+      await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+      const busyPort = (busy.address() as AddressInfo).port;
+      const theirs = sshd.sshWith('theirs', [
+        `ForwardAgent ${socket}`,
+        'ForwardX11 yes',
+        'RemoteCommand echo hijacked',
+        'RequestTTY yes',
+        `LocalForward ${busyPort} 127.0.0.1:9`,
+        'PermitLocalCommand yes',
+        `LocalCommand touch ${join(dir, 'local-command-ran')}`,
+      ]);
+      try {
+        const l = link(theirs);
+        await l.connect();
+        const env = await l.exec('echo "agent=[$SSH_AUTH_SOCK] display=[$DISPLAY]"');
+        expect(env.stdout).toBe('agent=[] display=[]\n');
+        expect(existsSync(join(dir, 'local-command-ran'))).toBe(false);
+      } finally {
+        await new Promise<void>((r) => busy.close(() => r()));
+      }
+    } finally {
+      agent.kill();
+    }
   });
 
   it('tells the studio when the connection drops, and connects again when asked', async () => {
