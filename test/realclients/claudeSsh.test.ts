@@ -77,6 +77,12 @@ describe.skipIf(reason)(SUITE, () => {
       expect(processes).toMatch(/claude/);
       expect(processes).not.toMatch(/ccs_|ccsh_/);
       await waitFor('bob idle after its turn (its Stop hook)', () => c.agent('bob').state === 'idle');
+      // Its token use, read from its transcript over there after the turn.
+      const usage = await waitFor(
+        'bob usage',
+        () => (c.agent('bob').usage?.tokens ?? 0) > 0 && c.agent('bob').usage,
+      );
+      expect(usage).toMatchObject({ turns: 1 });
       // The typed wake shows once in its terminal, which is the SSH session's.
       const screen = c.studio.sessions.screen('bob');
       expect(screen.split('[studio] You have 1 new message from alice').length - 1).toBe(1);

@@ -14,6 +14,7 @@ import {
   type Launch,
 } from '../sessions/claudeLaunch.js';
 import { parseVersion, supportsHttpHooks, unsupportedReason } from '../sessions/claudeVersion.js';
+import type { TranscriptSource } from '../sessions/transcriptUsage.js';
 import {
   curlHookCommand,
   installScript,
@@ -21,6 +22,7 @@ import {
   parseProbe,
   probeScript,
   remoteAgentDir,
+  transcriptReadScript,
 } from './remoteSetup.js';
 import { explainSsh, sshProblem } from './sshCommand.js';
 import { SshError, type ExecResult, type SshLink } from './sshLink.js';
@@ -41,6 +43,23 @@ export interface RemoteLaunch {
   version: string | undefined;
   /** Its Claude Code session was on the remote's disk: it resumes. */
   resumed: boolean;
+  /** Its session's transcript there, the folder Claude Code keeps them in, and how to read them. */
+  transcript: { file: string; projects: string; source: TranscriptSource };
+}
+
+/** Transcripts on another machine, read over its connection (see transcriptReadScript). */
+export function remoteTranscripts(link: SshLink): TranscriptSource {
+  return {
+    async read(file, projects, offset, max) {
+      if (!link.up) return undefined;
+      const got = await link.exec('sh -s', transcriptReadScript(file, projects, offset, max));
+      if (got.code !== 0) return undefined;
+      const newline = got.bytes.indexOf(0x0a);
+      const size = Number(got.bytes.subarray(0, newline).toString('utf8'));
+      if (newline < 0 || !Number.isInteger(size)) return undefined;
+      return { size, bytes: got.bytes.subarray(newline + 1) };
+    },
+  };
 }
 
 /** What only the person can mend on the remote (no Claude Code, no folder): not retried. */
@@ -165,5 +184,11 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
     launch: { command: terminal.command, args: terminal.args, env: childEnv(input.baseEnv, {}) },
     version,
     resumed: probe.transcript,
+    transcript: {
+      // Claude Code's own name for the folder's transcripts (see claudeTranscriptPath).
+      file: `${probe.projects}/${probe.cwd.replace(/[^A-Za-z0-9]/g, '-')}/${input.sessionId}.jsonl`,
+      projects: probe.projects,
+      source: remoteTranscripts(link),
+    },
   };
 }

@@ -33,6 +33,8 @@ export interface RemoteProbe {
   curl: boolean;
   /** The agent's Claude Code session is on disk there: it resumes. */
   transcript: boolean;
+  /** Where Claude Code keeps its transcripts there. */
+  projects: string;
   problem?: 'nocwd' | 'noclaude';
 }
 
@@ -57,7 +59,9 @@ export function probeScript(input: { cwd: string; command: string; sessionId: st
     'say version "$("$c" --version </dev/null 2>/dev/null | head -n 1)"',
     'if command -v curl >/dev/null 2>&1; then say curl yes; fi',
     // Claude Code's own naming of a folder's transcripts (every other character becomes "-").
-    `t="\${CLAUDE_CONFIG_DIR:-$HOME/.claude}/projects/$(printf %s "$here" | tr -c 'A-Za-z0-9' '-')/${input.sessionId}.jsonl"`,
+    'p="${CLAUDE_CONFIG_DIR:-$HOME/.claude}/projects"',
+    'say projects "$p"',
+    `t="$p/$(printf %s "$here" | tr -c 'A-Za-z0-9' '-')/${input.sessionId}.jsonl"`,
     'if [ -f "$t" ]; then say transcript yes; fi',
     'say ok yes',
     '',
@@ -85,6 +89,7 @@ export function parseProbe(stdout: string): RemoteProbe | undefined {
     versionText: said.get('version') ?? '',
     curl: said.get('curl') === 'yes',
     transcript: said.get('transcript') === 'yes',
+    projects: said.get('projects') ?? '',
     ...(problem === 'nocwd' || problem === 'noclaude' ? { problem } : {}),
   };
 }
@@ -108,6 +113,24 @@ export function installScript(dir: string, files: Record<string, string>): strin
   }
   lines.push(`printf '${SAY}ok=yes\\n'`, '');
   return lines.join('\n');
+}
+
+/**
+ * Reads a transcript there from `offset`: its size on the first line, then up to `max` bytes. Only
+ * a regular file (not a link) in a folder inside the projects folder; otherwise it exits 3.
+ */
+export function transcriptReadScript(file: string, projects: string, offset: number, max: number): string {
+  return [
+    `f=${shellQuote(file)}`,
+    `p=${shellQuote(projects)}`,
+    '[ -f "$f" ] && [ ! -L "$f" ] || exit 3',
+    'dir=$(cd "$(dirname "$f")" 2>/dev/null && pwd -P) || exit 3',
+    'root=$(cd "$p" 2>/dev/null && pwd -P) || exit 3',
+    'case "$dir/" in "$root"/*) ;; *) exit 3 ;; esac',
+    'printf \'%s\\n\' "$(wc -c < "$f" | tr -d \' \')"',
+    `tail -c +${Math.floor(offset) + 1} "$f" | head -c ${Math.floor(max)}`,
+    '',
+  ].join('\n');
 }
 
 /** Takes the agent's folder off the remote (the agent was removed). */

@@ -67,8 +67,13 @@ export class SshError extends StudioError {
 export interface ExecResult {
   code: number | null;
   stdout: string;
+  /** stdout as it came, for output that is bytes (a file read at an offset). */
+  bytes: Buffer;
   stderr: string;
 }
+
+/** Output kept from one command: a setup step prints lines, a transcript read up to 8 MB. */
+const MAX_STDOUT_BYTES = 16 * 1024 * 1024;
 
 function keep(text: string, more: string): string {
   const all = text + more;
@@ -204,11 +209,15 @@ export class SshLink {
         env: this.options.env,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
-      let stdout = '';
+      const chunks: Buffer[] = [];
+      let length = 0;
       let stderr = '';
-      child.stdout.setEncoding('utf8');
       child.stderr.setEncoding('utf8');
-      child.stdout.on('data', (d: string) => (stdout += d));
+      child.stdout.on('data', (d: Buffer) => {
+        // A remote that prints without end is cut off, not held in memory.
+        if ((length += d.length) > MAX_STDOUT_BYTES) child.kill('SIGKILL');
+        else chunks.push(d);
+      });
       child.stderr.on('data', (d: string) => (stderr = keep(stderr, d)));
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       child.once('error', (err) => {
@@ -217,7 +226,8 @@ export class SshLink {
       });
       child.once('close', (code) => {
         clearTimeout(timer);
-        resolve({ code, stdout, stderr });
+        const bytes = Buffer.concat(chunks);
+        resolve({ code, stdout: bytes.toString('utf8'), bytes, stderr });
       });
       // A remote that exits before reading all of it closes the pipe: not an error of ours.
       child.stdin.on('error', () => undefined);

@@ -422,6 +422,17 @@ export class AgentSessions {
       ...(transcript
         ? { usage: new TranscriptUsage(transcript, claudeProjectsDir(launch.env), () => Date.now()) }
         : {}),
+      // On another machine, its transcript is read there, over the connection.
+      ...(prepared?.transcript.projects
+        ? {
+            usage: new TranscriptUsage(
+              prepared.transcript.file,
+              prepared.transcript.projects,
+              () => Date.now(),
+              prepared.transcript.source,
+            ),
+          }
+        : {}),
       ...(agent.ssh
         ? { remote: { dest: agent.ssh.dest, dir: remoteAgentDir(this.options.studioKey ?? '', agent.name) } }
         : {}),

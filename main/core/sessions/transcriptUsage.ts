@@ -19,6 +19,44 @@ function inside(dir: string, file: string): boolean {
   return rel !== '' && !rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel);
 }
 
+/**
+ * Where a transcript is read from: this machine's disk, or another machine's over SSH. Either
+ * way only a regular file inside the projects folder is read.
+ */
+export interface TranscriptSource {
+  /** `file`'s size and up to `max` bytes from `offset`; undefined when it cannot be read. */
+  read(
+    file: string,
+    projects: string,
+    offset: number,
+    max: number,
+  ): Promise<{ size: number; bytes: Buffer } | undefined>;
+}
+
+/** Transcripts on this machine. */
+export const localTranscripts: TranscriptSource = {
+  async read(file, projects, offset, max) {
+    let handle;
+    try {
+      // A regular file, really inside the projects folder: never a FIFO, a device or a link out.
+      const st = await lstat(file);
+      if (!st.isFile() || !inside(await realpath(projects), await realpath(file))) return undefined;
+      handle = await open(file, 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      const { size } = await handle.stat();
+      const length = Math.max(0, Math.min(size - offset, max));
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = length > 0 ? await handle.read(buffer, 0, length, offset) : { bytesRead: 0 };
+      return { size, bytes: buffer.subarray(0, bytesRead) };
+    } finally {
+      await handle.close();
+    }
+  },
+};
+
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 
 /**
@@ -46,6 +84,7 @@ export class TranscriptUsage {
     file: string,
     private readonly projects: string,
     private readonly now: () => number,
+    private readonly source: TranscriptSource = localTranscripts,
   ) {
     this.file = file;
   }
@@ -79,30 +118,17 @@ export class TranscriptUsage {
   }
 
   private async readOnce(): Promise<AgentUsage> {
-    let handle;
-    try {
-      // A regular file, really inside the projects folder: never a FIFO, a device or a link out.
-      const st = await lstat(this.file);
-      if (!st.isFile() || !inside(await realpath(this.projects), await realpath(this.file)))
-        return this.usage();
-      handle = await open(this.file, 'r');
-    } catch {
-      return this.usage();
+    const got = await this.source
+      .read(this.file, this.projects, this.offset, MAX_READ_BYTES)
+      .catch(() => undefined);
+    if (!got) return this.usage();
+    // A new session in the same file (it shrank): start over.
+    if (got.size < this.offset) {
+      this.reset();
+      return this.readOnce();
     }
-    try {
-      const { size } = await handle.stat();
-      // A new session in the same file (it shrank): start over.
-      if (size < this.offset) this.reset();
-      const length = Math.min(size - this.offset, MAX_READ_BYTES);
-      if (length > 0) {
-        const buffer = Buffer.alloc(length);
-        const { bytesRead } = await handle.read(buffer, 0, length, this.offset);
-        this.offset += bytesRead;
-        this.take(buffer.subarray(0, bytesRead).toString('utf8'));
-      }
-    } finally {
-      await handle.close();
-    }
+    this.offset += got.bytes.length;
+    if (got.bytes.length) this.take(got.bytes.toString('utf8'));
     return this.usage();
   }
 

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { remoteTranscripts } from '../../../../main/core/remote/remoteLaunch.js';
 import { SshLink, SshError } from '../../../../main/core/remote/sshLink.js';
 import { silentLogger } from '../../../../main/core/util/logger.js';
 import { skipTitle } from '../../../support/skipReason.js';
@@ -90,6 +91,27 @@ describe.skipIf(sshdMissingReason)(skipTitle('SshLink against a real sshd', sshd
     } finally {
       agent.kill();
     }
+  });
+
+  it('reads a transcript there from an offset, only a regular file inside the projects folder', async () => {
+    const l = link(sshd.sshCommand);
+    await l.connect();
+    const projects = join(sshd.remoteDir, 'projects');
+    const file = join(projects, '-work', 'session.jsonl');
+    sshd.asRemote(['mkdir', '-p', join(projects, '-work')]);
+    sshd.asRemote(['sh', '-c', `printf 'héllo\\nworld\\n' > '${file}'`]);
+    sshd.asRemote(['sh', '-c', `echo secret > '${join(sshd.remoteDir, 'outside.txt')}'`]);
+    sshd.asRemote(['ln', '-s', join(sshd.remoteDir, 'outside.txt'), join(projects, '-work', 'link.jsonl')]);
+    const source = remoteTranscripts(l);
+    const all = await source.read(file, projects, 0, 1000);
+    expect(all?.size).toBe(13);
+    expect(all?.bytes.toString('utf8')).toBe('héllo\nworld\n');
+    const rest = await source.read(file, projects, 7, 3);
+    expect(rest?.bytes.toString('utf8')).toBe('wor');
+    expect(await source.read(join(projects, '-work', 'link.jsonl'), projects, 0, 1000)).toBeUndefined();
+    expect(await source.read(join(sshd.remoteDir, 'outside.txt'), projects, 0, 1000)).toBeUndefined();
+    expect(await source.read(join(projects, '..', 'outside.txt'), projects, 0, 1000)).toBeUndefined();
+    expect(await source.read(join(projects, 'missing.jsonl'), projects, 0, 1000)).toBeUndefined();
   });
 
   it('tells the studio when the connection drops, and connects again when asked', async () => {
