@@ -131,6 +131,7 @@ export const ATTENTION_KINDS = [
   'held',
   'stuck',
   'unrecognised',
+  'disconnected',
 ] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 

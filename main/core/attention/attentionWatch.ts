@@ -1,5 +1,6 @@
 import type { StudioEvent } from '../../contract/events.js';
 import type { Agent, AgentState, Attention } from '../../contract/model.js';
+import { sshHostLabel } from '../../contract/ssh.js';
 import type { Clock } from '../util/clock.js';
 import { DisposableStore, type Emitter } from '../util/emitter.js';
 
@@ -39,6 +40,12 @@ function stateNotice(
           `Its screen (Claude Code ${agent.cliVersion || 'of an unknown version'}) matches nothing the studio knows, ` +
           'so it types no wakes there; mail still reaches it at the end of its turns. Look at its terminal.',
       };
+    case 'reconnecting':
+      return {
+        kind: 'disconnected',
+        title: `${agent.name} lost its link to ${agent.ssh ? sshHostLabel(agent.ssh.dest) : 'its host'}`,
+        body: 'The studio is reconnecting and will resume its session; its mail waits.',
+      };
     default:
       return undefined;
   }
@@ -46,8 +53,8 @@ function stateNotice(
 
 /**
  * Turns studio events into attention notices, once each: an agent that starts waiting for the
- * person (permission, a question), gets stuck or shows an unrecognised screen, or has its wakes
- * held; a task that reaches review or done. Fired as `attention` events, which the desktop app
+ * person (permission, a question), gets stuck or shows an unrecognised screen, loses its link to
+ * the machine it runs on, or has its wakes held; a task that reaches review or done. Fired as `attention` events, which the desktop app
  * shows as OS notifications, the browser page through the Notification API, and the webhook sends.
  */
 export class AttentionWatch {
@@ -124,7 +131,8 @@ export class AttentionWatch {
    * once per REPEAT_WINDOW_MS; a question or a permission prompt is told every time it opens.
    */
   private fresh(agentId: number, kind: Attention['kind']): boolean {
-    if (kind !== 'stuck' && kind !== 'unrecognised') return true;
+    // A link that drops again and again is told once a window too.
+    if (kind !== 'stuck' && kind !== 'unrecognised' && kind !== 'disconnected') return true;
     const key = `${agentId}:${kind}`;
     const now = this.deps.clock.now();
     const last = this.lastSaid.get(key);

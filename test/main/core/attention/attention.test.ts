@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { jsonReceiver } from '../../../support/jsonReceiver.js';
 import type { StudioEvent } from '../../../../main/contract/events.js';
 import type { Agent, Attention, Task } from '../../../../main/contract/model.js';
-import { AttentionWatch } from '../../../../main/core/attention/attentionWatch.js';
+import { AttentionWatch, REPEAT_WINDOW_MS } from '../../../../main/core/attention/attentionWatch.js';
 import { WEBHOOK_BACKOFF_MS, WebhookNotifier, webhookBody } from '../../../../main/core/attention/webhook.js';
 import { Emitter } from '../../../../main/core/util/emitter.js';
 import { silentLogger } from '../../../../main/core/util/logger.js';
@@ -42,6 +42,32 @@ describe('AttentionWatch', () => {
       ['unrecognised', 'bob: unrecognised screen'],
     ]);
     expect(notices()[3]!.body).toMatch(/Claude Code 2\.9\.0/);
+  });
+
+  it('tells when an agent on another machine loses its link, once a window while it flaps', () => {
+    const a = makeAgent({
+      id: 3,
+      name: 'builder',
+      state: 'idle',
+      ssh: { dest: 'me@workstation', command: '' },
+    });
+    const events = new Emitter<StudioEvent>();
+    const seen: StudioEvent[] = [];
+    events.on((e) => seen.push(e));
+    const clock = new FakeClock();
+    new AttentionWatch({ events, clock, agents: [a] });
+    const update = (state: Agent['state']) => events.fire({ type: 'agent.updated', agent: { ...a, state } });
+    update('reconnecting');
+    update('idle');
+    update('reconnecting');
+    clock.advance(REPEAT_WINDOW_MS);
+    update('idle');
+    update('reconnecting');
+    expect(attentionOf(seen).map((n) => [n.kind, n.title])).toEqual([
+      ['disconnected', 'builder lost its link to workstation'],
+      ['disconnected', 'builder lost its link to workstation'],
+    ]);
+    expect(attentionOf(seen)[0]!.body).toMatch(/reconnecting.*mail waits/);
   });
 
   it('tells when an agent is held, and when a task reaches review or done', () => {

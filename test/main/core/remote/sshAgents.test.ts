@@ -130,6 +130,8 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     await s.service.startAgent('dave');
     await waitFor('dave idle', () => s.agents.require('dave').state === 'idle');
     const firstPid = s.sessions.get(s.agents.require('dave').id)!.pty.pid;
+    const told: string[] = [];
+    s.events.on((e) => e.type === 'attention' && told.push(`${e.attention.kind}: ${e.attention.title}`));
 
     sshd.dropConnections();
     await waitFor('dave reconnecting', () => s.agents.require('dave').state === 'reconnecting');
@@ -147,6 +149,8 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     expect(logs.prompts()).toHaveLength(1);
     expect(s.agents.require('dave').lastExit).toBeNull();
     expect(connections()).toBe(1);
+    // The person heard of it (an OS notification, the browser's, the webhook).
+    expect(told).toEqual(['disconnected: dave lost its link to studio-remote']);
   });
 
   it('a host that stays away is retried with backoff until it is back', async () => {
