@@ -354,6 +354,18 @@ async function openCommand(values: Values, dataDir: string): Promise<number> {
   return 0;
 }
 
+/** An agent just added: started if a studio runs, and a sentence saying how that went. */
+async function startAdded(service: StudioCalls, running: boolean, name: string): Promise<string> {
+  if (!running)
+    return `Start it with \`${run(`agent start ${shellWord(name)}`)}\` while a studio runs (\`${run('serve')}\`).`;
+  try {
+    const agent = await service.startAgent(name);
+    return `It is running in the studio${agent.state === 'idle' ? ', ready at its prompt' : ''}.`;
+  } catch (err) {
+    return `It is not running: ${(err as Error).message}`;
+  }
+}
+
 /** `ccstudio agent add NAME`: a local agent (started if a studio runs), or a remote one with its token. */
 async function agentAdd({
   values,
@@ -399,15 +411,7 @@ async function agentAdd({
   const url = added.mcpUrl || mcpUrl;
   const line = mcpAddLine(url, added.token);
   if (!values.remote) {
-    let started = `Start it with \`${run(`agent start ${shellWord(added.agent.name)}`)}\` while a studio runs (\`${run('serve')}\`).`;
-    if (running) {
-      try {
-        const agent = await service.startAgent(added.agent.name);
-        started = `It is running in the studio${agent.state === 'idle' ? ', ready at its prompt' : ''}.`;
-      } catch (err) {
-        started = `It is not running: ${(err as Error).message}`;
-      }
-    }
+    const started = await startAdded(service, running, added.agent.name);
     const ws = added.agent.workspace;
     const where = ws ? ` Its worktree: ${ws.path}, on ${ws.branch} from ${ws.base}.` : '';
     if (values.json) json({ name: added.agent.name, local: true, started, ...(ws ? { workspace: ws } : {}) });
@@ -448,15 +452,7 @@ async function agentAddSsh({
     ssh: { dest: values.ssh!, ...(values.command !== undefined ? { command: values.command } : {}) },
   });
   const host = added.agent.ssh?.dest ?? values.ssh!;
-  let started = `Start it with \`${run(`agent start ${shellWord(added.agent.name)}`)}\` while a studio runs (\`${run('serve')}\`).`;
-  if (running) {
-    try {
-      const agent = await service.startAgent(added.agent.name);
-      started = `It is running in the studio${agent.state === 'idle' ? ', ready at its prompt' : ''}.`;
-    } catch (err) {
-      started = `It is not running: ${(err as Error).message}`;
-    }
-  }
+  const started = await startAdded(service, running, added.agent.name);
   if (values.json) json({ name: added.agent.name, ssh: added.agent.ssh, started });
   else out(`Added agent ${added.agent.name} on ${host}. ${started}`);
   return 0;

@@ -3,15 +3,13 @@
 // dialog, its tile showing the host. A real sshd on loopback (test/support/sshd.ts), the fake
 // Claude Code on the remote side, Debian's Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startBrowserStudio, type BrowserStudio } from '../support/browserHarness.js';
 import { FAKE_AGENT } from '../support/fakeAgentStudio.js';
 import { skipTitle } from '../support/skipReason.js';
-import { REMOTE_ALIAS, sshdMissingReason, startSshd, type Sshd } from '../support/sshd.js';
+import { installFakeClaude, REMOTE_ALIAS, sshdMissingReason, startSshd, type Sshd } from '../support/sshd.js';
 import { waitFor } from '../support/waitFor.js';
 
 const SUITE = skipTitle('browser mode over SSH', sshdMissingReason);
@@ -39,11 +37,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
 
   beforeAll(async () => {
     sshd = await startSshd({ PATH: '/usr/local/bin:/usr/bin:/bin' });
-    copyFileSync(FAKE_AGENT, join(sshd.remoteDir, 'fakeAgent.mjs'));
-    remoteClaude = join(sshd.remoteDir, 'claude');
-    writeFileSync(remoteClaude, `#!/bin/sh\nexec /usr/bin/node ${sshd.remoteDir}/fakeAgent.mjs "$@"\n`, {
-      mode: 0o755,
-    });
+    remoteClaude = installFakeClaude(sshd, FAKE_AGENT);
     studio = await startBrowserStudio(0, { CCSTUDIO_SSH: sshd.sshCommand });
     browser = await launchChromium();
   });

@@ -4,7 +4,16 @@
 // the test's (so the person's ~/.ssh is never read or written), through a wrapper script given
 // to the studio as its ssh command.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +75,19 @@ export interface Sshd {
 
 function run(file: string, args: string[]): string {
   return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * The fake Claude Code (test/fixtures/fakeAgent.mjs) on the remote, in the test's folder there,
+ * where its user can run it; returns its path, for an agent's `--command`.
+ */
+export function installFakeClaude(sshd: Pick<Sshd, 'remoteDir'>, fakeAgent: string): string {
+  copyFileSync(fakeAgent, join(sshd.remoteDir, 'fakeAgent.mjs'));
+  const claude = join(sshd.remoteDir, 'claude');
+  writeFileSync(claude, `#!/bin/sh\nexec /usr/bin/node ${sshd.remoteDir}/fakeAgent.mjs "$@"\n`, {
+    mode: 0o755,
+  });
+  return claude;
 }
 
 /** Test files run at once; the account is made by one of them, under a lock. */

@@ -1,13 +1,19 @@
 // `ccstudio agent add --ssh` with real processes: `ccstudio serve` (its ssh named by CCSTUDIO_SSH,
 // as a person might), a real sshd on loopback standing in for the other machine, and the fake
 // Claude Code there.
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli, startServe, trackProcesses } from '../../support/cliProcess.js';
 import { FAKE_AGENT, writeFakeClaude } from '../../support/fakeAgentStudio.js';
 import { skipTitle } from '../../support/skipReason.js';
-import { REMOTE_ALIAS, sshdMissingReason, startSshd, type Sshd } from '../../support/sshd.js';
+import {
+  installFakeClaude,
+  REMOTE_ALIAS,
+  sshdMissingReason,
+  startSshd,
+  type Sshd,
+} from '../../support/sshd.js';
 import { tempDir } from '../../support/studioHarness.js';
 
 const { procs, dirs } = trackProcesses(afterEach);
@@ -18,11 +24,7 @@ describe.skipIf(sshdMissingReason)(skipTitle('ccstudio agent add --ssh', sshdMis
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does).`);
     sshd = await startSshd({ PATH: '/usr/local/bin:/usr/bin:/bin' });
-    copyFileSync(FAKE_AGENT, join(sshd.remoteDir, 'fakeAgent.mjs'));
-    remoteClaude = join(sshd.remoteDir, 'claude');
-    writeFileSync(remoteClaude, `#!/bin/sh\nexec /usr/bin/node ${sshd.remoteDir}/fakeAgent.mjs "$@"\n`, {
-      mode: 0o755,
-    });
+    remoteClaude = installFakeClaude(sshd, FAKE_AGENT);
   });
   afterAll(async () => {
     await sshd?.close();

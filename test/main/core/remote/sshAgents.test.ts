@@ -1,7 +1,7 @@
 // Agents on another machine, end to end through a real sshd on loopback, with the fake agent
 // (test/fixtures/fakeAgent.mjs) standing in for Claude Code there: starts, wakes, one connection
 // per host, credentials kept off command lines, a dropped link, and the failures a person meets.
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,7 +12,14 @@ import {
 } from '../../../support/fakeAgentStudio.js';
 import { AGENTS_PER_CONNECTION } from '../../../../main/core/remote/sshLink.js';
 import { skipTitle } from '../../../support/skipReason.js';
-import { REMOTE_ALIAS, REMOTE_USER, sshdMissingReason, startSshd, type Sshd } from '../../../support/sshd.js';
+import {
+  installFakeClaude,
+  REMOTE_ALIAS,
+  REMOTE_USER,
+  sshdMissingReason,
+  startSshd,
+  type Sshd,
+} from '../../../support/sshd.js';
 import { waitFor } from '../../../support/waitFor.js';
 
 const SUITE = skipTitle('agents on another machine over SSH (fake agent)', sshdMissingReason);
@@ -25,11 +32,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
 
   beforeAll(async () => {
     sshd = await startSshd({ PATH: '/usr/local/bin:/usr/bin:/bin' });
-    copyFileSync(FAKE_AGENT, join(sshd.remoteDir, 'fakeAgent.mjs'));
-    remoteClaude = join(sshd.remoteDir, 'claude');
-    writeFileSync(remoteClaude, `#!/bin/sh\nexec /usr/bin/node ${sshd.remoteDir}/fakeAgent.mjs "$@"\n`, {
-      mode: 0o755,
-    });
+    remoteClaude = installFakeClaude(sshd, FAKE_AGENT);
     // The remote user can run them, as its own install would be.
     for (const f of ['fakeAgent.mjs', 'claude']) sshd.asRemote(['test', '-r', join(sshd.remoteDir, f)]);
   });
