@@ -161,7 +161,7 @@ export function launchScript(input: {
   return [
     `d="$HOME"/${shellQuote(input.dir)}`,
     'old=$(cat "$d/claude.pid" 2>/dev/null)',
-    'if [ -n "$old" ] && ps -o args= -p "$old" 2>/dev/null | grep -qF "$d/mcp.json"; then',
+    'if [ -n "$old" ] && ps -ww -o args= -p "$old" 2>/dev/null | grep -qF "$d/mcp.json"; then',
     '  kill -TERM "$old" 2>/dev/null',
     '  i=0',
     `  while kill -0 "$old" 2>/dev/null && [ $i -lt ${END_PREVIOUS_TENTHS} ]; do sleep 0.1; i=$((i + 1)); done`,
