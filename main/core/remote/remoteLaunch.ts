@@ -55,8 +55,10 @@ export function remoteTranscripts(link: SshLink): TranscriptSource {
       const got = await link.exec('sh -s', transcriptReadScript(file, projects, offset, max));
       if (got.code !== 0) return undefined;
       const newline = got.bytes.indexOf(0x0a);
-      const size = Number(got.bytes.subarray(0, newline).toString('utf8'));
-      if (newline < 0 || !Number.isInteger(size)) return undefined;
+      const head = newline < 0 ? '' : got.bytes.subarray(0, newline).toString('utf8');
+      // A size and nothing else (a login script there could print anything).
+      if (!/^\d{1,15}$/.test(head)) return undefined;
+      const size = Number(head);
       return { size, bytes: got.bytes.subarray(newline + 1) };
     },
   };
@@ -151,7 +153,7 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
     mcpFile: `${abs}/mcp.json`,
     settingsFile: `${abs}/settings.json`,
     prompt: studioPrompt(agent.name, agent.rolePrompt),
-    resume: probe.transcript,
+    resume: !!probe.transcriptFile,
     sessionId: input.sessionId,
     ...(agent.profile.kind === 'claude' && agent.profile.args ? { extraArgs: agent.profile.args } : {}),
   });
@@ -183,10 +185,12 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
   return {
     launch: { command: terminal.command, args: terminal.args, env: childEnv(input.baseEnv, {}) },
     version,
-    resumed: probe.transcript,
+    resumed: !!probe.transcriptFile,
     transcript: {
       // Claude Code's own name for the folder's transcripts (see claudeTranscriptPath).
-      file: `${probe.projects}/${probe.cwd.replace(/[^A-Za-z0-9]/g, '-')}/${input.sessionId}.jsonl`,
+      file:
+        probe.transcriptFile ??
+        `${probe.projects}/${probe.cwd.replace(/[^A-Za-z0-9]/g, '-')}/${input.sessionId}.jsonl`,
       projects: probe.projects,
       source: remoteTranscripts(link),
     },

@@ -31,8 +31,8 @@ export interface RemoteProbe {
   /** What `claude --version` printed. */
   versionText: string;
   curl: boolean;
-  /** The agent's Claude Code session is on disk there: it resumes. */
-  transcript: boolean;
+  /** The agent's Claude Code session on disk there, found by its id: it resumes. */
+  transcriptFile?: string;
   /** Where Claude Code keeps its transcripts there. */
   projects: string;
   problem?: 'nocwd' | 'noclaude';
@@ -58,11 +58,11 @@ export function probeScript(input: { cwd: string; command: string; sessionId: st
     // Its stdin is this script: a wrapper that reads stdin must not eat the rest of it.
     'say version "$("$c" --version </dev/null 2>/dev/null | head -n 1)"',
     'if command -v curl >/dev/null 2>&1; then say curl yes; fi',
-    // Claude Code's own naming of a folder's transcripts (every other character becomes "-").
     'p="${CLAUDE_CONFIG_DIR:-$HOME/.claude}/projects"',
     'say projects "$p"',
-    `t="$p/$(printf %s "$here" | tr -c 'A-Za-z0-9' '-')/${input.sessionId}.jsonl"`,
-    'if [ -f "$t" ]; then say transcript yes; fi',
+    // Found by the session's id, not by Claude Code's name for the folder (which a shell's `tr`
+    // cannot spell for a folder with non-ASCII letters in it).
+    `for t in "$p"/*/${input.sessionId}.jsonl; do if [ -f "$t" ]; then say transcript "$t"; break; fi; done`,
     'say ok yes',
     '',
   ].join('\n');
@@ -88,7 +88,7 @@ export function parseProbe(stdout: string): RemoteProbe | undefined {
     ...(claude ? { claude } : {}),
     versionText: said.get('version') ?? '',
     curl: said.get('curl') === 'yes',
-    transcript: said.get('transcript') === 'yes',
+    ...(said.get('transcript') ? { transcriptFile: said.get('transcript')! } : {}),
     projects: said.get('projects') ?? '',
     ...(problem === 'nocwd' || problem === 'noclaude' ? { problem } : {}),
   };

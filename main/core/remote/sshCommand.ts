@@ -98,9 +98,22 @@ export function execArgs(dest: string, controlPath: string, remoteCommand: strin
   return [...baseOptions(controlPath), ...ON_CONNECTION_ONLY, '-T', '--', dest, remoteCommand];
 }
 
-/** An agent's terminal: a session on the shared connection with a remote terminal of its own. */
+/**
+ * An agent's terminal: a session on the shared connection with a remote terminal of its own. No
+ * escape character: `~.` typed after an Enter (by the person, or at the start of a wake) would
+ * end the session.
+ */
 export function terminalArgs(dest: string, controlPath: string, remoteCommand: string): string[] {
-  return [...baseOptions(controlPath), ...ON_CONNECTION_ONLY, '-tt', '--', dest, remoteCommand];
+  return [
+    ...baseOptions(controlPath),
+    ...ON_CONNECTION_ONLY,
+    '-o',
+    'EscapeChar=none',
+    '-tt',
+    '--',
+    dest,
+    remoteCommand,
+  ];
 }
 
 /** Asks the shared connection whether it still carries sessions. */

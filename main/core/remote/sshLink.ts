@@ -288,13 +288,20 @@ async function endStale(
   await new Promise<void>((resolve) => {
     const child = spawn(sshCommand, exitArgs(dest, socket), { env, stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), SSH_CHECK_MS);
-    child.once('error', () => resolve());
+    child.once('error', () => {
+      clearTimeout(timer);
+      resolve();
+    });
     child.once('close', () => {
       clearTimeout(timer);
       resolve();
     });
   });
-  rmSync(socket, { force: true });
+  try {
+    rmSync(socket, { force: true });
+  } catch {
+    // Not a socket of ours to remove (a folder, another user's): open() refuses such a folder.
+  }
 }
 
 /**
@@ -318,10 +325,15 @@ export class SshLinks {
     this.leftoversEnded = this.endLeftovers();
   }
 
-  /** Ends every connection a studio before this one left in the folder (see endStale). */
+  /**
+   * Ends every connection a studio before this one left in the folder (see endStale): only in a
+   * folder of this user's own (open() refuses any other), and never failing the studio's SSH.
+   */
   private async endLeftovers(): Promise<void> {
     let names: string[];
     try {
+      const st = lstatSync(this.options.controlDir);
+      if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) return;
       names = readdirSync(this.options.controlDir);
     } catch {
       return;

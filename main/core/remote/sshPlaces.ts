@@ -1,10 +1,13 @@
 // Where a studio keeps its SSH control sockets here, and what it calls itself on other machines.
 import { createHash, randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A Unix socket's path must fit in 104 bytes (macOS; 108 on Linux): room for the socket's own name. */
-const MAX_CONTROL_DIR_CHARS = 80;
+/**
+ * A Unix socket's path must fit in 104 bytes on macOS (103 characters), and ssh first binds its
+ * master's socket at the path plus 17 characters: the folder, a slash and the 16-character name
+ * (sshCommand.ts) leave room only up to this.
+ */
+const MAX_CONTROL_DIR_CHARS = 64;
 /** Long enough that two studios on one machine never meet on a remote. */
 const STUDIO_KEY_CHARS = 12;
 
@@ -15,7 +18,9 @@ export function sshControlDir(dataDir: string): string {
   const dir = join(dataDir, 'ssh');
   return dir.length <= MAX_CONTROL_DIR_CHARS
     ? dir
-    : join(tmpdir(), `ccstudio-ssh-${hash(dataDir).slice(0, 8)}`);
+    : // Short on every system (macOS's own temp folder is 50 characters deep). SshLink refuses
+      // it unless it is this user's own folder.
+      join('/tmp', `ccs-${process.getuid?.() ?? 0}-${hash(dataDir).slice(0, 8)}`);
 }
 
 /** Where the studio keeps its name on other machines (Settings). */

@@ -87,6 +87,8 @@ export interface AgentSessionsOptions {
   studioKey?: string;
 }
 
+/** After a turn's end, its transcript is read again this much later (see hook). */
+export const USAGE_REREAD_MS = 2_000;
 /** Waits between tries to reach an agent's host again after its SSH link dropped; the last repeats. */
 export const RECONNECT_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 /** ssh exits 255 for its own failures (a dropped link among them), anything else is the remote program's. */
@@ -121,6 +123,8 @@ export interface LiveSession {
   usage?: TranscriptUsage;
   /** On another machine: its host, and its folder there. */
   remote?: { dest: string; dir: string };
+  /** The transcript's second read after a turn (see hook). */
+  usageReread?: { cancel(): void };
 }
 
 /** Waiting at its prompt, or on a question to the person: a start that got this far is ready. */
@@ -445,6 +449,7 @@ export class AgentSessions {
     );
     store.add(pty.onDidExit((status) => this.handleExit(live, status)));
     store.add({ dispose: () => tracker.dispose() });
+    store.add({ dispose: () => live.usageReread?.cancel() });
     this.live.set(agent.id, live);
     if (hookTokenHash) this.hookTokens.set(hookTokenHash, agent.id);
     try {
@@ -536,6 +541,8 @@ export class AgentSessions {
     size: { cols?: number; rows?: number },
     /** A try of the studio's own (reconnecting): a failure worth another try is not the tile's to show. */
     quiet = false,
+    /** A restart of the studio's own: the agent's quick exits so far still count (see start). */
+    auto = false,
   ): Promise<StartOutcome> {
     const pending = this.preparing.get(agent.id);
     if (pending) return pending;
@@ -552,7 +559,10 @@ export class AgentSessions {
         throw new StudioError('unavailable', 'The studio is shutting down; it starts no terminal now.');
       if ((this.stops.get(agent.id) ?? 0) !== stopsBefore)
         throw new StudioError('unavailable', `${agent.name} was stopped while the studio reached its host.`);
-      return this.settle(this.start(agent.name, size, false, prepared));
+      const started = this.start(agent.name, size, auto, prepared);
+      // The studio's own restart does not wait to see it settle: an exit now is recorded (and
+      // capped) by handleExit like any other, not a failure to start.
+      return auto ? { agent: started, ready: false } : this.settle(started);
     })().finally(() => this.preparing.delete(agent.id));
     this.preparing.set(agent.id, started);
     return started;
@@ -711,7 +721,7 @@ export class AgentSessions {
           }
         };
         if (current.ssh) {
-          this.startRemote(current, live.pty.size).catch((err: Error) => failed(err));
+          this.startRemote(current, live.pty.size, false, true).catch((err: Error) => failed(err));
           return;
         }
         try {
@@ -749,7 +759,8 @@ export class AgentSessions {
     ended?: LiveSession,
   ): void {
     const agent = this.options.agents.getById(agentId);
-    if (!agent || this.closing) return;
+    // Stopped by the person meanwhile (or never meant to run): nothing is scheduled.
+    if (!agent?.autostart || this.closing) return;
     this.cancelRestart(agentId);
     const wait = RECONNECT_BACKOFF_MS[Math.min(attempt, RECONNECT_BACKOFF_MS.length - 1)]!;
     const now = this.options.clock.now();
@@ -788,7 +799,7 @@ export class AgentSessions {
     const agent = this.options.agents.getById(agentId);
     if (!agent?.autostart || this.closing || this.live.get(agentId)?.pty.running) return;
     try {
-      await this.startRemote(agent, size, true);
+      await this.startRemote(agent, size, true, true);
       const now = this.options.agents.getById(agentId);
       // Back, and still up: the drop is history (its terminal shows where it came back).
       if (now && now.state !== 'reconnecting' && this.live.get(agentId)?.pty.running) {
@@ -922,14 +933,20 @@ export class AgentSessions {
       usage.follow(payload.transcript_path);
       usage.noteTurn();
       // Read after answering: the hook's answer never waits on the transcript.
-      void usage.read().then(
-        (u) => {
-          if (this.live.get(agent.id) !== live || !this.options.agents.getById(agent.id)) return;
-          this.options.agents.setRuntime(agent.id, { usage: u });
-          this.usageEmitter.fire({ agentId: agent.id, usage: u });
-        },
-        (err: unknown) => this.options.logger.debug('transcript not read', { err: String(err) }),
-      );
+      const read = () =>
+        void usage.read().then(
+          (u) => {
+            if (this.live.get(agent.id) !== live || !this.options.agents.getById(agent.id)) return;
+            this.options.agents.setRuntime(agent.id, { usage: u });
+            this.usageEmitter.fire({ agentId: agent.id, usage: u });
+          },
+          (err: unknown) => this.options.logger.debug('transcript not read', { err: String(err) }),
+        );
+      read();
+      // A busy machine can still be writing the turn's last lines when its Stop hook comes: read
+      // once more a little later (only what was added), so the turn's use is not left for the next.
+      live.usageReread?.cancel();
+      live.usageReread = this.options.clock.setTimeout(read, USAGE_REREAD_MS);
     }
     if (
       payload.hook_event_name === 'SessionStart' &&

@@ -117,15 +117,15 @@ export class TranscriptUsage {
     return next;
   }
 
-  private async readOnce(): Promise<AgentUsage> {
+  private async readOnce(again = true): Promise<AgentUsage> {
     const got = await this.source
       .read(this.file, this.projects, this.offset, MAX_READ_BYTES)
       .catch(() => undefined);
     if (!got) return this.usage();
-    // A new session in the same file (it shrank): start over.
+    // A new session in the same file (it shrank): start over, once.
     if (got.size < this.offset) {
       this.reset();
-      return this.readOnce();
+      return again ? this.readOnce(false) : this.usage();
     }
     this.offset += got.bytes.length;
     if (got.bytes.length) this.take(got.bytes.toString('utf8'));

@@ -20,7 +20,7 @@ import {
   startSshd,
   type Sshd,
 } from '../../../support/sshd.js';
-import { waitFor } from '../../../support/waitFor.js';
+import { holdsFor, waitFor } from '../../../support/waitFor.js';
 
 const SUITE = skipTitle('agents on another machine over SSH (fake agent)', sshdMissingReason);
 
@@ -110,6 +110,10 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     expect(processes).toMatch(/fakeAgent\.mjs/);
     expect(processes).not.toMatch(/ccs_|ccsh_/);
     expect(JSON.stringify(argv)).not.toMatch(/ccs_|ccsh_/);
+    // "~." after an Enter is text for the agent, not ssh's escape that ends the session.
+    s.sessions.input('bob', '\r~.');
+    await waitFor('bob to read "~."', () => bobLogs.typed().includes('\r~.'));
+    await holdsFor('bob still running', () => s.sessions.isRunning(s.agents.require('bob').id), 1_000);
     // And the studio still listens on loopback only: the remote reached it through the connection.
     expect(new URL(fs.http.url).hostname).toBe('127.0.0.1');
   });
@@ -225,7 +229,12 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     expect(judy.state).toBe('exited');
     expect(judy.lastExit).toMatchObject({ code: 255, quickExits: 1 });
     expect(judy.lastExit?.advice).not.toMatch(/reconnecting/);
-    await s.service.stopAgent('judy');
+    // Restarted by the studio (each a start over SSH) until the quick-exit cap, then left alone.
+    await waitFor('the studio to give up on judy', () => s.agents.require('judy').lastExit?.gaveUp, {
+      timeoutMs: 20_000,
+    });
+    expect(s.agents.require('judy').lastExit).toMatchObject({ quickExits: 3, gaveUp: true });
+    expect(s.agents.require('judy').lastExit?.advice).toMatch(/keeps exiting/);
   });
 
   it('an agent the studio starts by itself while its host is away waits, reconnecting, until the host answers', async () => {
@@ -248,6 +257,58 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
       timeoutMs: 30_000,
     });
     expect(s.agents.require('kate').lastExit).toBeNull();
+  });
+
+  it('stopped while it reconnects, it stays stopped when the host comes back', async () => {
+    fs = await startFakeAgentStudio({ sshCommand: sshd.sshCommand });
+    const s = fs.studio;
+    await addRemote(fs, 'liam');
+    await s.service.startAgent('liam');
+    await waitFor('liam idle', () => s.agents.require('liam').state === 'idle');
+    await sshd.stop();
+    try {
+      await waitFor('liam reconnecting', () => s.agents.require('liam').state === 'reconnecting');
+      await s.service.stopAgent('liam');
+      expect(s.agents.require('liam').state).toBe('exited');
+      // A try in flight when the person stopped it schedules nothing more.
+      await holdsFor('liam stays stopped', () => s.agents.require('liam').state === 'exited', 2_500);
+    } finally {
+      await sshd.start();
+    }
+    await holdsFor(
+      'liam stays stopped with the host back',
+      () => !s.sessions.isRunning(s.agents.require('liam').id),
+      3_000,
+    );
+    expect(s.agents.require('liam').state).toBe('exited');
+  });
+
+  it('resumes a session in a folder with non-ASCII letters in its name', async () => {
+    fs = await startFakeAgentStudio({ sshCommand: sshd.sshCommand });
+    const s = fs.studio;
+    const folder = join(sshd.remoteDir, 'wörk-ü');
+    sshd.asRemote(['mkdir', '-p', folder]);
+    const argvLog = join(sshd.remoteDir, 'mia.argv.jsonl');
+    await s.service.addAgent({
+      name: 'mia',
+      cwd: folder,
+      ssh: { dest: REMOTE_ALIAS, command: remoteClaude },
+      profile: { kind: 'claude', args: [`FAKE_ARGV_LOG=${argvLog}`] },
+    });
+    await s.service.startAgent('mia');
+    const sessionId = s.agents.sessionIdOf(s.agents.require('mia').id)!;
+    // Its session on disk there, in the folder Claude Code names after the agent's (each
+    // character that is not a letter or digit becomes "-": one for "ö", whatever its bytes).
+    const projectDir = join(sshd.home, '.claude', 'projects', folder.replace(/[^A-Za-z0-9]/g, '-'));
+    sshd.asRemote(['mkdir', '-p', projectDir]);
+    sshd.asRemote(['sh', '-c', `echo '{}' > '${projectDir}/${sessionId}.jsonl'`]);
+    await s.service.restartAgent('mia');
+    const starts = readFileSync(argvLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as string[]);
+    expect(starts[0]).toContain('--session-id');
+    expect(starts.at(-1)).toEqual(expect.arrayContaining(['--resume', sessionId]));
   });
 
   it('says so when Claude Code is not on the remote, and when the folder is not there', async () => {

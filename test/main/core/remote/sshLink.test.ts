@@ -1,12 +1,12 @@
 // The studio's SSH connection against a real sshd on loopback (test/support/sshd.ts).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remoteTranscripts } from '../../../../main/core/remote/remoteLaunch.js';
-import { SshLink, SshError } from '../../../../main/core/remote/sshLink.js';
+import { SshLink, SshLinks, SshError } from '../../../../main/core/remote/sshLink.js';
 import { silentLogger } from '../../../../main/core/util/logger.js';
 import { skipTitle } from '../../../support/skipReason.js';
 import { REMOTE_ALIAS, sshdMissingReason, startSshd, type Sshd } from '../../../support/sshd.js';
@@ -112,6 +112,24 @@ describe.skipIf(sshdMissingReason)(skipTitle('SshLink against a real sshd', sshd
     expect(await source.read(join(sshd.remoteDir, 'outside.txt'), projects, 0, 1000)).toBeUndefined();
     expect(await source.read(join(projects, '..', 'outside.txt'), projects, 0, 1000)).toBeUndefined();
     expect(await source.read(join(projects, 'missing.jsonl'), projects, 0, 1000)).toBeUndefined();
+  });
+
+  it('starts despite leftovers in its socket folder that are not sockets', async () => {
+    const controlDir = tempDir('ccstudio-ctl-');
+    mkdirSync(join(controlDir, 'a-folder'));
+    writeFileSync(join(controlDir, 'a-file'), 'not a socket');
+    const links = new SshLinks({
+      controlDir,
+      sshCommand: sshd.sshCommand,
+      studioPort,
+      env: process.env,
+      logger: silentLogger,
+    });
+    try {
+      expect(await links.forAgent(REMOTE_ALIAS, 1).connect()).toBeGreaterThan(0);
+    } finally {
+      await links.close();
+    }
   });
 
   it('tells the studio when the connection drops, and connects again when asked', async () => {
