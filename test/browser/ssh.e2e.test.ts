@@ -3,30 +3,16 @@
 // dialog, its tile showing the host. A real sshd on loopback (test/support/sshd.ts), the fake
 // Claude Code on the remote side, Debian's Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startBrowserStudio, type BrowserStudio } from '../support/browserHarness.js';
 import { FAKE_AGENT } from '../support/fakeAgentStudio.js';
+import { accepts, freePort } from '../support/ports.js';
 import { skipTitle } from '../support/skipReason.js';
 import { installFakeClaude, REMOTE_ALIAS, sshdMissingReason, startSshd, type Sshd } from '../support/sshd.js';
 import { waitFor } from '../support/waitFor.js';
 
 const SUITE = skipTitle('browser mode over SSH', sshdMissingReason);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const c = connect(port, '127.0.0.1');
-    c.once('connect', () => (c.destroy(), resolve(true)));
-    c.once('error', () => resolve(false));
-  });
 
 describe.skipIf(sshdMissingReason)(SUITE, () => {
   let sshd: Sshd;

@@ -14,9 +14,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { accepts, freePort } from './ports.js';
 import type { SkipReason } from './skipReason.js';
 import { waitFor } from './waitFor.js';
 
@@ -104,28 +104,6 @@ function ensureRemoteUser(): string {
       `usermod -p '*' ${REMOTE_USER}`,
   ]);
   return run('getent', ['passwd', REMOTE_USER]).split(':')[5]!;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function keygen(file: string): string {

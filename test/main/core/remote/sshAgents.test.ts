@@ -76,6 +76,12 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     }
   };
 
+  /** Starts an agent there and waits until it is at its prompt. */
+  const startIdle = async (s: FakeAgentStudio['studio'], name: string) => {
+    await s.service.startAgent(name);
+    await waitFor(`${name} idle`, () => s.agents.require(name).state === 'idle');
+  };
+
   /** The SSH connections open to the server right now (one sshd child each). */
   const connections = () => sshd.connectionCount();
 
@@ -134,8 +140,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     fs = await startFakeAgentStudio({ sshCommand: sshd.sshCommand });
     const s = fs.studio;
     const logs = await addRemote(fs, 'dave');
-    await s.service.startAgent('dave');
-    await waitFor('dave idle', () => s.agents.require('dave').state === 'idle');
+    await startIdle(s, 'dave');
     const firstPid = s.sessions.get(s.agents.require('dave').id)!.pty.pid;
     const told: string[] = [];
     s.events.on((e) => e.type === 'attention' && told.push(`${e.attention.kind}: ${e.attention.title}`));
@@ -164,8 +169,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     fs = await startFakeAgentStudio({ sshCommand: sshd.sshCommand });
     const s = fs.studio;
     await addRemote(fs, 'erin');
-    await s.service.startAgent('erin');
-    await waitFor('erin idle', () => s.agents.require('erin').state === 'idle');
+    await startIdle(s, 'erin');
     await sshd.stop();
     try {
       await waitFor(
@@ -185,8 +189,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     fs = await startFakeAgentStudio({ sshCommand: sshd.sshCommand });
     const s = fs.studio;
     await addRemote(fs, 'ivan');
-    await s.service.startAgent('ivan');
-    await waitFor('ivan idle', () => s.agents.require('ivan').state === 'idle');
+    await startIdle(s, 'ivan');
     // Its folder there, under this studio's key (earlier tests' studios have their own).
     const keys = readdirSync(join(sshd.home, '.ccstudio'));
     const pidFile = keys
@@ -263,8 +266,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     fs = await startFakeAgentStudio({ sshCommand: sshd.sshCommand });
     const s = fs.studio;
     await addRemote(fs, 'liam');
-    await s.service.startAgent('liam');
-    await waitFor('liam idle', () => s.agents.require('liam').state === 'idle');
+    await startIdle(s, 'liam');
     await sshd.stop();
     try {
       await waitFor('liam reconnecting', () => s.agents.require('liam').state === 'reconnecting');
