@@ -438,10 +438,10 @@ async function agentAddSsh({
   service,
   running,
 }: Pick<CommandContext, 'values' | 'service' | 'running'> & { name: string }): Promise<number> {
-  const local = ['remote', 'sandbox', 'worktree', 'takes-prompts'].find(
-    (o) => values[o as keyof typeof values],
-  );
+  const local = ['remote', 'sandbox', 'takes-prompts'].find((o) => values[o as keyof typeof values]);
   if (local) throw new UsageError(`--${local} is for an agent on this machine; it does not go with --ssh.`);
+  if ((values.base !== undefined || values['worktree-dir'] !== undefined) && !values.worktree)
+    throw new UsageError('--base and --worktree-dir go with --worktree.');
   const added = await service.addAgent({
     name,
     ...(values.role !== undefined ? { role: values.role } : {}),
@@ -450,11 +450,23 @@ async function agentAddSsh({
     // A folder on the other machine, as it is named there (not resolved here).
     ...(values.cwd !== undefined ? { cwd: values.cwd } : {}),
     ssh: { dest: values.ssh!, ...(values.command !== undefined ? { command: values.command } : {}) },
+    // Made there, by git there: the folders are the other machine's too.
+    ...(values.worktree
+      ? {
+          worktree: {
+            ...(values.base !== undefined ? { base: values.base } : {}),
+            ...(values['worktree-dir'] !== undefined ? { parent: values['worktree-dir'] } : {}),
+          },
+        }
+      : {}),
   });
   const host = added.agent.ssh?.dest ?? values.ssh!;
   const started = await startAdded(service, running, added.agent.name);
-  if (values.json) json({ name: added.agent.name, ssh: added.agent.ssh, started });
-  else out(`Added agent ${added.agent.name} on ${host}. ${started}`);
+  const ws = added.agent.workspace;
+  const where = ws ? ` Its worktree there: ${ws.path}, on ${ws.branch} from ${ws.base}.` : '';
+  if (values.json)
+    json({ name: added.agent.name, ssh: added.agent.ssh, started, ...(ws ? { workspace: ws } : {}) });
+  else out(`Added agent ${added.agent.name} on ${host}.${where} ${started}`);
   return 0;
 }
 

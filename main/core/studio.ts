@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
 import type { StudioUrls } from '../contract/urls.js';
 import { PERSON_NAME } from '../contract/limits.js';
@@ -14,6 +14,7 @@ import type {
   TerminalOutput,
 } from '../contract/service.js';
 import { StudioError } from '../contract/errors.js';
+import { sshDestProblem } from '../contract/ssh.js';
 import type { AgentSide } from './agentSide.js';
 import { AgentRegistry, validateAgentName } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
@@ -44,7 +45,9 @@ import { systemGit, type Git } from './workspaces/git.js';
 import { defaultWorktreeParent } from './workspaces/gitWorkspace.js';
 import { TaskDispatch } from './workspaces/taskDispatch.js';
 import { watchTree, type WatchTree } from './workspaces/treeWatcher.js';
-import { workspaceService } from './workspaces/workspaceService.js';
+import { localPlace, type RepoPlace } from './workspaces/repoPlace.js';
+import { systemGh, workspaceService } from './workspaces/workspaceService.js';
+import { remotePlace } from './remote/remoteGit.js';
 import { Workspaces } from './workspaces/workspaces.js';
 
 /** Feed lines loaded when a window opens, when it does not ask for a number. */
@@ -250,8 +253,19 @@ export function createStudio(options: StudioOptions = {}): Studio {
   });
 
   const git = options.git ?? systemGit(terminals?.baseEnv ?? process.env);
+  // One place per host, so each host's git is checked for its version once.
+  const hosts = new Map<string, RepoPlace>();
   const workspaces = new Workspaces({
-    git,
+    local: localPlace(git, options.gh ?? systemGh),
+    ...(sshLinks
+      ? {
+          remote: (dest: string) => {
+            let place = hosts.get(dest);
+            if (!place) hosts.set(dest, (place = remotePlace(sshLinks.forHost(dest))));
+            return place;
+          },
+        }
+      : {}),
     events,
     agents,
     clock,
@@ -334,24 +348,43 @@ export function createStudio(options: StudioOptions = {}): Studio {
     rest: Omit<AddAgentInput, 'worktree'>,
     worktree: NonNullable<AddAgentInput['worktree']>,
   ): Promise<AddedAgent> => {
-    const parent = worktree.parent ? await folderCheck(worktree.parent) : undefined;
+    const dest = input.ssh?.dest;
+    if (dest) {
+      // Checked before ssh is run with it (the registry checks it again on adding).
+      const problem = sshDestProblem(dest);
+      if (problem) throw new StudioError('invalid', problem);
+      if (!input.cwd)
+        throw new StudioError(
+          'invalid',
+          `Give the folder of the repository on ${dest} (--cwd): the worktree is made from it.`,
+        );
+      if (worktree.parent !== undefined && !isAbsolute(worktree.parent) && !worktree.parent.startsWith('~/'))
+        throw new StudioError(
+          'invalid',
+          `Where ${input.name}'s worktree goes on ${dest}: give a full path there (or one starting with ~/), not ${worktree.parent}.`,
+        );
+    }
+    const parent = !dest && worktree.parent ? await folderCheck(worktree.parent) : undefined;
     // A folder that does not exist yet is made; one that exists must be usable. Neither may be
     // inside the studio's own data.
     if (parent && !parent.ok && (existsSync(parent.path) || privateDirs.some((d) => inside(d, parent.path))))
       throw new StudioError('invalid', `Where ${input.name}'s worktree goes: ${parent.problem}`);
-    const { workspace, created } = await workspaces.create({
-      folder: input.cwd || teamCwd,
-      agentName: input.name,
-      ...(worktree.base ? { base: worktree.base } : {}),
-      ...(parent ? { parent: parent.path } : {}),
-    });
+    const { workspace, created } = await workspaces.create(
+      {
+        folder: input.cwd || teamCwd,
+        agentName: input.name,
+        ...(worktree.base ? { base: worktree.base } : {}),
+        ...(parent ? { parent: parent.path } : dest && worktree.parent ? { parent: worktree.parent } : {}),
+      },
+      dest,
+    );
     try {
       const { agent, token } = agents.add({ ...rest, cwd: workspace.path, workspace });
       return { agent, token, mcpUrl: urls?.mcp ?? '' };
     } catch (err) {
       // The agent could not be added after all: a worktree made just now goes again; one taken
       // up from an earlier agent of that name stays (it may be in use, or kept on purpose).
-      if (created) await workspaces.removeUnused(workspace).catch(() => undefined);
+      if (created) await workspaces.removeUnused(workspace, dest).catch(() => undefined);
       throw err;
     }
   };
@@ -376,12 +409,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
       if (input.remote)
         throw new StudioError(
           'invalid',
-          'A worktree is for a local agent: the studio makes it on this machine.',
-        );
-      if (input.ssh)
-        throw new StudioError(
-          'invalid',
-          'A worktree on another machine is not made by the studio yet: make it there with `git worktree add` and give its folder as --cwd.',
+          'A worktree is for an agent the studio runs: one that connects by itself with a token makes its own.',
         );
       validateAgentName(input.name);
       const key = input.name.toLowerCase();
@@ -523,9 +551,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
       board,
       bus,
       workspaces,
-      git,
       person,
-      ...(options.gh ? { gh: options.gh } : {}),
     }),
     onDidEvent: (listener) => events.on(listener),
   };

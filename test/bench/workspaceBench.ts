@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { systemGit } from '../../main/core/workspaces/git.js';
 import { createWorktree, workspaceChanges } from '../../main/core/workspaces/gitWorkspace.js';
+import { localPlace } from '../../main/core/workspaces/repoPlace.js';
+import { systemGh } from '../../main/core/workspaces/workspaceService.js';
 import { percentile } from './stats.js';
 
 export const TARGET_CHANGES_MS = 300;
@@ -61,7 +63,8 @@ export async function runWorkspaceBench(
     sh(repo, 'commit', '--quiet', '-m', 'ten thousand files');
     log(`repository of ${DIRS * FILES_PER_DIR} files made`);
     const git = systemGit(env);
-    const { workspace: ws } = await createWorktree(git, { folder: repo, agentName: 'bench' });
+    const place = localPlace(git, systemGh);
+    const { workspace: ws } = await createWorktree(place, { folder: repo, agentName: 'bench' });
     for (let i = 0; i < 10; i++)
       appendFileSync(join(ws.path, `dir${i}`, 'file0.txt'), lines(50, 'committed'));
     sh(ws.path, 'commit', '--quiet', '-am', 'five hundred lines');
@@ -76,7 +79,7 @@ export async function runWorkspaceBench(
     for (let round = 0; round < WARMUP_ROUNDS + rounds; round++) {
       if (round === WARMUP_ROUNDS) loop.enable();
       let t = performance.now();
-      const c = await workspaceChanges(git, ws, 'bench', Date.now());
+      const c = await workspaceChanges(place, ws, 'bench', Date.now());
       const changesMs = performance.now() - t;
       total = c.total.added + c.total.removed;
       t = performance.now();

@@ -90,4 +90,50 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     expect(agent.cwd).toBe(sshd.remoteDir);
     await page.close();
   });
+
+  it('adds a worktree agent on a repository there; its tile shows its branch and changes, and the review opens', async () => {
+    const repo = `${sshd.remoteDir}/webapp`;
+    const git = (cwd: string, ...args: string[]) =>
+      sshd.asRemote(['git', '-C', cwd, '-c', 'user.name=R', '-c', 'user.email=r@remote.test', ...args]);
+    sshd.asRemote(['mkdir', repo]);
+    git(repo, 'init', '--quiet', '--initial-branch=main');
+    sshd.asRemote(['sh', '-c', `printf 'one\\n' > '${repo}/app.txt'`]);
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '--quiet', '-m', 'first');
+
+    const page = await browser.newPage();
+    await page.goto(studio.running.uiUrl);
+    await page.locator('[data-testid="add-agent"]').click();
+    const form = page.locator('[data-testid="add-agent-form"]');
+    await form.getByLabel('Name').fill('webdev');
+    await page.locator('[data-testid="add-agent-where"]').selectOption('ssh');
+    await page.locator('[data-testid="add-agent-ssh"]').fill(REMOTE_ALIAS);
+    await page.locator('[data-testid="add-agent-remote-cwd"]').fill(repo);
+    await page.locator('[data-testid="add-agent-remote-claude"]').fill(remoteClaude);
+    await page.locator('[data-testid="add-agent-remote-worktree"]').check();
+    await page.locator('[data-testid="add-agent-remote-base"]').fill('main');
+    await form.getByRole('button', { name: 'Add and start' }).click();
+    await page.locator('[data-testid="tile-webdev"]').waitFor();
+    const ws = studio.running.studio.agents.require('webdev').workspace!;
+    expect(ws).toMatchObject({
+      repo,
+      path: `${sshd.remoteDir}/webapp-worktrees/webdev`,
+      branch: 'ccstudio/webdev',
+    });
+    await waitFor('webdev idle in its worktree there', async () =>
+      /idle/.test((await page.locator('[data-testid="state-webdev"]').textContent()) ?? ''),
+    );
+    // The agent's edit there; the badge reads it at the next refresh (a turn's end, or a review).
+    sshd.asRemote(['sh', '-c', `printf 'one\\ntwo\\n' > '${ws.path}/app.txt'`]);
+    await page.locator('[data-testid="changes-webdev"]').click();
+    await waitFor('the review of the change there', async () =>
+      /app\.txt/.test((await page.locator('[data-testid="review"]').textContent()) ?? ''),
+    );
+    await waitFor('the badge counts it', async () =>
+      /ccstudio\/webdev · 1 file \+1 −0/.test(
+        (await page.locator('[data-testid="changes-webdev"]').textContent()) ?? '',
+      ),
+    );
+    await page.close();
+  });
 });

@@ -16,7 +16,10 @@ import {
 } from '../support/claudeHarness.js';
 import { seedClaudeHome, STUB_API_KEY } from '../support/claudeEnv.js';
 import { crewScript } from '../support/crewScript.js';
+import { GIT_TEST_ENV, makeRepo } from '../support/gitRepo.js';
+import type { StubReply, StubRequest } from '../support/modelStub.js';
 import { skipTitle } from '../support/skipReason.js';
+import { defaultWorktreeParent } from '../../main/core/workspaces/gitWorkspace.js';
 import { REMOTE_ALIAS, REMOTE_USER, sshdMissingReason, startSshd, type Sshd } from '../support/sshd.js';
 
 const reason = claudeMissingReason ?? sshdMissingReason;
@@ -34,7 +37,7 @@ describe.skipIf(reason)(SUITE, () => {
   });
 
   /** The remote: sshd whose sessions reach the stub, Claude Code on their PATH, a trusted folder. */
-  const remoteFor = async (stubUrl: string): Promise<CrewRemote> => {
+  const remoteFor = async (stubUrl: string, worktreeAgents: string[] = []): Promise<CrewRemote> => {
     sshd = await startSshd((remoteDir) => ({
       PATH: '/usr/local/bin:/usr/bin:/bin',
       ANTHROPIC_BASE_URL: stubUrl,
@@ -44,8 +47,10 @@ describe.skipIf(reason)(SUITE, () => {
       DISABLE_TELEMETRY: '1',
       // Claude Code's settings and sessions there, apart from any other test's.
       CLAUDE_CONFIG_DIR: join(remoteDir, 'claude-config'),
+      // Its agents commit there: git needs an identity on a machine that has none set.
+      ...GIT_TEST_ENV,
     }));
-    return setUpRemote(sshd);
+    return setUpRemote(sshd, worktreeAgents);
   };
 
   it(
@@ -123,6 +128,49 @@ describe.skipIf(reason)(SUITE, () => {
     TIMEOUT,
   );
 
+  it(
+    'a worktree agent there takes a task on its own branch, commits with its Bash tool, and the person merges it there',
+    async () => {
+      crew = await startClaudeCrew(
+        [
+          {
+            name: 'rita',
+            ssh: true,
+            worktree: true,
+            args: ['--permission-mode', 'acceptEdits', '--allowedTools', 'Bash'],
+          },
+        ],
+        commitScript(),
+        { remote: (url) => remoteFor(url, ['rita']) },
+      );
+      const c = crew;
+      const ws = c.agent('rita').workspace!;
+      const repo = join(sshd!.remoteDir, 'work');
+      expect(ws).toMatchObject({ repo, path: join(sshd!.remoteDir, 'work-worktrees', 'rita'), base: 'main' });
+      const task = await c.studio.service.createTask({ title: 'Say hello', assignee: 'rita' });
+      await waitFor('the task in review', () => c.studio.board.get(task.id).status === 'review', 120_000);
+      const mail = c
+        .requestsFrom('rita')
+        .flatMap((r) => r.toolResults)
+        .find((t) => t.text.startsWith('{"messages"'));
+      expect(mail?.text).toContain(`on the branch task/${task.id}-say-hello, made for this task from main`);
+      const gitThere = (...args: string[]) => sshd!.asRemote(['git', '-C', ws.path, ...args]).trim();
+      expect(gitThere('log', '-1', '--format=%s %D')).toBe(`rita commits HEAD -> task/${task.id}-say-hello`);
+      // Read over the link at its turn's end (its Stop hook came back through the forward).
+      await waitFor('rita idle', () => c.agent('rita').state === 'idle');
+      expect(await c.studio.service.agentChanges('rita')).toMatchObject({
+        ahead: 1,
+        committed: { files: 1, added: 1 },
+        uncommitted: { files: 0 },
+      });
+      const merged = await c.studio.service.merge({ taskId: task.id });
+      expect(merged.files).toEqual(['hello.txt']);
+      expect(sshd!.asRemote(['cat', join(repo, 'hello.txt')])).toBe('hello from rita\n');
+      expect(c.studio.board.get(task.id).status).toBe('done');
+    },
+    TIMEOUT,
+  );
+
   /** The remote transcript that holds `text`, if it is written yet. */
   function transcriptWith(c: ClaudeCrew, text: string): string | undefined {
     const sessionId = c.studio.agents.sessionIdOf(c.agent('bob').id);
@@ -147,17 +195,40 @@ function wakes(c: ClaudeCrew, name: string): string[] {
     .map((r) => r.prompt);
 }
 
+/** On a wake: read the inbox, commit with Bash, move the task to review, say done. */
+function commitScript(): (req: StubRequest) => StubReply {
+  let taskId = 0;
+  return (req) => {
+    const last = req.toolResults.at(-1);
+    if (last?.text.startsWith('{"messages"')) {
+      taskId = Number(/Task #(\d+)/.exec(last.text)?.[1] ?? 0);
+      const command =
+        "printf 'hello from rita\\n' > hello.txt && git add hello.txt && git commit -qm 'rita commits' && echo COMMITTED";
+      return { toolUse: { name: 'Bash', input: { command, description: 'Commit the work' } } };
+    }
+    if (last?.text.includes('COMMITTED'))
+      return { toolUse: { name: 'mcp__studio__update_task', input: { task_id: taskId, status: 'review' } } };
+    if (last) return { text: 'Done: committed on my task branch.' };
+    if (req.prompt.startsWith('[studio]'))
+      return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
+    return { text: 'Ready.' };
+  };
+}
+
 /**
  * Claude Code for the remote account: the pinned binary on its PATH (linked where that account can
- * run it), settings seeded in its own config folder, and a folder to work in.
+ * run it), settings seeded in its own config folder, and a folder to work in; with worktree agents,
+ * that folder is a repository of the remote account's, and their worktrees beside it are trusted.
  */
-function setUpRemote(sshd: Sshd): CrewRemote {
+function setUpRemote(sshd: Sshd, worktreeAgents: string[]): CrewRemote {
   const bin = join(sshd.dir, 'bin');
   mkdirSync(bin, { recursive: true });
   symlinkSync(realpathSync(CLAUDE_BIN), join(bin, 'claude'));
   const work = join(sshd.remoteDir, 'work');
-  mkdirSync(work);
-  seedClaudeHome(join(sshd.remoteDir, 'claude-config'), [work]);
+  if (worktreeAgents.length) makeRepo(work, { 'README.md': "The crew's project there.\n" });
+  else mkdirSync(work);
+  const trees = worktreeAgents.map((n) => join(defaultWorktreeParent(work), n));
+  seedClaudeHome(join(sshd.remoteDir, 'claude-config'), [work, ...trees]);
   execFileSync('chown', ['-R', `${REMOTE_USER}:${REMOTE_USER}`, sshd.remoteDir]);
   return { sshCommand: sshd.sshCommand, dest: REMOTE_ALIAS, cwd: work, command: join(bin, 'claude') };
 }

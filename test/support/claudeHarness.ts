@@ -39,7 +39,10 @@ export interface CrewAgent {
   sandbox?: boolean;
   /** A git worktree of its own, made by the studio from the crew's folder (then a repository). */
   worktree?: boolean;
-  /** Runs on the other machine the crew's `remote` option sets up, over SSH. */
+  /**
+   * Runs on the other machine the crew's `remote` option sets up, over SSH (with `worktree`: in a
+   * worktree made there, from the repository the remote's folder is).
+   */
   ssh?: boolean;
 }
 
@@ -106,7 +109,9 @@ export async function startClaudeCrew(
       ? mkdtempSync(join(OUTSIDE_TMP, 'ccstudio-claude-work-'))
       : tempDir('ccstudio-claude-work-');
   const dataDir = tempDir(options.dataDirPrefix ?? 'ccstudio-claude-data-');
-  const worktrees = agents.filter((a) => a.worktree).map((a) => join(defaultWorktreeParent(work), a.name));
+  const worktrees = agents
+    .filter((a) => a.worktree && !a.ssh)
+    .map((a) => join(defaultWorktreeParent(work), a.name));
   if (worktrees.length) makeRepo(work, { 'README.md': "The crew's project.\n" });
   seedClaudeHome(home, [work, ...worktrees]);
   // Agents commit in their worktrees: git needs an identity on a machine that has none set.
@@ -142,7 +147,15 @@ export async function startClaudeCrew(
       ...(a.rolePrompt ? { rolePrompt: a.rolePrompt } : {}),
       ...(a.commander ? { commander: true } : {}),
     };
-    if (a.worktree) await studio.service.addAgent({ ...input, worktree: {} });
+    if (a.worktree && a.ssh && remote)
+      // The repository there (remote.cwd); git there makes the worktree beside it.
+      await studio.service.addAgent({
+        ...input,
+        cwd: remote.cwd,
+        ssh: { dest: remote.dest, ...(remote.command ? { command: remote.command } : {}) },
+        worktree: {},
+      });
+    else if (a.worktree) await studio.service.addAgent({ ...input, worktree: {} });
     else if (a.ssh && remote)
       await studio.service.addAgent({
         ...input,

@@ -193,11 +193,12 @@ export async function startSshd(
         'MaxSessions 10',
         'MaxStartups 64',
         'LogLevel VERBOSE',
-        // One line: sshd takes the first SetEnv it reads and ignores the rest.
+        // One line: sshd takes the first SetEnv it reads and ignores the rest. Quoted: a value
+        // may hold a space (a git identity).
         ...(Object.keys(setEnv).length
           ? [
               `SetEnv ${Object.entries(setEnv)
-                .map(([k, v]) => `${k}=${v}`)
+                .map(([k, v]) => `"${k}=${v}"`)
                 .join(' ')}`,
             ]
           : []),

@@ -15,7 +15,7 @@ export function remoteAgentDir(studioKey: string, agentName: string): string {
 }
 
 /** A path or command as the person gave it, for `sh`: `~/` means the remote HOME. */
-function pathWord(path: string): string {
+export function pathWord(path: string): string {
   if (path === '~') return '"$HOME"';
   return path.startsWith('~/') ? `"$HOME"/${shellQuote(path.slice(2))}` : shellQuote(path);
 }

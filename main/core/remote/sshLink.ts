@@ -70,10 +70,12 @@ export interface ExecResult {
   /** stdout as it came, for output that is bytes (a file read at an offset). */
   bytes: Buffer;
   stderr: string;
+  /** It printed more than MAX_STDOUT_BYTES: cut there, and the command killed (code null). */
+  truncated?: boolean;
 }
 
-/** Output kept from one command: a setup step prints lines, a transcript read up to 8 MB. */
-const MAX_STDOUT_BYTES = 16 * 1024 * 1024;
+/** Output kept from one command: a setup step prints lines, a transcript read up to 8 MB, a diff. */
+export const MAX_STDOUT_BYTES = 16 * 1024 * 1024;
 
 function keep(text: string, more: string): string {
   const all = text + more;
@@ -211,12 +213,18 @@ export class SshLink {
       });
       const chunks: Buffer[] = [];
       let length = 0;
+      let truncated = false;
       let stderr = '';
       child.stderr.setEncoding('utf8');
       child.stdout.on('data', (d: Buffer) => {
+        if (truncated) return;
         // A remote that prints without end is cut off, not held in memory.
-        if ((length += d.length) > MAX_STDOUT_BYTES) child.kill('SIGKILL');
-        else chunks.push(d);
+        if (length + d.length > MAX_STDOUT_BYTES) {
+          chunks.push(d.subarray(0, MAX_STDOUT_BYTES - length));
+          truncated = true;
+          child.kill('SIGKILL');
+        } else chunks.push(d);
+        length += d.length;
       });
       child.stderr.on('data', (d: string) => (stderr = keep(stderr, d)));
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -227,7 +235,7 @@ export class SshLink {
       child.once('close', (code) => {
         clearTimeout(timer);
         const bytes = Buffer.concat(chunks);
-        resolve({ code, stdout: bytes.toString('utf8'), bytes, stderr });
+        resolve({ code, stdout: bytes.toString('utf8'), bytes, stderr, ...(truncated ? { truncated } : {}) });
       });
       // A remote that exits before reading all of it closes the pipe: not an error of ours.
       child.stdin.on('error', () => undefined);
@@ -361,6 +369,19 @@ export class SshLinks {
     }
     this.assigned.set(agentId, link);
     return link;
+  }
+
+  /**
+   * A connection to `dest` for commands (git, setup) rather than a terminal: the first one, which
+   * keeps EXEC_SESSIONS_PER_CONNECTION sessions for them beside its terminals.
+   */
+  forHost(dest: string): SshLink {
+    if (this.closed) throw new StudioError('unavailable', 'The studio is shutting down.');
+    const pool = this.links.get(dest) ?? [];
+    this.links.set(dest, pool);
+    if (!pool[0])
+      pool.push(new SshLink({ ...this.options, dest, shard: 0, leftoversEnded: this.leftoversEnded }));
+    return pool[0]!;
   }
 
   /** The agent left the host (removed, or moved): its place on a connection is free. */

@@ -4,9 +4,6 @@
 // Rules: nothing here discards work. A merge is computed away from every working tree
 // (merge-tree, commit-tree) and lands on the base either by a compare-and-swap of its ref or, where
 // the base is checked out, by git's own fast-forward, which refuses to overwrite local changes.
-import { existsSync } from 'node:fs';
-import { constants } from 'node:fs';
-import { lstat, open, readdir, readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { StudioError } from '../../contract/errors.js';
 import { MAX_CHANGED_FILES, MAX_DIFF_BYTES } from '../../contract/limits.js';
@@ -20,6 +17,7 @@ import type {
   WorkspaceDiff,
 } from '../../contract/model.js';
 import { GitFailure, lines, nulFields, worktreeGit, type Git } from './git.js';
+import type { RepoPlace } from './repoPlace.js';
 
 /** Prefix of the branch the studio makes for each worktree agent: says who made it, in `git branch`. */
 export const AGENT_BRANCH_PREFIX = 'ccstudio/';
@@ -27,14 +25,8 @@ export const AGENT_BRANCH_PREFIX = 'ccstudio/';
 const TASK_SLUG_CHARS = 40;
 /** Files named in a refusal: enough to act on, short enough to read. */
 const FILES_NAMED = 12;
-/** Untracked files read to count their lines; beyond this they count as files only. */
-const MAX_UNTRACKED_READ_BYTES = 1024 * 1024;
-/** Bytes git looks at to call a file binary (the same 8000 git itself uses). */
-const BINARY_SNIFF_BYTES = 8000;
 /** Untracked files whose lines are counted; a build folder nobody ignored counts as files only. */
 const MAX_UNTRACKED_READ = 500;
-/** Untracked files read at once (file handles are a shared budget). */
-const UNTRACKED_READ_CONCURRENCY = 16;
 /** merge-tree --write-tree (a merge away from every working tree) came in git 2.38. */
 const MIN_GIT: [number, number] = [2, 38];
 
@@ -53,14 +45,18 @@ export interface RepoInfo {
   branches: string[];
 }
 
-export async function repoInfo(git: Git, folder: string): Promise<RepoInfo> {
+export async function repoInfo(place: RepoPlace, folder: string): Promise<RepoInfo> {
+  const git = place.git;
   let out: string;
   try {
     out = (await git(folder, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir']))
       .stdout;
   } catch (err) {
     if (err instanceof GitFailure)
-      throw new StudioError('invalid', `${folder} is not inside a git repository: a worktree needs one.`);
+      throw new StudioError(
+        'invalid',
+        `${folder}${on(place)} is not inside a git repository: a worktree needs one.`,
+      );
     throw err;
   }
   const [top = folder, common = ''] = lines(out);
@@ -73,23 +69,30 @@ export async function repoInfo(git: Git, folder: string): Promise<RepoInfo> {
   return { root, current, branches };
 }
 
-let gitVersionChecked = false;
+/** " on HOST" for a place on another machine: said wherever a path is named. */
+function on(place: RepoPlace): string {
+  return place.host ? ` on ${place.host}` : '';
+}
+
+/** The gits found new enough (each host has its own). */
+const gitVersionChecked = new WeakSet<Git>();
 /** Refuses, saying what to install, a git too old for the studio's worktree operations. */
-async function checkGitVersion(git: Git, cwd: string): Promise<void> {
-  if (gitVersionChecked) return;
+async function checkGitVersion(place: RepoPlace, cwd: string): Promise<void> {
+  const git = place.git;
+  if (gitVersionChecked.has(git)) return;
   const out = (await git(cwd, ['version'])).stdout;
   const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(out) ?? []).slice(1).map(Number);
   if (major < MIN_GIT[0] || (major === MIN_GIT[0] && minor < MIN_GIT[1]))
     throw new StudioError(
       'unavailable',
-      `Worktrees need git ${MIN_GIT.join('.')} or newer; this machine has ${out.trim()}. Install a newer git.`,
+      `Worktrees need git ${MIN_GIT.join('.')} or newer; ${place.host || 'this machine'} has ${out.trim()}. Install a newer git${on(place)}.`,
     );
-  gitVersionChecked = true;
+  gitVersionChecked.add(git);
 }
 
 /** The branch an agent's worktree has checked out ('' when detached), read through its git dir. */
-export function checkedOutBranch(git: Git, ws: Workspace): Promise<string> {
-  return currentBranch(worktreeGit(git, ws), ws.path);
+export function checkedOutBranch(place: RepoPlace, ws: Workspace): Promise<string> {
+  return currentBranch(worktreeGit(place.git, ws), ws.path);
 }
 
 async function currentBranch(git: Git, folder: string): Promise<string> {
@@ -151,11 +154,12 @@ export interface CreateWorktree {
  * `created` is false then, and the worktree is not the caller's to take back.
  */
 export async function createWorktree(
-  git: Git,
+  place: RepoPlace,
   input: CreateWorktree,
 ): Promise<{ workspace: Workspace; created: boolean }> {
-  await checkGitVersion(git, input.folder);
-  const info = await repoInfo(git, input.folder);
+  const git = place.git;
+  await checkGitVersion(place, input.folder);
+  const info = await repoInfo(place, input.folder);
   const base = input.base?.trim() || info.current;
   if (!base)
     throw new StudioError(
@@ -169,7 +173,11 @@ export async function createWorktree(
     );
   const branch = agentBranch(input.agentName);
   await checkBranchName(git, info.root, branch);
-  const parent = resolve(input.parent?.trim() || defaultWorktreeParent(info.root));
+  const asked = input.parent?.trim();
+  // `~/` is the HOME of the machine the repository is on (another one's, over SSH).
+  const parent = asked?.startsWith('~/')
+    ? join(await place.realDir('~'), asked.slice(2))
+    : resolve(asked || defaultWorktreeParent(info.root));
   const rel = relative(info.root, parent);
   if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)))
     throw new StudioError(
@@ -183,7 +191,7 @@ export async function createWorktree(
     // An agent of this name was removed with its worktree kept: the new one takes it up again.
     if (holder && resolve(holder.path) === path)
       return {
-        workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(info.root, path) },
+        workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(place, info.root, path) },
         created: false,
       };
     if (holder)
@@ -192,10 +200,10 @@ export async function createWorktree(
         `The branch ${branch} is checked out in ${holder.path}: remove that worktree first.`,
       );
   }
-  if (existsSync(path) && (await readdir(path)).length > 0)
+  if ((await place.listDir(path)).length > 0)
     throw new StudioError(
       'conflict',
-      `${path} already exists and is not empty: remove it or choose another location.`,
+      `${path}${on(place)} already exists and is not empty: remove it or choose another location.`,
     );
   try {
     await git(info.root, ['worktree', 'add', ...(exists ? [path, branch] : ['-b', branch, path, base])]);
@@ -205,7 +213,7 @@ export async function createWorktree(
     throw err;
   }
   return {
-    workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(info.root, path) },
+    workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(place, info.root, path) },
     created: true,
   };
 }
@@ -215,15 +223,15 @@ export async function createWorktree(
  * .git/worktrees whose `gitdir` names the worktree. The `.git` file in the worktree itself is not
  * asked (an agent left with a kept worktree could have rewritten it).
  */
-async function gitDirOf(repo: string, path: string): Promise<string> {
+async function gitDirOf(place: RepoPlace, repo: string, path: string): Promise<string> {
   const admin = join(repo, '.git', 'worktrees');
-  const real = (p: string) => realpath(p).catch(() => resolve(p));
+  const real = (p: string) => place.realDir(p);
   const want = await real(path);
   // git names the folder after the worktree's (with a number when taken): that one first.
-  const names = await readdir(admin).catch(() => [] as string[]);
+  const names = await place.listDir(admin);
   const first = basename(path);
   for (const name of [...names.filter((n) => n === first), ...names.filter((n) => n !== first)]) {
-    const pointer = (await readFile(join(admin, name, 'gitdir'), 'utf8').catch(() => '')).trim();
+    const pointer = (await place.readText(join(admin, name, 'gitdir'))).trim();
     if (pointer && basename(pointer) === '.git' && (await real(dirname(pointer))) === want)
       return join(admin, name);
   }
@@ -287,54 +295,6 @@ function sum(rows: Array<{ added: number; removed: number }>): ChangeCounts {
   );
 }
 
-/**
- * Reads an untracked file's lines (text), or marks it binary; large files count as files only.
- * Only a regular file is opened, never through a symlink and never waiting (a FIFO planted in the
- * worktree must not hang the studio, a link to ~/.aws must not show in a review).
- */
-async function readUntracked(path: string): Promise<{ text: string | null; binary: boolean }> {
-  try {
-    const st = await lstat(path);
-    if (!st.isFile() || st.size > MAX_UNTRACKED_READ_BYTES) return { text: null, binary: false };
-    const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    try {
-      const { size } = await fh.stat();
-      if (!(await fh.stat()).isFile() || size > MAX_UNTRACKED_READ_BYTES)
-        return { text: null, binary: false };
-      const buf = Buffer.alloc(size);
-      await fh.read(buf, 0, size, 0);
-      if (buf.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { text: null, binary: true };
-      return { text: buf.toString('utf8'), binary: false };
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return { text: null, binary: false };
-  }
-}
-
-/** Untracked files' lines, the first MAX_UNTRACKED_READ read a few at a time; the rest count as files. */
-async function readAllUntracked(
-  root: string,
-  paths: string[],
-): Promise<Array<{ path: string; text: string | null; binary: boolean }>> {
-  const out: Array<{ path: string; text: string | null; binary: boolean }> = paths.map((p) => ({
-    path: p,
-    text: null,
-    binary: false,
-  }));
-  const wanted = Math.min(paths.length, MAX_UNTRACKED_READ);
-  let next = 0;
-  const worker = async () => {
-    while (next < wanted) {
-      const i = next++;
-      Object.assign(out[i]!, await readUntracked(join(root, paths[i]!)));
-    }
-  };
-  await Promise.all(Array.from({ length: UNTRACKED_READ_CONCURRENCY }, worker));
-  return out;
-}
-
 function countLines(text: string): number {
   if (!text) return 0;
   let n = 0;
@@ -360,14 +320,15 @@ async function mergeBase(git: Git, cwd: string, base: string, rev: string): Prom
  * together, from a handful of git commands run side by side.
  */
 export async function workspaceChanges(
-  git: Git,
+  place: RepoPlace,
   ws: Workspace,
   agent: string,
   now: number,
 ): Promise<WorkspaceChanges> {
   const { path, base } = ws;
-  if (!existsSync(path)) throw new StudioError('not_found', `${agent}'s worktree ${path} no longer exists.`);
-  git = worktreeGit(git, ws);
+  if (!(await place.exists(path)))
+    throw new StudioError('not_found', `${agent}'s worktree ${path}${on(place)} no longer exists.`);
+  const git = worktreeGit(place.git, ws);
   const [branch, mb] = await Promise.all([currentBranch(git, path), mergeBase(git, path, base, 'HEAD')]);
   const diff = ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv'];
   const [committed, uncommitted, total, status, untracked, aheadBehind] = await Promise.all([
@@ -384,7 +345,9 @@ export async function workspaceChanges(
   for (let i = 0; i + 1 < status.length; i += 2) statusOf.set(status[i + 1]!, status[i]!);
   const committedSet = new Set(committed.map((c) => c.path));
   const uncommittedSet = new Set(uncommitted.map((c) => c.path));
-  const untrackedRows = (await readAllUntracked(path, untracked)).map(({ path: p, text, binary }) => ({
+  const read = await place.readUntracked(path, untracked.slice(0, MAX_UNTRACKED_READ));
+  const notRead = untracked.slice(MAX_UNTRACKED_READ).map((p) => ({ path: p, text: null, binary: false }));
+  const untrackedRows = [...read, ...notRead].map(({ path: p, text, binary }) => ({
     path: p,
     added: text === null ? 0 : countLines(text),
     removed: 0,
@@ -448,10 +411,11 @@ export interface DiffTarget {
  * The unified diff of a worktree against its base (its working tree included, untracked files as
  * new ones), or of another branch's commits when that branch is not checked out there.
  */
-export async function workspaceDiff(git: Git, target: DiffTarget): Promise<WorkspaceDiff> {
+export async function workspaceDiff(place: RepoPlace, target: DiffTarget): Promise<WorkspaceDiff> {
   const { ws, agent } = target;
+  const git = place.git;
   const wt = worktreeGit(git, ws);
-  const checkedOut = existsSync(ws.path) ? await currentBranch(wt, ws.path) : '';
+  const checkedOut = (await place.exists(ws.path)) ? await currentBranch(wt, ws.path) : '';
   const branch = target.branch ?? checkedOut;
   const live = !!branch && branch === checkedOut;
   // The worktree as it is (through its recorded git dir), or a branch's commits from the repository.
@@ -467,10 +431,13 @@ export async function workspaceDiff(git: Git, target: DiffTarget): Promise<Works
   let patch = out.stdout;
   if (live) {
     const untracked = nulFields((await wt(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).stdout);
-    for (const p of untracked) {
-      if (patch.length > MAX_DIFF_BYTES) break;
-      const { text, binary } = await readUntracked(join(cwd, p));
-      patch += newFilePatch(p, text, binary);
+    // Read a batch at a time, until the patch is as long as a review shows.
+    for (let i = 0; i < untracked.length && patch.length <= MAX_DIFF_BYTES; i += MAX_UNTRACKED_READ) {
+      const batch = await place.readUntracked(cwd, untracked.slice(i, i + MAX_UNTRACKED_READ));
+      for (const { path: p, text, binary } of batch) {
+        if (patch.length > MAX_DIFF_BYTES) break;
+        patch += newFilePatch(p, text, binary);
+      }
     }
   }
   let truncated = !!out.truncated;
@@ -531,10 +498,11 @@ async function identityArgs(git: Git, cwd: string): Promise<string[]> {
  * fast-forward that is not possible, uncommitted work where the branch is checked out, or changes
  * in the base's own checkout (local or ignored files) that the merge would touch.
  */
-export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeResult> {
+export async function mergeBranch(place: RepoPlace, req: MergeRequest): Promise<MergeResult> {
   const { repo, branch, into, mode } = req;
+  const git = place.git;
   if (branch === into) throw new StudioError('invalid', `${branch} cannot be merged into itself.`);
-  await checkGitVersion(git, repo);
+  await checkGitVersion(place, repo);
   const trees = await worktrees(git, repo);
   // git runs only in worktrees the studio can vouch for: the person's checkout, and agents'
   // worktrees through their recorded git dirs. Any other entry may be an agent's forgery under
@@ -545,7 +513,8 @@ export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeRes
     return ws ? worktreeGit(git, ws) : undefined;
   };
   const branchHolder = trees.find((w) => w.branch === branch);
-  const holderGit = branchHolder && existsSync(branchHolder.path) ? known(branchHolder.path) : undefined;
+  const holderGit =
+    branchHolder && (await place.exists(branchHolder.path)) ? known(branchHolder.path) : undefined;
   if (branchHolder && holderGit) {
     const dirty = await dirtyFiles(holderGit, branchHolder.path);
     if (dirty.length)
@@ -631,10 +600,11 @@ export async function mergeBranch(git: Git, req: MergeRequest): Promise<MergeRes
  * base lacks (with the files they touch). Either one means removing it would lose work.
  */
 export async function unsavedWork(
-  git: Git,
+  place: RepoPlace,
   ws: Workspace,
 ): Promise<{ uncommitted: string[]; unmerged: Array<{ branch: string; oid: string; files: string[] }> }> {
-  const present = existsSync(ws.path);
+  const git = place.git;
+  const present = await place.exists(ws.path);
   const wt = worktreeGit(git, ws);
   const uncommitted = present ? await dirtyFiles(wt, ws.path) : [];
   const current = present ? await currentBranch(wt, ws.path) : '';
@@ -658,8 +628,8 @@ export async function unsavedWork(
 }
 
 /** Refuses, naming the files, when removing the worktree would lose work. */
-export async function checkRemovable(git: Git, ws: Workspace, agent: string): Promise<void> {
-  const { uncommitted, unmerged } = await unsavedWork(git, ws);
+export async function checkRemovable(place: RepoPlace, ws: Workspace, agent: string): Promise<void> {
+  const { uncommitted, unmerged } = await unsavedWork(place, ws);
   if (uncommitted.length)
     throw new StudioError(
       'conflict',
@@ -677,14 +647,16 @@ export async function checkRemovable(git: Git, ws: Workspace, agent: string): Pr
  * A branch is deleted only if it is still where it was when found merged and no other worktree
  * (the person's, say) has it checked out.
  */
-export async function removeWorktree(git: Git, ws: Workspace, agent: string): Promise<void> {
-  await checkRemovable(git, ws, agent);
-  const current = existsSync(ws.path) ? await currentBranch(worktreeGit(git, ws), ws.path) : '';
+export async function removeWorktree(place: RepoPlace, ws: Workspace, agent: string): Promise<void> {
+  const git = place.git;
+  await checkRemovable(place, ws, agent);
+  const present = await place.exists(ws.path);
+  const current = present ? await currentBranch(worktreeGit(git, ws), ws.path) : '';
   const branches = [...new Set([ws.branch, current].filter(Boolean))];
   const merged = new Map<string, string>();
   for (const b of branches)
     if (await branchExists(git, ws.repo, b)) merged.set(b, await revParse(git, ws.repo, b));
-  if (existsSync(ws.path)) await git(ws.repo, ['worktree', 'remove', ws.path]);
+  if (present) await git(ws.repo, ['worktree', 'remove', ws.path]);
   else await git(ws.repo, ['worktree', 'prune']);
   const holders = new Set((await worktrees(git, ws.repo)).map((w) => w.branch));
   for (const [branch, oid] of merged)
@@ -707,11 +679,12 @@ export interface TaskBranch {
  * told to switch when it starts; the task never takes another task's branch.
  */
 export async function prepareTaskBranch(
-  git: Git,
+  place: RepoPlace,
   ws: Workspace,
   task: { id: number; title: string; branch: string | null },
   maySwitch: { ok: true } | { ok: false; why: string },
 ): Promise<TaskBranch> {
+  const git = place.git;
   const wt = worktreeGit(git, ws);
   const wanted = task.branch ?? taskBranch(task.id, task.title);
   if (!(await branchExists(git, ws.repo, wanted))) {

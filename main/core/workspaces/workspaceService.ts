@@ -7,7 +7,6 @@ import type { StudioService, WorkTarget } from '../../contract/service.js';
 import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { TaskBoard } from '../board/taskBoard.js';
 import type { MessageBus } from '../bus/messageBus.js';
-import type { Git } from './git.js';
 import type { Workspaces } from './workspaces.js';
 
 /** A push and a pull request over the network: slower than local git, still bounded. */
@@ -18,10 +17,7 @@ export interface WorkspaceServiceDeps {
   board: TaskBoard;
   bus: MessageBus;
   workspaces: Workspaces;
-  git: Git;
   person(): Agent;
-  /** Runs the GitHub CLI; injected so tests can say it is missing. */
-  gh?: (cwd: string, args: string[]) => Promise<string>;
 }
 
 type WorkspaceMethods = Pick<
@@ -50,8 +46,7 @@ export const systemGh = (cwd: string, args: string[]): Promise<string> =>
   );
 
 export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
-  const { agents, board, bus, workspaces, git } = deps;
-  const gh = deps.gh ?? systemGh;
+  const { agents, board, bus, workspaces } = deps;
 
   /** The agent and branch a target names: a task's assignee and its branch, or an agent as it is. */
   const resolve = (target: {
@@ -133,6 +128,8 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
         );
       const branch = taskBranch ?? (await workspaces.branchOf(agent));
       if (!branch) throw new StudioError('invalid', `${agent.name}'s worktree has no branch checked out.`);
+      // Pushed from where the repository is, with that machine's credentials and gh.
+      const { git, gh } = workspaces.gitFor(agent);
       const remotes = (await git(ws.repo, ['remote'])).stdout.split('\n').filter(Boolean);
       const remote = remotes.includes('origin') ? 'origin' : remotes[0];
       if (!remote)

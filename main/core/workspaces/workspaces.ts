@@ -1,6 +1,5 @@
 // What the studio knows of its agents' worktrees: their changes, kept current and announced
 // (workspace.changed), and the operations that change them, one at a time per repository.
-import { existsSync } from 'node:fs';
 import { StudioError } from '../../contract/errors.js';
 import type { StudioEvent } from '../../contract/events.js';
 import type {
@@ -16,7 +15,6 @@ import type { TaskWork } from '../board/taskBoard.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
 import type { Logger } from '../util/logger.js';
-import type { Git } from './git.js';
 import {
   checkedOutBranch,
   checkRemovable,
@@ -30,6 +28,7 @@ import {
   type CreateWorktree,
   type RepoInfo,
 } from './gitWorkspace.js';
+import type { RepoPlace } from './repoPlace.js';
 import type { TreeWatch, WatchTree } from './treeWatcher.js';
 
 /** File events come in bursts (a build, a formatter): one refresh per quiet second. */
@@ -43,12 +42,18 @@ const REFRESH_MAX_WAIT_MS = 5000;
 const FIRST_LOAD_WAIT_MS = 300;
 
 export interface WorkspacesDeps {
-  git: Git;
+  /** This machine's repositories. */
+  local: RepoPlace;
+  /** A host's, over SSH, for agents on other machines (absent: the studio runs no terminals). */
+  remote?: (dest: string) => RepoPlace;
   events: Emitter<StudioEvent>;
   agents: { list(): Agent[]; getById(id: number): Agent | undefined; require(name: string): Agent };
   clock: Clock;
   logger: Logger;
-  /** Watches worktrees for file changes; without it changes refresh at turn ends and on request. */
+  /**
+   * Watches worktrees on this machine for file changes; without it (and on other machines)
+   * changes refresh at turn ends and on request.
+   */
   watchTree?: WatchTree;
 }
 
@@ -84,16 +89,34 @@ export class Workspaces {
   }
 
   /** Where a folder's repository is, and its branches (the Add agent dialog's base choice). */
-  repoInfo(folder: string): Promise<RepoInfo> {
-    return repoInfo(this.deps.git, folder);
+  repoInfo(folder: string, ssh?: string): Promise<RepoInfo> {
+    return repoInfo(this.place(ssh), folder);
+  }
+
+  /** This machine, or the host an agent's `ssh` destination names: where git runs for it. */
+  private place(ssh: string | undefined): RepoPlace {
+    if (!ssh) return this.deps.local;
+    if (!this.deps.remote)
+      throw new StudioError('unavailable', 'This studio runs no agents on other machines.');
+    return this.deps.remote(ssh);
+  }
+
+  private placeOf(agent: Agent): RepoPlace {
+    return this.place(agent.ssh?.dest);
+  }
+
+  /** The key of one repository's lock: its folder, on its host. */
+  private repoKey(place: RepoPlace, repo: string): string {
+    return `${place.host}\0${repo}`;
   }
 
   /**
    * Makes an agent's worktree (before the agent exists), or takes up one an agent of that name
-   * left (`created` false: not the caller's to take back if the add fails).
+   * left (`created` false: not the caller's to take back if the add fails). `ssh`: on that host.
    */
-  create(input: CreateWorktree): Promise<{ workspace: Workspace; created: boolean }> {
-    return this.locked(input.folder, () => createWorktree(this.deps.git, input));
+  create(input: CreateWorktree, ssh?: string): Promise<{ workspace: Workspace; created: boolean }> {
+    const place = this.place(ssh);
+    return this.locked(this.repoKey(place, input.folder), () => createWorktree(place, input));
   }
 
   private workspaceOf(agent: Agent): Workspace {
@@ -177,7 +200,12 @@ export class Workspaces {
     if (!agent?.workspace || this.disposed) return null;
     let changes: WorkspaceChanges;
     try {
-      changes = await workspaceChanges(this.deps.git, agent.workspace, agent.name, this.deps.clock.now());
+      changes = await workspaceChanges(
+        this.placeOf(agent),
+        agent.workspace,
+        agent.name,
+        this.deps.clock.now(),
+      );
     } catch (err) {
       const ws = agent.workspace;
       changes = {
@@ -206,9 +234,11 @@ export class Workspaces {
 
   private async watch(agent: Agent): Promise<void> {
     const { watchTree } = this.deps;
-    if (!watchTree || !agent.workspace || this.disposed || this.watches.has(agent.id)) return;
+    // One on another machine is read at its turns' ends: no file events cross SSH.
+    if (!watchTree || !agent.workspace || agent.ssh || this.disposed || this.watches.has(agent.id)) return;
     // A worktree that is gone: its changes say so; nothing to watch.
-    if (!existsSync(agent.workspace.path)) return;
+    if (!(await this.deps.local.exists(agent.workspace.path)) || this.disposed || this.watches.has(agent.id))
+      return;
     let warned = false;
     // Its files, and its git dir (HEAD, index, logs): commits and branch switches show there.
     const watch = watchTree(
@@ -236,13 +266,13 @@ export class Workspaces {
 
   /** The branch the agent's worktree has checked out ('' when detached). */
   branchOf(agent: Agent): Promise<string> {
-    return checkedOutBranch(this.deps.git, this.workspaceOf(agent));
+    return checkedOutBranch(this.placeOf(agent), this.workspaceOf(agent));
   }
 
   /** A diff of the agent's worktree, or of a task's branch. */
   diff(agent: Agent, branch?: string): Promise<WorkspaceDiff> {
     const ws = this.workspaceOf(agent);
-    return workspaceDiff(this.deps.git, { agent: agent.name, ws, ...(branch ? { branch } : {}) });
+    return workspaceDiff(this.placeOf(agent), { agent: agent.name, ws, ...(branch ? { branch } : {}) });
   }
 
   /**
@@ -260,7 +290,9 @@ export class Workspaces {
     },
   ): Promise<MergeResult> {
     const ws = this.workspaceOf(agent);
-    const result = await this.locked(ws.repo, async () => {
+    const place = this.placeOf(agent);
+    const sameRepo = (a: Agent) => a.workspace?.repo === ws.repo && this.placeOf(a) === place;
+    const result = await this.locked(this.repoKey(place, ws.repo), async () => {
       let branch = options.branch;
       if (!branch) {
         branch = await this.branchOf(agent);
@@ -270,7 +302,7 @@ export class Workspaces {
             `${agent.name}'s worktree has no branch checked out (a detached HEAD).`,
           );
       }
-      return mergeBranch(this.deps.git, {
+      return mergeBranch(place, {
         repo: ws.repo,
         branch,
         into: options.into ?? ws.base,
@@ -278,29 +310,37 @@ export class Workspaces {
         message: options.message(branch),
         ...(options.reviewed ? { reviewed: options.reviewed } : {}),
         // Any worktree agent's worktree that has the branch is read through its own git dir.
-        worktrees: this.deps.agents.list().flatMap((a) => (a.workspace ? [a.workspace] : [])),
+        worktrees: this.deps.agents.list().flatMap((a) => (a.workspace && sameRepo(a) ? [a.workspace] : [])),
       });
     });
     // The base moved: every worktree on it is now ahead or behind by something else.
-    for (const a of this.deps.agents.list()) if (a.workspace?.repo === ws.repo) this.schedule(a.id, 0);
+    for (const a of this.deps.agents.list()) if (sameRepo(a)) this.schedule(a.id, 0);
     return result;
   }
 
   /** Takes back a worktree just made for an agent that could not be added after all (it holds no work). */
-  removeUnused(ws: Workspace): Promise<void> {
-    return this.locked(ws.repo, () => removeWorktree(this.deps.git, ws, 'the new agent'));
+  removeUnused(ws: Workspace, ssh?: string): Promise<void> {
+    const place = this.place(ssh);
+    return this.locked(this.repoKey(place, ws.repo), () => removeWorktree(place, ws, 'the new agent'));
   }
 
   /** Refuses, naming the files, when removing the agent's worktree would lose work (changes nothing). */
   checkRemovable(agent: Agent): Promise<void> {
     const ws = this.workspaceOf(agent);
-    return checkRemovable(this.deps.git, ws, agent.name);
+    return checkRemovable(this.placeOf(agent), ws, agent.name);
   }
 
   /** Removes the agent's worktree and merged branches, or refuses naming the work it would lose. */
   async remove(agent: Agent): Promise<void> {
     const ws = this.workspaceOf(agent);
-    await this.locked(ws.repo, () => removeWorktree(this.deps.git, ws, agent.name));
+    const place = this.placeOf(agent);
+    await this.locked(this.repoKey(place, ws.repo), () => removeWorktree(place, ws, agent.name));
+  }
+
+  /** Where git runs for the agent's worktree: for pushes and pull requests. */
+  gitFor(agent: Agent): RepoPlace {
+    this.workspaceOf(agent);
+    return this.placeOf(agent);
   }
 
   /**
@@ -314,7 +354,10 @@ export class Workspaces {
     maySwitch: { ok: true } | { ok: false; why: string },
   ): Promise<TaskWork> {
     const ws = this.workspaceOf(agent);
-    const t = await this.locked(ws.repo, () => prepareTaskBranch(this.deps.git, ws, task, maySwitch));
+    const place = this.placeOf(agent);
+    const t = await this.locked(this.repoKey(place, ws.repo), () =>
+      prepareTaskBranch(place, ws, task, maySwitch),
+    );
     this.schedule(agent.id, 0);
     const review = `Commit your work there (git add, git commit) before you move the task to review; the person reviews the branch against ${ws.base} and merges it.`;
     if (t.why)

@@ -110,6 +110,8 @@ export function AddAgentDialog({
   const [sshDest, setSshDest] = useState('');
   const [remoteCwd, setRemoteCwd] = useState('');
   const [remoteClaude, setRemoteClaude] = useState('');
+  /** A worktree made on the other machine, by its git, from the repository "Folder there" is in. */
+  const [remoteWorktree, setRemoteWorktree] = useState(false);
   const [command, setCommand] = useState('');
   const [cwd, setCwd] = useState<string | null>(null);
   const [takesPrompts, setTakesPrompts] = useState(false);
@@ -148,6 +150,14 @@ export function AddAgentDialog({
             commander,
             ...(rolePrompt.trim() ? { rolePrompt: rolePrompt.trim() } : {}),
             ssh: { dest: sshDest.trim(), ...(remoteClaude.trim() ? { command: remoteClaude.trim() } : {}) },
+            ...(remoteWorktree
+              ? {
+                  worktree: {
+                    ...(base.trim() ? { base: base.trim() } : {}),
+                    ...(parent.trim() ? { parent: parent.trim() } : {}),
+                  },
+                }
+              : {}),
           }
         : {
             name: name.trim(),
@@ -242,6 +252,36 @@ export function AddAgentDialog({
                 data-testid="add-agent-remote-claude"
               />
             </label>
+            <Check
+              checked={remoteWorktree}
+              onChange={setRemoteWorktree}
+              testId="add-agent-remote-worktree"
+              hint="Made there by its git, from the repository the folder there is in"
+            >
+              Own git worktree there, on a new branch ccstudio/{name.trim() || 'NAME'}
+            </Check>
+            {remoteWorktree && (
+              <div className="worktree-options">
+                <label>
+                  From branch
+                  <input
+                    value={base}
+                    onChange={(e) => setBase(e.target.value)}
+                    placeholder="the branch checked out there"
+                    data-testid="add-agent-remote-base"
+                  />
+                </label>
+                <label>
+                  Worktrees go in
+                  <input
+                    value={parent}
+                    onChange={(e) => setParent(e.target.value)}
+                    placeholder="REPO-worktrees/ beside it there"
+                    data-testid="add-agent-remote-worktree-dir"
+                  />
+                </label>
+              </div>
+            )}
           </>
         )}
         {!ssh && (

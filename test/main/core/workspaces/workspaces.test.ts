@@ -8,6 +8,8 @@ import { Emitter } from '../../../../main/core/util/emitter.js';
 import { silentLogger } from '../../../../main/core/util/logger.js';
 import type { Git } from '../../../../main/core/workspaces/git.js';
 import { Workspaces } from '../../../../main/core/workspaces/workspaces.js';
+import { localPlace } from '../../../../main/core/workspaces/repoPlace.js';
+import { systemGh } from '../../../../main/core/workspaces/workspaceService.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 import { makeAgent } from '../../../support/modelFixtures.js';
 import { commitFiles, gitIn, makeRepo, writeFiles } from '../../../support/gitRepo.js';
@@ -523,7 +525,7 @@ describe('refreshing the changes', () => {
       },
     });
     const ws = new Workspaces({
-      git,
+      local: localPlace(git, systemGh),
       events,
       agents: { list: () => [agent], getById: (id) => (id === 7 ? agent : undefined), require: () => agent },
       clock,
