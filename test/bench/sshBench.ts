@@ -81,7 +81,8 @@ export async function runSshBench(
   let sshd: Sshd | undefined;
   let close: (() => Promise<void>) | undefined;
   try {
-    sshd = await startSshd({ PATH: '/usr/local/bin:/usr/bin:/bin' });
+    // On loopback, as the target is stated (a namespace's link would add its own hop).
+    sshd = await startSshd({ PATH: '/usr/local/bin:/usr/bin:/bin' }, { network: 'shared' });
     // The stand-in on both sides, each side's copy where its user can run it.
     wrapper(join(local, 'claude'), IDLE_AGENT, local);
     copyFileSync(IDLE_AGENT, join(sshd.remoteDir, 'idleAgent.mjs'));

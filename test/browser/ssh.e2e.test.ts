@@ -22,7 +22,9 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
   let remoteClaude: string;
 
   beforeAll(async () => {
-    sshd = await startSshd({ PATH: '/usr/local/bin:/usr/bin:/bin' });
+    // Shared loopback: here the studio stands for the one on the workstation (the sshd's side),
+    // which the laptop (this test) reaches through `ssh -L`.
+    sshd = await startSshd({ PATH: '/usr/local/bin:/usr/bin:/bin' }, { network: 'shared' });
     remoteClaude = installFakeClaude(sshd, FAKE_AGENT);
     studio = await startBrowserStudio(0, { CCSTUDIO_SSH: sshd.sshCommand });
     browser = await launchChromium();

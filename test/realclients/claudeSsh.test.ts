@@ -36,17 +36,20 @@ describe.skipIf(reason)(SUITE, () => {
     sshd = undefined;
   });
 
-  /** The remote: sshd whose sessions reach the stub, Claude Code on their PATH, a trusted folder. */
+  /**
+   * The remote: sshd whose sessions reach the stub (over the remote's own network, as the model's
+   * API is reached from any machine), Claude Code on their PATH, a trusted folder.
+   */
   const remoteFor = async (stubUrl: string, worktreeAgents: string[] = []): Promise<CrewRemote> => {
-    sshd = await startSshd((remoteDir) => ({
+    sshd = await startSshd(async (remote) => ({
       PATH: '/usr/local/bin:/usr/bin:/bin',
-      ANTHROPIC_BASE_URL: stubUrl,
+      ANTHROPIC_BASE_URL: await remote.reach(stubUrl),
       ANTHROPIC_API_KEY: STUB_API_KEY,
       DISABLE_AUTOUPDATER: '1',
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       DISABLE_TELEMETRY: '1',
       // Claude Code's settings and sessions there, apart from any other test's.
-      CLAUDE_CONFIG_DIR: join(remoteDir, 'claude-config'),
+      CLAUDE_CONFIG_DIR: join(remote.dir, 'claude-config'),
       // Its agents commit there: git needs an identity on a machine that has none set.
       ...GIT_TEST_ENV,
     }));

@@ -4,6 +4,7 @@
 // the test's (so the person's ~/.ssh is never read or written), through a wrapper script given
 // to the studio as its ssh command.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
@@ -16,7 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accepts, freePort } from './ports.js';
+import { accepts, freePort, relay } from './ports.js';
 import type { SkipReason } from './skipReason.js';
 import { waitFor } from './waitFor.js';
 
@@ -38,6 +39,14 @@ export const sshdMissingReason: SkipReason =
 
 export interface Sshd {
   port: number;
+  /**
+   * 'own': the remote side has a network of its own (a namespace with one link to this machine),
+   * so its loopback is not this machine's and the studio is reachable there only through SSH.
+   * 'shared': it shares this machine's loopback (asked for, or no namespace can be made here).
+   */
+  network: 'own' | 'shared';
+  /** The address ssh connects to: the remote's own, or loopback. */
+  address: string;
   /** The test's folder: keys, configs, the wrappers. */
   dir: string;
   /** An ssh that logs in to REMOTE_ALIAS with the test's key (what the studio is given). */
@@ -55,7 +64,7 @@ export interface Sshd {
    * server's sessions: what the studio leaves there (~/.ccstudio) goes when the test ends.
    */
   remoteDir: string;
-  /** Runs a command as REMOTE_USER, as the remote machine would. */
+  /** Runs a command as REMOTE_USER, as the remote machine would (in its network). */
   asRemote(command: string[]): string;
   /** Cuts every SSH connection to this server (the network between the machines fails). */
   dropConnections(): void;
@@ -114,6 +123,7 @@ function keygen(file: string): string {
 function clientConfig(
   dir: string,
   name: string,
+  address: string,
   port: number,
   key: string,
   knownHosts: string,
@@ -124,7 +134,7 @@ function clientConfig(
     file,
     [
       `Host ${REMOTE_ALIAS}`,
-      '  HostName 127.0.0.1',
+      `  HostName ${address}`,
       `  Port ${port}`,
       `  User ${REMOTE_USER}`,
       `  IdentityFile ${key}`,
@@ -143,15 +153,103 @@ function clientConfig(
   return wrapper;
 }
 
+/** The remote side as its env function sees it: its folder, and a way to reach this machine. */
+export interface RemoteSide {
+  dir: string;
+  /** A URL for a server on this machine's loopback (the model stub) that the remote can reach. */
+  reach(url: string): Promise<string>;
+}
+
+/** A network namespace of the remote's own, linked to this machine by a veth pair. */
+interface RemoteNetwork {
+  name: string;
+  /** The remote's address on the link (sshd listens there). */
+  remoteAddr: string;
+  /** This machine's address on the link, as the remote reaches it. */
+  hostAddr: string;
+  close(): void;
+}
+
+/** Why no namespace could be made here (said once): the tests then share this machine's loopback. */
+let noNamespace: string | undefined;
+
 /**
- * Starts sshd on a free loopback port. `env` is given to every session there (sshd's SetEnv): the
- * remote side's PATH, the model stub's URL and the like; a function of the test's remote folder
- * when it names places in it.
+ * The remote's own network, where this machine permits one (root with CAP_NET_ADMIN and iproute2):
+ * a namespace whose only link is a /30 to this machine, picked at random in 10.231.0.0/16 so test
+ * files running at once each get their own.
+ */
+function remoteNetwork(): RemoteNetwork | undefined {
+  if (noNamespace !== undefined) return undefined;
+  const id = randomBytes(3).toString('hex');
+  const name = `ccstudio-${id}`;
+  const hostIf = `ccs${id}h`;
+  const remoteIf = `ccs${id}r`;
+  const cell = randomInt(0, 16384);
+  const prefix = `10.231.${cell >> 6}.`;
+  const hostAddr = `${prefix}${(cell & 63) * 4 + 1}`;
+  const remoteAddr = `${prefix}${(cell & 63) * 4 + 2}`;
+  const close = () => {
+    try {
+      // The host's end of the link goes with the namespace.
+      run('ip', ['netns', 'delete', name]);
+    } catch {
+      // Not made, or gone already.
+    }
+  };
+  try {
+    run('ip', ['netns', 'add', name]);
+    run('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', remoteIf, 'netns', name]);
+    run('ip', ['addr', 'add', `${hostAddr}/30`, 'dev', hostIf]);
+    run('ip', ['link', 'set', hostIf, 'up']);
+    run('ip', ['-n', name, 'addr', 'add', `${remoteAddr}/30`, 'dev', remoteIf]);
+    run('ip', ['-n', name, 'link', 'set', remoteIf, 'up']);
+    run('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+    // Another test file that drew the same /30 at the same moment: draw again.
+    if (
+      run('ip', ['-o', '-4', 'addr', 'show', 'to', `${hostAddr}/30`])
+        .trim()
+        .split('\n').length !== 1
+    ) {
+      close();
+      return remoteNetwork();
+    }
+  } catch (err) {
+    close();
+    noNamespace = (err as Error).message.split('\n')[0] ?? 'unknown';
+    console.warn(`SSH tests: no network namespace for the remote here (${noNamespace}); it shares loopback.`);
+    return undefined;
+  }
+  // A test process that dies still takes its namespace along.
+  process.once('exit', close);
+  return { name, remoteAddr, hostAddr, close };
+}
+
+/**
+ * Starts sshd for "the other machine": in a network of its own where this machine permits one
+ * (see remoteNetwork), else on loopback; `network: 'shared'` asks for loopback (a test whose
+ * studio stands for a process on the remote side, as the `ssh -L` one). `env` is given to every
+ * session there (sshd's SetEnv): the remote side's PATH, the model stub's URL and the like; a
+ * function of the remote side when it names places in it or servers here.
  */
 export async function startSshd(
-  env: Record<string, string> | ((remoteDir: string) => Record<string, string>) = {},
+  env:
+    | Record<string, string>
+    | ((remote: RemoteSide) => Record<string, string> | Promise<Record<string, string>>) = {},
+  options: { network?: 'own' | 'shared' } = {},
 ): Promise<Sshd> {
   const home = ensureRemoteUser();
+  const net = options.network === 'shared' ? undefined : remoteNetwork();
+  const address = net?.remoteAddr ?? '127.0.0.1';
+  const relays: Array<{ close(): void }> = [];
+  const reach = async (url: string) => {
+    if (!net) return url;
+    const u = new URL(url);
+    const r = await relay(net.hostAddr, Number(u.port));
+    relays.push(r);
+    u.hostname = net.hostAddr;
+    u.port = String(r.port);
+    return u.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+  };
   const dir = mkdtempSync(join(tmpdir(), 'ccstudio-sshd-'));
   // sshd reads the authorized keys as REMOTE_USER: the folder must let it through.
   chmodSync(dir, 0o755);
@@ -164,7 +262,10 @@ export async function startSshd(
   keygen(join(dir, 'stranger_key'));
   const remoteDir = mkdtempSync(join(home, 'test-'));
   run('chown', [`${REMOTE_USER}:${REMOTE_USER}`, remoteDir]);
-  const setEnv = { HOME: remoteDir, ...(typeof env === 'function' ? env(remoteDir) : env) };
+  const setEnv = {
+    HOME: remoteDir,
+    ...(typeof env === 'function' ? await env({ dir: remoteDir, reach }) : env),
+  };
 
   let port = 0;
   let configured = false;
@@ -176,7 +277,7 @@ export async function startSshd(
       config,
       [
         `Port ${port}`,
-        'ListenAddress 127.0.0.1',
+        `ListenAddress ${address}`,
         `HostKey ${hostKey}`,
         `PidFile ${join(dir, 'sshd.pid')}`,
         `AuthorizedKeysFile ${authorized}`,
@@ -210,12 +311,16 @@ export async function startSshd(
       if (!port) port = await freePort();
       writeConfig();
       log = '';
-      const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+      // In its namespace: `ip netns exec` enters it and execs sshd (the same process, pid and all).
+      const [file, args] = net
+        ? ['ip', ['netns', 'exec', net.name, SSHD, '-D', '-e', '-f', config]]
+        : [SSHD, ['-D', '-e', '-f', config]];
+      const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       child.stderr!.setEncoding('utf8');
       child.stderr!.on('data', (d: string) => (log = (log + d).slice(-20_000)));
       const up = await waitFor(
         'sshd to listen',
-        async () => (child.exitCode !== null ? 'exited' : (await accepts(port)) ? 'up' : undefined),
+        async () => (child.exitCode !== null ? 'exited' : (await accepts(port, address)) ? 'up' : undefined),
         { timeoutMs: 10_000, describe: () => log },
       );
       if (up === 'up') {
@@ -267,11 +372,18 @@ export async function startSshd(
   configured = true;
 
   const knownHosts = join(dir, 'known_hosts');
-  writeFileSync(knownHosts, `[127.0.0.1]:${port} ${hostPub}\n`);
+  writeFileSync(knownHosts, `[${address}]:${port} ${hostPub}\n`);
   writeFileSync(join(dir, 'empty_known_hosts'), '');
-  const sshCommand = clientConfig(dir, 'client', port, clientKey, knownHosts);
-  const wrongKeySsh = clientConfig(dir, 'stranger', port, join(dir, 'stranger_key'), knownHosts);
-  const unknownHostSsh = clientConfig(dir, 'unknown', port, clientKey, join(dir, 'empty_known_hosts'));
+  const sshCommand = clientConfig(dir, 'client', address, port, clientKey, knownHosts);
+  const wrongKeySsh = clientConfig(dir, 'stranger', address, port, join(dir, 'stranger_key'), knownHosts);
+  const unknownHostSsh = clientConfig(
+    dir,
+    'unknown',
+    address,
+    port,
+    clientKey,
+    join(dir, 'empty_known_hosts'),
+  );
 
   return {
     get port() {
@@ -281,10 +393,15 @@ export async function startSshd(
     sshCommand,
     wrongKeySsh,
     unknownHostSsh,
-    sshWith: (name, lines) => clientConfig(dir, name, port, clientKey, knownHosts, lines),
+    network: net ? 'own' : 'shared',
+    address,
+    sshWith: (name, lines) => clientConfig(dir, name, address, port, clientKey, knownHosts, lines),
     home: remoteDir,
     remoteDir,
-    asRemote: (command) => run('runuser', ['-u', REMOTE_USER, '--', ...command]),
+    asRemote: (command) =>
+      net
+        ? run('ip', ['netns', 'exec', net.name, 'runuser', '-u', REMOTE_USER, '--', ...command])
+        : run('runuser', ['-u', REMOTE_USER, '--', ...command]),
     dropConnections,
     freezeConnections() {
       if (!sshd?.pid) return;
@@ -304,6 +421,8 @@ export async function startSshd(
     start,
     async close() {
       await stop();
+      for (const r of relays) r.close();
+      net?.close();
       rmSync(dir, { recursive: true, force: true });
       rmSync(remoteDir, { recursive: true, force: true });
     },

@@ -51,10 +51,16 @@ describe.skipIf(sshdMissingReason)(skipTitle('SshLink against a real sshd', sshd
     expect(l.up).toBe(true);
     const who = await l.exec('id -un; echo "$SSH_CONNECTION"');
     expect(who.code).toBe(0);
-    expect(who.stdout).toMatch(/^ccremote\n127\.0\.0\.1 /);
+    // SSH_CONNECTION: the client's address and port, then the server's.
+    const [user, connection = ''] = who.stdout.split('\n');
+    expect(user).toBe('ccremote');
+    expect(connection.split(' ').slice(2)).toEqual([sshd.address, String(sshd.port)]);
     // From the remote side, the forwarded port is the studio.
     const through = await l.exec(`curl -s http://127.0.0.1:${a}/`);
     expect(through.stdout).toBe(`studio here, Host 127.0.0.1:${a}`);
+    // With a network of its own, the remote's loopback is its own: the studio's port is not there.
+    if (sshd.network === 'own' && a !== studioPort)
+      expect((await l.exec(`curl -s -m 5 http://127.0.0.1:${studioPort}/`)).code).not.toBe(0);
     // Input goes to the remote command's stdin, not its command line.
     const echoed = await l.exec('cat', 'secret-on-stdin\n');
     expect(echoed.stdout).toBe('secret-on-stdin\n');
