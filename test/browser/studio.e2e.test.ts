@@ -179,17 +179,30 @@ describe('browser mode', () => {
   });
 
   it('sends a message as the person and shows it in the feed', async () => {
+    const said: string[] = [];
+    const onConsole = (m: { text(): string }) => void said.push(m.text());
+    page.on('console', onConsole);
     const box = page.locator('[data-testid="send-box"]');
     await box.locator('select').selectOption('agent-1');
     await box.getByLabel('Message').fill('Please also update the changelog <script>alert(1)</script>');
     await box.getByRole('button', { name: 'Send' }).click();
-    await waitFor('the message in the feed', async () =>
-      (await page.locator('[data-testid="feed"]').textContent())?.includes('update the changelog <script>'),
+    await waitFor(
+      'the message in the feed',
+      async () =>
+        (await page.locator('[data-testid="feed"]').textContent())?.includes('update the changelog <script>'),
+      {
+        // Whether it reached the studio at all, and what the page said: a failure explains itself.
+        describe: () =>
+          `stored: ${studio.running.studio.bus
+            .history(null, { with: 'agent-1', limit: 5 })
+            .some((m) => m.body.startsWith('Please also update'))}; the page's console: ${said.join(' | ')}`,
+      },
     );
     // Text, never markup.
     expect(await page.locator('[data-testid="feed"] script').count()).toBe(0);
     const inbox = studio.running.studio.bus.history(null, { with: 'agent-1', limit: 5 });
     expect(inbox.some((m) => m.body.startsWith('Please also update the changelog'))).toBe(true);
+    page.off('console', onConsole);
   });
 
   it("the PTY follows the tile's size, and a reload brings back the screen and scrollback", async () => {

@@ -904,7 +904,7 @@ export class AgentSessions {
     const live = this.live.get(agentId);
     if (!live?.pty.running)
       return Promise.reject(new StudioError('unavailable', 'That agent has no running terminal.'));
-    return this.options.writer.type(live.pty, text);
+    return this.options.writer.type(live.pty, text, { personTypedAt: () => live.lastPersonInputAt });
   }
 
   keys(name: string, keys: string[]): void {

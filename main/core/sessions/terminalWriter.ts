@@ -20,6 +20,12 @@ export interface TypeResult {
   /** The screen showed the prompt taken (input box empty, or the agent busy). */
   submitted: boolean;
   enterRetries: number;
+  /**
+   * Its Enter was held back: the person typed in that terminal meanwhile (the Enter would submit
+   * their half-typed text with it), or a dialog opened there (an Enter picks its first option:
+   * a permission granted on nobody's word). The text stays in the input box.
+   */
+  held?: 'person' | 'dialog';
 }
 
 /**
@@ -46,17 +52,40 @@ export class TerminalWriter {
    * Types `text` and presses Enter. The first byte is written before this returns its promise,
    * so callers measuring latency see the write itself, not a timer.
    */
-  async type(session: PtySession, rawText: string, options: { maxChars?: number } = {}): Promise<TypeResult> {
+  async type(
+    session: PtySession,
+    rawText: string,
+    options: {
+      maxChars?: number;
+      /** When the person last typed in this terminal (ms on the writer's clock). */
+      personTypedAt?: () => number;
+    } = {},
+  ): Promise<TypeResult> {
     const text = sanitizeForTerminal(rawText, options.maxChars);
     if (!text) throw new Error('Nothing printable to type.');
     const slash = isSlashCommand(text);
+    const startedAt = this.deps.clock.now();
     session.write(!slash && session.mirror.bracketedPaste ? PASTE_START + text + PASTE_END : text);
     await this.sleep(this.deps.enterDelayMs ?? ENTER_DELAY_MS);
     if (!session.running) return { text, submitted: false, enterRetries: 0 };
-    session.write('\r');
 
+    /** Why this Enter must not be pressed now, if it must not (see TypeResult.held). */
+    const hold = async (): Promise<TypeResult['held']> => {
+      if ((options.personTypedAt?.() ?? 0) >= startedAt) return 'person';
+      await session.mirror.settled();
+      const state = classifyScreen(session.mirror.text()).state;
+      return state === 'waiting_permission' || state === 'waiting_select' || state === 'waiting_text'
+        ? 'dialog'
+        : undefined;
+    };
     let retries = 0;
     for (;;) {
+      const held = await hold();
+      if (held) {
+        this.deps.logger.warn('held back the Enter of a typed prompt', { held, text: text.slice(0, 80) });
+        return { text, submitted: false, enterRetries: retries, held };
+      }
+      session.write('\r');
       await this.sleep((this.deps.verifyDelayMs ?? VERIFY_DELAY_MS) * (retries + 1));
       if (!session.running) return { text, submitted: false, enterRetries: retries };
       await session.mirror.settled();
@@ -66,7 +95,6 @@ export class TerminalWriter {
         return { text, submitted: false, enterRetries: retries };
       }
       retries++;
-      session.write('\r');
     }
   }
 

@@ -320,15 +320,19 @@ export class WakeEngine {
     const typedAt = this.hrNow();
     return typing
       .then(
-        (result) =>
-          this.record({
+        (result) => {
+          // Its Enter held back (the person typed there, or a dialog opened): the mail is
+          // unannounced again, and announced once the input box is empty and the agent idle.
+          if (result.held) this.deps.bus.requeueWoken(agentId, ids);
+          return this.record({
             agentId,
             prompt: result.text,
             messageIds: ids,
             typedAt,
             submitted: result.submitted,
             via: 'typed',
-          }),
+          });
+        },
         (err: unknown) => {
           this.deps.logger.warn('wake failed', { agentId, err: String(err) });
           this.record({ agentId, prompt, messageIds: ids, typedAt, submitted: false, via: 'typed' });

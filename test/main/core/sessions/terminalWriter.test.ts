@@ -145,6 +145,48 @@ describe('TerminalWriter.type', () => {
     await expect(writer.type(f.pty, 'hello')).rejects.toThrow(/not running/);
   });
 
+  it('holds its Enter when the person types in that terminal meanwhile: their Enter opens a dialog, and the studio never answers it', async () => {
+    const f = await fake({ permission: true });
+    let personTypedAt = 0;
+    const typing = writer.type(f.pty, '[studio] You have 1 new message', {
+      personTypedAt: () => personTypedAt,
+    });
+    // The person, at the same moment, types a prompt of their own and presses Enter.
+    await waitFor('the wake text there', () => f.logs.inputs().length === 1);
+    personTypedAt = systemClock.now();
+    f.pty.write('perm: make a file\r');
+    const result = await typing;
+    expect(result).toMatchObject({ submitted: false, held: 'person', enterRetries: 0 });
+    await waitFor(
+      'the dialog their prompt opened',
+      async () => classifyScreen(await screen(f)).state === 'waiting_permission',
+    );
+    await holdsFor(
+      'the dialog still asking',
+      () => classifyScreen(f.pty.mirror.text()).state === 'waiting_permission',
+      500,
+    );
+    expect(f.logs.prompts()).toHaveLength(1);
+    // Only the person's Enter reached it: none of the studio's.
+    expect(f.logs.inputs().filter((i) => i === '\r')).toEqual([]);
+    expect(warnings).toContain('held back the Enter of a typed prompt');
+  });
+
+  it('holds its Enter when a dialog is open: an Enter there would pick its first option', async () => {
+    const f = await fake({ permission: true });
+    f.pty.write('perm: make a file\r');
+    await waitFor('the dialog', async () => classifyScreen(await screen(f)).state === 'waiting_permission');
+    const result = await writer.type(f.pty, 'hello');
+    expect(result).toMatchObject({ submitted: false, held: 'dialog' });
+    await holdsFor(
+      'the dialog still asking',
+      () => classifyScreen(f.pty.mirror.text()).state === 'waiting_permission',
+      500,
+    );
+    expect(f.logs.prompts()).toHaveLength(1);
+    expect(f.logs.inputs().at(-1)).toBe(PASTE_START + 'hello' + PASTE_END);
+  });
+
   it('stops without an Enter when the process exits while typing', async () => {
     const f = await fake();
     const typing = writer.type(f.pty, 'bye');

@@ -96,6 +96,31 @@ describe('WakeEngine with fake agents', () => {
     expect(t.studio.bus.unreadCount(worker.id)).toBe(1);
   });
 
+  it('a wake the person types over is not submitted for them: its mail waits for an empty input box', async () => {
+    // A long pause before the Enter, so the person's keys land inside it on any machine.
+    await t.close();
+    t = await startFakeAgentStudio({ enterDelayMs: 1500 });
+    wakes = [];
+    t.studio.wake.onDidWake((r) => wakes.push(r));
+    const worker = t.addFakeAgent('worker');
+    await worker.start();
+    const m = t.studio.bus.send(t.studio.agents.person, 'worker', 'please look at the build');
+    await waitFor('the wake text typed', () => pastes(worker.logs.typed()) === 1, { everyMs: 5 });
+    t.studio.sessions.input('worker', ' and mine');
+    await waitFor('the wake record', () => wakes.length === 1);
+    expect(wakes[0]).toMatchObject({ messageIds: [m.id], submitted: false });
+    // Nothing submitted on the person's behalf, and the mail is unannounced again.
+    expect(worker.logs.prompts()).toEqual([]);
+    expect(worker.logs.typed()).not.toMatch(/\r/);
+    expect(deliveryState(worker.id, m.id)).toBe('queued');
+    // Their draft (with the wake text in it) is left alone: no second text while it is there.
+    await holdsFor('no second wake over the draft', () => pastes(worker.logs.typed()) === 1, 1500);
+    // They send it; the mail, still unread after that turn, is announced on its own once.
+    t.studio.sessions.input('worker', '\r');
+    const prompts = await worker.waitForPrompts(2, 20_000);
+    expect(prompts).toEqual([`${oneMessage('user')} and mine`, oneMessage('user')]);
+  });
+
   it('coalesces messages that arrive while the agent is busy into one later wake naming every sender', async () => {
     const worker = t.addFakeAgent('worker', { busyMs: 2500 });
     for (const name of ['alice', 'bob', 'carol']) t.addRemoteAgent(name);
