@@ -14,9 +14,8 @@ import type {
   TerminalOutput,
 } from '../contract/service.js';
 import { StudioError } from '../contract/errors.js';
-import { sshDestProblem } from '../contract/ssh.js';
 import type { AgentSide } from './agentSide.js';
-import { AgentRegistry, validateAgentName } from './agents/agentRegistry.js';
+import { AgentRegistry, validateAgentName, validateSsh } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
 import { AgentSessions } from './sessions/agentSessions.js';
 import { SshLinks } from './remote/sshLink.js';
@@ -349,10 +348,10 @@ export function createStudio(options: StudioOptions = {}): Studio {
     worktree: NonNullable<AddAgentInput['worktree']>,
   ): Promise<AddedAgent> => {
     const dest = input.ssh?.dest;
-    if (dest) {
-      // Checked before ssh is run with it (the registry checks it again on adding).
-      const problem = sshDestProblem(dest);
-      if (problem) throw new StudioError('invalid', problem);
+    if (input.ssh) {
+      // Checked before anything is made there (the registry checks them again on adding): a
+      // destination ssh is never run with, and an agent the registry would refuse.
+      validateSsh(input);
       if (!input.cwd)
         throw new StudioError(
           'invalid',
@@ -384,7 +383,13 @@ export function createStudio(options: StudioOptions = {}): Studio {
     } catch (err) {
       // The agent could not be added after all: a worktree made just now goes again; one taken
       // up from an earlier agent of that name stays (it may be in use, or kept on purpose).
-      if (created) await workspaces.removeUnused(workspace, dest).catch(() => undefined);
+      if (created)
+        await workspaces.removeUnused(workspace, dest).catch((e: Error) =>
+          logger.warn('could not take back the worktree of an agent not added', {
+            path: workspace.path,
+            err: e.message,
+          }),
+        );
       throw err;
     }
   };

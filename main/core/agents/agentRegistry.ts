@@ -190,8 +190,11 @@ export function validateProfile(profile: unknown): AgentProfile {
   throw new StudioError('invalid', 'A profile is {kind: "claude"} or {kind: "command", command, args}.');
 }
 
-/** An agent on another machine: Claude Code, launched by the studio over the person's SSH. */
-function validateSsh(input: NewAgent): void {
+/**
+ * An agent on another machine: Claude Code, launched by the studio over the person's SSH, to a
+ * destination ssh accepts, not sandboxed (checked on this machine only).
+ */
+export function validateSsh(input: Pick<NewAgent, 'ssh' | 'remote' | 'profile'>): void {
   const problem = sshDestProblem(input.ssh!.dest);
   if (problem) throw new StudioError('invalid', problem);
   if (input.remote)

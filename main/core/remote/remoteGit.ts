@@ -6,6 +6,7 @@ import { StudioError } from '../../contract/errors.js';
 import { GitFailure, type Git, type GitRunOptions } from '../workspaces/git.js';
 import {
   MAX_UNTRACKED_READ_BYTES,
+  UNTRACKED_BUDGET_BYTES,
   untrackedText,
   type RepoPlace,
   type UntrackedFile,
@@ -16,16 +17,19 @@ import type { ExecResult, SshLink } from './sshLink.js';
 
 /** git below the remote's other work, as on this machine (see git.ts). */
 const GIT_NICENESS = 10;
-/**
- * Untracked files' bytes read in one summary: base64 makes them a third larger, and a command's
- * output is cut at MAX_STDOUT_BYTES (16 MB).
- */
-const UNTRACKED_BUDGET_BYTES = 8 * 1024 * 1024;
 /** A push and a pull request go over the network from there: slower than local git, still bounded. */
 const FORGE_TIMEOUT_MS = 120_000;
 /** What the scripts say on stderr when the folder or the program is not there. */
 const NO_FOLDER = 'ccstudio:nofolder';
 const NO_PROGRAM = 'ccstudio:noprogram';
+/**
+ * The line a script prints once it runs, before its answer: what comes before it (a banner from
+ * the account's shell startup files) is not the answer, and without it there is no answer (the
+ * session was refused, or `sh` is missing) rather than an empty one.
+ */
+const READY = 'ccstudio:ready';
+/** Commands the file reads run under, where the host has `timeout` (a FIFO must not hold them). */
+const READ_TIMEOUT_S = 10;
 /** ssh's own exit code: the connection failed (or, rarely, the command exited with 255). */
 const SSH_FAILED = 255;
 /** The variables a parent git sets (see git.ts): never passed on to git there. */
@@ -56,6 +60,7 @@ export function programScript(
     cdOrSay(cwd),
     `command -v ${program} >/dev/null 2>&1 || { echo ${NO_PROGRAM} >&2; exit 127; }`,
     `n=; if command -v nice >/dev/null 2>&1; then n="nice -n ${GIT_NICENESS}"; fi`,
+    `echo ${READY}`,
     `exec $n ${program} ${args.map(shellQuote).join(' ')} </dev/null`,
     '',
   ].join('\n');
@@ -69,6 +74,12 @@ const REMOTE_GIT_ENV = {
   LC_ALL: 'C',
   LANGUAGE: 'C',
 };
+
+/** What the script printed after READY; undefined when it never got there. */
+export function answerOf(stdout: string): string | undefined {
+  const at = stdout.indexOf(`${READY}\n`);
+  return at < 0 ? undefined : stdout.slice(at + READY.length + 1);
+}
 
 /** One line of the script's own say, when it is the whole of stderr. */
 function said(r: ExecResult, what: string): boolean {
@@ -87,6 +98,15 @@ function lost(link: SshLink, r: ExecResult): StudioError {
   );
 }
 
+/** A script that never reached its answer: the session failed, or it was stopped. */
+function noAnswer(link: SshLink, r: ExecResult, what: string): StudioError {
+  const why =
+    r.code === null
+      ? `it took too long and was stopped`
+      : r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`;
+  return new StudioError('unavailable', `Could not ${what} on ${link.dest}: ${why}.`);
+}
+
 /** git on the host, over the link: the same answers and failures as the system's git here. */
 export function remoteGit(link: SshLink): Git {
   const host = link.dest;
@@ -95,8 +115,19 @@ export function remoteGit(link: SshLink): Git {
     const env: Record<string, string | undefined> = { ...REMOTE_GIT_ENV };
     for (const [k, v] of Object.entries(options.env ?? {})) env[k] = v;
     const r = await link.exec('sh -s', programScript('git', cwd, gitArgs, env));
-    if (r.truncated && options.cutOutput)
-      return { stdout: r.stdout, stderr: r.stderr, code: 0, truncated: true };
+    const stdout = answerOf(r.stdout);
+    if (stdout === undefined) {
+      if (said(r, NO_FOLDER))
+        throw new StudioError('not_found', `The folder ${cwd} on ${host} no longer exists.`);
+      if (said(r, NO_PROGRAM))
+        throw new StudioError(
+          'unavailable',
+          `git was not found on ${host}: install git there to use worktrees.`,
+        );
+      if (await connectionLost(link, r)) throw lost(link, r);
+      throw noAnswer(link, r, 'run git');
+    }
+    if (r.truncated && options.cutOutput) return { stdout, stderr: r.stderr, code: 0, truncated: true };
     if (r.code === null)
       throw new GitFailure(
         args,
@@ -105,43 +136,46 @@ export function remoteGit(link: SshLink): Git {
           ? 'git printed more than the studio reads'
           : `git took too long on ${host} and was stopped`,
       );
-    if (r.code === 0 || options.okCodes?.includes(r.code))
-      return { stdout: r.stdout, stderr: r.stderr, code: r.code };
-    if (said(r, NO_FOLDER))
-      throw new StudioError('not_found', `The folder ${cwd} on ${host} no longer exists.`);
-    if (said(r, NO_PROGRAM))
-      throw new StudioError(
-        'unavailable',
-        `git was not found on ${host}: install git there to use worktrees.`,
-      );
+    if (r.code === 0 || options.okCodes?.includes(r.code)) return { stdout, stderr: r.stderr, code: r.code };
     if (await connectionLost(link, r)) throw lost(link, r);
     throw new GitFailure(args, r.code, r.stderr);
   };
 }
 
-/** Reads what a script printed, or fails as the connection did. */
-async function run(link: SshLink, script: string): Promise<ExecResult> {
-  const r = await link.exec('sh -s', script);
+/** What a file-reading script answered (see READY), or why there is no answer. */
+async function run(link: SshLink, script: string, what: string): Promise<string> {
+  const r = await link.exec('sh -s', `echo ${READY}\n${script}`);
+  const answer = answerOf(r.stdout);
+  if (answer !== undefined && r.code === 0) return answer;
   if (await connectionLost(link, r)) throw lost(link, r);
-  return r;
+  throw noAnswer(link, r, what);
 }
+
+/** `timeout N` where the host has it (GNU coreutils), else nothing. */
+const BOUNDED = `t=; if command -v timeout >/dev/null 2>&1; then t="timeout ${READ_TIMEOUT_S}"; fi`;
 
 /**
  * Prints `index base64` for each untracked file it reads: regular files only (`-f` and not a
- * link), none over the size limit, until the budget is spent.
+ * link), none over the size limit, until `budget` bytes are spent (then `index +` for each file
+ * past it). The reads run under `timeout` where there is one: a file swapped for a FIFO between
+ * the check and the read must not hold the command. (That swap, or one for a link, is a race
+ * the agent could win only against itself: it runs as the same account there.)
  */
-export function untrackedScript(root: string, paths: string[]): string {
+export function untrackedScript(root: string, paths: string[], budget = UNTRACKED_BUDGET_BYTES): string {
   const max = MAX_UNTRACKED_READ_BYTES;
   return [
     `cd -- ${pathWord(root)} 2>/dev/null || exit 0`,
     'command -v base64 >/dev/null 2>&1 || exit 0',
-    'total=0; i=0',
+    BOUNDED,
+    'left=' + Math.max(0, Math.floor(budget)) + '; i=0',
     `for p in ${paths.map(shellQuote).join(' ')}; do`,
-    `  if [ "$total" -le ${UNTRACKED_BUDGET_BYTES} ] && [ -f "$p" ] && [ ! -h "$p" ]; then`,
-    `    n=$(wc -c < "$p" 2>/dev/null | tr -d ' ')`,
+    '  if [ "$left" -lt 0 ]; then echo "$i +"',
+    '  elif [ -f "$p" ] && [ ! -h "$p" ]; then',
+    '    n=$($t wc -c -- "$p" 2>/dev/null); n=${n#"${n%%[! ]*}"}; n=${n%% *}',
     `    if [ -n "$n" ] && [ "$n" -le ${max} ]; then`,
-    '      total=$((total + n))',
-    `      printf '%s ' "$i"; head -c ${max} < "$p" | base64 | tr -d '\\n'; echo`,
+    '      if [ "$n" -gt "$left" ]; then left=-1; echo "$i +"',
+    `      else left=$((left - n)); printf '%s ' "$i"; $t head -c ${max} -- "$p" 2>/dev/null | base64 | tr -d '\\n'; echo`,
+    '      fi',
     '    fi',
     '  fi',
     '  i=$((i + 1))',
@@ -154,9 +188,13 @@ export function untrackedScript(root: string, paths: string[]): string {
 export function parseUntracked(paths: string[], out: string): UntrackedFile[] {
   const files: UntrackedFile[] = paths.map((p) => ({ path: p, text: null, binary: false }));
   for (const line of out.split('\n')) {
-    const m = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(line);
+    const m = /^(\d+) ([A-Za-z0-9+/=]*|\+)$/.exec(line);
     const file = m ? files[Number(m[1])] : undefined;
     if (!file) continue;
+    if (m![2] === '+') {
+      file.overBudget = true;
+      continue;
+    }
     const buf = Buffer.from(m![2]!, 'base64');
     if (buf.length > MAX_UNTRACKED_READ_BYTES) continue;
     Object.assign(file, untrackedText(buf));
@@ -171,26 +209,37 @@ export function remotePlace(link: SshLink): RepoPlace {
   return {
     git,
     host,
-    exists: async (path) =>
-      (await run(link, `if [ -e ${pathWord(path)} ]; then echo yes; fi\n`)).stdout.trim() === 'yes',
+    exists: async (path) => {
+      const answer = await run(
+        link,
+        `if [ -e ${pathWord(path)} ]; then echo yes; else echo no; fi\n`,
+        'look',
+      );
+      return answer.trim() === 'yes';
+    },
     listDir: async (path) => {
       // Every entry, hidden ones too (the three globs), NUL-separated: a name may hold a newline.
-      const r = await run(
+      const answer = await run(
         link,
         `cd -- ${pathWord(path)} 2>/dev/null || exit 0\n` +
           `for f in * .[!.]* ..?*; do if [ -e "$f" ] || [ -h "$f" ]; then printf '%s\\000' "$f"; fi; done\n`,
+        'list a folder',
       );
-      return r.stdout.split('\0').filter(Boolean);
+      return answer.split('\0').filter(Boolean);
     },
     readText: async (path) =>
-      (await run(link, `if [ -f ${pathWord(path)} ]; then head -c 65536 < ${pathWord(path)}; fi\n`)).stdout,
+      run(
+        link,
+        `${BOUNDED}\nif [ -f ${pathWord(path)} ]; then $t head -c 65536 -- ${pathWord(path)}; fi\nexit 0\n`,
+        'read a file',
+      ),
     realDir: async (path) => {
-      const r = await run(link, `cd -P -- ${pathWord(path)} 2>/dev/null && pwd -P\n`);
-      return r.stdout.trim() || path;
+      const answer = await run(link, `cd -P -- ${pathWord(path)} 2>/dev/null && pwd -P\nexit 0\n`, 'look');
+      return answer.trim() || path;
     },
-    readUntracked: async (root, paths) => {
+    readUntracked: async (root, paths, budget) => {
       if (!paths.length) return [];
-      return parseUntracked(paths, (await run(link, untrackedScript(root, paths))).stdout);
+      return parseUntracked(paths, await run(link, untrackedScript(root, paths, budget), 'read files'));
     },
     gh: async (cwd, args) => {
       const r = await link.exec(
@@ -198,7 +247,8 @@ export function remotePlace(link: SshLink): RepoPlace {
         programScript('gh', cwd, args, { GH_PROMPT_DISABLED: '1' }),
         FORGE_TIMEOUT_MS,
       );
-      if (r.code === 0) return r.stdout;
+      const stdout = answerOf(r.stdout);
+      if (stdout !== undefined && r.code === 0) return stdout;
       if (said(r, NO_PROGRAM))
         throw new StudioError(
           'unavailable',
@@ -207,7 +257,8 @@ export function remotePlace(link: SshLink): RepoPlace {
       if (said(r, NO_FOLDER))
         throw new StudioError('not_found', `The folder ${cwd} on ${host} no longer exists.`);
       if (await connectionLost(link, r)) throw lost(link, r);
-      throw new StudioError('unavailable', `gh failed on ${host}: ${(r.stderr || r.stdout).trim()}`);
+      if (stdout === undefined || r.code === null) throw noAnswer(link, r, 'run gh');
+      throw new StudioError('unavailable', `gh failed on ${host}: ${(r.stderr || stdout).trim()}`);
     },
   };
 }

@@ -178,6 +178,8 @@ export async function createWorktree(
   const parent = asked?.startsWith('~/')
     ? join(await place.realDir('~'), asked.slice(2))
     : resolve(asked || defaultWorktreeParent(info.root));
+  if (!isAbsolute(parent))
+    throw new StudioError('invalid', `Where the worktree goes${on(place)}: ${asked} is not a full path there.`);
   const rel = relative(info.root, parent);
   if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)))
     throw new StudioError(
@@ -429,18 +431,24 @@ export async function workspaceDiff(place: RepoPlace, target: DiffTarget): Promi
   const args = ['diff', '--no-color', '--no-renames', '--no-ext-diff', '--no-textconv', mb];
   const out = await g(cwd, live ? args : [...args, head], { cutOutput: true });
   let patch = out.stdout;
+  let full = false;
   if (live) {
     const untracked = nulFields((await wt(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).stdout);
-    // Read a batch at a time, until the patch is as long as a review shows.
-    for (let i = 0; i < untracked.length && patch.length <= MAX_DIFF_BYTES; i += MAX_UNTRACKED_READ) {
-      const batch = await place.readUntracked(cwd, untracked.slice(i, i + MAX_UNTRACKED_READ));
-      for (const { path: p, text, binary } of batch) {
-        if (patch.length > MAX_DIFF_BYTES) break;
+    // A batch at a time, each given what room the patch has left: once a file does not fit (or
+    // the patch is full) the review says it is cut there.
+    for (let i = 0; i < untracked.length && !full; i += MAX_UNTRACKED_READ) {
+      const room = MAX_DIFF_BYTES - patch.length;
+      const batch = await place.readUntracked(cwd, untracked.slice(i, i + MAX_UNTRACKED_READ), room);
+      for (const { path: p, text, binary, overBudget } of batch) {
+        if (overBudget || patch.length > MAX_DIFF_BYTES) {
+          full = true;
+          break;
+        }
         patch += newFilePatch(p, text, binary);
       }
     }
   }
-  let truncated = !!out.truncated;
+  let truncated = !!out.truncated || full;
   if (patch.length > MAX_DIFF_BYTES) {
     // Cut at a file's start, so the viewer never gets half a hunk.
     const cut = patch.lastIndexOf('\ndiff --git ', MAX_DIFF_BYTES);

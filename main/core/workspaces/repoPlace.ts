@@ -12,12 +12,19 @@ export const MAX_UNTRACKED_READ_BYTES = 1024 * 1024;
 export const BINARY_SNIFF_BYTES = 8000;
 /** Untracked files read at once (file handles are a shared budget). */
 const UNTRACKED_READ_CONCURRENCY = 16;
+/**
+ * Untracked files' bytes one read takes at most (a summary; a diff asks for what its patch has
+ * room for): a folder of large files nobody ignored must not fill the studio's memory.
+ */
+export const UNTRACKED_BUDGET_BYTES = 8 * 1024 * 1024;
 
 /** An untracked file as read for a summary or a diff: its text, or null (binary, too big, not a file). */
 export interface UntrackedFile {
   path: string;
   text: string | null;
   binary: boolean;
+  /** Not read: the read's byte budget was spent before it (a diff stops there). */
+  overBudget?: boolean;
 }
 
 export interface RepoPlace {
@@ -35,9 +42,10 @@ export interface RepoPlace {
   /**
    * Untracked files (paths relative to `root`) with their text: only regular files, never through
    * a symlink and never waiting (a FIFO planted in a worktree must not hang the studio, a link to
-   * ~/.aws must not show in a review).
+   * ~/.aws must not show in a review). Files past `budgetBytes` (default UNTRACKED_BUDGET_BYTES)
+   * are not read.
    */
-  readUntracked(root: string, paths: string[]): Promise<UntrackedFile[]>;
+  readUntracked(root: string, paths: string[], budgetBytes?: number): Promise<UntrackedFile[]>;
   /** The GitHub CLI in a folder there. */
   gh(cwd: string, args: string[]): Promise<string>;
 }
@@ -48,14 +56,18 @@ export function untrackedText(buf: Buffer): { text: string | null; binary: boole
   return { text: buf.toString('utf8'), binary: false };
 }
 
-async function readUntrackedFile(path: string): Promise<{ text: string | null; binary: boolean }> {
+async function readUntrackedFile(
+  path: string,
+  take: (bytes: number) => boolean,
+): Promise<{ text: string | null; binary: boolean; overBudget?: boolean }> {
   try {
     const st = await lstat(path);
     if (!st.isFile() || st.size > MAX_UNTRACKED_READ_BYTES) return { text: null, binary: false };
+    if (!take(st.size)) return { text: null, binary: false, overBudget: true };
     const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
       const now = await fh.stat();
-      if (!now.isFile() || now.size > MAX_UNTRACKED_READ_BYTES) return { text: null, binary: false };
+      if (!now.isFile() || now.size > st.size) return { text: null, binary: false };
       const buf = Buffer.alloc(now.size);
       await fh.read(buf, 0, now.size, 0);
       return untrackedText(buf);
@@ -80,13 +92,16 @@ export function localPlace(git: Git, gh: RepoPlace['gh']): RepoPlace {
     listDir: (path) => readdir(path).catch(() => [] as string[]),
     readText: (path) => readFile(path, 'utf8').catch(() => ''),
     realDir: (path) => realpath(path).catch(() => resolve(path)),
-    readUntracked: async (root, paths) => {
+    readUntracked: async (root, paths, budgetBytes = UNTRACKED_BUDGET_BYTES) => {
       const out: UntrackedFile[] = paths.map((p) => ({ path: p, text: null, binary: false }));
+      let left = budgetBytes;
+      // Spent in the order files are found: once one does not fit, no later one is read either.
+      const take = (bytes: number) => (left = bytes <= left ? left - bytes : -1) >= 0;
       let next = 0;
       const worker = async () => {
         while (next < paths.length) {
           const i = next++;
-          Object.assign(out[i]!, await readUntrackedFile(join(root, paths[i]!)));
+          Object.assign(out[i]!, await readUntrackedFile(join(root, paths[i]!), take));
         }
       };
       await Promise.all(Array.from({ length: UNTRACKED_READ_CONCURRENCY }, worker));

@@ -112,6 +112,8 @@ export function AddAgentDialog({
   const [remoteClaude, setRemoteClaude] = useState('');
   /** A worktree made on the other machine, by its git, from the repository "Folder there" is in. */
   const [remoteWorktree, setRemoteWorktree] = useState(false);
+  const [remoteBase, setRemoteBase] = useState('');
+  const [remoteParent, setRemoteParent] = useState('');
   const [command, setCommand] = useState('');
   const [cwd, setCwd] = useState<string | null>(null);
   const [takesPrompts, setTakesPrompts] = useState(false);
@@ -153,8 +155,8 @@ export function AddAgentDialog({
             ...(remoteWorktree
               ? {
                   worktree: {
-                    ...(base.trim() ? { base: base.trim() } : {}),
-                    ...(parent.trim() ? { parent: parent.trim() } : {}),
+                    ...(remoteBase.trim() ? { base: remoteBase.trim() } : {}),
+                    ...(remoteParent.trim() ? { parent: remoteParent.trim() } : {}),
                   },
                 }
               : {}),
@@ -265,8 +267,8 @@ export function AddAgentDialog({
                 <label>
                   From branch
                   <input
-                    value={base}
-                    onChange={(e) => setBase(e.target.value)}
+                    value={remoteBase}
+                    onChange={(e) => setRemoteBase(e.target.value)}
                     placeholder="the branch checked out there"
                     data-testid="add-agent-remote-base"
                   />
@@ -274,8 +276,8 @@ export function AddAgentDialog({
                 <label>
                   Worktrees go in
                   <input
-                    value={parent}
-                    onChange={(e) => setParent(e.target.value)}
+                    value={remoteParent}
+                    onChange={(e) => setRemoteParent(e.target.value)}
                     placeholder="REPO-worktrees/ beside it there"
                     data-testid="add-agent-remote-worktree-dir"
                   />

@@ -5,7 +5,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseUntracked, programScript, untrackedScript } from '../../../../main/core/remote/remoteGit.js';
+import {
+  answerOf,
+  parseUntracked,
+  programScript,
+  untrackedScript,
+} from '../../../../main/core/remote/remoteGit.js';
 import { tempDir } from '../../../support/studioHarness.js';
 
 /** Runs a script on stdin under sh, as `ssh HOST sh -s` does. */
@@ -24,8 +29,9 @@ describe('the scripts sent over SSH', () => {
       GIT_WORK_TREE: '/elsewhere',
     });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(args.map((a) => `${a}|`).join(''));
-    const env = sh(programScript('env', dir, [], {}), { ...process.env, GIT_DIR: '/elsewhere' });
+    expect(answerOf(r.stdout)).toBe(args.map((a) => `${a}|`).join(''));
+    const env = sh(programScript('env', dir, [], { LC_ALL: 'C' }), { ...process.env, GIT_DIR: '/elsewhere' });
+    expect(answerOf(env.stdout)).toMatch(/^LC_ALL=C$/m);
     expect(env.stdout).not.toMatch(/^GIT_DIR=/m);
     expect(execFileSync('ls', [dir], { encoding: 'utf8' })).toBe('');
     expect(() => programScript('git', dir, [], { 'A;B': 'x' })).toThrow(/not an environment variable/);
@@ -69,6 +75,23 @@ describe('the scripts sent over SSH', () => {
       { path: 'pipe', text: null, binary: false },
       { path: 'missing', text: null, binary: false },
     ]);
+  });
+
+  it('reads no more than its byte budget; the files past it are marked, not read', () => {
+    const work = tempDir('ccstudio-remote-budget-');
+    const names = ['a', 'b', 'c'];
+    for (const n of names) writeFileSync(join(work, n), `${n.repeat(9)}\n`);
+    const r = sh(untrackedScript(work, names, 25));
+    expect(parseUntracked(names, r.stdout)).toEqual([
+      { path: 'a', text: 'aaaaaaaaa\n', binary: false },
+      { path: 'b', text: 'bbbbbbbbb\n', binary: false },
+      { path: 'c', text: null, binary: false, overBudget: true },
+    ]);
+  });
+
+  it('finds its answer after whatever the account’s shell printed first, and none when it never ran', () => {
+    expect(answerOf('Welcome to the box!\nccstudio:ready\nyes\n')).toBe('yes\n');
+    expect(answerOf('')).toBeUndefined();
   });
 
   it('takes nothing from an answer but its own lines: an index out of range or junk is ignored', () => {

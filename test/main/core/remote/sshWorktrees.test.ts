@@ -28,7 +28,9 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
   let repoCount = 0;
 
   beforeAll(async () => {
-    sshd = await startSshd({ PATH: '/usr/local/bin:/usr/bin:/bin' });
+    // A folder of the remote's own first on its PATH: where a test puts a fake GitHub CLI there.
+    sshd = await startSshd((remote) => ({ PATH: `${remote.dir}/bin:/usr/local/bin:/usr/bin:/bin` }));
+    sshd.asRemote(['mkdir', join(sshd.remoteDir, 'bin')]);
     remoteClaude = installFakeClaude(sshd, FAKE_AGENT);
   });
   afterEach(async () => {
@@ -225,6 +227,53 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     // A location under ~/ is the remote's HOME.
     const { agent } = await addWorktreeAgent(s, 'finn', repo, { parent: '~/trees' });
     expect(agent.workspace!.path).toBe(join(sshd.remoteDir, 'trees', 'finn'));
+  });
+
+  it('pushes a task branch from the machine the repository is on, and asks the GitHub CLI there for the pull request', async () => {
+    fs = await startFakeAgentStudio({ sshCommand: sshd.sshCommand });
+    const s = fs.studio;
+    const repo = remoteRepo({ 'a.txt': 'a\n' });
+    const { agent } = await addWorktreeAgent(s, 'hal', repo);
+    const task = await s.service.createTask({ title: 'Ship it', body: 'The details.', assignee: 'hal' });
+    const path = agent.workspace!.path;
+    writeThere(join(path, 'b.txt'), 'b\n');
+    gitThere(path, 'add', '-A');
+    gitThere(path, 'commit', '--quiet', '-m', 'ship');
+    await expect(s.service.openPullRequest({ taskId: task.id })).rejects.toThrow(
+      new RegExp(`${repo} has no remote to push ${task.branch}`),
+    );
+    const forge = join(sshd.remoteDir, 'forge.git');
+    gitThere(sshd.remoteDir, 'init', '--quiet', '--bare', forge);
+    gitThere(repo, 'remote', 'add', 'origin', forge);
+    await expect(s.service.openPullRequest({ taskId: task.id })).rejects.toThrow(
+      'The GitHub CLI (gh) is not installed on studio-remote',
+    );
+    // Its gh: records what it was asked, and answers as gh does.
+    const gh = join(sshd.remoteDir, 'bin', 'gh');
+    writeThere(
+      gh,
+      '#!/bin/sh\n[ "$1" = --version ] && { echo "gh version 2"; exit 0; }\nprintf "%s\\n" "$@" > "$HOME/gh.args"\necho https://github.example/o/r/pull/7\n',
+    );
+    sshd.asRemote(['chmod', '+x', gh]);
+    expect(await s.service.openPullRequest({ taskId: task.id })).toBe('https://github.example/o/r/pull/7');
+    expect(gitThere(forge, 'log', '-1', '--format=%s', task.branch!)).toBe('ship');
+    expect(
+      sshd
+        .asRemote(['cat', join(sshd.remoteDir, 'gh.args')])
+        .split('\n')
+        .slice(0, -1),
+    ).toEqual([
+      'pr',
+      'create',
+      '--base',
+      'main',
+      '--head',
+      task.branch,
+      '--title',
+      `#${task.id} Ship it`,
+      '--body',
+      'The details.',
+    ]);
   });
 
   it('a host that cannot be reached makes no agent', async () => {
