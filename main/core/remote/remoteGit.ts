@@ -107,6 +107,21 @@ function noAnswer(link: SshLink, r: ExecResult, what: string): StudioError {
   return new StudioError('unavailable', `Could not ${what} on ${link.dest}: ${why}.`);
 }
 
+/** Why a programScript never reached its program: no folder, the program missing, or no session. */
+async function notRun(
+  link: SshLink,
+  r: ExecResult,
+  program: string,
+  cwd: string,
+  noProgram: string,
+): Promise<StudioError> {
+  if (said(r, NO_FOLDER))
+    return new StudioError('not_found', `The folder ${cwd} on ${link.dest} no longer exists.`);
+  if (said(r, NO_PROGRAM)) return new StudioError('unavailable', noProgram);
+  if (await connectionLost(link, r)) return lost(link, r);
+  return noAnswer(link, r, `run ${program}`);
+}
+
 /** git on the host, over the link: the same answers and failures as the system's git here. */
 export function remoteGit(link: SshLink): Git {
   const host = link.dest;
@@ -116,17 +131,14 @@ export function remoteGit(link: SshLink): Git {
     for (const [k, v] of Object.entries(options.env ?? {})) env[k] = v;
     const r = await link.exec('sh -s', programScript('git', cwd, gitArgs, env));
     const stdout = answerOf(r.stdout);
-    if (stdout === undefined) {
-      if (said(r, NO_FOLDER))
-        throw new StudioError('not_found', `The folder ${cwd} on ${host} no longer exists.`);
-      if (said(r, NO_PROGRAM))
-        throw new StudioError(
-          'unavailable',
-          `git was not found on ${host}: install git there to use worktrees.`,
-        );
-      if (await connectionLost(link, r)) throw lost(link, r);
-      throw noAnswer(link, r, 'run git');
-    }
+    if (stdout === undefined)
+      throw await notRun(
+        link,
+        r,
+        'git',
+        cwd,
+        `git was not found on ${host}: install git there to use worktrees.`,
+      );
     if (r.truncated && options.cutOutput) return { stdout, stderr: r.stderr, code: 0, truncated: true };
     if (r.code === null)
       throw new GitFailure(
@@ -249,15 +261,16 @@ export function remotePlace(link: SshLink): RepoPlace {
       );
       const stdout = answerOf(r.stdout);
       if (stdout !== undefined && r.code === 0) return stdout;
-      if (said(r, NO_PROGRAM))
-        throw new StudioError(
-          'unavailable',
+      if (stdout === undefined)
+        throw await notRun(
+          link,
+          r,
+          'gh',
+          cwd,
           `The GitHub CLI (gh) is not installed on ${host}: install it there and run \`gh auth login\` to open pull requests.`,
         );
-      if (said(r, NO_FOLDER))
-        throw new StudioError('not_found', `The folder ${cwd} on ${host} no longer exists.`);
       if (await connectionLost(link, r)) throw lost(link, r);
-      if (stdout === undefined || r.code === null) throw noAnswer(link, r, 'run gh');
+      if (r.code === null) throw noAnswer(link, r, 'run gh');
       throw new StudioError('unavailable', `gh failed on ${host}: ${(r.stderr || stdout).trim()}`);
     },
   };

@@ -8,6 +8,7 @@ import { studioUrls } from '../../contract/urls.js';
 import {
   childEnv,
   claudeArgs,
+  claudeSessionFile,
   hookSettings,
   mcpConfigText,
   studioPrompt,
@@ -187,10 +188,7 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
     version,
     resumed: !!probe.transcriptFile,
     transcript: {
-      // Claude Code's own name for the folder's transcripts (see claudeTranscriptPath).
-      file:
-        probe.transcriptFile ??
-        `${probe.projects}/${probe.cwd.replace(/[^A-Za-z0-9]/g, '-')}/${input.sessionId}.jsonl`,
+      file: probe.transcriptFile ?? claudeSessionFile(probe.projects, probe.cwd, input.sessionId),
       projects: probe.projects,
       source: remoteTranscripts(link),
     },

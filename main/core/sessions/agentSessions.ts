@@ -410,6 +410,17 @@ export class AgentSessions {
         this.stateEmitter.fire({ agentId: agent.id, state, reading });
       },
     });
+    // On another machine, its transcript is read there, over the connection.
+    const usage = prepared?.transcript.projects
+      ? new TranscriptUsage(
+          prepared.transcript.file,
+          prepared.transcript.projects,
+          () => Date.now(),
+          prepared.transcript.source,
+        )
+      : transcript
+        ? new TranscriptUsage(transcript, claudeProjectsDir(launch.env), () => Date.now())
+        : undefined;
     const generation = ++this.generations;
     const live: LiveSession = {
       agentId: agent.id,
@@ -423,20 +434,7 @@ export class AgentSessions {
       startedAt: this.options.clock.now(),
       stopping: false,
       command: [launch.command, ...launch.args.slice(0, 0)].join(' '),
-      ...(transcript
-        ? { usage: new TranscriptUsage(transcript, claudeProjectsDir(launch.env), () => Date.now()) }
-        : {}),
-      // On another machine, its transcript is read there, over the connection.
-      ...(prepared?.transcript.projects
-        ? {
-            usage: new TranscriptUsage(
-              prepared.transcript.file,
-              prepared.transcript.projects,
-              () => Date.now(),
-              prepared.transcript.source,
-            ),
-          }
-        : {}),
+      ...(usage ? { usage } : {}),
       ...(agent.ssh
         ? { remote: { dest: agent.ssh.dest, dir: remoteAgentDir(this.options.studioKey ?? '', agent.name) } }
         : {}),

@@ -234,9 +234,14 @@ export function claudeProjectsDir(env: NodeJS.ProcessEnv): string {
   return join(env.CLAUDE_CONFIG_DIR || join(defaultHome(env), '.claude'), 'projects');
 }
 
+/** A session's transcript in a projects folder: Claude Code names its folder after the cwd. */
+export function claudeSessionFile(projects: string, cwd: string, sessionId: string): string {
+  return join(projects, cwd.replace(/[^A-Za-z0-9]/g, '-'), `${sessionId}.jsonl`);
+}
+
 /** Where Claude Code keeps a session's transcript; --resume works only if it exists. */
 export function claudeTranscriptPath(home: string, cwd: string, sessionId: string): string {
-  return join(home, '.claude', 'projects', cwd.replace(/[^A-Za-z0-9]/g, '-'), `${sessionId}.jsonl`);
+  return claudeSessionFile(join(home, '.claude', 'projects'), cwd, sessionId);
 }
 
 /**
