@@ -91,9 +91,9 @@ In a git repository a first team's engineers (--first-team, or the UI's first ru
 worktree of their own, the commander keeping the folder; --no-worktrees keeps them all in it, and
 --worktrees gives --agents N worktrees too.
 agent add --worktree gives the agent a git worktree of its own (from the repository --cwd is in),
-on a new branch ccstudio/NAME from --base (default: the branch checked out there), in
+on a new branch ccstudio/NAME/work from --base (default: the branch checked out there), in
 --worktree-dir (default: REPO-worktrees/ beside the repository). A task given to it starts
-task/ID-SLUG there when its tree is clean. agent changes shows its work against its base; merge
+ccstudio/NAME/task-ID-SLUG there when its tree is clean. agent changes shows its work against its base; merge
 merges it into the base (a merge commit, or --ff for a fast-forward only), refusing conflicts with
 the files named and never touching local changes; task merge does the same for a task's branch and
 marks it done; task back sends it back to its agent with a note. agent remove --remove-worktree

@@ -72,7 +72,7 @@ export const addAgentInput = z.strictObject({
   rolePrompt: rolePrompt.optional(),
   /**
    * A git worktree of its own, made from the repository `cwd` is in, on a new branch
-   * ccstudio/<name> from `base` (default: the branch checked out there), in `parent`
+   * ccstudio/<name>/work from `base` (default: the branch checked out there), in `parent`
    * (default: <repo>-worktrees/ beside the repository).
    */
   worktree: z.strictObject({ base: branch.min(1).optional(), parent: folder.min(1).optional() }).optional(),

@@ -339,7 +339,7 @@ export interface Task {
   dispatcher: string;
   blockedBy: number[];
   result: string | null;
-  /** The git branch its work is on, when a worktree agent took it (task/<id>-<slug>). */
+  /** The git branch its work is on, when a worktree agent took it (ccstudio/<agent>/task-<id>-<slug>). */
   branch: string | null;
   createdAt: number;
   updatedAt: number;

@@ -120,7 +120,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     expect(ws).toMatchObject({
       repo,
       path: `${sshd.remoteDir}/webapp-worktrees/webdev`,
-      branch: 'ccstudio/webdev',
+      branch: 'ccstudio/webdev/work',
     });
     await waitFor('webdev idle in its worktree there', async () =>
       /idle/.test((await page.locator('[data-testid="state-webdev"]').textContent()) ?? ''),

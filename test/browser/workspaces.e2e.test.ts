@@ -95,8 +95,8 @@ describe('workspaces in the browser', () => {
     }
     await expect
       .poll(() => page!.locator(`[data-testid="card-branch-${t1.id}"]`).textContent())
-      .toBe(`⎇ task/${t1.id}-bob-shouts-two`);
-    expect(gitIn(amy.path, 'branch', '--show-current')).toBe(`task/${t2.id}-amy-shouts-two`);
+      .toBe(`⎇ ccstudio/bob/task-${t1.id}-bob-shouts-two`);
+    expect(gitIn(amy.path, 'branch', '--show-current')).toBe(`ccstudio/amy/task-${t2.id}-amy-shouts-two`);
 
     // Each agent commits a different change to the same line, typed into its own terminal.
     for (const [agent, word, path] of [
@@ -149,7 +149,7 @@ describe('workspaces in the browser', () => {
     await review.locator('[data-testid="review-merge"]').click();
     await expect
       .poll(() => review.locator('[data-testid="review-error"]').textContent())
-      .toMatch(new RegExp(`task/${t2.id}-amy-shouts-two conflicts with main in src/app.txt`));
+      .toMatch(new RegExp(`ccstudio/amy/task-${t2.id}-amy-shouts-two conflicts with main in src/app.txt`));
     await screenshot(page, 'review-conflict');
     await page.keyboard.press('Escape');
     expect(studio.board.get(t2.id).status).toBe('review');
@@ -158,7 +158,7 @@ describe('workspaces in the browser', () => {
     expect(readFileSync(join(repo, 'src/app.txt'), 'utf8')).toBe('one\nBOB\nthree\n');
     expect(gitIn(repo, 'diff', '--name-only', `${first}..main`)).toBe('src/app.txt');
     expect(gitIn(repo, 'log', '--format=%s', `${first}..main`).split('\n')).toEqual([
-      expect.stringMatching(new RegExp(`^Merge task/${t1.id}-bob-shouts-two: task #${t1.id}`)),
+      expect.stringMatching(new RegExp(`^Merge ccstudio/bob/task-${t1.id}-bob-shouts-two: task #${t1.id}`)),
       'bob shouts',
     ]);
     expect(gitIn(repo, 'status', '--porcelain')).toBe('');

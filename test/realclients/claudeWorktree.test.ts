@@ -72,9 +72,9 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
       );
       const c = crew;
       const ws = c.agent('wendy').workspace!;
-      expect(ws).toMatchObject({ repo: c.work, branch: 'ccstudio/wendy', base: 'main' });
+      expect(ws).toMatchObject({ repo: c.work, branch: 'ccstudio/wendy/work', base: 'main' });
       const task = await c.studio.service.createTask({ title: 'Say hello', assignee: 'wendy' });
-      expect(task.branch).toBe(`task/${task.id}-say-hello`);
+      expect(task.branch).toBe(`ccstudio/wendy/task-${task.id}-say-hello`);
 
       await waitFor(
         'the task in review',
@@ -91,14 +91,14 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         .requestsFrom('wendy')
         .flatMap((r) => r.toolResults)
         .find((t) => t.text.startsWith('{"messages"'));
-      expect(mail?.text).toContain(`on the branch task/${task.id}-say-hello, made for this task from main`);
+      expect(mail?.text).toContain(`on the branch ccstudio/wendy/task-${task.id}-say-hello, made for this task from main`);
       const shell = c
         .requestsFrom('wendy')
         .flatMap((r) => r.toolResults)
         .find((t) => t.text.includes('COMMITTED'));
       expect(shell?.text).toContain('COMMITTED');
       expect(gitIn(ws.path, 'log', '-1', '--format=%s %D')).toBe(
-        `wendy commits HEAD -> task/${task.id}-say-hello`,
+        `wendy commits HEAD -> ccstudio/wendy/task-${task.id}-say-hello`,
       );
       if (sandboxed) {
         // Confined to its worktree: the person's checkout is read-only to it, the hooks too.

@@ -3,7 +3,7 @@
 // are small `sh` scripts. Every script goes on stdin, its paths quoted in it: nothing the agent
 // wrote (a file name) is ever a word of a command line.
 import { StudioError } from '../../contract/errors.js';
-import { GitFailure, type Git, type GitRunOptions } from '../workspaces/git.js';
+import { GitFailure, studioGitArgs, type Git, type GitRunOptions } from '../workspaces/git.js';
 import {
   MAX_UNTRACKED_READ_BYTES,
   UNTRACKED_BUDGET_BYTES,
@@ -126,7 +126,7 @@ async function notRun(
 export function remoteGit(link: SshLink): Git {
   const host = link.dest;
   return async (cwd: string, args: string[], options: GitRunOptions = {}) => {
-    const gitArgs = ['-c', 'core.fsmonitor=false', '-c', 'core.quotepath=false', ...args];
+    const gitArgs = studioGitArgs(args, options);
     const env: Record<string, string | undefined> = { ...REMOTE_GIT_ENV };
     for (const [k, v] of Object.entries(options.env ?? {})) env[k] = v;
     const r = await link.exec('sh -s', programScript('git', cwd, gitArgs, env));

@@ -61,6 +61,27 @@ export interface GitRunOptions {
   env?: NodeJS.ProcessEnv;
   /** Output past GIT_MAX_BUFFER is cut (`truncated`) rather than an error: for a diff to show. */
   cutOutput?: boolean;
+  /**
+   * The repository's hooks run: only where one is meant to (a push runs the person's pre-push).
+   * Everywhere else the studio's git runs none, whatever a repository's config or hooks folder says.
+   */
+  hooks?: boolean;
+}
+
+/**
+ * What every git the studio runs is told first, here and on other machines: no fsmonitor (a
+ * repository's config must not make a status check run a program), no hooks unless asked for
+ * (see GitRunOptions.hooks), and paths printed as they are.
+ */
+export function studioGitArgs(args: string[], options: Pick<GitRunOptions, 'hooks'> = {}): string[] {
+  return [
+    '-c',
+    'core.fsmonitor=false',
+    ...(options.hooks ? [] : ['-c', 'core.hooksPath=/dev/null']),
+    '-c',
+    'core.quotepath=false',
+    ...args,
+  ];
 }
 
 export type Git = (cwd: string, args: string[], options?: GitRunOptions) => Promise<GitResult>;
@@ -110,8 +131,7 @@ function runGit(
   args: string[],
   options: GitRunOptions,
 ): Promise<GitResult> {
-  // core.fsmonitor off: a repository's config must not make a status check run a program.
-  const gitArgs = ['-c', 'core.fsmonitor=false', '-c', 'core.quotepath=false', ...args];
+  const gitArgs = studioGitArgs(args, options);
   const [file, argv] = NICE ? [NICE, ['-n', String(GIT_NICENESS), 'git', ...gitArgs]] : ['git', gitArgs];
   return new Promise((resolve, reject) => {
     execFile(
@@ -157,11 +177,25 @@ export function worktreeGit(git: Git, ws: { repo: string; path: string; gitDir: 
   // is, may have been rewritten by an agent (another worktree's, say).
   const common = { GIT_COMMON_DIR: join(ws.repo, '.git') };
   return (_cwd, args, options) =>
-    git(
-      ws.path,
-      ['--git-dir', ws.gitDir, '--work-tree', ws.path, '-c', 'core.hooksPath=/dev/null', ...args],
-      { ...options, env: { ...options?.env, ...common } },
-    );
+    git(ws.path, ['--git-dir', ws.gitDir, '--work-tree', ws.path, ...args], {
+      ...options,
+      hooks: false,
+      env: { ...options?.env, ...common },
+    });
+}
+
+/**
+ * git bound to the person's own checkout by name: its `.git` as both the git dir and the common
+ * dir, so no `commondir` file (which git never writes there, and an agent could) decides where
+ * git takes its config, hooks and refs from. Check the repository first (see checkOwnGitDir).
+ */
+export function checkoutGit(git: Git, repo: string): Git {
+  const dotGit = join(repo, '.git');
+  return (_cwd, args, options) =>
+    git(repo, ['--git-dir', dotGit, '--work-tree', repo, ...args], {
+      ...options,
+      env: { ...options?.env, GIT_COMMON_DIR: dotGit },
+    });
 }
 
 /** `-z` output split into its fields. */

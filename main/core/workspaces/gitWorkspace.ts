@@ -16,12 +16,18 @@ import type {
   WorkspaceChanges,
   WorkspaceDiff,
 } from '../../contract/model.js';
-import { GitFailure, lines, nulFields, worktreeGit, type Git } from './git.js';
+import { checkoutGit, GitFailure, lines, nulFields, worktreeGit, type Git } from './git.js';
 import type { RepoPlace } from './repoPlace.js';
 
-/** Prefix of the branch the studio makes for each worktree agent: says who made it, in `git branch`. */
+/**
+ * Every branch of a worktree agent's lives under ccstudio/<name>/ (its own, then one per task):
+ * one folder of refs that is the agent's alone, which is what a sandboxed agent may write (git
+ * moves a branch by renaming a lock file beside it, so write access is granted a folder at a time).
+ */
 export const AGENT_BRANCH_PREFIX = 'ccstudio/';
-/** Task branches: task/<id>-<slug>, readable in `git branch` and in a pull request's title. */
+/** The agent's own branch in its folder, where it works when no task has a branch. */
+const HOME_BRANCH = 'work';
+/** A task branch's words from its title: readable in `git branch` and in a pull request's title. */
 const TASK_SLUG_CHARS = 40;
 /** Files named in a refusal: enough to act on, short enough to read. */
 const FILES_NAMED = 12;
@@ -62,11 +68,32 @@ export async function repoInfo(place: RepoPlace, folder: string): Promise<RepoIn
   const [top = folder, common = ''] = lines(out);
   // A linked worktree's common dir is the main repository's .git: its parent is the checkout.
   const root = basename(common) === '.git' ? dirname(common) : top;
+  const own = await ownGit(place, root);
   const [current, branches] = await Promise.all([
     currentBranch(git, folder),
-    git(folder, ['for-each-ref', '--format=%(refname:short)', 'refs/heads']).then((r) => lines(r.stdout)),
+    own(root, ['for-each-ref', '--format=%(refname:short)', 'refs/heads']).then((r) => lines(r.stdout)),
   ]);
   return { root, current, branches };
+}
+
+/**
+ * Refuses a checkout whose .git holds a `commondir`: git writes one only in a linked worktree's
+ * admin folder, never in a repository's own .git, where it would send every git run there (the
+ * person's and the studio's) to another folder's config, hooks and branches.
+ */
+export async function checkOwnGitDir(place: RepoPlace, repo: string): Promise<void> {
+  const planted = join(repo, '.git', 'commondir');
+  if (await place.exists(planted))
+    throw new StudioError(
+      'conflict',
+      `${planted}${on(place)} exists, where git never writes one: it would point git in ${repo} at another folder's config, hooks and branches. The studio runs no git there until it is gone; see what it names, then delete it.`,
+    );
+}
+
+/** git in the person's own checkout, named outright (see checkoutGit), once it is checked. */
+export async function ownGit(place: RepoPlace, repo: string): Promise<Git> {
+  await checkOwnGitDir(place, repo);
+  return checkoutGit(place.git, repo);
 }
 
 /** " on HOST" for a place on another machine: said wherever a path is named. */
@@ -110,17 +137,36 @@ async function checkBranchName(git: Git, cwd: string, branch: string): Promise<v
   if (r.code !== 0) throw new StudioError('invalid', `"${branch}" is not a valid git branch name.`);
 }
 
-/** The branch for an agent's worktree: its name made safe for a ref ("a..b" and "x." are not). */
-export function agentBranch(agentName: string): string {
-  const safe = agentName
+/** An agent's name made safe as a folder of refs ("a..b", "x." and "y.lock" are not). */
+function refSafe(agentName: string): string {
+  return agentName
     .replace(/\.{2,}/g, '-')
     .replace(/\.lock$/i, '-lock')
     .replace(/\.$/, '-');
-  return AGENT_BRANCH_PREFIX + safe;
 }
 
-/** task/<id>-<slug>: the title's words, lower case, cut at TASK_SLUG_CHARS. */
-export function taskBranch(taskId: number, title: string): string {
+/** The folder of branches that are the agent's: ccstudio/<name>/. */
+export function agentBranchSpace(agentName: string): string {
+  return `${AGENT_BRANCH_PREFIX}${refSafe(agentName)}/`;
+}
+
+/** Whether a branch is one of the agent's (in its folder of branches). */
+export function inAgentSpace(agentName: string, branch: string): boolean {
+  return branch.startsWith(agentBranchSpace(agentName));
+}
+
+/** The agent's own branch: ccstudio/<name>/work. */
+export function agentBranch(agentName: string): string {
+  return agentBranchSpace(agentName) + HOME_BRANCH;
+}
+
+/** The name an agent's own branch had before agents had a folder of branches: ccstudio/<name>. */
+export function legacyAgentBranch(agentName: string): string {
+  return AGENT_BRANCH_PREFIX + refSafe(agentName);
+}
+
+/** A task's branch in its agent's folder: ccstudio/<name>/task-<id>-<slug>, the title's words cut at TASK_SLUG_CHARS. */
+export function taskBranch(agentName: string, taskId: number, title: string): string {
   const slug = title
     .toLowerCase()
     .normalize('NFKD')
@@ -130,7 +176,7 @@ export function taskBranch(taskId: number, title: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, TASK_SLUG_CHARS)
     .replace(/-+$/, '');
-  return `task/${taskId}${slug ? '-' + slug : ''}`;
+  return `${agentBranchSpace(agentName)}task-${taskId}${slug ? '-' + slug : ''}`;
 }
 
 /** Where an agent's worktree goes by default: beside the repository, in `<repo>-worktrees/`. */
@@ -157,9 +203,9 @@ export async function createWorktree(
   place: RepoPlace,
   input: CreateWorktree,
 ): Promise<{ workspace: Workspace; created: boolean }> {
-  const git = place.git;
   await checkGitVersion(place, input.folder);
   const info = await repoInfo(place, input.folder);
+  const git = await ownGit(place, info.root);
   const base = input.base?.trim() || info.current;
   if (!base)
     throw new StudioError(
@@ -173,20 +219,8 @@ export async function createWorktree(
     );
   const branch = agentBranch(input.agentName);
   await checkBranchName(git, info.root, branch);
-  const asked = input.parent?.trim();
-  // `~/` is the HOME of the machine the repository is on (another one's, over SSH).
-  const parent = asked?.startsWith('~/')
-    ? join(await place.realDir('~'), asked.slice(2))
-    : resolve(asked || defaultWorktreeParent(info.root));
-  if (!isAbsolute(parent))
-    throw new StudioError('invalid', `Where the worktree goes${on(place)}: ${asked} is not a full path there.`);
-  const rel = relative(info.root, parent);
-  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)))
-    throw new StudioError(
-      'invalid',
-      `${parent} is inside the repository's own folder ${info.root}: the worktree would show up in its status. Choose a folder outside it.`,
-    );
-  const path = join(parent, input.agentName);
+  const path = join(await worktreeParent(place, info.root, input.parent), input.agentName);
+  await takeUpLegacyBranch(git, info.root, input.agentName, path);
   const exists = await branchExists(git, info.root, branch);
   if (exists) {
     const holder = (await worktrees(git, info.root)).find((w) => w.branch === branch);
@@ -218,6 +252,63 @@ export async function createWorktree(
     workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(place, info.root, path) },
     created: true,
   };
+}
+
+/** The folder a worktree goes in: the one asked for (`~/` is that machine's HOME), outside the repository. */
+async function worktreeParent(place: RepoPlace, root: string, asked: string | undefined): Promise<string> {
+  const given = asked?.trim();
+  // `~/` is the HOME of the machine the repository is on (another one's, over SSH).
+  const parent = given?.startsWith('~/')
+    ? join(await place.realDir('~'), given.slice(2))
+    : resolve(given || defaultWorktreeParent(root));
+  if (!isAbsolute(parent))
+    throw new StudioError(
+      'invalid',
+      `Where the worktree goes${on(place)}: ${given} is not a full path there.`,
+    );
+  const rel = relative(root, parent);
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)))
+    throw new StudioError(
+      'invalid',
+      `${parent} is inside the repository's own folder ${root}: the worktree would show up in its status. Choose a folder outside it.`,
+    );
+  return parent;
+}
+
+/**
+ * An agent's own branch from before agents had a folder of branches (ccstudio/<name>) becomes
+ * ccstudio/<name>/work, with its commits (git renames it in whichever worktree has it out). One
+ * checked out somewhere other than `path` belongs to a worktree the studio did not make for this
+ * agent: refused, with nothing changed.
+ */
+async function takeUpLegacyBranch(git: Git, root: string, agentName: string, path: string): Promise<void> {
+  const legacy = legacyAgentBranch(agentName);
+  if (!(await branchExists(git, root, legacy))) return;
+  const holder = (await worktrees(git, root)).find((w) => w.branch === legacy);
+  if (holder && resolve(holder.path) !== path)
+    throw new StudioError(
+      'conflict',
+      `The branch ${legacy} is checked out in ${holder.path}: remove that worktree first.`,
+    );
+  await git(root, ['branch', '-m', legacy, agentBranch(agentName)]);
+}
+
+/**
+ * A worktree agent's own branch, under the name agents have now: an older studio's ccstudio/<name>
+ * is renamed to ccstudio/<name>/work (its commits kept, its worktree still on it). Returns the
+ * workspace as it is after, unchanged when there was nothing to rename.
+ */
+export async function moveToAgentSpace(
+  place: RepoPlace,
+  ws: Workspace,
+  agentName: string,
+): Promise<Workspace> {
+  if (inAgentSpace(agentName, ws.branch)) return ws;
+  const git = await ownGit(place, ws.repo);
+  const branch = agentBranch(agentName);
+  if (ws.branch === legacyAgentBranch(agentName) && (await branchExists(git, ws.repo, ws.branch)))
+    await git(ws.repo, ['branch', '-m', ws.branch, branch]);
+  return { ...ws, branch };
 }
 
 /**
@@ -330,6 +421,7 @@ export async function workspaceChanges(
   const { path, base } = ws;
   if (!(await place.exists(path)))
     throw new StudioError('not_found', `${agent}'s worktree ${path}${on(place)} no longer exists.`);
+  await checkOwnGitDir(place, ws.repo);
   const git = worktreeGit(place.git, ws);
   const [branch, mb] = await Promise.all([currentBranch(git, path), mergeBase(git, path, base, 'HEAD')]);
   const diff = ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv'];
@@ -415,8 +507,8 @@ export interface DiffTarget {
  */
 export async function workspaceDiff(place: RepoPlace, target: DiffTarget): Promise<WorkspaceDiff> {
   const { ws, agent } = target;
-  const git = place.git;
-  const wt = worktreeGit(git, ws);
+  const git = await ownGit(place, ws.repo);
+  const wt = worktreeGit(place.git, ws);
   const checkedOut = (await place.exists(ws.path)) ? await currentBranch(wt, ws.path) : '';
   const branch = target.branch ?? checkedOut;
   const live = !!branch && branch === checkedOut;
@@ -508,9 +600,9 @@ async function identityArgs(git: Git, cwd: string): Promise<string[]> {
  */
 export async function mergeBranch(place: RepoPlace, req: MergeRequest): Promise<MergeResult> {
   const { repo, branch, into, mode } = req;
-  const git = place.git;
   if (branch === into) throw new StudioError('invalid', `${branch} cannot be merged into itself.`);
   await checkGitVersion(place, repo);
+  const git = await ownGit(place, repo);
   const trees = await worktrees(git, repo);
   // git runs only in worktrees the studio can vouch for: the person's checkout, and agents'
   // worktrees through their recorded git dirs. Any other entry may be an agent's forgery under
@@ -518,7 +610,7 @@ export async function mergeBranch(place: RepoPlace, req: MergeRequest): Promise<
   const known = (path: string): Git | undefined => {
     if (resolve(path) === resolve(repo)) return git;
     const ws = req.worktrees?.find((w) => resolve(w.path) === resolve(path));
-    return ws ? worktreeGit(git, ws) : undefined;
+    return ws ? worktreeGit(place.git, ws) : undefined;
   };
   const branchHolder = trees.find((w) => w.branch === branch);
   const holderGit =
@@ -611,9 +703,9 @@ export async function unsavedWork(
   place: RepoPlace,
   ws: Workspace,
 ): Promise<{ uncommitted: string[]; unmerged: Array<{ branch: string; oid: string; files: string[] }> }> {
-  const git = place.git;
+  const git = await ownGit(place, ws.repo);
   const present = await place.exists(ws.path);
-  const wt = worktreeGit(git, ws);
+  const wt = worktreeGit(place.git, ws);
   const uncommitted = present ? await dirtyFiles(wt, ws.path) : [];
   const current = present ? await currentBranch(wt, ws.path) : '';
   const unmerged: Array<{ branch: string; oid: string; files: string[] }> = [];
@@ -656,10 +748,10 @@ export async function checkRemovable(place: RepoPlace, ws: Workspace, agent: str
  * (the person's, say) has it checked out.
  */
 export async function removeWorktree(place: RepoPlace, ws: Workspace, agent: string): Promise<void> {
-  const git = place.git;
   await checkRemovable(place, ws, agent);
+  const git = await ownGit(place, ws.repo);
   const present = await place.exists(ws.path);
-  const current = present ? await currentBranch(worktreeGit(git, ws), ws.path) : '';
+  const current = present ? await currentBranch(worktreeGit(place.git, ws), ws.path) : '';
   const branches = [...new Set([ws.branch, current].filter(Boolean))];
   const merged = new Map<string, string>();
   for (const b of branches)
@@ -674,44 +766,71 @@ export async function removeWorktree(place: RepoPlace, ws: Workspace, agent: str
 /** Where a task's work goes, and whether the worktree was moved there. */
 export interface TaskBranch {
   branch: string;
+  /** What the branch was made from, when it was made now: the base, or where the task's work was. */
+  madeFrom?: string;
   switched: boolean;
   /** Why the worktree was not switched to it (the agent switches when it starts the task). */
   why?: string;
 }
 
 /**
- * Gives a task its own branch, task/<id>-<slug> from the base (or its branch again, for a task
- * that comes back). The worktree is switched to it only when `maySwitch` holds (the agent is not
- * in a turn and has no other task under way) and nothing would be carried or lost: no changes not
- * committed, the branch not checked out elsewhere. Otherwise the branch is made and the agent is
- * told to switch when it starts; the task never takes another task's branch.
+ * Gives a task its branch in the agent's folder (see taskBranch): its own again for a task that
+ * comes back, else one made now from where the task's work is (its branch under another agent,
+ * or an older studio's task/<id>-<slug>) or from the base. The worktree is switched to it only
+ * when `maySwitch` holds (the agent is not in a turn and has no other task under way) and nothing
+ * would be carried or lost: no changes not committed, the branch not checked out elsewhere.
+ * Otherwise the branch is made and the agent is told to switch when it starts; the task never
+ * takes another task's branch.
  */
 export async function prepareTaskBranch(
   place: RepoPlace,
   ws: Workspace,
+  agentName: string,
   task: { id: number; title: string; branch: string | null },
   maySwitch: { ok: true } | { ok: false; why: string },
 ): Promise<TaskBranch> {
-  const git = place.git;
-  const wt = worktreeGit(git, ws);
-  const wanted = task.branch ?? taskBranch(task.id, task.title);
-  if (!(await branchExists(git, ws.repo, wanted))) {
-    await checkBranchName(git, ws.repo, wanted);
-    await git(ws.repo, ['branch', '--no-track', wanted, `refs/heads/${ws.base}`]);
-  }
+  const git = await ownGit(place, ws.repo);
+  const wt = worktreeGit(place.git, ws);
+  const { branch: wanted, madeFrom } = await taskBranchIn(git, ws, agentName, task);
+  const made = madeFrom ? { madeFrom } : {};
   const current = await currentBranch(wt, ws.path);
-  if (current === wanted) return { branch: wanted, switched: false };
-  if (!maySwitch.ok) return { branch: wanted, switched: false, why: maySwitch.why };
+  if (current === wanted) return { branch: wanted, ...made, switched: false };
+  if (madeFrom && current === madeFrom) {
+    // The task's branch moved into the agent's folder from the one checked out: the worktree goes
+    // with it (the same commit, so git moves nothing, uncommitted changes included).
+    await wt(ws.path, ['switch', '--quiet', wanted]);
+    return { branch: wanted, ...made, switched: true };
+  }
+  if (!maySwitch.ok) return { branch: wanted, ...made, switched: false, why: maySwitch.why };
   const dirty = await dirtyFiles(wt, ws.path);
   if (dirty.length)
     return {
       branch: wanted,
+      ...made,
       switched: false,
       why: `its worktree has changes not committed (${nameFiles(dirty)})`,
     };
   const holder = (await worktrees(git, ws.repo)).find((w) => w.branch === wanted);
-  if (holder) return { branch: wanted, switched: false, why: `${wanted} is checked out in ${holder.path}` };
+  if (holder)
+    return { branch: wanted, ...made, switched: false, why: `${wanted} is checked out in ${holder.path}` };
   // Nothing uncommitted, so nothing is carried or lost; ignored files are never overwritten.
   await wt(ws.path, ['switch', '--quiet', '--no-overwrite-ignore', wanted]);
-  return { branch: wanted, switched: true };
+  return { branch: wanted, ...made, switched: true };
+}
+
+/** The task's branch in the agent's folder, made now (and from what) when it was not there. */
+async function taskBranchIn(
+  git: Git,
+  ws: Workspace,
+  agentName: string,
+  task: { id: number; title: string; branch: string | null },
+): Promise<{ branch: string; madeFrom?: string }> {
+  const own = task.branch && inAgentSpace(agentName, task.branch);
+  const wanted = own ? task.branch! : taskBranch(agentName, task.id, task.title);
+  if (await branchExists(git, ws.repo, wanted)) return { branch: wanted };
+  const elsewhere = !own && task.branch && (await branchExists(git, ws.repo, task.branch));
+  const from = elsewhere ? task.branch! : ws.base;
+  await checkBranchName(git, ws.repo, wanted);
+  await git(ws.repo, ['branch', '--no-track', wanted, `refs/heads/${from}`]);
+  return { branch: wanted, madeFrom: from };
 }

@@ -6,6 +6,7 @@ import { waitsForPerson, type Agent, type Task } from '../../contract/model.js';
 import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { TaskBoard, TaskWork } from '../board/taskBoard.js';
 import type { Logger } from '../util/logger.js';
+import { inAgentSpace } from './gitWorkspace.js';
 import type { Workspaces } from './workspaces.js';
 
 export class TaskDispatch {
@@ -55,6 +56,25 @@ export class TaskDispatch {
       .find((t) => t.id !== taskId && t.branch && t.status !== 'backlog');
     if (other) return { ok: false, why: `you have task #${other.id} under way on ${other.branch}` };
     return { ok: true };
+  }
+
+  /**
+   * The agent's open tasks whose branches are outside its folder of branches (an older studio's
+   * task/<id>-<slug>) get one there, from where their work is, with the worktree moved along when
+   * it had that branch out: a sandboxed agent can commit only in its own folder.
+   */
+  async rehome(actor: Agent, agent: Agent): Promise<void> {
+    if (!agent.workspace) return;
+    for (const task of this.board.list({ assignee: agent.name, open: true })) {
+      if (!task.branch || inAgentSpace(agent.name, task.branch)) continue;
+      const work = await this.workspaces.taskWork(agent, task, this.maySwitch(agent, task.id));
+      this.board.update(actor, { id: task.id, note: `its branch is now ${work.branch}` }, work);
+      this.logger.info("moved a task branch into its agent's folder", {
+        task: task.id,
+        from: task.branch,
+        to: work.branch,
+      });
+    }
   }
 
   /** A change to a task; a worktree agent it newly goes to gets its branch first. */

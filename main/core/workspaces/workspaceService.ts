@@ -8,6 +8,7 @@ import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { TaskBoard } from '../board/taskBoard.js';
 import type { MessageBus } from '../bus/messageBus.js';
 import type { Workspaces } from './workspaces.js';
+import { ownGit } from './gitWorkspace.js';
 
 /** A push and a pull request over the network: slower than local git, still bounded. */
 const FORGE_TIMEOUT_MS = 120_000;
@@ -129,7 +130,9 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
       const branch = taskBranch ?? (await workspaces.branchOf(agent));
       if (!branch) throw new StudioError('invalid', `${agent.name}'s worktree has no branch checked out.`);
       // Pushed from where the repository is, with that machine's credentials and gh.
-      const { git, gh } = workspaces.gitFor(agent);
+      const place = workspaces.gitFor(agent);
+      const { gh } = place;
+      const git = await ownGit(place, ws.repo);
       const remotes = (await git(ws.repo, ['remote'])).stdout.split('\n').filter(Boolean);
       const remote = remotes.includes('origin') ? 'origin' : remotes[0];
       if (!remote)
@@ -143,7 +146,10 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
         throw new StudioError('invalid', `"${branch}" is not a branch name git accepts.`);
       });
       await gh(ws.repo, ['--version']);
-      await git(ws.repo, ['push', '--set-upstream', remote, `refs/heads/${branch}:refs/heads/${branch}`]);
+      // The person's pre-push hook is meant to run on a push: the one hook the studio's git runs.
+      await git(ws.repo, ['push', '--set-upstream', remote, `refs/heads/${branch}:refs/heads/${branch}`], {
+        hooks: true,
+      });
       const title = task ? `#${task.id} ${task.title}` : `${agent.name}: ${branch}`;
       const out = await gh(ws.repo, [
         'pr',

@@ -19,6 +19,8 @@ import {
   checkedOutBranch,
   checkRemovable,
   createWorktree,
+  inAgentSpace,
+  moveToAgentSpace,
   mergeBranch,
   removeWorktree,
   repoInfo,
@@ -47,7 +49,12 @@ export interface WorkspacesDeps {
   /** A host's, over SSH, for agents on other machines (absent: the studio runs no terminals). */
   remote?: (dest: string) => RepoPlace;
   events: Emitter<StudioEvent>;
-  agents: { list(): Agent[]; getById(id: number): Agent | undefined; require(name: string): Agent };
+  agents: {
+    list(): Agent[];
+    getById(id: number): Agent | undefined;
+    require(name: string): Agent;
+    setWorkspace(id: number, workspace: Workspace | null): Agent;
+  };
   clock: Clock;
   logger: Logger;
   /**
@@ -353,22 +360,42 @@ export class Workspaces {
     task: Task,
     maySwitch: { ok: true } | { ok: false; why: string },
   ): Promise<TaskWork> {
-    const ws = this.workspaceOf(agent);
+    // An older studio's ccstudio/<name> is in the way of ccstudio/<name>/task-...: renamed first.
+    const ws = this.workspaceOf(await this.moveToAgentSpace(agent));
     const place = this.placeOf(agent);
     const t = await this.locked(this.repoKey(place, ws.repo), () =>
-      prepareTaskBranch(place, ws, task, maySwitch),
+      prepareTaskBranch(place, ws, agent.name, task, maySwitch),
     );
     this.schedule(agent.id, 0);
     const review = `Commit your work there (git add, git commit) before you move the task to review; the person reviews the branch against ${ws.base} and merges it.`;
     if (t.why)
       return {
         branch: t.branch,
-        note: `The studio made the branch ${t.branch} for this task from ${ws.base}; your worktree ${ws.path} stays where it is because ${t.why}. When you start on this task, commit what you have, then run \`git switch ${t.branch}\`. ${review}`,
+        note: `${t.madeFrom ? `The studio made the branch ${t.branch} for this task from ${t.madeFrom}` : `This task's branch is ${t.branch}`}; your worktree ${ws.path} stays where it is because ${t.why}. When you start on this task, commit what you have, then run \`git switch ${t.branch}\`. ${review}`,
       };
     return {
       branch: t.branch,
-      note: `Your worktree ${ws.path} is on the branch ${t.branch}, made for this task from ${ws.base}. ${review}`,
+      note: `Your worktree ${ws.path} is on the branch ${t.branch}, ${t.madeFrom ? `made for this task from ${t.madeFrom}` : "this task's branch"}. ${review}`,
     };
+  }
+
+  /**
+   * The agent's own branch under its folder of branches (see moveToAgentSpace), saved on the
+   * agent when it was renamed: a sandboxed agent may write only that folder's branches.
+   */
+  async moveToAgentSpace(agent: Agent): Promise<Agent> {
+    const ws = this.workspaceOf(agent);
+    if (inAgentSpace(agent.name, ws.branch)) return agent;
+    const place = this.placeOf(agent);
+    const moved = await this.locked(this.repoKey(place, ws.repo), () =>
+      moveToAgentSpace(place, ws, agent.name),
+    );
+    this.deps.logger.info('moved an agent branch into its folder of branches', {
+      agent: agent.name,
+      from: ws.branch,
+      to: moved.branch,
+    });
+    return this.deps.agents.setWorkspace(agent.id, moved);
   }
 
   private locked<T>(key: string, fn: () => Promise<T>): Promise<T> {

@@ -260,7 +260,7 @@ export function AddAgentDialog({
               testId="add-agent-remote-worktree"
               hint="Made there by its git, from the repository the folder there is in"
             >
-              Own git worktree there, on a new branch ccstudio/{name.trim() || 'NAME'}
+              Own git worktree there, on a new branch ccstudio/{name.trim() || 'NAME'}/work
             </Check>
             {remoteWorktree && (
               <div className="worktree-options">
@@ -334,7 +334,7 @@ export function AddAgentDialog({
             testId="add-agent-worktree"
             hint="Its own folder and branch: agents on one repository never edit the same files"
           >
-            Own git worktree, on a new branch ccstudio/{name.trim() || 'NAME'}
+            Own git worktree, on a new branch ccstudio/{name.trim() || 'NAME'}/work
             {shared && worktreeChoice === null ? ' (another agent works in this checkout)' : ''}
           </Check>
         )}

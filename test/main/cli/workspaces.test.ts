@@ -31,12 +31,12 @@ describe('worktree agents at the command line', () => {
     const add = await cli('agent', 'add', 'bob', '--cwd', repo, '--worktree', '--command', 'bash');
     expect(add.code, add.stderr).toBe(0);
     const wt = join(root, 'project-worktrees', 'bob');
-    expect(add.stdout).toContain(`Its worktree: ${wt}, on ccstudio/bob from main.`);
+    expect(add.stdout).toContain(`Its worktree: ${wt}, on ccstudio/bob/work from main.`);
 
     commitFiles(wt, { 'src/app.txt': 'one\nTWO\n' }, 'bob edits');
     writeFiles(wt, { 'notes.txt': 'a\nb\n' });
     const changes = await cli('agent', 'changes', 'bob');
-    expect(changes.stdout).toContain(`bob: ccstudio/bob against main (1 ahead, 0 behind) in ${wt}`);
+    expect(changes.stdout).toContain(`bob: ccstudio/bob/work against main (1 ahead, 0 behind) in ${wt}`);
     expect(changes.stdout).toMatch(/committed: +1 file +\+1 −1/);
     expect(changes.stdout).toMatch(/uncommitted: +1 file +\+2 −0/);
     expect(changes.stdout).toMatch(/M src\/app.txt +\+1 −1 +committed/);
@@ -58,13 +58,13 @@ describe('worktree agents at the command line', () => {
     const kept = await cli('agent', 'remove', 'bob', '--remove-worktree');
     expect(kept.code).toBe(2);
     expect(kept.stderr).toMatch(
-      /ccstudio\/bob has commits not merged into main \((src\/app.txt, notes.txt|notes.txt, src\/app.txt)\)/,
+      /ccstudio\/bob\/work has commits not merged into main \((src\/app.txt, notes.txt|notes.txt, src\/app.txt)\)/,
     );
 
     const merged = await cli('agent', 'merge', 'bob', '--ff');
     expect(merged.code, merged.stderr).toBe(0);
     expect(merged.stdout).toMatch(
-      /^Merged ccstudio\/bob into main \(fast-forward [0-9a-f]{10}\): 2 files changed\./,
+      /^Merged ccstudio\/bob\/work into main \(fast-forward [0-9a-f]{10}\): 2 files changed\./,
     );
     expect(gitIn(repo, 'log', '-1', '--format=%s')).toBe('notes');
     expect(gitIn(repo, 'status', '--porcelain')).toBe('');
@@ -85,7 +85,7 @@ describe('worktree agents at the command line', () => {
     expect((await cli('agent', 'add', 'amy', '--cwd', repo, '--worktree', '--command', 'bash')).code).toBe(0);
     const made = await cli('task', 'add', 'Write', 'the', 'intro', '--to', 'amy', '--json');
     const task = JSON.parse(made.stdout) as { id: number; branch: string };
-    expect(task.branch).toBe(`task/${task.id}-write-the-intro`);
+    expect(task.branch).toBe(`ccstudio/amy/task-${task.id}-write-the-intro`);
     expect((await cli('task', 'list')).stdout).toContain(`[${task.branch}]`);
     const wt = join(root, 'project-worktrees', 'amy');
     commitFiles(wt, { 'INTRO.md': 'Hi\n' }, 'intro');

@@ -78,12 +78,12 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     const repo = remoteRepo({ 'src/app.txt': 'one\ntwo\nthree\n', 'README.md': 'hello\n' });
     const { agent } = await addWorktreeAgent(s, 'bob', repo);
     const path = join(sshd.remoteDir, `${repo.split('/').pop()}-worktrees`, 'bob');
-    expect(agent.workspace).toMatchObject({ repo, path, branch: 'ccstudio/bob', base: 'main' });
+    expect(agent.workspace).toMatchObject({ repo, path, branch: 'ccstudio/bob/work', base: 'main' });
     expect(agent.cwd).toBe(path);
     expect(agent.ssh?.dest).toBe(REMOTE_ALIAS);
     // Made by the remote account, on its branch; this machine has no such folder.
     expect(sshd.asRemote(['stat', '-c', '%U', path]).trim()).toBe('ccremote');
-    expect(gitThere(path, 'branch', '--show-current')).toBe('ccstudio/bob');
+    expect(gitThere(path, 'branch', '--show-current')).toBe('ccstudio/bob/work');
     expect(gitThere(repo, 'worktree', 'list', '--porcelain')).toContain(`worktree ${path}`);
 
     await s.service.startAgent('bob');
@@ -104,7 +104,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     expect(changes).toMatchObject({
       agent: 'bob',
       path,
-      branch: 'ccstudio/bob',
+      branch: 'ccstudio/bob/work',
       base: 'main',
       ahead: 1,
       behind: 0,
@@ -126,7 +126,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     expect(changes.uncommitted).toEqual({ files: 4, added: 4, removed: 0 });
 
     const diff = await s.service.workDiff({ agent: 'bob' });
-    expect(diff).toMatchObject({ branch: 'ccstudio/bob', base: 'main', includesUncommitted: true });
+    expect(diff).toMatchObject({ branch: 'ccstudio/bob/work', base: 'main', includesUncommitted: true });
     expect(diff.patch).toContain('+TWO');
     expect(diff.patch).toContain('+world');
     expect(diff.patch).toContain('+++ b/notes/new.txt\n@@ -0,0 +1,3 @@\n+a\n+b\n+c\n');
@@ -163,7 +163,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
 
     const t1 = await s.service.createTask({ title: 'Shout two', assignee: 'dan' });
     const t2 = await s.service.createTask({ title: 'Whisper two', assignee: 'eve' });
-    expect(t1.branch).toBe(`task/${t1.id}-shout-two`);
+    expect(t1.branch).toBe(`ccstudio/dan/task-${t1.id}-shout-two`);
     const danPath = dan.workspace!.path;
     const evePath = eve.workspace!.path;
     expect(gitThere(danPath, 'branch', '--show-current')).toBe(t1.branch);

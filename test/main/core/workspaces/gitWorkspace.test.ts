@@ -2,25 +2,33 @@ import { describe, expect, it } from 'vitest';
 import {
   agentBranch,
   defaultWorktreeParent,
+  inAgentSpace,
+  legacyAgentBranch,
   nameFiles,
   taskBranch,
 } from '../../../../main/core/workspaces/gitWorkspace.js';
 
 // The names the studio gives: branches git accepts, readable in `git branch` and a pull request.
 describe('workspace names', () => {
-  it('makes task branches from the id and the title’s words', () => {
-    expect(taskBranch(3, 'Fix the login page!')).toBe('task/3-fix-the-login-page');
-    expect(taskBranch(12, '  Über-cool  ÉLAN  ')).toBe('task/12-uber-cool-elan');
-    expect(taskBranch(7, '!!!')).toBe('task/7');
-    expect(taskBranch(1, 'a'.repeat(80))).toBe(`task/1-${'a'.repeat(40)}`);
-    expect(taskBranch(1, 'word '.repeat(20))).not.toMatch(/-$/);
+  it('makes task branches in the agent’s folder from the id and the title’s words', () => {
+    expect(taskBranch('bob', 3, 'Fix the login page!')).toBe('ccstudio/bob/task-3-fix-the-login-page');
+    expect(taskBranch('bob', 12, '  Über-cool  ÉLAN  ')).toBe('ccstudio/bob/task-12-uber-cool-elan');
+    expect(taskBranch('bob', 7, '!!!')).toBe('ccstudio/bob/task-7');
+    expect(taskBranch('bob', 1, 'a'.repeat(80))).toBe(`ccstudio/bob/task-1-${'a'.repeat(40)}`);
+    expect(taskBranch('bob', 1, 'word '.repeat(20))).not.toMatch(/-$/);
   });
 
-  it('makes an agent branch git accepts from any agent name', () => {
-    expect(agentBranch('bob')).toBe('ccstudio/bob');
-    expect(agentBranch('a..b')).toBe('ccstudio/a-b');
-    expect(agentBranch('x.')).toBe('ccstudio/x-');
-    expect(agentBranch('my.lock')).toBe('ccstudio/my-lock');
+  it('makes an agent’s folder of branches git accepts from any agent name', () => {
+    expect(agentBranch('bob')).toBe('ccstudio/bob/work');
+    expect(agentBranch('a..b')).toBe('ccstudio/a-b/work');
+    expect(agentBranch('x.')).toBe('ccstudio/x-/work');
+    expect(agentBranch('my.lock')).toBe('ccstudio/my-lock/work');
+    expect(taskBranch('my.lock', 2, 'x')).toBe('ccstudio/my-lock/task-2-x');
+    expect(legacyAgentBranch('bob')).toBe('ccstudio/bob');
+    expect(inAgentSpace('bob', 'ccstudio/bob/task-2-x')).toBe(true);
+    // Another agent's folder, even one whose name starts the same, is not this one's.
+    expect(inAgentSpace('bob', 'ccstudio/bobby/work')).toBe(false);
+    expect(inAgentSpace('bob', 'ccstudio/bob')).toBe(false);
   });
 
   it('puts worktrees beside the repository, and names a few files at most', () => {

@@ -41,12 +41,12 @@ describe('worktree agents', () => {
     expect(agent.workspace).toEqual({
       repo,
       path,
-      branch: 'ccstudio/bob',
+      branch: 'ccstudio/bob/work',
       base: 'main',
       gitDir: join(repo, '.git', 'worktrees', 'bob'),
     });
     expect(agent.cwd).toBe(path);
-    expect(gitIn(path, 'branch', '--show-current')).toBe('ccstudio/bob');
+    expect(gitIn(path, 'branch', '--show-current')).toBe('ccstudio/bob/work');
     expect(readFileSync(join(path, 'README.md'), 'utf8')).toBe('hello\n');
     // A second agent never shares it.
     const { agent: amy } = await service.addAgent({ name: 'amy', cwd: join(repo, 'src'), worktree: {} });
@@ -55,7 +55,7 @@ describe('worktree agents', () => {
     expect((await service.checkFolder(repo)).repo).toEqual({
       root: repo,
       branch: 'main',
-      branches: expect.arrayContaining(['main', 'ccstudio/bob', 'ccstudio/amy']),
+      branches: expect.arrayContaining(['main', 'ccstudio/bob/work', 'ccstudio/amy/work']),
       worktreeParent: join(root, 'project-worktrees'),
     });
   });
@@ -93,7 +93,7 @@ describe('worktree agents', () => {
     const changes = await service.agentChanges('bob');
     expect(changes).toMatchObject({
       agent: 'bob',
-      branch: 'ccstudio/bob',
+      branch: 'ccstudio/bob/work',
       base: 'main',
       ahead: 1,
       behind: 0,
@@ -148,8 +148,8 @@ describe('a first team in a git repository', () => {
     const team = await service.startTeam({ cwd: repo, agents: 2 });
     expect(team.map((t) => [t.agent.name, t.agent.cwd, t.agent.workspace?.branch ?? null])).toEqual([
       ['commander', repo, null],
-      ['agent-1', join(root, 'project-worktrees', 'agent-1'), 'ccstudio/agent-1'],
-      ['agent-2', join(root, 'project-worktrees', 'agent-2'), 'ccstudio/agent-2'],
+      ['agent-1', join(root, 'project-worktrees', 'agent-1'), 'ccstudio/agent-1/work'],
+      ['agent-2', join(root, 'project-worktrees', 'agent-2'), 'ccstudio/agent-2/work'],
     ]);
     const other = makeRepo(join(root, 'other'), { 'a.txt': 'a\n' });
     const plain = createStudio({ databaseFile: ':memory:', teamCwd: other, watchTree: null });
@@ -169,20 +169,26 @@ describe('tasks on worktree agents', () => {
     const { repo, service, studio: s } = setup();
     await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
     const task = await service.createTask({ title: 'Fix the login page!', assignee: 'bob' });
-    expect(task).toMatchObject({ assignee: 'bob', status: 'assigned', branch: 'task/1-fix-the-login-page' });
+    expect(task).toMatchObject({
+      assignee: 'bob',
+      status: 'assigned',
+      branch: 'ccstudio/bob/task-1-fix-the-login-page',
+    });
     const wt = s.agents.require('bob').workspace!.path;
-    expect(gitIn(wt, 'branch', '--show-current')).toBe('task/1-fix-the-login-page');
+    expect(gitIn(wt, 'branch', '--show-current')).toBe('ccstudio/bob/task-1-fix-the-login-page');
     const mail = s.bus.inbox(s.agents.require('bob')).items.find((m) => m.taskId === task.id);
-    expect(mail?.body).toMatch(/on the branch task\/1-fix-the-login-page, made for this task from main/);
+    expect(mail?.body).toMatch(
+      /on the branch ccstudio\/bob\/task-1-fix-the-login-page, made for this task from main/,
+    );
     const mailOf = (id: number) =>
       s.bus.inbox(s.agents.require('bob')).items.find((m) => m.taskId === id)?.body;
     // Another task under way: the new one gets its own branch, and the worktree is not moved.
     const second = await service.createTask({ title: 'Second', assignee: 'bob' });
-    expect(second.branch).toBe('task/2-second');
-    expect(gitIn(wt, 'branch', '--show-current')).toBe('task/1-fix-the-login-page');
-    expect(gitIn(repo, 'rev-parse', 'task/2-second')).toBe(gitIn(repo, 'rev-parse', 'main'));
+    expect(second.branch).toBe('ccstudio/bob/task-2-second');
+    expect(gitIn(wt, 'branch', '--show-current')).toBe('ccstudio/bob/task-1-fix-the-login-page');
+    expect(gitIn(repo, 'rev-parse', 'ccstudio/bob/task-2-second')).toBe(gitIn(repo, 'rev-parse', 'main'));
     expect(mailOf(second.id)).toMatch(
-      /made the branch task\/2-second for this task from main; your worktree .* stays where it is because you have task #1 under way on task\/1-fix-the-login-page\. .*git switch task\/2-second/,
+      /made the branch ccstudio\/bob\/task-2-second for this task from main; your worktree .* stays where it is because you have task #1 under way on ccstudio\/bob\/task-1-fix-the-login-page\. .*git switch ccstudio\/bob\/task-2-second/,
     );
     // Nor with changes not committed, nor in the middle of a turn.
     await service.updateTask({ id: task.id, status: 'done' });
@@ -196,7 +202,7 @@ describe('tasks on worktree agents', () => {
     s.agents.update(s.agents.require('bob').id, { state: 'busy' });
     const fourth = await service.createTask({ title: 'Fourth', assignee: 'bob' });
     expect(mailOf(fourth.id)).toMatch(/because bob is in the middle of a turn/);
-    expect(gitIn(wt, 'branch', '--show-current')).toBe('task/1-fix-the-login-page');
+    expect(gitIn(wt, 'branch', '--show-current')).toBe('ccstudio/bob/task-1-fix-the-login-page');
   });
 
   it('are dispatched by an agent through the same path (the MCP tools use it)', async () => {
@@ -205,7 +211,7 @@ describe('tasks on worktree agents', () => {
     const { agent: boss } = await service.addAgent({ name: 'boss', commander: true });
     const task = await s.agentSide.tasks.create(boss, { title: 'Do it' });
     const moved = await s.agentSide.tasks.update(boss, { id: task.id, assignee: 'bob' });
-    expect(moved.branch).toBe(`task/${task.id}-do-it`);
+    expect(moved.branch).toBe(`ccstudio/bob/task-${task.id}-do-it`);
   });
 });
 
@@ -272,7 +278,7 @@ describe('review and merge', () => {
     gitIn(repo, 'branch', 'release', head);
     const r = await service.merge({ agent: 'bob', into: 'release', mode: 'fast-forward' });
     expect(gitIn(repo, 'rev-parse', 'release')).toBe(r.commit);
-    expect(gitIn(repo, 'rev-parse', 'ccstudio/bob')).toBe(r.commit);
+    expect(gitIn(repo, 'rev-parse', 'ccstudio/bob/work')).toBe(r.commit);
   });
 
   it('refuses to merge commits that came after the review', async () => {
@@ -337,7 +343,7 @@ describe('pull requests', () => {
     const { agent } = await studio.service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
     commitFiles(agent.workspace!.path, { 'a.txt': 'a\n' }, 'a');
     await expect(studio.service.openPullRequest({ agent: 'bob' })).rejects.toThrow(
-      /has no remote to push ccstudio\/bob to/,
+      /has no remote to push ccstudio\/bob\/work to/,
     );
     addForge();
     await expect(studio.service.openPullRequest({ agent: 'bob' })).rejects.toThrow(
@@ -385,7 +391,7 @@ describe('what an agent cannot make the studio do', () => {
     writeFileSync(join(wt, '.git'), `gitdir: ${join(evil, '.git')}\n`);
     writeFiles(wt, { 'README.md': 'changed\n', '.gitattributes': '* filter=x\n' });
     const changes = await service.agentChanges('bob');
-    expect(changes.branch).toBe('ccstudio/bob');
+    expect(changes.branch).toBe('ccstudio/bob/work');
     expect(changes.files.map((f) => f.path)).toContain('README.md');
     await service.workDiff({ agent: 'bob' });
     expect(existsSync(marker)).toBe(false);
@@ -409,6 +415,55 @@ describe('what an agent cannot make the studio do', () => {
     const before = gitIn(repo, 'rev-parse', 'main');
     await expect(service.merge({ agent: 'bob' })).rejects.toThrow(/a worktree the studio did not make/);
     expect(gitIn(repo, 'rev-parse', 'main')).toBe(before);
+  });
+
+  it('runs no git in a checkout whose .git has a planted commondir, and says so naming it', async () => {
+    const { root, repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    // The issue's attack: a config and hooks of the agent's own beside links to the real objects
+    // and refs, then .git/commondir pointing git at them.
+    const marker = join(root, 'ran');
+    const evil = join(repo, '.git', 'x');
+    writeFiles(evil, {
+      config: `[core]\n\trepositoryformatversion = 0\n\thooksPath = ${join(evil, 'hooks')}\n\tfsmonitor = ${join(evil, 'hooks', 'fsmon')}\n`,
+      'hooks/reference-transaction': `#!/bin/sh\ntouch ${marker}\n`,
+      'hooks/post-checkout': `#!/bin/sh\ntouch ${marker}\n`,
+      'hooks/fsmon': `#!/bin/sh\ntouch ${marker}\n`,
+    });
+    for (const hook of ['reference-transaction', 'post-checkout', 'fsmon'])
+      execFileSync('chmod', ['+x', join(evil, 'hooks', hook)]);
+    for (const part of ['objects', 'refs', 'HEAD', 'worktrees'])
+      symlinkSync(join(repo, '.git', part), join(evil, part));
+    writeFileSync(join(repo, '.git', 'commondir'), 'x\n');
+    const planted = new RegExp(`${join(repo, '.git', 'commondir')} exists, where git never writes one`);
+    // A task for a worktree agent makes its branch with git in the person's checkout.
+    const task = await service.createTask({ title: 'x', assignee: 'bob' });
+    expect(task.branch).toBeNull();
+    const bob = s.agents.require('bob');
+    expect(s.bus.inbox(bob).items.find((m) => m.taskId === task.id)?.body).toMatch(planted);
+    await expect(service.addAgent({ name: 'amy', cwd: repo, worktree: {} })).rejects.toThrow(planted);
+    await expect(service.merge({ agent: 'bob' })).rejects.toThrow(planted);
+    await expect(service.agentChanges('bob')).rejects.toThrow(planted);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('runs none of the repository’s hooks for its own git: making worktrees and task branches, merging', async () => {
+    const { root, repo, service, studio: s } = setup();
+    const marker = join(root, 'hook-ran');
+    for (const hook of ['post-checkout', 'reference-transaction', 'post-merge']) {
+      writeFiles(join(repo, '.git', 'hooks'), { [hook]: `#!/bin/sh\necho ${hook} >> ${marker}\n` });
+      execFileSync('chmod', ['+x', join(repo, '.git', 'hooks', hook)]);
+    }
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const task = await service.createTask({ title: 'Hooks', assignee: 'bob' });
+    // The agent's own commit, with hooks off so that only the studio's git is on trial.
+    const wt = s.agents.require('bob').workspace!.path;
+    writeFiles(wt, { 'h.txt': 'h\n' });
+    gitIn(wt, 'add', 'h.txt');
+    gitIn(wt, '-c', 'core.hooksPath=/dev/null', 'commit', '-qm', 'work');
+    await service.updateTask({ id: task.id, status: 'review' });
+    await service.merge({ taskId: task.id });
+    expect(existsSync(marker) ? readFileSync(marker, 'utf8') : '').toBe('');
   });
 
   it('never hangs on a FIFO or follows a symlink among untracked files', async () => {
@@ -451,7 +506,7 @@ describe('what an agent cannot make the studio do', () => {
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(existsSync(s.agents.require('bob').workspace!.path)).toBe(true);
-    expect(gitIn(repo, 'branch', '--list', 'ccstudio/bob')).toContain('ccstudio/bob');
+    expect(gitIn(repo, 'branch', '--list', 'ccstudio/bob/work')).toContain('ccstudio/bob/work');
   });
 });
 
@@ -467,7 +522,7 @@ describe('removing a worktree agent', () => {
     gitIn(wt, 'add', '-A');
     gitIn(wt, 'commit', '-qm', 'wip');
     await expect(service.removeAgent('bob', { removeWorktree: true })).rejects.toThrow(
-      /ccstudio\/bob has commits not merged into main \(wip.txt\)/,
+      /ccstudio\/bob\/work has commits not merged into main \(wip.txt\)/,
     );
     expect(existsSync(wt)).toBe(true);
     // Kept: removed from the studio, its worktree and branch stay, and a new bob takes them up.
@@ -478,7 +533,7 @@ describe('removing a worktree agent', () => {
     await service.merge({ agent: 'bob' });
     await service.removeAgent('bob', { removeWorktree: true });
     expect(existsSync(wt)).toBe(false);
-    expect(gitIn(repo, 'branch', '--list', 'ccstudio/bob')).toBe('');
+    expect(gitIn(repo, 'branch', '--list', 'ccstudio/bob/work')).toBe('');
     expect(gitIn(repo, 'worktree', 'list').split('\n')).toHaveLength(1);
   });
 
@@ -493,10 +548,10 @@ describe('removing a worktree agent', () => {
     await service.merge({ agent: 'bob' });
     // The person tries the agent's task branch in a checkout of their own.
     const t = await service.createTask({ title: 'Try', assignee: 'bob' });
-    gitIn(repo, 'worktree', 'add', '-q', join(root, 'person-tree'), 'ccstudio/bob');
+    gitIn(repo, 'worktree', 'add', '-q', join(root, 'person-tree'), 'ccstudio/bob/work');
     void t;
     await expect(service.removeAgent('bob', { removeWorktree: true })).resolves.toBeUndefined();
-    expect(gitIn(repo, 'branch', '--list', 'ccstudio/bob')).toContain('ccstudio/bob');
+    expect(gitIn(repo, 'branch', '--list', 'ccstudio/bob/work')).toContain('ccstudio/bob/work');
   });
 
   it('says a plain-folder agent has no worktree to compare, merge or remove', async () => {
@@ -519,7 +574,7 @@ describe('refreshing the changes', () => {
       workspace: {
         repo: '/r',
         path: tempDir('ccstudio-ws-clock-'),
-        branch: 'ccstudio/bob',
+        branch: 'ccstudio/bob/work',
         base: 'main',
         gitDir: '/r/.git/worktrees/bob',
       },
@@ -527,7 +582,12 @@ describe('refreshing the changes', () => {
     const ws = new Workspaces({
       local: localPlace(git, systemGh),
       events,
-      agents: { list: () => [agent], getById: (id) => (id === 7 ? agent : undefined), require: () => agent },
+      agents: {
+        list: () => [agent],
+        getById: (id) => (id === 7 ? agent : undefined),
+        require: () => agent,
+        setWorkspace: () => agent,
+      },
       clock,
       logger: silentLogger,
     });
