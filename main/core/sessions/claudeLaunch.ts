@@ -48,6 +48,11 @@ export interface Launch {
   command: string;
   args: string[];
   env: Record<string, string>;
+  /**
+   * The program `command` runs, when `command` is a wrapper around it (the git guard's
+   * bubblewrap): the one a stop signals, so that it ends as cleanly as on its own.
+   */
+  wrapped?: string;
 }
 
 /** Finds an executable on PATH (or checks a path), the way a shell would. */
@@ -191,9 +196,8 @@ export function claudeArgs(input: {
 
 /**
  * Paths for Claude Code's sandbox beyond its working folder: folders it may not read (the studio's
- * data), and for a worktree agent the repository's git data, which a commit writes, with the
- * repository's config and hooks kept read-only (a hook the agent wrote would run outside its
- * sandbox, in the person's checkout).
+ * data), and for a worktree agent the repository's git data, which a commit writes, with what it
+ * may not write named where the platform refuses by name (see sandboxPolicy.ts).
  */
 export interface SandboxPaths {
   denyRead: string[];
@@ -261,7 +265,10 @@ export function buildClaudeLaunch(input: ClaudeLaunchInput): Launch {
       hookUrl: input.hookUrl,
       hookToken: input.hookToken,
       command: hookCommand,
-      http: supportsHttpHooks(input.version),
+      // Claude Code holds its own http hooks to its sandbox's network rules: a sandboxed agent's
+      // wait on a "Network request outside of sandbox" dialog for the studio's own address. Its
+      // command hooks run outside the sandbox, and the reporter posts them.
+      http: supportsHttpHooks(input.version) && !input.sandbox,
     }),
     ...(input.sandbox ? sandboxSettings(input.sandbox) : {}),
   };
