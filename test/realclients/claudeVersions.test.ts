@@ -3,38 +3,18 @@
 // model stub: idle is seen, a wake is typed once, a permission prompt is seen and answered, and
 // mail for a busy agent is handed over at the end of its turn. The README's table comes from here.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLAUDE_TESTED, compareVersions } from '../../main/core/sessions/claudeVersion.js';
 import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
 import { crewScript } from '../support/crewScript.js';
+import { INSTALL_TIMEOUT, installClaude } from '../support/claudeVersions.js';
 import { skipTitle } from '../support/skipReason.js';
-import { TOOLS_DIR } from './realClients.js';
 
 const run = promisify(execFile);
-const VERSIONS_DIR = join(TOOLS_DIR, 'versions');
-const INSTALL_TIMEOUT = 300_000;
 const TIMEOUT = 240_000;
-
-/** Installs one version into its own folder (once; later runs reuse it) and returns its `claude`. */
-async function installClaude(version: string): Promise<string> {
-  const dir = join(VERSIONS_DIR, version);
-  const bin = join(dir, 'node_modules/.bin/claude');
-  if (existsSync(bin)) return bin;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, name: `claude-${version}` }));
-  await run(
-    'npm',
-    ['install', '--no-audit', '--no-fund', '--no-save', `@anthropic-ai/claude-code@${version}`],
-    {
-      cwd: dir,
-      timeout: INSTALL_TIMEOUT,
-    },
-  );
-  return bin;
-}
 
 /** The newest version on the registry, or why it cannot be asked. */
 async function newestOnRegistry(): Promise<{ version?: string; why?: string }> {

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Disposable } from '../../contract/events.js';
 import { StudioError } from '../../contract/errors.js';
-import type { Agent, AgentState, AgentUsage, Workspace } from '../../contract/model.js';
+import type { Agent, AgentState, AgentUsage } from '../../contract/model.js';
 import type { StudioUrls } from '../../contract/urls.js';
 import { hashToken, type AgentRegistry } from '../agents/agentRegistry.js';
 import type { Clock } from '../util/clock.js';
@@ -20,9 +20,8 @@ import {
   findExecutable,
   writeMcpConfig,
   type Launch,
-  type SandboxPaths,
 } from './claudeLaunch.js';
-import { sandboxUnavailable } from './sandboxCheck.js';
+import { guardLaunch, sandboxPlan } from './sandboxPolicy.js';
 import { claudeVersionOf, probeClaudeVersion, unsupportedReason } from './claudeVersion.js';
 import { TranscriptUsage } from './transcriptUsage.js';
 import { describeExit, MAX_QUICK_EXITS, QUICK_EXIT_MS } from '../../contract/exits.js';
@@ -85,6 +84,11 @@ export interface AgentSessionsOptions {
   sshLinks?: SshLinks;
   /** This studio's folder name on other machines (see remoteAgentDir). */
   studioKey?: string;
+  /**
+   * What a local agent's start waits for before its launch is built: a worktree agent's branches
+   * moved into its folder of branches, which a sandboxed agent's git guard lets it write.
+   */
+  beforeStart?: (agent: Agent) => Promise<void>;
 }
 
 /** After a turn's end, its transcript is read again this much later (see hook). */
@@ -275,7 +279,9 @@ export class AgentSessions {
     if (!urls)
       throw new StudioError('unavailable', 'This studio has no listener, so Claude Code could not reach it.');
     const { mcp: mcpUrl, hooks: hookUrl } = urls;
-    const sandbox = agent.profile.sandbox ? this.sandboxFor(agent, cwd, baseEnv) : undefined;
+    const sandbox = agent.profile.sandbox
+      ? sandboxPlan({ agent, cwd, env: baseEnv, privateDirs: this.options.privateDirs, version })
+      : undefined;
     let sessionId = this.options.agents.sessionIdOf(agent.id);
     const resume = !!sessionId && existsSync(claudeTranscriptPath(defaultHome(baseEnv), cwd, sessionId));
     if (!sessionId) {
@@ -298,40 +304,15 @@ export class AgentSessions {
       claudeCommand: claude,
       ...(agent.profile.args ? { extraArgs: agent.profile.args } : {}),
       baseEnv,
-      ...(sandbox ? { sandbox } : {}),
+      ...(sandbox ? { sandbox: sandbox.paths } : {}),
       ...(version ? { version } : {}),
     });
     return {
-      launch,
+      launch: sandbox?.guard ? guardLaunch(launch, sandbox.guard.bwrap, sandbox.guard.layout) : launch,
       flavor: 'claude',
       hookTokenHash: hashToken(hookToken),
       transcript: claudeTranscriptPath(defaultHome(baseEnv), cwd, sessionId),
     };
-  }
-
-  /** The sandbox a sandboxed profile runs in, or an error saying why it cannot run here. */
-  private sandboxFor(agent: Agent, cwd: string, env: NodeJS.ProcessEnv): SandboxPaths {
-    const reason = sandboxUnavailable(env);
-    if (reason) {
-      throw new StudioError(
-        'unavailable',
-        `${agent.name} has the sandboxed profile, but Claude Code's sandbox cannot run here: ${reason} ` +
-          'The studio does not start a sandboxed agent without its sandbox.',
-      );
-    }
-    const denyRead = [...new Set(this.options.privateDirs.filter(Boolean))];
-    const real = (p: string) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = denyRead.find((dir) => {
-      const rel = relative(real(dir), real(cwd));
-      return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
-    });
-    if (inside) {
-      throw new StudioError(
-        'invalid',
-        `${agent.name} is sandboxed away from ${inside}, so it cannot work in ${cwd}; pick another folder.`,
-      );
-    }
-    return { denyRead, ...(agent.workspace ? worktreeSandbox(agent.workspace) : {}) };
   }
 
   /** The agent whose running Claude Code holds this hook credential; nothing else accepts it. */
@@ -395,6 +376,7 @@ export class AgentSessions {
         cwd: agent.ssh ? home : agent.cwd || home,
         cols: size.cols ?? DEFAULT_COLS,
         rows: size.rows ?? DEFAULT_ROWS,
+        ...(launch.wrapped ? { wrapper: true } : {}),
       },
       this.options.spawnPty,
       this.options.clock,
@@ -433,7 +415,7 @@ export class AgentSessions {
       hookTokenHash,
       startedAt: this.options.clock.now(),
       stopping: false,
-      command: [launch.command, ...launch.args.slice(0, 0)].join(' '),
+      command: launch.wrapped ?? launch.command,
       ...(usage ? { usage } : {}),
       ...(agent.ssh
         ? { remote: { dest: agent.ssh.dest, dir: remoteAgentDir(this.options.studioKey ?? '', agent.name) } }
@@ -472,7 +454,7 @@ export class AgentSessions {
     this.options.logger.info('agent started', {
       agent: agent.name,
       pid: pty.pid,
-      command: launch.command,
+      command: launch.wrapped ?? launch.command,
       ...(agent.ssh ? { host: agent.ssh.dest } : {}),
     });
     return this.options.agents.getById(agent.id)!;
@@ -530,6 +512,7 @@ export class AgentSessions {
       const claude = findExecutable(this.options.claudeCommand ?? 'claude', baseEnv);
       if (claude) await probeClaudeVersion(claude, baseEnv);
     }
+    await this.options.beforeStart?.(target);
     return this.settle(this.start(name, size));
   }
 
@@ -1029,51 +1012,4 @@ export class AgentSessions {
       links.release(agentId);
     }
   }
-}
-
-/**
- * A sandboxed worktree agent's git: its commits write objects, its branch refs and its worktree's
- * git dir, all inside the repository's .git, outside its folder. What would let it act outside
- * its sandbox or on the person's work stays read-only: the repository's config, hooks and info
- * (read by git the studio and the person run), its worktree's pointers back to the repository
- * (commondir, gitdir), HEAD and packed-refs, and the refs of the person's branches that exist when
- * it starts.
- */
-function worktreeSandbox(ws: Workspace): Pick<SandboxPaths, 'allowWrite' | 'denyWrite'> {
-  const gitDir = join(ws.repo, '.git');
-  if (!existsSync(gitDir)) return {};
-  const own = (ref: string) => ref === ws.branch || ref.startsWith('task/');
-  const worktrees = join(gitDir, 'worktrees');
-  const admins = existsSync(worktrees) ? readdirSync(worktrees).map((n) => join(worktrees, n)) : [];
-  const denyWrite = [
-    join(gitDir, 'config'),
-    join(gitDir, 'hooks'),
-    join(gitDir, 'info'),
-    join(gitDir, 'HEAD'),
-    join(gitDir, 'packed-refs'),
-    join(gitDir, 'refs', 'tags'),
-    join(gitDir, 'refs', 'remotes'),
-    join(gitDir, 'refs', 'replace'),
-    join(gitDir, 'refs', 'stash'),
-    // Every worktree's pointers (its own and the other agents'), not only its own.
-    ...admins.flatMap((a) => [join(a, 'commondir'), join(a, 'gitdir'), join(a, 'config.worktree')]),
-    ...looseBranchRefs(join(gitDir, 'refs', 'heads'))
-      .filter((ref) => !own(ref))
-      .map((ref) => join(gitDir, 'refs', 'heads', ref)),
-  ].filter((p) => existsSync(p));
-  return { allowWrite: [gitDir], denyWrite };
-}
-
-/** Branch names with a loose ref file under refs/heads (packed ones live in packed-refs). */
-function looseBranchRefs(dir: string, prefix = ''): string[] {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(join(dir, prefix), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => {
-    const name = prefix ? `${prefix}/${e.name}` : e.name;
-    return e.isDirectory() ? looseBranchRefs(dir, name) : e.isFile() ? [name] : [];
-  });
 }

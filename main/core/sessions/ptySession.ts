@@ -2,6 +2,7 @@ import type { Disposable } from '../../contract/events.js';
 import { TERMINAL_MAX_COLS, TERMINAL_MAX_ROWS, TERMINAL_MIN_CELLS } from '../../contract/limits.js';
 import type { Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
+import { childPids } from '../util/processTree.js';
 import { ScreenMirror } from './screenMirror.js';
 
 /** Output is sent to viewers at most this often (one frame at 60 Hz), as Hyper does. */
@@ -47,6 +48,11 @@ export interface LaunchSpec {
   env: Record<string, string>;
   cols: number;
   rows: number;
+  /**
+   * `command` is a wrapper that passes no signal on (bubblewrap, around a sandboxed agent): a stop
+   * signals its child, the program itself, so it ends as cleanly as on its own.
+   */
+  wrapper?: boolean;
 }
 
 export interface ExitStatus {
@@ -329,13 +335,25 @@ export class PtySession {
   async stop(): Promise<ExitStatus | undefined> {
     if (!this.running) return this.exitStatus;
     const proc = this.proc!;
-    proc.kill('SIGTERM');
+    if (!this.signalWrapped('SIGTERM')) proc.kill('SIGTERM');
     const timer = this.clock.setTimeout(() => {
       if (this.running) proc.kill('SIGKILL');
     }, STOP_GRACE_MS);
     const status = await this.waitForExit();
     timer.cancel();
     return status;
+  }
+
+  /** Signals the program a wrapper runs (see LaunchSpec.wrapper); false when there is none to signal. */
+  private signalWrapped(signal: NodeJS.Signals): boolean {
+    const program = this.spec.wrapper && this.proc ? childPids(this.proc.pid)[0] : undefined;
+    if (!program) return false;
+    try {
+      process.kill(program, signal);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   dispose(): void {
