@@ -3,13 +3,14 @@ import { existsSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Disposable } from '../../contract/events.js';
 import { StudioError } from '../../contract/errors.js';
+import type { HookPayload } from '../../contract/hooks.js';
 import type { Agent, AgentState, AgentUsage, Workspace } from '../../contract/model.js';
 import type { StudioUrls } from '../../contract/urls.js';
 import { hashToken, type AgentRegistry } from '../agents/agentRegistry.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { DisposableStore, Emitter } from '../util/emitter.js';
-import { AgentStateTracker, type HookPayload, type SessionFlavor } from './agentStateTracker.js';
+import { AgentStateTracker, type SessionFlavor } from './agentStateTracker.js';
 import {
   buildClaudeLaunch,
   childEnv,

@@ -224,17 +224,17 @@ describe('delivery through hooks on the fake clock', () => {
     send('one');
     send('two');
     expect(terminals.typed).toEqual([]);
-    expect(wake.atTurnEnd(worker, false)).toBe(notice(2));
+    expect(wake.atTurnEnd(worker, false)?.take()).toBe(notice(2));
     // The chained Stop: nothing new, so the turn may end.
-    expect(wake.atTurnEnd(worker, true)).toBeUndefined();
+    expect(wake.atTurnEnd(worker, true)?.take()).toBeUndefined();
     expect(studio.bus.queuedFor(worker)).toEqual([]);
     // A stream of mail keeps arriving at each turn's end: the studio stops blocking after the cap.
     for (let i = 1; i < MAX_TURN_END_BLOCKS; i++) {
       send(`more ${i}`);
-      expect(wake.atTurnEnd(worker, true)).toBe(notice(1));
+      expect(wake.atTurnEnd(worker, true)?.take()).toBe(notice(1));
     }
     send('one too many');
-    expect(wake.atTurnEnd(worker, true)).toBeUndefined();
+    expect(wake.atTurnEnd(worker, true)?.take()).toBeUndefined();
     expect(studio.bus.queuedFor(worker)).toHaveLength(1);
     // It waits for the prompt instead, and is typed there once.
     wake.heard(worker);
@@ -245,13 +245,13 @@ describe('delivery through hooks on the fake clock', () => {
     expect(wake.recentWakes().map((w) => w.via)).toEqual(['turn_end', 'turn_end', 'turn_end', 'typed']);
     // A new turn counts afresh.
     send('next turn');
-    expect(wake.atTurnEnd(worker, false)).toBe(notice(1));
+    expect(wake.atTurnEnd(worker, false)?.take()).toBe(notice(1));
   });
 
   it('types again a turn-end notice the CLI never acted on (the agent went idle with no hook between)', async () => {
     terminals.set(worker, { state: 'busy' });
     send('lost');
-    expect(wake.atTurnEnd(worker, false)).toBe(notice(1));
+    expect(wake.atTurnEnd(worker, false)?.take()).toBe(notice(1));
     terminals.set(worker, { state: 'idle' });
     clock.advance(COOLDOWN_MS);
     await settle();
@@ -262,9 +262,9 @@ describe('delivery through hooks on the fake clock', () => {
   it('does not type a turn-end notice the CLI took (its turn went on), nor urgent-free mail mid-turn', async () => {
     terminals.set(worker, { state: 'busy' });
     send('taken');
-    expect(wake.atTurnEnd(worker, false)).toBe(notice(1));
-    expect(wake.midTurn(worker)).toBeUndefined();
-    expect(wake.atTurnEnd(worker, true)).toBeUndefined();
+    expect(wake.atTurnEnd(worker, false)?.take()).toBe(notice(1));
+    expect(wake.midTurn(worker)?.take()).toBeUndefined();
+    expect(wake.atTurnEnd(worker, true)?.take()).toBeUndefined();
     terminals.set(worker, { state: 'idle' });
     clock.advance(60_000);
     await settle();
@@ -275,11 +275,11 @@ describe('delivery through hooks on the fake clock', () => {
     terminals.set(worker, { state: 'busy' });
     send('plain');
     studio.bus.send(studio.agents.person, 'worker', 'urgent!', { urgent: true });
-    expect(wake.midTurn(worker)).toBe(
+    expect(wake.midTurn(worker)?.take()).toBe(
       '[studio] You have 1 urgent message from user. Call check_inbox now, before you go on.',
     );
-    expect(wake.midTurn(worker)).toBeUndefined();
-    expect(wake.atTurnEnd(worker, false)).toBe(notice(1));
+    expect(wake.midTurn(worker)?.take()).toBeUndefined();
+    expect(wake.atTurnEnd(worker, false)?.take()).toBe(notice(1));
     expect(wake.recentWakes().map((w) => [w.via, w.messageIds.length])).toEqual([
       ['mid_turn', 1],
       ['turn_end', 1],
