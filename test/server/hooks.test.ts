@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BYTES } from '../../main/contract/limits.js';
+import { MAX_TURN_END_BLOCKS } from '../../main/core/wake/wakeEngine.js';
 import { startFakeAgentStudio, type FakeAgent, type FakeAgentStudio } from '../support/fakeAgentStudio.js';
 import { recordedHooks } from '../support/hookFixtures.js';
 import { rawRequest, type RawResponse } from '../support/rawHttp.js';
@@ -125,5 +126,34 @@ describe('/hooks: bodies are checked before anything happens', () => {
     send('after the replay');
     const realStop = recorded.find((r) => r.name === 'claude-2.1.330/Stop.json')!.body;
     expect((await post(JSON.stringify(realStop))).body).toBe(block(notice(1)));
+  });
+});
+
+describe('/hooks: the Stop hook hands mail over with a block', () => {
+  it('blocks with the notice, follows stop_hook_active, and stops blocking after MAX_TURN_END_BLOCKS in a row', async () => {
+    send('one');
+    // The turn's end: Claude Code is told to go on, with the notice as the reason.
+    const first = await post(stop(false));
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toBe('application/json');
+    expect(first.body).toBe(block(notice(1)));
+    expect(queued()).toBe(0);
+    // The chained Stop (stop_hook_active: true) with nothing new lets the turn end.
+    expect((await post(stop(true))).body).toBe('{}');
+    // Mail that keeps coming keeps the chain going, up to the cap: the first block counts.
+    for (let i = 2; i <= MAX_TURN_END_BLOCKS; i++) {
+      send(`more ${i}`);
+      expect((await post(stop(true))).body, `chained block ${i}`).toBe(block(notice(1)));
+    }
+    // One too many in the same chain: the turn may end, and the mail waits (typed once idle).
+    send('one too many');
+    expect((await post(stop(true))).body).toBe('{}');
+    expect(queued()).toBe(1);
+    // A new turn's Stop (stop_hook_active: false) counts afresh.
+    expect((await post(stop(false))).body).toBe(block(notice(1)));
+    expect(queued()).toBe(0);
+    expect(f.studio.wake.recentWakes().map((w) => w.via)).toEqual(
+      Array(MAX_TURN_END_BLOCKS + 1).fill('turn_end'),
+    );
   });
 });
