@@ -21,10 +21,15 @@ import { FakeClock } from '../../../support/fakeClock.js';
 
 const COOLDOWN_MS = 3000;
 
-/** Terminals that are only state: what the engine typed is recorded, and taken at once. */
+/**
+ * Terminals that are only state: what the engine typed is recorded, and taken at once, or, while
+ * `slow` is set, only when finishTyping() is called (a wake still being typed).
+ */
 class StandInTerminals implements WakeTargets {
   readonly typed: Array<{ agentId: number; text: string }> = [];
   readonly states = new Map<number, WakeTargetState>();
+  slow = false;
+  private typing: Array<() => void> = [];
   private readonly changes = new Emitter<{ agentId: number; state: AgentState; reading: ScreenReading }>();
 
   wakeState(agentId: number): WakeTargetState | undefined {
@@ -32,7 +37,13 @@ class StandInTerminals implements WakeTargets {
   }
   type(agentId: number, text: string) {
     this.typed.push({ agentId, text });
-    return Promise.resolve({ text, submitted: true, enterRetries: 0 });
+    const result = { text, submitted: true, enterRetries: 0 };
+    if (!this.slow) return Promise.resolve(result);
+    return new Promise<typeof result>((resolve) => this.typing.push(() => resolve(result)));
+  }
+  finishTyping(): void {
+    this.slow = false;
+    for (const done of this.typing.splice(0)) done();
   }
   onDidChangeState(
     l: (e: { agentId: number; state: AgentState; reading: ScreenReading }) => void,
@@ -195,6 +206,26 @@ describe('wake rules on the fake clock', () => {
     terminals.set(worker, { state: 'busy' });
     expect(() => wake.kick(worker, 'person')).toThrow(/Not waking worker: it is busy\./);
     expect(() => wake.kick(peer.id, 'person')).toThrow(/it has no running terminal/);
+  });
+
+  it("the person's kick while a wake is still being typed is refused: one prompt at a time", async () => {
+    terminals.slow = true;
+    send('hello');
+    expect(terminals.typed).toHaveLength(1);
+    // The person's kick skips the cooldown (long past here): only the wake in flight holds it back.
+    clock.advance(COOLDOWN_MS);
+    await settle();
+    expect(() => wake.kick(worker, 'person')).toThrow(
+      /^Not waking worker: a wake is being typed into it right now\.$/,
+    );
+    expect(terminals.typed).toHaveLength(1);
+    terminals.finishTyping();
+    await settle();
+    await wake.kick(worker, 'person');
+    expect(terminals.textsFor(worker)).toEqual([
+      '[studio] You have 1 new message from user. Call check_inbox now and act on it.',
+      '[studio] Nudge: you have 1 unread message(s); call check_inbox, then carry on with your tasks (my_tasks).',
+    ]);
   });
 
   it('a new terminal gets the mail announced in the old one again, once', async () => {
