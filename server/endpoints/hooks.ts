@@ -6,11 +6,13 @@
 // be answered with a block that carries the notice of queued mail (see answerHook).
 import { parseHookPayload, type HookAnswer, type HookPayload } from '../../main/contract/hooks.js';
 import type { Agent } from '../../main/contract/model.js';
+import type { Logger } from '../../main/core/util/logger.js';
 import { bearer, HttpError, parseJson, readBody, sendJson, type Handler } from '../http.js';
 
 export function hooksEndpoint(hooks: {
   agentForHookToken(token: string): Agent | undefined;
   answer(agent: Agent, payload: HookPayload): HookAnswer;
+  logger: Logger;
 }): Handler {
   return async (req, res) => {
     const token = bearer(req);
@@ -19,7 +21,11 @@ export function hooksEndpoint(hooks: {
       throw new HttpError(401, 'Hooks report with the hook credential the studio launched the agent with.');
     if (req.method !== 'POST') throw new HttpError(405, 'POST the hook JSON.');
     const parsed = parseHookPayload(parseJson(await readBody(req)));
-    if (!parsed.ok) throw new HttpError(400, `Not a hook body the studio takes: ${parsed.reason}.`, -32602);
+    if (!parsed.ok) {
+      // Claude Code keeps a hook's error to itself: logged here, a CLI whose hooks changed is noticed.
+      hooks.logger.warn('hook refused', { agent: agent.name, reason: parsed.reason });
+      throw new HttpError(400, `Not a hook body the studio takes: ${parsed.reason}.`, -32602);
+    }
     sendJson(res, 200, hooks.answer(agent, parsed.payload));
   };
 }
