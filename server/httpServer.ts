@@ -141,6 +141,7 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
       hooksEndpoint({
         agentForHookToken: (token) => studio.sessions.agentForHookToken(token),
         answer: (agent, payload) => studio.answerHook(agent, payload),
+        logger: studio.logger,
       }),
     ],
     [STUDIO_PATHS.api, apiEndpoint(studio.service, options.adminToken)],

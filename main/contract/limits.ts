@@ -47,6 +47,11 @@ export const MAX_PAGE_ITEMS = 500;
 export const MAX_PATH_CHARS = 4096;
 /** Arguments a profile may pass to its program. */
 export const MAX_PROFILE_ARGS = 64;
+/**
+ * A name a Claude Code hook carries that the studio reads (a SessionStart's source, a
+ * notification's type, a subagent's id): real ones are a few dozen characters.
+ */
+export const MAX_HOOK_NAME_CHARS = 200;
 /** A git branch name as an agent reports it. */
 export const MAX_BRANCH_CHARS = 256;
 /** Terminal sizes the studio accepts: below this nothing fits, above it is a mistake or an attack. */

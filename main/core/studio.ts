@@ -25,8 +25,8 @@ import type { SpawnPty } from './sessions/ptySession.js';
 import { TerminalWriter } from './sessions/terminalWriter.js';
 import { WakeEngine } from './wake/wakeEngine.js';
 import { WakeGuard, type PingPongLimits } from './wake/wakeGuard.js';
-import { answerHook, type HookAnswer } from './wake/hookAnswer.js';
-import type { HookPayload } from './sessions/agentStateTracker.js';
+import { answerHook } from './wake/hookAnswer.js';
+import type { HookAnswer, HookPayload } from '../contract/hooks.js';
 import { AttentionWatch } from './attention/attentionWatch.js';
 import { WebhookNotifier, type PostJson } from './attention/webhook.js';
 import { Settings } from './store/settings.js';
@@ -129,7 +129,7 @@ export interface Studio {
   /** The studio as an agent's tools see it (MCP). */
   readonly agentSide: AgentSide;
   status(): StudioStatus;
-  /** The answer to a hook of an agent the studio runs (see answerHook). */
+  /** The answer to a hook of an agent the studio runs, its body checked (see answerHook). */
   answerHook(agent: Agent, payload: HookPayload): HookAnswer;
   /**
    * Makes sure the commander and agent-1..N exist in a folder (serve --agents, --first-team); in

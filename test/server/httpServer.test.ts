@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   callJson,
@@ -9,6 +10,7 @@ import {
   dumpDatabase,
 } from '../support/studioHarness.js';
 import { INITIALIZE, MCP_HEADERS, rawRequest } from '../support/rawHttp.js';
+import { waitFor } from '../support/waitFor.js';
 
 let t: TestStudio;
 let aliceToken: string;
@@ -21,6 +23,42 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const dbDump = () => dumpDatabase(t.studio.db);
+
+/**
+ * A legacy event stream (GET /sse) held open as `token`'s agent: the URL its messages are posted
+ * to (from its `endpoint` event), and everything the stream carried so far.
+ */
+function openLegacySession(
+  token: string,
+): Promise<{ messagesUrl: string; received: () => string; close(): void }> {
+  const sse = new URL(t.http.url.replace(/\/mcp$/, '/sse'));
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const req = request(
+      {
+        host: sse.hostname,
+        port: sse.port,
+        path: sse.pathname,
+        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+      },
+      (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+          const path = /event: endpoint\ndata: (\S+)/.exec(text)?.[1];
+          if (path)
+            resolve({
+              messagesUrl: new URL(path, sse).href,
+              received: () => text,
+              close: () => req.destroy(),
+            });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe.each<TransportKind>(['http', 'sse'])('MCP over %s', (kind) => {
   it('lists every tool, lean enough for every turn', async () => {
@@ -169,6 +207,41 @@ describe('HTTP edge', () => {
       'mcp-session-id': 'nope',
     });
     expect(unknown.status).toBe(404);
+  });
+
+  it("will not let one agent post into another agent's legacy SSE session", async () => {
+    const session = await openLegacySession(aliceToken);
+    try {
+      const postAs = (token: string, message: object) =>
+        rawRequest(session.messagesUrl, {
+          body: JSON.stringify(message),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        });
+      expect((await postAs(aliceToken, JSON.parse(INITIALIZE) as object)).status).toBe(202);
+      expect((await postAs(aliceToken, { jsonrpc: '2.0', method: 'notifications/initialized' })).status).toBe(
+        202,
+      );
+      await waitFor('the initialize answer', () => session.received().includes('"id":1'));
+      const send = (id: number) => ({
+        jsonrpc: '2.0',
+        id,
+        method: 'tools/call',
+        params: { name: 'send_message', arguments: { to: 'bob', text: `as alice #${id}` } },
+      });
+      // Bob holds a valid token and alice's session id: refused, and nothing is sent as alice.
+      const before = dbDump();
+      const hijack = await postAs(bobToken, send(2));
+      expect(hijack.status).toBe(403);
+      expect(JSON.parse(hijack.body).error.message).toBe('This session belongs to another agent.');
+      expect(dbDump()).toBe(before);
+      // The same call from alice goes through, and its answer is the only one on her stream.
+      expect((await postAs(aliceToken, send(3))).status).toBe(202);
+      await waitFor('the answer to alice', () => session.received().includes('"id":3'));
+      expect(session.received()).not.toContain('"id":2');
+      expect(t.studio.bus.history(null).map((m) => [m.from, m.body])).toEqual([['alice', 'as alice #3']]);
+    } finally {
+      session.close();
+    }
   });
 
   it('stops a removed agent at once, even mid-session', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as nodePty from 'node-pty';
 import type { Agent, AgentProfile } from '../../main/contract/model.js';
 import { createStudio, type Studio, type StudioOptions } from '../../main/core/studio.js';
+import { silentLogger, type Logger } from '../../main/core/util/logger.js';
 import { studioInfoFor, writeStudioInfo } from '../../main/core/studioInfo.js';
 import { defaultWorktreeParent } from '../../main/core/workspaces/gitWorkspace.js';
 import { listen, serveStudio, type McpHttpServer } from '../../server/httpServer.js';
@@ -117,9 +118,19 @@ export async function startClaudeCrew(
   // Agents commit in their worktrees: git needs an identity on a machine that has none set.
   const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...GIT_TEST_ENV, ...claudeStubEnv(home, stub.url) };
   const listener = await listen({ port: 0 });
+  // Every hook body the real CLI sends must fit the studio's schemas (main/contract/hooks.ts): a
+  // refused one is a hook the studio never heard, so close() fails the test that met it.
+  const refusedHooks: string[] = [];
+  const logger: Logger = {
+    ...silentLogger,
+    warn: (msg, fields) => {
+      if (msg === 'hook refused') refusedHooks.push(JSON.stringify(fields));
+    },
+  };
   const studio = createStudio({
     dataDir,
     urls: listener.urls,
+    logger,
     terminals: {
       spawnPty: (file, args, options) => nodePty.spawn(file, args, options),
       hookCommand: `'${process.execPath}' '${HOOK_REPORTER}'`,
@@ -188,6 +199,10 @@ export async function startClaudeCrew(
       await stub.close();
       for (const d of [home, work, dataDir, defaultWorktreeParent(work)])
         rmSync(d, { recursive: true, force: true });
+      if (refusedHooks.length)
+        throw new Error(
+          `The studio refused ${refusedHooks.length} hook bodies the real CLI sent; fit main/contract/hooks.ts to them: ${refusedHooks.slice(0, 3).join('; ')}`,
+        );
     },
   };
 }

@@ -3,13 +3,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Disposable } from '../../contract/events.js';
 import { StudioError } from '../../contract/errors.js';
+import type { HookPayload } from '../../contract/hooks.js';
 import type { Agent, AgentState, AgentUsage } from '../../contract/model.js';
 import type { StudioUrls } from '../../contract/urls.js';
 import { hashToken, type AgentRegistry } from '../agents/agentRegistry.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { DisposableStore, Emitter } from '../util/emitter.js';
-import { AgentStateTracker, type HookPayload, type SessionFlavor } from './agentStateTracker.js';
+import { AgentStateTracker, type SessionFlavor } from './agentStateTracker.js';
 import {
   buildClaudeLaunch,
   childEnv,

@@ -1,3 +1,4 @@
+import type { HookPayload } from '../../contract/hooks.js';
 import type { AgentState } from '../../contract/model.js';
 import type { Clock } from '../util/clock.js';
 import { classifyScreen, type ScreenReading } from './screenClassifier.js';
@@ -18,20 +19,6 @@ export const STUCK_AFTER_MS = 3 * 60_000;
 export const UNRECOGNISED_AFTER_MS = 5000;
 
 export type SessionFlavor = 'claude' | 'plain';
-
-export interface HookPayload {
-  hook_event_name?: string;
-  notification_type?: string;
-  message?: string;
-  source?: string;
-  /** Stop: this turn already went on because a Stop hook blocked. */
-  stop_hook_active?: boolean;
-  tool_name?: string;
-  /** Set by newer CLIs on hooks fired inside a subagent. */
-  agent_id?: string;
-  /** Where the CLI writes this session's transcript (a new file after /clear). */
-  transcript_path?: string;
-}
 
 /**
  * Works out an agent's state from three signals: Claude Code's hooks (the best busy/idle

@@ -43,6 +43,13 @@ export interface WakeRecord {
   via: DeliveryVia;
 }
 
+/** A notice a hook may answer with, and the mail it announces; nothing is taken until `take()`. */
+export interface Handover {
+  readonly notice: string;
+  /** Marks the mail announced and records the wake; returns the notice. Once only. */
+  take(): string;
+}
+
 /** What may hold an agent's wakes back beyond its terminal's state (see WakeGuard). */
 export interface WakeHolds {
   /** Why this agent's wakes are held (a spent budget, a ping-pong loop), or undefined. */
@@ -231,9 +238,9 @@ export class WakeEngine {
    * answers with as a block so the agent goes on into check_inbox with nothing typed; undefined
    * lets the turn end (nothing queued, held, or MAX_TURN_END_BLOCKS reached, after which mail
    * waits for the agent to be idle and is typed). `chained` is Claude Code's stop_hook_active:
-   * this turn already went on because a Stop hook blocked.
+   * this turn already went on because a Stop hook blocked. Nothing is taken until `take()`.
    */
-  atTurnEnd(agentId: number, chained: boolean): string | undefined {
+  atTurnEnd(agentId: number, chained: boolean): Handover | undefined {
     this.heard(agentId);
     const blocks = chained ? (this.turnEndBlocks.get(agentId) ?? 0) : 0;
     this.turnEndBlocks.set(agentId, blocks);
@@ -241,12 +248,13 @@ export class WakeEngine {
     if (this.deps.holds?.heldReason(agentId)) return undefined;
     const queued = this.deps.bus.queuedFor(agentId);
     if (!queued.length) return undefined;
-    this.turnEndBlocks.set(agentId, blocks + 1);
-    this.unconfirmed.set(
-      agentId,
-      queued.map((q) => q.id),
-    );
-    return this.handOver(agentId, composeWakePrompt(queued), queued, 'turn_end');
+    return this.handover(agentId, composeWakePrompt(queued), queued, 'turn_end', () => {
+      this.turnEndBlocks.set(agentId, blocks + 1);
+      this.unconfirmed.set(
+        agentId,
+        queued.map((q) => q.id),
+      );
+    });
   }
 
   /** A hook came from the agent's CLI: its turn went on, so a turn-end notice before it was taken. */
@@ -257,33 +265,52 @@ export class WakeEngine {
   /**
    * A busy agent finished a tool call (its PostToolUse hook): the notice for its queued urgent
    * mail, added to its context before the next model request; other mail waits for the turn's end.
+   * Nothing is taken until `take()`.
    */
-  midTurn(agentId: number): string | undefined {
+  midTurn(agentId: number): Handover | undefined {
     this.heard(agentId);
     if (this.deps.holds?.heldReason(agentId)) return undefined;
     const urgent = this.deps.bus.queuedFor(agentId).filter((q) => q.urgent);
     if (!urgent.length) return undefined;
-    return this.handOver(agentId, composeUrgentNotice(urgent), urgent, 'mid_turn');
+    return this.handover(agentId, composeUrgentNotice(urgent), urgent, 'mid_turn');
   }
 
-  /** A notice a hook hands over: marked, counted and recorded as the wake it is. */
-  private handOver(agentId: number, notice: string, mail: QueuedMail[], via: DeliveryVia): string {
-    this.lastWakeAt.set(agentId, this.deps.clock.now());
-    this.deps.bus.markWoken(
-      agentId,
-      mail.map((m) => m.id),
-      via,
-    );
-    this.deps.holds?.noteWake(agentId, mail);
-    this.record({
-      agentId,
-      prompt: notice,
-      messageIds: mail.map((m) => m.id),
-      typedAt: this.hrNow(),
-      submitted: true,
-      via,
-    });
-    return notice;
+  /**
+   * A notice a hook may answer with. `take()` marks its mail announced, counts and records it as
+   * the wake it is: called last, once nothing else can fail, so a hook answered with an error has
+   * taken no mail (it stays queued for the next hook or a typed wake).
+   */
+  private handover(
+    agentId: number,
+    notice: string,
+    mail: QueuedMail[],
+    via: DeliveryVia,
+    taken?: () => void,
+  ): Handover {
+    const ids = mail.map((m) => m.id);
+    let done = false;
+    return {
+      notice,
+      take: () => {
+        if (done) return notice;
+        done = true;
+        // The guard may write the agent's hold; the mail is marked after it, in one transaction,
+        // and nothing after that can throw (maps, and a record whose listeners are isolated).
+        this.deps.holds?.noteWake(agentId, mail);
+        this.deps.bus.markWoken(agentId, ids, via);
+        this.lastWakeAt.set(agentId, this.deps.clock.now());
+        taken?.();
+        this.record({
+          agentId,
+          prompt: notice,
+          messageIds: ids,
+          typedAt: this.hrNow(),
+          submitted: true,
+          via,
+        });
+        return notice;
+      },
+    };
   }
 
   /**

@@ -102,7 +102,9 @@ describe('/hooks', () => {
       expect((await post(hooks, credential.token, ['not', 'an', 'object'])).status).toBe(400);
       // Nothing else reports hooks: not the agent's MCP token, not the admin token, not a guess.
       for (const other of [mcpToken, f.adminToken, 'ccsh_wrong'])
-        expect((await post(hooks, other, { hook_event_name: 'Stop' })).status).toBe(401);
+        expect((await post(hooks, other, { hook_event_name: 'Stop', stop_hook_active: false })).status).toBe(
+          401,
+        );
       // And the hook credential opens nothing else.
       const init = {
         jsonrpc: '2.0',
@@ -122,9 +124,13 @@ describe('/hooks', () => {
       // A restart issues a new one; the old one is dead.
       await f.studio.sessions.restart('worker');
       await worker.waitForState('idle');
-      expect((await post(hooks, credential.token, { hook_event_name: 'Stop' })).status).toBe(401);
+      expect(
+        (await post(hooks, credential.token, { hook_event_name: 'Stop', stop_hook_active: false })).status,
+      ).toBe(401);
       const next = JSON.parse(readFileSync(hookFile, 'utf8')) as { token: string };
-      expect((await post(hooks, next.token, { hook_event_name: 'Stop' })).status).toBe(200);
+      expect(
+        (await post(hooks, next.token, { hook_event_name: 'Stop', stop_hook_active: false })).status,
+      ).toBe(200);
     } finally {
       await f.close();
     }

@@ -308,7 +308,7 @@ describe('AgentSessions', () => {
       },
     });
     expect(s.studio.answerHook(agent, { hook_event_name: 'SessionStart', source: 'startup' })).toEqual({});
-    expect(s.studio.answerHook(agent, { hook_event_name: 'Stop' })).toEqual({});
+    expect(s.studio.answerHook(agent, { hook_event_name: 'Stop', stop_hook_active: false })).toEqual({});
   });
 
   it('remove() stops the terminal and forgets it', async () => {

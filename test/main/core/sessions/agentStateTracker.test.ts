@@ -84,7 +84,7 @@ describe('AgentStateTracker: hooks first, the screen confirms', () => {
     // Hooks still tell busy from not: a turn starts, and the state follows them.
     await t.hook({ hook_event_name: 'UserPromptSubmit' });
     expect(t.tracker.state).toBe('busy');
-    await t.hook({ hook_event_name: 'Stop' });
+    await t.hook({ hook_event_name: 'Stop', stop_hook_active: false });
     expect(t.tracker.state).toBe('unrecognised');
     // A known screen ends it.
     await t.show(fixture('idle'));
@@ -112,13 +112,13 @@ describe('AgentStateTracker: hooks first, the screen confirms', () => {
     t.tracker.started();
     await t.show(fixture('idle'));
     await t.hook({ hook_event_name: 'UserPromptSubmit' });
-    await t.hook({ hook_event_name: 'Stop' }, true);
+    await t.hook({ hook_event_name: 'Stop', stop_hook_active: false }, true);
     await t.show(fixture('idle'));
     // Output still flowing in a turn the hooks say goes on: busy, not idle.
     expect(t.tracker.state).toBe('busy');
     await t.quiet(IDLE_QUIET_MS);
     expect(t.tracker.state).toBe('idle');
-    await t.hook({ hook_event_name: 'Stop' });
+    await t.hook({ hook_event_name: 'Stop', stop_hook_active: false });
     await t.show(fixture('idle-background-shell'));
     expect(t.tracker.state).toBe('waiting_shell');
   });
@@ -184,7 +184,7 @@ describe('AgentStateTracker for Claude Code', () => {
     await t.show(fixture('busy'));
     expect(t.tracker.state).toBe('busy');
     await t.show(fixture('idle'));
-    await t.hook({ hook_event_name: 'Stop' });
+    await t.hook({ hook_event_name: 'Stop', stop_hook_active: false });
     expect(t.tracker.state).toBe('idle');
   });
 
@@ -223,7 +223,7 @@ describe('AgentStateTracker for Claude Code', () => {
     t.tracker.exited();
     expect(t.tracker.state).toBe('exited');
     await t.quiet(5000);
-    await t.hook({ hook_event_name: 'Stop' });
+    await t.hook({ hook_event_name: 'Stop', stop_hook_active: false });
     expect(t.tracker.state).toBe('exited');
     t.tracker.started();
     expect(t.tracker.state).toBe('starting');

@@ -21,10 +21,15 @@ import { FakeClock } from '../../../support/fakeClock.js';
 
 const COOLDOWN_MS = 3000;
 
-/** Terminals that are only state: what the engine typed is recorded, and taken at once. */
+/**
+ * Terminals that are only state: what the engine typed is recorded, and taken at once, or, while
+ * `slow` is set, only when finishTyping() is called (a wake still being typed).
+ */
 class StandInTerminals implements WakeTargets {
   readonly typed: Array<{ agentId: number; text: string }> = [];
   readonly states = new Map<number, WakeTargetState>();
+  slow = false;
+  private typing: Array<() => void> = [];
   private readonly changes = new Emitter<{ agentId: number; state: AgentState; reading: ScreenReading }>();
 
   wakeState(agentId: number): WakeTargetState | undefined {
@@ -32,7 +37,13 @@ class StandInTerminals implements WakeTargets {
   }
   type(agentId: number, text: string) {
     this.typed.push({ agentId, text });
-    return Promise.resolve({ text, submitted: true, enterRetries: 0 });
+    const result = { text, submitted: true, enterRetries: 0 };
+    if (!this.slow) return Promise.resolve(result);
+    return new Promise<typeof result>((resolve) => this.typing.push(() => resolve(result)));
+  }
+  finishTyping(): void {
+    this.slow = false;
+    for (const done of this.typing.splice(0)) done();
   }
   onDidChangeState(
     l: (e: { agentId: number; state: AgentState; reading: ScreenReading }) => void,
@@ -197,6 +208,26 @@ describe('wake rules on the fake clock', () => {
     expect(() => wake.kick(peer.id, 'person')).toThrow(/it has no running terminal/);
   });
 
+  it("the person's kick while a wake is still being typed is refused: one prompt at a time", async () => {
+    terminals.slow = true;
+    send('hello');
+    expect(terminals.typed).toHaveLength(1);
+    // The person's kick skips the cooldown (long past here): only the wake in flight holds it back.
+    clock.advance(COOLDOWN_MS);
+    await settle();
+    expect(() => wake.kick(worker, 'person')).toThrow(
+      /^Not waking worker: a wake is being typed into it right now\.$/,
+    );
+    expect(terminals.typed).toHaveLength(1);
+    terminals.finishTyping();
+    await settle();
+    await wake.kick(worker, 'person');
+    expect(terminals.textsFor(worker)).toEqual([
+      '[studio] You have 1 new message from user. Call check_inbox now and act on it.',
+      '[studio] Nudge: you have 1 unread message(s); call check_inbox, then carry on with your tasks (my_tasks).',
+    ]);
+  });
+
   it('a new terminal gets the mail announced in the old one again, once', async () => {
     send('hello');
     await settle();
@@ -224,17 +255,17 @@ describe('delivery through hooks on the fake clock', () => {
     send('one');
     send('two');
     expect(terminals.typed).toEqual([]);
-    expect(wake.atTurnEnd(worker, false)).toBe(notice(2));
+    expect(wake.atTurnEnd(worker, false)?.take()).toBe(notice(2));
     // The chained Stop: nothing new, so the turn may end.
-    expect(wake.atTurnEnd(worker, true)).toBeUndefined();
+    expect(wake.atTurnEnd(worker, true)?.take()).toBeUndefined();
     expect(studio.bus.queuedFor(worker)).toEqual([]);
     // A stream of mail keeps arriving at each turn's end: the studio stops blocking after the cap.
     for (let i = 1; i < MAX_TURN_END_BLOCKS; i++) {
       send(`more ${i}`);
-      expect(wake.atTurnEnd(worker, true)).toBe(notice(1));
+      expect(wake.atTurnEnd(worker, true)?.take()).toBe(notice(1));
     }
     send('one too many');
-    expect(wake.atTurnEnd(worker, true)).toBeUndefined();
+    expect(wake.atTurnEnd(worker, true)?.take()).toBeUndefined();
     expect(studio.bus.queuedFor(worker)).toHaveLength(1);
     // It waits for the prompt instead, and is typed there once.
     wake.heard(worker);
@@ -245,13 +276,13 @@ describe('delivery through hooks on the fake clock', () => {
     expect(wake.recentWakes().map((w) => w.via)).toEqual(['turn_end', 'turn_end', 'turn_end', 'typed']);
     // A new turn counts afresh.
     send('next turn');
-    expect(wake.atTurnEnd(worker, false)).toBe(notice(1));
+    expect(wake.atTurnEnd(worker, false)?.take()).toBe(notice(1));
   });
 
   it('types again a turn-end notice the CLI never acted on (the agent went idle with no hook between)', async () => {
     terminals.set(worker, { state: 'busy' });
     send('lost');
-    expect(wake.atTurnEnd(worker, false)).toBe(notice(1));
+    expect(wake.atTurnEnd(worker, false)?.take()).toBe(notice(1));
     terminals.set(worker, { state: 'idle' });
     clock.advance(COOLDOWN_MS);
     await settle();
@@ -262,9 +293,9 @@ describe('delivery through hooks on the fake clock', () => {
   it('does not type a turn-end notice the CLI took (its turn went on), nor urgent-free mail mid-turn', async () => {
     terminals.set(worker, { state: 'busy' });
     send('taken');
-    expect(wake.atTurnEnd(worker, false)).toBe(notice(1));
-    expect(wake.midTurn(worker)).toBeUndefined();
-    expect(wake.atTurnEnd(worker, true)).toBeUndefined();
+    expect(wake.atTurnEnd(worker, false)?.take()).toBe(notice(1));
+    expect(wake.midTurn(worker)?.take()).toBeUndefined();
+    expect(wake.atTurnEnd(worker, true)?.take()).toBeUndefined();
     terminals.set(worker, { state: 'idle' });
     clock.advance(60_000);
     await settle();
@@ -275,11 +306,11 @@ describe('delivery through hooks on the fake clock', () => {
     terminals.set(worker, { state: 'busy' });
     send('plain');
     studio.bus.send(studio.agents.person, 'worker', 'urgent!', { urgent: true });
-    expect(wake.midTurn(worker)).toBe(
+    expect(wake.midTurn(worker)?.take()).toBe(
       '[studio] You have 1 urgent message from user. Call check_inbox now, before you go on.',
     );
-    expect(wake.midTurn(worker)).toBeUndefined();
-    expect(wake.atTurnEnd(worker, false)).toBe(notice(1));
+    expect(wake.midTurn(worker)?.take()).toBeUndefined();
+    expect(wake.atTurnEnd(worker, false)?.take()).toBe(notice(1));
     expect(wake.recentWakes().map((w) => [w.via, w.messageIds.length])).toEqual([
       ['mid_turn', 1],
       ['turn_end', 1],
