@@ -255,7 +255,10 @@ function lockDown(): void {
   });
 }
 
-/** The core's attention notices (see AttentionWatch) as OS notifications; a click shows the tile. */
+/**
+ * The core's attention notices (see AttentionWatch) as OS notifications; a click shows the tile.
+ * They arrive coalesced, and agents' text in them quoted inert (no markup, links or line breaks).
+ */
 function notifyOnAttention(studio: RunningStudio['studio']): void {
   studio.service.onDidEvent((event) => {
     if (event.type !== 'attention' || !Notification.isSupported()) return;

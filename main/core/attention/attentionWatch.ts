@@ -3,6 +3,8 @@ import type { Agent, AgentState, Attention } from '../../contract/model.js';
 import { sshHostLabel } from '../../contract/ssh.js';
 import type { Clock } from '../util/clock.js';
 import { DisposableStore, type Emitter } from '../util/emitter.js';
+import { NoticeCoalescer } from './noticeCoalescer.js';
+import { quoteAgentText } from './noticeText.js';
 
 /** How long a repeated "stuck" or "unrecognised screen" for one agent goes untold. */
 export const REPEAT_WINDOW_MS = 10 * 60_000;
@@ -56,6 +58,7 @@ function stateNotice(
  * person (permission, a question), gets stuck or shows an unrecognised screen, loses its link to
  * the machine it runs on, or has its wakes held; a task that reaches review or done. Fired as `attention` events, which the desktop app
  * shows as OS notifications, the browser page through the Notification API, and the webhook sends.
+ * All of them pass a NoticeCoalescer first, and agents' text in them is quoted (noticeText.ts).
  */
 export class AttentionWatch {
   private readonly store = new DisposableStore();
@@ -63,10 +66,15 @@ export class AttentionWatch {
   private readonly held = new Set<number>();
   /** When each agent was last said to be stuck or on an unknown screen (the say-once window). */
   private readonly lastSaid = new Map<string, number>();
+  private readonly coalescer: NoticeCoalescer;
 
   constructor(
     private readonly deps: { events: Emitter<StudioEvent>; clock: Clock; agents: readonly Agent[] },
   ) {
+    this.coalescer = new NoticeCoalescer({
+      clock: deps.clock,
+      emit: (attention) => deps.events.fire({ type: 'attention', attention }),
+    });
     for (const a of deps.agents) {
       this.states.set(a.id, a.state);
       if (a.hold) this.held.add(a.id);
@@ -74,8 +82,9 @@ export class AttentionWatch {
     this.store.add(deps.events.on((e) => this.observe(e)));
   }
 
-  private fire(notice: Omit<Attention, 'at'>): void {
-    this.deps.events.fire({ type: 'attention', attention: { ...notice, at: this.deps.clock.now() } });
+  /** `source`: who caused it (the agent it is about, or whoever moved the task), for coalescing. */
+  private fire(notice: Omit<Attention, 'at'>, source: string): void {
+    this.coalescer.offer({ ...notice, at: this.deps.clock.now() }, source);
   }
 
   private observe(e: StudioEvent): void {
@@ -92,37 +101,48 @@ export class AttentionWatch {
       // Between two questions the state may not change (one menu after another): one notice.
       const notice = before !== agent.state ? stateNotice(agent, agent.state) : undefined;
       if (notice && e.type === 'agent.updated' && this.fresh(agent.id, notice.kind))
-        this.fire({ ...notice, agent: agent.name });
+        this.fire({ ...notice, agent: agent.name }, agent.name);
       if (agent.hold && !this.held.has(agent.id)) {
         this.held.add(agent.id);
-        this.fire({
-          kind: 'held',
-          title: `${agent.name}'s wakes are held`,
-          body: agent.hold.detail.charAt(0).toUpperCase() + agent.hold.detail.slice(1),
-          agent: agent.name,
-        });
+        this.fire(
+          {
+            kind: 'held',
+            title: `${agent.name}'s wakes are held`,
+            body: agent.hold.detail.charAt(0).toUpperCase() + agent.hold.detail.slice(1),
+            agent: agent.name,
+          },
+          agent.name,
+        );
       } else if (!agent.hold) this.held.delete(agent.id);
       return;
     }
     if (e.type === 'task.updated' && e.event.toStatus !== e.event.fromStatus) {
       const { task } = e;
       const who = task.assignee ? ` (${task.assignee})` : '';
+      // A task's title and result are agents' text: quoted, never the studio's own words.
+      const title = quoteAgentText(task.title);
       if (task.status === 'review')
-        this.fire({
-          kind: 'review',
-          title: `Task #${task.id} is ready for review${who}`,
-          body: task.title,
-          taskId: task.id,
-          ...(task.assignee ? { agent: task.assignee } : {}),
-        });
+        this.fire(
+          {
+            kind: 'review',
+            title: `Task #${task.id} is ready for review${who}`,
+            body: title,
+            taskId: task.id,
+            ...(task.assignee ? { agent: task.assignee } : {}),
+          },
+          e.event.actor,
+        );
       else if (task.status === 'done')
-        this.fire({
-          kind: 'done',
-          title: `Task #${task.id} is done${who}`,
-          body: task.result ? `${task.title}: ${task.result}` : task.title,
-          taskId: task.id,
-          ...(task.assignee ? { agent: task.assignee } : {}),
-        });
+        this.fire(
+          {
+            kind: 'done',
+            title: `Task #${task.id} is done${who}`,
+            body: task.result ? `${title}, with the result ${quoteAgentText(task.result)}` : title,
+            taskId: task.id,
+            ...(task.assignee ? { agent: task.assignee } : {}),
+          },
+          e.event.actor,
+        );
     }
   }
 
@@ -143,5 +163,6 @@ export class AttentionWatch {
 
   dispose(): void {
     this.store.dispose();
+    this.coalescer.dispose();
   }
 }

@@ -7,6 +7,7 @@ import type { StudioService, WorkTarget } from '../../contract/service.js';
 import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { TaskBoard } from '../board/taskBoard.js';
 import type { MessageBus } from '../bus/messageBus.js';
+import { mergeCommitMessage, pullRequestBody, pullRequestTitle } from './commitText.js';
 import type { Workspaces } from './workspaces.js';
 import { ownGit } from './gitWorkspace.js';
 
@@ -81,13 +82,12 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
       if ((input.agent === undefined) === (input.taskId === undefined))
         throw new StudioError('invalid', 'Merge either an agent (agent) or a task (taskId).');
       const { agent, branch, task } = resolve(input);
-      const by = task ? `task #${task.id} (${task.title}), worked by ${agent.name}` : `${agent.name}'s work`;
       const result = await workspaces.merge(agent, {
         ...(branch ? { branch } : {}),
         ...(input.into ? { into: input.into } : {}),
         ...(input.reviewed ? { reviewed: input.reviewed } : {}),
         mode: input.mode ?? 'merge-commit',
-        message: (b) => `Merge ${b}: ${by}\n\nMerged by Claude Code Studio on the person's word.`,
+        message: (b) => mergeCommitMessage({ branch: b, agent: agent.name, ...(task ? { task } : {}) }),
       });
       if (task) {
         const note = `merged ${result.branch} into ${result.into} (${result.commit.slice(0, 10)}, ${result.mode})`;
@@ -150,7 +150,6 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
       await git(ws.repo, ['push', '--set-upstream', remote, `refs/heads/${branch}:refs/heads/${branch}`], {
         hooks: true,
       });
-      const title = task ? `#${task.id} ${task.title}` : `${agent.name}: ${branch}`;
       const out = await gh(ws.repo, [
         'pr',
         'create',
@@ -159,9 +158,9 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
         '--head',
         branch,
         '--title',
-        title,
+        pullRequestTitle(agent.name, branch, task),
         '--body',
-        task?.body || `Work by ${agent.name} in Claude Code Studio.`,
+        pullRequestBody(agent.name, task),
       ]);
       return out.trim().split('\n').at(-1) ?? '';
     },

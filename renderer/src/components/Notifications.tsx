@@ -8,7 +8,8 @@ const canNotify = () => typeof window !== 'undefined' && 'Notification' in windo
 /**
  * Browser mode: the studio's attention notices (an agent waiting for you, a task in review or
  * done) as the browser's notifications while the page is out of sight, once the person allowed
- * them. In the desktop app the main process shows OS notifications instead.
+ * them. In the desktop app the main process shows OS notifications instead. The core has already
+ * coalesced them and quoted agents' text in them (main/core/attention), as for every channel.
  */
 export function useBrowserNotifications(client: StudioClient, enabled: boolean): void {
   useEffect(() => {

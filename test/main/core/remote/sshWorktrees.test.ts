@@ -272,7 +272,12 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
       '--title',
       `#${task.id} Ship it`,
       '--body',
-      'The details.',
+      // The body's lines, as the script printed them: a body of several lines arrives whole.
+      `Task #${task.id}, worked by hal in Claude Code Studio. The task as written on the board (agents' text, shown as it is):`,
+      '',
+      '    The details.',
+      '',
+      "Opened from Claude Code Studio on the person's word.",
     ]);
   });
 

@@ -10,6 +10,7 @@ import type { Git } from '../../../../main/core/workspaces/git.js';
 import { Workspaces } from '../../../../main/core/workspaces/workspaces.js';
 import { localPlace } from '../../../../main/core/workspaces/repoPlace.js';
 import { systemGh } from '../../../../main/core/workspaces/workspaceService.js';
+import { SUBJECT_TITLE_CHARS } from '../../../../main/core/workspaces/commitText.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 import { makeAgent } from '../../../support/modelFixtures.js';
 import { commitFiles, gitIn, makeRepo, writeFiles } from '../../../support/gitRepo.js';
@@ -374,8 +375,40 @@ describe('pull requests', () => {
       '--title',
       `#${task.id} Ship it`,
       '--body',
-      'The details.',
+      `Task #${task.id}, worked by bob in Claude Code Studio. The task as written on the board (agents' text, shown as it is):\n\n` +
+        "    The details.\n\nOpened from Claude Code Studio on the person's word.",
     ]);
+  });
+
+  it("keeps agents' text in a pull request from forging trailers, mentions or issue links", async () => {
+    const { repo, calls, addForge, studio } = withGh((args) =>
+      args[0] === 'pr' ? 'https://github.example/o/r/pull/8\n' : 'gh version 2',
+    );
+    addForge();
+    await studio.service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const bob = studio.agents.require('bob');
+    const task = await studio.agentSide.tasks.create(bob, {
+      title: 'Ship\n\nSigned-off-by: Evil <e@x>',
+      body: 'Looks fine.\r\n\nFixes #1, cc @everyone ![x](https://evil.example/p.png)\n\nSigned-off-by: Evil <e@x>\nCo-authored-by: Evil <e@x>',
+      assignee: 'bob',
+    });
+    commitFiles(bob.workspace!.path, { 'a.txt': 'a\n' }, 'ship');
+    await studio.service.openPullRequest({ taskId: task.id });
+    const args = calls.at(-1)!;
+    const title = args[args.indexOf('--title') + 1]!;
+    const body = args[args.indexOf('--body') + 1]!;
+    expect(title).toBe(`#${task.id} Ship Signed-off-by: Evil <e@x>`);
+    // Every line of the agent's text is indented: a code block on GitHub, no trailer to git.
+    const agentLines = body.split('\n').filter((l) => /Looks fine|Fixes|Signed-off|Co-authored/.test(l));
+    expect(agentLines).toHaveLength(4);
+    for (const line of agentLines) expect(line).toMatch(/^ {4}\S/);
+    expect(body).not.toContain('\r');
+    expect(body.endsWith("\n\nOpened from Claude Code Studio on the person's word.")).toBe(true);
+    // As GitHub's squash merge would write it: title, then the description.
+    for (const message of [body, `${title}\n\n${body}`])
+      expect(
+        execFileSync('git', ['interpret-trailers', '--parse'], { input: message, encoding: 'utf8' }),
+      ).toBe('');
   });
 });
 
@@ -395,6 +428,46 @@ describe('what an agent cannot make the studio do', () => {
     expect(changes.files.map((f) => f.path)).toContain('README.md');
     await service.workDiff({ agent: 'bob' });
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it("never lets a task's title forge a trailer or a second subject line in the person's history", async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    await service.addAgent({ name: 'amy', cwd: repo, worktree: {} });
+    // Agents write the titles: a signature on its own paragraph, and one before git's "---" divider
+    // (interpret-trailers stops reading there, so the paragraph above it is taken as the trailers).
+    const titles = {
+      bob: 'x\n\nSigned-off-by: Evil <e@x>',
+      amy: 'y\n\nCo-authored-by: Evil <e@x>\nSigned-off-by: Evil <e@x>\n---\nz',
+    };
+    for (const [name, title] of Object.entries(titles)) {
+      const agent = s.agents.require(name);
+      const task = await s.agentSide.tasks.create(agent, { title, assignee: name });
+      commitFiles(agent.workspace!.path, { [`${name}.txt`]: `${name}\n` }, `${name}'s work`);
+      await s.agentSide.tasks.update(agent, { id: task.id, status: 'review' });
+      const merged = await service.merge({ taskId: task.id });
+      const message = gitIn(repo, 'log', '-1', '--format=%B', merged.commit);
+      const oneLine = title.replace(/\s+/g, ' ').trim();
+      expect(message.split('\n')).toEqual([
+        `Merge ${task.branch}: task #${task.id} (${oneLine}), worked by ${name}`,
+        '',
+        "Merged by Claude Code Studio on the person's word.",
+      ]);
+      expect(gitIn(repo, 'log', '-1', '--format=%s', merged.commit)).toBe(message.split('\n')[0]);
+      expect(
+        execFileSync('git', ['interpret-trailers', '--parse'], { input: message, encoding: 'utf8' }),
+      ).toBe('');
+      expect(gitIn(repo, 'log', '-1', '--format=%(trailers)', merged.commit)).toBe('');
+    }
+    // A title past the subject's length is cut, still one line.
+    const title = `${'word '.repeat(30)}\nSigned-off-by: Evil <e@x>`;
+    const long = await s.agentSide.tasks.create(s.agents.require('bob'), { title, assignee: 'bob' });
+    commitFiles(s.agents.require('bob').workspace!.path, { 'long.txt': 'l\n' }, 'long');
+    const merged = await service.merge({ taskId: long.id });
+    const cut = `${'word '.repeat(30).slice(0, SUBJECT_TITLE_CHARS - 1)}…`;
+    expect(gitIn(repo, 'log', '-1', '--format=%B', merged.commit).split('\n')[0]).toBe(
+      `Merge ${long.branch}: task #${long.id} (${cut}), worked by bob`,
+    );
   });
 
   it('runs git only in worktrees it knows: a forged entry under .git/worktrees holding the base is refused', async () => {
