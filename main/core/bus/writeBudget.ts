@@ -62,7 +62,10 @@ const WORDS: Record<QuotaKind, { did: string; may: string; unit: string; none: s
     },
   };
 
-const mb = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+const mb = (bytes: number): string =>
+  bytes < 1024 * 1024
+    ? `${Math.ceil(bytes / 1024)} KB`
+    : `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
 const clockTime = (ms: number): string => `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 
 /**

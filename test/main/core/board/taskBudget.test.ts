@@ -36,7 +36,7 @@ describe('the hourly budget for task changes an agent makes', () => {
     const [tasks, lines] = [count('tasks'), count('task_events')];
     expect(() => studio.board.create(lead, { title: 'one more' })).toThrow(
       new RegExp(
-        `^You have made ${MAX_TASK_WRITES_PER_HOUR} task changes \\(0 MB\\) in the last hour; an agent may make ` +
+        `^You have made ${MAX_TASK_WRITES_PER_HOUR} task changes \\(\\d KB\\) in the last hour; an agent may make ` +
           `${MAX_TASK_WRITES_PER_HOUR} task changes or 8 MB an hour\\. Nothing was changed\\. There is room again`,
       ),
     );

@@ -64,7 +64,7 @@ describe('the hourly budget for messages an agent sends', () => {
       expect(err).toBeInstanceOf(StudioError);
       expect(err.message).toMatch(
         new RegExp(
-          `^You have sent ${MAX_SENT_MESSAGES_PER_HOUR} messages \\(0 MB\\) in the last hour; an agent may send ` +
+          `^You have sent ${MAX_SENT_MESSAGES_PER_HOUR} messages \\(\\d KB\\) in the last hour; an agent may send ` +
             `${MAX_SENT_MESSAGES_PER_HOUR} messages or 8 MB an hour\\. Nothing was sent\\. There is room again in 60 minutes ` +
             `\\(at \\d\\d:\\d\\d:\\d\\d UTC\\), as your oldest leave the hour\\. Meanwhile put long content in a file`,
         ),
