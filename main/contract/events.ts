@@ -1,6 +1,7 @@
 import type {
   Agent,
   Attention,
+  QuotaKind,
   DeliveryState,
   DeliveryVia,
   Message,
@@ -28,6 +29,17 @@ export type StudioEvent =
   | { type: 'task.created'; task: Task; event: TaskEvent }
   | { type: 'task.updated'; task: Task; event: TaskEvent }
   | { type: 'workspace.changed'; agentId: number; changes: WorkspaceChanges }
+  | {
+      /** An agent's call was refused: it had stored its hour's worth of this kind (nothing was written). */
+      type: 'quota.refused';
+      agentId: number;
+      agent: string;
+      kind: QuotaKind;
+      /** What it stored in the hour, against what it may, in words. */
+      detail: string;
+      /** When its oldest write leaves the hour and there is room for the refused one. */
+      resetsAt: number;
+    }
   | { type: 'attention'; attention: Attention };
 
 export type StudioEventType = StudioEvent['type'];

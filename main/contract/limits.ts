@@ -17,6 +17,29 @@ export const MAX_UNREAD_BYTES = 8 * 1024 * 1024;
 export const MAX_UNREAD_FROM_ONE_SENDER = 250;
 export const MAX_UNREAD_BYTES_FROM_ONE_SENDER = 4 * 1024 * 1024;
 /**
+ * What one agent's own tools may store in any hour (a sliding hour, counted from the rows
+ * themselves): the messages it sends (direct, topic, broadcast) and the task changes it makes
+ * (tasks created, lines of task history with their bodies, results and notes). A busy agent sends
+ * a few hundred short notes an hour; one agent once stored 175 MB of topic messages in 4 s and
+ * 263 MB of backlog tasks. Past a figure its call is refused, saying when room frees, and the
+ * person is told once an hour. The person's own actions are never counted or refused.
+ */
+export const QUOTA_WINDOW_MS = 60 * 60_000;
+export const MAX_SENT_MESSAGES_PER_HOUR = 600;
+/** Twice one sender's share of an inbox: an agent can fill its share of one and still talk to others. */
+export const MAX_SENT_BYTES_PER_HOUR = 2 * MAX_UNREAD_BYTES_FROM_ONE_SENDER;
+export const MAX_TASK_WRITES_PER_HOUR = 600;
+/** About 130 task bodies or results at their largest, or thousands as agents write them. */
+export const MAX_TASK_BYTES_PER_HOUR = 8 * 1024 * 1024;
+/** Topics one agent may follow: far more than a team uses, and a bound on its subscription rows. */
+export const MAX_TOPICS_PER_AGENT = 100;
+/**
+ * A message nobody can receive (published to a topic nobody follows, or whose every recipient
+ * was removed before reading it) stays this long for get_history, then is deleted. No shorter
+ * than QUOTA_WINDOW_MS: its sender's hourly budget is counted from the stored rows.
+ */
+export const UNRECEIVED_MESSAGE_RETENTION_MS = QUOTA_WINDOW_MS;
+/**
  * One answer (an inbox read, a page of history or tasks) stays under this: a model's context is
  * the real budget, and one check_inbox once answered 12 MB. The rest comes with the next call.
  */
@@ -43,6 +66,8 @@ export const MAX_BLOCKERS = 50;
  * MAX_ANSWER_BYTES bounds a page's size as well.
  */
 export const MAX_PAGE_ITEMS = 500;
+/** Tasks list_tasks answers when not asked for a number: an overview, with the next page on request. */
+export const DEFAULT_TASK_PAGE_ITEMS = 50;
 /** A folder path, a command or one of its arguments (PATH_MAX on Linux). */
 export const MAX_PATH_CHARS = 4096;
 /** Arguments a profile may pass to its program. */

@@ -122,6 +122,13 @@ export interface SshTarget {
   command: string;
 }
 
+/**
+ * What an agent's hourly write budget counts: the messages it sends, or the task changes it makes
+ * (limits.ts: MAX_SENT_*_PER_HOUR, MAX_TASK_*_PER_HOUR).
+ */
+export const QUOTA_KINDS = ['messages', 'tasks'] as const;
+export type QuotaKind = (typeof QUOTA_KINDS)[number];
+
 /** Something the person should hear about wherever they are (OS, browser, webhook). */
 export const ATTENTION_KINDS = [
   'permission',
@@ -132,6 +139,7 @@ export const ATTENTION_KINDS = [
   'stuck',
   'unrecognised',
   'disconnected',
+  'quota',
 ] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 

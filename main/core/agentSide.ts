@@ -31,7 +31,7 @@ export interface AgentSide {
     | 'topicsOf'
     | 'unreadCount'
   >;
-  readonly board: Pick<TaskBoard, 'list' | 'detail'>;
+  readonly board: Pick<TaskBoard, 'list' | 'page' | 'detail' | 'openCount'>;
   /** Creating and changing tasks: a worktree agent's task gets its branch first. */
   readonly tasks: Pick<TaskDispatch, 'create' | 'update'>;
   /** Other agents' terminals, to read and to answer a menu (the tools check who may). */

@@ -32,6 +32,8 @@ import { WebhookNotifier, type PostJson } from './attention/webhook.js';
 import { Settings } from './store/settings.js';
 import { TaskBoard } from './board/taskBoard.js';
 import { MessageBus } from './bus/messageBus.js';
+import { MessageExpiry } from './bus/messageExpiry.js';
+import { DEFAULT_WRITE_BUDGETS, type WriteBudgets } from './bus/writeBudget.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { openDatabase, type Db } from './store/database.js';
 import { DATABASE_FILE, securePrivateTree } from './store/dataDir.js';
@@ -92,6 +94,8 @@ export interface StudioOptions {
   gh?: (cwd: string, args: string[]) => Promise<string>;
   /** The ping-pong guard's limits (default PING_PONG_WAKES in PING_PONG_WINDOW_MS). */
   pingPong?: Partial<PingPongLimits>;
+  /** What each agent may store an hour (default DEFAULT_WRITE_BUDGETS, from limits.ts); the bench lifts it. */
+  quotas?: Partial<WriteBudgets>;
   /** How the webhook posts (default: fetch). */
   postWebhook?: PostJson;
 }
@@ -173,8 +177,10 @@ export function createStudio(options: StudioOptions = {}): Studio {
   });
   const events = new Emitter<StudioEvent>(logger);
   const agents = new AgentRegistry(db, events, clock);
-  const bus = new MessageBus(db, agents, events, clock);
-  const board = new TaskBoard(db, agents, bus, events, clock);
+  const quotas = { ...DEFAULT_WRITE_BUDGETS, ...options.quotas };
+  const bus = new MessageBus(db, agents, events, clock, quotas.messages);
+  const board = new TaskBoard(db, agents, bus, events, clock, quotas.tasks);
+  const expiry = new MessageExpiry({ db, events, clock, logger });
   const urls = options.urls;
   const terminals = options.terminals;
   // Agents' launch files (their credentials among them) need a private folder; a studio with no
@@ -607,6 +613,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     close: async () => {
       wake.dispose();
       guard.dispose();
+      expiry.dispose();
       attention.dispose();
       webhook.dispose();
       await workspaces.dispose();

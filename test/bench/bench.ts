@@ -14,6 +14,8 @@
 // from its turn's end to the model request carrying the notice (deliveryBench.ts;
 // BENCH_DELIVERY_ROUNDS, default 12). BENCH_ONLY=ssh: 16 agents started on one host over SSH (a
 // loopback sshd; root and openssh-server), and a wake there beside one here (sshBench.ts).
+// BENCH_ONLY=lists: studio_status and list_tasks at 100 and 10,000 tasks and messages, against
+// heartbeat in the same run (listBench.ts; BENCH_LIST_ROUNDS, default 40).
 // `--strict` exits 1 when a target fails.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,7 @@ import { runWakeBench, wakeConfigFromEnv, wakeTable, type WakeBenchResult } from
 import { runWorkspaceBench, workspaceTable } from './workspaceBench.js';
 import { deliveryTable, runDeliveryBench } from './deliveryBench.js';
 import { runSshBench, sshTable } from './sshBench.js';
+import { listTable, runListBench } from './listBench.js';
 import type {
   ChildToParent,
   LoadConfig,
@@ -78,6 +81,7 @@ const RENDER_SELECTED = !ONLY.length || ONLY.includes('render');
 const WORKSPACE_SELECTED = !ONLY.length || ONLY.includes('workspace');
 const DELIVERY_SELECTED = !ONLY.length || ONLY.includes('delivery');
 const SSH_SELECTED = !ONLY.length || ONLY.includes('ssh');
+const LISTS_SELECTED = !ONLY.length || ONLY.includes('lists');
 /** Agents started on the one remote host (and here, for the baseline). */
 const SSH_AGENTS = 16;
 /** Rounds of mail to a busy agent, each way (the real CLI: about 2 s a round through the hook). */
@@ -111,6 +115,11 @@ interface Target {
   sessions: SessionPlan[];
 }
 
+const NO_QUOTAS = {
+  messages: { rows: Infinity, bytes: Infinity },
+  tasks: { rows: Infinity, bytes: Infinity },
+};
+
 /** How often the bench reads, for it, the mail of a recipient that has no session in a row. */
 const DRAIN_EVERY_MS = 50;
 
@@ -123,7 +132,9 @@ async function startTarget(kind: ServerKind, sessions: number): Promise<Target> 
     return { server: bare, sessions: plans };
   }
   // A fresh studio per row (SQLite on disk in a temp dir) so no row inherits another's backlog.
-  const ts = await startTestStudio();
+  // Its agents send thousands of messages a second, far past an agent's hourly budget: lifted here,
+  // its check still made on every send.
+  const ts = await startTestStudio({ quotas: NO_QUOTAS });
   const tokens = names.map((n) => ts.addAgent(n, 'bench'));
   const plans = Array.from({ length: sessions }, (_, i) => ({ token: tokens[i] as string, peer: peer(i) }));
   // Every recipient reads its mail, as in a real team (and as each unread inbox has a quota): one
@@ -455,6 +466,16 @@ async function main(): Promise<void> {
       );
       md.push(...r.notes, '', text, '', 'Targets (ssh):', '', ...checkLines.map((l) => `- ${l}`), '');
     }
+  }
+
+  if (LISTS_SELECTED) {
+    process.stdout.write(`\n  lists: studio_status and list_tasks at 100 and 10,000 rows ...\n`);
+    const r = await runListBench((line) => process.stdout.write(`  lists: ${line}\n`));
+    const text = listTable(r);
+    results.push(...r.checks);
+    const checkLines = r.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+    process.stdout.write(`\n${text}\n\nTargets (lists):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
+    md.push(...r.notes, '', text, '', 'Targets (lists):', '', ...checkLines.map((l) => `- ${l}`), '');
   }
 
   const out = join(root, 'test-results', 'bench.md');

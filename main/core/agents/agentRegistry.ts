@@ -26,6 +26,7 @@ import type {
   Workspace,
 } from '../../contract/model.js';
 import { sshDestProblem } from '../../contract/ssh.js';
+import { expireUnreceived } from '../bus/messageExpiry.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
@@ -519,7 +520,15 @@ export class AgentRegistry {
     this.db.transaction(() => {
       this.stmts.remove.run(this.clock.now(), agent.id);
       this.stmts.deleteTokens.run(agent.id);
-      this.db.prepare("DELETE FROM deliveries WHERE agent_id = ? AND state <> 'read'").run(agent.id);
+      // Its unread mail is for nobody now; a message that was for nobody else expires.
+      const unread = this.db
+        .prepare("DELETE FROM deliveries WHERE agent_id = ? AND state <> 'read' RETURNING message_id")
+        .all(agent.id) as Array<{ message_id: number }>;
+      expireUnreceived(
+        this.db,
+        unread.map((r) => r.message_id),
+        this.clock.now(),
+      );
       this.db.prepare('DELETE FROM subscriptions WHERE agent_id = ?').run(agent.id);
     })();
     this.byId.delete(agent.id);

@@ -1,5 +1,6 @@
 import type { StudioEvent } from '../../contract/events.js';
 import type { Agent, AgentState, Attention } from '../../contract/model.js';
+import { QUOTA_WINDOW_MS } from '../../contract/limits.js';
 import { sshHostLabel } from '../../contract/ssh.js';
 import type { Clock } from '../util/clock.js';
 import { DisposableStore, type Emitter } from '../util/emitter.js';
@@ -56,7 +57,8 @@ function stateNotice(
 /**
  * Turns studio events into attention notices, once each: an agent that starts waiting for the
  * person (permission, a question), gets stuck or shows an unrecognised screen, loses its link to
- * the machine it runs on, or has its wakes held; a task that reaches review or done. Fired as `attention` events, which the desktop app
+ * the machine it runs on, has its wakes held, or has its calls refused for its hourly budget; a task
+ * that reaches review or done. Fired as `attention` events, which the desktop app
  * shows as OS notifications, the browser page through the Notification API, and the webhook sends.
  * All of them pass a NoticeCoalescer first, and agents' text in them is quoted (noticeText.ts).
  */
@@ -88,6 +90,20 @@ export class AttentionWatch {
   }
 
   private observe(e: StudioEvent): void {
+    if (e.type === 'quota.refused') {
+      // Once an hour per agent and kind, however many calls it makes meanwhile.
+      if (this.saidWithin(`${e.agentId}:quota:${e.kind}`, QUOTA_WINDOW_MS)) return;
+      const at = new Date(e.resetsAt).toISOString().slice(11, 16);
+      this.fire({
+        kind: 'quota',
+        title: `${e.agent} is over its hourly budget for ${e.kind}`,
+        body:
+          `It has ${e.detail}. Its ${e.kind === 'messages' ? 'messages' : 'task changes'} are refused until ` +
+          `${at} UTC; if it is looping, look at its terminal or stop it.`,
+        agent: e.agent,
+      });
+      return;
+    }
     if (e.type === 'agent.removed') {
       this.states.delete(e.agentId);
       this.held.delete(e.agentId);
@@ -153,12 +169,16 @@ export class AttentionWatch {
   private fresh(agentId: number, kind: Attention['kind']): boolean {
     // A link that drops again and again is told once a window too.
     if (kind !== 'stuck' && kind !== 'unrecognised' && kind !== 'disconnected') return true;
-    const key = `${agentId}:${kind}`;
+    return !this.saidWithin(`${agentId}:${kind}`, REPEAT_WINDOW_MS);
+  }
+
+  /** Whether `key` was said less than `windowMs` ago; if not, it counts as said now. */
+  private saidWithin(key: string, windowMs: number): boolean {
     const now = this.deps.clock.now();
     const last = this.lastSaid.get(key);
-    if (last !== undefined && now - last < REPEAT_WINDOW_MS) return false;
+    if (last !== undefined && now - last < windowMs) return true;
     this.lastSaid.set(key, now);
-    return true;
+    return false;
   }
 
   dispose(): void {

@@ -23,6 +23,7 @@ import {
 } from '../../contract/model.js';
 import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { MessageBus } from '../bus/messageBus.js';
+import { DEFAULT_WRITE_BUDGETS, WriteBudget, type Budget, type Write } from '../bus/writeBudget.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
@@ -80,6 +81,8 @@ interface UpdatePlan {
   blockers: number[] | undefined;
   result: string | undefined;
   note: string;
+  /** What the change stores (title, body, result, note), for the actor's hourly budget. */
+  bytes: number;
   /** Where the work happens, said in the assignee's mail (TaskWork.note). */
   workNote?: string;
 }
@@ -93,6 +96,29 @@ export interface TaskWork {
 
 function bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');
+}
+
+/** Where a page of tasks ends: the next page starts after it (most recently updated first). */
+export interface TaskCursor {
+  updatedAt: number;
+  id: number;
+}
+
+export interface TaskListQuery {
+  status?: TaskStatus;
+  assignee?: string;
+  dispatcher?: string;
+  limit?: number;
+  /** Tasks not done (ignored with status). */
+  open?: boolean;
+  after?: TaskCursor;
+}
+
+/** Urgent first, then the most recently updated: how a page of tasks is shown. */
+export function byUrgency(tasks: Task[]): Task[] {
+  return [...tasks].sort(
+    (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || b.updatedAt - a.updatedAt,
+  );
 }
 
 function checkTitle(title: unknown): string {
@@ -130,6 +156,8 @@ function checkEnum<T extends string>(label: string, value: unknown, allowed: rea
  */
 export class TaskBoard {
   private readonly stmts;
+  /** What each agent may write to the board an hour (its lines of task history, from task_events_actor). */
+  private readonly budget: WriteBudget;
 
   constructor(
     private readonly db: Db,
@@ -137,6 +165,7 @@ export class TaskBoard {
     private readonly bus: MessageBus,
     private readonly events: Emitter<StudioEvent>,
     private readonly clock: Clock,
+    budget: Budget = DEFAULT_WRITE_BUDGETS.tasks,
   ) {
     const select = `SELECT t.*, (SELECT group_concat(b.blocker_id) FROM task_blockers b WHERE b.task_id = t.id) AS blockers FROM tasks t`;
     this.stmts = {
@@ -152,17 +181,47 @@ export class TaskBoard {
         `SELECT count(*) AS n FROM task_blockers b JOIN tasks t ON t.id = b.blocker_id WHERE b.task_id = ? AND t.status <> 'done'`,
       ),
       insertEvent: db.prepare(
-        `INSERT INTO task_events (task_id, actor_id, kind, from_status, to_status, note, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO task_events (task_id, actor_id, kind, from_status, to_status, note, created_at, bytes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      writtenSince: db.prepare(
+        `SELECT count(*) AS n, coalesce(sum(bytes), 0) AS bytes FROM task_events INDEXED BY task_events_actor
+         WHERE actor_id = ? AND created_at > ?`,
+      ),
+      writes: db.prepare(
+        `SELECT created_at AS at, bytes FROM task_events INDEXED BY task_events_actor
+         WHERE actor_id = ? AND created_at > ? ORDER BY created_at`,
       ),
       events: db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
       event: db.prepare('SELECT * FROM task_events WHERE id = ?'),
-      counts: db.prepare('SELECT status, count(*) AS n FROM tasks GROUP BY status'),
+      // Each status counted in its own range of tasks_status, never by reading every task.
+      counts: db.prepare(
+        `SELECT status, count(*) AS n FROM tasks WHERE status IN (${TASK_STATUSES.map((st) => `'${st}'`).join(', ')}) GROUP BY status`,
+      ),
       recentEvents: db.prepare('SELECT * FROM task_events ORDER BY id DESC LIMIT ?'),
       openForAgent: db.prepare(
-        `SELECT assignee_id, count(*) AS n FROM tasks WHERE status <> 'done' AND assignee_id IS NOT NULL GROUP BY assignee_id`,
+        `SELECT assignee_id, count(*) AS n FROM tasks INDEXED BY tasks_open_assignee
+         WHERE status <> 'done' AND assignee_id IS NOT NULL GROUP BY assignee_id`,
+      ),
+      openOf: db.prepare(
+        `SELECT count(*) AS n FROM tasks INDEXED BY tasks_open_assignee
+         WHERE assignee_id = ? AND status <> 'done' AND assignee_id IS NOT NULL`,
+      ),
+      heldBy: db.prepare(
+        `SELECT id FROM tasks INDEXED BY tasks_open_assignee
+         WHERE assignee_id = ? AND status <> 'done' AND assignee_id IS NOT NULL`,
       ),
     };
+    this.budget = new WriteBudget({
+      kind: 'tasks',
+      budget,
+      clock,
+      events,
+      ledger: {
+        spent: (id, since) => this.stmts.writtenSince.get(id, since) as { n: number; bytes: number },
+        writes: (id, since) => this.stmts.writes.all(id, since) as Write[],
+      },
+    });
   }
 
   private toTask(r: TaskRow): Task {
@@ -242,6 +301,7 @@ export class TaskBoard {
     return ids as number[];
   }
 
+  /** A line of the task's history; `stored` is what its change wrote (counted for the actor's budget). */
   private addEvent(
     taskId: number,
     actor: Agent,
@@ -249,9 +309,11 @@ export class TaskBoard {
     from: TaskStatus | null,
     to: TaskStatus | null,
     note: string,
+    stored = 0,
   ): number {
     return Number(
-      this.stmts.insertEvent.run(taskId, actor.id, kind, from, to, note, this.clock.now()).lastInsertRowid,
+      this.stmts.insertEvent.run(taskId, actor.id, kind, from, to, note, this.clock.now(), stored)
+        .lastInsertRowid,
     );
   }
 
@@ -266,6 +328,9 @@ export class TaskBoard {
     const priority = checkEnum('priority', input.priority ?? 'normal', TASK_PRIORITIES);
     const assignee = input.assignee !== undefined ? this.agents.require(input.assignee) : null;
     const blockers = this.checkBlockers(null, input.blockedBy ?? []);
+    const stored = bytes(title) + bytes(body);
+    // In the same synchronous call as the write below: nothing of this actor's lands in between.
+    this.budget.check(actor, stored);
     const now = this.clock.now();
     const outbox: Array<[Message, Agent]> = [];
     const { id, eventId } = this.db
@@ -283,6 +348,7 @@ export class TaskBoard {
           null,
           status,
           assignee ? `assigned to ${assignee.name}` : '',
+          stored,
         );
         if (assignee && assignee.id !== actor.id) {
           // A task comes as mail: an assignee whose inbox is full cannot be given one (it all rolls back).
@@ -405,6 +471,12 @@ export class TaskBoard {
         'Nothing to change: give status, assignee, result, note or a field to edit.',
       );
     }
+    const stored = [title, change.body, change.result, change.note].reduce(
+      (sum, text) => sum + (text ? bytes(text) : 0),
+      0,
+    );
+    // Checked with the rest, so that check() refuses it too before a task branch is made for it.
+    this.budget.check(actor, stored);
     return {
       id: row.id,
       dispatcherId: row.dispatcher_id,
@@ -424,6 +496,7 @@ export class TaskBoard {
       blockers,
       result: change.result,
       note: change.note ?? '',
+      bytes: stored,
     };
   }
 
@@ -438,20 +511,28 @@ export class TaskBoard {
     }
   }
 
-  /** The change's lines in the task's history; returns their ids, to announce after commit. */
+  /**
+   * The change's lines in the task's history; returns their ids, to announce after commit. The
+   * first carries what the change stored (the actor's budget counts it once).
+   */
   private logUpdate(actor: Agent, plan: UpdatePlan): number[] {
     const ids: number[] = [];
     const { id, before, nextStatus, note } = plan;
+    const add = (kind: TaskEventKind, from: TaskStatus | null, to: TaskStatus | null, text: string) =>
+      ids.push(this.addEvent(id, actor, kind, from, to, text, ids.length ? 0 : plan.bytes));
     if (plan.assignee !== undefined) {
-      const what = plan.assignee ? `assigned to ${plan.assignee.name}` : 'unassigned';
-      ids.push(this.addEvent(id, actor, 'assigned', before.status, nextStatus, what));
+      add(
+        'assigned',
+        before.status,
+        nextStatus,
+        plan.assignee ? `assigned to ${plan.assignee.name}` : 'unassigned',
+      );
     } else if (plan.statusChanged) {
-      ids.push(this.addEvent(id, actor, 'status', before.status, nextStatus, note));
+      add('status', before.status, nextStatus, note);
     }
-    if (plan.edited) ids.push(this.addEvent(id, actor, 'edited', null, null, ''));
-    if (plan.result !== undefined)
-      ids.push(this.addEvent(id, actor, 'result', null, null, plan.result.slice(0, RESULT_IN_HISTORY_CHARS)));
-    if (note && !plan.statusChanged) ids.push(this.addEvent(id, actor, 'note', null, null, note));
+    if (plan.edited) add('edited', null, null, '');
+    if (plan.result !== undefined) add('result', null, null, plan.result.slice(0, RESULT_IN_HISTORY_CHARS));
+    if (note && !plan.statusChanged) add('note', null, null, note);
     return ids;
   }
 
@@ -513,15 +594,12 @@ export class TaskBoard {
     return [head, note && `Note: ${note}`, result && `Result:\n${result}`].filter(Boolean).join('\n');
   }
 
-  list(
-    query: {
-      status?: TaskStatus;
-      assignee?: string;
-      dispatcher?: string;
-      limit?: number;
-      open?: boolean;
-    } = {},
-  ): Task[] {
+  /**
+   * A page of tasks, most recently updated first, read in that order from the index of its filter
+   * (tasks_updated, tasks_open, tasks_status, tasks_assignee, tasks_dispatcher): never every task
+   * and its body, to sort them. `next` is where the following page starts, when there may be one.
+   */
+  page(query: TaskListQuery = {}): { tasks: Task[]; next?: TaskCursor } {
     const where: string[] = [];
     const params: Record<string, unknown> = {};
     if (query.status !== undefined) {
@@ -538,13 +616,31 @@ export class TaskBoard {
       params.dispatcher = this.agents.require(query.dispatcher).id;
       where.push('t.dispatcher_id = @dispatcher');
     }
-    params.limit = Math.max(1, Math.min(MAX_PAGE_ITEMS, Math.floor(query.limit ?? MAX_PAGE_ITEMS)));
+    if (query.after !== undefined) {
+      Object.assign(params, { afterAt: query.after.updatedAt, afterId: query.after.id });
+      where.push('(t.updated_at, t.id) < (@afterAt, @afterId)');
+    }
+    const limit = Math.max(1, Math.min(MAX_PAGE_ITEMS, Math.floor(query.limit ?? MAX_PAGE_ITEMS)));
+    // One more than the page: whether there is a next one.
+    params.limit = limit + 1;
     const sql = `SELECT t.*, (SELECT group_concat(b.blocker_id) FROM task_blockers b WHERE b.task_id = t.id) AS blockers
       FROM tasks t ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY t.updated_at DESC, t.id DESC LIMIT @limit`;
-    const tasks = (this.db.prepare(sql).all(params) as TaskRow[]).map((r) => this.toTask(r));
-    return tasks.sort(
-      (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || b.updatedAt - a.updatedAt,
-    );
+    const rows = this.db.prepare(sql).all(params) as TaskRow[];
+    const tasks = rows.slice(0, limit).map((r) => this.toTask(r));
+    const last = tasks.at(-1);
+    return rows.length > limit && last
+      ? { tasks, next: { updatedAt: last.updatedAt, id: last.id } }
+      : { tasks };
+  }
+
+  /** A page of tasks (see page), shown urgent first. */
+  list(query: TaskListQuery = {}): Task[] {
+    return byUrgency(this.page(query).tasks);
+  }
+
+  /** Tasks assigned to the agent that are not done. */
+  openCount(agentId: number): number {
+    return (this.stmts.openOf.get(agentId) as { n: number }).n;
   }
 
   counts(): Record<TaskStatus, number> {
@@ -589,9 +685,7 @@ export class TaskBoard {
 
   /** Tasks held by a removed agent go back to the backlog so nothing is stranded. */
   releaseAssignee(agentId: number, actor: Agent): void {
-    const held = this.db
-      .prepare(`SELECT id FROM tasks WHERE assignee_id = ? AND status <> 'done'`)
-      .all(agentId) as Array<{ id: number }>;
+    const held = this.stmts.heldBy.all(agentId) as Array<{ id: number }>;
     for (const { id } of held) this.update(actor, { id, assignee: null, note: 'assignee removed' });
   }
 }

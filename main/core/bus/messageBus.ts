@@ -4,11 +4,13 @@ import {
   MAX_ANSWER_BYTES,
   MAX_MESSAGE_BYTES,
   MAX_PAGE_ITEMS,
+  MAX_TOPICS_PER_AGENT,
   MAX_UNREAD_BYTES,
   MAX_UNREAD_BYTES_FROM_ONE_SENDER,
   MAX_UNREAD_FROM_ONE_SENDER,
   MAX_UNREAD_MESSAGES,
   TOPIC_PATTERN,
+  UNRECEIVED_MESSAGE_RETENTION_MS,
 } from '../../contract/limits.js';
 import type {
   ActivityItem,
@@ -26,9 +28,12 @@ import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
 import { fitBytes } from '../util/fitBytes.js';
+import { DEFAULT_WRITE_BUDGETS, WriteBudget, type Budget, type Write } from './writeBudget.js';
 
 /** An inbox read returns at most this many unless asked for more; the rest stay unread for the next call. */
 export const DEFAULT_INBOX_LIMIT = 20;
+/** A page of history when not asked for a number. */
+export const DEFAULT_HISTORY_LIMIT = 20;
 
 interface MessageRow {
   id: number;
@@ -101,22 +106,37 @@ function clampLimit(limit: number | undefined, fallback: number): number {
 
 /**
  * Messages and their per-recipient deliveries. A message and all its delivery rows are written in
- * one transaction before send returns, so an acknowledged message is on disk.
+ * one transaction before send returns, so an acknowledged message is on disk. Two quotas bound
+ * what an agent can make it store: each inbox's unread mail (noRoom), and each sender's hour
+ * (WriteBudget); a message nobody received expires (MessageExpiry).
  */
 export class MessageBus {
   private readonly stmts;
+  /** What each agent may send an hour (every message it stores, counted from messages_sent). */
+  private readonly budget: WriteBudget;
 
   constructor(
     private readonly db: Db,
     private readonly agents: AgentRegistry,
     private readonly events: Emitter<StudioEvent>,
     private readonly clock: Clock,
+    budget: Budget = DEFAULT_WRITE_BUDGETS.messages,
   ) {
     this.stmts = {
       insertMessage: db.prepare(
-        `INSERT INTO messages (sender_id, scope, type, topic, body, reply_to, task_id, created_at, recipient_id, urgent)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (sender_id, scope, type, topic, body, reply_to, task_id, created_at, recipient_id, urgent, bytes, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      sentSince: db.prepare(
+        `SELECT count(*) AS n, coalesce(sum(bytes), 0) AS bytes FROM messages INDEXED BY messages_sent
+         WHERE sender_id = ? AND created_at > ?`,
+      ),
+      sentWrites: db.prepare(
+        `SELECT created_at AS at, bytes FROM messages INDEXED BY messages_sent
+         WHERE sender_id = ? AND created_at > ? ORDER BY created_at`,
+      ),
+      subscriptionCount: db.prepare('SELECT count(*) AS n FROM subscriptions WHERE agent_id = ?'),
+      isSubscribed: db.prepare('SELECT 1 FROM subscriptions WHERE agent_id = ? AND topic = ?'),
       insertDelivery: db.prepare('INSERT INTO deliveries (agent_id, message_id, bytes) VALUES (?, ?, ?)'),
       // sender_id sits before the body in a message row: reading it never touches the body's pages.
       unreadLoad: db.prepare(
@@ -167,6 +187,16 @@ export class MessageBus {
       subscribers: db.prepare('SELECT agent_id FROM subscriptions WHERE topic = ?'),
       topicsOf: db.prepare('SELECT topic FROM subscriptions WHERE agent_id = ? ORDER BY topic'),
     };
+    this.budget = new WriteBudget({
+      kind: 'messages',
+      budget,
+      clock,
+      events,
+      ledger: {
+        spent: (id, since) => this.stmts.sentSince.get(id, since) as { n: number; bytes: number },
+        writes: (id, since) => this.stmts.sentWrites.all(id, since) as Write[],
+      },
+    });
   }
 
   private toMessage(r: MessageRow): Message {
@@ -196,6 +226,7 @@ export class MessageBus {
   ): Message {
     // One reading of the clock: the stored time and the one returned (and announced) agree.
     const now = this.clock.now();
+    const bytes = Buffer.byteLength(body, 'utf8');
     const info = this.stmts.insertMessage.run(
       sender.id,
       scope,
@@ -207,9 +238,11 @@ export class MessageBus {
       now,
       scope === 'direct' ? recipients[0]!.id : null,
       opts.urgent ? 1 : 0,
+      bytes,
+      // Received by nobody (a topic nobody follows): kept a while for the topic's history.
+      recipients.length ? null : now + UNRECEIVED_MESSAGE_RETENTION_MS,
     );
     const id = Number(info.lastInsertRowid);
-    const bytes = Buffer.byteLength(body, 'utf8');
     for (const r of recipients) this.stmts.insertDelivery.run(r.id, id, bytes);
     return {
       id,
@@ -295,6 +328,8 @@ export class MessageBus {
       throw new StudioError('invalid', `You are ${sender.name}; send to another agent (see list_peers).`);
     }
     this.checkReply(sender, opts.replyTo);
+    // In the same synchronous call as the write below: nothing of this sender's lands in between.
+    this.budget.check(sender, Buffer.byteLength(body, 'utf8'));
     const message = this.db
       .transaction(() => {
         // Checked inside the writing transaction, so two senders cannot both take the last room.
@@ -310,7 +345,8 @@ export class MessageBus {
    * The other way to send a direct message, for a change that writes more than the message (a
    * task and its assignment mail): write inside the caller's open transaction, then call
    * announceDirect once it has committed. The caller decides what a full inbox means (checkRoom
-   * to refuse, hasRoomFor to leave a notice out).
+   * to refuse, hasRoomFor to leave a notice out). Not checked against the sender's hourly budget:
+   * the change that causes it was (the board's own); it counts toward it all the same.
    */
   writeDirect(sender: Agent, to: Agent, body: string, opts: SendOptions = {}): Message {
     return this.insert(sender, 'direct', [to], body, opts);
@@ -322,7 +358,7 @@ export class MessageBus {
 
   /**
    * To every live agent and the person, except the sender. A recipient whose inbox is full is
-   * left out and named in `full`.
+   * left out and named in `full`; when that is everyone, nothing is stored and it is refused.
    */
   broadcast(
     sender: Agent,
@@ -332,11 +368,13 @@ export class MessageBus {
     validateBody(body);
     this.checkReply(sender, opts.replyTo);
     const bytes = Buffer.byteLength(body, 'utf8');
+    this.budget.check(sender, bytes);
     const { message, recipients, full } = this.db
       .transaction(() => {
         const everyone = this.agents.list().filter((a) => a.id !== sender.id);
         const recipients = everyone.filter((a) => !this.noRoom(sender, a, bytes));
         const full = everyone.filter((a) => !recipients.includes(a)).map((a) => a.name);
+        if (!recipients.length) throw this.nobodyToReceive(full);
         return { message: this.insert(sender, 'broadcast', recipients, body, opts), recipients, full };
       })
       .immediate();
@@ -344,6 +382,20 @@ export class MessageBus {
     return { message, recipients: recipients.length, full };
   }
 
+  private nobodyToReceive(full: string[]): StudioError {
+    return new StudioError(
+      'conflict',
+      full.length
+        ? `Nobody can take a broadcast now: every inbox is full or holds your share of unread mail ` +
+            `(${full.join(', ')}). Nothing was sent. They take more once they read their mail; send a short note later or put long content in a file.`
+        : 'There is nobody else in the studio to receive a broadcast. Nothing was sent.',
+    );
+  }
+
+  /**
+   * To a topic's subscribers with room. Stored even when none receives it, for the topic's
+   * history, until UNRECEIVED_MESSAGE_RETENTION_MS has passed (MessageExpiry).
+   */
   publish(
     sender: Agent,
     topic: string,
@@ -354,6 +406,7 @@ export class MessageBus {
     validateBody(body);
     this.checkReply(sender, opts.replyTo);
     const bytes = Buffer.byteLength(body, 'utf8');
+    this.budget.check(sender, bytes);
     const { message, recipients, full } = this.db
       .transaction(() => {
         const ids = (this.stmts.subscribers.all(topic) as Array<{ agent_id: number }>)
@@ -375,6 +428,16 @@ export class MessageBus {
 
   subscribe(agent: Agent, topic: string): boolean {
     validateTopic(topic);
+    if (
+      agent.kind !== 'person' &&
+      !this.stmts.isSubscribed.get(agent.id, topic) &&
+      (this.stmts.subscriptionCount.get(agent.id) as { n: number }).n >= MAX_TOPICS_PER_AGENT
+    ) {
+      throw new StudioError(
+        'conflict',
+        `You follow ${MAX_TOPICS_PER_AGENT} topics, the most one agent may; unsubscribe from one you no longer need first.`,
+      );
+    }
     const added = this.stmts.subscribe.run(agent.id, topic, this.clock.now()).changes > 0;
     if (added) this.events.fire({ type: 'topic.subscription', agent: agent.name, topic, subscribed: true });
     return added;
@@ -568,38 +631,7 @@ export class MessageBus {
     viewer: Agent | null,
     query: { with?: string; topic?: string; limit?: number; beforeId?: number } = {},
   ): Message[] {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (viewer) {
-      where.push(
-        '(m.sender_id = @viewer OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent_id = @viewer))',
-      );
-      params.viewer = viewer.id;
-    }
-    if (query.with !== undefined) {
-      const peer = this.agents.require(query.with);
-      params.peer = peer.id;
-      where.push(
-        viewer
-          ? `m.scope = 'direct' AND ((m.sender_id = @viewer AND m.recipient_id = @peer) OR (m.sender_id = @peer AND m.recipient_id = @viewer))`
-          : `(m.sender_id = @peer OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent_id = @peer))`,
-      );
-    }
-    if (query.topic !== undefined) {
-      validateTopic(query.topic);
-      params.topic = query.topic;
-      // A topic's history is open to anyone who asks by name, like a channel's backlog.
-      where.length = 0;
-      where.push('m.topic = @topic');
-      delete params.viewer;
-    }
-    if (query.beforeId !== undefined) {
-      params.before = query.beforeId;
-      where.push('m.id < @before');
-    }
-    params.limit = clampLimit(query.limit, 20);
-    const sql = `SELECT m.*
-      FROM messages m ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY m.id DESC LIMIT @limit`;
+    const { sql, params } = this.historyQuery(viewer, query);
     // A page stays within MAX_ANSWER_BYTES; the next one starts before its oldest id.
     const rows = fitBytes(
       this.db.prepare(sql).all(params) as MessageRow[],
@@ -607,6 +639,55 @@ export class MessageBus {
       MAX_ANSWER_BYTES,
     );
     return rows.map((r) => this.toMessage(r));
+  }
+
+  /**
+   * Each shape of history is read newest first from an index that holds it in id order, so a page
+   * costs its own rows however many others the table holds: a topic (messages_topic), a
+   * conversation both ways (messages_direct), one agent's mail (what it sent, messages_sender, and
+   * what it was given, the deliveries' key), or everything (the table's own order).
+   */
+  private historyQuery(
+    viewer: Agent | null,
+    query: { with?: string; topic?: string; limit?: number; beforeId?: number },
+  ): { sql: string; params: Record<string, unknown> } {
+    const params: Record<string, unknown> = { limit: clampLimit(query.limit, DEFAULT_HISTORY_LIMIT) };
+    const below = (column: string) => (query.beforeId !== undefined ? `AND ${column} < @before` : '');
+    if (query.beforeId !== undefined) params.before = query.beforeId;
+    const newest = (ids: string) =>
+      `SELECT m.* FROM messages m WHERE m.id IN (${ids}) ORDER BY m.id DESC LIMIT @limit`;
+    const page = (select: string) => `SELECT * FROM (${select} LIMIT @limit)`;
+    if (query.topic !== undefined) {
+      validateTopic(query.topic);
+      // A topic's history is open to anyone who asks by name, like a channel's backlog.
+      params.topic = query.topic;
+      return {
+        sql: `SELECT m.* FROM messages m WHERE m.topic = @topic ${below('m.id')} ORDER BY m.id DESC LIMIT @limit`,
+        params,
+      };
+    }
+    const peer = query.with !== undefined ? this.agents.require(query.with) : undefined;
+    if (viewer && peer) {
+      Object.assign(params, { viewer: viewer.id, peer: peer.id });
+      const way = (from: string, to: string) =>
+        page(
+          `SELECT id FROM messages WHERE sender_id = ${from} AND recipient_id = ${to} ${below('id')} ORDER BY id DESC`,
+        );
+      return { sql: newest(`${way('@viewer', '@peer')} UNION ALL ${way('@peer', '@viewer')}`), params };
+    }
+    const party = viewer ?? peer;
+    if (party) {
+      params.party = party.id;
+      const sent = page(`SELECT id FROM messages WHERE sender_id = @party ${below('id')} ORDER BY id DESC`);
+      const given = page(
+        `SELECT message_id FROM deliveries WHERE agent_id = @party ${below('message_id')} ORDER BY message_id DESC`,
+      );
+      return { sql: newest(`${sent} UNION ALL ${given}`), params };
+    }
+    return {
+      sql: `SELECT m.* FROM messages m ${query.beforeId !== undefined ? 'WHERE m.id < @before' : ''} ORDER BY m.id DESC LIMIT @limit`,
+      params,
+    };
   }
 
   recentActivity(limit: number): ActivityItem[] {

@@ -207,6 +207,47 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE agents ADD COLUMN ssh TEXT;`);
     },
   },
+  {
+    version: 9,
+    name: "agents' hourly write budgets; messages nobody can receive expire; lists read from indexes",
+    up(db) {
+      db.exec(`
+        -- Each message's size and each task history line's share of what its change stored, summed
+        -- by sender (actor) and time from an index when an agent's hourly budget is checked. Lines
+        -- written before this version count as rows only.
+        ALTER TABLE messages ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+        UPDATE messages SET bytes = length(CAST(body AS BLOB));
+        CREATE INDEX messages_sent ON messages (sender_id, created_at, bytes);
+        ALTER TABLE task_events ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX task_events_actor ON task_events (actor_id, created_at, bytes);
+
+        -- When a message nobody can receive is deleted; NULL: kept. Those already stored expire an
+        -- hour (UNRECEIVED_MESSAGE_RETENTION_MS today) after they were sent.
+        ALTER TABLE messages ADD COLUMN expires_at INTEGER;
+        CREATE INDEX messages_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL;
+        -- Deleting a message looks up its deliveries (the cascade) and its replies (their reference):
+        -- without these, every message deleted scans both tables.
+        CREATE INDEX deliveries_message ON deliveries (message_id);
+        CREATE INDEX messages_reply ON messages (reply_to) WHERE reply_to IS NOT NULL;
+        UPDATE messages SET expires_at = created_at + 3600000
+          WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id);
+
+        -- A conversation between two agents, newest first, without walking either one's other mail.
+        CREATE INDEX messages_direct ON messages (sender_id, recipient_id, id) WHERE recipient_id IS NOT NULL;
+
+        -- Task lists read a page in order (most recently updated first) from the index of their
+        -- filter, never every task and its body to sort them; status counts and open counts search.
+        DROP INDEX tasks_status;
+        DROP INDEX tasks_assignee;
+        CREATE INDEX tasks_updated ON tasks (updated_at, id);
+        CREATE INDEX tasks_open ON tasks (updated_at, id) WHERE status <> 'done';
+        CREATE INDEX tasks_status ON tasks (status, updated_at, id);
+        CREATE INDEX tasks_assignee ON tasks (assignee_id, updated_at, id, status);
+        CREATE INDEX tasks_dispatcher ON tasks (dispatcher_id, updated_at, id, status);
+        CREATE INDEX tasks_open_assignee ON tasks (assignee_id) WHERE status <> 'done' AND assignee_id IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -204,6 +204,7 @@ export function applyEvent(state: StudioState, event: StudioEvent): StudioState 
       return { ...next, feed: pushFeed(next.feed, taskItem(event.task, event.event)) };
     }
     case 'topic.subscription':
+    case 'quota.refused':
     case 'attention':
       return state;
   }

@@ -2,6 +2,7 @@
 // MAX_ANSWER_BYTES (a model's context is the budget that matters).
 import { MAX_ANSWER_BYTES } from '../../../main/contract/limits.js';
 import type { Agent, Message, Task, TaskDetail } from '../../../main/contract/model.js';
+import { byUrgency, type TaskCursor } from '../../../main/core/board/taskBoard.js';
 import { fitBytes } from '../../../main/core/util/fitBytes.js';
 
 /** How much of MAX_ANSWER_BYTES a list may fill (the rest is the answer's own frame). */
@@ -10,6 +11,34 @@ const LIST_BYTES = MAX_ANSWER_BYTES - 4096;
 /** The leading items of a list that fit in one answer (always the first). */
 export function fitAnswer<T>(items: T[], budget = LIST_BYTES): T[] {
   return fitBytes(items, (i) => Buffer.byteLength(JSON.stringify(i), 'utf8'), budget);
+}
+
+/** Where the next page of a task list starts, as a tool answers it (`next`) and takes it back (`after`). */
+export const TASK_CURSOR_PATTERN = /^(\d{1,16})-(\d{1,16})$/;
+
+export function formatTaskCursor(c: TaskCursor): string {
+  return `${c.updatedAt}-${c.id}`;
+}
+
+export function parseTaskCursor(s: string): TaskCursor {
+  const m = TASK_CURSOR_PATTERN.exec(s);
+  return { updatedAt: Number(m?.[1]), id: Number(m?.[2]) };
+}
+
+/**
+ * A page of tasks (most recently updated first) as one answer: what fits, shown urgent first, and
+ * where the next page starts when there is more (after the last that fitted).
+ */
+export function fitTaskPage(
+  page: { tasks: Task[]; next?: TaskCursor },
+  format: (t: Task) => Record<string, unknown>,
+  budget = LIST_BYTES,
+): { tasks: Array<Record<string, unknown>>; next?: string } {
+  const kept = page.tasks.slice(0, fitAnswer(page.tasks.map(format), budget).length);
+  const last = kept.at(-1);
+  const next =
+    kept.length < page.tasks.length && last ? { updatedAt: last.updatedAt, id: last.id } : page.next;
+  return { tasks: byUrgency(kept).map(format), ...(next ? { next: formatTaskCursor(next) } : {}) };
 }
 
 /** An agent heard from within this window counts as online. */

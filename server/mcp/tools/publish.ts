@@ -1,3 +1,4 @@
+import { UNRECEIVED_MESSAGE_RETENTION_MS } from '../../../main/contract/limits.js';
 import { defineTool } from './tool.js';
 import { messageId, messageText, messageType, topic } from './schemas.js';
 
@@ -13,6 +14,7 @@ export default defineTool({
     const skipped = full.length ? ` Not delivered to ${full.join(', ')}: inbox full.` : '';
     return recipients
       ? `Published #${message.id} to ${args.topic} (${recipients} subscriber(s)).${skipped}`
-      : `Published #${message.id} to ${args.topic}; nobody else received it (it stays in the topic history).${skipped}`;
+      : `Published #${message.id} to ${args.topic}; nobody else received it (it stays in the topic's history for ` +
+          `${UNRECEIVED_MESSAGE_RETENTION_MS / 60_000} minutes).${skipped}`;
   },
 });

@@ -26,7 +26,7 @@ export default defineTool({
       role: me.role,
       commander: me.commander || undefined,
       unread: studio.bus.unreadCount(me.id),
-      open_tasks: studio.board.list({ assignee: me.name, open: true }).length,
+      open_tasks: studio.board.openCount(me.id),
       peers: peers.map((p) => p.name),
       topics: studio.bus.topicsOf(me),
     };

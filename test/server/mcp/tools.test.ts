@@ -131,15 +131,15 @@ describe('the tools a model calls', () => {
     const done = await callJson<{ id: number }>(bob, 'dispatch_task', { title: 'Done already', to: 'alice' });
     await callJson(alice, 'update_task', { task_id: done.id, status: 'done', result: 'ok' });
 
-    const open = await callJson<Array<{ title: string }>>(alice, 'list_tasks');
-    expect(open.map((x) => x.title)).toEqual(['Fire', 'Later', 'Low one']);
+    type Page = { tasks: Array<{ title: string }>; next?: string };
+    const open = await callJson<Page>(alice, 'list_tasks');
+    expect(open).toEqual({ tasks: [expect.anything(), expect.anything(), expect.anything()] });
+    expect(open.tasks.map((x) => x.title)).toEqual(['Fire', 'Later', 'Low one']);
+    expect((await callJson<Page>(alice, 'list_tasks', { status: 'done' })).tasks.map((x) => x.title)).toEqual(
+      ['Done already'],
+    );
     expect(
-      (await callJson<Array<{ title: string }>>(alice, 'list_tasks', { status: 'done' })).map((x) => x.title),
-    ).toEqual(['Done already']);
-    expect(
-      (await callJson<Array<{ title: string }>>(alice, 'list_tasks', { assignee: 'alice' })).map(
-        (x) => x.title,
-      ),
+      (await callJson<Page>(alice, 'list_tasks', { assignee: 'alice' })).tasks.map((x) => x.title),
     ).toEqual(['Fire', 'Low one']);
 
     const status = await callJson<{
@@ -152,6 +152,19 @@ describe('the tools a model calls', () => {
     expect(status.agents.find((a) => a.name === 'alice')).toMatchObject({ open_tasks: 2, unread: 3 });
     expect(status.open_tasks[0]!.id).toBe(urgent.id);
     expect(status.activity.some((line) => line.includes('Fire'))).toBe(true);
+  });
+
+  it('list_tasks pages: next passed back as after gives the following page, once each', async () => {
+    for (const title of ['one', 'two', 'three']) await callJson(bob, 'dispatch_task', { title });
+    type Page = { tasks: Array<{ title: string }>; next?: string };
+    const first = await callJson<Page>(alice, 'list_tasks', { limit: 2 });
+    expect(first.tasks.map((x) => x.title)).toEqual(['three', 'two']);
+    expect(first.next).toMatch(/^\d+-\d+$/);
+    const second = await callJson<Page>(alice, 'list_tasks', { limit: 2, after: first.next });
+    expect(second).toEqual({ tasks: [expect.objectContaining({ title: 'one' })] });
+    await expect(callText(alice, 'list_tasks', { after: 'page 2' })).rejects.toThrow(
+      /after is the next value of a list_tasks answer/,
+    );
   });
 
   it('dispatch_task to a worktree agent answers with the task branch it made, and update_task keeps it', async () => {

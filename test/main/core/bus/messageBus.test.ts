@@ -151,6 +151,29 @@ describe('MessageBus', () => {
     expect(() => studio.bus.send(person, 'bob', big)).not.toThrow();
   });
 
+  it('a broadcast that no inbox has room for stores nothing', () => {
+    const person = studio.agents.person;
+    const rows = () => (studio.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+    const fill = (to: Agent, from: Agent[]) => {
+      for (const f of from)
+        for (let i = 0; i < MAX_UNREAD_FROM_ONE_SENDER; i++) studio.bus.send(f, to.name, 'x');
+    };
+    // bob and carol full (two senders' shares each), the person holding alice's share.
+    fill(bob, [person, carol]);
+    fill(carol, [person, bob]);
+    fill(person, [alice]);
+    const before = rows();
+    expect(() => studio.bus.broadcast(alice, 'y'.repeat(60 * 1024))).toThrow(
+      /^Nobody can take a broadcast now: every inbox is full or holds your share of unread mail \(user, bob, carol\)\. Nothing was sent\./,
+    );
+    expect(rows()).toBe(before);
+    // Room in one inbox: stored once, for that one.
+    studio.bus.inbox(carol, { limit: 10 });
+    const b = studio.bus.broadcast(alice, 'now');
+    expect([b.recipients, b.full]).toEqual([1, ['user', 'bob']]);
+    expect(rows()).toBe(before + 1);
+  });
+
   it('caps unread mail by count too, per sender and per inbox', () => {
     for (let i = 0; i < MAX_UNREAD_FROM_ONE_SENDER; i++) studio.bus.send(alice, 'bob', `a${i}`);
     expect(() => studio.bus.send(alice, 'bob', 'one more')).toThrow(/has not read 250 of your messages/);

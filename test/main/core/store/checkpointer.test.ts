@@ -11,11 +11,13 @@ describe('checkpointer', () => {
     const studio = createStudio({ dataDir: dir });
     try {
       const file = join(dir, 'studio.db');
-      const alice = studio.agents.add({ name: 'alice' }).agent;
-      // Twenty recipients, each well within alice's share of its unread quota.
+      // From the person (no hourly budget) to twenty recipients, each well within the person's
+      // share of its unread quota.
+      const person = studio.agents.person;
       for (let r = 0; r < 20; r++) studio.agents.add({ name: `bob${r}` });
       const before = statSync(file).size;
-      for (let i = 0; i < 3000; i++) studio.bus.send(alice, `bob${i % 20}`, `message ${i} `.padEnd(200, 'x'));
+      for (let i = 0; i < 3000; i++)
+        studio.bus.send(person, `bob${i % 20}`, `message ${i} `.padEnd(200, 'x'));
       // The worker announces itself, then the main connection stops checkpointing on commit.
       const deadline = Date.now() + 5000;
       while (

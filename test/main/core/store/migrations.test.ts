@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from '../../../../main/core/store/migrations.js';
 import { backupFileFor, openDatabase } from '../../../../main/core/store/database.js';
+import { FakeClock } from '../../../support/fakeClock.js';
 import { tempDir } from '../../../support/studioHarness.js';
 
 const dirs: string[] = [];
@@ -72,6 +73,12 @@ describe('migrations', () => {
       INSERT INTO deliveries (agent_id, message_id, state) VALUES (3, 1, 'queued'), (1, 2, 'read'), (2, 2, 'queued'), (2, 3, 'woken');
     `);
     v1.close();
+    // At 2 the by-message index is gone (9 brings it back, for deleting expired messages).
+    const v2 = openDatabase(file, { targetVersion: 2 });
+    expect(
+      v2.prepare("SELECT name FROM sqlite_master WHERE name = 'deliveries_message'").get(),
+    ).toBeUndefined();
+    v2.close();
     const { createStudio } = await import('../../../../main/core/studio.js');
     const studio = createStudio({ dataDir: dir });
     try {
@@ -83,9 +90,6 @@ describe('migrations', () => {
         { id: 2, recipient_id: null },
         { id: 3, recipient_id: 2 },
       ]);
-      expect(
-        studio.db.prepare("SELECT name FROM sqlite_master WHERE name = 'deliveries_message'").get(),
-      ).toBeUndefined();
       // The seeded mail reads the same through the bus: recipients, states and the conversation.
       const alice = studio.agents.require('alice');
       expect(studio.bus.inbox(alice).items.map((m) => [m.id, m.from, m.to, m.state])).toEqual([
@@ -223,6 +227,69 @@ describe('migrations', () => {
       ]);
       expect(studio.bus.history(null)[0]!.urgent).toBeUndefined();
       expect((await studio.service.notifyStatus()).webhookUrl).toBeNull();
+    } finally {
+      await studio.close();
+    }
+  });
+
+  it('8 -> 9 sizes every message, expires those nobody received, and indexes the lists', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const v8 = openDatabase(join(dir, 'studio.db'), { targetVersion: 8 });
+    v8.exec(`INSERT INTO agents (id, name, kind, created_at) VALUES
+      (1, 'user', 'person', 1), (2, 'alice', 'agent', 1), (3, 'bob', 'agent', 1);
+      INSERT INTO messages (id, sender_id, scope, type, topic, body, reply_to, created_at, recipient_id) VALUES
+      (1, 2, 'direct', 'text', NULL, 'hi bob', NULL, 100, 3),
+      (2, 2, 'topic', 'text', 'nobody', 'héllo', NULL, 200, NULL),
+      (3, 2, 'topic', 'text', 'builds', 'about #2', 2, 300, NULL);
+      INSERT INTO deliveries (agent_id, message_id, state, bytes) VALUES (3, 1, 'queued', 6), (3, 3, 'read', 0);
+      INSERT INTO tasks (id, title, status, assignee_id, dispatcher_id, created_at, updated_at) VALUES
+      (1, 'old', 'done', 3, 2, 10, 10), (2, 'open', 'assigned', 3, 2, 20, 30), (3, 'new', 'backlog', NULL, 2, 40, 40);
+      INSERT INTO task_events (id, task_id, actor_id, kind, note, created_at) VALUES (1, 1, 2, 'created', '', 10);`);
+    v8.close();
+    const { createStudio } = await import('../../../../main/core/studio.js');
+    const clock = new FakeClock();
+    const studio = createStudio({ dataDir: dir, clock });
+    try {
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+      // Sizes in bytes, not characters; only the message nobody received expires, an hour after it was sent.
+      expect(studio.db.prepare('SELECT id, bytes, expires_at FROM messages ORDER BY id').all()).toEqual([
+        { id: 1, bytes: 6, expires_at: null },
+        { id: 2, bytes: 6, expires_at: 200 + 3_600_000 },
+        { id: 3, bytes: 8, expires_at: null },
+      ]);
+      expect(studio.db.prepare('SELECT bytes FROM task_events').all()).toEqual([{ bytes: 0 }]);
+      const indexes = (
+        studio.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as Array<{
+          name: string;
+        }>
+      ).map((r) => r.name);
+      expect(indexes).toEqual(
+        expect.arrayContaining([
+          'messages_sent',
+          'messages_expiry',
+          'messages_reply',
+          'messages_direct',
+          'deliveries_message',
+          'task_events_actor',
+          'tasks_updated',
+          'tasks_open',
+          'tasks_status',
+          'tasks_assignee',
+          'tasks_dispatcher',
+          'tasks_open_assignee',
+        ]),
+      );
+      // The board reads as before: open tasks, counts, what bob holds.
+      expect(studio.board.list({ open: true }).map((t) => t.id)).toEqual([3, 2]);
+      expect(studio.board.counts()).toMatchObject({ done: 1, assigned: 1, backlog: 1 });
+      expect(studio.board.openCount(3)).toBe(1);
+      // Past its time the expired message goes; the reply to it stays, no longer pointing at it.
+      clock.advance(0);
+      expect(studio.bus.history(null).map((m) => [m.id, m.replyTo])).toEqual([
+        [3, null],
+        [1, null],
+      ]);
     } finally {
       await studio.close();
     }
