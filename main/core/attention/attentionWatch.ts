@@ -94,14 +94,17 @@ export class AttentionWatch {
       // Once an hour per agent and kind, however many calls it makes meanwhile.
       if (this.saidWithin(`${e.agentId}:quota:${e.kind}`, QUOTA_WINDOW_MS)) return;
       const at = new Date(e.resetsAt).toISOString().slice(11, 16);
-      this.fire({
-        kind: 'quota',
-        title: `${e.agent} is over its hourly budget for ${e.kind}`,
-        body:
-          `It has ${e.detail}. Its ${e.kind === 'messages' ? 'messages' : 'task changes'} are refused until ` +
-          `${at} UTC; if it is looping, look at its terminal or stop it.`,
-        agent: e.agent,
-      });
+      this.fire(
+        {
+          kind: 'quota',
+          title: `${e.agent} is over its hourly budget for ${e.kind}`,
+          body:
+            `It has ${e.detail}. Its ${e.kind === 'messages' ? 'messages' : 'task changes'} are refused until ` +
+            `${at} UTC; if it is looping, look at its terminal or stop it.`,
+          agent: e.agent,
+        },
+        e.agent,
+      );
       return;
     }
     if (e.type === 'agent.removed') {

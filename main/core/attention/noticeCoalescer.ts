@@ -30,6 +30,7 @@ const KIND_WORDS: Record<AttentionKind, string> = {
   stuck: 'stuck turns',
   unrecognised: 'unrecognised screens',
   disconnected: 'lost links',
+  quota: 'budget refusals',
 };
 
 interface Window {
