@@ -4,6 +4,7 @@ import type {
   DeliveryState,
   DeliveryVia,
   Message,
+  TabSession,
   Task,
   TaskEvent,
   WorkspaceChanges,
@@ -28,7 +29,11 @@ export type StudioEvent =
   | { type: 'task.created'; task: Task; event: TaskEvent }
   | { type: 'task.updated'; task: Task; event: TaskEvent }
   | { type: 'workspace.changed'; agentId: number; changes: WorkspaceChanges }
-  | { type: 'attention'; attention: Attention };
+  | { type: 'attention'; attention: Attention }
+  /** A browser tab was let in, connected, left or was ended: the tabs as they are now. */
+  | { type: 'tabs.changed'; tabs: TabSession[] }
+  /** A one-time link's code was presented again; the tab its first use let in (if any) was ended. */
+  | { type: 'tabs.linkReplayed'; endedTabId: number | null };
 
 export type StudioEventType = StudioEvent['type'];
 

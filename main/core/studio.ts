@@ -30,6 +30,7 @@ import type { HookPayload } from './sessions/agentStateTracker.js';
 import { AttentionWatch } from './attention/attentionWatch.js';
 import { WebhookNotifier, type PostJson } from './attention/webhook.js';
 import { Settings } from './store/settings.js';
+import { TabSessions } from './tabs/tabSessions.js';
 import { TaskBoard } from './board/taskBoard.js';
 import { MessageBus } from './bus/messageBus.js';
 import { startCheckpointer } from './store/checkpointer.js';
@@ -122,6 +123,8 @@ export interface Studio {
   readonly wake: WakeEngine;
   readonly guard: WakeGuard;
   readonly workspaces: Workspaces;
+  /** Browser tabs let into the UI, each with a session of its own. */
+  readonly tabs: TabSessions;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The studio as the person sees it (UI, CLI). */
@@ -240,6 +243,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     logger,
     ...(options.postWebhook ? { post: options.postWebhook } : {}),
   });
+  const tabs = new TabSessions({ db, clock, events, logger });
   const wake = new WakeEngine({
     events,
     bus,
@@ -558,6 +562,11 @@ export function createStudio(options: StudioOptions = {}): Studio {
       workspaces,
       person,
     }),
+    listTabs: async () => tabs.list(),
+    endTab: async (id) => {
+      if (!tabs.end(id))
+        throw new StudioError('not_found', `There is no tab #${id}; the list of tabs shows the live ones.`);
+    },
     onDidEvent: (listener) => events.on(listener),
   };
 
@@ -583,6 +592,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     wake,
     guard,
     workspaces,
+    tabs,
     clock,
     logger,
     service,
@@ -596,6 +606,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
       guard.dispose();
       attention.dispose();
       webhook.dispose();
+      tabs.dispose();
       await workspaces.dispose();
       await sessions.shutdown();
       events.dispose();

@@ -54,7 +54,8 @@ function stateNotice(
 /**
  * Turns studio events into attention notices, once each: an agent that starts waiting for the
  * person (permission, a question), gets stuck or shows an unrecognised screen, loses its link to
- * the machine it runs on, or has its wakes held; a task that reaches review or done. Fired as `attention` events, which the desktop app
+ * the machine it runs on, or has its wakes held; a task that reaches review or done; a one-time
+ * UI link used twice. Fired as `attention` events, which the desktop app
  * shows as OS notifications, the browser page through the Notification API, and the webhook sends.
  */
 export class AttentionWatch {
@@ -79,6 +80,18 @@ export class AttentionWatch {
   }
 
   private observe(e: StudioEvent): void {
+    if (e.type === 'tabs.linkReplayed') {
+      this.fire({
+        kind: 'security',
+        title: 'A one-time studio link was used twice',
+        body:
+          'The second use was refused' +
+          (e.endedTabId !== null ? ' and the tab the first use let in was ended' : '') +
+          ': one of the two was not your browser. If yours says the link was used already, open a new ' +
+          'one (ccstudio open) and check the tabs listed under Tabs.',
+      });
+      return;
+    }
     if (e.type === 'agent.removed') {
       this.states.delete(e.agentId);
       this.held.delete(e.agentId);

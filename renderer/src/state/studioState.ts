@@ -205,6 +205,8 @@ export function applyEvent(state: StudioState, event: StudioEvent): StudioState 
     }
     case 'topic.subscription':
     case 'attention':
+    case 'tabs.changed':
+    case 'tabs.linkReplayed':
       return state;
   }
 }
