@@ -16,7 +16,7 @@ import { refuseHost } from './hostCheck.js';
 import { HttpError, sendJson, sendJsonRpcError, type Handler } from './http.js';
 
 export { MAX_SESSIONS_PER_AGENT, MAX_STREAMS_PER_AGENT, SESSION_IDLE_MS } from './endpoints/mcp.js';
-export { MAX_UI_BUFFERED_BYTES, UI_CODE_TTL_MS, UI_TOO_SLOW_CODE } from './endpoints/uiSocket.js';
+export { MAX_UI_BUFFERED_BYTES, UI_SIGNED_OUT_CODE, UI_TOO_SLOW_CODE } from './endpoints/uiSocket.js';
 
 /** Connections open at once: 30 agents with a stream and a request each, the UI and the CLI fit many times over. */
 export const MAX_CONNECTIONS = 512;
@@ -103,7 +103,10 @@ export interface StudioServerOptions {
   studio: Studio;
   /** Token for the person's API (CLI); agents' tokens never reach it. */
   adminToken: string;
-  /** Token for the UI's WebSocket (/ui?token=...); without one, /ui is closed. */
+  /**
+   * The UI token (the link `serve` prints): a tab trades it for a session of its own, which is what
+   * opens the UI's WebSocket. Without one, only one-time links' codes let a tab in.
+   */
   uiToken?: string;
   /** The built renderer (dist/renderer) served at / for browser mode; absent: no UI pages. */
   uiDir?: string;
@@ -116,7 +119,7 @@ export interface McpHttpServer {
   readonly port: number;
   readonly server: Server;
   sessionCount(): number;
-  /** A one-time code for a UI link (`/?code=...`), good once within UI_CODE_TTL_MS. */
+  /** A one-time code for a UI link (`/#code=...`), good once within TAB_CODE_TTL_MS. */
   issueUiCode(): string;
   close(): Promise<void>;
 }
@@ -127,8 +130,8 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
   const mcp = createMcpEndpoints({ side: studio.agentSide, byToken: (t) => studio.agents.byToken(t) });
   const ui = createUiEndpoints({
     host: studio,
+    tabs: studio.tabs,
     uiToken: options.uiToken,
-    clock: studio.clock,
     logger: studio.logger,
   });
   const staticUi = options.uiDir ? createUiStatic(options.uiDir) : undefined;
@@ -145,7 +148,7 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
       }),
     ],
     [STUDIO_PATHS.api, apiEndpoint(studio.service, options.adminToken)],
-    [STUDIO_PATHS.uiCode, uiCodeEndpoint(options.adminToken, () => ui.issueCode())],
+    [STUDIO_PATHS.uiCode, uiCodeEndpoint(options.adminToken, () => studio.tabs.issueCode())],
     [STUDIO_PATHS.uiSession, ui.session],
     [STUDIO_PATHS.health, async (_req, res) => sendJson(res, 200, { ok: true, name: 'ccstudio' })],
   ]);
@@ -203,7 +206,7 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
     port: listener.port,
     server: listener.server,
     sessionCount: () => mcp.sessionCount(),
-    issueUiCode: () => ui.issueCode(),
+    issueUiCode: () => studio.tabs.issueCode(),
     async close() {
       // The port first: nothing after this may hold it while the studio winds down.
       const closed = listener.close();

@@ -28,13 +28,22 @@ import {
   formatChanges,
   formatNotify,
   formatStatus,
+  formatTabs,
   formatTasks,
   mcpAddLine,
   trimScreen,
 } from './format.js';
 import { printable, printableBlock, printableJson, printableLine } from './printable.js';
 import { shellWord, thisCcstudioCommand } from './ccstudioCommand.js';
-import { canOpenBrowser, oneTimeLink, openInBrowser, runningStudio, tokenLink } from './openLink.js';
+import {
+  canOpenBrowser,
+  codeLink,
+  fetchUiCode,
+  openInBrowser,
+  runningStudio,
+  tokenLink,
+  writeOpenPage,
+} from './openLink.js';
 import { CLI_OPTIONS, npmTookMessage } from './options.js';
 
 const USAGE = `Claude Code Studio (headless)
@@ -43,6 +52,8 @@ Usage:
   ccstudio serve [--data DIR] [--cwd DIR] [--port N] [--host ADDR] [--agents N | --first-team N]
                  [--worktrees | --no-worktrees] [--claude CMD] [--no-start] [--open] [--verbose]
   ccstudio open [--print]
+  ccstudio tabs [--json]
+  ccstudio tabs end ID
   ccstudio agent add NAME [--role R] [--summary S] [--prompt P] [--command CMD [--takes-prompts]]
                  [--cwd DIR] [--worktree [--base BRANCH] [--worktree-dir DIR]] [--sandbox] [--json]
   ccstudio agent add NAME --ssh DEST [--cwd REMOTE_DIR] [--command CLAUDE] [--role R] [--prompt P] [--json]
@@ -80,8 +91,10 @@ asks where the team works), and starts the saved team in terminals (Claude Code,
 agent's session). Local agents run \`claude\` from PATH unless --claude or an agent's --command
 says otherwise. serve prints the link to the studio's UI in a browser (it carries the UI token,
 which stays the same across restarts); --open opens it in the default browser.
-open prints a current link to the running studio's UI, or opens it in your browser (with a
-one-time code instead of the token) when this machine has a desktop; --print only prints it.
+open prints a current link to the running studio's UI, or opens it in your browser when this
+machine has a desktop (through a private page holding a one-time code, so nothing secret is on any
+command line); --print only prints it. Each browser tab gets a session of its own: tabs lists
+them, tabs end ID signs one out at once.
 agent add --command runs another program; --takes-prompts says it takes typed prompts (Codex,
 Gemini CLI), so wake lines are typed into it when mail arrives (never into a plain shell).
 agent add --sandbox runs the agent's Claude Code in its own sandbox (bubblewrap and socat on Linux,
@@ -326,10 +339,10 @@ Stop with Ctrl-C.`);
         ? `  ${s.name}: not running: ${s.error}`
         : `  ${s.name}: ${s.ready ? 'ready' : 'started, still starting'}`,
     );
-  // The opener's command line is readable by every local process: it gets a one-time code, not the token.
+  // Command lines are readable by every local user: the browser gets a private page's address.
   if (values.open && running.uiBuilt) {
-    const link = `${running.http.urls.base}/?code=${running.http.issueUiCode()}`;
-    if (!(await openInBrowser(link)))
+    const page = writeOpenPage(dataDir, codeLink(running.http.urls.base, running.http.issueUiCode()));
+    if (!(await openInBrowser(page)))
       logger.info('No browser opener here: open the link above in a browser.');
   }
   await new Promise<void>((resolve) => {
@@ -345,8 +358,14 @@ Stop with Ctrl-C.`);
 async function openCommand(values: Values, dataDir: string): Promise<number> {
   const info = runningStudio(dataDir);
   if (!info) throw new UsageError(`No studio is running on ${dataDir}: start one with \`${run('serve')}\`.`);
-  if (!values.print && canOpenBrowser(process.env) && (await openInBrowser(await oneTimeLink(info)))) {
-    out(`Opened the studio in your browser. To open it elsewhere: ${run('open --print')}`);
+  if (
+    !values.print &&
+    canOpenBrowser(process.env) &&
+    (await openInBrowser(writeOpenPage(dataDir, codeLink(info.baseUrl, await fetchUiCode(info)))))
+  ) {
+    out(`Opened the studio in your browser. To open it elsewhere: ${run('open --print')}
+(A browser installed as a snap or flatpak cannot read the private page it was handed, in the data
+folder: if yours says so, use the link that prints.)`);
     return 0;
   }
   out(`${tokenLink(info)}
@@ -609,6 +628,30 @@ async function notifyCommand({ values, sub, rest, service }: CommandContext): Pr
   return 0;
 }
 
+/** `ccstudio tabs [end ID]`: the browser tabs let into the UI, and signing one out. */
+async function tabsCommand({ values, sub, rest, service }: CommandContext): Promise<number> {
+  if (sub === 'end') {
+    const [raw, ...more] = rest;
+    noMore(more, 'tabs', 'end');
+    const id = Number(raw);
+    if (!raw || !Number.isInteger(id) || id <= 0)
+      throw usageError(
+        `Give a tab's id from \`${run('tabs')}\`, e.g. \`${run('tabs end 3')}\`.`,
+        'tabs',
+        'end',
+      );
+    await service.endTab(id);
+    out(`Tab #${id} is signed out.`);
+    return 0;
+  }
+  if (sub !== undefined) throw unknownSub('tabs', sub);
+  noMore(rest, 'tabs');
+  const tabs = await service.listTabs();
+  if (values.json) json(tabs);
+  else out(formatTabs(tabs));
+  return 0;
+}
+
 /** `ccstudio inbox`: the person's unread mail, marked read. */
 async function inboxCommand({ values, sub, rest, service }: CommandContext): Promise<number> {
   noMore([sub, ...rest], 'inbox');
@@ -742,6 +785,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   status: statusCommand,
   send: sendCommand,
   notify: notifyCommand,
+  tabs: tabsCommand,
   inbox: inboxCommand,
   task: taskCommand,
 };

@@ -5,9 +5,11 @@ import type {
   NotifyStatus,
   FileChange,
   StudioStatus,
+  TabSession,
   Task,
   WorkspaceChanges,
 } from '../contract/model.js';
+import { browserLabel, tabVia } from '../contract/tabs.js';
 import { describeExit } from '../contract/exits.js';
 import { compactCount, describeBudget, describeDelivery } from '../contract/delivery.js';
 import { printableLine } from './printable.js';
@@ -176,4 +178,17 @@ export function formatNotify(s: NotifyStatus, tested: boolean): string {
       `Last failure: ${printableLine(s.lastError)}${s.pending ? ` (${s.pending} waiting to be retried)` : ''}.`,
     );
   return lines.join('\n');
+}
+
+/** `ccstudio tabs`: each browser tab let in, how, when, and until when its session holds. */
+export function formatTabs(tabs: readonly TabSession[]): string {
+  if (!tabs.length) return 'No browser tabs are let into the studio.';
+  const at = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+  return tabs
+    .map(
+      (t) =>
+        `#${t.id} ${printableLine(browserLabel(t.userAgent))}, by ${tabVia(t)}: opened ${at(t.createdAt)}, ` +
+        `${t.connections ? 'connected now' : `last used ${at(t.lastUsedAt)}`}, good until ${at(t.expiresAt)} (UTC)`,
+    )
+    .join('\n');
 }

@@ -5,6 +5,7 @@ import type {
   DeliveryState,
   DeliveryVia,
   Message,
+  TabSession,
   Task,
   TaskEvent,
   WorkspaceChanges,
@@ -40,7 +41,11 @@ export type StudioEvent =
       /** When its oldest write leaves the hour and there is room for the refused one. */
       resetsAt: number;
     }
-  | { type: 'attention'; attention: Attention };
+  | { type: 'attention'; attention: Attention }
+  /** A browser tab was let in, connected, left or was ended: the tabs as they are now. */
+  | { type: 'tabs.changed'; tabs: TabSession[] }
+  /** A one-time link's code was presented again; the tab its first use let in (if any) was ended. */
+  | { type: 'tabs.linkReplayed'; endedTabId: number | null };
 
 export type StudioEventType = StudioEvent['type'];
 

@@ -140,6 +140,8 @@ export const ATTENTION_KINDS = [
   'unrecognised',
   'disconnected',
   'quota',
+  /** Something the person should check for their safety: a one-time link used twice. */
+  'security',
 ] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 
@@ -168,6 +170,26 @@ export interface NotifyStatus extends NotifySettings {
   lastError: string | null;
   /** Notices waiting to be sent or retried. */
   pending: number;
+}
+
+/**
+ * A browser tab let into the studio's UI: by a one-time link's code (`ccstudio open`, `serve
+ * --open`) or by the link `serve` prints. Each has a token of its own (the studio keeps its hash),
+ * never the UI token itself, and can be ended from the UI or the CLI.
+ */
+export interface TabSession {
+  id: number;
+  /** How it was let in: a one-time link's code, or the printed link with the UI token. */
+  via: 'code' | 'token';
+  /** The browser that asked for it, as it named itself (a hint, not proof). */
+  userAgent: string;
+  createdAt: number;
+  /** When it last connected or was last seen connected. */
+  lastUsedAt: number;
+  /** When it stops being accepted unless used before then (idle), and at the latest (its age). */
+  expiresAt: number;
+  /** Connections open with it right now. */
+  connections: number;
 }
 
 export interface AgentHold {

@@ -67,6 +67,8 @@ export const SERVICE_ARGS: { [M in StudioServiceMethod]: z.ZodType<Parameters<St
   notifyStatus: z.tuple([]),
   setNotify: z.tuple([notifyInput]),
   testNotify: z.tuple([]),
+  listTabs: z.tuple([]),
+  endTab: z.tuple([recordId]),
 };
 
 const cols = z.number().int().min(TERMINAL_MIN_CELLS).max(TERMINAL_MAX_COLS);

@@ -22,6 +22,7 @@ import type {
   Message,
   NotifyStatus,
   StudioStatus,
+  TabSession,
   Task,
   TaskDetail,
   TaskEvent,
@@ -154,6 +155,10 @@ export interface StudioService {
   sendBack(input: SendBackInput): Promise<Task>;
   /** Pushes the branch and opens a pull request with the GitHub CLI; returns its address. */
   openPullRequest(target: WorkTarget): Promise<string>;
+  /** Browser tabs let into the UI, newest first. */
+  listTabs(): Promise<TabSession[]>;
+  /** Ends a tab's session: its connections close at once and its token is refused from then on. */
+  endTab(id: number): Promise<void>;
   onDidEvent(listener: (event: StudioEvent) => void): Disposable;
 }
 
@@ -246,6 +251,8 @@ const SERVICE_CALLS: Record<StudioServiceMethod, true> = {
   notifyStatus: true,
   setNotify: true,
   testNotify: true,
+  listTabs: true,
+  endTab: true,
 };
 const TERMINAL_CALLS: Record<TerminalMethod, true> = {
   attachTerminal: true,

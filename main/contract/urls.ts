@@ -13,7 +13,7 @@ export const STUDIO_PATHS = {
   api: '/api/rpc',
   /** A one-time code for a UI link, for the CLI's `open` (admin token). */
   uiCode: '/api/ui-code',
-  /** The UI's WebSocket, and where a one-time link's code is traded for its token. */
+  /** The UI's WebSocket (a tab's session), and where a tab trades a one-time link's code or the UI token for one. */
   ui: '/ui',
   uiSession: '/ui/session',
   health: '/health',

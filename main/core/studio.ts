@@ -30,6 +30,7 @@ import type { HookAnswer, HookPayload } from '../contract/hooks.js';
 import { AttentionWatch } from './attention/attentionWatch.js';
 import { WebhookNotifier, type PostJson } from './attention/webhook.js';
 import { Settings } from './store/settings.js';
+import { TabSessions } from './tabs/tabSessions.js';
 import { TaskBoard } from './board/taskBoard.js';
 import { MessageBus } from './bus/messageBus.js';
 import { MessageExpiry } from './bus/messageExpiry.js';
@@ -126,6 +127,8 @@ export interface Studio {
   readonly wake: WakeEngine;
   readonly guard: WakeGuard;
   readonly workspaces: Workspaces;
+  /** Browser tabs let into the UI, each with a session of its own. */
+  readonly tabs: TabSessions;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The studio as the person sees it (UI, CLI). */
@@ -259,6 +262,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     logger,
     ...(options.postWebhook ? { post: options.postWebhook } : {}),
   });
+  const tabs = new TabSessions({ db, clock, events, logger });
   const wake = new WakeEngine({
     events,
     bus,
@@ -577,6 +581,11 @@ export function createStudio(options: StudioOptions = {}): Studio {
       workspaces,
       person,
     }),
+    listTabs: async () => tabs.list(),
+    endTab: async (id) => {
+      if (!tabs.end(id))
+        throw new StudioError('not_found', `There is no tab #${id}; the list of tabs shows the live ones.`);
+    },
     onDidEvent: (listener) => events.on(listener),
   };
 
@@ -602,6 +611,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     wake,
     guard,
     workspaces,
+    tabs,
     clock,
     logger,
     service,
@@ -616,6 +626,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
       expiry.dispose();
       attention.dispose();
       webhook.dispose();
+      tabs.dispose();
       await workspaces.dispose();
       await sessions.shutdown();
       events.dispose();

@@ -86,7 +86,7 @@ export interface RunningStudio {
   studio: Studio;
   http: McpHttpServer;
   adminToken: string;
-  /** The UI in a browser, token included (treat it like a password). */
+  /** The UI in a browser, the UI token included (treat it like a password); the tab trades it for a session. */
   uiUrl: string;
   /** False when this copy has no built renderer (npm run build makes it). */
   uiBuilt: boolean;
@@ -137,8 +137,9 @@ export async function startStudioHost(options: HostOptions): Promise<RunningStud
     throw err;
   }
   const adminToken = 'ccsa_' + randomBytes(24).toString('base64url');
-  // The same across restarts, so a tab left open reconnects by itself (see uiToken.ts).
-  const uiToken = loadOrCreateUiToken(options.dataDir);
+  // The same across restarts (see uiToken.ts); a new one (the old deleted to revoke it) signs out
+  // every tab let in before.
+  const uiToken = loadOrCreateUiToken(options.dataDir, () => studio.tabs.endAll('revoked'));
   const uiDir = findUiDir();
   const http = serveStudio(listener, { studio, adminToken, uiToken, ...(uiDir ? { uiDir } : {}) });
   const { urls } = listener;

@@ -1,5 +1,6 @@
-// The UI token outlives a restart: a tab left open across one reconnects by itself instead of
-// asking for a new link. It lives in the data folder beside studio.json, private to the user.
+// The UI token outlives a restart: the link `serve` prints stays good, so it can be bookmarked. A tab
+// trades it for a session of its own (main/core/tabs/tabSessions.ts), which the tab reconnects with.
+// It lives in the data folder beside studio.json, private to the user.
 import { randomBytes } from 'node:crypto';
 import { lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,8 +25,11 @@ function trusted(file: string): boolean {
   }
 }
 
-/** The data folder's UI token, made on first use (or when the file is missing, damaged or not trusted). */
-export function loadOrCreateUiToken(dataDir: string): string {
+/**
+ * The data folder's UI token, made on first use (or when the file is missing, damaged or not
+ * trusted); `onNew` runs when a new one was made, so whatever the old one let in can go with it.
+ */
+export function loadOrCreateUiToken(dataDir: string, onNew?: () => void): string {
   const file = join(dataDir, UI_TOKEN_FILE);
   if (trusted(file)) {
     const saved = readFileSync(file, 'utf8').trim();
@@ -37,10 +41,11 @@ export function loadOrCreateUiToken(dataDir: string): string {
   writeFileSync(tmp, token + '\n', { mode: 0o600, flag: 'wx' });
   // A rename replaces whatever was there (a symlink included) without following it.
   renameSync(tmp, file);
+  onNew?.();
   return token;
 }
 
-/** Forgets it: every open tab and printed link stops working at the next start. */
+/** Forgets it: every printed link, and every tab let in (see studioHost), stops working at the next start. */
 export function revokeUiToken(dataDir: string): void {
   rmSync(join(dataDir, UI_TOKEN_FILE), { force: true });
 }

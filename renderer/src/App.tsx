@@ -26,6 +26,7 @@ import { StudioStore } from './state/store.js';
 import type { TerminalHandle } from './terminal/TerminalView.js';
 import { commandForKey } from './keys.js';
 import { NotificationsDialog, useBrowserNotifications } from './components/Notifications.js';
+import { TabsDialog } from './components/Tabs.js';
 
 /** Where the window keeps its layout between runs (both modes have localStorage). */
 const LAYOUT_KEY = 'ccstudio.layout';
@@ -73,9 +74,21 @@ type Dialog =
   | { kind: 'reviewTask'; taskId: number }
   | { kind: 'removeAgent'; name: string }
   | { kind: 'notifications' }
+  | { kind: 'tabs' }
   | null;
 
-export function App({ client, mode, closed }: { client: StudioClient; mode: string; closed: Promise<void> }) {
+export function App({
+  client,
+  mode,
+  closed,
+  tabId = null,
+}: {
+  client: StudioClient;
+  mode: string;
+  closed: Promise<void>;
+  /** This browser tab's id in the studio's list of tabs (null in the desktop window). */
+  tabId?: number | null;
+}) {
   const store = useMemo(() => new StudioStore(client), [client]);
   const state = useSyncExternalStore(store.subscribe, store.get);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -244,6 +257,9 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
           <button onClick={() => setDialog({ kind: 'notifications' })} data-testid="notifications">
             Notifications
           </button>
+          <button onClick={() => setDialog({ kind: 'tabs' })} data-testid="tabs-button">
+            Tabs
+          </button>
           <button onClick={() => setDialog({ kind: 'addAgent' })} data-testid="add-agent">
             Add agent
           </button>
@@ -345,6 +361,9 @@ export function App({ client, mode, closed }: { client: StudioClient; mode: stri
           notify={notify}
           onClose={() => setDialog(null)}
         />
+      )}
+      {dialog?.kind === 'tabs' && (
+        <TabsDialog client={client} thisTab={tabId} notify={notify} onClose={() => setDialog(null)} />
       )}
       {removing && (
         <RemoveAgentDialog client={client} agent={removing} notify={notify} onClose={() => setDialog(null)} />

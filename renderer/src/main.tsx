@@ -28,7 +28,7 @@ async function show(reconnecting: boolean, delay = RECONNECT_FIRST_MS): Promise<
   document.body.dataset.mode = c.mode;
   root.render(
     <StrictMode>
-      <App key={++generation} client={c.client} mode={c.mode} closed={c.closed} />
+      <App key={++generation} client={c.client} mode={c.mode} closed={c.closed} tabId={c.tabId} />
     </StrictMode>,
   );
   const openedAt = Date.now();

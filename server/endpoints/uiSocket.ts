@@ -1,6 +1,6 @@
 // The UI's pipe: StudioService, its events and the attached terminals over one WebSocket (/ui),
-// behind the UI token; and the page of a one-time link trading its code for that token.
-import { randomBytes } from 'node:crypto';
+// for a browser tab holding a session of its own (see main/core/tabs/tabSessions.ts); and where a
+// tab gets that session, by trading a one-time link's code or the UI token (the printed link).
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -8,7 +8,7 @@ import { MAX_REQUEST_BYTES } from '../../main/contract/limits.js';
 import type { PipeEndpoint, PipeFromStudio, PipeToStudio } from '../../main/contract/pipe.js';
 import { STUDIO_PATHS } from '../../main/contract/urls.js';
 import { servePipe, type PipeHost } from '../../main/core/pipe/servePipe.js';
-import type { Clock } from '../../main/core/util/clock.js';
+import type { TabEndReason, TabSessions } from '../../main/core/tabs/tabSessions.js';
 import type { Logger } from '../../main/core/util/logger.js';
 import { HttpError, parseJson, readBody, sameSecret, sendJson, type Handler } from '../http.js';
 
@@ -22,14 +22,8 @@ export const MAX_UI_BUFFERED_BYTES = 16 * 1024 * 1024;
 const UI_CLOSE_GRACE_MS = 2000;
 /** The close code a cut-off client sees (4000-4999 are the application's own). */
 export const UI_TOO_SLOW_CODE = 4001;
-/**
- * A link handed to another program to open (xdg-open, open) sits on that program's command line,
- * which every local process can read. Such links carry a one-time code instead of the UI token:
- * the page trades it for the token once, within this long.
- */
-export const UI_CODE_TTL_MS = 60_000;
-/** Codes not yet used are few (one per --open); more than this and the oldest go. */
-const MAX_UI_CODES = 16;
+/** The close code a tab whose session was ended (or expired) sees: it must not just reconnect. */
+export const UI_SIGNED_OUT_CODE = 4003;
 
 /** A WebSocket as the pipe StudioService is served over, cut off if it stops reading. */
 function socketPipe(ws: WebSocket, logger: Logger): PipeEndpoint<PipeToStudio, PipeFromStudio> {
@@ -66,62 +60,96 @@ function socketPipe(ws: WebSocket, logger: Logger): PipeEndpoint<PipeToStudio, P
 export interface UiEndpoints {
   /** The WebSocket upgrade for STUDIO_PATHS.ui (after the listener checked Host and Origin). */
   upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void;
-  /** POST STUDIO_PATHS.uiSession: a one-time code for the token. */
+  /** POST STUDIO_PATHS.uiSession: a one-time code, or the UI token, for a tab's own session. */
   session: Handler;
-  /** A one-time code for a UI link (`/?code=...`), good once within UI_CODE_TTL_MS. */
-  issueCode(): string;
   close(): void;
 }
 
+/** What a tab is told when its session ends while it is connected. */
+const SIGNED_OUT: Record<TabEndReason, string> = {
+  ended: 'This tab was signed out from the studio.',
+  expired: "This tab's session expired.",
+  replayed: 'The link that opened this tab was used twice, so the studio ended its session.',
+  revoked: "The studio's UI token was replaced.",
+  crowded: 'Too many tabs were opened: this one, used least recently, was signed out.',
+};
+
 export function createUiEndpoints(deps: {
   host: PipeHost;
-  /** Without one, /ui is closed and no code can be traded. */
+  tabs: TabSessions;
+  /** The printed link's token, traded for a tab's session; without one, only codes are. */
   uiToken: string | undefined;
-  clock: Clock;
   logger: Logger;
 }): UiEndpoints {
-  const { uiToken, clock } = deps;
+  const { tabs, uiToken } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
-  const codes = new Map<string, number>();
   const refuse = (socket: Socket, status: number, text: string) =>
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  /** Each session's open connections, so ending it closes them at once. */
+  const sockets = new Map<number, Set<WebSocket>>();
+  const onEnd = tabs.onDidEnd(({ id, reason }) => {
+    for (const ws of sockets.get(id) ?? []) {
+      ws.close(UI_SIGNED_OUT_CODE, SIGNED_OUT[reason]);
+      setTimeout(() => ws.terminate(), UI_CLOSE_GRACE_MS).unref();
+    }
+  });
 
   return {
     upgrade(req, socket, head) {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== STUDIO_PATHS.ui) return refuse(socket, 404, 'Not Found');
-      const token = url.searchParams.get('token');
-      if (!uiToken || !token || !sameSecret(token, uiToken)) return refuse(socket, 401, 'Unauthorized');
+      const token = url.searchParams.get('session');
+      const tab = token ? tabs.verify(token) : undefined;
+      if (!tab) return refuse(socket, 401, 'Unauthorized');
       wss.handleUpgrade(req, socket, head, (ws) => {
         // Oversize or malformed frames end this connection, never the studio.
         ws.on('error', () => ws.terminate());
+        const attached = tabs.attach(tab.id);
+        if (!attached) return ws.close(UI_SIGNED_OUT_CODE, SIGNED_OUT.ended);
+        const mine = sockets.get(tab.id) ?? new Set<WebSocket>();
+        sockets.set(tab.id, mine.add(ws));
+        ws.once('close', () => {
+          mine.delete(ws);
+          if (!mine.size && sockets.get(tab.id) === mine) sockets.delete(tab.id);
+          attached.dispose();
+        });
         servePipe(deps.host, socketPipe(ws, deps.logger));
       });
     },
     async session(req, res) {
       if (req.method !== 'POST')
         throw new HttpError(405, 'POST {"code": ...} from the page a one-time link opened.');
-      const body = parseJson(await readBody(req)) as { code?: unknown } | null;
-      const code = body && typeof body === 'object' ? body.code : undefined;
-      const expires = typeof code === 'string' ? codes.get(code) : undefined;
-      if (typeof code === 'string') codes.delete(code);
-      if (!uiToken || expires === undefined || expires <= clock.now()) {
+      const body = parseJson(await readBody(req)) as { code?: unknown; token?: unknown } | null;
+      const fields = body && typeof body === 'object' ? body : {};
+      const userAgent = String(req.headers['user-agent'] ?? '');
+      let opened: ReturnType<TabSessions['open']>;
+      if (typeof fields.code === 'string') {
+        const redeemed = tabs.redeemCode(fields.code, userAgent);
+        if (!redeemed.ok)
+          throw new HttpError(
+            401,
+            redeemed.reason === 'replayed'
+              ? 'This one-time link was used already, so it opens nothing now (and the tab it opened first was signed out). Open a new one with `ccstudio open`.'
+              : 'This one-time link was used already or has expired: open a new one with `ccstudio open`.',
+          );
+        opened = redeemed;
+      } else if (typeof fields.token === 'string' && uiToken && sameSecret(fields.token, uiToken)) {
+        opened = tabs.open('token', userAgent);
+      } else {
         throw new HttpError(
           401,
-          'This one-time link was used already or has expired; open the link `ccstudio serve` printed.',
+          'This link does not open the studio (a wrong or replaced token): open the link `ccstudio serve` printed, or a new one with `ccstudio open`.',
         );
       }
-      sendJson(res, 200, { token: uiToken }, { 'cache-control': 'no-store' });
-    },
-    issueCode() {
-      const now = clock.now();
-      for (const [code, expires] of codes) if (expires <= now) codes.delete(code);
-      while (codes.size >= MAX_UI_CODES) codes.delete(codes.keys().next().value!);
-      const code = 'ccsc_' + randomBytes(18).toString('base64url');
-      codes.set(code, now + UI_CODE_TTL_MS);
-      return code;
+      sendJson(
+        res,
+        200,
+        { session: opened.token, id: opened.tab.id, expiresAt: opened.tab.expiresAt },
+        { 'cache-control': 'no-store' },
+      );
     },
     close() {
+      onEnd.dispose();
       for (const client of wss.clients) client.terminate();
       wss.close();
     },

@@ -13,6 +13,7 @@ import {
   type BrowserStudio,
 } from '../support/browserHarness.js';
 import { waitFor } from '../support/waitFor.js';
+import { codeLink, writeOpenPage } from '../../main/cli/openLink.js';
 
 let studio: BrowserStudio;
 let browser: Browser;
@@ -297,21 +298,54 @@ describe('browser mode', () => {
     await waitFor('an empty box', () => !screenOf('agent-1').includes('typed while'));
   });
 
-  it('a one-time link opens the studio once, and says so when it is used again', async () => {
-    const base = studio.running.uiUrl.replace(/\?token=.*$/, '');
+  it('a one-time link opens the studio through a private page; the tab lists its session, signs another out, and a replay signs it out', async () => {
+    const base = studio.running.http.urls.base;
     const code = studio.running.http.issueUiCode();
-    const first = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-    const again = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const viewport = { viewport: { width: 1200, height: 800 } };
+    const first = await browser.newPage(viewport);
+    const other = await browser.newPage(viewport);
+    const again = await browser.newPage(viewport);
     try {
-      await first.goto(`${base}?code=${code}`);
-      await first.locator('[data-testid="tile-agent-1"]').waitFor();
-      expect(first.url()).not.toContain('code=');
-      await again.goto(`${base}?code=${code}`);
+      const tabs = () => studio.running.studio.service.listTabs();
+      /** The tab a page was let in as: the one session that was not there before it opened. */
+      const letIn = async (go: () => Promise<unknown>, page: Page) => {
+        const before = new Set((await tabs()).map((t) => t.id));
+        await go();
+        await page.locator('[data-testid="tile-agent-1"]').waitFor();
+        return (await tabs()).find((t) => !before.has(t.id))!;
+      };
+      // Another tab, let in by the printed link.
+      const theirs = await letIn(() => other.goto(studio.running.uiUrl), other);
+      // What `ccstudio open` hands the browser: a private page's file:// address.
+      const mine = await letIn(() => first.goto(writeOpenPage(studio.dataDir, codeLink(base, code))), first);
+      expect(first.url()).toBe(`${base}/`);
+      expect(mine.via).toBe('code');
+      expect(theirs.via).toBe('token');
+
+      await first.locator('[data-testid="tabs-button"]').click();
+      const list = first.locator('[data-testid="tabs"]');
+      await list.locator(`[data-testid="tab-${mine.id}"] [data-testid="this-tab"]`).waitFor();
+      expect(await list.locator('[data-testid="this-tab"]').count()).toBe(1);
+      expect(await list.locator(`[data-testid="tab-${mine.id}"]`).textContent()).toMatch(
+        /Headless Chrome \d+ on Linux.*by a one-time link.*connected now/,
+      );
+      await screenshot(first, 'tabs');
+      // Signing the other tab out disconnects it at once, and it cannot come back by itself.
+      await list.locator(`[data-testid="end-tab-${theirs.id}"]`).click();
       await expect
-        .poll(() => again.locator('.banner.error').textContent())
-        .toMatch(/one-time link was used already/);
+        .poll(() => other.locator('.banner.error').textContent(), { timeout: 15_000 })
+        .toMatch(/signed out from the studio/);
+      await list.locator(`[data-testid="tab-${theirs.id}"]`).waitFor({ state: 'detached' });
+
+      // The code presented again: refused, and the tab it let in first is signed out too.
+      await again.goto(`${base}/#code=${code}`);
+      await expect.poll(() => again.locator('.banner.error').textContent()).toMatch(/used already/);
+      await expect
+        .poll(() => first.locator('.banner.error').textContent(), { timeout: 15_000 })
+        .toMatch(/used twice/);
     } finally {
       await first.close();
+      await other.close();
       await again.close();
     }
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPipeClient, type PipeFromStudio, type PipeToStudio } from '../../main/contract/pipe.js';
 import type { TerminalOutput } from '../../main/contract/service.js';
-import { takeToken } from '../../renderer/src/pipe/connect.js';
+import { takeTab, type Grant } from '../../renderer/src/pipe/connect.js';
 import { memoryPipePair } from '../support/memoryPipe.js';
 
 /** The window's end of a pipe whose studio end the test plays by hand. */
@@ -14,12 +14,13 @@ function scripted() {
   return { client, sent, studio: pair.right, close: pair.close, tick };
 }
 
-/** This tab's storage, its history and a location, as the browser gives them to takeToken. */
+/** This tab's storage, its history and a location, as the browser gives them to takeTab. */
 function pageStubs() {
   const store = new Map<string, string>();
   const storage = {
     getItem: (k: string) => store.get(k) ?? null,
     setItem: (k: string, v: string) => void store.set(k, v),
+    removeItem: (k: string) => void store.delete(k),
   } as Storage;
   const replaced: string[] = [];
   const history = {
@@ -74,33 +75,74 @@ describe('the renderer side of the pipe', () => {
     await expect(pending).rejects.toMatchObject({ code: 'unavailable' });
   });
 
-  it('takes the UI token out of the address bar and keeps it for reloads of this tab', async () => {
+  /** A studio that trades ccsu_good and each code once for a new session. */
+  function studioExchange() {
+    const traded: Grant[] = [];
+    const used = new Set<string>();
+    let next = 1;
+    const exchange = async (grant: Grant) => {
+      traded.push(grant);
+      const ok =
+        'token' in grant
+          ? grant.token === 'ccsu_good'
+          : grant.code.startsWith('ccsc_') && !used.has(grant.code);
+      if ('code' in grant) used.add(grant.code);
+      return ok ? { session: `ccst_${next}`, id: next++ } : { error: 'This one-time link was used already.' };
+    };
+    return { traded, exchange };
+  }
+
+  it("trades the printed link's UI token for this tab's own session, and keeps only the session", async () => {
     const { store, storage, replaced, history, at } = pageStubs();
-    expect(await takeToken(at('http://127.0.0.1:47100/?token=ccsu_abc&x=1#t'), storage, history)).toBe(
-      'ccsu_abc',
-    );
+    const { traded, exchange } = studioExchange();
+    expect(
+      await takeTab(at('http://127.0.0.1:47100/?token=ccsu_good&x=1#t'), storage, history, exchange),
+    ).toEqual({
+      session: 'ccst_1',
+      id: 1,
+    });
     expect(replaced).toEqual(['/?x=1#t']);
-    expect(await takeToken(at('http://127.0.0.1:47100/'), storage, history)).toBe('ccsu_abc');
+    expect([...store.values()].join()).not.toContain('ccsu_good');
+    // A reload (or a restart of the studio) reuses it without trading anything.
+    expect(await takeTab(at('http://127.0.0.1:47100/'), storage, history, exchange)).toEqual({
+      session: 'ccst_1',
+      id: 1,
+    });
+    expect(traded).toEqual([{ token: 'ccsu_good' }]);
     store.clear();
-    expect(await takeToken(at('http://127.0.0.1:47100/'), storage, history)).toBeNull();
+    expect(await takeTab(at('http://127.0.0.1:47100/'), storage, history, exchange)).toBeNull();
   });
 
-  it('trades a one-time code for the token, and takes the code out of the address bar', async () => {
+  it('trades a one-time code from the fragment (or an older query) once, and takes it out of the address bar', async () => {
     const { store, storage, replaced, history, at } = pageStubs();
-    const traded: string[] = [];
-    const exchange = async (code: string) => {
-      traded.push(code);
-      return code === 'ccsc_good' ? 'ccsu_xyz' : null;
-    };
-    expect(await takeToken(at('http://127.0.0.1:47100/?code=ccsc_good'), storage, history, exchange)).toBe(
-      'ccsu_xyz',
-    );
+    const { traded, exchange } = studioExchange();
+    expect(await takeTab(at('http://127.0.0.1:47100/#code=ccsc_a'), storage, history, exchange)).toEqual({
+      session: 'ccst_1',
+      id: 1,
+    });
     expect(replaced).toEqual(['/']);
-    expect(store.get('ccstudio.uiToken')).toBe('ccsu_xyz');
     store.clear();
-    expect(
-      await takeToken(at('http://127.0.0.1:47100/?code=ccsc_used'), storage, history, exchange),
-    ).toBeNull();
-    expect(traded).toEqual(['ccsc_good', 'ccsc_used']);
+    expect(await takeTab(at('http://127.0.0.1:47100/?code=ccsc_b#x=1'), storage, history, exchange)).toEqual({
+      session: 'ccst_2',
+      id: 2,
+    });
+    expect(replaced).toEqual(['/', '/#x=1']);
+    store.clear();
+    // Used already: the studio's reason is what the page says.
+    expect(await takeTab(at('http://127.0.0.1:47100/#code=ccsc_a'), storage, history, exchange)).toEqual({
+      error: 'This one-time link was used already.',
+    });
+    expect(traded).toEqual([{ code: 'ccsc_a' }, { code: 'ccsc_b' }, { code: 'ccsc_a' }]);
+  });
+
+  it('a page from before tab sessions left the UI token in storage: it is traded once and dropped', async () => {
+    const { store, storage, history, at } = pageStubs();
+    const { exchange } = studioExchange();
+    store.set('ccstudio.uiToken', 'ccsu_good');
+    expect(await takeTab(at('http://127.0.0.1:47100/'), storage, history, exchange)).toEqual({
+      session: 'ccst_1',
+      id: 1,
+    });
+    expect(store.has('ccstudio.uiToken')).toBe(false);
   });
 });

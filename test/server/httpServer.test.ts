@@ -266,7 +266,7 @@ describe('HTTP edge', () => {
     expect(unknown.status).toBe(404);
   });
 
-  it('hands a one-time UI code only for the admin token; the code opens the UI once', async () => {
+  it('hands a one-time UI code only for the admin token; the code buys one tab session, never a token', async () => {
     const codeUrl = t.http.urls.base + '/api/ui-code';
     expect((await rawRequest(codeUrl, { headers: { authorization: `Bearer ${aliceToken}` } })).status).toBe(
       401,
@@ -279,7 +279,14 @@ describe('HTTP edge', () => {
     const trade = (c: string) =>
       rawRequest(t.http.urls.base + '/ui/session', { body: JSON.stringify({ code: c }) });
     const traded = await trade(code);
-    expect(JSON.parse(traded.body)).toEqual({ token: t.uiToken });
+    expect(traded.status).toBe(200);
+    expect(traded.body).not.toContain(t.uiToken);
+    expect(traded.body).not.toContain(t.adminToken);
+    expect(JSON.parse(traded.body)).toEqual({
+      session: expect.stringMatching(/^ccst_/),
+      id: 1,
+      expiresAt: expect.any(Number),
+    });
     expect((await trade(code)).status).not.toBe(200);
   });
 

@@ -19,6 +19,7 @@ import { startServe, waitExit } from '../support/cliProcess.js';
 import { INITIALIZE, MCP_HEADERS, rawRequest } from '../support/rawHttp.js';
 import { startTestStudio, tempDir, type TestStudio } from '../support/studioHarness.js';
 import { waitFor } from '../support/waitFor.js';
+import { tabSession, uiSocketUrl } from '../support/uiSession.js';
 
 let t: TestStudio | undefined;
 const procs: ChildProcess[] = [];
@@ -163,6 +164,7 @@ describe('a UI client that stops reading', () => {
     const serve = await startServe(['--data', data, '--port', '0', '--no-start']);
     procs.push(serve.proc);
     const info = JSON.parse(readFileSync(join(data, 'studio.json'), 'utf8')) as {
+      baseUrl: string;
       apiUrl: string;
       adminToken: string;
       uiToken: string;
@@ -181,9 +183,8 @@ describe('a UI client that stops reading', () => {
     const recipients = Array.from({ length: 60 }, (_, i) => `r${i}`);
     for (const name of recipients) await rpc('addAgent', [{ name, remote: true }]);
 
-    const ws = new WebSocket(
-      `${serve.mcpUrl.replace('http', 'ws').replace('/mcp', '/ui')}?token=${info.uiToken}`,
-    );
+    const { session } = await tabSession(info.baseUrl, { token: info.uiToken });
+    const ws = new WebSocket(uiSocketUrl(serve.mcpUrl, session));
     await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
     let closeCode = 0;
     ws.on('close', (code) => (closeCode = code));

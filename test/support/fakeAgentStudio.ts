@@ -213,7 +213,7 @@ export interface FakeAgentStudio {
   studio: Studio;
   http: McpHttpServer;
   adminToken: string;
-  /** For the UI's WebSocket (/ui?token=...). */
+  /** The printed link's token: traded for a tab's session (see uiSession.ts), which opens /ui. */
   uiToken: string;
   dataDir: string;
   addFakeAgent(name: string, options?: FakeAgentInStudioOptions): FakeAgent;

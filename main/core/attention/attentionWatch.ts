@@ -58,7 +58,7 @@ function stateNotice(
  * Turns studio events into attention notices, once each: an agent that starts waiting for the
  * person (permission, a question), gets stuck or shows an unrecognised screen, loses its link to
  * the machine it runs on, has its wakes held, or has its calls refused for its hourly budget; a task
- * that reaches review or done. Fired as `attention` events, which the desktop app
+ * that reaches review or done; a one-time UI link used twice. Fired as `attention` events, which the desktop app
  * shows as OS notifications, the browser page through the Notification API, and the webhook sends.
  * All of them pass a NoticeCoalescer first, and agents' text in them is quoted (noticeText.ts).
  */
@@ -104,6 +104,21 @@ export class AttentionWatch {
           agent: e.agent,
         },
         e.agent,
+      );
+      return;
+    }
+    if (e.type === 'tabs.linkReplayed') {
+      this.fire(
+        {
+          kind: 'security',
+          title: 'A one-time studio link was used twice',
+          body:
+            'The second use was refused' +
+            (e.endedTabId !== null ? ' and the tab the first use let in was ended' : '') +
+            ': one of the two was not your browser. If yours says the link was used already, open a new ' +
+            'one (ccstudio open) and check the tabs listed under Tabs.',
+        },
+        'the studio',
       );
       return;
     }

@@ -31,6 +31,7 @@ const KIND_WORDS: Record<AttentionKind, string> = {
   unrecognised: 'unrecognised screens',
   disconnected: 'lost links',
   quota: 'budget refusals',
+  security: 'security notices',
 };
 
 interface Window {

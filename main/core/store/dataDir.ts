@@ -8,6 +8,8 @@ export const DATABASE_FILE = 'studio.db';
 export const STUDIO_INFO_FILE = 'studio.json';
 /** Held locked for a studio's whole life: one studio per data folder (see studioLock.ts). */
 export const LOCK_FILE = 'studio.lock';
+/** Pages that hand a browser a one-time link without putting it on a command line (see openLink.ts). */
+export const UI_LINKS_DIR = 'ui-links';
 /** The data folder holds tokens and every message: only its owner may enter it. */
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
@@ -27,7 +29,7 @@ export function resolveDataDir(
 }
 
 /** The studio's own entries in a data folder: the only things it ever chmods there. */
-const OWN_ENTRY = /^(studio\.(db|json|lock)(\b.*)?|agents|ui-token)$/;
+const OWN_ENTRY = /^(studio\.(db|json|lock)(\b.*)?|agents|ui-token|ui-links)$/;
 
 /**
  * Makes the data folder private whatever the umask: the folder 0700, and the studio's own files in

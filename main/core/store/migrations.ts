@@ -248,6 +248,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    name: 'browser tabs let into the UI, each with a session of its own',
+    up(db) {
+      // A tab's token is kept only as its hash; a tab left open across a restart reconnects with
+      // it. via: code (a one-time link) | token (the printed link).
+      db.exec(`
+        CREATE TABLE tab_sessions (
+          id            INTEGER PRIMARY KEY,
+          token_hash    TEXT NOT NULL UNIQUE,
+          via           TEXT NOT NULL CHECK (via IN ('code', 'token')),
+          user_agent    TEXT NOT NULL DEFAULT '',
+          created_at    INTEGER NOT NULL,
+          last_used_at  INTEGER NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

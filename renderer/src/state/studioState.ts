@@ -206,6 +206,8 @@ export function applyEvent(state: StudioState, event: StudioEvent): StudioState 
     case 'topic.subscription':
     case 'quota.refused':
     case 'attention':
+    case 'tabs.changed':
+    case 'tabs.linkReplayed':
       return state;
   }
 }

@@ -1,12 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { callJson, callText, tempDir } from '../../support/studioHarness.js';
 import { CLI, runCli, startServe, trackProcesses, waitExit } from '../../support/cliProcess.js';
 import type { StudioStatus } from '../../../main/contract/model.js';
-import { waitFor } from '../../support/waitFor.js';
 
 const { procs, dirs } = trackProcesses(afterEach);
 
@@ -221,31 +220,5 @@ describe('ccstudio', () => {
     expect(JSON.parse(inboxJson.stdout).length).toBe(0);
     const shown = await runCli(['task', 'show', String(task.id), '--json', '--data', data]);
     expect(JSON.parse(shown.stdout).title).toBe(hostile);
-  });
-
-  it('serve --open hands the browser opener a one-time code, never the UI token', async () => {
-    const data = dataDir();
-    const bin = join(data, 'bin');
-    mkdirSync(bin);
-    const seen = join(data, 'opener-argv.txt');
-    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${seen}'\n`);
-    chmodSync(join(bin, 'xdg-open'), 0o755);
-    const serve = await startServe(['--data', join(data, 'studio'), '--port', '0', '--open'], {
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
-    });
-    procs.push(serve.proc);
-    const argv = await waitFor('the opener to run', () => existsSync(seen) && readFileSync(seen, 'utf8'));
-    const { uiToken } = JSON.parse(readFileSync(join(data, 'studio', 'studio.json'), 'utf8'));
-    expect(argv).not.toContain(uiToken);
-    const link = new URL(argv.trim());
-    expect(link.searchParams.get('code')).toMatch(/^ccsc_/);
-    const trade = () =>
-      fetch(new URL('/ui/session', link), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: link.searchParams.get('code') }),
-      });
-    expect(await (await trade()).json()).toEqual({ token: uiToken });
-    expect((await trade()).status).toBe(401);
   });
 });

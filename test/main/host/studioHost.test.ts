@@ -11,6 +11,8 @@ import { makeRepo } from '../../support/gitRepo.js';
 import { silentLogger } from '../../../main/core/util/logger.js';
 import { rawRequest } from '../../support/rawHttp.js';
 import { tempDir } from '../../support/studioHarness.js';
+import { tabSession } from '../../support/uiSession.js';
+import { revokeUiToken } from '../../../main/host/uiToken.js';
 
 const running: RunningStudio[] = [];
 const servers: Server[] = [];
@@ -65,6 +67,23 @@ describe('serve', () => {
     const other = makeRepo(join(root, 'other'), { 'README.md': 'x\n' });
     const plain = await start({ dataDir: tempDir(), firstTeam: 1, teamCwd: other, worktrees: false });
     expect(plain.studio.agents.require('agent-1').cwd).toBe(other);
+  });
+
+  it("keeps tabs' sessions across a restart, and signs every tab out when the UI token is replaced", async () => {
+    const dataDir = tempDir();
+    let r = await start({ dataDir });
+    const token = new URL(r.uiUrl).searchParams.get('token')!;
+    const { session } = await tabSession(r.http.urls.base, { token });
+    await r.stop();
+    r = await start({ dataDir });
+    expect(r.studio.tabs.verify(session)).toBeDefined();
+    await r.stop();
+    // The README's way to revoke the printed link: stop, delete ui-token, start.
+    revokeUiToken(dataDir);
+    r = await start({ dataDir });
+    expect(new URL(r.uiUrl).searchParams.get('token')).not.toBe(token);
+    expect(r.studio.tabs.verify(session)).toBeUndefined();
+    expect(await r.studio.service.listTabs()).toEqual([]);
   });
 
   it('takes a free port when asked to and the fixed one is taken; otherwise says what to do', async () => {

@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { startFakeAgentStudio, type FakeAgentStudio } from '../../../support/fakeAgentStudio.js';
 import { memoryPipePair } from '../../../support/memoryPipe.js';
 import { waitFor } from '../../../support/waitFor.js';
+import { tabSession, uiSocketUrl } from '../../../support/uiSession.js';
 
 const { Terminal } = xtermHeadless;
 
@@ -209,7 +210,8 @@ describe('terminals over the pipe', () => {
       );
       return Number(m[1]);
     };
-    const ws = new WebSocket(`${s.http.url.replace('http', 'ws').replace('/mcp', '/ui')}?token=${s.uiToken}`);
+    const { session } = await tabSession(s.http.urls.base, { token: s.uiToken });
+    const ws = new WebSocket(uiSocketUrl(s.http.url, session));
     await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
     let received = 0;
     ws.on('message', (d: Buffer) => (received += d.length));

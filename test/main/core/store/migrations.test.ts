@@ -295,6 +295,39 @@ describe('migrations', () => {
     }
   });
 
+  it("9 -> 10 adds browser tabs' sessions (none yet), keeping every agent; a tab then outlives a restart", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const v9 = openDatabase(join(dir, 'studio.db'), { targetVersion: 9 });
+    v9.exec(`INSERT INTO agents (id, name, kind, cwd, created_at, ssh) VALUES
+      (1, 'user', 'person', '', 1, NULL), (2, 'far', 'agent', '/srv/far', 1, '{"dest":"me@box","command":"claude"}');`);
+    v9.close();
+    const { createStudio } = await import('../../../../main/core/studio.js');
+    let studio = createStudio({ dataDir: dir });
+    let token: string;
+    try {
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(10);
+      expect(studio.agents.require('far').ssh).toEqual({ dest: 'me@box', command: 'claude' });
+      expect(await studio.service.listTabs()).toEqual([]);
+      expect(() =>
+        studio.db
+          .prepare(
+            "INSERT INTO tab_sessions (token_hash, via, created_at, last_used_at) VALUES ('h', 'nope', 1, 1)",
+          )
+          .run(),
+      ).toThrow(/CHECK/);
+      token = studio.tabs.open('code', 'Firefox/128.0').token;
+    } finally {
+      await studio.close();
+    }
+    studio = createStudio({ dataDir: dir });
+    try {
+      expect(studio.tabs.verify(token)).toMatchObject({ via: 'code', userAgent: 'Firefox/128.0' });
+    } finally {
+      await studio.close();
+    }
+  });
+
   it('is idempotent and refuses a database from a newer build', () => {
     const dir = tempDir();
     dirs.push(dir);
