@@ -333,9 +333,7 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     if (quitState === 'stopping') return;
     quitState = 'stopping';
-    const stopped = running
-      .stop()
-      .catch((err: Error) => stderr.write(`stop failed: ${err.message}\n`));
+    const stopped = running.stop().catch((err: Error) => stderr.write(`stop failed: ${err.message}\n`));
     const timeout = new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS));
     void Promise.race([stopped, timeout]).then(() => {
       quitState = 'done';

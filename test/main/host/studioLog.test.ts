@@ -27,7 +27,9 @@ function closedStdio(): EventEmitter & { write(s: string): boolean; writes: numb
     writes: 0,
     write(_s: string) {
       stream.writes++;
-      process.nextTick(() => stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })));
+      process.nextTick(() =>
+        stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })),
+      );
       return false;
     },
   });
