@@ -820,11 +820,27 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Node's fetch can leave a request pending for good when the studio closes the connection as the
+ * request goes out; with nothing left to wait on, the process would end there, printing nothing,
+ * with exit code 0, as if the command had worked. It says so instead.
+ */
+let settled = false;
+process.once('beforeExit', () => {
+  if (settled) return;
+  stderr.write(
+    `ccstudio: the studio closed the connection without answering, so this command may or may not have taken effect. Check with \`${run('status')}\` and try again.\n`,
+  );
+  process.exitCode = 1;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (err: unknown) => {
+    settled = true;
     const parseError = err instanceof Error ? parseErrorMessage(err as Error & { code?: string }) : undefined;
     if (err instanceof UsageError || isStudioError(err) || parseError) {
       const hint = isStudioError(err) && err.subject ? ` ${LOOK_HERE[err.subject]()}` : '';
