@@ -2,12 +2,15 @@
 // callers out. Node's cap (server.maxConnections) refuses every new connection once it is reached:
 // a process holding that many keep-alive sockets (`GET /health`, no token) locked the UI, the CLI,
 // MCP and hooks out for as long as it renewed them. Here a new connection is let in and room is
-// made by closing another, in this order:
-//   1. the unauthenticated one idle longest: nothing in flight on it (it has not finished sending
-//      its request's headers, or its answer went out);
-//   2. the unauthenticated one busy longest: legitimate unauthenticated requests (/health, the
-//      UI's pages, a one-time link's code) take milliseconds, so the oldest is a client holding on;
-//   3. only when the whole cap is full: the authenticated one idle longest (its client reconnects).
+// made by closing another:
+//   1. the unauthenticated one opened longest ago. An answer to a caller without a credential
+//      closes its connection (serveStudio), so an unauthenticated connection is either one whose
+//      request is still coming or being answered, which for a real caller (/health, the UI's
+//      pages, a one-time link's code, a caller about to show its credential) takes milliseconds:
+//      the oldest is a client holding on. Age, not idleness, decides: a caller that has just
+//      connected and not yet sent its headers looks idle, and must outlast those holding on.
+//   2. only when the whole cap is full: the authenticated one idle longest, nothing in flight on
+//      it (a kept-alive connection between requests; its client reconnects).
 // Unauthenticated connections never hold more than MAX_UNAUTHENTICATED_CONNECTIONS, so the rest of
 // the cap is a reserve that only callers who showed a credential hold. A connection is
 // authenticated once a request on it shows a credential the studio issued: serveStudio reads it
@@ -33,6 +36,8 @@ interface Tracked {
   authenticated: boolean;
   /** Requests in flight (answer not yet out). */
   requests: number;
+  /** When its last answer went out (or it opened): the one idle longest goes first. */
+  idleSince: number;
   /** A WebSocket now: busy for as long as it lives. */
   upgraded: boolean;
 }
@@ -47,8 +52,7 @@ export interface ConnectionGuard {
 }
 
 export function guardConnections(server: Server, logger?: Logger): ConnectionGuard {
-  // In order of their last change (opened, a request started or ended): the first idle one found
-  // is the one idle longest, the first busy one the one busy longest.
+  // In the order they opened: the first unauthenticated one found is the oldest.
   const open = new Map<Socket, Tracked>();
   let unauthenticated = 0;
   let closedSinceWarning = 0;
@@ -60,11 +64,6 @@ export function guardConnections(server: Server, logger?: Logger): ConnectionGua
     open.delete(socket);
     if (!t.authenticated) unauthenticated--;
   };
-  const touch = (socket: Socket, t: Tracked): void => {
-    if (!open.has(socket)) return;
-    open.delete(socket);
-    open.set(socket, t);
-  };
   const close = (socket: Socket): void => {
     forget(socket);
     socket.destroy();
@@ -72,7 +71,7 @@ export function guardConnections(server: Server, logger?: Logger): ConnectionGua
     if (Date.now() - lastWarning < CAP_WARNING_EVERY_MS) return;
     lastWarning = Date.now();
     logger?.warn(
-      `connection cap reached: closing the oldest unauthenticated connections (a local process may be holding many open)`,
+      'connection cap reached: closing the oldest connections without a credential (a local process may be holding many open)',
       { closed: closedSinceWarning, unauthenticated, open: open.size },
     );
     closedSinceWarning = 0;
@@ -80,24 +79,24 @@ export function guardConnections(server: Server, logger?: Logger): ConnectionGua
 
   /** Whom to close to make room for `newcomer`: see the order at the top of this file. */
   const victim = (newcomer: Socket, full: boolean): Socket | undefined => {
-    let busyUnauthenticated: Socket | undefined;
     let idleAuthenticated: Socket | undefined;
+    let idleSince = Infinity;
     for (const [socket, t] of open) {
       if (socket === newcomer) continue;
-      const busy = t.requests > 0 || t.upgraded;
-      if (!t.authenticated) {
-        if (!busy) return socket;
-        busyUnauthenticated ??= socket;
-      } else if (full && !busy) idleAuthenticated ??= socket;
+      if (!t.authenticated) return socket;
+      if (full && t.requests === 0 && !t.upgraded && t.idleSince < idleSince) {
+        idleAuthenticated = socket;
+        idleSince = t.idleSince;
+      }
     }
-    return busyUnauthenticated ?? idleAuthenticated;
+    return idleAuthenticated;
   };
 
   const makeRoom = (newcomer: Socket): void => {
     while (unauthenticated > MAX_UNAUTHENTICATED_CONNECTIONS || open.size > MAX_CONNECTIONS) {
       const socket = victim(newcomer, open.size > MAX_CONNECTIONS);
       if (!socket) {
-        // Every other connection is authenticated and busy: this one waits for room like any.
+        // Every other connection is authenticated and busy: no room, so this one is refused.
         close(newcomer);
         return;
       }
@@ -106,7 +105,7 @@ export function guardConnections(server: Server, logger?: Logger): ConnectionGua
   };
 
   server.on('connection', (socket: Socket) => {
-    open.set(socket, { authenticated: false, requests: 0, upgraded: false });
+    open.set(socket, { authenticated: false, requests: 0, idleSince: Date.now(), upgraded: false });
     unauthenticated++;
     socket.once('close', () => forget(socket));
     makeRoom(socket);
@@ -116,10 +115,9 @@ export function guardConnections(server: Server, logger?: Logger): ConnectionGua
     const t = open.get(socket);
     if (!t) return;
     t.requests++;
-    touch(socket, t);
     res.once('close', () => {
       t.requests--;
-      touch(socket, t);
+      t.idleSince = Date.now();
     });
   });
 

@@ -127,7 +127,7 @@ async function openUi(url: string) {
   const ws = new WebSocket(url);
   cleanups.push(() => ws.terminate());
   await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-  return createPipeClient(uiPipe(ws));
+  return { ws, client: createPipeClient(uiPipe(ws)) };
 }
 
 describe('answers that keep no connection', () => {
@@ -220,6 +220,74 @@ describe('the connection cap', () => {
       timeoutMs: HEADERS_TIMEOUT_MS + 5000,
     });
   }, 30_000);
+  it('closes the oldest unauthenticated connections even mid-request, never the UI socket', async () => {
+    t = await startTestStudio();
+    const { port, server } = t.http;
+    const ui = await openUi(`ws://127.0.0.1:${port}/ui?token=${t.uiToken}`);
+    let requests = 0;
+    server.on('request', () => requests++);
+    // Requests whose body never comes: busy, and unauthenticated (a one-time code is in the body).
+    const slowBody =
+      `POST /ui/session HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`;
+    const busy: Socket[] = [];
+    for (let i = 0; i < MAX_UNAUTHENTICATED_CONNECTIONS; i++) {
+      const s = await openSocket(port);
+      s.write(slowBody);
+      busy.push(s);
+    }
+    await waitFor('the studio to be reading every body', () => requests === MAX_UNAUTHENTICATED_CONNECTIONS);
+    const newcomers = await Promise.all([openSocket(port), openSocket(port)]);
+    await waitFor('the two oldest to be closed', () => busy.slice(0, 2).every(isClosed), {
+      timeoutMs: 3000,
+    });
+    expect(busy.slice(2).filter(isClosed)).toHaveLength(0);
+    expect(newcomers.filter(isClosed)).toHaveLength(0);
+    expect(ui.ws.readyState, 'the UI socket is open').toBe(WebSocket.OPEN);
+    expect((await ui.client.listAgents()).map((a) => a.name)).toEqual(['user']);
+  }, 30_000);
+
+  it('when authenticated callers fill it, closes the one idle longest; refuses only when all are busy', async () => {
+    t = await startTestStudio();
+    const { port, server } = t.http;
+    let requests = 0;
+    server.on('request', () => requests++);
+    const body = JSON.stringify({ method: 'status', params: [] });
+    const rpc = (length = Buffer.byteLength(body)) =>
+      `POST /api/rpc HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${t!.adminToken}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+    const answered = (s: Socket) =>
+      new Promise<void>((resolve) =>
+        s.on('data', function seen(d: Buffer) {
+          if (!d.toString().startsWith('HTTP/1.1 200')) return;
+          s.off('data', seen);
+          resolve();
+        }),
+      );
+    const callers: Socket[] = [];
+    for (let i = 0; i < MAX_CONNECTIONS; i++) {
+      const s = await openSocket(port);
+      const done = answered(s);
+      s.write(rpc() + body);
+      await done;
+      callers.push(s);
+    }
+    // Full of callers with the admin token, idle between requests: the one idle longest makes room.
+    const newcomer = await openSocket(port);
+    await waitFor('the caller idle longest to be closed', () => isClosed(callers[0]!), { timeoutMs: 3000 });
+    expect(callers.slice(1).filter(isClosed)).toHaveLength(0);
+    const done = answered(newcomer);
+    newcomer.write(rpc() + body);
+    await done;
+
+    // All of them busy (bodies still coming): no room, so the next connection is refused.
+    const before = requests;
+    for (const s of [...callers.slice(1), newcomer]) s.write(rpc(100) + '{');
+    await waitFor('every caller to be mid-request', () => requests === before + MAX_CONNECTIONS);
+    const refused = await openSocket(port);
+    await waitFor('the connection past the cap to be refused', () => isClosed(refused), { timeoutMs: 3000 });
+    expect([...callers.slice(1), newcomer].filter(isClosed)).toHaveLength(0);
+  }, 60_000);
 });
 
 /**
@@ -285,12 +353,13 @@ async function frontDoorHolds(
   );
 
   // The UI socket opened before the attack still answers, and a new one (a reload) gets in.
-  expect((await ui.listAgents()).map((a) => a.name)).toContain('worker');
+  expect(ui.ws.readyState, 'the UI socket is open').toBe(WebSocket.OPEN);
+  expect((await ui.client.listAgents()).map((a) => a.name)).toContain('worker');
   const reloaded = await openUi(uiUrl);
-  expect((await reloaded.status()).agents.map((a) => a.name)).toContain('worker');
+  expect((await reloaded.client.status()).agents.map((a) => a.name)).toContain('worker');
 
   // The attacker kept at it all along.
-  expect(attacker.connects()).toBeGreaterThan(connectsBefore);
+  await waitFor('the attacker to be reopening still', () => attacker.connects() > connectsBefore);
   attacker.stop();
 }
 

@@ -105,8 +105,10 @@ describe('greedy clients', () => {
     const drip = connect(port, '127.0.0.1');
     sockets.push(drip);
     drip.on('error', () => {});
+    // With the admin token, so the body is read (a caller without one is answered and cut at once).
     drip.write(
-      `POST /api/rpc HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
+      `POST /api/rpc HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${t.adminToken}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
     );
     const dripping = setInterval(() => drip.writable && drip.write(' '), 200);
     try {
