@@ -4,7 +4,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -247,9 +247,10 @@ describe('ccstudio messages', () => {
 describe('a studio that closes the connection without answering', () => {
   it('is never taken for success: the command says so and exits 1', async () => {
     const data = dataDir();
-    // A "studio" that closes every connection the moment it is made, as a full listener once did;
+    // A "studio" that ends every connection the moment it is made, as a full listener once did;
     // Node's fetch then never settles, and the process used to end silently with exit code 0.
-    const server = createServer((socket) => socket.destroy());
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => (sockets.push(socket), socket.end()));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const lock = tryStudioLock(data)!;
@@ -266,6 +267,7 @@ describe('a studio that closes the connection without answering', () => {
       expect(status.code).toBe(1);
     } finally {
       lock.release();
+      for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     }
   });
