@@ -1,25 +1,31 @@
 // The studio's one HTTP listener. `listen` binds it (so the host knows every URL before it builds
 // the studio); `serveStudio` routes it: each request passes the Host/Origin check (DNS rebinding)
 // first, then goes to the endpoint that owns its path (server/endpoints/), each with its own
-// credential. Slow, greedy and stalled clients are bounded here and in the endpoints.
+// credential. Slow, greedy and stalled clients are bounded here and in the endpoints; the cap on
+// connections is connectionGuard.ts, which keeps room for callers with a credential.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { STUDIO_PATHS, studioUrls, type StudioUrls } from '../main/contract/urls.js';
 import type { Studio } from '../main/core/studio.js';
+import type { Logger } from '../main/core/util/logger.js';
+import { guardConnections, type ConnectionGuard } from './connectionGuard.js';
 import { apiEndpoint, uiCodeEndpoint } from './endpoints/api.js';
 import { hooksEndpoint } from './endpoints/hooks.js';
 import { createMcpEndpoints } from './endpoints/mcp.js';
 import { createUiEndpoints } from './endpoints/uiSocket.js';
 import { createUiStatic } from './endpoints/uiStatic.js';
 import { refuseHost } from './hostCheck.js';
-import { HttpError, sendJson, sendJsonRpcError, type Handler } from './http.js';
+import { bearer, HttpError, sameSecret, sendJson, sendJsonRpcError, type Handler } from './http.js';
 
 export { MAX_SESSIONS_PER_AGENT, MAX_STREAMS_PER_AGENT, SESSION_IDLE_MS } from './endpoints/mcp.js';
 export { MAX_UI_BUFFERED_BYTES, UI_SIGNED_OUT_CODE, UI_TOO_SLOW_CODE } from './endpoints/uiSocket.js';
+export {
+  MAX_CONNECTIONS,
+  MAX_UNAUTHENTICATED_CONNECTIONS,
+  RESERVED_FOR_AUTHENTICATED,
+} from './connectionGuard.js';
 
-/** Connections open at once: 30 agents with a stream and a request each, the UI and the CLI fit many times over. */
-export const MAX_CONNECTIONS = 512;
 /** A client has this long to send its request headers (local clients take milliseconds)... */
 export const HEADERS_TIMEOUT_MS = 5_000;
 /** ...and this long for its whole request, body included: a body sent a byte at a time is cut off. */
@@ -29,6 +35,9 @@ const TIMEOUT_CHECK_MS = 1_000;
 /** Keep-alive sockets let each agent reuse its connection; longer than clients' own idle timeouts. */
 const KEEP_ALIVE_MS = 65_000;
 
+/** Answers that close their connection, whoever asked: unauthorized, forbidden, nothing there. */
+const REFUSALS = new Set([401, 403, 404]);
+
 /** A bound listener, before it serves anything: its port and URLs are known. */
 export interface Listener {
   readonly server: Server;
@@ -37,6 +46,8 @@ export interface Listener {
   /** Host headers (host:port) and Origins a request may carry. */
   readonly allowedHosts: ReadonlySet<string>;
   readonly allowedOrigins: ReadonlySet<string>;
+  /** The connection cap: who is authenticated, and who makes room for whom (connectionGuard.ts). */
+  readonly connections: ConnectionGuard;
   close(): Promise<void>;
 }
 
@@ -44,14 +55,15 @@ export interface Listener {
  * Binds the listener: 127.0.0.1 unless the person opts into another interface; port 0 picks a
  * free one. Fails with the socket's error (EADDRINUSE for a taken port).
  */
-export async function listen(options: { host?: string; port?: number } = {}): Promise<Listener> {
+export async function listen(
+  options: { host?: string; port?: number; logger?: Logger } = {},
+): Promise<Listener> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer({
     headersTimeout: HEADERS_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
     connectionsCheckingInterval: TIMEOUT_CHECK_MS,
   });
-  server.maxConnections = MAX_CONNECTIONS;
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -61,6 +73,7 @@ export async function listen(options: { host?: string; port?: number } = {}): Pr
     });
   });
   server.on('clientError', (_err, socket) => socket.destroy());
+  const connections = guardConnections(server, options.logger);
   // Every socket, upgraded ones too (the UI's WebSocket), which the server stops tracking.
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
@@ -88,6 +101,7 @@ export async function listen(options: { host?: string; port?: number } = {}): Pr
     urls: studioUrls(`http://${hostPart}:${port}`),
     allowedHosts: new Set([...names].map((n) => `${n}:${port}`.toLowerCase())),
     allowedOrigins: new Set([...names].map((n) => `http://${n}:${port}`.toLowerCase())),
+    connections,
     // Stops listening at once (the port is free for a studio started again right away), then
     // drops whatever connections are left rather than waiting on them.
     close: () =>
@@ -150,8 +164,34 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
     [STUDIO_PATHS.api, apiEndpoint(studio.service, options.adminToken)],
     [STUDIO_PATHS.uiCode, uiCodeEndpoint(options.adminToken, () => studio.tabs.issueCode())],
     [STUDIO_PATHS.uiSession, ui.session],
-    [STUDIO_PATHS.health, async (_req, res) => sendJson(res, 200, { ok: true, name: 'ccstudio' })],
+    // Anyone may ask, and nobody keeps a connection by asking (see connectionGuard.ts).
+    [
+      STUDIO_PATHS.health,
+      async (_req, res) => sendJson(res, 200, { ok: true, name: 'ccstudio' }, { connection: 'close' }),
+    ],
   ]);
+
+  /**
+   * Whether a request shows a credential this studio issued (the admin token, an agent's, a hook's,
+   * a tab's session, the UI's), read from its headers alone, so its connection is known before any body is read.
+   * Which credential a path takes is still its endpoint's to decide: this only tells the
+   * connection cap whom to keep. A credential kind added later belongs here too.
+   */
+  const showsCredential = (req: IncomingMessage): boolean => {
+    const token = bearer(req);
+    if (token)
+      return (
+        sameSecret(token, options.adminToken) ||
+        studio.agents.byToken(token) !== undefined ||
+        studio.sessions.agentForHookToken(token) !== undefined
+      );
+    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    // A tab's session (its UI socket), or the UI token (the printed link, traded for a session).
+    const session = query.get('session');
+    if (session) return studio.tabs.verify(session) !== undefined;
+    const uiToken = query.get('token');
+    return !!uiToken && !!options.uiToken && sameSecret(uiToken, options.uiToken);
+  };
 
   const checkOrigin = (req: IncomingMessage): void => {
     const refused = refuseHost(listener, req.headers.host, req.headers.origin);
@@ -161,6 +201,9 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       checkOrigin(req);
+      // A connection is kept between requests only for a caller with a credential.
+      if (showsCredential(req)) listener.connections.vouch(req.socket);
+      else res.setHeader('connection', 'close');
       const url = new URL(req.url ?? '/', 'http://localhost');
       const handler = routes.get(url.pathname);
       if (handler) return await handler(req, res, url);
@@ -173,6 +216,8 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
       if (err instanceof HttpError) {
         const headers: Record<string, string> =
           err.status === 401 ? { 'www-authenticate': 'Bearer realm="ccstudio"' } : {};
+        // A refusal ends the connection: whoever was refused keeps nothing open by it.
+        if (REFUSALS.has(err.status)) headers.connection = 'close';
         sendJsonRpcError(res, err.status, err.code, err.message, headers);
         return;
       }
@@ -191,6 +236,8 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
       socket.end(`HTTP/1.1 403 ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
+    if (showsCredential(req)) listener.connections.vouch(socket);
+    listener.connections.upgraded(socket);
     ui.upgrade(req, socket, head);
   };
 

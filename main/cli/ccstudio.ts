@@ -17,11 +17,12 @@ import { createStudio } from '../core/studio.js';
 import { isProcessAlive, readStudioInfo } from '../core/studioInfo.js';
 import { resolveDataDir, securePrivateTree } from '../core/store/dataDir.js';
 import { tryStudioLock } from '../core/store/studioLock.js';
-import { streamLogger } from '../core/util/logger.js';
+import { outputUntilGone } from '../core/util/output.js';
 import { studioVersion } from '../core/version.js';
 import { studioUrls } from '../contract/urls.js';
 import { remoteStudioService } from './remoteService.js';
 import { DEFAULT_PORT, startStudioHost } from '../host/studioHost.js';
+import { openStudioLog } from '../host/studioLog.js';
 import {
   formatAgents,
   formatBudget,
@@ -177,14 +178,22 @@ function noMore(words: Array<string | undefined>, command: string, sub?: string)
   );
 }
 
+/**
+ * Where everything the CLI prints goes. A reader that went away (`ccstudio task list | head -1`,
+ * a closed terminal) ends the printing quietly: the rest is dropped, with no EPIPE stack trace,
+ * and `serve` goes on with its log in the data folder.
+ */
+const stdout = outputUntilGone(process.stdout);
+const stderr = outputUntilGone(process.stderr);
+
 function out(text: string): void {
   const safe = printable(text);
-  process.stdout.write(safe.endsWith('\n') ? safe : safe + '\n');
+  stdout.write(safe.endsWith('\n') ? safe : safe + '\n');
 }
 
 /** A caution beside a command's result: on stderr, so scripts reading stdout are not confused. */
 function warn(text: string): void {
-  process.stderr.write(`Note: ${printable(text)}\n`);
+  stderr.write(`Note: ${printable(text)}\n`);
 }
 
 function json(value: unknown): void {
@@ -300,7 +309,9 @@ async function serveCommand(values: Values, dataDir: string): Promise<number> {
   const teamCwd = resolve(startedIn, values.cwd ?? '.');
   if (!existsSync(teamCwd) || !statSync(teamCwd).isDirectory())
     throw new UsageError(`--cwd: ${teamCwd} is not a folder.`);
-  const logger = streamLogger(process.stderr, values.verbose ? 'debug' : 'info');
+  // The log is kept in the data folder as well: what stays when nobody reads stderr any more.
+  const log = openStudioLog(dataDir, { echo: stderr, minLevel: values.verbose ? 'debug' : 'info' });
+  const { logger } = log;
   // The studio holds every agent's terminal: a stray error is logged, never allowed to end them all.
   process.on('uncaughtException', (err) =>
     logger.error('uncaught exception', { err: err.stack ?? String(err) }),
@@ -326,6 +337,7 @@ Open the studio:       ${running.uiBuilt ? running.uiUrl : '(the UI is not built
 MCP (Streamable HTTP): ${running.http.url}
 MCP (legacy SSE):      ${running.http.urls.sse}
 Data:                  ${dataDir}
+Log:                   ${log.file}
 Add an agent:  ${run('agent add NAME')}${values.data ? ` --data ${shellWord(values.data)}` : ''}   (or --remote for one on another machine)
 Stop with Ctrl-C.`);
   out(
@@ -351,6 +363,7 @@ Stop with Ctrl-C.`);
     process.once('SIGTERM', stop);
   });
   await running.stop();
+  await log.close();
   return 0;
 }
 
@@ -755,7 +768,7 @@ async function workCommand(
   } else if (sub === 'diff') {
     const diff = await service.workDiff(target);
     if (!diff.patch) out(`No changes on ${diff.branch} against ${diff.base}.`);
-    else process.stdout.write(printable(diff.patch));
+    else stdout.write(printable(diff.patch));
     if (diff.truncated) warn('The diff was cut: it is larger than the studio sends at once.');
   } else if (sub === 'merge') {
     const result = await service.merge({
@@ -851,18 +864,34 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Node's fetch can leave a request pending for good when the studio closes the connection as the
+ * request goes out; with nothing left to wait on, the process would end there, printing nothing,
+ * with exit code 0, as if the command had worked. It says so instead.
+ */
+let settled = false;
+process.once('beforeExit', () => {
+  if (settled) return;
+  stderr.write(
+    `ccstudio: the studio closed the connection without answering, so this command may or may not have taken effect. Check with \`${run('status')}\` and try again.\n`,
+  );
+  process.exitCode = 1;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (err: unknown) => {
+    settled = true;
     const parseError = err instanceof Error ? parseErrorMessage(err as Error & { code?: string }) : undefined;
     if (err instanceof UsageError || isStudioError(err) || parseError) {
       const hint = isStudioError(err) && err.subject ? ` ${LOOK_HERE[err.subject]()}` : '';
-      process.stderr.write(`ccstudio: ${printable(parseError ?? (err as Error).message)}${hint}\n`);
+      stderr.write(`ccstudio: ${printable(parseError ?? (err as Error).message)}${hint}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`ccstudio: ${printable((err as Error)?.message ?? String(err))}\n`);
+      stderr.write(`ccstudio: ${printable((err as Error)?.message ?? String(err))}\n`);
       process.exitCode = 1;
     }
   },

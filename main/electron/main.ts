@@ -1,15 +1,7 @@
 // The desktop host: the same studio `ccstudio serve` runs (core, MCP server, studio.json), shown
 // in one locked-down window that talks to it over a single IPC channel. Decisions live in
 // the modules beside it (windowState, navigation, menu, ...); this file only wires them to Electron.
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -30,7 +22,9 @@ import type { UiCommand } from '../contract/pipe.js';
 import { DEFAULT_PORT, startStudioHost, type RunningStudio } from '../host/studioHost.js';
 import { servePipe } from '../core/pipe/servePipe.js';
 import { withFolderPicker } from './folderPicker.js';
-import { streamLogger, type Logger } from '../core/util/logger.js';
+import type { Logger } from '../core/util/logger.js';
+import { outputUntilGone } from '../core/util/output.js';
+import { openStudioLog } from '../host/studioLog.js';
 import { loginShellPath, mergePaths } from './loginShellPath.js';
 import { studioMenuItems, tileIndex } from './menu.js';
 import { electronSqliteBinding, missingBindingMessage } from './nativeSqlite.js';
@@ -50,8 +44,6 @@ const PIPE_CHANNEL = 'studio:pipe';
 const SAVE_STATE_DELAY_MS = 500;
 /** Quitting waits this long for the terminals to stop before leaving anyway. */
 const STOP_TIMEOUT_MS = 15_000;
-/** A log past this size is moved aside at start, so it never grows without bound. */
-const MAX_LOG_BYTES = 5 * 1024 * 1024;
 /** Dark like the renderer, so the window does not flash white before the first paint. */
 const BACKGROUND = '#0d1117';
 const TITLE = 'Claude Code Studio';
@@ -74,17 +66,8 @@ let quitState: 'running' | 'stopping' | 'done' = 'running';
 /** Electron drops a Notification's click handler once the object is garbage collected. */
 const notices = new Set<Notification>();
 
-function openLog(dataDir: string): Logger {
-  const file = join(dataDir, 'studio.log');
-  try {
-    if (statSync(file).size > MAX_LOG_BYTES) renameSync(file, file + '.1');
-  } catch {
-    // No log yet.
-  }
-  const out = createWriteStream(file, { flags: 'a' });
-  // stderr too: someone who started the app from a terminal sees what happens.
-  return streamLogger({ write: (s: string) => (out.write(s), process.stderr.write(s)) });
-}
+/** Someone who started the app from a terminal sees what happens, until that terminal goes. */
+const stderr = outputUntilGone(process.stderr);
 
 /**
  * On the fixed port when it is free, so remote agents' `claude mcp add` lines keep working; a
@@ -281,7 +264,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   const dataDir = app.getPath('userData');
   mkdirSync(dataDir, { recursive: true });
-  const logger = openLog(dataDir);
+  const { logger } = openStudioLog(dataDir, { echo: stderr });
   // Started from the Dock or a desktop menu, the app has a bare PATH; agents need the person's.
   if (app.isPackaged && process.platform !== 'win32') {
     process.env.PATH = mergePaths(await loginShellPath(process.env.SHELL), process.env.PATH);
@@ -353,9 +336,7 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     if (quitState === 'stopping') return;
     quitState = 'stopping';
-    const stopped = running
-      .stop()
-      .catch((err: Error) => process.stderr.write(`stop failed: ${err.message}\n`));
+    const stopped = running.stop().catch((err: Error) => stderr.write(`stop failed: ${err.message}\n`));
     const timeout = new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS));
     void Promise.race([stopped, timeout]).then(() => {
       quitState = 'done';
@@ -363,7 +344,7 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
   main().catch((err: Error) => {
-    process.stderr.write(`${err.stack ?? String(err)}\n`);
+    stderr.write(`${err.stack ?? String(err)}\n`);
     app.exit(1);
   });
 }

@@ -189,12 +189,12 @@ async function bind(options: HostOptions): Promise<Listener> {
   const port = options.port ?? DEFAULT_PORT;
   const host = options.host ?? '127.0.0.1';
   try {
-    return await listen({ host, port });
+    return await listen({ host, port, logger: options.logger });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' && options.portFallback) {
       options.logger.warn(`port ${port} is in use; listening on a free one`);
-      return listen({ host, port: 0 });
+      return listen({ host, port: 0, logger: options.logger });
     }
     if (code === 'EADDRINUSE') {
       const owner = await findPortOwner({

@@ -1,6 +1,6 @@
 // Slow and greedy clients against the studio's one listener: every buffer held for a client is
 // bounded, a client that stops reading is cut off with a reason, and slow or idle connections
-// time out. The memory test runs `ccstudio serve` as its own process, so its size is the studio's.
+// time out (the connection cap: frontDoor.test.ts). The memory test runs `ccstudio serve` as its own process, so its size is the studio's.
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
@@ -10,7 +10,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   HEADERS_TIMEOUT_MS,
-  MAX_CONNECTIONS,
   MAX_STREAMS_PER_AGENT,
   REQUEST_TIMEOUT_MS,
   UI_TOO_SLOW_CODE,
@@ -107,8 +106,10 @@ describe('greedy clients', () => {
     const drip = connect(port, '127.0.0.1');
     sockets.push(drip);
     drip.on('error', () => {});
+    // With the admin token, so the body is read (a caller without one is answered and cut at once).
     drip.write(
-      `POST /api/rpc HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
+      `POST /api/rpc HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${t.adminToken}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
     );
     const dripping = setInterval(() => drip.writable && drip.write(' '), 200);
     try {
@@ -122,38 +123,6 @@ describe('greedy clients', () => {
     } finally {
       clearInterval(dripping);
     }
-  }, 30_000);
-
-  it(`accepts at most ${MAX_CONNECTIONS} connections at once`, async () => {
-    t = await startTestStudio();
-    const { port } = t.http;
-    const open = (): Promise<Socket> =>
-      new Promise((resolve) => {
-        const s = connect(port, '127.0.0.1', () => resolve(s));
-        s.on('error', () => {});
-        sockets.push(s);
-      });
-    // All at once, well inside the header timeout, so only the cap can close one.
-    const held = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, open));
-    const opened = Date.now();
-    const extra = await open();
-    await waitFor(
-      'the connection past the cap to be closed',
-      () => extra.destroyed || extra.readyState === 'closed',
-      { timeoutMs: 2000 },
-    );
-    expect(Date.now() - opened).toBeLessThan(HEADERS_TIMEOUT_MS);
-    expect(held.filter((s) => s.destroyed || s.readyState === 'closed').length).toBe(0);
-    // Idle connections time out like slow headers, and the studio answers again.
-    await waitFor(
-      'the idle ones to time out',
-      () => held.every((s) => s.destroyed || s.readyState === 'closed'),
-      {
-        timeoutMs: HEADERS_TIMEOUT_MS + 5000,
-      },
-    );
-    const health = await fetch(t.http.url.replace('/mcp', '/health'));
-    expect(health.status).toBe(200);
   }, 30_000);
 });
 

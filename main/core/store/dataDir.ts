@@ -29,11 +29,11 @@ export function resolveDataDir(
 }
 
 /** The studio's own entries in a data folder: the only things it ever chmods there. */
-const OWN_ENTRY = /^(studio\.(db|json|lock)(\b.*)?|agents|ui-token|ui-links)$/;
+const OWN_ENTRY = /^(studio\.(db|json|lock|log)(\b.*)?|agents|ui-token|ui-links)$/;
 
 /**
  * Makes the data folder private whatever the umask: the folder 0700, and the studio's own files in
- * it (database, its WAL and backups, studio.json, the lock, agents' launch files) 0600 and their
+ * it (database, its WAL and backups, studio.json, the lock, the log, agents' launch files) 0600 and their
  * folders 0700, including what an older build or a copied folder left wider. It changes only what
  * the current user owns, never follows a symbolic link, and never makes a shared folder (sticky,
  * like /tmp) or the home folder itself private, should --data point at one. Anything else a

@@ -8,12 +8,12 @@ export interface Logger {
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-type Level = 'debug' | 'info' | 'warn' | 'error';
-const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** One line per entry on the given stream; hosts pass process.stderr so stdout stays for results. */
-export function streamLogger(stream: { write(s: string): unknown }, minLevel: Level = 'info'): Logger {
-  const log = (level: Level) => (msg: string, fields?: Record<string, unknown>) => {
+export function streamLogger(stream: { write(s: string): unknown }, minLevel: LogLevel = 'info'): Logger {
+  const log = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < LEVELS[minLevel]) return;
     const extra = fields && Object.keys(fields).length ? ' ' + JSON.stringify(fields) : '';
     stream.write(`${new Date().toISOString()} ${level} ${msg}${extra}\n`);

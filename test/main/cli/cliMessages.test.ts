@@ -4,9 +4,13 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { studioUrls } from '../../../main/contract/urls.js';
+import { tryStudioLock } from '../../../main/core/store/studioLock.js';
+import { studioInfoFor, writeStudioInfo } from '../../../main/core/studioInfo.js';
 import { CLI, runCli, startServe, trackProcesses } from '../../support/cliProcess.js';
 import { tempDir } from '../../support/studioHarness.js';
 import { waitFor } from '../../support/waitFor.js';
@@ -237,5 +241,34 @@ describe('ccstudio messages', () => {
     expect(r.code).not.toBe(0);
     expect(r.out).toContain('ccstudio: npm took --port for itself: run npm run serve -- --port 0\n');
     expect(existsSync(join(data, 'studio.json'))).toBe(false);
+  });
+});
+
+describe('a studio that closes the connection without answering', () => {
+  it('is never taken for success: the command says so and exits 1', async () => {
+    const data = dataDir();
+    // A "studio" that ends every connection the moment it is made, as a full listener once did;
+    // Node's fetch then never settles, and the process used to end silently with exit code 0.
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => (sockets.push(socket), socket.end()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const lock = tryStudioLock(data)!;
+    try {
+      writeStudioInfo(
+        data,
+        studioInfoFor('127.0.0.1', studioUrls(`http://127.0.0.1:${port}`), { adminToken: 'a', uiToken: 'u' }),
+      );
+      const status = await cli(['status'], data);
+      expect(status.stdout).toBe('');
+      expect(status.stderr).toBe(
+        'ccstudio: the studio closed the connection without answering, so this command may or may not have taken effect. Check with `npx ccstudio status` and try again.\n',
+      );
+      expect(status.code).toBe(1);
+    } finally {
+      lock.release();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
