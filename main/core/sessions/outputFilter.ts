@@ -110,27 +110,23 @@ export class OutputFilter {
   }
 
   private run(data: string): string {
-    // Output is built only when something is dropped or added: `from` is where the next
-    // unchanged stretch of `data` starts.
+    // Output is built only when something is dropped or added, a stretch at a time: `kept` is
+    // where the stretch being kept starts, `dropped` where the one being dropped does (or -1).
     let out = '';
-    let from = 0;
-    const drop = (at: number, length: number) => {
-      out += data.slice(from, at);
-      from = at + length;
-    };
+    let kept = 0;
+    let dropped = -1;
     for (let i = 0; i < data.length;) {
       const c = data.charCodeAt(i);
       const length = isHighSurrogate(c) && isLowSurrogate(data.charCodeAt(i + 1)) ? 2 : 1;
+      let keep: boolean | 'cut' = true;
       // As in xterm: a C1 control acts in any state, and a non-ASCII character ends an escape or
       // control sequence (xterm drops it; here it is read as text, which only counts more).
       if (c >= 0x80 && this.state !== GROUND && (c <= 0x9f || this.state !== STRING)) this.state = GROUND;
       switch (this.state) {
         case GROUND:
-          if (c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f)) {
-            const keep = this.text(length === 2 ? data.codePointAt(i)! : c, length);
-            if (keep !== true) drop(i, length);
-            if (keep === 'cut') out += LINE_CUT_MARK;
-          } else this.control(c);
+          if (c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f))
+            keep = this.text(length === 2 ? data.codePointAt(i)! : c, length);
+          else this.control(c);
           break;
         case ESCAPE:
           this.escape(c);
@@ -151,7 +147,7 @@ export class OutputFilter {
           else if (this.cutting || (this.lineChars += length) > this.maxLineChars) {
             // A payload past the line's budget (a title, a link, an image) is cut; its end passes.
             this.cutting = true;
-            drop(i, length);
+            keep = false;
           }
           break;
         case STRING_ESCAPE:
@@ -160,9 +156,22 @@ export class OutputFilter {
           else this.escape(c);
           break;
       }
+      if (keep === true) {
+        if (dropped >= 0) {
+          kept = i;
+          dropped = -1;
+        }
+      } else {
+        if (dropped < 0) {
+          out += data.slice(kept, i);
+          dropped = i;
+        }
+        if (keep === 'cut') out += LINE_CUT_MARK;
+      }
       i += length;
     }
-    return from === 0 && !out ? data : out + data.slice(from);
+    if (dropped >= 0) return out;
+    return kept === 0 && !out ? data : out + data.slice(kept);
   }
 
   /**
