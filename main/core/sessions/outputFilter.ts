@@ -117,6 +117,28 @@ export class OutputFilter {
     let dropped = -1;
     for (let i = 0; i < data.length;) {
       const c = data.charCodeAt(i);
+      if (this.state === GROUND) {
+        // Most output is runs of text with no marks and no controls (only the line's length to
+        // count), and a flood is a run of marks past the cap: each is taken in one loop.
+        const end = this.cutting ? i : this.baseRun(data, i);
+        if (end > i) {
+          if (dropped >= 0) {
+            kept = i;
+            dropped = -1;
+          }
+          i = end;
+          continue;
+        }
+        const over = this.marks >= this.maxMarks ? this.joinerRun(data, i) : i;
+        if (over > i) {
+          if (dropped < 0) {
+            out += data.slice(kept, i);
+            dropped = i;
+          }
+          i = over;
+          continue;
+        }
+      }
       const length = isHighSurrogate(c) && isLowSurrogate(data.charCodeAt(i + 1)) ? 2 : 1;
       let keep: boolean | 'cut' = true;
       // As in xterm: a C1 control acts in any state, and a non-ASCII character ends an escape or
@@ -172,6 +194,35 @@ export class OutputFilter {
     }
     if (dropped >= 0) return out;
     return kept === 0 && !out ? data : out + data.slice(kept);
+  }
+
+  /**
+   * The end of the run of base characters (text of the Basic Multilingual Plane that is no mark
+   * and no control) starting at `start`, counted into the line; `start` when there is none, or
+   * when the run would pass the line's cap (its characters are then taken one at a time).
+   */
+  private baseRun(data: string, start: number): number {
+    let end = start;
+    while (end < data.length) {
+      const c = data.charCodeAt(end);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xdfff) || isJoiner(c)) break;
+      end++;
+    }
+    if (end === start || this.lineChars + (end - start) > this.maxLineChars) return start;
+    this.lineChars += end - start;
+    this.marks = 0;
+    return end;
+  }
+
+  /** The end of the run of marks of the Basic Multilingual Plane starting at `start`. */
+  private joinerRun(data: string, start: number): number {
+    let end = start;
+    while (end < data.length) {
+      const c = data.charCodeAt(end);
+      if (c < 0x300 || (c >= 0xd800 && c <= 0xdfff) || !isJoiner(c)) break;
+      end++;
+    }
+    return end;
   }
 
   /**
