@@ -139,6 +139,16 @@ export class OutputFilter {
           continue;
         }
       }
+      if (this.state === CSI && c >= 0x20 && c <= 0x3f) {
+        // A control sequence's parameters and intermediates: nothing to count until its final.
+        if (dropped >= 0) {
+          kept = i;
+          dropped = -1;
+        }
+        i++;
+        while (i < data.length && data.charCodeAt(i) >= 0x20 && data.charCodeAt(i) <= 0x3f) i++;
+        continue;
+      }
       const length = isHighSurrogate(c) && isLowSurrogate(data.charCodeAt(i + 1)) ? 2 : 1;
       let keep: boolean | 'cut' = true;
       // As in xterm: a C1 control acts in any state, and a non-ASCII character ends an escape or
