@@ -14,6 +14,8 @@
 // from its turn's end to the model request carrying the notice (deliveryBench.ts;
 // BENCH_DELIVERY_ROUNDS, default 12). BENCH_ONLY=ssh: 16 agents started on one host over SSH (a
 // loopback sshd; root and openssh-server), and a wake there beside one here (sshBench.ts).
+// BENCH_ONLY=flood: b and 2,000,000 combining accents printed 25 times in an agent's terminal of a
+// `ccstudio serve`, its memory and /health latency beside a baseline (floodBench.ts; BENCH_FLOOD_*).
 // `--strict` exits 1 when a target fails.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,7 @@ import { runWakeBench, wakeConfigFromEnv, wakeTable, type WakeBenchResult } from
 import { runWorkspaceBench, workspaceTable } from './workspaceBench.js';
 import { deliveryTable, runDeliveryBench } from './deliveryBench.js';
 import { runSshBench, sshTable } from './sshBench.js';
+import { floodConfigFromEnv, floodTable, runFloodBench } from './floodBench.js';
 import type {
   ChildToParent,
   LoadConfig,
@@ -78,6 +81,7 @@ const RENDER_SELECTED = !ONLY.length || ONLY.includes('render');
 const WORKSPACE_SELECTED = !ONLY.length || ONLY.includes('workspace');
 const DELIVERY_SELECTED = !ONLY.length || ONLY.includes('delivery');
 const SSH_SELECTED = !ONLY.length || ONLY.includes('ssh');
+const FLOOD_SELECTED = !ONLY.length || ONLY.includes('flood');
 /** Agents started on the one remote host (and here, for the baseline). */
 const SSH_AGENTS = 16;
 /** Rounds of mail to a busy agent, each way (the real CLI: about 2 s a round through the hook). */
@@ -455,6 +459,21 @@ async function main(): Promise<void> {
       );
       md.push(...r.notes, '', text, '', 'Targets (ssh):', '', ...checkLines.map((l) => `- ${l}`), '');
     }
+  }
+
+  if (FLOOD_SELECTED) {
+    const config = floodConfigFromEnv(root);
+    process.stdout.write(
+      `\n  flood: ${config.lines} x (b + ${config.marks} U+0301) in one agent's terminal of a ccstudio serve ...\n`,
+    );
+    const r = await runFloodBench(config, root, (line) => process.stdout.write(`  flood: ${line}\n`));
+    const text = floodTable(r);
+    results.push(...r.checks);
+    const checkLines = r.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+    process.stdout.write(
+      `\n${text}\n\n${r.notes.join('\n')}\n\nTargets (flood):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
+    );
+    md.push(...r.notes, '', text, '', 'Targets (flood):', '', ...checkLines.map((l) => `- ${l}`), '');
   }
 
   const out = join(root, 'test-results', 'bench.md');
