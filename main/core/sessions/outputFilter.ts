@@ -48,6 +48,12 @@ const STRING = 4;
 const STRING_ESCAPE = 5;
 type ParserState = 0 | 1 | 2 | 3 | 4 | 5;
 
+/** What becomes of one character: kept, dropped, or dropped with LINE_CUT_MARK in its place. */
+const KEEP = 0;
+const DROP = 1;
+const CUT = 2;
+type Verdict = 0 | 1 | 2;
+
 const ESC = 0x1b;
 const BEL = 0x07;
 const CAN = 0x18;
@@ -73,6 +79,57 @@ const CSI_NEW_LINE = codes('ABCDEFGHIZ`adefru');
 
 const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
 const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** The end of the run of marks of the Basic Multilingual Plane starting at `start`. */
+function joinerRun(data: string, start: number): number {
+  let end = start;
+  while (end < data.length) {
+    const c = data.charCodeAt(end);
+    if (c < 0x300 || (c >= 0xd800 && c <= 0xdfff) || !isJoiner(c)) break;
+    end++;
+  }
+  return end;
+}
+
+/** The end of a control sequence's parameters and intermediates starting at `start`. */
+function paramRun(data: string, start: number): number {
+  let end = start;
+  while (end < data.length && data.charCodeAt(end) >= 0x20 && data.charCodeAt(end) <= 0x3f) end++;
+  return end;
+}
+
+/** A chunk with stretches dropped and cut marks put in; built only when something changes. */
+class Edit {
+  private out = '';
+  /** Where the stretch being kept starts. */
+  private kept = 0;
+  /** Where the stretch being dropped starts, or -1. */
+  private dropped = -1;
+  private changed = false;
+
+  constructor(private readonly data: string) {}
+
+  keep(at: number): void {
+    if (this.dropped < 0) return;
+    this.kept = at;
+    this.dropped = -1;
+  }
+
+  /** Drops from `at` on, putting `mark` in its place. */
+  drop(at: number, mark = ''): void {
+    if (this.dropped < 0) {
+      this.out += this.data.slice(this.kept, at);
+      this.dropped = at;
+      this.changed = true;
+    }
+    this.out += mark;
+  }
+
+  result(): string {
+    if (!this.changed) return this.data;
+    return this.dropped >= 0 ? this.out : this.out + this.data.slice(this.kept);
+  }
+}
 
 /** One terminal's output filter; feed it the output in order, one chunk at a time. */
 export class OutputFilter {
@@ -110,100 +167,73 @@ export class OutputFilter {
   }
 
   private run(data: string): string {
-    // Output is built only when something is dropped or added, a stretch at a time: `kept` is
-    // where the stretch being kept starts, `dropped` where the one being dropped does (or -1).
-    let out = '';
-    let kept = 0;
-    let dropped = -1;
+    const edit = new Edit(data);
     for (let i = 0; i < data.length;) {
-      const c = data.charCodeAt(i);
-      if (this.state === GROUND) {
-        // Most output is runs of text with no marks and no controls (only the line's length to
-        // count), and a flood is a run of marks past the cap: each is taken in one loop.
-        const end = this.cutting ? i : this.baseRun(data, i);
-        if (end > i) {
-          if (dropped >= 0) {
-            kept = i;
-            dropped = -1;
-          }
-          i = end;
-          continue;
-        }
-        const over = this.marks >= this.maxMarks ? this.joinerRun(data, i) : i;
-        if (over > i) {
-          if (dropped < 0) {
-            out += data.slice(kept, i);
-            dropped = i;
-          }
-          i = over;
-          continue;
-        }
-      }
-      if (this.state === CSI && c >= 0x20 && c <= 0x3f) {
-        // A control sequence's parameters and intermediates: nothing to count until its final.
-        if (dropped >= 0) {
-          kept = i;
-          dropped = -1;
-        }
-        i++;
-        while (i < data.length && data.charCodeAt(i) >= 0x20 && data.charCodeAt(i) <= 0x3f) i++;
+      // Most output is runs of text with no marks and no controls (only the line's length to
+      // count) and colours and cursor moves; a flood is a run of marks past the cap. Each such
+      // run is taken in one loop; anything else one character at a time.
+      let end = this.state === GROUND && !this.cutting ? this.baseRun(data, i) : i;
+      if (end === i && this.state === CSI) end = paramRun(data, i);
+      if (end > i) {
+        edit.keep(i);
+        i = end;
         continue;
       }
+      if (this.state === GROUND && this.marks >= this.maxMarks) end = joinerRun(data, i);
+      if (end > i) {
+        edit.drop(i);
+        i = end;
+        continue;
+      }
+      const c = data.charCodeAt(i);
       const length = isHighSurrogate(c) && isLowSurrogate(data.charCodeAt(i + 1)) ? 2 : 1;
-      let keep: boolean | 'cut' = true;
-      // As in xterm: a C1 control acts in any state, and a non-ASCII character ends an escape or
-      // control sequence (xterm drops it; here it is read as text, which only counts more).
-      if (c >= 0x80 && this.state !== GROUND && (c <= 0x9f || this.state !== STRING)) this.state = GROUND;
-      switch (this.state) {
-        case GROUND:
-          if (c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f))
-            keep = this.text(length === 2 ? data.codePointAt(i)! : c, length);
-          else this.control(c);
-          break;
-        case ESCAPE:
-          this.escape(c);
-          break;
-        case ESCAPE_INTERMEDIATE:
-          if (c >= 0x30 && c <= 0x7e) this.state = GROUND;
-          else this.inSequence(c);
-          break;
-        case CSI:
-          if (c >= 0x40 && c <= 0x7e) {
-            if (CSI_NEW_LINE.has(c)) this.newLine();
-            this.state = GROUND;
-          } else this.inSequence(c);
-          break;
-        case STRING:
-          if (c === BEL || c === CAN || c === SUB) this.state = GROUND;
-          else if (c === ESC) this.state = STRING_ESCAPE;
-          else if (this.cutting || (this.lineChars += length) > this.maxLineChars) {
-            // A payload past the line's budget (a title, a link, an image) is cut; its end passes.
-            this.cutting = true;
-            keep = false;
-          }
-          break;
-        case STRING_ESCAPE:
-          // ESC \ is ST; ESC then anything else ends the string and starts a new sequence.
-          if (c === 0x5c) this.state = GROUND;
-          else this.escape(c);
-          break;
-      }
-      if (keep === true) {
-        if (dropped >= 0) {
-          kept = i;
-          dropped = -1;
-        }
-      } else {
-        if (dropped < 0) {
-          out += data.slice(kept, i);
-          dropped = i;
-        }
-        if (keep === 'cut') out += LINE_CUT_MARK;
-      }
+      const verdict = this.step(length === 2 ? data.codePointAt(i)! : c, length);
+      if (verdict === KEEP) edit.keep(i);
+      else edit.drop(i, verdict === CUT ? LINE_CUT_MARK : '');
       i += length;
     }
-    if (dropped >= 0) return out;
-    return kept === 0 && !out ? data : out + data.slice(kept);
+    return edit.result();
+  }
+
+  /** What becomes of one character (`length` code units) of output. */
+  private step(c: number, length: number): Verdict {
+    // As in xterm: a C1 control acts in any state, and a non-ASCII character ends an escape or
+    // control sequence (xterm drops it; here it is read as text, which only counts more).
+    if (c >= 0x80 && this.state !== GROUND && (c <= 0x9f || this.state !== STRING)) this.state = GROUND;
+    switch (this.state) {
+      case GROUND:
+        if (c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f)) return this.text(c, length);
+        this.control(c);
+        break;
+      case ESCAPE:
+        this.escape(c);
+        break;
+      case ESCAPE_INTERMEDIATE:
+        if (c >= 0x30 && c <= 0x7e) this.state = GROUND;
+        else this.inSequence(c);
+        break;
+      case CSI:
+        if (c >= 0x40 && c <= 0x7e) {
+          if (CSI_NEW_LINE.has(c)) this.newLine();
+          this.state = GROUND;
+        } else this.inSequence(c);
+        break;
+      case STRING:
+        if (c === BEL || c === CAN || c === SUB) this.state = GROUND;
+        else if (c === ESC) this.state = STRING_ESCAPE;
+        else if (this.cutting || (this.lineChars += length) > this.maxLineChars) {
+          // A payload past the line's budget (a title, a link, an image) is cut; its end passes.
+          this.cutting = true;
+          return DROP;
+        }
+        break;
+      case STRING_ESCAPE:
+        // ESC \ is ST; ESC then anything else ends the string and starts a new sequence.
+        if (c === 0x5c) this.state = GROUND;
+        else this.escape(c);
+        break;
+    }
+    return KEEP;
   }
 
   /**
@@ -224,36 +254,22 @@ export class OutputFilter {
     return end;
   }
 
-  /** The end of the run of marks of the Basic Multilingual Plane starting at `start`. */
-  private joinerRun(data: string, start: number): number {
-    let end = start;
-    while (end < data.length) {
-      const c = data.charCodeAt(end);
-      if (c < 0x300 || (c >= 0xd800 && c <= 0xdfff) || !isJoiner(c)) break;
-      end++;
-    }
-    return end;
-  }
-
-  /**
-   * A printable character: true to keep it, false to drop it, 'cut' to drop it and mark the cut.
-   * A mark past the cell's cap goes silently (it draws nothing of its own).
-   */
-  private text(codePoint: number, length: number): boolean | 'cut' {
+  /** A printable character. A mark past the cell's cap goes silently (it draws nothing of its own). */
+  private text(codePoint: number, length: number): Verdict {
     if (isJoiner(codePoint)) {
-      if (this.marks >= this.maxMarks) return false;
+      if (this.marks >= this.maxMarks) return DROP;
       this.marks++;
     } else this.marks = 0;
     if (!this.cutting) {
       this.lineChars += length;
-      if (this.lineChars <= this.maxLineChars) return true;
+      if (this.lineChars <= this.maxLineChars) return KEEP;
       this.cutting = true;
     }
-    if (this.cutMarked) return false;
+    if (this.cutMarked) return DROP;
     this.cutMarked = true;
     // The mark is a base character of its own: marks after it start a new count.
     this.marks = 0;
-    return 'cut';
+    return CUT;
   }
 
   /** A control character in text: C0, DEL or C1. */
