@@ -83,6 +83,19 @@ export const MAX_BRANCH_CHARS = 256;
 export const TERMINAL_MIN_CELLS = 2;
 export const TERMINAL_MAX_COLS = 1000;
 export const TERMINAL_MAX_ROWS = 500;
+/**
+ * Combining marks (and other zero-width characters) one terminal cell keeps after its base
+ * character; more are dropped. Real text needs a few (Vietnamese 2, Hebrew and Tibetan stacks up
+ * to about 8, a subdivision flag emoji 6 tag characters), while a terminal copy grows a cell
+ * without limit: `b` and 2,000,000 accents printed 25 times took the studio to 2.5 GB.
+ */
+export const TERMINAL_MAX_MARKS_PER_CELL = 8;
+/**
+ * Text one line of terminal output may carry; the rest of it is dropped up to the next line
+ * break or cursor move, with `…` where it was cut. A line this long is a dump (minified code,
+ * base64), over 130 rows of a 120-column tile; a TUI moves its cursor far more often.
+ */
+export const TERMINAL_MAX_LINE_CHARS = 16 * 1024;
 /** One chunk of keys typed into a terminal; a paste larger than this is refused rather than cut. */
 export const MAX_TERMINAL_INPUT_CHARS = 256 * 1024;
 /** Menu keys in one answer (respond, agent keys): a digit and Enter, or a few arrows. */

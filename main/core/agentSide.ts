@@ -35,7 +35,7 @@ export interface AgentSide {
   /** Creating and changing tasks: a worktree agent's task gets its branch first. */
   readonly tasks: Pick<TaskDispatch, 'create' | 'update'>;
   /** Other agents' terminals, to read and to answer a menu (the tools check who may). */
-  readonly terminals: Pick<AgentSessions, 'screen' | 'reading' | 'keys' | 'hasTerminal' | 'isRunning'>;
+  readonly terminals: Pick<AgentSessions, 'screenTail' | 'reading' | 'keys' | 'hasTerminal' | 'isRunning'>;
   readonly wake: Pick<WakeEngine, 'kick' | 'deliveryWarning'>;
   readonly clock: Clock;
   readonly logger: Logger;

@@ -16,6 +16,8 @@
 // loopback sshd; root and openssh-server), and a wake there beside one here (sshBench.ts).
 // BENCH_ONLY=lists: studio_status and list_tasks at 100 and 10,000 tasks and messages, against
 // heartbeat in the same run (listBench.ts; BENCH_LIST_ROUNDS, default 40).
+// BENCH_ONLY=flood: b and 2,000,000 combining accents printed 25 times in an agent's terminal of a
+// `ccstudio serve`, its memory and /health latency beside a baseline (floodBench.ts; BENCH_FLOOD_*).
 // `--strict` exits 1 when a target fails.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +33,7 @@ import { runWorkspaceBench, workspaceTable } from './workspaceBench.js';
 import { deliveryTable, runDeliveryBench } from './deliveryBench.js';
 import { runSshBench, sshTable } from './sshBench.js';
 import { listTable, runListBench } from './listBench.js';
+import { floodConfigFromEnv, floodTable, runFloodBench } from './floodBench.js';
 import type {
   ChildToParent,
   LoadConfig,
@@ -82,6 +85,7 @@ const WORKSPACE_SELECTED = !ONLY.length || ONLY.includes('workspace');
 const DELIVERY_SELECTED = !ONLY.length || ONLY.includes('delivery');
 const SSH_SELECTED = !ONLY.length || ONLY.includes('ssh');
 const LISTS_SELECTED = !ONLY.length || ONLY.includes('lists');
+const FLOOD_SELECTED = !ONLY.length || ONLY.includes('flood');
 /** Agents started on the one remote host (and here, for the baseline). */
 const SSH_AGENTS = 16;
 /** Rounds of mail to a busy agent, each way (the real CLI: about 2 s a round through the hook). */
@@ -476,6 +480,20 @@ async function main(): Promise<void> {
     const checkLines = r.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
     process.stdout.write(`\n${text}\n\nTargets (lists):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
     md.push(...r.notes, '', text, '', 'Targets (lists):', '', ...checkLines.map((l) => `- ${l}`), '');
+  }
+  if (FLOOD_SELECTED) {
+    const config = floodConfigFromEnv(root);
+    process.stdout.write(
+      `\n  flood: ${config.lines} x (b + ${config.marks} U+0301) in one agent's terminal of a ccstudio serve ...\n`,
+    );
+    const r = await runFloodBench(config, root, (line) => process.stdout.write(`  flood: ${line}\n`));
+    const text = floodTable(r);
+    results.push(...r.checks);
+    const checkLines = r.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+    process.stdout.write(
+      `\n${text}\n\n${r.notes.join('\n')}\n\nTargets (flood):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
+    );
+    md.push(...r.notes, '', text, '', 'Targets (flood):', '', ...checkLines.map((l) => `- ${l}`), '');
   }
 
   const out = join(root, 'test-results', 'bench.md');

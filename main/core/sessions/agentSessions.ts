@@ -41,6 +41,8 @@ import {
   type SpawnPty,
 } from './ptySession.js';
 import { classifyScreen, type ScreenReading } from './screenClassifier.js';
+import { fitBytes } from '../util/fitBytes.js';
+import { MAX_ANSWER_BYTES } from '../../contract/limits.js';
 import type { TerminalWriter, TypeResult } from './terminalWriter.js';
 import type { WakeTargetState } from '../wake/wakeEngine.js';
 import { sshHostLabel } from '../../contract/ssh.js';
@@ -98,6 +100,8 @@ export const USAGE_REREAD_MS = 2_000;
 export const RECONNECT_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 /** ssh exits 255 for its own failures (a dropped link among them), anything else is the remote program's. */
 const SSH_FAILED = 255;
+/** Room kept in a screen answer for the line saying rows were left out. */
+const TAIL_NOTE_BYTES = 100;
 
 /** A start of an agent on another machine, prepared (connected, files written) before its terminal opens. */
 interface PreparedRemote extends RemoteLaunch {
@@ -859,6 +863,24 @@ export class AgentSessions {
 
   screen(name: string): string {
     return this.session(name).pty.mirror.text();
+  }
+
+  /**
+   * The last `lines` rows of its screen with text, as one answer within MAX_ANSWER_BYTES: the
+   * oldest rows are left out first, and the answer says how many. (One row always fits: the
+   * output filter keeps a cell to a few characters.)
+   */
+  screenTail(name: string, lines: number): string {
+    const rows = this.session(name).pty.mirror.tail(lines).reverse();
+    const kept = fitBytes(
+      rows,
+      (row) => Buffer.byteLength(row) + 1,
+      MAX_ANSWER_BYTES - TAIL_NOTE_BYTES,
+    ).reverse();
+    const left = rows.length - kept.length;
+    return (
+      left ? [`(${left} earlier lines left out: they would not fit in one answer)`, ...kept] : kept
+    ).join('\n');
   }
 
   reading(name: string): { state: AgentState; reading: ScreenReading } {

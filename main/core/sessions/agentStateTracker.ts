@@ -1,11 +1,16 @@
 import type { HookPayload } from '../../contract/hooks.js';
 import type { AgentState } from '../../contract/model.js';
 import type { Clock } from '../util/clock.js';
-import { classifyScreen, type ScreenReading } from './screenClassifier.js';
+import { classifyMirror, type ScreenReading } from './screenClassifier.js';
 import type { ScreenMirror } from './screenMirror.js';
 
-/** Output usually arrives in bursts; classify once a burst has paused this long. */
+/** Output usually arrives in bursts; output is classified at most this often. */
 export const CLASSIFY_DEBOUNCE_MS = 30;
+/**
+ * Reading the screen may take at most this share of the time between reads: a screen that is
+ * slow to read (wide, full of combining marks) is read less often while output keeps coming.
+ */
+export const CLASSIFY_MAX_LOOP_SHARE = 0.1;
 /** An idle-looking screen during an open turn counts as idle once output has been quiet this long. */
 export const IDLE_QUIET_MS = 1500;
 /** A plain terminal (no hooks, no known screen) is busy while it printed within this window. */
@@ -42,6 +47,12 @@ export class AgentStateTracker {
   private unknownSince: number | undefined;
   private recheck: { at: number; cancel(): void } | undefined;
   private timer: { cancel(): void } | undefined;
+  /** The screen read under way: one at a time, however much output or how many hooks come. */
+  private inRead: Promise<void> | undefined;
+  /** Something changed during that read: read once more after it. */
+  private readAgain = false;
+  /** How long the last screen read took, on the tracker's clock. */
+  private lastReadMs = 0;
   private quietTimer: { cancel(): void } | undefined;
   private disposed = false;
   private lastMenu = '';
@@ -86,10 +97,13 @@ export class AgentStateTracker {
   output(): void {
     this.lastOutputAt = this.deps.clock.now();
     if (this.timer) return;
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.timer = undefined;
-      void this.classify();
-    }, CLASSIFY_DEBOUNCE_MS);
+    this.timer = this.deps.clock.setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.classify();
+      },
+      Math.max(CLASSIFY_DEBOUNCE_MS, this.lastReadMs / CLASSIFY_MAX_LOOP_SHARE),
+    );
   }
 
   /**
@@ -136,11 +150,34 @@ export class AgentStateTracker {
     void this.classify();
   }
 
-  /** Reads the screen now (after pending output is drawn) and settles the state. */
-  async classify(): Promise<void> {
-    await this.deps.mirror.settled();
-    if (this.disposed || !this.running) return;
-    this.reading = classifyScreen(this.deps.mirror.text());
+  /**
+   * Reads the screen (once pending output is drawn) and settles the state. One read at a time: a
+   * call during a read is answered by one more read after it (output that keeps coming would
+   * otherwise line up a read for every call, all run at once when it stops).
+   */
+  classify(): Promise<void> {
+    if (this.inRead) {
+      this.readAgain = true;
+      return this.inRead;
+    }
+    const read = async () => {
+      do {
+        this.readAgain = false;
+        await this.deps.mirror.settled();
+        if (this.disposed || !this.running) return;
+        this.readScreen();
+      } while (this.readAgain);
+    };
+    this.inRead = read().finally(() => {
+      this.inRead = undefined;
+    });
+    return this.inRead;
+  }
+
+  private readScreen(): void {
+    const started = this.deps.clock.now();
+    this.reading = classifyMirror(this.deps.mirror);
+    this.lastReadMs = this.deps.clock.now() - started;
     if (this.reading.state !== 'unknown') this.unknownSince = undefined;
     else this.unknownSince ??= this.deps.clock.now();
     this.set(this.resolve(), true);

@@ -3,6 +3,7 @@ import { TERMINAL_MAX_COLS, TERMINAL_MAX_ROWS, TERMINAL_MIN_CELLS } from '../../
 import type { Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
 import { childPids } from '../util/processTree.js';
+import { OutputFilter } from './outputFilter.js';
 import { ScreenMirror } from './screenMirror.js';
 
 /** Output is sent to viewers at most this often (one frame at 60 Hz), as Hyper does. */
@@ -96,12 +97,15 @@ interface Consumer {
 }
 
 /**
- * One process in a pseudo-terminal: spawn, input, resize, stop, exit status. Output feeds the
- * screen mirror at once and viewers in batches, with flow control so a slow viewer pauses the
- * process instead of queueing without bound.
+ * One process in a pseudo-terminal: spawn, input, resize, stop, exit status. Output passes the
+ * output filter (caps on marks per cell and text per line), then feeds the screen mirror at once
+ * and viewers in batches, with flow control so a slow viewer pauses the process instead of
+ * queueing without bound.
  */
 export class PtySession {
   readonly mirror: ScreenMirror;
+  /** Nothing the process prints reaches the mirror or a viewer except through this. */
+  private readonly filter = new OutputFilter();
   private proc: PtyProcess | undefined;
   private subscriptions: Array<{ dispose(): void }> = [];
   private buffer: string[] = [];
@@ -117,7 +121,10 @@ export class PtySession {
 
   private readonly onOutputEmitter = new Emitter<OutputChunk>();
   private readonly onExitEmitter = new Emitter<ExitStatus>();
-  /** Raw output, every byte, unbatched (the state tracker watches activity here). */
+  /**
+   * Output as the studio shows it (filtered), unbatched, one event per chunk the process wrote,
+   * even a chunk the filter emptied: that is activity too (the state tracker watches it here).
+   */
   private readonly onRawEmitter = new Emitter<string>();
   readonly onDidOutput = (listener: (chunk: OutputChunk) => void): Disposable =>
     this.onOutputEmitter.on(listener);
@@ -163,9 +170,11 @@ export class PtySession {
     );
   }
 
-  private handleData(data: string): void {
-    this.mirror.write(data);
+  private handleData(raw: string): void {
+    const data = this.filter.filter(raw);
+    if (data) this.mirror.write(data);
     this.onRawEmitter.fire(data);
+    if (!data) return;
     this.buffer.push(data);
     this.bufferedChars += data.length;
     if (this.bufferedChars >= OUTPUT_FLUSH_CHARS) this.flush();

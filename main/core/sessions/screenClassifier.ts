@@ -1,4 +1,5 @@
 import type { AgentState } from '../../contract/model.js';
+import type { ScreenMirror } from './screenMirror.js';
 import { SCREEN_PATTERNS as P } from './screenPatterns.js';
 
 export interface MenuOption {
@@ -20,14 +21,18 @@ export interface ScreenReading {
 
 const any = (patterns: readonly RegExp[], text: string) => patterns.some((p) => p.test(text));
 
+/** Rows the classifier reads, up from the last one with text: the TUI's live region and more. */
+export const CLASSIFY_TAIL_LINES = 40;
+
 /**
  * Reads Claude Code's state off its screen text. Pure: the same screen always gives the same
- * reading. Looks at the bottom of the screen, where the TUI keeps its live region.
+ * reading. Looks at the bottom of the screen, where the TUI keeps its live region: the last
+ * CLASSIFY_TAIL_LINES rows with text (ScreenMirror.tail reads no more than those).
  */
 export function classifyScreen(screen: string): ScreenReading {
   const lines = screen.split('\n').map((l) => l.replace(/\s+$/, ''));
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  const tail = lines.slice(-40);
+  const tail = lines.slice(-CLASSIFY_TAIL_LINES);
   const tailText = tail.join('\n');
   const reading: ScreenReading = {
     state: 'unknown',
@@ -64,6 +69,11 @@ export function classifyScreen(screen: string): ScreenReading {
     return { ...reading, state: 'idle', input };
   }
   return reading;
+}
+
+/** The reading of a live screen, from its bottom rows only (a bounded read, however wide it is). */
+export function classifyMirror(mirror: Pick<ScreenMirror, 'tail'>): ScreenReading {
+  return classifyScreen(mirror.tail(CLASSIFY_TAIL_LINES).join('\n'));
 }
 
 /** The input box: a ❯ line between two rules, nearest the bottom. */

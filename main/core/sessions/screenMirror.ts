@@ -5,6 +5,12 @@ const { Terminal } = xtermHeadless;
 
 /** Lines kept above the screen: enough for a tile attaching later to scroll back a while. */
 export const MIRROR_SCROLLBACK_LINES = 2000;
+/**
+ * A snapshot past this carries less scrollback (the screen itself always comes whole). A full
+ * scrollback of coloured build output at 120 columns is about 200,000 characters; one whose every
+ * cell carries the most combining marks the output filter lets through is over 2,000,000.
+ */
+export const MIRROR_MAX_SNAPSHOT_CHARS = 1_000_000;
 
 /**
  * A headless terminal fed the same bytes as the agent's PTY: the studio reads the screen from
@@ -56,14 +62,38 @@ export class ScreenMirror {
     return lines.join('\n');
   }
 
+  /**
+   * The bottom `maxLines` rows of the visible screen, leaving out blank rows below the last text:
+   * what the classifier and read_peer look at, read from the bottom up so that rows they would
+   * drop are never read. Rows are trimmed at the end, one string each, top first.
+   */
+  tail(maxLines: number): string[] {
+    const buffer = this.term.buffer.active;
+    const rows: string[] = [];
+    for (let i = this.term.rows - 1; i >= 0 && rows.length < maxLines; i--) {
+      const row = (buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? '').replace(/\s+$/, '');
+      if (row || rows.length) rows.push(row);
+    }
+    return rows.reverse();
+  }
+
   /** The application has asked for bracketed paste (mode ?2004). */
   get bracketedPaste(): boolean {
     return this.term.modes.bracketedPasteMode;
   }
 
-  /** Screen and scrollback as escape sequences that recreate them in another terminal. */
+  /**
+   * Screen and scrollback as escape sequences that recreate them in another terminal: as much
+   * scrollback as fits in MIRROR_MAX_SNAPSHOT_CHARS, the most recent first.
+   */
   serialize(): string {
-    return this.serializer.serialize({ scrollback: MIRROR_SCROLLBACK_LINES });
+    let scrollback = MIRROR_SCROLLBACK_LINES;
+    for (;;) {
+      const data = this.serializer.serialize({ scrollback });
+      if (data.length <= MIRROR_MAX_SNAPSHOT_CHARS || scrollback === 0) return data;
+      // Rows cost about the same: keep the share of them that fits, with a margin.
+      scrollback = Math.floor((scrollback * MIRROR_MAX_SNAPSHOT_CHARS * 0.9) / data.length);
+    }
   }
 
   get cols(): number {

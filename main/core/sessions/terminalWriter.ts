@@ -1,6 +1,6 @@
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { classifyScreen } from './screenClassifier.js';
+import { classifyMirror, type ScreenReading } from './screenClassifier.js';
 import { isSlashCommand, sanitizeForTerminal } from './sanitize.js';
 import type { PtySession } from './ptySession.js';
 
@@ -73,7 +73,7 @@ export class TerminalWriter {
     const hold = async (): Promise<TypeResult['held']> => {
       if ((options.personTypedAt?.() ?? 0) >= startedAt) return 'person';
       await session.mirror.settled();
-      const state = classifyScreen(session.mirror.text()).state;
+      const state = classifyMirror(session.mirror).state;
       return state === 'waiting_permission' || state === 'waiting_select' || state === 'waiting_text'
         ? 'dialog'
         : undefined;
@@ -89,7 +89,8 @@ export class TerminalWriter {
       await this.sleep((this.deps.verifyDelayMs ?? VERIFY_DELAY_MS) * (retries + 1));
       if (!session.running) return { text, submitted: false, enterRetries: retries };
       await session.mirror.settled();
-      if (!stillInInput(session.mirror.text(), text)) return { text, submitted: true, enterRetries: retries };
+      if (!stillInInput(classifyMirror(session.mirror), text))
+        return { text, submitted: true, enterRetries: retries };
       if (retries >= MAX_ENTER_RETRIES) {
         this.deps.logger.warn('typed text was not submitted', { text: text.slice(0, 80) });
         return { text, submitted: false, enterRetries: retries };
@@ -125,8 +126,7 @@ export class TerminalWriter {
 }
 
 /** The typed prompt (or the TUI's placeholder for a paste) still sits in an idle input box. */
-function stillInInput(screen: string, text: string): boolean {
-  const reading = classifyScreen(screen);
+function stillInInput(reading: ScreenReading, text: string): boolean {
   // At its prompt, with or without a background shell running.
   if ((reading.state !== 'idle' && reading.state !== 'waiting_shell') || !reading.input) return false;
   if (/\[Pasted text #\d+/.test(reading.input)) return true;

@@ -3,6 +3,9 @@ import { defineTool } from './tool.js';
 import { agentName } from './schemas.js';
 import { TERMINAL_MAX_ROWS } from '../../../main/contract/limits.js';
 
+/** Enough to see what a peer is doing: its live region and the last of its transcript. */
+const DEFAULT_PEER_LINES = 40;
+
 export default defineTool({
   name: 'read_peer',
   description: "Read another agent's terminal screen as text (its last lines), to see what it is doing.",
@@ -10,8 +13,6 @@ export default defineTool({
   readOnly: true,
   run({ studio }, args) {
     const agent = studio.agents.require(args.name);
-    const screen = studio.terminals.screen(agent.name).split('\n');
-    while (screen.length && !screen[screen.length - 1]!.trim()) screen.pop();
-    return screen.slice(-(args.lines ?? 40)).join('\n') || '(empty screen)';
+    return studio.terminals.screenTail(agent.name, args.lines ?? DEFAULT_PEER_LINES) || '(empty screen)';
   },
 });

@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AgentState } from '../../../../main/contract/model.js';
 import {
   AgentStateTracker,
   CLASSIFY_DEBOUNCE_MS,
+  CLASSIFY_MAX_LOOP_SHARE,
   IDLE_QUIET_MS,
   PLAIN_BUSY_MS,
   STUCK_AFTER_MS,
   UNRECOGNISED_AFTER_MS,
   type SessionFlavor,
 } from '../../../../main/core/sessions/agentStateTracker.js';
-import type { ScreenReading } from '../../../../main/core/sessions/screenClassifier.js';
+import { CLASSIFY_TAIL_LINES, type ScreenReading } from '../../../../main/core/sessions/screenClassifier.js';
 import { ScreenMirror } from '../../../../main/core/sessions/screenMirror.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 
@@ -253,5 +254,58 @@ describe('AgentStateTracker for a plain command', () => {
     await t.quiet(PLAIN_BUSY_MS + 10);
     expect(t.tracker.state).toBe('idle');
     expect(t.tracker.screen.input).toBe('typed but not sent');
+  });
+});
+
+describe('AgentStateTracker reads the screen boundedly', () => {
+  it('reads one screen at a time: output that keeps coming lines up one more read, not one per tick', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    await t.show(fixture('idle'));
+    // The copy is still drawing (a flood): every read waits for it.
+    let drawn!: () => void;
+    const drawing = new Promise<void>((resolve) => (drawn = resolve));
+    const settled = vi.spyOn(t.mirror, 'settled').mockImplementation(() => drawing);
+    const reads = vi.spyOn(t.mirror, 'tail');
+    for (let i = 0; i < 50; i++) {
+      t.tracker.output();
+      t.clock.advance(CLASSIFY_DEBOUNCE_MS);
+    }
+    t.tracker.hook({ hook_event_name: 'UserPromptSubmit' });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(reads).not.toHaveBeenCalled();
+    settled.mockRestore();
+    drawn();
+    await t.settle();
+    // The read that waited, then one more for everything that came meanwhile.
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect(t.tracker.state).toBe('busy');
+  });
+
+  it('reads a screen that is slow to read less often, at most CLASSIFY_MAX_LOOP_SHARE of the time', async () => {
+    const t = setup('plain');
+    t.tracker.started();
+    const slowReadMs = 50;
+    const tail = t.mirror.tail.bind(t.mirror);
+    const reads = vi.spyOn(t.mirror, 'tail').mockImplementation((n) => {
+      t.clock.time += slowReadMs; // the read takes this long on the tracker's clock
+      return tail(n);
+    });
+    await t.show('$ make\ncompiling...\n');
+    expect(reads).toHaveBeenCalledTimes(1);
+    t.tracker.output();
+    await t.quiet(CLASSIFY_DEBOUNCE_MS);
+    expect(reads).toHaveBeenCalledTimes(1);
+    await t.quiet(slowReadMs / CLASSIFY_MAX_LOOP_SHARE - CLASSIFY_DEBOUNCE_MS);
+    expect(reads).toHaveBeenCalledTimes(2);
+  });
+
+  it('reads only the rows the classifier looks at, up from the last one with text', async () => {
+    const t = setup('claude');
+    t.tracker.started();
+    const reads = vi.spyOn(t.mirror, 'tail');
+    await t.show(fixture('idle'));
+    expect(reads).toHaveBeenCalledWith(CLASSIFY_TAIL_LINES);
+    expect(t.tracker.state).toBe('idle');
   });
 });

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { classifyScreen } from '../../../../main/core/sessions/screenClassifier.js';
-import { MIRROR_SCROLLBACK_LINES, ScreenMirror } from '../../../../main/core/sessions/screenMirror.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TERMINAL_MAX_MARKS_PER_CELL } from '../../../../main/contract/limits.js';
+import { classifyMirror, classifyScreen } from '../../../../main/core/sessions/screenClassifier.js';
+import {
+  MIRROR_MAX_SNAPSHOT_CHARS,
+  MIRROR_SCROLLBACK_LINES,
+  ScreenMirror,
+} from '../../../../main/core/sessions/screenMirror.js';
 import { TerminalWriter } from '../../../../main/core/sessions/terminalWriter.js';
 import { systemClock } from '../../../../main/core/util/clock.js';
 import { silentLogger } from '../../../../main/core/util/logger.js';
@@ -8,6 +15,9 @@ import { startFakePty, type FakePty } from '../../../support/fakeAgentStudio.js'
 import { waitFor } from '../../../support/waitFor.js';
 
 const mirrors: ScreenMirror[] = [];
+/** A screen recorded from Claude Code 2.1.330 (100x30). */
+const claudeScreen = (name: string) =>
+  readFileSync(join(process.cwd(), 'test/fixtures/screens/claude-2.1.330', `${name}.txt`), 'utf8');
 const fakes: FakePty[] = [];
 
 function mirror(cols = 40, rows = 6): ScreenMirror {
@@ -109,6 +119,38 @@ describe('ScreenMirror', () => {
     expect(snapshot).not.toContain(`line ${total - 6 - MIRROR_SCROLLBACK_LINES}\r`);
     const copy = await replay(m);
     expect(copy.text()).toBe(m.text());
+  });
+
+  it(`serialize() keeps a snapshot within MIRROR_MAX_SNAPSHOT_CHARS by carrying less scrollback`, async () => {
+    // Every cell at the output filter's cap of combining marks, all the way up the scrollback.
+    const m = mirror(120, 36);
+    const cell = 'b' + '\u0301'.repeat(TERMINAL_MAX_MARKS_PER_CELL);
+    const rows = Array.from(
+      { length: MIRROR_SCROLLBACK_LINES + 36 },
+      (_, i) => `${i} `.padEnd(8) + cell.repeat(112),
+    );
+    await written(m, rows.join('\r\n'));
+    const snapshot = m.serialize();
+    expect(snapshot.length).toBeLessThanOrEqual(MIRROR_MAX_SNAPSHOT_CHARS);
+    // The screen comes whole, and the scrollback it carries is the most recent.
+    const copy = await replay(m);
+    expect(copy.text()).toBe(m.text());
+    expect(snapshot).toContain(`${rows.length - 100} `);
+    expect(snapshot).not.toContain(`\r\n0 `);
+  });
+
+  it('tail() reads the bottom rows with text, up to n, as the classifier sees them', async () => {
+    const m = mirror(30, 8);
+    await written(m, 'one\r\ntwo  \r\n\r\nfour\r\nfive\x1b[31m   \x1b[0m\r\n\r\n');
+    expect(m.tail(10)).toEqual(['one', 'two', '', 'four', 'five']);
+    expect(m.tail(2)).toEqual(['four', 'five']);
+    expect(mirror(30, 8).tail(5)).toEqual([]);
+    // The classifier's reading of the tail is its reading of the whole screen.
+    for (const name of ['idle', 'busy', 'permission', 'ask-question-text-option', 'idle-unsent-text']) {
+      const screen = mirror(100, 30);
+      await written(screen, '\x1b[2J\x1b[H' + claudeScreen(name).replace(/\n/g, '\r\n'));
+      expect(classifyMirror(screen), name).toEqual(classifyScreen(screen.text()));
+    }
   });
 
   it('mirrors the fake agent: its idle box, bracketed paste, and a snapshot that replays', async () => {
