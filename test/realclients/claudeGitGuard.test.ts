@@ -142,8 +142,9 @@ describe.skipIf(skipReason)(SUITE, () => {
           120_000,
           250,
         ).catch((err: Error) => {
+          const seen = c.requestsFrom('wendy').flatMap((r) => r.toolResults.map((t) => t.text.slice(0, 300)));
           throw new Error(
-            `${err.message}\nwendy's screen:\n${c.studio.sessions.screen('wendy').slice(-3000)}`,
+            `${err.message}\nwendy's screen:\n${c.studio.sessions.screen('wendy').slice(-3000)}\nits tool results:\n${[...new Set(seen)].join('\n---\n')}`,
           );
         });
         const attack = attackResult(gitAttack(G, 'wendy', 'otto', marker), shell!.text);
