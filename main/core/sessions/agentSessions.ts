@@ -88,8 +88,8 @@ export interface AgentSessionsOptions {
   /** This studio's folder name on other machines (see remoteAgentDir). */
   studioKey?: string;
   /**
-   * What a local agent's start waits for before its launch is built: a worktree agent's branches
-   * moved into its folder of branches, which a sandboxed agent's git guard lets it write.
+   * What a start the person asked for waits for before its launch is built: a worktree agent's
+   * branches moved into its folder of branches, which a sandboxed agent's git guard lets it write.
    */
   beforeStart?: (agent: Agent) => Promise<void>;
 }
@@ -509,6 +509,7 @@ export class AgentSessions {
       return { agent: this.require(name), ready: atPrompt(state) };
     }
     const target = this.require(name);
+    await this.options.beforeStart?.(target);
     if (target.ssh) return this.startRemote(target, size);
     // The CLI's version decides its hooks and whether it runs at all: asked off the event loop first.
     const profile = target.profile;
@@ -517,7 +518,6 @@ export class AgentSessions {
       const claude = findExecutable(this.options.claudeCommand ?? 'claude', baseEnv);
       if (claude) await probeClaudeVersion(claude, baseEnv);
     }
-    await this.options.beforeStart?.(target);
     return this.settle(this.start(name, size));
   }
 

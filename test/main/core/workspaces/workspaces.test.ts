@@ -206,6 +206,58 @@ describe('tasks on worktree agents', () => {
     expect(gitIn(wt, 'branch', '--show-current')).toBe('ccstudio/bob/task-1-fix-the-login-page');
   });
 
+  it('move an older studio’s branches into the agent’s folder when it starts: its own and its open task’s, with the worktree', async () => {
+    const root = tempDir('ccstudio-ws-legacy-');
+    const repo = makeRepo(join(root, 'project'), { 'README.md': 'hello\n' });
+    // A terminal that opens and stays until it is stopped: the start is what is on trial.
+    const exits: Array<(e: { exitCode: number }) => void> = [];
+    const pty = {
+      pid: 1,
+      write: () => undefined,
+      resize: () => undefined,
+      kill: () => exits.forEach((exit) => exit({ exitCode: 0 })),
+      pause: () => undefined,
+      resume: () => undefined,
+      onData: () => ({ dispose: () => undefined }),
+      onExit: (l: (e: { exitCode: number }) => void) => (exits.push(l), { dispose: () => undefined }),
+    };
+    studio = createStudio({
+      databaseFile: ':memory:',
+      teamCwd: repo,
+      watchTree: null,
+      terminals: { spawnPty: () => pty, hookCommand: 'true' },
+    });
+    const s = studio;
+    const { agent } = await s.service.addAgent({
+      name: 'bob',
+      cwd: repo,
+      worktree: {},
+      profile: { kind: 'command', command: 'sh', args: [] },
+    });
+    const wt = agent.workspace!.path;
+    const task = await s.service.createTask({ title: 'Old one', assignee: 'bob' });
+    // As an older studio left them: ccstudio/bob, and the task on task/1-old-one with work on it.
+    gitIn(wt, 'switch', '-q', 'ccstudio/bob/work');
+    gitIn(repo, 'branch', '-D', '-q', task.branch!);
+    gitIn(wt, 'branch', '-m', 'ccstudio/bob/work', 'ccstudio/bob');
+    gitIn(wt, 'switch', '-q', '-c', 'task/1-old-one');
+    const work = commitFiles(wt, { 'w.txt': 'w\n' }, 'work on the old task');
+    writeFiles(wt, { 'wip.txt': 'not committed\n' });
+    s.agents.setWorkspace(agent.id, { ...agent.workspace!, branch: 'ccstudio/bob' });
+    s.db.prepare('UPDATE tasks SET branch = ? WHERE id = ?').run('task/1-old-one', task.id);
+
+    await s.sessions.startSettled('bob');
+    expect(s.agents.require('bob').workspace!.branch).toBe('ccstudio/bob/work');
+    expect(gitIn(repo, 'branch', '--list', 'ccstudio/bob')).toBe('');
+    const moved = await s.service.getTask(task.id);
+    expect(moved.branch).toBe(`ccstudio/bob/task-${task.id}-old-one`);
+    // The worktree went with its branch, uncommitted work and all; the commits are there.
+    expect(gitIn(wt, 'branch', '--show-current')).toBe(moved.branch);
+    expect(gitIn(repo, 'rev-parse', moved.branch!)).toBe(work);
+    expect(readFileSync(join(wt, 'wip.txt'), 'utf8')).toBe('not committed\n');
+    expect(moved.events.map((e) => e.note)).toContain(`its branch is now ${moved.branch}`);
+  });
+
   it('are dispatched by an agent through the same path (the MCP tools use it)', async () => {
     const { repo, service, studio: s } = setup();
     await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
