@@ -18,11 +18,12 @@ import { compareVersions } from './claudeVersion.js';
 import { sandboxUnavailable } from './sandboxCheck.js';
 
 /**
- * The first Claude Code whose sandbox starts its commands with the repository's .git read-only
- * (older ones plant their own placeholder files in .git, which the guard refuses, so every Bash
- * command fails): found by running the guard against the releases in between.
+ * The first Claude Code whose sandbox starts its commands with the repository's .git read-only:
+ * found by running the real attack test (test/realclients/claudeGitGuard.test.ts) on the releases
+ * from 2.1.200 on (2.1.296 and older plant their own placeholder files in .git, which the guard
+ * refuses, so every Bash command of theirs fails).
  */
-export const GIT_GUARD_FROM = '2.1.330';
+export const GIT_GUARD_FROM = '2.1.299';
 /**
  * A file in each folder of branches the guard lets an agent write: git skips names that start with
  * a dot, and a folder that is never empty is never removed by git (pack-refs prunes empty ones),

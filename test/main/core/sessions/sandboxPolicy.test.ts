@@ -147,7 +147,7 @@ describe.skipIf(skipReason)(SUITE, () => {
         privateDirs: [],
         version: '2.1.200',
       }),
-    ).toThrow(/needs Claude Code 2\.1\.330 or newer \(this is 2\.1\.200\)/);
+    ).toThrow(/needs Claude Code 2\.1\.299 or newer \(this is 2\.1\.200\)/);
     const mac = worktreeSandbox(gitLayout(wendy.workspace!, 'wendy'), 'darwin');
     const G = gitLayout(wendy.workspace!, 'wendy').gitDir;
     expect(mac.denyWrite).toEqual(
