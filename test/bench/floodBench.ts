@@ -21,12 +21,7 @@ import { Agent as HttpAgent, get } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import {
-  createPipeClient,
-  type PipeEndpoint,
-  type PipeFromStudio,
-  type PipeToStudio,
-} from '../../main/contract/pipe.js';
+import { createPipeClient } from '../../main/contract/pipe.js';
 import { STUDIO_PATHS } from '../../main/contract/urls.js';
 import { remoteStudioService } from '../../main/cli/remoteService.js';
 import { OutputFilter } from '../../main/core/sessions/outputFilter.js';
@@ -35,6 +30,7 @@ import { readStudioInfo } from '../../main/core/studioInfo.js';
 import { tempDir } from '../support/studioHarness.js';
 import { waitFor } from '../support/waitFor.js';
 import { percentile } from './stats.js';
+import { wsPipe } from '../support/wsPipe.js';
 
 export const TARGET_GROWTH_MB = 200;
 export const TARGET_HEALTH_P99_MS = 100;
@@ -172,26 +168,11 @@ class Watch {
   }
 }
 
-function pipeOf(ws: WebSocket): PipeEndpoint<PipeFromStudio, PipeToStudio> {
-  return {
-    send: (m) => ws.send(JSON.stringify(m)),
-    onMessage: (l) => {
-      const h = (d: Buffer) => l(JSON.parse(d.toString()) as PipeFromStudio);
-      ws.on('message', h);
-      return { dispose: () => void ws.off('message', h) };
-    },
-    onClose: (l) => {
-      ws.on('close', l);
-      return { dispose: () => void ws.off('close', l) };
-    },
-  };
-}
-
 /** A window on the studio over /ui, attached to one terminal, drawing all it gets at once. */
 async function openWindow(baseUrl: string, uiToken: string, name: string) {
   const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${STUDIO_PATHS.ui}?token=${uiToken}`);
   await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-  const client = createPipeClient(pipeOf(ws));
+  const client = createPipeClient(wsPipe(ws));
   const seen = { chars: 0, largest: 0, tail: '' };
   client.onDidOutput((o) => {
     seen.chars += o.data.length;

@@ -9,12 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  createPipeClient,
-  type PipeEndpoint,
-  type PipeFromStudio,
-  type PipeToStudio,
-} from '../../main/contract/pipe.js';
+import { createPipeClient } from '../../main/contract/pipe.js';
 import {
   HEADERS_TIMEOUT_MS,
   MAX_CONNECTIONS,
@@ -31,6 +26,7 @@ import {
   type TestStudio,
 } from '../support/studioHarness.js';
 import { waitFor } from '../support/waitFor.js';
+import { wsPipe } from '../support/wsPipe.js';
 
 const HOOK_REPORTER = join(process.cwd(), 'dist/main/host/hookReporter.mjs');
 /** More than the cap: the count the attacker held. */
@@ -108,26 +104,11 @@ function holdConnections(
   return { connects: () => connects, held: () => open.size, stop };
 }
 
-function uiPipe(ws: WebSocket): PipeEndpoint<PipeFromStudio, PipeToStudio> {
-  return {
-    send: (m) => ws.send(JSON.stringify(m)),
-    onMessage: (l) => {
-      const h = (d: Buffer) => l(JSON.parse(d.toString()) as PipeFromStudio);
-      ws.on('message', h);
-      return { dispose: () => void ws.off('message', h) };
-    },
-    onClose: (l) => {
-      ws.on('close', l);
-      return { dispose: () => void ws.off('close', l) };
-    },
-  };
-}
-
 async function openUi(url: string) {
   const ws = new WebSocket(url);
   cleanups.push(() => ws.terminate());
   await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-  return { ws, client: createPipeClient(uiPipe(ws)) };
+  return { ws, client: createPipeClient(wsPipe(ws)) };
 }
 
 describe('answers that keep no connection', () => {

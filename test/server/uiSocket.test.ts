@@ -1,17 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  createPipeClient,
-  type PipeEndpoint,
-  type PipeFromStudio,
-  type PipeToStudio,
-} from '../../main/contract/pipe.js';
+import { createPipeClient } from '../../main/contract/pipe.js';
 import type { StudioEvent } from '../../main/contract/events.js';
 import { TAB_CODE_TTL_MS, TAB_SESSION_IDLE_MS } from '../../main/core/tabs/tabSessions.js';
 import { UI_SIGNED_OUT_CODE } from '../../server/httpServer.js';
 import { FakeClock } from '../support/fakeClock.js';
 import { startTestStudio, type TestStudio } from '../support/studioHarness.js';
 import { tabSession } from '../support/uiSession.js';
+import { wsPipe } from '../support/wsPipe.js';
 
 let t: TestStudio;
 beforeEach(async () => {
@@ -44,21 +40,6 @@ const exchange = (body: unknown, headers: Record<string, string> = {}) =>
     body: JSON.stringify(body),
   });
 
-function pipeOf(ws: WebSocket): PipeEndpoint<PipeFromStudio, PipeToStudio> {
-  return {
-    send: (m) => ws.send(JSON.stringify(m)),
-    onMessage: (l) => {
-      const h = (d: Buffer) => l(JSON.parse(d.toString()) as PipeFromStudio);
-      ws.on('message', h);
-      return { dispose: () => void ws.off('message', h) };
-    },
-    onClose: (l) => {
-      ws.on('close', l);
-      return { dispose: () => void ws.off('close', l) };
-    },
-  };
-}
-
 describe('the UI WebSocket (/ui)', () => {
   let session: string;
   beforeEach(async () => {
@@ -67,7 +48,7 @@ describe('the UI WebSocket (/ui)', () => {
 
   it('serves StudioService and its live events to a tab holding a session of its own', async () => {
     const ws = await open(uiUrl(session));
-    const client = createPipeClient(pipeOf(ws));
+    const client = createPipeClient(wsPipe(ws));
     const events: StudioEvent[] = [];
     client.onDidEvent((e) => events.push(e));
     t.addAgent('alice');
@@ -94,7 +75,7 @@ describe('the UI WebSocket (/ui)', () => {
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
     ws.send('x'.repeat(2 * 1024 * 1024));
     expect(await closed).toBe(1009);
-    const again = createPipeClient(pipeOf(await open(uiUrl(session))));
+    const again = createPipeClient(wsPipe(await open(uiUrl(session))));
     expect((await again.listAgents()).map((a) => a.name)).toEqual(['user']);
     again.dispose();
   });
@@ -158,7 +139,7 @@ describe("tabs' sessions", () => {
     const mine = await tabSession(t.http.urls.base, { token: t.uiToken });
     const other = await tabSession(t.http.urls.base, { code: t.http.issueUiCode() });
     const keeps = await open(uiUrl(mine.session));
-    const client = createPipeClient(pipeOf(keeps));
+    const client = createPipeClient(wsPipe(keeps));
     const goes = await open(uiUrl(other.session));
     const closed = closeOf(goes);
     const listed = await client.listTabs();
@@ -209,7 +190,7 @@ describe("tabs' sessions", () => {
     const ws = await open(uiUrl(mine.session));
     const frames: string[] = [];
     ws.on('message', (d: Buffer) => frames.push(d.toString()));
-    const client = createPipeClient(pipeOf(ws));
+    const client = createPipeClient(wsPipe(ws));
     const other = await tabSession(t.http.urls.base, { code: t.http.issueUiCode() });
     await client.listTabs();
     await client.endTab(other.id);
