@@ -25,6 +25,7 @@ import {
   tempDir,
   type TestStudio,
 } from '../support/studioHarness.js';
+import { tabSession, uiSocketUrl } from '../support/uiSession.js';
 import { waitFor } from '../support/waitFor.js';
 import { wsPipe } from '../support/wsPipe.js';
 
@@ -204,7 +205,8 @@ describe('the connection cap', () => {
   it('closes the oldest unauthenticated connections even mid-request, never the UI socket', async () => {
     t = await startTestStudio();
     const { port, server } = t.http;
-    const ui = await openUi(`ws://127.0.0.1:${port}/ui?token=${t.uiToken}`);
+    const base = `http://127.0.0.1:${port}`;
+    const ui = await openUi(uiSocketUrl(base, (await tabSession(base, { token: t.uiToken })).session));
     let requests = 0;
     server.on('request', () => requests++);
     // Requests whose body never comes: busy, and unauthenticated (a one-time code is in the body).
@@ -304,7 +306,8 @@ async function frontDoorHolds(
     uiToken: string;
     port: number;
   };
-  const uiUrl = `ws://127.0.0.1:${info.port}/ui?token=${info.uiToken}`;
+  const base = `http://127.0.0.1:${info.port}`;
+  const uiUrl = uiSocketUrl(base, (await tabSession(base, { token: info.uiToken })).session);
   const ui = await openUi(uiUrl);
 
   const attacker = attack(info.port);
