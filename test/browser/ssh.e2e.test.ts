@@ -132,7 +132,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
       /app\.txt/.test((await page.locator('[data-testid="review"]').textContent()) ?? ''),
     );
     await waitFor('the badge counts it', async () =>
-      /ccstudio\/webdev · 1 file \+1 −0/.test(
+      /ccstudio\/webdev\/work · 1 file \+1 −0/.test(
         (await page.locator('[data-testid="changes-webdev"]').textContent()) ?? '',
       ),
     );

@@ -589,7 +589,8 @@ export class AgentSessions {
         // that prints an error and exits is busy for a moment first.
         else if (atPrompt(e.state)) done('ready');
       });
-      if (!live.pty.running) done('exited');
+      // Gone already: once its exit is recorded (its last lines drawn first), which says exited.
+      if (!live.pty.running && live.tracker.state === 'exited') done('exited');
     });
     const now = this.options.agents.getById(agent.id) ?? agent;
     if (outcome === 'exited' && !live.stopping) {
