@@ -644,9 +644,22 @@ export interface MergeCheck {
   files: string[];
 }
 
-/** A merge checked and ready to land: `land` writes its commit and moves the base. */
-interface MergePlan extends MergeCheck {
-  land(message: string): Promise<string>;
+/** A merge checked, and, when nothing refuses it, `land`: writes its commit and moves the base. */
+interface MergePlan {
+  check: MergeCheck;
+  land?: (message: string) => Promise<string>;
+}
+
+/** Why a merge is refused, and the files in the way. */
+interface Refused {
+  refusal: MergeRefusal;
+  why: string;
+  todo: string;
+  files: string[];
+}
+
+function refused(refusal: MergeRefusal, why: string, todo = '', files: string[] = []): Refused {
+  return { refusal, why, todo, files };
 }
 
 /** The refusal's sentences as a merge says them: "Not merged: ... Nothing was changed; ...". */
@@ -718,134 +731,160 @@ async function planMerge(place: RepoPlace, req: MergeRequest): Promise<MergePlan
   };
   const [intoOid, branchOid] = await Promise.all([revParse(git, repo, into), revParse(git, repo, branch)]);
   const base = { branch, into, mode, head: branchOid, commits: 0, files: [] as string[] };
-  const refuse = (refusal: MergeRefusal, why: string, todo = '', files: string[] = []): MergePlan => ({
-    ...base,
-    refusal,
-    why,
-    todo,
-    files,
-    land: () =>
-      Promise.reject(new StudioError('conflict', mergeRefusalText({ ...base, refusal, why, todo }))),
-  });
-  const branchHolder = trees.find((w) => w.branch === branch);
-  const holderGit =
-    branchHolder && (await place.exists(branchHolder.path)) ? known(branchHolder.path) : undefined;
-  if (branchHolder && holderGit) {
-    const dirty = await dirtyFiles(holderGit, branchHolder.path);
-    if (dirty.length)
-      return refuse(
+  const refuse = (r: Refused): MergePlan => ({ check: { ...base, ...r } });
+
+  // Where the branch is checked out (if anywhere the studio vouches for): its work must be committed.
+  const held = trees.find((w) => w.branch === branch)?.path;
+  const heldGit = held && (await place.exists(held)) ? known(held) : undefined;
+  const dirty = held && heldGit ? await dirtyFiles(heldGit, held) : [];
+  if (dirty.length)
+    return refuse(
+      refused(
         'uncommitted',
-        `${branch} has changes not committed in ${branchHolder.path}: ${plural(dirty.length, 'file')} (${nameFiles(dirty)})`,
+        `${branch} has changes not committed in ${held}: ${plural(dirty.length, 'file')} (${nameFiles(dirty)})`,
         'have them committed (or send the task back), then merge',
         dirty,
-      );
-  }
+      ),
+    );
   if (req.reviewed && req.reviewed !== branchOid)
     return refuse(
-      'reviewed',
-      `${branch} has new commits since you reviewed it`,
-      'review it again, then merge',
+      refused('reviewed', `${branch} has new commits since you reviewed it`, 'review it again, then merge'),
     );
   if (await isAncestor(git, repo, branchOid, intoOid))
-    return refuse('merged', `${into} already has everything on ${branch}`);
-  const commits = Number(
-    (await git(repo, ['rev-list', '--count', `${intoOid}..${branchOid}`])).stdout.trim(),
-  );
-  let landing: string;
-  if (mode === 'fast-forward') {
-    if (!(await isAncestor(git, repo, intoOid, branchOid)))
-      return refuse(
-        'fast-forward',
-        `${into} cannot fast-forward to ${branch}: ${into} has commits ${branch} lacks`,
-        'merge with a merge commit instead',
-      );
-    landing = branchOid;
-  } else {
-    const tree = await git(
-      repo,
-      ['merge-tree', '--write-tree', '--name-only', '--no-messages', intoOid, branchOid],
-      { okCodes: [1] },
-    );
-    const [treeOid = '', ...conflicted] = lines(tree.stdout);
-    if (tree.code === 1) {
-      const files = [...new Set(conflicted)];
-      return refuse(
-        'conflict',
-        `${branch} conflicts with ${into} in ${nameFiles(files)}`,
-        `have ${branch} brought up to date with ${into}, then merge`,
-        files,
-      );
-    }
-    landing = treeOid;
-  }
-  const files = nulFields(
-    (await git(repo, ['diff', '--name-only', '-z', '--no-renames', intoOid, landing])).stdout,
-  );
+    return refuse(refused('merged', `${into} already has everything on ${branch}`));
+
+  const landing = await landingOf(git, repo, { ...req, intoOid, branchOid });
+  if (typeof landing !== 'string') return refuse(landing);
+  const [commits, files] = await Promise.all([
+    git(repo, ['rev-list', '--count', `${intoOid}..${branchOid}`]).then((r) => Number(r.stdout.trim())),
+    git(repo, ['diff', '--name-only', '-z', '--no-renames', intoOid, landing]).then((r) =>
+      nulFields(r.stdout),
+    ),
+  ]);
   const holder = trees.find((w) => w.branch === into);
   const intoGit = holder ? known(holder.path) : undefined;
-  if (holder && !intoGit)
-    return refuse(
+  const inTheWay = await checkoutInTheWay(into, holder?.path, intoGit, files);
+  if (inTheWay) return refuse(inTheWay);
+  return {
+    check: { ...base, refusal: null, why: '', todo: '', commits, files },
+    land: (message) =>
+      landMerge(
+        git,
+        { ...req, intoOid, branchOid, landing, message },
+        holder && intoGit && { path: holder.path, git: intoGit },
+      ),
+  };
+}
+
+/**
+ * What the base would point at: the branch's own commit for a fast-forward (refused when the base
+ * has moved on), or the tree merge-tree makes of both (refused, naming the files, on a conflict).
+ */
+async function landingOf(
+  git: Git,
+  repo: string,
+  m: { branch: string; into: string; mode: MergeMode; intoOid: string; branchOid: string },
+): Promise<string | Refused> {
+  const { branch, into, intoOid, branchOid } = m;
+  if (m.mode === 'fast-forward')
+    return (await isAncestor(git, repo, intoOid, branchOid))
+      ? branchOid
+      : refused(
+          'fast-forward',
+          `${into} cannot fast-forward to ${branch}: ${into} has commits ${branch} lacks`,
+          'merge with a merge commit instead',
+        );
+  const tree = await git(
+    repo,
+    ['merge-tree', '--write-tree', '--name-only', '--no-messages', intoOid, branchOid],
+    { okCodes: [1] },
+  );
+  const [treeOid = '', ...conflicted] = lines(tree.stdout);
+  if (tree.code !== 1) return treeOid;
+  const files = [...new Set(conflicted)];
+  return refused(
+    'conflict',
+    `${branch} conflicts with ${into} in ${nameFiles(files)}`,
+    `have ${branch} brought up to date with ${into}, then merge`,
+    files,
+  );
+}
+
+/**
+ * Where the base is checked out (`path`, with `git` when the studio can vouch for it), what would
+ * stop the merge there: a worktree the studio did not make, or changes not committed or ignored
+ * files among the files the merge changes.
+ */
+async function checkoutInTheWay(
+  into: string,
+  path: string | undefined,
+  git: Git | undefined,
+  files: string[],
+): Promise<Refused | undefined> {
+  if (!path) return undefined;
+  if (!git)
+    return refused(
       'checkout',
-      `${into} is checked out in ${holder.path}, a worktree the studio did not make`,
+      `${into} is checked out in ${path}, a worktree the studio did not make`,
       `merge there with git yourself, or check ${into} out elsewhere`,
     );
-  if (holder && intoGit) {
-    const dirty = new Set(await dirtyFiles(intoGit, holder.path));
-    const touched = files.filter((f) => dirty.has(f));
-    if (touched.length)
-      return refuse(
-        'checkout',
-        `${holder.path} has ${into} checked out with changes not committed that the merge would touch (${nameFiles(touched)})`,
-        'commit or stash them there, then merge',
-        touched,
-      );
-    const ignored = await ignoredAmong(intoGit, holder.path, files);
-    if (ignored.length)
-      return refuse(
-        'checkout',
-        `${holder.path} has ${into} checked out with ignored files the merge would overwrite (${nameFiles(ignored)})`,
-        'move them aside there, then merge',
-        ignored,
-      );
+  const dirty = new Set(await dirtyFiles(git, path));
+  const touched = files.filter((f) => dirty.has(f));
+  if (touched.length)
+    return refused(
+      'checkout',
+      `${path} has ${into} checked out with changes not committed that the merge would touch (${nameFiles(touched)})`,
+      'commit or stash them there, then merge',
+      touched,
+    );
+  const ignored = await ignoredAmong(git, path, files);
+  if (ignored.length)
+    return refused(
+      'checkout',
+      `${path} has ${into} checked out with ignored files the merge would overwrite (${nameFiles(ignored)})`,
+      'move them aside there, then merge',
+      ignored,
+    );
+  return undefined;
+}
+
+/**
+ * Lands a checked merge: its commit (the merge commit is written now), then the base moved to it,
+ * by a compare-and-swap of its ref, or where it is checked out by git's own fast-forward.
+ */
+async function landMerge(
+  git: Git,
+  m: MergeRequest & { intoOid: string; branchOid: string; landing: string; message: string },
+  checkout: { path: string; git: Git } | undefined,
+): Promise<string> {
+  const { repo, branch, into, intoOid, branchOid } = m;
+  let commit = m.landing;
+  if (m.mode === 'merge-commit') {
+    const who = await identityArgs(git, repo);
+    commit = (
+      await git(repo, [...who, 'commit-tree', m.landing, '-p', intoOid, '-p', branchOid, '-m', m.message])
+    ).stdout.trim();
   }
-  const land = async (message: string): Promise<string> => {
-    let commit = landing;
-    if (mode === 'merge-commit') {
-      const who = await identityArgs(git, repo);
-      commit = (
-        await git(repo, [...who, 'commit-tree', landing, '-p', intoOid, '-p', branchOid, '-m', message])
-      ).stdout.trim();
-    }
-    if (!holder || !intoGit) {
-      // Nobody has the base checked out: move its ref, only if it still points where it did.
-      await git(repo, [
-        'update-ref',
-        '-m',
-        `ccstudio: merge ${branch}`,
-        `refs/heads/${into}`,
-        commit,
-        intoOid,
-      ]);
-      return commit;
-    }
-    try {
-      // git's own fast-forward updates that checkout and refuses, changing nothing, rather than
-      // overwrite anything there: local changes, and ignored files too (git would replace those).
-      await intoGit(holder.path, ['merge', '--ff-only', '--no-edit', '--no-overwrite-ignore', commit]);
-    } catch (err) {
-      if (err instanceof GitFailure)
-        throw new StudioError('conflict', `Not merged: git refused to update ${holder.path}: ${err.message}`);
-      throw err;
-    }
+  if (!checkout) {
+    // Nobody has the base checked out: move its ref, only if it still points where it did.
+    await git(repo, ['update-ref', '-m', `ccstudio: merge ${branch}`, `refs/heads/${into}`, commit, intoOid]);
     return commit;
-  };
-  return { ...base, refusal: null, why: '', todo: '', commits, files, land };
+  }
+  try {
+    // git's own fast-forward updates that checkout and refuses, changing nothing, rather than
+    // overwrite anything there: local changes, and ignored files too (git would replace those).
+    await checkout.git(checkout.path, ['merge', '--ff-only', '--no-edit', '--no-overwrite-ignore', commit]);
+  } catch (err) {
+    if (err instanceof GitFailure)
+      throw new StudioError('conflict', `Not merged: git refused to update ${checkout.path}: ${err.message}`);
+    throw err;
+  }
+  return commit;
 }
 
 /** What merging `branch` into `into` would do (see planMerge), with nothing landed. */
 export async function checkMerge(place: RepoPlace, req: MergeRequest): Promise<MergeCheck> {
-  const { land: _land, ...check } = await planMerge(place, req);
-  return check;
+  return (await planMerge(place, req)).check;
 }
 
 /** A merge refused by its checks, with them: the caller may say more (whose task it was). */
@@ -863,10 +902,10 @@ export async function mergeBranch(
   place: RepoPlace,
   req: MergeRequest & { message: string },
 ): Promise<MergeResult> {
-  const plan = await planMerge(place, req);
-  if (plan.refusal) throw new MergeRefused(plan);
-  const commit = await plan.land(req.message);
-  return { branch: plan.branch, into: plan.into, mode: plan.mode, commit, files: plan.files };
+  const { check, land } = await planMerge(place, req);
+  if (!land) throw new MergeRefused(check);
+  const commit = await land(req.message);
+  return { branch: check.branch, into: check.into, mode: check.mode, commit, files: check.files };
 }
 
 /**
