@@ -362,18 +362,36 @@ async function worktrees(git: Git, repo: string): Promise<WorktreeEntry[]> {
   return entries;
 }
 
-/** Files with changes not committed in a working tree (untracked ones too, ignored ones not). */
-export async function dirtyFiles(git: Git, path: string): Promise<string[]> {
-  const out = (await git(path, ['status', '--porcelain', '-z', '--untracked-files=all'])).stdout;
+/** Files with changes not committed in a working tree (untracked ones too, ignored ones not); `among`: of those files only. */
+export async function dirtyFiles(git: Git, path: string, among?: string[]): Promise<string[]> {
+  const status = ['status', '--porcelain', '-z', '--untracked-files=all'];
+  const outs = among ? await byPathspecs(git, path, status, among) : [(await git(path, status)).stdout];
   const files: string[] = [];
-  const fields = nulFields(out);
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    files.push(f.slice(3));
-    // A rename or copy (in either column) has its old path as the next field.
-    if ('RC'.includes(f[0]!) || 'RC'.includes(f[1]!)) i++;
+  for (const out of outs) {
+    const fields = nulFields(out);
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      files.push(f.slice(3));
+      // A rename or copy (in either column) has its old path as the next field.
+      if ('RC'.includes(f[0]!) || 'RC'.includes(f[1]!)) i++;
+    }
   }
   return files;
+}
+
+/** Pathspecs given to one git run: a merge of thousands of files stays under the OS's argument limit. */
+const PATHSPECS_PER_RUN = 500;
+
+/** A git command's output for each batch of `files` given it as pathspecs, taken literally; none for no files. */
+async function byPathspecs(git: Git, path: string, args: string[], files: string[]): Promise<string[]> {
+  const outs: string[] = [];
+  for (let i = 0; i < files.length; i += PATHSPECS_PER_RUN) {
+    const batch = files.slice(i, i + PATHSPECS_PER_RUN);
+    // File names as they are: a "*" in one is no glob.
+    const r = await git(path, [...args, '--', ...batch], { env: { GIT_LITERAL_PATHSPECS: '1' } });
+    outs.push(r.stdout);
+  }
+  return outs;
 }
 
 function emptyCounts(): ChangeCounts {
@@ -687,25 +705,10 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Pathspecs given to one git run: a merge of thousands of files stays under the OS's argument limit. */
-const PATHSPECS_PER_RUN = 500;
-
 /** Of `files`, those a checkout has as ignored files: git's fast-forward refuses to overwrite them. */
 async function ignoredAmong(git: Git, path: string, files: string[]): Promise<string[]> {
-  const found: string[] = [];
-  for (let i = 0; i < files.length; i += PATHSPECS_PER_RUN) {
-    const batch = files.slice(i, i + PATHSPECS_PER_RUN);
-    const out = await git(
-      path,
-      ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...batch],
-      {
-        // File names as they are: a "*" in one is no glob.
-        env: { GIT_LITERAL_PATHSPECS: '1' },
-      },
-    );
-    found.push(...nulFields(out.stdout));
-  }
-  return found;
+  const ignored = ['ls-files', '-z', '--others', '--ignored', '--exclude-standard'];
+  return (await byPathspecs(git, path, ignored, files)).flatMap(nulFields);
 }
 
 /**
@@ -828,7 +831,8 @@ async function checkoutInTheWay(
       `${into} is checked out in ${path}, a worktree the studio did not make`,
       `merge there with git yourself, or check ${into} out elsewhere`,
     );
-  const dirty = new Set(await dirtyFiles(git, path));
+  // Asked of the merge's files only: a big checkout's other untracked files are never walked.
+  const dirty = new Set(await dirtyFiles(git, path, files));
   const touched = files.filter((f) => dirty.has(f));
   if (touched.length)
     return refused(
