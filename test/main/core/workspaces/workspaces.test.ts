@@ -822,6 +822,20 @@ describe('what an agent cannot make the studio do', () => {
     ).rejects.toThrow(/inside the repository's own folder/);
   });
 
+  it('takes the names of the files a merge changes literally when it looks for what is in their way', async () => {
+    const { repo, service } = setup({ 'README.md': 'x\n', '.gitignore': '*.log\n' });
+    writeFileSync(join(repo, 'mine.log'), 'the person’s log\n');
+    const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    // A file named "*.log": as a pattern it would name the person's ignored mine.log.
+    writeFileSync(join(agent.workspace!.path, '*.log'), 'odd name\n');
+    gitIn(agent.workspace!.path, 'add', '-f', '*.log');
+    gitIn(agent.workspace!.path, 'commit', '-qm', 'odd');
+    expect(await service.previewMerge({ agent: 'bob' })).toMatchObject({ refusal: null, files: ['*.log'] });
+    await service.merge({ agent: 'bob' });
+    expect(readFileSync(join(repo, 'mine.log'), 'utf8')).toBe('the person’s log\n');
+    expect(readFileSync(join(repo, '*.log'), 'utf8')).toBe('odd name\n');
+  });
+
   it('two adds of one name at once leave the first agent its worktree', async () => {
     const { repo, service, studio: s } = setup();
     const results = await Promise.allSettled([
