@@ -542,6 +542,15 @@ describe('what a merge will do, said before it is asked for', () => {
       /^Will be refused: .* has main checked out with changes not committed that the merge would touch \(c.txt\)\. Commit or stash them there, then merge\.$/,
     );
     expect(readFileSync(join(repo, 'c.txt'), 'utf8')).toBe('the person’s own\n');
+
+    // What a merge could not even start on is an error, as the merge's own, and lands nothing.
+    await expect(service.previewMerge({ agent: 'cat', taskId: 1 })).rejects.toThrow(
+      'Merge either an agent (agent) or a task (taskId).',
+    );
+    await expect(service.previewMerge({ agent: 'cat', into: 'nope' })).rejects.toThrow(
+      'There is no branch nope.',
+    );
+    await expect(service.previewMerge({ agent: 'nobody' })).rejects.toThrow(/nobody/);
   });
 
   it('lists the files of a live diff that are not committed, and which of them commits change too', async () => {
