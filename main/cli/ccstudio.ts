@@ -65,7 +65,7 @@ Usage:
   ccstudio agent remove NAME [--remove-worktree]
   ccstudio agent changes NAME [--json]
   ccstudio agent diff NAME
-  ccstudio agent merge NAME [--into BRANCH] [--ff]
+  ccstudio agent merge NAME [--into BRANCH] [--ff] [--dry-run] [--json]
   ccstudio agent pr NAME
   ccstudio agent release NAME
   ccstudio agent budget NAME [--tokens N] [--turns N] [--off]
@@ -78,7 +78,7 @@ Usage:
   ccstudio task show ID [--json]
   ccstudio task update ID [--status S] [--to NAME] [--result R] [--note N] [--json]
   ccstudio task diff ID
-  ccstudio task merge ID [--into BRANCH] [--ff]
+  ccstudio task merge ID [--into BRANCH] [--ff] [--dry-run] [--json]
   ccstudio task back ID --note N
   ccstudio task pr ID
   ccstudio --version
@@ -107,10 +107,12 @@ worktree of their own, the commander keeping the folder; --no-worktrees keeps th
 agent add --worktree gives the agent a git worktree of its own (from the repository --cwd is in),
 on a new branch ccstudio/NAME/work from --base (default: the branch checked out there), in
 --worktree-dir (default: REPO-worktrees/ beside the repository). A task given to it starts
-ccstudio/NAME/task-ID-SLUG there when its tree is clean. agent changes shows its work against its base; merge
-merges it into the base (a merge commit, or --ff for a fast-forward only), refusing conflicts with
-the files named and never touching local changes; task merge does the same for a task's branch and
-marks it done; task back sends it back to its agent with a note. agent remove --remove-worktree
+ccstudio/NAME/task-ID-SLUG there when its tree is clean. agent changes shows its work against its
+base and what a merge would do; merge merges it into the base (a merge commit, or --ff for a
+fast-forward only), refusing conflicts with the files named and never touching local changes; task
+merge does the same for a task's branch. A merge of a task's branch, either way, marks the task
+done. merge --dry-run says what the merge would do, changing nothing (exit code 1: it would be
+refused). task back sends a task back to its agent with a note. agent remove --remove-worktree
 also removes the worktree and its merged branches, and refuses if that would lose work.
 Mail reaches an idle agent as a typed line, and a busy one when its turn ends (its Stop hook),
 with nothing typed; send --urgent reaches a busy one at its next tool call. An agent's wakes are
@@ -764,18 +766,32 @@ async function workCommand(
   if (sub === 'changes' && 'agent' in target) {
     const changes = await service.agentChanges(target.agent);
     if (values.json) json(changes);
-    else out(formatChanges(changes));
+    else {
+      // What a merge would do now, by its own checks; one that cannot tell says why.
+      const merge = await service.previewMerge(target).then(
+        (p) => p.text,
+        (err: Error) => `cannot tell: ${err.message}`,
+      );
+      out(`${formatChanges(changes)}\n  merge: ${printableLine(merge)}`);
+    }
   } else if (sub === 'diff') {
     const diff = await service.workDiff(target);
     if (!diff.patch) out(`No changes on ${diff.branch} against ${diff.base}.`);
     else stdout.write(printable(diff.patch));
     if (diff.truncated) warn('The diff was cut: it is larger than the studio sends at once.');
   } else if (sub === 'merge') {
-    const result = await service.merge({
+    const input = {
       ...target,
       ...(values.into !== undefined ? { into: values.into } : {}),
-      mode: values.ff ? 'fast-forward' : 'merge-commit',
-    });
+      mode: values.ff ? ('fast-forward' as const) : ('merge-commit' as const),
+    };
+    if (values['dry-run']) {
+      const preview = await service.previewMerge(input);
+      if (values.json) json(preview);
+      else out(printableLine(preview.text));
+      return preview.refusal ? 1 : 0;
+    }
+    const result = await service.merge(input);
     if (values.json) json(result);
     else
       out(

@@ -38,6 +38,7 @@ export const CLI_OPTIONS = {
   'remove-worktree': { type: 'boolean' },
   into: { type: 'string' },
   ff: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   urgent: { type: 'boolean' },
   tokens: { type: 'string' },
   turns: { type: 'string' },
@@ -50,11 +51,11 @@ export const CLI_OPTIONS = {
 } as const;
 
 /**
- * Options that are npm's own settings too: npm acts on them (--json, --verbose as its log level)
- * or answers them itself (--help, --version), and a person may set them in .npmrc, so their
- * npm_config_ variables say nothing about what was typed for us.
+ * Options that are npm's own settings too: npm acts on them (--json, --verbose as its log level,
+ * --dry-run) or answers them itself (--help, --version), and a person may set them in .npmrc, so
+ * their npm_config_ variables say nothing about what was typed for us.
  */
-const NPM_OWN = new Set(['json', 'verbose', 'help', 'version']);
+const NPM_OWN = new Set(['json', 'verbose', 'help', 'version', 'dry-run']);
 
 /**
  * Our options that npm took for itself when it ran a script (`npm start --port 0`): npm reads

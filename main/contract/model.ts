@@ -287,6 +287,12 @@ export interface WorkspaceDiff {
   truncated: boolean;
   /** Whether `patch` includes changes not yet committed (the branch is checked out in the worktree). */
   includesUncommitted: boolean;
+  /**
+   * The files in `patch` with changes not committed (up to MAX_CHANGED_FILES), which a merge does
+   * not take; `committedToo`: the branch's commits change the file as well. Empty unless
+   * `includesUncommitted`.
+   */
+  uncommittedFiles: Array<{ path: string; committedToo: boolean }>;
   /** The branch's commit the diff shows: a merge given it refuses if the branch moved on since. */
   head: string;
 }
@@ -301,7 +307,44 @@ export interface MergeResult {
   commit: string;
   /** The files the merge changed on the base. */
   files: string[];
-  /** The task it completed, when merged from a card. */
+  /** The task it finished: the one merged from its card, or the one whose branch was merged. */
+  taskId?: number;
+}
+
+/**
+ * Why a merge would be refused, by the checks the merge itself makes, in their order: changes
+ * not committed where the branch is checked out, commits since the review, nothing the base
+ * lacks, a fast-forward the base has moved past, a conflict, or the base's own checkout in the way.
+ */
+export const MERGE_REFUSALS = [
+  'uncommitted',
+  'reviewed',
+  'merged',
+  'fast-forward',
+  'conflict',
+  'checkout',
+] as const;
+export type MergeRefusal = (typeof MERGE_REFUSALS)[number];
+
+/** What a merge would do, found by the merge's own checks with nothing landed. */
+export interface MergePreview {
+  branch: string;
+  into: string;
+  mode: MergeMode;
+  /** The branch's commit the checks ran on. */
+  head: string;
+  /** Why the merge would be refused; null when it would land. */
+  refusal: MergeRefusal | null;
+  /**
+   * What pressing merge does, said before it is pressed: "Merges 3 commits (2 files) into main as
+   * a merge commit", or "Will be refused: ..." with what to do, or "Nothing to merge: ...".
+   */
+  text: string;
+  /** The commits the base would get (0 when refused). */
+  commits: number;
+  /** The files the merge would change on the base; when refused, the files the refusal names. */
+  files: string[];
+  /** The task the merge finishes (or, refused as merged already, the task that is done). */
   taskId?: number;
 }
 

@@ -60,6 +60,7 @@ export const SERVICE_ARGS: { [M in StudioServiceMethod]: z.ZodType<Parameters<St
   allChanges: z.tuple([]),
   workDiff: z.tuple([workTarget]),
   merge: z.tuple([mergeInput]),
+  previewMerge: z.tuple([mergeInput]),
   sendBack: z.tuple([sendBackInput]),
   openPullRequest: z.tuple([workTarget]),
   releaseAgent: z.tuple([agentName]),

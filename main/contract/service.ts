@@ -18,6 +18,7 @@ import type {
 import type {
   Agent,
   InboxItem,
+  MergePreview,
   MergeResult,
   Message,
   NotifyStatus,
@@ -151,6 +152,11 @@ export interface StudioService {
    * refuses with nothing changed: conflicts, uncommitted work, local changes the merge would touch.
    */
   merge(input: MergeInput): Promise<MergeResult>;
+  /**
+   * What `merge` with the same input would do, found by its own checks with nothing landed: the
+   * commits and files it would bring, or why it would be refused and what to do.
+   */
+  previewMerge(input: MergeInput): Promise<MergePreview>;
   /** Sends a task in review back to its assignee with a note: mail that wakes it. */
   sendBack(input: SendBackInput): Promise<Task>;
   /** Pushes the branch and opens a pull request with the GitHub CLI; returns its address. */
@@ -244,6 +250,7 @@ const SERVICE_CALLS: Record<StudioServiceMethod, true> = {
   allChanges: true,
   workDiff: true,
   merge: true,
+  previewMerge: true,
   sendBack: true,
   openPullRequest: true,
   releaseAgent: true,

@@ -11,7 +11,7 @@ import { silentLogger } from '../../main/core/util/logger.js';
 import { startStudioHost, type RunningStudio } from '../../main/host/studioHost.js';
 import { browserPrerequisites, launchChromium, screenshot } from '../support/browserHarness.js';
 import { writeFakeClaude } from '../support/fakeAgentStudio.js';
-import { GIT_TEST_ENV, gitIn, makeRepo } from '../support/gitRepo.js';
+import { commitFiles, GIT_TEST_ENV, gitIn, makeRepo, writeFiles } from '../support/gitRepo.js';
 import { tempDir } from '../support/studioHarness.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -140,16 +140,17 @@ describe('workspaces in the browser', () => {
     await review.waitFor({ state: 'detached' });
     await page.locator(`[data-testid="column-done"] [data-testid="card-${t1.id}"]`).waitFor();
 
-    // Amy's card: the same line changed, so the merge is refused with the file named.
+    // Amy's card: the same line changed, so the review says the merge would be refused, with the
+    // file named, before anything is pressed; its button agrees.
     await page.locator(`[data-testid="card-review-${t2.id}"]`).click();
     await review
       .locator('[data-testid="review-file-src/app.txt"] .d2h-ins')
       .filter({ hasText: 'AMY' })
       .waitFor();
-    await review.locator('[data-testid="review-merge"]').click();
-    await expect
-      .poll(() => review.locator('[data-testid="review-error"]').textContent())
-      .toMatch(new RegExp(`ccstudio/amy/task-${t2.id}-amy-shouts-two conflicts with main in src/app.txt`));
+    const refused = `Will be refused: ccstudio/amy/task-${t2.id}-amy-shouts-two conflicts with main in src/app.txt. Have ccstudio/amy/task-${t2.id}-amy-shouts-two brought up to date with main, then merge.`;
+    await review.locator('[data-testid="review-merge-preview"]').filter({ hasText: refused }).waitFor();
+    expect(await review.locator('[data-testid="review-merge"]').isDisabled()).toBe(true);
+    expect(await review.locator('[data-testid="review-merge"]').getAttribute('title')).toBe(refused);
     await screenshot(page, 'review-conflict');
     await page.keyboard.press('Escape');
     expect(studio.board.get(t2.id).status).toBe('review');
@@ -172,5 +173,103 @@ describe('workspaces in the browser', () => {
       .poll(() => remove.locator('[data-testid="remove-agent-error"]').textContent())
       .toMatch(/has commits not merged into main \(src\/app.txt\)/);
     expect(gitIn(amy.path, 'log', '-1', '--format=%s')).toBe('amy shouts');
+  }, 120_000);
+
+  it('says what a merge will do before it is pressed, its buttons agreeing, and marks the files not committed', async () => {
+    const root = tempDir('ccstudio-ws-e2e-preview-');
+    const repo = makeRepo(join(root, 'project'), { 'README.md': 'hello\n', 'src/app.txt': 'one\n' });
+    const host = await startStudioHost({
+      dataDir: join(root, 'data'),
+      port: 0,
+      logger: silentLogger,
+      claudeCommand: writeFakeClaude(join(root, 'bin')),
+      teamCwd: repo,
+      env: { ...process.env, HOME: root, ...GIT_TEST_ENV },
+    });
+    const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    try {
+      const { agent } = await host.studio.service.addAgent({
+        name: 'bob',
+        cwd: repo,
+        worktree: {},
+        profile: { kind: 'command', command: 'bash', args: ['--norc', '--noprofile'] },
+      });
+      const wt = agent.workspace!.path;
+      // Committed: done.txt and a first change to src/app.txt. Not committed: more of src/app.txt, notes.txt.
+      commitFiles(wt, { 'done.txt': 'd\n', 'src/app.txt': 'one\nTWO\n' }, 'bob');
+      writeFiles(wt, { 'src/app.txt': 'one\nTWO\nthree\n', 'notes.txt': 'n\n' });
+      await p.goto(host.uiUrl);
+      await p.locator('[data-testid="changes-bob"]').filter({ hasText: '3 files' }).click();
+      const review = p.locator('[data-testid="review"]');
+      const mergeButton = review.locator('[data-testid="review-merge"]');
+      /** The sentence, and whether each button may be pressed with the reason it gives: read at one instant. */
+      const said = () =>
+        review.evaluate((el) => {
+          const at = (id: string) => el.querySelector(`[data-testid="${id}"]`);
+          const button = (id: string) => ({
+            disabled: (at(id) as { disabled?: boolean } | null)?.disabled ?? null,
+            title: at(id)?.getAttribute('title') ?? null,
+          });
+          return {
+            text: at('review-merge-preview')?.textContent ?? null,
+            merge: button('review-merge'),
+            ff: button('review-ff'),
+          };
+        });
+      /** Once the review says `text`, and both modes are checked (git takes a moment): all it says then. */
+      const saying = async (text: string) => {
+        let last: Awaited<ReturnType<typeof said>> | undefined;
+        const checked = (s: typeof last) =>
+          s?.text === text && s.ff.title !== 'Checking what a merge would do…';
+        return waitFor(`the review to say "${text}"`, async () => checked((last = await said())) && last, {
+          describe: () => JSON.stringify(last),
+        });
+      };
+
+      const refusal = `Will be refused: ccstudio/bob/work has changes not committed in ${wt}: 2 files (src/app.txt, notes.txt). Have them committed (or send the task back), then merge.`;
+      expect(await saying(refusal)).toEqual({
+        text: refusal,
+        merge: { disabled: true, title: refusal },
+        ff: { disabled: true, title: refusal },
+      });
+      // In the diff: which files are not committed, and a legend saying what that means.
+      const mark = (file: string) =>
+        review.locator(`[data-testid="review-file-${file}"] .badge.uncommitted`).allTextContents();
+      expect(await mark('notes.txt')).toEqual(['not committed']);
+      expect(await mark('src/app.txt')).toEqual(['partly committed']);
+      expect(await mark('done.txt')).toEqual([]);
+      expect(await review.locator('[data-testid="review-legend"]').textContent()).toMatch(
+        /not committed.*left out of a merge/,
+      );
+      await screenshot(p, 'review-not-committed');
+
+      // Committed: the sentence and both buttons say the merge will go through.
+      gitIn(wt, 'add', '-A');
+      gitIn(wt, 'commit', '-qm', 'the rest');
+      await review.getByRole('button', { name: 'Refresh' }).click();
+      const merges = 'Merges 2 commits (3 files) into main as a merge commit.';
+      expect(await saying(merges)).toEqual({
+        text: merges,
+        merge: { disabled: false, title: merges },
+        ff: { disabled: false, title: 'Fast-forwards main by 2 commits (3 files).' },
+      });
+      expect(await review.locator('[data-testid="review-legend"]').count()).toBe(0);
+      expect(await review.locator('.badge.uncommitted').count()).toBe(0);
+      await mergeButton.click();
+      await review.waitFor({ state: 'detached' });
+      expect(gitIn(repo, 'log', '-1', '--format=%s')).toBe("Merge ccstudio/bob/work: bob's work");
+
+      // Merged: nothing left to merge, said so, and nothing to press.
+      await p.locator('[data-testid="changes-bob"]').click();
+      const nothing = 'Nothing to merge: main already has everything on ccstudio/bob/work.';
+      expect(await saying(nothing)).toEqual({
+        text: nothing,
+        merge: { disabled: true, title: nothing },
+        ff: { disabled: true, title: nothing },
+      });
+    } finally {
+      await p.close();
+      await host.stop();
+    }
   }, 120_000);
 });

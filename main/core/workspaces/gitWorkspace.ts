@@ -11,6 +11,7 @@ import type {
   ChangeCounts,
   FileChange,
   MergeMode,
+  MergeRefusal,
   MergeResult,
   Workspace,
   WorkspaceChanges,
@@ -177,6 +178,19 @@ export function taskBranch(agentName: string, taskId: number, title: string): st
     .slice(0, TASK_SLUG_CHARS)
     .replace(/-+$/, '');
   return `${agentBranchSpace(agentName)}task-${taskId}${slug ? '-' + slug : ''}`;
+}
+
+/** taskBranch's names: the agent's folder, then task-<id>, then the title's words if any. */
+const TASK_BRANCH = new RegExp(`^${AGENT_BRANCH_PREFIX}[^/]+/task-(\\d+)(?:-|$)`);
+
+/**
+ * The task a branch of taskBranch's making is for (ccstudio/<name>/task-<id>-<slug>), by its name
+ * alone: the board says whether that task's branch is this one.
+ */
+export function taskIdOfBranch(branch: string): number | undefined {
+  const match = TASK_BRANCH.exec(branch);
+  const id = match ? Number(match[1]) : NaN;
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }
 
 /** Where an agent's worktree goes by default: beside the repository, in `<repo>-worktrees/`. */
@@ -348,18 +362,36 @@ async function worktrees(git: Git, repo: string): Promise<WorktreeEntry[]> {
   return entries;
 }
 
-/** Files with changes not committed in a working tree (untracked ones too, ignored ones not). */
-export async function dirtyFiles(git: Git, path: string): Promise<string[]> {
-  const out = (await git(path, ['status', '--porcelain', '-z', '--untracked-files=all'])).stdout;
+/** Files with changes not committed in a working tree (untracked ones too, ignored ones not); `among`: of those files only. */
+export async function dirtyFiles(git: Git, path: string, among?: string[]): Promise<string[]> {
+  const status = ['status', '--porcelain', '-z', '--untracked-files=all'];
+  const outs = among ? await byPathspecs(git, path, status, among) : [(await git(path, status)).stdout];
   const files: string[] = [];
-  const fields = nulFields(out);
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    files.push(f.slice(3));
-    // A rename or copy (in either column) has its old path as the next field.
-    if ('RC'.includes(f[0]!) || 'RC'.includes(f[1]!)) i++;
+  for (const out of outs) {
+    const fields = nulFields(out);
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      files.push(f.slice(3));
+      // A rename or copy (in either column) has its old path as the next field.
+      if ('RC'.includes(f[0]!) || 'RC'.includes(f[1]!)) i++;
+    }
   }
   return files;
+}
+
+/** Pathspecs given to one git run: a merge of thousands of files stays under the OS's argument limit. */
+const PATHSPECS_PER_RUN = 500;
+
+/** A git command's output for each batch of `files` given it as pathspecs, taken literally; none for no files. */
+async function byPathspecs(git: Git, path: string, args: string[], files: string[]): Promise<string[]> {
+  const outs: string[] = [];
+  for (let i = 0; i < files.length; i += PATHSPECS_PER_RUN) {
+    const batch = files.slice(i, i + PATHSPECS_PER_RUN);
+    // File names as they are: a "*" in one is no glob.
+    const r = await git(path, [...args, '--', ...batch], { env: { GIT_LITERAL_PATHSPECS: '1' } });
+    outs.push(r.stdout);
+  }
+  return outs;
 }
 
 function emptyCounts(): ChangeCounts {
@@ -547,7 +579,34 @@ export async function workspaceDiff(place: RepoPlace, target: DiffTarget): Promi
     patch = patch.slice(0, cut > 0 ? cut + 1 : MAX_DIFF_BYTES);
     truncated = true;
   }
-  return { agent, branch, base: ws.base, patch, truncated, includesUncommitted: live, head };
+  const uncommittedFiles = live ? await notCommitted(g, cwd, mb, head) : [];
+  return {
+    agent,
+    branch,
+    base: ws.base,
+    patch,
+    truncated,
+    includesUncommitted: live,
+    head,
+    uncommittedFiles,
+  };
+}
+
+/** A live diff's files with changes not committed (what a merge leaves out), and whether commits change them too. */
+async function notCommitted(
+  git: Git,
+  path: string,
+  mergeBase: string,
+  head: string,
+): Promise<WorkspaceDiff['uncommittedFiles']> {
+  const [dirty, committed] = await Promise.all([
+    dirtyFiles(git, path),
+    git(path, ['diff', '--name-only', '-z', '--no-renames', mergeBase, head]).then((r) =>
+      nulFields(r.stdout),
+    ),
+  ]);
+  const inCommits = new Set(committed);
+  return dirty.slice(0, MAX_CHANGED_FILES).map((p) => ({ path: p, committedToo: inCommits.has(p) }));
 }
 
 export interface MergeRequest {
@@ -555,8 +614,6 @@ export interface MergeRequest {
   branch: string;
   into: string;
   mode: MergeMode;
-  /** The merge commit's message. */
-  message: string;
   /** The branch's commit the person reviewed: if it moved on since, the merge is refused. */
   reviewed?: string;
   /**
@@ -588,17 +645,80 @@ async function identityArgs(git: Git, cwd: string): Promise<string[]> {
   ];
 }
 
+/** What a merge would do, by its own checks: what the base would get, or why it is refused. */
+export interface MergeCheck {
+  branch: string;
+  into: string;
+  mode: MergeMode;
+  /** The branch's commit checked. */
+  head: string;
+  refusal: MergeRefusal | null;
+  /** Refused: what stands in the way, and what to do about it (each a sentence without its stop). */
+  why: string;
+  todo: string;
+  /** The commits the base would get. */
+  commits: number;
+  /** The files the merge changes on the base; refused, the files in the way. */
+  files: string[];
+}
+
+/** A merge checked, and, when nothing refuses it, `land`: writes its commit and moves the base. */
+interface MergePlan {
+  check: MergeCheck;
+  land?: (message: string) => Promise<string>;
+}
+
+/** Why a merge is refused, and the files in the way. */
+interface Refused {
+  refusal: MergeRefusal;
+  why: string;
+  todo: string;
+  files: string[];
+}
+
+function refused(refusal: MergeRefusal, why: string, todo = '', files: string[] = []): Refused {
+  return { refusal, why, todo, files };
+}
+
+/** The refusal's sentences as a merge says them: "Not merged: ... Nothing was changed; ...". */
+export function mergeRefusalText(check: MergeCheck): string {
+  if (check.refusal === 'merged') return `Nothing to merge: ${check.why}.`;
+  return `Not merged: ${check.why}. Nothing was changed; ${check.todo}.`;
+}
+
+/** What a merge would do, said before it is asked for: the same checks, in the future tense. */
+export function mergePreviewText(check: MergeCheck): string {
+  const { into, commits, files } = check;
+  if (check.refusal === 'merged') return `Nothing to merge: ${check.why}.`;
+  if (check.refusal) return `Will be refused: ${check.why}. ${capitalize(check.todo)}.`;
+  const what = `${plural(commits, 'commit')} (${plural(files.length, 'file')})`;
+  return check.mode === 'fast-forward'
+    ? `Fast-forwards ${into} by ${what}.`
+    : `Merges ${what} into ${into} as a merge commit.`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Of `files`, those a checkout has as ignored files: git's fast-forward refuses to overwrite them. */
+async function ignoredAmong(git: Git, path: string, files: string[]): Promise<string[]> {
+  const ignored = ['ls-files', '-z', '--others', '--ignored', '--exclude-standard'];
+  return (await byPathspecs(git, path, ignored, files)).flatMap(nulFields);
+}
+
 /**
- * Merges `branch` into `into`, or refuses with nothing changed: a conflict (its files named), a
- * fast-forward that is not possible, uncommitted work in the agent's worktree, or local changes in
- * the base's own checkout that the merge would touch.
+ * Every check a merge of `branch` into `into` makes, in order, with nothing landed (merge-tree
+ * works away from every working tree): uncommitted work where the branch is checked out, commits
+ * since the review, nothing to merge, a fast-forward not possible, a conflict (its files named),
+ * and the base's own checkout: one the studio did not make, or changes there (local or ignored
+ * files) that the merge would touch.
  */
-/**
- * Merges `branch` into `into`, or refuses with nothing changed: a conflict (its files named), a
- * fast-forward that is not possible, uncommitted work where the branch is checked out, or changes
- * in the base's own checkout (local or ignored files) that the merge would touch.
- */
-export async function mergeBranch(place: RepoPlace, req: MergeRequest): Promise<MergeResult> {
+async function planMerge(place: RepoPlace, req: MergeRequest): Promise<MergePlan> {
   const { repo, branch, into, mode } = req;
   if (branch === into) throw new StudioError('invalid', `${branch} cannot be merged into itself.`);
   await checkGitVersion(place, repo);
@@ -612,87 +732,184 @@ export async function mergeBranch(place: RepoPlace, req: MergeRequest): Promise<
     const ws = req.worktrees?.find((w) => resolve(w.path) === resolve(path));
     return ws ? worktreeGit(place.git, ws) : undefined;
   };
-  const branchHolder = trees.find((w) => w.branch === branch);
-  const holderGit =
-    branchHolder && (await place.exists(branchHolder.path)) ? known(branchHolder.path) : undefined;
-  if (branchHolder && holderGit) {
-    const dirty = await dirtyFiles(holderGit, branchHolder.path);
-    if (dirty.length)
-      throw new StudioError(
-        'conflict',
-        `Not merged: ${branch} has changes not committed in ${branchHolder.path} (${nameFiles(dirty)}). Have them committed (or send the task back), then merge.`,
-      );
-  }
   const [intoOid, branchOid] = await Promise.all([revParse(git, repo, into), revParse(git, repo, branch)]);
+  const base = { branch, into, mode, head: branchOid, commits: 0, files: [] as string[] };
+  const refuse = (r: Refused): MergePlan => ({ check: { ...base, ...r } });
+
+  // Where the branch is checked out (if anywhere the studio vouches for): its work must be committed.
+  const held = trees.find((w) => w.branch === branch)?.path;
+  const heldGit = held && (await place.exists(held)) ? known(held) : undefined;
+  const dirty = held && heldGit ? await dirtyFiles(heldGit, held) : [];
+  if (dirty.length)
+    return refuse(
+      refused(
+        'uncommitted',
+        `${branch} has changes not committed in ${held}: ${plural(dirty.length, 'file')} (${nameFiles(dirty)})`,
+        'have them committed (or send the task back), then merge',
+        dirty,
+      ),
+    );
   if (req.reviewed && req.reviewed !== branchOid)
-    throw new StudioError(
-      'conflict',
-      `Not merged: ${branch} has new commits since you reviewed it. Review it again, then merge.`,
+    return refuse(
+      refused('reviewed', `${branch} has new commits since you reviewed it`, 'review it again, then merge'),
     );
   if (await isAncestor(git, repo, branchOid, intoOid))
-    throw new StudioError('conflict', `Nothing to merge: ${into} already has everything on ${branch}.`);
-  const canFastForward = await isAncestor(git, repo, intoOid, branchOid);
-  let commit: string;
-  if (mode === 'fast-forward') {
-    if (!canFastForward)
-      throw new StudioError(
-        'conflict',
-        `${into} cannot fast-forward to ${branch}: ${into} has commits ${branch} lacks. Merge with a merge commit instead.`,
-      );
-    commit = branchOid;
-  } else {
-    const tree = await git(
-      repo,
-      ['merge-tree', '--write-tree', '--name-only', '--no-messages', intoOid, branchOid],
-      {
-        okCodes: [1],
-      },
-    );
-    const [treeOid = '', ...conflicted] = lines(tree.stdout);
-    if (tree.code === 1) {
-      const files = [...new Set(conflicted)];
-      throw new StudioError(
-        'conflict',
-        `Not merged: ${branch} conflicts with ${into} in ${nameFiles(files)}. Nothing was changed; have ${branch} brought up to date with ${into}, then merge.`,
-      );
-    }
-    const who = await identityArgs(git, repo);
-    commit = (
-      await git(repo, [...who, 'commit-tree', treeOid, '-p', intoOid, '-p', branchOid, '-m', req.message])
-    ).stdout.trim();
-  }
-  const files = nulFields(
-    (await git(repo, ['diff', '--name-only', '-z', '--no-renames', intoOid, commit])).stdout,
-  );
+    return refuse(refused('merged', `${into} already has everything on ${branch}`));
+
+  const landing = await landingOf(git, repo, { ...req, intoOid, branchOid });
+  if (typeof landing !== 'string') return refuse(landing);
+  const [commits, files] = await Promise.all([
+    git(repo, ['rev-list', '--count', `${intoOid}..${branchOid}`]).then((r) => Number(r.stdout.trim())),
+    git(repo, ['diff', '--name-only', '-z', '--no-renames', intoOid, landing]).then((r) =>
+      nulFields(r.stdout),
+    ),
+  ]);
   const holder = trees.find((w) => w.branch === into);
   const intoGit = holder ? known(holder.path) : undefined;
-  if (holder && !intoGit)
-    throw new StudioError(
-      'conflict',
-      `Not merged: ${into} is checked out in ${holder.path}, a worktree the studio did not make. Merge there with git yourself, or check ${into} out elsewhere.`,
+  const inTheWay = await checkoutInTheWay(into, holder?.path, intoGit, files);
+  if (inTheWay) return refuse(inTheWay);
+  return {
+    check: { ...base, refusal: null, why: '', todo: '', commits, files },
+    land: (message) =>
+      landMerge(
+        git,
+        { ...req, intoOid, branchOid, landing, message },
+        holder && intoGit && { path: holder.path, git: intoGit },
+      ),
+  };
+}
+
+/**
+ * What the base would point at: the branch's own commit for a fast-forward (refused when the base
+ * has moved on), or the tree merge-tree makes of both (refused, naming the files, on a conflict).
+ */
+async function landingOf(
+  git: Git,
+  repo: string,
+  m: { branch: string; into: string; mode: MergeMode; intoOid: string; branchOid: string },
+): Promise<string | Refused> {
+  const { branch, into, intoOid, branchOid } = m;
+  if (m.mode === 'fast-forward')
+    return (await isAncestor(git, repo, intoOid, branchOid))
+      ? branchOid
+      : refused(
+          'fast-forward',
+          `${into} cannot fast-forward to ${branch}: ${into} has commits ${branch} lacks`,
+          'merge with a merge commit instead',
+        );
+  const tree = await git(
+    repo,
+    ['merge-tree', '--write-tree', '--name-only', '--no-messages', intoOid, branchOid],
+    { okCodes: [1] },
+  );
+  const [treeOid = '', ...conflicted] = lines(tree.stdout);
+  if (tree.code !== 1) return treeOid;
+  const files = [...new Set(conflicted)];
+  return refused(
+    'conflict',
+    `${branch} conflicts with ${into} in ${nameFiles(files)}`,
+    `have ${branch} brought up to date with ${into}, then merge`,
+    files,
+  );
+}
+
+/**
+ * Where the base is checked out (`path`, with `git` when the studio can vouch for it), what would
+ * stop the merge there: a worktree the studio did not make, or changes not committed or ignored
+ * files among the files the merge changes.
+ */
+async function checkoutInTheWay(
+  into: string,
+  path: string | undefined,
+  git: Git | undefined,
+  files: string[],
+): Promise<Refused | undefined> {
+  if (!path) return undefined;
+  if (!git)
+    return refused(
+      'checkout',
+      `${into} is checked out in ${path}, a worktree the studio did not make`,
+      `merge there with git yourself, or check ${into} out elsewhere`,
     );
-  if (!holder || !intoGit) {
+  // Asked of the merge's files only: a big checkout's other untracked files are never walked.
+  const dirty = new Set(await dirtyFiles(git, path, files));
+  const touched = files.filter((f) => dirty.has(f));
+  if (touched.length)
+    return refused(
+      'checkout',
+      `${path} has ${into} checked out with changes not committed that the merge would touch (${nameFiles(touched)})`,
+      'commit or stash them there, then merge',
+      touched,
+    );
+  const ignored = await ignoredAmong(git, path, files);
+  if (ignored.length)
+    return refused(
+      'checkout',
+      `${path} has ${into} checked out with ignored files the merge would overwrite (${nameFiles(ignored)})`,
+      'move them aside there, then merge',
+      ignored,
+    );
+  return undefined;
+}
+
+/**
+ * Lands a checked merge: its commit (the merge commit is written now), then the base moved to it,
+ * by a compare-and-swap of its ref, or where it is checked out by git's own fast-forward.
+ */
+async function landMerge(
+  git: Git,
+  m: MergeRequest & { intoOid: string; branchOid: string; landing: string; message: string },
+  checkout: { path: string; git: Git } | undefined,
+): Promise<string> {
+  const { repo, branch, into, intoOid, branchOid } = m;
+  let commit = m.landing;
+  if (m.mode === 'merge-commit') {
+    const who = await identityArgs(git, repo);
+    commit = (
+      await git(repo, [...who, 'commit-tree', m.landing, '-p', intoOid, '-p', branchOid, '-m', m.message])
+    ).stdout.trim();
+  }
+  if (!checkout) {
     // Nobody has the base checked out: move its ref, only if it still points where it did.
     await git(repo, ['update-ref', '-m', `ccstudio: merge ${branch}`, `refs/heads/${into}`, commit, intoOid]);
-  } else {
-    const dirty = new Set(await dirtyFiles(intoGit, holder.path));
-    const touched = files.filter((f) => dirty.has(f));
-    if (touched.length)
-      throw new StudioError(
-        'conflict',
-        `Not merged: ${holder.path} has ${into} checked out with changes not committed that the merge would touch (${nameFiles(touched)}). Commit or stash them there, then merge.`,
-      );
-    try {
-      // git's own fast-forward updates that checkout and refuses, changing nothing, rather than
-      // overwrite anything there: local changes, and ignored files too (git would replace those).
-      await intoGit(holder.path, ['merge', '--ff-only', '--no-edit', '--no-overwrite-ignore', commit]);
-    } catch (err) {
-      if (err instanceof GitFailure)
-        throw new StudioError('conflict', `Not merged: git refused to update ${holder.path}: ${err.message}`);
-      throw err;
-    }
+    return commit;
   }
-  return { branch, into, mode, commit, files };
+  try {
+    // git's own fast-forward updates that checkout and refuses, changing nothing, rather than
+    // overwrite anything there: local changes, and ignored files too (git would replace those).
+    await checkout.git(checkout.path, ['merge', '--ff-only', '--no-edit', '--no-overwrite-ignore', commit]);
+  } catch (err) {
+    if (err instanceof GitFailure)
+      throw new StudioError('conflict', `Not merged: git refused to update ${checkout.path}: ${err.message}`);
+    throw err;
+  }
+  return commit;
+}
+
+/** What merging `branch` into `into` would do (see planMerge), with nothing landed. */
+export async function checkMerge(place: RepoPlace, req: MergeRequest): Promise<MergeCheck> {
+  return (await planMerge(place, req)).check;
+}
+
+/** A merge refused by its checks, with them: the caller may say more (whose task it was). */
+export class MergeRefused extends StudioError {
+  constructor(readonly check: MergeCheck) {
+    super('conflict', mergeRefusalText(check));
+  }
+}
+
+/**
+ * Merges `branch` into `into`, or refuses with nothing changed (MergeRefused, for the reasons
+ * planMerge finds): the merge lands only what the checks passed.
+ */
+export async function mergeBranch(
+  place: RepoPlace,
+  req: MergeRequest & { message: string },
+): Promise<MergeResult> {
+  const { check, land } = await planMerge(place, req);
+  if (!land) throw new MergeRefused(check);
+  const commit = await land(req.message);
+  return { branch: check.branch, into: check.into, mode: check.mode, commit, files: check.files };
 }
 
 /**

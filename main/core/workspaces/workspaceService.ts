@@ -2,14 +2,14 @@
 // StudioService methods (studio.ts spreads these into the service it builds).
 import { execFile } from 'node:child_process';
 import { StudioError } from '../../contract/errors.js';
-import type { Agent, Task } from '../../contract/model.js';
-import type { StudioService, WorkTarget } from '../../contract/service.js';
+import type { Agent, MergeResult, Task } from '../../contract/model.js';
+import type { MergeInput, StudioService, WorkTarget } from '../../contract/service.js';
 import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { TaskBoard } from '../board/taskBoard.js';
 import type { MessageBus } from '../bus/messageBus.js';
 import { mergeCommitMessage, pullRequestBody, pullRequestTitle } from './commitText.js';
-import type { Workspaces } from './workspaces.js';
-import { ownGit } from './gitWorkspace.js';
+import type { MergeOptions, Workspaces } from './workspaces.js';
+import { mergePreviewText, MergeRefused, ownGit, taskIdOfBranch, type MergeCheck } from './gitWorkspace.js';
 
 /** A push and a pull request over the network: slower than local git, still bounded. */
 const FORGE_TIMEOUT_MS = 120_000;
@@ -24,7 +24,7 @@ export interface WorkspaceServiceDeps {
 
 type WorkspaceMethods = Pick<
   StudioService,
-  'agentChanges' | 'allChanges' | 'workDiff' | 'merge' | 'sendBack' | 'openPullRequest'
+  'agentChanges' | 'allChanges' | 'workDiff' | 'merge' | 'previewMerge' | 'sendBack' | 'openPullRequest'
 >;
 
 export const systemGh = (cwd: string, args: string[]): Promise<string> =>
@@ -46,6 +46,15 @@ export const systemGh = (cwd: string, args: string[]): Promise<string> =>
       },
     ),
   );
+
+/**
+ * A merge of a task's branch that the base already has, said of the task: merged and done, or
+ * (its work never came, or came some other way) still open, for the person to close.
+ */
+export function alreadyMergedText(check: Pick<MergeCheck, 'branch' | 'into'>, task: Task): string {
+  if (task.status === 'done') return `Task #${task.id} is already merged into ${check.into} and done.`;
+  return `Nothing to merge: ${check.into} already has everything on ${check.branch}; task #${task.id} stays ${task.status.replace('_', ' ')} (mark it done if its work is already in ${check.into}).`;
+}
 
 export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
   const { agents, board, bus, workspaces } = deps;
@@ -71,6 +80,68 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
     return { agent: agents.require(target.agent) };
   };
 
+  /** What a merge names: an agent's checked-out branch, or a task's branch on its assignee. */
+  const mergeTarget = (input: MergeInput): { agent: Agent; task?: Task; options: MergeOptions } => {
+    if ((input.agent === undefined) === (input.taskId === undefined))
+      throw new StudioError('invalid', 'Merge either an agent (agent) or a task (taskId).');
+    const { agent, branch, task } = resolve(input);
+    return {
+      agent,
+      ...(task ? { task } : {}),
+      options: {
+        ...(branch ? { branch } : {}),
+        ...(input.into ? { into: input.into } : {}),
+        ...(input.reviewed ? { reviewed: input.reviewed } : {}),
+        mode: input.mode ?? 'merge-commit',
+      },
+    };
+  };
+
+  /** The task whose branch `branch` is (see taskIdOfBranch), as the board has it now. */
+  const taskOfBranch = (branch: string): Task | undefined => {
+    const id = taskIdOfBranch(branch);
+    if (id === undefined) return undefined;
+    const task = tryGet(id);
+    return task?.branch === branch ? task : undefined;
+  };
+  const tryGet = (id: number): Task | undefined => {
+    try {
+      return board.get(id);
+    } catch {
+      return undefined;
+    }
+  };
+
+  /**
+   * The tasks a merge of `branch` finishes, as they are now: the task merged from its card, and
+   * the task whose branch it is, whichever way it was merged (by agent, by card, from the CLI).
+   */
+  const tasksMerging = (branch: string, named?: Task): Task[] => {
+    const tasks = [named && tryGet(named.id), taskOfBranch(branch)].filter((t): t is Task => !!t);
+    return tasks.filter((t, i) => tasks.findIndex((u) => u.id === t.id) === i);
+  };
+
+  /**
+   * A merge of a task's work finishes the task: done, with the merge (its branch, base, commit and
+   * kind) in its history and the feed, by the person, so its dispatcher hears of it. Returns the
+   * first task's id.
+   */
+  const finishMerged = (result: MergeResult, tasks: Task[]): number | undefined => {
+    const kind = result.mode === 'fast-forward' ? 'fast-forward' : 'merge commit';
+    const note = `merged ${result.branch} into ${result.into} (${result.commit.slice(0, 10)}, ${kind})`;
+    for (const task of tasks) {
+      try {
+        board.update(
+          deps.person(),
+          task.status === 'done' ? { id: task.id, note } : { id: task.id, status: 'done', note },
+        );
+      } catch {
+        // The merge happened; a card that could not be moved (removed meanwhile) does not undo it.
+      }
+    }
+    return tasks[0]?.id;
+  };
+
   return {
     agentChanges: async (name) => workspaces.changes(agents.require(name)),
     allChanges: async () => workspaces.all(),
@@ -79,29 +150,43 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
       return workspaces.diff(agent, branch);
     },
     merge: async (input) => {
-      if ((input.agent === undefined) === (input.taskId === undefined))
-        throw new StudioError('invalid', 'Merge either an agent (agent) or a task (taskId).');
-      const { agent, branch, task } = resolve(input);
-      const result = await workspaces.merge(agent, {
-        ...(branch ? { branch } : {}),
-        ...(input.into ? { into: input.into } : {}),
-        ...(input.reviewed ? { reviewed: input.reviewed } : {}),
-        mode: input.mode ?? 'merge-commit',
-        message: (b) => mergeCommitMessage({ branch: b, agent: agent.name, ...(task ? { task } : {}) }),
-      });
-      if (task) {
-        const note = `merged ${result.branch} into ${result.into} (${result.commit.slice(0, 10)}, ${result.mode})`;
-        try {
-          board.update(
-            deps.person(),
-            task.status === 'done' ? { id: task.id, note } : { id: task.id, status: 'done', note },
-          );
-        } catch {
-          // The merge happened; a card that could not be moved (removed meanwhile) does not undo it.
+      const { agent, task, options } = mergeTarget(input);
+      let result: MergeResult;
+      try {
+        result = await workspaces.merge(agent, {
+          ...options,
+          message: (b) => {
+            // The task is named in the person's history however its branch was merged.
+            const of = task ?? taskOfBranch(b);
+            return mergeCommitMessage({ branch: b, agent: agent.name, ...(of ? { task: of } : {}) });
+          },
+        });
+      } catch (err) {
+        // Merged already: said of the task, when the branch is one (done, or not yet).
+        if (err instanceof MergeRefused && err.check.refusal === 'merged') {
+          const [first] = tasksMerging(err.check.branch, task);
+          if (first) throw new StudioError('conflict', alreadyMergedText(err.check, first));
         }
-        return { ...result, taskId: task.id };
+        throw err;
       }
-      return result;
+      const finished = finishMerged(result, tasksMerging(result.branch, task));
+      return finished !== undefined ? { ...result, taskId: finished } : result;
+    },
+    previewMerge: async (input) => {
+      const { agent, task, options } = mergeTarget(input);
+      const check = await workspaces.checkMerge(agent, options);
+      const tasks = tasksMerging(check.branch, task);
+      const { why: _why, todo: _todo, ...preview } = check;
+      const first = tasks[0];
+      if (!first) return { ...preview, text: mergePreviewText(check) };
+      const open = tasks.filter((t) => t.status !== 'done').map((t) => `#${t.id}`);
+      const text =
+        check.refusal === 'merged'
+          ? alreadyMergedText(check, first)
+          : !check.refusal && open.length
+            ? `${mergePreviewText(check).slice(0, -1)}, and finishes task${open.length === 1 ? '' : 's'} ${open.join(' and ')}.`
+            : mergePreviewText(check);
+      return { ...preview, text, taskId: first.id };
     },
     sendBack: async ({ taskId, note }) => {
       const task = board.get(taskId);

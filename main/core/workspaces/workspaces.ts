@@ -17,6 +17,7 @@ import type { Emitter } from '../util/emitter.js';
 import type { Logger } from '../util/logger.js';
 import {
   checkedOutBranch,
+  checkMerge,
   checkRemovable,
   createWorktree,
   inAgentSpace,
@@ -28,10 +29,21 @@ import {
   workspaceChanges,
   workspaceDiff,
   type CreateWorktree,
+  type MergeCheck,
+  type MergeRequest,
   type RepoInfo,
 } from './gitWorkspace.js';
 import type { RepoPlace } from './repoPlace.js';
 import type { TreeWatch, WatchTree } from './treeWatcher.js';
+
+/** What to merge: the agent's checked-out branch or `branch`, into its base or `into`. */
+export interface MergeOptions {
+  branch?: string;
+  into?: string;
+  mode: MergeMode;
+  /** The branch's commit the person reviewed: refused if it moved on since. */
+  reviewed?: string;
+}
 
 /** File events come in bursts (a build, a formatter): one refresh per quiet second. */
 const REFRESH_DEBOUNCE_MS = 1000;
@@ -284,22 +296,38 @@ export class Workspaces {
 
   /**
    * Merges the agent's branch (or the task's) into its base or `into`; the agent's worktree must
-   * have its work committed when that branch is checked out there.
+   * have its work committed when that branch is checked out there. A refusal is MergeRefused.
    */
   async merge(
     agent: Agent,
-    options: {
-      branch?: string;
-      into?: string;
-      mode: MergeMode;
-      message: (branch: string) => string;
-      reviewed?: string;
-    },
+    options: MergeOptions & { message: (branch: string) => string },
   ): Promise<MergeResult> {
+    const { place, repo, request } = this.mergeRequest(agent, options);
+    const result = await this.locked(this.repoKey(place, repo), async () => {
+      const req = await request();
+      return mergeBranch(place, { ...req, message: options.message(req.branch) });
+    });
+    // The base moved: every worktree on it is now ahead or behind by something else.
+    for (const a of this.deps.agents.list())
+      if (a.workspace?.repo === repo && this.placeOf(a) === place) this.schedule(a.id, 0);
+    return result;
+  }
+
+  /** What merge would do with the same options, by its own checks, with nothing landed. */
+  checkMerge(agent: Agent, options: MergeOptions): Promise<MergeCheck> {
+    const { place, repo, request } = this.mergeRequest(agent, options);
+    return this.locked(this.repoKey(place, repo), async () => checkMerge(place, await request()));
+  }
+
+  /** Where a merge of the agent's work runs, and its request, read when the repository is locked. */
+  private mergeRequest(
+    agent: Agent,
+    options: MergeOptions,
+  ): { place: RepoPlace; repo: string; request: () => Promise<MergeRequest> } {
     const ws = this.workspaceOf(agent);
     const place = this.placeOf(agent);
     const sameRepo = (a: Agent) => a.workspace?.repo === ws.repo && this.placeOf(a) === place;
-    const result = await this.locked(this.repoKey(place, ws.repo), async () => {
+    const request = async (): Promise<MergeRequest> => {
       let branch = options.branch;
       if (!branch) {
         branch = await this.branchOf(agent);
@@ -309,20 +337,17 @@ export class Workspaces {
             `${agent.name}'s worktree has no branch checked out (a detached HEAD).`,
           );
       }
-      return mergeBranch(place, {
+      return {
         repo: ws.repo,
         branch,
         into: options.into ?? ws.base,
         mode: options.mode,
-        message: options.message(branch),
         ...(options.reviewed ? { reviewed: options.reviewed } : {}),
         // Any worktree agent's worktree that has the branch is read through its own git dir.
         worktrees: this.deps.agents.list().flatMap((a) => (a.workspace && sameRepo(a) ? [a.workspace] : [])),
-      });
-    });
-    // The base moved: every worktree on it is now ahead or behind by something else.
-    for (const a of this.deps.agents.list()) if (sameRepo(a)) this.schedule(a.id, 0);
-    return result;
+      };
+    };
+    return { place, repo: ws.repo, request };
   }
 
   /** Takes back a worktree just made for an agent that could not be added after all (it holds no work). */

@@ -47,6 +47,11 @@ describe('worktree agents at the command line', () => {
     expect(json.total.files).toBe(2);
     expect((await cli('agent', 'diff', 'bob')).stdout).toContain('+TWO');
 
+    // What a merge would do is said before it is asked for, by the merge's own checks.
+    const refusal = `Will be refused: ccstudio/bob/work has changes not committed in ${wt}: 1 file (notes.txt). Have them committed (or send the task back), then merge.`;
+    expect(changes.stdout).toContain(`  merge: ${refusal}`);
+    const dry = await cli('agent', 'merge', 'bob', '--ff', '--dry-run');
+    expect([dry.code, dry.stdout.trim()]).toEqual([1, refusal]);
     // Uncommitted work refuses the merge, with the file named, and changes nothing.
     const refused = await cli('agent', 'merge', 'bob', '--ff');
     expect(refused.code).toBe(2);
@@ -61,6 +66,12 @@ describe('worktree agents at the command line', () => {
       /ccstudio\/bob\/work has commits not merged into main \((src\/app.txt, notes.txt|notes.txt, src\/app.txt)\)/,
     );
 
+    const willMerge = await cli('agent', 'merge', 'bob', '--ff', '--dry-run');
+    expect([willMerge.code, willMerge.stdout.trim()]).toEqual([
+      0,
+      'Fast-forwards main by 2 commits (2 files).',
+    ]);
+    expect(gitIn(repo, 'log', '-1', '--format=%s')).toBe('first');
     const merged = await cli('agent', 'merge', 'bob', '--ff');
     expect(merged.code, merged.stderr).toBe(0);
     expect(merged.stdout).toMatch(
@@ -95,6 +106,12 @@ describe('worktree agents at the command line', () => {
     expect(merged.stdout).toContain(`Task #${task.id} is done.`);
     expect(existsSync(join(repo, 'INTRO.md'))).toBe(true);
 
+    const again = await cli('task', 'merge', String(task.id));
+    expect([again.code, again.stderr.trim()]).toEqual([
+      2,
+      `ccstudio: Task #${task.id} is already merged into main and done.`,
+    ]);
+
     const second = JSON.parse((await cli('task', 'add', 'More', '--to', 'amy', '--json')).stdout) as {
       id: number;
     };
@@ -105,5 +122,51 @@ describe('worktree agents at the command line', () => {
     expect(back.stdout).toContain(
       `Task #${second.id} went back to amy (in_progress), with your note as mail.`,
     );
+  });
+
+  it('finishes a task when its agent is merged, and says so when it is merged again either way', async () => {
+    const root = realpathSync(tempDir('ccstudio-cli-ws-'));
+    dirs.push(root);
+    const data = join(root, 'data');
+    const repo = makeRepo(join(root, 'project'), { 'README.md': 'hello\n' });
+    const cli = (...args: string[]) => runCli([...args, '--data', data], env);
+    expect((await cli('agent', 'add', 'amy', '--cwd', repo, '--worktree', '--command', 'bash')).code).toBe(0);
+    const made = await cli('task', 'add', 'Write', 'the', 'intro', '--to', 'amy', '--json');
+    const task = JSON.parse(made.stdout) as { id: number; branch: string };
+    const wt = join(root, 'project-worktrees', 'amy');
+    expect(gitIn(wt, 'branch', '--show-current')).toBe(task.branch);
+    commitFiles(wt, { 'INTRO.md': 'Hi\n' }, 'intro');
+    const dry = await cli('agent', 'merge', 'amy', '--dry-run');
+    expect(dry.stdout.trim()).toBe(
+      `Merges 1 commit (1 file) into main as a merge commit, and finishes task #${task.id}.`,
+    );
+
+    const merged = await cli('agent', 'merge', 'amy');
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toMatch(
+      new RegExp(
+        `^Merged ${task.branch} into main \\(merge commit ([0-9a-f]{10})\\): 1 file changed\\. Task #${task.id} is done\\.`,
+      ),
+    );
+    const commit = /merge commit ([0-9a-f]{10})/.exec(merged.stdout)![1]!;
+    const shown = JSON.parse((await cli('task', 'show', String(task.id), '--json')).stdout) as {
+      status: string;
+      events: Array<{ actor: string; toStatus: string | null; note: string }>;
+    };
+    expect(shown.status).toBe('done');
+    expect(shown.events.at(-1)).toMatchObject({
+      toStatus: 'done',
+      note: `merged ${task.branch} into main (${commit}, merge commit)`,
+    });
+
+    const done = `ccstudio: Task #${task.id} is already merged into main and done.`;
+    for (const again of [
+      ['agent', 'merge', 'amy'],
+      ['task', 'merge', String(task.id)],
+    ]) {
+      const r = await cli(...again);
+      expect([r.code, r.stderr.trim()], again.join(' ')).toEqual([2, done]);
+    }
+    expect(gitIn(repo, 'rev-parse', '--short=10', 'main')).toBe(commit);
   });
 });

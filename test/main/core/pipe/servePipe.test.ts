@@ -42,6 +42,14 @@ describe('StudioService over a pipe', () => {
       message: /limit/,
     });
     await expect(client.getTask(-1)).rejects.toMatchObject({ code: 'invalid' });
+    // A merge's preview takes exactly what a merge takes, checked the same way.
+    await expect(client.previewMerge({ agent: 'alice', reviewed: 'HEAD' })).rejects.toMatchObject({
+      code: 'invalid',
+      message: /reviewed/,
+    });
+    await expect(client.previewMerge({ agent: 'alice', force: true } as never)).rejects.toMatchObject({
+      code: 'invalid',
+    });
   });
 
   it('ignores garbage on the wire and refuses methods outside the contract', async () => {

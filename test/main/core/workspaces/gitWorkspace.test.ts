@@ -6,6 +6,7 @@ import {
   legacyAgentBranch,
   nameFiles,
   taskBranch,
+  taskIdOfBranch,
 } from '../../../../main/core/workspaces/gitWorkspace.js';
 
 // The names the studio gives: branches git accepts, readable in `git branch` and a pull request.
@@ -16,6 +17,19 @@ describe('workspace names', () => {
     expect(taskBranch('bob', 7, '!!!')).toBe('ccstudio/bob/task-7');
     expect(taskBranch('bob', 1, 'a'.repeat(80))).toBe(`ccstudio/bob/task-1-${'a'.repeat(40)}`);
     expect(taskBranch('bob', 1, 'word '.repeat(20))).not.toMatch(/-$/);
+  });
+
+  it('reads a task’s number back from the branch it names, and from nothing else', () => {
+    expect(taskIdOfBranch(taskBranch('bob', 3, 'Fix the login page!'))).toBe(3);
+    expect(taskIdOfBranch(taskBranch('my.lock', 12, '!!!'))).toBe(12);
+    for (const other of [
+      'ccstudio/bob/work',
+      'ccstudio/bob/task-x',
+      'task/3-old',
+      'ccstudio/bob/task-3x',
+      'main',
+    ])
+      expect(taskIdOfBranch(other), other).toBeUndefined();
   });
 
   it('makes an agent’s folder of branches git accepts from any agent name', () => {

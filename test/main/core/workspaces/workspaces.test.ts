@@ -364,6 +364,213 @@ describe('review and merge', () => {
   });
 });
 
+describe('a merge of a task’s branch, by any route', () => {
+  it('finishes the task when its agent is merged: done, the merge in its history and the feed, its dispatcher told', async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const { agent: boss } = await service.addAgent({ name: 'boss', commander: true });
+    const task = await s.agentSide.tasks.create(boss, { title: 'Shout two', assignee: 'bob' });
+    const wt = s.agents.require('bob').workspace!.path;
+    expect(gitIn(wt, 'branch', '--show-current')).toBe(task.branch);
+    commitFiles(wt, { 'src/app.txt': 'one\nTWO\nthree\n' }, 'shout');
+    const events: StudioEvent[] = [];
+    const sub = s.events.on((e) => events.push(e));
+
+    const merged = await service.merge({ agent: 'bob' });
+    sub.dispose();
+    expect(merged).toMatchObject({ branch: task.branch, into: 'main', taskId: task.id });
+    const note = `merged ${task.branch} into main (${merged.commit.slice(0, 10)}, merge commit)`;
+    const done = await service.getTask(task.id);
+    expect(done.status).toBe('done');
+    expect(done.events.at(-1)).toMatchObject({
+      kind: 'status',
+      actor: 'user',
+      fromStatus: 'assigned',
+      toStatus: 'done',
+      note,
+    });
+    // The feed's line, live and after a restart of the window.
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'task.updated', event: expect.objectContaining({ note }) }),
+    );
+    const history = await service.feedHistory({});
+    expect(history.taskEvents.map((t) => t.event.note)).toContain(note);
+    // The dispatcher hears of it as of any status change; the person's history names the task.
+    expect(s.bus.inbox(boss).items.at(-1)?.body).toMatch(
+      new RegExp(
+        `^Task #${task.id} "Shout two": assigned → done by user\\.\\nNote: ${note.replace(/[()]/g, '\\$&')}`,
+      ),
+    );
+    expect(gitIn(repo, 'log', '-1', '--format=%s')).toBe(
+      `Merge ${task.branch}: task #${task.id} (Shout two), worked by bob`,
+    );
+
+    // Merged again, by either route: said plainly, nothing changed.
+    const head = gitIn(repo, 'rev-parse', 'main');
+    const again = `Task #${task.id} is already merged into main and done.`;
+    await expect(service.merge({ agent: 'bob' })).rejects.toThrow(again);
+    await expect(service.merge({ taskId: task.id })).rejects.toThrow(again);
+    expect(await service.previewMerge({ taskId: task.id })).toMatchObject({
+      refusal: 'merged',
+      text: again,
+      taskId: task.id,
+    });
+    expect(gitIn(repo, 'rev-parse', 'main')).toBe(head);
+    expect((await service.getTask(task.id)).events.filter((e) => e.toStatus === 'done')).toHaveLength(1);
+  });
+
+  it('finishes it merged from its card too, and says so of a task whose branch has nothing main lacks', async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const task = await service.createTask({ title: 'Nothing yet', assignee: 'bob' });
+    // A branch made from main and no commits on it: there is nothing to merge, and the task stays.
+    await expect(service.merge({ taskId: task.id })).rejects.toThrow(
+      `Nothing to merge: main already has everything on ${task.branch}; task #${task.id} stays assigned (mark it done if its work is already in main).`,
+    );
+    expect((await service.getTask(task.id)).status).toBe('assigned');
+    commitFiles(s.agents.require('bob').workspace!.path, { 'n.txt': 'n\n' }, 'now');
+    await service.updateTask({ id: task.id, status: 'review' });
+    expect((await service.previewMerge({ taskId: task.id })).text).toBe(
+      'Merges 1 commit (1 file) into main as a merge commit, and finishes task #' + task.id + '.',
+    );
+    const merged = await service.merge({ taskId: task.id, mode: 'fast-forward' });
+    expect(merged.taskId).toBe(task.id);
+    expect((await service.getTask(task.id)).events.at(-1)).toMatchObject({
+      toStatus: 'done',
+      note: `merged ${task.branch} into main (${merged.commit.slice(0, 10)}, fast-forward)`,
+    });
+    await expect(service.merge({ taskId: task.id })).rejects.toThrow(
+      `Task #${task.id} is already merged into main and done.`,
+    );
+  });
+
+  it('knows a task’s branch by the name the studio gives it, and the board confirms it', async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const task = await service.createTask({ title: 'Real', assignee: 'bob' });
+    const wt = s.agents.require('bob').workspace!.path;
+    // A branch that only looks like the task's (its number, made by hand): no task is touched.
+    gitIn(wt, 'switch', '-q', '-c', `ccstudio/bob/task-${task.id}-fake`);
+    commitFiles(wt, { 'f.txt': 'f\n' }, 'fake');
+    const merged = await service.merge({ agent: 'bob' });
+    expect(merged.taskId).toBeUndefined();
+    expect((await service.getTask(task.id)).status).toBe('assigned');
+  });
+});
+
+describe('what a merge will do, said before it is asked for', () => {
+  /** The preview, then the merge itself with the same input: they must agree. */
+  async function agree(
+    service: Studio['service'],
+    repo: string,
+    input: Parameters<Studio['service']['merge']>[0],
+  ) {
+    const preview = await service.previewMerge(input);
+    const before = gitIn(repo, 'rev-parse', 'main');
+    const merged = await service.merge(input).catch((err: Error) => err);
+    if (merged instanceof Error) {
+      expect(preview.refusal, merged.message).not.toBeNull();
+      expect(gitIn(repo, 'rev-parse', 'main')).toBe(before);
+      // The same reason in both: "Will be refused: WHY. What to do." and "Not merged: WHY. ...".
+      const why = preview.text.replace(/^Will be refused: /, '').split('. ')[0]!;
+      expect(merged.message).toContain(why);
+    } else {
+      expect(preview.refusal, preview.text).toBeNull();
+      expect(merged.files).toEqual(preview.files);
+      expect(Number(gitIn(repo, 'rev-list', '--count', `${before}..${merged.commit}`))).toBe(
+        preview.commits + (merged.mode === 'merge-commit' ? 1 : 0),
+      );
+    }
+    return preview;
+  }
+
+  it('agrees with the merge in every case: uncommitted, commits since the review, fast-forward impossible, clean, nothing to merge, conflict, the checkout in the way', async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    await service.addAgent({ name: 'amy', cwd: repo, worktree: {} });
+    await service.addAgent({ name: 'cat', cwd: repo, worktree: {} });
+    const bob = s.agents.require('bob').workspace!.path;
+    const reviewed = commitFiles(bob, { 'src/app.txt': 'one\nBOB\nthree\n' }, 'bob');
+    writeFiles(bob, { 'wip.txt': 'x\n' });
+
+    let p = await agree(service, repo, { agent: 'bob' });
+    expect(p).toMatchObject({ refusal: 'uncommitted', files: ['wip.txt'], commits: 0 });
+    expect(p.text).toBe(
+      `Will be refused: ccstudio/bob/work has changes not committed in ${bob}: 1 file (wip.txt). Have them committed (or send the task back), then merge.`,
+    );
+
+    gitIn(bob, 'add', 'wip.txt');
+    gitIn(bob, 'commit', '-qm', 'wip');
+    p = await agree(service, repo, { agent: 'bob', reviewed });
+    expect(p.refusal).toBe('reviewed');
+    expect(p.text).toBe(
+      'Will be refused: ccstudio/bob/work has new commits since you reviewed it. Review it again, then merge.',
+    );
+
+    commitFiles(repo, { 'other.txt': 'o\n' }, 'main moves on');
+    p = await agree(service, repo, { agent: 'bob', mode: 'fast-forward' });
+    expect(p.refusal).toBe('fast-forward');
+    expect(p.text).toBe(
+      'Will be refused: main cannot fast-forward to ccstudio/bob/work: main has commits ccstudio/bob/work lacks. Merge with a merge commit instead.',
+    );
+
+    p = await agree(service, repo, { agent: 'bob' });
+    expect(p).toMatchObject({ refusal: null, commits: 2, files: ['src/app.txt', 'wip.txt'] });
+    expect(p.text).toBe('Merges 2 commits (2 files) into main as a merge commit.');
+
+    p = await agree(service, repo, { agent: 'bob' });
+    expect(p).toMatchObject({ refusal: 'merged', commits: 0 });
+    expect(p.text).toBe('Nothing to merge: main already has everything on ccstudio/bob/work.');
+    await expect(service.merge({ agent: 'bob' })).rejects.toThrow(p.text);
+
+    const amy = s.agents.require('amy').workspace!.path;
+    commitFiles(amy, { 'src/app.txt': 'one\nAMY\nthree\n' }, 'amy');
+    p = await agree(service, repo, { agent: 'amy' });
+    expect(p).toMatchObject({ refusal: 'conflict', files: ['src/app.txt'] });
+    expect(p.text).toBe(
+      'Will be refused: ccstudio/amy/work conflicts with main in src/app.txt. Have ccstudio/amy/work brought up to date with main, then merge.',
+    );
+    // A fast-forward by the same checks: the base has moved on, so that is what it says.
+    expect((await service.previewMerge({ agent: 'amy', mode: 'fast-forward' })).refusal).toBe('fast-forward');
+
+    const cat = s.agents.require('cat').workspace!.path;
+    commitFiles(cat, { 'c.txt': 'c\n' }, 'cat');
+    writeFileSync(join(repo, 'c.txt'), 'the person’s own\n');
+    p = await agree(service, repo, { agent: 'cat' });
+    expect(p).toMatchObject({ refusal: 'checkout', files: ['c.txt'] });
+    expect(p.text).toMatch(
+      /^Will be refused: .* has main checked out with changes not committed that the merge would touch \(c.txt\)\. Commit or stash them there, then merge\.$/,
+    );
+    expect(readFileSync(join(repo, 'c.txt'), 'utf8')).toBe('the person’s own\n');
+
+    // What a merge could not even start on is an error, as the merge's own, and lands nothing.
+    await expect(service.previewMerge({ agent: 'cat', taskId: 1 })).rejects.toThrow(
+      'Merge either an agent (agent) or a task (taskId).',
+    );
+    await expect(service.previewMerge({ agent: 'cat', into: 'nope' })).rejects.toThrow(
+      'There is no branch nope.',
+    );
+    await expect(service.previewMerge({ agent: 'nobody' })).rejects.toThrow(/nobody/);
+  });
+
+  it('lists the files of a live diff that are not committed, and which of them commits change too', async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const bob = s.agents.require('bob').workspace!.path;
+    commitFiles(bob, { 'src/app.txt': 'one\nBOB\nthree\n', 'done.txt': 'd\n' }, 'bob');
+    writeFiles(bob, { 'src/app.txt': 'one\nBOB\nthree\nfour\n', 'new.txt': 'n\n' });
+    const diff = await service.workDiff({ agent: 'bob' });
+    expect(diff.includesUncommitted).toBe(true);
+    expect(diff.uncommittedFiles).toEqual([
+      { path: 'src/app.txt', committedToo: true },
+      { path: 'new.txt', committedToo: false },
+    ]);
+    // A branch's commits alone (not checked out there) have nothing uncommitted to list.
+    const task = await service.createTask({ title: 'Later', assignee: 'bob' });
+    expect((await service.workDiff({ taskId: task.id })).uncommittedFiles).toEqual([]);
+  });
+});
+
 describe('pull requests', () => {
   /** A studio whose GitHub CLI is `answer` (no forge is reachable from tests), recording its calls. */
   function withGh(answer: (args: string[]) => string) {
@@ -613,14 +820,29 @@ describe('what an agent cannot make the studio do', () => {
     writeFileSync(join(agent.workspace!.path, 'local.cfg'), 'the agent’s\n');
     gitIn(agent.workspace!.path, 'add', '-f', 'local.cfg');
     gitIn(agent.workspace!.path, 'commit', '-qm', 'force-add');
+    // Found by the merge's own checks (so a preview says it too), before git's own refusal.
     await expect(service.merge({ agent: 'bob', mode: 'fast-forward' })).rejects.toThrow(
-      /git refused to update/,
+      /has main checked out with ignored files the merge would overwrite \(local.cfg\)/,
     );
     expect(readFileSync(join(repo, 'local.cfg'), 'utf8')).toBe('mine\n');
     expect(gitIn(repo, 'log', '-1', '--format=%s')).toBe('first');
     await expect(
       service.addAgent({ name: 'cat', cwd: repo, worktree: { parent: join(repo, 'trees') } }),
     ).rejects.toThrow(/inside the repository's own folder/);
+  });
+
+  it('takes the names of the files a merge changes literally when it looks for what is in their way', async () => {
+    const { repo, service } = setup({ 'README.md': 'x\n', '.gitignore': '*.log\n' });
+    writeFileSync(join(repo, 'mine.log'), 'the person’s log\n');
+    const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    // A file named "*.log": as a pattern it would name the person's ignored mine.log.
+    writeFileSync(join(agent.workspace!.path, '*.log'), 'odd name\n');
+    gitIn(agent.workspace!.path, 'add', '-f', '*.log');
+    gitIn(agent.workspace!.path, 'commit', '-qm', 'odd');
+    expect(await service.previewMerge({ agent: 'bob' })).toMatchObject({ refusal: null, files: ['*.log'] });
+    await service.merge({ agent: 'bob' });
+    expect(readFileSync(join(repo, 'mine.log'), 'utf8')).toBe('the person’s log\n');
+    expect(readFileSync(join(repo, '*.log'), 'utf8')).toBe('odd name\n');
   });
 
   it('two adds of one name at once leave the first agent its worktree', async () => {
