@@ -1,7 +1,7 @@
 // Every Claude Code version the studio claims (CLAUDE_TESTED) and the newest on the registry, each
 // installed on demand into test/tools/versions/<version> and run as studio agents against the
 // model stub: idle is seen, a wake is typed once, a permission prompt is seen and answered, and
-// mail for a busy agent is handed over at the end of its turn. The README's table comes from here.
+// mail for a busy agent is handed over at the end of its turn. The table in docs/team.md comes from here.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,7 +54,7 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         // A release newer than the table runs here all the same; the table is then behind.
         if (compareVersions(v, CLAUDE_TESTED[CLAUDE_TESTED.length - 1]!) > 0)
           process.stderr.write(
-            `Claude Code ${v} is newer than CLAUDE_TESTED: add it there and to the README's table.\n`,
+            `Claude Code ${v} is newer than CLAUDE_TESTED: add it there and to the table in docs/team.md.\n`,
           );
         const claude = bins.get(v)!;
         crew = await startClaudeCrew(

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 /**
  * Claude Code versions the studio was tested with (test/realclients/claudeVersions.test.ts runs
  * each): idle seen, a wake typed once, a permission prompt seen, mail for a busy agent handed
- * over at the end of its turn. The README's table lists them.
+ * over at the end of its turn. The table in docs/team.md lists them.
  */
 export const CLAUDE_TESTED = ['2.0.50', '2.1.200', '2.1.330', '2.1.332'] as const;
 /** Older versions are refused at launch: their screens and hooks were never checked. */
