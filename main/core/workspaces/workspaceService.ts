@@ -9,7 +9,7 @@ import type { TaskBoard } from '../board/taskBoard.js';
 import type { MessageBus } from '../bus/messageBus.js';
 import { mergeCommitMessage, pullRequestBody, pullRequestTitle } from './commitText.js';
 import type { Workspaces } from './workspaces.js';
-import { ownGit } from './gitWorkspace.js';
+import { ownGit, pushRemote } from './gitWorkspace.js';
 
 /** A push and a pull request over the network: slower than local git, still bounded. */
 const FORGE_TIMEOUT_MS = 120_000;
@@ -133,8 +133,7 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
       const place = workspaces.gitFor(agent);
       const { gh } = place;
       const git = await ownGit(place, ws.repo);
-      const remotes = (await git(ws.repo, ['remote'])).stdout.split('\n').filter(Boolean);
-      const remote = remotes.includes('origin') ? 'origin' : remotes[0];
+      const remote = await pushRemote(git, ws.repo);
       if (!remote)
         throw new StudioError(
           'unavailable',
