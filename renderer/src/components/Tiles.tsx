@@ -218,7 +218,8 @@ function TileInfo({ agent }: { agent: AgentView }) {
           title={`Tokens its Claude Code spent (${agent.usage.inputTokens} in, ${agent.usage.outputTokens} out, ${agent.usage.cacheReadTokens + agent.usage.cacheCreationTokens} cache); ${compactCount(agent.usage.tokensLastHour)} and ${agent.usage.turnsLastHour} turns in the last hour${agent.budget ? `; budget ${describeBudget(agent.budget)}` : ''}`}
           data-testid={`usage-${agent.name}`}
         >
-          {compactCount(agent.usage.tokens)} tokens · {agent.usage.turns} turns
+          {compactCount(agent.usage.tokens)} tokens · {agent.usage.turns} turn
+          {agent.usage.turns === 1 ? '' : 's'}
         </span>
       )}
       {agent.role && agent.role !== agent.name && <span className="tile-role">{agent.role}</span>}
