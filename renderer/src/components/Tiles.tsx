@@ -184,20 +184,24 @@ function ChangesBadge({
 /**
  * Who the tile is and how it is doing, most telling first: when the tile is narrow the tile's
  * buttons keep their room and what no longer fits here is left out whole, from the end (see
- * .tile-info), never cut to a stub. The role is left out where it is the name (the commander).
+ * .tile-info), never cut to a stub, the name and state last. The role is left out where it is the
+ * name (the commander).
  */
 function TileInfo({ agent }: { agent: AgentView }) {
   return (
     <span className="tile-info">
-      <span className="tile-name">
-        {agent.commander && (
-          <span className="commander" title="Commander">
-            ★
-          </span>
-        )}
-        {agent.name}
+      {/* One piece: in a narrow tile the name shortens, and the state stays. */}
+      <span className="tile-who">
+        <span className="tile-name">
+          {agent.commander && (
+            <span className="commander" title="Commander">
+              ★
+            </span>
+          )}
+          {agent.name}
+        </span>
+        <StateBadge agent={agent} />
       </span>
-      <StateBadge agent={agent} />
       <HostBadge agent={agent} />
       {agent.profile.kind === 'claude' && agent.profile.sandbox && (
         <span
