@@ -85,8 +85,9 @@ Usage:
 
 Every command takes --data DIR (or STUDIO_DATA_DIR); the default is the per-user app data folder.
 serve listens on 127.0.0.1:${DEFAULT_PORT} unless told otherwise (--port 0 picks a free port).
-serve --cwd DIR is the project folder new agents work in (default: the folder serve was started
-in); the UI offers it. serve --agents N makes sure a commander and agent-1..N exist there
+serve --cwd DIR is the project folder a new team works in (default: the folder serve was started
+in, unless that is the studio's own); the UI offers it. Once a team has a folder, new agents go
+there (agent add without --cwd too). serve --agents N makes sure a commander and agent-1..N exist there
 (--first-team N: only when the studio has no agents yet; without either, the UI's first-run screen
 asks where the team works), and starts the saved team in terminals (Claude Code, resuming each
 agent's session). Local agents run \`claude\` from PATH unless --claude or an agent's --command
@@ -342,10 +343,15 @@ Data:                  ${dataDir}
 Log:                   ${log.file}
 Add an agent:  ${run('agent add NAME')}${values.data ? ` --data ${shellWord(values.data)}` : ''}   (or --remote for one on another machine)
 Stop with Ctrl-C.`);
+  const choices = team.length ? undefined : await running.studio.service.folderChoices();
   out(
-    team.length
+    !choices
       ? `The team works in: ${[...new Set(team.map((a) => a.cwd || '(home folder)'))].join(', ')}`
-      : `No team yet: the studio's page asks where it works (suggesting ${teamCwd}; --cwd DIR picks another).`,
+      : choices.suggested === teamCwd
+        ? `No team yet: the studio's page asks where it works (suggesting ${teamCwd}; --cwd DIR picks another).`
+        : choices.suggested
+          ? `No team yet: the studio's page asks where it works (suggesting ${choices.suggested}, the team's folder before).`
+          : `No team yet: the studio's page asks where it works. ${choices.note ?? ''} (--cwd DIR suggests one.)`,
   );
   for (const s of started)
     out(

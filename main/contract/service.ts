@@ -73,7 +73,10 @@ export interface FolderCheck {
 
 /** Folders to offer: where new agents go by default, and where agents worked before. */
 export interface FolderChoices {
+  /** The team's folder once the person chose one; '' when nothing fits (see note). */
   suggested: string;
+  /** Why nothing is suggested (the studio was started in its own folder). */
+  note?: string;
   recent: string[];
 }
 

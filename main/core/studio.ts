@@ -42,7 +42,16 @@ import { acquireStudioLock, type StudioLock } from './store/studioLock.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Emitter } from './util/emitter.js';
 import { silentLogger, type Logger } from './util/logger.js';
-import { checkFolder, ensureTeam, inside, recentFolders, teamNames } from './team.js';
+import { realOrSelf, studioOwnFolders } from './ownFolders.js';
+import {
+  checkFolder,
+  ensureTeam,
+  inside,
+  recentFolders,
+  suggestFolder,
+  TEAM_FOLDER_SETTING,
+  teamNames,
+} from './team.js';
 import { systemGit, type Git } from './workspaces/git.js';
 import { defaultWorktreeParent } from './workspaces/gitWorkspace.js';
 import { TaskDispatch } from './workspaces/taskDispatch.js';
@@ -87,6 +96,11 @@ export interface StudioOptions {
    * studio was started); relative folders the person types are read from here. Default: home.
    */
   teamCwd?: string;
+  /**
+   * The studio's own folders (its checkout or install, the app): never suggested as a team's
+   * folder, and cautioned when typed. Default: where this process's studio code runs from.
+   */
+  ownFolders?: string[];
   /** The git runner for worktrees (default: the system's git). */
   git?: Git;
   /** How worktrees are watched for file changes; null: not at all (refreshed at turn ends and on request). */
@@ -179,6 +193,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   const events = new Emitter<StudioEvent>(logger);
+  const settings = new Settings(db);
   const agents = new AgentRegistry(db, events, clock);
   const quotas = { ...DEFAULT_WRITE_BUDGETS, ...options.quotas };
   const bus = new MessageBus(db, agents, events, clock, quotas.messages);
@@ -214,7 +229,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     agents,
     clock,
     logger,
-    ...(sshLinks ? { sshLinks, studioKey: remoteKey(new Settings(db)) } : {}),
+    ...(sshLinks ? { sshLinks, studioKey: remoteKey(settings) } : {}),
     spawnPty:
       terminals?.spawnPty ??
       (() => {
@@ -257,7 +272,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const attention = new AttentionWatch({ events, clock, agents: agents.list() });
   const webhook = new WebhookNotifier({
     events,
-    settings: new Settings(db),
+    settings,
     clock,
     logger,
     ...(options.postWebhook ? { post: options.postWebhook } : {}),
@@ -321,8 +336,12 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const home = defaultHome(terminals?.baseEnv ?? process.env);
   const teamCwd = options.teamCwd ?? home;
   const privateDirs = [options.dataDir ?? '', launchDir].filter(Boolean);
+  const ownDirs = (options.ownFolders ?? studioOwnFolders()).map(realOrSelf);
+  /** The folder the person chose for the team, kept across restarts. */
+  const chosenFolder = () => settings.get<string>(TEAM_FOLDER_SETTING);
+  const suggested = () => suggestFolder({ chosen: chosenFolder(), startedIn: teamCwd, ownDirs });
   const folderCheck = async (path: string): Promise<FolderCheck> => {
-    const check = await checkFolder(path, { base: teamCwd, privateDirs, home });
+    const check = await checkFolder(path, { base: teamCwd, privateDirs, home, ownDirs });
     if (!check.ok || !check.git) return check;
     // For the worktree choice: the branch to start from, and where the worktree would go.
     const info = await workspaces.repoInfo(check.path).catch(() => undefined);
@@ -360,7 +379,10 @@ export function createStudio(options: StudioOptions = {}): Studio {
       for (const name of teamNames(count).slice(1))
         if (!agents.get(name))
           made.set(name, (await workspaces.create({ folder: check.path, agentName: name })).workspace);
-    return ensureTeam(agents, count, check.path, made);
+    const added = ensureTeam(agents, count, check.path, made);
+    // The person's choice: from now on where new agents (and a later first team) go by default.
+    settings.set(TEAM_FOLDER_SETTING, check.path);
+    return added;
   };
 
   const adding = new Set<string>();
@@ -391,9 +413,16 @@ export function createStudio(options: StudioOptions = {}): Studio {
     // inside the studio's own data.
     if (parent && !parent.ok && (existsSync(parent.path) || privateDirs.some((d) => inside(d, parent.path))))
       throw new StudioError('invalid', `Where ${input.name}'s worktree goes: ${parent.problem}`);
+    // No folder given and none chosen: where the studio was started, never the studio's own.
+    const folder = input.cwd || (dest ? teamCwd : suggested().suggested);
+    if (!folder)
+      throw new StudioError(
+        'invalid',
+        `Give the folder of the repository ${input.name}'s worktree is made from (--cwd DIR): ${suggested().note ?? ''}`.trim(),
+      );
     const { workspace, created } = await workspaces.create(
       {
-        folder: input.cwd || teamCwd,
+        folder,
         agentName: input.name,
         ...(worktree.base ? { base: worktree.base } : {}),
         ...(parent ? { parent: parent.path } : dest && worktree.parent ? { parent: worktree.parent } : {}),
@@ -417,40 +446,54 @@ export function createStudio(options: StudioOptions = {}): Studio {
     }
   };
 
+  /** An agent added as given (its local folder checked already): with a worktree made, if asked. */
+  const addAgent = async (input: AddAgentInput): Promise<AddedAgent> => {
+    const { worktree, ...rest } = input;
+    if (!worktree) {
+      const { agent, token } = agents.add(rest);
+      return { agent, token, mcpUrl: urls?.mcp ?? '' };
+    }
+    if (input.remote)
+      throw new StudioError(
+        'invalid',
+        'A worktree is for an agent the studio runs: one that connects by itself with a token makes its own.',
+      );
+    validateAgentName(input.name);
+    const key = input.name.toLowerCase();
+    if (agents.get(input.name) || adding.has(key))
+      throw new StudioError('conflict', `There is already an agent called ${input.name}.`);
+    // Held from the worktree's making to the agent's adding: a second add of the name meanwhile
+    // is refused, so a failed add never takes back a worktree another add is using.
+    adding.add(key);
+    try {
+      return await addWorktreeAgent(input, rest, worktree);
+    } finally {
+      adding.delete(key);
+    }
+  };
+
   // Methods are sync underneath; async here so every pipe (IPC, WebSocket, HTTP) sees one shape.
   const service: StudioService = {
     status: async () => status(),
     listAgents: async () => agents.list(),
     addAgent: async (input: AddAgentInput): Promise<AddedAgent> => {
+      if (input.remote || input.ssh) return addAgent(input);
+      // No folder given: the team's, once the person chose one (else its home, as always).
+      const chosen = chosenFolder();
+      const cwd = input.cwd || chosen;
+      if (!cwd) return addAgent(input);
       // A folder that cannot be used is refused now, not at its first start. One on another
       // machine is looked at there, when the agent starts.
-      if (!input.remote && !input.ssh && input.cwd) {
-        const check = await folderCheck(input.cwd);
-        if (!check.ok) throw new StudioError('invalid', `${input.name}'s folder: ${check.problem}`);
-        input = { ...input, cwd: check.path };
-      }
-      const { worktree, ...rest } = input;
-      if (!worktree) {
-        const { agent, token } = agents.add(rest);
-        return { agent, token, mcpUrl: urls?.mcp ?? '' };
-      }
-      if (input.remote)
+      const check = await folderCheck(cwd);
+      if (!check.ok)
         throw new StudioError(
           'invalid',
-          'A worktree is for an agent the studio runs: one that connects by itself with a token makes its own.',
+          `${input.name}'s folder: ${check.problem}${input.cwd ? '' : " It is the team's folder, where agents go when no folder is given: give one (--cwd DIR)."}`,
         );
-      validateAgentName(input.name);
-      const key = input.name.toLowerCase();
-      if (agents.get(input.name) || adding.has(key))
-        throw new StudioError('conflict', `There is already an agent called ${input.name}.`);
-      // Held from the worktree's making to the agent's adding: a second add of the name meanwhile
-      // is refused, so a failed add never takes back a worktree another add is using.
-      adding.add(key);
-      try {
-        return await addWorktreeAgent(input, rest, worktree);
-      } finally {
-        adding.delete(key);
-      }
+      const added = await addAgent({ ...input, cwd: check.path });
+      // The first agent's folder, when no team was started: the team's folder from now on.
+      if (!chosen) settings.set(TEAM_FOLDER_SETTING, check.path);
+      return added;
     },
     startAgent: async (name) => (await sessions.startSettled(name)).agent,
     stopAgent: async (name) => sessions.stop(name),
@@ -551,7 +594,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
         taskEvents: taskEvents.filter((e) => e.event.createdAt >= cutoff),
       };
     },
-    folderChoices: async () => ({ suggested: teamCwd, recent: recentFolders(agents, [teamCwd]) }),
+    folderChoices: async () => ({ ...suggested(), recent: recentFolders(agents, [teamCwd], ownDirs) }),
     checkFolder: (path) => folderCheck(path),
     pickFolder: async () => {
       throw new StudioError('unavailable', 'No folder picker here: type the folder instead.');

@@ -1,12 +1,13 @@
 // The first team, and the folders agents work in: what the first-run screen, the Add agent
 // dialog and `serve --cwd` rely on.
-import { constants, existsSync } from 'node:fs';
+import { constants, existsSync, statSync } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Workspace } from '../contract/model.js';
 import type { FolderCheck } from '../contract/service.js';
 import type { AgentRegistry } from './agents/agentRegistry.js';
+import { realOrSelf } from './ownFolders.js';
 
 export const COMMANDER_ROLE =
   'Commander: plan the work, split it into tasks, dispatch them to the agents (dispatch_task), follow their progress, review results, and answer their permission prompts when needed (peer_state, respond).';
@@ -82,14 +83,27 @@ async function gitRepoAt(dir: string): Promise<boolean> {
   }
 }
 
+/** The studio's own folder that `dir` is in, if any (both compared as real paths where they exist). */
+export function ownFolderOf(dir: string, ownDirs: readonly string[]): string | undefined {
+  if (!ownDirs.length) return undefined;
+  const real = realOrSelf(dir);
+  return ownDirs.find((own) => inside(own, real) || inside(own, dir));
+}
+
+/** Said of a folder inside the studio's own: usable (the studio's developers work there), never suggested. */
+export function ownFolderCaution(full: string, own: string): string {
+  return `${full === own ? 'This is' : `${full} is inside`} the folder this Claude Code Studio runs from (${own}): agents here would change the studio itself. Pick your project's folder; keep this one only if you mean to work on the studio.`;
+}
+
 /**
  * Whether an agent can work in this folder: it exists, is a folder, the studio's user can enter
  * and write it, and it is not inside the studio's private data folder. Asynchronous: a folder on
  * a slow or hung mount must not stop every agent's terminal while the person types its path.
+ * The studio's own folders (`ownDirs`, real paths) pass with a caution, as the home folder does.
  */
 export async function checkFolder(
   path: string,
-  opts: { base: string; privateDirs: string[]; home?: string },
+  opts: { base: string; privateDirs: string[]; home?: string; ownDirs?: readonly string[] },
 ): Promise<FolderCheck> {
   if (!path.trim()) return { path: '', ok: false, problem: 'Type a folder.', git: false };
   const full = expandFolder(path, opts.base, opts.home);
@@ -113,6 +127,8 @@ export async function checkFolder(
       git: false,
     };
   const git = await gitRepoAt(real);
+  const own = opts.ownDirs?.find((d) => inside(d, real));
+  if (own) return { path: full, ok: true, git, problem: ownFolderCaution(full, own) };
   const home = await realOf(opts.home ?? homedir());
   return {
     path: full,
@@ -127,8 +143,45 @@ export async function checkFolder(
   };
 }
 
-/** Folders agents worked in, most recently added first, that still exist. */
-export function recentFolders(agents: AgentRegistry, also: string[] = []): string[] {
+/** The studio setting that keeps the folder the person chose for the team (the first run's). */
+export const TEAM_FOLDER_SETTING = 'teamFolder';
+
+const isFolder = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Where a new team or agent goes unless the person says otherwise: the folder they chose for the
+ * team, while it is there; else the folder the studio was started in, unless that is the studio's
+ * own (`npm start` in its checkout), when nothing is suggested and `note` says why.
+ */
+export function suggestFolder(opts: {
+  chosen?: string | undefined;
+  startedIn: string;
+  ownDirs: readonly string[];
+}): { suggested: string; note?: string } {
+  if (opts.chosen && isFolder(opts.chosen)) return { suggested: opts.chosen };
+  const own = ownFolderOf(opts.startedIn, opts.ownDirs);
+  if (!own) return { suggested: opts.startedIn };
+  return {
+    suggested: '',
+    note: `The studio was started in its own folder (${own}), which is not offered: type your project's folder.`,
+  };
+}
+
+/**
+ * Folders agents worked in, most recently added first, that still exist; never the studio's own
+ * (`ownDirs`, real paths), which a person who typed one past its caution can type again.
+ */
+export function recentFolders(
+  agents: AgentRegistry,
+  also: string[] = [],
+  ownDirs: readonly string[] = [],
+): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   const candidates = [
@@ -140,7 +193,7 @@ export function recentFolders(agents: AgentRegistry, also: string[] = []): strin
     ...also,
   ];
   for (const dir of candidates) {
-    if (seen.has(dir) || !existsSync(dir)) continue;
+    if (seen.has(dir) || !existsSync(dir) || ownFolderOf(dir, ownDirs)) continue;
     seen.add(dir);
     out.push(dir);
     if (out.length >= RECENT_FOLDERS) break;

@@ -275,28 +275,36 @@ export function App({
         )}
         {loadError && <div className="banner error">{loadError}</div>}
         <main className={`workspace${saved.boardOpen ? '' : ' board-hidden'}`}>
-          <Tiles
-            client={client}
-            agents={agents}
-            layout={layout}
-            selected={selected}
-            maximized={saved.maximized}
-            onSelect={setSelected}
-            onMaximize={onMaximize}
-            register={register}
-            notify={notify}
-            changes={state.changes}
-            onReview={onReview}
-            onRemove={onRemove}
-            empty={
-              <FirstRun
-                client={client}
-                desktop={mode === 'desktop'}
-                notify={notify}
-                onAddAgent={() => setDialog({ kind: 'addAgent' })}
-              />
-            }
-          />
+          {/* Notices show over the tiles, never over the board, the feed or the message box. */}
+          <div className="tiles-area">
+            <Tiles
+              client={client}
+              agents={agents}
+              layout={layout}
+              selected={selected}
+              maximized={saved.maximized}
+              onSelect={setSelected}
+              onMaximize={onMaximize}
+              register={register}
+              notify={notify}
+              changes={state.changes}
+              onReview={onReview}
+              onRemove={onRemove}
+              empty={
+                <FirstRun
+                  client={client}
+                  desktop={mode === 'desktop'}
+                  notify={notify}
+                  onAddAgent={() => setDialog({ kind: 'addAgent' })}
+                />
+              }
+            />
+            {notice && (
+              <div className={`notice${notice.error ? ' error' : ''}`} role="status" data-testid="notice">
+                {notice.text}
+              </div>
+            )}
+          </div>
           {saved.boardOpen && (
             <aside className="side">
               <Board
@@ -310,11 +318,6 @@ export function App({
             </aside>
           )}
         </main>
-        {notice && (
-          <div className={`notice${notice.error ? ' error' : ''}`} role="status" data-testid="notice">
-            {notice.text}
-          </div>
-        )}
       </div>
       <DragOverlay>
         {draggedTask ? (

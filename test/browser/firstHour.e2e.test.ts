@@ -92,9 +92,11 @@ describe('the first hour', () => {
       (await tileText(page, 'agent-1'))?.includes('Fake Claude Code'),
     );
 
-    // The Add agent dialog offers the same folder field, with the team's folder among the recent.
+    // The Add agent dialog offers the same folder field: the team's folder chosen above is its
+    // default (not where the studio was started), and among the recent.
     await page.locator('[data-testid="add-agent"]').click();
     const dialogField = page.locator('[data-testid="add-agent-folder"]');
+    await expect.poll(() => dialogField.inputValue()).toBe(s.project);
     const options = await page
       .locator('[data-testid="add-agent-form"] datalist option')
       .evaluateAll((els) => els.map((e) => e.getAttribute('value')));
@@ -104,6 +106,29 @@ describe('the first hour', () => {
       .poll(() => page.locator('[data-testid="add-agent-folder-check"]').textContent())
       .toMatch(/does not exist/);
     await page.keyboard.press('Escape');
+  });
+
+  it('a studio started in its own checkout suggests no folder there and says why; typed, it is cautioned, never a plain ✓', async () => {
+    const s = setup();
+    const checkout = process.cwd();
+    const running = await host(s, { teamCwd: checkout });
+    const page = await open(running.uiUrl);
+    const field = page.locator('[data-testid="first-run-folder"]');
+    const check = page.locator('[data-testid="first-run-folder-check"]');
+    await page.locator('[data-testid="first-run"]').waitFor();
+    await expect
+      .poll(() => check.textContent())
+      .toBe(
+        `The studio was started in its own folder (${checkout}), which is not offered: type your project's folder.`,
+      );
+    expect(await field.inputValue()).toBe('');
+    expect(await page.locator('[data-testid="first-run-start"]').isDisabled()).toBe(true);
+    await field.fill(checkout);
+    await expect
+      .poll(() => check.textContent())
+      .toMatch(/^⚠ .*This is the folder this Claude Code Studio runs from/);
+    expect(await check.getAttribute('class')).toContain('caution');
+    await screenshot(page, 'first-run-own-folder');
   });
 
   it('an agent that exits at once shows its exit code, last lines and what to try, and the studio stops after three quick exits', async () => {

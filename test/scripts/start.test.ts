@@ -103,6 +103,67 @@ describe("npm start without Electron's binary", () => {
   );
 });
 
+/** The running studio's service over /api/rpc, as the CLI calls it. */
+async function rpc<T>(base: URL, dataDir: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(new URL('/api/rpc', base), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${readStudioAdminToken(dataDir)}` },
+    body: JSON.stringify({ method, params }),
+  });
+  return ((await res.json()) as { result: T }).result;
+}
+
+describe("npm start in the studio's own checkout", () => {
+  const electronHere = electronInstalled
+    ? 'Electron is installed here, so npm start opens the app'
+    : undefined;
+  it.skipIf(electronHere)(
+    skipTitle('never offers the checkout as the team folder, and says why when it is typed', electronHere),
+    async () => {
+      const dataDir = tempDir();
+      const child = spawn(
+        process.execPath,
+        ['scripts/start.mjs', '--port', '0', '--data', dataDir, '--no-start'],
+        {
+          cwd: root,
+          // `npm start` typed in the checkout itself: npm names it in INIT_CWD.
+          env: {
+            ...process.env,
+            PATH: dirname(process.execPath),
+            INIT_CWD: root,
+            npm_lifecycle_event: 'start',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      children.push(child);
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      await waitFor('the team line', () => /No team yet: .*\n/.test(out), { timeoutMs: 30_000 });
+      const checkout = root.replace(/\/$/, '');
+      expect(out).not.toContain(`suggesting ${checkout}`);
+      expect(out).toContain(
+        `No team yet: the studio's page asks where it works. The studio was started in its own folder (${checkout}), which is not offered: type your project's folder.`,
+      );
+      const base = new URL(/Open the studio:\s+(\S+)/.exec(out)![1]!);
+      expect(await rpc(base, dataDir, 'folderChoices')).toEqual({
+        suggested: '',
+        note: expect.stringContaining(checkout),
+        recent: [],
+      });
+      // Typed anyway (a developer of the studio may mean it): usable, with the reason, no plain ✓.
+      expect(await rpc(base, dataDir, 'checkFolder', [join(checkout, 'main')])).toMatchObject({
+        ok: true,
+        problem: expect.stringContaining(`the folder this Claude Code Studio runs from (${checkout})`),
+      });
+      child.kill('SIGINT');
+      expect(await waitExit(child)).toBe(0);
+    },
+    60_000,
+  );
+});
+
 describe('npm start with options npm takes for itself', () => {
   /** Real npm running scripts/start.mjs as `npm start`, from a folder of its own. */
   function npmStart(args: string[]): Promise<{ code: number | null; out: string }> {

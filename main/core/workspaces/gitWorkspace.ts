@@ -123,6 +123,12 @@ export function checkedOutBranch(place: RepoPlace, ws: Workspace): Promise<strin
   return currentBranch(worktreeGit(place.git, ws), ws.path);
 }
 
+/** The remote a branch is pushed to for a pull request: origin, else the first; null with none. */
+export async function pushRemote(git: Git, repo: string): Promise<string | null> {
+  const remotes = (await git(repo, ['remote'])).stdout.split('\n').filter(Boolean);
+  return remotes.includes('origin') ? 'origin' : (remotes[0] ?? null);
+}
+
 async function currentBranch(git: Git, folder: string): Promise<string> {
   const r = await git(folder, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okCodes: [1] });
   return r.code === 0 ? r.stdout.trim() : '';
@@ -589,6 +595,7 @@ export async function workspaceDiff(place: RepoPlace, target: DiffTarget): Promi
     includesUncommitted: live,
     head,
     uncommittedFiles,
+    remote: await pushRemote(git, ws.repo),
   };
 }
 

@@ -9,7 +9,14 @@ import type { TaskBoard } from '../board/taskBoard.js';
 import type { MessageBus } from '../bus/messageBus.js';
 import { mergeCommitMessage, pullRequestBody, pullRequestTitle } from './commitText.js';
 import type { MergeOptions, Workspaces } from './workspaces.js';
-import { mergePreviewText, MergeRefused, ownGit, taskIdOfBranch, type MergeCheck } from './gitWorkspace.js';
+import {
+  mergePreviewText,
+  MergeRefused,
+  ownGit,
+  pushRemote,
+  taskIdOfBranch,
+  type MergeCheck,
+} from './gitWorkspace.js';
 
 /** A push and a pull request over the network: slower than local git, still bounded. */
 const FORGE_TIMEOUT_MS = 120_000;
@@ -218,8 +225,7 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
       const place = workspaces.gitFor(agent);
       const { gh } = place;
       const git = await ownGit(place, ws.repo);
-      const remotes = (await git(ws.repo, ['remote'])).stdout.split('\n').filter(Boolean);
-      const remote = remotes.includes('origin') ? 'origin' : remotes[0];
+      const remote = await pushRemote(git, ws.repo);
       if (!remote)
         throw new StudioError(
           'unavailable',

@@ -51,8 +51,9 @@ export function TaskCardBody({
                 onReview(task.id);
               }}
               data-testid={`card-review-${task.id}`}
+              title="Its diff against the base: merge it, send it back, or open a pull request"
             >
-              {task.status === 'review' ? 'Review' : 'Changes'}
+              Review
             </button>
           )}
         </div>

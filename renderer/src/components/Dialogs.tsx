@@ -325,6 +325,7 @@ export function AddAgentDialog({
             recent={choices?.recent ?? []}
             desktop={desktop}
             testId="add-agent-folder"
+            hint={choices?.note}
           />
         )}
         {!ssh && repo && (

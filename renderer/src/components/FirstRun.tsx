@@ -10,7 +10,8 @@ const DEFAULT_TEAM_AGENTS = 2;
 
 /**
  * What a studio with no agents shows: where should the team work? The folder is the person's
- * project (suggested: where the studio was started), checked as it is typed.
+ * project (suggested: the team's folder chosen before, else where the studio was started unless
+ * that is the studio's own), checked as it is typed.
  */
 export function FirstRun({
   client,
@@ -70,6 +71,7 @@ export function FirstRun({
         recent={choices?.recent ?? []}
         desktop={desktop}
         testId="first-run-folder"
+        hint={choices?.note}
         autoFocus
       />
       <label>

@@ -1,13 +1,13 @@
 import { useEffect, useId, useState } from 'react';
 import type { StudioClient } from '../../../main/contract/pipe.js';
-import type { FolderCheck } from '../../../main/contract/service.js';
+import type { FolderCheck, FolderChoices } from '../../../main/contract/service.js';
 
 /** Checks wait for a pause in typing, so a path typed fast costs one request, not one per key. */
 const CHECK_DELAY_MS = 250;
 
 /** Where new agents go and where agents worked, fetched once per window. */
 export function useFolderChoices(client: StudioClient) {
-  const [choices, setChoices] = useState<{ suggested: string; recent: string[] } | null>(null);
+  const [choices, setChoices] = useState<FolderChoices | null>(null);
   useEffect(() => {
     let live = true;
     client.folderChoices().then(
@@ -35,6 +35,7 @@ export function FolderField({
   desktop,
   testId,
   autoFocus,
+  hint,
 }: {
   client: StudioClient;
   label: string;
@@ -46,6 +47,8 @@ export function FolderField({
   desktop: boolean;
   testId: string;
   autoFocus?: boolean;
+  /** Said while the field is empty (why nothing was suggested). */
+  hint?: string | undefined;
 }) {
   const listId = useId();
   const [check, setCheck] = useState<FolderCheck | null>(null);
@@ -111,11 +114,12 @@ export function FolderField({
       >
         {check
           ? check.ok
-            ? `✓ ${check.path}${check.git ? ' (git repository)' : ''}${check.problem ? ` — ${check.problem}` : ''}`
+            ? // A caution (home, the studio's own folder) is no plain ✓: usable, with the reason.
+              `${check.problem ? '⚠' : '✓'} ${check.path}${check.git ? ' (git repository)' : ''}${check.problem ? ` — ${check.problem}` : ''}`
             : `✗ ${check.problem}`
           : value.trim()
             ? 'Checking…'
-            : ''}
+            : (hint ?? '')}
       </span>
     </label>
   );

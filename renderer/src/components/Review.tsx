@@ -2,7 +2,7 @@
 // files collapsed, files not committed marked), what a merge would do, then merge, send back with
 // a note, or open a pull request.
 import { html as diffHtml, parse as parseDiff } from 'diff2html';
-import type { DiffFile } from 'diff2html/lib/types';
+import type { ColorSchemeType, DiffFile } from 'diff2html/lib/types';
 import 'diff2html/bundles/css/diff2html.min.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type {
@@ -20,6 +20,12 @@ import { Modal } from './Dialogs.js';
 const LARGE_FILE_LINES = 400;
 /** With more files than this, every file starts collapsed and the list is the overview. */
 const MANY_FILES = 25;
+
+/**
+ * diff2html's dark scheme (GitHub's dark colours, which the studio's are): its enum's value, so
+ * the UI bundle pulls in no CommonJS module for one string.
+ */
+const DARK = 'dark' as ColorSchemeType;
 
 type Layout = 'line-by-line' | 'side-by-side';
 
@@ -57,7 +63,15 @@ function FileDiff({
 }) {
   // diff2html escapes the file's text; the HTML is its own markup around it.
   const markup = useMemo(
-    () => (open ? diffHtml([file], { outputFormat: layout, drawFileList: false, matching: 'lines' }) : ''),
+    () =>
+      open
+        ? diffHtml([file], {
+            outputFormat: layout,
+            drawFileList: false,
+            matching: 'lines',
+            colorScheme: DARK,
+          })
+        : '',
     [file, layout, open],
   );
   const name = fileName(file);
@@ -298,9 +312,15 @@ export function ReviewDialog({
             </button>
           )}
           <button
-            disabled={busy || !files.length}
+            // No remote, nothing to push to: said before it is pressed, not after.
+            disabled={busy || !files.length || !diff?.remote}
             onClick={() => act(client.openPullRequest(target), (url: string) => `Opened ${url}`)}
-            title="Pushes the branch and opens a pull request with the GitHub CLI (gh)"
+            title={
+              diff && !diff.remote
+                ? 'This repository has no remote to push to: add one (git remote add origin URL), then Refresh.'
+                : `Pushes the branch to ${diff?.remote ?? 'its remote'} and opens a pull request with the GitHub CLI (gh)`
+            }
+            data-testid="review-pr"
           >
             Open pull request
           </button>

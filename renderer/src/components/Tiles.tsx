@@ -181,6 +181,59 @@ function ChangesBadge({
   );
 }
 
+/**
+ * Who the tile is and how it is doing, most telling first: when the tile is narrow the tile's
+ * buttons keep their room and what no longer fits here is left out whole, from the end (see
+ * .tile-info), never cut to a stub, the name and state last. The role is left out where it is the
+ * name (the commander).
+ */
+function TileInfo({ agent }: { agent: AgentView }) {
+  return (
+    <span className="tile-info">
+      {/* One piece: in a narrow tile the name shortens, and the state stays. */}
+      <span className="tile-who">
+        <span className="tile-name">
+          {agent.commander && (
+            <span className="commander" title="Commander">
+              ★
+            </span>
+          )}
+          {agent.name}
+        </span>
+        <StateBadge agent={agent} />
+      </span>
+      <HostBadge agent={agent} />
+      {agent.profile.kind === 'claude' && agent.profile.sandbox && (
+        <span
+          className="badge sandboxed"
+          title="Claude Code's own sandbox: its shell cannot read the studio's data folder"
+        >
+          sandboxed
+        </span>
+      )}
+      {agent.unread > 0 && (
+        <span className="badge unread" title="Unread messages" data-testid={`unread-${agent.name}`}>
+          {agent.unread} unread
+        </span>
+      )}
+      {agent.usage && (
+        <span
+          className="badge usage"
+          title={`Tokens its Claude Code spent (${agent.usage.inputTokens} in, ${agent.usage.outputTokens} out, ${agent.usage.cacheReadTokens + agent.usage.cacheCreationTokens} cache); ${compactCount(agent.usage.tokensLastHour)} and ${agent.usage.turnsLastHour} turns in the last hour${agent.budget ? `; budget ${describeBudget(agent.budget)}` : ''}`}
+          data-testid={`usage-${agent.name}`}
+        >
+          {compactCount(agent.usage.tokens)} tokens · {agent.usage.turns} turn
+          {agent.usage.turns === 1 ? '' : 's'}
+        </span>
+      )}
+      {agent.role && agent.role !== agent.name && <span className="tile-role">{agent.role}</span>}
+      <span className="tile-summary" title={agent.summary}>
+        {agent.summary}
+      </span>
+    </span>
+  );
+}
+
 interface TileProps {
   client: StudioClient;
   agent: AgentView;
@@ -223,42 +276,7 @@ function Tile({
       aria-label={`${agent.name} terminal`}
     >
       <header className="tile-header">
-        <span className="tile-name">
-          {agent.commander && (
-            <span className="commander" title="Commander">
-              ★
-            </span>
-          )}
-          {agent.name}
-        </span>
-        <span className="tile-role">{agent.role}</span>
-        <HostBadge agent={agent} />
-        <StateBadge agent={agent} />
-        {agent.profile.kind === 'claude' && agent.profile.sandbox && (
-          <span
-            className="badge sandboxed"
-            title="Claude Code's own sandbox: its shell cannot read the studio's data folder"
-          >
-            sandboxed
-          </span>
-        )}
-        {agent.unread > 0 && (
-          <span className="badge unread" title="Unread messages" data-testid={`unread-${agent.name}`}>
-            {agent.unread} unread
-          </span>
-        )}
-        {agent.usage && (
-          <span
-            className="badge usage"
-            title={`Tokens its Claude Code spent (${agent.usage.inputTokens} in, ${agent.usage.outputTokens} out, ${agent.usage.cacheReadTokens + agent.usage.cacheCreationTokens} cache); ${compactCount(agent.usage.tokensLastHour)} and ${agent.usage.turnsLastHour} turns in the last hour${agent.budget ? `; budget ${describeBudget(agent.budget)}` : ''}`}
-            data-testid={`usage-${agent.name}`}
-          >
-            {compactCount(agent.usage.tokens)} tokens · {agent.usage.turns} turns
-          </span>
-        )}
-        <span className="tile-summary" title={agent.summary}>
-          {agent.summary}
-        </span>
+        <TileInfo agent={agent} />
         <span className="tile-actions">
           <button title="Search this terminal" onClick={() => setSearch(search === null ? '' : null)}>
             ⌕

@@ -42,6 +42,18 @@ describe('the first hour, at the command line', () => {
       expect.objectContaining({ name: 'commander', cwd: project }),
       expect.objectContaining({ name: 'agent-1', cwd: project }),
     ]);
+    // agent add with no --cwd: the team's folder (it once went to the home folder). With --remote,
+    // none: that agent runs wherever its own Claude Code runs.
+    expect((await cli(['agent', 'add', 'extra', '--command', 'bash'], data)).code).toBe(0);
+    expect((await cli(['agent', 'add', 'far', '--remote'], data)).code).toBe(0);
+    const added = JSON.parse((await cli(['agent', 'list', '--json'], data)).stdout) as Array<{
+      name: string;
+      cwd: string;
+    }>;
+    expect(added.filter((a) => a.name === 'extra' || a.name === 'far')).toEqual([
+      expect.objectContaining({ name: 'extra', cwd: project }),
+      expect.objectContaining({ name: 'far', cwd: '' }),
+    ]);
 
     const empty = folder('ccstudio-fh-');
     const bare = await startServe(['--data', empty, '--port', '0', '--no-start', '--cwd', project], {

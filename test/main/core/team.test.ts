@@ -1,9 +1,11 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeAgentStudio, type FakeAgentStudio } from '../../support/fakeAgentStudio.js';
 import { createStudio, type Studio } from '../../../main/core/studio.js';
-import { checkFolder, expandFolder } from '../../../main/core/team.js';
+import { appFolder, studioOwnFolders } from '../../../main/core/ownFolders.js';
+import { checkFolder, expandFolder, suggestFolder } from '../../../main/core/team.js';
 import { tempDir } from '../../support/studioHarness.js';
 import { FakeClock } from '../../support/fakeClock.js';
 
@@ -55,6 +57,107 @@ describe('project folders', () => {
       "lost's folder: /definitely/not/here does not exist.",
     );
     expect(plain.agents.get('lost')).toBeUndefined();
+  });
+});
+
+describe("the studio's own folders", () => {
+  /** A home with a project, and a folder standing in for the studio's checkout (with a link to it). */
+  function folders() {
+    const root = tempDir('ccstudio-own-');
+    const home = join(root, 'home');
+    const studio = join(home, 'claude-code-studio');
+    const project = join(home, 'project');
+    mkdirSync(join(studio, 'main'), { recursive: true });
+    mkdirSync(project, { recursive: true });
+    symlinkSync(studio, join(home, 'studio-link'));
+    return { root, home, studio, project };
+  }
+
+  it('are where this studio runs from: its checkout here, and in the desktop app the app too', () => {
+    const checkout = fileURLToPath(new URL('../../..', import.meta.url)).replace(/[\\/]$/, '');
+    expect(studioOwnFolders()).toEqual([checkout]);
+    expect(
+      studioOwnFolders({
+        moduleFile: join(checkout, 'dist', 'main', 'core', 'ownFolders.js'),
+        execPath: '/opt/Claude Code Studio/claude-code-studio',
+        electron: true,
+      }),
+    ).toEqual([checkout, '/opt/Claude Code Studio']);
+    expect(
+      appFolder(['', 'Applications', 'Claude Code Studio.app', 'Contents', 'MacOS', 'x'].join(sep)),
+    ).toBe(['', 'Applications', 'Claude Code Studio.app'].join(sep));
+  });
+
+  it('pass the folder check with a caution saying why, the folder itself, inside it or through a link', async () => {
+    const f = folders();
+    const opts = { base: f.home, privateDirs: [], home: f.home, ownDirs: [f.studio] };
+    for (const typed of [f.studio, join(f.studio, 'main'), '~/studio-link'])
+      expect(await checkFolder(typed, opts)).toMatchObject({
+        ok: true,
+        problem: expect.stringMatching(
+          /the folder this Claude Code Studio runs from .*: agents here would change the studio itself/,
+        ),
+      });
+    expect(await checkFolder(f.project, opts)).toEqual({ path: f.project, ok: true, git: false });
+  });
+
+  it('are never suggested: the chosen folder first, else where the studio started unless it is its own', () => {
+    const f = folders();
+    const ownDirs = [f.studio];
+    expect(suggestFolder({ startedIn: f.studio, ownDirs })).toEqual({
+      suggested: '',
+      note: expect.stringMatching(/started in its own folder .*type your project's folder/),
+    });
+    expect(suggestFolder({ startedIn: join(f.home, 'studio-link'), ownDirs }).suggested).toBe('');
+    expect(suggestFolder({ startedIn: f.home, ownDirs })).toEqual({ suggested: f.home });
+    expect(suggestFolder({ chosen: f.project, startedIn: f.studio, ownDirs })).toEqual({
+      suggested: f.project,
+    });
+    // A chosen folder that is gone no longer counts.
+    expect(suggestFolder({ chosen: join(f.root, 'gone'), startedIn: f.home, ownDirs }).suggested).toBe(
+      f.home,
+    );
+  });
+
+  it('a studio started in its own folder offers nothing there; the team folder chosen is the default from then on, across a restart', async () => {
+    const f = folders();
+    const dataDir = join(f.root, 'data');
+    const open = () => createStudio({ dataDir, teamCwd: f.studio, ownFolders: [f.studio] });
+    plain = open();
+    // An agent put in the studio's folder by hand (an older studio did so): not offered either.
+    plain.agents.add({ name: 'old', cwd: f.studio });
+    expect(await plain.service.folderChoices()).toEqual({
+      suggested: '',
+      note: expect.stringMatching(/its own folder/),
+      recent: [],
+    });
+    await plain.service.removeAgent('old');
+    await plain.ensureTeam(0, f.project);
+    expect((await plain.service.folderChoices()).suggested).toBe(f.project);
+    const added = await plain.service.addAgent({ name: 'later', remote: false });
+    expect(added.agent.cwd).toBe(f.project);
+    await plain.close();
+    plain = open();
+    expect((await plain.service.folderChoices()).suggested).toBe(f.project);
+    expect((await plain.service.addAgent({ name: 'after-restart' })).agent.cwd).toBe(f.project);
+    // Given a folder, the agent goes there; a remote agent has none.
+    expect((await plain.service.addAgent({ name: 'elsewhere', cwd: f.home })).agent.cwd).toBe(f.home);
+    expect((await plain.service.addAgent({ name: 'far', remote: true })).agent.cwd).toBe('');
+    expect((await plain.service.folderChoices()).suggested).toBe(f.project);
+  });
+
+  it("the first agent's folder is the team's when no team was started, and a chosen folder that went is said plainly", async () => {
+    const f = folders();
+    plain = createStudio({ databaseFile: ':memory:', teamCwd: f.home, ownFolders: [f.studio] });
+    expect((await plain.service.addAgent({ name: 'homeless' })).agent.cwd).toBe('');
+    await plain.service.addAgent({ name: 'first', cwd: f.project });
+    expect((await plain.service.folderChoices()).suggested).toBe(f.project);
+    expect((await plain.service.addAgent({ name: 'second' })).agent.cwd).toBe(f.project);
+    rmSync(f.project, { recursive: true });
+    await expect(plain.service.addAgent({ name: 'third' })).rejects.toThrow(
+      `third's folder: ${f.project} does not exist. It is the team's folder, where agents go when no folder is given: give one (--cwd DIR).`,
+    );
+    expect(plain.agents.get('third')).toBeUndefined();
   });
 });
 

@@ -602,10 +602,16 @@ describe('pull requests', () => {
     });
     const { agent } = await studio.service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
     commitFiles(agent.workspace!.path, { 'a.txt': 'a\n' }, 'a');
+    // The review knows before the button is pressed: no remote, no pull request to offer.
+    expect((await studio.service.workDiff({ agent: 'bob' })).remote).toBeNull();
     await expect(studio.service.openPullRequest({ agent: 'bob' })).rejects.toThrow(
       /has no remote to push ccstudio\/bob\/work to/,
     );
+    // A remote of another name is the one pushed to; origin, once there, is preferred.
+    gitIn(repo, 'remote', 'add', 'upstream', join(repo, '..', 'elsewhere.git'));
+    expect((await studio.service.workDiff({ agent: 'bob' })).remote).toBe('upstream');
     addForge();
+    expect((await studio.service.workDiff({ agent: 'bob' })).remote).toBe('origin');
     await expect(studio.service.openPullRequest({ agent: 'bob' })).rejects.toThrow(
       /gh is not installed here/,
     );
