@@ -24,6 +24,7 @@ import { remoteStudioService } from './remoteService.js';
 import { DEFAULT_PORT, startStudioHost } from '../host/studioHost.js';
 import { openStudioLog } from '../host/studioLog.js';
 import {
+  agentStateLabel,
   formatAgents,
   formatBudget,
   formatChanges,
@@ -33,6 +34,7 @@ import {
   formatTasks,
   mcpAddLine,
   trimScreen,
+  waitingHint,
 } from './format.js';
 import { printable, printableBlock, printableJson, printableLine } from './printable.js';
 import { shellWord, thisCcstudioCommand } from './ccstudioCommand.js';
@@ -528,8 +530,9 @@ async function agentCommand({
     // What happened, not what was asked: a program that exits at once is an error (startAgent).
     if (sub === 'start' || sub === 'restart') {
       const agent = await (sub === 'start' ? service.startAgent(name) : service.restartAgent(name));
+      const hint = waitingHint(agent, run);
       out(
-        `${sub === 'start' ? 'Started' : 'Restarted'} ${agent.name}: ${agent.state === 'idle' ? 'ready at its prompt' : `running (${agent.state.replace(/_/g, ' ')})`}.`,
+        `${sub === 'start' ? 'Started' : 'Restarted'} ${agent.name}: ${agent.state === 'idle' ? 'ready at its prompt' : `running (${agentStateLabel(agent)})`}.${hint ? ` ${hint}` : ''}`,
       );
     } else if (sub === 'screen') out(trimScreen(await service.readScreen(name)));
     else if (sub === 'kick') {

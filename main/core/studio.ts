@@ -21,6 +21,7 @@ import { AgentSessions } from './sessions/agentSessions.js';
 import { SshLinks } from './remote/sshLink.js';
 import { remoteKey, sshControlDir } from './remote/sshPlaces.js';
 import { defaultHome } from './sessions/claudeLaunch.js';
+import { claudeConfigFile, claudeTrusts } from './sessions/claudeTrust.js';
 import type { SpawnPty } from './sessions/ptySession.js';
 import { TerminalWriter } from './sessions/terminalWriter.js';
 import { WakeEngine } from './wake/wakeEngine.js';
@@ -321,14 +322,18 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const home = defaultHome(terminals?.baseEnv ?? process.env);
   const teamCwd = options.teamCwd ?? home;
   const privateDirs = [options.dataDir ?? '', launchDir].filter(Boolean);
+  const claudeConfig = claudeConfigFile(terminals?.baseEnv ?? process.env);
   const folderCheck = async (path: string): Promise<FolderCheck> => {
     const check = await checkFolder(path, { base: teamCwd, privateDirs, home });
-    if (!check.ok || !check.git) return check;
+    if (!check.ok) return check;
+    if (!check.git) return { ...check, claudeTrusted: claudeTrusts(claudeConfig, check.path) };
     // For the worktree choice: the branch to start from, and where the worktree would go.
     const info = await workspaces.repoInfo(check.path).catch(() => undefined);
-    if (!info) return check;
+    const claudeTrusted = claudeTrusts(claudeConfig, check.path, info?.root);
+    if (!info) return { ...check, claudeTrusted };
     return {
       ...check,
+      claudeTrusted,
       repo: {
         root: info.root,
         branch: info.current,

@@ -187,6 +187,8 @@ export class WakeEngine {
     if (held) return { reason: held };
     const state: AgentState = target.state;
     // At its prompt with a background shell running, it still takes a prompt.
+    if (state === 'waiting_trust') return { reason: 'its Claude Code asks whether you trust its folder' };
+    if (state === 'waiting_login') return { reason: 'its Claude Code is not logged in' };
     if (state !== 'idle' && state !== 'waiting_shell') return { reason: `it is ${state.replace(/_/g, ' ')}` };
     if (this.inFlight.has(agentId)) return { reason: 'a wake is being typed into it right now' };
     const now = this.deps.clock.now();
@@ -217,6 +219,10 @@ export class WakeEngine {
     }
     if (!target.takesPrompts)
       return `${agent.name} runs a plain command, so the studio does not type wake prompts into it: it sees this only if its program checks its inbox.`;
+    if (target.state === 'waiting_trust')
+      return `${agent.name}'s Claude Code asks whether you trust its folder, and starts once you answer in its terminal: it is told then.`;
+    if (target.state === 'waiting_login')
+      return `${agent.name}'s Claude Code is not logged in, so nothing reaches it until it is: it is told once it is logged in.`;
     return undefined;
   }
 

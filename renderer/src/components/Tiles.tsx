@@ -55,6 +55,15 @@ function ExitPanel({ agent, onStart }: { agent: AgentView; onStart(): void }) {
   );
 }
 
+/** What the person is asked to do, over the terminal of an agent waiting for them. */
+function waitingText(agent: AgentView): string {
+  if (agent.state === 'waiting_trust')
+    return `${agent.name} is waiting for you: trust this folder? Claude Code asks whether you trust ${agent.cwd || 'its folder'} (its first start there). Answer in its terminal: “Yes, I trust this folder” lets it start.`;
+  if (agent.state === 'waiting_login')
+    return `${agent.name} is waiting for you: Claude Code is not logged in, so every prompt fails. Type /login in its terminal, or run claude in a terminal and log in, then restart it.`;
+  return `${agent.name} is waiting for you: answer the prompt in its terminal.`;
+}
+
 /** The machine an agent runs on, when it is not this one. */
 function HostBadge({ agent }: { agent: AgentView }) {
   if (!agent.ssh) return null;
@@ -337,7 +346,7 @@ function Tile({
       )}
       {waiting(agent) && (
         <div className="tile-alert" data-testid={`waiting-${agent.name}`}>
-          {agent.name} is waiting for you: answer the prompt in its terminal.
+          {waitingText(agent)}
         </div>
       )}
       <div className="tile-body">
