@@ -40,17 +40,20 @@ export function agentStateLabel(
   return a.state.replace(/_/g, ' ');
 }
 
+/** Lines of an exit shown under its agent: enough for all of Claude Code's service check. */
+const EXIT_LINES_SHOWN = 6;
+
 /**
  * Why an agent is not running, under its line: how it ended, whether the studio restarts it,
- * what to try, and its last lines.
+ * what to try (the cause first, and that the studio gave up, when it did), then its last lines.
  */
 export function exitLines(a: Pick<Agent, 'state' | 'lastExit'>, indent = '    '): string[] {
   const e = a.lastExit;
   if (!e || a.state !== 'exited') return [];
-  const status = e.restartAt ? ' (the studio is restarting it)' : e.gaveUp ? ' (it keeps exiting)' : '';
+  const status = e.restartAt ? ' (the studio is restarting it)' : '';
   return [
     `${indent}${describeExit(e)}${status}. ${printableLine(e.advice)}`,
-    ...e.tail.slice(-3).map((l) => `${indent}| ${printableLine(l)}`),
+    ...e.tail.slice(-EXIT_LINES_SHOWN).map((l) => `${indent}| ${printableLine(l)}`),
   ];
 }
 

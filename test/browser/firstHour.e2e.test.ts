@@ -151,9 +151,20 @@ describe('the first hour', () => {
     await expect
       .poll(() => page.locator('[data-testid="exit-tail-quitter"]').textContent())
       .toContain('Invalid API key · Please run /login');
-    await expect.poll(() => panel.textContent(), { timeout: 20_000 }).toMatch(/it keeps exiting/);
+    await expect.poll(() => panel.textContent(), { timeout: 20_000 }).toMatch(/It keeps exiting/);
     expect(await panel.textContent()).toMatch(/quitter exited with code 1 after \d\.\d s/);
-    expect(await panel.textContent()).toMatch(/not logged in.*Run `claude` once in a terminal/);
+    // The cause first, said once that it keeps exiting, then the lines it was read from.
+    const advice = (await page.locator('[data-testid="exit-advice-quitter"]').textContent()) ?? '';
+    expect(advice).toMatch(
+      /^Claude Code is not logged in.*run `claude` once in a terminal.* It keeps exiting \(3 times/,
+    );
+    expect((await panel.textContent())!.match(/keeps exiting/gi)).toHaveLength(1);
+    const [adviceTop, tailTop] = await Promise.all(
+      ['exit-advice-quitter', 'exit-tail-quitter'].map(
+        async (id) => (await page.locator(`[data-testid="${id}"]`).boundingBox())!.y,
+      ),
+    );
+    expect(adviceTop).toBeLessThan(tailTop!);
     expect(running.studio.agents.require('quitter').lastExit).toMatchObject({ gaveUp: true, quickExits: 3 });
     await page.locator('[data-testid="exit-start-quitter"]').waitFor();
     await screenshot(page, 'exit-panel');

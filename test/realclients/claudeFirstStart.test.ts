@@ -1,15 +1,16 @@
-// The first start of the real Claude Code in the studio, as a newcomer meets it: an account it is
-// not logged in to, and the folder-trust question in worktrees the studio made. Run on every
-// version in CLAUDE_TESTED where its behaviour differs.
+// The first start of the real Claude Code in the studio, as a newcomer meets it: a service it
+// cannot reach, an account it is not logged in to, and the folder-trust question in worktrees the
+// studio made. Run on every version in CLAUDE_TESTED where its behaviour differs.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { agentStateLabel } from '../../main/cli/format.js';
+import { agentStateLabel, exitLines } from '../../main/cli/format.js';
 import { claudeConfigFile } from '../../main/core/sessions/claudeTrust.js';
 import { defaultWorktreeParent } from '../../main/core/workspaces/gitWorkspace.js';
 import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
 import { INSTALL_TIMEOUT, installClaude } from '../support/claudeVersions.js';
 import { crewScript } from '../support/crewScript.js';
+import { freePort } from '../support/ports.js';
 import { skipTitle } from '../support/skipReason.js';
 import { waitFor as pollFor } from '../support/waitFor.js';
 
@@ -55,6 +56,37 @@ function trusted(c: ClaudeCrew): string[] {
 
 const SUITE = skipTitle('the first start of the real Claude Code in the studio', claudeMissingReason);
 describe.skipIf(claudeMissingReason)(SUITE, () => {
+  it(
+    'a Claude Code that cannot reach its service: the studio says so first, with the host and the error',
+    async () => {
+      // A HOME it never ran in (so it checks its service first), through a proxy that refuses:
+      // the check fails the same way with or without a network here.
+      const proxy = `http://127.0.0.1:${await freePort()}`;
+      crew = await startClaudeCrew([{ name: 'offline' }], crewScript, {
+        freshHome: true,
+        env: { HTTPS_PROXY: proxy, https_proxy: proxy },
+        noWait: true,
+      });
+      const c = crew;
+      const first = await waitFor('its exit', () => c.agent('offline').lastExit ?? undefined);
+      expect(first.advice).toMatch(
+        /^Claude Code cannot reach its service \(api\.anthropic\.com: ECONNREFUSED\)\. Check this machine's network, and HTTPS_PROXY/,
+      );
+      expect(first.tail[0]).toBe('Unable to connect to Anthropic services');
+      expect(first.tail.join('\n')).not.toMatch(/[\u2580-\u259F]/u);
+      await c.studio.sessions.stop('offline');
+      // The person's start says it too, the cause before the lines.
+      await expect(c.studio.sessions.startSettled('offline')).rejects.toThrow(
+        /^offline exited with code 1 after \d+\.\d s\. Claude Code cannot reach its service \(api\.anthropic\.com: ECONNREFUSED\)/,
+      );
+      const listed = exitLines(c.agent('offline'), '');
+      expect(listed[0]).toMatch(/Claude Code cannot reach its service/);
+      expect(listed).toContain('| Failed to connect to api.anthropic.com: ECONNREFUSED');
+      await c.studio.sessions.stop('offline');
+    },
+    TIMEOUT,
+  );
+
   it(
     'a Claude Code that is not logged in waits for the person, named so, and mail says it',
     async () => {

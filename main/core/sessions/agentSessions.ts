@@ -36,6 +36,8 @@ import { describeExit, MAX_QUICK_EXITS, QUICK_EXIT_MS } from '../../contract/exi
 import {
   adviseExit,
   CRASH_WINDOW_MS,
+  EXIT_READ_LINES,
+  exitLines,
   exitTail,
   MAX_RESTARTS_PER_WINDOW,
   RESTART_BACKOFF_MS,
@@ -110,6 +112,8 @@ const SSH_FAILED = 255;
 /** How often, and how far apart, a start tries to take Claude Code's lock on its config file. */
 const TRUST_LOCK_TRIES = 20;
 const TRUST_LOCK_WAIT_MS = 100;
+/** Lines of an exit a failed start's error quotes: enough for Claude Code's service check. */
+const SETTLE_TAIL_LINES = 8;
 /** Room kept in a screen answer for the line saying rows were left out. */
 const TAIL_NOTE_BYTES = 100;
 
@@ -679,10 +683,13 @@ export class AgentSessions {
     if (outcome === 'exited' && !live.stopping) {
       const exit = now.lastExit;
       const how = exit ? describeExit(exit) : 'exited';
-      const tail = exit?.tail.length ? ` Its last lines:\n  ${exit.tail.slice(-5).join('\n  ')}\n` : ' ';
+      // Why first; the lines it printed after, for the person to check.
+      const lines = exit?.tail.length
+        ? `\nIts last lines:\n  ${exit.tail.slice(-SETTLE_TAIL_LINES).join('\n  ')}`
+        : '';
       throw new StudioError(
         'unavailable',
-        `${now.name} ${how}.${tail}${exit?.advice ?? ''}${exit?.restartAt ? ' The studio will try again.' : ''}`,
+        `${now.name} ${how}. ${exit?.advice ?? ''}${exit?.restartAt ? ' The studio will try again.' : ''}${lines}`,
       );
     }
     return { agent: now, ready: outcome === 'ready' };
@@ -743,12 +750,13 @@ export class AgentSessions {
     this.restartTimes.set(agent.id, recent);
     const crashLoop = !endedNormally && recent.length >= MAX_RESTARTS_PER_WINDOW;
     const gaveUp = quickExits >= MAX_QUICK_EXITS || crashLoop;
-    const tail = exitTail(live.pty.mirror.text());
+    const lines = exitLines(live.pty.mirror.recentLines(EXIT_READ_LINES));
+    const tail = exitTail(lines);
     const advice = adviseExit({
       code: status.code,
       signal: status.signal,
       ranMs,
-      tail,
+      lines,
       claude: live.flavor === 'claude',
       command: live.command,
       cwd: agent.cwd,
@@ -761,11 +769,12 @@ export class AgentSessions {
       at: now,
       ranMs,
       tail,
+      // The cause first; why the studio stopped restarting it after.
       advice: !gaveUp
         ? advice
         : crashLoop && quickExits < MAX_QUICK_EXITS
-          ? `It keeps crashing (${recent.length + 1} times in ${Math.round(CRASH_WINDOW_MS / 60_000)} minutes), so the studio stopped restarting it. ${advice}`
-          : `It keeps exiting (${quickExits} times in a row within seconds of starting), so the studio stopped restarting it. ${advice}`,
+          ? `${advice} It keeps crashing (${recent.length + 1} times in ${Math.round(CRASH_WINDOW_MS / 60_000)} minutes), so the studio stopped restarting it.`
+          : `${advice} It keeps exiting (${quickExits} times in a row within seconds of starting), so the studio stopped restarting it.`,
       quickExits,
       gaveUp,
       ...(restart ? { restartAt: now + wait } : {}),
@@ -840,7 +849,9 @@ export class AgentSessions {
       signal: null,
       at: now,
       ranMs: ended ? Math.max(0, now - ended.startedAt) : 0,
-      tail: ended ? exitTail(ended.pty.mirror.text()) : (agent.lastExit?.tail ?? []),
+      tail: ended
+        ? exitTail(exitLines(ended.pty.mirror.recentLines(EXIT_READ_LINES)))
+        : (agent.lastExit?.tail ?? []),
       advice: `${why} The studio is reconnecting (try ${attempt + 1}); its mail waits.`,
       quickExits: 0,
       gaveUp: false,

@@ -74,11 +74,14 @@ describe('the first hour, at the command line', () => {
       /^Added agent quitter\. It is not running: quitter exited with code 3 after \d+\.\d s\./,
     );
     expect(added.stdout).toContain('Invalid API key · Please run /login');
+    // The studio restarts it a second after each quick exit; a start that lands on a restart finds
+    // it running. Stopped first (no restart comes), the start below is the person's alone.
+    await cli(['agent', 'stop', 'quitter'], data);
     const start = await cli(['agent', 'start', 'quitter'], data);
     expect(start.code).toBe(2);
     expect(start.stdout).toBe('');
     expect(start.stderr).toMatch(/^ccstudio: quitter exited with code 3 after/);
-    expect(start.stderr).toMatch(/not logged in.*Run `claude` once in a terminal/);
+    expect(start.stderr).toMatch(/not logged in.*run `claude` once in a terminal/);
     // agent list says why it is not running.
     const list = await cli(['agent', 'list'], data);
     expect(list.stdout).toMatch(/quitter +agent +exited/);

@@ -1,8 +1,26 @@
-// What `status` and `agent list` print under an agent that waits for the person.
+// What `status` and `agent list` print under an agent that exited or waits for the person.
 import { describe, expect, it } from 'vitest';
-import type { StudioStatus } from '../../../main/contract/model.js';
-import { agentStateLabel, formatAgents, formatStatus, waitingHint } from '../../../main/cli/format.js';
+import type { AgentExit, StudioStatus } from '../../../main/contract/model.js';
+import {
+  agentStateLabel,
+  exitLines,
+  formatAgents,
+  formatStatus,
+  waitingHint,
+} from '../../../main/cli/format.js';
 import { makeAgent } from '../../support/modelFixtures.js';
+
+const exit = (over: Partial<AgentExit> = {}): AgentExit => ({
+  code: 1,
+  signal: null,
+  at: 0,
+  ranMs: 400,
+  tail: ['Unable to connect to Anthropic services', 'Failed to connect to api.anthropic.com: ENOTFOUND'],
+  advice: 'Claude Code cannot reach its service (api.anthropic.com: ENOTFOUND). Check the network.',
+  quickExits: 1,
+  gaveUp: false,
+  ...over,
+});
 
 const status = (agents: ReturnType<typeof makeAgent>[]): StudioStatus => ({
   agents: agents.map((a) => ({ ...a, unread: 0, openTasks: 0 })),
@@ -13,6 +31,47 @@ const status = (agents: ReturnType<typeof makeAgent>[]): StudioStatus => ({
 });
 
 const cmd = (words: string) => `npx ccstudio ${words} --data /d`;
+
+describe('an exited agent under its line', () => {
+  it('leads with the cause, then the lines it printed', () => {
+    const lines = exitLines(makeAgent({ state: 'exited', lastExit: exit() }), '');
+    expect(lines).toEqual([
+      'exited with code 1 after 0.4 s. Claude Code cannot reach its service (api.anthropic.com: ENOTFOUND). Check the network.',
+      '| Unable to connect to Anthropic services',
+      '| Failed to connect to api.anthropic.com: ENOTFOUND',
+    ]);
+  });
+
+  it('says once that it keeps exiting, and says a restart is coming', () => {
+    const gaveUp = exitLines(
+      makeAgent({
+        state: 'exited',
+        lastExit: exit({
+          gaveUp: true,
+          quickExits: 3,
+          advice:
+            'Claude Code cannot reach its service. It keeps exiting (3 times in a row within seconds of starting), so the studio stopped restarting it.',
+        }),
+      }),
+    ).join('\n');
+    expect(gaveUp.match(/keeps exiting/gi)).toHaveLength(1);
+    const restarting = exitLines(makeAgent({ state: 'exited', lastExit: exit({ restartAt: 5 }) }))[0];
+    expect(restarting).toMatch(/^ {4}exited with code 1 after 0\.4 s \(the studio is restarting it\)\. /);
+  });
+
+  it('shows all of Claude Code service check, the lines that say why among them', () => {
+    const tail = [
+      'Unable to connect to Anthropic services',
+      'Failed to connect to api.anthropic.com: ENOTFOUND',
+      'Check your internet connection and network settings.',
+      'Claude Code might not be available in your country. Check',
+      'supported countries at',
+      'https://anthropic.com/supported-countries',
+    ];
+    const lines = exitLines(makeAgent({ state: 'exited', lastExit: exit({ tail }) }), '');
+    expect(lines.slice(1)).toEqual(tail.map((l) => `| ${l}`));
+  });
+});
 
 describe('an agent waiting on something only the person can do', () => {
   it('names the folder-trust question and a Claude Code that is not logged in, never "starting"', () => {
