@@ -163,7 +163,9 @@ export function formatStatus(s: StudioStatus, cmd: CommandLine = plainCommand): 
     const used = a.usage ? `  ${compactCount(a.usage.tokens)} tokens, ${plural(a.usage.turns, 'turn')}` : '';
     lines.push(
       `  ${a.name.padEnd(16)} ${tags.padEnd(28)} unread ${a.unread}  tasks ${a.openTasks}${used}  ${printableLine(a.summary)}`.trimEnd(),
-      ...(a.hold ? [`      held: ${printableLine(a.hold.detail)} (\`agent release ${a.name}\`)`] : []),
+      ...(a.hold
+        ? [`      held: ${printableLine(a.hold.detail)} (\`${cmd(`agent release ${shellWord(a.name)}`)}\`)`]
+        : []),
       ...exitLines(a, '      '),
       ...waitingLines(a, '      ', cmd),
     );

@@ -272,6 +272,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     clock,
     logger,
     holds: guard,
+    ...(terminals ? {} : { offline: true }),
     ...(terminals?.wakeCooldownMs !== undefined ? { cooldownMs: terminals.wakeCooldownMs } : {}),
   });
 

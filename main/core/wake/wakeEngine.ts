@@ -115,6 +115,11 @@ export class WakeEngine {
       clock: Clock;
       logger: Logger;
       holds?: WakeHolds;
+      /**
+       * A studio opened only for its files (a command while no studio runs): no terminal runs
+       * here, so nothing is woken until a studio does.
+       */
+      offline?: boolean;
       /** High-resolution time stamped on records; defaults to performance.now(). */
       now?: () => number;
       cooldownMs?: number;
@@ -212,10 +217,14 @@ export class WakeEngine {
     if (agent.remote)
       return `${agent.name} runs elsewhere, so the studio cannot wake it: it sees this when it next checks its inbox.`;
     const target = this.deps.sessions.wakeState(agentId);
+    // Said as it is, with no command in it: each caller (the CLI, the page, an agent) knows
+    // what its reader can do about it.
     if (!target) {
+      if (this.deps.offline)
+        return `No studio is running, so ${agent.name} is not running either: it is told once it runs in a studio again.`;
       if (agent.lastExit?.restartAt)
         return `${agent.name} exited and the studio is restarting it: it is told once it is back.`;
-      return `${agent.name} is not running, so nobody will wake it until it runs (start it from its tile, or \`ccstudio agent start ${agent.name}\`).`;
+      return `${agent.name} is not running, so nobody will wake it until it runs.`;
     }
     if (!target.takesPrompts)
       return `${agent.name} runs a plain command, so the studio does not type wake prompts into it: it sees this only if its program checks its inbox.`;

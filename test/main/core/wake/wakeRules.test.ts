@@ -184,6 +184,24 @@ describe('wake rules on the fake clock', () => {
     expect(terminals.textsFor(worker)).toHaveLength(1);
   });
 
+  it('says, in a studio opened only for its files, that no studio runs: no command in it', () => {
+    const offline = new WakeEngine({
+      events: studio.events,
+      bus: studio.bus,
+      agents: studio.agents,
+      sessions: terminals,
+      clock,
+      logger: silentLogger,
+      offline: true,
+    });
+    terminals.states.delete(worker);
+    expect(offline.deliveryWarning(worker)).toBe(
+      'No studio is running, so worker is not running either: it is told once it runs in a studio again.',
+    );
+    expect(wake.deliveryWarning(worker)).toBe('worker is not running, so nobody will wake it until it runs.');
+    offline.dispose();
+  });
+
   it('keeps its hands off for PERSON_TYPING_GRACE_MS after the person typed there', async () => {
     terminals.set(worker, { personTypedAt: clock.now() });
     send('hello');
