@@ -24,6 +24,7 @@ import { remoteStudioService } from './remoteService.js';
 import { DEFAULT_PORT, startStudioHost } from '../host/studioHost.js';
 import { openStudioLog } from '../host/studioLog.js';
 import {
+  agentStateLabel,
   formatAgents,
   formatBudget,
   formatChanges,
@@ -33,6 +34,7 @@ import {
   formatTasks,
   mcpAddLine,
   trimScreen,
+  waitingHint,
 } from './format.js';
 import { printable, printableBlock, printableJson, printableLine } from './printable.js';
 import { shellWord, thisCcstudioCommand } from './ccstudioCommand.js';
@@ -132,8 +134,17 @@ const options = CLI_OPTIONS;
 
 class UsageError extends Error {}
 
-/** The words that run this ccstudio where the person is (`ccstudio`, `npx ccstudio`, or its path). */
-const run = (words: string): string => `${thisCcstudioCommand()} ${words}`;
+/**
+ * `--data DIR` as the person gave it (its full path), for the command lines the CLI prints: a hint
+ * without it would act on the default data folder, another studio. Set once the arguments are read.
+ */
+let dataWords = '';
+
+/**
+ * A command line for the person to run on this studio: this ccstudio as it runs where they are
+ * (`ccstudio`, `npx ccstudio`, or its path), then `words`, then the data folder they named.
+ */
+const run = (words: string): string => `${thisCcstudioCommand()} ${words}${dataWords}`;
 
 /** Command lines as printed: each `ccstudio` made what runs here (see ccstudioCommand.ts). */
 function runnable(text: string): string {
@@ -341,7 +352,7 @@ MCP (Streamable HTTP): ${running.http.url}
 MCP (legacy SSE):      ${running.http.urls.sse}
 Data:                  ${dataDir}
 Log:                   ${log.file}
-Add an agent:  ${run('agent add NAME')}${values.data ? ` --data ${shellWord(values.data)}` : ''}   (or --remote for one on another machine)
+Add an agent:  ${run('agent add NAME')}   (or --remote for one on another machine)
 Stop with Ctrl-C.`);
   const choices = team.length ? undefined : await running.studio.service.folderChoices();
   out(
@@ -375,6 +386,40 @@ Stop with Ctrl-C.`);
   return 0;
 }
 
+/** A command that needs a running studio, run with none. */
+const noStudio = (): string =>
+  `No studio is running on this data folder: start one with \`${run('serve')}\`.`;
+
+/** Above a listing made from the files while no studio runs: nothing in it is running now. */
+const notRunning = (): string =>
+  `No studio is running on this data folder, so none of its agents runs now: start it with \`${run('serve')}\` (the agents that were running when it stopped start with it).`;
+
+/**
+ * A note about mail or a task nobody will be woken by, with what the person can run about it
+ * now: a command only when it will work in the state things are in.
+ */
+async function withHint(
+  warning: string,
+  service: StudioCalls,
+  running: boolean,
+  name: string | null | undefined,
+): Promise<string> {
+  const agent = name
+    ? (await service.listAgents()).find((a) => a.name.toLowerCase() === name.toLowerCase())
+    : undefined;
+  if (!agent || agent.kind !== 'agent' || agent.remote) return warning;
+  if (!running) {
+    const start = agent.autostart
+      ? `${agent.name} starts with it`
+      : `then start ${agent.name} with \`${run(`agent start ${shellWord(agent.name)}`)}\``;
+    return `${warning} Start the studio with \`${run('serve')}\`; ${start}.`;
+  }
+  if ((agent.state === 'exited' || agent.state === 'unknown') && !agent.lastExit?.restartAt)
+    return `${warning} Start it with \`${run(`agent start ${shellWord(agent.name)}`)}\`.`;
+  const hint = waitingHint(agent, run);
+  return hint ? `${warning} ${hint}` : warning;
+}
+
 /** `ccstudio open`: a current link to the running studio's UI, opened or printed. */
 async function openCommand(values: Values, dataDir: string): Promise<number> {
   const info = runningStudio(dataDir);
@@ -397,7 +442,7 @@ folder: if yours says so, use the link that prints.)`);
 /** An agent just added: started if a studio runs, and a sentence saying how that went. */
 async function startAdded(service: StudioCalls, running: boolean, name: string): Promise<string> {
   if (!running)
-    return `Start it with \`${run(`agent start ${shellWord(name)}`)}\` while a studio runs (\`${run('serve')}\`).`;
+    return `No studio is running: start one with \`${run('serve')}\`, then start ${name} with \`${run(`agent start ${shellWord(name)}`)}\`.`;
   try {
     const agent = await service.startAgent(name);
     return `It is running in the studio${agent.state === 'idle' ? ', ready at its prompt' : ''}.`;
@@ -523,7 +568,10 @@ async function agentCommand({
     noMore(rest, 'agent', 'list');
     const agents = await service.listAgents();
     if (values.json) json(agents);
-    else out(formatAgents(agents));
+    else {
+      if (!running) out(notRunning());
+      out(formatAgents(agents, run));
+    }
     return 0;
   }
   if (sub === 'start' || sub === 'stop' || sub === 'restart' || sub === 'screen' || sub === 'kick') {
@@ -531,13 +579,14 @@ async function agentCommand({
     if (!name) throw usageError('Name the agent.', 'agent', sub);
     noMore(rest.slice(1), 'agent', sub);
     if (!running && sub !== 'stop') {
-      throw new UsageError(`No studio is running on this data folder: start one with ${run('serve')}.`);
+      throw new UsageError(noStudio());
     }
     // What happened, not what was asked: a program that exits at once is an error (startAgent).
     if (sub === 'start' || sub === 'restart') {
       const agent = await (sub === 'start' ? service.startAgent(name) : service.restartAgent(name));
+      const hint = waitingHint(agent, run);
       out(
-        `${sub === 'start' ? 'Started' : 'Restarted'} ${agent.name}: ${agent.state === 'idle' ? 'ready at its prompt' : `running (${agent.state.replace(/_/g, ' ')})`}.`,
+        `${sub === 'start' ? 'Started' : 'Restarted'} ${agent.name}: ${agent.state === 'idle' ? 'ready at its prompt' : `running (${agentStateLabel(agent)})`}.${hint ? ` ${hint}` : ''}`,
       );
     } else if (sub === 'screen') out(trimScreen(await service.readScreen(name)));
     else if (sub === 'kick') {
@@ -552,8 +601,7 @@ async function agentCommand({
   if (sub === 'keys') {
     const [name, ...keys] = rest;
     if (!name || !keys.length) throw usageError('Name the agent and the keys to send it.', 'agent', 'keys');
-    if (!running)
-      throw new UsageError(`No studio is running on this data folder: start one with ${run('serve')}.`);
+    if (!running) throw new UsageError(noStudio());
     await service.sendKeys(name, keys);
     out(`Sent ${keys.join(' ')} to ${name}.`);
     return 0;
@@ -616,21 +664,24 @@ async function agentCommand({
 }
 
 /** `ccstudio status`: agents, unread counts, open tasks, recent activity. */
-async function statusCommand({ values, sub, rest, service }: CommandContext): Promise<number> {
+async function statusCommand({ values, sub, rest, service, running }: CommandContext): Promise<number> {
   noMore([sub, ...rest], 'status');
   const status = await service.status();
   if (values.json) json(status);
-  else out(formatStatus(status));
+  else {
+    if (!running) out(notRunning());
+    out(formatStatus(status, run));
+  }
   return 0;
 }
 
 /** `ccstudio send NAME TEXT [--urgent]`, as the person. */
-async function sendCommand({ values, sub, rest, service }: CommandContext): Promise<number> {
+async function sendCommand({ values, sub, rest, service, running }: CommandContext): Promise<number> {
   const text = rest.join(' ');
   if (!sub || !text) throw usageError('Name the agent and give the text to send.', 'send');
   const m = await service.sendMessage({ to: sub, body: text, ...(values.urgent ? { urgent: true } : {}) });
   out(`Sent ${values.urgent ? 'urgent ' : ''}message #${m.id} to ${sub}.`);
-  if (m.warning) warn(m.warning);
+  if (m.warning) warn(await withHint(m.warning, service, running, sub));
   return 0;
 }
 
@@ -686,7 +737,7 @@ async function inboxCommand({ values, sub, rest, service }: CommandContext): Pro
 }
 
 /** `ccstudio task add|list|show|update`. */
-async function taskCommand({ values, sub, rest, service }: CommandContext): Promise<number> {
+async function taskCommand({ values, sub, rest, service, running }: CommandContext): Promise<number> {
   if (sub === 'add') {
     const title = rest.join(' ');
     if (!title) throw usageError('Give the task a title.', 'task', 'add');
@@ -699,7 +750,7 @@ async function taskCommand({ values, sub, rest, service }: CommandContext): Prom
     });
     if (values.json) json(task);
     else out(`Created task #${task.id} (${task.status}${task.assignee ? `, ${task.assignee}` : ''}).`);
-    if (task.warning && !values.json) warn(task.warning);
+    if (task.warning && !values.json) warn(await withHint(task.warning, service, running, task.assignee));
     return 0;
   }
   if (sub === 'list') {
@@ -743,7 +794,7 @@ async function taskCommand({ values, sub, rest, service }: CommandContext): Prom
     });
     if (values.json) json(task);
     else out(`Task #${task.id} is ${task.status}${task.assignee ? ` (${task.assignee})` : ''}.`);
-    if (task.warning && !values.json) warn(task.warning);
+    if (task.warning && !values.json) warn(await withHint(task.warning, service, running, task.assignee));
     return 0;
   }
   if (sub === 'diff' || sub === 'merge' || sub === 'pr') {
@@ -838,7 +889,7 @@ function parseErrorMessage(err: { code?: string; message: string }): string | un
       .split(/[\s,]+/)
       .filter((w) => w.startsWith('-'))
       .pop() ?? 'that option';
-  const help = `\`${run('--help')}\` lists the options.`;
+  const help = `\`${thisCcstudioCommand()} --help\` lists the options.`;
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `Unknown option ${option}. ${help}`;
   if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     if (/does not take an argument/.test(err.message)) return `Option ${option} takes no value. ${help}`;
@@ -859,6 +910,7 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const dataDir = resolveDataDir(values.data);
+  if (values.data !== undefined) dataWords = ` --data ${shellWord(dataDir)}`;
 
   if (command === 'open') {
     noMore([sub, ...rest], 'open');

@@ -13,6 +13,11 @@ import { browserLabel, tabVia } from '../contract/tabs.js';
 import { describeExit } from '../contract/exits.js';
 import { compactCount, describeBudget, describeDelivery } from '../contract/delivery.js';
 import { printableLine } from './printable.js';
+import { shellWord } from './ccstudioCommand.js';
+
+/** The command line that runs `words` with this ccstudio (see ccstudioCommand.ts). */
+export type CommandLine = (words: string) => string;
+const plainCommand: CommandLine = (words) => `ccstudio ${words}`;
 
 /** The line a person pastes on the agent's machine; single quotes keep the shell out of the token. */
 export function mcpAddLine(url: string, token: string): string {
@@ -30,25 +35,52 @@ export function agentStateLabel(
   if (a.state === 'unknown') return a.remote ? (a.lastSeenAt ? 'seen' : 'not connected yet') : 'not started';
   if (a.state === 'unrecognised')
     return `unrecognised screen${a.cliVersion ? ` (Claude Code ${a.cliVersion})` : ''}`;
+  if (a.state === 'waiting_trust') return 'waiting for you: trust this folder?';
+  if (a.state === 'waiting_login') return 'waiting for you: not logged in';
   return a.state.replace(/_/g, ' ');
 }
 
+/** Lines of an exit shown under its agent: enough for all of Claude Code's service check. */
+const EXIT_LINES_SHOWN = 6;
+
 /**
  * Why an agent is not running, under its line: how it ended, whether the studio restarts it,
- * what to try, and its last lines.
+ * what to try (the cause first, and that the studio gave up, when it did), then its last lines.
  */
 export function exitLines(a: Pick<Agent, 'state' | 'lastExit'>, indent = '    '): string[] {
   const e = a.lastExit;
   if (!e || a.state !== 'exited') return [];
-  const status = e.restartAt ? ' (the studio is restarting it)' : e.gaveUp ? ' (it keeps exiting)' : '';
+  const status = e.restartAt ? ' (the studio is restarting it)' : '';
   return [
     `${indent}${describeExit(e)}${status}. ${printableLine(e.advice)}`,
-    ...e.tail.slice(-3).map((l) => `${indent}| ${printableLine(l)}`),
+    ...e.tail.slice(-EXIT_LINES_SHOWN).map((l) => `${indent}| ${printableLine(l)}`),
   ];
 }
 
-/** `agent list`: name, what it is, its state, its role; and why an exited agent is not running. */
-export function formatAgents(agents: Agent[]): string {
+/** What the person does for an agent waiting on something only they can do; undefined otherwise. */
+export function waitingHint(
+  a: Pick<Agent, 'name' | 'state' | 'cwd'>,
+  cmd: CommandLine = plainCommand,
+): string | undefined {
+  const page = `in the studio's page (\`${cmd('open')}\`)`;
+  if (a.state === 'waiting_trust')
+    return `Claude Code asks whether you trust ${printableLine(a.cwd) || 'its folder'} (its first start there): answer in its terminal ${page}.`;
+  if (a.state === 'waiting_login')
+    return `Claude Code is not logged in: type /login in its terminal ${page}, or run \`claude\` in a terminal and log in, then \`${cmd(`agent restart ${shellWord(a.name)}`)}\`.`;
+  return undefined;
+}
+
+/** The hint above, as the lines under an agent in a listing. */
+function waitingLines(a: Pick<Agent, 'name' | 'state' | 'cwd'>, indent: string, cmd: CommandLine): string[] {
+  const hint = waitingHint(a, cmd);
+  return hint ? [`${indent}${hint}`] : [];
+}
+
+/**
+ * `agent list`: name, what it is, its state, its role; why an exited agent is not running, and
+ * what to do for one that waits on the person.
+ */
+export function formatAgents(agents: Agent[], cmd: CommandLine = plainCommand): string {
   return agents
     .flatMap((a) => {
       if (a.kind === 'person') return [`${a.name.padEnd(16)} ${agentStateLabel(a)}`];
@@ -56,6 +88,7 @@ export function formatAgents(agents: Agent[]): string {
       return [
         `${a.name.padEnd(16)} ${kind.padEnd(16)} ${agentStateLabel(a).padEnd(18)} ${printableLine(a.role)}`.trimEnd(),
         ...exitLines(a),
+        ...waitingLines(a, '    ', cmd),
         ...(a.workspace
           ? [`    worktree ${a.workspace.path} (${a.workspace.branch} from ${a.workspace.base})`]
           : []),
@@ -116,7 +149,7 @@ export function formatChanges(c: WorkspaceChanges): string {
   return lines.join('\n');
 }
 
-export function formatStatus(s: StudioStatus): string {
+export function formatStatus(s: StudioStatus, cmd: CommandLine = plainCommand): string {
   const lines = ['Agents:'];
   for (const a of s.agents) {
     const tags = [
@@ -130,8 +163,11 @@ export function formatStatus(s: StudioStatus): string {
     const used = a.usage ? `  ${compactCount(a.usage.tokens)} tokens, ${plural(a.usage.turns, 'turn')}` : '';
     lines.push(
       `  ${a.name.padEnd(16)} ${tags.padEnd(28)} unread ${a.unread}  tasks ${a.openTasks}${used}  ${printableLine(a.summary)}`.trimEnd(),
-      ...(a.hold ? [`      held: ${printableLine(a.hold.detail)} (\`agent release ${a.name}\`)`] : []),
+      ...(a.hold
+        ? [`      held: ${printableLine(a.hold.detail)} (\`${cmd(`agent release ${shellWord(a.name)}`)}\`)`]
+        : []),
       ...exitLines(a, '      '),
+      ...waitingLines(a, '      ', cmd),
     );
   }
   lines.push(

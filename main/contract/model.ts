@@ -3,7 +3,9 @@
 /**
  * What an agent is doing right now: from Claude Code's hooks first, confirmed by its screen (local
  * agents), or from heartbeats (remote ones). `waiting_shell`: at its prompt while a background
- * shell it started runs. `stuck`: busy, with no output and no hook for STUCK_AFTER_MS.
+ * shell it started runs. `waiting_trust`: Claude Code asks whether the person trusts the folder
+ * (its first start there). `waiting_login`: Claude Code is not logged in, so every prompt fails
+ * until the person logs it in. `stuck`: busy, with no output and no hook for STUCK_AFTER_MS.
  * `unrecognised`: a hook said it is ready but its screen matches nothing the studio knows.
  * `reconnecting`: on another machine whose SSH link dropped; its mail waits while the studio
  * connects again and resumes its session.
@@ -17,6 +19,8 @@ export const AGENT_STATES = [
   'waiting_select',
   'waiting_text',
   'waiting_shell',
+  'waiting_trust',
+  'waiting_login',
   'stuck',
   'unrecognised',
   'reconnecting',
@@ -24,9 +28,22 @@ export const AGENT_STATES = [
 ] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
-/** A menu or question in its terminal waits for the person's answer. */
+/** A menu, a question or a dialog in its terminal waits for the person's answer. */
 export function waitsForPerson(state: AgentState): boolean {
-  return state === 'waiting_permission' || state === 'waiting_select' || state === 'waiting_text';
+  return (
+    state === 'waiting_permission' ||
+    state === 'waiting_select' ||
+    state === 'waiting_text' ||
+    personOnly(state)
+  );
+}
+
+/**
+ * Only the person may answer it, never an agent (the commander's respond): whether Claude Code may
+ * read, edit and run the files of a folder, and logging it in to an account.
+ */
+export function personOnly(state: AgentState): boolean {
+  return state === 'waiting_trust' || state === 'waiting_login';
 }
 
 /** `person` is the human at the keyboard; agents are Claude Code (or other CLI) sessions. */

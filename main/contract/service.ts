@@ -69,6 +69,12 @@ export interface FolderCheck {
   git: boolean;
   /** For a git folder: its branches and the one checked out (a worktree's base), and where worktrees go by default. */
   repo?: { root: string; branch: string; branches: string[]; worktreeParent: string };
+  /**
+   * Claude Code trusts it already (the person said so at a start there, or in its repository,
+   * whose worktrees count as the repository): agents start there without asking. False: each
+   * agent's first start there asks "Do you trust this folder?" in its terminal.
+   */
+  claudeTrusted?: boolean;
 }
 
 /** Folders to offer: where new agents go by default, and where agents worked before. */

@@ -21,6 +21,7 @@ import { AgentSessions } from './sessions/agentSessions.js';
 import { SshLinks } from './remote/sshLink.js';
 import { remoteKey, sshControlDir } from './remote/sshPlaces.js';
 import { defaultHome } from './sessions/claudeLaunch.js';
+import { claudeConfigFile, claudeTrusts } from './sessions/claudeTrust.js';
 import type { SpawnPty } from './sessions/ptySession.js';
 import { TerminalWriter } from './sessions/terminalWriter.js';
 import { WakeEngine } from './wake/wakeEngine.js';
@@ -286,6 +287,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     clock,
     logger,
     holds: guard,
+    ...(terminals ? {} : { offline: true }),
     ...(terminals?.wakeCooldownMs !== undefined ? { cooldownMs: terminals.wakeCooldownMs } : {}),
   });
 
@@ -340,14 +342,18 @@ export function createStudio(options: StudioOptions = {}): Studio {
   /** The folder the person chose for the team, kept across restarts. */
   const chosenFolder = () => settings.get<string>(TEAM_FOLDER_SETTING);
   const suggested = () => suggestFolder({ chosen: chosenFolder(), startedIn: teamCwd, ownDirs });
+  const claudeConfig = claudeConfigFile(terminals?.baseEnv ?? process.env);
   const folderCheck = async (path: string): Promise<FolderCheck> => {
     const check = await checkFolder(path, { base: teamCwd, privateDirs, home, ownDirs });
-    if (!check.ok || !check.git) return check;
+    if (!check.ok) return check;
+    if (!check.git) return { ...check, claudeTrusted: claudeTrusts(claudeConfig, check.path) };
     // For the worktree choice: the branch to start from, and where the worktree would go.
     const info = await workspaces.repoInfo(check.path).catch(() => undefined);
-    if (!info) return check;
+    const claudeTrusted = claudeTrusts(claudeConfig, check.path, info?.root);
+    if (!info) return { ...check, claudeTrusted };
     return {
       ...check,
+      claudeTrusted,
       repo: {
         root: info.root,
         branch: info.current,

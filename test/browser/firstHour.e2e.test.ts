@@ -1,7 +1,7 @@
 // A new user's first hour in the browser: where the team works, why an agent is not running,
 // mail nobody will be woken by, and a tab that outlives a restart of the studio. Real studio,
 // real PTYs (the fake Claude Code), Debian's Chromium.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,22 @@ describe('the first hour', () => {
     expect(await page.locator('[data-testid="first-run-start"]').isDisabled()).toBe(true);
     await field.fill('~/my-project');
     await expect.poll(() => check.textContent()).toBe(`✓ ${s.project} (git repository)`);
+    // Claude Code has never run there: the page says its agents will ask, and where to answer.
+    const trustNote = page.locator('[data-testid="first-run-trust"]');
+    await expect
+      .poll(() => trustNote.textContent())
+      .toMatch(
+        /^Claude Code has not been told you trust this folder yet, so each agent's first start there asks/,
+      );
+    // Once the person has trusted it in Claude Code, the page says its agents start without asking.
+    writeFileSync(
+      join(s.home, '.claude.json'),
+      JSON.stringify({ projects: { [s.project]: { hasTrustDialogAccepted: true } } }),
+    );
+    await field.fill(`${s.project}/`);
+    await expect
+      .poll(() => trustNote.textContent())
+      .toMatch(/^Claude Code trusts this (folder|repository) already/);
     await page.locator('[data-testid="first-run-count"]').fill('1');
     await screenshot(page, 'first-run');
     await page.locator('[data-testid="first-run-start"]').click();
@@ -160,9 +176,20 @@ describe('the first hour', () => {
     await expect
       .poll(() => page.locator('[data-testid="exit-tail-quitter"]').textContent())
       .toContain('Invalid API key · Please run /login');
-    await expect.poll(() => panel.textContent(), { timeout: 20_000 }).toMatch(/it keeps exiting/);
+    await expect.poll(() => panel.textContent(), { timeout: 20_000 }).toMatch(/It keeps exiting/);
     expect(await panel.textContent()).toMatch(/quitter exited with code 1 after \d\.\d s/);
-    expect(await panel.textContent()).toMatch(/not logged in.*Run `claude` once in a terminal/);
+    // The cause first, said once that it keeps exiting, then the lines it was read from.
+    const advice = (await page.locator('[data-testid="exit-advice-quitter"]').textContent()) ?? '';
+    expect(advice).toMatch(
+      /^Claude Code is not logged in.*run `claude` once in a terminal.* It keeps exiting \(3 times/,
+    );
+    expect((await panel.textContent())!.match(/keeps exiting/gi)).toHaveLength(1);
+    const [adviceTop, tailTop] = await Promise.all(
+      ['exit-advice-quitter', 'exit-tail-quitter'].map(
+        async (id) => (await page.locator(`[data-testid="${id}"]`).boundingBox())!.y,
+      ),
+    );
+    expect(adviceTop).toBeLessThan(tailTop!);
     expect(running.studio.agents.require('quitter').lastExit).toMatchObject({ gaveUp: true, quickExits: 3 });
     await page.locator('[data-testid="exit-start-quitter"]').waitFor();
     await screenshot(page, 'exit-panel');
@@ -175,6 +202,35 @@ describe('the first hour', () => {
     await expect
       .poll(() => page.locator('[data-testid="notice"]').textContent())
       .toMatch(/quitter is not running, so nobody will wake it until it runs/);
+  });
+
+  it("an agent on Claude Code's folder-trust question: its tile says it waits for you, and what for", async () => {
+    const s = setup();
+    const running = await host(s, { agents: 0 });
+    // Claude Code 2.1.332's question as recorded, shown by a program that then waits.
+    const screen = readFileSync(
+      join(process.cwd(), 'test/fixtures/screens/claude-2.1.332/trust.txt'),
+      'utf8',
+    ).replace(/\n/g, '\r\n');
+    const asker = join(s.root, 'asker.js');
+    writeFileSync(asker, `process.stdout.write(${JSON.stringify(screen)}); setInterval(() => {}, 1000);\n`);
+    running.studio.agents.add({
+      name: 'newbie',
+      cwd: s.project,
+      profile: { kind: 'command', command: process.execPath, args: [asker] },
+    });
+    running.studio.sessions.start('newbie', { cols: 120, rows: 36 });
+    const page = await open(running.uiUrl);
+    const alert = page.locator('[data-testid="waiting-newbie"]');
+    await expect
+      .poll(() => alert.textContent(), { timeout: 10_000 })
+      .toMatch(
+        new RegExp(
+          `^newbie is waiting for you: trust this folder\\? Claude Code asks whether you trust ${s.project}`,
+        ),
+      );
+    expect(await page.locator('[data-testid="state-newbie"]').textContent()).toBe('trust this folder?');
+    await screenshot(page, 'trust-question');
   });
 
   it('a tab left open across a restart of the studio reconnects by itself and its feed keeps the history', async () => {

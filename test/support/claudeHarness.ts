@@ -97,6 +97,17 @@ export async function startClaudeCrew(
     studio?: Pick<StudioOptions, 'pingPong'>;
     /** Sets up the machine `ssh` agents run on, once the model stub's URL is known. */
     remote?: (stubUrl: string) => Promise<CrewRemote>;
+    /**
+     * The folders ~/.claude.json says the person trusted: the crew's folder and every worktree
+     * (the default), the crew's folder (its repository) only, or none.
+     */
+    trust?: 'all' | 'repository' | 'none';
+    /** A HOME Claude Code has never run in (no ~/.claude.json: its first start checks its service). */
+    freshHome?: boolean;
+    /** Set over the agents' environment (undefined removes one, e.g. ANTHROPIC_API_KEY). */
+    env?: NodeJS.ProcessEnv;
+    /** Start the agents and return without waiting for them to be idle. */
+    noWait?: boolean;
   } = {},
 ): Promise<ClaudeCrew> {
   const stub = await startModelStub(script);
@@ -114,9 +125,16 @@ export async function startClaudeCrew(
     .filter((a) => a.worktree && !a.ssh)
     .map((a) => join(defaultWorktreeParent(work), a.name));
   if (worktrees.length) makeRepo(work, { 'README.md': "The crew's project.\n" });
-  seedClaudeHome(home, [work, ...worktrees]);
+  const trust = options.trust ?? 'all';
+  if (!options.freshHome)
+    seedClaudeHome(home, trust === 'all' ? [work, ...worktrees] : trust === 'repository' ? [work] : []);
   // Agents commit in their worktrees: git needs an identity on a machine that has none set.
-  const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...GIT_TEST_ENV, ...claudeStubEnv(home, stub.url) };
+  const baseEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...GIT_TEST_ENV,
+    ...claudeStubEnv(home, stub.url),
+    ...options.env,
+  };
   const listener = await listen({ port: 0 });
   // Every hook body the real CLI sends must fit the studio's schemas (main/contract/hooks.ts): a
   // refused one is a hook the studio never heard, so close() fails the test that met it.
@@ -178,11 +196,12 @@ export async function startClaudeCrew(
   // An agent on another machine is reached (and its files written) before its terminal opens.
   for (const a of agents) if (!a.ssh) studio.sessions.start(a.name);
   await Promise.all(agents.filter((a) => a.ssh).map((a) => studio.sessions.startSettled(a.name)));
-  await Promise.all(
-    agents.map((a) =>
-      waitFor(`${a.name} to be idle`, () => studio.agents.get(a.name)?.state === 'idle', 60_000),
-    ),
-  );
+  if (!options.noWait)
+    await Promise.all(
+      agents.map((a) =>
+        waitFor(`${a.name} to be idle`, () => studio.agents.get(a.name)?.state === 'idle', 60_000),
+      ),
+    );
   return {
     studio,
     http,

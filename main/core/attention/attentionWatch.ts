@@ -29,6 +29,18 @@ function stateNotice(
         title: `${agent.name} asks you`,
         body: 'A question is open in its terminal.',
       };
+    case 'waiting_trust':
+      return {
+        kind: 'question',
+        title: `${agent.name} asks you to trust its folder`,
+        body: `Claude Code asks whether you trust ${agent.cwd || 'its folder'} (its first start there): answer in its terminal.`,
+      };
+    case 'waiting_login':
+      return {
+        kind: 'question',
+        title: `${agent.name}: Claude Code is not logged in`,
+        body: 'Every prompt fails until it is: type /login in its terminal, or run `claude` in a terminal and log in, then restart it.',
+      };
     case 'stuck':
       return {
         kind: 'stuck',

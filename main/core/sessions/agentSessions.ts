@@ -24,11 +24,20 @@ import {
 } from './claudeLaunch.js';
 import { guardLaunch, sandboxPlan } from './sandboxPolicy.js';
 import { claudeVersionOf, probeClaudeVersion, unsupportedReason } from './claudeVersion.js';
+import {
+  claudeConfigFile,
+  claudeTrusts,
+  readsWorktreeTrust,
+  recordWorktreeTrust,
+  type TrustRecord,
+} from './claudeTrust.js';
 import { TranscriptUsage } from './transcriptUsage.js';
 import { describeExit, MAX_QUICK_EXITS, QUICK_EXIT_MS } from '../../contract/exits.js';
 import {
   adviseExit,
   CRASH_WINDOW_MS,
+  EXIT_READ_LINES,
+  exitLines,
   exitTail,
   MAX_RESTARTS_PER_WINDOW,
   RESTART_BACKOFF_MS,
@@ -100,6 +109,11 @@ export const USAGE_REREAD_MS = 2_000;
 export const RECONNECT_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 /** ssh exits 255 for its own failures (a dropped link among them), anything else is the remote program's. */
 const SSH_FAILED = 255;
+/** How often, and how far apart, a start tries to take Claude Code's lock on its config file. */
+const TRUST_LOCK_TRIES = 20;
+const TRUST_LOCK_WAIT_MS = 100;
+/** Lines of an exit a failed start's error quotes: enough for Claude Code's service check. */
+const SETTLE_TAIL_LINES = 8;
 /** Room kept in a screen answer for the line saying rows were left out. */
 const TAIL_NOTE_BYTES = 100;
 
@@ -134,6 +148,8 @@ export interface LiveSession {
   remote?: { dest: string; dir: string };
   /** The transcript's second read after a turn (see hook). */
   usageReread?: { cancel(): void };
+  /** Its Claude Code asked whether the person trusts its folder (see trustGiven). */
+  askedTrust?: boolean;
 }
 
 /** Waiting at its prompt, or on a question to the person: a start that got this far is ready. */
@@ -280,6 +296,7 @@ export class AgentSessions {
     const unsupported = unsupportedReason(version);
     if (unsupported) throw new StudioError('unavailable', `${agent.name} was not started: ${unsupported}`);
     this.options.agents.setRuntime(agent.id, { cliVersion: version ?? '' });
+    if (agent.workspace && !readsWorktreeTrust(version)) this.recordWorktreeTrust(agent, baseEnv);
     // Claude Code is wired to the studio (MCP, hooks): a studio that does not listen cannot run it.
     if (!urls)
       throw new StudioError('unavailable', 'This studio has no listener, so Claude Code could not reach it.');
@@ -318,6 +335,71 @@ export class AgentSessions {
       hookTokenHash: hashToken(hookToken),
       transcript: claudeTranscriptPath(defaultHome(baseEnv), cwd, sessionId),
     };
+  }
+
+  /**
+   * A worktree the studio made from a repository the person trusted in Claude Code is trusted too:
+   * recorded for the versions that ask in each worktree (newer ones read the repository's trust
+   * themselves). Otherwise its Claude Code asks, and its tile says so.
+   */
+  private recordWorktreeTrust(agent: Agent, env: NodeJS.ProcessEnv): TrustRecord {
+    const ws = agent.workspace!;
+    const file = claudeConfigFile(env);
+    const outcome = recordWorktreeTrust(file, ws.repo, ws.path);
+    if (outcome === 'recorded')
+      this.options.logger.info("recorded a trusted repository's trust for its worktree", {
+        agent: agent.name,
+        repo: ws.repo,
+        worktree: ws.path,
+        file,
+      });
+    else if (outcome === 'skipped' || outcome === 'busy')
+      this.options.logger.info("could not record a worktree's trust now; Claude Code will ask", {
+        agent: agent.name,
+        file,
+        why: outcome === 'busy' ? 'Claude Code holds the lock on it' : 'unreadable',
+      });
+    return outcome;
+  }
+
+  /**
+   * The same before a start the person (or a trust just given) asked for, waiting a moment while
+   * another Claude Code holds the file's lock: one starting or answering its own trust question
+   * writes the file just then.
+   */
+  private async recordWorktreeTrustSoon(agent: Agent, version: string | undefined): Promise<void> {
+    if (!agent.workspace || agent.ssh || agent.profile.kind !== 'claude' || readsWorktreeTrust(version))
+      return;
+    const env = this.options.baseEnv ?? process.env;
+    for (let tries = 0; tries < TRUST_LOCK_TRIES; tries++) {
+      if (recordWorktreeTrust(claudeConfigFile(env), agent.workspace.repo, agent.workspace.path) !== 'busy')
+        return;
+      await new Promise<void>((resolve) => this.options.clock.setTimeout(resolve, TRUST_LOCK_WAIT_MS));
+    }
+  }
+
+  /**
+   * The person answered an agent's folder-trust question and it started. Agents still on the same
+   * question in a folder Claude Code now trusts (the same repository: its worktrees count as the
+   * repository) are started again, and come up without asking. Nothing is answered for them: the
+   * question was Claude Code's, and so is the trust it now reads.
+   */
+  private trustGiven(agentId: number): void {
+    const env = this.options.baseEnv ?? process.env;
+    const file = claudeConfigFile(env);
+    for (const other of this.live.values()) {
+      if (other.agentId === agentId || other.stopping || other.tracker.state !== 'waiting_trust') continue;
+      const agent = this.options.agents.getById(other.agentId);
+      const folder = agent?.cwd || defaultHome(env);
+      if (!agent || agent.ssh || !claudeTrusts(file, folder, agent.workspace?.repo)) continue;
+      this.options.logger.info('starting again an agent whose folder is trusted now', { agent: agent.name });
+      this.restart(agent.name).catch((err: Error) =>
+        this.options.logger.warn('could not start again an agent trusted now', {
+          agent: agent.name,
+          err: err.message,
+        }),
+      );
+    }
   }
 
   /** The agent whose running Claude Code holds this hook credential; nothing else accepts it. */
@@ -392,9 +474,15 @@ export class AgentSessions {
       flavor,
       onChange: (state, reading) => {
         // Only this process's tracker speaks for the agent (not one whose link dropped).
-        if (this.live.get(agent.id)?.tracker !== tracker) return;
+        const live = this.live.get(agent.id);
+        if (live?.tracker !== tracker) return;
         if (this.options.agents.getById(agent.id)) this.options.agents.update(agent.id, { state });
         this.stateEmitter.fire({ agentId: agent.id, state, reading });
+        if (state === 'waiting_trust') live.askedTrust = true;
+        else if (live.askedTrust && (state === 'idle' || state === 'busy')) {
+          live.askedTrust = false;
+          this.trustGiven(agent.id);
+        }
       },
     });
     // On another machine, its transcript is read there, over the connection.
@@ -516,7 +604,7 @@ export class AgentSessions {
     if (profile.kind === 'claude') {
       const baseEnv = this.options.baseEnv ?? process.env;
       const claude = findExecutable(this.options.claudeCommand ?? 'claude', baseEnv);
-      if (claude) await probeClaudeVersion(claude, baseEnv);
+      if (claude) await this.recordWorktreeTrustSoon(target, await probeClaudeVersion(claude, baseEnv));
     }
     return this.settle(this.start(name, size));
   }
@@ -596,10 +684,13 @@ export class AgentSessions {
     if (outcome === 'exited' && !live.stopping) {
       const exit = now.lastExit;
       const how = exit ? describeExit(exit) : 'exited';
-      const tail = exit?.tail.length ? ` Its last lines:\n  ${exit.tail.slice(-5).join('\n  ')}\n` : ' ';
+      // Why first; the lines it printed after, for the person to check.
+      const lines = exit?.tail.length
+        ? `\nIts last lines:\n  ${exit.tail.slice(-SETTLE_TAIL_LINES).join('\n  ')}`
+        : '';
       throw new StudioError(
         'unavailable',
-        `${now.name} ${how}.${tail}${exit?.advice ?? ''}${exit?.restartAt ? ' The studio will try again.' : ''}`,
+        `${now.name} ${how}. ${exit?.advice ?? ''}${exit?.restartAt ? ' The studio will try again.' : ''}${lines}`,
       );
     }
     return { agent: now, ready: outcome === 'ready' };
@@ -660,12 +751,13 @@ export class AgentSessions {
     this.restartTimes.set(agent.id, recent);
     const crashLoop = !endedNormally && recent.length >= MAX_RESTARTS_PER_WINDOW;
     const gaveUp = quickExits >= MAX_QUICK_EXITS || crashLoop;
-    const tail = exitTail(live.pty.mirror.text());
+    const lines = exitLines(live.pty.mirror.recentLines(EXIT_READ_LINES));
+    const tail = exitTail(lines);
     const advice = adviseExit({
       code: status.code,
       signal: status.signal,
       ranMs,
-      tail,
+      lines,
       claude: live.flavor === 'claude',
       command: live.command,
       cwd: agent.cwd,
@@ -678,11 +770,12 @@ export class AgentSessions {
       at: now,
       ranMs,
       tail,
+      // The cause first; why the studio stopped restarting it after.
       advice: !gaveUp
         ? advice
         : crashLoop && quickExits < MAX_QUICK_EXITS
-          ? `It keeps crashing (${recent.length + 1} times in ${Math.round(CRASH_WINDOW_MS / 60_000)} minutes), so the studio stopped restarting it. ${advice}`
-          : `It keeps exiting (${quickExits} times in a row within seconds of starting), so the studio stopped restarting it. ${advice}`,
+          ? `${advice} It keeps crashing (${recent.length + 1} times in ${Math.round(CRASH_WINDOW_MS / 60_000)} minutes), so the studio stopped restarting it.`
+          : `${advice} It keeps exiting (${quickExits} times in a row within seconds of starting), so the studio stopped restarting it.`,
       quickExits,
       gaveUp,
       ...(restart ? { restartAt: now + wait } : {}),
@@ -757,7 +850,9 @@ export class AgentSessions {
       signal: null,
       at: now,
       ranMs: ended ? Math.max(0, now - ended.startedAt) : 0,
-      tail: ended ? exitTail(ended.pty.mirror.text()) : (agent.lastExit?.tail ?? []),
+      tail: ended
+        ? exitTail(exitLines(ended.pty.mirror.recentLines(EXIT_READ_LINES)))
+        : (agent.lastExit?.tail ?? []),
       advice: `${why} The studio is reconnecting (try ${attempt + 1}); its mail waits.`,
       quickExits: 0,
       gaveUp: false,

@@ -1,5 +1,5 @@
 import type { HookPayload } from '../../contract/hooks.js';
-import type { AgentState } from '../../contract/model.js';
+import { waitsForPerson, type AgentState } from '../../contract/model.js';
 import type { Clock } from '../util/clock.js';
 import { classifyMirror, type ScreenReading } from './screenClassifier.js';
 import type { ScreenMirror } from './screenMirror.js';
@@ -199,11 +199,11 @@ export class AgentStateTracker {
     const r = this.reading.state;
     // A screen the table knows ends an unrecognised spell.
     if (r !== 'unknown') this.unrecognised = false;
-    if (this.deps.flavor === 'plain') {
-      if (r === 'waiting_permission' || r === 'waiting_select' || r === 'waiting_text') return r;
+    // A menu, question or dialog (the folder-trust question, a Claude Code not logged in) waits
+    // for the person, whatever the hooks said last.
+    if (r !== 'unknown' && waitsForPerson(r)) return r;
+    if (this.deps.flavor === 'plain')
       return now - this.lastOutputAt < PLAIN_BUSY_MS ? this.scheduleQuiet(PLAIN_BUSY_MS, 'busy') : 'idle';
-    }
-    if (r === 'waiting_permission' || r === 'waiting_select' || r === 'waiting_text') return r;
     if (r === 'busy') return 'busy';
     if (r === 'idle' || r === 'waiting_shell') {
       if (this.hookHint === 'waiting_permission') this.hookHint = undefined;

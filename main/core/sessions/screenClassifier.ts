@@ -45,8 +45,9 @@ export function classifyScreen(screen: string): ScreenReading {
   const box = inputBox(tail);
   const boxAtBottom = box !== undefined && box.bottom >= tail.length - 4;
   if (!boxAtBottom) {
+    // Claude Code asks whether the person trusts the folder: theirs alone to answer.
+    if (any(P.trust, tailText)) return { ...reading, state: 'waiting_trust', options: trustOptions(tail) };
     const options = readOptions(tail);
-    if (any(P.trust, tailText) && options.length) return { ...reading, state: 'waiting_select', options };
     if (any(P.permission, tailText) && options.length)
       return { ...reading, state: 'waiting_permission', options };
     if (options.length && any(P.pickerFooter, tail.slice(-3).join('\n'))) {
@@ -63,8 +64,13 @@ export function classifyScreen(screen: string): ScreenReading {
   }
   if (box) {
     // An example shown in grey in the empty box (2.0) is not input: the empty-box hint is up.
-    const placeholder = any(P.placeholder, box.input) && any(P.emptyInputHint, footer);
+    const placeholder =
+      (any(P.placeholder, box.input) && any(P.emptyInputHint, footer)) || any(P.resendPlaceholder, box.input);
     const input = placeholder ? '' : box.input;
+    // Every prompt would fail until the person logs it in: not idle, whatever the box shows. Its
+    // notice is in the footer, or just above the box when the footer has no room.
+    if (any(P.notLoggedIn, footer) || nearBox.some((l) => any(P.notLoggedIn, l)))
+      return { ...reading, state: 'waiting_login', input };
     if (any(P.backgroundShell, footer)) return { ...reading, state: 'waiting_shell', input };
     return { ...reading, state: 'idle', input };
   }
@@ -105,6 +111,16 @@ function readOptions(lines: string[]): MenuOption[] {
     options.push({ number, label: m[3]!.trim(), focused: m[1] === '❯' });
   }
   return options.length >= 2 ? options : [];
+}
+
+/** The folder-trust dialog's answers, numbered as drawn when the version does not number them. */
+function trustOptions(lines: string[]): MenuOption[] {
+  const options: MenuOption[] = [];
+  for (const line of lines) {
+    const m = P.trustOption.exec(line);
+    if (m) options.push({ number: Number(m[2] ?? options.length + 1), label: m[3]!, focused: m[1] === '❯' });
+  }
+  return options;
 }
 
 /** In a question menu, the free-text option is the one drawn just above the rule. */

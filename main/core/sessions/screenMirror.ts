@@ -77,6 +77,21 @@ export class ScreenMirror {
     return rows.reverse();
   }
 
+  /**
+   * The last `maxLines` rows of everything this terminal shows and keeps above (screen and
+   * scrollback), leaving out blank rows below the last text: what a program printed since it
+   * started, for reading why it stopped. Read from the bottom up, trimmed at the end, top first.
+   */
+  recentLines(maxLines: number): string[] {
+    const buffer = this.term.buffer.active;
+    const rows: string[] = [];
+    for (let i = buffer.length - 1; i >= 0 && rows.length < maxLines; i--) {
+      const row = (buffer.getLine(i)?.translateToString(true) ?? '').replace(/\s+$/, '');
+      if (row || rows.length) rows.push(row);
+    }
+    return rows.reverse();
+  }
+
   /** The application has asked for bracketed paste (mode ?2004). */
   get bracketedPaste(): boolean {
     return this.term.modes.bracketedPasteMode;

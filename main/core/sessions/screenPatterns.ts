@@ -21,8 +21,21 @@ export const SCREEN_PATTERNS = {
     /Enter to (select|save|confirm) · Esc to cancel/,
     /Esc to cancel/,
   ],
-  /** The folder-trust dialog at first start in a folder. */
+  /**
+   * The folder-trust dialog at a first start in a folder (2.1: "Accessing workspace: ... Is this a
+   * project you created or one you trust?"; 2.0: "Do you trust the files in this folder?").
+   */
   trust: [/Yes, I trust this folder/, /Do you trust the files in this folder\?/],
+  /**
+   * Its answers: numbered up to 2.1.200 ("❯ 1. Yes, I trust this folder", 2.0: "1. Yes, proceed"),
+   * not numbered from 2.1.330, where "❯ No, exit" comes first and has the focus.
+   */
+  trustOption: /^\s*(❯)?\s*(?:(\d+)\.\s+)?(Yes, I trust this folder|Yes, proceed|No, exit)\s*$/,
+  /**
+   * The notice of a Claude Code that is not logged in, in its footer or just above its input box
+   * (2.0: "Missing API key · Run /login").
+   */
+  notLoggedIn: [/Not logged in · [Rr]un \/login/, /Missing API key · [Rr]un \/login/],
   /** The idle input box's footer hints. */
   idleFooter: [
     /\? for shortcuts/,
@@ -36,6 +49,8 @@ export const SCREEN_PATTERNS = {
   backgroundShell: [/(^|[\s·])\d+ shells?\b/, /(^|[\s·])\d+ background tasks?\b/],
   /** The empty input box's grey example (2.0), shown only while the "? for shortcuts" hint is. */
   placeholder: [/^Try ".*"$/],
+  /** The empty input box's grey line after a prompt failed (2.1.330: not logged in). */
+  resendPlaceholder: [/^Once fixed, resend your message$/],
   /** The footer hint shown only while the input box is empty. */
   emptyInputHint: [/\? for shortcuts/],
   /** A numbered menu option; the focused one starts with ❯. */

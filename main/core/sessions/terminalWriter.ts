@@ -1,3 +1,4 @@
+import { waitsForPerson } from '../../contract/model.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { classifyMirror, type ScreenReading } from './screenClassifier.js';
@@ -74,9 +75,7 @@ export class TerminalWriter {
       if ((options.personTypedAt?.() ?? 0) >= startedAt) return 'person';
       await session.mirror.settled();
       const state = classifyMirror(session.mirror).state;
-      return state === 'waiting_permission' || state === 'waiting_select' || state === 'waiting_text'
-        ? 'dialog'
-        : undefined;
+      return state !== 'unknown' && waitsForPerson(state) ? 'dialog' : undefined;
     };
     let retries = 0;
     for (;;) {

@@ -115,6 +115,11 @@ export class WakeEngine {
       clock: Clock;
       logger: Logger;
       holds?: WakeHolds;
+      /**
+       * A studio opened only for its files (a command while no studio runs): no terminal runs
+       * here, so nothing is woken until a studio does.
+       */
+      offline?: boolean;
       /** High-resolution time stamped on records; defaults to performance.now(). */
       now?: () => number;
       cooldownMs?: number;
@@ -187,6 +192,8 @@ export class WakeEngine {
     if (held) return { reason: held };
     const state: AgentState = target.state;
     // At its prompt with a background shell running, it still takes a prompt.
+    if (state === 'waiting_trust') return { reason: 'its Claude Code asks whether you trust its folder' };
+    if (state === 'waiting_login') return { reason: 'its Claude Code is not logged in' };
     if (state !== 'idle' && state !== 'waiting_shell') return { reason: `it is ${state.replace(/_/g, ' ')}` };
     if (this.inFlight.has(agentId)) return { reason: 'a wake is being typed into it right now' };
     const now = this.deps.clock.now();
@@ -210,13 +217,21 @@ export class WakeEngine {
     if (agent.remote)
       return `${agent.name} runs elsewhere, so the studio cannot wake it: it sees this when it next checks its inbox.`;
     const target = this.deps.sessions.wakeState(agentId);
+    // Said as it is, with no command in it: each caller (the CLI, the page, an agent) knows
+    // what its reader can do about it.
     if (!target) {
+      if (this.deps.offline)
+        return `No studio is running, so ${agent.name} is not running either: it is told once it runs in a studio again.`;
       if (agent.lastExit?.restartAt)
         return `${agent.name} exited and the studio is restarting it: it is told once it is back.`;
-      return `${agent.name} is not running, so nobody will wake it until it runs (start it from its tile, or \`ccstudio agent start ${agent.name}\`).`;
+      return `${agent.name} is not running, so nobody will wake it until it runs.`;
     }
     if (!target.takesPrompts)
       return `${agent.name} runs a plain command, so the studio does not type wake prompts into it: it sees this only if its program checks its inbox.`;
+    if (target.state === 'waiting_trust')
+      return `${agent.name}'s Claude Code asks whether you trust its folder, and starts once you answer in its terminal: it is told then.`;
+    if (target.state === 'waiting_login')
+      return `${agent.name}'s Claude Code is not logged in, so nothing reaches it until it is: it is told once it is logged in.`;
     return undefined;
   }
 

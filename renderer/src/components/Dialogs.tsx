@@ -4,7 +4,7 @@ import type { StudioClient } from '../../../main/contract/pipe.js';
 import type { FolderCheck } from '../../../main/contract/service.js';
 import { parseBlockers } from '../board/boardLogic.js';
 import type { AgentView } from '../state/studioState.js';
-import { FolderField, useFolderChoices } from './FolderField.js';
+import { FolderField, trustNote, useFolderChoices } from './FolderField.js';
 
 export function Modal({
   title,
@@ -365,6 +365,11 @@ export function AddAgentDialog({
               />
             </label>
           </div>
+        )}
+        {!ssh && kind === 'claude' && check && trustNote(check, !!repo && worktree) && (
+          <p className="form-hint" data-testid="add-agent-trust">
+            {trustNote(check, !!repo && worktree)}
+          </p>
         )}
         <Check checked={commander} onChange={setCommander}>
           Commander

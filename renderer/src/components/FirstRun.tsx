@@ -3,7 +3,7 @@ import { MAX_FIRST_TEAM_AGENTS } from '../../../main/contract/limits.js';
 import type { StudioClient } from '../../../main/contract/pipe.js';
 import type { FolderCheck } from '../../../main/contract/service.js';
 import { Check } from './Dialogs.js';
-import { FolderField, useFolderChoices } from './FolderField.js';
+import { FolderField, trustNote, useFolderChoices } from './FolderField.js';
 
 /** A commander and this many engineers: enough to see the studio work, few enough to follow. */
 const DEFAULT_TEAM_AGENTS = 2;
@@ -97,6 +97,11 @@ export function FirstRun({
           Each engineer in its own git worktree and branch (in {check.repo.worktreeParent}); the commander
           works in the folder
         </Check>
+      )}
+      {check && trustNote(check, !!check.repo && worktrees && count > 0) && (
+        <p className="form-hint" data-testid="first-run-trust">
+          {trustNote(check, !!check.repo && worktrees && count > 0)}
+        </p>
       )}
       {error && <p className="form-error">{error}</p>}
       <footer>

@@ -124,3 +124,16 @@ export function FolderField({
     </label>
   );
 }
+
+/**
+ * Whether Claude Code will ask "Do you trust this folder?" at its agents' first start there, said
+ * plainly under a folder the person picked (see FolderCheck.claudeTrusted).
+ */
+export function trustNote(check: FolderCheck, worktrees: boolean): string | undefined {
+  if (!check.ok || check.claudeTrusted === undefined) return undefined;
+  if (check.claudeTrusted)
+    return worktrees
+      ? "Claude Code trusts this repository already, so its agents start without asking; the worktrees the studio makes from it are trusted with it (Claude Code 2.1.200 and newer read a worktree's trust from its repository; for older versions the studio records the same trust for each worktree in ~/.claude.json)."
+      : 'Claude Code trusts this folder already, so its agents start without asking.';
+  return `Claude Code has not been told you trust this folder yet, so each agent's first start there asks “Do you trust this folder?” in its terminal (its tile says “trust this folder?”): answer it there.${worktrees ? " A yes for the repository's own folder trusts its worktrees too (one in a worktree does as well, with Claude Code 2.1.200 and newer), and the studio then starts again its agents still asking." : ''}`;
+}

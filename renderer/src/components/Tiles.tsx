@@ -18,8 +18,9 @@ export const LIST_LAYOUT_FROM = 10;
 const running = (a: AgentView) => a.state !== 'exited' && a.state !== 'unknown' && a.state !== 'reconnecting';
 const waiting = (a: AgentView) => waitsForPerson(a.state);
 /**
- * Why the agent is not running, on its tile: how it ended, the last lines it printed, what to
- * try, and whether the studio is restarting it or gave up.
+ * Why the agent is not running, on its tile: how it ended and whether the studio is restarting
+ * it, what to try (the cause first, and that the studio gave up, when it did), then the last
+ * lines it printed.
  */
 function ExitPanel({ agent, onStart }: { agent: AgentView; onStart(): void }) {
   const exit = agent.lastExit!;
@@ -34,25 +35,32 @@ function ExitPanel({ agent, onStart }: { agent: AgentView; onStart(): void }) {
           : neverRan
             ? `${agent.name} could not start on ${host}`
             : `${agent.name} ${describeExit(exit)}`}
-        {agent.state === 'reconnecting' || neverRan
-          ? ''
-          : exit.restartAt
-            ? ` · restarting…${exit.quickExits ? ` (quick exit ${exit.quickExits} of ${MAX_QUICK_EXITS})` : ''}`
-            : exit.gaveUp
-              ? ' · it keeps exiting'
-              : ''}
+        {agent.state !== 'reconnecting' && !neverRan && exit.restartAt
+          ? ` · restarting…${exit.quickExits ? ` (quick exit ${exit.quickExits} of ${MAX_QUICK_EXITS})` : ''}`
+          : ''}
+      </p>
+      <p className="exit-advice" data-testid={`exit-advice-${agent.name}`}>
+        {exit.advice}
       </p>
       {exit.tail.length > 0 && (
         <pre className="exit-tail" data-testid={`exit-tail-${agent.name}`}>
           {exit.tail.join('\n')}
         </pre>
       )}
-      <p className="exit-advice">{exit.advice}</p>
       <button onClick={onStart} data-testid={`exit-start-${agent.name}`}>
         {exit.restartAt ? `Start ${agent.name} now` : `Start ${agent.name}`}
       </button>
     </div>
   );
+}
+
+/** What the person is asked to do, over the terminal of an agent waiting for them. */
+function waitingText(agent: AgentView): string {
+  if (agent.state === 'waiting_trust')
+    return `${agent.name} is waiting for you: trust this folder? Claude Code asks whether you trust ${agent.cwd || 'its folder'} (its first start there). Answer in its terminal: “Yes, I trust this folder” lets it start.`;
+  if (agent.state === 'waiting_login')
+    return `${agent.name} is waiting for you: Claude Code is not logged in, so every prompt fails. Type /login in its terminal, or run claude in a terminal and log in, then restart it.`;
+  return `${agent.name} is waiting for you: answer the prompt in its terminal.`;
 }
 
 /** The machine an agent runs on, when it is not this one. */
@@ -355,7 +363,7 @@ function Tile({
       )}
       {waiting(agent) && (
         <div className="tile-alert" data-testid={`waiting-${agent.name}`}>
-          {agent.name} is waiting for you: answer the prompt in its terminal.
+          {waitingText(agent)}
         </div>
       )}
       <div className="tile-body">

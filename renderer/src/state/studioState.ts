@@ -239,6 +239,8 @@ export const STATE_LABELS: Record<Agent['state'], string> = {
   waiting_select: 'asks you',
   waiting_text: 'asks you',
   waiting_shell: 'waiting for a shell',
+  waiting_trust: 'trust this folder?',
+  waiting_login: 'not logged in',
   stuck: 'stuck',
   unrecognised: 'unrecognised screen',
   reconnecting: 'reconnecting',

@@ -4,7 +4,7 @@ import { agentName } from './schemas.js';
 export default defineTool({
   name: 'peer_state',
   description:
-    "An agent's state (idle, busy, waiting_permission, waiting_select, waiting_text, waiting_shell, stuck, unrecognised, starting, exited) and the options of its open menu.",
+    "An agent's state (idle, busy, waiting_permission, waiting_select, waiting_text, waiting_shell, waiting_trust, waiting_login, stuck, unrecognised, starting, exited) and the options of its open menu.",
   input: { name: agentName },
   readOnly: true,
   run({ studio }, args) {

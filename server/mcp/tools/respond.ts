@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StudioError } from '../../../main/contract/errors.js';
-import { waitsForPerson } from '../../../main/contract/model.js';
+import { personOnly, waitsForPerson } from '../../../main/contract/model.js';
 import { defineTool } from './tool.js';
 import { agentName, menuKeys } from './schemas.js';
 
@@ -28,6 +28,13 @@ export default defineTool({
     if (!waitsForPerson(state)) {
       throw new StudioError('conflict', `${agent.name} is ${state}, not on a prompt; nothing to answer.`);
     }
+    if (personOnly(state))
+      throw new StudioError(
+        'forbidden',
+        state === 'waiting_trust'
+          ? `${agent.name}'s Claude Code asks whether its folder is trusted: only the person answers that. Tell them.`
+          : `${agent.name}'s Claude Code is not logged in: only the person can log it in. Tell them.`,
+      );
     if (args.option !== undefined && !reading.options.some((o) => o.number === args.option)) {
       throw new StudioError(
         'invalid',

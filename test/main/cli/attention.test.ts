@@ -107,7 +107,7 @@ describe('ccstudio: urgent mail, budgets, holds and the webhook', () => {
     const text = formatStatus(status);
     expect(text).toMatch(/bob .*unread 1 {2}tasks 0 {2}12k tokens, 3 turns/);
     expect(text).toMatch(
-      /held: it spent its budget: 3 turns in the last hour \(budget 3\) \(`agent release bob`\)/,
+      /held: it spent its budget: 3 turns in the last hour \(budget 3\) \(`ccstudio agent release bob`\)/,
     );
     expect(text).toMatch(/#4 +amy -> bob: at the end of its turn, read 3 s after delivery/);
     expect(text).toMatch(/#3 +user -> bob: mid-turn, not read yet/);

@@ -135,16 +135,16 @@ describe('the ccstudio commands the CLI prints', () => {
     const root = dirname(dirname(dirname(dirname(script))));
     // Inside the checkout, and in a folder of it (as npm's INIT_CWD says when npm runs us).
     const inside = await runIn(join(root, 'main'), ['agent', 'start', 'x', '--data', data], plainEnv());
-    expect(inside.stderr).toContain('start one with npx ccstudio serve.');
+    expect(inside.stderr).toContain(`start one with \`npx ccstudio serve --data ${data}\`.`);
     const viaNpm = await runIn(root, ['agent', 'start', 'x', '--data', data], { ...plainEnv(), INIT_CWD: d });
-    expect(viaNpm.stderr).toContain(`start one with node ${script} serve.`);
+    expect(viaNpm.stderr).toContain(`start one with \`node ${script} serve --data ${data}\`.`);
     // This script on PATH (as a global install links it): plain ccstudio, in usage lines too.
     const bin = join(d, 'bin');
     mkdirSync(bin);
     symlinkSync(CLI, join(bin, 'ccstudio'));
     const env = plainEnv(`${bin}:${dirname(process.execPath)}`);
     const onPath = await runIn(d, ['agent', 'start', 'x', '--data', data], env);
-    expect(onPath.stderr).toContain('start one with ccstudio serve.');
+    expect(onPath.stderr).toContain(`start one with \`ccstudio serve --data ${data}\`.`);
     const usage = await runIn(d, ['task', 'add', '--data', data], env);
     expect(usage.stderr).toMatch(/^ {2}ccstudio task add TITLE/m);
   });

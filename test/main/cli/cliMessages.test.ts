@@ -45,7 +45,10 @@ describe('ccstudio messages', () => {
     // No studio running: the command works on the files.
     const offline = await cli(['task', 'show', '999'], data);
     expect(offline.code).toBe(2);
-    expect(offline.stderr).toBe('ccstudio: No task #999. `npx ccstudio task list` shows the tasks.\n');
+    // The hint runs on this data folder, as the command did.
+    expect(offline.stderr).toBe(
+      `ccstudio: No task #999. \`npx ccstudio task list --data ${data}\` shows the tasks.\n`,
+    );
     const serve = await startServe(['--data', data, '--port', '0', '--no-start']);
     procs.push(serve.proc);
     // Through the running studio's API: the hint survives the wire.
@@ -55,7 +58,7 @@ describe('ccstudio messages', () => {
     ]) {
       const r = await cli(args, data);
       expect(r.stderr, args.join(' ')).toBe(
-        'ccstudio: No task #999. `npx ccstudio task list` shows the tasks.\n',
+        `ccstudio: No task #999. \`npx ccstudio task list --data ${data}\` shows the tasks.\n`,
       );
     }
     // The MCP tools keep speaking in tool names.
@@ -262,7 +265,7 @@ describe('a studio that closes the connection without answering', () => {
       const status = await cli(['status'], data);
       expect(status.stdout).toBe('');
       expect(status.stderr).toBe(
-        'ccstudio: the studio closed the connection without answering, so this command may or may not have taken effect. Check with `npx ccstudio status` and try again.\n',
+        `ccstudio: the studio closed the connection without answering, so this command may or may not have taken effect. Check with \`npx ccstudio status --data ${data}\` and try again.\n`,
       );
       expect(status.code).toBe(1);
     } finally {

@@ -3,7 +3,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, runCli, startServe, trackProcesses } from '../../support/cliProcess.js';
+import { execFile } from 'node:child_process';
+import { CLI, runCli, startServe, trackProcesses, waitExit } from '../../support/cliProcess.js';
 import { tempDir } from '../../support/studioHarness.js';
 
 const { procs, dirs } = trackProcesses(afterEach);
@@ -16,6 +17,26 @@ function folder(prefix: string): string {
   const d = realpathSync(tempDir(prefix));
   dirs.push(d);
   return d;
+}
+
+/** The command line a note or message quotes (in backticks) that has these words. */
+function hintIn(text: string, words: string): string {
+  const hint = [...text.matchAll(/`([^`]+)`/g)].map((m) => m[1]!).find((c) => c.includes(` ${words}`));
+  if (!hint) throw new Error(`no \`... ${words}\` in: ${text}`);
+  return hint;
+}
+
+/** Runs a command line as the person's shell would. */
+function sh(command: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(
+      'sh',
+      ['-c', command],
+      { env: { ...process.env, ...env }, timeout: 30_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    ),
+  );
 }
 
 /** Runs as from a folder outside the checkout, with no desktop to open a browser on. */
@@ -86,11 +107,14 @@ describe('the first hour, at the command line', () => {
       /^Added agent quitter\. It is not running: quitter exited with code 3 after \d+\.\d s\./,
     );
     expect(added.stdout).toContain('Invalid API key · Please run /login');
+    // The studio restarts it a second after each quick exit; a start that lands on a restart finds
+    // it running. Stopped first (no restart comes), the start below is the person's alone.
+    await cli(['agent', 'stop', 'quitter'], data);
     const start = await cli(['agent', 'start', 'quitter'], data);
     expect(start.code).toBe(2);
     expect(start.stdout).toBe('');
     expect(start.stderr).toMatch(/^ccstudio: quitter exited with code 3 after/);
-    expect(start.stderr).toMatch(/not logged in.*Run `claude` once in a terminal/);
+    expect(start.stderr).toMatch(/not logged in.*run `claude` once in a terminal/);
     // agent list says why it is not running.
     const list = await cli(['agent', 'list'], data);
     expect(list.stdout).toMatch(/quitter +agent +exited/);
@@ -145,12 +169,72 @@ describe('the first hour, at the command line', () => {
     expect(wrong.stderr).toMatch(/--takes-prompts goes with --command/);
   }, 40_000);
 
+  it('every hint works in the state it is given in: with the studio stopped, send, status and agent list say so and how to start it', async () => {
+    const data = folder('ccstudio-fh-');
+    const project = folder('ccstudio-project-');
+    const sleeper = join(project, 'sleeper.js');
+    writeFileSync(sleeper, 'process.stdout.write("$ "); setInterval(() => {}, 1000);\n');
+    const add = (name: string) =>
+      cli(['agent', 'add', name, '--cwd', project, '--command', `${process.execPath} ${sleeper}`], data);
+    const serve = await startServe(['--data', data, '--port', '0'], { env: { ...process.env, ...env } });
+    procs.push(serve.proc);
+    expect((await add('worker')).stdout).toMatch(/It is running in the studio/);
+    await add('resting');
+    await cli(['agent', 'stop', 'resting'], data);
+
+    // A studio runs and the agent does not: the note names the start that works, and it does.
+    const toResting = await cli(['send', 'resting', 'hi'], data);
+    expect(toResting.stderr).toMatch(
+      /^Note: resting is not running, so nobody will wake it until it runs\. /,
+    );
+    const start = hintIn(toResting.stderr, 'agent start');
+    expect(start).toBe(`node ${CLI} agent start resting --data ${data}`);
+    const started = await sh(start);
+    expect(started.stdout).toMatch(/^Started resting: /);
+    await cli(['agent', 'stop', 'resting'], data);
+
+    serve.proc.kill('SIGTERM');
+    await waitExit(serve.proc);
+    // No studio: nothing suggests a command that needs one; each says to start the studio first.
+    const toWorker = await cli(['send', 'worker', 'hello'], data);
+    expect(toWorker.code).toBe(0);
+    expect(toWorker.stderr).toBe(
+      `Note: No studio is running, so worker is not running either: it is told once it runs in a studio again. Start the studio with \`node ${CLI} serve --data ${data}\`; worker starts with it.\n`,
+    );
+    const toStopped = await cli(['send', 'resting', 'hello'], data);
+    expect(toStopped.stderr).toMatch(
+      /Start the studio with `node \S+ serve --data \S+`; then start resting with `node \S+ agent start resting --data \S+`\.\n$/,
+    );
+    const status = await cli(['status'], data);
+    expect(status.stdout.split('\n')[0]).toBe(
+      `No studio is running on this data folder, so none of its agents runs now: start it with \`node ${CLI} serve --data ${data}\` (the agents that were running when it stopped start with it).`,
+    );
+    const list = await cli(['agent', 'list'], data);
+    expect(list.stdout.split('\n')[0]).toMatch(/^No studio is running on this data folder/);
+    const refused = await cli(['agent', 'start', 'resting'], data);
+    expect(refused.stderr).toBe(
+      `ccstudio: No studio is running on this data folder: start one with \`node ${CLI} serve --data ${data}\`.\n`,
+    );
+
+    // And the serve it names starts the studio with worker running, as the note said.
+    const again = await startServe(hintIn(toWorker.stderr, 'serve').split(' ').slice(3), {
+      env: { ...process.env, ...env },
+    });
+    procs.push(again.proc);
+    const agents = JSON.parse((await cli(['agent', 'list', '--json'], data)).stdout) as Array<{
+      name: string;
+      state: string;
+    }>;
+    expect(agents.find((a) => a.name === 'worker')!.state).not.toMatch(/exited|unknown/);
+    expect(agents.find((a) => a.name === 'resting')!.state).toMatch(/exited|unknown/);
+  }, 60_000);
+
   it('open prints a current link that opens the UI, the same after a restart; with no studio it says how to start one', async () => {
     const data = folder('ccstudio-fh-');
     const none = await cli(['open'], data);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(
-      /^ccstudio: No studio is running on .*: start one with `node \S+ccstudio\.js serve`\.\n$/,
+      /^ccstudio: No studio is running on .*: start one with `node \S+ccstudio\.js serve --data \S+`\.\n$/,
     );
     let serve = await startServe(['--data', data, '--port', '0', '--no-start'], {
       env: { ...process.env, ...env },

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callJson, callText, startTestStudio, type TestStudio } from '../../support/studioHarness.js';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rawRequest } from '../../support/rawHttp.js';
 import { MAX_ANSWER_BYTES, MAX_UNREAD_FROM_ONE_SENDER } from '../../../main/contract/limits.js';
 import { startFakeAgentStudio } from '../../support/fakeAgentStudio.js';
+import { waitFor } from '../../support/waitFor.js';
 
 let t: TestStudio;
 let lead: string;
@@ -44,6 +45,41 @@ describe('terminal tools without a terminal', () => {
     await expect(callText(c, 'respond', { name: 'lead', keys: ['\u0003'] })).rejects.toThrow(
       /Only the commander/,
     );
+  });
+});
+
+describe('a question only the person answers', () => {
+  it("the commander may not answer an agent's folder-trust question, by option or by keys", async () => {
+    const f = await startFakeAgentStudio();
+    try {
+      // Claude Code 2.1.332's trust question as recorded, shown by a program that then waits.
+      const screen = readFileSync(
+        join(process.cwd(), 'test/fixtures/screens/claude-2.1.332/trust.txt'),
+        'utf8',
+      ).replace(/\n/g, '\r\n');
+      const show = join(f.dataDir, 'trust.js');
+      writeFileSync(show, `process.stdout.write(${JSON.stringify(screen)}); setInterval(() => {}, 1000);\n`);
+      f.studio.agents.add({
+        name: 'newbie',
+        cwd: f.dataDir,
+        profile: { kind: 'command', command: process.execPath, args: [show] },
+      });
+      const token = f.studio.agents.add({ name: 'boss', commander: true, remote: true }).token;
+      f.studio.sessions.start('newbie', { cols: 120, rows: 36 });
+      await waitFor('newbie on the trust question', () =>
+        f.studio.agents.require('newbie').state === 'waiting_trust' ? true : undefined,
+      );
+      const c = await f.connect(token);
+      await expect(callText(c, 'respond', { name: 'newbie', option: 2 })).rejects.toThrow(
+        /asks whether its folder is trusted: only the person answers that/,
+      );
+      await expect(callText(c, 'respond', { name: 'newbie', keys: ['down', 'enter'] })).rejects.toThrow(
+        /only the person answers that/,
+      );
+      expect(f.studio.agents.require('newbie').state).toBe('waiting_trust');
+    } finally {
+      await f.close();
+    }
   });
 });
 

@@ -45,6 +45,26 @@ describe('AttentionWatch', () => {
     expect(notices()[3]!.body).toMatch(/Claude Code 2\.9\.0/);
   });
 
+  it('names the folder-trust question and a Claude Code that is not logged in', () => {
+    const eng = makeAgent({ id: 4, name: 'eng-1', state: 'starting', cwd: '/r-worktrees/eng-1' });
+    const lost = makeAgent({ id: 5, name: 'eng-2', state: 'starting' });
+    const { events, notices } = setup([eng, lost]);
+    events.fire({ type: 'agent.updated', agent: { ...eng, state: 'waiting_trust' } });
+    events.fire({ type: 'agent.updated', agent: { ...lost, state: 'waiting_login' } });
+    expect(notices().map((n) => [n.kind, n.title, n.body])).toEqual([
+      [
+        'question',
+        'eng-1 asks you to trust its folder',
+        'Claude Code asks whether you trust /r-worktrees/eng-1 (its first start there): answer in its terminal.',
+      ],
+      [
+        'question',
+        'eng-2: Claude Code is not logged in',
+        'Every prompt fails until it is: type /login in its terminal, or run `claude` in a terminal and log in, then restart it.',
+      ],
+    ]);
+  });
+
   it('tells when an agent on another machine loses its link, once a window while it flaps', () => {
     const a = makeAgent({
       id: 3,

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_QUICK_EXITS } from '../../../../main/contract/exits.js';
@@ -7,6 +7,7 @@ import { startFakeAgentStudio, type FakeAgentStudio } from '../../../support/fak
 import { holdsFor, waitFor } from '../../../support/waitFor.js';
 import { tempDir } from '../../../support/studioHarness.js';
 import { createStudio } from '../../../../main/core/studio.js';
+import { exitLines } from '../../../../main/cli/format.js';
 
 // An agent whose program exits on its own, in real PTYs: what the studio records, says and does.
 let t: FakeAgentStudio | undefined;
@@ -14,6 +15,9 @@ afterEach(async () => {
   await t?.close();
   t = undefined;
 });
+
+/** Rows of a tile too short to show all Claude Code's service check printed. */
+const SHORT_TILE_ROWS = 5;
 
 /** A program that prints what Claude Code prints when it is not logged in, and exits 1. */
 const NOT_LOGGED_IN =
@@ -32,10 +36,13 @@ describe('an agent that exits by itself', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(StudioError);
-    expect((err as Error).message).toMatch(/^loner exited with code 1 after \d+\.\d s\. Its last lines:/);
-    expect((err as Error).message).toMatch(/Invalid API key · Please run \/login/);
-    expect((err as Error).message).toMatch(/not logged in.*Run `claude` once in a terminal/);
-    expect((err as Error).message).toMatch(/The studio will try again\./);
+    // The cause first, then the lines it was read from.
+    expect((err as Error).message).toMatch(
+      /^loner exited with code 1 after \d+\.\d s\. Claude Code is not logged in .*run `claude` once in a terminal.* The studio will try again\.\nIts last lines:\n/,
+    );
+    expect((err as Error).message).toMatch(
+      /Its last lines:\n {2}Welcome to Claude Code\n {2}Invalid API key · Please run \/login$/,
+    );
 
     const first = s.studio.agents.require('loner');
     expect(first.state).toBe('exited');
@@ -54,7 +61,10 @@ describe('an agent that exits by itself', () => {
     );
     expect(final.lastExit).toMatchObject({ quickExits: MAX_QUICK_EXITS, gaveUp: true });
     expect(final.lastExit!.restartAt).toBeUndefined();
-    expect(final.lastExit!.advice).toMatch(/keeps exiting \(3 times in a row/);
+    // The cause first, then that the studio gave up, said once.
+    expect(final.lastExit!.advice).toMatch(
+      /^Claude Code is not logged in .* It keeps exiting \(3 times in a row within seconds of starting\), so the studio stopped restarting it\.$/,
+    );
     expect(final.state).toBe('exited');
     await holdsFor('no further restart', () => !s.studio.sessions.isRunning(agent.id), 1500);
 
@@ -63,6 +73,52 @@ describe('an agent that exits by itself', () => {
     expect(s.studio.agents.require('loner').lastExit).toMatchObject({ quickExits: 1, gaveUp: false });
     await s.studio.sessions.stop('loner');
   }, 40_000);
+
+  it('a Claude Code that cannot reach its service: the cause is read from all it printed, not the country note at the end', async () => {
+    // Claude Code 2.1.332's own output at 60 columns with no network, replayed into a real PTY 60
+    // columns wide: the country note wraps over the last three lines, after "Check your internet...".
+    // The tile is short: why it stopped has scrolled off its screen by the time it exits.
+    const stream = JSON.parse(
+      readFileSync(
+        join(process.cwd(), 'test/fixtures/exits/claude-2.1.332/no-network-60-columns.stream.json'),
+        'utf8',
+      ),
+    ) as { cols: number; rows: number; exitCode: number; output: string };
+    t = await startFakeAgentStudio();
+    const s = t;
+    const replay = join(s.dataDir, 'replay.js');
+    writeFileSync(
+      replay,
+      `process.stdout.write(${JSON.stringify(stream.output)}); setTimeout(() => process.exit(${stream.exitCode}), 50);\n`,
+    );
+    s.studio.agents.add({
+      name: 'offline',
+      cwd: s.dataDir,
+      profile: { kind: 'command', command: process.execPath, args: [replay] },
+    });
+    const err = await s.studio.sessions
+      .startSettled('offline', { cols: stream.cols, rows: SHORT_TILE_ROWS })
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+    expect(err?.message).toMatch(
+      /^offline exited with code 1 after \d+\.\d s\. Claude Code cannot reach its service \(api\.anthropic\.com: ENOTFOUND\)\. /,
+    );
+    const exit = s.studio.agents.require('offline').lastExit!;
+    expect(exit.advice).toMatch(
+      /^Claude Code cannot reach its service \(api\.anthropic\.com: ENOTFOUND\)\. Check this machine's network/,
+    );
+    expect(exit.tail.slice(0, 2)).toEqual([
+      'Unable to connect to Anthropic services',
+      'Failed to connect to api.anthropic.com: ENOTFOUND',
+    ]);
+    // What status and agent list print under it: the cause, then the lines, the cause's among them.
+    const listed = exitLines(s.studio.agents.require('offline'), '').join('\n');
+    expect(listed).toMatch(/^exited with code 1 after .*\. Claude Code cannot reach its service/);
+    expect(listed).toContain('| Failed to connect to api.anthropic.com: ENOTFOUND');
+    await s.studio.sessions.stop('offline');
+  }, 30_000);
 
   it('a restart that will not come is never announced: not after the studio closes, nor after a start that failed', async () => {
     t = await startFakeAgentStudio();

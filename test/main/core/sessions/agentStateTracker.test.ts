@@ -23,9 +23,9 @@ const fixture = (name: string) => readFileSync(join(DIR, `${name}.txt`), 'utf8')
 
 const trackers: Array<{ tracker: AgentStateTracker; mirror: ScreenMirror }> = [];
 
-function setup(flavor: SessionFlavor) {
+function setup(flavor: SessionFlavor, size = { cols: 100, rows: 30 }) {
   const clock = new FakeClock();
-  const mirror = new ScreenMirror(100, 30);
+  const mirror = new ScreenMirror(size.cols, size.rows);
   const changes: Array<{ state: AgentState; reading: ScreenReading }> = [];
   const tracker = new AgentStateTracker({
     mirror,
@@ -307,5 +307,39 @@ describe('AgentStateTracker reads the screen boundedly', () => {
     await t.show(fixture('idle'));
     expect(reads).toHaveBeenCalledWith(CLASSIFY_TAIL_LINES);
     expect(t.tracker.state).toBe('idle');
+  });
+});
+
+// First starts recorded from 2.1.332 at 120x36: the folder-trust question, a Claude Code that is
+// not logged in.
+describe('a first start that waits for the person', () => {
+  const recorded = (name: string) =>
+    readFileSync(join(process.cwd(), `test/fixtures/screens/claude-2.1.332/${name}.txt`), 'utf8');
+
+  it('the folder-trust question is waiting for the person, never "starting"; answered, it starts', async () => {
+    const t = setup('claude', { cols: 120, rows: 36 });
+    t.tracker.started();
+    await t.show(recorded('trust'));
+    expect(t.tracker.state).toBe('waiting_trust');
+    expect(t.tracker.screen.options.map((o) => o.label)).toEqual(['No, exit', 'Yes, I trust this folder']);
+    // No hook comes before it is answered; time alone changes nothing.
+    await t.quiet(60_000);
+    expect(t.tracker.state).toBe('waiting_trust');
+    await t.show(recorded('idle'));
+    await t.hook({ hook_event_name: 'SessionStart', source: 'startup' });
+    expect(t.states()).toEqual(['starting', 'waiting_trust', 'idle']);
+  });
+
+  it('a Claude Code that is not logged in waits for a login, whatever its hooks say, before and after a prompt', async () => {
+    const t = setup('claude', { cols: 120, rows: 36 });
+    t.tracker.started();
+    await t.hook({ hook_event_name: 'SessionStart', source: 'startup' });
+    await t.show(recorded('not-logged-in'));
+    expect(t.tracker.state).toBe('waiting_login');
+    await t.hook({ hook_event_name: 'UserPromptSubmit' });
+    await t.show(recorded('not-logged-in-after-prompt'));
+    await t.quiet(IDLE_QUIET_MS);
+    expect(t.tracker.state).toBe('waiting_login');
+    expect(t.states()).not.toContain('idle');
   });
 });

@@ -84,3 +84,55 @@ describe.each(['2.0.50', '2.1.200', '2.1.330', '2.1.332'])('classifyScreen on Cl
     expect(classifyScreen(read('idle')).input).toBe('');
   });
 });
+
+// Screens of a first start recorded from each version: the folder-trust question (in a folder
+// not trusted yet) and a Claude Code that is not logged in (onboarding done, no key), idle and
+// after a prompt it refused.
+describe.each(['2.0.50', '2.1.200', '2.1.330', '2.1.332'])(
+  'first-start screens of Claude Code %s',
+  (version) => {
+    const dir = join(process.cwd(), `test/fixtures/screens/claude-${version}`);
+    const read = (name: string) => readFileSync(join(dir, `${name}.txt`), 'utf8');
+
+    it('reads the folder-trust question as the trust question, with its answers', () => {
+      const r = classifyScreen(read('trust'));
+      expect(r.state).toBe('waiting_trust');
+      const labels = r.options.map((o) => o.label);
+      expect(labels).toContain('No, exit');
+      expect(labels.some((l) => l.startsWith('Yes, '))).toBe(true);
+      expect(r.options.filter((o) => o.focused)).toHaveLength(1);
+    });
+
+    it.each(['not-logged-in', 'not-logged-in-after-prompt'])(
+      'reads %s as waiting for a login, with nothing typed',
+      (name) => {
+        const r = classifyScreen(read(name));
+        expect(r.state).toBe('waiting_login');
+        expect(r.input).toBe('');
+      },
+    );
+
+    it('reads its other recorded screens as before: no trust question or login there', () => {
+      for (const name of ['idle', 'busy', 'permission']) {
+        expect(classifyScreen(read(name)).state).not.toMatch(/waiting_(trust|login)/);
+      }
+    });
+  },
+);
+
+it('the trust answers are numbered as drawn when a version does not number them (2.1.330 on)', () => {
+  const r = classifyScreen(
+    readFileSync(join(process.cwd(), 'test/fixtures/screens/claude-2.1.332/trust.txt'), 'utf8'),
+  );
+  expect(r.options).toEqual([
+    { number: 1, label: 'No, exit', focused: true },
+    { number: 2, label: 'Yes, I trust this folder', focused: false },
+  ]);
+  const old = classifyScreen(
+    readFileSync(join(process.cwd(), 'test/fixtures/screens/claude-2.0.50/trust.txt'), 'utf8'),
+  );
+  expect(old.options).toEqual([
+    { number: 1, label: 'Yes, proceed', focused: true },
+    { number: 2, label: 'No, exit', focused: false },
+  ]);
+});

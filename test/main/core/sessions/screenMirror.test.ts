@@ -189,3 +189,16 @@ describe('ScreenMirror', () => {
     expect(fake.pty.mirror.bracketedPaste).toBe(false);
   });
 });
+
+describe('what a program printed since it started', () => {
+  it('recentLines reads the scrollback as well as the screen, from the bottom, bounded', async () => {
+    const mirror = new ScreenMirror(40, 5);
+    mirror.write(Array.from({ length: 12 }, (_, i) => `line ${i}`).join('\r\n') + '\r\n\r\n');
+    await mirror.settled();
+    // The screen shows the last rows only; what scrolled off is still there to read.
+    expect(mirror.text()).not.toContain('line 0');
+    expect(mirror.recentLines(100)).toEqual(Array.from({ length: 12 }, (_, i) => `line ${i}`));
+    expect(mirror.recentLines(3)).toEqual(['line 9', 'line 10', 'line 11']);
+    mirror.dispose();
+  });
+});

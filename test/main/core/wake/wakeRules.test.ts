@@ -165,6 +165,43 @@ describe('wake rules on the fake clock', () => {
     expect(wake.deliveryWarning(studio.agents.person.id)).toBeUndefined();
   });
 
+  it('types nothing into an agent on the folder-trust question or not logged in, and says why', async () => {
+    terminals.set(worker, { state: 'waiting_trust' });
+    send('hello');
+    await settle();
+    clock.advance(60_000);
+    await settle();
+    expect(terminals.typed).toEqual([]);
+    expect(wake.deliveryWarning(worker)).toMatch(/worker's Claude Code asks whether you trust its folder/);
+    expect(() => wake.kick(worker, 'person')).toThrow(
+      /Not waking worker: its Claude Code asks whether you trust its folder/,
+    );
+    terminals.set(worker, { state: 'waiting_login' });
+    expect(wake.deliveryWarning(worker)).toMatch(/worker's Claude Code is not logged in/);
+    // Answered (or logged in): the mail waiting goes in as usual.
+    terminals.set(worker, { state: 'idle' });
+    await settle();
+    expect(terminals.textsFor(worker)).toHaveLength(1);
+  });
+
+  it('says, in a studio opened only for its files, that no studio runs: no command in it', () => {
+    const offline = new WakeEngine({
+      events: studio.events,
+      bus: studio.bus,
+      agents: studio.agents,
+      sessions: terminals,
+      clock,
+      logger: silentLogger,
+      offline: true,
+    });
+    terminals.states.delete(worker);
+    expect(offline.deliveryWarning(worker)).toBe(
+      'No studio is running, so worker is not running either: it is told once it runs in a studio again.',
+    );
+    expect(wake.deliveryWarning(worker)).toBe('worker is not running, so nobody will wake it until it runs.');
+    offline.dispose();
+  });
+
   it('keeps its hands off for PERSON_TYPING_GRACE_MS after the person typed there', async () => {
     terminals.set(worker, { personTypedAt: clock.now() });
     send('hello');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../../main/contract/events.js';
@@ -59,6 +59,33 @@ describe('worktree agents', () => {
       branches: expect.arrayContaining(['main', 'ccstudio/bob/work', 'ccstudio/amy/work']),
       worktreeParent: join(root, 'project-worktrees'),
     });
+  });
+
+  it("the folder check says whether Claude Code trusts the folder, from the person's ~/.claude.json", async () => {
+    const root = tempDir('ccstudio-ws-');
+    const repo = makeRepo(join(root, 'project'), { 'README.md': 'hello\n' });
+    const home = join(root, 'home');
+    mkdirSync(home);
+    studio = createStudio({
+      databaseFile: ':memory:',
+      teamCwd: repo,
+      watchTree: null,
+      terminals: {
+        spawnPty: () => {
+          throw new Error('no terminals here');
+        },
+        hookCommand: 'true',
+        baseEnv: { HOME: home },
+      },
+    });
+    expect((await studio.service.checkFolder(repo)).claudeTrusted).toBe(false);
+    writeFileSync(
+      join(home, '.claude.json'),
+      JSON.stringify({ projects: { [realpathSync(repo)]: { hasTrustDialogAccepted: true } } }),
+    );
+    expect((await studio.service.checkFolder(repo)).claudeTrusted).toBe(true);
+    expect((await studio.service.checkFolder(join(repo, '.'))).claudeTrusted).toBe(true);
+    expect((await studio.service.checkFolder(home)).claudeTrusted).toBe(false);
   });
 
   it('takes a base branch and a location, and refuses what it cannot make with nothing left behind', async () => {
