@@ -131,10 +131,12 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     await waitFor('the review of the change there', async () =>
       /app\.txt/.test((await page.locator('[data-testid="review"]').textContent()) ?? ''),
     );
+    let lastBadge = '';
     await waitFor('the badge counts it', async () =>
       /ccstudio\/webdev\/work · 1 file \+1 −0/.test(
-        (await page.locator('[data-testid="changes-webdev"]').textContent()) ?? '',
+        (lastBadge = (await page.locator('[data-testid="changes-webdev"]').textContent()) ?? ''),
       ),
+      { describe: () => `badge: ${lastBadge}` },
     );
     await page.close();
   });

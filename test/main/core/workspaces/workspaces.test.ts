@@ -168,6 +168,20 @@ describe('worktree agents', () => {
     await s.workspaces.changes(s.agents.require('bob'));
     expect(seen.filter((e) => e.changes.total.files === 1)).toHaveLength(1);
   });
+
+  it('reads the changes again when a review opens, so the badge counts what the review shows', async () => {
+    const { repo, service, studio: s } = setup();
+    const { agent } = await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const seen: number[] = [];
+    s.events.on((e) => {
+      if (e.type === 'workspace.changed') seen.push(e.changes.total.files);
+    });
+    await waitFor('bob read once', async () => (await service.allChanges()).find((c) => c.agent === 'bob'));
+    // No turn ends and no file event: an agent on another machine, or a watch that is out of room.
+    writeFiles(agent.workspace!.path, { 'README.md': 'changed\n' });
+    expect((await service.workDiff({ agent: 'bob' })).patch).toContain('README.md');
+    await waitFor('the badge counts the reviewed change', () => seen.includes(1));
+  });
 });
 
 describe('a first team in a git repository', () => {
