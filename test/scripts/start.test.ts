@@ -1,7 +1,7 @@
 // `npm start`'s second half (scripts/start.mjs, run after the build): where Electron's binary is
 // missing, as here, it says so and serves the same UI in browser mode (whose first-run screen
 // asks where the team works), and
-// Ctrl-C stops the studio cleanly. Where the binary exists it opens the window instead
+// Ctrl-C stops the studio cleanly and says so. Where the binary exists it opens the window instead
 // (test/electron/app.e2e.test.ts covers that).
 import Database from 'better-sqlite3';
 import { execFile, spawn } from 'node:child_process';
@@ -98,6 +98,7 @@ describe("npm start without Electron's binary", () => {
       );
       child.kill('SIGINT');
       expect(await waitExit(child)).toBe(0);
+      expect(out.trimEnd().split('\n').at(-1)).toBe(`Claude Code Studio stopped (data in ${dataDir}).`);
     },
     60_000,
   );
