@@ -44,6 +44,30 @@ export function electronVersion(pkg, installed) {
   return exact[1];
 }
 
+/** Negative, zero or positive, as version `a` (x.y.z) is older than, the same as or newer than `b`. */
+function compareVersions(a, b) {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+/**
+ * Why Electron is not installed, when the reason is its engines field: npm skips an optional
+ * package that asks for a newer Node without a word (Electron 41.7.2 and later ask for 22.12).
+ * `lock` is package-lock.json's content, `node` this Node's version (process.versions.node).
+ * Undefined when the lock says Electron would install on this Node.
+ */
+export function electronSkippedReason(lock, node) {
+  const entry = lock?.packages?.['node_modules/electron'];
+  const wants = /^>=\s*(\d+\.\d+\.\d+)$/.exec(entry?.engines?.node?.trim() ?? '')?.[1];
+  if (!wants || compareVersions(node, wants) >= 0) return undefined;
+  return (
+    `npm install left out Electron ${entry.version}: it asks for Node ${wants} or newer, and this is ` +
+    `Node ${node}. For the desktop window, run npm install again with Node ${wants} or newer.`
+  );
+}
+
 /** True when the build in `dir` was made for this Electron and this better-sqlite3. */
 export function isCurrent(stamp, want) {
   return (

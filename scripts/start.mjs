@@ -2,9 +2,14 @@
 // `npm start` (after the build): the desktop app when Electron's binary is installed, otherwise
 // the same UI served to a browser by `ccstudio serve --open`. Extra arguments pass through.
 import { spawn } from 'node:child_process';
-import { isAbsolute, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build as buildElectronSqlite, installedElectron } from './electron-native.mjs';
+import {
+  build as buildElectronSqlite,
+  electronSkippedReason,
+  installedElectron,
+} from './electron-native.mjs';
 import { npmTookMessage } from '../dist/main/cli/options.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -69,7 +74,21 @@ function electronSqliteReady() {
   }
 }
 
-const electron = installedElectron()?.binaryPath;
+/** Why npm install left Electron out on this Node (see electronSkippedReason), if it did. */
+function skippedForNode() {
+  try {
+    return electronSkippedReason(
+      JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')),
+      process.versions.node,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+const installed = installedElectron();
+const electron = installed?.binaryPath;
+const skipped = installed ? undefined : skippedForNode();
 if (electron && electronSqliteReady()) {
   // The checkout's folder, not main.js: Electron then reads package.json (main, productName), so
   // the app is named as installed and shares its per-user data folder with ccstudio.
@@ -78,7 +97,9 @@ if (electron && electronSqliteReady()) {
   console.log(
     electron
       ? 'Serving the same UI in browser mode instead.\n'
-      : "Electron's binary is not installed here (it is downloaded from GitHub when `npm install` runs; " +
+      : skipped
+        ? `${skipped}\nServing the same UI in browser mode instead.\n`
+        : "Electron's binary is not installed here (it is downloaded from GitHub when `npm install` runs; " +
           'this machine could not reach it). Serving the same UI in browser mode instead.\n',
   );
   // A newcomer's first run: the page asks where the team works, as the desktop app's window does,

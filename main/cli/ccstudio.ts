@@ -17,11 +17,12 @@ import { createStudio } from '../core/studio.js';
 import { isProcessAlive, readStudioInfo } from '../core/studioInfo.js';
 import { resolveDataDir, securePrivateTree } from '../core/store/dataDir.js';
 import { tryStudioLock } from '../core/store/studioLock.js';
+import type { Logger } from '../core/util/logger.js';
 import { outputUntilGone } from '../core/util/output.js';
 import { studioVersion } from '../core/version.js';
 import { studioUrls } from '../contract/urls.js';
 import { remoteStudioService } from './remoteService.js';
-import { DEFAULT_PORT, startStudioHost } from '../host/studioHost.js';
+import { DEFAULT_PORT, startStudioHost, type RunningStudio } from '../host/studioHost.js';
 import { openStudioLog } from '../host/studioLog.js';
 import {
   agentStateLabel,
@@ -331,6 +332,9 @@ async function serveCommand(values: Values, dataDir: string): Promise<number> {
     logger.error('uncaught exception', { err: err.stack ?? String(err) }),
   );
   process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { err: String(err) }));
+  // A Ctrl-C from here on stops it cleanly: once it has started, while its agents start, while a
+  // browser opens. (Without a listener, Node ends the process at once, its terminals with it.)
+  const stopAsked = stopSignal();
   const running = await startStudioHost({
     dataDir,
     ...(port !== undefined ? { port } : {}),
@@ -343,9 +347,46 @@ async function serveCommand(values: Values, dataDir: string): Promise<number> {
     teamCwd,
     logger,
   });
-  const team = running.studio.agents.list().filter((a) => a.kind === 'agent' && !a.remote);
   // Said once each start has settled, so the banner reports what really runs.
-  const started = await running.started;
+  const started = await Promise.race([running.started, stopAsked.then(() => undefined)]);
+  if (started) await announce({ values, dataDir, teamCwd, running, log, started });
+  await stopAsked;
+  await running.stop();
+  await log.close();
+  // After ^C the terminal shows nothing else: say that it stopped, and where its data stays.
+  out(`Claude Code Studio stopped (data in ${dataDir}).`);
+  return 0;
+}
+
+/**
+ * Resolves at the first Ctrl-C (SIGINT) or SIGTERM, each heard once: `npm start` forwards a
+ * SIGTERM after the terminal's SIGINT, and a second Ctrl-C still ends the process at once (the
+ * person forcing it down while its terminals stop).
+ */
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+/** `serve`'s banner: where the studio is, what runs, and the UI opened in a browser if asked. */
+async function announce({
+  values,
+  dataDir,
+  teamCwd,
+  running,
+  log,
+  started,
+}: {
+  values: Values;
+  dataDir: string;
+  teamCwd: string;
+  running: RunningStudio;
+  log: { file: string; logger: Logger };
+  started: Awaited<RunningStudio['started']>;
+}): Promise<void> {
+  const team = running.studio.agents.list().filter((a) => a.kind === 'agent' && !a.remote);
   out(`Claude Code Studio is running.
 Open the studio:       ${running.uiBuilt ? running.uiUrl : '(the UI is not built in this copy: npm run build)'}
 MCP (Streamable HTTP): ${running.http.url}
@@ -374,16 +415,8 @@ Stop with Ctrl-C.`);
   if (values.open && running.uiBuilt) {
     const page = writeOpenPage(dataDir, codeLink(running.http.urls.base, running.http.issueUiCode()));
     if (!(await openInBrowser(page)))
-      logger.info('No browser opener here: open the link above in a browser.');
+      log.logger.info('No browser opener here: open the link above in a browser.');
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await running.stop();
-  await log.close();
-  return 0;
 }
 
 /** A command that needs a running studio, run with none. */

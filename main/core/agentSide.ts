@@ -34,8 +34,14 @@ export interface AgentSide {
   readonly board: Pick<TaskBoard, 'list' | 'page' | 'detail' | 'openCount'>;
   /** Creating and changing tasks: a worktree agent's task gets its branch first. */
   readonly tasks: Pick<TaskDispatch, 'create' | 'update'>;
-  /** Other agents' terminals, to read and to answer a menu (the tools check who may). */
-  readonly terminals: Pick<AgentSessions, 'screenTail' | 'reading' | 'keys' | 'hasTerminal' | 'isRunning'>;
+  /**
+   * Other agents' terminals, to read and to answer a menu (the tools check who may); and the
+   * caller's own, whose program has listed the studio's tools.
+   */
+  readonly terminals: Pick<
+    AgentSessions,
+    'screenTail' | 'reading' | 'keys' | 'hasTerminal' | 'isRunning' | 'toolsListed'
+  >;
   readonly wake: Pick<WakeEngine, 'kick' | 'deliveryWarning'>;
   readonly clock: Clock;
   readonly logger: Logger;

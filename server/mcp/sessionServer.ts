@@ -118,6 +118,10 @@ export function createSessionServer(studio: AgentSide, agentId: number): McpServ
       },
     );
   }
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listTools() }));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => {
+    // Its Claude Code has the tools now: the studio may type it a wake (see WakeEngine.holdReason).
+    studio.terminals.toolsListed(agentId);
+    return { tools: listTools() };
+  });
   return server;
 }

@@ -18,6 +18,7 @@ interface NativeScript {
   electronVersion(pkg: Record<string, unknown>, installed?: string): string;
   isCurrent(stamp: unknown, want: Record<string, string>): boolean;
   buildEnv(env: Record<string, string | undefined>): Record<string, string>;
+  electronSkippedReason(lock: unknown, node: string): string | undefined;
 }
 let native: NativeScript;
 beforeAll(async () => {
@@ -52,6 +53,24 @@ describe('electron-native', () => {
       /exact version/,
     );
     expect(() => native.electronVersion({})).toThrow(/exact version/);
+  });
+
+  it('says when npm left Electron out because it asks for a newer Node than this one', () => {
+    const lock = (node: string) => ({
+      packages: { 'node_modules/electron': { version: '41.10.0', optional: true, engines: { node } } },
+    });
+    expect(native.electronSkippedReason(lock('>= 22.12.0'), '20.19.0')).toBe(
+      'npm install left out Electron 41.10.0: it asks for Node 22.12.0 or newer, and this is Node 20.19.0. ' +
+        'For the desktop window, run npm install again with Node 22.12.0 or newer.',
+    );
+    expect(native.electronSkippedReason(lock('>= 22.12.0'), '22.11.9')).toMatch(/this is Node 22\.11\.9/);
+    for (const node of ['22.12.0', '22.13.1', '24.0.0'])
+      expect(native.electronSkippedReason(lock('>= 22.12.0'), node)).toBeUndefined();
+    // Electron 41.7.1 and older asked for any Node from 12.20.55; a range it cannot read, or none, says nothing.
+    expect(native.electronSkippedReason(lock('>= 12.20.55'), '20.19.0')).toBeUndefined();
+    expect(native.electronSkippedReason(lock('^22.12.0 || >=24'), '20.19.0')).toBeUndefined();
+    expect(native.electronSkippedReason({ packages: {} }, '20.19.0')).toBeUndefined();
+    expect(native.electronSkippedReason(undefined, '20.19.0')).toBeUndefined();
   });
 
   it('rebuilds when Electron, better-sqlite3, platform or arch changed', () => {

@@ -2,15 +2,18 @@
 // model stub on loopback: a throwaway HOME with a pre-seeded ~/.claude.json, a dummy API key,
 // and ANTHROPIC_BASE_URL pointing at the stub. No account, no network.
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as nodePty from 'node-pty';
 import type { Agent, AgentProfile } from '../../main/contract/model.js';
+import { STUDIO_PATHS } from '../../main/contract/urls.js';
 import { createStudio, type Studio, type StudioOptions } from '../../main/core/studio.js';
 import { silentLogger, type Logger } from '../../main/core/util/logger.js';
 import { studioInfoFor, writeStudioInfo } from '../../main/core/studioInfo.js';
 import { defaultWorktreeParent } from '../../main/core/workspaces/gitWorkspace.js';
 import { listen, serveStudio, type McpHttpServer } from '../../server/httpServer.js';
+import { MCP_SERVER_NAME } from '../../server/mcp/sessionServer.js';
 import { GIT_TEST_ENV, makeRepo } from './gitRepo.js';
 import { startModelStub, type ModelStub, type StubRequest, type StubScript } from './modelStub.js';
 import { tempDir } from './studioHarness.js';
@@ -68,6 +71,10 @@ export interface ClaudeCrew {
   agent(name: string): Agent;
   /** Main-turn requests the stub saw from one agent (side requests excluded). */
   requestsFrom(name: string): StubRequest[];
+  /** Each agent's state, mail, wakes, last model requests and screen tail: what a timeout shows. */
+  describe(): string;
+  /** waitFor whose timeout says what describe() says. */
+  waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -85,6 +92,63 @@ export function waitFor<T>(
   everyMs = 100,
 ): Promise<T> {
   return pollFor(what, check, { timeoutMs, everyMs });
+}
+
+/** Rows of an agent's screen a timeout shows: its input box, footer and the last lines above. */
+const SCREEN_TAIL_ROWS = 20;
+/** Model requests per agent a timeout shows, newest last. */
+const REQUESTS_SHOWN = 3;
+
+/** A model request as a timeout shows it: the prompt, the studio's tools offered or not, tool results. */
+function requestLine(r: StubRequest): string {
+  const offered = r.tools.some((t) => t.name.startsWith(`mcp__${MCP_SERVER_NAME}__`));
+  const results = r.toolResults.map((t) => `${t.isError ? 'error ' : ''}${t.text.slice(0, 120)}`);
+  return [
+    JSON.stringify(r.prompt.slice(0, 80)),
+    offered ? '' : " (the studio's tools not offered)",
+    results.length ? ` results: ${results.join(' | ')}` : '',
+  ].join('');
+}
+
+/**
+ * What one agent of a crew was doing: its state and CLI version, its unread mail, the wakes the
+ * studio typed or handed to it, the last model requests it made and the tail of its screen.
+ */
+function describeAgent(studio: Studio, name: string, requests: StubRequest[]): string {
+  const agent = studio.agents.get(name);
+  if (!agent) return `${name}: not in the studio`;
+  const wakes = studio.wake
+    .recentWakes()
+    .filter((w) => w.agentId === agent.id)
+    .map((w) => `${w.via}${w.submitted ? '' : ' (not submitted)'}`);
+  const seen = agent.lastSeenAt ? `${Date.now() - agent.lastSeenAt} ms ago` : 'never';
+  let screen: string;
+  try {
+    screen = studio.sessions.screenTail(name, SCREEN_TAIL_ROWS);
+  } catch (err) {
+    screen = `(no screen: ${(err as Error).message})`;
+  }
+  return [
+    `${name}: ${agent.state}, Claude Code ${agent.cliVersion || '(version unknown)'}, ` +
+      `${studio.bus.unreadCount(agent.id)} unread, last tool call ${seen}`,
+    `  wakes: ${wakes.join(', ') || 'none'}`,
+    `  model requests: ${requests.length}${requests.length ? `, the last ${REQUESTS_SHOWN}:` : ''}`,
+    ...requests.slice(-REQUESTS_SHOWN).map((r) => `    ${requestLine(r)}`),
+    `  screen (its last ${SCREEN_TAIL_ROWS} rows with text):`,
+    ...screen.split('\n').map((row) => `    | ${row}`),
+  ].join('\n');
+}
+
+/** Requests to the MCP endpoint reach the studio no sooner than `until` (Date.now() ms). */
+function holdMcpRequests(server: Server, until: number): void {
+  const emit = server.emit.bind(server) as (event: string, ...args: unknown[]) => boolean;
+  server.emit = ((event: string, ...args: unknown[]) => {
+    const url = (args[0] as { url?: string } | undefined)?.url ?? '';
+    const wait = until - Date.now();
+    if (event !== 'request' || !url.startsWith(STUDIO_PATHS.mcp) || wait <= 0) return emit(event, ...args);
+    setTimeout(() => emit(event, ...args), wait);
+    return true;
+  }) as Server['emit'];
 }
 
 export async function startClaudeCrew(
@@ -108,6 +172,11 @@ export async function startClaudeCrew(
     env?: NodeJS.ProcessEnv;
     /** Start the agents and return without waiting for them to be idle. */
     noWait?: boolean;
+    /**
+     * The studio answers MCP only this long after the agents start, as a loaded machine may:
+     * Claude Code then draws its prompt before it has the studio's tools.
+     */
+    mcpLateMs?: number;
   } = {},
 ): Promise<ClaudeCrew> {
   const stub = await startModelStub(script);
@@ -136,6 +205,7 @@ export async function startClaudeCrew(
     ...options.env,
   };
   const listener = await listen({ port: 0 });
+  if (options.mcpLateMs) holdMcpRequests(listener.server, Date.now() + options.mcpLateMs);
   // Every hook body the real CLI sends must fit the studio's schemas (main/contract/hooks.ts): a
   // refused one is a hook the studio never heard, so close() fails the test that met it.
   const refusedHooks: string[] = [];
@@ -196,10 +266,16 @@ export async function startClaudeCrew(
   // An agent on another machine is reached (and its files written) before its terminal opens.
   for (const a of agents) if (!a.ssh) studio.sessions.start(a.name);
   await Promise.all(agents.filter((a) => a.ssh).map((a) => studio.sessions.startSettled(a.name)));
+  const requestsFrom = (name: string) => stub.requests.filter((r) => !r.side && agentOf(r) === name);
+  const describe = () => agents.map((a) => describeAgent(studio, a.name, requestsFrom(a.name))).join('\n');
   if (!options.noWait)
     await Promise.all(
       agents.map((a) =>
-        waitFor(`${a.name} to be idle`, () => studio.agents.get(a.name)?.state === 'idle', 60_000),
+        pollFor(`${a.name} to be idle`, () => studio.agents.get(a.name)?.state === 'idle', {
+          timeoutMs: 60_000,
+          everyMs: 100,
+          describe,
+        }),
       ),
     );
   return {
@@ -211,7 +287,9 @@ export async function startClaudeCrew(
     dataDir,
     adminToken,
     agent: (name) => studio.agents.require(name),
-    requestsFrom: (name) => stub.requests.filter((r) => !r.side && agentOf(r) === name),
+    requestsFrom,
+    describe,
+    waitFor: (what, check, timeoutMs = 60_000) => pollFor(what, check, { timeoutMs, everyMs: 100, describe }),
     async close() {
       await http.close();
       await studio.close();

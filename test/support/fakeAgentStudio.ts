@@ -36,6 +36,8 @@ export interface FakeAgentOptions {
   noPaste?: boolean;
   /** Survive SIGTERM (FAKE_IGNORE_SIGTERM). */
   ignoreSigterm?: boolean;
+  /** Launched as Claude Code: list the studio's MCP tools this long after the prompt, or never (FAKE_MCP_DELAY_MS). */
+  mcpDelayMs?: number | 'never';
 }
 
 export interface FakeAgentInStudioOptions extends FakeAgentOptions {
@@ -125,6 +127,7 @@ export function fakeAgentArgs(
     FAKE_PERMISSION: options.permission ? '1' : undefined,
     FAKE_NO_PASTE: options.noPaste ? '1' : undefined,
     FAKE_IGNORE_SIGTERM: options.ignoreSigterm ? '1' : undefined,
+    FAKE_MCP_DELAY_MS: options.mcpDelayMs !== undefined ? String(options.mcpDelayMs) : undefined,
   };
   const pairs = Object.entries(settings)
     .filter(([, v]) => v !== undefined)

@@ -136,6 +136,11 @@ export interface LiveSession {
   /** Hash of the credential this process's hooks report with (Claude Code only). */
   hookTokenHash: string | undefined;
   startedAt: number;
+  /**
+   * This process listed the studio's MCP tools. Claude Code draws its prompt before its MCP
+   * servers have connected: a prompt it sends the model before then finds no check_inbox.
+   */
+  toolsListed: boolean;
   /** The person or the studio is stopping it: its exit is expected, not a failure. */
   stopping: boolean;
   /** Clears the agent's record of quick exits once it has run for QUICK_EXIT_MS. */
@@ -209,6 +214,9 @@ export class AgentSessions {
     state: AgentState;
     reading: ScreenReading;
   }>();
+  private readonly toolsEmitter = new Emitter<{ agentId: number }>();
+  /** A running agent's program has just listed the studio's MCP tools (see toolsListed). */
+  readonly onDidListTools = (l: (e: { agentId: number }) => void): Disposable => this.toolsEmitter.on(l);
   readonly onDidOutput = (l: (e: SessionOutput) => void): Disposable => this.outputEmitter.on(l);
   readonly onDidChangeState = (
     l: (e: { agentId: number; state: AgentState; reading: ScreenReading }) => void,
@@ -264,7 +272,19 @@ export class AgentSessions {
       inputPending: !!live.tracker.screen.input,
       personTypedAt: live.lastPersonInputAt,
       takesPrompts: profile?.kind !== 'command' || profile.takesPrompts === true,
+      hasStudioTools: live.flavor !== 'claude' || live.toolsListed,
     };
+  }
+
+  /**
+   * The agent's MCP session listed the studio's tools. Its token is made anew for each start, so
+   * this is the running process: from now on it can call check_inbox when woken.
+   */
+  toolsListed(agentId: number): void {
+    const live = this.live.get(agentId);
+    if (!live?.pty.running || live.toolsListed) return;
+    live.toolsListed = true;
+    this.toolsEmitter.fire({ agentId });
   }
 
   private launchFor(
@@ -507,6 +527,7 @@ export class AgentSessions {
       generation,
       hookTokenHash,
       startedAt: this.options.clock.now(),
+      toolsListed: false,
       stopping: false,
       command: launch.wrapped ?? launch.command,
       ...(usage ? { usage } : {}),
@@ -1104,6 +1125,7 @@ export class AgentSessions {
     await this.options.sshLinks?.close();
     this.outputEmitter.dispose();
     this.stateEmitter.dispose();
+    this.toolsEmitter.dispose();
     this.usageEmitter.dispose();
   }
 

@@ -67,6 +67,8 @@ export interface WakeTargetState {
   personTypedAt: number;
   /** Its program takes typed prompts (Claude Code; a command profile that says so). */
   takesPrompts: boolean;
+  /** Its program has the studio's tools: a Claude Code once it listed them; any other program. */
+  hasStudioTools: boolean;
 }
 
 /** The terminals the engine wakes (AgentSessions; a stand-in in tests on the fake clock). */
@@ -78,6 +80,8 @@ export interface WakeTargets {
   onDidChangeState(
     listener: (e: { agentId: number; state: AgentState; reading: ScreenReading }) => void,
   ): Disposable;
+  /** A terminal's program has just listed the studio's tools. */
+  onDidListTools(listener: (e: { agentId: number }) => void): Disposable;
 }
 
 /** How many wake records recentWakes() keeps: enough for status and tests, bounded for a long run. */
@@ -146,6 +150,7 @@ export class WakeEngine {
         }
       }),
     );
+    this.store.add(deps.sessions.onDidListTools((e) => this.consider(e.agentId)));
     this.store.add(
       deps.events.on((e) => {
         if (e.type === 'message.sent') for (const r of e.recipients) this.consider(r.id);
@@ -195,6 +200,11 @@ export class WakeEngine {
     if (state === 'waiting_trust') return { reason: 'its Claude Code asks whether you trust its folder' };
     if (state === 'waiting_login') return { reason: 'its Claude Code is not logged in' };
     if (state !== 'idle' && state !== 'waiting_shell') return { reason: `it is ${state.replace(/_/g, ' ')}` };
+    // Claude Code draws its prompt before its MCP servers connect (seconds on a loaded machine): a
+    // wake typed then asks for check_inbox, which it does not have yet, and the mail stays unread.
+    // It is considered again when it lists the tools.
+    if (!target.hasStudioTools)
+      return { reason: "its Claude Code has not connected to the studio's tools yet" };
     if (this.inFlight.has(agentId)) return { reason: 'a wake is being typed into it right now' };
     const now = this.deps.clock.now();
     const typed = now - target.personTypedAt;

@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -6,6 +7,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { callJson, callText, tempDir } from '../../support/studioHarness.js';
 import { CLI, runCli, startServe, trackProcesses, waitExit } from '../../support/cliProcess.js';
 import type { StudioStatus } from '../../../main/contract/model.js';
+import { createStudio } from '../../../main/core/studio.js';
+import { readStudioInfo } from '../../../main/core/studioInfo.js';
+import { waitFor } from '../../support/waitFor.js';
 
 const { procs, dirs } = trackProcesses(afterEach);
 
@@ -131,6 +135,45 @@ describe('ccstudio', () => {
     expect(listed.map((a: { name: string }) => a.name)).toEqual(['user', 'solo']);
     serve.proc.kill('SIGTERM');
     expect(await waitExit(serve.proc)).toBe(0);
+    expect(existsSync(join(data, 'studio.json'))).toBe(false);
+  });
+
+  it('says it stopped, and where its data is, on Ctrl-C (SIGINT) and on SIGTERM', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const data = dataDir();
+      const serve = await startServe(['--data', data, '--port', '0', '--no-start']);
+      procs.push(serve.proc);
+      serve.proc.kill(signal);
+      expect(await waitExit(serve.proc)).toBe(0);
+      // The last line, once everything has stopped.
+      expect(serve.output().trimEnd().split('\n').at(-1)).toBe(
+        `Claude Code Studio stopped (data in ${data}).`,
+      );
+    }
+  });
+
+  it('a Ctrl-C while its agents are still starting stops it cleanly too, and says so', async () => {
+    const data = dataDir();
+    // A saved agent that keeps printing: the studio waits START_SETTLE_MS to see what became of it.
+    const seed = createStudio({ dataDir: data });
+    seed.agents.add({
+      name: 'chatty',
+      cwd: data,
+      autostart: true,
+      profile: { kind: 'command', command: 'sh', args: ['-c', 'while :; do echo starting; sleep 0.2; done'] },
+    });
+    await seed.close();
+    const serve = spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    procs.push(serve);
+    let out = '';
+    serve.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    // studio.json is written as it starts its saved agents.
+    await waitFor('the studio to start its agents', () => readStudioInfo(data)?.pid === serve.pid);
+    serve.kill('SIGINT');
+    expect(await waitExit(serve)).toBe(0);
+    expect(out.trimEnd().split('\n').at(-1)).toBe(`Claude Code Studio stopped (data in ${data}).`);
     expect(existsSync(join(data, 'studio.json'))).toBe(false);
   });
 

@@ -96,6 +96,35 @@ describe('WakeEngine with fake agents', () => {
     expect(t.studio.bus.unreadCount(worker.id)).toBe(1);
   });
 
+  it("a Claude Code is woken once it has listed the studio's tools, not while its prompt shows without them", async () => {
+    // The real CLI draws its prompt before its MCP session connects; on a loaded machine that
+    // takes seconds, and a wake typed meanwhile asks for a check_inbox it does not have yet.
+    const worker = t.addFakeAgent('worker', { profile: 'claude', mcpDelayMs: 1500 });
+    const listed = () => t.studio.sessions.get(worker.id)?.toolsListed;
+    // Whether it had listed them when its mail was marked woken, just before the typing.
+    const listedAtWake: Array<boolean | undefined> = [];
+    t.studio.events.on((e) => {
+      if (e.type === 'delivery.changed' && e.state === 'woken') listedAtWake.push(listed());
+    });
+    await worker.start();
+    expect(listed()).toBe(false);
+    const m = t.studio.bus.send(t.studio.agents.person, 'worker', 'hello');
+    expect(deliveryState(worker.id, m.id)).toBe('queued');
+    expect(await worker.waitForPrompts(1)).toEqual([oneMessage('user')]);
+    expect(listedAtWake).toEqual([true]);
+  });
+
+  it("a Claude Code that never lists the studio's tools is not typed into, and its mail stays queued", async () => {
+    const worker = t.addFakeAgent('worker', { profile: 'claude', mcpDelayMs: 'never' });
+    await worker.start();
+    const m = t.studio.bus.send(t.studio.agents.person, 'worker', 'hello');
+    await holdsFor('nothing typed', () => worker.logs.prompts().length === 0, 1500);
+    expect(deliveryState(worker.id, m.id)).toBe('queued');
+    await expect(t.studio.service.kickAgent('worker')).rejects.toThrow(
+      "Not waking worker: its Claude Code has not connected to the studio's tools yet.",
+    );
+  });
+
   it('a wake the person types over is not submitted for them: its mail waits for an empty input box', async () => {
     // A long pause before the Enter, so the person's keys land inside it on any machine.
     await t.close();

@@ -31,6 +31,7 @@ class StandInTerminals implements WakeTargets {
   slow = false;
   private typing: Array<() => void> = [];
   private readonly changes = new Emitter<{ agentId: number; state: AgentState; reading: ScreenReading }>();
+  private readonly tools = new Emitter<{ agentId: number }>();
 
   wakeState(agentId: number): WakeTargetState | undefined {
     return this.states.get(agentId);
@@ -50,12 +51,21 @@ class StandInTerminals implements WakeTargets {
   ): Disposable {
     return this.changes.on(l);
   }
+  onDidListTools(l: (e: { agentId: number }) => void): Disposable {
+    return this.tools.on(l);
+  }
+  /** Its Claude Code lists the studio's tools, as its MCP session does once connected. */
+  listTools(agentId: number): void {
+    this.set(agentId, { hasStudioTools: true });
+    this.tools.fire({ agentId });
+  }
   set(agentId: number, patch: Partial<WakeTargetState>): void {
     const next: WakeTargetState = {
       state: 'idle' as AgentState,
       inputPending: false,
       personTypedAt: -Infinity,
       takesPrompts: true,
+      hasStudioTools: true,
       ...this.states.get(agentId),
       ...patch,
     };
@@ -223,6 +233,24 @@ describe('wake rules on the fake clock', () => {
     clock.advance(RECHECK_MS);
     await settle();
     expect(terminals.typed).toHaveLength(1);
+  });
+
+  it("waits for a Claude Code to list the studio's tools, and wakes it the moment it does", async () => {
+    // Its prompt is drawn (idle) before its MCP session connects: a wake typed now would ask for
+    // a check_inbox it does not have yet, and the mail would stay unread.
+    terminals.set(worker, { hasStudioTools: false });
+    send('hello');
+    clock.advance(RECHECK_MS * 10);
+    await settle();
+    expect(terminals.typed).toEqual([]);
+    expect(() => wake.kick(worker, 'person')).toThrow(
+      "Not waking worker: its Claude Code has not connected to the studio's tools yet.",
+    );
+    expect(studio.bus.queuedFor(worker)).toHaveLength(1);
+    terminals.listTools(worker);
+    expect(terminals.textsFor(worker)).toEqual([
+      '[studio] You have 1 new message from user. Call check_inbox now and act on it.',
+    ]);
   });
 
   it("an agent's kick waits AGENT_KICK_COOLDOWN_MS after the last wake; the person's only waits for idle", async () => {
