@@ -4,14 +4,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  TASK_PRIORITIES,
-  TASK_STATUSES,
-  type AgentProfile,
-  type TaskPriority,
-  type TaskStatus,
-} from '../contract/model.js';
-import type { StudioCalls } from '../contract/service.js';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../contract/model.js';
+import { buildAddAgentInput, type AgentRequest, type OptionNames } from '../contract/agentRequest.js';
+import type { AddedAgent, StudioCalls } from '../contract/service.js';
 import { isStudioError, type StudioErrorSubject } from '../contract/errors.js';
 import { createStudio } from '../core/studio.js';
 import { isProcessAlive, readStudioInfo } from '../core/studioInfo.js';
@@ -279,15 +274,6 @@ async function openService(
   }
 }
 
-/** `--command "codex --foo"`: the first word is the program, the rest its arguments. */
-function commandProfile(command: string): AgentProfile {
-  const parts = command.trim().split(/\s+/);
-  if (!parts[0]) throw new UsageError('--command needs a program.');
-  return parts[0] === 'claude'
-    ? { kind: 'claude', args: parts.slice(1) }
-    : { kind: 'command', command: parts[0], args: parts.slice(1) };
-}
-
 type Values = ReturnType<
   typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true; strict: true }>
 >['values'];
@@ -484,6 +470,39 @@ async function startAdded(service: StudioCalls, running: boolean, name: string):
   }
 }
 
+/** How `agent add` names, in its errors, the options a person can combine wrongly. */
+const AGENT_ADD_FLAGS: OptionNames = {
+  ssh: '--ssh',
+  command: '--command',
+  takesPrompts: '--takes-prompts',
+  sandbox: '--sandbox',
+  remote: '--remote',
+  worktree: '--worktree',
+  base: '--base',
+  worktreeDir: '--worktree-dir',
+};
+
+/** `agent add`'s options as a request: folders on this machine resolved, one over SSH named as there. */
+function agentRequest(values: Values, name: string): AgentRequest {
+  const here = (path: string | undefined) =>
+    path !== undefined && values.ssh === undefined ? resolve(path) : path;
+  return {
+    name,
+    role: values.role,
+    summary: values.summary,
+    rolePrompt: values.prompt,
+    cwd: here(values.cwd),
+    remote: values.remote,
+    ssh: values.ssh,
+    command: values.command,
+    takesPrompts: values['takes-prompts'],
+    sandbox: values.sandbox,
+    worktree: values.worktree,
+    base: values.base,
+    worktreeDir: here(values['worktree-dir']),
+  };
+}
+
 /** `ccstudio agent add NAME`: a local agent (started if a studio runs), or a remote one with its token. */
 async function agentAdd({
   values,
@@ -495,37 +514,8 @@ async function agentAdd({
   const name = rest[0];
   if (!name) throw usageError('Give the agent a name.', 'agent', 'add');
   noMore(rest.slice(1), 'agent', 'add');
-  if (values.ssh !== undefined) return agentAddSsh({ values, name, service, running });
-  let profile = values.command !== undefined ? commandProfile(values.command) : undefined;
-  if (values['takes-prompts']) {
-    if (profile?.kind !== 'command')
-      throw new UsageError('--takes-prompts goes with --command (Claude Code always takes prompts).');
-    profile = { ...profile, takesPrompts: true };
-  }
-  if (values.sandbox) {
-    if (profile?.kind === 'command' || values.remote)
-      throw new UsageError("--sandbox is Claude Code's own sandbox, for a local Claude Code agent.");
-    profile = { ...(profile ?? { kind: 'claude' }), sandbox: true };
-  }
-  if ((values.base !== undefined || values['worktree-dir'] !== undefined) && !values.worktree)
-    throw new UsageError('--base and --worktree-dir go with --worktree.');
-  const added = await service.addAgent({
-    name,
-    ...(values.role !== undefined ? { role: values.role } : {}),
-    ...(values.summary !== undefined ? { summary: values.summary } : {}),
-    ...(values.prompt !== undefined ? { rolePrompt: values.prompt } : {}),
-    ...(values.cwd !== undefined ? { cwd: resolve(values.cwd) } : {}),
-    ...(profile ? { profile } : {}),
-    ...(values.worktree
-      ? {
-          worktree: {
-            ...(values.base !== undefined ? { base: values.base } : {}),
-            ...(values['worktree-dir'] !== undefined ? { parent: resolve(values['worktree-dir']) } : {}),
-          },
-        }
-      : {}),
-    remote: !!values.remote,
-  });
+  const added = await service.addAgent(buildAddAgentInput(agentRequest(values, name), AGENT_ADD_FLAGS));
+  if (values.ssh !== undefined) return agentAddedSsh({ values, added, service, running });
   const url = added.mcpUrl || mcpUrl;
   const line = mcpAddLine(url, added.token);
   if (!values.remote) {
@@ -550,34 +540,12 @@ ${line}`);
 }
 
 /** `ccstudio agent add NAME --ssh DEST`: Claude Code on another machine, in a tile like any other. */
-async function agentAddSsh({
+async function agentAddedSsh({
   values,
-  name,
+  added,
   service,
   running,
-}: Pick<CommandContext, 'values' | 'service' | 'running'> & { name: string }): Promise<number> {
-  const local = ['remote', 'sandbox', 'takes-prompts'].find((o) => values[o as keyof typeof values]);
-  if (local) throw new UsageError(`--${local} is for an agent on this machine; it does not go with --ssh.`);
-  if ((values.base !== undefined || values['worktree-dir'] !== undefined) && !values.worktree)
-    throw new UsageError('--base and --worktree-dir go with --worktree.');
-  const added = await service.addAgent({
-    name,
-    ...(values.role !== undefined ? { role: values.role } : {}),
-    ...(values.summary !== undefined ? { summary: values.summary } : {}),
-    ...(values.prompt !== undefined ? { rolePrompt: values.prompt } : {}),
-    // A folder on the other machine, as it is named there (not resolved here).
-    ...(values.cwd !== undefined ? { cwd: values.cwd } : {}),
-    ssh: { dest: values.ssh!, ...(values.command !== undefined ? { command: values.command } : {}) },
-    // Made there, by git there: the folders are the other machine's too.
-    ...(values.worktree
-      ? {
-          worktree: {
-            ...(values.base !== undefined ? { base: values.base } : {}),
-            ...(values['worktree-dir'] !== undefined ? { parent: values['worktree-dir'] } : {}),
-          },
-        }
-      : {}),
-  });
+}: Pick<CommandContext, 'values' | 'service' | 'running'> & { added: AddedAgent }): Promise<number> {
   const host = added.agent.ssh?.dest ?? values.ssh!;
   const started = await startAdded(service, running, added.agent.name);
   const ws = added.agent.workspace;
