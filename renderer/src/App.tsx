@@ -16,8 +16,11 @@ import { waitsForPerson, type Task, type TaskDetail } from '../../main/contract/
 import type { StudioClient, UiCommand } from '../../main/contract/pipe.js';
 import { parseCard, parseTarget, planDrop } from './board/boardLogic.js';
 import { Board, TaskCardBody } from './components/Board.js';
-import { AddAgentDialog, RemoveAgentDialog, TaskDetailDialog, TaskEditor } from './components/Dialogs.js';
-import { ReviewDialog } from './components/Review.js';
+import { AddAgentDialog } from './components/dialogs/AddAgentDialog.js';
+import { RemoveAgentDialog } from './components/dialogs/RemoveAgentDialog.js';
+import { TaskDetailDialog } from './components/dialogs/TaskDetailDialog.js';
+import { TaskEditor } from './components/dialogs/TaskEditor.js';
+import { ReviewDialog } from './components/dialogs/ReviewDialog.js';
 import { Feed } from './components/Feed.js';
 import { FirstRun } from './components/FirstRun.js';
 import { LIST_LAYOUT_FROM, Tiles, type Layout } from './components/Tiles.js';
@@ -25,8 +28,9 @@ import { tileAgents } from './state/studioState.js';
 import { StudioStore } from './state/store.js';
 import type { TerminalHandle } from './terminal/TerminalView.js';
 import { commandForKey } from './keys.js';
-import { NotificationsDialog, useBrowserNotifications } from './components/Notifications.js';
-import { TabsDialog } from './components/Tabs.js';
+import { NotificationsDialog } from './components/dialogs/NotificationsDialog.js';
+import { TabsDialog } from './components/dialogs/TabsDialog.js';
+import { useBrowserNotifications } from './app/browserNotifications.js';
 
 /** Where the window keeps its layout between runs (both modes have localStorage). */
 const LAYOUT_KEY = 'ccstudio.layout';

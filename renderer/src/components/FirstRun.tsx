@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { MAX_FIRST_TEAM_AGENTS } from '../../../main/contract/limits.js';
 import type { StudioClient } from '../../../main/contract/pipe.js';
 import type { FolderCheck } from '../../../main/contract/service.js';
-import { Check } from './Dialogs.js';
+import { Check } from './forms.js';
 import { FolderField, trustNote, useFolderChoices } from './FolderField.js';
 
 /** A commander and this many engineers: enough to see the studio work, few enough to follow. */

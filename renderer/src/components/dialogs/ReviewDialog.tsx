@@ -11,10 +11,10 @@ import type {
   Task,
   WorkspaceChanges,
   WorkspaceDiff,
-} from '../../../main/contract/model.js';
-import type { StudioClient } from '../../../main/contract/pipe.js';
-import type { WorkTarget } from '../../../main/contract/service.js';
-import { Modal } from './Dialogs.js';
+} from '../../../../main/contract/model.js';
+import type { StudioClient } from '../../../../main/contract/pipe.js';
+import type { WorkTarget } from '../../../../main/contract/service.js';
+import { Modal } from './Modal.js';
 
 /** A file with more changed lines than this starts collapsed: one generated file must not bury the rest. */
 const LARGE_FILE_LINES = 400;

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { TabSession } from '../../../main/contract/model.js';
-import type { StudioClient } from '../../../main/contract/pipe.js';
-import { browserLabel, tabVia } from '../../../main/contract/tabs.js';
-import { Modal } from './Dialogs.js';
+import type { TabSession } from '../../../../main/contract/model.js';
+import type { StudioClient } from '../../../../main/contract/pipe.js';
+import { browserLabel, tabVia } from '../../../../main/contract/tabs.js';
+import { Modal } from './Modal.js';
 
 const when = (ms: number) => new Date(ms).toLocaleString();
 

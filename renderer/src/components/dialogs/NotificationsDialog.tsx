@@ -1,29 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { NotifyStatus } from '../../../main/contract/model.js';
-import type { StudioClient } from '../../../main/contract/pipe.js';
-import { Modal } from './Dialogs.js';
-
-const canNotify = () => typeof window !== 'undefined' && 'Notification' in window;
-
-/**
- * Browser mode: the studio's attention notices (an agent waiting for you, a task in review or
- * done) as the browser's notifications while the page is out of sight, once the person allowed
- * them. In the desktop app the main process shows OS notifications instead. The core has already
- * coalesced them and quoted agents' text in them (main/core/attention), as for every channel.
- */
-export function useBrowserNotifications(client: StudioClient, enabled: boolean): void {
-  useEffect(() => {
-    if (!enabled || !canNotify()) return;
-    const sub = client.onDidEvent((e) => {
-      if (e.type !== 'attention' || Notification.permission !== 'granted') return;
-      if (document.visibilityState === 'visible' && document.hasFocus()) return;
-      const { title, body, kind, agent, taskId } = e.attention;
-      // One notice per subject: a newer one replaces the older in the notification centre.
-      new Notification(title, { body, tag: `${kind}:${agent ?? ''}:${taskId ?? ''}` });
-    });
-    return () => sub.dispose();
-  }, [client, enabled]);
-}
+import type { NotifyStatus } from '../../../../main/contract/model.js';
+import type { StudioClient } from '../../../../main/contract/pipe.js';
+import { canNotify } from '../../app/browserNotifications.js';
+import { Modal } from './Modal.js';
 
 /** Where notices go: this browser's notifications, and the studio's webhook (Slack, ntfy, any). */
 export function NotificationsDialog({
