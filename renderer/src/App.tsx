@@ -31,6 +31,7 @@ import { commandForKey } from './keys.js';
 import { NotificationsDialog } from './components/dialogs/NotificationsDialog.js';
 import { TabsDialog } from './components/dialogs/TabsDialog.js';
 import { useBrowserNotifications } from './app/browserNotifications.js';
+import { StudioProvider } from './app/StudioContext.js';
 
 /** Where the window keeps its layout between runs (both modes have localStorage). */
 const LAYOUT_KEY = 'ccstudio.layout';
@@ -119,6 +120,7 @@ export function App({
   }, [client]);
 
   const notify = useCallback((text: string, error = false) => setNotice({ text, error }), []);
+  const studio = useMemo(() => ({ client, notify, desktop: mode === 'desktop' }), [client, notify, mode]);
   useBrowserNotifications(client, mode === 'browser');
   useEffect(() => {
     if (!notice) return;
@@ -240,150 +242,115 @@ export function App({
   const removing = dialog?.kind === 'removeAgent' ? agentNamed(dialog.name) : undefined;
 
   return (
-    <DndContext
-      sensors={sensors}
-      collisionDetection={dropTarget}
-      onDragStart={onDragStart}
-      onDragEnd={onDragEnd}
-      onDragCancel={() => setDragging(null)}
-    >
-      <div className="app">
-        <header className="topbar">
-          <h1>Claude Code Studio</h1>
-          <span className="counts">
-            {agents.length} agents · {agents.filter((a) => a.state === 'busy').length} busy ·{' '}
-            {agents.filter((a) => waitsForPerson(a.state)).length} waiting for you
-          </span>
-          <span className="spacer" />
-          <button onClick={() => runCommand({ type: 'toggleLayout' })} data-testid="toggle-layout">
-            {layout === 'grid' ? 'List' : 'Grid'}
-          </button>
-          <button onClick={() => setDialog({ kind: 'notifications' })} data-testid="notifications">
-            Notifications
-          </button>
-          <button onClick={() => setDialog({ kind: 'tabs' })} data-testid="tabs-button">
-            Tabs
-          </button>
-          <button onClick={() => setDialog({ kind: 'addAgent' })} data-testid="add-agent">
-            Add agent
-          </button>
-          <button onClick={() => setDialog({ kind: 'newTask' })}>New task</button>
-          <button onClick={() => runCommand({ type: 'showBoard' })}>
-            {saved.boardOpen ? 'Hide board' : 'Board'}
-          </button>
-        </header>
-        {lost && (
-          <div className="banner error" data-testid="reconnecting">
-            The connection to the studio closed. Reconnecting…
-          </div>
-        )}
-        {loadError && <div className="banner error">{loadError}</div>}
-        <main className={`workspace${saved.boardOpen ? '' : ' board-hidden'}`}>
-          {/* Notices show over the tiles, never over the board, the feed or the message box. */}
-          <div className="tiles-area">
-            <Tiles
-              client={client}
-              agents={agents}
-              layout={layout}
-              selected={selected}
-              maximized={saved.maximized}
-              onSelect={setSelected}
-              onMaximize={onMaximize}
-              register={register}
-              notify={notify}
-              changes={state.changes}
-              onReview={onReview}
-              onRemove={onRemove}
-              empty={
-                <FirstRun
-                  client={client}
-                  desktop={mode === 'desktop'}
-                  notify={notify}
-                  onAddAgent={() => setDialog({ kind: 'addAgent' })}
-                />
-              }
-            />
-            {notice && (
-              <div className={`notice${notice.error ? ' error' : ''}`} role="status" data-testid="notice">
-                {notice.text}
-              </div>
-            )}
-          </div>
-          {saved.boardOpen && (
-            <aside className="side">
-              <Board
-                tasks={tasks}
-                onOpen={(id) => setDialog({ kind: 'task', id })}
-                onNew={() => setDialog({ kind: 'newTask' })}
-                onReview={onReviewTask}
-                changesOf={changesOf}
-              />
-              <Feed client={client} feed={state.feed} agents={state.agents} notify={notify} />
-            </aside>
+    <StudioProvider studio={studio}>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={dropTarget}
+        onDragStart={onDragStart}
+        onDragEnd={onDragEnd}
+        onDragCancel={() => setDragging(null)}
+      >
+        <div className="app">
+          <header className="topbar">
+            <h1>Claude Code Studio</h1>
+            <span className="counts">
+              {agents.length} agents · {agents.filter((a) => a.state === 'busy').length} busy ·{' '}
+              {agents.filter((a) => waitsForPerson(a.state)).length} waiting for you
+            </span>
+            <span className="spacer" />
+            <button onClick={() => runCommand({ type: 'toggleLayout' })} data-testid="toggle-layout">
+              {layout === 'grid' ? 'List' : 'Grid'}
+            </button>
+            <button onClick={() => setDialog({ kind: 'notifications' })} data-testid="notifications">
+              Notifications
+            </button>
+            <button onClick={() => setDialog({ kind: 'tabs' })} data-testid="tabs-button">
+              Tabs
+            </button>
+            <button onClick={() => setDialog({ kind: 'addAgent' })} data-testid="add-agent">
+              Add agent
+            </button>
+            <button onClick={() => setDialog({ kind: 'newTask' })}>New task</button>
+            <button onClick={() => runCommand({ type: 'showBoard' })}>
+              {saved.boardOpen ? 'Hide board' : 'Board'}
+            </button>
+          </header>
+          {lost && (
+            <div className="banner error" data-testid="reconnecting">
+              The connection to the studio closed. Reconnecting…
+            </div>
           )}
-        </main>
-      </div>
-      <DragOverlay>
-        {draggedTask ? (
-          <div className="card overlay">
-            <TaskCardBody task={draggedTask} changes={changesOf(draggedTask)} />
-          </div>
-        ) : null}
-      </DragOverlay>
-      {dialog?.kind === 'addAgent' && (
-        <AddAgentDialog
-          client={client}
-          agents={state.agents}
-          desktop={mode === 'desktop'}
-          notify={notify}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog?.kind === 'newTask' && (
-        <TaskEditor client={client} agents={state.agents} notify={notify} onClose={() => setDialog(null)} />
-      )}
-      {dialog?.kind === 'editTask' && (
-        <TaskEditor
-          client={client}
-          agents={state.agents}
-          task={dialog.task}
-          notify={notify}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {review && (
-        <ReviewDialog
-          client={client}
-          target={review.target}
-          {...(review.task ? { task: review.task } : {})}
-          {...(review.changes ? { changes: review.changes } : {})}
-          notify={notify}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog?.kind === 'notifications' && (
-        <NotificationsDialog
-          client={client}
-          desktop={mode === 'desktop'}
-          notify={notify}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog?.kind === 'tabs' && (
-        <TabsDialog client={client} thisTab={tabId} notify={notify} onClose={() => setDialog(null)} />
-      )}
-      {removing && (
-        <RemoveAgentDialog client={client} agent={removing} notify={notify} onClose={() => setDialog(null)} />
-      )}
-      {dialog?.kind === 'task' && (
-        <TaskDetailDialog
-          client={client}
-          id={dialog.id}
-          version={openTask?.updatedAt ?? 0}
-          onEdit={(task) => setDialog({ kind: 'editTask', task })}
-          onClose={() => setDialog(null)}
-        />
-      )}
-    </DndContext>
+          {loadError && <div className="banner error">{loadError}</div>}
+          <main className={`workspace${saved.boardOpen ? '' : ' board-hidden'}`}>
+            {/* Notices show over the tiles, never over the board, the feed or the message box. */}
+            <div className="tiles-area">
+              <Tiles
+                agents={agents}
+                layout={layout}
+                selected={selected}
+                maximized={saved.maximized}
+                onSelect={setSelected}
+                onMaximize={onMaximize}
+                register={register}
+                changes={state.changes}
+                onReview={onReview}
+                onRemove={onRemove}
+                empty={<FirstRun onAddAgent={() => setDialog({ kind: 'addAgent' })} />}
+              />
+              {notice && (
+                <div className={`notice${notice.error ? ' error' : ''}`} role="status" data-testid="notice">
+                  {notice.text}
+                </div>
+              )}
+            </div>
+            {saved.boardOpen && (
+              <aside className="side">
+                <Board
+                  tasks={tasks}
+                  onOpen={(id) => setDialog({ kind: 'task', id })}
+                  onNew={() => setDialog({ kind: 'newTask' })}
+                  onReview={onReviewTask}
+                  changesOf={changesOf}
+                />
+                <Feed feed={state.feed} agents={state.agents} />
+              </aside>
+            )}
+          </main>
+        </div>
+        <DragOverlay>
+          {draggedTask ? (
+            <div className="card overlay">
+              <TaskCardBody task={draggedTask} changes={changesOf(draggedTask)} />
+            </div>
+          ) : null}
+        </DragOverlay>
+        {dialog?.kind === 'addAgent' && (
+          <AddAgentDialog agents={state.agents} onClose={() => setDialog(null)} />
+        )}
+        {dialog?.kind === 'newTask' && <TaskEditor agents={state.agents} onClose={() => setDialog(null)} />}
+        {dialog?.kind === 'editTask' && (
+          <TaskEditor agents={state.agents} task={dialog.task} onClose={() => setDialog(null)} />
+        )}
+        {review && (
+          <ReviewDialog
+            target={review.target}
+            {...(review.task ? { task: review.task } : {})}
+            {...(review.changes ? { changes: review.changes } : {})}
+            onClose={() => setDialog(null)}
+          />
+        )}
+        {dialog?.kind === 'notifications' && <NotificationsDialog onClose={() => setDialog(null)} />}
+        {dialog?.kind === 'tabs' && <TabsDialog thisTab={tabId} onClose={() => setDialog(null)} />}
+        {removing && <RemoveAgentDialog agent={removing} onClose={() => setDialog(null)} />}
+        {dialog?.kind === 'task' && (
+          <TaskDetailDialog
+            id={dialog.id}
+            version={openTask?.updatedAt ?? 0}
+            onEdit={(task) => setDialog({ kind: 'editTask', task })}
+            onClose={() => setDialog(null)}
+          />
+        )}
+      </DndContext>
+    </StudioProvider>
   );
 }

@@ -1,23 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { PERSON_NAME } from '../../../main/contract/limits.js';
-import type { StudioClient } from '../../../main/contract/pipe.js';
+import { useStudio } from '../app/StudioContext.js';
 import { filterFeed, type AgentView, type FeedItem } from '../state/studioState.js';
 import { describeDelivery } from '../../../main/contract/delivery.js';
 
 /** Lines drawn at once; the rest stay in memory for the filter. */
 const FEED_SHOWN = 200;
 
-export function Feed({
-  client,
-  feed,
-  agents,
-  notify,
-}: {
-  client: StudioClient;
-  feed: FeedItem[];
-  agents: AgentView[];
-  notify(text: string, error?: boolean): void;
-}) {
+export function Feed({ feed, agents }: { feed: FeedItem[]; agents: AgentView[] }) {
+  const { client, notify } = useStudio();
   const [agent, setAgent] = useState('');
   const [topic, setTopic] = useState('');
   const [to, setTo] = useState('');

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { MAX_FIRST_TEAM_AGENTS } from '../../../main/contract/limits.js';
-import type { StudioClient } from '../../../main/contract/pipe.js';
 import type { FolderCheck } from '../../../main/contract/service.js';
+import { useStudio } from '../app/StudioContext.js';
 import { Check } from './forms.js';
 import { FolderField, trustNote, useFolderChoices } from './FolderField.js';
 
@@ -13,18 +13,9 @@ const DEFAULT_TEAM_AGENTS = 2;
  * project (suggested: the team's folder chosen before, else where the studio was started unless
  * that is the studio's own), checked as it is typed.
  */
-export function FirstRun({
-  client,
-  desktop,
-  notify,
-  onAddAgent,
-}: {
-  client: StudioClient;
-  desktop: boolean;
-  notify(text: string, error?: boolean): void;
-  onAddAgent(): void;
-}) {
-  const choices = useFolderChoices(client);
+export function FirstRun({ onAddAgent }: { onAddAgent(): void }) {
+  const { client, notify } = useStudio();
+  const choices = useFolderChoices();
   const [typed, setTyped] = useState<string | null>(null);
   const [count, setCount] = useState(DEFAULT_TEAM_AGENTS);
   const [check, setCheck] = useState<FolderCheck | null>(null);
@@ -63,13 +54,11 @@ export function FirstRun({
         Claude Code in its own terminal; the commander splits the work into tasks for the others.
       </p>
       <FolderField
-        client={client}
         label="Project folder"
         value={folder}
         onChange={setTyped}
         onCheck={setCheck}
         recent={choices?.recent ?? []}
-        desktop={desktop}
         testId="first-run-folder"
         hint={choices?.note}
         autoFocus

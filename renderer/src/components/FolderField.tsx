@@ -1,12 +1,13 @@
 import { useEffect, useId, useState } from 'react';
-import type { StudioClient } from '../../../main/contract/pipe.js';
 import type { FolderCheck, FolderChoices } from '../../../main/contract/service.js';
+import { useStudio } from '../app/StudioContext.js';
 
 /** Checks wait for a pause in typing, so a path typed fast costs one request, not one per key. */
 const CHECK_DELAY_MS = 250;
 
 /** Where new agents go and where agents worked, fetched once per window. */
-export function useFolderChoices(client: StudioClient) {
+export function useFolderChoices() {
+  const { client } = useStudio();
   const [choices, setChoices] = useState<FolderChoices | null>(null);
   useEffect(() => {
     let live = true;
@@ -26,30 +27,27 @@ export function useFolderChoices(client: StudioClient) {
  * desktop app picked with the OS's folder picker.
  */
 export function FolderField({
-  client,
   label,
   value,
   onChange,
   onCheck,
   recent,
-  desktop,
   testId,
   autoFocus,
   hint,
 }: {
-  client: StudioClient;
   label: string;
   value: string;
   onChange(path: string): void;
   /** The latest check of the current value (null while one is in flight or the field is empty). */
   onCheck?(check: FolderCheck | null): void;
   recent: string[];
-  desktop: boolean;
   testId: string;
   autoFocus?: boolean;
   /** Said while the field is empty (why nothing was suggested). */
   hint?: string | undefined;
 }) {
+  const { client, desktop } = useStudio();
   const listId = useId();
   const [check, setCheck] = useState<FolderCheck | null>(null);
   useEffect(() => {

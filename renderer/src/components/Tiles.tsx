@@ -2,6 +2,7 @@ import { useDroppable } from '@dnd-kit/core';
 import { useCallback, useRef, useState } from 'react';
 import { waitsForPerson, type WorkspaceChanges } from '../../../main/contract/model.js';
 import type { StudioClient } from '../../../main/contract/pipe.js';
+import { useStudio } from '../app/StudioContext.js';
 import { agentTargetId } from '../board/boardLogic.js';
 import { STATE_LABELS, type AgentView } from '../state/studioState.js';
 import { TerminalView, type TerminalHandle } from '../terminal/TerminalView.js';
@@ -90,17 +91,8 @@ function StateBadge({ agent }: { agent: AgentView }) {
 }
 
 /** Sets or clears an agent's budget, under its tile's header. */
-function BudgetForm({
-  client,
-  agent,
-  notify,
-  onDone,
-}: {
-  client: StudioClient;
-  agent: AgentView;
-  notify(text: string, error?: boolean): void;
-  onDone(): void;
-}) {
+function BudgetForm({ agent, onDone }: { agent: AgentView; onDone(): void }) {
+  const { client, notify } = useStudio();
   const [tokens, setTokens] = useState(agent.budget?.tokensPerHour?.toString() ?? '');
   const [turns, setTurns] = useState(agent.budget?.turnsPerHour?.toString() ?? '');
   const number = (v: string) => (v.trim() ? Number(v.trim()) : undefined);
@@ -243,7 +235,6 @@ function TileInfo({ agent }: { agent: AgentView }) {
 }
 
 interface TileProps {
-  client: StudioClient;
   agent: AgentView;
   changes?: WorkspaceChanges;
   onReview(name: string): void;
@@ -251,20 +242,10 @@ interface TileProps {
   maximized: boolean;
   onMaximize(): void;
   register(name: string, handle: TerminalHandle | null): void;
-  notify(text: string, error?: boolean): void;
 }
 
-function Tile({
-  client,
-  agent,
-  changes,
-  onReview,
-  onRemove,
-  maximized,
-  onMaximize,
-  register,
-  notify,
-}: TileProps) {
+function Tile({ agent, changes, onReview, onRemove, maximized, onMaximize, register }: TileProps) {
+  const { client, notify } = useStudio();
   const { setNodeRef, isOver } = useDroppable({ id: agentTargetId(agent.name) });
   const [error, setError] = useState<string | null>(null);
   const [search, setSearch] = useState<string | null>(null);
@@ -316,9 +297,7 @@ function Tile({
           </button>
         </span>
       </header>
-      {budgeting && (
-        <BudgetForm client={client} agent={agent} notify={notify} onDone={() => setBudgeting(false)} />
-      )}
+      {budgeting && <BudgetForm agent={agent} onDone={() => setBudgeting(false)} />}
       {agent.hold && (
         <div className="tile-hold" role="alert" data-testid={`hold-${agent.name}`}>
           <span>
@@ -368,7 +347,6 @@ function Tile({
       )}
       <div className="tile-body">
         <TerminalView
-          client={client}
           agentId={agent.id}
           name={agent.name}
           attachKey={running(agent) ? 'up' : 'down'}
@@ -395,7 +373,6 @@ function Tile({
 }
 
 interface TilesProps {
-  client: StudioClient;
   agents: AgentView[];
   layout: Layout;
   selected: string | null;
@@ -403,7 +380,6 @@ interface TilesProps {
   onSelect(name: string): void;
   onMaximize(name: string | null): void;
   register(name: string, handle: TerminalHandle | null): void;
-  notify(text: string, error?: boolean): void;
   /** What the tile area shows with no agents (the first-run screen). */
   empty: React.ReactNode;
   /** Worktree agents' changes, by agent id. */
@@ -454,7 +430,6 @@ export function Tiles(props: TilesProps) {
     (a: AgentView) => (
       <Tile
         key={a.id}
-        client={props.client}
         agent={a}
         changes={props.changes[a.id]}
         onReview={props.onReview}
@@ -462,19 +437,9 @@ export function Tiles(props: TilesProps) {
         maximized={maximized === a.name}
         onMaximize={() => props.onMaximize(maximized === a.name ? null : a.name)}
         register={props.register}
-        notify={props.notify}
       />
     ),
-    [
-      props.client,
-      props.onMaximize,
-      props.register,
-      props.notify,
-      props.changes,
-      props.onReview,
-      props.onRemove,
-      maximized,
-    ],
+    [props.onMaximize, props.register, props.changes, props.onReview, props.onRemove, maximized],
   );
   if (!agents.length) return <div className="tiles">{props.empty}</div>;
   if (layout === 'list') {

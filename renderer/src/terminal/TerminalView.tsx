@@ -6,7 +6,7 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
-import type { StudioClient } from '../../../main/contract/pipe.js';
+import { useStudio } from '../app/StudioContext.js';
 import { registerTileText, renderStats } from './stats.js';
 import { animationFrames, WriteScheduler } from './writeScheduler.js';
 
@@ -57,7 +57,6 @@ export interface TerminalHandle {
 }
 
 interface Props {
-  client: StudioClient;
   agentId: number;
   name: string;
   /** Changes when the agent's process may have changed (so a failed attach is retried). */
@@ -70,7 +69,8 @@ interface Props {
  * One agent's live terminal: attaches to its PTY through the studio, draws every byte in order,
  * sends keys back, and resizes the PTY to fit the tile.
  */
-export function TerminalView({ client, agentId, name, attachKey, onReady, onError }: Props) {
+export function TerminalView({ agentId, name, attachKey, onReady, onError }: Props) {
+  const { client } = useStudio();
   const host = useRef<HTMLDivElement>(null);
   const [renderer, setRenderer] = useState<'webgl' | 'dom'>('dom');
 

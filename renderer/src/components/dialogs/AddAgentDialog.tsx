@@ -1,26 +1,21 @@
 import { useState } from 'react';
-import type { StudioClient } from '../../../../main/contract/pipe.js';
 import type { FolderCheck } from '../../../../main/contract/service.js';
+import { useStudio } from '../../app/StudioContext.js';
 import type { AgentView } from '../../state/studioState.js';
 import { FolderField, trustNote, useFolderChoices } from '../FolderField.js';
 import { Check, useSubmit } from '../forms.js';
 import { Modal } from './Modal.js';
 
 export function AddAgentDialog({
-  client,
   agents,
-  desktop,
-  notify,
   onClose,
 }: {
-  client: StudioClient;
   /** The studio's agents: one already working in the repository makes a worktree the default. */
   agents: AgentView[];
-  desktop: boolean;
-  notify(text: string, error?: boolean): void;
   onClose(): void;
 }) {
-  const choices = useFolderChoices(client);
+  const { client, notify } = useStudio();
+  const choices = useFolderChoices();
   const [name, setName] = useState('');
   const [role, setRole] = useState('engineer');
   const [kind, setKind] = useState<'claude' | 'command'>('claude');
@@ -236,13 +231,11 @@ export function AddAgentDialog({
         )}
         {!ssh && (
           <FolderField
-            client={client}
             label="Working folder"
             value={folder}
             onChange={setCwd}
             onCheck={setCheck}
             recent={choices?.recent ?? []}
-            desktop={desktop}
             testId="add-agent-folder"
             hint={choices?.note}
           />

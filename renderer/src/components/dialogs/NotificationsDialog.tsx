@@ -1,21 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { NotifyStatus } from '../../../../main/contract/model.js';
-import type { StudioClient } from '../../../../main/contract/pipe.js';
 import { canNotify } from '../../app/browserNotifications.js';
+import { useStudio } from '../../app/StudioContext.js';
 import { Modal } from './Modal.js';
 
 /** Where notices go: this browser's notifications, and the studio's webhook (Slack, ntfy, any). */
-export function NotificationsDialog({
-  client,
-  desktop,
-  notify,
-  onClose,
-}: {
-  client: StudioClient;
-  desktop: boolean;
-  notify(text: string, error?: boolean): void;
-  onClose(): void;
-}) {
+export function NotificationsDialog({ onClose }: { onClose(): void }) {
+  const { client, desktop, notify } = useStudio();
   const [status, setStatus] = useState<NotifyStatus | null>(null);
   const [url, setUrl] = useState('');
   const [topic, setTopic] = useState('');

@@ -1,21 +1,12 @@
 import { useState } from 'react';
-import type { StudioClient } from '../../../../main/contract/pipe.js';
+import { useStudio } from '../../app/StudioContext.js';
 import type { AgentView } from '../../state/studioState.js';
 import { Check, useSubmit } from '../forms.js';
 import { Modal } from './Modal.js';
 
 /** Removing an agent; one with a worktree may take it (and its merged branches) along. */
-export function RemoveAgentDialog({
-  client,
-  agent,
-  notify,
-  onClose,
-}: {
-  client: StudioClient;
-  agent: AgentView;
-  notify(text: string, error?: boolean): void;
-  onClose(): void;
-}) {
+export function RemoveAgentDialog({ agent, onClose }: { agent: AgentView; onClose(): void }) {
+  const { client, notify } = useStudio();
   const [removeWorktree, setRemoveWorktree] = useState(false);
   const { error, busy, submit } = useSubmit(onClose);
   const run = async () => {

@@ -12,8 +12,8 @@ import type {
   WorkspaceChanges,
   WorkspaceDiff,
 } from '../../../../main/contract/model.js';
-import type { StudioClient } from '../../../../main/contract/pipe.js';
 import type { WorkTarget } from '../../../../main/contract/service.js';
+import { useStudio } from '../../app/StudioContext.js';
 import { Modal } from './Modal.js';
 
 /** A file with more changed lines than this starts collapsed: one generated file must not bury the rest. */
@@ -107,22 +107,19 @@ function previewState(p: Preview): { text: string; mergeable: boolean } {
 }
 
 export function ReviewDialog({
-  client,
   target,
   task,
   changes,
-  notify,
   onClose,
 }: {
-  client: StudioClient;
   target: WorkTarget;
   /** The card reviewed (for send back and its status); absent when reviewing an agent's worktree. */
   task?: Task;
   /** The agent's latest changes: the review reads again when they move. */
   changes?: WorkspaceChanges;
-  notify(text: string, error?: boolean): void;
   onClose(): void;
 }) {
+  const { client, notify } = useStudio();
   const [diff, setDiff] = useState<WorkspaceDiff | null>(null);
   const [previews, setPreviews] = useState<Record<MergeMode, Preview>>({
     'merge-commit': null,

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { TabSession } from '../../../../main/contract/model.js';
-import type { StudioClient } from '../../../../main/contract/pipe.js';
 import { browserLabel, tabVia } from '../../../../main/contract/tabs.js';
+import { useStudio } from '../../app/StudioContext.js';
 import { Modal } from './Modal.js';
 
 const when = (ms: number) => new Date(ms).toLocaleString();
@@ -11,17 +11,14 @@ const when = (ms: number) => new Date(ms).toLocaleString();
  * and a way to sign any of them out (its connections close at once).
  */
 export function TabsDialog({
-  client,
   thisTab,
-  notify,
   onClose,
 }: {
-  client: StudioClient;
   /** This tab's id (browser mode); null in the desktop window. */
   thisTab: number | null;
-  notify(text: string, error?: boolean): void;
   onClose(): void;
 }) {
+  const { client, notify } = useStudio();
   const [tabs, setTabs] = useState<TabSession[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {

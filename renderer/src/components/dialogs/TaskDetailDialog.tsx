@@ -1,23 +1,22 @@
 import { useEffect, useState } from 'react';
 import type { TaskDetail } from '../../../../main/contract/model.js';
-import type { StudioClient } from '../../../../main/contract/pipe.js';
+import { useStudio } from '../../app/StudioContext.js';
 import { Modal } from './Modal.js';
 
 /** A task with its result and history, kept current while it is open. */
 export function TaskDetailDialog({
-  client,
   id,
   version,
   onEdit,
   onClose,
 }: {
-  client: StudioClient;
   id: number;
   /** Bumps when the task changes, so the history reloads live. */
   version: number;
   onEdit(task: TaskDetail): void;
   onClose(): void;
 }) {
+  const { client } = useStudio();
   const [task, setTask] = useState<TaskDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {

@@ -1,21 +1,20 @@
 import { useState } from 'react';
 import { TASK_PRIORITIES, type TaskDetail, type TaskPriority } from '../../../../main/contract/model.js';
-import type { StudioClient } from '../../../../main/contract/pipe.js';
 import { parseBlockers } from '../../board/boardLogic.js';
+import { useStudio } from '../../app/StudioContext.js';
 import type { AgentView } from '../../state/studioState.js';
 import { useSubmit } from '../forms.js';
 import { Modal } from './Modal.js';
 
 interface TaskEditorProps {
-  client: StudioClient;
   agents: AgentView[];
   /** Editing an existing task; absent for a new one. */
   task?: TaskDetail;
-  notify(text: string, error?: boolean): void;
   onClose(): void;
 }
 
-export function TaskEditor({ client, agents, task, notify, onClose }: TaskEditorProps) {
+export function TaskEditor({ agents, task, onClose }: TaskEditorProps) {
+  const { client, notify } = useStudio();
   const [title, setTitle] = useState(task?.title ?? '');
   const [body, setBody] = useState(task?.body ?? '');
   const [priority, setPriority] = useState<TaskPriority>(task?.priority ?? 'normal');
