@@ -53,7 +53,9 @@ export function buildAddAgentInput(request: AgentRequest, names: OptionNames): A
     : { ...common, ...onThisMachine(request, names) };
 }
 
-const invalid = (message: string) => new StudioError('invalid', message);
+/** A refusal; a sentence may start with a name written in lower case ("the machine is empty"). */
+const invalid = (message: string) =>
+  new StudioError('invalid', message.charAt(0).toUpperCase() + message.slice(1));
 
 /** The fields of `fields` that are given, so the input carries no key set to undefined. */
 function given<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

@@ -143,7 +143,7 @@ describe('buildAddAgentInput', () => {
     expect(refusal({ name: 'x', ssh: ' ' })).toBe(
       '--ssh is empty: give user@host, or a Host alias from ~/.ssh/config.',
     );
-    const fields = { ...FLAGS, command: 'The command', ssh: 'The machine' };
+    const fields = { ...FLAGS, command: 'the command', ssh: 'the machine' };
     expect(refusal({ name: 'x', command: '' }, fields)).toBe('The command needs a program.');
     expect(refusal({ name: 'x', ssh: '' }, fields)).toMatch(/^The machine is empty: give user@host/);
   });
