@@ -23,7 +23,7 @@ import { TaskEditor } from './components/dialogs/TaskEditor.js';
 import { ReviewDialog } from './components/dialogs/ReviewDialog.js';
 import { Feed } from './components/Feed.js';
 import { FirstRun } from './components/FirstRun.js';
-import { LIST_LAYOUT_FROM, Tiles, type Layout } from './components/Tiles.js';
+import { LIST_LAYOUT_FROM, Tiles, type Layout } from './components/tiles/Tiles.js';
 import { tileAgents } from './state/studioState.js';
 import { StudioStore } from './state/store.js';
 import type { TerminalHandle } from './terminal/TerminalView.js';
