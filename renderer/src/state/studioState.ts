@@ -246,3 +246,17 @@ export const STATE_LABELS: Record<Agent['state'], string> = {
   reconnecting: 'reconnecting',
   exited: 'exited',
 };
+
+/** The agent with this name, if there is one. */
+export const agentNamed = (state: Pick<StudioState, 'agents'>, name: string | null | undefined) =>
+  state.agents.find((a) => a.name === name);
+
+/** A card's work: its assignee's changes while its worktree has the card's branch checked out. */
+export function taskChanges(
+  state: Pick<StudioState, 'agents' | 'changes'>,
+  task: Task,
+): WorkspaceChanges | undefined {
+  const agent = task.assignee ? agentNamed(state, task.assignee) : undefined;
+  const changes = agent ? state.changes[agent.id] : undefined;
+  return changes && task.branch && changes.branch === task.branch ? changes : undefined;
+}
