@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { CLI, runCli, startServe, trackProcesses, waitExit } from '../../support/cliProcess.js';
 import { tempDir } from '../../support/studioHarness.js';
+import { waitFor } from '../../support/waitFor.js';
 
 const { procs, dirs } = trackProcesses(afterEach);
 
@@ -115,9 +116,17 @@ describe('the first hour, at the command line', () => {
     expect(start.stdout).toBe('');
     expect(start.stderr).toMatch(/^ccstudio: quitter exited with code 3 after/);
     expect(start.stderr).toMatch(/not logged in.*run `claude` once in a terminal/);
-    // agent list says why it is not running.
-    const list = await cli(['agent', 'list'], data);
-    expect(list.stdout).toMatch(/quitter +agent +exited/);
+    // agent list says why it is not running. The studio tries again a second after each quick
+    // exit until it gives up, so a list may meet one of those tries starting: it is read until it
+    // meets the agent exited, which it is between tries and for good after the last.
+    const list = await waitFor(
+      'agent list to say quitter exited',
+      async () => {
+        const l = await cli(['agent', 'list'], data);
+        return /quitter +agent +exited/.test(l.stdout) && l;
+      },
+      { timeoutMs: 20_000, everyMs: 100 },
+    );
     expect(list.stdout).toMatch(/ {4}exited with code 3 after .*not logged in/);
     expect(list.stdout).toContain('    | Invalid API key · Please run /login');
 
