@@ -21,17 +21,17 @@ import {
   findExecutable,
   writeMcpConfig,
   type Launch,
-} from './claudeLaunch.js';
+} from '../claude/claudeLaunch.js';
 import { guardLaunch, sandboxPlan } from './sandboxPolicy.js';
-import { claudeVersionOf, probeClaudeVersion, unsupportedReason } from './claudeVersion.js';
+import { claudeVersionOf, probeClaudeVersion, unsupportedReason } from '../claude/claudeVersion.js';
 import {
   claudeConfigFile,
   claudeTrusts,
   readsWorktreeTrust,
   recordWorktreeTrust,
   type TrustRecord,
-} from './claudeTrust.js';
-import { TranscriptUsage } from './transcriptUsage.js';
+} from '../claude/claudeTrust.js';
+import { TranscriptUsage } from '../claude/transcriptUsage.js';
 import { describeExit, MAX_QUICK_EXITS, QUICK_EXIT_MS } from '../../contract/exits.js';
 import {
   adviseExit,
