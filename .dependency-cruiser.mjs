@@ -2,8 +2,11 @@
 // eslint.config.js says which folders may import which; this says no two folders import each other,
 // however long the loop. A cycle between two files of one folder is that folder's own business.
 
-/** Folders nest this deep at most (server/mcp/tools/x.ts: 3); the rules below cover each depth. */
+/** How deep an enclosing folder is looked for: the tree nests 4 deep (test/main/core/sessions/). */
 const MAX_FOLDER_DEPTH = 6;
+
+/** The first `count` folders of a path, spelled out: dependency-cruiser refuses nested repeats. */
+const firstFolders = (count) => Array(count).fill('[^/]+').join('/');
 
 /**
  * dependency-cruiser counts a folder's subfolders as part of it, so a file in `server/endpoints/`
@@ -17,12 +20,8 @@ const notIntoEnclosingFolders = Array.from({ length: MAX_FOLDER_DEPTH }, (_, dep
     "A file never imports a file of a folder that encloses its own: that folder's files use its " +
     'subfolders, so the import would close a loop. Move what both need into a folder below both.',
   severity: 'error',
-  // depth 1: ^([^/]+/[^/]+)/[^/]+/ (spelled out: dependency-cruiser refuses nested repeats)
-  from: {
-    path: `^(${Array(depth + 1)
-      .fill('[^/]+')
-      .join('/')})/[^/]+/`,
-  },
+  // A file at least one folder below the enclosing one ($1), importing a file right in it.
+  from: { path: `^(${firstFolders(depth + 1)})/[^/]+/` },
   to: { path: '^$1/[^/]+$' },
 }));
 
