@@ -16,7 +16,7 @@ import { createMcpEndpoints } from './endpoints/mcp.js';
 import { createUiEndpoints } from './endpoints/uiSocket.js';
 import { createUiStatic } from './endpoints/uiStatic.js';
 import { refuseHost } from './hostCheck.js';
-import { bearer, HttpError, sameSecret, sendJson, sendJsonRpcError, type Handler } from './http.js';
+import { bearer, HttpError, sameSecret, sendJson, sendJsonRpcError, type Handler } from './endpoints/http.js';
 
 export { MAX_SESSIONS_PER_AGENT, MAX_STREAMS_PER_AGENT, SESSION_IDLE_MS } from './endpoints/mcp.js';
 export { MAX_UI_BUFFERED_BYTES, UI_SIGNED_OUT_CODE, UI_TOO_SLOW_CODE } from './endpoints/uiSocket.js';

@@ -13,6 +13,11 @@ import {
   type TerminalSnapshot,
 } from './service.js';
 
+// Timers are the one thing the contract takes from its host; Node, browsers and workers all have
+// them, and its own project (tsconfig.json here) has no Node or DOM types to declare them.
+declare function setTimeout(fn: () => void, ms: number): unknown;
+declare function clearTimeout(handle: unknown): void;
+
 export type PipeToStudio =
   | { kind: 'call'; id: number; method: StudioServiceMethod | TerminalMethod; params: unknown[] }
   /** Flow control: no answer, so a busy terminal does not double the traffic. */
@@ -68,7 +73,7 @@ export function createPipeClient(
   const outputListeners = new Set<(o: TerminalOutput) => void>();
   const commandListeners = new Set<(c: UiCommand) => void>();
   const setT = options.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
-  const clearT = options.clearTimeout ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  const clearT = options.clearTimeout ?? ((h) => clearTimeout(h));
 
   const failAll = (message: string) => {
     for (const [id, p] of pending) {

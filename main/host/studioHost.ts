@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as nodePty from 'node-pty';
-import { shellQuote } from '../core/sessions/claudeLaunch.js';
+import { shellQuote } from '../core/util/shellQuote.js';
 import type { SpawnPty } from '../core/sessions/ptySession.js';
 import { securePrivateTree } from '../core/store/dataDir.js';
 import { acquireStudioLock } from '../core/store/studioLock.js';

@@ -8,7 +8,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Agent } from '../../main/contract/model.js';
 import { STUDIO_PATHS } from '../../main/contract/urls.js';
 import type { AgentSide } from '../../main/core/agentSide.js';
-import { bearer, HttpError, parseJsonRpc, readBody, type Handler } from '../http.js';
+import { bearer, HttpError, parseJsonRpc, readBody, type Handler } from './http.js';
 import { MAX_STREAM_BUFFERED_BYTES, NodeHttpServerTransport } from '../mcp/nodeHttpTransport.js';
 import { createSessionServer } from '../mcp/sessionServer.js';
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
 import { crewScript } from '../support/crewScript.js';
 import { skipTitle } from '../support/skipReason.js';
-import { claudeTranscriptPath } from '../../main/core/sessions/claudeLaunch.js';
+import { claudeTranscriptPath } from '../../main/core/claude/claudeLaunch.js';
 
 const TIMEOUT = 180_000;
 let crew: ClaudeCrew | undefined;

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agentStateLabel, exitLines } from '../../main/cli/format.js';
-import { claudeConfigFile } from '../../main/core/sessions/claudeTrust.js';
+import { claudeConfigFile } from '../../main/core/claude/claudeTrust.js';
 import { defaultWorktreeParent } from '../../main/core/workspaces/gitWorkspace.js';
 import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
 import { INSTALL_TIMEOUT, installClaude } from '../support/claudeVersions.js';

@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLAUDE_TESTED, compareVersions } from '../../main/core/sessions/claudeVersion.js';
+import { CLAUDE_TESTED, compareVersions } from '../../main/core/claude/claudeVersion.js';
 import { sandboxUnavailable } from '../../main/core/sessions/sandboxCheck.js';
 import { GIT_GUARD_FROM } from '../../main/core/sessions/sandboxPolicy.js';
 import {

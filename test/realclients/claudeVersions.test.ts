@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLAUDE_TESTED, compareVersions } from '../../main/core/sessions/claudeVersion.js';
+import { CLAUDE_TESTED, compareVersions } from '../../main/core/claude/claudeVersion.js';
 import { claudeMissingReason, startClaudeCrew, type ClaudeCrew } from '../support/claudeHarness.js';
 import { crewScript } from '../support/crewScript.js';
 import { INSTALL_TIMEOUT, installClaude } from '../support/claudeVersions.js';

@@ -16,7 +16,7 @@ import {
   tempDir,
   type InboxAnswer,
   type TaskAnswer,
-} from './realClients.js';
+} from '../support/realClients.js';
 
 const CLI = join(REPO_ROOT, 'dist/main/cli/ccstudio.js');
 const TIMEOUT = 120_000;

@@ -18,7 +18,7 @@ import {
   tempDir,
   toolEnv,
   type RunResult,
-} from './realClients.js';
+} from '../support/realClients.js';
 
 const EXPECTED_FAILURES = fileURLToPath(new URL('./conformance-expected-failures.yml', import.meta.url));
 const TIMEOUT = 120_000;

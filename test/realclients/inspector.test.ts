@@ -13,7 +13,7 @@ import {
   type InboxAnswer,
   type InspectorTransport,
   type TaskAnswer,
-} from './realClients.js';
+} from '../support/realClients.js';
 
 const TIMEOUT = 120_000;
 

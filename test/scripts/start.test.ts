@@ -8,7 +8,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compareVersions } from '../../main/core/sessions/claudeVersion.js';
+import { compareVersions } from '../../main/core/claude/claudeVersion.js';
 import { findElectron } from '../support/electronBinary.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitExit } from '../support/cliProcess.js';

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { TOOLS_DIR } from '../realclients/realClients.js';
+import { TOOLS_DIR } from './realClients.js';
 
 const run = promisify(execFile);
 const VERSIONS_DIR = join(TOOLS_DIR, 'versions');

@@ -3,7 +3,7 @@
 // the browser's Notification, and to a webhook whose consumer may render markdown and link URLs
 // (Slack does both, and links bare domains such as "README.md"). So the text is made one inert,
 // plainly quoted line here, once, and every channel gets the same words.
-import { sanitizeForTerminal } from '../sessions/sanitize.js';
+import { sanitizeForTerminal } from '../util/sanitize.js';
 
 /** Agents' text in a notice is read at a glance on a phone or a screen's corner; the full text stays on the board. */
 export const NOTICE_QUOTE_CHARS = 140;

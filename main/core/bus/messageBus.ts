@@ -23,12 +23,24 @@ import type {
   MessageScope,
   MessageType,
 } from '../../contract/model.js';
-import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
 import { fitBytes } from '../util/fitBytes.js';
 import { DEFAULT_WRITE_BUDGETS, WriteBudget, type Budget, type Write } from './writeBudget.js';
+
+/**
+ * The agents the bus looks up (the AgentRegistry). Stated here rather than imported: the registry
+ * expires a removed agent's mail through this folder (messageExpiry.ts), so bus/ sits below agents/.
+ */
+export interface BusAgents {
+  /** A name the caller gave; an unknown one throws an error that lists who is there. */
+  require(name: unknown): Agent;
+  getById(id: number): Agent | undefined;
+  list(): Agent[];
+  /** Any agent ever seen, removed ones too (for history). */
+  nameOf(id: number): string;
+}
 
 /** An inbox read returns at most this many unless asked for more; the rest stay unread for the next call. */
 export const DEFAULT_INBOX_LIMIT = 20;
@@ -117,7 +129,7 @@ export class MessageBus {
 
   constructor(
     private readonly db: Db,
-    private readonly agents: AgentRegistry,
+    private readonly agents: BusAgents,
     private readonly events: Emitter<StudioEvent>,
     private readonly clock: Clock,
     budget: Budget = DEFAULT_WRITE_BUDGETS.messages,

@@ -11,7 +11,7 @@ import {
   type RepoPlace,
   type UntrackedFile,
 } from '../workspaces/repoPlace.js';
-import { shellQuote } from '../sessions/claudeLaunch.js';
+import { shellQuote } from '../util/shellQuote.js';
 import { pathWord } from './remoteSetup.js';
 import type { ExecResult, SshLink } from './sshLink.js';
 

@@ -13,9 +13,9 @@ import {
   mcpConfigText,
   studioPrompt,
   type Launch,
-} from '../sessions/claudeLaunch.js';
-import { parseVersion, supportsHttpHooks, unsupportedReason } from '../sessions/claudeVersion.js';
-import type { TranscriptSource } from '../sessions/transcriptUsage.js';
+} from '../claude/claudeLaunch.js';
+import { parseVersion, supportsHttpHooks, unsupportedReason } from '../claude/claudeVersion.js';
+import type { TranscriptSource } from '../claude/transcriptUsage.js';
 import {
   curlHookCommand,
   installScript,

@@ -2,7 +2,7 @@
 // them, credentials least of all, is on a command line or in a shell history there), and the
 // reading of what they print. They run under `sh` whatever the person's login shell is.
 import { randomBytes } from 'node:crypto';
-import { shellQuote } from '../sessions/claudeLaunch.js';
+import { shellQuote } from '../util/shellQuote.js';
 
 /** Lines the scripts print for the studio: `ccstudio:key=value`. */
 const SAY = 'ccstudio:';

@@ -21,17 +21,17 @@ import {
   findExecutable,
   writeMcpConfig,
   type Launch,
-} from './claudeLaunch.js';
+} from '../claude/claudeLaunch.js';
 import { guardLaunch, sandboxPlan } from './sandboxPolicy.js';
-import { claudeVersionOf, probeClaudeVersion, unsupportedReason } from './claudeVersion.js';
+import { claudeVersionOf, probeClaudeVersion, unsupportedReason } from '../claude/claudeVersion.js';
 import {
   claudeConfigFile,
   claudeTrusts,
   readsWorktreeTrust,
   recordWorktreeTrust,
   type TrustRecord,
-} from './claudeTrust.js';
-import { TranscriptUsage } from './transcriptUsage.js';
+} from '../claude/claudeTrust.js';
+import { TranscriptUsage } from '../claude/transcriptUsage.js';
 import { describeExit, MAX_QUICK_EXITS, QUICK_EXIT_MS } from '../../contract/exits.js';
 import {
   adviseExit,
@@ -53,7 +53,6 @@ import { classifyScreen, type ScreenReading } from './screenClassifier.js';
 import { fitBytes } from '../util/fitBytes.js';
 import { MAX_ANSWER_BYTES } from '../../contract/limits.js';
 import type { TerminalWriter, TypeResult } from './terminalWriter.js';
-import type { WakeTargetState } from '../wake/wakeEngine.js';
 import { sshHostLabel } from '../../contract/ssh.js';
 import { isFinal, prepareRemoteLaunch, type RemoteLaunch } from '../remote/remoteLaunch.js';
 import { remoteAgentDir, removeScript } from '../remote/remoteSetup.js';
@@ -262,8 +261,11 @@ export class AgentSessions {
     return this.live.get(agentId)?.pty.running ?? false;
   }
 
-  /** What the wake engine may know of a running terminal (see WakeTargets). */
-  wakeState(agentId: number): WakeTargetState | undefined {
+  /**
+   * What the wake engine may know of a running terminal: the shape its WakeTargets asks for, which
+   * studio.ts checks where it hands this class to the engine (sessions sit below wake/).
+   */
+  wakeState(agentId: number) {
     const live = this.live.get(agentId);
     if (!live?.pty.running) return undefined;
     const profile = this.options.agents.getById(agentId)?.profile;

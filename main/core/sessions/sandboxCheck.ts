@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { findExecutable } from './claudeLaunch.js';
+import { findExecutable } from '../claude/claudeLaunch.js';
 
 /**
  * A sandbox probe that takes longer than this counts as not working: bwrap normally takes

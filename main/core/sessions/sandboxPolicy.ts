@@ -13,8 +13,8 @@ import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { StudioError } from '../../contract/errors.js';
 import type { Agent, Workspace } from '../../contract/model.js';
 import { agentBranchSpace } from '../workspaces/gitWorkspace.js';
-import { findExecutable, type Launch, type SandboxPaths } from './claudeLaunch.js';
-import { compareVersions } from './claudeVersion.js';
+import { findExecutable, type Launch, type SandboxPaths } from '../claude/claudeLaunch.js';
+import { compareVersions } from '../claude/claudeVersion.js';
 import { sandboxUnavailable } from './sandboxCheck.js';
 
 /**

@@ -2,7 +2,7 @@ import { waitsForPerson } from '../../contract/model.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { classifyMirror, type ScreenReading } from './screenClassifier.js';
-import { isSlashCommand, sanitizeForTerminal } from './sanitize.js';
+import { isSlashCommand, sanitizeForTerminal } from '../util/sanitize.js';
 import type { PtySession } from './ptySession.js';
 
 /** Pause between the text and its Enter: sent together, the TUI takes the Enter as part of a paste. */

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Disposable, StudioEvent } from '../../contract/events.js';
 import type { TabSession } from '../../contract/model.js';
 import { hashToken } from '../agents/agentRegistry.js';
-import { sanitizeForTerminal } from '../sessions/sanitize.js';
+import { sanitizeForTerminal } from '../util/sanitize.js';
 import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';

@@ -7,7 +7,7 @@ import type { Clock } from '../util/clock.js';
 import { DisposableStore, type Emitter } from '../util/emitter.js';
 import type { Logger } from '../util/logger.js';
 import type { WakeHolds } from './wakeEngine.js';
-import { USAGE_WINDOW_MS } from '../sessions/transcriptUsage.js';
+import { USAGE_WINDOW_MS } from '../claude/transcriptUsage.js';
 
 /**
  * Agents waking each other more than this many times within PING_PONG_WINDOW_MS, with no word

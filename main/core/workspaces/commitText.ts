@@ -4,7 +4,7 @@
 // must never sign anything in the person's name. So agents' text goes only where git never looks
 // for trailers: the subject (its first paragraph, one line here), or lines indented as code; and
 // every message ends with a paragraph of the studio's own words.
-import { sanitizeForTerminal } from '../sessions/sanitize.js';
+import { sanitizeForTerminal } from '../util/sanitize.js';
 
 /** A task's title in a commit subject or a pull request title: `git log --oneline` and forges show it whole. */
 export const SUBJECT_TITLE_CHARS = 72;

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../../../main/contract/model.js';
-import { findExecutable } from '../../../../main/core/sessions/claudeLaunch.js';
+import { findExecutable } from '../../../../main/core/claude/claudeLaunch.js';
 import { sandboxUnavailable } from '../../../../main/core/sessions/sandboxCheck.js';
 import {
   gitGuardArgs,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_TYPED_CHARS } from '../../../../main/core/sessions/sanitize.js';
+import { MAX_TYPED_CHARS } from '../../../../main/core/util/sanitize.js';
 import { classifyScreen } from '../../../../main/core/sessions/screenClassifier.js';
 import {
   ENTER_DELAY_MS,

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QueuedMail } from '../../../../main/core/bus/messageBus.js';
 import { createStudio, type Studio } from '../../../../main/core/studio.js';
-import { USAGE_WINDOW_MS } from '../../../../main/core/sessions/transcriptUsage.js';
+import { USAGE_WINDOW_MS } from '../../../../main/core/claude/transcriptUsage.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 
 let clock: FakeClock;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageType } from '../../../../main/contract/model.js';
-import { sanitizeForTerminal } from '../../../../main/core/sessions/sanitize.js';
+import { sanitizeForTerminal } from '../../../../main/core/util/sanitize.js';
 import { composeWakePrompt } from '../../../../main/core/wake/wakePrompt.js';
 
 const msg = (from: string, type: MessageType = 'text', taskId: number | null = null) => ({

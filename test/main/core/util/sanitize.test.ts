@@ -3,7 +3,7 @@ import {
   isSlashCommand,
   MAX_TYPED_CHARS,
   sanitizeForTerminal as clean,
-} from '../../../../main/core/sessions/sanitize.js';
+} from '../../../../main/core/util/sanitize.js';
 
 /** Nothing that a terminal or a TUI would take as a keystroke or a sequence. */
 function expectInert(out: string): void {

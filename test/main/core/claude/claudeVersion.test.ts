@@ -8,7 +8,7 @@ import {
   parseVersion,
   supportsHttpHooks,
   unsupportedReason,
-} from '../../../../main/core/sessions/claudeVersion.js';
+} from '../../../../main/core/claude/claudeVersion.js';
 import { tempDir } from '../../../support/studioHarness.js';
 
 describe('Claude Code versions', () => {

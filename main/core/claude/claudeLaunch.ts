@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { shellQuote } from '../util/shellQuote.js';
 import { supportsHttpHooks } from './claudeVersion.js';
 
 /** The studio's MCP server name: its tools reach the model as mcp__studio__<tool>. */
@@ -79,11 +80,6 @@ export function childEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>)
 
 /** Claude Code gives up on a hook after this (s); the studio answers in milliseconds. */
 const HOOK_TIMEOUT_S = 10;
-
-/** Quotes a word for the shell Claude Code runs hook commands in. */
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Writes a file only its owner can read, tightening one an older build left wider. */
 function writePrivate(file: string, content: string): void {

@@ -2,8 +2,8 @@
 // body reading, strict JSON parsing, bearer tokens.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_REQUEST_BYTES } from '../main/contract/limits.js';
-import { hashToken } from '../main/core/agents/agentRegistry.js';
+import { MAX_REQUEST_BYTES } from '../../main/contract/limits.js';
+import { hashToken } from '../../main/core/agents/agentRegistry.js';
 
 /** An endpoint: handles a request on the path it owns. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;

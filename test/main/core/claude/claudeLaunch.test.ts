@@ -8,7 +8,7 @@ import {
   findExecutable,
   STUDIO_BRIEFING,
   type ClaudeLaunchInput,
-} from '../../../../main/core/sessions/claudeLaunch.js';
+} from '../../../../main/core/claude/claudeLaunch.js';
 import type { AgentProfile } from '../../../../main/contract/model.js';
 import { classifyScreen } from '../../../../main/core/sessions/screenClassifier.js';
 import { startFakeAgentStudio, type FakeAgentStudio } from '../../../support/fakeAgentStudio.js';

@@ -16,7 +16,7 @@ import {
   claudeTrusts,
   readsWorktreeTrust,
   recordWorktreeTrust,
-} from '../../../../main/core/sessions/claudeTrust.js';
+} from '../../../../main/core/claude/claudeTrust.js';
 import { tempDir } from '../../../support/studioHarness.js';
 import { rmSync } from 'node:fs';
 

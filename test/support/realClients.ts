@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SkipReason } from '../support/skipReason.js';
+import type { SkipReason } from './skipReason.js';
 
 export const TOOLS_DIR = fileURLToPath(new URL('../tools/', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TranscriptUsage, USAGE_WINDOW_MS } from '../../../../main/core/sessions/transcriptUsage.js';
+import { TranscriptUsage, USAGE_WINDOW_MS } from '../../../../main/core/claude/transcriptUsage.js';
 import { tempDir } from '../../../support/studioHarness.js';
 
 const line = (id: string, at: number, usage: Record<string, number>, type = 'assistant') =>
