@@ -4,14 +4,14 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Task } from '../../main/contract/model.js';
 import type { StudioClient } from '../../main/contract/pipe.js';
-import { useBrowserNotifications } from './app/browserNotifications.js';
+import { useBrowserNotifications } from './context/browserNotifications.js';
 import { useCommands } from './app/commands.js';
 import type { Dialog } from './app/dialog.js';
 import { DialogHost } from './app/DialogHost.js';
 import { DragDispatch } from './app/DragDispatch.js';
 import { layoutFor, useSavedLayout } from './app/layout.js';
 import { NoticeBar, useNotice } from './app/notices.js';
-import { StudioProvider } from './app/StudioContext.js';
+import { StudioProvider } from './context/StudioContext.js';
 import { TopBar } from './app/TopBar.js';
 import { useVisibilityReport } from './app/visibility.js';
 import { Board } from './components/Board.js';

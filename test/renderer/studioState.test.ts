@@ -10,7 +10,7 @@ import {
   tileAgents,
   type StudioState,
 } from '../../renderer/src/state/studioState.js';
-import { commandForKey } from '../../renderer/src/keys.js';
+import { commandForKey } from '../../renderer/src/app/keys.js';
 import { makeAgent, makeTask } from '../support/modelFixtures.js';
 
 const agent = (id: number, name: string, over: Partial<Agent> = {}): Agent =>

@@ -169,14 +169,14 @@ describe('npm run build in a fresh copy of this checkout', () => {
   it('then writes nothing when nothing changed, also when a file was only touched', () => {
     const before = distTimes(copy);
     runBuild();
-    utimesSync(join(copy, 'renderer/src/keys.ts'), new Date(), new Date(Date.now() + 60_000));
+    utimesSync(join(copy, 'renderer/src/app/keys.ts'), new Date(), new Date(Date.now() + 60_000));
     runBuild();
     expect(written(before, distTimes(copy))).toEqual([]);
   }, 120_000);
 
   it('rebuilds the UI alone after a renderer edit, and one module after a main edit', () => {
     let before = distTimes(copy);
-    appendFileSync(join(copy, 'renderer/src/keys.ts'), '\nexport const buildTestMark = 1;\n');
+    appendFileSync(join(copy, 'renderer/src/app/keys.ts'), '\nexport const buildTestMark = 1;\n');
     runBuild();
     let changed = written(before, distTimes(copy));
     expect(changed).toContain('renderer/index.html');
@@ -195,7 +195,7 @@ describe('npm run build in a fresh copy of this checkout', () => {
     const status = gitIn(copy, 'status', '--porcelain').split('\n');
     expect(status.map((line) => line.trim()).sort()).toEqual([
       'M main/cli/openLink.ts',
-      'M renderer/src/keys.ts',
+      'M renderer/src/app/keys.ts',
     ]);
   }, 180_000);
 });

@@ -18,7 +18,7 @@ import type { Task } from '../../../main/contract/model.js';
 import { parseCard, parseTarget, planDrop } from '../board/boardLogic.js';
 import { TaskCardBody, type ChangesOf } from '../components/Board.js';
 import type { AgentView } from '../state/studioState.js';
-import { useStudio } from './StudioContext.js';
+import { useStudio } from '../context/StudioContext.js';
 
 /** A few pixels of movement before a drag starts, so a click still opens the card. */
 const DRAG_AFTER_PX = 5;

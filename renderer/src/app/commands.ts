@@ -3,7 +3,7 @@
 import { useCallback, useEffect, type Dispatch, type SetStateAction } from 'react';
 import type { StudioClient, UiCommand } from '../../../main/contract/pipe.js';
 import type { Layout } from '../components/tiles/Tiles.js';
-import { commandForKey } from '../keys.js';
+import { commandForKey } from './keys.js';
 import type { AgentView } from '../state/studioState.js';
 import type { TerminalHandle } from '../terminal/TerminalView.js';
 import type { SavedLayout } from './layout.js';

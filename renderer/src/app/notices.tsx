@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Notify } from './StudioContext.js';
+import type { Notify } from '../context/StudioContext.js';
 
 /** How long a notice stays up. */
 const NOTICE_MS = 4000;

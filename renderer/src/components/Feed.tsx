@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { PERSON_NAME } from '../../../main/contract/limits.js';
-import { useStudio } from '../app/StudioContext.js';
+import { useStudio } from '../context/StudioContext.js';
 import { filterFeed, type AgentView, type FeedItem } from '../state/studioState.js';
 import { describeDelivery } from '../../../main/contract/delivery.js';
 

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { MAX_FIRST_TEAM_AGENTS } from '../../../main/contract/limits.js';
 import type { FolderCheck } from '../../../main/contract/service.js';
-import { useStudio } from '../app/StudioContext.js';
-import { Check } from './forms.js';
-import { FolderField, trustNote, useFolderChoices } from './FolderField.js';
+import { useStudio } from '../context/StudioContext.js';
+import { Check } from './forms/forms.js';
+import { FolderField, trustNote, useFolderChoices } from './forms/FolderField.js';
 
 /** A commander and this many engineers: enough to see the studio work, few enough to follow. */
 const DEFAULT_TEAM_AGENTS = 2;

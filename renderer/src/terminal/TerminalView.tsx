@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useStudio } from '../app/StudioContext.js';
+import { useStudio } from '../context/StudioContext.js';
 import { linkToAgent } from './agentLink.js';
 import { renderStats } from './stats.js';
 import { openTerminal, type RendererKind } from './xterm.js';

@@ -1,8 +1,8 @@
 import { useMemo, useReducer } from 'react';
-import { useStudio } from '../../app/StudioContext.js';
+import { useStudio } from '../../context/StudioContext.js';
 import type { AgentView } from '../../state/studioState.js';
-import { useFolderChoices } from '../FolderField.js';
-import { Check, useSubmit } from '../forms.js';
+import { useFolderChoices } from '../forms/FolderField.js';
+import { Check, useSubmit } from '../forms/forms.js';
 import { addAgentFormReducer, addAgentInputOf, NEW_AGENT_FORM } from './addAgent/addAgentForm.js';
 import { fieldSetter } from './addAgent/fields.js';
 import { HereFields } from './addAgent/HereFields.js';

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { NotifyStatus } from '../../../../main/contract/model.js';
-import { canNotify } from '../../app/browserNotifications.js';
-import { useStudio } from '../../app/StudioContext.js';
+import { canNotify } from '../../context/browserNotifications.js';
+import { useStudio } from '../../context/StudioContext.js';
 import { Modal } from './Modal.js';
 
 /** Where notices go: this browser's notifications, and the studio's webhook (Slack, ntfy, any). */

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { useStudio } from '../../app/StudioContext.js';
+import { useStudio } from '../../context/StudioContext.js';
 import type { AgentView } from '../../state/studioState.js';
-import { Check, useSubmit } from '../forms.js';
+import { Check, useSubmit } from '../forms/forms.js';
 import { Modal } from './Modal.js';
 
 /** Removing an agent; one with a worktree may take it (and its merged branches) along. */

@@ -5,7 +5,7 @@ import { parse as parseDiff } from 'diff2html';
 import { useMemo, useState } from 'react';
 import type { MergeMode, Task, WorkspaceChanges } from '../../../../main/contract/model.js';
 import type { WorkTarget } from '../../../../main/contract/service.js';
-import { useStudio } from '../../app/StudioContext.js';
+import { useStudio } from '../../context/StudioContext.js';
 import { Modal } from './Modal.js';
 import { fileName, type DiffLayout } from './review/FileDiff.js';
 import { ReviewActions, SendBackNote } from './review/ReviewActions.js';

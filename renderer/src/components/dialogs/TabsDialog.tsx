@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { TabSession } from '../../../../main/contract/model.js';
 import { browserLabel, tabVia } from '../../../../main/contract/tabs.js';
-import { useStudio } from '../../app/StudioContext.js';
+import { useStudio } from '../../context/StudioContext.js';
 import { Modal } from './Modal.js';
 
 const when = (ms: number) => new Date(ms).toLocaleString();

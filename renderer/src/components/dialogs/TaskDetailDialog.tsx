@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { TaskDetail } from '../../../../main/contract/model.js';
-import { useStudio } from '../../app/StudioContext.js';
+import { useStudio } from '../../context/StudioContext.js';
 import { Modal } from './Modal.js';
 
 /** A task with its result and history, kept current while it is open. */

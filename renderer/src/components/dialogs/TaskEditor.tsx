@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { TASK_PRIORITIES, type TaskDetail, type TaskPriority } from '../../../../main/contract/model.js';
 import { parseBlockers } from '../../board/boardLogic.js';
-import { useStudio } from '../../app/StudioContext.js';
+import { useStudio } from '../../context/StudioContext.js';
 import type { AgentView } from '../../state/studioState.js';
-import { useSubmit } from '../forms.js';
+import { useSubmit } from '../forms/forms.js';
 import { Modal } from './Modal.js';
 
 interface TaskEditorProps {

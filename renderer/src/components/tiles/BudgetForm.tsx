@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { StudioClient } from '../../../../main/contract/pipe.js';
-import { useStudio } from '../../app/StudioContext.js';
+import { useStudio } from '../../context/StudioContext.js';
 import type { AgentView } from '../../state/studioState.js';
 
 /** Sets or clears an agent's budget, under its tile's header. */

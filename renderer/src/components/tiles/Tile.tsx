@@ -1,7 +1,7 @@
 import { useDroppable } from '@dnd-kit/core';
 import { useRef, useState, type RefObject } from 'react';
 import type { WorkspaceChanges } from '../../../../main/contract/model.js';
-import { useStudio } from '../../app/StudioContext.js';
+import { useStudio } from '../../context/StudioContext.js';
 import { agentTargetId } from '../../board/boardLogic.js';
 import type { AgentView } from '../../state/studioState.js';
 import { TerminalView, type TerminalHandle } from '../../terminal/TerminalView.js';

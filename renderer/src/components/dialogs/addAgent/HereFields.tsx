@@ -1,7 +1,7 @@
 import type { FolderChoices } from '../../../../../main/contract/service.js';
 import type { AgentView } from '../../../state/studioState.js';
-import { FolderField, trustNote } from '../../FolderField.js';
-import { Check } from '../../forms.js';
+import { FolderField, trustNote } from '../../forms/FolderField.js';
+import { Check } from '../../forms/forms.js';
 import { folderOf, repoOf, sharesCheckout, wantsWorktree } from './addAgentForm.js';
 import { branchOf, type FieldsProps } from './fields.js';
 

@@ -1,4 +1,4 @@
-import { Check } from '../../forms.js';
+import { Check } from '../../forms/forms.js';
 import { branchOf, type FieldsProps } from './fields.js';
 
 /** An agent on another machine: which one, its folder and Claude Code there, a worktree made there. */

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MergeMode, MergePreview, WorkspaceDiff } from '../../../../../main/contract/model.js';
 import type { StudioClient } from '../../../../../main/contract/pipe.js';
 import type { WorkTarget } from '../../../../../main/contract/service.js';
-import type { Notify } from '../../../app/StudioContext.js';
+import type { Notify } from '../../../context/StudioContext.js';
 
 /** What a merge would do in one mode, or why that cannot be told (which refuses it too). */
 export type Preview = { preview: MergePreview } | { failed: string } | null;

@@ -1,4 +1,4 @@
-import type { UiCommand } from '../../main/contract/pipe.js';
+import type { UiCommand } from '../../../main/contract/pipe.js';
 
 /**
  * Browser-mode shortcuts, the same commands the desktop menu sends: Alt+1..9 for tiles and

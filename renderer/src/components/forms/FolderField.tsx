@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
-import type { FolderCheck, FolderChoices } from '../../../main/contract/service.js';
-import { useStudio } from '../app/StudioContext.js';
+import type { FolderCheck, FolderChoices } from '../../../../main/contract/service.js';
+import { useStudio } from '../../context/StudioContext.js';
 
 /** Checks wait for a pause in typing, so a path typed fast costs one request, not one per key. */
 const CHECK_DELAY_MS = 250;
