@@ -61,14 +61,8 @@ import { localPlace, type RepoPlace } from './workspaces/repoPlace.js';
 import { systemGh, workspaceService } from './workspaces/workspaceService.js';
 import { remotePlace } from './remote/remoteGit.js';
 import { Workspaces } from './workspaces/workspaces.js';
-
-/** Feed lines loaded when a window opens, when it does not ask for a number. */
-const FEED_HISTORY_LINES = 200;
-/** How many feed lines studio_status returns: enough context for one glance, small for the model. */
-const STATUS_ACTIVITY_LINES = 15;
-/** Deliveries `status` lists: enough to see how mail has been reaching agents lately. */
-const STATUS_DELIVERIES = 8;
-const STATUS_OPEN_TASKS = 25;
+import { feedHistory } from './person/feedHistory.js';
+import { studioStatus } from './person/studioStatus.js';
 
 export interface StudioOptions {
   /**
@@ -313,25 +307,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
   });
   const tasks = new TaskDispatch(board, agents, workspaces, logger);
 
-  const status = (): StudioStatus => {
-    const unread = bus.unreadCounts();
-    const open = board.openCounts();
-    const activity = [
-      ...bus.recentActivity(STATUS_ACTIVITY_LINES),
-      ...board.recentActivity(STATUS_ACTIVITY_LINES),
-    ]
-      .sort((a, b) => b.at - a.at)
-      .slice(0, STATUS_ACTIVITY_LINES);
-    return {
-      agents: agents
-        .list()
-        .map((a) => ({ ...a, unread: unread.get(a.id) ?? 0, openTasks: open.get(a.id) ?? 0 })),
-      taskCounts: board.counts(),
-      openTasks: board.list({ open: true, limit: STATUS_OPEN_TASKS }),
-      activity,
-      deliveries: bus.recentDeliveries(STATUS_DELIVERIES),
-    };
-  };
+  const status = (): StudioStatus => studioStatus({ agents, bus, board });
 
   const person = () => agents.person;
   // The home folder agents run with (their environment's HOME), which `~` means to the person.
@@ -578,28 +554,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
       // Warned when the task newly reaches someone who will not be woken by it.
       return task.assignee && task.assignee !== before?.assignee ? delivered(task, task.assignee) : task;
     },
-    feedHistory: async (query) => {
-      const limit = query.limit ?? FEED_HISTORY_LINES;
-      const messages = bus.history(null, { limit });
-      const taskEvents = board.recentEvents(limit);
-      // A page of one kind that stops short of its history (full, or cut to MAX_ANSWER_BYTES)
-      // reaches back less far than the other may: cut both there, so the feed never shows a
-      // stretch of time with one kind missing.
-      const lastMessage = messages.at(-1);
-      const moreMessages =
-        !!lastMessage && bus.history(null, { limit: 1, beforeId: lastMessage.id }).length > 0;
-      const lastEvent = taskEvents.at(-1);
-      const cutoff = Math.max(
-        moreMessages ? lastMessage.createdAt : -Infinity,
-        lastEvent && taskEvents.length >= limit ? lastEvent.event.createdAt : -Infinity,
-      );
-      const shown = messages.filter((m) => m.createdAt >= cutoff);
-      const deliveries = bus.deliveriesOf(shown.map((m) => m.id));
-      return {
-        messages: shown.map((m) => ({ ...m, deliveries: deliveries.get(m.id) ?? [] })),
-        taskEvents: taskEvents.filter((e) => e.event.createdAt >= cutoff),
-      };
-    },
+    feedHistory: async (query) => feedHistory({ bus, board }, query.limit),
     folderChoices: async () => ({ ...suggested(), recent: recentFolders(agents, [teamCwd], ownDirs) }),
     checkFolder: (path) => folderCheck(path),
     pickFolder: async () => {
