@@ -9,7 +9,6 @@ import type {
   AddAgentInput,
   AddedAgent,
   Delivered,
-  FolderCheck,
   StudioService,
   TerminalOutput,
 } from '../contract/service.js';
@@ -21,7 +20,7 @@ import { AgentSessions } from './sessions/agentSessions.js';
 import { SshLinks } from './remote/sshLink.js';
 import { remoteKey, sshControlDir } from './remote/sshPlaces.js';
 import { defaultHome } from './sessions/claudeLaunch.js';
-import { claudeConfigFile, claudeTrusts } from './sessions/claudeTrust.js';
+import { claudeConfigFile } from './sessions/claudeTrust.js';
 import type { SpawnPty } from './sessions/ptySession.js';
 import { TerminalWriter } from './sessions/terminalWriter.js';
 import { WakeEngine } from './wake/wakeEngine.js';
@@ -44,17 +43,8 @@ import { systemClock, type Clock } from './util/clock.js';
 import { Emitter } from './util/emitter.js';
 import { silentLogger, type Logger } from './util/logger.js';
 import { realOrSelf, studioOwnFolders } from './ownFolders.js';
-import {
-  checkFolder,
-  ensureTeam,
-  inside,
-  recentFolders,
-  suggestFolder,
-  TEAM_FOLDER_SETTING,
-  teamNames,
-} from './team.js';
+import { ensureTeam, inside, teamNames } from './team.js';
 import { systemGit, type Git } from './workspaces/git.js';
-import { defaultWorktreeParent } from './workspaces/gitWorkspace.js';
 import { TaskDispatch } from './workspaces/taskDispatch.js';
 import { watchTree, type WatchTree } from './workspaces/treeWatcher.js';
 import { localPlace, type RepoPlace } from './workspaces/repoPlace.js';
@@ -63,6 +53,7 @@ import { remotePlace } from './remote/remoteGit.js';
 import { Workspaces } from './workspaces/workspaces.js';
 import { feedHistory } from './person/feedHistory.js';
 import { studioStatus } from './person/studioStatus.js';
+import { TeamFolders } from './person/teamFolders.js';
 
 export interface StudioOptions {
   /**
@@ -316,28 +307,16 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const privateDirs = [options.dataDir ?? '', launchDir].filter(Boolean);
   const ownDirs = (options.ownFolders ?? studioOwnFolders()).map(realOrSelf);
   /** The folder the person chose for the team, kept across restarts. */
-  const chosenFolder = () => settings.get<string>(TEAM_FOLDER_SETTING);
-  const suggested = () => suggestFolder({ chosen: chosenFolder(), startedIn: teamCwd, ownDirs });
-  const claudeConfig = claudeConfigFile(terminals?.baseEnv ?? process.env);
-  const folderCheck = async (path: string): Promise<FolderCheck> => {
-    const check = await checkFolder(path, { base: teamCwd, privateDirs, home, ownDirs });
-    if (!check.ok) return check;
-    if (!check.git) return { ...check, claudeTrusted: claudeTrusts(claudeConfig, check.path) };
-    // For the worktree choice: the branch to start from, and where the worktree would go.
-    const info = await workspaces.repoInfo(check.path).catch(() => undefined);
-    const claudeTrusted = claudeTrusts(claudeConfig, check.path, info?.root);
-    if (!info) return { ...check, claudeTrusted };
-    return {
-      ...check,
-      claudeTrusted,
-      repo: {
-        root: info.root,
-        branch: info.current,
-        branches: info.branches,
-        worktreeParent: defaultWorktreeParent(info.root),
-      },
-    };
-  };
+  const folders = new TeamFolders({
+    startedIn: teamCwd,
+    home,
+    privateDirs,
+    ownDirs,
+    claudeConfig: claudeConfigFile(terminals?.baseEnv ?? process.env),
+    settings,
+    agents,
+    repoInfo: (folder) => workspaces.repoInfo(folder),
+  });
   /** The mail or task, with a warning when its recipient will not be woken by it. */
   const delivered = <T extends object>(value: T, to: string | null | undefined): Delivered<T> => {
     const agent = to ? agents.get(to) : undefined;
@@ -349,7 +328,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
    * new engineer gets a worktree of its own unless `worktrees` is false.
    */
   const makeTeam = async (count: number, cwd: string, worktrees?: boolean): Promise<string[]> => {
-    const check = await folderCheck(cwd);
+    const check = await folders.check(cwd);
     if (!check.ok) throw new StudioError('invalid', check.problem ?? 'That folder cannot be used.');
     if (worktrees && !check.repo)
       throw new StudioError(
@@ -363,7 +342,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
           made.set(name, (await workspaces.create({ folder: check.path, agentName: name })).workspace);
     const added = ensureTeam(agents, count, check.path, made);
     // The person's choice: from now on where new agents (and a later first team) go by default.
-    settings.set(TEAM_FOLDER_SETTING, check.path);
+    folders.choose(check.path);
     return added;
   };
 
@@ -390,17 +369,17 @@ export function createStudio(options: StudioOptions = {}): Studio {
           `Where ${input.name}'s worktree goes on ${dest}: give a full path there (or one starting with ~/), not ${worktree.parent}.`,
         );
     }
-    const parent = !dest && worktree.parent ? await folderCheck(worktree.parent) : undefined;
+    const parent = !dest && worktree.parent ? await folders.check(worktree.parent) : undefined;
     // A folder that does not exist yet is made; one that exists must be usable. Neither may be
     // inside the studio's own data.
-    if (parent && !parent.ok && (existsSync(parent.path) || privateDirs.some((d) => inside(d, parent.path))))
+    if (parent && !parent.ok && (existsSync(parent.path) || folders.isPrivate(parent.path)))
       throw new StudioError('invalid', `Where ${input.name}'s worktree goes: ${parent.problem}`);
     // No folder given and none chosen: where the studio was started, never the studio's own.
-    const folder = input.cwd || (dest ? teamCwd : suggested().suggested);
+    const folder = input.cwd || (dest ? teamCwd : folders.suggested().suggested);
     if (!folder)
       throw new StudioError(
         'invalid',
-        `Give the folder of the repository ${input.name}'s worktree is made from (--cwd DIR): ${suggested().note ?? ''}`.trim(),
+        `Give the folder of the repository ${input.name}'s worktree is made from (--cwd DIR): ${folders.suggested().note ?? ''}`.trim(),
       );
     const { workspace, created } = await workspaces.create(
       {
@@ -461,12 +440,12 @@ export function createStudio(options: StudioOptions = {}): Studio {
     addAgent: async (input: AddAgentInput): Promise<AddedAgent> => {
       if (input.remote || input.ssh) return addAgent(input);
       // No folder given: the team's, once the person chose one (else its home, as always).
-      const chosen = chosenFolder();
+      const chosen = folders.chosen();
       const cwd = input.cwd || chosen;
       if (!cwd) return addAgent(input);
       // A folder that cannot be used is refused now, not at its first start. One on another
       // machine is looked at there, when the agent starts.
-      const check = await folderCheck(cwd);
+      const check = await folders.check(cwd);
       if (!check.ok)
         throw new StudioError(
           'invalid',
@@ -474,7 +453,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
         );
       const added = await addAgent({ ...input, cwd: check.path });
       // The first agent's folder, when no team was started: the team's folder from now on.
-      if (!chosen) settings.set(TEAM_FOLDER_SETTING, check.path);
+      if (!chosen) folders.choose(check.path);
       return added;
     },
     startAgent: async (name) => (await sessions.startSettled(name)).agent,
@@ -555,8 +534,8 @@ export function createStudio(options: StudioOptions = {}): Studio {
       return task.assignee && task.assignee !== before?.assignee ? delivered(task, task.assignee) : task;
     },
     feedHistory: async (query) => feedHistory({ bus, board }, query.limit),
-    folderChoices: async () => ({ ...suggested(), recent: recentFolders(agents, [teamCwd], ownDirs) }),
-    checkFolder: (path) => folderCheck(path),
+    folderChoices: async () => folders.choices(),
+    checkFolder: (path) => folders.check(path),
     pickFolder: async () => {
       throw new StudioError('unavailable', 'No folder picker here: type the folder instead.');
     },
