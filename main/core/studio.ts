@@ -1,20 +1,14 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
 import type { StudioUrls } from '../contract/urls.js';
 import { PERSON_NAME } from '../contract/limits.js';
 import type { Agent, StudioStatus, Workspace } from '../contract/model.js';
-import type {
-  AddAgentInput,
-  AddedAgent,
-  Delivered,
-  StudioService,
-  TerminalOutput,
-} from '../contract/service.js';
+import type { Delivered, StudioService, TerminalOutput } from '../contract/service.js';
 import { StudioError } from '../contract/errors.js';
 import type { AgentSide } from './agentSide.js';
-import { AgentRegistry, validateAgentName, validateSsh } from './agents/agentRegistry.js';
+import { AgentRegistry } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
 import { AgentSessions } from './sessions/agentSessions.js';
 import { SshLinks } from './remote/sshLink.js';
@@ -54,6 +48,7 @@ import { Workspaces } from './workspaces/workspaces.js';
 import { feedHistory } from './person/feedHistory.js';
 import { studioStatus } from './person/studioStatus.js';
 import { TeamFolders } from './person/teamFolders.js';
+import { AgentAdder } from './person/agentAdder.js';
 
 export interface StudioOptions {
   /**
@@ -306,7 +301,6 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const teamCwd = options.teamCwd ?? home;
   const privateDirs = [options.dataDir ?? '', launchDir].filter(Boolean);
   const ownDirs = (options.ownFolders ?? studioOwnFolders()).map(realOrSelf);
-  /** The folder the person chose for the team, kept across restarts. */
   const folders = new TeamFolders({
     startedIn: teamCwd,
     home,
@@ -346,116 +340,13 @@ export function createStudio(options: StudioOptions = {}): Studio {
     return added;
   };
 
-  const adding = new Set<string>();
-  /** A worktree agent: its worktree made (or taken up), then the agent added with it. */
-  const addWorktreeAgent = async (
-    input: AddAgentInput,
-    rest: Omit<AddAgentInput, 'worktree'>,
-    worktree: NonNullable<AddAgentInput['worktree']>,
-  ): Promise<AddedAgent> => {
-    const dest = input.ssh?.dest;
-    if (input.ssh) {
-      // Checked before anything is made there (the registry checks them again on adding): a
-      // destination ssh is never run with, and an agent the registry would refuse.
-      validateSsh(input);
-      if (!input.cwd)
-        throw new StudioError(
-          'invalid',
-          `Give the folder of the repository on ${dest} (--cwd): the worktree is made from it.`,
-        );
-      if (worktree.parent !== undefined && !isAbsolute(worktree.parent) && !worktree.parent.startsWith('~/'))
-        throw new StudioError(
-          'invalid',
-          `Where ${input.name}'s worktree goes on ${dest}: give a full path there (or one starting with ~/), not ${worktree.parent}.`,
-        );
-    }
-    const parent = !dest && worktree.parent ? await folders.check(worktree.parent) : undefined;
-    // A folder that does not exist yet is made; one that exists must be usable. Neither may be
-    // inside the studio's own data.
-    if (parent && !parent.ok && (existsSync(parent.path) || folders.isPrivate(parent.path)))
-      throw new StudioError('invalid', `Where ${input.name}'s worktree goes: ${parent.problem}`);
-    // No folder given and none chosen: where the studio was started, never the studio's own.
-    const folder = input.cwd || (dest ? teamCwd : folders.suggested().suggested);
-    if (!folder)
-      throw new StudioError(
-        'invalid',
-        `Give the folder of the repository ${input.name}'s worktree is made from (--cwd DIR): ${folders.suggested().note ?? ''}`.trim(),
-      );
-    const { workspace, created } = await workspaces.create(
-      {
-        folder,
-        agentName: input.name,
-        ...(worktree.base ? { base: worktree.base } : {}),
-        ...(parent ? { parent: parent.path } : dest && worktree.parent ? { parent: worktree.parent } : {}),
-      },
-      dest,
-    );
-    try {
-      const { agent, token } = agents.add({ ...rest, cwd: workspace.path, workspace });
-      return { agent, token, mcpUrl: urls?.mcp ?? '' };
-    } catch (err) {
-      // The agent could not be added after all: a worktree made just now goes again; one taken
-      // up from an earlier agent of that name stays (it may be in use, or kept on purpose).
-      if (created)
-        await workspaces.removeUnused(workspace, dest).catch((e: Error) =>
-          logger.warn('could not take back the worktree of an agent not added', {
-            path: workspace.path,
-            err: e.message,
-          }),
-        );
-      throw err;
-    }
-  };
-
-  /** An agent added as given (its local folder checked already): with a worktree made, if asked. */
-  const addAgent = async (input: AddAgentInput): Promise<AddedAgent> => {
-    const { worktree, ...rest } = input;
-    if (!worktree) {
-      const { agent, token } = agents.add(rest);
-      return { agent, token, mcpUrl: urls?.mcp ?? '' };
-    }
-    if (input.remote)
-      throw new StudioError(
-        'invalid',
-        'A worktree is for an agent the studio runs: one that connects by itself with a token makes its own.',
-      );
-    validateAgentName(input.name);
-    const key = input.name.toLowerCase();
-    if (agents.get(input.name) || adding.has(key))
-      throw new StudioError('conflict', `There is already an agent called ${input.name}.`);
-    // Held from the worktree's making to the agent's adding: a second add of the name meanwhile
-    // is refused, so a failed add never takes back a worktree another add is using.
-    adding.add(key);
-    try {
-      return await addWorktreeAgent(input, rest, worktree);
-    } finally {
-      adding.delete(key);
-    }
-  };
+  const adder = new AgentAdder({ agents, worktrees: workspaces, folders, mcpUrl: urls?.mcp ?? '', logger });
 
   // Methods are sync underneath; async here so every pipe (IPC, WebSocket, HTTP) sees one shape.
   const service: StudioService = {
     status: async () => status(),
     listAgents: async () => agents.list(),
-    addAgent: async (input: AddAgentInput): Promise<AddedAgent> => {
-      if (input.remote || input.ssh) return addAgent(input);
-      // No folder given: the team's, once the person chose one (else its home, as always).
-      const chosen = folders.chosen();
-      const cwd = input.cwd || chosen;
-      if (!cwd) return addAgent(input);
-      // A folder that cannot be used is refused now, not at its first start. One on another
-      // machine is looked at there, when the agent starts.
-      const check = await folders.check(cwd);
-      if (!check.ok)
-        throw new StudioError(
-          'invalid',
-          `${input.name}'s folder: ${check.problem}${input.cwd ? '' : " It is the team's folder, where agents go when no folder is given: give one (--cwd DIR)."}`,
-        );
-      const added = await addAgent({ ...input, cwd: check.path });
-      // The first agent's folder, when no team was started: the team's folder from now on.
-      if (!chosen) folders.choose(check.path);
-      return added;
-    },
+    addAgent: (input) => adder.add(input),
     startAgent: async (name) => (await sessions.startSettled(name)).agent,
     stopAgent: async (name) => sessions.stop(name),
     restartAgent: async (name) => (await sessions.restart(name)).agent,
