@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
 import type { StudioUrls } from '../contract/urls.js';
 import { PERSON_NAME } from '../contract/limits.js';
-import type { Agent, StudioStatus, Workspace } from '../contract/model.js';
+import type { Agent, StudioStatus } from '../contract/model.js';
 import type { Delivered, StudioService, TerminalOutput } from '../contract/service.js';
 import { StudioError } from '../contract/errors.js';
 import type { AgentSide } from './agentSide.js';
@@ -37,7 +37,7 @@ import { systemClock, type Clock } from './util/clock.js';
 import { Emitter } from './util/emitter.js';
 import { silentLogger, type Logger } from './util/logger.js';
 import { realOrSelf, studioOwnFolders } from './ownFolders.js';
-import { ensureTeam, inside, teamNames } from './team.js';
+import { inside } from './team.js';
 import { systemGit, type Git } from './workspaces/git.js';
 import { TaskDispatch } from './workspaces/taskDispatch.js';
 import { watchTree, type WatchTree } from './workspaces/treeWatcher.js';
@@ -49,6 +49,7 @@ import { feedHistory } from './person/feedHistory.js';
 import { studioStatus } from './person/studioStatus.js';
 import { TeamFolders } from './person/teamFolders.js';
 import { AgentAdder } from './person/agentAdder.js';
+import { TeamSetup } from './person/teamSetup.js';
 
 export interface StudioOptions {
   /**
@@ -317,29 +318,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     const warning = agent ? wake.deliveryWarning(agent.id) : undefined;
     return warning ? { ...value, warning } : value;
   };
-  /**
-   * The commander and agent-1..N in a folder (those missing are added); in a git repository each
-   * new engineer gets a worktree of its own unless `worktrees` is false.
-   */
-  const makeTeam = async (count: number, cwd: string, worktrees?: boolean): Promise<string[]> => {
-    const check = await folders.check(cwd);
-    if (!check.ok) throw new StudioError('invalid', check.problem ?? 'That folder cannot be used.');
-    if (worktrees && !check.repo)
-      throw new StudioError(
-        'invalid',
-        `${check.path} is not in a git repository, so there are no worktrees to give.`,
-      );
-    const made = new Map<string, Workspace>();
-    if (worktrees ?? !!check.repo)
-      for (const name of teamNames(count).slice(1))
-        if (!agents.get(name))
-          made.set(name, (await workspaces.create({ folder: check.path, agentName: name })).workspace);
-    const added = ensureTeam(agents, count, check.path, made);
-    // The person's choice: from now on where new agents (and a later first team) go by default.
-    folders.choose(check.path);
-    return added;
-  };
-
+  const team = new TeamSetup({ agents, folders, worktrees: workspaces, terminals: sessions });
   const adder = new AgentAdder({ agents, worktrees: workspaces, folders, mcpUrl: urls?.mcp ?? '', logger });
 
   // Methods are sync underneath; async here so every pipe (IPC, WebSocket, HTTP) sees one shape.
@@ -430,24 +409,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     pickFolder: async () => {
       throw new StudioError('unavailable', 'No folder picker here: type the folder instead.');
     },
-    startTeam: async ({ cwd, agents: count, worktrees }) => {
-      if (agents.list().some((a) => a.kind === 'agent' && !a.remote))
-        throw new StudioError('conflict', 'This studio has a team already: add agents one by one instead.');
-      await makeTeam(count, cwd, worktrees);
-      // Each starts on its own; one that cannot start says why, and the others run regardless.
-      const errors = await Promise.all(
-        teamNames(count).map((n) =>
-          sessions.startSettled(n).then(
-            () => undefined,
-            (err: Error) => err.message,
-          ),
-        ),
-      );
-      return teamNames(count).map((n, i) => ({
-        agent: agents.require(n),
-        ...(errors[i] ? { error: errors[i] } : {}),
-      }));
-    },
+    startTeam: (input) => team.start(input),
     ...workspaceService({
       agents,
       board,
@@ -492,7 +454,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     agentSide,
     status,
     answerHook: (agent, payload) => answerHook({ wake, sessions }, agent, payload),
-    ensureTeam: makeTeam,
+    ensureTeam: (count, cwd, worktrees) => team.ensure(count, cwd, worktrees),
     openTerminalViewer: (send) => new TerminalViewer(sessions, (name) => agents.require(name), send),
     close: async () => {
       wake.dispose();
