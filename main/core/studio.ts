@@ -228,19 +228,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     hookCommand: terminals?.hookCommand ?? 'true',
     ...(terminals?.claudeCommand ? { claudeCommand: terminals.claudeCommand } : {}),
     ...(terminals?.baseEnv ? { baseEnv: terminals.baseEnv } : {}),
-    beforeStart: async (agent) => {
-      if (!agent.workspace) return;
-      try {
-        await tasks.rehome(agents.person, await workspaces.moveToAgentSpace(agent));
-      } catch (err) {
-        // Only a sandboxed agent needs its branches there to commit (its git guard); others start anyway.
-        if (agent.profile.kind === 'claude' && agent.profile.sandbox) throw err;
-        logger.warn("could not move an agent's branches into its folder", {
-          agent: agent.name,
-          err: String(err),
-        });
-      }
-    },
+    beforeStart: (agent) => tasks.beforeStart(agents.person, agent),
   });
   const guard = new WakeGuard({
     agents,
