@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
 import type { StudioUrls } from '../contract/urls.js';
-import { PERSON_NAME } from '../contract/limits.js';
 import type { Agent, StudioStatus } from '../contract/model.js';
-import type { Delivered, StudioService, TerminalOutput } from '../contract/service.js';
-import { StudioError } from '../contract/errors.js';
+import type { StudioService, TerminalOutput } from '../contract/service.js';
 import type { AgentSide } from './agentSide.js';
 import { AgentRegistry } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
@@ -45,11 +43,11 @@ import { localPlace, type RepoPlace } from './workspaces/repoPlace.js';
 import { systemGh, workspaceService } from './workspaces/workspaceService.js';
 import { remotePlace } from './remote/remoteGit.js';
 import { Workspaces } from './workspaces/workspaces.js';
-import { feedHistory } from './person/feedHistory.js';
 import { studioStatus } from './person/studioStatus.js';
 import { TeamFolders } from './person/teamFolders.js';
 import { AgentAdder } from './person/agentAdder.js';
 import { TeamSetup } from './person/teamSetup.js';
+import { PersonService } from './person/personService.js';
 
 export interface StudioOptions {
   /**
@@ -300,118 +298,28 @@ export function createStudio(options: StudioOptions = {}): Studio {
     agents,
     repoInfo: (folder) => workspaces.repoInfo(folder),
   });
-  /** The mail or task, with a warning when its recipient will not be woken by it. */
-  const delivered = <T extends object>(value: T, to: string | null | undefined): Delivered<T> => {
-    const agent = to ? agents.get(to) : undefined;
-    const warning = agent ? wake.deliveryWarning(agent.id) : undefined;
-    return warning ? { ...value, warning } : value;
-  };
   const team = new TeamSetup({ agents, folders, worktrees: workspaces, terminals: sessions });
   const adder = new AgentAdder({ agents, worktrees: workspaces, folders, mcpUrl: urls?.mcp ?? '', logger });
 
-  // Methods are sync underneath; async here so every pipe (IPC, WebSocket, HTTP) sees one shape.
-  const service: StudioService = {
-    status: async () => status(),
-    listAgents: async () => agents.list(),
-    addAgent: (input) => adder.add(input),
-    startAgent: async (name) => (await sessions.startSettled(name)).agent,
-    stopAgent: async (name) => sessions.stop(name),
-    restartAgent: async (name) => (await sessions.restart(name)).agent,
-    readScreen: async (name) => sessions.screen(name),
-    kickAgent: async (name) => {
-      await wake.kick(agents.require(name).id, 'person');
-    },
-    sendKeys: async (name, keys) => sessions.keys(name, keys),
-    removeAgent: async (name, options) => {
-      const agent = agents.require(name);
-      if (agent.name === PERSON_NAME) throw new StudioError('forbidden', 'The person cannot be removed.');
-      if (options?.removeWorktree) {
-        if (!agent.workspace)
-          throw new StudioError('invalid', `${agent.name} has no worktree of its own to remove.`);
-        // Checked while it runs (a refusal changes nothing), then stopped, so nothing writes into
-        // the worktree while it is checked again and removed.
-        await workspaces.checkRemovable(agent);
-        await sessions.stop(agent.name).catch(() => undefined);
-        await workspaces.remove(agent);
-      }
-      // Gone from the registry first (tokens, cache): nothing can be assigned to it while its
-      // terminal takes its time to stop.
-      board.releaseAssignee(agent.id, person());
-      agents.remove(name);
-      await sessions.remove(agent);
-    },
-    sendMessage: async (input) =>
-      delivered(
-        bus.send(person(), input.to, input.body, {
-          ...(input.type ? { type: input.type } : {}),
-          ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
-          ...(input.urgent ? { urgent: true } : {}),
-        }),
-        input.to,
-      ),
-    notifyStatus: async () => webhook.status(),
-    setNotify: async (input) => webhook.configure(input),
-    testNotify: async () =>
-      webhook.test({
-        kind: 'review',
-        title: 'Claude Code Studio: test notice',
-        body: 'Notices reach this webhook when an agent waits for you or a task reaches review or done.',
-        at: clock.now(),
-      }),
-    releaseAgent: async (name) => {
-      const agent = agents.require(name);
-      guard.release(agent.id);
-      // Its queued mail goes now if it is idle, or at its turn's end.
-      wake.consider(agent.id);
-      return agents.require(name);
-    },
-    setBudget: async (name, budget) => {
-      const agent = agents.require(name);
-      if (agent.kind !== 'agent') throw new StudioError('invalid', 'Only an agent has a budget.');
-      agents.setRuntime(agent.id, { budget: budget ?? null });
-      if (!budget && agent.hold?.reason === 'budget') {
-        guard.release(agent.id);
-        wake.consider(agent.id);
-      }
-      guard.checkBudget(agent.id);
-      return agents.require(name);
-    },
-    broadcast: async (body) => bus.broadcast(person(), body).message,
-    history: async (query) => bus.history(null, query),
-    personInbox: async () => bus.inbox(person()).items,
-    listTasks: async (query) => board.list(query),
-    getTask: async (id) => board.detail(id),
-    createTask: async (input) => {
-      const task = await tasks.create(person(), input);
-      return delivered(task, task.assignee);
-    },
-    updateTask: async (input) => {
-      const before = board.get(input.id);
-      const task = await tasks.update(person(), input);
-      // Warned when the task newly reaches someone who will not be woken by it.
-      return task.assignee && task.assignee !== before?.assignee ? delivered(task, task.assignee) : task;
-    },
-    feedHistory: async (query) => feedHistory({ bus, board }, query.limit),
-    folderChoices: async () => folders.choices(),
-    checkFolder: (path) => folders.check(path),
-    pickFolder: async () => {
-      throw new StudioError('unavailable', 'No folder picker here: type the folder instead.');
-    },
-    startTeam: (input) => team.start(input),
-    ...workspaceService({
-      agents,
-      board,
-      bus,
-      workspaces,
-      person,
-    }),
-    listTabs: async () => tabs.list(),
-    endTab: async (id) => {
-      if (!tabs.end(id))
-        throw new StudioError('not_found', `There is no tab #${id}; the list of tabs shows the live ones.`);
-    },
-    onDidEvent: (listener) => events.on(listener),
-  };
+  const service = new PersonService({
+    agents,
+    bus,
+    board,
+    tasks,
+    terminals: sessions,
+    wake,
+    holds: guard,
+    webhook,
+    tabs,
+    worktrees: workspaces,
+    review: workspaceService({ agents, board, bus, workspaces, person }),
+    adder,
+    team,
+    folders,
+    events,
+    clock,
+    status,
+  });
 
   const agentSide: AgentSide = {
     agents,

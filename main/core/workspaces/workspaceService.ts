@@ -29,7 +29,7 @@ export interface WorkspaceServiceDeps {
   person(): Agent;
 }
 
-type WorkspaceMethods = Pick<
+export type WorkspaceMethods = Pick<
   StudioService,
   'agentChanges' | 'allChanges' | 'workDiff' | 'merge' | 'previewMerge' | 'sendBack' | 'openPullRequest'
 >;
