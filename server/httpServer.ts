@@ -141,7 +141,7 @@ export interface McpHttpServer {
 /** Serves the studio on a bound listener: every endpoint, each behind its own credential. */
 export function serveStudio(listener: Listener, options: StudioServerOptions): McpHttpServer {
   const { studio } = options;
-  const mcp = createMcpEndpoints({ side: studio.agentSide, byToken: (t) => studio.agents.byToken(t) });
+  const mcp = createMcpEndpoints({ side: studio.agentSide, byToken: (t) => studio.agentByToken(t) });
   const ui = createUiEndpoints({
     host: studio,
     tabs: studio.tabs,
@@ -156,7 +156,7 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
     [
       STUDIO_PATHS.hooks,
       hooksEndpoint({
-        agentForHookToken: (token) => studio.sessions.agentForHookToken(token),
+        agentForHookToken: (token) => studio.agentForHookToken(token),
         answer: (agent, payload) => studio.answerHook(agent, payload),
         logger: studio.logger,
       }),
@@ -182,8 +182,8 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
     if (token)
       return (
         sameSecret(token, options.adminToken) ||
-        studio.agents.byToken(token) !== undefined ||
-        studio.sessions.agentForHookToken(token) !== undefined
+        studio.agentByToken(token) !== undefined ||
+        studio.agentForHookToken(token) !== undefined
       );
     const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
     // A tab's session (its UI socket), or the UI token (the printed link, traded for a session).

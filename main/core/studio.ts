@@ -48,6 +48,7 @@ import { TeamFolders } from './person/teamFolders.js';
 import { AgentAdder } from './person/agentAdder.js';
 import { TeamSetup } from './person/teamSetup.js';
 import { PersonService } from './person/personService.js';
+import { keepStudioParts } from './studioParts.js';
 
 export interface StudioOptions {
   /**
@@ -110,35 +111,41 @@ export interface TerminalOptions {
   wakeCooldownMs?: number;
 }
 
+/** Browser tabs let into the UI, as the UI's endpoints and the host use them. */
+export type UiTabs = Pick<
+  TabSessions,
+  'issueCode' | 'redeemCode' | 'open' | 'verify' | 'attach' | 'onDidEnd' | 'endAll'
+>;
+
+/**
+ * A studio as its hosts hold it (the CLI, the desktop app, the HTTP server): each side as its
+ * callers see it, and what hosting it takes. Nothing here hands out the database or the session
+ * manager; tests that must look behind it use studioParts (studioParts.ts).
+ */
 export interface Studio {
-  readonly db: Db;
-  readonly events: Emitter<StudioEvent>;
-  readonly agents: AgentRegistry;
-  readonly bus: MessageBus;
-  readonly board: TaskBoard;
-  /** Terminals of local agents (empty when the host gave no TerminalOptions). */
-  readonly sessions: AgentSessions;
-  readonly wake: WakeEngine;
-  readonly guard: WakeGuard;
-  readonly workspaces: Workspaces;
-  /** Browser tabs let into the UI, each with a session of its own. */
-  readonly tabs: TabSessions;
-  readonly clock: Clock;
-  readonly logger: Logger;
   /** The studio as the person sees it (UI, CLI). */
   readonly service: StudioService;
   /** The studio as an agent's tools see it (MCP). */
   readonly agentSide: AgentSide;
-  status(): StudioStatus;
+  /** The agent an MCP token belongs to. */
+  agentByToken(token: string): Agent | undefined;
+  /** The agent whose running process was launched with this hook credential. */
+  agentForHookToken(token: string): Agent | undefined;
   /** The answer to a hook of an agent the studio runs, its body checked (see answerHook). */
   answerHook(agent: Agent, payload: HookPayload): HookAnswer;
+  /** Browser tabs let into the UI, each with a session of its own. */
+  readonly tabs: UiTabs;
+  /** Terminals as one UI connection sees them (see servePipe). */
+  openTerminalViewer(send: (output: TerminalOutput) => void): TerminalViewer;
   /**
    * Makes sure the commander and agent-1..N exist in a folder (serve --agents, --first-team); in
    * a git repository new engineers get worktrees of their own when `worktrees` is not false.
    */
   ensureTeam(count: number, cwd: string, worktrees?: boolean): Promise<string[]>;
-  /** Terminals as one UI connection sees them (see servePipe). */
-  openTerminalViewer(send: (output: TerminalOutput) => void): TerminalViewer;
+  /** Starts the agents saved to start with the studio; what became of each, once settled. */
+  startSavedAgents(): Promise<Array<{ name: string; ready?: boolean; error?: string }>>;
+  /** The logger the studio was built with, for what serves it. */
+  readonly logger: Logger;
   /** Stops background work and closes the database. */
   close(): Promise<void>;
 }
@@ -333,7 +340,35 @@ export function createStudio(options: StudioOptions = {}): Studio {
     status,
   };
 
+  const close = async () => {
+    wake.dispose();
+    guard.dispose();
+    expiry.dispose();
+    attention.dispose();
+    webhook.dispose();
+    tabs.dispose();
+    await workspaces.dispose();
+    await sessions.shutdown();
+    events.dispose();
+    await checkpointer.stop();
+    if (db.open) db.close();
+    lock?.release();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  };
   const studio: Studio = {
+    service,
+    agentSide,
+    agentByToken: (token) => agents.byToken(token),
+    agentForHookToken: (token) => sessions.agentForHookToken(token),
+    answerHook: (agent, payload) => answerHook({ wake, sessions }, agent, payload),
+    tabs,
+    openTerminalViewer: (send) => new TerminalViewer(sessions, (name) => agents.require(name), send),
+    ensureTeam: (count, cwd, worktrees) => team.ensure(count, cwd, worktrees),
+    startSavedAgents: () => sessions.startSaved(),
+    logger,
+    close,
+  };
+  keepStudioParts(studio, {
     db,
     events,
     agents,
@@ -346,27 +381,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     tabs,
     clock,
     logger,
-    service,
-    agentSide,
     status,
-    answerHook: (agent, payload) => answerHook({ wake, sessions }, agent, payload),
-    ensureTeam: (count, cwd, worktrees) => team.ensure(count, cwd, worktrees),
-    openTerminalViewer: (send) => new TerminalViewer(sessions, (name) => agents.require(name), send),
-    close: async () => {
-      wake.dispose();
-      guard.dispose();
-      expiry.dispose();
-      attention.dispose();
-      webhook.dispose();
-      tabs.dispose();
-      await workspaces.dispose();
-      await sessions.shutdown();
-      events.dispose();
-      await checkpointer.stop();
-      if (db.open) db.close();
-      lock?.release();
-      if (scratch) rmSync(scratch, { recursive: true, force: true });
-    },
-  };
+  });
   return studio;
 }
