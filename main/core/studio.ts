@@ -8,7 +8,7 @@ import type { StudioService, TerminalOutput } from '../contract/service.js';
 import type { AgentSide } from './agentSide.js';
 import { AgentRegistry } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
-import { AgentSessions } from './sessions/agentSessions.js';
+import { AgentSessions, type AgentSessionsOptions } from './sessions/agentSessions.js';
 import { SshLinks } from './remote/sshLink.js';
 import { remoteKey, sshControlDir } from './remote/sshPlaces.js';
 import { defaultHome } from './sessions/claudeLaunch.js';
@@ -42,13 +42,13 @@ import { watchTree, type WatchTree } from './workspaces/treeWatcher.js';
 import { localPlace, type RepoPlace } from './workspaces/repoPlace.js';
 import { systemGh, workspaceService } from './workspaces/workspaceService.js';
 import { remotePlace } from './remote/remoteGit.js';
-import { Workspaces } from './workspaces/workspaces.js';
+import { Workspaces, type WorkspacesDeps } from './workspaces/workspaces.js';
 import { studioStatus } from './person/studioStatus.js';
 import { TeamFolders } from './person/teamFolders.js';
 import { AgentAdder } from './person/agentAdder.js';
 import { TeamSetup } from './person/teamSetup.js';
 import { PersonService } from './person/personService.js';
-import { keepStudioParts } from './studioParts.js';
+import { keepStudioParts, type StudioParts } from './studioParts.js';
 
 export interface StudioOptions {
   /**
@@ -150,184 +150,55 @@ export interface Studio {
   close(): Promise<void>;
 }
 
-/** The one composition root: builds every core service and hands each its dependencies. */
+/**
+ * The one composition root: builds every core service, hands each its dependencies, and returns
+ * the handle. It holds no rules: those live in the services it wires (the person's in person/).
+ */
 export function createStudio(options: StudioOptions = {}): Studio {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const file = options.databaseFile ?? (options.dataDir ? join(options.dataDir, DATABASE_FILE) : undefined);
-  if (!file) throw new Error('createStudio needs dataDir or databaseFile');
-  const ownsFolder = !options.databaseFile && !!options.dataDir;
-  let lock: StudioLock | undefined = options.lock;
-  let db: Db;
-  try {
-    if (ownsFolder) {
-      securePrivateTree(options.dataDir!);
-      lock ??= acquireStudioLock(options.dataDir!, {
-        ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-      });
-    }
-    db = openDatabase(file, {
-      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-      backup: ownsFolder && !!options.backup,
-      onBackupError: (err) => logger.warn('could not refresh the database backup', { err: String(err) }),
-    });
-  } catch (err) {
-    lock?.release();
-    throw err;
-  }
-  const checkpointer = startCheckpointer(db, {
-    logger,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-  });
-  const events = new Emitter<StudioEvent>(logger);
-  const settings = new Settings(db);
-  const agents = new AgentRegistry(db, events, clock);
-  const quotas = { ...DEFAULT_WRITE_BUDGETS, ...options.quotas };
-  const bus = new MessageBus(db, agents, events, clock, quotas.messages);
-  const board = new TaskBoard(db, agents, bus, events, clock, quotas.tasks);
-  const expiry = new MessageExpiry({ db, events, clock, logger });
-  const urls = options.urls;
-  const terminals = options.terminals;
-  // Agents' launch files (their credentials among them) need a private folder; a studio with no
-  // data folder (an in-memory one) gets a throwaway one rather than writing into the cwd.
-  const scratch =
-    terminals && !terminals.dataDir && !options.dataDir
-      ? mkdtempSync(join(tmpdir(), 'ccstudio-launch-'))
-      : undefined;
-  const launchDir = terminals?.dataDir ?? options.dataDir ?? scratch ?? '';
-  const writer = new TerminalWriter({
-    clock,
-    logger,
-    ...(terminals?.enterDelayMs !== undefined ? { enterDelayMs: terminals.enterDelayMs } : {}),
-    ...(terminals?.verifyDelayMs !== undefined ? { verifyDelayMs: terminals.verifyDelayMs } : {}),
-  });
-  const controlDir = sshControlDir(launchDir);
-  const sshLinks =
-    terminals && urls
-      ? new SshLinks({
-          controlDir,
-          sshCommand: terminals.sshCommand ?? 'ssh',
-          studioPort: Number(new URL(urls.base).port),
-          env: terminals.baseEnv ?? process.env,
-          logger,
-        })
-      : undefined;
-  const sessions = new AgentSessions({
+  const store = openStore(options, logger);
+  const { db } = store;
+  const { events, settings, agents, bus, board, expiry } = wireRecords(options, db, clock, logger);
+  const launch = launchFolders(options);
+  const sshLinks = sshLinksFor(options, launch, logger);
+  const sessions = wireSessions(options, launch, {
     agents,
     clock,
     logger,
-    ...(sshLinks ? { sshLinks, studioKey: remoteKey(settings) } : {}),
-    spawnPty:
-      terminals?.spawnPty ??
-      (() => {
-        throw new Error('This studio was started without terminals.');
-      }),
-    writer,
-    dataDir: launchDir,
-    // The SSH control sockets too (a process that reaches one runs commands on that host), when
-    // they are not in the data folder already.
-    privateDirs: [options.dataDir ?? '', launchDir, inside(launchDir, controlDir) ? '' : controlDir].filter(
-      Boolean,
-    ),
-    urls,
-    hookCommand: terminals?.hookCommand ?? 'true',
-    ...(terminals?.claudeCommand ? { claudeCommand: terminals.claudeCommand } : {}),
-    ...(terminals?.baseEnv ? { baseEnv: terminals.baseEnv } : {}),
+    settings,
+    sshLinks,
     beforeStart: (agent) => tasks.beforeStart(agents.person, agent),
   });
-  const guard = new WakeGuard({
-    agents,
-    events,
-    clock,
-    logger,
-    personTypedAt: (id) => sessions.get(id)?.lastPersonInputAt ?? 0,
-    ...(options.pingPong ? { pingPong: options.pingPong } : {}),
-  });
-  sessions.onDidUsage(({ agentId }) => guard.checkBudget(agentId));
-  const attention = new AttentionWatch({ events, clock, agents: agents.list() });
-  const webhook = new WebhookNotifier({
-    events,
-    settings,
-    clock,
-    logger,
-    ...(options.postWebhook ? { post: options.postWebhook } : {}),
-  });
-  const tabs = new TabSessions({ db, clock, events, logger });
-  const wake = new WakeEngine({
+  const { guard, attention, webhook, wake } = wireWakes(options, {
     events,
     bus,
     agents,
     sessions,
-    clock,
-    logger,
-    holds: guard,
-    ...(terminals ? {} : { offline: true }),
-    ...(terminals?.wakeCooldownMs !== undefined ? { cooldownMs: terminals.wakeCooldownMs } : {}),
-  });
-
-  const git = options.git ?? systemGit(terminals?.baseEnv ?? process.env);
-  // One place per host, so each host's git is checked for its version once.
-  const hosts = new Map<string, RepoPlace>();
-  const workspaces = new Workspaces({
-    local: localPlace(git, options.gh ?? systemGh),
-    ...(sshLinks
-      ? {
-          remote: (dest: string) => {
-            let place = hosts.get(dest);
-            if (!place) hosts.set(dest, (place = remotePlace(sshLinks.forHost(dest))));
-            return place;
-          },
-        }
-      : {}),
-    events,
-    agents,
-    clock,
-    logger,
-    ...(options.watchTree !== null ? { watchTree: options.watchTree ?? watchTree } : {}),
-  });
-  const tasks = new TaskDispatch(board, agents, workspaces, logger);
-
-  const status = (): StudioStatus => studioStatus({ agents, bus, board });
-
-  const person = () => agents.person;
-  // The home folder agents run with (their environment's HOME), which `~` means to the person.
-  const home = defaultHome(terminals?.baseEnv ?? process.env);
-  const teamCwd = options.teamCwd ?? home;
-  const privateDirs = [options.dataDir ?? '', launchDir].filter(Boolean);
-  const ownDirs = (options.ownFolders ?? studioOwnFolders()).map(realOrSelf);
-  const folders = new TeamFolders({
-    startedIn: teamCwd,
-    home,
-    privateDirs,
-    ownDirs,
-    claudeConfig: claudeConfigFile(terminals?.baseEnv ?? process.env),
     settings,
-    agents,
-    repoInfo: (folder) => workspaces.repoInfo(folder),
+    clock,
+    logger,
   });
-  const team = new TeamSetup({ agents, folders, worktrees: workspaces, terminals: sessions });
-  const adder = new AgentAdder({ agents, worktrees: workspaces, folders, mcpUrl: urls?.mcp ?? '', logger });
-
-  const service = new PersonService({
+  const tabs = new TabSessions({ db, clock, events, logger });
+  const workspaces = wireWorkspaces(options, sshLinks, { events, agents, clock, logger });
+  const tasks = new TaskDispatch(board, agents, workspaces, logger);
+  const status = (): StudioStatus => studioStatus({ agents, bus, board });
+  const parts: StudioParts = {
+    db,
+    events,
     agents,
     bus,
     board,
-    tasks,
-    terminals: sessions,
+    sessions,
     wake,
-    holds: guard,
-    webhook,
+    guard,
+    workspaces,
     tabs,
-    worktrees: workspaces,
-    review: workspaceService({ agents, board, bus, workspaces, person }),
-    adder,
-    team,
-    folders,
-    events,
     clock,
+    logger,
     status,
-  });
-
+  };
+  const { service, team } = wirePersonSide(options, launch, { ...parts, tasks, webhook, settings });
   const agentSide: AgentSide = {
     agents,
     bus,
@@ -341,19 +212,12 @@ export function createStudio(options: StudioOptions = {}): Studio {
   };
 
   const close = async () => {
-    wake.dispose();
-    guard.dispose();
-    expiry.dispose();
-    attention.dispose();
-    webhook.dispose();
-    tabs.dispose();
+    for (const part of [wake, guard, expiry, attention, webhook, tabs]) part.dispose();
     await workspaces.dispose();
     await sessions.shutdown();
     events.dispose();
-    await checkpointer.stop();
-    if (db.open) db.close();
-    lock?.release();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    await store.close();
+    if (launch.scratch) rmSync(launch.scratch, { recursive: true, force: true });
   };
   const studio: Studio = {
     service,
@@ -368,20 +232,253 @@ export function createStudio(options: StudioOptions = {}): Studio {
     logger,
     close,
   };
-  keepStudioParts(studio, {
-    db,
+  keepStudioParts(studio, parts);
+  return studio;
+}
+
+/** What the studio keeps: agents, mail and the board over one database, and the events they fire. */
+function wireRecords(options: StudioOptions, db: Db, clock: Clock, logger: Logger) {
+  const events = new Emitter<StudioEvent>(logger);
+  const settings = new Settings(db);
+  const agents = new AgentRegistry(db, events, clock);
+  const quotas = { ...DEFAULT_WRITE_BUDGETS, ...options.quotas };
+  const bus = new MessageBus(db, agents, events, clock, quotas.messages);
+  const board = new TaskBoard(db, agents, bus, events, clock, quotas.tasks);
+  const expiry = new MessageExpiry({ db, events, clock, logger });
+  return { events, settings, agents, bus, board, expiry };
+}
+
+/**
+ * Who is woken and who is told: the wake guard, the person's notices and their webhook, the wake
+ * engine. Built in this order, which is the order their listeners hear each event in.
+ */
+function wireWakes(
+  options: StudioOptions,
+  deps: {
+    events: Emitter<StudioEvent>;
+    bus: MessageBus;
+    agents: AgentRegistry;
+    sessions: AgentSessions;
+    settings: Settings;
+    clock: Clock;
+    logger: Logger;
+  },
+) {
+  const { events, agents, sessions, clock, logger } = deps;
+  const guard = new WakeGuard({
+    agents,
     events,
+    clock,
+    logger,
+    personTypedAt: (id) => sessions.get(id)?.lastPersonInputAt ?? 0,
+    ...(options.pingPong ? { pingPong: options.pingPong } : {}),
+  });
+  sessions.onDidUsage(({ agentId }) => guard.checkBudget(agentId));
+  const attention = new AttentionWatch({ events, clock, agents: agents.list() });
+  const webhook = new WebhookNotifier({
+    events,
+    settings: deps.settings,
+    clock,
+    logger,
+    ...(options.postWebhook ? { post: options.postWebhook } : {}),
+  });
+  const wake = new WakeEngine({
+    events,
+    bus: deps.bus,
+    agents,
+    sessions,
+    clock,
+    logger,
+    holds: guard,
+    ...(options.terminals ? {} : { offline: true }),
+    ...(options.terminals?.wakeCooldownMs !== undefined
+      ? { cooldownMs: options.terminals.wakeCooldownMs }
+      : {}),
+  });
+  return { guard, attention, webhook, wake };
+}
+
+/** The database, its lock (one studio per data folder) and its checkpointer; close undoes all three. */
+function openStore(options: StudioOptions, logger: Logger): { db: Db; close(): Promise<void> } {
+  const file = options.databaseFile ?? (options.dataDir ? join(options.dataDir, DATABASE_FILE) : undefined);
+  if (!file) throw new Error('createStudio needs dataDir or databaseFile');
+  const ownsFolder = !options.databaseFile && !!options.dataDir;
+  const nativeBinding = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {};
+  let lock: StudioLock | undefined = options.lock;
+  let db: Db;
+  try {
+    if (ownsFolder) {
+      securePrivateTree(options.dataDir!);
+      lock ??= acquireStudioLock(options.dataDir!, nativeBinding);
+    }
+    db = openDatabase(file, {
+      ...nativeBinding,
+      backup: ownsFolder && !!options.backup,
+      onBackupError: (err) => logger.warn('could not refresh the database backup', { err: String(err) }),
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  const checkpointer = startCheckpointer(db, { logger, ...nativeBinding });
+  return {
+    db,
+    close: async () => {
+      await checkpointer.stop();
+      if (db.open) db.close();
+      lock?.release();
+    },
+  };
+}
+
+interface LaunchFolders {
+  /** Where agents' launch files go (their credentials among them): private to the person. */
+  launchDir: string;
+  /** A throwaway launch folder, removed at close, for a studio with no data folder. */
+  scratch: string | undefined;
+  /** The SSH control sockets (a process that reaches one runs commands on that host). */
+  controlDir: string;
+}
+
+/**
+ * Agents' launch files (their credentials among them) need a private folder; a studio with no
+ * data folder (an in-memory one) gets a throwaway one rather than writing into the cwd.
+ */
+function launchFolders(options: StudioOptions): LaunchFolders {
+  const terminals = options.terminals;
+  const scratch =
+    terminals && !terminals.dataDir && !options.dataDir
+      ? mkdtempSync(join(tmpdir(), 'ccstudio-launch-'))
+      : undefined;
+  const launchDir = terminals?.dataDir ?? options.dataDir ?? scratch ?? '';
+  return { launchDir, scratch, controlDir: sshControlDir(launchDir) };
+}
+
+/** One connection per host, for agents on other machines: only with terminals and the studio's URLs. */
+function sshLinksFor(options: StudioOptions, launch: LaunchFolders, logger: Logger): SshLinks | undefined {
+  const { terminals, urls } = options;
+  if (!terminals || !urls) return undefined;
+  return new SshLinks({
+    controlDir: launch.controlDir,
+    sshCommand: terminals.sshCommand ?? 'ssh',
+    studioPort: Number(new URL(urls.base).port),
+    env: terminals.baseEnv ?? process.env,
+    logger,
+  });
+}
+
+/** Agents' terminals: this machine's PTYs (none without TerminalOptions) and hosts over SSH. */
+function wireSessions(
+  options: StudioOptions,
+  launch: LaunchFolders,
+  deps: Pick<AgentSessionsOptions, 'agents' | 'clock' | 'logger'> & {
+    settings: Settings;
+    sshLinks: SshLinks | undefined;
+    beforeStart: NonNullable<AgentSessionsOptions['beforeStart']>;
+  },
+): AgentSessions {
+  const { terminals, urls } = options;
+  const { launchDir, controlDir } = launch;
+  const writer = new TerminalWriter({
+    clock: deps.clock,
+    logger: deps.logger,
+    ...(terminals?.enterDelayMs !== undefined ? { enterDelayMs: terminals.enterDelayMs } : {}),
+    ...(terminals?.verifyDelayMs !== undefined ? { verifyDelayMs: terminals.verifyDelayMs } : {}),
+  });
+  return new AgentSessions({
+    agents: deps.agents,
+    clock: deps.clock,
+    logger: deps.logger,
+    ...(deps.sshLinks ? { sshLinks: deps.sshLinks, studioKey: remoteKey(deps.settings) } : {}),
+    spawnPty:
+      terminals?.spawnPty ??
+      (() => {
+        throw new Error('This studio was started without terminals.');
+      }),
+    writer,
+    dataDir: launchDir,
+    // The SSH control sockets too, when they are not in the data folder already.
+    privateDirs: [options.dataDir ?? '', launchDir, inside(launchDir, controlDir) ? '' : controlDir].filter(
+      Boolean,
+    ),
+    urls,
+    hookCommand: terminals?.hookCommand ?? 'true',
+    ...(terminals?.claudeCommand ? { claudeCommand: terminals.claudeCommand } : {}),
+    ...(terminals?.baseEnv ? { baseEnv: terminals.baseEnv } : {}),
+    beforeStart: deps.beforeStart,
+  });
+}
+
+/** Agents' git worktrees: this machine's repositories, and one place per host over SSH. */
+function wireWorkspaces(
+  options: StudioOptions,
+  sshLinks: SshLinks | undefined,
+  deps: Pick<WorkspacesDeps, 'events' | 'agents' | 'clock' | 'logger'>,
+): Workspaces {
+  const git = options.git ?? systemGit(options.terminals?.baseEnv ?? process.env);
+  // One place per host, so each host's git is checked for its version once.
+  const hosts = new Map<string, RepoPlace>();
+  const remote = (links: SshLinks) => (dest: string) => {
+    let place = hosts.get(dest);
+    if (!place) hosts.set(dest, (place = remotePlace(links.forHost(dest))));
+    return place;
+  };
+  return new Workspaces({
+    local: localPlace(git, options.gh ?? systemGh),
+    ...(sshLinks ? { remote: remote(sshLinks) } : {}),
+    ...deps,
+    ...(options.watchTree !== null ? { watchTree: options.watchTree ?? watchTree } : {}),
+  });
+}
+
+/** The services the person's side is built over. */
+interface PersonSideParts extends StudioParts {
+  tasks: TaskDispatch;
+  webhook: WebhookNotifier;
+  settings: Settings;
+}
+
+/** The person's side: their team's folders, adding agents, the team, and the service over it all. */
+function wirePersonSide(
+  options: StudioOptions,
+  launch: LaunchFolders,
+  parts: PersonSideParts,
+): { service: PersonService; team: TeamSetup } {
+  const { agents, bus, board, sessions, workspaces } = parts;
+  const env = options.terminals?.baseEnv ?? process.env;
+  // The home folder agents run with (their environment's HOME), which `~` means to the person.
+  const home = defaultHome(env);
+  const folders = new TeamFolders({
+    startedIn: options.teamCwd ?? home,
+    home,
+    privateDirs: [options.dataDir ?? '', launch.launchDir].filter(Boolean),
+    ownDirs: (options.ownFolders ?? studioOwnFolders()).map(realOrSelf),
+    claudeConfig: claudeConfigFile(env),
+    settings: parts.settings,
+    agents,
+    repoInfo: (folder) => workspaces.repoInfo(folder),
+  });
+  const team = new TeamSetup({ agents, folders, worktrees: workspaces, terminals: sessions });
+  const mcpUrl = options.urls?.mcp ?? '';
+  const adder = new AgentAdder({ agents, worktrees: workspaces, folders, mcpUrl, logger: parts.logger });
+  const service = new PersonService({
     agents,
     bus,
     board,
-    sessions,
-    wake,
-    guard,
-    workspaces,
-    tabs,
-    clock,
-    logger,
-    status,
+    tasks: parts.tasks,
+    wake: parts.wake,
+    webhook: parts.webhook,
+    tabs: parts.tabs,
+    events: parts.events,
+    clock: parts.clock,
+    status: parts.status,
+    terminals: sessions,
+    holds: parts.guard,
+    worktrees: workspaces,
+    review: workspaceService({ agents, board, bus, workspaces, person: () => agents.person }),
+    adder,
+    team,
+    folders,
   });
-  return studio;
+  return { service, team };
 }
