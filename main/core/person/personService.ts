@@ -18,12 +18,17 @@ import type { Emitter } from '../util/emitter.js';
 import type { WakeEngine } from '../wake/wakeEngine.js';
 import type { WakeGuard } from '../wake/wakeGuard.js';
 import type { TaskDispatch } from '../workspaces/taskDispatch.js';
-import type { WorkspaceMethods } from '../workspaces/workspaceService.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
 import type { AgentAdder } from './agentAdder.js';
 import { feedHistory, type FeedSources } from './feedHistory.js';
 import type { TeamFolders } from './teamFolders.js';
 import type { TeamSetup } from './teamSetup.js';
+
+/** The person's side of worktrees: changes, diffs, merges, pull requests (workspaceService.ts). */
+export type ReviewMethods = Pick<
+  StudioService,
+  'agentChanges' | 'allChanges' | 'workDiff' | 'merge' | 'previewMerge' | 'sendBack' | 'openPullRequest'
+>;
 
 export interface PersonServiceDeps {
   agents: Pick<AgentRegistry, 'person' | 'list' | 'get' | 'require' | 'remove' | 'setRuntime'>;
@@ -39,8 +44,7 @@ export interface PersonServiceDeps {
   webhook: Pick<WebhookNotifier, 'status' | 'configure' | 'test'>;
   tabs: Pick<TabSessions, 'list' | 'end'>;
   worktrees: Pick<Workspaces, 'checkRemovable' | 'remove'>;
-  /** The person's side of worktrees: changes, diffs, merges, pull requests (workspaceService.ts). */
-  review: WorkspaceMethods;
+  review: ReviewMethods;
   adder: Pick<AgentAdder, 'add'>;
   team: Pick<TeamSetup, 'start'>;
   folders: Pick<TeamFolders, 'choices' | 'check'>;

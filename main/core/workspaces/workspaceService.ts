@@ -29,7 +29,7 @@ export interface WorkspaceServiceDeps {
   person(): Agent;
 }
 
-export type WorkspaceMethods = Pick<
+type WorkspaceMethods = Pick<
   StudioService,
   'agentChanges' | 'allChanges' | 'workDiff' | 'merge' | 'previewMerge' | 'sendBack' | 'openPullRequest'
 >;
