@@ -38,6 +38,24 @@ export default tseslint.config(
     },
   },
   {
+    // Hosts hold a studio by its handle (createStudio's Studio): never the database, the session
+    // manager or the services behind the handle, which studioParts hands to tests alone.
+    files: ['server/**/*.ts', 'main/host/**/*.ts', 'main/cli/**/*.ts', 'main/electron/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/core/studioParts*', '**/core/store/database*', '**/core/sessions/agentSessions*'],
+              message: "A host reaches the studio through createStudio's handle (main/core/studio.ts).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The core is hosted by the server and the shells; it never reaches up into them.
     files: ['main/core/**/*.ts'],
     rules: {

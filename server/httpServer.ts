@@ -138,10 +138,38 @@ export interface McpHttpServer {
   close(): Promise<void>;
 }
 
+/**
+ * Whether a request shows a credential this studio issued (the admin token, an agent's, a hook's,
+ * a tab's session, the UI's), read from its headers alone, so its connection is known before any body is read.
+ * Which credential a path takes is still its endpoint's to decide: this only tells the
+ * connection cap whom to keep. A credential kind added later belongs here too.
+ */
+function credentialCheck({
+  studio,
+  adminToken,
+  uiToken,
+}: StudioServerOptions): (req: IncomingMessage) => boolean {
+  return (req) => {
+    const token = bearer(req);
+    if (token)
+      return (
+        sameSecret(token, adminToken) ||
+        studio.agentByToken(token) !== undefined ||
+        studio.agentForHookToken(token) !== undefined
+      );
+    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    // A tab's session (its UI socket), or the UI token (the printed link, traded for a session).
+    const session = query.get('session');
+    if (session) return studio.tabs.verify(session) !== undefined;
+    const fromLink = query.get('token');
+    return !!fromLink && !!uiToken && sameSecret(fromLink, uiToken);
+  };
+}
+
 /** Serves the studio on a bound listener: every endpoint, each behind its own credential. */
 export function serveStudio(listener: Listener, options: StudioServerOptions): McpHttpServer {
   const { studio } = options;
-  const mcp = createMcpEndpoints({ side: studio.agentSide, byToken: (t) => studio.agents.byToken(t) });
+  const mcp = createMcpEndpoints({ side: studio.agentSide, byToken: (t) => studio.agentByToken(t) });
   const ui = createUiEndpoints({
     host: studio,
     tabs: studio.tabs,
@@ -156,7 +184,7 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
     [
       STUDIO_PATHS.hooks,
       hooksEndpoint({
-        agentForHookToken: (token) => studio.sessions.agentForHookToken(token),
+        agentForHookToken: (token) => studio.agentForHookToken(token),
         answer: (agent, payload) => studio.answerHook(agent, payload),
         logger: studio.logger,
       }),
@@ -171,27 +199,7 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
     ],
   ]);
 
-  /**
-   * Whether a request shows a credential this studio issued (the admin token, an agent's, a hook's,
-   * a tab's session, the UI's), read from its headers alone, so its connection is known before any body is read.
-   * Which credential a path takes is still its endpoint's to decide: this only tells the
-   * connection cap whom to keep. A credential kind added later belongs here too.
-   */
-  const showsCredential = (req: IncomingMessage): boolean => {
-    const token = bearer(req);
-    if (token)
-      return (
-        sameSecret(token, options.adminToken) ||
-        studio.agents.byToken(token) !== undefined ||
-        studio.sessions.agentForHookToken(token) !== undefined
-      );
-    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
-    // A tab's session (its UI socket), or the UI token (the printed link, traded for a session).
-    const session = query.get('session');
-    if (session) return studio.tabs.verify(session) !== undefined;
-    const uiToken = query.get('token');
-    return !!uiToken && !!options.uiToken && sameSecret(uiToken, options.uiToken);
-  };
+  const showsCredential = credentialCheck(options);
 
   const checkOrigin = (req: IncomingMessage): void => {
     const refused = refuseHost(listener, req.headers.host, req.headers.origin);

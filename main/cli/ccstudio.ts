@@ -372,7 +372,7 @@ async function announce({
   log: { file: string; logger: Logger };
   started: Awaited<RunningStudio['started']>;
 }): Promise<void> {
-  const team = running.studio.agents.list().filter((a) => a.kind === 'agent' && !a.remote);
+  const team = (await running.studio.service.listAgents()).filter((a) => a.kind === 'agent' && !a.remote);
   out(`Claude Code Studio is running.
 Open the studio:       ${running.uiBuilt ? running.uiUrl : '(the UI is not built in this copy: npm run build)'}
 MCP (Streamable HTTP): ${running.http.url}

@@ -238,6 +238,14 @@ function lockDown(): void {
   });
 }
 
+/** The window focuses the named agent's tile, when it has one (agents elsewhere have none). */
+async function focusTileOf(studio: RunningStudio['studio'], name: string): Promise<void> {
+  const agents = await studio.service.listAgents();
+  const id = agents.find((a) => a.name.toLowerCase() === name.toLowerCase())?.id;
+  const index = id === undefined ? -1 : tileIndex(agents, id);
+  if (index >= 0) sendCommand({ type: 'focusTile', index });
+}
+
 /**
  * The core's attention notices (see AttentionWatch) as OS notifications; a click shows the tile.
  * They arrive coalesced, and agents' text in them quoted inert (no markup, links or line breaks).
@@ -251,9 +259,7 @@ function notifyOnAttention(studio: RunningStudio['studio']): void {
     notice.on('click', () => {
       notices.delete(notice);
       showWindow();
-      const id = agent ? studio.agents.get(agent)?.id : undefined;
-      const index = id === undefined ? -1 : tileIndex(studio.agents.list(), id);
-      if (index >= 0) sendCommand({ type: 'focusTile', index });
+      if (agent) void focusTileOf(studio, agent);
     });
     notice.on('close', () => notices.delete(notice));
     notice.show();

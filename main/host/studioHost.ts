@@ -149,7 +149,7 @@ export async function startStudioHost(options: HostOptions): Promise<RunningStud
     // a git repository gives each engineer a worktree of its own unless told not to.
     if (options.agents !== undefined)
       await studio.ensureTeam(options.agents, teamCwd, options.worktrees ?? false);
-    else if (options.firstTeam && !studio.agents.list().some((a) => a.kind === 'agent'))
+    else if (options.firstTeam && !(await studio.service.listAgents()).some((a) => a.kind === 'agent'))
       await studio.ensureTeam(options.firstTeam, teamCwd, options.worktrees);
   } catch (err) {
     await http.close();
@@ -157,7 +157,7 @@ export async function startStudioHost(options: HostOptions): Promise<RunningStud
     removeStudioInfo(options.dataDir, process.pid);
     throw err;
   }
-  const started = options.noStart ? Promise.resolve([]) : studio.sessions.startSaved();
+  const started = options.noStart ? Promise.resolve([]) : studio.startSavedAgents();
   void started.then((results) => {
     for (const s of results)
       if (s.error) options.logger.warn(`could not start ${s.name}`, { error: s.error });

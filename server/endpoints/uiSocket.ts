@@ -76,7 +76,7 @@ const SIGNED_OUT: Record<TabEndReason, string> = {
 
 export function createUiEndpoints(deps: {
   host: PipeHost;
-  tabs: TabSessions;
+  tabs: Pick<TabSessions, 'verify' | 'attach' | 'redeemCode' | 'open' | 'onDidEnd'>;
   /** The printed link's token, traded for a tab's session; without one, only codes are. */
   uiToken: string | undefined;
   logger: Logger;

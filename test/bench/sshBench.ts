@@ -19,7 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as nodePty from 'node-pty';
-import { createStudio } from '../../main/core/studio.js';
+import { createStudioWithParts } from '../support/studioParts.js';
 import { listen, serveStudio } from '../../server/httpServer.js';
 import { REMOTE_ALIAS, sshdMissingReason, startSshd, type Sshd } from '../support/sshd.js';
 import { waitFor } from '../support/waitFor.js';
@@ -90,7 +90,7 @@ export async function runSshBench(
     sshd.asRemote(['test', '-x', join(sshd.remoteDir, 'claude')]);
 
     const listener = await listen({ port: 0 });
-    const s = createStudio({
+    const s = createStudioWithParts({
       dataDir: join(local, 'data'),
       urls: listener.urls,
       terminals: {

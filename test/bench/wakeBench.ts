@@ -31,7 +31,7 @@ import * as nodePty from 'node-pty';
 import type { SpawnPty } from '../../main/core/sessions/ptySession.js';
 import { PLAIN_BUSY_MS } from '../../main/core/sessions/agentStateTracker.js';
 import { ENTER_DELAY_MS, VERIFY_DELAY_MS } from '../../main/core/sessions/terminalWriter.js';
-import { createStudio, type Studio } from '../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../support/studioParts.js';
 import type { WakeRecord } from '../../main/core/wake/wakeEngine.js';
 import { percentile } from './stats.js';
 
@@ -169,7 +169,7 @@ export async function runWakeBench(
     };
   };
 
-  let studio: Studio | undefined;
+  let studio: StudioWithParts | undefined;
   const timers = new Set<NodeJS.Timeout>();
   const later = (fn: () => void, delay: number): void => {
     const t = setTimeout(() => {
@@ -179,7 +179,7 @@ export async function runWakeBench(
     timers.add(t);
   };
   try {
-    studio = createStudio({
+    studio = createStudioWithParts({
       dataDir: dir,
       terminals: { spawnPty, hookCommand: 'true', wakeCooldownMs: config.cooldownMs },
     });

@@ -45,7 +45,7 @@ afterAll(async () => {
   await studio?.close();
 });
 
-const core = () => studio.running.studio;
+const core = () => studio.core;
 
 describe('browser mode: delivery and attention', () => {
   it('sends urgent mail from the feed, and the feed says how it was delivered and when it was read', async () => {

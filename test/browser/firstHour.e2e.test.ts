@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../main/core/util/logger.js';
 import { startStudioHost, type RunningStudio } from '../../main/host/studioHost.js';
+import { withParts } from '../support/studioParts.js';
 import { browserPrerequisites, launchChromium, screenshot, tileText } from '../support/browserHarness.js';
 import { writeFakeClaude } from '../support/fakeAgentStudio.js';
 import { tempDir } from '../support/studioHarness.js';
@@ -99,7 +100,9 @@ describe('the first hour', () => {
     await screenshot(page, 'first-run');
     await page.locator('[data-testid="first-run-start"]').click();
     await page.locator('[data-testid="tile-agent-1"]').waitFor();
-    const team = running.studio.agents.list().filter((a) => a.kind === 'agent');
+    const team = withParts(running.studio)
+      .agents.list()
+      .filter((a) => a.kind === 'agent');
     expect(team.map((a) => [a.name, a.cwd])).toEqual([
       ['commander', s.project],
       ['agent-1', s.project],
@@ -190,7 +193,10 @@ describe('the first hour', () => {
       ),
     );
     expect(adviceTop).toBeLessThan(tailTop!);
-    expect(running.studio.agents.require('quitter').lastExit).toMatchObject({ gaveUp: true, quickExits: 3 });
+    expect(withParts(running.studio).agents.require('quitter').lastExit).toMatchObject({
+      gaveUp: true,
+      quickExits: 3,
+    });
     await page.locator('[data-testid="exit-start-quitter"]').waitFor();
     await screenshot(page, 'exit-panel');
 
@@ -214,12 +220,12 @@ describe('the first hour', () => {
     ).replace(/\n/g, '\r\n');
     const asker = join(s.root, 'asker.js');
     writeFileSync(asker, `process.stdout.write(${JSON.stringify(screen)}); setInterval(() => {}, 1000);\n`);
-    running.studio.agents.add({
+    withParts(running.studio).agents.add({
       name: 'newbie',
       cwd: s.project,
       profile: { kind: 'command', command: process.execPath, args: [asker] },
     });
-    running.studio.sessions.start('newbie', { cols: 120, rows: 36 });
+    withParts(running.studio).sessions.start('newbie', { cols: 120, rows: 36 });
     const page = await open(running.uiUrl);
     const alert = page.locator('[data-testid="waiting-newbie"]');
     await expect

@@ -60,7 +60,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     await page.getByLabel('Title').fill('Made through the tunnel');
     await page.getByRole('button', { name: 'Create' }).click();
     await waitFor('the task stored', () =>
-      studio.running.studio.board.list({}).some((t) => t.title === 'Made through the tunnel'),
+      studio.core.board.list({}).some((t) => t.title === 'Made through the tunnel'),
     );
     // Another local page cannot use the forward: its Origin is not the forward's own.
     const foreign = await fetch(`http://localhost:${local}/api/ui-code`, {
@@ -87,7 +87,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     await waitFor('builder idle on the remote', async () =>
       /idle/.test((await page.locator('[data-testid="state-builder"]').textContent()) ?? ''),
     );
-    const agent = studio.running.studio.agents.require('builder');
+    const agent = studio.core.agents.require('builder');
     expect(agent.ssh).toEqual({ dest: REMOTE_ALIAS, command: remoteClaude });
     expect(agent.cwd).toBe(sshd.remoteDir);
     await page.close();
@@ -116,7 +116,7 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
     await page.locator('[data-testid="add-agent-remote-base"]').fill('main');
     await form.getByRole('button', { name: 'Add and start' }).click();
     await page.locator('[data-testid="tile-webdev"]').waitFor();
-    const ws = studio.running.studio.agents.require('webdev').workspace!;
+    const ws = studio.core.agents.require('webdev').workspace!;
     expect(ws).toMatchObject({
       repo,
       path: `${sshd.remoteDir}/webapp-worktrees/webdev`,

@@ -43,7 +43,7 @@ afterAll(async () => {
   await studio?.close();
 });
 
-const screenOf = (name: string) => studio.running.studio.sessions.screen(name);
+const screenOf = (name: string) => studio.core.sessions.screen(name);
 
 describe('browser mode', () => {
   it('takes the token out of the address bar and shows one tile per agent, commander first', async () => {
@@ -75,10 +75,8 @@ describe('browser mode', () => {
 
   it('a new task dragged onto a tile is dispatched: the card moves to assigned and the agent is woken', async () => {
     const output: string[] = [];
-    const agentId = studio.running.studio.agents.require('agent-1').id;
-    const sub = studio.running.studio.sessions.onDidOutput(
-      (e) => e.agentId === agentId && output.push(e.data),
-    );
+    const agentId = studio.core.agents.require('agent-1').id;
+    const sub = studio.core.sessions.onDidOutput((e) => e.agentId === agentId && output.push(e.data));
     try {
       await page.getByRole('button', { name: 'New task' }).first().click();
       const form = page.locator('[data-testid="task-form"]');
@@ -101,7 +99,7 @@ describe('browser mode', () => {
       await page.mouse.up();
 
       await page.locator(`[data-testid="column-assigned"] [data-testid="card-${id}"]`).waitFor();
-      const task = studio.running.studio.board.detail(id);
+      const task = studio.core.board.detail(id);
       expect(task).toMatchObject({ status: 'assigned', assignee: 'agent-1' });
       // The wake prompt is typed into agent-1's terminal, once, and submitted.
       const prompts = await waitFor(
@@ -113,7 +111,7 @@ describe('browser mode', () => {
         {
           timeoutMs: 15_000,
           describe: () =>
-            `state ${studio.running.studio.agents.require('agent-1').state}; screen:\n${screenOf('agent-1')}`,
+            `state ${studio.core.agents.require('agent-1').state}; screen:\n${screenOf('agent-1')}`,
         },
       );
       expect(prompts).toEqual([
@@ -130,10 +128,10 @@ describe('browser mode', () => {
   });
 
   it("an agent's update_task moves its card live", async () => {
-    const [task] = studio.running.studio.board.list({ assignee: 'agent-1' });
+    const [task] = studio.core.board.list({ assignee: 'agent-1' });
     expect(task).toBeDefined();
     // Act as agent-1 over MCP (a fresh token: the fake Claude Code does not use its own).
-    const token = studio.running.studio.agents.rotateToken('agent-1');
+    const token = studio.core.agents.rotateToken('agent-1');
     const mcp = await connectMcpClient(studio.running.http.url, token);
     try {
       await mcp.callTool({ name: 'update_task', arguments: { task_id: task!.id, status: 'in_progress' } });
@@ -176,7 +174,7 @@ describe('browser mode', () => {
     await expect
       .poll(() => page.locator('[data-testid="notice"]').textContent(), { timeout: 5000 })
       .toContain('nobody on it');
-    expect(studio.running.studio.board.detail(id).status).toBe('backlog');
+    expect(studio.core.board.detail(id).status).toBe('backlog');
   });
 
   it('sends a message as the person and shows it in the feed', async () => {
@@ -194,21 +192,20 @@ describe('browser mode', () => {
       {
         // Whether it reached the studio at all, and what the page said: a failure explains itself.
         describe: () =>
-          `stored: ${studio.running.studio.bus
+          `stored: ${studio.core.bus
             .history(null, { with: 'agent-1', limit: 5 })
             .some((m) => m.body.startsWith('Please also update'))}; the page's console: ${said.join(' | ')}`,
       },
     );
     // Text, never markup.
     expect(await page.locator('[data-testid="feed"] script').count()).toBe(0);
-    const inbox = studio.running.studio.bus.history(null, { with: 'agent-1', limit: 5 });
+    const inbox = studio.core.bus.history(null, { with: 'agent-1', limit: 5 });
     expect(inbox.some((m) => m.body.startsWith('Please also update the changelog'))).toBe(true);
     page.off('console', onConsole);
   });
 
   it("the PTY follows the tile's size, and a reload brings back the screen and scrollback", async () => {
-    const pty = () =>
-      studio.running.studio.sessions.get(studio.running.studio.agents.require('agent-1').id)!.pty;
+    const pty = () => studio.core.sessions.get(studio.core.agents.require('agent-1').id)!.pty;
     const tileSize = () =>
       page.evaluate(() => {
         const rows = document.querySelector('[data-testid="terminal-agent-1"] .xterm-rows');
@@ -247,10 +244,7 @@ describe('browser mode', () => {
     await page.locator('[data-testid="terminal-agent-1"]').click();
     await page.keyboard.press('1');
     await page.locator('[data-testid="waiting-agent-1"]').waitFor({ state: 'detached' });
-    await waitFor(
-      'agent-1 idle again',
-      () => studio.running.studio.agents.require('agent-1').state === 'idle',
-    );
+    await waitFor('agent-1 idle again', () => studio.core.agents.require('agent-1').state === 'idle');
   });
 
   it('adds an agent from the dialog and its tile comes up running', async () => {
@@ -259,7 +253,7 @@ describe('browser mode', () => {
     await form.locator('input').first().fill('bad name!');
     await form.getByRole('button', { name: 'Add and start' }).click();
     await expect.poll(() => form.locator('.form-error').textContent()).toBeTruthy();
-    expect(studio.running.studio.agents.get('bad name!')).toBeUndefined();
+    expect(studio.core.agents.get('bad name!')).toBeUndefined();
     await form.locator('input').first().fill('agent-2');
     await form.getByRole('button', { name: 'Add and start' }).click();
     await page.locator('[data-testid="tile-agent-2"]').waitFor();
@@ -278,7 +272,7 @@ describe('browser mode', () => {
     await setVisibility('hidden');
     // The studio sees the tab go: from now on the agent's output is not sent to it.
     await new Promise((r) => setTimeout(r, 300));
-    studio.running.studio.sessions.input('agent-1', 'typed while the tab was hidden');
+    studio.core.sessions.input('agent-1', 'typed while the tab was hidden');
     await waitFor('the echo in the PTY', () =>
       screenOf('agent-1').includes('typed while the tab was hidden'),
     );
@@ -289,12 +283,9 @@ describe('browser mode', () => {
       (await tileText(page, 'agent-1'))?.includes('typed while the tab was hidden'),
     );
     // And it is live again.
-    studio.running.studio.sessions.input('agent-1', ' and after');
+    studio.core.sessions.input('agent-1', ' and after');
     await waitFor('live output', async () => (await tileText(page, 'agent-1'))?.includes('and after'));
-    studio.running.studio.sessions.input(
-      'agent-1',
-      '\u007f'.repeat('typed while the tab was hidden and after'.length),
-    );
+    studio.core.sessions.input('agent-1', '\u007f'.repeat('typed while the tab was hidden and after'.length));
     await waitFor('an empty box', () => !screenOf('agent-1').includes('typed while'));
   });
 

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '../../main/contract/model.js';
 import { silentLogger } from '../../main/core/util/logger.js';
 import { startStudioHost, type RunningStudio } from '../../main/host/studioHost.js';
+import { withParts } from '../support/studioParts.js';
 import { browserPrerequisites, launchChromium, screenshot } from '../support/browserHarness.js';
 import { writeFakeClaude } from '../support/fakeAgentStudio.js';
 import { commitFiles, GIT_TEST_ENV, gitIn, makeRepo } from '../support/gitRepo.js';
@@ -49,7 +50,7 @@ beforeAll(async () => {
     claudeCommand: writeFakeClaude(join(root, 'bin')),
     env: { ...process.env, HOME: home, ...GIT_TEST_ENV },
   });
-  const { studio } = running;
+  const studio = withParts(running.studio);
   // The commander as it looks after a while: tokens spent, mail unread.
   const commander = studio.agents.require('commander');
   studio.agents.setRuntime(commander.id, {

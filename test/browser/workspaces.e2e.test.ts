@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../main/core/util/logger.js';
 import { startStudioHost, type RunningStudio } from '../../main/host/studioHost.js';
+import { withParts } from '../support/studioParts.js';
 import { browserPrerequisites, launchChromium, screenshot } from '../support/browserHarness.js';
 import { writeFakeClaude } from '../support/fakeAgentStudio.js';
 import { commitFiles, GIT_TEST_ENV, gitIn, makeRepo, writeFiles } from '../support/gitRepo.js';
@@ -71,7 +72,7 @@ describe('workspaces in the browser', () => {
       teamCwd: repo,
       env: { ...process.env, HOME: root, ...GIT_TEST_ENV, PS1: '$ ' },
     });
-    const studio = running.studio;
+    const studio = withParts(running.studio);
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(running.uiUrl);
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStudio } from '../../main/core/studio.js';
+import { createStudioWithParts } from '../support/studioParts.js';
 import { tempDir } from '../support/studioHarness.js';
 import { findElectron } from '../support/electronBinary.js';
 import { waitFor } from '../support/waitFor.js';
@@ -61,7 +61,7 @@ describe.skipIf(!electronPath)(
       const home = join(dir, 'home');
       mkdirSync(home);
       // A saved commander that runs the fake Claude Code, so the app starts no real `claude`.
-      const seed = createStudio({ dataDir });
+      const seed = createStudioWithParts({ dataDir });
       seed.agents.add({
         name: 'commander',
         role: 'commander',

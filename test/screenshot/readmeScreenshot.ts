@@ -9,6 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startStudioHost, type RunningStudio } from '../../main/host/studioHost.js';
+import { withParts } from '../support/studioParts.js';
 import { silentLogger } from '../../main/core/util/logger.js';
 import { browserPrerequisites, launchChromium } from '../support/browserHarness.js';
 import { claudeStubEnv, seedClaudeHome } from '../support/claudeEnv.js';
@@ -41,7 +42,7 @@ function warnOnMissingGlyphs(): void {
 
 /** Work done before the scene opens: a finished task and one in the backlog; its mail already read. */
 function seedBoard(running: RunningStudio): void {
-  const { studio } = running;
+  const studio = withParts(running.studio);
   const commander = studio.agents.require('commander');
   const agent1 = studio.agents.require('agent-1');
   studio.board.create(commander, { title: 'Set up the CLI and tests', assignee: 'agent-1' });
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
       logger: silentLogger,
       noStart: true,
     });
-    const { studio } = running;
+    const studio = withParts(running.studio);
     seedBoard(running);
 
     browser = await launchChromium();

@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { findUiDir, startStudioHost, type RunningStudio } from '../../main/host/studioHost.js';
 import { silentLogger } from '../../main/core/util/logger.js';
 import { writeFakeClaude } from './fakeAgentStudio.js';
+import { withParts, type StudioWithParts } from './studioParts.js';
 import { tempDir } from './studioHarness.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,6 +36,8 @@ export async function launchChromium(): Promise<Browser> {
 
 export interface BrowserStudio {
   running: RunningStudio;
+  /** The studio the host runs, with the services behind its handle in reach. */
+  core: StudioWithParts;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -53,7 +56,7 @@ export async function startBrowserStudio(agents = 1, env: NodeJS.ProcessEnv = {}
     claudeCommand: writeFakeClaude(join(dataDir, 'bin')),
     env: { ...process.env, HOME: home, ...env },
   });
-  return { running, dataDir, close: () => running.stop() };
+  return { running, core: withParts(running.studio), dataDir, close: () => running.stop() };
 }
 
 /** Text a tile shows, read from its xterm buffer (the WebGL renderer draws to a canvas). */

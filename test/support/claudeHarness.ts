@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import * as nodePty from 'node-pty';
 import type { Agent, AgentProfile } from '../../main/contract/model.js';
 import { STUDIO_PATHS } from '../../main/contract/urls.js';
-import { createStudio, type Studio, type StudioOptions } from '../../main/core/studio.js';
+import type { StudioOptions } from '../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from './studioParts.js';
 import { silentLogger, type Logger } from '../../main/core/util/logger.js';
 import { studioInfoFor, writeStudioInfo } from '../../main/core/studioInfo.js';
 import { defaultWorktreeParent } from '../../main/core/workspaces/gitWorkspace.js';
@@ -60,7 +61,7 @@ export interface CrewRemote {
 }
 
 export interface ClaudeCrew {
-  studio: Studio;
+  studio: StudioWithParts;
   http: McpHttpServer;
   stub: ModelStub;
   work: string;
@@ -114,7 +115,7 @@ function requestLine(r: StubRequest): string {
  * What one agent of a crew was doing: its state and CLI version, its unread mail, the wakes the
  * studio typed or handed to it, the last model requests it made and the tail of its screen.
  */
-function describeAgent(studio: Studio, name: string, requests: StubRequest[]): string {
+function describeAgent(studio: StudioWithParts, name: string, requests: StubRequest[]): string {
   const agent = studio.agents.get(name);
   if (!agent) return `${name}: not in the studio`;
   const wakes = studio.wake
@@ -215,7 +216,7 @@ export async function startClaudeCrew(
       if (msg === 'hook refused') refusedHooks.push(JSON.stringify(fields));
     },
   };
-  const studio = createStudio({
+  const studio = createStudioWithParts({
     dataDir,
     urls: listener.urls,
     logger,

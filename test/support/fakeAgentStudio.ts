@@ -7,7 +7,8 @@ import * as nodePty from 'node-pty';
 import type { Agent, AgentState } from '../../main/contract/model.js';
 import { PtySession, type SpawnPty } from '../../main/core/sessions/ptySession.js';
 import { MAX_ENTER_RETRIES } from '../../main/core/sessions/terminalWriter.js';
-import { createStudio, type Studio, type TerminalOptions } from '../../main/core/studio.js';
+import type { TerminalOptions } from '../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from './studioParts.js';
 import { systemClock } from '../../main/core/util/clock.js';
 import { listen, serveStudio, type McpHttpServer } from '../../server/httpServer.js';
 import { connectMcpClient, tempDir } from './studioHarness.js';
@@ -213,7 +214,7 @@ export interface FakeAgent {
 }
 
 export interface FakeAgentStudio {
-  studio: Studio;
+  studio: StudioWithParts;
   http: McpHttpServer;
   adminToken: string;
   /** The printed link's token: traded for a tab's session (see uiSession.ts), which opens /ui. */
@@ -253,7 +254,7 @@ export async function startFakeAgentStudio(
   const home = join(dataDir, 'home');
   mkdirSync(home);
   const listener = await listen({ port: 0 });
-  const studio = createStudio({
+  const studio = createStudioWithParts({
     dataDir,
     urls: listener.urls,
     terminals: {

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createStudio, type Studio, type StudioOptions } from '../../main/core/studio.js';
+import type { StudioOptions } from '../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from './studioParts.js';
 import { listen, serveStudio, type McpHttpServer } from '../../server/httpServer.js';
 
 export type TransportKind = 'http' | 'sse';
 
 export interface TestStudio {
-  studio: Studio;
+  studio: StudioWithParts;
   http: McpHttpServer;
   adminToken: string;
   uiToken: string;
@@ -24,7 +25,7 @@ export interface TestStudio {
 }
 
 /** Every table's rows, in a stable order: equal dumps mean nothing was written. */
-export function dumpDatabase(db: Studio['db']): string {
+export function dumpDatabase(db: StudioWithParts['db']): string {
   const tables = db
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     .all() as Array<{ name: string }>;
@@ -64,7 +65,7 @@ export async function startTestStudio(
 ): Promise<TestStudio> {
   const dataDir = tempDir();
   const listener = await listen({ port: 0 });
-  const studio = createStudio({
+  const studio = createStudioWithParts({
     ...(options.onDisk === false ? { databaseFile: ':memory:' } : { dataDir }),
     urls: listener.urls,
     ...options,

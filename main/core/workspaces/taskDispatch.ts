@@ -13,7 +13,7 @@ export class TaskDispatch {
   constructor(
     private readonly board: Pick<TaskBoard, 'create' | 'update' | 'check' | 'get' | 'list'>,
     private readonly agents: Pick<AgentRegistry, 'require'>,
-    private readonly workspaces: Pick<Workspaces, 'taskWork'>,
+    private readonly workspaces: Pick<Workspaces, 'taskWork' | 'moveToAgentSpace'>,
     private readonly logger: Logger,
   ) {}
 
@@ -56,6 +56,24 @@ export class TaskDispatch {
       .find((t) => t.id !== taskId && t.branch && t.status !== 'backlog');
     if (other) return { ok: false, why: `you have task #${other.id} under way on ${other.branch}` };
     return { ok: true };
+  }
+
+  /**
+   * Before a worktree agent starts: its own branch, and its open tasks' branches, moved into its
+   * folder of branches. Only a sandboxed agent needs them there to commit (its git guard), so only
+   * its start fails when they cannot be moved; any other starts anyway, the failure logged.
+   */
+  async beforeStart(actor: Agent, agent: Agent): Promise<void> {
+    if (!agent.workspace) return;
+    try {
+      await this.rehome(actor, await this.workspaces.moveToAgentSpace(agent));
+    } catch (err) {
+      if (agent.profile.kind === 'claude' && agent.profile.sandbox) throw err;
+      this.logger.warn("could not move an agent's branches into its folder", {
+        agent: agent.name,
+        err: String(err),
+      });
+    }
   }
 
   /**

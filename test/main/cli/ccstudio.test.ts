@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { callJson, callText, tempDir } from '../../support/studioHarness.js';
 import { CLI, runCli, startServe, trackProcesses, waitExit } from '../../support/cliProcess.js';
 import type { StudioStatus } from '../../../main/contract/model.js';
-import { createStudio } from '../../../main/core/studio.js';
+import { createStudioWithParts } from '../../support/studioParts.js';
 import { readStudioInfo } from '../../../main/core/studioInfo.js';
 import { waitFor } from '../../support/waitFor.js';
 
@@ -155,7 +155,7 @@ describe('ccstudio', () => {
   it('a Ctrl-C while its agents are still starting stops it cleanly too, and says so', async () => {
     const data = dataDir();
     // A saved agent that keeps printing: the studio waits START_SETTLE_MS to see what became of it.
-    const seed = createStudio({ dataDir: data });
+    const seed = createStudioWithParts({ dataDir: data });
     seed.agents.add({
       name: 'chatty',
       cwd: data,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { withFolderPicker, type OpenDialog } from '../../../main/electron/folderPicker.js';
-import { createStudio } from '../../../main/core/studio.js';
+import { createStudioWithParts } from '../../support/studioParts.js';
 
 describe("the desktop app's folder picker", () => {
   it('answers pickFolder with the OS dialog, opened at the suggested folder; cancel is null', async () => {
-    const studio = createStudio({ databaseFile: ':memory:', teamCwd: '/work/projects' });
+    const studio = createStudioWithParts({ databaseFile: ':memory:', teamCwd: '/work/projects' });
     try {
       const asked: Array<Parameters<OpenDialog>[0]> = [];
       let answer = { canceled: false, filePaths: ['/work/projects/app'] };

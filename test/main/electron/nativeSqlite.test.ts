@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createStudio } from '../../../main/core/studio.js';
+import { createStudioWithParts } from '../../support/studioParts.js';
 import { electronSqliteBinding, missingBindingMessage } from '../../../main/electron/nativeSqlite.js';
 
 describe('the Electron build of better-sqlite3', () => {
@@ -37,7 +37,7 @@ describe('the Electron build of better-sqlite3', () => {
     const nodeBuild = createRequire(import.meta.url).resolve(
       'better-sqlite3/build/Release/better_sqlite3.node',
     );
-    const studio = createStudio({ databaseFile: ':memory:', nativeBinding: nodeBuild });
+    const studio = createStudioWithParts({ databaseFile: ':memory:', nativeBinding: nodeBuild });
     try {
       expect(studio.agents.list().length).toBeGreaterThan(0);
     } finally {
@@ -45,7 +45,7 @@ describe('the Electron build of better-sqlite3', () => {
     }
     // A wrong path is a clear error at open, not a crash later.
     expect(() =>
-      createStudio({ databaseFile: ':memory:', nativeBinding: '/nonexistent/better_sqlite3.node' }),
+      createStudioWithParts({ databaseFile: ':memory:', nativeBinding: '/nonexistent/better_sqlite3.node' }),
     ).toThrow();
   });
 });

@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../main/contract/events.js';
 import { createPipeClient, type PipeFromStudio, type PipeToStudio } from '../../../main/contract/pipe.js';
 import { servePipe } from '../../../main/core/pipe/servePipe.js';
-import { createStudio } from '../../../main/core/studio.js';
+import { createStudioWithParts } from '../../support/studioParts.js';
 import { createWindowPipe } from '../../../main/electron/windowPipe.js';
 
 describe('window pipe', () => {
   /** A window pipe served by a real studio, with a client on the "renderer" side of a fake IPC channel. */
   function wire() {
-    const studio = createStudio({ databaseFile: ':memory:' });
+    const studio = createStudioWithParts({ databaseFile: ':memory:' });
     const toRenderer = new Set<(m: PipeFromStudio) => void>();
     const sent: PipeFromStudio[] = [];
     const win = createWindowPipe((m) => {

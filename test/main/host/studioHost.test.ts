@@ -7,6 +7,7 @@ import {
   startStudioHost,
   type RunningStudio,
 } from '../../../main/host/studioHost.js';
+import { withParts } from '../../support/studioParts.js';
 import { makeRepo } from '../../support/gitRepo.js';
 import { silentLogger } from '../../../main/core/util/logger.js';
 import { rawRequest } from '../../support/rawHttp.js';
@@ -40,8 +41,8 @@ describe('serve', () => {
     const dataDir = tempDir();
     const first = await start({ dataDir, firstTeam: 2 });
     const names = () =>
-      first.studio.agents
-        .list()
+      withParts(first.studio)
+        .agents.list()
         .filter((a) => a.kind === 'agent')
         .map((a) => a.name);
     expect(names()).toEqual(['commander', 'agent-1', 'agent-2']);
@@ -49,8 +50,8 @@ describe('serve', () => {
     await first.stop();
     const again = await start({ dataDir, firstTeam: 2 });
     expect(
-      again.studio.agents
-        .list()
+      withParts(again.studio)
+        .agents.list()
         .filter((a) => a.kind === 'agent')
         .map((a) => a.name),
     ).toEqual(['commander', 'agent-1']);
@@ -60,13 +61,13 @@ describe('serve', () => {
     const root = tempDir();
     const repo = makeRepo(join(root, 'project'), { 'README.md': 'x\n' });
     const r = await start({ dataDir: tempDir(), firstTeam: 1, teamCwd: repo });
-    expect(r.studio.agents.require('commander').workspace).toBeNull();
-    expect(r.studio.agents.require('agent-1').workspace?.path).toBe(
+    expect(withParts(r.studio).agents.require('commander').workspace).toBeNull();
+    expect(withParts(r.studio).agents.require('agent-1').workspace?.path).toBe(
       join(root, 'project-worktrees', 'agent-1'),
     );
     const other = makeRepo(join(root, 'other'), { 'README.md': 'x\n' });
     const plain = await start({ dataDir: tempDir(), firstTeam: 1, teamCwd: other, worktrees: false });
-    expect(plain.studio.agents.require('agent-1').cwd).toBe(other);
+    expect(withParts(plain.studio).agents.require('agent-1').cwd).toBe(other);
   });
 
   it("keeps tabs' sessions across a restart, and signs every tab out when the UI token is replaced", async () => {
@@ -76,13 +77,13 @@ describe('serve', () => {
     const { session } = await tabSession(r.http.urls.base, { token });
     await r.stop();
     r = await start({ dataDir });
-    expect(r.studio.tabs.verify(session)).toBeDefined();
+    expect(withParts(r.studio).tabs.verify(session)).toBeDefined();
     await r.stop();
     // The README's way to revoke the printed link: stop, delete ui-token, start.
     revokeUiToken(dataDir);
     r = await start({ dataDir });
     expect(new URL(r.uiUrl).searchParams.get('token')).not.toBe(token);
-    expect(r.studio.tabs.verify(session)).toBeUndefined();
+    expect(withParts(r.studio).tabs.verify(session)).toBeUndefined();
     expect(await r.studio.service.listTabs()).toEqual([]);
   });
 

@@ -6,7 +6,7 @@
 // Plans, not timings: the bench (BENCH_ONLY=lists) times them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../../main/contract/model.js';
-import { createStudio, type Studio } from '../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../support/studioParts.js';
 import { TOOLS } from '../../../server/mcp/tools/index.js';
 import { FakeClock } from '../../support/fakeClock.js';
 
@@ -57,7 +57,7 @@ interface Ran {
 }
 
 /** Records the source and arguments of every statement read while `fn` runs. */
-async function recording(studio: Studio, fn: () => Promise<unknown>): Promise<Ran[]> {
+async function recording(studio: StudioWithParts, fn: () => Promise<unknown>): Promise<Ran[]> {
   const ran: Ran[] = [];
   const proto = Object.getPrototypeOf(studio.db.prepare('SELECT 1')) as Record<
     string,
@@ -78,7 +78,7 @@ async function recording(studio: Studio, fn: () => Promise<unknown>): Promise<Ra
 }
 
 /** The plan lines of a statement that read a big table other than in an allowed walk. */
-function badLines(studio: Studio, { sql, args }: Ran): string[] {
+function badLines(studio: StudioWithParts, { sql, args }: Ran): string[] {
   const plan = (studio.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map(
     (r) => r.detail,
   );
@@ -92,10 +92,10 @@ function badLines(studio: Studio, { sql, args }: Ran): string[] {
   });
 }
 
-let studio: Studio;
+let studio: StudioWithParts;
 let agents: Agent[];
 beforeAll(() => {
-  studio = createStudio({ databaseFile: ':memory:', clock: new FakeClock() });
+  studio = createStudioWithParts({ databaseFile: ':memory:', clock: new FakeClock() });
   agents = AGENTS.map((name) => studio.agents.add({ name }).agent);
   const ids = agents.map((a) => a.id);
   const person = studio.agents.person.id;

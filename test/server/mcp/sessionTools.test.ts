@@ -241,9 +241,9 @@ describe('register', () => {
 describe('starting agents', () => {
   it('says plainly when claude is not installed, and when a command is missing', async () => {
     await t.close();
-    const { createStudio } = await import('../../../main/core/studio.js');
+    const { createStudioWithParts } = await import('../../support/studioParts.js');
     const { tempDir } = await import('../../support/studioHarness.js');
-    const studio = createStudio({
+    const studio = createStudioWithParts({
       dataDir: tempDir(),
       terminals: {
         spawnPty: () => {

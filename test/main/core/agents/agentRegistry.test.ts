@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import type { StudioEvent } from '../../../../main/contract/events.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 
-let studio: Studio;
+let studio: StudioWithParts;
 let clock: FakeClock;
 let events: StudioEvent[];
 beforeEach(() => {
   clock = new FakeClock();
-  studio = createStudio({ databaseFile: ':memory:', clock });
+  studio = createStudioWithParts({ databaseFile: ':memory:', clock });
   events = [];
   studio.events.on((e) => events.push(e));
 });
@@ -101,10 +101,10 @@ describe('AgentRegistry', () => {
 
   it('survives a reopen of the same file', async () => {
     const dir = `${process.env.TMPDIR ?? '/tmp'}/ccs-reg-${process.pid}-${Date.now()}`;
-    const a = createStudio({ dataDir: dir });
+    const a = createStudioWithParts({ dataDir: dir });
     const { token } = a.agents.add({ name: 'alice', role: 'r' });
     await a.close();
-    const b = createStudio({ dataDir: dir });
+    const b = createStudioWithParts({ dataDir: dir });
     expect(b.agents.byToken(token)?.role).toBe('r');
     expect(b.agents.list().filter((x) => x.name === 'user')).toHaveLength(1);
     await b.close();

@@ -7,7 +7,7 @@ import { NOTICE_WINDOW_MS } from '../../../../main/core/attention/noticeCoalesce
 import { WEBHOOK_BACKOFF_MS, WebhookNotifier, webhookBody } from '../../../../main/core/attention/webhook.js';
 import { Emitter } from '../../../../main/core/util/emitter.js';
 import { silentLogger } from '../../../../main/core/util/logger.js';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 import { makeAgent, makeTask } from '../../../support/modelFixtures.js';
 import { waitFor } from '../../../support/waitFor.js';
@@ -123,7 +123,7 @@ describe('AttentionWatch', () => {
 });
 
 describe('the webhook', () => {
-  let studio: Studio | undefined;
+  let studio: StudioWithParts | undefined;
   const closers: Array<() => Promise<void>> = [];
   afterEach(async () => {
     await studio?.close();
@@ -170,7 +170,7 @@ describe('the webhook', () => {
     const r = await jsonReceiver('/hook/studio');
     closers.push(r.close);
     const dataDir = tempDir('ccstudio-webhook-');
-    studio = createStudio({ dataDir });
+    studio = createStudioWithParts({ dataDir });
     await studio.service.setNotify({ webhookUrl: r.url, webhookTopic: null });
     studio.agents.add({ name: 'bob', remote: true });
     const task = await studio.service.createTask({ title: 'Ship it', assignee: 'bob' });
@@ -197,7 +197,7 @@ describe('the webhook', () => {
     );
     expect((await studio.service.notifyStatus()).webhookUrl).toBe(r.url);
     await studio.close();
-    studio = createStudio({ dataDir });
+    studio = createStudioWithParts({ dataDir });
     expect((await studio.service.notifyStatus()).webhookUrl).toBe(r.url);
   });
 
@@ -205,7 +205,7 @@ describe('the webhook', () => {
     const r = await jsonReceiver('/hook/studio');
     closers.push(r.close);
     const clock = new FakeClock();
-    studio = createStudio({ databaseFile: ':memory:', clock });
+    studio = createStudioWithParts({ databaseFile: ':memory:', clock });
     // What every channel gets: the OS and the browser show each `attention` event the UI is sent.
     const shown: Attention[] = [];
     studio.service.onDidEvent((e) => {
@@ -244,7 +244,7 @@ describe('the webhook', () => {
   it("posts an agent's task title as one inert quoted line: no newline, code, link or mention", async () => {
     const r = await jsonReceiver('/hook/studio');
     closers.push(r.close);
-    studio = createStudio({ databaseFile: ':memory:' });
+    studio = createStudioWithParts({ databaseFile: ':memory:' });
     await studio.service.setNotify({ webhookUrl: r.url, webhookTopic: null });
     const { agent: bob } = studio.agents.add({ name: 'bob', remote: true });
     const task = await studio.agentSide.tasks.create(bob, {
@@ -266,7 +266,7 @@ describe('the webhook', () => {
     closers.push(r.close);
     const clock = new FakeClock();
     const events = new Emitter<StudioEvent>();
-    const db = createStudio({ databaseFile: ':memory:' });
+    const db = createStudioWithParts({ databaseFile: ':memory:' });
     closers.push(() => db.close());
     const { Settings } = await import('../../../../main/core/store/settings.js');
     const hook = new WebhookNotifier({ events, settings: new Settings(db.db), clock, logger: silentLogger });

@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import type { StudioEvent } from '../../../../main/contract/events.js';
 import type { Agent } from '../../../../main/contract/model.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 
-let studio: Studio;
+let studio: StudioWithParts;
 let clock: FakeClock;
 let events: StudioEvent[];
 let lead: Agent, dev: Agent, other: Agent;
 beforeEach(() => {
   clock = new FakeClock();
-  studio = createStudio({ databaseFile: ':memory:', clock });
+  studio = createStudioWithParts({ databaseFile: ':memory:', clock });
   lead = studio.agents.add({ name: 'lead' }).agent;
   dev = studio.agents.add({ name: 'dev' }).agent;
   other = studio.agents.add({ name: 'other' }).agent;

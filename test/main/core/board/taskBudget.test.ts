@@ -8,16 +8,16 @@ import {
   QUOTA_WINDOW_MS,
 } from '../../../../main/contract/limits.js';
 import type { Agent } from '../../../../main/contract/model.js';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 
-let studio: Studio;
+let studio: StudioWithParts;
 let clock: FakeClock;
 let events: StudioEvent[];
 let lead: Agent, dev: Agent;
 beforeEach(() => {
   clock = new FakeClock();
-  studio = createStudio({ databaseFile: ':memory:', clock });
+  studio = createStudioWithParts({ databaseFile: ':memory:', clock });
   lead = studio.agents.add({ name: 'lead' }).agent;
   dev = studio.agents.add({ name: 'dev' }).agent;
   events = [];

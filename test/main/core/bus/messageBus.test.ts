@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import type { StudioEvent } from '../../../../main/contract/events.js';
 import type { Agent } from '../../../../main/contract/model.js';
 import { FakeClock } from '../../../support/fakeClock.js';
@@ -11,11 +11,11 @@ import {
   MAX_UNREAD_MESSAGES,
 } from '../../../../main/contract/limits.js';
 
-let studio: Studio;
+let studio: StudioWithParts;
 let events: StudioEvent[];
 let alice: Agent, bob: Agent, carol: Agent;
 beforeEach(() => {
-  studio = createStudio({ databaseFile: ':memory:', clock: new FakeClock() });
+  studio = createStudioWithParts({ databaseFile: ':memory:', clock: new FakeClock() });
   alice = studio.agents.add({ name: 'alice' }).agent;
   bob = studio.agents.add({ name: 'bob' }).agent;
   carol = studio.agents.add({ name: 'carol' }).agent;

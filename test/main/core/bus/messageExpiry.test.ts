@@ -5,7 +5,7 @@ import type { StudioEvent } from '../../../../main/contract/events.js';
 import { UNRECEIVED_MESSAGE_RETENTION_MS } from '../../../../main/contract/limits.js';
 import type { Agent } from '../../../../main/contract/model.js';
 import { EXPIRY_BATCH, EXPIRY_GAP_MS, MessageExpiry } from '../../../../main/core/bus/messageExpiry.js';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import { openDatabase } from '../../../../main/core/store/database.js';
 import { Emitter } from '../../../../main/core/util/emitter.js';
 import { silentLogger } from '../../../../main/core/util/logger.js';
@@ -20,12 +20,12 @@ class CountingClock extends FakeClock {
   }
 }
 
-let studio: Studio;
+let studio: StudioWithParts;
 let clock: CountingClock;
 let alice: Agent, bob: Agent, carol: Agent;
 beforeEach(() => {
   clock = new CountingClock();
-  studio = createStudio({ databaseFile: ':memory:', clock });
+  studio = createStudioWithParts({ databaseFile: ':memory:', clock });
   alice = studio.agents.add({ name: 'alice' }).agent;
   bob = studio.agents.add({ name: 'bob' }).agent;
   carol = studio.agents.add({ name: 'carol' }).agent;

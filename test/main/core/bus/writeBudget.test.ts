@@ -11,16 +11,16 @@ import {
 } from '../../../../main/contract/limits.js';
 import type { Agent, Attention } from '../../../../main/contract/model.js';
 import { roomAt } from '../../../../main/core/bus/writeBudget.js';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 
-let studio: Studio;
+let studio: StudioWithParts;
 let clock: FakeClock;
 let events: StudioEvent[];
 let alice: Agent, bob: Agent;
 beforeEach(() => {
   clock = new FakeClock();
-  studio = createStudio({ databaseFile: ':memory:', clock });
+  studio = createStudioWithParts({ databaseFile: ':memory:', clock });
   alice = studio.agents.add({ name: 'alice' }).agent;
   bob = studio.agents.add({ name: 'bob' }).agent;
   events = [];

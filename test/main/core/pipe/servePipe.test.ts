@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPipeClient, type PipeFromStudio, type PipeToStudio } from '../../../../main/contract/pipe.js';
 import type { StudioEvent } from '../../../../main/contract/events.js';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import { servePipe } from '../../../../main/core/pipe/servePipe.js';
 import { memoryPipePair } from '../../../support/memoryPipe.js';
 
-let studio: Studio;
+let studio: StudioWithParts;
 beforeEach(() => {
-  studio = createStudio({ databaseFile: ':memory:' });
+  studio = createStudioWithParts({ databaseFile: ':memory:' });
 });
 afterEach(() => studio.close());
 

@@ -3,7 +3,7 @@ import { createPipeClient, type PipeFromStudio, type PipeToStudio } from '../../
 import type { TerminalOutput } from '../../../../main/contract/service.js';
 import { servePipe } from '../../../../main/core/pipe/servePipe.js';
 import type { PtyProcess, SpawnPty } from '../../../../main/core/sessions/ptySession.js';
-import { createStudio } from '../../../../main/core/studio.js';
+import { createStudioWithParts } from '../../../support/studioParts.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 import xtermHeadless from '@xterm/headless';
 import WebSocket from 'ws';
@@ -68,7 +68,7 @@ describe('terminals over the pipe', () => {
   it('output already in the snapshot but not yet sent is not sent again', async () => {
     const clock = new FakeClock();
     const hand = handPty();
-    const studio = createStudio({
+    const studio = createStudioWithParts({
       databaseFile: ':memory:',
       clock,
       terminals: { spawnPty: hand.spawn, hookCommand: 'true' },

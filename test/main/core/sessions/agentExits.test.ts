@@ -6,7 +6,7 @@ import { StudioError } from '../../../../main/contract/errors.js';
 import { startFakeAgentStudio, type FakeAgentStudio } from '../../../support/fakeAgentStudio.js';
 import { holdsFor, waitFor } from '../../../support/waitFor.js';
 import { tempDir } from '../../../support/studioHarness.js';
-import { createStudio } from '../../../../main/core/studio.js';
+import { createStudioWithParts } from '../../../support/studioParts.js';
 import { exitLines } from '../../../../main/cli/format.js';
 
 // An agent whose program exits on its own, in real PTYs: what the studio records, says and does.
@@ -143,7 +143,7 @@ describe('an agent that exits by itself', () => {
 
   it('a restart the last studio had waiting is not announced by the next one', async () => {
     const dir = tempDir('ccstudio-exits-');
-    let studio = createStudio({ dataDir: dir });
+    let studio = createStudioWithParts({ dataDir: dir });
     const { agent } = studio.agents.add({ name: 'gone' });
     studio.agents.setExit(agent.id, {
       code: 1,
@@ -157,7 +157,7 @@ describe('an agent that exits by itself', () => {
       restartAt: 1000,
     });
     await studio.close();
-    studio = createStudio({ dataDir: dir });
+    studio = createStudioWithParts({ dataDir: dir });
     try {
       expect(studio.agents.require('gone').lastExit).toMatchObject({ code: 1, quickExits: 1 });
       expect(studio.agents.require('gone').lastExit!.restartAt).toBeUndefined();

@@ -16,7 +16,7 @@ import {
   sandboxPlan,
   worktreeSandbox,
 } from '../../../../main/core/sessions/sandboxPolicy.js';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import { attackResult, gitAttack, TRY } from '../../../support/gitAttack.js';
 import { gitIn, makeRepo } from '../../../support/gitRepo.js';
 import { skipTitle } from '../../../support/skipReason.js';
@@ -26,7 +26,7 @@ import { waitFor } from '../../../support/waitFor.js';
 const skipReason =
   process.platform !== 'linux' ? 'the git guard is bubblewrap, on Linux' : sandboxUnavailable(process.env);
 
-let studio: Studio | undefined;
+let studio: StudioWithParts | undefined;
 afterEach(async () => {
   await studio?.close();
   studio = undefined;
@@ -36,7 +36,7 @@ afterEach(async () => {
 async function crew(): Promise<{ repo: string; G: string; wendy: Agent; otto: Agent }> {
   const root = tempDir('ccstudio-guard-');
   const repo = makeRepo(join(root, 'project'), { 'README.md': 'hello\n' });
-  studio = createStudio({ databaseFile: ':memory:', teamCwd: repo, watchTree: null });
+  studio = createStudioWithParts({ databaseFile: ':memory:', teamCwd: repo, watchTree: null });
   const { agent: wendy } = await studio.service.addAgent({ name: 'wendy', cwd: repo, worktree: {} });
   const { agent: otto } = await studio.service.addAgent({ name: 'otto', cwd: repo, worktree: {} });
   return { repo, G: join(repo, '.git'), wendy, otto };

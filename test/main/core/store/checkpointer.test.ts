@@ -2,13 +2,13 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createStudio } from '../../../../main/core/studio.js';
+import { createStudioWithParts } from '../../../support/studioParts.js';
 import { tempDir } from '../../../support/studioHarness.js';
 
 describe('checkpointer', () => {
   it('copies the WAL into the database from a worker while commits skip checkpointing', async () => {
     const dir = tempDir();
-    const studio = createStudio({ dataDir: dir });
+    const studio = createStudioWithParts({ dataDir: dir });
     try {
       const file = join(dir, 'studio.db');
       // From the person (no hourly budget) to twenty recipients, each well within the person's

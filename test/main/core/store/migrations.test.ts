@@ -79,8 +79,8 @@ describe('migrations', () => {
       v2.prepare("SELECT name FROM sqlite_master WHERE name = 'deliveries_message'").get(),
     ).toBeUndefined();
     v2.close();
-    const { createStudio } = await import('../../../../main/core/studio.js');
-    const studio = createStudio({ dataDir: dir });
+    const { createStudioWithParts } = await import('../../../support/studioParts.js');
+    const studio = createStudioWithParts({ dataDir: dir });
     try {
       // Migrated through 2 (and any later migration), the seeded rows read as before.
       expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
@@ -110,8 +110,8 @@ describe('migrations', () => {
       `INSERT INTO agents (id, name, kind, created_at) VALUES (1, 'user', 'person', 1), (2, 'alice', 'agent', 1);`,
     );
     v2.close();
-    const { createStudio } = await import('../../../../main/core/studio.js');
-    const studio = createStudio({ dataDir: dir });
+    const { createStudioWithParts } = await import('../../../support/studioParts.js');
+    const studio = createStudioWithParts({ dataDir: dir });
     try {
       expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       expect(studio.agents.require('alice')).toMatchObject({
@@ -145,8 +145,8 @@ describe('migrations', () => {
         (1, 2, 'direct', 'text', 'héllo', 10, 3), (2, 2, 'direct', 'text', 'old news', 11, 3);
       INSERT INTO deliveries (agent_id, message_id, state) VALUES (3, 1, 'queued'), (3, 2, 'read');`);
     v3.close();
-    const { createStudio } = await import('../../../../main/core/studio.js');
-    const studio = createStudio({ dataDir: dir });
+    const { createStudioWithParts } = await import('../../../support/studioParts.js');
+    const studio = createStudioWithParts({ dataDir: dir });
     try {
       expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       expect(studio.agents.require('alice')).toMatchObject({ cwd: '/work/alice', reportedCwd: '' });
@@ -173,8 +173,8 @@ describe('migrations', () => {
     v4.exec(`INSERT INTO agents (id, name, kind, cwd, created_at) VALUES
       (1, 'user', 'person', '', 1), (2, 'alice', 'agent', '/work/alice', 1);`);
     v4.close();
-    const { createStudio } = await import('../../../../main/core/studio.js');
-    let studio = createStudio({ dataDir: dir });
+    const { createStudioWithParts } = await import('../../../support/studioParts.js');
+    let studio = createStudioWithParts({ dataDir: dir });
     try {
       expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       expect(studio.agents.require('alice')).toMatchObject({ cwd: '/work/alice', lastExit: null });
@@ -193,7 +193,7 @@ describe('migrations', () => {
       await studio.close();
     }
     // It outlives a restart of the studio, so the tile can still say why.
-    studio = createStudio({ dataDir: dir });
+    studio = createStudioWithParts({ dataDir: dir });
     try {
       expect(studio.agents.require('alice').lastExit).toMatchObject({ code: 1, tail: ['Not logged in'] });
       expect(studio.agents.setExit(2, null).lastExit).toBeNull();
@@ -212,8 +212,8 @@ describe('migrations', () => {
       (1, 1, 'direct', 'text', 'hello', 5, 2);
       INSERT INTO deliveries (agent_id, message_id, state, woken_at, bytes) VALUES (2, 1, 'woken', 6, 5);`);
     v6.close();
-    const { createStudio } = await import('../../../../main/core/studio.js');
-    const studio = createStudio({ dataDir: dir });
+    const { createStudioWithParts } = await import('../../../support/studioParts.js');
+    const studio = createStudioWithParts({ dataDir: dir });
     try {
       expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       expect(studio.agents.require('alice')).toMatchObject({
@@ -247,9 +247,9 @@ describe('migrations', () => {
       (1, 'old', 'done', 3, 2, 10, 10), (2, 'open', 'assigned', 3, 2, 20, 30), (3, 'new', 'backlog', NULL, 2, 40, 40);
       INSERT INTO task_events (id, task_id, actor_id, kind, note, created_at) VALUES (1, 1, 2, 'created', '', 10);`);
     v8.close();
-    const { createStudio } = await import('../../../../main/core/studio.js');
+    const { createStudioWithParts } = await import('../../../support/studioParts.js');
     const clock = new FakeClock();
-    const studio = createStudio({ dataDir: dir, clock });
+    const studio = createStudioWithParts({ dataDir: dir, clock });
     try {
       expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       // Sizes in bytes, not characters; only the message nobody received expires, an hour after it was sent.
@@ -302,8 +302,8 @@ describe('migrations', () => {
     v9.exec(`INSERT INTO agents (id, name, kind, cwd, created_at, ssh) VALUES
       (1, 'user', 'person', '', 1, NULL), (2, 'far', 'agent', '/srv/far', 1, '{"dest":"me@box","command":"claude"}');`);
     v9.close();
-    const { createStudio } = await import('../../../../main/core/studio.js');
-    let studio = createStudio({ dataDir: dir });
+    const { createStudioWithParts } = await import('../../../support/studioParts.js');
+    let studio = createStudioWithParts({ dataDir: dir });
     let token: string;
     try {
       expect(studio.db.pragma('user_version', { simple: true })).toBe(10);
@@ -320,7 +320,7 @@ describe('migrations', () => {
     } finally {
       await studio.close();
     }
-    studio = createStudio({ dataDir: dir });
+    studio = createStudioWithParts({ dataDir: dir });
     try {
       expect(studio.tabs.verify(token)).toMatchObject({ via: 'code', userAgent: 'Firefox/128.0' });
     } finally {

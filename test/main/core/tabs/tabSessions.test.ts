@@ -3,7 +3,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../../main/contract/events.js';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import {
   MAX_TAB_CODES,
   MAX_TAB_SESSIONS,
@@ -19,13 +19,13 @@ import { tempDir } from '../../../support/studioHarness.js';
 const UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
 
-let studio: Studio | undefined;
+let studio: StudioWithParts | undefined;
 let dir: string;
 let clock: FakeClock;
 let seen: StudioEvent[];
 
-function start(): Studio {
-  studio = createStudio({ dataDir: dir, clock });
+function start(): StudioWithParts {
+  studio = createStudioWithParts({ dataDir: dir, clock });
   seen = [];
   studio.events.on((e) => seen.push(e));
   return studio;
@@ -36,13 +36,13 @@ afterEach(async () => {
   studio = undefined;
 });
 
-function fresh(): Studio {
+function fresh(): StudioWithParts {
   dir = tempDir('ccstudio-tabs-');
   clock = new FakeClock();
   return start();
 }
 
-const redeemed = (s: Studio, code: string) => {
+const redeemed = (s: StudioWithParts, code: string) => {
   const r = s.tabs.redeemCode(code, UA);
   if (!r.ok) throw new Error(`refused: ${r.reason}`);
   return r;

@@ -3,14 +3,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HookPayload } from '../../../../main/contract/hooks.js';
 import type { Agent } from '../../../../main/contract/model.js';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import { answerHook, type HookParties } from '../../../../main/core/wake/hookAnswer.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 
-let studio: Studio;
+let studio: StudioWithParts;
 let worker: Agent;
 beforeEach(() => {
-  studio = createStudio({ databaseFile: ':memory:', clock: new FakeClock() });
+  studio = createStudioWithParts({ databaseFile: ':memory:', clock: new FakeClock() });
   worker = studio.agents.add({ name: 'worker' }).agent;
 });
 afterEach(() => studio.close());

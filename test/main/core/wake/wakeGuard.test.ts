@@ -1,16 +1,20 @@
 // The guard's rules on the fake clock, with the real registry, bus and board on SQLite in memory.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QueuedMail } from '../../../../main/core/bus/messageBus.js';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import { USAGE_WINDOW_MS } from '../../../../main/core/claude/transcriptUsage.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 
 let clock: FakeClock;
-let studio: Studio;
+let studio: StudioWithParts;
 let amy: number;
 beforeEach(() => {
   clock = new FakeClock();
-  studio = createStudio({ databaseFile: ':memory:', clock, pingPong: { wakes: 3, windowMs: 60_000 } });
+  studio = createStudioWithParts({
+    databaseFile: ':memory:',
+    clock,
+    pingPong: { wakes: 3, windowMs: 60_000 },
+  });
   amy = studio.agents.add({ name: 'amy' }).agent.id;
   studio.agents.add({ name: 'ben' });
 });

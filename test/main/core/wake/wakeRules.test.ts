@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Disposable } from '../../../../main/contract/events.js';
 import type { AgentState } from '../../../../main/contract/model.js';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import { silentLogger } from '../../../../main/core/util/logger.js';
 import { Emitter } from '../../../../main/core/util/emitter.js';
 import type { ScreenReading } from '../../../../main/core/sessions/screenClassifier.js';
@@ -83,11 +83,11 @@ class StandInTerminals implements WakeTargets {
 }
 
 let clock: FakeClock;
-let studio: Studio;
+let studio: StudioWithParts;
 let terminals: StandInTerminals;
 let wake: WakeEngine;
 let worker: number;
-let peer: ReturnType<Studio['agents']['add']>['agent'];
+let peer: ReturnType<StudioWithParts['agents']['add']>['agent'];
 
 /** Lets the engine's promise chain (typed -> recorded -> look again) run. */
 const settle = async () => {
@@ -97,7 +97,7 @@ const send = (text: string) => studio.bus.send(studio.agents.person, 'worker', t
 
 beforeEach(() => {
   clock = new FakeClock();
-  studio = createStudio({ databaseFile: ':memory:', clock });
+  studio = createStudioWithParts({ databaseFile: ':memory:', clock });
   terminals = new StandInTerminals();
   wake = new WakeEngine({
     events: studio.events,

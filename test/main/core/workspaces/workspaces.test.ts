@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFi
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../../main/contract/events.js';
-import { createStudio, type Studio } from '../../../../main/core/studio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
 import { Emitter } from '../../../../main/core/util/emitter.js';
 import { silentLogger } from '../../../../main/core/util/logger.js';
 import type { Git } from '../../../../main/core/workspaces/git.js';
@@ -19,7 +19,7 @@ import { waitFor } from '../../../support/waitFor.js';
 
 // Worktree agents against real repositories and the system's git: made, compared with their base,
 // merged on the person's word (or refused with nothing changed), removed only when no work is lost.
-let studio: Studio | undefined;
+let studio: StudioWithParts | undefined;
 afterEach(async () => {
   await studio?.close();
   studio = undefined;
@@ -30,7 +30,7 @@ function setup(
 ) {
   const root = tempDir('ccstudio-ws-');
   const repo = makeRepo(join(root, 'project'), files);
-  studio = createStudio({ databaseFile: ':memory:', teamCwd: repo, watchTree: null });
+  studio = createStudioWithParts({ databaseFile: ':memory:', teamCwd: repo, watchTree: null });
   return { root, repo, studio, service: studio.service };
 }
 
@@ -66,7 +66,7 @@ describe('worktree agents', () => {
     const repo = makeRepo(join(root, 'project'), { 'README.md': 'hello\n' });
     const home = join(root, 'home');
     mkdirSync(home);
-    studio = createStudio({
+    studio = createStudioWithParts({
       databaseFile: ':memory:',
       teamCwd: repo,
       watchTree: null,
@@ -194,7 +194,7 @@ describe('a first team in a git repository', () => {
       ['agent-2', join(root, 'project-worktrees', 'agent-2'), 'ccstudio/agent-2/work'],
     ]);
     const other = makeRepo(join(root, 'other'), { 'a.txt': 'a\n' });
-    const plain = createStudio({ databaseFile: ':memory:', teamCwd: other, watchTree: null });
+    const plain = createStudioWithParts({ databaseFile: ':memory:', teamCwd: other, watchTree: null });
     try {
       const shared = await plain.service.startTeam({ cwd: other, agents: 1, worktrees: false });
       expect(shared.map((t) => t.agent.cwd)).toEqual([other, other]);
@@ -262,7 +262,7 @@ describe('tasks on worktree agents', () => {
       onData: () => ({ dispose: () => undefined }),
       onExit: (l: (e: { exitCode: number }) => void) => (exits.push(l), { dispose: () => undefined }),
     };
-    studio = createStudio({
+    studio = createStudioWithParts({
       databaseFile: ':memory:',
       teamCwd: repo,
       watchTree: null,
@@ -502,9 +502,9 @@ describe('a merge of a task’s branch, by any route', () => {
 describe('what a merge will do, said before it is asked for', () => {
   /** The preview, then the merge itself with the same input: they must agree. */
   async function agree(
-    service: Studio['service'],
+    service: StudioWithParts['service'],
     repo: string,
-    input: Parameters<Studio['service']['merge']>[0],
+    input: Parameters<StudioWithParts['service']['merge']>[0],
   ) {
     const preview = await service.previewMerge(input);
     const before = gitIn(repo, 'rev-parse', 'main');
@@ -618,7 +618,7 @@ describe('pull requests', () => {
     const root = tempDir('ccstudio-ws-pr-');
     const repo = makeRepo(join(root, 'project'), { 'README.md': 'x\n' });
     const calls: string[][] = [];
-    studio = createStudio({
+    studio = createStudioWithParts({
       databaseFile: ':memory:',
       teamCwd: repo,
       watchTree: null,

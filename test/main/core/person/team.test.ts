@@ -2,17 +2,17 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeAgentStudio, type FakeAgentStudio } from '../../support/fakeAgentStudio.js';
-import { createStudio, type Studio } from '../../../main/core/studio.js';
-import { appFolder, studioOwnFolders } from '../../../main/core/ownFolders.js';
-import { checkFolder, expandFolder, suggestFolder } from '../../../main/core/team.js';
-import { tempDir } from '../../support/studioHarness.js';
-import { FakeClock } from '../../support/fakeClock.js';
+import { startFakeAgentStudio, type FakeAgentStudio } from '../../../support/fakeAgentStudio.js';
+import { createStudioWithParts, type StudioWithParts } from '../../../support/studioParts.js';
+import { appFolder, studioOwnFolders } from '../../../../main/core/person/ownFolders.js';
+import { checkFolder, expandFolder, suggestFolder } from '../../../../main/core/person/team.js';
+import { tempDir } from '../../../support/studioHarness.js';
+import { FakeClock } from '../../../support/fakeClock.js';
 
 // The first hour's core: where a team works (folders checked as typed, recent ones offered, the
 // first team started there), the feed's history, and warnings for mail nobody will be woken by.
 let t: FakeAgentStudio | undefined;
-let plain: Studio | undefined;
+let plain: StudioWithParts | undefined;
 afterEach(async () => {
   await t?.close();
   await plain?.close();
@@ -52,7 +52,7 @@ describe('project folders', () => {
   });
 
   it('addAgent refuses a folder that cannot be used, naming the problem, and adds nothing', async () => {
-    plain = createStudio({ databaseFile: ':memory:' });
+    plain = createStudioWithParts({ databaseFile: ':memory:' });
     await expect(plain.service.addAgent({ name: 'lost', cwd: '/definitely/not/here' })).rejects.toThrow(
       "lost's folder: /definitely/not/here does not exist.",
     );
@@ -78,7 +78,7 @@ describe("the studio's own folders", () => {
     expect(studioOwnFolders()).toEqual([checkout]);
     expect(
       studioOwnFolders({
-        moduleFile: join(checkout, 'dist', 'main', 'core', 'ownFolders.js'),
+        moduleFile: join(checkout, 'dist', 'main', 'core', 'person', 'ownFolders.js'),
         execPath: '/opt/Claude Code Studio/claude-code-studio',
         electron: true,
       }),
@@ -122,7 +122,7 @@ describe("the studio's own folders", () => {
   it('a studio started in its own folder offers nothing there; the team folder chosen is the default from then on, across a restart', async () => {
     const f = folders();
     const dataDir = join(f.root, 'data');
-    const open = () => createStudio({ dataDir, teamCwd: f.studio, ownFolders: [f.studio] });
+    const open = () => createStudioWithParts({ dataDir, teamCwd: f.studio, ownFolders: [f.studio] });
     plain = open();
     // An agent put in the studio's folder by hand (an older studio did so): not offered either.
     plain.agents.add({ name: 'old', cwd: f.studio });
@@ -148,7 +148,7 @@ describe("the studio's own folders", () => {
 
   it("the first agent's folder is the team's when no team was started, and a chosen folder that went is said plainly", async () => {
     const f = folders();
-    plain = createStudio({ databaseFile: ':memory:', teamCwd: f.home, ownFolders: [f.studio] });
+    plain = createStudioWithParts({ databaseFile: ':memory:', teamCwd: f.home, ownFolders: [f.studio] });
     expect((await plain.service.addAgent({ name: 'homeless' })).agent.cwd).toBe('');
     await plain.service.addAgent({ name: 'first', cwd: f.project });
     expect((await plain.service.folderChoices()).suggested).toBe(f.project);
@@ -195,13 +195,13 @@ describe('a first team that cannot start', () => {
 describe('the feed after a restart', () => {
   it('comes back from the database: messages and task events', async () => {
     const dir = tempDir('ccstudio-feed-');
-    plain = createStudio({ dataDir: dir });
+    plain = createStudioWithParts({ dataDir: dir });
     plain.agents.add({ name: 'ann', remote: true });
     await plain.service.sendMessage({ to: 'ann', body: 'hello' });
     const task = await plain.service.createTask({ title: 'Ship it', assignee: 'ann' });
     await plain.service.updateTask({ id: task.id, status: 'in_progress' });
     await plain.close();
-    plain = createStudio({ dataDir: dir });
+    plain = createStudioWithParts({ dataDir: dir });
     const history = await plain.service.feedHistory({});
     expect(history.messages.map((m) => m.body)).toContain('hello');
     expect(history.taskEvents.map((e) => [e.task.id, e.event.kind, e.event.toStatus])).toEqual([
@@ -214,7 +214,7 @@ describe('the feed after a restart', () => {
 describe('the feed history', () => {
   it('reaches back only as far as both kinds do, so no stretch shows one kind without the other', async () => {
     const clock = new FakeClock();
-    plain = createStudio({ databaseFile: ':memory:', clock });
+    plain = createStudioWithParts({ databaseFile: ':memory:', clock });
     plain.agents.add({ name: 'ann', remote: true });
     const early = await plain.service.createTask({ title: 'Early' });
     for (const body of ['one', 'two', 'three']) {

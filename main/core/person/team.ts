@@ -4,9 +4,9 @@ import { constants, existsSync, statSync } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { Workspace } from '../contract/model.js';
-import type { FolderCheck } from '../contract/service.js';
-import type { AgentRegistry } from './agents/agentRegistry.js';
+import type { Workspace } from '../../contract/model.js';
+import type { FolderCheck } from '../../contract/service.js';
+import type { AgentRegistry } from '../agents/agentRegistry.js';
 import { realOrSelf } from './ownFolders.js';
 
 export const COMMANDER_ROLE =
@@ -27,7 +27,7 @@ export function teamNames(count: number): string[] {
  * existing ones are set to start too. Returns the names it added.
  */
 export function ensureTeam(
-  agents: AgentRegistry,
+  agents: Pick<AgentRegistry, 'get' | 'setLaunch' | 'add'>,
   count: number,
   cwd: string,
   workspaces: ReadonlyMap<string, Workspace> = new Map(),
@@ -103,7 +103,7 @@ export function ownFolderCaution(full: string, own: string): string {
  */
 export async function checkFolder(
   path: string,
-  opts: { base: string; privateDirs: string[]; home?: string; ownDirs?: readonly string[] },
+  opts: { base: string; privateDirs: readonly string[]; home?: string; ownDirs?: readonly string[] },
 ): Promise<FolderCheck> {
   if (!path.trim()) return { path: '', ok: false, problem: 'Type a folder.', git: false };
   const full = expandFolder(path, opts.base, opts.home);
@@ -178,7 +178,7 @@ export function suggestFolder(opts: {
  * (`ownDirs`, real paths), which a person who typed one past its caution can type again.
  */
 export function recentFolders(
-  agents: AgentRegistry,
+  agents: Pick<AgentRegistry, 'list'>,
   also: string[] = [],
   ownDirs: readonly string[] = [],
 ): string[] {
