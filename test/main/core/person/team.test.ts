@@ -74,7 +74,7 @@ describe("the studio's own folders", () => {
   }
 
   it('are where this studio runs from: its checkout here, and in the desktop app the app too', () => {
-    const checkout = fileURLToPath(new URL('../../..', import.meta.url)).replace(/[\\/]$/, '');
+    const checkout = fileURLToPath(new URL('../../../..', import.meta.url)).replace(/[\\/]$/, '');
     expect(studioOwnFolders()).toEqual([checkout]);
     expect(
       studioOwnFolders({
