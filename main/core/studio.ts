@@ -14,7 +14,7 @@ import type {
   TerminalOutput,
 } from '../contract/service.js';
 import { StudioError } from '../contract/errors.js';
-import type { AgentSide } from './agentSide.js';
+import { AgentSide } from './agentSide.js';
 import { AgentRegistry, validateAgentName, validateSsh } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
 import { AgentSessions } from './sessions/agentSessions.js';
@@ -638,7 +638,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     onDidEvent: (listener) => events.on(listener),
   };
 
-  const agentSide: AgentSide = {
+  const agentSide = new AgentSide({
     agents,
     bus,
     board,
@@ -648,7 +648,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     clock,
     logger,
     status,
-  };
+  });
 
   const studio: Studio = {
     db,
