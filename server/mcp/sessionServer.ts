@@ -96,7 +96,7 @@ export function createSessionServer(studio: AgentSide, agentId: number): McpServ
           };
         }
         try {
-          const text = toText(await tool.run({ caller, studio }, args as never));
+          const text = toText(await tool.run({ caller, side: studio }, args as never));
           studio.agents.touch(agentId);
           return { content: [{ type: 'text' as const, text }] };
         } catch (err) {
