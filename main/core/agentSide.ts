@@ -93,11 +93,7 @@ function directsOthers(caller: Agent): boolean {
  * handed out as narrow views; everything that changes an agent or types into a terminal is a method.
  */
 export class AgentSide {
-  /** Still handed to the tools until each calls the method that states its rule. */
-  readonly agents: AgentSideDeps['agents'];
-  readonly terminals: PeerTerminals;
-  readonly wake: AgentSideDeps['wake'];
-  readonly bus: AgentSideDeps['bus'];
+  readonly bus: AgentMail;
   readonly board: AgentSideDeps['board'];
   /** Creating and changing tasks: a worktree agent's task gets its branch first. */
   readonly tasks: AgentSideDeps['tasks'];
@@ -105,9 +101,6 @@ export class AgentSide {
   readonly logger: Logger;
 
   constructor(private readonly deps: AgentSideDeps) {
-    this.agents = deps.agents;
-    this.terminals = deps.terminals;
-    this.wake = deps.wake;
     this.bus = deps.bus;
     this.board = deps.board;
     this.tasks = deps.tasks;
@@ -130,9 +123,9 @@ export class AgentSide {
     this.deps.agents.touch(caller.id);
   }
 
-  /** The caller's program listed the studio's tools: from now on a wake may be typed to it. */
-  toolsListed(caller: Agent): void {
-    this.deps.terminals.toolsListed(caller.id);
+  /** A session's program listed the studio's tools: from now on a wake may be typed to it. */
+  toolsListed(agentId: number): void {
+    this.deps.terminals.toolsListed(agentId);
   }
 
   status(): StudioStatus {

@@ -284,3 +284,16 @@ describe('peers', () => {
     expect(refusal(() => side.kick(dev, 'nobody'))?.code).toBe('not_found');
   });
 });
+
+describe('the surface', () => {
+  it('hands out no raw way to change an agent, type into a terminal or send unchecked mail', () => {
+    // Each is a compile error (the typecheck runs over test/): re-exposing one fails it.
+    // @ts-expect-error the registry's update and setLaunch are the rules' to call
+    expect(side.agents).toBeUndefined();
+    // @ts-expect-error keys are typed into a terminal only by answerPrompt
+    expect(side.terminals).toBeUndefined();
+    // @ts-expect-error mail to one agent goes through send, which checks urgent (the bus object
+    // itself has send: only the view the agent side hands out lacks it)
+    expect(typeof side.bus.send).toBe('function');
+  });
+});
