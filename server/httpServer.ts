@@ -141,7 +141,7 @@ export interface McpHttpServer {
 /** Serves the studio on a bound listener: every endpoint, each behind its own credential. */
 export function serveStudio(listener: Listener, options: StudioServerOptions): McpHttpServer {
   const { studio } = options;
-  const mcp = createMcpEndpoints({ side: studio.agentSide, byToken: (t) => studio.agents.byToken(t) });
+  const mcp = createMcpEndpoints({ side: studio.agentSide });
   const ui = createUiEndpoints({
     host: studio,
     tabs: studio.tabs,

@@ -1,14 +1,15 @@
 // MCP for agents: Streamable HTTP at /mcp, and the legacy SSE pair (GET /sse, POST /messages) for
-// clients that still use it. One McpServer per session, bound to the agent its token names.
+// clients that still use it. One McpServer per session, bound to the agent its token names, which
+// bearer auth hands each handler as its caller (mcp/bearerAuth.ts).
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { Agent } from '../../main/contract/model.js';
 import { STUDIO_PATHS } from '../../main/contract/urls.js';
 import type { AgentSide } from '../../main/core/agentSide.js';
-import { bearer, HttpError, parseJsonRpc, readBody, type Handler } from '../http.js';
+import { HttpError, parseJsonRpc, readBody, type Handler } from '../http.js';
+import { requireAgentAuth } from '../mcp/bearerAuth.js';
 import { MAX_STREAM_BUFFERED_BYTES, NodeHttpServerTransport } from '../mcp/nodeHttpTransport.js';
 import { createSessionServer } from '../mcp/sessionServer.js';
 
@@ -46,33 +47,23 @@ export interface McpEndpoints {
   close(): Promise<void>;
 }
 
-/** The agent a request's bearer token belongs to, or a 401 that says what is missing. */
-function authenticateAgent(byToken: (token: string) => Agent | undefined) {
-  return (req: IncomingMessage): Agent => {
-    const token = bearer(req);
-    const agent = token ? byToken(token) : undefined;
-    if (!agent) {
-      throw new HttpError(
-        401,
-        token
-          ? "Invalid token: ask the studio for this agent's current token."
-          : 'Missing Authorization: Bearer <token> header.',
-      );
-    }
-    return agent;
+/** Refuses any method but `method` before anything else, a token included (as ever: 405 first). */
+function only(method: string, refusal: string, handler: Handler): Handler {
+  return async (req, res, url) => {
+    if (req.method !== method) throw new HttpError(405, refusal);
+    return handler(req, res, url);
   };
 }
 
 export function createMcpEndpoints(deps: {
+  /** What an agent's tools may do; it also names the agent a bearer token belongs to. */
   side: AgentSide;
-  /** The agent a token names (the registry's byToken): the caller is the token's owner, never an argument. */
-  byToken(token: string): Agent | undefined;
 }): McpEndpoints {
   const { side } = deps;
   const clock = side.clock;
   const streamable = new Map<string, Session & { transport: NodeHttpServerTransport }>();
   const legacy = new Map<string, Session & { transport: SSEServerTransport; stream: ServerResponse }>();
-  const authenticate = authenticateAgent(deps.byToken);
+  const authenticated = requireAgentAuth(side);
   const all = () => [...streamable.values(), ...legacy.values()];
 
   /** Makes room for one more session of `agentId` by closing its least recently used ones. */
@@ -94,22 +85,22 @@ export function createMcpEndpoints(deps: {
     for (const s of open.slice(0, Math.max(0, open.length - MAX_STREAMS_PER_AGENT + 1))) void s.close();
   };
 
-  const sessionFor = <S extends Session>(map: Map<string, S>, id: string, agent: Agent): S => {
+  const sessionFor = <S extends Session>(map: Map<string, S>, id: string, agentId: number): S => {
     const session = map.get(id);
     if (!session) throw new HttpError(404, 'Session not found: initialize a new session.', -32001);
-    if (session.agentId !== agent.id) throw new HttpError(403, 'This session belongs to another agent.');
+    if (session.agentId !== agentId) throw new HttpError(403, 'This session belongs to another agent.');
     session.lastUsed = clock.now();
     return session;
   };
 
-  const mcp: Handler = async (req, res) => {
-    const agent = authenticate(req);
+  const mcp = authenticated(async (req, res) => {
+    const { agentId } = req.auth;
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
-      const session = sessionFor(streamable, sessionId, agent);
+      const session = sessionFor(streamable, sessionId, agentId);
       const body = req.method === 'POST' ? parseJsonRpc(await readBody(req)) : undefined;
       if (req.method === 'GET' && !session.streaming()) {
-        capStreams(agent.id);
+        capStreams(agentId);
         session.streamSince = clock.now();
       }
       await session.transport.handle(req, res, body);
@@ -124,11 +115,11 @@ export function createMcpEndpoints(deps: {
         'Bad request: no mcp-session-id header, and the body is not an initialize request.',
       );
     }
-    capSessions(agent.id);
-    const server = createSessionServer(side, agent.id);
+    capSessions(agentId);
+    const server = createSessionServer(side, agentId);
     const transport = new NodeHttpServerTransport(randomUUID());
     const session = {
-      agentId: agent.id,
+      agentId,
       server,
       transport,
       lastUsed: clock.now(),
@@ -142,18 +133,16 @@ export function createMcpEndpoints(deps: {
     await server.connect(transport);
     await transport.handle(req, res, body);
     if (!transport.isInitialized) await transport.close();
-  };
+  });
 
-  const sse: Handler = async (req, res) => {
-    if (req.method !== 'GET')
-      throw new HttpError(405, `GET ${STUDIO_PATHS.sse} opens the legacy event stream.`);
-    const agent = authenticate(req);
+  const sse = authenticated(async (req, res) => {
+    const { agentId } = req.auth;
     const transport = new SSEServerTransport(STUDIO_PATHS.messages, res);
-    const server = createSessionServer(side, agent.id);
-    capSessions(agent.id);
-    capStreams(agent.id);
+    const server = createSessionServer(side, agentId);
+    capSessions(agentId);
+    capStreams(agentId);
     legacy.set(transport.sessionId, {
-      agentId: agent.id,
+      agentId,
       server,
       transport,
       stream: res,
@@ -165,16 +154,14 @@ export function createMcpEndpoints(deps: {
     transport.onclose = () => void legacy.delete(transport.sessionId);
     res.on('close', () => void legacy.delete(transport.sessionId));
     await server.connect(transport);
-  };
+  });
 
-  const messages: Handler = async (req, res, url) => {
-    if (req.method !== 'POST')
-      throw new HttpError(405, `POST ${STUDIO_PATHS.messages}?sessionId=... sends a message.`);
-    const agent = authenticate(req);
+  const messages = authenticated(async (req, res, url) => {
+    const { agentId } = req.auth;
     const id = url.searchParams.get('sessionId');
     if (!id)
       throw new HttpError(400, `Missing sessionId query parameter: open GET ${STUDIO_PATHS.sse} first.`);
-    const session = sessionFor(legacy, id, agent);
+    const session = sessionFor(legacy, id, agentId);
     const body = parseJsonRpc(await readBody(req));
     // Answers go out on the event stream: one its client has stopped reading only grows.
     if (session.stream.writableLength > MAX_STREAM_BUFFERED_BYTES) {
@@ -185,7 +172,7 @@ export function createMcpEndpoints(deps: {
       );
     }
     await session.transport.handlePostMessage(req, res, body);
-  };
+  });
 
   const sweep = setInterval(() => {
     const cutoff = clock.now() - SESSION_IDLE_MS;
@@ -195,8 +182,8 @@ export function createMcpEndpoints(deps: {
 
   return {
     mcp,
-    sse,
-    messages,
+    sse: only('GET', `GET ${STUDIO_PATHS.sse} opens the legacy event stream.`, sse),
+    messages: only('POST', `POST ${STUDIO_PATHS.messages}?sessionId=... sends a message.`, messages),
     sessionCount: () => streamable.size + legacy.size,
     async close() {
       clearInterval(sweep);
