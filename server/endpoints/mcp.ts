@@ -1,6 +1,7 @@
 // MCP for agents: Streamable HTTP at /mcp, and the legacy SSE pair (GET /sse, POST /messages) for
 // clients that still use it. One McpServer per session, bound to the agent its token names, which
-// bearer auth hands each handler as its caller (mcp/bearerAuth.ts).
+// bearer auth hands each handler as its caller (mcp/bearerAuth.ts); one ownership check serves
+// both transports (mcp/mcpSession.ts).
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -10,6 +11,7 @@ import { STUDIO_PATHS } from '../../main/contract/urls.js';
 import type { AgentSide } from '../../main/core/agentSide.js';
 import { HttpError, parseJsonRpc, readBody, type Handler } from '../http.js';
 import { requireAgentAuth } from '../mcp/bearerAuth.js';
+import { ownSession, type McpSession } from '../mcp/mcpSession.js';
 import { MAX_STREAM_BUFFERED_BYTES, NodeHttpServerTransport } from '../mcp/nodeHttpTransport.js';
 import { createSessionServer } from '../mcp/sessionServer.js';
 
@@ -28,15 +30,8 @@ export const MAX_SESSIONS_PER_AGENT = 8;
 export const MAX_STREAMS_PER_AGENT = 4;
 const SESSION_SWEEP_MS = 60_000;
 
-interface Session {
-  agentId: number;
+interface Session extends McpSession {
   server: McpServer;
-  lastUsed: number;
-  /** When its event stream opened (the oldest goes first when an agent holds too many). */
-  streamSince: number;
-  /** A client holds a stream open on this session: it is alive, however long it stays quiet. */
-  streaming(): boolean;
-  close(): Promise<void>;
 }
 
 export interface McpEndpoints {
@@ -85,10 +80,9 @@ export function createMcpEndpoints(deps: {
     for (const s of open.slice(0, Math.max(0, open.length - MAX_STREAMS_PER_AGENT + 1))) void s.close();
   };
 
-  const sessionFor = <S extends Session>(map: Map<string, S>, id: string, agentId: number): S => {
-    const session = map.get(id);
-    if (!session) throw new HttpError(404, 'Session not found: initialize a new session.', -32001);
-    if (session.agentId !== agentId) throw new HttpError(403, 'This session belongs to another agent.');
+  /** A request on a session its caller owns: it was used now. */
+  const use = <S extends Session>(sessions: ReadonlyMap<string, S>, id: string, agentId: number): S => {
+    const session = ownSession(sessions, id, { agentId });
     session.lastUsed = clock.now();
     return session;
   };
@@ -97,7 +91,7 @@ export function createMcpEndpoints(deps: {
     const { agentId } = req.auth;
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
-      const session = sessionFor(streamable, sessionId, agentId);
+      const session = use(streamable, sessionId, agentId);
       const body = req.method === 'POST' ? parseJsonRpc(await readBody(req)) : undefined;
       if (req.method === 'GET' && !session.streaming()) {
         capStreams(agentId);
@@ -161,7 +155,7 @@ export function createMcpEndpoints(deps: {
     const id = url.searchParams.get('sessionId');
     if (!id)
       throw new HttpError(400, `Missing sessionId query parameter: open GET ${STUDIO_PATHS.sse} first.`);
-    const session = sessionFor(legacy, id, agentId);
+    const session = use(legacy, id, agentId);
     const body = parseJsonRpc(await readBody(req));
     // Answers go out on the event stream: one its client has stopped reading only grows.
     if (session.stream.writableLength > MAX_STREAM_BUFFERED_BYTES) {
