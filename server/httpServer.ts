@@ -18,7 +18,8 @@ import { createUiStatic } from './endpoints/uiStatic.js';
 import { refuseHost } from './hostCheck.js';
 import { bearer, HttpError, sameSecret, sendJson, sendJsonRpcError, type Handler } from './http.js';
 
-export { MAX_SESSIONS_PER_AGENT, MAX_STREAMS_PER_AGENT, SESSION_IDLE_MS } from './endpoints/mcp.js';
+export { MAX_SESSIONS_PER_AGENT, MAX_STREAMS_PER_AGENT } from './mcp/sessionCap.js';
+export { SESSION_IDLE_MS } from './mcp/idleSweep.js';
 export { MAX_UI_BUFFERED_BYTES, UI_SIGNED_OUT_CODE, UI_TOO_SLOW_CODE } from './endpoints/uiSocket.js';
 export {
   MAX_CONNECTIONS,

@@ -1,7 +1,8 @@
 // MCP for agents: Streamable HTTP at /mcp, and the legacy SSE pair (GET /sse, POST /messages) for
-// clients that still use it. One McpServer per session, bound to the agent its token names, which
-// bearer auth hands each handler as its caller (mcp/bearerAuth.ts); one ownership check serves
-// both transports (mcp/mcpSession.ts).
+// clients that still use it. One McpServer per session, bound to the agent its token names. The
+// parts are the SDK's: bearer auth hands each handler its caller (mcp/bearerAuth.ts), one
+// ownership check serves both transports (mcp/mcpSession.ts), and the per-agent caps
+// (mcp/sessionCap.ts) and the idle sweep (mcp/idleSweep.ts) are modules of their own.
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -10,25 +11,12 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { STUDIO_PATHS } from '../../main/contract/urls.js';
 import type { AgentSide } from '../../main/core/agentSide.js';
 import { HttpError, parseJsonRpc, readBody, type Handler } from '../http.js';
-import { requireAgentAuth } from '../mcp/bearerAuth.js';
+import { requireAgentAuth, type AuthenticatedRequest } from '../mcp/bearerAuth.js';
+import { startIdleSweep } from '../mcp/idleSweep.js';
 import { ownSession, type McpSession } from '../mcp/mcpSession.js';
 import { MAX_STREAM_BUFFERED_BYTES, NodeHttpServerTransport } from '../mcp/nodeHttpTransport.js';
+import { capSessions, capStreams } from '../mcp/sessionCap.js';
 import { createSessionServer } from '../mcp/sessionServer.js';
-
-/** A session nobody has used for this long is closed; clients that vanish without DELETE leak otherwise. */
-export const SESSION_IDLE_MS = 6 * 60 * 60_000;
-/**
- * One Claude Code keeps one session; reconnects and one-shot clients (the Inspector CLI opens one
- * per call) add more. Past this many, an agent's least recently used session is closed.
- */
-export const MAX_SESSIONS_PER_AGENT = 8;
-/**
- * Event streams (an SSE GET held open) one agent may hold at once. Claude Code holds one; a
- * reconnect or two may overlap. Past this the agent's oldest stream is closed: 1,500 streams on
- * one token were once all kept (+170 MB, 1,529 descriptors).
- */
-export const MAX_STREAMS_PER_AGENT = 4;
-const SESSION_SWEEP_MS = 60_000;
 
 interface Session extends McpSession {
   server: McpServer;
@@ -60,25 +48,7 @@ export function createMcpEndpoints(deps: {
   const legacy = new Map<string, Session & { transport: SSEServerTransport; stream: ServerResponse }>();
   const authenticated = requireAgentAuth(side);
   const all = () => [...streamable.values(), ...legacy.values()];
-
-  /** Makes room for one more session of `agentId` by closing its least recently used ones. */
-  const capSessions = (agentId: number): void => {
-    const mine = all().filter((s) => s.agentId === agentId);
-    const excess = mine.length - MAX_SESSIONS_PER_AGENT + 1;
-    if (excess <= 0) return;
-    // Sessions a client holds a stream on are left to capStreams: some clients do not
-    // re-initialize after a 404 and would lose their tools until restarted.
-    const evictable = mine.filter((s) => !s.streaming()).sort((a, b) => a.lastUsed - b.lastUsed);
-    for (const s of evictable.slice(0, excess)) void s.close();
-  };
-
-  /** Makes room for one more event stream of `agentId` by closing its oldest. */
-  const capStreams = (agentId: number): void => {
-    const open = all()
-      .filter((s) => s.agentId === agentId && s.streaming())
-      .sort((a, b) => a.streamSince - b.streamSince);
-    for (const s of open.slice(0, Math.max(0, open.length - MAX_STREAMS_PER_AGENT + 1))) void s.close();
-  };
+  const sessionsOf = (agentId: number) => all().filter((s) => s.agentId === agentId);
 
   /** A request on a session its caller owns: it was used now. */
   const use = <S extends Session>(sessions: ReadonlyMap<string, S>, id: string, agentId: number): S => {
@@ -87,21 +57,9 @@ export function createMcpEndpoints(deps: {
     return session;
   };
 
-  const mcp = authenticated(async (req, res) => {
+  /** A new Streamable HTTP session, from an initialize request its caller POSTed without one. */
+  const initialize = async (req: AuthenticatedRequest, res: ServerResponse): Promise<void> => {
     const { agentId } = req.auth;
-    const sessionId = req.headers['mcp-session-id'];
-    if (typeof sessionId === 'string') {
-      const session = use(streamable, sessionId, agentId);
-      const body = req.method === 'POST' ? parseJsonRpc(await readBody(req)) : undefined;
-      if (req.method === 'GET' && !session.streaming()) {
-        capStreams(agentId);
-        session.streamSince = clock.now();
-      }
-      await session.transport.handle(req, res, body);
-      return;
-    }
-    if (req.method !== 'POST')
-      throw new HttpError(400, 'Missing mcp-session-id header: POST an initialize request first.');
     const body = parseJsonRpc(await readBody(req));
     if (!isInitializeRequest(body)) {
       throw new HttpError(
@@ -109,7 +67,7 @@ export function createMcpEndpoints(deps: {
         'Bad request: no mcp-session-id header, and the body is not an initialize request.',
       );
     }
-    capSessions(agentId);
+    capSessions(sessionsOf(agentId));
     const server = createSessionServer(side, agentId);
     const transport = new NodeHttpServerTransport(randomUUID());
     const session = {
@@ -127,14 +85,30 @@ export function createMcpEndpoints(deps: {
     await server.connect(transport);
     await transport.handle(req, res, body);
     if (!transport.isInitialized) await transport.close();
+  };
+
+  const mcp = authenticated(async (req, res) => {
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId !== 'string') {
+      if (req.method !== 'POST')
+        throw new HttpError(400, 'Missing mcp-session-id header: POST an initialize request first.');
+      return initialize(req, res);
+    }
+    const session = use(streamable, sessionId, req.auth.agentId);
+    const body = req.method === 'POST' ? parseJsonRpc(await readBody(req)) : undefined;
+    if (req.method === 'GET' && !session.streaming()) {
+      capStreams(sessionsOf(req.auth.agentId));
+      session.streamSince = clock.now();
+    }
+    await session.transport.handle(req, res, body);
   });
 
   const sse = authenticated(async (req, res) => {
     const { agentId } = req.auth;
     const transport = new SSEServerTransport(STUDIO_PATHS.messages, res);
     const server = createSessionServer(side, agentId);
-    capSessions(agentId);
-    capStreams(agentId);
+    capSessions(sessionsOf(agentId));
+    capStreams(sessionsOf(agentId));
     legacy.set(transport.sessionId, {
       agentId,
       server,
@@ -151,11 +125,10 @@ export function createMcpEndpoints(deps: {
   });
 
   const messages = authenticated(async (req, res, url) => {
-    const { agentId } = req.auth;
     const id = url.searchParams.get('sessionId');
     if (!id)
       throw new HttpError(400, `Missing sessionId query parameter: open GET ${STUDIO_PATHS.sse} first.`);
-    const session = use(legacy, id, agentId);
+    const session = use(legacy, id, req.auth.agentId);
     const body = parseJsonRpc(await readBody(req));
     // Answers go out on the event stream: one its client has stopped reading only grows.
     if (session.stream.writableLength > MAX_STREAM_BUFFERED_BYTES) {
@@ -168,11 +141,7 @@ export function createMcpEndpoints(deps: {
     await session.transport.handlePostMessage(req, res, body);
   });
 
-  const sweep = setInterval(() => {
-    const cutoff = clock.now() - SESSION_IDLE_MS;
-    for (const s of all()) if (s.lastUsed < cutoff && !s.streaming()) void s.close();
-  }, SESSION_SWEEP_MS);
-  sweep.unref();
+  const sweep = startIdleSweep({ clock, sessions: all });
 
   return {
     mcp,
@@ -180,7 +149,7 @@ export function createMcpEndpoints(deps: {
     messages: only('POST', `POST ${STUDIO_PATHS.messages}?sessionId=... sends a message.`, messages),
     sessionCount: () => streamable.size + legacy.size,
     async close() {
-      clearInterval(sweep);
+      sweep.dispose();
       await Promise.allSettled(all().map((s) => s.close()));
       streamable.clear();
       legacy.clear();
