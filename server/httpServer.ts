@@ -139,6 +139,29 @@ export interface McpHttpServer {
   close(): Promise<void>;
 }
 
+/**
+ * Whether a request shows a credential this studio issued (the admin token, an agent's, a hook's,
+ * a tab's session, the UI's), read from its headers alone, so its connection is known before any body is read.
+ * Which credential a path takes is still its endpoint's to decide: this only tells the
+ * connection cap whom to keep. A credential kind added later belongs here too.
+ */
+function showsCredential(req: IncomingMessage, options: StudioServerOptions): boolean {
+  const { studio } = options;
+  const token = bearer(req);
+  if (token)
+    return (
+      sameSecret(token, options.adminToken) ||
+      studio.agents.byToken(token) !== undefined ||
+      studio.sessions.agentForHookToken(token) !== undefined
+    );
+  const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  // A tab's session (its UI socket), or the UI token (the printed link, traded for a session).
+  const session = query.get('session');
+  if (session) return studio.tabs.verify(session) !== undefined;
+  const uiToken = query.get('token');
+  return !!uiToken && !!options.uiToken && sameSecret(uiToken, options.uiToken);
+}
+
 /** Serves the studio on a bound listener: every endpoint, each behind its own credential. */
 export function serveStudio(listener: Listener, options: StudioServerOptions): McpHttpServer {
   const { studio } = options;
@@ -172,28 +195,6 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
     ],
   ]);
 
-  /**
-   * Whether a request shows a credential this studio issued (the admin token, an agent's, a hook's,
-   * a tab's session, the UI's), read from its headers alone, so its connection is known before any body is read.
-   * Which credential a path takes is still its endpoint's to decide: this only tells the
-   * connection cap whom to keep. A credential kind added later belongs here too.
-   */
-  const showsCredential = (req: IncomingMessage): boolean => {
-    const token = bearer(req);
-    if (token)
-      return (
-        sameSecret(token, options.adminToken) ||
-        studio.agents.byToken(token) !== undefined ||
-        studio.sessions.agentForHookToken(token) !== undefined
-      );
-    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
-    // A tab's session (its UI socket), or the UI token (the printed link, traded for a session).
-    const session = query.get('session');
-    if (session) return studio.tabs.verify(session) !== undefined;
-    const uiToken = query.get('token');
-    return !!uiToken && !!options.uiToken && sameSecret(uiToken, options.uiToken);
-  };
-
   const checkOrigin = (req: IncomingMessage): void => {
     const refused = refuseHost(listener, req.headers.host, req.headers.origin);
     if (refused) throw new HttpError(403, refused);
@@ -203,7 +204,7 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
     try {
       checkOrigin(req);
       // A connection is kept between requests only for a caller with a credential.
-      if (showsCredential(req)) listener.connections.vouch(req.socket);
+      if (showsCredential(req, options)) listener.connections.vouch(req.socket);
       else res.setHeader('connection', 'close');
       const url = new URL(req.url ?? '/', 'http://localhost');
       const handler = routes.get(url.pathname);
@@ -237,7 +238,7 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
       socket.end(`HTTP/1.1 403 ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    if (showsCredential(req)) listener.connections.vouch(socket);
+    if (showsCredential(req, options)) listener.connections.vouch(socket);
     listener.connections.upgraded(socket);
     ui.upgrade(req, socket, head);
   };
