@@ -16,9 +16,10 @@ import { createMcpEndpoints } from './endpoints/mcp.js';
 import { createUiEndpoints } from './endpoints/uiSocket.js';
 import { createUiStatic } from './endpoints/uiStatic.js';
 import { refuseHost } from './hostCheck.js';
-import { bearer, HttpError, sameSecret, sendJson, sendJsonRpcError, type Handler } from './endpoints/http.js';
+import { bearer, HttpError, sameSecret, sendJson, sendJsonRpcError, type Handler } from './http/http.js';
 
-export { MAX_SESSIONS_PER_AGENT, MAX_STREAMS_PER_AGENT, SESSION_IDLE_MS } from './endpoints/mcp.js';
+export { MAX_SESSIONS_PER_AGENT, MAX_STREAMS_PER_AGENT } from './mcp/sessionCap.js';
+export { SESSION_IDLE_MS } from './mcp/idleSweep.js';
 export { MAX_UI_BUFFERED_BYTES, UI_SIGNED_OUT_CODE, UI_TOO_SLOW_CODE } from './endpoints/uiSocket.js';
 export {
   MAX_CONNECTIONS,
@@ -169,7 +170,7 @@ function credentialCheck({
 /** Serves the studio on a bound listener: every endpoint, each behind its own credential. */
 export function serveStudio(listener: Listener, options: StudioServerOptions): McpHttpServer {
   const { studio } = options;
-  const mcp = createMcpEndpoints({ side: studio.agentSide, byToken: (t) => studio.agentByToken(t) });
+  const mcp = createMcpEndpoints({ side: studio.agentSide });
   const ui = createUiEndpoints({
     host: studio,
     tabs: studio.tabs,

@@ -5,7 +5,7 @@ import type { StudioEvent } from '../contract/events.js';
 import type { StudioUrls } from '../contract/urls.js';
 import type { Agent, StudioStatus } from '../contract/model.js';
 import type { StudioService, TerminalOutput } from '../contract/service.js';
-import type { AgentSide } from './agentSide.js';
+import { AgentSide } from './agentSide.js';
 import { AgentRegistry } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
 import { AgentSessions, type AgentSessionsOptions } from './sessions/agentSessions.js';
@@ -199,7 +199,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     status,
   };
   const { service, team } = wirePersonSide(options, launch, { ...parts, tasks, webhook, settings });
-  const agentSide: AgentSide = {
+  const agentSide = new AgentSide({
     agents,
     bus,
     board,
@@ -209,7 +209,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     clock,
     logger,
     status,
-  };
+  });
 
   const close = async () => {
     for (const part of [wake, guard, expiry, attention, webhook, tabs]) part.dispose();

@@ -4,7 +4,7 @@
 import type { StudioErrorBody } from '../../main/contract/errors.js';
 import type { StudioCalls } from '../../main/contract/service.js';
 import { dispatchServiceCall } from '../../main/core/pipe/servePipe.js';
-import { bearer, HttpError, parseJson, readBody, sameSecret, sendJson, type Handler } from './http.js';
+import { bearer, HttpError, parseJson, readBody, sameSecret, sendJson, type Handler } from '../http/http.js';
 
 const STATUS_FOR: Record<string, number> = {
   invalid: 400,

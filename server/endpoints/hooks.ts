@@ -7,7 +7,7 @@
 import { parseHookPayload, type HookAnswer, type HookPayload } from '../../main/contract/hooks.js';
 import type { Agent } from '../../main/contract/model.js';
 import type { Logger } from '../../main/core/util/logger.js';
-import { bearer, HttpError, parseJson, readBody, sendJson, type Handler } from './http.js';
+import { bearer, HttpError, parseJson, readBody, sendJson, type Handler } from '../http/http.js';
 
 export function hooksEndpoint(hooks: {
   agentForHookToken(token: string): Agent | undefined;

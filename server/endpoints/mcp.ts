@@ -1,42 +1,29 @@
 // MCP for agents: Streamable HTTP at /mcp, and the legacy SSE pair (GET /sse, POST /messages) for
-// clients that still use it. One McpServer per session, bound to the agent its token names.
+// clients that still use it. One McpServer per session, bound to the agent its token names. The
+// parts are the SDK's: bearer auth hands each handler its caller (mcp/bearerAuth.ts), one
+// ownership check serves both transports (mcp/mcpSession.ts), and the per-agent caps
+// (mcp/sessionCap.ts) and the idle sweep (mcp/idleSweep.ts) are modules of their own.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { Agent } from '../../main/contract/model.js';
 import { STUDIO_PATHS } from '../../main/contract/urls.js';
 import type { AgentSide } from '../../main/core/agentSide.js';
-import { bearer, HttpError, parseJsonRpc, readBody, type Handler } from './http.js';
+import type { Clock } from '../../main/core/util/clock.js';
+import { HttpError, parseJsonRpc, readBody, type Handler } from '../http/http.js';
+import { requireAgentAuth, type AuthenticatedHandler, type AuthenticatedRequest } from '../mcp/bearerAuth.js';
+import { startIdleSweep } from '../mcp/idleSweep.js';
+import { ownSession, type McpSession } from '../mcp/mcpSession.js';
 import { MAX_STREAM_BUFFERED_BYTES, NodeHttpServerTransport } from '../mcp/nodeHttpTransport.js';
+import { capSessions, capStreams } from '../mcp/sessionCap.js';
 import { createSessionServer } from '../mcp/sessionServer.js';
 
-/** A session nobody has used for this long is closed; clients that vanish without DELETE leak otherwise. */
-export const SESSION_IDLE_MS = 6 * 60 * 60_000;
-/**
- * One Claude Code keeps one session; reconnects and one-shot clients (the Inspector CLI opens one
- * per call) add more. Past this many, an agent's least recently used session is closed.
- */
-export const MAX_SESSIONS_PER_AGENT = 8;
-/**
- * Event streams (an SSE GET held open) one agent may hold at once. Claude Code holds one; a
- * reconnect or two may overlap. Past this the agent's oldest stream is closed: 1,500 streams on
- * one token were once all kept (+170 MB, 1,529 descriptors).
- */
-export const MAX_STREAMS_PER_AGENT = 4;
-const SESSION_SWEEP_MS = 60_000;
-
-interface Session {
-  agentId: number;
+interface Session extends McpSession {
   server: McpServer;
-  lastUsed: number;
-  /** When its event stream opened (the oldest goes first when an agent holds too many). */
-  streamSince: number;
-  /** A client holds a stream open on this session: it is alive, however long it stays quiet. */
-  streaming(): boolean;
-  close(): Promise<void>;
 }
+type StreamableSession = Session & { transport: NodeHttpServerTransport };
+type LegacySession = Session & { transport: SSEServerTransport; stream: ServerResponse };
 
 export interface McpEndpoints {
   mcp: Handler;
@@ -46,135 +33,128 @@ export interface McpEndpoints {
   close(): Promise<void>;
 }
 
-/** The agent a request's bearer token belongs to, or a 401 that says what is missing. */
-function authenticateAgent(byToken: (token: string) => Agent | undefined) {
-  return (req: IncomingMessage): Agent => {
-    const token = bearer(req);
-    const agent = token ? byToken(token) : undefined;
-    if (!agent) {
-      throw new HttpError(
-        401,
-        token
-          ? "Invalid token: ask the studio for this agent's current token."
-          : 'Missing Authorization: Bearer <token> header.',
-      );
-    }
-    return agent;
+/** The open sessions of both transports, by id, and what the caps and the sweep see of them. */
+class Sessions {
+  readonly streamable = new Map<string, StreamableSession>();
+  readonly legacy = new Map<string, LegacySession>();
+  constructor(readonly clock: Clock) {}
+
+  all(): Session[] {
+    return [...this.streamable.values(), ...this.legacy.values()];
+  }
+  of(agentId: number): Session[] {
+    return this.all().filter((s) => s.agentId === agentId);
+  }
+  get size(): number {
+    return this.streamable.size + this.legacy.size;
+  }
+  /** A request on a session its caller owns (the one check of both transports): used now. */
+  use<S extends Session>(sessions: ReadonlyMap<string, S>, id: string, agentId: number): S {
+    const session = ownSession(sessions, id, { agentId });
+    session.lastUsed = this.clock.now();
+    return session;
+  }
+  async close(): Promise<void> {
+    await Promise.allSettled(this.all().map((s) => s.close()));
+    this.streamable.clear();
+    this.legacy.clear();
+  }
+}
+
+/** Refuses any method but `method` before anything else, a token included (as ever: 405 first). */
+function only(method: string, refusal: string, handler: Handler): Handler {
+  return async (req, res, url) => {
+    if (req.method !== method) throw new HttpError(405, refusal);
+    return handler(req, res, url);
   };
 }
 
-export function createMcpEndpoints(deps: {
-  side: AgentSide;
-  /** The agent a token names (the registry's byToken): the caller is the token's owner, never an argument. */
-  byToken(token: string): Agent | undefined;
-}): McpEndpoints {
-  const { side } = deps;
-  const clock = side.clock;
-  const streamable = new Map<string, Session & { transport: NodeHttpServerTransport }>();
-  const legacy = new Map<string, Session & { transport: SSEServerTransport; stream: ServerResponse }>();
-  const authenticate = authenticateAgent(deps.byToken);
-  const all = () => [...streamable.values(), ...legacy.values()];
-
-  /** Makes room for one more session of `agentId` by closing its least recently used ones. */
-  const capSessions = (agentId: number): void => {
-    const mine = all().filter((s) => s.agentId === agentId);
-    const excess = mine.length - MAX_SESSIONS_PER_AGENT + 1;
-    if (excess <= 0) return;
-    // Sessions a client holds a stream on are left to capStreams: some clients do not
-    // re-initialize after a 404 and would lose their tools until restarted.
-    const evictable = mine.filter((s) => !s.streaming()).sort((a, b) => a.lastUsed - b.lastUsed);
-    for (const s of evictable.slice(0, excess)) void s.close();
+/** A new Streamable HTTP session, from an initialize request its caller POSTed without one. */
+async function initialize(
+  side: AgentSide,
+  sessions: Sessions,
+  req: AuthenticatedRequest,
+  res: ServerResponse,
+): Promise<void> {
+  const { agentId } = req.auth;
+  const body = parseJsonRpc(await readBody(req));
+  if (!isInitializeRequest(body)) {
+    throw new HttpError(
+      400,
+      'Bad request: no mcp-session-id header, and the body is not an initialize request.',
+    );
+  }
+  capSessions(sessions.of(agentId));
+  const server = createSessionServer(side, agentId);
+  const transport = new NodeHttpServerTransport(randomUUID());
+  const session = {
+    agentId,
+    server,
+    transport,
+    lastUsed: sessions.clock.now(),
+    streamSince: 0,
+    streaming: () => transport.hasStream,
+    close: () => transport.close(),
   };
+  transport.onclose = () => void sessions.streamable.delete(transport.sessionId);
+  // Registered before the answer goes out: the client's next request may arrive right after it.
+  sessions.streamable.set(transport.sessionId, session);
+  await server.connect(transport);
+  await transport.handle(req, res, body);
+  if (!transport.isInitialized) await transport.close();
+}
 
-  /** Makes room for one more event stream of `agentId` by closing its oldest. */
-  const capStreams = (agentId: number): void => {
-    const open = all()
-      .filter((s) => s.agentId === agentId && s.streaming())
-      .sort((a, b) => a.streamSince - b.streamSince);
-    for (const s of open.slice(0, Math.max(0, open.length - MAX_STREAMS_PER_AGENT + 1))) void s.close();
-  };
-
-  const sessionFor = <S extends Session>(map: Map<string, S>, id: string, agent: Agent): S => {
-    const session = map.get(id);
-    if (!session) throw new HttpError(404, 'Session not found: initialize a new session.', -32001);
-    if (session.agentId !== agent.id) throw new HttpError(403, 'This session belongs to another agent.');
-    session.lastUsed = clock.now();
-    return session;
-  };
-
-  const mcp: Handler = async (req, res) => {
-    const agent = authenticate(req);
+/** `/mcp`: a request on a session its caller owns, or an initialize that opens one. */
+function streamableHandler(side: AgentSide, sessions: Sessions): AuthenticatedHandler {
+  return async (req, res) => {
     const sessionId = req.headers['mcp-session-id'];
-    if (typeof sessionId === 'string') {
-      const session = sessionFor(streamable, sessionId, agent);
-      const body = req.method === 'POST' ? parseJsonRpc(await readBody(req)) : undefined;
-      if (req.method === 'GET' && !session.streaming()) {
-        capStreams(agent.id);
-        session.streamSince = clock.now();
-      }
-      await session.transport.handle(req, res, body);
-      return;
+    if (typeof sessionId !== 'string') {
+      if (req.method !== 'POST')
+        throw new HttpError(400, 'Missing mcp-session-id header: POST an initialize request first.');
+      return initialize(side, sessions, req, res);
     }
-    if (req.method !== 'POST')
-      throw new HttpError(400, 'Missing mcp-session-id header: POST an initialize request first.');
-    const body = parseJsonRpc(await readBody(req));
-    if (!isInitializeRequest(body)) {
-      throw new HttpError(
-        400,
-        'Bad request: no mcp-session-id header, and the body is not an initialize request.',
-      );
+    const session = sessions.use(sessions.streamable, sessionId, req.auth.agentId);
+    const body = req.method === 'POST' ? parseJsonRpc(await readBody(req)) : undefined;
+    if (req.method === 'GET' && !session.streaming()) {
+      capStreams(sessions.of(req.auth.agentId));
+      session.streamSince = sessions.clock.now();
     }
-    capSessions(agent.id);
-    const server = createSessionServer(side, agent.id);
-    const transport = new NodeHttpServerTransport(randomUUID());
-    const session = {
-      agentId: agent.id,
-      server,
-      transport,
-      lastUsed: clock.now(),
-      streamSince: 0,
-      streaming: () => transport.hasStream,
-      close: () => transport.close(),
-    };
-    transport.onclose = () => void streamable.delete(transport.sessionId);
-    // Registered before the answer goes out: the client's next request may arrive right after it.
-    streamable.set(transport.sessionId, session);
-    await server.connect(transport);
-    await transport.handle(req, res, body);
-    if (!transport.isInitialized) await transport.close();
+    await session.transport.handle(req, res, body);
   };
+}
 
-  const sse: Handler = async (req, res) => {
-    if (req.method !== 'GET')
-      throw new HttpError(405, `GET ${STUDIO_PATHS.sse} opens the legacy event stream.`);
-    const agent = authenticate(req);
+/** `GET /sse`: a legacy session and its event stream, open while the client holds it. */
+function sseHandler(side: AgentSide, sessions: Sessions): AuthenticatedHandler {
+  return async (req, res) => {
+    const { agentId } = req.auth;
     const transport = new SSEServerTransport(STUDIO_PATHS.messages, res);
-    const server = createSessionServer(side, agent.id);
-    capSessions(agent.id);
-    capStreams(agent.id);
-    legacy.set(transport.sessionId, {
-      agentId: agent.id,
+    const server = createSessionServer(side, agentId);
+    capSessions(sessions.of(agentId));
+    capStreams(sessions.of(agentId));
+    const now = sessions.clock.now();
+    sessions.legacy.set(transport.sessionId, {
+      agentId,
       server,
       transport,
       stream: res,
-      lastUsed: clock.now(),
-      streamSince: clock.now(),
+      lastUsed: now,
+      streamSince: now,
       streaming: () => !res.writableEnded && !res.destroyed,
       close: () => transport.close(),
     });
-    transport.onclose = () => void legacy.delete(transport.sessionId);
-    res.on('close', () => void legacy.delete(transport.sessionId));
+    transport.onclose = () => void sessions.legacy.delete(transport.sessionId);
+    res.on('close', () => void sessions.legacy.delete(transport.sessionId));
     await server.connect(transport);
   };
+}
 
-  const messages: Handler = async (req, res, url) => {
-    if (req.method !== 'POST')
-      throw new HttpError(405, `POST ${STUDIO_PATHS.messages}?sessionId=... sends a message.`);
-    const agent = authenticate(req);
+/** `POST /messages?sessionId=`: a message into a legacy session its caller owns. */
+function messagesHandler(sessions: Sessions): AuthenticatedHandler {
+  return async (req, res, url) => {
     const id = url.searchParams.get('sessionId');
     if (!id)
       throw new HttpError(400, `Missing sessionId query parameter: open GET ${STUDIO_PATHS.sse} first.`);
-    const session = sessionFor(legacy, id, agent);
+    const session = sessions.use(sessions.legacy, id, req.auth.agentId);
     const body = parseJsonRpc(await readBody(req));
     // Answers go out on the event stream: one its client has stopped reading only grows.
     if (session.stream.writableLength > MAX_STREAM_BUFFERED_BYTES) {
@@ -186,23 +166,32 @@ export function createMcpEndpoints(deps: {
     }
     await session.transport.handlePostMessage(req, res, body);
   };
+}
 
-  const sweep = setInterval(() => {
-    const cutoff = clock.now() - SESSION_IDLE_MS;
-    for (const s of all()) if (s.lastUsed < cutoff && !s.streaming()) void s.close();
-  }, SESSION_SWEEP_MS);
-  sweep.unref();
-
+export function createMcpEndpoints(deps: {
+  /** What an agent's tools may do; it also names the agent a bearer token belongs to. */
+  side: AgentSide;
+}): McpEndpoints {
+  const { side } = deps;
+  const sessions = new Sessions(side.clock);
+  const authenticated = requireAgentAuth(side);
+  const sweep = startIdleSweep({ clock: side.clock, sessions: () => sessions.all() });
   return {
-    mcp,
-    sse,
-    messages,
-    sessionCount: () => streamable.size + legacy.size,
+    mcp: authenticated(streamableHandler(side, sessions)),
+    sse: only(
+      'GET',
+      `GET ${STUDIO_PATHS.sse} opens the legacy event stream.`,
+      authenticated(sseHandler(side, sessions)),
+    ),
+    messages: only(
+      'POST',
+      `POST ${STUDIO_PATHS.messages}?sessionId=... sends a message.`,
+      authenticated(messagesHandler(sessions)),
+    ),
+    sessionCount: () => sessions.size,
     async close() {
-      clearInterval(sweep);
-      await Promise.allSettled(all().map((s) => s.close()));
-      streamable.clear();
-      legacy.clear();
+      sweep.dispose();
+      await sessions.close();
     },
   };
 }

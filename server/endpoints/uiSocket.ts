@@ -10,7 +10,7 @@ import { STUDIO_PATHS } from '../../main/contract/urls.js';
 import { servePipe, type PipeHost } from '../../main/core/pipe/servePipe.js';
 import type { TabEndReason, TabSessions } from '../../main/core/tabs/tabSessions.js';
 import type { Logger } from '../../main/core/util/logger.js';
-import { HttpError, parseJson, readBody, sameSecret, sendJson, type Handler } from './http.js';
+import { HttpError, parseJson, readBody, sameSecret, sendJson, type Handler } from '../http/http.js';
 
 /**
  * What a UI connection may have waiting to be sent before it is cut off. Terminal output is held

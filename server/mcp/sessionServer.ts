@@ -68,7 +68,7 @@ function toText(result: ToolResult): string {
  * One MCP server per connected session, bound to the agent its token names. Tools run
  * synchronously against SQLite, so a call's writes are committed before its answer is sent.
  */
-export function createSessionServer(studio: AgentSide, agentId: number): McpServer {
+export function createSessionServer(side: AgentSide, agentId: number): McpServer {
   const server = new McpServer(
     { name: MCP_SERVER_NAME, version: studioVersion() },
     {
@@ -88,7 +88,7 @@ export function createSessionServer(studio: AgentSide, agentId: number): McpServ
       { inputSchema: z.strictObject(tool.input) },
       async (args: Record<string, unknown>) => {
         // Looked up per call: a removed agent's live session must stop working at once.
-        const caller: Agent | undefined = studio.agents.getById(agentId);
+        const caller: Agent | undefined = side.caller(agentId);
         if (!caller) {
           return {
             isError: true,
@@ -96,15 +96,15 @@ export function createSessionServer(studio: AgentSide, agentId: number): McpServ
           };
         }
         try {
-          const text = toText(await tool.run({ caller, studio }, args as never));
-          studio.agents.touch(agentId);
+          const text = toText(await tool.run({ caller, side }, args as never));
+          side.seen(caller);
           return { content: [{ type: 'text' as const, text }] };
         } catch (err) {
           if (isStudioError(err)) {
             const text = err.subject ? `${err.message} ${LOOK_HERE[err.subject]}` : err.message;
             return { isError: true, content: [{ type: 'text' as const, text }] };
           }
-          studio.logger.error('tool failed', { tool: tool.name, err: String(err) });
+          side.logger.error('tool failed', { tool: tool.name, err: String(err) });
           return {
             isError: true,
             content: [
@@ -120,7 +120,7 @@ export function createSessionServer(studio: AgentSide, agentId: number): McpServ
   }
   server.server.setRequestHandler(ListToolsRequestSchema, () => {
     // Its Claude Code has the tools now: the studio may type it a wake (see WakeEngine.holdReason).
-    studio.terminals.toolsListed(agentId);
+    side.toolsListed(agentId);
     return { tools: listTools() };
   });
   return server;

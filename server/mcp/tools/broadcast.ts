@@ -5,8 +5,8 @@ export default defineTool({
   name: 'broadcast',
   description: 'Send a message to every agent and the person. Use sparingly: it wakes everyone.',
   input: { text: messageText, type: messageType.optional() },
-  run({ caller, studio }, args) {
-    const { message, recipients, full } = studio.bus.broadcast(
+  run({ caller, side }, args) {
+    const { message, recipients, full } = side.bus.broadcast(
       caller,
       args.text,
       args.type ? { type: args.type } : {},

@@ -8,8 +8,8 @@ export default defineTool({
   description:
     'Read your unread messages, oldest first, and mark them read (peek: true leaves them unread). Reply with send_message and reply_to.',
   input: { limit: limit.optional(), peek: z.boolean().optional() },
-  run({ caller, studio }, args) {
-    const { items, remaining } = studio.bus.inbox(caller, {
+  run({ caller, side }, args) {
+    const { items, remaining } = side.bus.inbox(caller, {
       ...(args.limit !== undefined ? { limit: args.limit } : {}),
       markRead: !args.peek,
     });

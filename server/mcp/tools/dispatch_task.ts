@@ -13,16 +13,15 @@ export default defineTool({
     priority: taskPriority.optional(),
     blocked_by: blockers.optional(),
   },
-  async run({ caller, studio }, args) {
-    const task = await studio.tasks.create(caller, {
+  async run({ caller, side }, args) {
+    const task = await side.tasks.create(caller, {
       title: args.title,
       ...(args.body !== undefined ? { body: args.body } : {}),
       ...(args.to !== undefined ? { assignee: args.to } : {}),
       ...(args.priority !== undefined ? { priority: args.priority } : {}),
       ...(args.blocked_by !== undefined ? { blockedBy: args.blocked_by } : {}),
     });
-    const to = task.assignee ? studio.agents.get(task.assignee) : undefined;
-    const warning = to ? studio.wake.deliveryWarning(to.id) : undefined;
+    const warning = task.assignee ? side.deliveryWarning(task.assignee) : undefined;
     return warning ? { ...formatTask(task), note: warning } : formatTask(task);
   },
 });

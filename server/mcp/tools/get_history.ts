@@ -13,8 +13,8 @@ export default defineTool({
     before_id: messageId.optional(),
   },
   readOnly: true,
-  run({ caller, studio }, args) {
-    return studio.bus
+  run({ caller, side }, args) {
+    return side.bus
       .history(caller, {
         ...(args.with !== undefined ? { with: args.with } : {}),
         ...(args.topic !== undefined ? { topic: args.topic } : {}),

@@ -6,8 +6,8 @@ export default defineTool({
   description: "Read an agent's standing role prompt (yours by default).",
   input: { name: agentName.optional() },
   readOnly: true,
-  run({ caller, studio }, args) {
-    const target = args.name ? studio.agents.require(args.name) : caller;
+  run({ caller, side }, args) {
+    const target = side.rolePrompt(caller, args.name);
     return target.rolePrompt || `${target.name} has no role prompt.`;
   },
 });

@@ -7,7 +7,7 @@ export default defineTool({
   description: 'One task in full: body, result and its history of changes.',
   input: { task_id: taskId },
   readOnly: true,
-  run({ studio }, args) {
-    return formatTaskDetail(studio.board.detail(args.task_id));
+  run({ side }, args) {
+    return formatTaskDetail(side.board.detail(args.task_id));
   },
 });

@@ -7,11 +7,8 @@ export default defineTool({
     'List the other agents and the person ("user"): name, role, summary, state (idle/busy/...), online, cwd, branch.',
   input: {},
   readOnly: true,
-  run({ caller, studio }) {
-    const now = studio.clock.now();
-    return studio.agents
-      .list()
-      .filter((a) => a.id !== caller.id)
-      .map((a) => formatPeer(a, now));
+  run({ caller, side }) {
+    const now = side.clock.now();
+    return side.peers(caller).map((a) => formatPeer(a, now));
   },
 });

@@ -19,8 +19,8 @@ export default defineTool({
       .optional(),
   },
   readOnly: true,
-  run({ studio }, args) {
-    const page = studio.board.page({
+  run({ side }, args) {
+    const page = side.board.page({
       ...(args.status !== undefined ? { status: args.status } : { open: true }),
       ...(args.assignee !== undefined ? { assignee: args.assignee } : {}),
       limit: args.limit ?? DEFAULT_TASK_PAGE_ITEMS,

@@ -8,12 +8,12 @@ export default defineTool({
   description: 'Tasks assigned to you and tasks you dispatched, open ones unless include_done, with bodies.',
   input: { include_done: z.boolean().optional() },
   readOnly: true,
-  run({ caller, studio }, args) {
+  run({ caller, side }, args) {
     const open = !args.include_done;
     // Half the answer each, so a long list of one kind cannot crowd out the other.
     const half = (MAX_ANSWER_BYTES - 4096) / 2;
     const page = (query: { assignee?: string; dispatcher?: string }) =>
-      studio.board.page({ ...query, open, limit: DEFAULT_TASK_PAGE_ITEMS });
+      side.board.page({ ...query, open, limit: DEFAULT_TASK_PAGE_ITEMS });
     const assigned = fitTaskPage(page({ assignee: caller.name }), (t) => formatTask(t, true), half);
     const dispatched = fitTaskPage(page({ dispatcher: caller.name }), (t) => formatTask(t), half);
     return {

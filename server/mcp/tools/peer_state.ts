@@ -7,12 +7,9 @@ export default defineTool({
     "An agent's state (idle, busy, waiting_permission, waiting_select, waiting_text, waiting_shell, waiting_trust, waiting_login, stuck, unrecognised, starting, exited) and the options of its open menu.",
   input: { name: agentName },
   readOnly: true,
-  run({ studio }, args) {
-    const agent = studio.agents.require(args.name);
-    if (agent.remote || agent.kind !== 'agent' || !studio.terminals.hasTerminal(agent.id)) {
-      return { name: agent.name, state: agent.state, terminal: false };
-    }
-    const { state, reading } = studio.terminals.reading(agent.name);
+  run({ caller, side }, args) {
+    const { agent, state, reading } = side.peerState(caller, args.name);
+    if (!reading) return { name: agent.name, state, terminal: false };
     return {
       name: agent.name,
       state,

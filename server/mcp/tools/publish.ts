@@ -6,8 +6,8 @@ export default defineTool({
   name: 'publish',
   description: "Publish a message to a topic's subscribers (not to yourself).",
   input: { topic, text: messageText, type: messageType.optional(), reply_to: messageId.optional() },
-  run({ caller, studio }, args) {
-    const { message, recipients, full } = studio.bus.publish(caller, args.topic, args.text, {
+  run({ caller, side }, args) {
+    const { message, recipients, full } = side.bus.publish(caller, args.topic, args.text, {
       ...(args.type ? { type: args.type } : {}),
       ...(args.reply_to !== undefined ? { replyTo: args.reply_to } : {}),
     });

@@ -11,8 +11,7 @@ export default defineTool({
   description: "Read another agent's terminal screen as text (its last lines), to see what it is doing.",
   input: { name: agentName, lines: z.number().int().min(1).max(TERMINAL_MAX_ROWS).optional() },
   readOnly: true,
-  run({ studio }, args) {
-    const agent = studio.agents.require(args.name);
-    return studio.terminals.screenTail(agent.name, args.lines ?? DEFAULT_PEER_LINES) || '(empty screen)';
+  run({ caller, side }, args) {
+    return side.readPeer(caller, args.name, args.lines ?? DEFAULT_PEER_LINES) || '(empty screen)';
   },
 });

@@ -11,24 +11,21 @@ export default defineTool({
     cwd: folder.optional(),
     branch: branch.optional(),
   },
-  run({ caller, studio }, args) {
-    // What an agent says about itself never replaces what the person set: the folder it reports
-    // is kept apart from its launch folder, and a role the person gave it stays.
-    const me = studio.agents.update(caller.id, {
-      ...(args.role !== undefined && !caller.role ? { role: args.role } : {}),
+  run({ caller, side }, args) {
+    const { me, peers, unread, openTasks, topics } = side.register(caller, {
+      ...(args.role !== undefined ? { role: args.role } : {}),
       ...(args.summary !== undefined ? { summary: args.summary } : {}),
-      ...(args.cwd !== undefined ? { reportedCwd: args.cwd } : {}),
+      ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
       ...(args.branch !== undefined ? { branch: args.branch } : {}),
     });
-    const peers = studio.agents.list().filter((a) => a.id !== me.id);
     return {
       you: me.name,
       role: me.role,
       commander: me.commander || undefined,
-      unread: studio.bus.unreadCount(me.id),
-      open_tasks: studio.board.openCount(me.id),
+      unread,
+      open_tasks: openTasks,
       peers: peers.map((p) => p.name),
-      topics: studio.bus.topicsOf(me),
+      topics,
     };
   },
 });

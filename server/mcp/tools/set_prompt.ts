@@ -1,4 +1,3 @@
-import { StudioError } from '../../../main/contract/errors.js';
 import { defineTool } from './tool.js';
 import { agentName, rolePrompt } from './schemas.js';
 
@@ -7,12 +6,11 @@ export default defineTool({
   description:
     "Set a standing role prompt (yours, or another agent's if you are the commander). It is restored after /clear and used at the next start.",
   input: { text: rolePrompt, name: agentName.optional() },
-  run({ caller, studio }, args) {
-    const target = args.name ? studio.agents.require(args.name) : caller;
-    if (target.id !== caller.id && !caller.commander && caller.kind !== 'person') {
-      throw new StudioError('forbidden', "Only the commander may set another agent's prompt.");
-    }
-    studio.agents.setLaunch(target.id, { rolePrompt: args.text });
+  run({ caller, side }, args) {
+    const target = side.setRolePrompt(caller, {
+      text: args.text,
+      ...(args.name !== undefined ? { name: args.name } : {}),
+    });
     return `Role prompt for ${target.name} set (${args.text.length} characters).`;
   },
 });

@@ -5,8 +5,8 @@ export default defineTool({
   name: 'set_summary',
   description: 'Set the one-line summary peers see for you (what you are working on now).',
   input: { summary },
-  run({ caller, studio }, { summary }) {
-    studio.agents.update(caller.id, { summary });
+  run({ caller, side }, { summary }) {
+    side.setSummary(caller, summary);
     return 'Summary set.';
   },
 });

@@ -7,9 +7,9 @@ export default defineTool({
     'One-call overview: every agent with unread and open task counts, task counts by status, open tasks, recent activity.',
   input: {},
   readOnly: true,
-  run({ studio }) {
-    const s = studio.status();
-    const now = studio.clock.now();
+  run({ side }) {
+    const s = side.status();
+    const now = side.clock.now();
     return {
       agents: s.agents.map((a) =>
         formatPeer(a, now, { unread: a.unread || undefined, open_tasks: a.openTasks || undefined }),

@@ -5,8 +5,8 @@ export default defineTool({
   name: 'subscribe',
   description: 'Subscribe to a topic: messages published to it reach your inbox. Persists across restarts.',
   input: { topic },
-  run({ caller, studio }, args) {
-    const added = studio.bus.subscribe(caller, args.topic);
-    return { subscribed: args.topic, new: added, topics: studio.bus.topicsOf(caller) };
+  run({ caller, side }, args) {
+    const added = side.bus.subscribe(caller, args.topic);
+    return { subscribed: args.topic, new: added, topics: side.bus.topicsOf(caller) };
   },
 });

@@ -4,11 +4,13 @@ import type { AgentSide } from '../../../main/core/agentSide.js';
 
 /**
  * What a tool sees: the caller (from its token, never from arguments) and the agent side of the
- * studio (what an agent may do; no database, no PTYs, no admin).
+ * studio (what an agent may do, each rule stated there; no database, no PTYs, no admin). A tool
+ * only adapts: its arguments (parsed by the SDK against `input`) to a call with the caller, and the
+ * answer to what a model reads.
  */
 export interface ToolContext {
   readonly caller: Agent;
-  readonly studio: AgentSide;
+  readonly side: AgentSide;
 }
 
 /** A tool's answer: a string is sent as is; anything else as compact JSON. */

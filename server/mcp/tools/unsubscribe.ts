@@ -5,8 +5,8 @@ export default defineTool({
   name: 'unsubscribe',
   description: 'Stop receiving a topic.',
   input: { topic },
-  run({ caller, studio }, args) {
-    const removed = studio.bus.unsubscribe(caller, args.topic);
-    return { unsubscribed: args.topic, was_subscribed: removed, topics: studio.bus.topicsOf(caller) };
+  run({ caller, side }, args) {
+    const removed = side.bus.unsubscribe(caller, args.topic);
+    return { unsubscribed: args.topic, was_subscribed: removed, topics: side.bus.topicsOf(caller) };
   },
 });

@@ -15,8 +15,8 @@ export default defineTool({
     priority: taskPriority.optional(),
     blocked_by: blockers.optional(),
   },
-  async run({ caller, studio }, args) {
-    const task = await studio.tasks.update(caller, {
+  async run({ caller, side }, args) {
+    const task = await side.tasks.update(caller, {
       id: args.task_id,
       ...(args.status !== undefined ? { status: args.status } : {}),
       ...(args.result !== undefined ? { result: args.result } : {}),

@@ -161,7 +161,7 @@ afterAll(() => studio.close());
 
 const tool = (name: string) => TOOLS.find((t) => t.name === name)!;
 const callTool = async (as: string, name: string, args: Record<string, unknown> = {}) =>
-  tool(name).run({ caller: studio.agents.require(as), studio: studio.agentSide }, args as never);
+  tool(name).run({ caller: studio.agents.require(as), side: studio.agentSide }, args as never);
 
 describe(`lists at ${ROWS.toLocaleString('en')} tasks and messages`, () => {
   const cases: Array<[string, () => Promise<unknown>]> = [
