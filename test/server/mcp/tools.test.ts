@@ -174,7 +174,10 @@ describe('the tools a model calls', () => {
       title: 'Tidy the README',
       to: 'wendy',
     });
-    expect(task).toMatchObject({ assignee: 'wendy', branch: `ccstudio/wendy/task-${task.id}-tidy-the-readme` });
+    expect(task).toMatchObject({
+      assignee: 'wendy',
+      branch: `ccstudio/wendy/task-${task.id}-tidy-the-readme`,
+    });
     const wt = t.studio.agents.require('wendy').workspace!.path;
     expect(gitIn(wt, 'branch', '--show-current')).toBe(task.branch);
     const moved = await callJson<{ status: string; branch: string }>(bob, 'update_task', {
