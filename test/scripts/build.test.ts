@@ -2,7 +2,8 @@
 // from a fresh checkout, and after that only what changed (tsc's incremental build; Vite only when
 // a file the UI is made from changed). The real build runs in a copy of this checkout, so the
 // dist/ that other tests use is never rebuilt under them.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   appendFileSync,
   copyFileSync,
@@ -40,6 +41,9 @@ const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+
+/** Child processes waited for without blocking the worker (see runBuild). */
+const run = promisify(execFile);
 
 describe('what the UI build is made from (the record in dist/ that lets npm start skip Vite)', () => {
   /** A checkout in miniature: the UI's folder, the contract it imports, the package lists, a built UI. */
@@ -143,17 +147,24 @@ describe('npm run build in a fresh copy of this checkout', () => {
     return dir;
   }
 
-  function runBuild(): void {
-    const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: copy, encoding: 'utf8' });
-    expect(r.status, r.stdout + r.stderr).toBe(0);
+  /**
+   * The real build, waited for without blocking this worker: a build that runs past a minute on a
+   * loaded machine would otherwise hold the worker's messages to vitest until its RPC times out.
+   */
+  async function runBuild(): Promise<void> {
+    await run(process.execPath, ['scripts/build.mjs'], { cwd: copy, maxBuffer: 64 * 1024 * 1024 }).catch(
+      (err: Error & { stdout?: string; stderr?: string }) => {
+        throw new Error(`the build failed: ${err.message}\n${err.stdout}\n${err.stderr}`);
+      },
+    );
   }
 
   beforeAll(() => {
     copy = freshCopy();
   });
 
-  it('builds everything the first time, into git-ignored places only', () => {
-    runBuild();
+  it('builds everything the first time, into git-ignored places only', async () => {
+    await runBuild();
     for (const built of [
       'dist/main/cli/ccstudio.js',
       'dist/main/host/hookReporter.mjs',
@@ -166,25 +177,25 @@ describe('npm run build in a fresh copy of this checkout', () => {
     expect(gitIn(copy, 'status', '--porcelain')).toBe('');
   }, 300_000);
 
-  it('then writes nothing when nothing changed, also when a file was only touched', () => {
+  it('then writes nothing when nothing changed, also when a file was only touched', async () => {
     const before = distTimes(copy);
-    runBuild();
+    await runBuild();
     utimesSync(join(copy, 'renderer/src/app/keys.ts'), new Date(), new Date(Date.now() + 60_000));
-    runBuild();
+    await runBuild();
     expect(written(before, distTimes(copy))).toEqual([]);
   }, 120_000);
 
-  it('rebuilds the UI alone after a renderer edit, and one module after a main edit', () => {
+  it('rebuilds the UI alone after a renderer edit, and one module after a main edit', async () => {
     let before = distTimes(copy);
     appendFileSync(join(copy, 'renderer/src/app/keys.ts'), '\nexport const buildTestMark = 1;\n');
-    runBuild();
+    await runBuild();
     let changed = written(before, distTimes(copy));
     expect(changed).toContain('renderer/index.html');
     expect(changed.filter((f) => !f.startsWith('renderer/') && f !== 'renderer-inputs.json')).toEqual([]);
 
     before = distTimes(copy);
     appendFileSync(join(copy, 'main/cli/openLink.ts'), '\n// edited by the build test\n');
-    runBuild();
+    await runBuild();
     changed = written(before, distTimes(copy));
     // The edited module and its map, and tsc's record of the build: nothing else, no UI.
     expect(changed).toEqual([

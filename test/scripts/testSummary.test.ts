@@ -1,6 +1,7 @@
 // `npm test`'s summary (scripts/test.mjs) names the slowest test files before its closing line,
 // timed by scripts/vitest-file-times.mjs: a file's beforeAll counts (where an install would hide).
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,7 +29,7 @@ afterAll(() => {
 const SETUP_MS = 1500;
 
 describe("npm test's slowest test files", () => {
-  it('times each file with its beforeAll, in a real vitest run', () => {
+  it('times each file with its beforeAll, in a real vitest run', async () => {
     const project = tempDir('ccstudio-filetimes-');
     dirs.push(project);
     symlinkSync(realpathSync(join(root, 'node_modules')), join(project, 'node_modules'));
@@ -43,7 +44,8 @@ describe("npm test's slowest test files", () => {
       `import { it } from 'vitest';\nit('is quick', () => {});\n`,
     );
     const out = join(project, 'times.json');
-    const run = spawnSync(
+    // Waited for without blocking this worker (a vitest run on a loaded machine takes a while).
+    await promisify(execFile)(
       process.execPath,
       [
         join(root, 'node_modules/vitest/vitest.mjs'),
@@ -52,9 +54,10 @@ describe("npm test's slowest test files", () => {
         project,
         `--reporter=${join(root, 'scripts/vitest-file-times.mjs')}`,
       ],
-      { cwd: project, encoding: 'utf8', env: { ...process.env, CCSTUDIO_FILE_TIMES: out } },
-    );
-    expect(run.status, run.stdout + run.stderr).toBe(0);
+      { cwd: project, env: { ...process.env, CCSTUDIO_FILE_TIMES: out } },
+    ).catch((err: Error & { stdout?: string; stderr?: string }) => {
+      throw new Error(`the vitest run failed: ${err.message}\n${err.stdout}\n${err.stderr}`);
+    });
     const times = JSON.parse(readFileSync(out, 'utf8')) as Array<{ file: string; ms: number }>;
     const ms = (name: string) => times.find((t) => t.file === join(project, name))?.ms;
     expect(ms('slow.test.mjs')).toBeGreaterThanOrEqual(SETUP_MS);
