@@ -185,16 +185,30 @@ describe('browser mode', () => {
     await box.locator('select').selectOption('agent-1');
     await box.getByLabel('Message').fill('Please also update the changelog <script>alert(1)</script>');
     await box.getByRole('button', { name: 'Send' }).click();
+    let seen = '';
     await waitFor(
       'the message in the feed',
-      async () =>
-        (await page.locator('[data-testid="feed"]').textContent())?.includes('update the changelog <script>'),
+      async () => {
+        // What the page shows besides the feed: the box, a notice, the reconnecting banner.
+        seen = await page.evaluate(() =>
+          [
+            `box: ${JSON.stringify((document.querySelector('[data-testid="send-box"] input') as HTMLInputElement | null)?.value)}`,
+            `notice: ${document.querySelector('[data-testid="notice"]')?.textContent ?? ''}`,
+            `banner: ${document.querySelector('[data-testid="reconnecting"]')?.textContent ?? ''}`,
+          ].join('; '),
+        );
+        return (await page.locator('[data-testid="feed"]').textContent())?.includes(
+          'update the changelog <script>',
+        );
+      },
       {
         // Whether it reached the studio at all, and what the page said: a failure explains itself.
         describe: () =>
           `stored: ${studio.core.bus
             .history(null, { with: 'agent-1', limit: 5 })
-            .some((m) => m.body.startsWith('Please also update'))}; the page's console: ${said.join(' | ')}`,
+            .some((m) =>
+              m.body.startsWith('Please also update'),
+            )}; ${seen}; the page's console: ${said.join(' | ')}`,
       },
     );
     // Text, never markup.
