@@ -251,6 +251,11 @@ describe('the first hour', () => {
       .poll(() => page.locator('[data-testid="feed"]').textContent())
       .toContain('before the restart');
 
+    // A message half typed when the studio goes away is still there when the tab is back.
+    const box = page.locator('[data-testid="send-box"]');
+    await box.locator('select').selectOption('agent-1');
+    await box.getByLabel('Message').fill('half typed when the studio went');
+
     await running.stop();
     hosts.splice(hosts.indexOf(running), 1);
     await page.locator('[data-testid="reconnecting"]').waitFor();
@@ -262,6 +267,8 @@ describe('the first hour', () => {
     await expect.poll(() => feed.textContent()).toContain('before the restart');
     await expect.poll(() => feed.textContent()).toContain(`created #${task.id} "Survive a restart"`);
     expect(await page.locator('.banner.error').count()).toBe(0);
+    expect(await box.getByLabel('Message').inputValue()).toBe('half typed when the studio went');
+    expect(await box.locator('select').inputValue()).toBe('agent-1');
     await waitFor('the fake Claude Code in the tile', async () =>
       (await tileText(page, 'agent-1'))?.includes('Fake Claude Code'),
     );

@@ -132,10 +132,12 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
       /app\.txt/.test((await page.locator('[data-testid="review"]').textContent()) ?? ''),
     );
     let lastBadge = '';
-    await waitFor('the badge counts it', async () =>
-      /ccstudio\/webdev\/work · 1 file \+1 −0/.test(
-        (lastBadge = (await page.locator('[data-testid="changes-webdev"]').textContent()) ?? ''),
-      ),
+    await waitFor(
+      'the badge counts it',
+      async () =>
+        /ccstudio\/webdev\/work · 1 file \+1 −0/.test(
+          (lastBadge = (await page.locator('[data-testid="changes-webdev"]').textContent()) ?? ''),
+        ),
       { describe: () => `badge: ${lastBadge}` },
     );
     await page.close();

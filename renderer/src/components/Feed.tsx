@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { PERSON_NAME } from '../../../main/contract/limits.js';
 import { useStudio } from '../context/StudioContext.js';
+import { useDraft } from './forms/useDraft.js';
 import { filterFeed, type AgentView, type FeedItem } from '../state/studioState.js';
 import { describeDelivery } from '../../../main/contract/delivery.js';
 
@@ -11,9 +12,10 @@ export function Feed({ feed, agents }: { feed: FeedItem[]; agents: AgentView[] }
   const { client, notify } = useStudio();
   const [agent, setAgent] = useState('');
   const [topic, setTopic] = useState('');
-  const [to, setTo] = useState('');
-  const [body, setBody] = useState('');
-  const [urgent, setUrgent] = useState(false);
+  // A message being written survives a reconnect (the window is mounted anew then).
+  const [to, setTo] = useDraft<string>('feed.to', '');
+  const [body, setBody] = useDraft<string>('feed.body', '');
+  const [urgent, setUrgent] = useDraft<boolean>('feed.urgent', false);
   const shown = filterFeed(feed, { agent, topic }).slice(-FEED_SHOWN).reverse();
   const recipients = agents.filter((a) => a.kind === 'agent');
   const send = (e: FormEvent) => {
