@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { realpathSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMcpClient } from '../support/studioHarness.js';
 import {
@@ -271,6 +272,8 @@ describe('browser mode', () => {
     await form.locator('input').first().fill('agent-2');
     await form.getByRole('button', { name: 'Add and start' }).click();
     await page.locator('[data-testid="tile-agent-2"]').waitFor();
+    // Where the team works (the test's own project), never the checkout these tests run in.
+    expect(studio.core.agents.require('agent-2').cwd).toBe(realpathSync(studio.project));
     await waitFor('agent-2 on screen', async () =>
       (await tileText(page, 'agent-2'))?.includes('Fake Claude Code'),
     );

@@ -39,6 +39,8 @@ export interface BrowserStudio {
   /** The studio the host runs, with the services behind its handle in reach. */
   core: StudioWithParts;
   dataDir: string;
+  /** The team's folder (teamCwd): a folder of the test's own. */
+  project: string;
   close(): Promise<void>;
 }
 
@@ -48,15 +50,19 @@ export async function startBrowserStudio(agents = 1, env: NodeJS.ProcessEnv = {}
   const dataDir = tempDir('ccstudio-browser-');
   const home = join(dataDir, 'home');
   mkdirSync(home);
+  // The team's folder: a project of the test's own, never the checkout the tests run in (an agent
+  // added from the dialog would otherwise get a worktree of the studio's own repository).
+  const project = tempDir('ccstudio-browser-project-');
   const running = await startStudioHost({
     dataDir,
     port: 0,
     agents,
+    teamCwd: project,
     logger: silentLogger,
     claudeCommand: writeFakeClaude(join(dataDir, 'bin')),
     env: { ...process.env, HOME: home, ...env },
   });
-  return { running, core: withParts(running.studio), dataDir, close: () => running.stop() };
+  return { running, core: withParts(running.studio), dataDir, project, close: () => running.stop() };
 }
 
 /** Text a tile shows, read from its xterm buffer (the WebGL renderer draws to a canvas). */
