@@ -10,6 +10,9 @@ import { AgentRegistry } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
 import { AgentSessions, type AgentSessionsOptions } from './sessions/agentSessions.js';
 import { SshLinks } from './remote/sshLink.js';
+import { LocalPlace } from './sessions/localPlace.js';
+import { SshPlace } from './sessions/sshPlace.js';
+import { agentPlaces } from './sessions/places.js';
 import { remoteKey, sshControlDir } from './remote/sshPlaces.js';
 import { defaultHome } from './claude/claudeLaunch.js';
 import { claudeConfigFile } from './claude/claudeTrust.js';
@@ -385,26 +388,39 @@ function wireSessions(
     ...(terminals?.enterDelayMs !== undefined ? { enterDelayMs: terminals.enterDelayMs } : {}),
     ...(terminals?.verifyDelayMs !== undefined ? { verifyDelayMs: terminals.verifyDelayMs } : {}),
   });
+  const places = agentPlaces(
+    new LocalPlace({
+      agents: deps.agents,
+      clock: deps.clock,
+      logger: deps.logger,
+      launchDir,
+      // The SSH control sockets too, when they are not in the data folder already.
+      privateDirs: [options.dataDir ?? '', launchDir, inside(launchDir, controlDir) ? '' : controlDir].filter(
+        Boolean,
+      ),
+      urls,
+      hookCommand: terminals?.hookCommand ?? 'true',
+      ...(terminals?.claudeCommand ? { claudeCommand: terminals.claudeCommand } : {}),
+      ...(terminals?.baseEnv ? { baseEnv: terminals.baseEnv } : {}),
+    }),
+    new SshPlace({
+      agents: deps.agents,
+      links: deps.sshLinks,
+      studioKey: deps.sshLinks ? remoteKey(deps.settings) : '',
+      ...(terminals?.baseEnv ? { baseEnv: terminals.baseEnv } : {}),
+    }),
+  );
   return new AgentSessions({
     agents: deps.agents,
     clock: deps.clock,
     logger: deps.logger,
-    ...(deps.sshLinks ? { sshLinks: deps.sshLinks, studioKey: remoteKey(deps.settings) } : {}),
     spawnPty:
       terminals?.spawnPty ??
       (() => {
         throw new Error('This studio was started without terminals.');
       }),
     writer,
-    dataDir: launchDir,
-    // The SSH control sockets too, when they are not in the data folder already.
-    privateDirs: [options.dataDir ?? '', launchDir, inside(launchDir, controlDir) ? '' : controlDir].filter(
-      Boolean,
-    ),
-    urls,
-    hookCommand: terminals?.hookCommand ?? 'true',
-    ...(terminals?.claudeCommand ? { claudeCommand: terminals.claudeCommand } : {}),
-    ...(terminals?.baseEnv ? { baseEnv: terminals.baseEnv } : {}),
+    places,
     beforeStart: deps.beforeStart,
   });
 }

@@ -37,6 +37,8 @@ export interface RemoteLaunchInput {
   hookToken: string;
   sessionId: string;
   baseEnv: NodeJS.ProcessEnv;
+  /** Throws once the start is called off: nothing is written there after that. */
+  goOn?: () => void;
 }
 
 export interface RemoteLaunch {
@@ -170,6 +172,7 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
       args,
     }),
   };
+  input.goOn?.();
   const installed = checked(
     ssh.dest,
     "Writing the agent's files",

@@ -6,7 +6,7 @@ import { PERSON_NAME } from '../../../../main/contract/limits.js';
 import type { Agent, Workspace } from '../../../../main/contract/model.js';
 import { PersonService } from '../../../../main/core/person/personService.js';
 import { studioStatus } from '../../../../main/core/person/studioStatus.js';
-import type { StartOutcome } from '../../../../main/core/sessions/agentSessions.js';
+import type { StartOutcome } from '../../../../main/core/sessions/liveSession.js';
 import { TabSessions } from '../../../../main/core/tabs/tabSessions.js';
 import { silentLogger } from '../../../../main/core/util/logger.js';
 import type { WakeRecord } from '../../../../main/core/wake/wakeEngine.js';
