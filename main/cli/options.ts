@@ -50,6 +50,14 @@ export const CLI_OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
+/** The name of one of ccstudio's options (`--remove-worktree` is `remove-worktree`). */
+export type OptionName = keyof typeof CLI_OPTIONS;
+
+/** The options a command was given, by name: a string option's value, or true for a flag. */
+export type CliValues = {
+  [K in OptionName]?: (typeof CLI_OPTIONS)[K]['type'] extends 'string' ? string : boolean;
+};
+
 /**
  * Options that are npm's own settings too: npm acts on them (--json, --verbose as its log level,
  * --dry-run) or answers them itself (--help, --version), and a person may set them in .npmrc, so

@@ -1,0 +1,54 @@
+// Review and merge, shared by `agent changes|diff|merge|pr` and `task diff|merge|pr`.
+import type { StudioCalls } from '../../contract/service.js';
+import { formatChanges } from '../format.js';
+import { json, out, stdout, warn } from '../io.js';
+import type { CliValues } from '../options.js';
+import { printable, printableLine } from '../printable.js';
+import { UsageError } from '../usage.js';
+
+/** Review and merge, for an agent's worktree or a task's branch. */
+export async function workCommand(
+  sub: 'changes' | 'diff' | 'merge' | 'pr',
+  target: { agent: string } | { taskId: number },
+  values: CliValues,
+  service: StudioCalls,
+): Promise<number> {
+  if (sub === 'changes' && 'agent' in target) {
+    const changes = await service.agentChanges(target.agent);
+    if (values.json) json(changes);
+    else {
+      // What a merge would do now, by its own checks; one that cannot tell says why.
+      const merge = await service.previewMerge(target).then(
+        (p) => p.text,
+        (err: Error) => `cannot tell: ${err.message}`,
+      );
+      out(`${formatChanges(changes)}\n  merge: ${printableLine(merge)}`);
+    }
+  } else if (sub === 'diff') {
+    const diff = await service.workDiff(target);
+    if (!diff.patch) out(`No changes on ${diff.branch} against ${diff.base}.`);
+    else stdout.write(printable(diff.patch));
+    if (diff.truncated) warn('The diff was cut: it is larger than the studio sends at once.');
+  } else if (sub === 'merge') {
+    const input = {
+      ...target,
+      ...(values.into !== undefined ? { into: values.into } : {}),
+      mode: values.ff ? ('fast-forward' as const) : ('merge-commit' as const),
+    };
+    if (values['dry-run']) {
+      const preview = await service.previewMerge(input);
+      if (values.json) json(preview);
+      else out(printableLine(preview.text));
+      return preview.refusal ? 1 : 0;
+    }
+    const result = await service.merge(input);
+    if (values.json) json(result);
+    else
+      out(
+        `Merged ${result.branch} into ${result.into} (${result.mode === 'fast-forward' ? 'fast-forward' : 'merge commit'} ${result.commit.slice(0, 10)}): ${result.files.length} file${result.files.length === 1 ? '' : 's'} changed.${result.taskId ? ` Task #${result.taskId} is done.` : ''}`,
+      );
+  } else if (sub === 'pr') {
+    out(`Opened ${await service.openPullRequest(target)}`);
+  } else throw new UsageError('changes is for an agent: `agent changes NAME`.');
+  return 0;
+}
