@@ -17,6 +17,7 @@ import { tabsCommands } from './commands/tabs.js';
 import { taskCommands } from './commands/task.js';
 import { out, stderr } from './io.js';
 import { printable } from './printable.js';
+import { ClosedWithoutAnswer } from './remoteService.js';
 import { LOOK_HERE } from './studioAccess.js';
 import { run, runnable, USAGE, UsageError } from './usage.js';
 
@@ -61,12 +62,14 @@ async function main(argv: string[]): Promise<number> {
  * with exit code 0, as if the command had worked. It says so instead.
  */
 let settled = false;
-process.once('beforeExit', () => {
-  if (settled) return;
+const closedWithoutAnswer = () => {
   stderr.write(
     `ccstudio: the studio closed the connection without answering, so this command may or may not have taken effect. Check with \`${run('status')}\` and try again.\n`,
   );
   process.exitCode = 1;
+};
+process.once('beforeExit', () => {
+  if (!settled) closedWithoutAnswer();
 });
 
 main(process.argv.slice(2)).then(
@@ -76,7 +79,9 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     settled = true;
-    if (err instanceof UsageError || isStudioError(err)) {
+    // fetch's other way of meeting the same close: it fails at once.
+    if (err instanceof ClosedWithoutAnswer) closedWithoutAnswer();
+    else if (err instanceof UsageError || isStudioError(err)) {
       const hint = isStudioError(err) && err.subject ? ` ${LOOK_HERE[err.subject]()}` : '';
       stderr.write(`ccstudio: ${printable((err as Error).message)}${hint}\n`);
       process.exitCode = 2;

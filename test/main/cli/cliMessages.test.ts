@@ -248,12 +248,11 @@ describe('ccstudio messages', () => {
 });
 
 describe('a studio that closes the connection without answering', () => {
-  it('is never taken for success: the command says so and exits 1', async () => {
+  /** A "studio" whose connections end as `close` says; status is asked of it. */
+  async function statusFrom(close: (socket: Socket) => void) {
     const data = dataDir();
-    // A "studio" that ends every connection the moment it is made, as a full listener once did;
-    // Node's fetch then never settles, and the process used to end silently with exit code 0.
     const sockets: Socket[] = [];
-    const server = createServer((socket) => (sockets.push(socket), socket.end()));
+    const server = createServer((socket) => (sockets.push(socket), close(socket)));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const lock = tryStudioLock(data)!;
@@ -262,16 +261,30 @@ describe('a studio that closes the connection without answering', () => {
         data,
         studioInfoFor('127.0.0.1', studioUrls(`http://127.0.0.1:${port}`), { adminToken: 'a', uiToken: 'u' }),
       );
-      const status = await cli(['status'], data);
-      expect(status.stdout).toBe('');
-      expect(status.stderr).toBe(
-        `ccstudio: the studio closed the connection without answering, so this command may or may not have taken effect. Check with \`npx ccstudio status --data ${data}\` and try again.\n`,
-      );
-      expect(status.code).toBe(1);
+      return { data, status: await cli(['status'], data) };
     } finally {
       lock.release();
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     }
+  }
+  const saysSo = (data: string) =>
+    `ccstudio: the studio closed the connection without answering, so this command may or may not have taken effect. Check with \`npx ccstudio status --data ${data}\` and try again.\n`;
+
+  it('is never taken for success: the command says so and exits 1', async () => {
+    // Ended the moment it is made, as a full listener once did: Node's fetch then may never
+    // settle, and the process used to end silently with exit code 0 (or it fails at once).
+    const { data, status } = await statusFrom((socket) => socket.end());
+    expect(status.stdout).toBe('');
+    expect(status.stderr).toBe(saysSo(data));
+    expect(status.code).toBe(1);
+  });
+
+  it('says the same when the request went out and the connection ended before the answer', async () => {
+    // fetch fails at once here ("other side closed"), rather than leaving its promise pending.
+    const { data, status } = await statusFrom((socket) => socket.once('data', () => socket.end()));
+    expect(status.stdout).toBe('');
+    expect(status.stderr).toBe(saysSo(data));
+    expect(status.code).toBe(1);
   });
 });
