@@ -4,6 +4,7 @@ import { FolderField, trustNote } from '../../forms/FolderField.js';
 import { Check } from '../../forms/forms.js';
 import { folderOf, repoOf, sharesCheckout, wantsWorktree } from './addAgentForm.js';
 import { branchOf, type FieldsProps } from './fields.js';
+import { TextFields } from './TextFields.js';
 
 interface HereProps extends FieldsProps {
   agents: readonly AgentView[];
@@ -65,10 +66,11 @@ export function HereFields({ form, set, agents, choices }: HereProps) {
 function CommandFields({ form, set }: FieldsProps) {
   return (
     <>
-      <label>
-        Command
-        <input value={form.command} onChange={(e) => set('command')(e.target.value)} placeholder="bash" />
-      </label>
+      <TextFields
+        specs={[{ field: 'command', label: 'Command', placeholder: 'bash' }]}
+        form={form}
+        set={set}
+      />
       <Check
         checked={form.takesPrompts}
         onChange={set('takesPrompts')}
@@ -100,15 +102,18 @@ function WorktreeFields({ form, set }: FieldsProps) {
           ))}
         </select>
       </label>
-      <label>
-        Worktrees go in
-        <input
-          value={form.parent}
-          onChange={(e) => set('parent')(e.target.value)}
-          placeholder={repo.worktreeParent}
-          data-testid="add-agent-worktree-dir"
-        />
-      </label>
+      <TextFields
+        specs={[
+          {
+            field: 'parent',
+            label: 'Worktrees go in',
+            placeholder: repo.worktreeParent,
+            testId: 'add-agent-worktree-dir',
+          },
+        ]}
+        form={form}
+        set={set}
+      />
     </div>
   );
 }
