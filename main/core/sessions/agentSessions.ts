@@ -10,8 +10,7 @@ import type { AgentStateTracker } from './agentStateTracker.js';
 import { describeExit, QUICK_EXIT_MS } from '../../contract/exits.js';
 import type { OutputConsumer, SpawnPty } from './ptySession.js';
 import type { ScreenReading } from './screenClassifier.js';
-import { fitBytes } from '../util/fitBytes.js';
-import { MAX_ANSWER_BYTES } from '../../contract/limits.js';
+import { tailAnswer } from './screenMirror.js';
 import type { TerminalWriter, TypeResult } from './terminalWriter.js';
 import type { AgentPlace, AgentPlaces, PlacedLaunch } from './agentPlace.js';
 import { HookTokens } from './hookTokens.js';
@@ -49,11 +48,12 @@ export interface AgentSessionsOptions {
 
 /** Lines of an exit a failed start's error quotes: enough for Claude Code's service check. */
 const SETTLE_TAIL_LINES = 8;
-/** Room kept in a screen answer for the line saying rows were left out. */
-const TAIL_NOTE_BYTES = 100;
 
 /** Waiting at its prompt, or on a question to the person: a start that got this far is ready. */
 const atPrompt = (state: AgentState): boolean => state === 'idle' || state.startsWith('waiting_');
+
+/** A start found its agent's terminal running when it was ready to open one. */
+class StartedMeanwhile extends Error {}
 
 /**
  * The studio's terminals: one PTY per agent, its screen mirror and its state. Where the process
@@ -238,24 +238,23 @@ export class AgentSessions {
     const pending = this.preparing.get(agent.id);
     if (pending) return pending;
     const stopsBefore = this.stops.get(agent.id) ?? 0;
-    // Shut down, or stopped by the person, while it was prepared: it goes no further.
     const goOn = () => {
-      if (this.closing)
-        throw new StudioError('unavailable', 'The studio is shutting down; it starts no terminal now.');
-      if ((this.stops.get(agent.id) ?? 0) !== stopsBefore)
-        throw new StudioError('unavailable', `${agent.name} was stopped while its start was prepared.`);
+      const why = this.calledOff(agent, stopsBefore);
+      if (why) throw why;
     };
     const started = (async () => {
       const place = this.options.places.placeFor(agent);
       let placed: PlacedLaunch;
       try {
         placed = await place.prepare(agent, this.hookTokens.issue(), goOn);
-      } catch (err) {
         goOn();
-        if (!how.quiet || !place.passing(err)) this.noteFailedStart(agent, err as Error);
+      } catch (err) {
+        const why = err instanceof StartedMeanwhile ? err : this.calledOff(agent, stopsBefore);
+        if (why instanceof StartedMeanwhile) return this.outcomeOfRunning(agent);
+        if (why) throw why;
+        if (!how.quiet || !place.passing(err)) this.exits.failedStart(agent, err as Error);
         throw err;
       }
-      goOn();
       const opened = this.open(agent, place, placed, size, !!how.auto);
       // The studio's own restart does not wait to see it settle: an exit now is recorded (and
       // capped) by handleExit like any other, not a failure to start.
@@ -263,6 +262,25 @@ export class AgentSessions {
     })().finally(() => this.preparing.delete(agent.id));
     this.preparing.set(agent.id, started);
     return started;
+  }
+
+  /**
+   * Why a start being prepared goes no further: the studio shutting down, the person stopping it,
+   * or a terminal opened meanwhile (the studio's own restart), which this start must not replace:
+   * its launch would take a new token from the running process.
+   */
+  private calledOff(agent: Agent, stopsBefore: number): Error | undefined {
+    if (this.closing)
+      return new StudioError('unavailable', 'The studio is shutting down; it starts no terminal now.');
+    if ((this.stops.get(agent.id) ?? 0) !== stopsBefore)
+      return new StudioError('unavailable', `${agent.name} was stopped while its start was prepared.`);
+    if (this.live.get(agent.id)?.pty.running) return new StartedMeanwhile();
+    return undefined;
+  }
+
+  private outcomeOfRunning(agent: Agent): StartOutcome {
+    const state = this.live.get(agent.id)?.tracker.state ?? 'unknown';
+    return { agent: this.options.agents.getById(agent.id) ?? agent, ready: atPrompt(state) };
   }
 
   private beginStart(agent: Agent, auto: boolean): void {
@@ -349,23 +367,6 @@ export class AgentSessions {
     live.pty.dispose();
     this.hookTokens.forget(live.hookTokenHash);
     if (this.live.get(live.agentId) === live) this.live.delete(live.agentId);
-  }
-
-  /** A start that failed before its terminal opened: the tile says why. */
-  private noteFailedStart(agent: Agent, err: Error): void {
-    if (!this.options.agents.getById(agent.id)) return;
-    const now = this.options.clock.now();
-    this.options.agents.setExit(agent.id, {
-      code: null,
-      signal: null,
-      at: now,
-      ranMs: 0,
-      tail: [],
-      advice: err.message,
-      quickExits: 0,
-      gaveUp: true,
-    });
-    this.options.agents.update(agent.id, { state: 'exited' });
   }
 
   /** Waits (up to START_SETTLE_MS) to see what became of a start; see startSettled. */
@@ -460,22 +461,9 @@ export class AgentSessions {
     return this.session(name).pty.mirror.text();
   }
 
-  /**
-   * The last `lines` rows of its screen with text, as one answer within MAX_ANSWER_BYTES: the
-   * oldest rows are left out first, and the answer says how many. (One row always fits: the
-   * output filter keeps a cell to a few characters.)
-   */
+  /** The last `lines` rows of its screen with text, as one answer (see tailAnswer). */
   screenTail(name: string, lines: number): string {
-    const rows = this.session(name).pty.mirror.tail(lines).reverse();
-    const kept = fitBytes(
-      rows,
-      (row) => Buffer.byteLength(row) + 1,
-      MAX_ANSWER_BYTES - TAIL_NOTE_BYTES,
-    ).reverse();
-    const left = rows.length - kept.length;
-    return (
-      left ? [`(${left} earlier lines left out: they would not fit in one answer)`, ...kept] : kept
-    ).join('\n');
+    return tailAnswer(this.session(name).pty.mirror.tail(lines));
   }
 
   reading(name: string): { state: AgentState; reading: ScreenReading } {

@@ -192,4 +192,21 @@ export class ExitHandler {
       this.reconnectLater(agentId, size, (err as Error).message);
     }
   }
+
+  /** A start that failed before its terminal opened: the tile says why. */
+  failedStart(agent: Agent, err: Error): void {
+    if (!this.deps.agents.getById(agent.id)) return;
+    const now = this.deps.clock.now();
+    this.deps.agents.setExit(agent.id, {
+      code: null,
+      signal: null,
+      at: now,
+      ranMs: 0,
+      tail: [],
+      advice: err.message,
+      quickExits: 0,
+      gaveUp: true,
+    });
+    this.deps.agents.update(agent.id, { state: 'exited' });
+  }
 }

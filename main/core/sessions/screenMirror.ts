@@ -1,5 +1,7 @@
 import xtermHeadless from '@xterm/headless';
 import { SerializeAddon } from '@xterm/addon-serialize';
+import { MAX_ANSWER_BYTES } from '../../contract/limits.js';
+import { fitBytes } from '../util/fitBytes.js';
 
 const { Terminal } = xtermHeadless;
 
@@ -128,4 +130,25 @@ export class ScreenMirror {
     for (const resolve of this.drained.splice(0)) resolve();
     this.term.dispose();
   }
+}
+
+/** Room kept in a screen answer for the line saying rows were left out. */
+const TAIL_NOTE_BYTES = 100;
+
+/**
+ * Rows of a screen (top first) as one answer within MAX_ANSWER_BYTES: the oldest rows are left out
+ * first, and the answer says how many. (One row always fits: the output filter keeps a cell to a
+ * few characters.)
+ */
+export function tailAnswer(rows: string[]): string {
+  const newestFirst = [...rows].reverse();
+  const kept = fitBytes(
+    newestFirst,
+    (row) => Buffer.byteLength(row) + 1,
+    MAX_ANSWER_BYTES - TAIL_NOTE_BYTES,
+  ).reverse();
+  const left = rows.length - kept.length;
+  return (left ? [`(${left} earlier lines left out: they would not fit in one answer)`, ...kept] : kept).join(
+    '\n',
+  );
 }
