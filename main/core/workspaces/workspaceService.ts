@@ -9,14 +9,10 @@ import type { TaskBoard } from '../board/taskBoard.js';
 import type { MessageBus } from '../bus/messageBus.js';
 import { mergeCommitMessage, pullRequestBody, pullRequestTitle } from './commitText.js';
 import type { MergeOptions, Workspaces } from './workspaces.js';
-import {
-  mergePreviewText,
-  MergeRefused,
-  ownGit,
-  pushRemote,
-  taskIdOfBranch,
-  type MergeCheck,
-} from './gitWorkspace.js';
+import { mergePreviewText, MergeRefused, type MergeCheck } from './branchMerge.js';
+import { pushRemote } from './gitReads.js';
+import { ownGit } from './repoAccess.js';
+import { taskIdOfBranch } from './workspaceNames.js';
 
 /** A push and a pull request over the network: slower than local git, still bounded. */
 const FORGE_TIMEOUT_MS = 120_000;
