@@ -6,7 +6,7 @@ import { StudioError } from '../../contract/errors.js';
 import type { Workspace } from '../../contract/model.js';
 import { GitFailure, worktreeGit, type Git } from './git.js';
 import { branchExists, checkBranchName, currentBranch, dirtyFiles, revParse, worktrees } from './gitReads.js';
-import { checkGitVersion, ownGit, repoInfo } from './repoAccess.js';
+import { checkGitVersion, ownGit, repoInfo, type RepoInfo } from './repoAccess.js';
 import type { RepoPlace } from './repoPlace.js';
 import {
   agentBranch,
@@ -39,7 +39,24 @@ export async function createWorktree(
   await checkGitVersion(place, input.folder);
   const info = await repoInfo(place, input.folder);
   const git = await ownGit(place, info.root);
-  const base = input.base?.trim() || info.current;
+  const base = baseOf(info, input.base);
+  const branch = agentBranch(input.agentName);
+  await checkBranchName(git, info.root, branch);
+  const path = join(await worktreeParent(place, info.root, input.parent), input.agentName);
+  await takeUpLegacyBranch(git, info.root, input.agentName, path);
+  const exists = await branchExists(git, info.root, branch);
+  // An agent of this name was removed with its worktree kept: the new one takes it up again.
+  const kept = exists && (await heldHere(git, info.root, branch, path));
+  if (!kept) await addWorktree(place, git, info.root, { path, branch, base, exists });
+  return {
+    workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(place, info.root, path) },
+    created: !kept,
+  };
+}
+
+/** The base a worktree is made from: the one asked for, else the branch checked out; it must exist. */
+function baseOf(info: RepoInfo, asked: string | undefined): string {
+  const base = asked?.trim() || info.current;
   if (!base)
     throw new StudioError(
       'invalid',
@@ -50,41 +67,41 @@ export async function createWorktree(
       'invalid',
       `${info.root} has no branch "${base}"${info.branches.length ? ` (it has ${nameFiles(info.branches)})` : ''}.`,
     );
-  const branch = agentBranch(input.agentName);
-  await checkBranchName(git, info.root, branch);
-  const path = join(await worktreeParent(place, info.root, input.parent), input.agentName);
-  await takeUpLegacyBranch(git, info.root, input.agentName, path);
-  const exists = await branchExists(git, info.root, branch);
-  if (exists) {
-    const holder = (await worktrees(git, info.root)).find((w) => w.branch === branch);
-    // An agent of this name was removed with its worktree kept: the new one takes it up again.
-    if (holder && resolve(holder.path) === path)
-      return {
-        workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(place, info.root, path) },
-        created: false,
-      };
-    if (holder)
-      throw new StudioError(
-        'conflict',
-        `The branch ${branch} is checked out in ${holder.path}: remove that worktree first.`,
-      );
-  }
+  return base;
+}
+
+/** Whether `branch` is checked out at `path`; refused, changing nothing, when another worktree has it. */
+async function heldHere(git: Git, root: string, branch: string, path: string): Promise<boolean> {
+  const holder = (await worktrees(git, root)).find((w) => w.branch === branch);
+  if (holder && resolve(holder.path) === path) return true;
+  if (holder)
+    throw new StudioError(
+      'conflict',
+      `The branch ${branch} is checked out in ${holder.path}: remove that worktree first.`,
+    );
+  return false;
+}
+
+/** git's worktree add at `path` (an empty or missing folder), on the branch, made from the base unless it `exists`. */
+async function addWorktree(
+  place: RepoPlace,
+  git: Git,
+  root: string,
+  w: { path: string; branch: string; base: string; exists: boolean },
+): Promise<void> {
+  const { path, branch, base } = w;
   if ((await place.listDir(path)).length > 0)
     throw new StudioError(
       'conflict',
       `${path}${onHost(place)} already exists and is not empty: remove it or choose another location.`,
     );
   try {
-    await git(info.root, ['worktree', 'add', ...(exists ? [path, branch] : ['-b', branch, path, base])]);
+    await git(root, ['worktree', 'add', ...(w.exists ? [path, branch] : ['-b', branch, path, base])]);
   } catch (err) {
     if (err instanceof GitFailure)
       throw new StudioError('invalid', `git could not make the worktree: ${err.message}`);
     throw err;
   }
-  return {
-    workspace: { repo: info.root, path, branch, base, gitDir: await gitDirOf(place, info.root, path) },
-    created: true,
-  };
 }
 
 /** The folder a worktree goes in: the one asked for (`~/` is that machine's HOME), outside the repository. */
@@ -117,12 +134,7 @@ async function worktreeParent(place: RepoPlace, root: string, asked: string | un
 async function takeUpLegacyBranch(git: Git, root: string, agentName: string, path: string): Promise<void> {
   const legacy = legacyAgentBranch(agentName);
   if (!(await branchExists(git, root, legacy))) return;
-  const holder = (await worktrees(git, root)).find((w) => w.branch === legacy);
-  if (holder && resolve(holder.path) !== path)
-    throw new StudioError(
-      'conflict',
-      `The branch ${legacy} is checked out in ${holder.path}: remove that worktree first.`,
-    );
+  await heldHere(git, root, legacy, path);
   await git(root, ['branch', '-m', legacy, agentBranch(agentName)]);
 }
 

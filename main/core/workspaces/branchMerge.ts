@@ -99,39 +99,14 @@ async function planMerge(place: RepoPlace, req: MergeRequest): Promise<MergePlan
   await checkGitVersion(place, repo);
   const git = await ownGit(place, repo);
   const trees = await worktrees(git, repo);
-  // git runs only in worktrees the studio can vouch for: the person's checkout, and agents'
-  // worktrees through their recorded git dirs. Any other entry may be an agent's forgery under
-  // .git/worktrees, pointing at a folder whose hooks it wrote.
-  const known = (path: string): Git | undefined => {
-    if (resolve(path) === resolve(repo)) return git;
-    const ws = req.worktrees?.find((w) => resolve(w.path) === resolve(path));
-    return ws ? worktreeGit(place.git, ws) : undefined;
-  };
+  const known = vouchedGit(place, git, req);
   const [intoOid, branchOid] = await Promise.all([revParse(git, repo, into), revParse(git, repo, branch)]);
   const base = { branch, into, mode, head: branchOid, commits: 0, files: [] as string[] };
   const refuse = (r: Refused): MergePlan => ({ check: { ...base, ...r } });
-
-  // Where the branch is checked out (if anywhere the studio vouches for): its work must be committed.
-  const held = trees.find((w) => w.branch === branch)?.path;
-  const heldGit = held && (await place.exists(held)) ? known(held) : undefined;
-  const dirty = held && heldGit ? await dirtyFiles(heldGit, held) : [];
-  if (dirty.length)
-    return refuse(
-      refused(
-        'uncommitted',
-        `${branch} has changes not committed in ${held}: ${plural(dirty.length, 'file')} (${nameFiles(dirty)})`,
-        'have them committed (or send the task back), then merge',
-        dirty,
-      ),
-    );
-  if (req.reviewed && req.reviewed !== branchOid)
-    return refuse(
-      refused('reviewed', `${branch} has new commits since you reviewed it`, 'review it again, then merge'),
-    );
-  if (await isAncestor(git, repo, branchOid, intoOid))
-    return refuse(refused('merged', `${into} already has everything on ${branch}`));
-
-  const landing = await landingOf(git, repo, { ...req, intoOid, branchOid });
+  const m = { ...req, intoOid, branchOid };
+  const first = await branchRefusal(place, git, m, trees.find((w) => w.branch === branch)?.path, known);
+  if (first) return refuse(first);
+  const landing = await landingOf(git, repo, m);
   if (typeof landing !== 'string') return refuse(landing);
   const [commits, files] = await Promise.all([
     git(repo, ['rev-list', '--count', `${intoOid}..${branchOid}`]).then((r) => Number(r.stdout.trim())),
@@ -146,12 +121,53 @@ async function planMerge(place: RepoPlace, req: MergeRequest): Promise<MergePlan
   return {
     check: { ...base, refusal: null, why: '', todo: '', commits, files },
     land: (message) =>
-      landMerge(
-        git,
-        { ...req, intoOid, branchOid, landing, message },
-        holder && intoGit && { path: holder.path, git: intoGit },
-      ),
+      landMerge(git, { ...m, landing, message }, holder && intoGit && { path: holder.path, git: intoGit }),
   };
+}
+
+/**
+ * git for a worktree the studio can vouch for: the person's checkout, and agents' worktrees through
+ * their recorded git dirs. Any other entry may be an agent's forgery under .git/worktrees, pointing
+ * at a folder whose hooks it wrote: none for those, so no git runs there.
+ */
+function vouchedGit(place: RepoPlace, git: Git, req: MergeRequest): (path: string) => Git | undefined {
+  return (path) => {
+    if (resolve(path) === resolve(req.repo)) return git;
+    const ws = req.worktrees?.find((w) => resolve(w.path) === resolve(path));
+    return ws ? worktreeGit(place.git, ws) : undefined;
+  };
+}
+
+/**
+ * The checks of the branch itself, in order: its work committed where it is checked out (`held`,
+ * if anywhere the studio vouches for), no commits since the review, something to merge.
+ */
+async function branchRefusal(
+  place: RepoPlace,
+  git: Git,
+  m: MergeRequest & { intoOid: string; branchOid: string },
+  held: string | undefined,
+  known: (path: string) => Git | undefined,
+): Promise<Refused | undefined> {
+  const { repo, branch, into } = m;
+  const heldGit = held && (await place.exists(held)) ? known(held) : undefined;
+  const dirty = held && heldGit ? await dirtyFiles(heldGit, held) : [];
+  if (dirty.length)
+    return refused(
+      'uncommitted',
+      `${branch} has changes not committed in ${held}: ${plural(dirty.length, 'file')} (${nameFiles(dirty)})`,
+      'have them committed (or send the task back), then merge',
+      dirty,
+    );
+  if (m.reviewed && m.reviewed !== m.branchOid)
+    return refused(
+      'reviewed',
+      `${branch} has new commits since you reviewed it`,
+      'review it again, then merge',
+    );
+  if (await isAncestor(git, repo, m.branchOid, m.intoOid))
+    return refused('merged', `${into} already has everything on ${branch}`);
+  return undefined;
 }
 
 /**

@@ -68,6 +68,38 @@ export async function workspaceChanges(
   await checkOwnGitDir(place, ws.repo);
   const git = worktreeGit(place.git, ws);
   const [branch, mb] = await Promise.all([currentBranch(git, path), mergeBase(git, path, base, 'HEAD')]);
+  const read = await readChanges(git, path, base, mb);
+  const untracked = await untrackedRows(place, path, read.untracked);
+  const files = fileChanges(read, untracked);
+  return {
+    agent,
+    path,
+    branch,
+    base,
+    behind: Number(read.aheadBehind[0] ?? 0),
+    ahead: Number(read.aheadBehind[1] ?? 0),
+    committed: sum(read.committed),
+    uncommitted: sum([...read.uncommitted, ...untracked]),
+    total: sum(files),
+    files: files.slice(0, MAX_CHANGED_FILES),
+    filesTruncated: files.length > MAX_CHANGED_FILES,
+    at: now,
+  };
+}
+
+/** What git says of a worktree against its merge base `mb`: one command per question, side by side. */
+interface ChangesRead {
+  committed: NumstatLine[];
+  uncommitted: NumstatLine[];
+  total: NumstatLine[];
+  /** --name-status pairs: a status letter, then its path. */
+  status: string[];
+  untracked: string[];
+  /** Commits the base has that HEAD lacks, then the other way round. */
+  aheadBehind: string[];
+}
+
+async function readChanges(git: Git, path: string, base: string, mb: string): Promise<ChangesRead> {
   const diff = ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv'];
   const [committed, uncommitted, total, status, untracked, aheadBehind] = await Promise.all([
     git(path, [...diff, mb, 'HEAD']).then((r) => parseNumstat(r.stdout)),
@@ -79,52 +111,49 @@ export async function workspaceChanges(
       r.stdout.trim().split(/\s+/),
     ),
   ]);
-  const statusOf = new Map<string, string>();
-  for (let i = 0; i + 1 < status.length; i += 2) statusOf.set(status[i + 1]!, status[i]!);
-  const committedSet = new Set(committed.map((c) => c.path));
-  const uncommittedSet = new Set(uncommitted.map((c) => c.path));
+  return { committed, uncommitted, total, status, untracked, aheadBehind };
+}
+
+/** Untracked files counted as added lines: the first MAX_UNTRACKED_READ read, the rest as files only. */
+async function untrackedRows(place: RepoPlace, path: string, untracked: string[]): Promise<NumstatLine[]> {
   const read = await place.readUntracked(path, untracked.slice(0, MAX_UNTRACKED_READ));
   const notRead = untracked.slice(MAX_UNTRACKED_READ).map((p) => ({ path: p, text: null, binary: false }));
-  const untrackedRows = [...read, ...notRead].map(({ path: p, text, binary }) => ({
+  return [...read, ...notRead].map(({ path: p, text, binary }) => ({
     path: p,
     added: text === null ? 0 : countLines(text),
     removed: 0,
     binary,
   }));
-  const kind = (s: string | undefined): FileChange['status'] =>
-    s === 'A' ? 'added' : s === 'M' ? 'modified' : s === 'D' ? 'deleted' : 'other';
-  const files: FileChange[] = [
-    ...total.map((t) => ({
+}
+
+/** Every changed file: tracked ones with where their changes are (commits, working tree), then untracked ones. */
+function fileChanges(read: ChangesRead, untracked: NumstatLine[]): FileChange[] {
+  const { status } = read;
+  const statusOf = new Map<string, string>();
+  for (let i = 0; i + 1 < status.length; i += 2) statusOf.set(status[i + 1]!, status[i]!);
+  const committedSet = new Set(read.committed.map((c) => c.path));
+  const uncommittedSet = new Set(read.uncommitted.map((c) => c.path));
+  return [
+    ...read.total.map((t) => ({
       path: t.path,
-      status: kind(statusOf.get(t.path)),
+      status: statusKind(statusOf.get(t.path)),
       added: t.added,
       removed: t.removed,
       binary: t.binary,
       committed: committedSet.has(t.path),
       uncommitted: uncommittedSet.has(t.path),
     })),
-    ...untrackedRows.map((u) => ({
+    ...untracked.map((u) => ({
       ...u,
       status: 'untracked' as const,
       committed: false,
       uncommitted: true,
     })),
   ];
-  const uncommittedCounts = sum([...uncommitted, ...untrackedRows]);
-  return {
-    agent,
-    path,
-    branch,
-    base,
-    behind: Number(aheadBehind[0] ?? 0),
-    ahead: Number(aheadBehind[1] ?? 0),
-    committed: sum(committed),
-    uncommitted: uncommittedCounts,
-    total: sum(files),
-    files: files.slice(0, MAX_CHANGED_FILES),
-    filesTruncated: files.length > MAX_CHANGED_FILES,
-    at: now,
-  };
+}
+
+function statusKind(s: string | undefined): FileChange['status'] {
+  return s === 'A' ? 'added' : s === 'M' ? 'modified' : s === 'D' ? 'deleted' : 'other';
 }
 
 /** An untracked file as git would show it added, so the viewer renders it like any other. */
@@ -166,43 +195,55 @@ export async function workspaceDiff(place: RepoPlace, target: DiffTarget): Promi
   const mb = await mergeBase(g, cwd, ws.base, head);
   const args = ['diff', '--no-color', '--no-renames', '--no-ext-diff', '--no-textconv', mb];
   const out = await g(cwd, live ? args : [...args, head], { cutOutput: true });
-  let patch = out.stdout;
-  let full = false;
-  if (live) {
-    const untracked = nulFields((await wt(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).stdout);
-    // A batch at a time, each given what room the patch has left: once a file does not fit (or
-    // the patch is full) the review says it is cut there.
-    for (let i = 0; i < untracked.length && !full; i += MAX_UNTRACKED_READ) {
-      const room = MAX_DIFF_BYTES - patch.length;
-      const batch = await place.readUntracked(cwd, untracked.slice(i, i + MAX_UNTRACKED_READ), room);
-      for (const { path: p, text, binary, overBudget } of batch) {
-        if (overBudget || patch.length > MAX_DIFF_BYTES) {
-          full = true;
-          break;
-        }
-        patch += newFilePatch(p, text, binary);
-      }
-    }
-  }
-  let truncated = !!out.truncated || full;
-  if (patch.length > MAX_DIFF_BYTES) {
-    // Cut at a file's start, so the viewer never gets half a hunk.
-    const cut = patch.lastIndexOf('\ndiff --git ', MAX_DIFF_BYTES);
-    patch = patch.slice(0, cut > 0 ? cut + 1 : MAX_DIFF_BYTES);
-    truncated = true;
-  }
+  const whole = live ? await withUntracked(place, wt, cwd, out.stdout) : { patch: out.stdout, full: false };
+  const { patch, cut } = cutPatch(whole.patch);
   const uncommittedFiles = live ? await notCommitted(g, cwd, mb, head) : [];
   return {
     agent,
     branch,
     base: ws.base,
     patch,
-    truncated,
+    truncated: !!out.truncated || whole.full || cut,
     includesUncommitted: live,
     head,
     uncommittedFiles,
     remote: await pushRemote(git, ws.repo),
   };
+}
+
+/**
+ * The patch with the worktree's untracked files added as new ones, and whether one did not fit (so
+ * the review says it is cut there).
+ */
+async function withUntracked(
+  place: RepoPlace,
+  git: Git,
+  cwd: string,
+  patch: string,
+): Promise<{ patch: string; full: boolean }> {
+  const untracked = nulFields((await git(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).stdout);
+  let full = false;
+  // A batch at a time, each given what room the patch has left: once a file does not fit (or
+  // the patch is full) the review says it is cut there.
+  for (let i = 0; i < untracked.length && !full; i += MAX_UNTRACKED_READ) {
+    const room = MAX_DIFF_BYTES - patch.length;
+    const batch = await place.readUntracked(cwd, untracked.slice(i, i + MAX_UNTRACKED_READ), room);
+    for (const { path: p, text, binary, overBudget } of batch) {
+      if (overBudget || patch.length > MAX_DIFF_BYTES) {
+        full = true;
+        break;
+      }
+      patch += newFilePatch(p, text, binary);
+    }
+  }
+  return { patch, full };
+}
+
+/** A patch cut to MAX_DIFF_BYTES at a file's start, so the viewer never gets half a hunk. */
+function cutPatch(patch: string): { patch: string; cut: boolean } {
+  if (patch.length <= MAX_DIFF_BYTES) return { patch, cut: false };
+  const at = patch.lastIndexOf('\ndiff --git ', MAX_DIFF_BYTES);
+  return { patch: patch.slice(0, at > 0 ? at + 1 : MAX_DIFF_BYTES), cut: true };
 }
 
 /** A live diff's files with changes not committed (what a merge leaves out), and whether commits change them too. */
