@@ -18,7 +18,7 @@ import { systemGit } from '../../main/core/workspaces/git.js';
 import { createWorktree } from '../../main/core/workspaces/agentWorktree.js';
 import { workspaceChanges } from '../../main/core/workspaces/worktreeReview.js';
 import { localPlace } from '../../main/core/workspaces/repoPlace.js';
-import { systemGh } from '../../main/core/workspaces/workspaceService.js';
+import { systemGh } from '../../main/core/workspaces/pullRequest.js';
 import { percentile } from './stats.js';
 
 export const TARGET_CHANGES_MS = 300;
