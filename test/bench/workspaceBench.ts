@@ -15,9 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { systemGit } from '../../main/core/workspaces/git.js';
-import { createWorktree, workspaceChanges } from '../../main/core/workspaces/gitWorkspace.js';
+import { createWorktree } from '../../main/core/workspaces/agentWorktree.js';
+import { workspaceChanges } from '../../main/core/workspaces/worktreeReview.js';
 import { localPlace } from '../../main/core/workspaces/repoPlace.js';
-import { systemGh } from '../../main/core/workspaces/workspaceService.js';
+import { systemGh } from '../../main/core/workspaces/pullRequest.js';
 import { percentile } from './stats.js';
 
 export const TARGET_CHANGES_MS = 300;

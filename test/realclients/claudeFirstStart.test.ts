@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agentStateLabel, exitLines } from '../../main/cli/format.js';
 import { claudeConfigFile } from '../../main/core/claude/claudeTrust.js';
-import { defaultWorktreeParent } from '../../main/core/workspaces/gitWorkspace.js';
+import { defaultWorktreeParent } from '../../main/core/workspaces/workspaceNames.js';
 import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
 import { INSTALL_TIMEOUT, installClaude } from '../support/claudeVersions.js';
 import { crewScript } from '../support/crewScript.js';

@@ -19,7 +19,7 @@ import { crewScript } from '../support/crewScript.js';
 import { GIT_TEST_ENV, makeRepo } from '../support/gitRepo.js';
 import type { StubReply, StubRequest } from '../support/modelStub.js';
 import { skipTitle } from '../support/skipReason.js';
-import { defaultWorktreeParent } from '../../main/core/workspaces/gitWorkspace.js';
+import { defaultWorktreeParent } from '../../main/core/workspaces/workspaceNames.js';
 import { REMOTE_ALIAS, REMOTE_USER, sshdMissingReason, startSshd, type Sshd } from '../support/sshd.js';
 
 const reason = claudeMissingReason ?? sshdMissingReason;
@@ -156,9 +156,13 @@ describe.skipIf(reason)(SUITE, () => {
         .requestsFrom('rita')
         .flatMap((r) => r.toolResults)
         .find((t) => t.text.startsWith('{"messages"'));
-      expect(mail?.text).toContain(`on the branch ccstudio/rita/task-${task.id}-say-hello, made for this task from main`);
+      expect(mail?.text).toContain(
+        `on the branch ccstudio/rita/task-${task.id}-say-hello, made for this task from main`,
+      );
       const gitThere = (...args: string[]) => sshd!.asRemote(['git', '-C', ws.path, ...args]).trim();
-      expect(gitThere('log', '-1', '--format=%s %D')).toBe(`rita commits HEAD -> ccstudio/rita/task-${task.id}-say-hello`);
+      expect(gitThere('log', '-1', '--format=%s %D')).toBe(
+        `rita commits HEAD -> ccstudio/rita/task-${task.id}-say-hello`,
+      );
       // Read over the link at its turn's end (its Stop hook came back through the forward).
       await waitFor('rita idle', () => c.agent('rita').state === 'idle');
       expect(await c.studio.service.agentChanges('rita')).toMatchObject({

@@ -12,7 +12,7 @@ import type { StudioOptions } from '../../main/core/studio.js';
 import { createStudioWithParts, type StudioWithParts } from './studioParts.js';
 import { silentLogger, type Logger } from '../../main/core/util/logger.js';
 import { studioInfoFor, writeStudioInfo } from '../../main/core/studioInfo.js';
-import { defaultWorktreeParent } from '../../main/core/workspaces/gitWorkspace.js';
+import { defaultWorktreeParent } from '../../main/core/workspaces/workspaceNames.js';
 import { listen, serveStudio, type McpHttpServer } from '../../server/httpServer.js';
 import { MCP_SERVER_NAME } from '../../server/mcp/sessionServer.js';
 import { GIT_TEST_ENV, makeRepo } from './gitRepo.js';

@@ -5,7 +5,8 @@ import type { AgentRegistry } from '../agents/agentRegistry.js';
 import { claudeTrusts } from '../claude/claudeTrust.js';
 import type { Settings } from '../store/settings.js';
 import { checkFolder, inside, recentFolders, suggestFolder, TEAM_FOLDER_SETTING } from './team.js';
-import { defaultWorktreeParent, type RepoInfo } from '../workspaces/gitWorkspace.js';
+import type { RepoInfo } from '../workspaces/repoAccess.js';
+import { defaultWorktreeParent } from '../workspaces/workspaceNames.js';
 
 export interface TeamFoldersDeps {
   /** Where the studio was started (`serve --cwd`): a new team goes there, relative folders are read from there. */

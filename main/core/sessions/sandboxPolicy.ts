@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { StudioError } from '../../contract/errors.js';
 import type { Agent, Workspace } from '../../contract/model.js';
-import { agentBranchSpace } from '../workspaces/gitWorkspace.js';
+import { agentBranchSpace } from '../workspaces/workspaceNames.js';
 import { findExecutable, type Launch, type SandboxPaths } from '../claude/claudeLaunch.js';
 import { compareVersions } from '../claude/claudeVersion.js';
 import { sandboxUnavailable } from './sandboxCheck.js';

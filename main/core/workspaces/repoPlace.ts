@@ -1,6 +1,6 @@
 // Where a repository is: this machine, or another one over SSH (remote/remoteGit.ts). The
-// worktree operations (gitWorkspace.ts) reach a repository only through a RepoPlace: its git, and
-// the few file reads git has no command for.
+// worktree operations (agentWorktree.ts, worktreeReview.ts, branchMerge.ts, taskBranches.ts) reach
+// a repository only through a RepoPlace: its git, and the few file reads git has no command for.
 import { constants } from 'node:fs';
 import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

@@ -6,7 +6,7 @@ import { waitsForPerson, type Agent, type Task } from '../../contract/model.js';
 import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { TaskBoard, TaskWork } from '../board/taskBoard.js';
 import type { Logger } from '../util/logger.js';
-import { inAgentSpace } from './gitWorkspace.js';
+import { inAgentSpace } from './workspaceNames.js';
 import type { Workspaces } from './workspaces.js';
 
 export class TaskDispatch {

@@ -16,23 +16,18 @@ import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
 import type { Logger } from '../util/logger.js';
 import {
-  checkedOutBranch,
-  checkMerge,
   checkRemovable,
   createWorktree,
-  inAgentSpace,
   moveToAgentSpace,
-  mergeBranch,
   removeWorktree,
-  repoInfo,
-  prepareTaskBranch,
-  workspaceChanges,
-  workspaceDiff,
   type CreateWorktree,
-  type MergeCheck,
-  type MergeRequest,
-  type RepoInfo,
-} from './gitWorkspace.js';
+} from './agentWorktree.js';
+import { checkMerge, mergeBranch, type MergeCheck, type MergeRequest } from './branchMerge.js';
+import { checkedOutBranch } from './gitReads.js';
+import { repoInfo, type RepoInfo } from './repoAccess.js';
+import { prepareTaskBranch } from './taskBranches.js';
+import { inAgentSpace } from './workspaceNames.js';
+import { workspaceChanges, workspaceDiff } from './worktreeReview.js';
 import type { RepoPlace } from './repoPlace.js';
 import type { TreeWatch, WatchTree } from './treeWatcher.js';
 

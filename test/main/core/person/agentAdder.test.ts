@@ -9,7 +9,7 @@ import type { Workspace } from '../../../../main/contract/model.js';
 import { AgentAdder } from '../../../../main/core/person/agentAdder.js';
 import { TeamFolders } from '../../../../main/core/person/teamFolders.js';
 import { silentLogger } from '../../../../main/core/util/logger.js';
-import type { CreateWorktree } from '../../../../main/core/workspaces/gitWorkspace.js';
+import type { CreateWorktree } from '../../../../main/core/workspaces/agentWorktree.js';
 import { openMemoryStore, type MemoryStore } from '../../../support/memoryStore.js';
 import { tempDir } from '../../../support/studioHarness.js';
 

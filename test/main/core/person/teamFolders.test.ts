@@ -4,7 +4,7 @@ import { mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TeamFolders, type TeamFoldersDeps } from '../../../../main/core/person/teamFolders.js';
-import { repoInfo } from '../../../../main/core/workspaces/gitWorkspace.js';
+import { repoInfo } from '../../../../main/core/workspaces/repoAccess.js';
 import { systemGit } from '../../../../main/core/workspaces/git.js';
 import { localPlace } from '../../../../main/core/workspaces/repoPlace.js';
 import { gitIn, makeRepo } from '../../../support/gitRepo.js';

@@ -8,7 +8,7 @@ import type { Workspace } from '../../../../main/contract/model.js';
 import { TeamFolders } from '../../../../main/core/person/teamFolders.js';
 import { TeamSetup } from '../../../../main/core/person/teamSetup.js';
 import type { StartOutcome } from '../../../../main/core/sessions/liveSession.js';
-import type { CreateWorktree } from '../../../../main/core/workspaces/gitWorkspace.js';
+import type { CreateWorktree } from '../../../../main/core/workspaces/agentWorktree.js';
 import { openMemoryStore, type MemoryStore } from '../../../support/memoryStore.js';
 import { tempDir } from '../../../support/studioHarness.js';
 

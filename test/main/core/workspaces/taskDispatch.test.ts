@@ -1,6 +1,6 @@
 // Before a worktree agent starts, its branches go into its own folder of branches; what a failure
 // to move them means depends on whether the agent is sandboxed. The board on SQLite in memory;
-// stand-in worktrees (git itself is tested in gitWorkspace.test.ts and workspaces.test.ts).
+// stand-in worktrees (git itself is tested in workspaces.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Agent, Workspace } from '../../../../main/contract/model.js';
 import type { Logger } from '../../../../main/core/util/logger.js';

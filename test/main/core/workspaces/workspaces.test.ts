@@ -9,7 +9,7 @@ import { silentLogger } from '../../../../main/core/util/logger.js';
 import type { Git } from '../../../../main/core/workspaces/git.js';
 import { Workspaces } from '../../../../main/core/workspaces/workspaces.js';
 import { localPlace } from '../../../../main/core/workspaces/repoPlace.js';
-import { systemGh } from '../../../../main/core/workspaces/workspaceService.js';
+import { systemGh } from '../../../../main/core/workspaces/pullRequest.js';
 import { SUBJECT_TITLE_CHARS } from '../../../../main/core/workspaces/commitText.js';
 import { FakeClock } from '../../../support/fakeClock.js';
 import { makeAgent } from '../../../support/modelFixtures.js';

@@ -7,7 +7,7 @@ import {
   nameFiles,
   taskBranch,
   taskIdOfBranch,
-} from '../../../../main/core/workspaces/gitWorkspace.js';
+} from '../../../../main/core/workspaces/workspaceNames.js';
 
 // The names the studio gives: branches git accepts, readable in `git branch` and a pull request.
 describe('workspace names', () => {
