@@ -10,7 +10,7 @@ import {
   electronSkippedReason,
   installedElectron,
 } from './electron-native.mjs';
-import { npmTookMessage } from '../dist/main/cli/options.js';
+import { npmTookMessage } from '../dist/main/cli/kit/options.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/main/cli/ccstudio.js', import.meta.url));

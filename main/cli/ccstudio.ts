@@ -4,7 +4,7 @@
 // is a module in commands/; commandKit.ts puts them on commander.
 import { isStudioError } from '../contract/errors.js';
 import { studioVersion } from '../core/version.js';
-import { Answered, CommandTree } from './commandKit.js';
+import { Answered, CommandTree } from './kit/commandKit.js';
 import { agentCommands } from './commands/agent.js';
 import { completionCommands } from './commands/completion.js';
 import { inboxCommands } from './commands/inbox.js';
@@ -15,11 +15,11 @@ import { serveCommands } from './commands/serve.js';
 import { statusCommands } from './commands/status.js';
 import { tabsCommands } from './commands/tabs.js';
 import { taskCommands } from './commands/task.js';
-import { out, stderr } from './io.js';
-import { printable } from './printable.js';
-import { ClosedWithoutAnswer } from './remoteService.js';
-import { LOOK_HERE } from './studioAccess.js';
-import { run, runnable, USAGE, UsageError } from './usage.js';
+import { out, stderr } from './kit/io.js';
+import { printable } from './kit/printable.js';
+import { ClosedWithoutAnswer } from './kit/remoteService.js';
+import { LOOK_HERE } from './kit/studioAccess.js';
+import { run, runnable, USAGE, UsageError } from './kit/usage.js';
 
 /** Every command, in the order --help lists them. */
 function commandTree(): CommandTree {

@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { createPipeClient } from '../../main/contract/pipe.js';
 import { STUDIO_PATHS } from '../../main/contract/urls.js';
-import { remoteStudioService } from '../../main/cli/remoteService.js';
+import { remoteStudioService } from '../../main/cli/kit/remoteService.js';
 import { OutputFilter } from '../../main/core/sessions/outputFilter.js';
 import { ScreenMirror } from '../../main/core/sessions/screenMirror.js';
 import { readStudioInfo } from '../../main/core/studioInfo.js';

@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { remoteStudioService } from '../../main/cli/remoteService.js';
+import { remoteStudioService } from '../../main/cli/kit/remoteService.js';
 import { readStudioInfo } from '../../main/core/studioInfo.js';
 import { launchChromium } from '../support/browserHarness.js';
 import { tempDir } from '../support/studioHarness.js';

@@ -14,7 +14,7 @@ import {
   type BrowserStudio,
 } from '../support/browserHarness.js';
 import { waitFor } from '../support/waitFor.js';
-import { codeLink, writeOpenPage } from '../../main/cli/openLink.js';
+import { codeLink, writeOpenPage } from '../../main/cli/kit/openLink.js';
 
 let studio: BrowserStudio;
 let browser: Browser;

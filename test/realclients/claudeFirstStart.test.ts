@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { agentStateLabel, exitLines } from '../../main/cli/format.js';
+import { agentStateLabel, exitLines } from '../../main/cli/kit/format.js';
 import { claudeConfigFile } from '../../main/core/claude/claudeTrust.js';
 import { defaultWorktreeParent } from '../../main/core/workspaces/workspaceNames.js';
 import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';

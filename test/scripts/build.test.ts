@@ -194,18 +194,18 @@ describe('npm run build in a fresh copy of this checkout', () => {
     expect(changed.filter((f) => !f.startsWith('renderer/') && f !== 'renderer-inputs.json')).toEqual([]);
 
     before = distTimes(copy);
-    appendFileSync(join(copy, 'main/cli/openLink.ts'), '\n// edited by the build test\n');
+    appendFileSync(join(copy, 'main/cli/kit/openLink.ts'), '\n// edited by the build test\n');
     await runBuild();
     changed = written(before, distTimes(copy));
     // The edited module and its map, and tsc's record of the build: nothing else, no UI.
     expect(changed).toEqual([
-      'main/cli/openLink.js',
-      'main/cli/openLink.js.map',
+      'main/cli/kit/openLink.js',
+      'main/cli/kit/openLink.js.map',
       'tsconfig.build.tsbuildinfo',
     ]);
     const status = gitIn(copy, 'status', '--porcelain').split('\n');
     expect(status.map((line) => line.trim()).sort()).toEqual([
-      'M main/cli/openLink.ts',
+      'M main/cli/kit/openLink.ts',
       'M renderer/src/app/keys.ts',
     ]);
   }, 180_000);

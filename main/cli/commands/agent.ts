@@ -1,9 +1,9 @@
 // `ccstudio agent ...`: the team's agents, their terminals, budgets and work.
-import type { CommandTree } from '../commandKit.js';
-import { agentStateLabel, formatAgents, formatBudget, trimScreen, waitingHint } from '../format.js';
-import { json, out } from '../io.js';
-import { noStudio, notRunning, type CommandContext } from '../studioAccess.js';
-import { count, noMore, run, unknownSub, usageError, UsageError } from '../usage.js';
+import type { CommandTree } from '../kit/commandKit.js';
+import { agentStateLabel, formatAgents, formatBudget, trimScreen, waitingHint } from '../kit/format.js';
+import { json, out } from '../kit/io.js';
+import { noStudio, notRunning, type CommandContext } from '../kit/studioAccess.js';
+import { count, noMore, run, unknownSub, usageError, UsageError } from '../kit/usage.js';
 import { agentAdd } from './agentAdd.js';
 import { AGENT_SUBCOMMANDS } from './agentSpecs.js';
 import { workCommand } from './work.js';

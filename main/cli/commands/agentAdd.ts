@@ -3,12 +3,12 @@
 import { resolve } from 'node:path';
 import { buildAddAgentInput, type AgentRequest, type OptionNames } from '../../contract/agentRequest.js';
 import type { AddedAgent, StudioCalls } from '../../contract/service.js';
-import { shellWord } from '../ccstudioCommand.js';
-import { mcpAddLine } from '../format.js';
-import { json, out } from '../io.js';
-import type { CliValues } from '../options.js';
-import type { CommandContext } from '../studioAccess.js';
-import { noMore, run, usageError } from '../usage.js';
+import { shellWord } from '../kit/ccstudioCommand.js';
+import { mcpAddLine } from '../kit/format.js';
+import { json, out } from '../kit/io.js';
+import type { CliValues } from '../kit/options.js';
+import type { CommandContext } from '../kit/studioAccess.js';
+import { noMore, run, usageError } from '../kit/usage.js';
 
 /** An agent just added: started if a studio runs, and a sentence saying how that went. */
 export async function startAdded(service: StudioCalls, running: boolean, name: string): Promise<string> {

@@ -1,5 +1,5 @@
 // What each `agent` subcommand takes, with its help and examples (the work is in agent.ts).
-import type { CommandSpec, OptionSpec } from '../commandKit.js';
+import type { CommandSpec, OptionSpec } from '../kit/commandKit.js';
 
 const JSON_OUT: OptionSpec = { name: 'json', help: 'print JSON' };
 

@@ -1,8 +1,8 @@
 // `ccstudio completion bash|zsh`: the shell completion script, printed.
-import { bashCompletion, completionTable, zshCompletion } from '../completion.js';
-import type { CommandTree } from '../commandKit.js';
-import { stdout } from '../io.js';
-import { noMore, usageError } from '../usage.js';
+import { bashCompletion, completionTable, zshCompletion } from '../kit/completion.js';
+import type { CommandTree } from '../kit/commandKit.js';
+import { stdout } from '../kit/io.js';
+import { noMore, usageError } from '../kit/usage.js';
 
 const SHELLS = { bash: bashCompletion, zsh: zshCompletion } as const;
 

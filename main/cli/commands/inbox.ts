@@ -1,9 +1,9 @@
 // `ccstudio inbox`: the person's unread mail.
-import type { CommandTree } from '../commandKit.js';
-import { json, out } from '../io.js';
-import { printableBlock } from '../printable.js';
-import type { CommandContext } from '../studioAccess.js';
-import { noMore } from '../usage.js';
+import type { CommandTree } from '../kit/commandKit.js';
+import { json, out } from '../kit/io.js';
+import { printableBlock } from '../kit/printable.js';
+import type { CommandContext } from '../kit/studioAccess.js';
+import { noMore } from '../kit/usage.js';
 
 export function inboxCommands(tree: CommandTree): void {
   tree.studioCommand(

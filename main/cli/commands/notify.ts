@@ -1,9 +1,9 @@
 // `ccstudio notify`: the webhook attention notices go to.
-import type { CommandTree } from '../commandKit.js';
-import { formatNotify } from '../format.js';
-import { json, out } from '../io.js';
-import type { CommandContext } from '../studioAccess.js';
-import { noMore, usageError } from '../usage.js';
+import type { CommandTree } from '../kit/commandKit.js';
+import { formatNotify } from '../kit/format.js';
+import { json, out } from '../kit/io.js';
+import type { CommandContext } from '../kit/studioAccess.js';
+import { noMore, usageError } from '../kit/usage.js';
 
 export function notifyCommands(tree: CommandTree): void {
   tree.studioCommand(

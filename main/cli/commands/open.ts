@@ -1,6 +1,6 @@
 // `ccstudio open`: the running studio's UI, opened in a browser or its link printed.
-import type { CommandTree } from '../commandKit.js';
-import { out } from '../io.js';
+import type { CommandTree } from '../kit/commandKit.js';
+import { out } from '../kit/io.js';
 import {
   canOpenBrowser,
   codeLink,
@@ -9,9 +9,9 @@ import {
   runningStudio,
   tokenLink,
   writeOpenPage,
-} from '../openLink.js';
-import type { CliValues } from '../options.js';
-import { noMore, run, UsageError } from '../usage.js';
+} from '../kit/openLink.js';
+import type { CliValues } from '../kit/options.js';
+import { noMore, run, UsageError } from '../kit/usage.js';
 
 export function openCommands(tree: CommandTree): void {
   tree.command(

@@ -1,8 +1,8 @@
 // `ccstudio send NAME TEXT`: mail from the person to an agent.
-import type { CommandTree } from '../commandKit.js';
-import { out, warn } from '../io.js';
-import { withHint, type CommandContext } from '../studioAccess.js';
-import { usageError } from '../usage.js';
+import type { CommandTree } from '../kit/commandKit.js';
+import { out, warn } from '../kit/io.js';
+import { withHint, type CommandContext } from '../kit/studioAccess.js';
+import { usageError } from '../kit/usage.js';
 
 export function sendCommands(tree: CommandTree): void {
   tree.studioCommand(

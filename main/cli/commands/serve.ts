@@ -4,11 +4,11 @@ import { resolve } from 'node:path';
 import type { Logger } from '../../core/util/logger.js';
 import { startStudioHost, type RunningStudio } from '../../host/studioHost.js';
 import { openStudioLog } from '../../host/studioLog.js';
-import type { CommandTree } from '../commandKit.js';
-import { out, stderr } from '../io.js';
-import { codeLink, openInBrowser, writeOpenPage } from '../openLink.js';
-import { npmTookMessage, type CliValues } from '../options.js';
-import { noMore, run, UsageError } from '../usage.js';
+import type { CommandTree } from '../kit/commandKit.js';
+import { out, stderr } from '../kit/io.js';
+import { codeLink, openInBrowser, writeOpenPage } from '../kit/openLink.js';
+import { npmTookMessage, type CliValues } from '../kit/options.js';
+import { noMore, run, UsageError } from '../kit/usage.js';
 
 export function serveCommands(tree: CommandTree): void {
   tree.command(

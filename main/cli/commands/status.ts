@@ -1,9 +1,9 @@
 // `ccstudio status`: the studio at a glance.
-import type { CommandTree } from '../commandKit.js';
-import { formatStatus } from '../format.js';
-import { json, out } from '../io.js';
-import { notRunning, type CommandContext } from '../studioAccess.js';
-import { noMore, run } from '../usage.js';
+import type { CommandTree } from '../kit/commandKit.js';
+import { formatStatus } from '../kit/format.js';
+import { json, out } from '../kit/io.js';
+import { notRunning, type CommandContext } from '../kit/studioAccess.js';
+import { noMore, run } from '../kit/usage.js';
 
 export function statusCommands(tree: CommandTree): void {
   tree.studioCommand(

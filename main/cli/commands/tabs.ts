@@ -1,9 +1,9 @@
 // `ccstudio tabs [end ID]`: the browser tabs let into the UI.
-import type { CommandTree } from '../commandKit.js';
-import { formatTabs } from '../format.js';
-import { json, out } from '../io.js';
-import type { CommandContext } from '../studioAccess.js';
-import { noMore, run, unknownSub, usageError } from '../usage.js';
+import type { CommandTree } from '../kit/commandKit.js';
+import { formatTabs } from '../kit/format.js';
+import { json, out } from '../kit/io.js';
+import type { CommandContext } from '../kit/studioAccess.js';
+import { noMore, run, unknownSub, usageError } from '../kit/usage.js';
 
 export function tabsCommands(tree: CommandTree): void {
   const tabs = tree.studioCommand(

@@ -1,11 +1,11 @@
 // `ccstudio task ...`: the tasks the person gives the team, and review of their branches.
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../../contract/model.js';
-import type { CommandSpec, CommandTree } from '../commandKit.js';
-import { formatTasks } from '../format.js';
-import { json, out, warn } from '../io.js';
-import { printableBlock, printableLine } from '../printable.js';
-import { withHint, type CommandContext } from '../studioAccess.js';
-import { noMore, oneOf, taskIdArg, unknownSub, usageError } from '../usage.js';
+import type { CommandSpec, CommandTree } from '../kit/commandKit.js';
+import { formatTasks } from '../kit/format.js';
+import { json, out, warn } from '../kit/io.js';
+import { printableBlock, printableLine } from '../kit/printable.js';
+import { withHint, type CommandContext } from '../kit/studioAccess.js';
+import { noMore, oneOf, taskIdArg, unknownSub, usageError } from '../kit/usage.js';
 import { workCommand } from './work.js';
 
 const JSON_OUT = { name: 'json', help: 'print JSON' } as const;

@@ -1,10 +1,10 @@
 // Review and merge, shared by `agent changes|diff|merge|pr` and `task diff|merge|pr`.
 import type { StudioCalls } from '../../contract/service.js';
-import { formatChanges } from '../format.js';
-import { json, out, stdout, warn } from '../io.js';
-import type { CliValues } from '../options.js';
-import { printable, printableLine } from '../printable.js';
-import { UsageError } from '../usage.js';
+import { formatChanges } from '../kit/format.js';
+import { json, out, stdout, warn } from '../kit/io.js';
+import type { CliValues } from '../kit/options.js';
+import { printable, printableLine } from '../kit/printable.js';
+import { UsageError } from '../kit/usage.js';
 
 /** Review and merge, for an agent's worktree or a task's branch. */
 export async function workCommand(

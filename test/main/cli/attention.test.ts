@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { jsonReceiver } from '../../support/jsonReceiver.js';
 import { describeDelivery, duration } from '../../../main/contract/delivery.js';
 import type { StudioStatus } from '../../../main/contract/model.js';
-import { formatBudget, formatStatus } from '../../../main/cli/format.js';
+import { formatBudget, formatStatus } from '../../../main/cli/kit/format.js';
 import { runCli, trackProcesses } from '../../support/cliProcess.js';
 import { makeAgent } from '../../support/modelFixtures.js';
 import { tempDir } from '../../support/studioHarness.js';

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PipeFromStudio } from '../../../main/contract/pipe.js';
-import { remoteStudioService } from '../../../main/cli/remoteService.js';
+import { remoteStudioService } from '../../../main/cli/kit/remoteService.js';
 import { CONTENT_SECURITY_POLICY } from '../../../main/electron/navigation.js';
 import { tempDir } from '../../support/studioHarness.js';
 import { waitFor } from '../../support/waitFor.js';

@@ -7,7 +7,7 @@ import { startFakeAgentStudio, type FakeAgentStudio } from '../../../support/fak
 import { holdsFor, waitFor } from '../../../support/waitFor.js';
 import { tempDir } from '../../../support/studioHarness.js';
 import { createStudioWithParts } from '../../../support/studioParts.js';
-import { exitLines } from '../../../../main/cli/format.js';
+import { exitLines } from '../../../../main/cli/kit/format.js';
 
 // An agent whose program exits on its own, in real PTYs: what the studio records, says and does.
 let t: FakeAgentStudio | undefined;

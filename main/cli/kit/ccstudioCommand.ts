@@ -85,7 +85,7 @@ let cached: string | undefined;
 /** The command for this process's ccstudio, worked out once. */
 export function thisCcstudioCommand(env: NodeJS.ProcessEnv = process.env): string {
   if (cached === undefined) {
-    const script = realpathOrSelf(fileURLToPath(new URL('./ccstudio.js', import.meta.url)));
+    const script = realpathOrSelf(fileURLToPath(new URL('../ccstudio.js', import.meta.url)));
     cached = ccstudioCommand({
       script,
       onPath: ccstudioOnPath(env.PATH),

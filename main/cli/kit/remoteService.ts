@@ -1,5 +1,5 @@
-import { studioErrorFrom, type StudioErrorBody } from '../contract/errors.js';
-import { STUDIO_SERVICE_METHODS, type StudioCalls } from '../contract/service.js';
+import { studioErrorFrom, type StudioErrorBody } from '../../contract/errors.js';
+import { STUDIO_SERVICE_METHODS, type StudioCalls } from '../../contract/service.js';
 
 /** Socket failures after the connection was made: the studio ended it before its answer came. */
 const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);

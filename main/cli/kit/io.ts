@@ -1,7 +1,7 @@
 // Where everything the CLI prints goes. A reader that went away (`ccstudio task list | head -1`,
 // a closed terminal) ends the printing quietly: the rest is dropped, with no EPIPE stack trace,
 // and `serve` goes on with its log in the data folder.
-import { outputUntilGone } from '../core/util/output.js';
+import { outputUntilGone } from '../../core/util/output.js';
 import { printable, printableJson } from './printable.js';
 
 export const stdout = outputUntilGone(process.stdout);

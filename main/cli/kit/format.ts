@@ -1,4 +1,4 @@
-import { sshHostLabel } from '../contract/ssh.js';
+import { sshHostLabel } from '../../contract/ssh.js';
 import type {
   Agent,
   ChangeCounts,
@@ -8,10 +8,10 @@ import type {
   TabSession,
   Task,
   WorkspaceChanges,
-} from '../contract/model.js';
-import { browserLabel, tabVia } from '../contract/tabs.js';
-import { describeExit } from '../contract/exits.js';
-import { compactCount, describeBudget, describeDelivery } from '../contract/delivery.js';
+} from '../../contract/model.js';
+import { browserLabel, tabVia } from '../../contract/tabs.js';
+import { describeExit } from '../../contract/exits.js';
+import { compactCount, describeBudget, describeDelivery } from '../../contract/delivery.js';
 import { printableLine } from './printable.js';
 import { shellWord } from './ccstudioCommand.js';
 

@@ -9,10 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { STUDIO_PATHS } from '../contract/urls.js';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, UI_LINKS_DIR } from '../core/store/dataDir.js';
-import { isProcessAlive, readStudioInfo, type StudioInfo } from '../core/studioInfo.js';
-import { TAB_CODE_TTL_MS } from '../core/tabs/tabSessions.js';
+import { STUDIO_PATHS } from '../../contract/urls.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, UI_LINKS_DIR } from '../../core/store/dataDir.js';
+import { isProcessAlive, readStudioInfo, type StudioInfo } from '../../core/studioInfo.js';
+import { TAB_CODE_TTL_MS } from '../../core/tabs/tabSessions.js';
 
 /** A desktop to open a browser on: macOS always; elsewhere an X or Wayland display. */
 export function canOpenBrowser(env: NodeJS.ProcessEnv, platform = process.platform): boolean {

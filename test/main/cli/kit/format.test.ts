@@ -1,14 +1,14 @@
 // What `status` and `agent list` print under an agent that exited or waits for the person.
 import { describe, expect, it } from 'vitest';
-import type { AgentExit, StudioStatus } from '../../../main/contract/model.js';
+import type { AgentExit, StudioStatus } from '../../../../main/contract/model.js';
 import {
   agentStateLabel,
   exitLines,
   formatAgents,
   formatStatus,
   waitingHint,
-} from '../../../main/cli/format.js';
-import { makeAgent } from '../../support/modelFixtures.js';
+} from '../../../../main/cli/kit/format.js';
+import { makeAgent } from '../../../support/modelFixtures.js';
 
 const exit = (over: Partial<AgentExit> = {}): AgentExit => ({
   code: 1,

@@ -13,9 +13,9 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ccstudioCommand, ccstudioOnPath, shellWord } from '../../../main/cli/ccstudioCommand.js';
-import { CLI, startServe, trackProcesses, type CliResult } from '../../support/cliProcess.js';
-import { tempDir } from '../../support/studioHarness.js';
+import { ccstudioCommand, ccstudioOnPath, shellWord } from '../../../../main/cli/kit/ccstudioCommand.js';
+import { CLI, startServe, trackProcesses, type CliResult } from '../../../support/cliProcess.js';
+import { tempDir } from '../../../support/studioHarness.js';
 
 const { procs, dirs } = trackProcesses(afterEach);
 

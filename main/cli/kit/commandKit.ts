@@ -3,7 +3,7 @@
 // returns the exit code. Options and words are read per command: an option another command takes
 // is refused here, in the CLI's own words (parseRefusal), with exit code 2.
 import { Command, Help, type CommanderError } from 'commander';
-import { resolveDataDir } from '../core/store/dataDir.js';
+import { resolveDataDir } from '../../core/store/dataDir.js';
 import { thisCcstudioCommand } from './ccstudioCommand.js';
 import { CLI_OPTIONS, type CliValues, type OptionName } from './options.js';
 import { openService, type CommandContext } from './studioAccess.js';

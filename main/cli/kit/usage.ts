@@ -1,7 +1,7 @@
 // How ccstudio is typed: the usage text --help prints, the lines of it an error shows, and the
 // checks on words and values every command shares. Command lines printed for the person to run
 // are made to run where they are (see ccstudioCommand.ts) and on the data folder they named.
-import { DEFAULT_PORT } from '../host/studioHost.js';
+import { DEFAULT_PORT } from '../../host/studioHost.js';
 import { shellWord, thisCcstudioCommand } from './ccstudioCommand.js';
 
 export const USAGE = `Claude Code Studio (headless)

@@ -1,7 +1,7 @@
 // Which of our options npm took for itself, read from the npm_config_ variables npm 11 sets (see
 // test/scripts/start.test.ts for real npm doing it), and what the person is told to type instead.
 import { describe, expect, it } from 'vitest';
-import { flagsNpmTook, npmTookMessage } from '../../../main/cli/options.js';
+import { flagsNpmTook, npmTookMessage } from '../../../../main/cli/kit/options.js';
 
 /** What npm 11 leaves in a script's environment besides the options: none of them are ours. */
 const NPM_ENV = {

@@ -1,13 +1,13 @@
 // What a command that works on a studio gets: the running studio over its API, or the data
 // folder's files when none runs, and the hints that say what the person can run in either case.
-import type { StudioCalls } from '../contract/service.js';
-import type { StudioErrorSubject } from '../contract/errors.js';
-import { studioUrls } from '../contract/urls.js';
-import { createStudio } from '../core/studio.js';
-import { isProcessAlive, readStudioInfo } from '../core/studioInfo.js';
-import { securePrivateTree } from '../core/store/dataDir.js';
-import { tryStudioLock } from '../core/store/studioLock.js';
-import { DEFAULT_PORT } from '../host/studioHost.js';
+import type { StudioCalls } from '../../contract/service.js';
+import type { StudioErrorSubject } from '../../contract/errors.js';
+import { studioUrls } from '../../contract/urls.js';
+import { createStudio } from '../../core/studio.js';
+import { isProcessAlive, readStudioInfo } from '../../core/studioInfo.js';
+import { securePrivateTree } from '../../core/store/dataDir.js';
+import { tryStudioLock } from '../../core/store/studioLock.js';
+import { DEFAULT_PORT } from '../../host/studioHost.js';
 import { shellWord } from './ccstudioCommand.js';
 import { waitingHint } from './format.js';
 import type { CliValues } from './options.js';
