@@ -59,51 +59,52 @@ function checkFields(change: TaskChange) {
   return { status, priority, title };
 }
 
+/** Who the change gives the task to (`given`, undefined when not asked), whether that moves it, and its owner after. */
+function assigneeOf(row: TaskRow, change: TaskChange, agents: PlanDeps['agents']) {
+  const given =
+    change.assignee === undefined
+      ? undefined
+      : change.assignee === null
+        ? null
+        : agents.require(change.assignee);
+  const changed = given !== undefined && (given?.id ?? null) !== row.assignee_id;
+  const kept = row.assignee_id === null ? null : (agents.getById(row.assignee_id) ?? null);
+  return { given, changed, owner: given !== undefined ? given : kept };
+}
+
 /**
  * The change to `row`, checked, and what it means: the next status (reassigning restarts a task),
  * what moves. Who may make it and the actor's budget are the caller's to check.
  */
 export function planChange(row: TaskRow, change: TaskChange, deps: PlanDeps): UpdatePlan {
   const { status, priority, title } = checkFields(change);
-  const { agents } = deps;
-  const assignee =
-    change.assignee === undefined
-      ? undefined
-      : change.assignee === null
-        ? null
-        : agents.require(change.assignee);
+  const assignee = assigneeOf(row, change, deps.agents);
   const blockers = change.blockedBy !== undefined ? deps.blockers.check(row.id, change.blockedBy) : undefined;
-  const before = toTask(row, (id) => agents.nameOf(id));
-  const assigneeChanged = assignee !== undefined && (assignee?.id ?? null) !== row.assignee_id;
-  const move: AssigneeChange = !assigneeChanged ? 'kept' : assignee ? 'reassigned' : 'unassigned';
+  const before = toTask(row, (id) => deps.agents.nameOf(id));
+  const move: AssigneeChange = !assignee.changed ? 'kept' : assignee.given ? 'reassigned' : 'unassigned';
   const next = nextStatus(before.status, status, move);
-  const owner =
-    assignee !== undefined
-      ? assignee
-      : row.assignee_id === null
-        ? null
-        : (agents.getById(row.assignee_id) ?? null);
-  checkOwner(row.id, next, !!owner);
+  checkOwner(row.id, next, !!assignee.owner);
   const statusChanged = next !== before.status;
   const edited =
     title !== undefined || change.body !== undefined || priority !== undefined || blockers !== undefined;
-  if (!statusChanged && !assigneeChanged && !edited && change.result === undefined && !change.note) {
+  if (!statusChanged && !assignee.changed && !edited && change.result === undefined && !change.note) {
     throw new StudioError(
       'invalid',
       'Nothing to change: give status, assignee, result, note or a field to edit.',
     );
   }
+  const newAssignee = assignee.changed ? (assignee.given ?? null) : undefined;
   return {
     id: row.id,
     dispatcherId: row.dispatcher_id,
     before,
     nextStatus: next,
     statusChanged,
-    assignee: assigneeChanged ? (assignee ?? null) : undefined,
+    assignee: newAssignee,
     edited,
     fields: {
       ...(statusChanged ? { status: next } : {}),
-      ...(assigneeChanged ? { assignee_id: assignee?.id ?? null } : {}),
+      ...(newAssignee !== undefined ? { assignee_id: newAssignee?.id ?? null } : {}),
       ...(title !== undefined ? { title } : {}),
       ...(change.body !== undefined ? { body: change.body } : {}),
       ...(priority !== undefined ? { priority } : {}),

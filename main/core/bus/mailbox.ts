@@ -96,13 +96,8 @@ export class Mailbox {
     if (markRead) this.stmts.markRead.run(clock.now(), agent.id, JSON.stringify(rows.map((r) => r.id)));
     const remaining = markRead ? unread - rows.length : unread;
     const items = rows.map((r) => ({ ...messageOf(r, nameOf), state: r.state }));
-    if (markRead && items.length)
-      this.changed(
-        agent.id,
-        items.map((i) => i.id),
-        'read',
-        clock.now(),
-      );
+    const ids = items.map((i) => i.id);
+    if (markRead && ids.length) this.changed(agent.id, ids, 'read', clock.now());
     return { items, remaining };
   }
 
