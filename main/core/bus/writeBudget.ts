@@ -13,6 +13,7 @@ import {
   QUOTA_WINDOW_MS,
 } from '../../contract/limits.js';
 import type { Agent, QuotaKind } from '../../contract/model.js';
+import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
 
@@ -41,6 +42,26 @@ export interface BudgetLedger {
   spent(agentId: number, since: number): { n: number; bytes: number };
   /** Those rows, oldest first: read only to say when room frees. */
   writes(agentId: number, since: number): Write[];
+}
+
+/** Where an owner's table keeps who stored each row; the names are the owner's constants, never input. */
+export interface LedgerTable {
+  table: string;
+  /** An index on (actor, created_at): a check reads only the actor's last hour. */
+  index: string;
+  /** The column naming the agent who stored the row. */
+  actor: string;
+}
+
+/** The ledger of a table whose rows carry `created_at` and `bytes`, read through its actor index. */
+export function tableLedger(db: Db, from: LedgerTable): BudgetLedger {
+  const rows = `FROM ${from.table} INDEXED BY ${from.index} WHERE ${from.actor} = ? AND created_at > ?`;
+  const spent = db.prepare(`SELECT count(*) AS n, coalesce(sum(bytes), 0) AS bytes ${rows}`);
+  const writes = db.prepare(`SELECT created_at AS at, bytes ${rows} ORDER BY created_at`);
+  return {
+    spent: (agentId, since) => spent.get(agentId, since) as { n: number; bytes: number },
+    writes: (agentId, since) => writes.all(agentId, since) as Write[],
+  };
 }
 
 const WORDS: Record<QuotaKind, { did: string; may: string; unit: string; none: string; meanwhile: string }> =
