@@ -91,7 +91,9 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         .requestsFrom('wendy')
         .flatMap((r) => r.toolResults)
         .find((t) => t.text.startsWith('{"messages"'));
-      expect(mail?.text).toContain(`on the branch ccstudio/wendy/task-${task.id}-say-hello, made for this task from main`);
+      expect(mail?.text).toContain(
+        `on the branch ccstudio/wendy/task-${task.id}-say-hello, made for this task from main`,
+      );
       const shell = c
         .requestsFrom('wendy')
         .flatMap((r) => r.toolResults)
