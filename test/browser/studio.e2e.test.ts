@@ -182,9 +182,22 @@ describe('browser mode', () => {
     const said: string[] = [];
     const onConsole = (m: { text(): string }) => void said.push(m.text());
     page.on('console', onConsole);
+    // A reconnect mounts the window anew: said, if one happens while the message is sent.
+    const sockets: string[] = [];
+    const onSocket = (ws: { on(event: 'close', f: () => void): unknown }) => {
+      sockets.push('opened');
+      ws.on('close', () => sockets.push('closed'));
+    };
+    page.on('websocket', onSocket);
     const box = page.locator('[data-testid="send-box"]');
     await box.locator('select').selectOption('agent-1');
     await box.getByLabel('Message').fill('Please also update the changelog <script>alert(1)</script>');
+    // What the form held as Send was pressed, for a failure to explain itself.
+    const before = await box.evaluate((form) =>
+      Array.from(form.querySelectorAll('select, input'))
+        .map((e) => `${e.getAttribute('aria-label')}=${JSON.stringify((e as HTMLInputElement).value)}`)
+        .join(' '),
+    );
     await box.getByRole('button', { name: 'Send' }).click();
     let seen = '';
     await waitFor(
@@ -209,7 +222,9 @@ describe('browser mode', () => {
             .history(null, { with: 'agent-1', limit: 5 })
             .some((m) =>
               m.body.startsWith('Please also update'),
-            )}; ${seen}; the page's console: ${said.join(' | ')}`,
+            )}; at Send: ${before}; the last messages anywhere: ${JSON.stringify(
+            studio.core.bus.recentActivity(3),
+          )}; ${seen}; the page's sockets meanwhile: ${sockets.join(', ') || 'none'}; the page's console: ${said.join(' | ')}`,
       },
     );
     // Text, never markup.
@@ -217,6 +232,7 @@ describe('browser mode', () => {
     const inbox = studio.core.bus.history(null, { with: 'agent-1', limit: 5 });
     expect(inbox.some((m) => m.body.startsWith('Please also update the changelog'))).toBe(true);
     page.off('console', onConsole);
+    page.off('websocket', onSocket);
   });
 
   it("the PTY follows the tile's size, and a reload brings back the screen and scrollback", async () => {
