@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMcpClient } from '../support/studioHarness.js';
 import {
+  dragOnto,
   launchChromium,
   screenshot,
   startBrowserStudio,
@@ -89,15 +90,9 @@ describe('browser mode', () => {
       await card.waitFor();
       const id = Number((await card.getAttribute('data-testid'))!.slice(5));
 
-      const from = (await card.boundingBox())!;
-      const to = (await page.locator('[data-testid="tile-agent-1"]').boundingBox())!;
-      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-      await page.mouse.down();
-      // dnd-kit starts a drag after a few pixels; move in steps as a hand would.
-      await page.mouse.move(from.x + from.width / 2 - 20, from.y + from.height / 2, { steps: 5 });
-      await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 20 });
-      await screenshot(page, 'dragging-onto-tile');
-      await page.mouse.up();
+      await dragOnto(page, card, page.locator('[data-testid="tile-agent-1"]'), () =>
+        screenshot(page, 'dragging-onto-tile'),
+      );
 
       await page.locator(`[data-testid="column-assigned"] [data-testid="card-${id}"]`).waitFor();
       const task = studio.core.board.detail(id);
@@ -165,13 +160,7 @@ describe('browser mode', () => {
     const card = page.locator('[data-testid="column-backlog"] [data-testid^="card-"]').first();
     await card.waitFor();
     const id = Number((await card.getAttribute('data-testid'))!.slice(5));
-    const from = (await card.boundingBox())!;
-    const to = (await page.locator('[data-testid="column-review"]').boundingBox())!;
-    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(from.x + from.width / 2 + 20, from.y + from.height / 2, { steps: 5 });
-    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
-    await page.mouse.up();
+    await dragOnto(page, card, page.locator('[data-testid="column-review"]'));
     await expect
       .poll(() => page.locator('[data-testid="notice"]').textContent(), { timeout: 5000 })
       .toContain('nobody on it');

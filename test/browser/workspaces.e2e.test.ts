@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../main/core/util/logger.js';
 import { startStudioHost, type RunningStudio } from '../../main/host/studioHost.js';
 import { withParts } from '../support/studioParts.js';
-import { browserPrerequisites, launchChromium, screenshot } from '../support/browserHarness.js';
+import { browserPrerequisites, dragOnto, launchChromium, screenshot } from '../support/browserHarness.js';
 import { writeFakeClaude } from '../support/fakeAgentStudio.js';
 import { commitFiles, GIT_TEST_ENV, gitIn, makeRepo, writeFiles } from '../support/gitRepo.js';
 import { tempDir } from '../support/studioHarness.js';
@@ -45,16 +45,9 @@ async function addWorktreeAgent(p: Page, name: string): Promise<void> {
   await p.locator(`[data-testid="changes-${name}"]`).filter({ hasText: 'no changes' }).waitFor();
 }
 
-/** Drags a card onto an agent's tile, the way a hand does (dnd-kit starts after a few pixels). */
-async function dragOnto(p: Page, cardId: number, agent: string): Promise<void> {
-  const from = (await p.locator(`[data-testid="card-${cardId}"]`).boundingBox())!;
-  const to = (await p.locator(`[data-testid="tile-${agent}"]`).boundingBox())!;
-  await p.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await p.mouse.down();
-  await p.mouse.move(from.x + from.width / 2 - 20, from.y + from.height / 2, { steps: 5 });
-  await p.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 20 });
-  await p.mouse.up();
-}
+/** Drags a card onto an agent's tile. */
+const dragCard = (p: Page, cardId: number, agent: string) =>
+  dragOnto(p, p.locator(`[data-testid="card-${cardId}"]`), p.locator(`[data-testid="tile-${agent}"]`));
 
 describe('workspaces in the browser', () => {
   it('two worktree agents on one repository: each task on its own branch, reviewed as a diff, one merged and the conflicting one refused', async () => {
@@ -91,7 +84,7 @@ describe('workspaces in the browser', () => {
       [t2, 'amy'],
     ] as const) {
       await page.locator(`[data-testid="column-backlog"] [data-testid="card-${task.id}"]`).waitFor();
-      await dragOnto(page, task.id, agent);
+      await dragCard(page, task.id, agent);
       await page.locator(`[data-testid="column-assigned"] [data-testid="card-${task.id}"]`).waitFor();
     }
     await expect

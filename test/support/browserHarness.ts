@@ -2,7 +2,7 @@
 // and Debian's Chromium driven by playwright-core against the UI it serves.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { findUiDir, startStudioHost, type RunningStudio } from '../../main/host/studioHost.js';
 import { silentLogger } from '../../main/core/util/logger.js';
 import { writeFakeClaude } from './fakeAgentStudio.js';
@@ -80,4 +80,32 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/**
+ * After a drop, dnd-kit keeps listeners on the document for this long (@dnd-kit/core's pointer
+ * sensor, detach()): one stops clicks' propagation, one clears every selection, and text that
+ * Playwright fills in then is lost (seen: 4 fills of 6 made right after a drop left the box empty).
+ */
+const DND_KIT_CLEANUP_MS = 50;
+
+/**
+ * Drags `from` onto `to` the way a hand does (dnd-kit starts after a few pixels), and returns once
+ * the page has run the cleanup the drop scheduled: a timer set after it, for longer, runs after it.
+ */
+export async function dragOnto(
+  page: Page,
+  from: Locator,
+  to: Locator,
+  whileDragging?: () => Promise<unknown>,
+): Promise<void> {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 - 20, a.y + a.height / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 20 });
+  await whileDragging?.();
+  await page.mouse.up();
+  await page.evaluate((ms) => new Promise((resolve) => setTimeout(resolve, ms)), DND_KIT_CLEANUP_MS + 10);
 }
