@@ -161,6 +161,46 @@ describe('the session manager and a place of its own', () => {
     await sessions.remove(agent);
     expect(place.forgotten).toEqual(['far']);
   });
+  it('a start being prepared never replaces a terminal opened meanwhile, nor builds a launch for it', async () => {
+    // A place that can also open at once (as this machine can): the studio's own restart uses that.
+    class NearPlace extends TestPlace {
+      launched = 0;
+      readonly launchNow = (agent: Agent, hook: HookCredential): PlacedLaunch => {
+        this.launched++;
+        return {
+          launch: {
+            command: process.execPath,
+            args: ['-e', STAYS_UP],
+            env: { ...process.env } as Record<string, string>,
+          },
+          flavor: 'plain',
+          spawnCwd: tempDir('ccstudio-place-'),
+          hookTokenHash: hook.hash,
+          ...(agent.ssh ? { host: agent.ssh.dest } : {}),
+        };
+      };
+      override async prepare(agent: Agent, hook: HookCredential, goOn: () => void): Promise<PlacedLaunch> {
+        this.prepared++;
+        await this.gate;
+        goOn();
+        return this.launchNow(agent, hook);
+      }
+    }
+    const place = new NearPlace();
+    const { sessions, agent } = setup(place);
+    let open!: () => void;
+    place.gate = new Promise((resolve) => (open = resolve));
+    const starting = sessions.startSettled('far');
+    await waitFor('the place to be preparing', () => place.prepared === 1);
+    // Meanwhile a terminal opens at once (the studio's own restart does this).
+    sessions.start('far');
+    const pid = sessions.get(agent.id)!.pty.pid;
+    open();
+    const outcome = await starting;
+    expect(outcome.agent.name).toBe('far');
+    expect(sessions.get(agent.id)!.pty.pid).toBe(pid);
+    expect(place.launched).toBe(1);
+  });
 });
 
 describe('LocalPlace', () => {
