@@ -186,7 +186,7 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
       STUDIO_PATHS.hooks,
       hooksEndpoint({
         agentForHookToken: (token) => studio.agentForHookToken(token),
-        answer: (agent, payload) => studio.answerHook(agent, payload),
+        answer: (agent, payload, signal) => studio.answerHook(agent, payload, signal),
         logger: studio.logger,
       }),
     ],

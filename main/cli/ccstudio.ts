@@ -7,6 +7,7 @@ import { studioVersion } from '../core/version.js';
 import { Answered, CommandTree } from './kit/commandKit.js';
 import { agentCommands } from './commands/agent.js';
 import { completionCommands } from './commands/completion.js';
+import { deskCommands } from './commands/desk.js';
 import { inboxCommands } from './commands/inbox.js';
 import { notifyCommands } from './commands/notify.js';
 import { openCommands } from './commands/open.js';
@@ -37,6 +38,7 @@ function commandTree(): CommandTree {
     sendCommands,
     notifyCommands,
     inboxCommands,
+    deskCommands,
     taskCommands,
     completionCommands,
   ])

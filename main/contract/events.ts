@@ -1,3 +1,4 @@
+import type { DeskItem } from './desk.js';
 import type {
   Agent,
   Attention,
@@ -42,6 +43,8 @@ export type StudioEvent =
       resetsAt: number;
     }
   | { type: 'attention'; attention: Attention }
+  /** What waits for the person changed: the whole queue, oldest first (see core/desk). */
+  | { type: 'desk.changed'; items: DeskItem[] }
   /** A browser tab was let in, connected, left or was ended: the tabs as they are now. */
   | { type: 'tabs.changed'; tabs: TabSession[] }
   /** A one-time link's code was presented again; the tab its first use let in (if any) was ended. */

@@ -29,7 +29,12 @@ export const postToolUseHook = hookEvent('PostToolUse', {
   /** Set by newer CLIs on hooks fired inside a subagent. */
   agent_id: hookName.optional(),
 });
-export const permissionRequestHook = hookEvent('PermissionRequest', {});
+export const permissionRequestHook = hookEvent('PermissionRequest', {
+  /** The tool that asks (Bash, Edit, WebFetch, AskUserQuestion, an MCP tool's full name). */
+  tool_name: hookName,
+  /** Its input as the model gave it: the command, the file, the URL, the questions. */
+  tool_input: z.record(z.string(), z.unknown()).optional(),
+});
 export const notificationHook = hookEvent('Notification', {
   /** permission_prompt, idle_prompt, ... (older CLIs send none). */
   notification_type: hookName.optional(),
@@ -66,8 +71,24 @@ export function parseHookPayload(
   return { ok: false, reason: describeIssues(parsed.error) };
 }
 
+/**
+ * How long the studio holds a permission request open while the person decides (see
+ * core/desk/permissionHolds.ts); an hour keeps a person's lunch from costing every agent its hold.
+ */
+export const PERMISSION_HOLD_MS = 60 * 60_000;
+/** The CLI's own limit on that hook: a minute past the hold, so the studio's answer always comes first. */
+export const PERMISSION_HOOK_TIMEOUT_S = PERMISSION_HOLD_MS / 1000 + 60;
+
+/**
+ * A PermissionRequest hook's decision (every CLI in the matrix takes it): allow, with the input the
+ * tool then runs with (a question's answers), or deny with the message the model receives.
+ */
+export type PermissionDecision =
+  { behavior: 'allow'; updatedInput?: Record<string, unknown> } | { behavior: 'deny'; message: string };
+
 /** Claude Code's hook output (stdout of a command hook, the body of an http hook's answer). */
 export type HookAnswer =
   | Record<string, never>
   | { decision: 'block'; reason: string }
-  | { hookSpecificOutput: { hookEventName: 'PostToolUse' | 'SessionStart'; additionalContext: string } };
+  | { hookSpecificOutput: { hookEventName: 'PostToolUse' | 'SessionStart'; additionalContext: string } }
+  | { hookSpecificOutput: { hookEventName: 'PermissionRequest'; decision: PermissionDecision } };

@@ -170,6 +170,8 @@ export interface Attention {
   body: string;
   agent?: string;
   taskId?: number;
+  /** Where the studio's page shows it: an address part (`#queue=@bob`), for the page and a notice's link. */
+  link?: string;
   at: number;
 }
 

@@ -1,3 +1,4 @@
+import type { DeskAnswerInput, DeskAnswerResult, DeskItem } from './desk.js';
 import type { Disposable, StudioEvent } from './events.js';
 import type {
   AddAgentInput,
@@ -170,6 +171,16 @@ export interface StudioService {
   sendBack(input: SendBackInput): Promise<Task>;
   /** Pushes the branch and opens a pull request with the GitHub CLI; returns its address. */
   openPullRequest(target: WorkTarget): Promise<string>;
+  /**
+   * Everything that waits for the person, across all agents, oldest first: permission prompts,
+   * questions, dialogs, reviews, held wakes, stuck, exited and disconnected agents.
+   */
+  queue(): Promise<DeskItem[]>;
+  /**
+   * Answers one item of the queue: it reaches exactly the prompt the item names, once, or is
+   * refused with why ("that prompt has gone") and nothing changes.
+   */
+  answer(input: DeskAnswerInput): Promise<DeskAnswerResult>;
   /** Browser tabs let into the UI, newest first. */
   listTabs(): Promise<TabSession[]>;
   /** Ends a tab's session: its connections close at once and its token is refused from then on. */
@@ -267,6 +278,8 @@ const SERVICE_CALLS: Record<StudioServiceMethod, true> = {
   notifyStatus: true,
   setNotify: true,
   testNotify: true,
+  queue: true,
+  answer: true,
   listTabs: true,
   endTab: true,
 };

@@ -21,6 +21,7 @@ import { TerminalWriter } from './sessions/terminalWriter.js';
 import { WakeEngine } from './wake/wakeEngine.js';
 import { WakeGuard, type PingPongLimits } from './wake/wakeGuard.js';
 import { answerHook } from './wake/hookAnswer.js';
+import { studioDesk } from './desk/studioDesk.js';
 import type { HookAnswer, HookPayload } from '../contract/hooks.js';
 import { AttentionWatch } from './attention/attentionWatch.js';
 import { WebhookNotifier, type PostJson } from './attention/webhook.js';
@@ -136,7 +137,7 @@ export interface Studio {
   /** The agent whose running process was launched with this hook credential. */
   agentForHookToken(token: string): Agent | undefined;
   /** The answer to a hook of an agent the studio runs, its body checked (see answerHook). */
-  answerHook(agent: Agent, payload: HookPayload): HookAnswer;
+  answerHook(agent: Agent, payload: HookPayload, signal?: AbortSignal): HookAnswer | Promise<HookAnswer>;
   /** Browser tabs let into the UI, each with a session of its own. */
   readonly tabs: UiTabs;
   /** Terminals as one UI connection sees them (see servePipe). */
@@ -175,6 +176,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     beforeStart: (agent) => tasks.beforeStart(agents.person, agent),
   });
   const { guard, attention, webhook, wake } = wireWakes(options, {
+    promptDetail: (agentId) => desk.promptDetail(agentId),
     events,
     bus,
     agents,
@@ -187,6 +189,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const workspaces = wireWorkspaces(options, sshLinks, { events, agents, clock, logger });
   const tasks = new TaskDispatch(board, agents, workspaces, logger);
   const status = (): StudioStatus => studioStatus({ agents, bus, board });
+  const desk = studioDesk({ agents, board, bus, sessions, guard, wake, events, clock });
   const parts: StudioParts = {
     db,
     events,
@@ -198,6 +201,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     guard,
     workspaces,
     tabs,
+    desk,
     clock,
     logger,
     status,
@@ -216,7 +220,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
   });
 
   const close = async () => {
-    for (const part of [wake, guard, expiry, attention, webhook, tabs]) part.dispose();
+    for (const part of [desk, wake, guard, expiry, attention, webhook, tabs]) part.dispose();
     await workspaces.dispose();
     await sessions.shutdown();
     events.dispose();
@@ -228,7 +232,8 @@ export function createStudio(options: StudioOptions = {}): Studio {
     agentSide,
     agentByToken: (token) => agents.byToken(token),
     agentForHookToken: (token) => sessions.agentForHookToken(token),
-    answerHook: (agent, payload) => answerHook({ wake, sessions }, agent, payload),
+    answerHook: (agent, payload, signal) =>
+      answerHook({ wake, sessions, permissions: desk }, agent, payload, signal),
     tabs,
     openTerminalViewer: (send) => new TerminalViewer(sessions, (name) => agents.require(name), send),
     ensureTeam: (count, cwd, worktrees) => team.ensure(count, cwd, worktrees),
@@ -266,6 +271,8 @@ function wireWakes(
     settings: Settings;
     clock: Clock;
     logger: Logger;
+    /** What an agent's open prompt asks (the desk's reading), for its notice. */
+    promptDetail(agentId: number): string | undefined;
   },
 ) {
   const { events, agents, sessions, clock, logger } = deps;
@@ -278,12 +285,18 @@ function wireWakes(
     ...(options.pingPong ? { pingPong: options.pingPong } : {}),
   });
   sessions.onDidUsage(({ agentId }) => guard.checkBudget(agentId));
-  const attention = new AttentionWatch({ events, clock, agents: agents.list() });
+  const attention = new AttentionWatch({
+    events,
+    clock,
+    agents: agents.list(),
+    promptDetail: deps.promptDetail,
+  });
   const webhook = new WebhookNotifier({
     events,
     settings: deps.settings,
     clock,
     logger,
+    ...(options.urls ? { pageUrl: options.urls.base } : {}),
     ...(options.postWebhook ? { post: options.postWebhook } : {}),
   });
   const wake = new WakeEngine({
@@ -496,6 +509,7 @@ function wirePersonSide(
     adder,
     team,
     folders,
+    desk: parts.desk,
   });
   return { service, team };
 }

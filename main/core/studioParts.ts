@@ -7,6 +7,7 @@ import type { AgentRegistry } from './agents/agentRegistry.js';
 import type { TaskBoard } from './board/taskBoard.js';
 import type { MessageBus } from './bus/messageBus.js';
 import type { AgentSessions } from './sessions/agentSessions.js';
+import type { Desk } from './desk/desk.js';
 import type { Db } from './store/database.js';
 import type { TabSessions } from './tabs/tabSessions.js';
 import type { Clock } from './util/clock.js';
@@ -28,6 +29,8 @@ export interface StudioParts {
   readonly guard: WakeGuard;
   readonly workspaces: Workspaces;
   readonly tabs: TabSessions;
+  /** What waits for the person (the queue), and the permission hooks held for it. */
+  readonly desk: Desk;
   readonly clock: Clock;
   readonly logger: Logger;
   status(): StudioStatus;

@@ -12,6 +12,11 @@ import { readFileSync } from 'node:fs';
 
 /** A hook that takes longer than this slows the agent's every turn; the studio answers in ms. */
 const HOOK_TIMEOUT_MS = 2000;
+/**
+ * A permission request is held while the person decides from the studio's queue (the dialog stays
+ * answerable in the terminal meanwhile): Claude Code's own timeout for it ends this process first.
+ */
+const PERMISSION_TIMEOUT_MS = 2 * 60 * 60_000;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -45,7 +50,11 @@ async function main(): Promise<void> {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
     body: JSON.stringify(payload),
-    signal: AbortSignal.timeout(HOOK_TIMEOUT_MS),
+    signal: AbortSignal.timeout(
+      (payload as { hook_event_name?: unknown }).hook_event_name === 'PermissionRequest'
+        ? PERMISSION_TIMEOUT_MS
+        : HOOK_TIMEOUT_MS,
+    ),
   });
   if (!res.ok) return;
   const answer = (await res.json()) as unknown;

@@ -11,7 +11,8 @@ import { bearer, HttpError, parseJson, readBody, sendJson, type Handler } from '
 
 export function hooksEndpoint(hooks: {
   agentForHookToken(token: string): Agent | undefined;
-  answer(agent: Agent, payload: HookPayload): HookAnswer;
+  /** A permission request's answer waits for the person (held until they decide, or let go). */
+  answer(agent: Agent, payload: HookPayload, signal: AbortSignal): HookAnswer | Promise<HookAnswer>;
   logger: Logger;
 }): Handler {
   return async (req, res) => {
@@ -26,6 +27,14 @@ export function hooksEndpoint(hooks: {
       hooks.logger.warn('hook refused', { agent: agent.name, reason: parsed.reason });
       throw new HttpError(400, `Not a hook body the studio takes: ${parsed.reason}.`, -32602);
     }
-    sendJson(res, 200, hooks.answer(agent, parsed.payload));
+    const gaveUp = new AbortController();
+    const held = hooks.answer(agent, parsed.payload, gaveUp.signal);
+    if (!(held instanceof Promise)) return sendJson(res, 200, held);
+    // Held: if the CLI gives up (its timeout, its turn interrupted), nothing is left waiting here.
+    res.on('close', () => {
+      if (!res.writableEnded) gaveUp.abort();
+    });
+    const answer = await held;
+    if (!res.writableEnded && !res.destroyed) sendJson(res, 200, answer);
   };
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DeskItem } from '../../main/contract/desk.js';
 import { MAX_REQUEST_BYTES } from '../../main/contract/limits.js';
 import { MAX_TURN_END_BLOCKS } from '../../main/core/wake/wakeEngine.js';
 import { startFakeAgentStudio, type FakeAgent, type FakeAgentStudio } from '../support/fakeAgentStudio.js';
@@ -18,11 +19,12 @@ const BUSY_MS = 120_000;
 let f: FakeAgentStudio;
 let worker: FakeAgent;
 let post: (body: string | Buffer) => Promise<RawResponse>;
+let credential: { url: string; token: string };
 beforeEach(async () => {
   f = await startFakeAgentStudio();
   worker = f.addFakeAgent('worker', { profile: 'claude', busyMs: BUSY_MS });
   await worker.start();
-  const credential = JSON.parse(readFileSync(join(f.dataDir, 'agents', 'worker', 'hook.json'), 'utf8')) as {
+  credential = JSON.parse(readFileSync(join(f.dataDir, 'agents', 'worker', 'hook.json'), 'utf8')) as {
     url: string;
     token: string;
   };
@@ -119,13 +121,73 @@ describe('/hooks: bodies are checked before anything happens', () => {
     const recorded = recordedHooks();
     expect(recorded.length).toBeGreaterThan(20);
     for (const { name, body } of recorded) {
-      const res = await post(JSON.stringify(body));
+      const answered = post(JSON.stringify(body));
+      // A permission request is held until the person answers it from the queue.
+      if (body.hook_event_name === 'PermissionRequest') await allowFromQueue();
+      const res = await answered;
       expect(res.status, `${name}: ${res.body}`).toBe(200);
     }
     // And a real Stop body still carries the notice.
     send('after the replay');
     const realStop = recorded.find((r) => r.name === 'claude-2.1.330/Stop.json')!.body;
     expect((await post(JSON.stringify(realStop))).body).toBe(block(notice(1)));
+  });
+});
+
+/** Waits for the one held permission to show in the queue, and allows it there. */
+async function allowFromQueue(): Promise<void> {
+  const item = await waitForItem();
+  await f.studio.service.answer({ id: item.id, verdict: 'allow' });
+}
+
+async function waitForItem(): Promise<DeskItem> {
+  for (let i = 0; i < 200; i++) {
+    const item = f.studio.desk.items().find((d) => d.structured);
+    if (item) return item;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no held permission in the queue: ${JSON.stringify(f.studio.desk.items())}`);
+}
+
+describe('/hooks: a permission request is held while the person decides', () => {
+  const request = JSON.stringify({
+    hook_event_name: 'PermissionRequest',
+    tool_name: 'Bash',
+    tool_input: { command: 'npm publish', description: 'Publish' },
+  });
+
+  it("answers with the person's decision from the queue, in Claude Code's own words", async () => {
+    const answered = post(request);
+    const item = await waitForItem();
+    expect(item).toMatchObject({ kind: 'permission', agent: 'worker', detail: 'npm publish', tool: 'Bash' });
+    await f.studio.service.answer({ id: item.id, verdict: 'deny', note: 'Not from this branch.' });
+    const res = await answered;
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({
+      hookSpecificOutput: {
+        hookEventName: 'PermissionRequest',
+        decision: { behavior: 'deny', message: 'Not from this branch.' },
+      },
+    });
+    expect(f.studio.desk.items().filter((d) => d.structured)).toEqual([]);
+  });
+
+  it('lets the hold go when the CLI stops waiting (its connection closes): the item leaves the queue', async () => {
+    const ended = new AbortController();
+    const answered = rawRequest(credential.url, {
+      body: request,
+      headers: { authorization: `Bearer ${credential.token}`, 'content-type': 'application/json' },
+      signal: ended.signal,
+    }).catch((err: Error) => err);
+    const item = await waitForItem();
+    ended.abort();
+    expect(await answered).toBeInstanceOf(Error);
+    for (let i = 0; i < 100 && f.studio.desk.items().some((d) => d.id === item.id); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(f.studio.desk.items().some((d) => d.id === item.id)).toBe(false);
+    await expect(f.studio.service.answer({ id: item.id, verdict: 'allow' })).rejects.toThrow(
+      'that prompt has gone',
+    );
   });
 });
 

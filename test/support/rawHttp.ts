@@ -9,7 +9,14 @@ export interface RawResponse {
 /** A request with full control of headers (fetch will not let a test forge Host). */
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: Agent } = {},
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    agent?: Agent;
+    /** Aborting it closes the connection, as a client that gives up does. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<RawResponse> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
@@ -21,6 +28,7 @@ export function rawRequest(
         path: u.pathname + u.search,
         method: options.method ?? 'POST',
         headers: options.headers ?? {},
+        ...(options.signal ? { signal: options.signal } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];

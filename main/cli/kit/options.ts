@@ -46,6 +46,8 @@ export const CLI_OPTIONS = {
   webhook: { type: 'string' },
   topic: { type: 'string' },
   test: { type: 'boolean' },
+  choose: { type: 'string' },
+  text: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;

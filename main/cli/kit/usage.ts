@@ -30,6 +30,10 @@ Usage:
   ccstudio send NAME TEXT [--urgent]
   ccstudio notify [--webhook URL [--topic T] | --off] [--test] [--json]
   ccstudio inbox [--json]
+  ccstudio queue [--json]                (everything that waits for you, oldest first)
+  ccstudio answer ITEM allow|deny [--note TEXT]
+  ccstudio answer ITEM --choose N | --text TEXT
+  ccstudio answer ITEM release|restart
   ccstudio task add TITLE [--body B] [--to NAME] [--priority low|normal|high|urgent] [--json]
   ccstudio task list [--status S] [--assignee NAME] [--json]
   ccstudio task show ID [--json]

@@ -83,7 +83,13 @@ export class AttentionWatch {
   private readonly coalescer: NoticeCoalescer;
 
   constructor(
-    private readonly deps: { events: Emitter<StudioEvent>; clock: Clock; agents: readonly Agent[] },
+    private readonly deps: {
+      events: Emitter<StudioEvent>;
+      clock: Clock;
+      agents: readonly Agent[];
+      /** What an agent's open prompt asks, in one line (the command, the question), when known. */
+      promptDetail?(agentId: number): string | undefined;
+    },
   ) {
     this.coalescer = new NoticeCoalescer({
       clock: deps.clock,
@@ -147,7 +153,7 @@ export class AttentionWatch {
       // Between two questions the state may not change (one menu after another): one notice.
       const notice = before !== agent.state ? stateNotice(agent, agent.state) : undefined;
       if (notice && e.type === 'agent.updated' && this.fresh(agent.id, notice.kind))
-        this.fire({ ...notice, agent: agent.name }, agent.name);
+        this.fire({ ...this.withPrompt(agent, notice), agent: agent.name }, agent.name);
       if (agent.hold && !this.held.has(agent.id)) {
         this.held.add(agent.id);
         this.fire(
@@ -190,6 +196,16 @@ export class AttentionWatch {
           e.event.actor,
         );
     }
+  }
+
+  /** A prompt's notice says what it asks, and links to it in the queue. */
+  private withPrompt(
+    agent: Agent,
+    notice: Pick<Attention, 'kind' | 'title' | 'body'>,
+  ): Pick<Attention, 'kind' | 'title' | 'body' | 'link'> {
+    if (notice.kind !== 'permission' && notice.kind !== 'question') return notice;
+    const detail = this.deps.promptDetail?.(agent.id)?.replace(/\s+/g, ' ').trim();
+    return { ...notice, ...(detail ? { body: quoteAgentText(detail) } : {}), link: `#queue=@${agent.name}` };
   }
 
   /**

@@ -33,9 +33,11 @@ export const postJson: PostJson = async (url, body, timeoutMs) => {
  * The JSON a notice is posted as: `text` for Slack's incoming webhooks, `title`, `message` and
  * `topic` for ntfy's JSON publishing, and the notice's own fields for anything else.
  */
-export function webhookBody(a: Attention, topic: string | null): string {
+export function webhookBody(a: Attention, topic: string | null, pageUrl?: string): string {
   const title = cut(a.title);
   const body = cut(a.body);
+  // The studio's page at this item, where the person can reach the studio (their own tunnel).
+  const link = a.link && pageUrl ? new URL(a.link, pageUrl).href : undefined;
   return JSON.stringify({
     // Slack reads <...> as mentions and links: agents' text (a task's title) must not ping a channel.
     text: slackEscape(`${title}: ${body}`),
@@ -45,6 +47,8 @@ export function webhookBody(a: Attention, topic: string | null): string {
     kind: a.kind,
     ...(a.agent ? { agent: a.agent } : {}),
     ...(a.taskId !== undefined ? { task_id: a.taskId } : {}),
+    // `click` is ntfy's name for the address a tap on the notice opens.
+    ...(link ? { link, click: link } : {}),
     at: new Date(a.at).toISOString(),
   });
 }
@@ -87,6 +91,8 @@ export class WebhookNotifier {
       clock: Clock;
       logger: Logger;
       post?: PostJson;
+      /** The studio's page (its UI address), for a notice's link; absent when it serves no page. */
+      pageUrl?: string;
     },
   ) {
     this.store.add(
@@ -126,7 +132,11 @@ export class WebhookNotifier {
     const post = this.deps.post ?? postJson;
     let status: number;
     try {
-      status = await post(webhookUrl, webhookBody(notice, webhookTopic), WEBHOOK_TIMEOUT_MS);
+      status = await post(
+        webhookUrl,
+        webhookBody(notice, webhookTopic, this.deps.pageUrl),
+        WEBHOOK_TIMEOUT_MS,
+      );
     } catch (err) {
       throw new StudioError('unavailable', `The webhook did not answer: ${(err as Error).message}`);
     }
@@ -144,7 +154,7 @@ export class WebhookNotifier {
       this.queue.shift();
       this.deps.logger.warn('webhook queue full: oldest notice dropped');
     }
-    this.queue.push({ body: webhookBody(a, webhookTopic), tries: 0 });
+    this.queue.push({ body: webhookBody(a, webhookTopic, this.deps.pageUrl), tries: 0 });
     this.pump();
   }
 

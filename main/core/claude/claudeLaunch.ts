@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { PERMISSION_HOOK_TIMEOUT_S } from '../../contract/hooks.js';
 import { shellQuote } from '../util/shellQuote.js';
 import { supportsHttpHooks } from './claudeVersion.js';
 
@@ -123,34 +124,38 @@ export function hookSettings(input: {
   hookUrl: string;
   hookToken: string;
   command: string | undefined;
+  /** The command for PermissionRequest where it differs (a curl given the hold's time to answer). */
+  permissionCommand?: string;
   http: boolean;
 }): Record<string, unknown> {
   if (!input.command && !input.http) throw new Error('hooks need a command or http');
-  const command = input.command
-    ? [{ hooks: [{ type: 'command', command: input.command, timeout: HOOK_TIMEOUT_S }] }]
-    : undefined;
+  const commandHook = (command: string | undefined, timeout: number) =>
+    command ? [{ hooks: [{ type: 'command', command, timeout }] }] : undefined;
   // Where the CLI posts hooks itself, no process is spawned per hook (PostToolUse runs after every
   // tool call). SessionStart stays a command: Claude Code does not run http hooks for it.
-  const http = [
+  const httpHook = (timeout: number) => [
     {
       hooks: [
         {
           type: 'http',
           url: input.hookUrl,
           headers: { Authorization: `Bearer ${input.hookToken}` },
-          timeout: HOOK_TIMEOUT_S,
+          timeout,
         },
       ],
     },
   ];
-  const hook = input.http ? http : command;
+  const hook = (timeout: number, command = input.command) =>
+    input.http ? httpHook(timeout) : commandHook(command, timeout);
+  const command = commandHook(input.command, HOOK_TIMEOUT_S);
   return {
     ...(command ? { SessionStart: command } : {}),
-    UserPromptSubmit: hook,
-    PostToolUse: hook,
-    PermissionRequest: hook,
-    Stop: hook,
-    Notification: hook,
+    UserPromptSubmit: hook(HOOK_TIMEOUT_S),
+    PostToolUse: hook(HOOK_TIMEOUT_S),
+    // Held while the person decides from the queue; the dialog in the terminal stays answerable.
+    PermissionRequest: hook(PERMISSION_HOOK_TIMEOUT_S, input.permissionCommand ?? input.command),
+    Stop: hook(HOOK_TIMEOUT_S),
+    Notification: hook(HOOK_TIMEOUT_S),
   };
 }
 

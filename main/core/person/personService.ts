@@ -12,6 +12,7 @@ import type { WebhookNotifier } from '../attention/webhook.js';
 import type { TaskBoard } from '../board/taskBoard.js';
 import type { MessageBus } from '../bus/messageBus.js';
 import type { AgentSessions } from '../sessions/agentSessions.js';
+import type { Desk } from '../desk/desk.js';
 import type { TabSessions } from '../tabs/tabSessions.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
@@ -49,6 +50,8 @@ export interface PersonServiceDeps {
   team: Pick<TeamSetup, 'start'>;
   folders: Pick<TeamFolders, 'choices' | 'check'>;
   events: Pick<Emitter<StudioEvent>, 'on'>;
+  /** What waits for the person, and the answers it takes. */
+  desk: Pick<Desk, 'items' | 'answer'>;
   clock: Clock;
   status(): StudioStatus;
 }
@@ -183,6 +186,9 @@ export class PersonService implements StudioService {
   readonly sendBack: StudioService['sendBack'] = (input) => this.deps.review.sendBack(input);
   readonly openPullRequest: StudioService['openPullRequest'] = (target) =>
     this.deps.review.openPullRequest(target);
+
+  readonly queue: StudioService['queue'] = async () => this.deps.desk.items();
+  readonly answer: StudioService['answer'] = (input) => this.deps.desk.answer(input);
 
   readonly listTabs: StudioService['listTabs'] = async () => this.deps.tabs.list();
   readonly endTab: StudioService['endTab'] = async (id) => {

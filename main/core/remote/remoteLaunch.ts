@@ -1,6 +1,7 @@
 // Prepares an agent's Claude Code on another machine and gives back the local command line of its
 // terminal (an ssh session on the host's shared connection). Everything the remote CLI needs
 // reaches it through the connection: its files on stdin, the studio through a forwarded port.
+import { PERMISSION_HOOK_TIMEOUT_S } from '../../contract/hooks.js';
 import type { Agent } from '../../contract/model.js';
 import { StudioError } from '../../contract/errors.js';
 import { sshHostLabel } from '../../contract/ssh.js';
@@ -149,6 +150,9 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
       hookUrl: urls.hooks,
       hookToken: input.hookToken,
       command: probe.curl ? curlHookCommand(`${abs}/hook.headers`, urls.hooks) : undefined,
+      ...(probe.curl
+        ? { permissionCommand: curlHookCommand(`${abs}/hook.headers`, urls.hooks, PERMISSION_HOOK_TIMEOUT_S) }
+        : {}),
       http,
     }),
   };

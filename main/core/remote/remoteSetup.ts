@@ -181,9 +181,12 @@ export function launchScript(input: {
  * one itself): curl posts the hook to the studio through the forwarded port and prints the answer.
  * The token is read from a private file (`-H @file`), never put on curl's command line.
  */
-export function curlHookCommand(headersFile: string, hookUrl: string): string {
+/** A hook the studio answers at once; a permission request is held longer (PERMISSION_HOOK_TIMEOUT_S). */
+const CURL_HOOK_MAX_S = 10;
+
+export function curlHookCommand(headersFile: string, hookUrl: string, maxSeconds = CURL_HOOK_MAX_S): string {
   return (
-    `curl -sf -m 10 -X POST -H @${shellQuote(headersFile)} -H 'Content-Type: application/json' ` +
+    `curl -sf -m ${maxSeconds} -X POST -H @${shellQuote(headersFile)} -H 'Content-Type: application/json' ` +
     `--data-binary @- ${shellQuote(hookUrl)} || true`
   );
 }

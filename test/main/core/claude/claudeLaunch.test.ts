@@ -1,3 +1,4 @@
+import { PERMISSION_HOOK_TIMEOUT_S } from '../../../../main/contract/hooks.js';
 import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -75,11 +76,13 @@ describe('buildClaudeLaunch', () => {
         ],
       },
     ];
-    // No version known: every hook is a command, which every supported version runs.
+    // No version known: every hook is a command, which every supported version runs. A permission
+    // request is held while the person decides: its limit is the hold's, not a turn's.
+    const held = [{ hooks: [{ ...hook[0]!.hooks[0]!, timeout: PERMISSION_HOOK_TIMEOUT_S }] }];
     const every = {
       UserPromptSubmit: hook,
       PostToolUse: hook,
-      PermissionRequest: hook,
+      PermissionRequest: held,
       Stop: hook,
       Notification: hook,
     };
@@ -115,7 +118,7 @@ describe('buildClaudeLaunch', () => {
     expect(rest).toEqual({
       UserPromptSubmit: http,
       PostToolUse: http,
-      PermissionRequest: http,
+      PermissionRequest: [{ hooks: [{ ...http[0]!.hooks[0]!, timeout: PERMISSION_HOOK_TIMEOUT_S }] }],
       Stop: http,
       Notification: http,
     });

@@ -82,6 +82,7 @@ beforeEach(() => {
     adder: { add: unused },
     team: { start: unused },
     folders: { choices: () => ({ suggested: '', recent: [] }), check: unused },
+    desk: { items: () => [], answer: unused },
     status: () => studioStatus(store),
   });
 });

@@ -23,6 +23,7 @@ const urgentNotice = '[studio] You have 1 urgent message from user. Call check_i
 /** The studio's own parties, but a state tracker that fails on every hook. */
 function failingSessions(): HookParties {
   return {
+    permissions: { hold: () => Promise.reject(new Error('no permission asked')) },
     wake: studio.wake,
     sessions: {
       hook: () => {

@@ -1,0 +1,183 @@
+// The person's desk: one queue of everything that waits for the person, oldest first, kept current
+// from the studio's events, and the answers it takes. Each item's id names one prompt shown once
+// (a serial never reused); an answer reaches exactly that prompt or is refused with why.
+import {
+  DESK_ID_PREFIX,
+  type DeskAnswerInput,
+  type DeskAnswerResult,
+  type DeskItem,
+} from '../../contract/desk.js';
+import { StudioError } from '../../contract/errors.js';
+import type { StudioEvent } from '../../contract/events.js';
+import type { AgentState } from '../../contract/model.js';
+import type { ScreenReading } from '../sessions/screenClassifier.js';
+import type { Clock } from '../util/clock.js';
+import { DisposableStore, type Emitter } from '../util/emitter.js';
+import { deskAnswer, type DeskActions } from './deskAnswer.js';
+import { deskDrafts, QUESTION_TOOL, type DeskSources, type ItemDraft } from './deskItems.js';
+import { askedQuestions, permissionDetail } from './deskText.js';
+import type { PermissionHolds } from './permissionHolds.js';
+import { screenPrompt } from './screenPrompt.js';
+
+/** A prompt the person answers on the screen: holds on it end when the screen moves on. */
+const PROMPT_STATES: ReadonlySet<AgentState> = new Set([
+  'waiting_permission',
+  'waiting_select',
+  'waiting_text',
+]);
+
+export interface DeskDeps {
+  sources: Omit<DeskSources, 'held'>;
+  holds: PermissionHolds;
+  actions: DeskActions;
+  events: Pick<Emitter<StudioEvent>, 'on' | 'fire'>;
+  /** The agents' screens as they change (the tracker's state and menu). */
+  onScreen(listener: (e: { agentId: number; state: AgentState; reading: ScreenReading }) => void): {
+    dispose(): void;
+  };
+  clock: Clock;
+}
+
+export class Desk {
+  private readonly store = new DisposableStore();
+  /** Each waiting thing's serial and when it was first seen, by its draft's key. */
+  private readonly seen = new Map<string, { serial: number; since: number }>();
+  private serials = 0;
+  private current: Array<{ item: DeskItem; draft: ItemDraft }> = [];
+  private signature = '';
+  /** Per agent: the prompt its screen showed last, and the held request believed drawn there. */
+  private readonly shown = new Map<number, { fingerprint: string; hold?: number }>();
+
+  constructor(private readonly deps: DeskDeps) {
+    this.store.add(deps.events.on((e) => this.observe(e)));
+    this.store.add(deps.onScreen((e) => this.screenMoved(e.agentId, e.state, e.reading)));
+    this.refresh();
+  }
+
+  /** Everything that waits, oldest first. */
+  items(): DeskItem[] {
+    return this.current.map((c) => c.item);
+  }
+
+  /** Answers one item, or refuses with why (it has gone, it takes no such answer). */
+  async answer(input: DeskAnswerInput): Promise<DeskAnswerResult> {
+    this.refresh();
+    const entry = this.current.find((c) => c.item.id === input.id);
+    if (!entry) throw this.missing(input.id);
+    const via = await deskAnswer(
+      { holds: this.deps.holds, actions: this.deps.actions, gone: () => this.gone(input.id) },
+      entry.item,
+      entry.draft,
+      input,
+    );
+    this.refresh();
+    return { id: input.id, via };
+  }
+
+  /** The held PermissionRequest hook answers once the person decides (see PermissionHolds). */
+  hold(agentId: number, tool: string, input: Record<string, unknown>, signal?: AbortSignal) {
+    const answer = this.deps.holds.hold(agentId, tool, input, signal);
+    // Claude Code draws the dialog before it runs the hook: the one on the screen is this request's.
+    const shown = this.shown.get(agentId);
+    if (shown && shown.hold === undefined) shown.hold = this.deps.holds.pending(agentId)[0]?.serial;
+    return answer;
+  }
+
+  /**
+   * What the agent's open prompt asks, in a line, for its notice: a held request's tool and exact
+   * input, or the prompt's own rows on the screen. Read from the sources now, not from the items,
+   * so a notice fired as the state changes has it.
+   */
+  promptDetail(agentId: number): string | undefined {
+    const held = this.deps.holds.pending(agentId)[0];
+    if (held)
+      return held.tool === QUESTION_TOOL
+        ? askedQuestions(held.input)[0]?.question
+        : `${held.tool}: ${permissionDetail(held.tool, held.input)}`;
+    const screen = this.deps.sources.screen(agentId);
+    if (!screen?.reading.options.length) return undefined;
+    return screenPrompt(screen.tail, screen.state, screen.reading).text || undefined;
+  }
+
+  dispose(): void {
+    this.store.dispose();
+    this.deps.holds.dispose();
+  }
+
+  /** Items are derived again whenever something they are made of may have changed. */
+  private observe(e: StudioEvent): void {
+    if (e.type === 'desk.changed' || e.type === 'attention') return;
+    if (e.type.startsWith('agent.') || e.type.startsWith('task.')) this.refresh();
+  }
+
+  /**
+   * The screen moved on from a prompt. Answered in the terminal (or by the commander), the CLI
+   * ignores its hook from then on: the hold drawn there is let go, and all of them once the agent
+   * is past its prompts.
+   */
+  private screenMoved(agentId: number, state: AgentState, reading: ScreenReading): void {
+    this.letGoAnswered(agentId, state, reading);
+    this.refresh();
+  }
+
+  private letGoAnswered(agentId: number, state: AgentState, reading: ScreenReading): void {
+    const holds = this.deps.holds;
+    const before = this.shown.get(agentId);
+    if (!PROMPT_STATES.has(state)) {
+      this.shown.delete(agentId);
+      if (state !== 'busy' || before) holds.releaseAll(agentId);
+      return;
+    }
+    // Told by the hook before the dialog is drawn: nothing on the screen to follow yet.
+    if (!reading.options.length) return;
+    const screen = this.deps.sources.screen(agentId);
+    const { fingerprint } = screenPrompt(screen?.tail ?? [], state, reading);
+    if (before?.fingerprint === fingerprint) return;
+    if (before?.hold !== undefined && holds.pending(agentId).some((h) => h.serial === before.hold))
+      holds.releaseFirst(agentId);
+    const drawn = holds.pending(agentId)[0]?.serial;
+    this.shown.set(agentId, { fingerprint, ...(drawn !== undefined ? { hold: drawn } : {}) });
+  }
+
+  /** Derives the items again; fires `desk.changed` when what the person sees changed. */
+  refresh(): void {
+    const drafts = deskDrafts({ ...this.deps.sources, held: (id) => this.deps.holds.pending(id) });
+    const now = this.deps.clock.now();
+    const keys = new Set(drafts.map((d) => d.key));
+    for (const key of [...this.seen.keys()]) if (!keys.has(key)) this.seen.delete(key);
+    const next = drafts.map((draft) => ({ draft, item: this.name(draft, now) }));
+    next.sort((a, b) => a.item.since - b.item.since || a.item.id.localeCompare(b.item.id));
+    this.current = next;
+    const signature = JSON.stringify(next.map((n) => n.item));
+    if (signature === this.signature) return;
+    this.signature = signature;
+    this.deps.events.fire({ type: 'desk.changed', items: this.items() });
+  }
+
+  private name(draft: ItemDraft, now: number): DeskItem {
+    let seen = this.seen.get(draft.key);
+    if (!seen) {
+      seen = { serial: ++this.serials, since: draft.since ?? now };
+      this.seen.set(draft.key, seen);
+    }
+    const { key: _key, since: _since, hold: _hold, prompt: _prompt, questionInput: _input, ...item } = draft;
+    return { ...item, id: `${DESK_ID_PREFIX[draft.kind]}${seen.serial}`, since: seen.since };
+  }
+
+  /** An id the desk gave out before, whose prompt is no longer there. */
+  private gone(id: string): StudioError {
+    return new StudioError(
+      'conflict',
+      `${id}: that prompt has gone (answered elsewhere, or the agent moved on); nothing was sent. See the queue again.`,
+    );
+  }
+
+  private missing(id: string): StudioError {
+    const serial = Number(/^[a-z](\d+)$/.exec(id)?.[1] ?? NaN);
+    if (serial >= 1 && serial <= this.serials) return this.gone(id);
+    return new StudioError(
+      'not_found',
+      `There is no item ${id} in the queue; \`ccstudio queue\` lists them.`,
+    );
+  }
+}

@@ -1,0 +1,56 @@
+// The desk wired to the services it reads and acts through: each a narrow view of its owner.
+import type { StudioEvent } from '../../contract/events.js';
+import type { AgentRegistry } from '../agents/agentRegistry.js';
+import type { TaskBoard } from '../board/taskBoard.js';
+import type { MessageBus } from '../bus/messageBus.js';
+import type { AgentSessions } from '../sessions/agentSessions.js';
+import type { Clock } from '../util/clock.js';
+import type { Emitter } from '../util/emitter.js';
+import type { WakeEngine } from '../wake/wakeEngine.js';
+import type { WakeGuard } from '../wake/wakeGuard.js';
+import { Desk } from './desk.js';
+import { PermissionHolds } from './permissionHolds.js';
+
+export interface StudioDeskParts {
+  agents: Pick<AgentRegistry, 'list' | 'getById' | 'person'>;
+  board: Pick<TaskBoard, 'list'>;
+  bus: Pick<MessageBus, 'send'>;
+  sessions: Pick<AgentSessions, 'promptScreen' | 'keys' | 'restart' | 'onDidChangeState'>;
+  guard: Pick<WakeGuard, 'release'>;
+  wake: Pick<WakeEngine, 'consider'>;
+  events: Emitter<StudioEvent>;
+  clock: Clock;
+}
+
+export function studioDesk(parts: StudioDeskParts): Desk {
+  const { agents, sessions } = parts;
+  const name = (agentId: number): string => {
+    const agent = agents.getById(agentId);
+    if (!agent) throw new Error(`no agent #${agentId}`);
+    return agent.name;
+  };
+  // Holds change only once the desk exists (a hook comes in, an answer goes out).
+  const holds = new PermissionHolds({ clock: parts.clock, onChange: () => desk.refresh() });
+  const desk: Desk = new Desk({
+    sources: {
+      agents: () => agents.list(),
+      reviews: () => parts.board.list({ status: 'review' }),
+      screen: (agentId) => sessions.promptScreen(agentId),
+    },
+    holds,
+    actions: {
+      screenNow: (agentId) => sessions.promptScreen(agentId, true),
+      keys: (agentId, keys) => sessions.keys(name(agentId), keys),
+      tell: (agentId, text) => void parts.bus.send(agents.person, name(agentId), text),
+      release: (agentId) => {
+        parts.guard.release(agentId);
+        parts.wake.consider(agentId);
+      },
+      restart: async (agentId) => void (await sessions.restart(name(agentId))),
+    },
+    events: parts.events,
+    onScreen: (listener) => sessions.onDidChangeState(listener),
+    clock: parts.clock,
+  });
+  return desk;
+}

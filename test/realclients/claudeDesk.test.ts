@@ -1,0 +1,173 @@
+// The person's queue with the real Claude Code, every version the studio supports, driven by the
+// model stub: a shell command the agent asks to run shows in `ccstudio queue --json` with that
+// command while the CLI's own dialog stays drawn (the permission hook is held beside it);
+// `ccstudio answer` allows it once (the command runs once) or denies it with a note the model
+// reads; a question is answered by choosing an option; a prompt answered in the tile's terminal
+// leaves the queue within a second.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DeskItem } from '../../main/contract/desk.js';
+import { CLAUDE_TESTED } from '../../main/core/claude/claudeVersion.js';
+import { claudeMissingReason, startClaudeCrew, type ClaudeCrew } from '../support/claudeHarness.js';
+import { INSTALL_TIMEOUT, installClaude } from '../support/claudeVersions.js';
+import { runCli } from '../support/cliProcess.js';
+import type { StubReply, StubRequest } from '../support/modelStub.js';
+import { skipTitle } from '../support/skipReason.js';
+
+const TIMEOUT = 240_000;
+const QUESTION = 'Which database should we use?';
+/** Claude Code 2.1.330 and later ignore keys for a moment after a dialog opens (no accidental approval). */
+const DIALOG_SETTLE_MS = 1500;
+
+let crew: ClaudeCrew | undefined;
+afterEach(async () => {
+  await crew?.close();
+  crew = undefined;
+});
+
+/**
+ * The agent's model: on a studio notice, read the inbox; "run N" asks to append N to runs.txt
+ * with Bash; "ask" asks the person a question; a tool's result is said back in one line.
+ */
+function deskScript(req: StubRequest): StubReply {
+  const last = req.toolResults[req.toolResults.length - 1];
+  if (last?.text.startsWith('{"messages"')) {
+    const text = (JSON.parse(last.text) as { messages: Array<{ text: string }> }).messages[0]?.text ?? '';
+    const run = /^run (\d+)$/.exec(text)?.[1];
+    if (run)
+      return {
+        toolUse: { name: 'Bash', input: { command: `echo ${run} >> runs.txt`, description: 'Count a run' } },
+      };
+    if (text === 'ask')
+      return {
+        toolUse: {
+          name: 'AskUserQuestion',
+          input: {
+            questions: [
+              {
+                question: QUESTION,
+                header: 'Database',
+                options: [
+                  { label: 'SQLite', description: 'Embedded' },
+                  { label: 'Postgres', description: 'Server' },
+                ],
+                multiSelect: false,
+              },
+            ],
+          },
+        },
+      };
+    return { text: `Read: ${text}` };
+  }
+  if (last) return { text: `Tool said: ${last.text.slice(0, 200)}` };
+  if (req.prompt.startsWith('[studio]') || req.notices.length)
+    return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
+  return { text: 'Ready.' };
+}
+
+const bins = new Map<string, string>();
+
+const SUITE = skipTitle("The person's queue with the real Claude Code", claudeMissingReason);
+describe.skipIf(claudeMissingReason)(SUITE, () => {
+  beforeAll(async () => {
+    for (const v of CLAUDE_TESTED) bins.set(v, await installClaude(v));
+  }, INSTALL_TIMEOUT * 2);
+
+  for (const version of CLAUDE_TESTED) {
+    it(
+      `${version}: a command allowed once and one denied with a note from \`ccstudio answer\`, a question chosen, a prompt answered in the terminal`,
+      async () => {
+        crew = await startClaudeCrew(
+          [{ name: 'carol', args: ['--permission-mode', 'default'] }],
+          deskScript,
+          {
+            claudeCommand: bins.get(version)!,
+          },
+        );
+        const c = crew;
+        const cli = (...args: string[]) => runCli(['--data', c.dataDir, ...args]);
+        const queue = async (): Promise<DeskItem[]> => {
+          const r = await cli('queue', '--json');
+          expect(r.stderr).toBe('');
+          return JSON.parse(r.stdout) as DeskItem[];
+        };
+        const runs = () =>
+          existsSync(join(c.work, 'runs.txt')) ? readFileSync(join(c.work, 'runs.txt'), 'utf8') : '';
+        const person = c.studio.agents.person;
+        const asked = (detail: string) =>
+          c.waitFor(`an item asking for ${detail}`, () =>
+            c.studio.desk.items().find((i) => i.detail === detail || i.detail.includes(detail)),
+          );
+
+        // Allowed once: the command shows in the queue with the dialog drawn beside the held hook.
+        c.studio.bus.send(person, 'carol', 'run 1');
+        await asked('echo 1 >> runs.txt');
+        await c.waitFor(
+          'the dialog drawn in the terminal',
+          () => c.agent('carol').state === 'waiting_permission',
+        );
+        const [item] = await queue();
+        expect(item).toMatchObject({
+          kind: 'permission',
+          agent: 'carol',
+          tool: 'Bash',
+          detail: 'echo 1 >> runs.txt',
+          answers: ['allow', 'deny'],
+          structured: true,
+        });
+        expect(typeof item!.since).toBe('number');
+        const allowed = await cli('answer', item!.id, 'allow');
+        expect(allowed).toMatchObject({ code: 0, stderr: '' });
+        await c.waitFor('the command to run', () => runs() === '1\n');
+        await c.waitFor('carol idle', () => c.agent('carol').state === 'idle');
+        expect(runs()).toBe('1\n');
+        expect(await queue()).toEqual([]);
+        // The same item again: refused, and nothing runs.
+        const again = await cli('answer', item!.id, 'allow');
+        expect(again.code).not.toBe(0);
+        expect(again.stderr).toContain('that prompt has gone');
+
+        // Denied with a note: the model reads it, and the command never runs.
+        c.studio.bus.send(person, 'carol', 'run 2');
+        const second = await asked('echo 2 >> runs.txt');
+        const denied = await cli('answer', second.id, 'deny', '--note', 'Not now: NOTE-7f3.');
+        expect(denied).toMatchObject({ code: 0, stderr: '' });
+        await c.waitFor('the note to reach the model', () =>
+          c.requestsFrom('carol').find((r) => r.toolResults.some((t) => t.text.includes('NOTE-7f3'))),
+        );
+        await c.waitFor('carol idle', () => c.agent('carol').state === 'idle');
+        expect(runs()).toBe('1\n');
+
+        // A question answered by choosing an option.
+        c.studio.bus.send(person, 'carol', 'ask');
+        const question = await asked(QUESTION);
+        expect(question).toMatchObject({
+          kind: 'question',
+          options: [
+            { number: 1, label: 'SQLite' },
+            { number: 2, label: 'Postgres' },
+          ],
+        });
+        const chosen = await cli('answer', question.id, '--choose', '2');
+        expect(chosen).toMatchObject({ code: 0, stderr: '' });
+        await c.waitFor('the answer to reach the model', () =>
+          c.requestsFrom('carol').find((r) => r.toolResults.some((t) => t.text.includes('Postgres'))),
+        );
+        await c.waitFor('carol idle', () => c.agent('carol').state === 'idle');
+
+        // Answered in the tile's own terminal: the item leaves within a second of the command running.
+        c.studio.bus.send(person, 'carol', 'run 3');
+        await asked('echo 3 >> runs.txt');
+        await c.waitFor('the dialog drawn', () => c.agent('carol').state === 'waiting_permission');
+        await new Promise((r) => setTimeout(r, DIALOG_SETTLE_MS));
+        await c.studio.service.sendKeys('carol', ['1']);
+        await c.waitFor('the command to run', () => runs() === '1\n3\n');
+        await c.waitFor('the item to leave', () => c.studio.desk.items().length === 0 || undefined, 1000);
+        await c.waitFor('carol idle', () => c.agent('carol').state === 'idle');
+        expect(runs()).toBe('1\n3\n');
+      },
+      TIMEOUT,
+    );
+  }
+});
