@@ -1,12 +1,12 @@
 // The window: the top bar, the tiles beside the board and the feed, the open dialog. It holds
 // what the window decides (layout, the tile selected, the dialog open) and wires the parts in
 // app/ together; the studio client and the notices reach every part through StudioContext.
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Task } from '../../main/contract/model.js';
 import type { StudioClient } from '../../main/contract/pipe.js';
 import { useBrowserNotifications } from './context/browserNotifications.js';
 import { useCommands } from './app/commands.js';
-import type { Dialog } from './app/dialog.js';
+import { dialogFromHash, type Dialog } from './app/dialog.js';
 import { DialogHost } from './app/DialogHost.js';
 import { DragDispatch } from './app/DragDispatch.js';
 import { layoutFor, useSavedLayout } from './app/layout.js';
@@ -37,7 +37,8 @@ export function App({
   const { state, loadError, lost } = useStudioState(client, closed);
   const [saved, setSaved] = useSavedLayout();
   const [selected, setSelected] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<Dialog>(null);
+  const [dialog, setDialog] = useState<Dialog>(() => dialogFromHash(window.location.hash));
+  useQueueLinks(setDialog);
   const { notice, notify } = useNotice();
   const studio = useMemo(() => ({ client, notify, desktop: mode === 'desktop' }), [client, notify, mode]);
   const terminals = useRef(new Map<string, TerminalHandle>());
@@ -76,6 +77,7 @@ export function App({
             agents={agents}
             layout={layout}
             boardOpen={saved.boardOpen}
+            waiting={state.desk.length}
             run={runCommand}
             open={setDialog}
           />
@@ -118,7 +120,19 @@ export function App({
           </main>
         </div>
       </DragDispatch>
-      <DialogHost dialog={dialog} state={state} tabId={tabId} open={setDialog} />
+      <DialogHost dialog={dialog} state={state} tabId={tabId} open={setDialog} selectAgent={setSelected} />
     </StudioProvider>
   );
+}
+
+/** A notice's link (`#queue=p12`) opens the queue at its item, also in a tab already open. */
+function useQueueLinks(open: (dialog: Dialog) => void): void {
+  useEffect(() => {
+    const onHash = () => {
+      const dialog = dialogFromHash(window.location.hash);
+      if (dialog) open(dialog);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [open]);
 }

@@ -5,6 +5,7 @@ import { NotificationsDialog } from '../components/dialogs/NotificationsDialog.j
 import { RemoveAgentDialog } from '../components/dialogs/RemoveAgentDialog.js';
 import { ReviewDialog } from '../components/dialogs/ReviewDialog.js';
 import { TabsDialog } from '../components/dialogs/TabsDialog.js';
+import { QueueDialog } from '../components/dialogs/queue/QueueDialog.js';
 import { TaskDetailDialog } from '../components/dialogs/TaskDetailDialog.js';
 import { TaskEditor } from '../components/dialogs/TaskEditor.js';
 import { agentNamed, type StudioState } from '../state/studioState.js';
@@ -15,6 +16,7 @@ export function DialogHost({
   state,
   tabId,
   open,
+  selectAgent,
 }: {
   dialog: Dialog;
   state: StudioState;
@@ -22,6 +24,8 @@ export function DialogHost({
   tabId: number | null;
   /** Opens another dialog in its place; null closes it. */
   open(dialog: Dialog): void;
+  /** Selects an agent's tile (the queue's "open"). */
+  selectAgent(name: string): void;
 }) {
   const close = () => open(null);
   const { agents, tasks, changes } = state;
@@ -51,6 +55,20 @@ export function DialogHost({
       return <NotificationsDialog onClose={close} />;
     case 'tabs':
       return <TabsDialog thisTab={tabId} onClose={close} />;
+    case 'queue':
+      return (
+        <QueueDialog
+          items={state.desk}
+          {...(dialog.focus ? { focus: dialog.focus } : {})}
+          onClose={close}
+          onOpen={(item) => {
+            if (item.kind === 'review' && item.taskId)
+              return open({ kind: 'reviewTask', taskId: item.taskId });
+            close();
+            if (item.agent) selectAgent(item.agent);
+          }}
+        />
+      );
     case 'task':
       return (
         <TaskDetailDialog

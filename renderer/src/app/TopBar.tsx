@@ -9,12 +9,15 @@ export function TopBar({
   agents,
   layout,
   boardOpen,
+  waiting,
   run,
   open,
 }: {
   agents: readonly AgentView[];
   layout: Layout;
   boardOpen: boolean;
+  /** Items in the person's queue. */
+  waiting: number;
   run(command: UiCommand): void;
   open(dialog: Dialog): void;
 }) {
@@ -26,6 +29,17 @@ export function TopBar({
         {agents.filter((a) => waitsForPerson(a.state)).length} waiting for you
       </span>
       <span className="spacer" />
+      <button
+        onClick={() => open({ kind: 'queue' })}
+        className={waiting ? 'queue-button waiting' : 'queue-button'}
+        data-testid="queue-button"
+        title="Everything that waits for you (permissions, questions, reviews, stuck agents)"
+      >
+        Queue{' '}
+        <span className="badge" data-testid="queue-count">
+          {waiting}
+        </span>
+      </button>
       <button onClick={() => run({ type: 'toggleLayout' })} data-testid="toggle-layout">
         {layout === 'grid' ? 'List' : 'Grid'}
       </button>

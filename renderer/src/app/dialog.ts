@@ -13,7 +13,23 @@ export type Dialog =
   | { kind: 'removeAgent'; name: string }
   | { kind: 'notifications' }
   | { kind: 'tabs' }
+  /** What waits for the person; `focus` selects one item (a notice's link names it). */
+  | { kind: 'queue'; focus?: string }
   | null;
+
+/** The address part that opens the queue (at one item): `#queue`, `#queue=p12`. */
+export const QUEUE_HASH = '#queue';
+
+/** The dialog a page address asks for: the queue, from a notice's link; else none. */
+export function dialogFromHash(hash: string): Dialog {
+  if (hash !== QUEUE_HASH && !hash.startsWith(`${QUEUE_HASH}=`)) return null;
+  const focus = hash.slice(QUEUE_HASH.length + 1);
+  // An item's id (p12), or an agent's first item (@bob): a notice names the agent.
+  return {
+    kind: 'queue',
+    ...(/^([a-z]\d+|@[\w.-]+)$/.test(focus) ? { focus: decodeURIComponent(focus) } : {}),
+  };
+}
 
 /** What a review shows: an agent's worktree, or a card's branch while its assignee's worktree has it. */
 export function reviewOf(dialog: Dialog, state: Pick<StudioState, 'agents' | 'tasks' | 'changes'>) {

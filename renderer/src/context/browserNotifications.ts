@@ -16,9 +16,14 @@ export function useBrowserNotifications(client: StudioClient, enabled: boolean):
     const sub = client.onDidEvent((e) => {
       if (e.type !== 'attention' || Notification.permission !== 'granted') return;
       if (document.visibilityState === 'visible' && document.hasFocus()) return;
-      const { title, body, kind, agent, taskId } = e.attention;
+      const { title, body, kind, agent, taskId, link } = e.attention;
       // One notice per subject: a newer one replaces the older in the notification centre.
-      new Notification(title, { body, tag: `${kind}:${agent ?? ''}:${taskId ?? ''}` });
+      const notice = new Notification(title, { body, tag: `${kind}:${agent ?? ''}:${taskId ?? ''}` });
+      // A click brings this tab forward at the item (the queue opens on the address's change).
+      notice.onclick = () => {
+        window.focus();
+        if (link) window.location.hash = link;
+      };
     });
     return () => sub.dispose();
   }, [client, enabled]);

@@ -21,13 +21,14 @@ export class StudioStore {
   }
 
   async load(): Promise<void> {
-    const [status, tasks, history, changes] = await Promise.all([
+    const [status, tasks, history, changes, desk] = await Promise.all([
       this.client.status(),
       this.client.listTasks({ limit: INITIAL_TASKS }),
       this.client.feedHistory({ limit: INITIAL_FEED }),
       this.client.allChanges(),
+      this.client.queue(),
     ]);
-    let state = fromStatus(status, tasks, history, changes);
+    let state = fromStatus(status, tasks, history, changes, desk);
     for (const e of this.queued ?? []) state = applyEvent(state, e);
     this.queued = null;
     this.set(state);

@@ -1,5 +1,6 @@
 // The window's picture of the studio, kept current from the studio's events. Pure: the reducer
 // is tested without a browser.
+import type { DeskItem } from '../../../main/contract/desk.js';
 import type { StudioEvent } from '../../../main/contract/events.js';
 import type {
   Agent,
@@ -35,12 +36,14 @@ export interface StudioState {
   feed: FeedItem[];
   /** Worktree agents' changes against their base, by agent id. */
   changes: Record<number, WorkspaceChanges>;
+  /** Everything that waits for the person, oldest first (the queue). */
+  desk: DeskItem[];
 }
 
 /** Lines kept in the feed: a working day of a busy team, small enough to render at once. */
 export const FEED_LIMIT = 500;
 
-export const emptyState: StudioState = { agents: [], tasks: {}, feed: [], changes: {} };
+export const emptyState: StudioState = { agents: [], tasks: {}, feed: [], changes: {}, desk: [] };
 
 export function messageItem(m: Message): FeedItem {
   const to = m.scope === 'broadcast' ? 'everyone' : m.scope === 'topic' ? `#${m.topic}` : m.to.join(', ');
@@ -124,6 +127,7 @@ export function fromStatus(
   tasks: Task[],
   history: FeedHistory,
   changes: WorkspaceChanges[] = [],
+  desk: DeskItem[] = [],
 ): StudioState {
   const byName = new Map(status.agents.map((a) => [a.name, a.id]));
   const lines = [
@@ -144,6 +148,7 @@ export function fromStatus(
     changes: Object.fromEntries(
       changes.flatMap((c) => (byName.has(c.agent) ? [[byName.get(c.agent)!, c] as const] : [])),
     ),
+    desk,
   };
 }
 
@@ -203,6 +208,8 @@ export function applyEvent(state: StudioState, event: StudioEvent): StudioState 
       const next = withTask(state, event.task);
       return { ...next, feed: pushFeed(next.feed, taskItem(event.task, event.event)) };
     }
+    case 'desk.changed':
+      return { ...state, desk: event.items };
     case 'topic.subscription':
     case 'quota.refused':
     case 'attention':
