@@ -6,6 +6,7 @@ import { isStudioError } from '../contract/errors.js';
 import { studioVersion } from '../core/version.js';
 import { Answered, CommandTree } from './kit/commandKit.js';
 import { agentCommands } from './commands/agent.js';
+import { checksCommands } from './commands/checks.js';
 import { completionCommands } from './commands/completion.js';
 import { deskCommands } from './commands/desk.js';
 import { inboxCommands } from './commands/inbox.js';
@@ -40,6 +41,7 @@ function commandTree(): CommandTree {
     inboxCommands,
     deskCommands,
     taskCommands,
+    checksCommands,
     completionCommands,
   ])
     add(tree);

@@ -1,3 +1,4 @@
+import type { TaskCheck } from './checks.js';
 import type { DeskItem } from './desk.js';
 import type {
   Agent,
@@ -43,6 +44,8 @@ export type StudioEvent =
       resetsAt: number;
     }
   | { type: 'attention'; attention: Attention }
+  /** A task's check was queued, started or finished (see contract/checks.ts). */
+  | { type: 'check.changed'; check: TaskCheck }
   /** What waits for the person changed: the whole queue, oldest first (see core/desk). */
   | { type: 'desk.changed'; items: DeskItem[] }
   /** A browser tab was let in, connected, left or was ended: the tabs as they are now. */

@@ -114,6 +114,8 @@ export const mergeInput = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/)
     .optional(),
+  /** Merge a task whose check failed, is stale, still runs or never ran (the person said so). */
+  force: z.boolean().optional(),
 });
 export type MergeInput = z.infer<typeof mergeInput>;
 

@@ -2,6 +2,7 @@
 // another process, so the core checks arguments here before any method runs. The tables are
 // typed by the interfaces: a method added to StudioService or StudioTerminals and not here is a
 // compile error, and a schema whose output does not fit the method's parameters is one too.
+import { setCheckInput, taskChecksInput } from './checks.js';
 import { deskAnswerInput } from './desk.js';
 import { z } from 'zod';
 import {
@@ -71,6 +72,9 @@ export const SERVICE_ARGS: { [M in StudioServiceMethod]: z.ZodType<Parameters<St
   testNotify: z.tuple([]),
   queue: z.tuple([]),
   answer: z.tuple([deskAnswerInput]),
+  checks: z.tuple([]),
+  setCheck: z.tuple([setCheckInput]),
+  taskChecks: z.tuple([taskChecksInput]),
   listTabs: z.tuple([]),
   endTab: z.tuple([recordId]),
 };

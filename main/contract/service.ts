@@ -1,3 +1,4 @@
+import type { CheckStatus, RepoCheck, SetCheckInput, TaskCheck, TaskChecksInput } from './checks.js';
 import type { DeskAnswerInput, DeskAnswerResult, DeskItem } from './desk.js';
 import type { Disposable, StudioEvent } from './events.js';
 import type {
@@ -181,6 +182,12 @@ export interface StudioService {
    * refused with why ("that prompt has gone") and nothing changes.
    */
   answer(input: DeskAnswerInput): Promise<DeskAnswerResult>;
+  /** Each repository's check command, and every task's latest check run. */
+  checks(): Promise<{ repos: RepoCheck[]; runs: TaskCheck[] }>;
+  /** Sets (command null: removes) a repository's check; tasks in review there run it. */
+  setCheck(input: SetCheckInput): Promise<RepoCheck[]>;
+  /** A task's check: passed, failed (with its tail), running, stale or none; `run` starts it again. */
+  taskChecks(input: TaskChecksInput): Promise<CheckStatus>;
   /** Browser tabs let into the UI, newest first. */
   listTabs(): Promise<TabSession[]>;
   /** Ends a tab's session: its connections close at once and its token is refused from then on. */
@@ -280,6 +287,9 @@ const SERVICE_CALLS: Record<StudioServiceMethod, true> = {
   testNotify: true,
   queue: true,
   answer: true,
+  checks: true,
+  setCheck: true,
+  taskChecks: true,
   listTabs: true,
   endTab: true,
 };

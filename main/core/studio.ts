@@ -22,6 +22,8 @@ import { WakeEngine } from './wake/wakeEngine.js';
 import { WakeGuard, type PingPongLimits } from './wake/wakeGuard.js';
 import { answerHook } from './wake/hookAnswer.js';
 import { studioDesk } from './desk/studioDesk.js';
+import { checkRepoKey, studioChecks } from './checks/studioChecks.js';
+import type { TaskChecks } from './checks/taskChecks.js';
 import type { HookAnswer, HookPayload } from '../contract/hooks.js';
 import { AttentionWatch } from './attention/attentionWatch.js';
 import { WebhookNotifier, type PostJson } from './attention/webhook.js';
@@ -188,6 +190,18 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const tabs = new TabSessions({ db, clock, events, logger });
   const workspaces = wireWorkspaces(options, sshLinks, { events, agents, clock, logger });
   const tasks = new TaskDispatch(board, agents, workspaces, logger);
+  const checks = studioChecks({
+    db,
+    board,
+    agents,
+    workspaces,
+    ...(sshLinks ? { sshLink: (dest: string) => sshLinks.forHost(dest) } : {}),
+    scratchDir: join(launch.launchDir || tmpdir(), launch.launchDir ? 'checks' : 'ccstudio-checks'),
+    env: options.terminals?.baseEnv ?? process.env,
+    events,
+    clock,
+    logger,
+  });
   const status = (): StudioStatus => studioStatus({ agents, bus, board });
   const desk = studioDesk({ agents, board, bus, sessions, guard, wake, events, clock });
   const parts: StudioParts = {
@@ -206,7 +220,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     logger,
     status,
   };
-  const { service, team } = wirePersonSide(options, launch, { ...parts, tasks, webhook, settings });
+  const { service, team } = wirePersonSide(options, launch, { ...parts, tasks, webhook, settings, checks });
   const agentSide = new AgentSide({
     agents,
     bus,
@@ -220,7 +234,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
   });
 
   const close = async () => {
-    for (const part of [desk, wake, guard, expiry, attention, webhook, tabs]) part.dispose();
+    for (const part of [checks, desk, wake, guard, expiry, attention, webhook, tabs]) part.dispose();
     await workspaces.dispose();
     await sessions.shutdown();
     events.dispose();
@@ -464,6 +478,7 @@ function wireWorkspaces(
 /** The services the person's side is built over. */
 interface PersonSideParts extends StudioParts {
   tasks: TaskDispatch;
+  checks: TaskChecks;
   webhook: WebhookNotifier;
   settings: Settings;
 }
@@ -505,7 +520,16 @@ function wirePersonSide(
     terminals: sessions,
     holds: parts.guard,
     worktrees: workspaces,
-    review: workspaceService({ agents, board, bus, workspaces, person: () => agents.person }),
+    review: workspaceService({
+      agents,
+      board,
+      bus,
+      workspaces,
+      person: () => agents.person,
+      checks: parts.checks,
+    }),
+    checks: parts.checks,
+    repoKey: checkRepoKey((folder) => folders.check(folder)),
     adder,
     team,
     folders,

@@ -1,5 +1,6 @@
 // What each `agent` subcommand takes, with its help and examples (the work is in agent.ts).
 import type { CommandSpec, OptionSpec } from '../kit/commandKit.js';
+import { MERGE_OPTIONS } from './work.js';
 
 const JSON_OUT: OptionSpec = { name: 'json', help: 'print JSON' };
 
@@ -37,13 +38,6 @@ const byName = (name: string, summary: string, options: OptionSpec[] = []): Comm
   options,
   examples: [`ccstudio agent ${name} agent-1`],
 });
-
-const MERGE_OPTIONS: OptionSpec[] = [
-  { name: 'into', value: 'BRANCH', help: 'merge into this branch (default: its base)' },
-  { name: 'ff', help: 'fast-forward only, no merge commit' },
-  { name: 'dry-run', help: 'say what the merge would do, changing nothing (exit code 1: refused)' },
-  JSON_OUT,
-];
 
 export const AGENT_SUBCOMMANDS: CommandSpec[] = [
   ADD,

@@ -1,20 +1,14 @@
 // `ccstudio task ...`: the tasks the person gives the team, and review of their branches.
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../../contract/model.js';
 import type { CommandSpec, CommandTree } from '../kit/commandKit.js';
-import { formatTasks } from '../kit/format.js';
+import { formatCheck, formatTasks } from '../kit/format.js';
 import { json, out, warn } from '../kit/io.js';
 import { printableBlock, printableLine } from '../kit/printable.js';
 import { withHint, type CommandContext } from '../kit/studioAccess.js';
 import { noMore, oneOf, taskIdArg, unknownSub, usageError } from '../kit/usage.js';
-import { workCommand } from './work.js';
+import { MERGE_OPTIONS, workCommand } from './work.js';
 
 const JSON_OUT = { name: 'json', help: 'print JSON' } as const;
-const MERGE_OPTIONS: CommandSpec['options'] = [
-  { name: 'into', value: 'BRANCH', help: 'merge into this branch (default: its base)' },
-  { name: 'ff', help: 'fast-forward only, no merge commit' },
-  { name: 'dry-run', help: 'say what the merge would do, changing nothing (exit code 1: refused)' },
-  JSON_OUT,
-];
 
 /** task's subcommands: what each takes, its help and examples. */
 const TASK_SUBCOMMANDS: CommandSpec[] = [
@@ -86,12 +80,23 @@ const TASK_SUBCOMMANDS: CommandSpec[] = [
     summary: "Open a pull request for a task's branch.",
     examples: ['ccstudio task pr 3'],
   },
+  {
+    name: 'checks',
+    args: '[id]',
+    summary: "Show a task's check (passed, failed with its last lines, running, stale), or run it again.",
+    options: [{ name: 'run', help: 'run it now (again)' }, JSON_OUT],
+    examples: ['ccstudio task checks 3', 'ccstudio task checks 3 --run'],
+  },
 ];
 
 export function taskCommands(tree: CommandTree): void {
   const task = tree.command(
     tree.root,
-    { name: 'task', args: '[subcommand]', summary: 'Tasks: add, list, show, update, diff, merge, back, pr.' },
+    {
+      name: 'task',
+      args: '[subcommand]',
+      summary: 'Tasks: add, list, show, update, diff, merge, back, pr, checks.',
+    },
     async (_values, words) => {
       throw unknownSub('task', words[0]);
     },
@@ -167,6 +172,14 @@ async function taskCommand(
     const id = taskIdArg(rest[0], sub);
     noMore(rest.slice(1), 'task', sub);
     return workCommand(sub, { taskId: id }, values, service);
+  }
+  if (sub === 'checks') {
+    const id = taskIdArg(rest[0], 'checks');
+    noMore(rest.slice(1), 'task', 'checks');
+    const status = await service.taskChecks({ taskId: id, ...(values.run ? { run: true } : {}) });
+    if (values.json) json(status);
+    else out(formatCheck(status));
+    return status.state === 'failed' ? 1 : 0;
   }
   if (sub === 'back') {
     const id = taskIdArg(rest[0], 'back');

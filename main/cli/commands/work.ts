@@ -1,10 +1,20 @@
 // Review and merge, shared by `agent changes|diff|merge|pr` and `task diff|merge|pr`.
+import type { OptionSpec } from '../kit/commandKit.js';
 import type { StudioCalls } from '../../contract/service.js';
 import { formatChanges } from '../kit/format.js';
 import { json, out, stdout, warn } from '../kit/io.js';
 import type { CliValues } from '../kit/options.js';
 import { printable, printableLine } from '../kit/printable.js';
 import { UsageError } from '../kit/usage.js';
+
+/** The options of `agent merge` and `task merge`. */
+export const MERGE_OPTIONS: OptionSpec[] = [
+  { name: 'into', value: 'BRANCH', help: 'merge into this branch (default: its base)' },
+  { name: 'ff', help: 'fast-forward only, no merge commit' },
+  { name: 'dry-run', help: 'say what the merge would do, changing nothing (exit code 1: refused)' },
+  { name: 'force', help: 'merge a task whose check failed, is stale, still runs or never ran' },
+  { name: 'json', help: 'print JSON' },
+];
 
 /** Review and merge, for an agent's worktree or a task's branch. */
 export async function workCommand(
@@ -34,6 +44,7 @@ export async function workCommand(
       ...target,
       ...(values.into !== undefined ? { into: values.into } : {}),
       mode: values.ff ? ('fast-forward' as const) : ('merge-commit' as const),
+      ...(values.force ? { force: true } : {}),
     };
     if (values['dry-run']) {
       const preview = await service.previewMerge(input);

@@ -1,3 +1,4 @@
+import type { CheckStatus } from '../../contract/checks.js';
 import { sshHostLabel } from '../../contract/ssh.js';
 import type {
   Agent,
@@ -227,4 +228,29 @@ export function formatTabs(tabs: readonly TabSession[]): string {
         `${t.connections ? 'connected now' : `last used ${at(t.lastUsedAt)}`}, good until ${at(t.expiresAt)} (UTC)`,
     )
     .join('\n');
+}
+
+/** A task's check: its state, the command, and a failed run's last lines. */
+export function formatCheck(s: CheckStatus): string {
+  if (s.state === 'none')
+    return s.command
+      ? `Task #${s.taskId}: its check (${printableLine(s.command)}) has not run on this branch.`
+      : `Task #${s.taskId}: its repository has no check (\`ccstudio checks set --repo DIR CMD\` sets one).`;
+  const run = s.run!;
+  const how =
+    s.state === 'failed'
+      ? run.error
+        ? ` (${printableLine(run.error)})`
+        : run.timedOut
+          ? ' (it ran out of time)'
+          : ` (exit ${run.exitCode})`
+      : s.state === 'stale'
+        ? ` (the branch moved on since it ran on ${run.head.slice(0, 10)})`
+        : '';
+  const lines = [
+    `Task #${s.taskId}: ${s.state}${how}: ${printableLine(s.command)} on ${run.head.slice(0, 10)}`,
+  ];
+  if (s.state === 'failed' || s.state === 'stale')
+    for (const l of run.tail) lines.push(`    ${printableLine(l)}`);
+  return lines.join('\n');
 }

@@ -22,7 +22,7 @@ Usage:
   ccstudio agent remove NAME [--remove-worktree]
   ccstudio agent changes NAME [--json]
   ccstudio agent diff NAME
-  ccstudio agent merge NAME [--into BRANCH] [--ff] [--dry-run] [--json]
+  ccstudio agent merge NAME [--into BRANCH] [--ff] [--dry-run] [--force] [--json]
   ccstudio agent pr NAME
   ccstudio agent release NAME
   ccstudio agent budget NAME [--tokens N] [--turns N] [--off]
@@ -39,9 +39,13 @@ Usage:
   ccstudio task show ID [--json]
   ccstudio task update ID [--status S] [--to NAME] [--result R] [--note N] [--json]
   ccstudio task diff ID
-  ccstudio task merge ID [--into BRANCH] [--ff] [--dry-run] [--json]
+  ccstudio task merge ID [--into BRANCH] [--ff] [--dry-run] [--force] [--json]
   ccstudio task back ID --note N
   ccstudio task pr ID
+  ccstudio task checks ID [--run] [--json]
+  ccstudio checks [--json]
+  ccstudio checks set --repo DIR CMD     (run CMD on every task branch there before it merges)
+  ccstudio checks off --repo DIR
   ccstudio completion bash|zsh
   ccstudio --version
 

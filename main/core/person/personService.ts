@@ -12,6 +12,7 @@ import type { WebhookNotifier } from '../attention/webhook.js';
 import type { TaskBoard } from '../board/taskBoard.js';
 import type { MessageBus } from '../bus/messageBus.js';
 import type { AgentSessions } from '../sessions/agentSessions.js';
+import type { TaskChecks } from '../checks/taskChecks.js';
 import type { Desk } from '../desk/desk.js';
 import type { TabSessions } from '../tabs/tabSessions.js';
 import type { Clock } from '../util/clock.js';
@@ -52,6 +53,10 @@ export interface PersonServiceDeps {
   events: Pick<Emitter<StudioEvent>, 'on'>;
   /** What waits for the person, and the answers it takes. */
   desk: Pick<Desk, 'items' | 'answer'>;
+  /** Checks before merge. */
+  checks: Pick<TaskChecks, 'repos' | 'runs' | 'setCommand' | 'status' | 'runNow'>;
+  /** The repository a folder the person names is in (its root), as checks key it. */
+  repoKey(folder: string): Promise<string>;
   clock: Clock;
   status(): StudioStatus;
 }
@@ -189,6 +194,15 @@ export class PersonService implements StudioService {
 
   readonly queue: StudioService['queue'] = async () => this.deps.desk.items();
   readonly answer: StudioService['answer'] = (input) => this.deps.desk.answer(input);
+
+  readonly checks: StudioService['checks'] = async () => ({
+    repos: this.deps.checks.repos(),
+    runs: this.deps.checks.runs(),
+  });
+  readonly setCheck: StudioService['setCheck'] = async (input) =>
+    this.deps.checks.setCommand(await this.deps.repoKey(input.repo), input.command);
+  readonly taskChecks: StudioService['taskChecks'] = (input) =>
+    input.run ? this.deps.checks.runNow(input.taskId) : this.deps.checks.status(input.taskId);
 
   readonly listTabs: StudioService['listTabs'] = async () => this.deps.tabs.list();
   readonly endTab: StudioService['endTab'] = async (id) => {

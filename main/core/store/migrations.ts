@@ -266,6 +266,32 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    name: "checks before merge: a command per repository, and each task's latest run",
+    up(db) {
+      // One run kept per task (the latest): its tail is shown, older runs are history nobody reads.
+      db.exec(`
+        CREATE TABLE repo_checks (
+          repo        TEXT PRIMARY KEY,
+          command     TEXT NOT NULL,
+          updated_at  INTEGER NOT NULL
+        );
+        CREATE TABLE task_checks (
+          task_id      INTEGER PRIMARY KEY REFERENCES tasks (id) ON DELETE CASCADE,
+          command      TEXT NOT NULL,
+          head         TEXT NOT NULL,
+          state        TEXT NOT NULL CHECK (state IN ('queued', 'running', 'passed', 'failed')),
+          exit_code    INTEGER,
+          timed_out    INTEGER NOT NULL DEFAULT 0,
+          tail         TEXT NOT NULL DEFAULT '[]',
+          error        TEXT,
+          started_at   INTEGER,
+          finished_at  INTEGER
+        );
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -20,6 +20,8 @@ export interface WorkspaceServiceDeps {
   bus: MessageBus;
   workspaces: Workspaces;
   person(): Agent;
+  /** Checks before merge: a task's merge passes its gate (see core/checks). */
+  checks?: { gate(task: Task, force: boolean): Promise<string | undefined> };
 }
 
 type WorkspaceMethods = Pick<
@@ -143,6 +145,8 @@ function finishMerged(deps: WorkspaceServiceDeps, result: MergeResult, tasks: Ta
 async function merge(deps: WorkspaceServiceDeps, input: MergeInput): Promise<MergeResult> {
   const { board } = deps;
   const { agent, task, options } = mergeTarget(deps, input);
+  const checked = await passGate(deps, agent, options, task, input.force === true);
+  if (checked && !options.reviewed) options.reviewed = checked;
   let result: MergeResult;
   try {
     result = await deps.workspaces.merge(agent, {
@@ -163,6 +167,24 @@ async function merge(deps: WorkspaceServiceDeps, input: MergeInput): Promise<Mer
   }
   const finished = finishMerged(deps, result, tasksMerging(board, result.branch, task));
   return finished !== undefined ? { ...result, taskId: finished } : result;
+}
+
+/**
+ * A task's branch merges only past its check (by card, by agent, from the CLI): returns the commit
+ * the check passed on, so a branch that moves on before the merge lands is refused.
+ */
+async function passGate(
+  deps: WorkspaceServiceDeps,
+  agent: Agent,
+  options: MergeOptions,
+  task: Task | undefined,
+  force: boolean,
+): Promise<string | undefined> {
+  if (!deps.checks) return undefined;
+  const branch = options.branch ?? (await deps.workspaces.branchOf(agent));
+  const gated = task ?? taskOfBranch(deps.board, branch);
+  if (!gated || gated.status === 'done') return undefined;
+  return deps.checks.gate(gated, force);
 }
 
 /** What merge would do with the same input, said of the tasks it would finish. */

@@ -83,6 +83,16 @@ beforeEach(() => {
     team: { start: unused },
     folders: { choices: () => ({ suggested: '', recent: [] }), check: unused },
     desk: { items: () => [], answer: unused },
+    checks: {
+      repos: () => [],
+      runs: () => [],
+      setCommand: () => {
+        throw new Error('unused');
+      },
+      status: unused,
+      runNow: unused,
+    },
+    repoKey: unused,
     status: () => studioStatus(store),
   });
 });
