@@ -21,14 +21,15 @@ export class StudioStore {
   }
 
   async load(): Promise<void> {
-    const [status, tasks, history, changes, desk] = await Promise.all([
+    const [status, tasks, history, changes, desk, checks] = await Promise.all([
       this.client.status(),
       this.client.listTasks({ limit: INITIAL_TASKS }),
       this.client.feedHistory({ limit: INITIAL_FEED }),
       this.client.allChanges(),
       this.client.queue(),
+      this.client.checks(),
     ]);
-    let state = fromStatus(status, tasks, history, changes, desk);
+    let state = fromStatus(status, tasks, history, changes, desk, checks.runs);
     for (const e of this.queued ?? []) state = applyEvent(state, e);
     this.queued = null;
     this.set(state);

@@ -1,5 +1,6 @@
 // The window's picture of the studio, kept current from the studio's events. Pure: the reducer
 // is tested without a browser.
+import type { TaskCheck } from '../../../main/contract/checks.js';
 import type { DeskItem } from '../../../main/contract/desk.js';
 import type { StudioEvent } from '../../../main/contract/events.js';
 import type {
@@ -38,12 +39,14 @@ export interface StudioState {
   changes: Record<number, WorkspaceChanges>;
   /** Everything that waits for the person, oldest first (the queue). */
   desk: DeskItem[];
+  /** Each task's latest check run, by task id. */
+  checks: Record<number, TaskCheck>;
 }
 
 /** Lines kept in the feed: a working day of a busy team, small enough to render at once. */
 export const FEED_LIMIT = 500;
 
-export const emptyState: StudioState = { agents: [], tasks: {}, feed: [], changes: {}, desk: [] };
+export const emptyState: StudioState = { agents: [], tasks: {}, feed: [], changes: {}, desk: [], checks: {} };
 
 export function messageItem(m: Message): FeedItem {
   const to = m.scope === 'broadcast' ? 'everyone' : m.scope === 'topic' ? `#${m.topic}` : m.to.join(', ');
@@ -128,6 +131,7 @@ export function fromStatus(
   history: FeedHistory,
   changes: WorkspaceChanges[] = [],
   desk: DeskItem[] = [],
+  checks: TaskCheck[] = [],
 ): StudioState {
   const byName = new Map(status.agents.map((a) => [a.name, a.id]));
   const lines = [
@@ -149,6 +153,7 @@ export function fromStatus(
       changes.flatMap((c) => (byName.has(c.agent) ? [[byName.get(c.agent)!, c] as const] : [])),
     ),
     desk,
+    checks: Object.fromEntries(checks.map((c) => [c.taskId, c])),
   };
 }
 
@@ -210,6 +215,8 @@ export function applyEvent(state: StudioState, event: StudioEvent): StudioState 
     }
     case 'desk.changed':
       return { ...state, desk: event.items };
+    case 'check.changed':
+      return { ...state, checks: { ...state.checks, [event.check.taskId]: event.check } };
     case 'topic.subscription':
     case 'quota.refused':
     case 'attention':
