@@ -98,7 +98,11 @@ export type RemoveAgentOptions = z.infer<typeof removeAgentOptions>;
 /** Whose work: an agent's worktree as it is, or a task's branch (its assignee's worktree). */
 export const workTarget = z.union([
   z.strictObject({ agent: agentName }),
-  z.strictObject({ taskId: recordId }),
+  z.strictObject({
+    taskId: recordId,
+    /** Only what changed since the person last sent it back (its commits since, and the worktree). */
+    sinceReview: z.boolean().optional(),
+  }),
 ]);
 export type WorkTarget = z.infer<typeof workTarget>;
 
@@ -119,7 +123,8 @@ export const mergeInput = z.strictObject({
 });
 export type MergeInput = z.infer<typeof mergeInput>;
 
-export const sendBackInput = z.strictObject({ taskId: recordId, note: taskNote.min(1) });
+/** A note, the line comments made since the last send-back, or both: it needs one of them. */
+export const sendBackInput = z.strictObject({ taskId: recordId, note: taskNote.min(1).optional() });
 export type SendBackInput = z.infer<typeof sendBackInput>;
 
 /** The first team: a commander and this many agents, all working in one folder. */

@@ -314,6 +314,8 @@ export interface WorkspaceDiff {
   uncommittedFiles: Array<{ path: string; committedToo: boolean }>;
   /** The branch's commit the diff shows: a merge given it refuses if the branch moved on since. */
   head: string;
+  /** The diff starts here (the commit last reviewed), not at the base: what changed since. */
+  since?: string;
   /**
    * The remote a pull request is pushed to (origin, else the first); null when the repository
    * has none, so there is no pull request to open.

@@ -4,6 +4,7 @@
 // compile error, and a schema whose output does not fit the method's parameters is one too.
 import { setCheckInput, taskChecksInput } from './checks.js';
 import { deskAnswerInput } from './desk.js';
+import { addCommentInput } from './review.js';
 import { z } from 'zod';
 import {
   addAgentInput,
@@ -75,6 +76,8 @@ export const SERVICE_ARGS: { [M in StudioServiceMethod]: z.ZodType<Parameters<St
   checks: z.tuple([]),
   setCheck: z.tuple([setCheckInput]),
   taskChecks: z.tuple([taskChecksInput]),
+  addComment: z.tuple([addCommentInput]),
+  taskComments: z.tuple([recordId]),
   listTabs: z.tuple([]),
   endTab: z.tuple([recordId]),
 };

@@ -1,5 +1,6 @@
 import type { CheckStatus, RepoCheck, SetCheckInput, TaskCheck, TaskChecksInput } from './checks.js';
 import type { DeskAnswerInput, DeskAnswerResult, DeskItem } from './desk.js';
+import type { AddCommentInput, ReviewComment } from './review.js';
 import type { Disposable, StudioEvent } from './events.js';
 import type {
   AddAgentInput,
@@ -188,6 +189,10 @@ export interface StudioService {
   setCheck(input: SetCheckInput): Promise<RepoCheck[]>;
   /** A task's check: passed, failed (with its tail), running, stale or none; `run` starts it again. */
   taskChecks(input: TaskChecksInput): Promise<CheckStatus>;
+  /** A comment on a line of a task's diff, pending until the task is sent back. */
+  addComment(input: AddCommentInput): Promise<ReviewComment>;
+  /** A task's line comments, each pending, open, answered or outdated. */
+  taskComments(taskId: number): Promise<ReviewComment[]>;
   /** Browser tabs let into the UI, newest first. */
   listTabs(): Promise<TabSession[]>;
   /** Ends a tab's session: its connections close at once and its token is refused from then on. */
@@ -290,6 +295,8 @@ const SERVICE_CALLS: Record<StudioServiceMethod, true> = {
   checks: true,
   setCheck: true,
   taskChecks: true,
+  addComment: true,
+  taskComments: true,
   listTabs: true,
   endTab: true,
 };

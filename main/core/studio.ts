@@ -22,6 +22,7 @@ import { WakeEngine } from './wake/wakeEngine.js';
 import { WakeGuard, type PingPongLimits } from './wake/wakeGuard.js';
 import { answerHook } from './wake/hookAnswer.js';
 import { studioDesk } from './desk/studioDesk.js';
+import { branchSource, ReviewComments } from './workspaces/reviewComments.js';
 import { checkRepoKey, studioChecks } from './checks/studioChecks.js';
 import type { TaskChecks } from './checks/taskChecks.js';
 import type { HookAnswer, HookPayload } from '../contract/hooks.js';
@@ -491,6 +492,12 @@ function wirePersonSide(
 ): { service: PersonService; team: TeamSetup } {
   const { agents, bus, board, sessions, workspaces } = parts;
   const env = options.terminals?.baseEnv ?? process.env;
+  const comments = new ReviewComments({
+    db: parts.db,
+    board,
+    source: branchSource(agents, workspaces),
+    clock: parts.clock,
+  });
   // The home folder agents run with (their environment's HOME), which `~` means to the person.
   const home = defaultHome(env);
   const folders = new TeamFolders({
@@ -527,7 +534,9 @@ function wirePersonSide(
       workspaces,
       person: () => agents.person,
       checks: parts.checks,
+      review: comments,
     }),
+    comments,
     checks: parts.checks,
     repoKey: checkRepoKey((folder) => folders.check(folder)),
     adder,

@@ -1,7 +1,7 @@
 // `ccstudio task ...`: the tasks the person gives the team, and review of their branches.
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../../contract/model.js';
 import type { CommandSpec, CommandTree } from '../kit/commandKit.js';
-import { formatCheck, formatTasks } from '../kit/format.js';
+import { formatCheck, formatComment, formatTasks } from '../kit/format.js';
 import { json, out, warn } from '../kit/io.js';
 import { printableBlock, printableLine } from '../kit/printable.js';
 import { withHint, type CommandContext } from '../kit/studioAccess.js';
@@ -57,8 +57,9 @@ const TASK_SUBCOMMANDS: CommandSpec[] = [
   {
     name: 'diff',
     args: '[id]',
-    summary: "Show a task's branch against its base.",
-    examples: ['ccstudio task diff 3'],
+    summary: "Show a task's branch against its base, or what changed since you last sent it back.",
+    options: [{ name: 'since-review', help: 'only what changed since you last sent it back' }],
+    examples: ['ccstudio task diff 3', 'ccstudio task diff 3 --since-review'],
   },
   {
     name: 'merge',
@@ -68,11 +69,25 @@ const TASK_SUBCOMMANDS: CommandSpec[] = [
     examples: ['ccstudio task merge 3 --dry-run', 'ccstudio task merge 3 --ff'],
   },
   {
+    name: 'comment',
+    args: '[id] [place] [text...]',
+    summary: "Comment on a line of a task's diff (sent with the task when you send it back).",
+    options: [JSON_OUT],
+    examples: ['ccstudio task comment 3 src/app.ts:42 "This leaks the handle on error."'],
+  },
+  {
+    name: 'comments',
+    args: '[id]',
+    summary: "A task's line comments: pending, open, answered or outdated.",
+    options: [JSON_OUT],
+    examples: ['ccstudio task comments 3'],
+  },
+  {
     name: 'back',
     args: '[id]',
-    summary: 'Send a task back to its agent with a note.',
+    summary: 'Send a task back to its agent with a note and your pending line comments.',
     options: [{ name: 'note', value: 'N', help: 'what to change' }],
-    examples: ['ccstudio task back 3 --note "The tests still fail on Windows."'],
+    examples: ['ccstudio task back 3 --note "The tests still fail on Windows."', 'ccstudio task back 3'],
   },
   {
     name: 'pr',
@@ -102,6 +117,34 @@ export function taskCommands(tree: CommandTree): void {
     },
   );
   for (const spec of TASK_SUBCOMMANDS) tree.studioCommand(task, spec, (ctx) => taskCommand(spec.name, ctx));
+}
+
+/** `task comment ID FILE:LINE TEXT` adds one; `task comments ID` lists them with their states. */
+async function commentCommand(
+  sub: 'comment' | 'comments',
+  values: CommandContext['values'],
+  rest: string[],
+  service: CommandContext['service'],
+): Promise<number> {
+  const id = taskIdArg(rest[0], sub);
+  if (sub === 'comments') {
+    noMore(rest.slice(1), 'task', sub);
+    const comments = await service.taskComments(id);
+    if (values.json) json(comments);
+    else if (!comments.length) out(`Task #${id} has no line comments.`);
+    else for (const c of comments) out(formatComment(c));
+    return 0;
+  }
+  const place = /^(.+):(\d+)$/.exec(rest[1] ?? '');
+  const text = rest.slice(2).join(' ').trim();
+  if (!place || !text) throw usageError('Name the line as FILE:LINE, then the comment.', 'task', 'comment');
+  const comment = await service.addComment({ taskId: id, file: place[1]!, line: Number(place[2]), text });
+  if (values.json) json(comment);
+  else
+    out(
+      `Comment #${comment.id} on ${comment.file}:${comment.line}; it goes to the agent when you send task #${id} back.`,
+    );
+  return 0;
 }
 
 /** `ccstudio task add|list|show|update`. */
@@ -171,8 +214,14 @@ async function taskCommand(
   if (sub === 'diff' || sub === 'merge' || sub === 'pr') {
     const id = taskIdArg(rest[0], sub);
     noMore(rest.slice(1), 'task', sub);
-    return workCommand(sub, { taskId: id }, values, service);
+    return workCommand(
+      sub,
+      { taskId: id, ...(values['since-review'] ? { sinceReview: true } : {}) },
+      values,
+      service,
+    );
   }
+  if (sub === 'comment' || sub === 'comments') return commentCommand(sub, values, rest, service);
   if (sub === 'checks') {
     const id = taskIdArg(rest[0], 'checks');
     noMore(rest.slice(1), 'task', 'checks');
@@ -184,9 +233,10 @@ async function taskCommand(
   if (sub === 'back') {
     const id = taskIdArg(rest[0], 'back');
     noMore(rest.slice(1), 'task', 'back');
-    if (!values.note) throw usageError('Say what to change with --note.', 'task', 'back');
-    const task = await service.sendBack({ taskId: id, note: values.note });
-    out(`Task #${task.id} went back to ${task.assignee} (${task.status}), with your note as mail.`);
+    const task = await service.sendBack({ taskId: id, ...(values.note ? { note: values.note } : {}) });
+    out(
+      `Task #${task.id} went back to ${task.assignee} (${task.status}), with your note and comments as mail.`,
+    );
     return 0;
   }
   throw unknownSub('task', sub);

@@ -1,3 +1,4 @@
+import type { ReviewComment } from '../../contract/review.js';
 import type { CheckStatus } from '../../contract/checks.js';
 import { sshHostLabel } from '../../contract/ssh.js';
 import type {
@@ -252,5 +253,12 @@ export function formatCheck(s: CheckStatus): string {
   ];
   if (s.state === 'failed' || s.state === 'stale')
     for (const l of run.tail) lines.push(`    ${printableLine(l)}`);
+  return lines.join('\n');
+}
+
+/** A line comment: where, its state, and what it says (an answer, when it has one). */
+export function formatComment(c: ReviewComment): string {
+  const lines = [`#${c.id} ${printableLine(c.file)}:${c.line} (${c.state}): ${printableLine(c.text)}`];
+  if (c.answer) lines.push(`    answered: ${printableLine(c.answer)}`);
   return lines.join('\n');
 }

@@ -50,6 +50,7 @@ export const CLI_OPTIONS = {
   repo: { type: 'string' },
   run: { type: 'boolean' },
   force: { type: 'boolean' },
+  'since-review': { type: 'boolean' },
   text: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },

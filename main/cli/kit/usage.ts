@@ -38,9 +38,11 @@ Usage:
   ccstudio task list [--status S] [--assignee NAME] [--json]
   ccstudio task show ID [--json]
   ccstudio task update ID [--status S] [--to NAME] [--result R] [--note N] [--json]
-  ccstudio task diff ID
+  ccstudio task diff ID [--since-review]
   ccstudio task merge ID [--into BRANCH] [--ff] [--dry-run] [--force] [--json]
-  ccstudio task back ID --note N
+  ccstudio task back ID [--note N]         (with your pending line comments)
+  ccstudio task comment ID FILE:LINE TEXT
+  ccstudio task comments ID [--json]
   ccstudio task pr ID
   ccstudio task checks ID [--run] [--json]
   ccstudio checks [--json]

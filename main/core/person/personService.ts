@@ -14,6 +14,7 @@ import type { MessageBus } from '../bus/messageBus.js';
 import type { AgentSessions } from '../sessions/agentSessions.js';
 import type { TaskChecks } from '../checks/taskChecks.js';
 import type { Desk } from '../desk/desk.js';
+import type { ReviewComments } from '../workspaces/reviewComments.js';
 import type { TabSessions } from '../tabs/tabSessions.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
@@ -57,6 +58,8 @@ export interface PersonServiceDeps {
   checks: Pick<TaskChecks, 'repos' | 'runs' | 'setCommand' | 'status' | 'runNow'>;
   /** The repository a folder the person names is in (its root), as checks key it. */
   repoKey(folder: string): Promise<string>;
+  /** Line comments on tasks' diffs. */
+  comments: Pick<ReviewComments, 'add' | 'list'>;
   clock: Clock;
   status(): StudioStatus;
 }
@@ -203,6 +206,9 @@ export class PersonService implements StudioService {
     this.deps.checks.setCommand(await this.deps.repoKey(input.repo), input.command);
   readonly taskChecks: StudioService['taskChecks'] = (input) =>
     input.run ? this.deps.checks.runNow(input.taskId) : this.deps.checks.status(input.taskId);
+
+  readonly addComment: StudioService['addComment'] = (input) => this.deps.comments.add(input);
+  readonly taskComments: StudioService['taskComments'] = (taskId) => this.deps.comments.list(taskId);
 
   readonly listTabs: StudioService['listTabs'] = async () => this.deps.tabs.list();
   readonly endTab: StudioService['endTab'] = async (id) => {

@@ -268,7 +268,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 11,
-    name: "checks before merge: a command per repository, and each task's latest run",
+    name: "the person's desk: checks before merge, and comments on a task's lines in review",
     up(db) {
       // One run kept per task (the latest): its tail is shown, older runs are history nobody reads.
       db.exec(`
@@ -289,6 +289,31 @@ export const MIGRATIONS: readonly Migration[] = [
           started_at   INTEGER,
           finished_at  INTEGER
         );
+        -- A comment on one line of a task's diff: pending until sent back with the task, then
+        -- kept with it. context: the lines around it as they were (JSON), to show and to tell
+        -- whether the line changed since.
+        CREATE TABLE task_comments (
+          id          INTEGER PRIMARY KEY,
+          task_id     INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+          file        TEXT NOT NULL,
+          line        INTEGER NOT NULL CHECK (line >= 1),
+          text        TEXT NOT NULL,
+          head        TEXT NOT NULL,
+          line_text   TEXT NOT NULL,
+          context     TEXT NOT NULL DEFAULT '[]',
+          created_at  INTEGER NOT NULL,
+          sent_at     INTEGER
+        );
+        CREATE INDEX task_comments_task ON task_comments (task_id, id);
+        -- Each time the person sent a task back: the branch's commit they had reviewed, so the next
+        -- review can show what changed since.
+        CREATE TABLE task_reviews (
+          id          INTEGER PRIMARY KEY,
+          task_id     INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+          head        TEXT NOT NULL,
+          at          INTEGER NOT NULL
+        );
+        CREATE INDEX task_reviews_task ON task_reviews (task_id, id);
       `);
     },
   },

@@ -5,6 +5,9 @@ import { StudioError } from '../../contract/errors.js';
 import type { SendBackInput } from '../../contract/inputs.js';
 import type { Agent, MergePreview, MergeResult, Task } from '../../contract/model.js';
 import type { MergeInput, StudioService, WorkTarget } from '../../contract/service.js';
+import type { CheckStatus } from '../../contract/checks.js';
+import type { ReviewComment } from '../../contract/review.js';
+import { commentsMail, type ReviewComments } from './reviewComments.js';
 import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { TaskBoard } from '../board/taskBoard.js';
 import type { MessageBus } from '../bus/messageBus.js';
@@ -20,8 +23,13 @@ export interface WorkspaceServiceDeps {
   bus: MessageBus;
   workspaces: Workspaces;
   person(): Agent;
-  /** Checks before merge: a task's merge passes its gate (see core/checks). */
-  checks?: { gate(task: Task, force: boolean): Promise<string | undefined> };
+  /** Checks before merge: a task's merge passes its gate (see core/checks); a failure's tail goes back with it. */
+  checks?: {
+    gate(task: Task, force: boolean): Promise<string | undefined>;
+    status(taskId: number): Promise<CheckStatus>;
+  };
+  /** Line comments, sent back with the task. */
+  review?: Pick<ReviewComments, 'pending' | 'sent' | 'lastReviewed' | 'head'>;
 }
 
 type WorkspaceMethods = Pick<
@@ -45,7 +53,14 @@ export function workspaceService(deps: WorkspaceServiceDeps): WorkspaceMethods {
     allChanges: async () => workspaces.all(),
     workDiff: async (target: WorkTarget) => {
       const { agent, branch } = resolveTarget(deps, target);
-      return workspaces.diff(agent, branch);
+      const since =
+        'taskId' in target && target.sinceReview ? deps.review?.lastReviewed(target.taskId) : undefined;
+      if ('taskId' in target && target.sinceReview && !since)
+        throw new StudioError(
+          'invalid',
+          `Task #${target.taskId} was never sent back, so there is no earlier review to compare with.`,
+        );
+      return workspaces.diff(agent, branch, since);
     },
     merge: (input) => merge(deps, input),
     previewMerge: (input) => previewMerge(deps, input),
@@ -209,21 +224,47 @@ function previewText(check: MergeCheck, tasks: Task[], first: Task): string {
 }
 
 /** A task back to its assignee from review: in progress again, the person's note as its mail. */
+/**
+ * A task back to its agent as one mail: the person's note, their line comments (each with its
+ * file, line and the lines around it), and a failed check's last lines. The comments are then
+ * sent, and the commit reviewed kept, so the next review can show what changed since.
+ */
 async function sendBack(deps: WorkspaceServiceDeps, { taskId, note }: SendBackInput): Promise<Task> {
   const { agents, board, bus } = deps;
   const task = board.get(taskId);
   if (!task.assignee) throw new StudioError('invalid', `Task #${taskId} has no assignee to send it back to.`);
+  const comments = deps.review?.pending(taskId) ?? [];
+  if (!note && !comments.length)
+    throw new StudioError(
+      'invalid',
+      `Say what to change: a note, or comments on the lines of task #${taskId}'s diff.`,
+    );
+  const check = await deps.checks?.status(taskId).catch(() => undefined);
+  const head = task.branch && deps.review ? await deps.review.head(task).catch(() => undefined) : undefined;
   const me = deps.person();
-  const updated = board.update(me, { id: taskId, status: 'in_progress', note: `sent back: ${note}` });
+  const said = note ?? `${comments.length} comment${comments.length === 1 ? '' : 's'} on the diff`;
+  const updated = board.update(me, { id: taskId, status: 'in_progress', note: `sent back: ${said}` });
+  if (head) deps.review!.sent(taskId, head);
   const to = agents.require(task.assignee);
   if (to.id !== me.id)
-    bus.send(
-      me,
-      to.name,
-      `Task #${taskId} "${task.title}" came back from review: ${note}\n\nWork on it${task.branch ? ` on ${task.branch}` : ''}, commit, and move it to review again with update_task.`,
-      { type: 'task', taskId },
-    );
+    bus.send(me, to.name, sendBackMail(task, note, comments, check), { type: 'task', taskId });
   return updated;
+}
+
+function sendBackMail(
+  task: Task,
+  note: string | undefined,
+  comments: ReviewComment[],
+  check?: CheckStatus,
+): string {
+  const parts = [`Task #${task.id} "${task.title}" came back from review${note ? `: ${note}` : '.'}`];
+  if (comments.length) parts.push(`Comments on your diff:\n\n${commentsMail(comments)}`);
+  if (check?.state === 'failed' && check.run)
+    parts.push(`Its check failed (${check.command}), ending:\n${check.run.tail.slice(-20).join('\n')}`);
+  parts.push(
+    `Work on it${task.branch ? ` on ${task.branch}` : ''}, commit, and move it to review again with update_task (a note there answers the comments).`,
+  );
+  return parts.join('\n\n');
 }
 
 /** A pull request for a task's branch, or the branch an agent has checked out (see proposeBranch). */

@@ -284,12 +284,17 @@ export class Workspaces {
   }
 
   /** A diff of the agent's worktree, or of a task's branch. */
-  diff(agent: Agent, branch?: string): Promise<WorkspaceDiff> {
+  diff(agent: Agent, branch?: string, since?: string): Promise<WorkspaceDiff> {
     const ws = this.workspaceOf(agent);
     // The badge counts what the review shows: read again now, not at the next turn's end (one on
     // another machine has no file events to refresh it meanwhile).
     void this.refresh(agent.id, false);
-    return workspaceDiff(this.placeOf(agent), { agent: agent.name, ws, ...(branch ? { branch } : {}) });
+    return workspaceDiff(this.placeOf(agent), {
+      agent: agent.name,
+      ws,
+      ...(branch ? { branch } : {}),
+      ...(since ? { since } : {}),
+    });
   }
 
   /**

@@ -172,6 +172,8 @@ export interface DiffTarget {
   ws: Workspace;
   /** A branch to show (a task's); default: what the worktree has checked out, uncommitted too. */
   branch?: string;
+  /** Show only what changed since this commit (the one last reviewed), not since the base. */
+  since?: string;
 }
 
 /**
@@ -193,7 +195,8 @@ export async function workspaceDiff(place: RepoPlace, target: DiffTarget): Promi
   // The commit shown is fixed first: a merge given it takes exactly what this diff shows.
   const head = (await g(cwd, ['rev-parse', live ? 'HEAD' : `refs/heads/${branch}`])).stdout.trim();
   const mb = await mergeBase(g, cwd, ws.base, head);
-  const args = ['diff', '--no-color', '--no-renames', '--no-ext-diff', '--no-textconv', mb];
+  const from = target.since ?? mb;
+  const args = ['diff', '--no-color', '--no-renames', '--no-ext-diff', '--no-textconv', from];
   const out = await g(cwd, live ? args : [...args, head], { cutOutput: true });
   const whole = live ? await withUntracked(place, wt, cwd, out.stdout) : { patch: out.stdout, full: false };
   const { patch, cut } = cutPatch(whole.patch);
@@ -208,6 +211,7 @@ export async function workspaceDiff(place: RepoPlace, target: DiffTarget): Promi
     head,
     uncommittedFiles,
     remote: await pushRemote(git, ws.repo),
+    ...(target.since ? { since: target.since } : {}),
   };
 }
 

@@ -93,6 +93,7 @@ beforeEach(() => {
       runNow: unused,
     },
     repoKey: unused,
+    comments: { add: unused, list: unused },
     status: () => studioStatus(store),
   });
 });
