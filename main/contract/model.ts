@@ -349,6 +349,8 @@ export const MERGE_REFUSALS = [
   'fast-forward',
   'conflict',
   'checkout',
+  /** The task's check failed, is stale, still runs or never ran: merged only when forced. */
+  'check',
 ] as const;
 export type MergeRefusal = (typeof MERGE_REFUSALS)[number];
 

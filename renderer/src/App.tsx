@@ -113,6 +113,7 @@ export function App({
                   onNew={() => setDialog({ kind: 'newTask' })}
                   onReview={onReviewTask}
                   changesOf={changesOf}
+                  checkOf={(t) => state.checks[t.id]}
                 />
                 <Feed feed={state.feed} agents={state.agents} />
               </aside>

@@ -210,7 +210,19 @@ async function previewMerge(deps: WorkspaceServiceDeps, input: MergeInput): Prom
   const { why: _why, todo: _todo, ...preview } = check;
   const first = tasks[0];
   if (!first) return { ...preview, text: mergePreviewText(check) };
+  const gate = check.refusal || input.force ? undefined : await gateRefusal(deps, first);
+  if (gate)
+    return { ...preview, refusal: 'check', commits: 0, text: `Will be refused: ${gate}`, taskId: first.id };
   return { ...preview, text: previewText(check, tasks, first), taskId: first.id };
+}
+
+/** What the task's check would say to a merge now, if it refuses it. */
+async function gateRefusal(deps: WorkspaceServiceDeps, task: Task): Promise<string | undefined> {
+  if (!deps.checks || task.status === 'done') return undefined;
+  return deps.checks.gate(task, false).then(
+    () => undefined,
+    (err: Error) => err.message.split('\n')[0]!.replace(/^Task #\d+ is not merged: /, ''),
+  );
 }
 
 /** A preview said of the tasks a merge finishes: already merged, or which open ones it finishes. */

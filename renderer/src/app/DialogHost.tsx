@@ -40,6 +40,7 @@ export function DialogHost({
         target={review.target}
         {...(review.task ? { task: review.task } : {})}
         {...(review.changes ? { changes: review.changes } : {})}
+        {...(review.task && state.checks[review.task.id] ? { check: state.checks[review.task.id] } : {})}
         onClose={close}
       />
     );

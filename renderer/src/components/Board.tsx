@@ -1,3 +1,4 @@
+import type { TaskCheck } from '../../../main/contract/checks.js';
 import { useDraggable, useDroppable } from '@dnd-kit/core';
 import {
   TASK_STATUSES,
@@ -9,14 +10,19 @@ import { cardId, COLUMN_LABELS, columnId, groupByColumn } from '../board/boardLo
 
 /** A card's work: its assignee's changes while its worktree has the card's branch checked out. */
 export type ChangesOf = (task: Task) => WorkspaceChanges | undefined;
+/** A card's latest check run. */
+export type CheckOf = (task: Task) => TaskCheck | undefined;
 
 export function TaskCardBody({
   task,
   changes,
+  check,
   onReview,
 }: {
   task: Task;
   changes?: WorkspaceChanges | undefined;
+  /** Its latest check run (passed, failed, running): what a merge will say of it. */
+  check?: TaskCheck | undefined;
   onReview?(id: number): void;
 }) {
   return (
@@ -39,6 +45,17 @@ export function TaskCardBody({
               {changes.total.files} file{changes.total.files === 1 ? '' : 's'}{' '}
               <span className="added">+{changes.total.added}</span>{' '}
               <span className="removed">−{changes.total.removed}</span>
+            </span>
+          )}
+          {check && (
+            <span
+              className={`badge card-check check-${check.state}`}
+              data-testid={`card-check-${task.id}`}
+              title={
+                check.state === 'failed' ? check.tail.slice(-3).join('\n') : `Its check: ${check.command}`
+              }
+            >
+              check {check.state}
             </span>
           )}
           {onReview && task.assignee && (
@@ -65,11 +82,13 @@ export function TaskCardBody({
 function Card({
   task,
   changesOf,
+  checkOf,
   onOpen,
   onReview,
 }: {
   task: Task;
   changesOf: ChangesOf;
+  checkOf?: CheckOf | undefined;
   onOpen(id: number): void;
   onReview(id: number): void;
 }) {
@@ -88,7 +107,7 @@ function Card({
         listeners?.onKeyDown?.(e);
       }}
     >
-      <TaskCardBody task={task} changes={changesOf(task)} onReview={onReview} />
+      <TaskCardBody task={task} changes={changesOf(task)} check={checkOf?.(task)} onReview={onReview} />
     </div>
   );
 }
@@ -97,12 +116,14 @@ function Column({
   status,
   tasks,
   changesOf,
+  checkOf,
   onOpen,
   onReview,
 }: {
   status: TaskStatus;
   tasks: Task[];
   changesOf: ChangesOf;
+  checkOf?: CheckOf | undefined;
   onOpen(id: number): void;
   onReview(id: number): void;
 }) {
@@ -114,7 +135,14 @@ function Column({
       </h3>
       <div className="column-cards">
         {tasks.map((t) => (
-          <Card key={t.id} task={t} changesOf={changesOf} onOpen={onOpen} onReview={onReview} />
+          <Card
+            key={t.id}
+            task={t}
+            changesOf={changesOf}
+            checkOf={checkOf}
+            onOpen={onOpen}
+            onReview={onReview}
+          />
         ))}
       </div>
     </div>
@@ -124,12 +152,14 @@ function Column({
 export function Board({
   tasks,
   changesOf,
+  checkOf,
   onOpen,
   onNew,
   onReview,
 }: {
   tasks: Task[];
   changesOf: ChangesOf;
+  checkOf?: CheckOf | undefined;
   onOpen(id: number): void;
   onNew(): void;
   /** Opens the review of a card's branch. */
@@ -151,6 +181,7 @@ export function Board({
             status={s}
             tasks={columns[s]}
             changesOf={changesOf}
+            checkOf={checkOf}
             onOpen={onOpen}
             onReview={onReview}
           />

@@ -2,7 +2,9 @@
 import { html as diffHtml } from 'diff2html';
 import type { ColorSchemeType, DiffFile } from 'diff2html/lib/types';
 import 'diff2html/bundles/css/diff2html.min.css';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import type { ReviewComment } from '../../../../../main/contract/review.js';
+import { clickedLine } from './commentLine.js';
 
 /** A file with more changed lines than this starts collapsed: one generated file must not bury the rest. */
 const LARGE_FILE_LINES = 400;
@@ -48,13 +50,20 @@ export function FileDiff({
   open,
   onToggle,
   uncommitted,
+  comments = [],
+  onComment,
 }: {
   file: DiffFile;
   layout: DiffLayout;
   open: boolean;
   onToggle(): void;
   uncommitted?: Uncommitted | undefined;
+  /** This file's line comments, and how to add one (a task's review only). */
+  comments?: ReviewComment[];
+  onComment?: ((line: number, text: string) => Promise<void>) | undefined;
 }) {
+  const [draft, setDraft] = useState<{ line: number; text: string } | null>(null);
+  const [hint, setHint] = useState<string | null>(null);
   // diff2html escapes the file's text; the HTML is its own markup around it.
   const markup = useMemo(
     () =>
@@ -85,7 +94,60 @@ export function FileDiff({
         {file.isBinary && <span className="badge">binary</span>}
         {uncommitted && <UncommittedBadge committedToo={uncommitted.committedToo} />}
       </button>
-      {open && <div className="review-file-body" dangerouslySetInnerHTML={{ __html: markup }} />}
+      {open && (
+        <div
+          className={`review-file-body${onComment ? ' commentable' : ''}`}
+          title={onComment ? 'Click a line to comment on it' : undefined}
+          onClick={(e) => {
+            if (!onComment || file.isDeleted) return;
+            const at = clickedLine(e.target);
+            if (!at) return;
+            if ('removed' in at)
+              return setHint('A removed line is not on the branch: comment on a line of its new version.');
+            setHint(null);
+            setDraft({ line: at.line, text: '' });
+          }}
+          dangerouslySetInnerHTML={{ __html: markup }}
+        />
+      )}
+      {hint && <p className="form-hint">{hint}</p>}
+      {draft && onComment && (
+        <form
+          className="review-comment-form"
+          data-testid="review-comment-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (draft.text.trim()) void onComment(draft.line, draft.text.trim()).then(() => setDraft(null));
+          }}
+        >
+          <label>
+            Comment on {name}:{draft.line}
+            <textarea
+              autoFocus
+              rows={2}
+              value={draft.text}
+              onChange={(e) => setDraft({ ...draft, text: e.target.value })}
+              data-testid="review-comment-text"
+            />
+          </label>
+          <button type="submit" disabled={!draft.text.trim()} data-testid="review-comment-add">
+            Add comment
+          </button>
+          <button type="button" onClick={() => setDraft(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      {comments.length > 0 && (
+        <ul className="review-comments">
+          {comments.map((c) => (
+            <li key={c.id} data-testid={`review-comment-${c.id}`} data-state={c.state}>
+              <span className={`badge comment-${c.state}`}>{c.state}</span> line {c.line}: {c.text}
+              {c.answer && <div className="form-hint">answered: {c.answer}</div>}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

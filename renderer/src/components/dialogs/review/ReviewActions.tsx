@@ -15,6 +15,7 @@ export function ReviewActions({
   busy,
   hasFiles,
   onMerge,
+  onForceMerge,
   onSendBack,
   onPullRequest,
 }: {
@@ -23,6 +24,8 @@ export function ReviewActions({
   busy: boolean;
   hasFiles: boolean;
   onMerge(mode: MergeMode): void;
+  /** The person's word that a task merges past its check (failed, stale, never ran). */
+  onForceMerge(): void;
   /** Absent when reviewing an agent's worktree: there is no card to send back. */
   onSendBack?: (() => void) | undefined;
   onPullRequest(): void;
@@ -45,6 +48,19 @@ export function ReviewActions({
       >
         Merge into {diff?.base ?? 'base'}
       </button>
+      {previews['merge-commit'] &&
+        'preview' in previews['merge-commit'] &&
+        previews['merge-commit'].preview.refusal === 'check' && (
+          <button
+            disabled={busy}
+            onClick={() => {
+              if (window.confirm(`${byMerge.text}\n\nMerge anyway?`)) onForceMerge();
+            }}
+            data-testid="review-merge-anyway"
+          >
+            Merge anyway…
+          </button>
+        )}
       <button
         disabled={busy || !byFastForward.mergeable}
         onClick={() => onMerge('fast-forward')}
@@ -79,12 +95,15 @@ export function ReviewActions({
 export function SendBackNote({
   note,
   assignee,
+  pending,
   busy,
   onChange,
   onSend,
 }: {
   note: string;
   assignee: string | null;
+  /** Line comments that go with it. */
+  pending: number;
   busy: boolean;
   onChange(note: string): void;
   onSend(): void;
@@ -99,8 +118,14 @@ export function SendBackNote({
         placeholder={`What should ${assignee} change?`}
         data-testid="review-note"
       />
-      <button disabled={busy || !note.trim()} onClick={onSend} data-testid="review-send-back-confirm">
-        Send back with this note
+      <button
+        disabled={busy || (!note.trim() && !pending)}
+        onClick={onSend}
+        data-testid="review-send-back-confirm"
+      >
+        {pending
+          ? `Send back with ${pending} comment${pending === 1 ? '' : 's'}${note.trim() ? ' and this note' : ''}`
+          : 'Send back with this note'}
       </button>
     </div>
   );

@@ -1,6 +1,7 @@
 import type { DiffFile } from 'diff2html/lib/types';
 import { useState } from 'react';
 import type { WorkspaceDiff } from '../../../../../main/contract/model.js';
+import type { ReviewComment } from '../../../../../main/contract/review.js';
 import {
   FileDiff,
   fileName,
@@ -75,12 +76,17 @@ export function ReviewFiles({
   layout,
   uncommitted,
   opened,
+  comments,
+  onComment,
 }: {
   diff: WorkspaceDiff | null;
   files: DiffFile[];
   layout: DiffLayout;
   uncommitted: Map<string, Uncommitted>;
   opened: ReturnType<typeof useOpenFiles>;
+  /** A task's line comments (none for an agent's worktree), and how to add one. */
+  comments: ReviewComment[];
+  onComment?: ((file: string, line: number, text: string) => Promise<void>) | undefined;
 }) {
   return (
     <div className="review-files">
@@ -93,6 +99,8 @@ export function ReviewFiles({
           open={opened.isOpen(f)}
           onToggle={() => opened.toggle(f)}
           uncommitted={uncommitted.get(fileName(f))}
+          comments={comments.filter((c) => c.file === fileName(f))}
+          onComment={onComment && ((line, text) => onComment(fileName(f), line, text))}
         />
       ))}
       {diff?.truncated && <p className="empty">The diff is cut here: it is too large to show whole.</p>}

@@ -16,13 +16,20 @@ const NOT_YET: Previews = { 'merge-commit': null, 'fast-forward': null };
  * changes move (`changedAt`) or on `load()`. Only the latest load's answers are shown: an earlier
  * one may come back after it.
  */
-export function useWorkReview(client: StudioClient, target: WorkTarget, changedAt: number | undefined) {
+export function useWorkReview(
+  client: StudioClient,
+  target: WorkTarget,
+  changedAt: number | undefined,
+  /** What the diff shows, when not the whole of `target` (only what changed since the last review). */
+  shown: WorkTarget = target,
+) {
   const [diff, setDiff] = useState<WorkspaceDiff | null>(null);
   const [previews, setPreviews] = useState<Previews>(NOT_YET);
   const [error, setError] = useState<string | null>(null);
   const loads = useRef(0);
   // The target as a value: the window passes a new object on every render.
   const key = JSON.stringify(target);
+  const shownKey = JSON.stringify(shown);
   const load = useCallback(
     (keepError = false) => {
       const n = ++loads.current;
@@ -30,7 +37,7 @@ export function useWorkReview(client: StudioClient, target: WorkTarget, changedA
       const t = JSON.parse(key) as WorkTarget;
       if (!keepError) setError(null);
       setPreviews(NOT_YET);
-      client.workDiff(t).then(
+      client.workDiff(JSON.parse(shownKey) as WorkTarget).then(
         (d) => {
           if (!latest()) return;
           setDiff(d);
@@ -49,7 +56,7 @@ export function useWorkReview(client: StudioClient, target: WorkTarget, changedA
         },
       );
     },
-    [client, key],
+    [client, key, shownKey],
   );
   useEffect(() => load(), [load, changedAt]);
   return { diff, previews, error, setError, load };
