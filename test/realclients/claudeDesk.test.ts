@@ -95,9 +95,11 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         const runs = () =>
           existsSync(join(c.work, 'runs.txt')) ? readFileSync(join(c.work, 'runs.txt'), 'utf8') : '';
         const person = c.studio.agents.person;
+        // Held on the permission hook, in every version (a screen-read item may come first, and
+        // keeps its id when the hook arrives).
         const asked = (detail: string) =>
-          c.waitFor(`an item asking for ${detail}`, () =>
-            c.studio.desk.items().find((i) => i.detail === detail || i.detail.includes(detail)),
+          c.waitFor(`the hook held for ${detail}`, () =>
+            c.studio.desk.items().find((i) => i.structured && i.detail === detail),
           );
 
         // Allowed once: the command shows in the queue with the dialog drawn beside the held hook.

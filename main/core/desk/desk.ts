@@ -144,6 +144,7 @@ export class Desk {
     const drafts = deskDrafts({ ...this.deps.sources, held: (id) => this.deps.holds.pending(id) });
     const now = this.deps.clock.now();
     const keys = new Set(drafts.map((d) => d.key));
+    this.carryOver(drafts, keys);
     for (const key of [...this.seen.keys()]) if (!keys.has(key)) this.seen.delete(key);
     const next = drafts.map((draft) => ({ draft, item: this.name(draft, now) }));
     next.sort((a, b) => a.item.since - b.item.since || a.item.id.localeCompare(b.item.id));
@@ -152,6 +153,23 @@ export class Desk {
     if (signature === this.signature) return;
     this.signature = signature;
     this.deps.events.fire({ type: 'desk.changed', items: this.items() });
+  }
+
+  /**
+   * Claude Code draws a dialog before its hook reaches the studio (a command hook takes a process
+   * start): the prompt is listed from the screen first, then held. The held item keeps the id the
+   * screen's had, so an answer given to that id reaches it.
+   */
+  private carryOver(drafts: ItemDraft[], keys: Set<string>): void {
+    for (const draft of drafts) {
+      if (draft.hold === undefined || this.seen.has(draft.key)) continue;
+      const screenKey = [...this.seen.keys()].find(
+        (k) => k.startsWith(`screen:${draft.agentId}:`) && !keys.has(k),
+      );
+      if (!screenKey) continue;
+      this.seen.set(draft.key, this.seen.get(screenKey)!);
+      this.seen.delete(screenKey);
+    }
   }
 
   private name(draft: ItemDraft, now: number): DeskItem {

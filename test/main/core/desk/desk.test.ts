@@ -318,3 +318,17 @@ describe('Desk', () => {
     expect(desk.items()).toEqual([]);
   });
 });
+
+describe('Desk ids', () => {
+  it('keep the id a prompt was listed under from the screen once its hook is held (drawn first, then held)', async () => {
+    show(1, permissionScreen('make'));
+    const [fromScreen] = desk.items();
+    expect(fromScreen!.structured).toBeUndefined();
+    const held = desk.hold(1, 'Bash', { command: 'make' });
+    const [item] = desk.items();
+    expect(item).toMatchObject({ id: fromScreen!.id, structured: true, detail: 'make' });
+    await desk.answer({ id: fromScreen!.id, verdict: 'allow' });
+    expect(JSON.stringify(await held)).toContain('"behavior":"allow"');
+    expect(pressed).toEqual([]);
+  });
+});
