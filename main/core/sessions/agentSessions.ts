@@ -9,6 +9,7 @@ import { Emitter } from '../util/emitter.js';
 import type { AgentStateTracker } from './agentStateTracker.js';
 import { describeExit, QUICK_EXIT_MS } from '../../contract/exits.js';
 import type { OutputConsumer, SpawnPty } from './ptySession.js';
+import { isTerminalReport } from './terminalReports.js';
 import { CLASSIFY_TAIL_LINES, classifyScreen, type ScreenReading } from './screenClassifier.js';
 import { tailAnswer } from './screenMirror.js';
 import type { TerminalWriter, TypeResult } from './terminalWriter.js';
@@ -444,7 +445,8 @@ export class AgentSessions {
   input(name: string, data: string): void {
     const live = this.session(name);
     if (!live.pty.running) throw new StudioError('unavailable', `${name}'s terminal has exited; restart it.`);
-    live.lastPersonInputAt = this.options.clock.now();
+    // The tile's own answers to the program (focus, device attributes) are not the person typing.
+    if (!isTerminalReport(data)) live.lastPersonInputAt = this.options.clock.now();
     live.pty.write(data);
   }
 
