@@ -1,6 +1,7 @@
 // Runs the real Claude Code CLI (pinned in test/tools) as studio agents, driven by the scripted
 // model stub on loopback: a throwaway HOME with a pre-seeded ~/.claude.json, a dummy API key,
 // and ANTHROPIC_BASE_URL pointing at the stub. No account, no network.
+import { findUiDir } from '../../main/host/studioHost.js';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -69,6 +70,8 @@ export interface ClaudeCrew {
   /** The studio's data folder, with a studio.json as `serve` writes it (admin token included). */
   dataDir: string;
   adminToken: string;
+  /** The page with the UI token, as `serve` prints it (the UI is served when it is built). */
+  uiUrl: string;
   agent(name: string): Agent;
   /** Main-turn requests the stub saw from one agent (side requests excluded). */
   requestsFrom(name: string): StubRequest[];
@@ -231,7 +234,9 @@ export async function startClaudeCrew(
   });
   const adminToken = 'ccsa_' + randomBytes(24).toString('base64url');
   const uiToken = 'ccsu_' + randomBytes(24).toString('base64url');
-  const http = serveStudio(listener, { studio, adminToken, uiToken });
+  // The built UI (dist/renderer), for a browser test over a real crew.
+  const uiDir = findUiDir();
+  const http = serveStudio(listener, { studio, adminToken, uiToken, ...(uiDir ? { uiDir } : {}) });
   // studio.json as the host writes it: there is something real for a probe to try to read.
   writeStudioInfo(dataDir, studioInfoFor('127.0.0.1', listener.urls, { adminToken, uiToken }));
   for (const a of agents) {
@@ -287,6 +292,7 @@ export async function startClaudeCrew(
     home,
     dataDir,
     adminToken,
+    uiUrl: `${listener.urls.base}/?token=${uiToken}`,
     agent: (name) => studio.agents.require(name),
     requestsFrom,
     describe,
