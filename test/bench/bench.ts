@@ -18,6 +18,8 @@
 // heartbeat in the same run (listBench.ts; BENCH_LIST_ROUNDS, default 40).
 // BENCH_ONLY=flood: b and 2,000,000 combining accents printed 25 times in an agent's terminal of a
 // `ccstudio serve`, its memory and /health latency beside a baseline (floodBench.ts; BENCH_FLOOD_*).
+// BENCH_ONLY=desk: an answer from the queue to a held permission hook, a check's start on the
+// event loop, the queue's first render and an update in Chromium (deskBench.ts).
 // `--strict` exits 1 when a target fails.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,6 +36,7 @@ import { deliveryTable, runDeliveryBench } from './deliveryBench.js';
 import { runSshBench, sshTable } from './sshBench.js';
 import { listTable, runListBench } from './listBench.js';
 import { floodConfigFromEnv, floodTable, runFloodBench } from './floodBench.js';
+import { deskTable, runDeskBench } from './deskBench.js';
 import type {
   ChildToParent,
   LoadConfig,
@@ -86,6 +89,7 @@ const DELIVERY_SELECTED = !ONLY.length || ONLY.includes('delivery');
 const SSH_SELECTED = !ONLY.length || ONLY.includes('ssh');
 const LISTS_SELECTED = !ONLY.length || ONLY.includes('lists');
 const FLOOD_SELECTED = !ONLY.length || ONLY.includes('flood');
+const DESK_SELECTED = !ONLY.length || ONLY.includes('desk');
 /** Agents started on the one remote host (and here, for the baseline). */
 const SSH_AGENTS = 16;
 /** Rounds of mail to a busy agent, each way (the real CLI: about 2 s a round through the hook). */
@@ -494,6 +498,16 @@ async function main(): Promise<void> {
       `\n${text}\n\n${r.notes.join('\n')}\n\nTargets (flood):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
     );
     md.push(...r.notes, '', text, '', 'Targets (flood):', '', ...checkLines.map((l) => `- ${l}`), '');
+  }
+
+  if (DESK_SELECTED) {
+    process.stdout.write(`\n  desk: answers from the queue, checks starting, the queue in Chromium ...\n`);
+    const r = await runDeskBench((line) => process.stdout.write(`  desk: ${line}\n`));
+    const text = deskTable(r);
+    results.push(...r.checks);
+    const checkLines = r.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+    process.stdout.write(`\n${text}\n\nTargets (desk):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
+    md.push(...r.notes, '', text, '', 'Targets (desk):', '', ...checkLines.map((l) => `- ${l}`), '');
   }
 
   const out = join(root, 'test-results', 'bench.md');

@@ -65,6 +65,8 @@ export function deskDrafts(sources: DeskSources): ItemDraft[] {
 function promptDrafts(agent: Agent, sources: DeskSources): ItemDraft[] {
   const held = sources.held(agent.id);
   if (held.length) return held.map((h) => heldDraft(agent, h));
+  // Its screen is read only when its state says a prompt is up there.
+  if (!SCREEN_PROMPTS.has(agent.state)) return [];
   const screen = sources.screen(agent.id);
   if (!screen || !SCREEN_PROMPTS.has(screen.state)) return [];
   return [screenDraft(agent, screen)];

@@ -5,7 +5,7 @@ import { NotificationsDialog } from '../components/dialogs/NotificationsDialog.j
 import { RemoveAgentDialog } from '../components/dialogs/RemoveAgentDialog.js';
 import { ReviewDialog } from '../components/dialogs/ReviewDialog.js';
 import { TabsDialog } from '../components/dialogs/TabsDialog.js';
-import { QueueDialog } from '../components/dialogs/queue/QueueDialog.js';
+import { QueueDialog } from '../components/dialogs/QueueDialog.js';
 import { TaskDetailDialog } from '../components/dialogs/TaskDetailDialog.js';
 import { TaskEditor } from '../components/dialogs/TaskEditor.js';
 import { agentNamed, type StudioState } from '../state/studioState.js';

@@ -82,6 +82,8 @@ function liveScreen(agentId: number): LiveScreen | undefined {
 function show(agentId: number, text: string): void {
   screens.set(agentId, text);
   const s = liveScreen(agentId)!;
+  // The registry hears the tracker's state as well.
+  agents = agents.map((a) => (a.id === agentId ? { ...a, state: s.state } : a));
   for (const l of screenListeners) l({ agentId, state: s.state, reading: s.reading });
 }
 

@@ -1,10 +1,10 @@
 // The person's queue: everything that waits for them across all agents, oldest first, answered in
 // place. Keyboard first (queueKeys.ts); at phone width it takes the whole screen.
 import { useEffect, useRef, useState } from 'react';
-import { waitedFor, type DeskAnswerInput, type DeskItem } from '../../../../../main/contract/desk.js';
-import { useStudio } from '../../../context/StudioContext.js';
-import { Modal } from '../Modal.js';
-import { keepSelection, queueKey, type QueueAction } from './queueKeys.js';
+import { waitedFor, type DeskAnswerInput, type DeskItem } from '../../../../main/contract/desk.js';
+import { useStudio } from '../../context/StudioContext.js';
+import { Modal } from './Modal.js';
+import { keepSelection, queueKey, type QueueAction } from './queue/queueKeys.js';
 
 export interface QueueProps {
   items: DeskItem[];
