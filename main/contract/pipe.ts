@@ -39,7 +39,9 @@ export type UiCommand =
   | { type: 'showBoard' }
   | { type: 'newTask' }
   | { type: 'addAgent' }
-  | { type: 'toggleLayout' };
+  | { type: 'toggleLayout' }
+  /** The person's queue, at one item (`p12`) or an agent's first (`@bob`) when given. */
+  | { type: 'openQueue'; focus?: string };
 
 /** Everything a UI talks to: the studio, the terminals it attached, and a way to let go. */
 export type StudioClient = StudioService &

@@ -253,13 +253,16 @@ async function focusTileOf(studio: RunningStudio['studio'], name: string): Promi
 function notifyOnAttention(studio: RunningStudio['studio']): void {
   studio.service.onDidEvent((event) => {
     if (event.type !== 'attention' || !Notification.isSupported()) return;
-    const { title, body, agent } = event.attention;
+    const { title, body, agent, link } = event.attention;
     const notice = new Notification({ title, body });
     notices.add(notice);
     notice.on('click', () => {
       notices.delete(notice);
       showWindow();
-      if (agent) void focusTileOf(studio, agent);
+      // A prompt's notice opens the queue at it; others show the agent's tile.
+      const queueAt = link?.startsWith('#queue=') ? link.slice('#queue='.length) : undefined;
+      if (queueAt) sendCommand({ type: 'openQueue', focus: queueAt });
+      else if (agent) void focusTileOf(studio, agent);
     });
     notice.on('close', () => notices.delete(notice));
     notice.show();

@@ -27,6 +27,8 @@ export function studioMenuItems(platform: string = process.platform): StudioMenu
     { label: 'New task', accelerator: `${act}+N`, command: { type: 'newTask' } },
     { label: 'Add agent', accelerator: `${mod}+Shift+A`, command: { type: 'addAgent' } },
     { label: 'Toggle grid / list', accelerator: `${act}+L`, command: { type: 'toggleLayout' } },
+    // Cmd+Q quits on a Mac: the queue takes Cmd+Shift+U ("up next") there.
+    { label: 'Queue', accelerator: mac ? 'Cmd+Shift+U' : 'Alt+Shift+Q', command: { type: 'openQueue' } },
     ...Array.from({ length: SHORTCUT_TILES }, (_, i) => ({
       label: `Tile ${i + 1}`,
       accelerator: `${mod}+${i + 1}`,

@@ -54,6 +54,7 @@ export function App({
     setSaved,
     select: setSelected,
     open: (kind) => setDialog({ kind }),
+    openQueue: (focus) => setDialog({ kind: 'queue', ...(focus ? { focus } : {}) }),
     terminals: terminals.current,
   });
   const register = useCallback((name: string, handle: TerminalHandle | null) => {

@@ -165,6 +165,7 @@ describe('browser shortcuts', () => {
     expect(key('KeyN', { altKey: true, shiftKey: true })).toEqual({ type: 'newTask' });
     expect(key('KeyA', { altKey: true, shiftKey: true })).toEqual({ type: 'addAgent' });
     expect(key('KeyL', { altKey: true, shiftKey: true })).toEqual({ type: 'toggleLayout' });
+    expect(key('KeyQ', { altKey: true, shiftKey: true })).toEqual({ type: 'openQueue' });
   });
   it('leaves plain typing and the browser’s own shortcuts alone', () => {
     expect(key('Digit3')).toBeNull();

@@ -16,6 +16,8 @@ export interface CommandTargets {
   setSaved: Dispatch<SetStateAction<SavedLayout>>;
   select(name: string): void;
   open(dialog: 'newTask' | 'addAgent'): void;
+  /** The person's queue, at an item or an agent's first when given. */
+  openQueue(focus?: string): void;
   /** The tiles' terminals by agent name, to focus one. */
   terminals: ReadonlyMap<string, TerminalHandle>;
 }
@@ -24,7 +26,7 @@ export interface CommandTargets {
 export function useCommands(
   client: StudioClient,
   keyboard: boolean,
-  { agents, layout, saved, setSaved, select, open, terminals }: CommandTargets,
+  { agents, layout, saved, setSaved, select, open, openQueue, terminals }: CommandTargets,
 ): (command: UiCommand) => void {
   const runCommand = useCallback(
     (command: UiCommand) => {
@@ -46,6 +48,8 @@ export function useCommands(
           return open('addAgent');
         case 'toggleLayout':
           return setSaved((s) => ({ ...s, layout: layout === 'grid' ? 'list' : 'grid' }));
+        case 'openQueue':
+          return openQueue(command.focus);
       }
     },
     // What else it uses keeps its identity, or only calls what does (state setters).

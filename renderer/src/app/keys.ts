@@ -21,6 +21,8 @@ export function commandForKey(
       return { type: 'newTask' };
     case 'KeyL':
       return { type: 'toggleLayout' };
+    case 'KeyQ':
+      return { type: 'openQueue' };
     default:
       return null;
   }
