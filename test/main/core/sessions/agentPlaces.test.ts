@@ -26,6 +26,21 @@ import { waitFor } from '../../../support/waitFor.js';
 /** Runs until killed, printing a prompt-like line: a program that started. */
 const STAYS_UP = 'process.stdout.write("up\\r\\n"); setInterval(() => {}, 1000)';
 
+/** A launch of a plain program that stays up until it is stopped, as a place prepares one. */
+function staysUp(hook: HookCredential, host?: string): PlacedLaunch {
+  return {
+    launch: {
+      command: process.execPath,
+      args: ['-e', STAYS_UP],
+      env: { ...process.env } as Record<string, string>,
+    },
+    flavor: 'plain',
+    spawnCwd: tempDir('ccstudio-place-'),
+    hookTokenHash: hook.hash,
+    ...(host ? { host } : {}),
+  };
+}
+
 let studio: StudioWithParts | undefined;
 let sessions: AgentSessions | undefined;
 afterEach(async () => {
@@ -52,17 +67,7 @@ class TestPlace implements AgentPlace {
     goOn();
     const failure = this.failures.shift();
     if (failure) throw failure;
-    return {
-      launch: {
-        command: process.execPath,
-        args: ['-e', STAYS_UP],
-        env: { ...process.env } as Record<string, string>,
-      },
-      flavor: 'plain',
-      spawnCwd: tempDir('ccstudio-place-'),
-      hookTokenHash: hook.hash,
-      host: 'far.example',
-    };
+    return staysUp(hook, 'far.example');
   }
   async linkLost(): Promise<string | undefined> {
     return this.dropped ? 'The link to far.example dropped.' : undefined;
@@ -167,17 +172,7 @@ describe('the session manager and a place of its own', () => {
       launched = 0;
       readonly launchNow = (agent: Agent, hook: HookCredential): PlacedLaunch => {
         this.launched++;
-        return {
-          launch: {
-            command: process.execPath,
-            args: ['-e', STAYS_UP],
-            env: { ...process.env } as Record<string, string>,
-          },
-          flavor: 'plain',
-          spawnCwd: tempDir('ccstudio-place-'),
-          hookTokenHash: hook.hash,
-          ...(agent.ssh ? { host: agent.ssh.dest } : {}),
-        };
+        return staysUp(hook, agent.ssh?.dest);
       };
       override async prepare(agent: Agent, hook: HookCredential, goOn: () => void): Promise<PlacedLaunch> {
         this.prepared++;
