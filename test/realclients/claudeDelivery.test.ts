@@ -177,12 +177,16 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         const notice = await waitFor('the webhook to hear', () =>
           receiver.bodies.find((b) => b.kind === 'permission'),
         );
+        // What it asks, in one line (the command), and a link to it in the studio's queue.
         expect(notice).toMatchObject({
           title: 'carol asks permission',
-          text: 'carol asks permission: A permission prompt is open in its terminal.',
           topic: 'studio',
           agent: 'carol',
+          link: `${new URL(c.uiUrl).origin}/#queue=@carol`,
+          click: `${new URL(c.uiUrl).origin}/#queue=@carol`,
         });
+        // Quoted inert, as agents' text in every notice is: a dot that could make a link is defanged.
+        expect(notice.text).toMatch(/^carol asks permission: “.*touch ran-by-agent\[\.\]txt.*”$/);
       } finally {
         await receiver.close();
       }

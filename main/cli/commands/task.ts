@@ -233,10 +233,15 @@ async function taskCommand(
   if (sub === 'back') {
     const id = taskIdArg(rest[0], 'back');
     noMore(rest.slice(1), 'task', 'back');
+    const pending = (await service.taskComments(id)).filter((c) => c.state === 'pending').length;
     const task = await service.sendBack({ taskId: id, ...(values.note ? { note: values.note } : {}) });
-    out(
-      `Task #${task.id} went back to ${task.assignee} (${task.status}), with your note and comments as mail.`,
-    );
+    const what = [
+      values.note ? 'your note' : '',
+      pending ? `${pending} comment${pending === 1 ? '' : 's'}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    out(`Task #${task.id} went back to ${task.assignee} (${task.status}), with ${what} as mail.`);
     return 0;
   }
   throw unknownSub('task', sub);

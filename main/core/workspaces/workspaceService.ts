@@ -249,7 +249,7 @@ async function sendBack(deps: WorkspaceServiceDeps, { taskId, note }: SendBackIn
   if (!note && !comments.length)
     throw new StudioError(
       'invalid',
-      `Say what to change: a note, or comments on the lines of task #${taskId}'s diff.`,
+      `Say what to change: a note (\`ccstudio task back ${taskId} --note TEXT\`), or comments on the lines of its diff (\`ccstudio task comment ${taskId} FILE:LINE TEXT\`, or in its review).`,
     );
   const check = await deps.checks?.status(taskId).catch(() => undefined);
   const head = task.branch && deps.review ? await deps.review.head(task).catch(() => undefined) : undefined;

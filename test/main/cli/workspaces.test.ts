@@ -116,7 +116,7 @@ describe('worktree agents at the command line', () => {
       id: number;
     };
     expect((await cli('task', 'back', String(second.id))).stderr).toContain(
-      'Say what to change with --note.',
+      `Say what to change: a note (\`ccstudio task back ${second.id} --note TEXT\`)`,
     );
     const back = await cli('task', 'back', String(second.id), '--note', 'Shorter, please.');
     expect(back.stdout).toContain(

@@ -47,7 +47,7 @@ describe('StudioService over a pipe', () => {
       code: 'invalid',
       message: /reviewed/,
     });
-    await expect(client.previewMerge({ agent: 'alice', force: true } as never)).rejects.toMatchObject({
+    await expect(client.previewMerge({ agent: 'alice', forcefully: true } as never)).rejects.toMatchObject({
       code: 'invalid',
     });
   });

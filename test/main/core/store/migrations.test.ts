@@ -295,6 +295,40 @@ describe('migrations', () => {
     }
   });
 
+  it('10 -> 11 adds checks and line comments (none yet), keeping every task; both then outlive a restart', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const v10 = openDatabase(join(dir, 'studio.db'), { targetVersion: 10 });
+    v10.exec(`INSERT INTO agents (id, name, kind, cwd, created_at) VALUES (1, 'user', 'person', '', 1);
+      INSERT INTO tasks (id, title, body, priority, status, dispatcher_id, created_at, updated_at)
+      VALUES (1, 'Old work', '', 'normal', 'review', 1, 1, 1);`);
+    v10.close();
+    const { createStudioWithParts } = await import('../../../support/studioParts.js');
+    let studio = createStudioWithParts({ dataDir: dir });
+    try {
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(11);
+      expect(studio.board.get(1)).toMatchObject({ title: 'Old work', status: 'review' });
+      expect(await studio.service.checks()).toEqual({ repos: [], runs: [] });
+      expect(await studio.service.taskComments(1)).toEqual([]);
+      studio.db
+        .prepare("INSERT INTO repo_checks (repo, command, updated_at) VALUES ('/srv/app', 'npm test', 1)")
+        .run();
+      expect(() =>
+        studio.db
+          .prepare("INSERT INTO task_checks (task_id, command, head, state) VALUES (1, 'x', 'h', 'maybe')")
+          .run(),
+      ).toThrow(/CHECK/);
+    } finally {
+      await studio.close();
+    }
+    studio = createStudioWithParts({ dataDir: dir });
+    try {
+      expect((await studio.service.checks()).repos).toEqual([{ repo: '/srv/app', command: 'npm test' }]);
+    } finally {
+      await studio.close();
+    }
+  });
+
   it("9 -> 10 adds browser tabs' sessions (none yet), keeping every agent; a tab then outlives a restart", async () => {
     const dir = tempDir();
     dirs.push(dir);
@@ -306,7 +340,7 @@ describe('migrations', () => {
     let studio = createStudioWithParts({ dataDir: dir });
     let token: string;
     try {
-      expect(studio.db.pragma('user_version', { simple: true })).toBe(10);
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       expect(studio.agents.require('far').ssh).toEqual({ dest: 'me@box', command: 'claude' });
       expect(await studio.service.listTabs()).toEqual([]);
       expect(() =>
