@@ -65,6 +65,12 @@ export function App({
   const onReview = useCallback((agent: string) => setDialog({ kind: 'review', agent }), []);
   const onReviewTask = useCallback((taskId: number) => setDialog({ kind: 'reviewTask', taskId }), []);
   const onRemove = useCallback((name: string) => setDialog({ kind: 'removeAgent', name }), []);
+  // Stable props: the board and the feed (memoised) are drawn again only when theirs change, not
+  // when the queue or a tile does.
+  const taskList = useMemo(() => Object.values(state.tasks), [state.tasks]);
+  const onOpenTask = useCallback((id: number) => setDialog({ kind: 'task', id }), []);
+  const onNewTask = useCallback(() => setDialog({ kind: 'newTask' }), []);
+  const checkOf = useCallback((task: Task) => state.checks[task.id], [state.checks]);
   const changesOf = useCallback(
     (task: Task) => taskChanges({ agents: state.agents, changes: state.changes }, task),
     [state.agents, state.changes],
@@ -109,12 +115,12 @@ export function App({
             {saved.boardOpen && (
               <aside className="side">
                 <Board
-                  tasks={Object.values(state.tasks)}
-                  onOpen={(id) => setDialog({ kind: 'task', id })}
-                  onNew={() => setDialog({ kind: 'newTask' })}
+                  tasks={taskList}
+                  onOpen={onOpenTask}
+                  onNew={onNewTask}
                   onReview={onReviewTask}
                   changesOf={changesOf}
-                  checkOf={(t) => state.checks[t.id]}
+                  checkOf={checkOf}
                 />
                 <Feed feed={state.feed} agents={state.agents} />
               </aside>

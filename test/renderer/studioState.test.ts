@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DeskItem } from '../../main/contract/desk.js';
 import type { StudioEvent } from '../../main/contract/events.js';
 import type { Agent, Message, Task, TaskEvent } from '../../main/contract/model.js';
 import {
@@ -7,6 +8,7 @@ import {
   FEED_LIMIT,
   filterFeed,
   fromStatus,
+  keepUnchanged,
   tileAgents,
   type StudioState,
 } from '../../renderer/src/state/studioState.js';
@@ -210,5 +212,26 @@ describe('workspace changes in the window', () => {
     expect(state.changes[2]?.total.files).toBe(3);
     state = applyEvent(state, { type: 'agent.removed', agentId: 2, name: 'bob' });
     expect(state.changes).toEqual({});
+  });
+});
+
+describe('the queue in the window', () => {
+  it('keeps each item that did not change as the same object, so its row is not drawn again', () => {
+    const item = (id: string, title: string) =>
+      ({
+        id,
+        kind: 'review',
+        agent: 'bob',
+        agentId: 1,
+        since: 1,
+        title,
+        detail: '',
+        answers: [],
+      }) as DeskItem;
+    const before = [item('r1', 'one'), item('r2', 'two')];
+    const after = keepUnchanged(before, [item('r1', 'one'), item('r2', 'two, edited'), item('r3', 'three')]);
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    expect(after.map((i) => i.title)).toEqual(['one', 'two, edited', 'three']);
   });
 });

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { TaskCheck } from '../../../main/contract/checks.js';
 import { useDraggable, useDroppable } from '@dnd-kit/core';
 import {
@@ -149,7 +150,7 @@ function Column({
   );
 }
 
-export function Board({
+export const Board = memo(function Board({
   tasks,
   changesOf,
   checkOf,
@@ -189,4 +190,4 @@ export function Board({
       </div>
     </section>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { memo, useState, type FormEvent } from 'react';
 import { PERSON_NAME } from '../../../main/contract/limits.js';
 import { useStudio } from '../context/StudioContext.js';
 import { useDraft } from './forms/useDraft.js';
@@ -8,7 +8,7 @@ import { describeDelivery } from '../../../main/contract/delivery.js';
 /** Lines drawn at once; the rest stay in memory for the filter. */
 const FEED_SHOWN = 200;
 
-export function Feed({ feed, agents }: { feed: FeedItem[]; agents: AgentView[] }) {
+export const Feed = memo(function Feed({ feed, agents }: { feed: FeedItem[]; agents: AgentView[] }) {
   const { client, notify } = useStudio();
   const [agent, setAgent] = useState('');
   const [topic, setTopic] = useState('');
@@ -105,4 +105,4 @@ export function Feed({ feed, agents }: { feed: FeedItem[]; agents: AgentView[] }
       </form>
     </section>
   );
-}
+});

@@ -214,7 +214,7 @@ export function applyEvent(state: StudioState, event: StudioEvent): StudioState 
       return { ...next, feed: pushFeed(next.feed, taskItem(event.task, event.event)) };
     }
     case 'desk.changed':
-      return { ...state, desk: event.items };
+      return { ...state, desk: keepUnchanged(state.desk, event.items) };
     case 'check.changed':
       return { ...state, checks: { ...state.checks, [event.check.taskId]: event.check } };
     case 'topic.subscription':
@@ -224,6 +224,18 @@ export function applyEvent(state: StudioState, event: StudioEvent): StudioState 
     case 'tabs.linkReplayed':
       return state;
   }
+}
+
+/**
+ * The queue as it now is, each item that did not change kept as the same object: its row is then
+ * not drawn again (an update of two hundred items draws the one that moved).
+ */
+export function keepUnchanged(before: readonly DeskItem[], after: DeskItem[]): DeskItem[] {
+  const old = new Map(before.map((i) => [i.id, i]));
+  return after.map((i) => {
+    const prev = old.get(i.id);
+    return prev && JSON.stringify(prev) === JSON.stringify(i) ? prev : i;
+  });
 }
 
 /** Agents with a terminal tile: local agents, commander first, then in the order they were added. */

@@ -1,10 +1,11 @@
 // The person's queue: everything that waits for them across all agents, oldest first, answered in
 // place. Keyboard first (queueKeys.ts); at phone width it takes the whole screen.
-import { useEffect, useRef, useState } from 'react';
-import { waitedFor, type DeskAnswerInput, type DeskItem } from '../../../../main/contract/desk.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { DeskAnswerInput, DeskItem } from '../../../../main/contract/desk.js';
 import { useStudio } from '../../context/StudioContext.js';
 import { Modal } from './Modal.js';
 import { keepSelection, queueKey, type QueueAction } from './queue/queueKeys.js';
+import { QueueRow } from './queue/QueueRow.js';
 
 export interface QueueProps {
   items: DeskItem[];
@@ -24,7 +25,6 @@ export function QueueDialog({ items, focus, onClose, onOpen }: QueueProps) {
     ),
   );
   const [denying, setDenying] = useState<string | null>(null);
-  const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const selectedId = useRef<string | null>(items[index]?.id ?? null);
   const list = useRef<HTMLDivElement>(null);
@@ -38,22 +38,31 @@ export function QueueDialog({ items, focus, onClose, onOpen }: QueueProps) {
   const selected = items[index];
   selectedId.current = selected?.id ?? null;
 
-  const send = (input: DeskAnswerInput) => {
-    setError(null);
-    client.answer(input).then(
-      () => setDenying(null),
-      (err: Error) => setError(err.message),
-    );
-  };
-  const act = (item: DeskItem, action: QueueAction) => {
-    if (action.type === 'move')
-      return setIndex((i) => Math.max(0, Math.min(items.length - 1, i + action.by)));
-    if (action.type === 'open') return onOpen(item);
-    if (action.type === 'deny') return setDenying(item.id);
-    if (action.type === 'allow') return send({ id: item.id, verdict: 'allow' });
-    if (action.type === 'choose') return send({ id: item.id, choose: action.number });
-    send({ id: item.id, action: action.type });
-  };
+  // Stable for the memoised rows: what they call reads the latest props through a ref.
+  const latest = useRef({ items, onOpen });
+  latest.current = { items, onOpen };
+  const send = useCallback(
+    (input: DeskAnswerInput) => {
+      setError(null);
+      client.answer(input).then(
+        () => setDenying(null),
+        (err: Error) => setError(err.message),
+      );
+    },
+    [client],
+  );
+  const act = useCallback(
+    (item: DeskItem, action: QueueAction) => {
+      const count = latest.current.items.length;
+      if (action.type === 'move') return setIndex((i) => Math.max(0, Math.min(count - 1, i + action.by)));
+      if (action.type === 'open') return latest.current.onOpen(item);
+      if (action.type === 'deny') return setDenying(item.id);
+      if (action.type === 'allow') return send({ id: item.id, verdict: 'allow' });
+      if (action.type === 'choose') return send({ id: item.id, choose: action.number });
+      send({ id: item.id, action: action.type });
+    },
+    [send],
+  );
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
     const action = queueKey(e.key, selected);
@@ -73,29 +82,17 @@ export function QueueDialog({ items, focus, onClose, onOpen }: QueueProps) {
         {!items.length && <p data-testid="queue-empty">Nothing waits for you.</p>}
         <ol className="queue-list">
           {items.map((item, i) => (
-            <li
+            <QueueRow
               key={item.id}
-              className={`queue-item kind-${item.kind}${i === index ? ' selected' : ''}`}
-              data-testid={`queue-item-${item.id}`}
-              data-kind={item.kind}
-              onClick={() => setIndex(i)}
-            >
-              <div className="queue-head">
-                <span className="badge">{item.kind}</span>
-                <strong>{item.title}</strong>
-                <span className="queue-since">{waitedFor(now - item.since)}</span>
-              </div>
-              {item.detail && <pre className="queue-detail">{item.detail}</pre>}
-              <QueueAnswers
-                item={item}
-                denying={denying === item.id}
-                note={note}
-                setNote={setNote}
-                act={(a) => act(item, a)}
-                deny={(text) => send({ id: item.id, verdict: 'deny', ...(text ? { note: text } : {}) })}
-                text={(t) => send({ id: item.id, text: t })}
-              />
-            </li>
+              item={item}
+              index={i}
+              selected={i === index}
+              denying={denying === item.id}
+              now={now}
+              select={setIndex}
+              act={act}
+              send={send}
+            />
           ))}
         </ol>
         <p className="form-hint queue-keys">
@@ -103,95 +100,6 @@ export function QueueDialog({ items, focus, onClose, onOpen }: QueueProps) {
         </p>
       </div>
     </Modal>
-  );
-}
-
-/** One item's answers: allow and deny (with a note), its options, a typed answer, an action, open. */
-function QueueAnswers({
-  item,
-  denying,
-  note,
-  setNote,
-  act,
-  deny,
-  text,
-}: {
-  item: DeskItem;
-  denying: boolean;
-  note: string;
-  setNote(note: string): void;
-  act(action: QueueAction): void;
-  deny(note: string): void;
-  text(answer: string): void;
-}) {
-  const [typed, setTyped] = useState('');
-  const takes = (a: DeskItem['answers'][number]) => item.answers.includes(a);
-  return (
-    <div className="queue-answers">
-      {takes('allow') && (
-        <button onClick={() => act({ type: 'allow' })} data-testid="queue-allow">
-          Allow
-        </button>
-      )}
-      {takes('deny') && !denying && (
-        <button onClick={() => act({ type: 'deny' })} data-testid="queue-deny">
-          Deny…
-        </button>
-      )}
-      {takes('choose') &&
-        item.options?.map((o) => (
-          <button
-            key={o.number}
-            onClick={() => act({ type: 'choose', number: o.number })}
-            data-testid={`queue-choose-${o.number}`}
-          >
-            {o.number}. {o.label}
-          </button>
-        ))}
-      {takes('release') && <button onClick={() => act({ type: 'release' })}>Release</button>}
-      {takes('restart') && <button onClick={() => act({ type: 'restart' })}>Restart</button>}
-      <button onClick={() => act({ type: 'open' })} data-testid="queue-open">
-        {item.kind === 'review' ? 'Open review' : 'Open tile'}
-      </button>
-      {denying && (
-        <form
-          className="queue-note"
-          onSubmit={(e) => {
-            e.preventDefault();
-            deny(note.trim());
-            setNote('');
-          }}
-        >
-          <input
-            autoFocus
-            value={note}
-            onChange={(e) => setNote(e.target.value)}
-            placeholder="What should it do instead? (optional)"
-            data-testid="queue-note"
-          />
-          <button type="submit" data-testid="queue-send-deny">
-            Deny
-          </button>
-        </form>
-      )}
-      {takes('text') && (
-        <form
-          className="queue-note"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (typed.trim()) text(typed.trim());
-          }}
-        >
-          <input
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            placeholder="Or type an answer"
-            data-testid="queue-text"
-          />
-          <button type="submit">Answer</button>
-        </form>
-      )}
-    </div>
   );
 }
 
