@@ -10,7 +10,7 @@ import type { AgentStateTracker } from './agentStateTracker.js';
 import { describeExit, QUICK_EXIT_MS } from '../../contract/exits.js';
 import type { OutputConsumer, SpawnPty } from './ptySession.js';
 import { isTerminalReport } from './terminalReports.js';
-import { CLASSIFY_TAIL_LINES, classifyScreen, type ScreenReading } from './screenClassifier.js';
+import type { ScreenReading } from './screenClassifier.js';
 import { tailAnswer } from './screenMirror.js';
 import type { TerminalWriter, TypeResult } from './terminalWriter.js';
 import type { AgentPlace, AgentPlaces, PlacedLaunch } from './agentPlace.js';
@@ -19,7 +19,9 @@ import { RestartSupervisor } from './restartSupervisor.js';
 import { ExitHandler, type OwnStart } from './exitHandler.js';
 import {
   createLiveSession,
+  promptScreenOf,
   type LiveSession,
+  type PromptScreen,
   type SessionOutput,
   type SessionSnapshot,
   type Size,
@@ -473,20 +475,10 @@ export class AgentSessions {
     return { state: live.tracker.state, reading: live.tracker.screen };
   }
 
-  /**
-   * Its screen as the person's queue reads it: state, menu and bottom rows. `now` classifies the
-   * mirror afresh, for an answer that must find the same prompt still there before keys go in.
-   */
-  promptScreen(
-    agentId: number,
-    now = false,
-  ): { state: AgentState; reading: ScreenReading; tail: string[] } | undefined {
+  /** Its screen as the person's queue reads it (see promptScreenOf). */
+  promptScreen(agentId: number, now = false): PromptScreen | undefined {
     const live = this.live.get(agentId);
-    if (!live?.pty.running) return undefined;
-    const tail = live.pty.mirror.tail(CLASSIFY_TAIL_LINES);
-    if (!now) return { state: live.tracker.state, reading: live.tracker.screen, tail };
-    const reading = classifyScreen(tail.join('\n'));
-    return { state: reading.state === 'unknown' ? live.tracker.state : reading.state, reading, tail };
+    return live?.pty.running ? promptScreenOf(live, now) : undefined;
   }
 
   /**

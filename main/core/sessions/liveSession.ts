@@ -8,7 +8,7 @@ import type { Logger } from '../util/logger.js';
 import type { AgentPlace, PlacedLaunch } from './agentPlace.js';
 import { AgentStateTracker, type SessionFlavor } from './agentStateTracker.js';
 import { PtySession, type ExitStatus, type SeqSnapshot, type SpawnPty } from './ptySession.js';
-import type { ScreenReading } from './screenClassifier.js';
+import { CLASSIFY_TAIL_LINES, classifyScreen, type ScreenReading } from './screenClassifier.js';
 import { TurnUsage } from './turnUsage.js';
 
 /** A tile's first size before the UI reports its own; wide enough that Claude Code does not wrap. */
@@ -140,4 +140,22 @@ function turnUsage(live: LiveSession, transcript: TranscriptUsage, wiring: LiveW
     logger: wiring.logger,
     onUsage: (usage) => wiring.onUsage(live, usage),
   });
+}
+
+/** A running agent's screen as the person's queue reads it: state, menu and bottom rows. */
+export interface PromptScreen {
+  state: AgentState;
+  reading: ScreenReading;
+  tail: string[];
+}
+
+/**
+ * `now` classifies the mirror afresh (not the tracker's last reading): an answer pressed as keys
+ * must find the same prompt still there before they go in.
+ */
+export function promptScreenOf(live: LiveSession, now: boolean): PromptScreen {
+  const tail = live.pty.mirror.tail(CLASSIFY_TAIL_LINES);
+  if (!now) return { state: live.tracker.state, reading: live.tracker.screen, tail };
+  const reading = classifyScreen(tail.join('\n'));
+  return { state: reading.state === 'unknown' ? live.tracker.state : reading.state, reading, tail };
 }
