@@ -10,49 +10,11 @@ import type { DeskItem } from '../../main/contract/desk.js';
 import { browserPrerequisites, launchChromium, screenshot } from '../support/browserHarness.js';
 import { claudeMissingReason, startClaudeCrew, type ClaudeCrew } from '../support/claudeHarness.js';
 import { commitFiles } from '../support/gitRepo.js';
-import type { StubReply, StubRequest } from '../support/modelStub.js';
 import { skipTitle } from '../support/skipReason.js';
+import { deskScript, QUESTION } from '../support/crewScript.js';
 
-const QUESTION = 'Which database should we use?';
 /** Claude Code 2.1.330 and later ignore keys for a moment after a dialog opens. */
 const DIALOG_SETTLE_MS = 1500;
-
-/** "run N" appends N to runs.txt with Bash; "ask" asks a question; anything else is read back. */
-function script(req: StubRequest): StubReply {
-  const last = req.toolResults[req.toolResults.length - 1];
-  if (last?.text.startsWith('{"messages"')) {
-    const text = (JSON.parse(last.text) as { messages: Array<{ text: string }> }).messages[0]?.text ?? '';
-    const run = /^run (\d+)$/.exec(text)?.[1];
-    if (run)
-      return {
-        toolUse: { name: 'Bash', input: { command: `echo ${run} >> runs.txt`, description: 'Count a run' } },
-      };
-    if (text === 'ask')
-      return {
-        toolUse: {
-          name: 'AskUserQuestion',
-          input: {
-            questions: [
-              {
-                question: QUESTION,
-                header: 'Database',
-                options: [
-                  { label: 'SQLite', description: 'Embedded' },
-                  { label: 'Postgres', description: 'Server' },
-                ],
-                multiSelect: false,
-              },
-            ],
-          },
-        },
-      };
-    return { text: 'Read it.' };
-  }
-  if (last) return { text: `Tool said: ${last.text.slice(0, 200)}` };
-  if (req.prompt.startsWith('[studio]') || req.notices.length)
-    return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
-  return { text: 'Ready.' };
-}
 
 let crew: ClaudeCrew;
 let browser: Browser;
@@ -66,7 +28,7 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         { name: 'carol', args: ['--permission-mode', 'default'] },
         { name: 'wendy', worktree: true },
       ],
-      script,
+      deskScript,
     );
     browser = await launchChromium();
   }, 180_000);

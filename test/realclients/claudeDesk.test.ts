@@ -12,11 +12,10 @@ import { CLAUDE_TESTED } from '../../main/core/claude/claudeVersion.js';
 import { claudeMissingReason, startClaudeCrew, type ClaudeCrew } from '../support/claudeHarness.js';
 import { INSTALL_TIMEOUT, installClaude } from '../support/claudeVersions.js';
 import { runCli } from '../support/cliProcess.js';
-import type { StubReply, StubRequest } from '../support/modelStub.js';
 import { skipTitle } from '../support/skipReason.js';
+import { deskScript, QUESTION } from '../support/crewScript.js';
 
 const TIMEOUT = 240_000;
-const QUESTION = 'Which database should we use?';
 /** Claude Code 2.1.330 and later ignore keys for a moment after a dialog opens (no accidental approval). */
 const DIALOG_SETTLE_MS = 1500;
 
@@ -25,46 +24,6 @@ afterEach(async () => {
   await crew?.close();
   crew = undefined;
 });
-
-/**
- * The agent's model: on a studio notice, read the inbox; "run N" asks to append N to runs.txt
- * with Bash; "ask" asks the person a question; a tool's result is said back in one line.
- */
-function deskScript(req: StubRequest): StubReply {
-  const last = req.toolResults[req.toolResults.length - 1];
-  if (last?.text.startsWith('{"messages"')) {
-    const text = (JSON.parse(last.text) as { messages: Array<{ text: string }> }).messages[0]?.text ?? '';
-    const run = /^run (\d+)$/.exec(text)?.[1];
-    if (run)
-      return {
-        toolUse: { name: 'Bash', input: { command: `echo ${run} >> runs.txt`, description: 'Count a run' } },
-      };
-    if (text === 'ask')
-      return {
-        toolUse: {
-          name: 'AskUserQuestion',
-          input: {
-            questions: [
-              {
-                question: QUESTION,
-                header: 'Database',
-                options: [
-                  { label: 'SQLite', description: 'Embedded' },
-                  { label: 'Postgres', description: 'Server' },
-                ],
-                multiSelect: false,
-              },
-            ],
-          },
-        },
-      };
-    return { text: `Read: ${text}` };
-  }
-  if (last) return { text: `Tool said: ${last.text.slice(0, 200)}` };
-  if (req.prompt.startsWith('[studio]') || req.notices.length)
-    return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
-  return { text: 'Ready.' };
-}
 
 const bins = new Map<string, string>();
 

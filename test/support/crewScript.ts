@@ -47,3 +47,40 @@ export function crewScript(req: StubRequest): StubReply {
     return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
   return { text: 'Ready.' };
 }
+
+/** The question deskScript's agent asks the person. */
+export const QUESTION = 'Which database should we use?';
+
+/**
+ * The model of the queue's tests: on a studio notice, read the inbox; "run N" asks to append N to
+ * runs.txt with Bash (each run counted); "ask" asks the person QUESTION (SQLite or Postgres); a
+ * tool's result is said back in one line.
+ */
+export function deskScript(req: StubRequest): StubReply {
+  const last = req.toolResults[req.toolResults.length - 1];
+  if (last?.text.startsWith('{"messages"')) {
+    const text = (JSON.parse(last.text) as { messages: InboxMessage[] }).messages[0]?.text ?? '';
+    const run = /^run (\d+)$/.exec(text)?.[1];
+    if (run)
+      return {
+        toolUse: { name: 'Bash', input: { command: `echo ${run} >> runs.txt`, description: 'Count a run' } },
+      };
+    if (text === 'ask')
+      return { toolUse: { name: 'AskUserQuestion', input: { questions: [DATABASE_QUESTION] } } };
+    return { text: `Read: ${text}` };
+  }
+  if (last) return { text: `Tool said: ${last.text.slice(0, 200)}` };
+  if (req.prompt.startsWith('[studio]') || req.notices.length)
+    return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
+  return { text: 'Ready.' };
+}
+
+const DATABASE_QUESTION = {
+  question: QUESTION,
+  header: 'Database',
+  options: [
+    { label: 'SQLite', description: 'Embedded' },
+    { label: 'Postgres', description: 'Server' },
+  ],
+  multiSelect: false,
+};

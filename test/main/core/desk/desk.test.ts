@@ -12,6 +12,7 @@ import { PermissionHolds } from '../../../../main/core/desk/permissionHolds.js';
 import { classifyScreen } from '../../../../main/core/sessions/screenClassifier.js';
 import { Emitter } from '../../../../main/core/util/emitter.js';
 import { FakeClock } from '../../../support/fakeClock.js';
+import { makeAgent } from '../../../support/modelFixtures.js';
 
 const RULE = '─'.repeat(60);
 /** A permission dialog as 2.1.330 draws it, for `command`. */
@@ -29,34 +30,9 @@ const permissionScreen = (command: string) =>
   ].join('\n');
 const idleScreen = [RULE, '❯ ', RULE, '  ? for shortcuts'].join('\n');
 
-function agent(id: number, name: string, over: Partial<Agent> = {}): Agent {
-  return {
-    id,
-    name,
-    kind: 'agent',
-    role: '',
-    summary: '',
-    state: 'idle',
-    cwd: '/work',
-    reportedCwd: '',
-    branch: '',
-    remote: false,
-    commander: false,
-    profile: { kind: 'claude' },
-    rolePrompt: '',
-    autostart: true,
-    createdAt: 0,
-    lastSeenAt: 0,
-    lastExit: null,
-    workspace: null,
-    hold: null,
-    budget: null,
-    usage: null,
-    cliVersion: '2.1.330',
-    ssh: null,
-    ...over,
-  } as Agent;
-}
+/** An agent as the registry holds it, in the folder /work, on Claude Code 2.1.330. */
+const agent = (id: number, name: string, over: Partial<Agent> = {}): Agent =>
+  makeAgent({ id, name, cwd: '/work', cliVersion: '2.1.330', ...over });
 
 let clock: FakeClock;
 let events: Emitter<StudioEvent>;
