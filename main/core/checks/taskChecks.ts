@@ -58,6 +58,11 @@ export class TaskChecks {
     return this.deps.store.repos();
   }
 
+  /** A task's latest run, as stored. */
+  run(taskId: number): TaskCheck | null {
+    return this.deps.store.run(taskId);
+  }
+
   /** Every task's latest run, as stored (the window's cards start from these). */
   runs(): TaskCheck[] {
     return this.deps.store.runs();

@@ -107,7 +107,8 @@ export class Desk {
   /** Items are derived again whenever something they are made of may have changed. */
   private observe(e: StudioEvent): void {
     if (e.type === 'desk.changed' || e.type === 'attention') return;
-    if (e.type.startsWith('agent.') || e.type.startsWith('task.')) this.refresh();
+    if (e.type.startsWith('agent.') || e.type.startsWith('task.') || e.type === 'check.changed')
+      this.refresh();
   }
 
   /**

@@ -4,6 +4,7 @@
 import type { DeskItem } from '../../contract/desk.js';
 import type { Agent, AgentState, Task } from '../../contract/model.js';
 import { sshHostLabel } from '../../contract/ssh.js';
+import type { TaskCheck } from '../../contract/checks.js';
 import type { ScreenReading } from '../sessions/screenClassifier.js';
 import { askedQuestions, permissionAsk, permissionDetail } from './deskText.js';
 import type { HeldPermission } from './permissionHolds.js';
@@ -25,6 +26,8 @@ export interface DeskSources {
   held(agentId: number): HeldPermission[];
   /** The agent's terminal as the studio reads it; undefined when it holds none. */
   screen(agentId: number): LiveScreen | undefined;
+  /** A task's latest check run, when its repository has one and it ran. */
+  check?(taskId: number): TaskCheck | null;
 }
 
 /** An item before the Desk names it: `key` is what stays equal while the same thing waits. */
@@ -57,7 +60,8 @@ export function deskDrafts(sources: DeskSources): ItemDraft[] {
     drafts.push(...promptDrafts(agent, sources), ...conditionDrafts(agent));
   }
   const ids = new Map(agents.map((a) => [a.name, a.id]));
-  for (const task of sources.reviews()) drafts.push(reviewDraft(task, ids.get(task.assignee ?? '') ?? 0));
+  for (const task of sources.reviews())
+    drafts.push(reviewDraft(task, ids.get(task.assignee ?? '') ?? 0, sources.check?.(task.id) ?? null));
   return drafts;
 }
 
@@ -228,7 +232,7 @@ function exitDraft(agent: Agent, exit: NonNullable<Agent['lastExit']>): Omit<Ite
 }
 
 /** One per task while it stays in review (its notes and edits meanwhile do not make it new). */
-function reviewDraft(task: Task, agentId: number): ItemDraft {
+function reviewDraft(task: Task, agentId: number, check: TaskCheck | null): ItemDraft {
   return {
     key: `review:${task.id}`,
     since: task.updatedAt,
@@ -236,8 +240,18 @@ function reviewDraft(task: Task, agentId: number): ItemDraft {
     agent: task.assignee ?? '',
     agentId,
     title: `Task #${task.id} is ready for review${task.assignee ? ` (${task.assignee})` : ''}`,
-    detail: task.title,
+    detail: check ? `${task.title}\ncheck ${checkWords(check)}: ${check.command}` : task.title,
     taskId: task.id,
     answers: [],
   };
+}
+
+/** "passed", "failed (exit 3)", "running": a check run as a review item says it. */
+function checkWords(run: TaskCheck): string {
+  if (run.state !== 'failed') return run.state;
+  return run.timedOut
+    ? 'failed (out of time)'
+    : run.exitCode !== null
+      ? `failed (exit ${run.exitCode})`
+      : 'failed';
 }

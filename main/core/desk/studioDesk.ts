@@ -1,4 +1,5 @@
 // The desk wired to the services it reads and acts through: each a narrow view of its owner.
+import type { TaskCheck } from '../../contract/checks.js';
 import type { StudioEvent } from '../../contract/events.js';
 import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { TaskBoard } from '../board/taskBoard.js';
@@ -20,6 +21,8 @@ export interface StudioDeskParts {
   wake: Pick<WakeEngine, 'consider'>;
   events: Emitter<StudioEvent>;
   clock: Clock;
+  /** Each task's latest check run (a review item says it). */
+  checks?: { run(taskId: number): TaskCheck | null };
 }
 
 export function studioDesk(parts: StudioDeskParts): Desk {
@@ -36,6 +39,7 @@ export function studioDesk(parts: StudioDeskParts): Desk {
       agents: () => agents.list(),
       reviews: () => parts.board.list({ status: 'review' }),
       screen: (agentId) => sessions.promptScreen(agentId),
+      check: (taskId) => parts.checks?.run(taskId) ?? null,
     },
     holds,
     actions: {

@@ -50,6 +50,9 @@ describe('checks before merge', () => {
     expect(status.run!.tail).toHaveLength(CHECK_TAIL_LINES);
     expect(status.run!.tail.at(-1)).toBe('ok.txt is missing');
     expect(runs.map((r) => r.state)).toEqual(['running', 'failed']);
+    // The queue's review item says so too.
+    const review = s.desk.items().find((i) => i.kind === 'review' && i.taskId === task.id);
+    expect(review?.detail).toBe(`Add ok.txt\ncheck failed (exit 3): ${CHECK}`);
 
     const base = gitIn(repo, 'rev-parse', 'main');
     await expect(s.service.merge({ taskId: task.id })).rejects.toThrow(
