@@ -62,6 +62,13 @@ export const taskChecksInput = z.strictObject({
 });
 export type TaskChecksInput = z.infer<typeof taskChecksInput>;
 
+/** Why a run failed, in brackets: it could not run, ran out of time, or exited non-zero. */
+function failedHow(run: TaskCheck | null): string {
+  if (run?.error) return ` (it could not run: ${run.error})`;
+  if (run?.timedOut) return ' (it ran out of time)';
+  return run?.exitCode != null ? ` (exit ${run.exitCode})` : '';
+}
+
 /** What a check's state means to a merge, in a sentence; undefined when it lets the merge through. */
 export function checkRefusal(status: CheckStatus): string | undefined {
   const what = `its check (${status.command})`;
@@ -74,7 +81,7 @@ export function checkRefusal(status: CheckStatus): string | undefined {
     case 'stale':
       return `the branch moved on since ${what} ran`;
     case 'failed':
-      return `${what} failed${status.run?.timedOut ? ' (it ran out of time)' : status.run?.exitCode != null ? ` (exit ${status.run.exitCode})` : ''}`;
+      return `${what} failed${failedHow(status.run)}`;
     default:
       return undefined;
   }

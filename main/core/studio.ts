@@ -204,7 +204,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     logger,
   });
   const status = (): StudioStatus => studioStatus({ agents, bus, board });
-  const desk = studioDesk({ agents, board, bus, sessions, guard, wake, events, clock, checks });
+  const desk = studioDesk({ agents, board, bus, sessions, guard, wake, events, clock, checks, settings });
   const parts: StudioParts = {
     db,
     events,

@@ -92,7 +92,7 @@ function answerInput(
   const given = [verb !== undefined, values.choose !== undefined, values.text !== undefined].filter(Boolean);
   if (given.length !== 1)
     throw usageError('Give one answer: allow, deny, --choose N, --text TEXT, release or restart.', 'answer');
-  if (values.note !== undefined && verb !== 'deny' && verb !== 'allow')
+  if (values.note !== undefined && verb !== 'deny')
     throw usageError('--note goes with deny (what the agent should do instead).', 'answer');
   if (values.choose !== undefined) {
     const n = Number(values.choose);

@@ -19,6 +19,8 @@ export interface CheckCommand {
   cwd: string;
   command: string;
   timeoutMs: number;
+  /** Aborted when the studio closes: the run is ended with its process group. */
+  signal?: AbortSignal;
 }
 
 export interface CheckOutcome {
@@ -42,7 +44,7 @@ export function tailLines(text: string): string[] {
 
 /** This machine: `nice -n 10 sh -c CMD` in its own process group, so a time limit ends all of it. */
 export function localCheck(env: NodeJS.ProcessEnv): RunCheck {
-  return ({ cwd, command, timeoutMs }) =>
+  return ({ cwd, command, timeoutMs, signal }) =>
     new Promise((resolve) => {
       if (!existsSync(cwd))
         return resolve({
@@ -72,17 +74,22 @@ export function localCheck(env: NodeJS.ProcessEnv): RunCheck {
           // Gone already.
         }
       };
-      const limit = setTimeout(() => {
-        timedOut = true;
+      const stop = () => {
         kill('SIGTERM');
         setTimeout(() => kill('SIGKILL'), KILL_GRACE_MS).unref();
+      };
+      const limit = setTimeout(() => {
+        timedOut = true;
+        stop();
       }, timeoutMs);
+      signal?.addEventListener('abort', stop, { once: true });
       child.on('error', (err) => {
         clearTimeout(limit);
         resolve({ exitCode: null, timedOut: false, tail: [], error: err.message });
       });
       child.on('close', (code) => {
         clearTimeout(limit);
+        signal?.removeEventListener('abort', stop);
         resolve({ exitCode: code, timedOut, tail: tailLines(held.toString('utf8')) });
       });
     });

@@ -12,6 +12,7 @@ import type { Db } from '../store/database.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
 import type { Logger } from '../util/logger.js';
+import { worktreeGit } from '../workspaces/git.js';
 import { revParse } from '../workspaces/gitReads.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
 import { localCheck, remoteCheck, type CheckOutcome } from './checkProcess.js';
@@ -51,24 +52,28 @@ function checkPlace(parts: StudioChecksParts): CheckPlace {
   return {
     repoKey: (agent) => (agent.ssh ? `${agent.ssh.dest}:${repoOf(agent)}` : repoOf(agent)),
     head: (agent, branch) => revParse(parts.workspaces.gitFor(agent).git, repoOf(agent), branch),
-    async run(agent, branch, head, command, timeoutMs) {
+    async run(agent, branch, head, command, timeoutMs, signal) {
       const ws = agent.workspace!;
-      const inWorktree = (await parts.workspaces.branchOf(agent)) === branch;
+      // In place only when the worktree is that commit exactly: uncommitted work could pass a
+      // check the commit that merges would fail.
+      const inWorktree =
+        (await parts.workspaces.branchOf(agent)) === branch && (await cleanAt(parts, agent, head));
       if (agent.ssh) {
         if (!parts.sshLink) return failed('the studio has no SSH links here');
         if (!inWorktree)
           return failed(`${agent.name}'s worktree there has another branch checked out than ${branch}`);
         return remoteCheck(parts.sshLink, agent.ssh.dest)({ cwd: ws.path, command, timeoutMs });
       }
-      if (inWorktree) return local({ cwd: ws.path, command, timeoutMs });
+      if (inWorktree) return local({ cwd: ws.path, command, timeoutMs, ...(signal ? { signal } : {}) });
       // The agent moved on to other work: the branch is checked out for the run alone, at its commit.
       const git = parts.workspaces.gitFor(agent).git;
       const dir = join(parts.scratchDir, `checks-${agent.name}-${head.slice(0, 12)}`);
       mkdirSync(parts.scratchDir, { recursive: true, mode: 0o700 });
       rmSync(dir, { recursive: true, force: true });
-      await git(ws.repo, ['worktree', 'add', '--detach', dir, head]);
+      // --force: a run the studio's close cut short leaves its worktree registered.
+      await git(ws.repo, ['worktree', 'add', '--force', '--detach', dir, head]);
       try {
-        return await local({ cwd: dir, command, timeoutMs });
+        return await local({ cwd: dir, command, timeoutMs, ...(signal ? { signal } : {}) });
       } finally {
         await git(ws.repo, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
       }
@@ -91,6 +96,17 @@ export function checkRepoKey(check: (folder: string) => Promise<FolderCheck>) {
       );
     return found.repo.root;
   };
+}
+
+/** The agent's worktree has `head` checked out and nothing changed or added beside it. */
+async function cleanAt(parts: StudioChecksParts, agent: Agent, head: string): Promise<boolean> {
+  const ws = agent.workspace!;
+  const git = worktreeGit(parts.workspaces.gitFor(agent).git, ws);
+  const [at, status] = await Promise.all([
+    git(ws.path, ['rev-parse', 'HEAD']),
+    git(ws.path, ['status', '--porcelain']),
+  ]);
+  return at.stdout.trim() === head && !status.stdout.trim();
 }
 
 function failed(error: string): CheckOutcome {

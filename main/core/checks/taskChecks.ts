@@ -24,7 +24,14 @@ export interface CheckPlace {
   /** The task branch's commit now. */
   head(agent: Agent, branch: string): Promise<string>;
   /** Runs the command on the branch at `head`: in the agent's worktree, or one made for the run. */
-  run(agent: Agent, branch: string, head: string, command: string, timeoutMs: number): Promise<CheckOutcome>;
+  run(
+    agent: Agent,
+    branch: string,
+    head: string,
+    command: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<CheckOutcome>;
 }
 
 export interface TaskChecksDeps {
@@ -47,6 +54,8 @@ export class TaskChecks {
   /** Who waits for a task's next run to finish (runNow): told when a run that starts after them ends. */
   private readonly waiters = new Map<number, Array<() => void>>();
   private disposed = false;
+  /** Ends every run under way when the studio closes (their process groups are killed). */
+  private readonly stopRuns = new AbortController();
 
   constructor(private readonly deps: TaskChecksDeps) {
     this.store.add(deps.events.on((e) => this.observe(e)));
@@ -85,8 +94,11 @@ export class TaskChecks {
     const run = this.deps.store.run(taskId);
     if (!target || !command || !run) return { taskId, command, state: 'none', run };
     const head = await this.deps.place.head(target.agent, target.branch).catch(() => undefined);
+    // Run on another commit, or with a command the person has changed since: it says nothing now.
     const stale =
-      run.state !== 'queued' && run.state !== 'running' && head !== undefined && head !== run.head;
+      run.state !== 'queued' &&
+      run.state !== 'running' &&
+      ((head !== undefined && head !== run.head) || run.command !== command);
     return { taskId, command, state: stale ? 'stale' : run.state, run, ...(head ? { head } : {}) };
   }
 
@@ -128,6 +140,7 @@ export class TaskChecks {
 
   dispose(): void {
     this.disposed = true;
+    this.stopRuns.abort();
     this.store.dispose();
     for (const list of this.waiters.values()) for (const done of list) done();
     this.waiters.clear();
@@ -203,7 +216,7 @@ export class TaskChecks {
     this.save(started);
     const limit = this.deps.timeLimitMs ?? CHECK_TIME_LIMIT_MS;
     const outcome = await this.deps.place
-      .run(target.agent, target.branch, head, command, limit)
+      .run(target.agent, target.branch, head, command, limit, this.stopRuns.signal)
       .catch((err: Error): CheckOutcome => ({
         exitCode: null,
         timedOut: false,

@@ -36,19 +36,23 @@ export interface DeskDeps {
     dispose(): void;
   };
   clock: Clock;
+  /** The last serial given out, kept where it outlives the studio. */
+  serials?: { last(): number; save(serial: number): void };
 }
 
 export class Desk {
   private readonly store = new DisposableStore();
   /** Each waiting thing's serial and when it was first seen, by its draft's key. */
   private readonly seen = new Map<string, { serial: number; since: number }>();
-  private serials = 0;
+  /** Carried across restarts (deps.serials): an id listed before one never names a later prompt. */
+  private serials: number;
   private current: Array<{ item: DeskItem; draft: ItemDraft }> = [];
   private signature = '';
   /** Per agent: the prompt its screen showed last, and the held request believed drawn there. */
   private readonly shown = new Map<number, { fingerprint: string; hold?: number }>();
 
   constructor(private readonly deps: DeskDeps) {
+    this.serials = deps.serials?.last() ?? 0;
     this.store.add(deps.events.on((e) => this.observe(e)));
     this.store.add(deps.onScreen((e) => this.screenMoved(e.agentId, e.state, e.reading)));
     this.refresh();
@@ -79,7 +83,7 @@ export class Desk {
     const answer = this.deps.holds.hold(agentId, tool, input, signal);
     // Claude Code draws the dialog before it runs the hook: the one on the screen is this request's.
     const shown = this.shown.get(agentId);
-    if (shown && shown.hold === undefined) shown.hold = this.deps.holds.pending(agentId)[0]?.serial;
+    if (shown && shown.hold === undefined) shown.hold = this.deps.holds.pending(agentId).at(-1)?.serial;
     return answer;
   }
 
@@ -164,19 +168,28 @@ export class Desk {
   private carryOver(drafts: ItemDraft[], keys: Set<string>): void {
     for (const draft of drafts) {
       if (draft.hold === undefined || this.seen.has(draft.key)) continue;
-      const screenKey = [...this.seen.keys()].find(
-        (k) => k.startsWith(`screen:${draft.agentId}:`) && !keys.has(k),
-      );
+      // Only onto the prompt the screen shows now: a hook for the next dialog never takes the id
+      // of one answered in the terminal meanwhile.
+      const now = this.screenKey(draft.agentId);
+      const screenKey = now && !keys.has(now) && this.seen.has(now) ? now : undefined;
       if (!screenKey) continue;
       this.seen.set(draft.key, this.seen.get(screenKey)!);
       this.seen.delete(screenKey);
     }
   }
 
+  /** The key the prompt on an agent's screen has now (as deskDrafts would name it), if one is up. */
+  private screenKey(agentId: number): string | undefined {
+    const screen = this.deps.actions.screenNow(agentId);
+    if (!screen?.reading.options.length) return undefined;
+    return `screen:${agentId}:${screenPrompt(screen.tail, screen.state, screen.reading).fingerprint}`;
+  }
+
   private name(draft: ItemDraft, now: number): DeskItem {
     let seen = this.seen.get(draft.key);
     if (!seen) {
       seen = { serial: ++this.serials, since: draft.since ?? now };
+      this.deps.serials?.save(this.serials);
       this.seen.set(draft.key, seen);
     }
     const { key: _key, since: _since, hold: _hold, prompt: _prompt, questionInput: _input, ...item } = draft;

@@ -9,6 +9,7 @@ import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
 import type { WakeEngine } from '../wake/wakeEngine.js';
 import type { WakeGuard } from '../wake/wakeGuard.js';
+import type { Settings } from '../store/settings.js';
 import { Desk } from './desk.js';
 import { PermissionHolds } from './permissionHolds.js';
 
@@ -23,7 +24,12 @@ export interface StudioDeskParts {
   clock: Clock;
   /** Each task's latest check run (a review item says it). */
   checks?: { run(taskId: number): TaskCheck | null };
+  /** Where the last item serial is kept across restarts. */
+  settings?: Pick<Settings, 'get' | 'set'>;
 }
+
+/** The settings key of the last serial the queue gave out. */
+const SERIAL_KEY = 'desk.lastSerial';
 
 export function studioDesk(parts: StudioDeskParts): Desk {
   const { agents, sessions } = parts;
@@ -53,6 +59,14 @@ export function studioDesk(parts: StudioDeskParts): Desk {
       restart: async (agentId) => void (await sessions.restart(name(agentId))),
     },
     events: parts.events,
+    ...(parts.settings
+      ? {
+          serials: {
+            last: () => parts.settings!.get<number>(SERIAL_KEY) ?? 0,
+            save: (serial: number) => parts.settings!.set(SERIAL_KEY, serial),
+          },
+        }
+      : {}),
     onScreen: (listener) => sessions.onDidChangeState(listener),
     clock: parts.clock,
   });

@@ -113,16 +113,20 @@ export class ReviewComments {
       .map((r) => ({ ...fromRow(r), state: 'pending' as const }));
   }
 
-  /** The person sent the task back: its pending comments are sent, and the commit they reviewed kept. */
-  sent(taskId: number, head: string): void {
+  /**
+   * The person sent the task back: its pending comments are sent (never mailed twice), and the
+   * commit they reviewed kept when it could be read.
+   */
+  sent(taskId: number, head: string | undefined): void {
     const at = this.deps.clock.now();
     this.deps.db.transaction(() => {
       this.deps.db
         .prepare('UPDATE task_comments SET sent_at = ? WHERE task_id = ? AND sent_at IS NULL')
         .run(at, taskId);
-      this.deps.db
-        .prepare('INSERT INTO task_reviews (task_id, head, at) VALUES (?, ?, ?)')
-        .run(taskId, head, at);
+      if (head)
+        this.deps.db
+          .prepare('INSERT INTO task_reviews (task_id, head, at) VALUES (?, ?, ?)')
+          .run(taskId, head, at);
     })();
   }
 

@@ -256,7 +256,7 @@ async function sendBack(deps: WorkspaceServiceDeps, { taskId, note }: SendBackIn
   const me = deps.person();
   const said = note ?? `${comments.length} comment${comments.length === 1 ? '' : 's'} on the diff`;
   const updated = board.update(me, { id: taskId, status: 'in_progress', note: `sent back: ${said}` });
-  if (head) deps.review!.sent(taskId, head);
+  deps.review?.sent(taskId, head);
   const to = agents.require(task.assignee);
   if (to.id !== me.id)
     bus.send(me, to.name, sendBackMail(task, note, comments, check), { type: 'task', taskId });

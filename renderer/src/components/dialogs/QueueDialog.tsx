@@ -32,9 +32,18 @@ export function QueueDialog({ items, focus, onClose, onOpen }: QueueProps) {
   // Keys work at once, without a click into the list first.
   useEffect(() => list.current?.focus(), []);
 
+  // When the selected item goes (answered here or elsewhere), the selection falls on the next one:
+  // answer keys wait until the person moves or clicks, so a second `a` never allows another
+  // agent's command.
+  const [armed, setArmed] = useState(true);
   useEffect(() => {
+    if (selectedId.current && !items.some((i) => i.id === selectedId.current)) setArmed(false);
     setIndex((i) => keepSelection(items, selectedId.current, i));
   }, [items]);
+  const select = useCallback((i: number) => {
+    setIndex(i);
+    setArmed(true);
+  }, []);
   const selected = items[index];
   selectedId.current = selected?.id ?? null;
 
@@ -54,7 +63,10 @@ export function QueueDialog({ items, focus, onClose, onOpen }: QueueProps) {
   const act = useCallback(
     (item: DeskItem, action: QueueAction) => {
       const count = latest.current.items.length;
-      if (action.type === 'move') return setIndex((i) => Math.max(0, Math.min(count - 1, i + action.by)));
+      if (action.type === 'move') {
+        setArmed(true);
+        return setIndex((i) => Math.max(0, Math.min(count - 1, i + action.by)));
+      }
       if (action.type === 'open') return latest.current.onOpen(item);
       if (action.type === 'deny') return setDenying(item.id);
       if (action.type === 'allow') return send({ id: item.id, verdict: 'allow' });
@@ -68,6 +80,7 @@ export function QueueDialog({ items, focus, onClose, onOpen }: QueueProps) {
     const action = queueKey(e.key, selected);
     if (!action) return;
     e.preventDefault();
+    if (!armed && action.type !== 'move' && action.type !== 'open') return;
     if (selected || action.type === 'move') act(selected!, action);
   };
 
@@ -80,6 +93,12 @@ export function QueueDialog({ items, focus, onClose, onOpen }: QueueProps) {
           </p>
         )}
         {!items.length && <p data-testid="queue-empty">Nothing waits for you.</p>}
+        {!armed && items.length > 0 && (
+          <p className="form-hint" data-testid="queue-disarmed">
+            The item you had selected has gone: move (↑/↓) or click to choose the next before answering by
+            key.
+          </p>
+        )}
         <ol className="queue-list">
           {items.map((item, i) => (
             <QueueRow
@@ -89,7 +108,7 @@ export function QueueDialog({ items, focus, onClose, onOpen }: QueueProps) {
               selected={i === index}
               denying={denying === item.id}
               now={now}
-              select={setIndex}
+              select={select}
               act={act}
               send={send}
             />

@@ -1,7 +1,7 @@
 // Checks before merge against a real repository, the system's git and real processes: the check
 // runs when a task reaches review, a failure keeps its tail and refuses the merge until it is
 // forced, a branch that moves on makes the run stale, and a passing run lets the merge through.
-import { realpathSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskCheck } from '../../../../main/contract/checks.js';
@@ -106,6 +106,24 @@ describe('checks before merge', () => {
     await expect(s.service.merge({ taskId: task.id })).rejects.toThrow('never ran on this branch');
     await s.service.setCheck({ repo, command: null });
     await expect(s.service.merge({ taskId: task.id })).resolves.toMatchObject({ taskId: task.id });
+  });
+
+  it('runs at the commit, not over uncommitted work, and counts a run of a changed command as stale', async () => {
+    const { repo, s, task, wt, runs } = await setup();
+    await s.service.setCheck({ repo, command: 'test -f ok.txt' });
+    commitFiles(wt, { 'a.txt': 'a\n' }, 'work');
+    // ok.txt only in the worktree, not committed: the commit that would merge lacks it.
+    writeFileSync(join(wt, 'ok.txt'), 'not committed\n');
+    await s.service.updateTask({ id: task.id, status: 'review' });
+    await waitFor('the run', () => runs.find((r) => r.state === 'failed' || r.state === 'passed'));
+    expect((await s.service.taskChecks({ taskId: task.id })).state).toBe('failed');
+    await s.service.setCheck({ repo, command: 'true' });
+    // Changing the command queues a run for it; until it lands, the old run says nothing now.
+    const status = await s.service.taskChecks({ taskId: task.id });
+    expect(['stale', 'queued', 'running', 'passed']).toContain(status.state);
+    await waitFor('the new command to pass', async () =>
+      (await s.service.taskChecks({ taskId: task.id })).state === 'passed' ? true : undefined,
+    );
   });
 
   it('refuses a folder outside any repository, saying so', async () => {

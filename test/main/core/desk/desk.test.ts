@@ -310,3 +310,50 @@ describe('Desk ids', () => {
     expect(pressed).toEqual([]);
   });
 });
+
+describe('Desk ids, never on another prompt', () => {
+  it('a hook for the next dialog does not take the id of one answered in the terminal meanwhile', async () => {
+    show(1, permissionScreen('make one'));
+    const [first] = desk.items();
+    // Answered in the terminal; the next dialog is drawn, and its hook comes before any screen event.
+    screens.set(1, permissionScreen('make two'));
+    const held = desk.hold(1, 'Bash', { command: 'make two' });
+    const [item] = desk.items();
+    expect(item).toMatchObject({ detail: 'make two', structured: true });
+    expect(item!.id).not.toBe(first!.id);
+    await expect(desk.answer({ id: first!.id, verdict: 'allow' })).rejects.toThrow('that prompt has gone');
+    await desk.answer({ id: item!.id, verdict: 'deny' });
+    expect(JSON.stringify(await held)).toContain('"behavior":"deny"');
+  });
+
+  it('carries its serials across a restart: an id listed before one never names a later prompt', () => {
+    let kept = 0;
+    const serials = { last: () => kept, save: (n: number) => void (kept = n) };
+    const make = () =>
+      new Desk({
+        sources: { agents: () => agents, reviews: () => reviews, screen: liveScreen },
+        holds: new PermissionHolds({ clock, onChange: () => undefined }),
+        actions: {
+          screenNow: liveScreen,
+          keys: () => undefined,
+          tell: () => undefined,
+          release: () => undefined,
+          restart: async () => undefined,
+        },
+        events,
+        onScreen: () => ({ dispose: () => undefined }),
+        clock,
+        serials,
+      });
+    const before = make();
+    void before.hold(1, 'Bash', { command: 'ls' });
+    before.refresh();
+    const id = before.items()[0]!.id;
+    before.dispose();
+    const after = make();
+    void after.hold(1, 'Bash', { command: 'ls' });
+    after.refresh();
+    expect(after.items()[0]!.id).not.toBe(id);
+    after.dispose();
+  });
+});
