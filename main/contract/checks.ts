@@ -48,6 +48,11 @@ export interface RepoCheck {
   command: string;
 }
 
+/** `host:folder` names a repository on an SSH agent's machine (a path here starts with / or ~). */
+export function isRemoteRepo(repo: string): boolean {
+  return /^[^/~][^:]*:/.test(repo);
+}
+
 export const setCheckInput = z.strictObject({
   repo: z.string().min(1).max(MAX_PATH_CHARS),
   /** null removes it. */

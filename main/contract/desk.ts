@@ -90,12 +90,3 @@ export const DESK_ID_PREFIX: Record<DeskKind, string> = {
   exited: 'x',
   link: 'l',
 };
-
-/** How long an item has waited, in the queue's words: "12 s", "4 min", "2 h". */
-export function waitedFor(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const min = Math.round(s / 60);
-  if (min < 60) return `${min} min`;
-  return `${Math.round(min / 60)} h`;
-}

@@ -1,5 +1,6 @@
 // `ccstudio checks`: the command each repository runs on task branches before they merge.
 import { resolve } from 'node:path';
+import { isRemoteRepo } from '../../contract/checks.js';
 import type { CommandTree } from '../kit/commandKit.js';
 import { json, out } from '../kit/io.js';
 import { printableLine } from '../kit/printable.js';
@@ -67,8 +68,7 @@ async function setCheck({ values, words, service }: CommandContext, on: boolean)
   const command = words.join(' ').trim();
   if (on && !command) throw usageError('Give the command to run, e.g. "npm test".', 'checks', sub);
   // A folder here is named as this shell sees it (the studio may run elsewhere); HOST:DIR as given.
-  const repo =
-    /^[^/~][^:]*:/.test(values.repo) || values.repo.startsWith('~') ? values.repo : resolve(values.repo);
+  const repo = isRemoteRepo(values.repo) || values.repo.startsWith('~') ? values.repo : resolve(values.repo);
   const repos = await service.setCheck({ repo, command: on ? command : null });
   out(on ? `Checks set: ${repos.map((r) => `${r.repo}: ${r.command}`).join('; ')}` : 'Check removed.');
   return 0;

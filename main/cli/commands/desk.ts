@@ -1,7 +1,8 @@
 // `ccstudio queue` and `ccstudio answer`: the person's desk from the command line. The queue lists
 // what waits for the person across all agents; an answer goes to exactly the item it names, or is
 // refused with why (that prompt has gone, it takes no such answer) and nothing changes.
-import { waitedFor, type DeskAnswerInput, type DeskItem } from '../../contract/desk.js';
+import type { DeskAnswerInput, DeskItem } from '../../contract/desk.js';
+import { formatDuration } from '../../contract/exits.js';
 import type { CommandTree } from '../kit/commandKit.js';
 import { json, out } from '../kit/io.js';
 import { printableBlock, printableLine } from '../kit/printable.js';
@@ -62,7 +63,7 @@ async function queueCommand({ values, words, service }: CommandContext): Promise
 
 /** One item as the queue prints it: id, kind, title and wait; then its detail and options. */
 function itemLines(item: DeskItem, now: number): string {
-  const head = `${item.id}  ${item.kind}  ${printableLine(item.title)}  (${waitedFor(now - item.since)})`;
+  const head = `${item.id}  ${item.kind}  ${printableLine(item.title)}  (${formatDuration(now - item.since)})`;
   const lines = [head];
   if (item.detail) lines.push(printableBlock(item.detail));
   for (const o of item.options ?? []) lines.push(`    ${o.number}. ${printableLine(o.label)}`);

@@ -1,6 +1,7 @@
 // The checks wired to the studio: git through the agent's RepoPlace, commands on its machine.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRemoteRepo } from '../../contract/checks.js';
 import { StudioError } from '../../contract/errors.js';
 import type { StudioEvent } from '../../contract/events.js';
 import type { FolderCheck } from '../../contract/service.js';
@@ -87,7 +88,7 @@ function checkPlace(parts: StudioChecksParts): CheckPlace {
  */
 export function checkRepoKey(check: (folder: string) => Promise<FolderCheck>) {
   return async (folder: string): Promise<string> => {
-    if (/^[^/~][^:]*:/.test(folder)) return folder;
+    if (isRemoteRepo(folder)) return folder;
     const found = await check(folder);
     if (!found.repo)
       throw new StudioError(

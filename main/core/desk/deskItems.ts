@@ -2,7 +2,7 @@
 // agents' screens and states, their holds, the tasks in review. Pure over its sources: the Desk
 // gives each draft its id and its first-seen time.
 import type { DeskItem } from '../../contract/desk.js';
-import type { Agent, AgentState, Task } from '../../contract/model.js';
+import { waitsForPerson, type Agent, type AgentState, type Task } from '../../contract/model.js';
 import { sshHostLabel } from '../../contract/ssh.js';
 import type { TaskCheck } from '../../contract/checks.js';
 import type { ScreenReading } from '../sessions/screenClassifier.js';
@@ -43,15 +43,6 @@ export type ItemDraft = Omit<DeskItem, 'id' | 'since'> & {
   questionInput?: Record<string, unknown>;
 };
 
-/** States read off the screen that are a prompt the person answers there. */
-const SCREEN_PROMPTS: ReadonlySet<AgentState> = new Set([
-  'waiting_permission',
-  'waiting_select',
-  'waiting_text',
-  'waiting_trust',
-  'waiting_login',
-]);
-
 export function deskDrafts(sources: DeskSources): ItemDraft[] {
   const drafts: ItemDraft[] = [];
   const agents = sources.agents();
@@ -70,9 +61,9 @@ function promptDrafts(agent: Agent, sources: DeskSources): ItemDraft[] {
   const held = sources.held(agent.id);
   if (held.length) return held.map((h) => heldDraft(agent, h));
   // Its screen is read only when its state says a prompt is up there.
-  if (!SCREEN_PROMPTS.has(agent.state)) return [];
+  if (!waitsForPerson(agent.state)) return [];
   const screen = sources.screen(agent.id);
-  if (!screen || !SCREEN_PROMPTS.has(screen.state)) return [];
+  if (!screen || !waitsForPerson(screen.state)) return [];
   return [screenDraft(agent, screen)];
 }
 

@@ -1,7 +1,8 @@
 // One item of the queue, with its answers. Memoised: an update of the queue draws the rows that
 // changed, not all two hundred.
 import { memo, useState } from 'react';
-import { waitedFor, type DeskAnswerInput, type DeskItem } from '../../../../../main/contract/desk.js';
+import type { DeskAnswerInput, DeskItem } from '../../../../../main/contract/desk.js';
+import { formatDuration } from '../../../../../main/contract/exits.js';
 import type { QueueAction } from './queueKeys.js';
 
 export interface QueueRowProps {
@@ -36,7 +37,7 @@ export const QueueRow = memo(function QueueRow({
       <div className="queue-head">
         <span className="badge">{item.kind}</span>
         <strong>{item.title}</strong>
-        <span className="queue-since">{waitedFor(now - item.since)}</span>
+        <span className="queue-since">{formatDuration(now - item.since)}</span>
       </div>
       {item.detail && <pre className="queue-detail">{item.detail}</pre>}
       <QueueAnswers item={item} denying={denying} act={(a) => act(item, a)} send={send} />
