@@ -4,6 +4,7 @@
 // never carried to whatever the agent shows next.
 import { z } from 'zod';
 import { MAX_MESSAGE_BYTES } from './limits.js';
+import type { ChangeCounts } from './model.js';
 
 export const DESK_KINDS = [
   /** A tool call waits for allow or deny (the exact command, file or URL in `detail`). */
@@ -51,6 +52,8 @@ export interface DeskItem {
   /** A question's or a dialog's options, numbered as the CLI numbers them. */
   options?: DeskOption[];
   taskId?: number;
+  /** A task in review: what its branch changes since its base (files, lines), once counted. */
+  changes?: ChangeCounts;
   /** The answers it takes, in the order the window offers them. */
   answers: DeskAnswerKind[];
   /** The answer goes through Claude Code's own permission hook (nothing typed) rather than keys. */

@@ -204,7 +204,8 @@ export function createStudio(options: StudioOptions = {}): Studio {
     logger,
   });
   const status = (): StudioStatus => studioStatus({ agents, bus, board });
-  const desk = studioDesk({ agents, board, bus, sessions, guard, wake, events, clock, checks, settings });
+  const counts = (agent: Agent, branch: string) => workspaces.branchCounts(agent, branch);
+  const desk = studioDesk({ agents, board, bus, sessions, guard, wake, events, clock, checks, settings, logger, counts });
   const parts: StudioParts = {
     db,
     events,

@@ -4,7 +4,7 @@
 // `ccstudio answer` allows it once (the command runs once) or denies it with a note the model
 // reads; a question is answered by choosing an option; a prompt answered in the tile's terminal
 // leaves the queue within a second.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DeskItem } from '../../main/contract/desk.js';
@@ -14,10 +14,20 @@ import { INSTALL_TIMEOUT, installClaude } from '../support/claudeVersions.js';
 import { runCli } from '../support/cliProcess.js';
 import { skipTitle } from '../support/skipReason.js';
 import { deskScript, QUESTION } from '../support/crewScript.js';
+import type { StubReply, StubRequest } from '../support/modelStub.js';
 
 const TIMEOUT = 240_000;
 /** Claude Code 2.1.330 and later ignore keys for a moment after a dialog opens (no accidental approval). */
 const DIALOG_SETTLE_MS = 1500;
+/** deskScript, and "wipe DIR" asks to remove DIR with Bash. */
+function wipeScript(req: StubRequest): StubReply {
+  const last = req.toolResults[req.toolResults.length - 1];
+  const dir = last && /"text":"wipe ([^"]+)"/.exec(last.text)?.[1];
+  if (dir) return { toolUse: { name: 'Bash', input: { command: `rm -rf ${dir}`, description: 'Remove it' } } };
+  return deskScript(req);
+}
+/** The versions that start in auto mode when no permission mode is given. */
+const AUTO_MODE_VERSIONS = CLAUDE_TESTED.filter((v) => v >= '2.1.330');
 
 let crew: ClaudeCrew | undefined;
 afterEach(async () => {
@@ -74,7 +84,8 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
           agent: 'carol',
           tool: 'Bash',
           detail: 'echo 1 >> runs.txt',
-          answers: ['allow', 'deny'],
+          // The dialog drawn beside the hold offers its own choices too.
+          answers: ['allow', 'deny', 'choose'],
           structured: true,
         });
         expect(typeof item!.since).toBe('number');
@@ -127,6 +138,59 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         await c.waitFor('the item to leave', () => c.studio.desk.items().length === 0 || undefined, 1000);
         await c.waitFor('carol idle', () => c.agent('carol').state === 'idle');
         expect(runs()).toBe('1\n3\n');
+
+        // The dialog's own "don't ask again" (2.1: "always allow access to" the folder), offered
+        // beside allow and deny and pressed on that dialog: the command runs. 2.0 keeps that rule in
+        // the project's local settings (option 1 would keep none); 2.1 writes no project file for it.
+        const rules = join(c.work, '.claude', 'settings.local.json');
+        expect(existsSync(rules)).toBe(false);
+        c.studio.bus.send(person, 'carol', 'run 4');
+        const fourth = await c.waitFor("the dialog's choices offered", () =>
+          c.studio.desk.items().find((i) => i.detail === 'echo 4 >> runs.txt' && i.answers.includes('choose')),
+        );
+        const always = fourth.options!.find((o) => /don't ask again|always allow/i.test(o.label));
+        expect(always, JSON.stringify(fourth.options)).toBeDefined();
+        await new Promise((r) => setTimeout(r, DIALOG_SETTLE_MS));
+        const chose = await cli('answer', fourth.id, '--choose', String(always!.number));
+        expect(chose).toMatchObject({ code: 0, stderr: '' });
+        await c.waitFor('the command to run', () => runs() === '1\n3\n4\n');
+        await c.waitFor('carol idle', () => c.agent('carol').state === 'idle');
+        if (version.startsWith('2.0.')) expect(readFileSync(rules, 'utf8')).toContain('"permissions"');
+        expect(await queue()).toEqual([]);
+      },
+      TIMEOUT,
+    );
+  }
+
+  // Started with no permission mode, these versions are in auto mode, whose safety check cannot
+  // pass the stub (a gateway to them): first a notice answered by a key, then a Yes/No dialog.
+  for (const version of AUTO_MODE_VERSIONS) {
+    it(
+      `${version}: in auto mode, its "can't check actions" notice and the permission after it answered from \`ccstudio answer\``,
+      async () => {
+        crew = await startClaudeCrew([{ name: 'carol' }], wipeScript, { claudeCommand: bins.get(version)! });
+        const c = crew;
+        const cli = (...args: string[]) => runCli(['--data', c.dataDir, ...args]);
+        // Removing a folder outside its own is what auto mode sends to its (unreachable) check.
+        const scratch = join(c.home, 'scratch');
+        mkdirSync(scratch);
+        c.studio.bus.send(c.studio.agents.person, 'carol', `wipe ${scratch}`);
+        const notice = await c.waitFor('the notice in the queue', () =>
+          c.studio.desk.items().find((i) => i.kind === 'dialog'),
+        );
+        expect(notice.detail.split('\n')[0]).toBe("Auto mode can't check actions in this session");
+        expect(notice.options?.[0]).toEqual({ number: 1, label: 'stay in auto mode' });
+        expect(c.agent('carol').state).toBe('waiting_select');
+        await new Promise((r) => setTimeout(r, DIALOG_SETTLE_MS));
+        expect(await cli('answer', notice.id, '--choose', '1')).toMatchObject({ code: 0, stderr: '' });
+        const asked = await c.waitFor('the permission in the queue', () =>
+          c.studio.desk.items().find((i) => i.kind === 'permission' && i.detail.includes(`rm -rf ${scratch}`)),
+        );
+        await new Promise((r) => setTimeout(r, DIALOG_SETTLE_MS));
+        expect(await cli('answer', asked.id, 'allow')).toMatchObject({ code: 0, stderr: '' });
+        await c.waitFor('the command to run', () => !existsSync(scratch));
+        await c.waitFor('carol idle', () => c.agent('carol').state === 'idle');
+        expect(c.studio.desk.items()).toEqual([]);
       },
       TIMEOUT,
     );

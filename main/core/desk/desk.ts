@@ -38,6 +38,8 @@ export interface DeskDeps {
   clock: Clock;
   /** The last serial given out, kept where it outlives the studio. */
   serials?: { last(): number; save(serial: number): void };
+  /** What lives and ends with the desk (the review sizes it reads). */
+  owns?: Array<{ dispose(): void }>;
 }
 
 export class Desk {
@@ -106,6 +108,7 @@ export class Desk {
   dispose(): void {
     this.store.dispose();
     this.deps.holds.dispose();
+    for (const part of this.deps.owns ?? []) part.dispose();
   }
 
   /** Items are derived again whenever something they are made of may have changed. */

@@ -51,7 +51,10 @@ export async function deskAnswer(
     else await parts.actions.restart(item.agentId);
     return 'action';
   }
-  if (draft.hold !== undefined) {
+  // A held permission's dialog option other than allow or deny is pressed on the dialog itself;
+  // the hook is let go when the screen moves on.
+  const onDialog = 'choose' in input && item.kind === 'permission';
+  if (draft.hold !== undefined && !onDialog) {
     if (!parts.holds.decide(item.agentId, draft.hold, decision(draft, input))) throw parts.gone();
     return 'hook';
   }
@@ -103,15 +106,19 @@ function pressKeys(parts: AnswerParts, item: DeskItem, draft: ItemDraft, input: 
     parts.actions.tell(item.agentId, input.note);
 }
 
-/** A numbered menu takes the digit; one drawn without numbers (2.1.330's trust dialog) is walked to. */
+/**
+ * A numbered menu takes the digit; a dialog that names a key per answer takes that key; one drawn
+ * without numbers (2.1.330's trust dialog, its "❯ No / Yes") is walked to.
+ */
 function menuKeys(screen: LiveScreen, number: number): string[] {
-  if (screen.tail.some((l) => /^\s*❯?\s*1\.\s/.test(l))) return [String(number)];
   const options = screen.reading.options;
+  const to = options.findIndex((o) => o.number === number);
+  if (screen.reading.menu === 'numbered') return [String(number)];
+  if (screen.reading.menu === 'keys') return [options[to]!.key!];
   const from = Math.max(
     0,
     options.findIndex((o) => o.focused),
   );
-  const to = options.findIndex((o) => o.number === number);
   const step = to > from ? 'down' : 'up';
   return [...Array<string>(Math.abs(to - from)).fill(step), 'enter'];
 }

@@ -2,7 +2,7 @@
 // agents' screens and states, their holds, the tasks in review. Pure over its sources: the Desk
 // gives each draft its id and its first-seen time.
 import type { DeskItem } from '../../contract/desk.js';
-import { waitsForPerson, type Agent, type AgentState, type Task } from '../../contract/model.js';
+import { waitsForPerson, type Agent, type AgentState, type ChangeCounts, type Task } from '../../contract/model.js';
 import { sshHostLabel } from '../../contract/ssh.js';
 import type { TaskCheck } from '../../contract/checks.js';
 import type { ScreenReading } from '../sessions/screenClassifier.js';
@@ -28,6 +28,8 @@ export interface DeskSources {
   screen(agentId: number): LiveScreen | undefined;
   /** A task's latest check run, when its repository has one and it ran. */
   check?(taskId: number): TaskCheck | null;
+  /** A task's branch counted (files, lines), once it has been. */
+  size?(taskId: number): ChangeCounts | undefined;
 }
 
 /** An item before the Desk names it: `key` is what stays equal while the same thing waits. */
@@ -52,19 +54,42 @@ export function deskDrafts(sources: DeskSources): ItemDraft[] {
   }
   const ids = new Map(agents.map((a) => [a.name, a.id]));
   for (const task of sources.reviews())
-    drafts.push(reviewDraft(task, ids.get(task.assignee ?? '') ?? 0, sources.check?.(task.id) ?? null));
+    drafts.push(
+      reviewDraft(task, ids.get(task.assignee ?? '') ?? 0, {
+        check: sources.check?.(task.id) ?? null,
+        size: sources.size?.(task.id),
+      }),
+    );
   return drafts;
 }
 
 /** Its open prompts: held hooks first-hand; the screen's prompt where no hook is held for it. */
 function promptDrafts(agent: Agent, sources: DeskSources): ItemDraft[] {
   const held = sources.held(agent.id);
-  if (held.length) return held.map((h) => heldDraft(agent, h));
   // Its screen is read only when its state says a prompt is up there.
-  if (!waitsForPerson(agent.state)) return [];
-  const screen = sources.screen(agent.id);
-  if (!screen || !waitsForPerson(screen.state)) return [];
-  return [screenDraft(agent, screen)];
+  const screen = waitsForPerson(agent.state) ? sources.screen(agent.id) : undefined;
+  const prompt = screen && waitsForPerson(screen.state) ? screen : undefined;
+  if (held.length)
+    return held.map((h, i) => withDialogChoices(heldDraft(agent, h), i === 0 ? prompt : undefined));
+  return prompt ? [screenDraft(agent, prompt)] : [];
+}
+
+/**
+ * The dialog drawn beside the oldest held permission offers more than allow and deny ("Yes, and
+ * don't ask again"): its options are offered too, pressed as keys, when the screen shows this very
+ * request (its command or file among the dialog's rows).
+ */
+function withDialogChoices(draft: ItemDraft, screen: LiveScreen | undefined): ItemDraft {
+  if (draft.kind !== 'permission' || screen?.state !== 'waiting_permission') return draft;
+  const prompt = screenPrompt(screen.tail, screen.state, screen.reading);
+  const asked = draft.detail.split('\n')[0]!.trim();
+  if (!asked || !prompt.text.includes(asked)) return draft;
+  return {
+    ...draft,
+    prompt,
+    options: screen.reading.options.map(({ number, label }) => ({ number, label })),
+    answers: [...draft.answers, 'choose'],
+  };
 }
 
 function heldDraft(agent: Agent, hold: HeldPermission): ItemDraft {
@@ -125,6 +150,15 @@ function screenDraft(agent: Agent, screen: LiveScreen): ItemDraft {
       };
     case 'waiting_select':
     case 'waiting_text':
+      // A question's menu is numbered; a menu without numbers or a footer of keys is the CLI's own.
+      if (screen.reading.menu !== 'numbered')
+        return {
+          ...base,
+          kind: 'dialog',
+          title: `${agent.name}: Claude Code asks`,
+          detail: prompt.text,
+          answers: ['choose'],
+        };
       return {
         ...base,
         kind: 'question',
@@ -223,7 +257,16 @@ function exitDraft(agent: Agent, exit: NonNullable<Agent['lastExit']>): Omit<Ite
 }
 
 /** One per task while it stays in review (its notes and edits meanwhile do not make it new). */
-function reviewDraft(task: Task, agentId: number, check: TaskCheck | null): ItemDraft {
+function reviewDraft(
+  task: Task,
+  agentId: number,
+  { check, size }: { check: TaskCheck | null; size: ChangeCounts | undefined },
+): ItemDraft {
+  const lines = [
+    task.title,
+    ...(size ? [sizeWords(size)] : []),
+    ...(check ? [`check ${checkWords(check)}: ${check.command}`] : []),
+  ];
   return {
     key: `review:${task.id}`,
     since: task.updatedAt,
@@ -231,10 +274,16 @@ function reviewDraft(task: Task, agentId: number, check: TaskCheck | null): Item
     agent: task.assignee ?? '',
     agentId,
     title: `Task #${task.id} is ready for review${task.assignee ? ` (${task.assignee})` : ''}`,
-    detail: check ? `${task.title}\ncheck ${checkWords(check)}: ${check.command}` : task.title,
+    detail: lines.join('\n'),
     taskId: task.id,
+    ...(size ? { changes: size } : {}),
     answers: [],
   };
+}
+
+/** "3 files, +40 −2": a branch's size as a review item says it. */
+function sizeWords({ files, added, removed }: ChangeCounts): string {
+  return `${files} file${files === 1 ? '' : 's'}, +${added} −${removed}`;
 }
 
 /** "passed", "failed (exit 3)", "running": a check run as a review item says it. */

@@ -26,13 +26,15 @@ export function screenPrompt(
   const first = reading.options[0]?.label;
   const at = first ? findLast(tail, (l) => l.includes(first)) : -1;
   const rows: string[] = [];
-  for (let i = at - 1; i >= 0 && rows.length < PROMPT_ROWS; i--) {
+  for (let i = at - 1; i >= 0; i--) {
     const line = tail[i]!;
     if (OPENING_RULE.test(line)) break;
     if (DASHED_RULE.test(line) || !line.trim()) continue;
     rows.unshift(line.trim());
   }
-  const text = rows.join('\n');
+  // A long notice keeps its heading and the rows nearest its answers.
+  const kept = rows.length > PROMPT_ROWS ? [rows[0]!, '…', ...rows.slice(-(PROMPT_ROWS - 2))] : rows;
+  const text = kept.join('\n');
   const options = reading.options.map((o) => `${o.number}.${o.label}`).join('\n');
   const fingerprint = createHash('sha256').update(`${state}\n${text}\n${options}`).digest('hex').slice(0, 16);
   return { text, fingerprint };

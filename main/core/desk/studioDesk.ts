@@ -10,8 +10,10 @@ import type { Emitter } from '../util/emitter.js';
 import type { WakeEngine } from '../wake/wakeEngine.js';
 import type { WakeGuard } from '../wake/wakeGuard.js';
 import type { Settings } from '../store/settings.js';
+import type { Logger } from '../util/logger.js';
 import { Desk } from './desk.js';
 import { PermissionHolds } from './permissionHolds.js';
+import { ReviewSizes, type ReviewSizesDeps } from './reviewSizes.js';
 
 export interface StudioDeskParts {
   agents: Pick<AgentRegistry, 'list' | 'getById' | 'person'>;
@@ -24,6 +26,9 @@ export interface StudioDeskParts {
   clock: Clock;
   /** Each task's latest check run (a review item says it). */
   checks?: { run(taskId: number): TaskCheck | null };
+  /** A task branch's size (Workspaces.branchCounts); absent, review items say none. */
+  counts?: ReviewSizesDeps['counts'];
+  logger: Logger;
   /** Where the last item serial is kept across restarts. */
   settings?: Pick<Settings, 'get' | 'set'>;
 }
@@ -40,12 +45,23 @@ export function studioDesk(parts: StudioDeskParts): Desk {
   };
   // Holds change only once the desk exists (a hook comes in, an answer goes out).
   const holds = new PermissionHolds({ clock: parts.clock, onChange: () => desk.refresh() });
+  const sizes = parts.counts
+    ? new ReviewSizes({
+        board: parts.board,
+        agents: { get: (n) => agents.list().find((a) => a.name === n) },
+        counts: parts.counts,
+        events: parts.events,
+        onChange: () => desk.refresh(),
+        logger: parts.logger,
+      })
+    : undefined;
   const desk: Desk = new Desk({
     sources: {
       agents: () => agents.list(),
       reviews: () => parts.board.list({ status: 'review' }),
       screen: (agentId) => sessions.promptScreen(agentId),
       check: (taskId) => parts.checks?.run(taskId) ?? null,
+      size: (taskId) => sizes?.size(taskId),
     },
     holds,
     actions: {
@@ -68,6 +84,7 @@ export function studioDesk(parts: StudioDeskParts): Desk {
         }
       : {}),
     onScreen: (listener) => sessions.onDidChangeState(listener),
+    ...(sizes ? { owns: [sizes] } : {}),
     clock: parts.clock,
   });
   return desk;

@@ -6,13 +6,23 @@ export interface MenuOption {
   number: number;
   label: string;
   focused: boolean;
+  /** The key that gives this answer, for a dialog that names one per answer in its footer. */
+  key?: string;
 }
+
+/**
+ * How an answer is picked: its digit (`numbered`), walking the focus to it and pressing Enter
+ * (`unnumbered`), or the key its footer names (`keys`).
+ */
+export type MenuKind = 'numbered' | 'unnumbered' | 'keys';
 
 export interface ScreenReading {
   /** What the screen alone says; `unknown` when it shows nothing the table recognises. */
   state: AgentState | 'unknown';
   /** Options of an open permission prompt or picker. */
   options: MenuOption[];
+  /** How those options are picked (absent when there are none). */
+  menu?: MenuKind;
   /** Text sitting in the idle input box, not yet submitted ('' when empty). */
   input: string;
   /** The CLI shows input queued behind a running turn. */
@@ -46,12 +56,22 @@ export function classifyScreen(screen: string): ScreenReading {
   const boxAtBottom = box !== undefined && box.bottom >= tail.length - 4;
   if (!boxAtBottom) {
     // Claude Code asks whether the person trusts the folder: theirs alone to answer.
-    if (any(P.trust, tailText)) return { ...reading, state: 'waiting_trust', options: trustOptions(tail) };
+    if (any(P.trust, tailText)) {
+      const options = trustOptions(tail);
+      return { ...reading, state: 'waiting_trust', options, menu: menuKindOf(tail) };
+    }
     const options = readOptions(tail);
-    if (any(P.permission, tailText) && options.length)
-      return { ...reading, state: 'waiting_permission', options };
-    if (options.length && any(P.pickerFooter, tail.slice(-3).join('\n'))) {
-      return { ...reading, state: isTextOption(tail) ? 'waiting_text' : 'waiting_select', options };
+    if (options.length) {
+      if (any(P.permission, tailText))
+        return { ...reading, state: 'waiting_permission', options, menu: 'numbered' };
+      if (any(P.pickerFooter, tail.slice(-3).join('\n')))
+        return { ...reading, state: isTextOption(tail) ? 'waiting_text' : 'waiting_select', options, menu: 'numbered' };
+    } else {
+      const dialog = readDialog(tail);
+      if (dialog) {
+        const permission = dialog.menu === 'unnumbered' && any(P.permission, tailText);
+        return { ...reading, state: permission ? 'waiting_permission' : 'waiting_select', ...dialog };
+      }
     }
   }
 
@@ -111,6 +131,64 @@ function readOptions(lines: string[]): MenuOption[] {
     options.push({ number, label: m[3]!.trim(), focused: m[1] === '❯' });
   }
   return options.length >= 2 ? options : [];
+}
+
+/**
+ * A dialog below the last rule that is not a numbered menu: a menu drawn without numbers (its
+ * focused row starts with ❯, the other answers under it at the same column) or a footer naming
+ * one key per answer. Only below the rule, so a "❯ prompt" in the transcript is never read.
+ */
+function readDialog(lines: string[]): { options: MenuOption[]; menu: MenuKind } | undefined {
+  const rule = findLastIndex(lines, (l) => P.rule.test(l));
+  if (rule < 0) return undefined;
+  const body = lines.slice(rule + 1);
+  const focused = body.filter((l) => P.focusedRow.test(l));
+  if (focused.length === 1) {
+    const options = unnumberedOptions(body, body.indexOf(focused[0]!));
+    if (options.length >= 2) return { options, menu: 'unnumbered' };
+  }
+  const footer = body[body.length - 1] ?? '';
+  if (focused.length === 0 && P.keyFooter.test(footer)) {
+    const options = keyOptions(footer);
+    if (options.length >= 2) return { options, menu: 'keys' };
+  }
+  return undefined;
+}
+
+/** The answers around the focused row: the run of rows whose text starts where its text does. */
+function unnumberedOptions(body: string[], at: number): MenuOption[] {
+  const m = P.focusedRow.exec(body[at]!)!;
+  const column = body[at]!.length - m[2]!.length;
+  const isOption = (l: string) => l.length > column && /^\s*$/.test(l.slice(0, column)) && l[column] !== ' ';
+  let from = at;
+  while (from > 0 && isOption(body[from - 1]!) && !P.focusedRow.test(body[from - 1]!)) from--;
+  let to = at;
+  while (to + 1 < body.length && isOption(body[to + 1]!)) to++;
+  return body.slice(from, to + 1).map((l, i) => ({
+    number: i + 1,
+    label: l.slice(column).trim(),
+    focused: from + i === at,
+  }));
+}
+
+/** "Enter to stay · shift+Tab to leave · Esc to cancel": one answer per key the studio can press. */
+function keyOptions(footer: string): MenuOption[] {
+  const options: MenuOption[] = [];
+  for (const part of footer.trim().split(/\s+·\s+/)) {
+    const m = P.keyAnswer.exec(part);
+    if (m) options.push({ number: options.length + 1, label: m[2]!, focused: false, key: m[1]!.toLowerCase() });
+  }
+  return options;
+}
+
+function findLastIndex(lines: string[], test: (l: string) => boolean): number {
+  for (let i = lines.length - 1; i >= 0; i--) if (test(lines[i]!)) return i;
+  return -1;
+}
+
+/** A menu with "1." on a row is picked by digit; one without is walked to. */
+function menuKindOf(lines: string[]): MenuKind {
+  return lines.some((l) => /^\s*❯?\s*1\.\s/.test(l)) ? 'numbered' : 'unnumbered';
 }
 
 /** The folder-trust dialog's answers, numbered as drawn when the version does not number them. */

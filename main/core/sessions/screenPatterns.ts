@@ -53,6 +53,17 @@ export const SCREEN_PATTERNS = {
   resendPlaceholder: [/^Once fixed, resend your message$/],
   /** The footer hint shown only while the input box is empty. */
   emptyInputHint: [/\? for shortcuts/],
+  /**
+   * A dialog's footer that names a key per answer, with no menu (2.1.330's "Auto mode can't check
+   * actions in this session": "Enter to stay in auto mode · shift+Tab to leave for accept edits
+   * mode and stop · Esc to cancel"). Read only when it starts with Enter: the footers of menus and
+   * of the input box name keys too, but never Enter first.
+   */
+  keyFooter: /^\s*Enter to \S/,
+  /** One "KEY to ANSWER" of such a footer, the key one the studio can press. */
+  keyAnswer: /^(Enter|Esc|Tab|shift\+Tab) to (.+)$/i,
+  /** A menu drawn without numbers (2.1.330's "❯ No / Yes"): the focused row starts with ❯. */
+  focusedRow: /^(\s*)❯\s+(\S.*)$/,
   /** A numbered menu option; the focused one starts with ❯. */
   option: /^\s*(❯)?\s*(\d+)\.\s+(.*)$/,
   /** The input prompt at the start of a line: "❯ " (2.0: "> ") followed by whatever is typed. */

@@ -4,6 +4,7 @@ import { StudioError } from '../../contract/errors.js';
 import type { StudioEvent } from '../../contract/events.js';
 import type {
   Agent,
+  ChangeCounts,
   MergeMode,
   MergeResult,
   Task,
@@ -27,7 +28,7 @@ import { checkedOutBranch } from './gitReads.js';
 import { repoInfo, type RepoInfo } from './repoAccess.js';
 import { prepareTaskBranch } from './taskBranches.js';
 import { inAgentSpace } from './workspaceNames.js';
-import { workspaceChanges, workspaceDiff } from './worktreeReview.js';
+import { branchCounts, workspaceChanges, workspaceDiff } from './worktreeReview.js';
 import type { RepoPlace } from './repoPlace.js';
 import type { TreeWatch, WatchTree } from './treeWatcher.js';
 
@@ -295,6 +296,11 @@ export class Workspaces {
       ...(branch ? { branch } : {}),
       ...(since ? { since } : {}),
     });
+  }
+
+  /** What a merge of a task's branch would take, counted (a review item in the queue says it). */
+  branchCounts(agent: Agent, branch: string): Promise<ChangeCounts> {
+    return branchCounts(this.placeOf(agent), this.workspaceOf(agent), branch);
   }
 
   /**

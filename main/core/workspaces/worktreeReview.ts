@@ -11,7 +11,7 @@ import type {
   WorkspaceDiff,
 } from '../../contract/model.js';
 import { nulFields, worktreeGit, type Git } from './git.js';
-import { branchExists, currentBranch, dirtyFiles, mergeBase, pushRemote } from './gitReads.js';
+import { branchExists, currentBranch, dirtyFiles, mergeBase, pushRemote, revParse } from './gitReads.js';
 import { checkOwnGitDir, ownGit } from './repoAccess.js';
 import type { RepoPlace } from './repoPlace.js';
 import { onHost } from './workspaceNames.js';
@@ -213,6 +213,15 @@ export async function workspaceDiff(place: RepoPlace, target: DiffTarget): Promi
     remote: await pushRemote(git, ws.repo),
     ...(target.since ? { since: target.since } : {}),
   };
+}
+
+/** What a merge of a task's branch would take, counted: its commits since the base (numstat). */
+export async function branchCounts(place: RepoPlace, ws: Workspace, branch: string): Promise<ChangeCounts> {
+  const git = await ownGit(place, ws.repo);
+  const head = await revParse(git, ws.repo, branch);
+  const mb = await mergeBase(git, ws.repo, ws.base, head);
+  const out = await git(ws.repo, ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', mb, head]);
+  return sum(parseNumstat(out.stdout));
 }
 
 /**

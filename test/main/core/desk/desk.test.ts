@@ -1,6 +1,8 @@
 // The desk over stand-in sources: what waits is listed oldest first, an answer reaches exactly the
 // prompt its item names (a held hook decided, or keys pressed only while that prompt is on the
 // screen), and an id whose prompt has gone is refused with nothing sent.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../../main/contract/events.js';
 import type { HookAnswer } from '../../../../main/contract/hooks.js';
@@ -208,6 +210,24 @@ describe('Desk', () => {
     expect(JSON.stringify(await second)).toContain('"behavior":"allow"');
   });
 
+  it("offers a held permission's drawn dialog's own choices, pressed on that dialog; its hook is let go", async () => {
+    show(1, permissionScreen('make all'));
+    const held = desk.hold(1, 'Bash', { command: 'make all' });
+    const [item] = desk.items();
+    expect(item).toMatchObject({ structured: true, answers: ['allow', 'deny', 'choose'] });
+    expect(item!.options?.[1]).toEqual({ number: 2, label: "Yes, and don't ask again for this command" });
+    await expect(desk.answer({ id: item!.id, choose: 2 })).resolves.toMatchObject({ via: 'keys' });
+    expect(pressed).toEqual([{ agentId: 1, keys: ['2'] }]);
+    show(1, idleScreen);
+    await expect(held).resolves.toEqual({});
+    // A dialog for some other request on the screen: its choices are not offered for this one.
+    show(2, permissionScreen('make clean'));
+    void desk.hold(2, 'Bash', { command: 'make install' });
+    const other = desk.items().find((i) => i.detail === 'make install');
+    expect(other?.answers).toEqual(['allow', 'deny']);
+    expect(other?.options).toBeUndefined();
+  });
+
   it('answers a prompt with no hook held by keys, only while the screen still shows that prompt', async () => {
     show(2, permissionScreen('npm publish'));
     const [item] = desk.items();
@@ -355,5 +375,43 @@ describe('Desk ids, never on another prompt', () => {
     after.refresh();
     expect(after.items()[0]!.id).not.toBe(id);
     after.dispose();
+  });
+});
+
+describe("Desk on dialogs Claude Code draws in auto mode (recorded from 2.1.330)", () => {
+  const recorded = (name: string) =>
+    readFileSync(join(process.cwd(), `test/fixtures/screens/claude-2.1.330/${name}.txt`), 'utf8');
+
+  it('lists "Auto mode can\'t check actions" with its heading and answers it by the key its footer names', async () => {
+    show(1, recorded('auto-mode-unavailable'));
+    const [item] = desk.items();
+    expect(item).toMatchObject({ kind: 'dialog', title: 'bob: Claude Code asks', answers: ['choose'] });
+    expect(item!.detail.split('\n')[0]).toBe("Auto mode can't check actions in this session");
+    expect(item!.options?.map((o) => o.label)).toEqual([
+      'stay in auto mode',
+      'leave for accept edits mode and stop',
+      'cancel',
+    ]);
+    await desk.answer({ id: item!.id, choose: 2 });
+    expect(pressed).toEqual([{ agentId: 1, keys: ['shift+tab'] }]);
+  });
+
+  it('allows the "❯ No / Yes" permission drawn without numbers by walking to Yes', async () => {
+    show(1, recorded('permission-unnumbered'));
+    const [item] = desk.items();
+    expect(item).toMatchObject({ kind: 'permission', answers: ['allow', 'deny', 'choose'] });
+    expect(item!.detail).toContain('rm -rf /tmp/xx-probe');
+    await desk.answer({ id: item!.id, verdict: 'allow' });
+    expect(pressed).toEqual([{ agentId: 1, keys: ['down', 'enter'] }]);
+  });
+
+  it('lists the offer "Make auto mode your default permission mode?" at start as a dialog, answered by its label', async () => {
+    show(2, recorded('auto-mode-offer'));
+    const [item] = desk.items();
+    expect(item).toMatchObject({ kind: 'dialog', agent: 'carol' });
+    expect(item!.detail.split('\n')[0]).toBe('Make auto mode your default permission mode?');
+    expect(item!.options?.[1]).toEqual({ number: 2, label: 'No, keep manual mode' });
+    await desk.answer({ id: item!.id, choose: 2 });
+    expect(pressed).toEqual([{ agentId: 2, keys: ['down', 'enter'] }]);
   });
 });

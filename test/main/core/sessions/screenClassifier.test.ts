@@ -136,3 +136,53 @@ it('the trust answers are numbered as drawn when a version does not number them 
     { number: 2, label: 'No, exit', focused: false },
   ]);
 });
+
+// Dialogs 2.1.330 and 2.1.332 draw when auto mode is on and requests go through a gateway (here the
+// model stub, recorded with node-pty + @xterm/headless at 100x30): each is a queue item, never busy.
+describe.each(['2.1.330', '2.1.332'])('auto mode dialogs of Claude Code %s', (version) => {
+  const read = (name: string) =>
+    readFileSync(join(process.cwd(), `test/fixtures/screens/claude-${version}/${name}.txt`), 'utf8');
+
+  it('reads "Auto mode can\'t check actions" as a dialog answered by the keys its footer names', () => {
+    const r = classifyScreen(read('auto-mode-unavailable'));
+    expect(r.state).toBe('waiting_select');
+    expect(r.menu).toBe('keys');
+    expect(r.options).toEqual([
+      { number: 1, label: 'stay in auto mode', focused: false, key: 'enter' },
+      { number: 2, label: 'leave for accept edits mode and stop', focused: false, key: 'shift+tab' },
+      { number: 3, label: 'cancel', focused: false, key: 'esc' },
+    ]);
+  });
+
+  it('reads the permission dialog drawn without numbers ("❯ No / Yes"), not the prompt in the transcript', () => {
+    const r = classifyScreen(read('permission-unnumbered'));
+    expect(r.state).toBe('waiting_permission');
+    expect(r.menu).toBe('unnumbered');
+    expect(r.options).toEqual([
+      { number: 1, label: 'No', focused: true },
+      { number: 2, label: 'Yes', focused: false },
+    ]);
+  });
+});
+
+it('reads 2.1.330\'s offer "Make auto mode your default permission mode?" at start as a menu to walk', () => {
+  const r = classifyScreen(
+    readFileSync(join(process.cwd(), 'test/fixtures/screens/claude-2.1.330/auto-mode-offer.txt'), 'utf8'),
+  );
+  expect(r.state).toBe('waiting_select');
+  expect(r.menu).toBe('unnumbered');
+  expect(r.options.map((o) => [o.label, o.focused])).toEqual([
+    ['Yes, set auto mode as my default permission mode', true],
+    ['No, keep manual mode', false],
+  ]);
+});
+
+it('reads a key footer only when it starts with Enter, and no menu with two focused rows', () => {
+  const rule = '─'.repeat(60);
+  expect(classifyScreen([rule, '  Some notice', '', '  Esc to cancel · Tab to amend'].join('\n')).state).toBe('unknown');
+  expect(classifyScreen([rule, '  Pick', '  ❯ One', '  ❯ Two'].join('\n')).state).toBe('unknown');
+  expect(classifyScreen([rule, '  Notice', '', '  Enter to continue · Esc to cancel'].join('\n')).options).toEqual([
+    { number: 1, label: 'continue', focused: false, key: 'enter' },
+    { number: 2, label: 'cancel', focused: false, key: 'esc' },
+  ]);
+});

@@ -349,6 +349,25 @@ describe('review and merge', () => {
     expect(gitIn(repo, 'diff', '--name-only', `${before}..main`)).toBe('src/app.txt');
   });
 
+  it("says in the queue how big a task in review is, counted off its branch, and again when the branch moves", async () => {
+    const { repo, service, studio: s } = setup();
+    await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
+    const task = await service.createTask({ title: 'Bob edits', assignee: 'bob' });
+    const bob = s.agents.require('bob').workspace!.path;
+    commitFiles(bob, { 'src/app.txt': 'one\nBOB\nthree\n', 'new.txt': 'a\nb\n' }, 'bob');
+    await service.updateTask({ id: task.id, status: 'review' });
+    const item = () => s.desk.items().find((i) => i.taskId === task.id);
+    await waitFor('the size counted', () => item()?.changes);
+    expect(item()).toMatchObject({ changes: { files: 2, added: 3, removed: 1 } });
+    expect(item()!.detail.split('\n')).toEqual(['Bob edits', '2 files, +3 −1']);
+    // The agent commits again while in review: its worktree's changes are read again (here as a
+    // review opens) and announced, and the count follows.
+    commitFiles(bob, { 'more.txt': 'c\n' }, 'bob more');
+    await service.workDiff({ taskId: task.id });
+    await waitFor('the new size', () => item()?.changes?.files === 3 || undefined);
+    expect(item()!.changes).toEqual({ files: 3, added: 4, removed: 1 });
+  });
+
   it('refuses uncommitted work, a local change the merge would touch, and an impossible fast-forward', async () => {
     const { repo, service, studio: s } = setup();
     await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
