@@ -10,6 +10,7 @@ import { skipTitle } from '../../../support/skipReason.js';
 import {
   installFakeClaude,
   REMOTE_ALIAS,
+  REMOTE_USER,
   sshdMissingReason,
   startSshd,
   type Sshd,
@@ -204,6 +205,42 @@ describe.skipIf(sshdMissingReason)(SUITE, () => {
       'gone',
     );
     expect(gitThere(repo, 'branch', '--list', t1.branch!, 'ccstudio/dan')).toBe('');
+  });
+
+  it("runs a task's check on the agent's machine, as its account, in its worktree; a failure there refuses the merge, a fix there passes and merges", async () => {
+    fs = await startFakeAgentStudio({ sshCommand: sshd.sshCommand });
+    const s = fs.studio;
+    const repo = remoteRepo({ 'src/app.txt': 'one\ntwo\nthree\n' });
+    const { agent: kim } = await addWorktreeAgent(s, 'kim', repo);
+    await s.service.startAgent('kim');
+    await waitFor('kim idle', () => s.agents.require('kim').state === 'idle');
+    // The check reads the file the branch changes, and says who and where it ran.
+    const command = 'echo "ran as $(id -un) in $(pwd)"; grep -q TWO src/app.txt';
+    await s.service.setCheck({ repo: `${REMOTE_ALIAS}:${repo}`, command });
+    const task = await s.service.createTask({ title: 'Shout two', assignee: 'kim' });
+    const path = kim.workspace!.path;
+    writeThere(join(path, 'src/app.txt'), 'one\ntwo\nthree\n!\n');
+    gitThere(path, 'commit', '--quiet', '-am', 'not yet');
+    await s.service.updateTask({ id: task.id, status: 'review' });
+    const failed = await waitFor('the check to fail there', async () => {
+      const c = await s.service.taskChecks({ taskId: task.id });
+      return c.state === 'failed' ? c : undefined;
+    });
+    expect(failed.run?.exitCode).toBe(1);
+    expect(failed.run?.tail).toEqual([`ran as ${REMOTE_USER} in ${path}`]);
+    await expect(s.service.merge({ taskId: task.id })).rejects.toThrow(/check/i);
+    expect(gitThere(repo, 'log', '--oneline', 'main').split('\n')).toHaveLength(1);
+
+    // The agent fixes it while in review: the branch moved, the check runs again and passes.
+    writeThere(join(path, 'src/app.txt'), 'one\nTWO\nthree\n');
+    gitThere(path, 'commit', '--quiet', '-am', 'shout');
+    const passed = await waitFor('the check to pass there', async () => {
+      const c = await s.service.taskChecks({ taskId: task.id, run: true });
+      return c.state === 'passed' ? c : undefined;
+    });
+    expect(passed.run?.head).toBe(gitThere(path, 'rev-parse', 'HEAD'));
+    const merged = await s.service.merge({ taskId: task.id });
+    expect(gitThere(repo, 'show', `${merged.commit}:src/app.txt`)).toBe('one\nTWO\nthree');
   });
 
   it('says what is wrong on the other machine, and makes nothing, for a folder that is no repository or a relative location', async () => {
