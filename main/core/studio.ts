@@ -205,7 +205,20 @@ export function createStudio(options: StudioOptions = {}): Studio {
   });
   const status = (): StudioStatus => studioStatus({ agents, bus, board });
   const counts = (agent: Agent, branch: string) => workspaces.branchCounts(agent, branch);
-  const desk = studioDesk({ agents, board, bus, sessions, guard, wake, events, clock, checks, settings, logger, counts });
+  const desk = studioDesk({
+    agents,
+    board,
+    bus,
+    sessions,
+    guard,
+    wake,
+    events,
+    clock,
+    checks,
+    settings,
+    logger,
+    counts,
+  });
   const parts: StudioParts = {
     db,
     events,

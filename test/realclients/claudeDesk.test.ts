@@ -23,7 +23,8 @@ const DIALOG_SETTLE_MS = 1500;
 function wipeScript(req: StubRequest): StubReply {
   const last = req.toolResults[req.toolResults.length - 1];
   const dir = last && /"text":"wipe ([^"]+)"/.exec(last.text)?.[1];
-  if (dir) return { toolUse: { name: 'Bash', input: { command: `rm -rf ${dir}`, description: 'Remove it' } } };
+  if (dir)
+    return { toolUse: { name: 'Bash', input: { command: `rm -rf ${dir}`, description: 'Remove it' } } };
   return deskScript(req);
 }
 /** The versions that start in auto mode when no permission mode is given. */
@@ -146,7 +147,9 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         expect(existsSync(rules)).toBe(false);
         c.studio.bus.send(person, 'carol', 'run 4');
         const fourth = await c.waitFor("the dialog's choices offered", () =>
-          c.studio.desk.items().find((i) => i.detail === 'echo 4 >> runs.txt' && i.answers.includes('choose')),
+          c.studio.desk
+            .items()
+            .find((i) => i.detail === 'echo 4 >> runs.txt' && i.answers.includes('choose')),
         );
         const always = fourth.options!.find((o) => /don't ask again|always allow/i.test(o.label));
         expect(always, JSON.stringify(fourth.options)).toBeDefined();
@@ -184,7 +187,9 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         await new Promise((r) => setTimeout(r, DIALOG_SETTLE_MS));
         expect(await cli('answer', notice.id, '--choose', '1')).toMatchObject({ code: 0, stderr: '' });
         const asked = await c.waitFor('the permission in the queue', () =>
-          c.studio.desk.items().find((i) => i.kind === 'permission' && i.detail.includes(`rm -rf ${scratch}`)),
+          c.studio.desk
+            .items()
+            .find((i) => i.kind === 'permission' && i.detail.includes(`rm -rf ${scratch}`)),
         );
         await new Promise((r) => setTimeout(r, DIALOG_SETTLE_MS));
         expect(await cli('answer', asked.id, 'allow')).toMatchObject({ code: 0, stderr: '' });

@@ -2,7 +2,13 @@
 // agents' screens and states, their holds, the tasks in review. Pure over its sources: the Desk
 // gives each draft its id and its first-seen time.
 import type { DeskItem } from '../../contract/desk.js';
-import { waitsForPerson, type Agent, type AgentState, type ChangeCounts, type Task } from '../../contract/model.js';
+import {
+  waitsForPerson,
+  type Agent,
+  type AgentState,
+  type ChangeCounts,
+  type Task,
+} from '../../contract/model.js';
 import { sshHostLabel } from '../../contract/ssh.js';
 import type { TaskCheck } from '../../contract/checks.js';
 import type { ScreenReading } from '../sessions/screenClassifier.js';

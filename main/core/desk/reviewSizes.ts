@@ -57,7 +57,9 @@ export class ReviewSizes {
     const run = this.deps
       .counts(agent, branch)
       .then((counts) => this.settle(task.id, counts))
-      .catch((err: Error) => this.deps.logger.warn('review size not counted', { taskId: task.id, err: err.message }))
+      .catch((err: Error) =>
+        this.deps.logger.warn('review size not counted', { taskId: task.id, err: err.message }),
+      )
       .finally(() => {
         this.counting.delete(task.id);
         if (this.again.delete(task.id)) this.count(task);

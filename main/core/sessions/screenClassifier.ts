@@ -65,7 +65,12 @@ export function classifyScreen(screen: string): ScreenReading {
       if (any(P.permission, tailText))
         return { ...reading, state: 'waiting_permission', options, menu: 'numbered' };
       if (any(P.pickerFooter, tail.slice(-3).join('\n')))
-        return { ...reading, state: isTextOption(tail) ? 'waiting_text' : 'waiting_select', options, menu: 'numbered' };
+        return {
+          ...reading,
+          state: isTextOption(tail) ? 'waiting_text' : 'waiting_select',
+          options,
+          menu: 'numbered',
+        };
     } else {
       const dialog = readDialog(tail);
       if (dialog) {
@@ -176,7 +181,8 @@ function keyOptions(footer: string): MenuOption[] {
   const options: MenuOption[] = [];
   for (const part of footer.trim().split(/\s+·\s+/)) {
     const m = P.keyAnswer.exec(part);
-    if (m) options.push({ number: options.length + 1, label: m[2]!, focused: false, key: m[1]!.toLowerCase() });
+    if (m)
+      options.push({ number: options.length + 1, label: m[2]!, focused: false, key: m[1]!.toLowerCase() });
   }
   return options;
 }

@@ -220,7 +220,16 @@ export async function branchCounts(place: RepoPlace, ws: Workspace, branch: stri
   const git = await ownGit(place, ws.repo);
   const head = await revParse(git, ws.repo, branch);
   const mb = await mergeBase(git, ws.repo, ws.base, head);
-  const out = await git(ws.repo, ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', mb, head]);
+  const out = await git(ws.repo, [
+    'diff',
+    '--numstat',
+    '-z',
+    '--no-renames',
+    '--no-ext-diff',
+    '--no-textconv',
+    mb,
+    head,
+  ]);
   return sum(parseNumstat(out.stdout));
 }
 

@@ -378,7 +378,7 @@ describe('Desk ids, never on another prompt', () => {
   });
 });
 
-describe("Desk on dialogs Claude Code draws in auto mode (recorded from 2.1.330)", () => {
+describe('Desk on dialogs Claude Code draws in auto mode (recorded from 2.1.330)', () => {
   const recorded = (name: string) =>
     readFileSync(join(process.cwd(), `test/fixtures/screens/claude-2.1.330/${name}.txt`), 'utf8');
 

@@ -179,9 +179,13 @@ it('reads 2.1.330\'s offer "Make auto mode your default permission mode?" at sta
 
 it('reads a key footer only when it starts with Enter, and no menu with two focused rows', () => {
   const rule = '─'.repeat(60);
-  expect(classifyScreen([rule, '  Some notice', '', '  Esc to cancel · Tab to amend'].join('\n')).state).toBe('unknown');
+  expect(classifyScreen([rule, '  Some notice', '', '  Esc to cancel · Tab to amend'].join('\n')).state).toBe(
+    'unknown',
+  );
   expect(classifyScreen([rule, '  Pick', '  ❯ One', '  ❯ Two'].join('\n')).state).toBe('unknown');
-  expect(classifyScreen([rule, '  Notice', '', '  Enter to continue · Esc to cancel'].join('\n')).options).toEqual([
+  expect(
+    classifyScreen([rule, '  Notice', '', '  Enter to continue · Esc to cancel'].join('\n')).options,
+  ).toEqual([
     { number: 1, label: 'continue', focused: false, key: 'enter' },
     { number: 2, label: 'cancel', focused: false, key: 'esc' },
   ]);

@@ -349,7 +349,7 @@ describe('review and merge', () => {
     expect(gitIn(repo, 'diff', '--name-only', `${before}..main`)).toBe('src/app.txt');
   });
 
-  it("says in the queue how big a task in review is, counted off its branch, and again when the branch moves", async () => {
+  it('says in the queue how big a task in review is, counted off its branch, and again when the branch moves', async () => {
     const { repo, service, studio: s } = setup();
     await service.addAgent({ name: 'bob', cwd: repo, worktree: {} });
     const task = await service.createTask({ title: 'Bob edits', assignee: 'bob' });
