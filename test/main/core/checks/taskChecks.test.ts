@@ -50,9 +50,11 @@ describe('checks before merge', () => {
     expect(status.run!.tail).toHaveLength(CHECK_TAIL_LINES);
     expect(status.run!.tail.at(-1)).toBe('ok.txt is missing');
     expect(runs.map((r) => r.state)).toEqual(['running', 'failed']);
-    // The queue's review item says so too.
-    const review = s.desk.items().find((i) => i.kind === 'review' && i.taskId === task.id);
-    expect(review?.detail).toBe(`Add ok.txt\ncheck failed (exit 3): ${CHECK}`);
+    // The queue's review item says so too, under the branch's size (counted beside the check).
+    const review = await waitFor('the review counted', () =>
+      s.desk.items().find((i) => i.kind === 'review' && i.taskId === task.id && i.changes),
+    );
+    expect(review.detail).toBe(`Add ok.txt\n1 file, +1 −0\ncheck failed (exit 3): ${CHECK}`);
 
     const base = gitIn(repo, 'rev-parse', 'main');
     await expect(s.service.merge({ taskId: task.id })).rejects.toThrow(
