@@ -23,6 +23,8 @@ export class ReviewSizes {
   private readonly counting = new Map<number, Promise<void>>();
   private readonly again = new Set<number>();
   private readonly store = new DisposableStore();
+  /** Ended with the desk: a count still under way settles into nothing, and none starts again. */
+  private disposed = false;
 
   constructor(private readonly deps: ReviewSizesDeps) {
     this.store.add(deps.events.on((e) => this.observe(e)));
@@ -35,6 +37,7 @@ export class ReviewSizes {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.store.dispose();
   }
 
@@ -51,7 +54,7 @@ export class ReviewSizes {
 
   private count(task: Task): void {
     const agent = task.assignee ? this.deps.agents.get(task.assignee) : undefined;
-    if (!agent?.workspace || !task.branch) return;
+    if (this.disposed || !agent?.workspace || !task.branch) return;
     if (this.counting.has(task.id)) return void this.again.add(task.id);
     const branch = task.branch;
     const run = this.deps
@@ -68,6 +71,8 @@ export class ReviewSizes {
   }
 
   private settle(taskId: number, counts: ChangeCounts): void {
+    // Out of review meanwhile (merged, sent back): its count is no longer wanted.
+    if (this.disposed || !this.deps.board.list({ status: 'review' }).some((t) => t.id === taskId)) return;
     const last = this.sizes.get(taskId);
     if (last && last.files === counts.files && last.added === counts.added && last.removed === counts.removed)
       return;
