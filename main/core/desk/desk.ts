@@ -9,7 +9,7 @@ import {
 } from '../../contract/desk.js';
 import { StudioError } from '../../contract/errors.js';
 import type { StudioEvent } from '../../contract/events.js';
-import type { AgentState } from '../../contract/model.js';
+import { personOnly, waitsForPerson, type AgentState } from '../../contract/model.js';
 import type { ScreenReading } from '../sessions/screenClassifier.js';
 import type { Clock } from '../util/clock.js';
 import { DisposableStore, type Emitter } from '../util/emitter.js';
@@ -19,12 +19,11 @@ import { askedQuestions, permissionDetail } from './deskText.js';
 import type { PermissionHolds } from './permissionHolds.js';
 import { screenPrompt } from './screenPrompt.js';
 
-/** A prompt the person answers on the screen: holds on it end when the screen moves on. */
-const PROMPT_STATES: ReadonlySet<AgentState> = new Set([
-  'waiting_permission',
-  'waiting_select',
-  'waiting_text',
-]);
+/**
+ * A prompt a held hook may be drawn as (a menu, a question; not the folder-trust or login dialog):
+ * holds end when the screen moves on from it.
+ */
+const isPromptState = (state: AgentState): boolean => waitsForPerson(state) && !personOnly(state);
 
 export interface DeskDeps {
   sources: Omit<DeskSources, 'held'>;
@@ -131,7 +130,7 @@ export class Desk {
   private letGoAnswered(agentId: number, state: AgentState, reading: ScreenReading): void {
     const holds = this.deps.holds;
     const before = this.shown.get(agentId);
-    if (!PROMPT_STATES.has(state)) {
+    if (!isPromptState(state)) {
       this.shown.delete(agentId);
       if (state !== 'busy' || before) holds.releaseAll(agentId);
       return;

@@ -24,7 +24,7 @@ export function screenPrompt(
   reading: ScreenReading,
 ): ScreenPrompt {
   const first = reading.options[0]?.label;
-  const at = first ? findLast(tail, (l) => l.includes(first)) : -1;
+  const at = first ? tail.findLastIndex((l) => l.includes(first)) : -1;
   const rows: string[] = [];
   for (let i = at - 1; i >= 0; i--) {
     const line = tail[i]!;
@@ -38,9 +38,4 @@ export function screenPrompt(
   const options = reading.options.map((o) => `${o.number}.${o.label}`).join('\n');
   const fingerprint = createHash('sha256').update(`${state}\n${text}\n${options}`).digest('hex').slice(0, 16);
   return { text, fingerprint };
-}
-
-function findLast(lines: readonly string[], test: (line: string) => boolean): number {
-  for (let i = lines.length - 1; i >= 0; i--) if (test(lines[i]!)) return i;
-  return -1;
 }

@@ -16,7 +16,7 @@ import { PermissionHolds } from './permissionHolds.js';
 import { ReviewSizes, type ReviewSizesDeps } from './reviewSizes.js';
 
 export interface StudioDeskParts {
-  agents: Pick<AgentRegistry, 'list' | 'getById' | 'person'>;
+  agents: Pick<AgentRegistry, 'list' | 'get' | 'getById' | 'person'>;
   board: Pick<TaskBoard, 'list'>;
   bus: Pick<MessageBus, 'send'>;
   sessions: Pick<AgentSessions, 'promptScreen' | 'keys' | 'restart' | 'onDidChangeState'>;
@@ -48,7 +48,7 @@ export function studioDesk(parts: StudioDeskParts): Desk {
   const sizes = parts.counts
     ? new ReviewSizes({
         board: parts.board,
-        agents: { get: (n) => agents.list().find((a) => a.name === n) },
+        agents,
         counts: parts.counts,
         events: parts.events,
         onChange: () => desk.refresh(),

@@ -144,7 +144,7 @@ function readOptions(lines: string[]): MenuOption[] {
  * one key per answer. Only below the rule, so a "❯ prompt" in the transcript is never read.
  */
 function readDialog(lines: string[]): { options: MenuOption[]; menu: MenuKind } | undefined {
-  const rule = findLastIndex(lines, (l) => P.rule.test(l));
+  const rule = lines.findLastIndex((l) => P.rule.test(l));
   if (rule < 0) return undefined;
   const body = lines.slice(rule + 1);
   const focused = body.filter((l) => P.focusedRow.test(l));
@@ -185,11 +185,6 @@ function keyOptions(footer: string): MenuOption[] {
       options.push({ number: options.length + 1, label: m[2]!, focused: false, key: m[1]!.toLowerCase() });
   }
   return options;
-}
-
-function findLastIndex(lines: string[], test: (l: string) => boolean): number {
-  for (let i = lines.length - 1; i >= 0; i--) if (test(lines[i]!)) return i;
-  return -1;
 }
 
 /** A menu with "1." on a row is picked by digit; one without is walked to. */
