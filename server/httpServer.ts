@@ -11,7 +11,7 @@ import type { Studio } from '../main/core/studio.js';
 import type { Logger } from '../main/core/util/logger.js';
 import { guardConnections, type ConnectionGuard } from './connectionGuard.js';
 import { apiEndpoint, uiCodeEndpoint } from './endpoints/api.js';
-import { hooksEndpoint } from './endpoints/hooks.js';
+import { hooksEndpoint, hookWaitEndpoint } from './endpoints/hooks.js';
 import { createMcpEndpoints } from './endpoints/mcp.js';
 import { createUiEndpoints } from './endpoints/uiSocket.js';
 import { createUiStatic } from './endpoints/uiStatic.js';
@@ -188,6 +188,13 @@ export function serveStudio(listener: Listener, options: StudioServerOptions): M
         agentForHookToken: (token) => studio.agentForHookToken(token),
         answer: (agent, payload, signal) => studio.answerHook(agent, payload, signal),
         logger: studio.logger,
+      }),
+    ],
+    [
+      STUDIO_PATHS.hookWait,
+      hookWaitEndpoint({
+        agentForHookToken: (token) => studio.agentForHookToken(token),
+        wait: (agent, request, signal) => studio.waitForMail(agent, request, signal),
       }),
     ],
     [STUDIO_PATHS.api, apiEndpoint(studio.service, options.adminToken)],

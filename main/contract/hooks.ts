@@ -92,3 +92,18 @@ export type HookAnswer =
   | { decision: 'block'; reason: string }
   | { hookSpecificOutput: { hookEventName: 'PostToolUse' | 'SessionStart'; additionalContext: string } }
   | { hookSpecificOutput: { hookEventName: 'PermissionRequest'; decision: PermissionDecision } };
+
+/**
+ * The waiter hook's request (main/host/hookReporter.mts, `wait`): Claude Code runs one in the
+ * background at each start and turn end (asyncRewake), and it waits here for the agent's mail.
+ * `waiter` names that process, so the studio keeps one per agent and ends the older.
+ */
+export const mailWaitRequest = z.object({ waiter: z.string().min(8).max(64) });
+export type MailWaitRequest = z.infer<typeof mailWaitRequest>;
+
+/**
+ * The studio's answer to a waiter: the notice to wake the model with (the waiter prints it and
+ * exits 2, which Claude Code turns into a new turn), or the end of its wait (superseded by a newer
+ * waiter, the agent stopped), after which it exits 0 and wakes nothing.
+ */
+export type MailWaitAnswer = { wake: string } | { end: string };

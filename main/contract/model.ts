@@ -386,10 +386,10 @@ export type DeliveryState = 'queued' | 'woken' | 'read';
 
 /**
  * How the studio announced a message to its recipient: a line typed into an idle terminal, the
- * Stop hook's answer at the end of a busy turn, or a PostToolUse hook's added context mid-turn
- * (urgent mail only).
+ * Stop hook's answer at the end of a busy turn, a PostToolUse hook's added context mid-turn
+ * (urgent mail only), or the CLI's own waiter hook waking an idle session (asyncRewake).
  */
-export const DELIVERY_VIAS = ['typed', 'turn_end', 'mid_turn'] as const;
+export const DELIVERY_VIAS = ['typed', 'turn_end', 'mid_turn', 'rewake'] as const;
 export type DeliveryVia = (typeof DELIVERY_VIAS)[number];
 
 /** One recipient's delivery of a message: when and how it was announced, and when it was read. */

@@ -9,6 +9,8 @@ export const STUDIO_PATHS = {
   messages: '/messages',
   /** Claude Code hooks of studio-run agents. */
   hooks: '/hooks',
+  /** Where an idle agent's waiter hook waits for its mail (the hook credential). */
+  hookWait: '/hooks/wait',
   /** The person's API (the CLI). */
   api: '/api/rpc',
   /** A one-time code for a UI link, for the CLI's `open` (admin token). */
@@ -25,6 +27,7 @@ export interface StudioUrls {
   mcp: string;
   sse: string;
   hooks: string;
+  hookWait: string;
   api: string;
 }
 
@@ -36,6 +39,7 @@ export function studioUrls(base: string): StudioUrls {
     mcp: b + STUDIO_PATHS.mcp,
     sse: b + STUDIO_PATHS.sse,
     hooks: b + STUDIO_PATHS.hooks,
+    hookWait: b + STUDIO_PATHS.hookWait,
     api: b + STUDIO_PATHS.api,
   };
 }

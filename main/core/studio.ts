@@ -21,11 +21,12 @@ import { TerminalWriter } from './sessions/terminalWriter.js';
 import { WakeEngine } from './wake/wakeEngine.js';
 import { WakeGuard, type PingPongLimits } from './wake/wakeGuard.js';
 import { answerHook } from './wake/hookAnswer.js';
+import { MailWaiters } from './wake/mailWaiters.js';
 import { studioDesk } from './desk/studioDesk.js';
 import { branchSource, ReviewComments } from './workspaces/reviewComments.js';
 import { checkRepoKey, studioChecks } from './checks/studioChecks.js';
 import type { TaskChecks } from './checks/taskChecks.js';
-import type { HookAnswer, HookPayload } from '../contract/hooks.js';
+import type { HookAnswer, HookPayload, MailWaitAnswer, MailWaitRequest } from '../contract/hooks.js';
 import { AttentionWatch } from './attention/attentionWatch.js';
 import { WebhookNotifier, type PostJson } from './attention/webhook.js';
 import { Settings } from './store/settings.js';
@@ -141,6 +142,11 @@ export interface Studio {
   agentForHookToken(token: string): Agent | undefined;
   /** The answer to a hook of an agent the studio runs, its body checked (see answerHook). */
   answerHook(agent: Agent, payload: HookPayload, signal?: AbortSignal): HookAnswer | Promise<HookAnswer>;
+  /**
+   * An idle agent's waiter hook waits for its mail (see MailWaiters): answered with the notice to
+   * wake it with, or the end of its wait. `signal` is its connection going.
+   */
+  waitForMail(agent: Agent, request: MailWaitRequest, signal?: AbortSignal): Promise<MailWaitAnswer>;
   /** Browser tabs let into the UI, each with a session of its own. */
   readonly tabs: UiTabs;
   /** Terminals as one UI connection sees them (see servePipe). */
@@ -178,7 +184,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     sshLinks,
     beforeStart: (agent) => tasks.beforeStart(agents.person, agent),
   });
-  const { guard, attention, webhook, wake } = wireWakes(options, {
+  const { guard, attention, webhook, wake, waiters } = wireWakes(options, {
     promptDetail: (agentId) => desk.promptDetail(agentId),
     events,
     bus,
@@ -227,6 +233,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     board,
     sessions,
     wake,
+    waiters,
     guard,
     workspaces,
     tabs,
@@ -249,7 +256,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
   });
 
   const close = async () => {
-    for (const part of [checks, desk, wake, guard, expiry, attention, webhook, tabs]) part.dispose();
+    for (const part of [checks, desk, wake, waiters, guard, expiry, attention, webhook, tabs]) part.dispose();
     await workspaces.dispose();
     await sessions.shutdown();
     events.dispose();
@@ -263,6 +270,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     agentForHookToken: (token) => sessions.agentForHookToken(token),
     answerHook: (agent, payload, signal) =>
       answerHook({ wake, sessions, permissions: desk }, agent, payload, signal),
+    waitForMail: (agent, request, signal) => waiters.wait(agent.id, request.waiter, signal),
     tabs,
     openTerminalViewer: (send) => new TerminalViewer(sessions, (name) => agents.require(name), send),
     ensureTeam: (count, cwd, worktrees) => team.ensure(count, cwd, worktrees),
@@ -328,6 +336,7 @@ function wireWakes(
     ...(options.urls ? { pageUrl: options.urls.base } : {}),
     ...(options.postWebhook ? { post: options.postWebhook } : {}),
   });
+  const waiters = new MailWaiters();
   const wake = new WakeEngine({
     events,
     bus: deps.bus,
@@ -336,12 +345,13 @@ function wireWakes(
     clock,
     logger,
     holds: guard,
+    waiters,
     ...(options.terminals ? {} : { offline: true }),
     ...(options.terminals?.wakeCooldownMs !== undefined
       ? { cooldownMs: options.terminals.wakeCooldownMs }
       : {}),
   });
-  return { guard, attention, webhook, wake };
+  return { guard, attention, webhook, wake, waiters };
 }
 
 /** The database, its lock (one studio per data folder) and its checkpointer; close undoes all three. */

@@ -15,6 +15,7 @@ import type { Emitter } from './util/emitter.js';
 import type { Logger } from './util/logger.js';
 import type { WakeEngine } from './wake/wakeEngine.js';
 import type { WakeGuard } from './wake/wakeGuard.js';
+import type { MailWaiters } from './wake/mailWaiters.js';
 import type { Workspaces } from './workspaces/workspaces.js';
 
 export interface StudioParts {
@@ -26,6 +27,8 @@ export interface StudioParts {
   /** Terminals of local agents (empty when the host gave no TerminalOptions). */
   readonly sessions: AgentSessions;
   readonly wake: WakeEngine;
+  /** Idle agents' waiter hooks (asyncRewake). */
+  readonly waiters: MailWaiters;
   readonly guard: WakeGuard;
   readonly workspaces: Workspaces;
   readonly tabs: TabSessions;

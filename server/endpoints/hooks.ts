@@ -4,10 +4,31 @@
 // a bad one is refused with 400 and changes nothing (no mail taken, no state moved).
 // The answer is Claude Code's own hook output, so an http hook needs nothing between: a Stop may
 // be answered with a block that carries the notice of queued mail (see answerHook).
-import { parseHookPayload, type HookAnswer, type HookPayload } from '../../main/contract/hooks.js';
+import {
+  mailWaitRequest,
+  parseHookPayload,
+  type HookAnswer,
+  type HookPayload,
+  type MailWaitAnswer,
+  type MailWaitRequest,
+} from '../../main/contract/hooks.js';
+import { describeIssues } from '../../main/contract/schemas.js';
 import type { Agent } from '../../main/contract/model.js';
 import type { Logger } from '../../main/core/util/logger.js';
 import { bearer, HttpError, parseJson, readBody, sendJson, type Handler } from '../http/http.js';
+
+/** The agent a request's hook credential belongs to, and its checked POST body. */
+async function hookRequest(
+  req: Parameters<Handler>[0],
+  agentForHookToken: (token: string) => Agent | undefined,
+): Promise<{ agent: Agent; body: unknown }> {
+  const token = bearer(req);
+  const agent: Agent | undefined = token ? agentForHookToken(token) : undefined;
+  if (!agent)
+    throw new HttpError(401, 'Hooks report with the hook credential the studio launched the agent with.');
+  if (req.method !== 'POST') throw new HttpError(405, 'POST the hook JSON.');
+  return { agent, body: parseJson(await readBody(req)) };
+}
 
 export function hooksEndpoint(hooks: {
   agentForHookToken(token: string): Agent | undefined;
@@ -16,12 +37,8 @@ export function hooksEndpoint(hooks: {
   logger: Logger;
 }): Handler {
   return async (req, res) => {
-    const token = bearer(req);
-    const agent: Agent | undefined = token ? hooks.agentForHookToken(token) : undefined;
-    if (!agent)
-      throw new HttpError(401, 'Hooks report with the hook credential the studio launched the agent with.');
-    if (req.method !== 'POST') throw new HttpError(405, 'POST the hook JSON.');
-    const parsed = parseHookPayload(parseJson(await readBody(req)));
+    const { agent, body } = await hookRequest(req, hooks.agentForHookToken);
+    const parsed = parseHookPayload(body);
     if (!parsed.ok) {
       // Claude Code keeps a hook's error to itself: logged here, a CLI whose hooks changed is noticed.
       hooks.logger.warn('hook refused', { agent: agent.name, reason: parsed.reason });
@@ -35,6 +52,30 @@ export function hooksEndpoint(hooks: {
       if (!res.writableEnded) gaveUp.abort();
     });
     const answer = await held;
+    if (!res.writableEnded && !res.destroyed) sendJson(res, 200, answer);
+  };
+}
+
+/**
+ * Where an idle agent's waiter hook waits for its mail (main/host/hookReporter.mts, `wait`): held
+ * open until the studio answers with the notice to wake it with, or ends the wait; the waiter going
+ * (its connection closes) ends it too. The same credential as the hooks, accepted only from the
+ * agent's running process.
+ */
+export function hookWaitEndpoint(waits: {
+  agentForHookToken(token: string): Agent | undefined;
+  wait(agent: Agent, request: MailWaitRequest, signal: AbortSignal): Promise<MailWaitAnswer>;
+}): Handler {
+  return async (req, res) => {
+    const { agent, body } = await hookRequest(req, waits.agentForHookToken);
+    const parsed = mailWaitRequest.safeParse(body);
+    if (!parsed.success)
+      throw new HttpError(400, `Not a wait the studio takes: ${describeIssues(parsed.error)}.`, -32602);
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableEnded) gone.abort();
+    });
+    const answer = await waits.wait(agent, parsed.data, gone.signal);
     if (!res.writableEnded && !res.destroyed) sendJson(res, 200, answer);
   };
 }

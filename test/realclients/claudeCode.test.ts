@@ -15,33 +15,45 @@ afterEach(async () => {
   crew = undefined;
 });
 
-const wakePrompts = (c: ClaudeCrew, name: string) =>
-  c.requestsFrom(name).filter((r) => r.prompt.startsWith('[studio]') && r.toolResults.length === 0);
+/** Counts what the studio types into terminals from now on. */
+function watchTyping(c: ClaudeCrew): string[] {
+  const typed: string[] = [];
+  const type = c.studio.sessions.type.bind(c.studio.sessions);
+  c.studio.sessions.type = (id, text) => (typed.push(text), type(id, text));
+  return typed;
+}
+
+/** The model requests a wake started: a turn's first, with the studio's notice in it. */
+const wakeRequests = (c: ClaudeCrew, name: string) =>
+  c.requestsFrom(name).filter((r) => r.notices.length > 0 && r.toolResults.length === 0);
 
 const SUITE = skipTitle('Claude Code agents in the studio', claudeMissingReason);
 describe.skipIf(claudeMissingReason)(SUITE, () => {
   it(
-    'A writes to idle B; B is woken, reads and replies; A is woken in turn; every wake typed once',
+    'A writes to idle B; B is woken, reads and replies; A is woken in turn; each wake once, by its waiter, nothing typed',
     async () => {
       crew = await startClaudeCrew([{ name: 'alice' }, { name: 'bob' }], crewScript);
       const c = crew;
+      const typed = watchTyping(c);
       c.studio.bus.send(c.studio.agents.person, 'alice', 'ping bob');
       await waitFor('alice to get pong', () =>
         c.requestsFrom('alice').find((r) => r.toolResults.some((t) => t.text.includes('"text":"pong"'))),
       );
       await waitFor('alice to be idle again', () => c.agent('alice').state === 'idle');
       // alice: woken by the person, then by bob's pong; bob: woken once by alice's ping.
-      expect(wakePrompts(c, 'alice').map((r) => r.prompt)).toEqual([
-        '[studio] You have 1 new message from user. Call check_inbox now and act on it.',
-        '[studio] You have 1 new message from bob. Call check_inbox now and act on it.',
+      expect(wakeRequests(c, 'alice').map((r) => r.notices)).toEqual([
+        ['[studio] You have 1 new message from user. Call check_inbox now and act on it.'],
+        ['[studio] You have 1 new message from bob. Call check_inbox now and act on it.'],
       ]);
-      expect(wakePrompts(c, 'bob').map((r) => r.prompt)).toEqual([
-        '[studio] You have 1 new message from alice. Call check_inbox now and act on it.',
+      expect(wakeRequests(c, 'bob').map((r) => r.notices)).toEqual([
+        ['[studio] You have 1 new message from alice. Call check_inbox now and act on it.'],
       ]);
-      // A wake's record is written once its Enter is verified on the screen (VERIFY_DELAY_MS after
-      // it), which can be after the scripted model has already answered the turn it started.
-      await waitFor('all three wakes to be verified', () => c.studio.wake.recentWakes().length === 3);
-      expect(c.studio.wake.recentWakes().map((w) => w.submitted)).toEqual([true, true, true]);
+      expect(c.studio.wake.recentWakes().map((w) => [w.via, w.submitted])).toEqual([
+        ['rewake', true],
+        ['rewake', true],
+        ['rewake', true],
+      ]);
+      expect(typed).toEqual([]);
       // The sender of each message is the agent whose token made the call.
       const history = c.studio.bus.history(null).map((m) => [m.from, m.to.join(), m.body]);
       expect(history).toEqual([
@@ -51,9 +63,10 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
       ]);
       expect(c.studio.bus.unreadCount(c.agent('alice').id)).toBe(0);
       expect(c.studio.bus.unreadCount(c.agent('bob').id)).toBe(0);
-      // The typed prompt shows once in each terminal's transcript.
+      // Its terminal shows the waiter's one line, once, and no prompt typed.
       const bobScreen = c.studio.sessions.screen('bob');
-      expect(bobScreen.split('[studio] You have 1 new message from alice').length - 1).toBe(1);
+      expect(bobScreen.split('studio: mail arrived').length - 1).toBe(1);
+      expect(bobScreen).not.toContain('[studio] You have');
     },
     TIMEOUT,
   );
@@ -73,9 +86,7 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
           c.agent('bob').state === 'busy',
       );
       // From here on, count what the studio types into bob's terminal.
-      const typed: string[] = [];
-      const type = c.studio.sessions.type.bind(c.studio.sessions);
-      c.studio.sessions.type = (id, text) => (typed.push(text), type(id, text));
+      const typed = watchTyping(c);
       c.studio.bus.send(person, 'bob', 'first while busy');
       c.studio.bus.send(person, 'bob', 'second while busy');
       const notice = '[studio] You have 2 new messages from user. Call check_inbox now and act on them.';
@@ -88,8 +99,9 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
       await waitFor('bob idle again', () => c.agent('bob').state === 'idle');
       expect(typed).toEqual([]);
       expect(c.studio.sessions.screen('bob')).not.toMatch(/Queued/);
-      expect(wakePrompts(c, 'bob')).toHaveLength(1);
-      expect(c.studio.wake.recentWakes().map((w) => w.via)).toEqual(['typed', 'turn_end']);
+      // Two requests carried a notice: the waiter's wake that began the turn, and the turn-end block.
+      expect(wakeRequests(c, 'bob')).toHaveLength(2);
+      expect(c.studio.wake.recentWakes().map((w) => w.via)).toEqual(['rewake', 'turn_end']);
       // Each delivery says how it went, and when it was read.
       const deliveries = c.studio.bus.recentDeliveries(3).filter((d) => d.to === 'bob');
       expect(deliveries.slice(0, 2).map((d) => [d.via, d.state])).toEqual([
@@ -137,7 +149,7 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
       expect(cleared.submitted).toBe(true);
       await waitFor('dana idle after /clear', () => c.agent('dana').state === 'idle');
       c.studio.bus.send(c.studio.agents.person, 'dana', 'anything new?');
-      const wake = await waitFor('the wake after /clear', () => wakePrompts(c, 'dana')[0]);
+      const wake = await waitFor('the wake after /clear', () => wakeRequests(c, 'dana')[0]);
       // The role prompt is in the conversation itself (the hook's context), not only the system prompt.
       expect(JSON.stringify(wake.messages)).toContain('ROLE-MARKER-7f3a');
     },

@@ -78,7 +78,7 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
       expect(c.studio.bus.unreadCount(bob.id)).toBe(0);
       const [delivery] = c.studio.bus.recentDeliveries(1);
       expect(delivery).toMatchObject({ messageId: sent.id, to: 'bob', via: 'mid_turn', state: 'read' });
-      expect(c.studio.wake.recentWakes().map((w) => w.via)).toEqual(['typed', 'mid_turn']);
+      expect(c.studio.wake.recentWakes().map((w) => w.via)).toEqual(['rewake', 'mid_turn']);
       // Its token use is read from its transcript after the turn: the stub counts 10 in, 5 out.
       const usage = await waitFor('token use', () => c.agent('bob').usage ?? undefined);
       expect(usage.tokens).toBeGreaterThanOrEqual(15);

@@ -56,8 +56,7 @@ function attackScript(gitDir: string): (req: StubRequest) => StubReply {
   return (req) => {
     const last = req.toolResults.at(-1);
     if (!last) {
-      if (req.prompt.startsWith('[studio]'))
-        return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
+      if (req.notices.length) return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
       return { text: 'Ready.' };
     }
     // A request the CLI repeats (a retry) gets the same step again.

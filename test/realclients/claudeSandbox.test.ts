@@ -33,7 +33,7 @@ function probeScript(req: StubRequest): StubReply {
     return { toolUse: { name: 'Read', input: { file_path: join(dataDir, 'studio.json') } } };
   }
   if (last) return { text: 'Probe done.' };
-  if (req.prompt.startsWith('[studio]')) return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
+  if (req.notices.length) return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
   return { text: 'Ready.' };
 }
 

@@ -194,12 +194,12 @@ describe.skipIf(reason)(SUITE, () => {
   }
 });
 
-/** Typed wake prompts an agent's model saw. */
+/** The wake notices an agent's model saw, each turn's first (typed, or from its waiter hook). */
 function wakes(c: ClaudeCrew, name: string): string[] {
   return c
     .requestsFrom(name)
-    .filter((r) => r.prompt.startsWith('[studio]'))
-    .map((r) => r.prompt);
+    .filter((r) => r.notices.length && !r.toolResults.length)
+    .flatMap((r) => r.notices);
 }
 
 /** On a wake: read the inbox, commit with Bash, move the task to review, say done. */
@@ -216,8 +216,7 @@ function commitScript(): (req: StubRequest) => StubReply {
     if (last?.text.includes('COMMITTED'))
       return { toolUse: { name: 'mcp__studio__update_task', input: { task_id: taskId, status: 'review' } } };
     if (last) return { text: 'Done: committed on my task branch.' };
-    if (req.prompt.startsWith('[studio]'))
-      return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
+    if (req.notices.length) return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
     return { text: 'Ready.' };
   };
 }

@@ -1,13 +1,14 @@
 // Every Claude Code version the studio claims (CLAUDE_TESTED) and the newest on the registry, each
 // installed on demand into test/tools/versions/<version> and run as studio agents against the
-// model stub: idle is seen, a wake is typed once, a permission prompt is seen and answered, and
-// mail for a busy agent is handed over at the end of its turn. The table in docs/team.md comes from here.
+// model stub: idle is seen, a wake goes once (by the waiter hook, typed where the CLI has none), a
+// permission prompt is seen and answered, and mail for a busy agent is handed over at the end of its
+// turn. The table in docs/team.md comes from here.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLAUDE_TESTED, compareVersions } from '../../main/core/claude/claudeVersion.js';
+import { CLAUDE_TESTED, compareVersions, supportsAsyncRewake } from '../../main/core/claude/claudeVersion.js';
 import { claudeMissingReason, startClaudeCrew, type ClaudeCrew } from '../support/claudeHarness.js';
 import { crewScript } from '../support/crewScript.js';
 import { INSTALL_TIMEOUT, installClaude } from '../support/claudeVersions.js';
@@ -53,7 +54,7 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
 
   for (const version of [...CLAUDE_TESTED, 'newest']) {
     it(
-      `${version}: idle seen, a wake typed once, a permission prompt answered, busy mail handed over at turn end`,
+      `${version}: idle seen, woken once (its waiter, or typed), a permission prompt answered, busy mail handed over at turn end`,
       async () => {
         const v = version === 'newest' ? newest.version : version;
         if (!v) throw new Error(`no newest version: ${newest.why}`);
@@ -73,15 +74,16 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         const waitFor = c.waitFor;
         expect(c.agent('bob').cliVersion).toBe(v);
         const person = c.studio.agents.person;
-        // A wake typed into an idle agent, once.
+        // An idle agent woken once: by its waiter hook where the version has one, else typed.
+        const via = supportsAsyncRewake(v) ? 'rewake' : 'typed';
         c.studio.bus.send(person, 'bob', 'hello');
         await waitFor('bob to read hello', () => c.studio.bus.unreadCount(c.agent('bob').id) === 0);
         await waitFor('the wake to be verified', () => c.studio.wake.recentWakes()[0]);
-        const typedWakes = c
+        const wakeTurns = c
           .requestsFrom('bob')
-          .filter((r) => r.prompt.startsWith('[studio]') && r.toolResults.length === 0);
-        expect(typedWakes).toHaveLength(1);
-        expect(c.studio.wake.recentWakes()[0]).toMatchObject({ via: 'typed', submitted: true });
+          .filter((r) => r.notices.length > 0 && r.toolResults.length === 0);
+        expect(wakeTurns).toHaveLength(1);
+        expect(c.studio.wake.recentWakes()[0]).toMatchObject({ via, submitted: true });
         await waitFor('bob idle', () => c.agent('bob').state === 'idle');
         // Mail during a busy turn: handed over by the Stop hook when the turn ends.
         c.studio.bus.send(person, 'bob', 'slow');
@@ -92,7 +94,7 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         c.studio.bus.send(person, 'bob', 'while busy');
         await waitFor('bob to read the busy mail', () => c.studio.bus.unreadCount(c.agent('bob').id) === 0);
         const bobWakes = c.studio.wake.recentWakes().filter((w) => w.agentId === c.agent('bob').id);
-        expect(bobWakes.map((w) => w.via)).toEqual(['typed', 'typed', 'turn_end']);
+        expect(bobWakes.map((w) => w.via)).toEqual([via, via, 'turn_end']);
         // A permission prompt is seen, and the person's answer goes through.
         c.studio.bus.send(person, 'carol', 'run');
         await waitFor(

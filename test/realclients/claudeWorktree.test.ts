@@ -48,8 +48,7 @@ function worktreeScript(): (req: StubRequest) => StubReply {
       return { toolUse: { name: 'mcp__studio__update_task', input: { task_id: taskId, status: 'review' } } };
     }
     if (last) return { text: 'Done: committed on my task branch.' };
-    if (req.prompt.startsWith('[studio]'))
-      return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
+    if (req.notices.length) return { toolUse: { name: 'mcp__studio__check_inbox', input: {} } };
     return { text: 'Ready.' };
   };
 }

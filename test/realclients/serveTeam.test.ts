@@ -87,8 +87,10 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
           'agent-2 → agent-1: pong',
         ]),
       );
+      // Woken by its waiter hook: the terminal shows its one line, and nothing was typed there.
       const screen = (await runCli(['agent', 'screen', 'agent-2', '--data', data], env)).stdout;
-      expect(screen).toContain('[studio] You have 1 new message from agent-1.');
+      expect(screen).toContain('studio: mail arrived');
+      expect(screen).not.toContain('[studio] You have');
     },
     TIMEOUT,
   );
@@ -114,9 +116,7 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
         500,
       );
       // agent-2's first turn after the restart carries its conversation from before the kill.
-      const resumed = stub.requests
-        .slice(requestsBefore)
-        .find((r) => !r.side && r.prompt.startsWith('[studio]'));
+      const resumed = stub.requests.slice(requestsBefore).find((r) => !r.side && r.notices.length > 0);
       expect(JSON.stringify(resumed?.messages)).toContain('You have 1 new message from agent-1');
     },
     TIMEOUT,

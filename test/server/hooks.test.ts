@@ -219,3 +219,51 @@ describe('/hooks: the Stop hook hands mail over with a block', () => {
     );
   });
 });
+
+describe("/hooks/wait: an idle agent's waiter hook waits for its mail", () => {
+  const wait = (body: string, signal?: AbortSignal, token = credential.token) =>
+    rawRequest(`${credential.url}/wait`, {
+      body,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(signal ? { signal } : {}),
+    });
+  const armed = () => f.studio.waiters.isArmed(worker.id);
+  const until = async (what: () => boolean) => {
+    for (let i = 0; i < 200 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(what()).toBe(true);
+  };
+
+  it('refuses a wait without the hook credential, or with a bad body, and arms nothing', async () => {
+    expect((await wait('{"waiter":"aaaaaaaaaa"}', undefined, 'not-a-token')).status).toBe(401);
+    for (const bad of ['{}', '{"waiter":"short"}', '{"waiter":5}', 'not json'])
+      expect((await wait(bad)).status).toBe(400);
+    expect(armed()).toBe(false);
+  });
+
+  it('keeps one waiter per agent (the newer ends the older) and forgets one whose connection closes', async () => {
+    const first = wait('{"waiter":"first-waiter"}');
+    await until(armed);
+    const gone = new AbortController();
+    const second = wait('{"waiter":"second-waiter"}', gone.signal).catch((err: Error) => err);
+    const ended = await first;
+    expect(JSON.parse(ended.body)).toEqual({ end: 'a newer waiter took over' });
+    await until(armed);
+    gone.abort();
+    expect(await second).toBeInstanceOf(Error);
+    await until(() => !armed());
+  });
+
+  it('wakes the agent through its waiter once idle: the notice, its mail announced once, nothing typed', async () => {
+    const waiting = wait('{"waiter":"the-waiter"}');
+    await until(armed);
+    const m = send('for the waiter');
+    // Busy (its own turn): the waiter waits on; at its prompt it is woken through it.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(queued()).toBe(1);
+    f.studio.sessions.input('worker', '\x1b');
+    const res = await waiting;
+    expect(JSON.parse(res.body)).toEqual({ wake: notice(1) });
+    expect(f.studio.bus.recentDeliveries(1)[0]).toMatchObject({ messageId: m.id, via: 'rewake' });
+    expect(worker.logs.prompts()).toEqual(['work on something long']);
+  });
+});

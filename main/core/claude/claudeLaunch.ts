@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { PERMISSION_HOOK_TIMEOUT_S } from '../../contract/hooks.js';
 import { shellQuote } from '../util/shellQuote.js';
-import { supportsHttpHooks } from './claudeVersion.js';
+import { supportsAsyncRewake, supportsHttpHooks } from './claudeVersion.js';
 
 /** The studio's MCP server name: its tools reach the model as mcp__studio__<tool>. */
 export const STUDIO_MCP_NAME = 'studio';
@@ -28,6 +28,8 @@ export interface ClaudeLaunchInput {
   cwd: string;
   mcpUrl: string;
   hookUrl: string;
+  /** Where its waiter hook waits for mail (see MailWaiters); without it, idle agents are typed into. */
+  hookWaitUrl?: string;
   /** The agent's MCP token: written to mcp.json only, never to the environment or command line. */
   token: string;
   /** Good only for reporting this agent's hooks: written to hook.json only. */
@@ -55,6 +57,8 @@ export interface Launch {
    * bubblewrap): the one a stop signals, so that it ends as cleanly as on its own.
    */
   wrapped?: string;
+  /** Its CLI leaves a waiter hook at each start and turn end (asyncRewake): idle, it is woken by that. */
+  waits?: boolean;
 }
 
 /** Finds an executable on PATH (or checks a path), the way a shell would. */
@@ -81,6 +85,15 @@ export function childEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>)
 
 /** Claude Code gives up on a hook after this (s); the studio answers in milliseconds. */
 const HOOK_TIMEOUT_S = 10;
+/**
+ * Claude Code kills a waiter hook after this (s), and a killed one wakes nothing: a week, far past
+ * any idle spell (an idle agent sleeps long before), and within the timers Node can set.
+ */
+export const WAITER_TIMEOUT_S = 7 * 24 * 3600;
+/** The prefix of the waiter's notice as the model reads it (Claude Code's own blames "Stop"). */
+const REWAKE_MESSAGE = 'Claude Code Studio:';
+/** The one line the terminal shows when the waiter wakes the agent. */
+const REWAKE_SUMMARY = 'studio: mail arrived';
 
 /** Writes a file only its owner can read, tightening one an older build left wider. */
 function writePrivate(file: string, content: string): void {
@@ -126,9 +139,26 @@ export function hookSettings(input: {
   command: string | undefined;
   /** The command for PermissionRequest where it differs (a curl given the hold's time to answer). */
   permissionCommand?: string;
+  /** The waiter, run in the background at each start and turn end (asyncRewake; see MailWaiters). */
+  waiter?: string;
   http: boolean;
 }): Record<string, unknown> {
   if (!input.command && !input.http) throw new Error('hooks need a command or http');
+  const waiter = input.waiter
+    ? [
+        {
+          type: 'command',
+          command: input.waiter,
+          timeout: WAITER_TIMEOUT_S,
+          asyncRewake: true,
+          rewakeMessage: REWAKE_MESSAGE,
+          rewakeSummary: REWAKE_SUMMARY,
+        },
+      ]
+    : [];
+  /** One group per event: the reporter (or the CLI's own post), and the waiter where it belongs. */
+  const withWaiter = (group: Array<{ hooks: unknown[] }> | undefined) =>
+    waiter.length ? [{ hooks: [...(group?.[0]?.hooks ?? []), ...waiter] }] : group;
   const commandHook = (command: string | undefined, timeout: number) =>
     command ? [{ hooks: [{ type: 'command', command, timeout }] }] : undefined;
   // Where the CLI posts hooks itself, no process is spawned per hook (PostToolUse runs after every
@@ -149,12 +179,12 @@ export function hookSettings(input: {
     input.http ? httpHook(timeout) : commandHook(command, timeout);
   const command = commandHook(input.command, HOOK_TIMEOUT_S);
   return {
-    ...(command ? { SessionStart: command } : {}),
+    ...(command ? { SessionStart: withWaiter(command) } : {}),
     UserPromptSubmit: hook(HOOK_TIMEOUT_S),
     PostToolUse: hook(HOOK_TIMEOUT_S),
     // Held while the person decides from the queue; the dialog in the terminal stays answerable.
     PermissionRequest: hook(PERMISSION_HOOK_TIMEOUT_S, input.permissionCommand ?? input.command),
-    Stop: hook(HOOK_TIMEOUT_S),
+    Stop: withWaiter(hook(HOOK_TIMEOUT_S)),
     Notification: hook(HOOK_TIMEOUT_S),
   };
 }
@@ -259,13 +289,22 @@ export function buildClaudeLaunch(input: ClaudeLaunchInput): Launch {
   const mcpFile = writeMcpConfig(input.agentDir, input.mcpUrl, input.token);
   const settingsFile = join(input.agentDir, 'settings.json');
   const hookFile = join(input.agentDir, 'hook.json');
-  writePrivate(hookFile, JSON.stringify({ url: input.hookUrl, token: input.hookToken }));
+  const waits = !!input.hookWaitUrl && supportsAsyncRewake(input.version);
+  writePrivate(
+    hookFile,
+    JSON.stringify({
+      url: input.hookUrl,
+      token: input.hookToken,
+      ...(waits ? { waitUrl: input.hookWaitUrl } : {}),
+    }),
+  );
   const hookCommand = `${input.hookCommand} ${shellQuote(hookFile)}`;
   const settings = {
     hooks: hookSettings({
       hookUrl: input.hookUrl,
       hookToken: input.hookToken,
       command: hookCommand,
+      ...(waits ? { waiter: `${hookCommand} wait` } : {}),
       // Claude Code holds its own http hooks to its sandbox's network rules: a sandboxed agent's
       // wait on a "Network request outside of sandbox" dialog for the studio's own address. Its
       // command hooks run outside the sandbox, and the reporter posts them.
@@ -287,7 +326,7 @@ export function buildClaudeLaunch(input: ClaudeLaunchInput): Launch {
     // MCP tools are offered to the model directly rather than through tool search.
     ENABLE_TOOL_SEARCH: input.baseEnv.ENABLE_TOOL_SEARCH ?? 'false',
   });
-  return { command: input.claudeCommand, args, env };
+  return { command: input.claudeCommand, args, env, ...(waits ? { waits } : {}) };
 }
 
 export function defaultHome(env: NodeJS.ProcessEnv): string {

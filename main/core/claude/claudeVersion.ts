@@ -12,6 +12,11 @@ export const CLAUDE_TESTED = ['2.0.50', '2.1.200', '2.1.330', '2.1.332'] as cons
 export const CLAUDE_OLDEST = '2.0.50';
 /** The first version that runs `"type": "http"` hooks (2.1.62 ignores them, checked here). */
 export const HTTP_HOOKS_FROM = '2.1.63';
+/**
+ * The first version the studio wakes through its waiter hook (asyncRewake: a background hook that
+ * wakes the idle model when it exits 2). Older ones are typed into.
+ */
+export const ASYNC_REWAKE_FROM = '2.1.64';
 /** A version the binary takes longer than this to print is left unknown (command hooks then). */
 const VERSION_TIMEOUT_MS = 5000;
 
@@ -32,6 +37,9 @@ export function compareVersions(a: string, b: string): number {
 
 export const supportsHttpHooks = (version: string | undefined): boolean =>
   !!version && compareVersions(version, HTTP_HOOKS_FROM) >= 0;
+
+export const supportsAsyncRewake = (version: string | undefined): boolean =>
+  !!version && compareVersions(version, ASYNC_REWAKE_FROM) >= 0;
 
 /** Why the studio will not run this version, or undefined when it will (an unknown one included). */
 export function unsupportedReason(version: string | undefined): string | undefined {

@@ -160,6 +160,7 @@ export class AgentSessions {
       personTypedAt: live.lastPersonInputAt,
       takesPrompts: profile?.kind !== 'command' || profile.takesPrompts === true,
       hasStudioTools: live.flavor !== 'claude' || live.toolsListed,
+      waits: live.waits,
     };
   }
 

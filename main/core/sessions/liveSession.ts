@@ -38,6 +38,8 @@ export interface LiveSession {
    * servers have connected: a prompt it sends the model before then finds no check_inbox.
    */
   toolsListed: boolean;
+  /** Its CLI leaves a waiter hook when idle (see Launch.waits): wakes wait a moment for it. */
+  waits: boolean;
   /** The person or the studio is stopping it: its exit is expected, not a failure. */
   stopping: boolean;
   /** Clears the agent's record of quick exits once it has run for QUICK_EXIT_MS. */
@@ -122,6 +124,7 @@ export function createLiveSession(
     hookTokenHash: start.placed.hookTokenHash,
     startedAt: wiring.clock.now(),
     toolsListed: false,
+    waits: !!launch.waits,
     stopping: false,
     command: launch.wrapped ?? launch.command,
   };

@@ -131,6 +131,7 @@ export class LocalPlace implements AgentPlace {
       cwd,
       mcpUrl: urls.mcp,
       hookUrl: urls.hooks,
+      hookWaitUrl: urls.hookWait,
       token: this.options.agents.rotateToken(agent.name),
       hookToken: hook.token,
       hookCommand: this.options.hookCommand,

@@ -184,7 +184,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 7,
     name: "how each delivery was announced; urgent mail; agents' holds, budgets, token use and CLI version; studio settings",
     up(db) {
-      // via: typed | turn_end | mid_turn, set with woken_at. urgent: announced mid-turn (PostToolUse).
+      // via: typed | turn_end | mid_turn (| rewake, later), set with woken_at. urgent: announced mid-turn (PostToolUse).
       // hold, budget, usage: JSON (AgentHold, AgentBudget, AgentUsage) or NULL.
       db.exec(`
         ALTER TABLE deliveries ADD COLUMN via TEXT;

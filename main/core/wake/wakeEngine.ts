@@ -28,6 +28,17 @@ export const AGENT_KICK_COOLDOWN_MS = 30_000;
  * studio that kept blocking would keep an agent's turn open forever on a stream of mail.
  */
 export const MAX_TURN_END_BLOCKS = 3;
+/**
+ * A session woken through its waiter shows it took the notice (its screen leaves the prompt, or a
+ * hook comes) within this long, or the notice is taken as lost and the mail is announced again.
+ */
+export const REWAKE_CONFIRM_MS = 10_000;
+/**
+ * How long an idle agent whose CLI leaves a waiter hook is given for that waiter to come (a Node
+ * process to start, on a loaded machine) before its mail is typed after all: a turn interrupted
+ * with Esc ends with no Stop hook, so no waiter.
+ */
+export const WAITER_GRACE_MS = 3000;
 
 /** Who asked for a kick: the person's skips the cooldown; an agent's obeys a longer one. */
 export type KickBy = 'person' | 'agent';
@@ -69,6 +80,18 @@ export interface WakeTargetState {
   takesPrompts: boolean;
   /** Its program has the studio's tools: a Claude Code once it listed them; any other program. */
   hasStudioTools: boolean;
+  /** Its CLI leaves a waiter hook when idle (see WakeWaiters): typing waits a moment for it. */
+  waits?: boolean;
+}
+
+/** The waiter hooks of idle agents' CLIs, which wake them with nothing typed (see MailWaiters). */
+export interface WakeWaiters {
+  isArmed(agentId: number): boolean;
+  /** Hands the notice to the agent's waiter; false when none waits. */
+  wake(agentId: number, notice: string): boolean;
+  /** Ends the agent's waiter: its CLI exited or a new one starts. */
+  end(agentId: number, why: string): void;
+  onDidArm(listener: (e: { agentId: number }) => void): Disposable;
 }
 
 /** The terminals the engine wakes (AgentSessions; a stand-in in tests on the fake clock). */
@@ -106,6 +129,10 @@ export class WakeEngine {
    * (a chained Stop, a tool call) says it did; the agent going idle first says the block was lost.
    */
   private readonly unconfirmed = new Map<number, number[]>();
+  /** Mail handed to a waiter, until the session shows it woke (see REWAKE_CONFIRM_MS). */
+  private readonly rewaking = new Map<number, { ids: number[]; timer: { cancel(): void } }>();
+  /** When each agent last came to its prompt (see WAITER_GRACE_MS). */
+  private readonly idleAt = new Map<number, number>();
   private readonly wakeEmitter = new Emitter<WakeRecord>();
   /** Each wake once its prompt was typed and checked (or failed). */
   readonly onDidWake = (listener: (r: WakeRecord) => void): Disposable => this.wakeEmitter.on(listener);
@@ -119,6 +146,8 @@ export class WakeEngine {
       clock: Clock;
       logger: Logger;
       holds?: WakeHolds;
+      /** Idle agents' waiter hooks: used before typing wherever one waits. */
+      waiters?: WakeWaiters;
       /**
        * A studio opened only for its files (a command while no studio runs): no terminal runs
        * here, so nothing is woken until a studio does.
@@ -131,6 +160,12 @@ export class WakeEngine {
   ) {
     this.store.add(
       deps.sessions.onDidChangeState((e) => {
+        if (e.state !== 'idle' && e.state !== 'waiting_shell') {
+          this.rewoke(e.agentId);
+          this.idleAt.delete(e.agentId);
+        } else if (!this.idleAt.has(e.agentId)) this.idleAt.set(e.agentId, deps.clock.now());
+        if (e.state === 'starting' || e.state === 'exited')
+          deps.waiters?.end(e.agentId, `its Claude Code ${e.state === 'exited' ? 'exited' : 'restarts'}`);
         if (e.state === 'starting') {
           this.lastWakeAt.delete(e.agentId);
           this.turnEndBlocks.delete(e.agentId);
@@ -151,6 +186,7 @@ export class WakeEngine {
       }),
     );
     this.store.add(deps.sessions.onDidListTools((e) => this.consider(e.agentId)));
+    if (deps.waiters) this.store.add(deps.waiters.onDidArm((e) => this.consider(e.agentId)));
     this.store.add(
       deps.events.on((e) => {
         if (e.type === 'message.sent') for (const r of e.recipients) this.consider(r.id);
@@ -206,7 +242,13 @@ export class WakeEngine {
     if (!target.hasStudioTools)
       return { reason: "its Claude Code has not connected to the studio's tools yet" };
     if (this.inFlight.has(agentId)) return { reason: 'a wake is being typed into it right now' };
+    if (this.rewaking.has(agentId)) return { reason: 'its waiter hook has just woken it' };
+    // Its waiter wakes it with nothing typed: the person's draft and a cooldown are no matter.
+    if (this.deps.waiters?.isArmed(agentId)) return undefined;
     const now = this.deps.clock.now();
+    const idleFor = now - (this.idleAt.get(agentId) ?? now);
+    if (target.waits && idleFor < WAITER_GRACE_MS)
+      return { wait: WAITER_GRACE_MS - idleFor, reason: 'its waiter hook has not come yet' };
     const typed = now - target.personTypedAt;
     if (typed < PERSON_TYPING_GRACE_MS)
       return { wait: PERSON_TYPING_GRACE_MS - typed, reason: 'the person is typing there' };
@@ -255,7 +297,41 @@ export class WakeEngine {
     const queued = this.deps.bus.queuedFor(agentId);
     if (!queued.length) return;
     const prompt = composeWakePrompt(queued);
+    if (this.rewake(agentId, prompt, queued)) return;
     void this.wake(agentId, prompt, queued).catch(() => undefined);
+  }
+
+  /**
+   * Wakes an idle agent through its CLI's waiter hook (asyncRewake), nothing typed: the record, or
+   * undefined when no waiter waits. The mail counts as announced at once; if the session does not
+   * show within REWAKE_CONFIRM_MS that it woke, it is announced again.
+   */
+  private rewake(agentId: number, notice: string, queued: QueuedMail[]): WakeRecord | undefined {
+    const ids = queued.map((q) => q.id);
+    const handover = this.handover(agentId, notice, queued, 'rewake', () => {
+      // A new turn, as a typed prompt starts one: the Stop-hook blocks before it are history.
+      this.turnEndBlocks.delete(agentId);
+      const timer = this.deps.clock.setTimeout(() => this.rewakeLost(agentId), REWAKE_CONFIRM_MS);
+      this.rewaking.set(agentId, { ids, timer });
+    });
+    if (!this.deps.waiters?.wake(agentId, notice)) return undefined;
+    handover.take();
+    return this.recent.at(-1);
+  }
+
+  /** The session took its waiter's notice: it left its prompt, or a hook came from it. */
+  private rewoke(agentId: number): void {
+    this.rewaking.get(agentId)?.timer.cancel();
+    this.rewaking.delete(agentId);
+  }
+
+  private rewakeLost(agentId: number): void {
+    const lost = this.rewaking.get(agentId);
+    if (!lost) return;
+    this.rewaking.delete(agentId);
+    const again = this.deps.bus.requeueWoken(agentId, lost.ids);
+    if (again.length) this.deps.logger.warn('waiter notice not taken; announcing again', { agentId });
+    this.consider(agentId);
   }
 
   /**
@@ -285,6 +361,7 @@ export class WakeEngine {
   /** A hook came from the agent's CLI: its turn went on, so a turn-end notice before it was taken. */
   heard(agentId: number): void {
     this.unconfirmed.delete(agentId);
+    this.rewoke(agentId);
   }
 
   /**
@@ -355,7 +432,8 @@ export class WakeEngine {
     const prompt = queued.length
       ? composeWakePrompt(queued)
       : `[studio] Nudge: you have ${unread} unread message(s); call check_inbox, then carry on with your tasks (my_tasks).`;
-    return this.wake(agentId, prompt, queued);
+    const rewoken = this.rewake(agentId, prompt, queued);
+    return rewoken ? Promise.resolve(rewoken) : this.wake(agentId, prompt, queued);
   }
 
   private wake(agentId: number, prompt: string, queued: QueuedMail[]): Promise<WakeRecord> {
@@ -410,5 +488,7 @@ export class WakeEngine {
     this.wakeEmitter.dispose();
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
+    for (const r of this.rewaking.values()) r.timer.cancel();
+    this.rewaking.clear();
   }
 }

@@ -13,11 +13,15 @@ import {
   MAX_TURN_END_BLOCKS,
   PERSON_TYPING_GRACE_MS,
   RECHECK_MS,
+  REWAKE_CONFIRM_MS,
+  WAITER_GRACE_MS,
   WakeEngine,
   type WakeTargetState,
   type WakeTargets,
 } from '../../../../main/core/wake/wakeEngine.js';
 import { FakeClock } from '../../../support/fakeClock.js';
+import { MailWaiters } from '../../../../main/core/wake/mailWaiters.js';
+import type { MailWaitAnswer } from '../../../../main/contract/hooks.js';
 
 const COOLDOWN_MS = 3000;
 
@@ -380,5 +384,163 @@ describe('delivery through hooks on the fake clock', () => {
       ['mid_turn', 1],
       ['turn_end', 1],
     ]);
+  });
+});
+
+describe("wakes through the CLI's waiter hook on the fake clock", () => {
+  let waiters: MailWaiters;
+  /** Each answer the worker's waiters got, in order. */
+  let answers: MailWaitAnswer[];
+  const arm = (id = `waiter-${answers.length}`) => void waiters.wait(worker, id).then((a) => answers.push(a));
+
+  beforeEach(() => {
+    wake.dispose();
+    waiters = new MailWaiters();
+    answers = [];
+    wake = new WakeEngine({
+      events: studio.events,
+      bus: studio.bus,
+      agents: studio.agents,
+      sessions: terminals,
+      clock,
+      logger: silentLogger,
+      cooldownMs: COOLDOWN_MS,
+      waiters,
+    });
+  });
+  afterEach(() => waiters.dispose());
+
+  const delivery = (messageId: number) =>
+    studio.bus.recentDeliveries(10).find((d) => d.messageId === messageId && d.to === 'worker');
+
+  it('wakes an idle agent through its waiter, nothing typed, even with the person mid-sentence in its input box', async () => {
+    arm();
+    terminals.set(worker, { inputPending: true, personTypedAt: clock.now() });
+    const m = send('one');
+    await settle();
+    expect(terminals.typed).toEqual([]);
+    expect(answers).toEqual([
+      { wake: '[studio] You have 1 new message from user. Call check_inbox now and act on it.' },
+    ]);
+    expect(delivery(m.id)).toMatchObject({ state: 'woken', via: 'rewake' });
+    expect(wake.recentWakes().map((w) => w.via)).toEqual(['rewake']);
+    expect(waiters.isArmed(worker)).toBe(false);
+  });
+
+  it('leaves a busy agent to its turn end, and wakes it through the waiter once idle', async () => {
+    arm();
+    terminals.set(worker, { state: 'busy' });
+    const m = send('one');
+    await settle();
+    expect(answers).toEqual([]);
+    expect(waiters.isArmed(worker)).toBe(true);
+    terminals.set(worker, { state: 'idle' });
+    await settle();
+    expect(answers).toHaveLength(1);
+    expect(delivery(m.id)?.via).toBe('rewake');
+  });
+
+  it('wakes through a waiter that comes after the mail, and keeps one waiter per agent (the newer ends the older)', async () => {
+    terminals.set(worker, { state: 'busy' });
+    send('one');
+    arm('first');
+    arm('second');
+    await settle();
+    expect(answers).toEqual([{ end: 'a newer waiter took over' }]);
+    terminals.set(worker, { state: 'idle' });
+    await settle();
+    expect(answers[1]).toMatchObject({ wake: expect.stringContaining('1 new message') });
+    expect(terminals.typed).toEqual([]);
+  });
+
+  it('announces again, typed, a notice the session never showed it took', async () => {
+    arm();
+    const m = send('one');
+    await settle();
+    clock.advance(REWAKE_CONFIRM_MS - 1);
+    await settle();
+    expect(terminals.typed).toEqual([]);
+    clock.advance(1);
+    await settle();
+    expect(terminals.textsFor(worker)).toHaveLength(1);
+    expect(delivery(m.id)?.via).toBe('typed');
+    expect(wake.recentWakes().map((w) => w.via)).toEqual(['rewake', 'typed']);
+  });
+
+  it('does not announce again a notice the session took (it left its prompt), nor type mail that comes meanwhile', async () => {
+    arm();
+    send('one');
+    await settle();
+    terminals.set(worker, { state: 'busy' });
+    send('two');
+    terminals.set(worker, { state: 'idle' });
+    clock.advance(REWAKE_CONFIRM_MS * 2);
+    await settle();
+    // Idle with no waiter (the turn's Stop would have armed one): typed, once, the second only.
+    expect(terminals.textsFor(worker)).toEqual([
+      '[studio] You have 1 new message from user. Call check_inbox now and act on it.',
+    ]);
+    expect(wake.recentWakes().map((w) => w.via)).toEqual(['rewake', 'typed']);
+  });
+
+  it("ends the waiter when the agent's CLI exits or restarts, and a person's kick goes through one", async () => {
+    arm();
+    terminals.set(worker, { state: 'exited' });
+    await settle();
+    expect(answers).toEqual([{ end: 'its Claude Code exited' }]);
+    terminals.set(worker, { state: 'idle' });
+    arm();
+    const record = await wake.kick(worker, 'person');
+    expect(record.via).toBe('rewake');
+    expect(answers[1]).toMatchObject({ wake: expect.stringContaining('Nudge') });
+    expect(terminals.typed).toEqual([]);
+  });
+
+  it('gives a CLI that leaves waiters WAITER_GRACE_MS for one to come before its mail is typed after all', async () => {
+    terminals.set(worker, { state: 'busy', waits: true });
+    terminals.set(worker, { state: 'idle' });
+    send('one');
+    clock.advance(WAITER_GRACE_MS - 1);
+    await settle();
+    expect(terminals.typed).toEqual([]);
+    arm();
+    await settle();
+    expect(answers).toHaveLength(1);
+    // The woken turn ends with no waiter (interrupted: no Stop hook): typed once the grace is out.
+    terminals.set(worker, { state: 'busy' });
+    terminals.set(worker, { state: 'idle' });
+    send('two');
+    clock.advance(WAITER_GRACE_MS - 1);
+    await settle();
+    expect(terminals.typed).toEqual([]);
+    clock.advance(1);
+    await settle();
+    expect(terminals.textsFor(worker)).toHaveLength(1);
+  });
+
+  it('holds a waiter wake by the same rules as a typed one: a held agent, one not connected to the tools', async () => {
+    arm();
+    terminals.set(worker, { hasStudioTools: false });
+    send('one');
+    await settle();
+    expect(answers).toEqual([]);
+    terminals.listTools(worker);
+    await settle();
+    expect(answers).toHaveLength(1);
+  });
+});
+
+describe('MailWaiters', () => {
+  it('ends a waiter whose connection goes, and every waiter when it is disposed', async () => {
+    const waiters = new MailWaiters();
+    const gone = new AbortController();
+    const first = waiters.wait(1, 'aaaaaaaa', gone.signal);
+    const second = waiters.wait(2, 'bbbbbbbb');
+    gone.abort();
+    await expect(first).resolves.toEqual({ end: 'its connection closed' });
+    expect(waiters.isArmed(1)).toBe(false);
+    expect(waiters.wake(1, 'x')).toBe(false);
+    waiters.dispose();
+    await expect(second).resolves.toEqual({ end: 'the studio is closing' });
   });
 });
