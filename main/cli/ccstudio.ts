@@ -11,6 +11,7 @@ import { completionCommands } from './commands/completion.js';
 import { deskCommands } from './commands/desk.js';
 import { inboxCommands } from './commands/inbox.js';
 import { notifyCommands } from './commands/notify.js';
+import { sleepCommands } from './commands/sleep.js';
 import { openCommands } from './commands/open.js';
 import { sendCommands } from './commands/send.js';
 import { serveCommands } from './commands/serve.js';
@@ -38,6 +39,7 @@ function commandTree(): CommandTree {
     statusCommands,
     sendCommands,
     notifyCommands,
+    sleepCommands,
     inboxCommands,
     deskCommands,
     taskCommands,

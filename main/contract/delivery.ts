@@ -41,3 +41,11 @@ export function compactCount(n: number): string {
   if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
   return `${(n / 1_000_000).toFixed(1)}M`;
 }
+
+/** "230 MB" for an agent's memory on a tile or a status line (MB of 2^20 bytes, as `ps` and top show). */
+export function formatBytes(bytes: number): string {
+  const mb = bytes / 2 ** 20;
+  if (mb < 10) return `${mb.toFixed(1)} MB`;
+  if (mb < 10_240) return `${Math.round(mb)} MB`;
+  return `${(mb / 1024).toFixed(1)} GB`;
+}

@@ -25,6 +25,7 @@ export const AGENT_STATES = [
   'unrecognised',
   'reconnecting',
   'exited',
+  'asleep',
 ] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
@@ -128,6 +129,57 @@ export interface Agent {
   cliVersion: string;
   /** Runs on another machine through the person's SSH; null for an agent on this one. */
   ssh: SshTarget | null;
+  /** Whether it sleeps, may sleep, and after how long idle (see core/sleep/sleepKeeper.ts). */
+  sleep: AgentSleep;
+}
+
+/**
+ * Sleep: an idle agent's Claude Code ended to free its memory, its session kept, resumed when mail,
+ * a task, a kick or the person wakes it.
+ */
+export interface AgentSleep {
+  /** Since when it sleeps (ms since epoch); null while awake. */
+  asleepSince: number | null;
+  /** The person keeps it awake. */
+  pinned: boolean;
+  /** Minutes idle before it sleeps; null for the studio's setting. */
+  idleMinutes: number | null;
+}
+
+export const AWAKE: AgentSleep = { asleepSince: null, pinned: false, idleMinutes: null };
+
+/** What one agent costs now (core/resources). */
+export interface AgentCost {
+  name: string;
+  asleep: boolean;
+  /** Resident memory of its process tree, bytes; 0 asleep; null where the studio cannot read it. */
+  memoryBytes: number | null;
+  tokensLastHour: number;
+  /** Tokens since it was added (its transcripts' total). */
+  tokens: number;
+}
+
+/** One point of the resources view's chart: every agent's memory and token total then. */
+export interface ResourceSample {
+  at: number;
+  agents: Array<{ name: string; memoryBytes: number; tokens: number; asleep: boolean }>;
+}
+
+/** Every agent's cost now, and a point a minute for the last hours. */
+export interface ResourceReport {
+  now: AgentCost[];
+  history: ResourceSample[];
+  sampleEveryMs: number;
+}
+
+/** The studio's sleep settings. */
+export interface SleepSettings {
+  /** Minutes idle, with nothing queued, before an agent sleeps. */
+  idleMinutes: number;
+  /** Agents awake at once at most; null for no cap. */
+  awakeCap: number | null;
+  /** The commander may sleep too. */
+  commander: boolean;
 }
 
 /**
@@ -474,7 +526,8 @@ export interface ActivityItem {
 }
 
 export interface StudioStatus {
-  agents: Array<Agent & { unread: number; openTasks: number }>;
+  /** memoryBytes: its process tree's resident memory (see AgentCost), when the studio reads it. */
+  agents: Array<Agent & { unread: number; openTasks: number; memoryBytes?: number | null }>;
   taskCounts: Record<TaskStatus, number>;
   openTasks: Task[];
   activity: ActivityItem[];

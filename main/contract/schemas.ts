@@ -35,6 +35,19 @@ import {
 } from './limits.js';
 import type { StudioService, StudioServiceMethod, StudioTerminals, TerminalMethod } from './service.js';
 
+/** Minutes idle before an agent sleeps: a week at most (a longer wait is a pin). */
+const sleepMinutes = z
+  .number()
+  .int()
+  .min(1)
+  .max(7 * 24 * 60);
+const sleepSettingsPatch = z.strictObject({
+  idleMinutes: sleepMinutes.optional(),
+  // A cap above any crew the studio runs is no cap: a thousand is plenty.
+  awakeCap: z.number().int().min(1).max(1000).nullable().optional(),
+  commander: z.boolean().optional(),
+});
+
 export const SERVICE_ARGS: { [M in StudioServiceMethod]: z.ZodType<Parameters<StudioService[M]>> } = {
   status: z.tuple([]),
   listAgents: z.tuple([]),
@@ -53,6 +66,13 @@ export const SERVICE_ARGS: { [M in StudioServiceMethod]: z.ZodType<Parameters<St
   restartAgent: z.tuple([agentName]),
   readScreen: z.tuple([agentName]),
   kickAgent: z.tuple([agentName]),
+  sleepAgent: z.tuple([agentName]),
+  wakeAgent: z.tuple([agentName]),
+  pinAgent: z.tuple([agentName, z.boolean()]),
+  setSleepAfter: z.tuple([agentName, sleepMinutes.nullable()]),
+  sleepSettings: z.tuple([]),
+  setSleepSettings: z.tuple([sleepSettingsPatch]),
+  resources: z.tuple([]),
   sendKeys: z.tuple([agentName, menuKeys]),
   feedHistory: z.tuple([feedQuery]),
   folderChoices: z.tuple([]),

@@ -25,6 +25,8 @@ import type {
   MergeResult,
   Message,
   NotifyStatus,
+  ResourceReport,
+  SleepSettings,
   StudioStatus,
   TabSession,
   Task,
@@ -139,8 +141,21 @@ export interface StudioService {
   restartAgent(name: string): Promise<Agent>;
   /** The agent's screen as text. */
   readScreen(name: string): Promise<string>;
-  /** Types a wake prompt now if the agent is idle. */
+  /** Wakes the agent now: its mail announced, or a nudge; an agent asleep is resumed. */
   kickAgent(name: string): Promise<void>;
+  /** Puts an idle agent to sleep now (its Claude Code ends, its session kept); refused, with the reason, when it may not sleep. */
+  sleepAgent(name: string): Promise<Agent>;
+  /** Wakes a sleeping agent: its session resumed, its mail delivered. */
+  wakeAgent(name: string): Promise<Agent>;
+  /** Keeps an agent awake (true), or lets it sleep when idle again (false). */
+  pinAgent(name: string, pinned: boolean): Promise<Agent>;
+  /** Its own minutes idle before it sleeps; null for the studio's setting. */
+  setSleepAfter(name: string, minutes: number | null): Promise<Agent>;
+  /** When agents sleep, how many may be awake at once, and whether the commander sleeps. */
+  sleepSettings(): Promise<SleepSettings>;
+  /** What each agent costs now (memory, tokens in the last hour), and a point a minute for the last hours. */
+  resources(): Promise<ResourceReport>;
+  setSleepSettings(patch: Partial<SleepSettings>): Promise<SleepSettings>;
   /** Keys into an agent's open menu (digits, enter, esc, arrows), as the person. */
   sendKeys(name: string, keys: string[]): Promise<void>;
   /** Lets a held agent's wakes through again (a spent budget, a ping-pong loop); its queued mail follows. */
@@ -272,6 +287,13 @@ const SERVICE_CALLS: Record<StudioServiceMethod, true> = {
   restartAgent: true,
   readScreen: true,
   kickAgent: true,
+  sleepAgent: true,
+  wakeAgent: true,
+  pinAgent: true,
+  setSleepAfter: true,
+  sleepSettings: true,
+  setSleepSettings: true,
+  resources: true,
   sendKeys: true,
   feedHistory: true,
   folderChoices: true,

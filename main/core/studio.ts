@@ -22,6 +22,8 @@ import { WakeEngine } from './wake/wakeEngine.js';
 import { WakeGuard, type PingPongLimits } from './wake/wakeGuard.js';
 import { answerHook } from './wake/hookAnswer.js';
 import { MailWaiters } from './wake/mailWaiters.js';
+import { SleepKeeper } from './sleep/sleepKeeper.js';
+import { ResourceWatch } from './resources/resourceWatch.js';
 import { studioDesk } from './desk/studioDesk.js';
 import { branchSource, ReviewComments } from './workspaces/reviewComments.js';
 import { checkRepoKey, studioChecks } from './checks/studioChecks.js';
@@ -209,7 +211,9 @@ export function createStudio(options: StudioOptions = {}): Studio {
     clock,
     logger,
   });
-  const status = (): StudioStatus => studioStatus({ agents, bus, board });
+  // Memory as last read (the watch is built below, and read only once a call comes).
+  const status = (): StudioStatus =>
+    studioStatus({ agents, bus, board, memory: (agentId) => resources.memoryOf(agentId) });
   const counts = (agent: Agent, branch: string) => workspaces.branchCounts(agent, branch);
   const desk = studioDesk({
     agents,
@@ -225,6 +229,28 @@ export function createStudio(options: StudioOptions = {}): Studio {
     logger,
     counts,
   });
+  const sleep = new SleepKeeper({
+    agents,
+    terminals: sessions,
+    queuedCount: (agentId) => bus.queuedFor(agentId).length,
+    waitsForPerson: (agentId) =>
+      desk.items().some((i) => i.agent === agents.getById(agentId)?.name && i.kind !== 'review'),
+    settings,
+    events,
+    clock,
+    logger,
+  });
+  const resources = new ResourceWatch({
+    agents,
+    pidOf: (agentId) => {
+      const live = sessions.get(agentId);
+      // Over SSH the process here is ssh: its memory is not the agent's.
+      return live?.pty.running && !agents.getById(agentId)?.ssh ? live.pty.pid : undefined;
+    },
+    clock,
+    logger,
+  });
+  if (options.terminals) resources.start();
   const parts: StudioParts = {
     db,
     events,
@@ -234,6 +260,8 @@ export function createStudio(options: StudioOptions = {}): Studio {
     sessions,
     wake,
     waiters,
+    sleep,
+    resources,
     guard,
     workspaces,
     tabs,
@@ -256,7 +284,20 @@ export function createStudio(options: StudioOptions = {}): Studio {
   });
 
   const close = async () => {
-    for (const part of [checks, desk, wake, waiters, guard, expiry, attention, webhook, tabs]) part.dispose();
+    for (const part of [
+      checks,
+      desk,
+      sleep,
+      resources,
+      wake,
+      waiters,
+      guard,
+      expiry,
+      attention,
+      webhook,
+      tabs,
+    ])
+      part.dispose();
     await workspaces.dispose();
     await sessions.shutdown();
     events.dispose();
@@ -272,9 +313,19 @@ export function createStudio(options: StudioOptions = {}): Studio {
       answerHook({ wake, sessions, permissions: desk }, agent, payload, signal),
     waitForMail: (agent, request, signal) => waiters.wait(agent.id, request.waiter, signal),
     tabs,
-    openTerminalViewer: (send) => new TerminalViewer(sessions, (name) => agents.require(name), send),
+    openTerminalViewer: (send) =>
+      new TerminalViewer(
+        sessions,
+        (name) => agents.require(name),
+        send,
+        (name) => void sleep.wake(name).catch(() => undefined),
+      ),
     ensureTeam: (count, cwd, worktrees) => team.ensure(count, cwd, worktrees),
-    startSavedAgents: () => sessions.startSaved(),
+    startSavedAgents: async () => {
+      const started = await sessions.startSaved();
+      sleep.wakeThoseWithMail();
+      return started;
+    },
     logger,
     close,
   };
@@ -543,6 +594,8 @@ function wirePersonSide(
     board,
     tasks: parts.tasks,
     wake: parts.wake,
+    sleep: parts.sleep,
+    resources: parts.resources,
     webhook: parts.webhook,
     tabs: parts.tabs,
     events: parts.events,

@@ -16,6 +16,8 @@ import type { Logger } from './util/logger.js';
 import type { WakeEngine } from './wake/wakeEngine.js';
 import type { WakeGuard } from './wake/wakeGuard.js';
 import type { MailWaiters } from './wake/mailWaiters.js';
+import type { SleepKeeper } from './sleep/sleepKeeper.js';
+import type { ResourceWatch } from './resources/resourceWatch.js';
 import type { Workspaces } from './workspaces/workspaces.js';
 
 export interface StudioParts {
@@ -29,6 +31,10 @@ export interface StudioParts {
   readonly wake: WakeEngine;
   /** Idle agents' waiter hooks (asyncRewake). */
   readonly waiters: MailWaiters;
+  /** Idle agents put to sleep, and woken. */
+  readonly sleep: SleepKeeper;
+  /** What each agent costs: memory and tokens. */
+  readonly resources: ResourceWatch;
   readonly guard: WakeGuard;
   readonly workspaces: Workspaces;
   readonly tabs: TabSessions;

@@ -12,7 +12,9 @@
 // instead of node:http under the SDK client transports). The wake part has its own BENCH_WAKE_*
 // knobs, listed in wakeBench.ts. BENCH_ONLY=delivery: mail to a busy agent of the real Claude Code,
 // from its turn's end to the model request carrying the notice (deliveryBench.ts;
-// BENCH_DELIVERY_ROUNDS, default 12). BENCH_ONLY=ssh: 16 agents started on one host over SSH (a
+// BENCH_DELIVERY_ROUNDS, default 12). BENCH_ONLY=idle: mail to an idle agent of the real Claude
+// Code, woken by its waiter hook, typed at its prompt, and woken from sleep (idleBench.ts;
+// BENCH_IDLE_ROUNDS, default 12; BENCH_IDLE_GAPS=1 prints every round). BENCH_ONLY=ssh: 16 agents started on one host over SSH (a
 // loopback sshd; root and openssh-server), and a wake there beside one here (sshBench.ts).
 // BENCH_ONLY=lists: studio_status and list_tasks at 100 and 10,000 tasks and messages, against
 // heartbeat in the same run (listBench.ts; BENCH_LIST_ROUNDS, default 40).
@@ -33,6 +35,7 @@ import { renderConfigFromEnv, renderTable, runRenderBench } from './renderBench.
 import { runWakeBench, wakeConfigFromEnv, wakeTable, type WakeBenchResult } from './wakeBench.js';
 import { runWorkspaceBench, workspaceTable } from './workspaceBench.js';
 import { deliveryTable, runDeliveryBench } from './deliveryBench.js';
+import { idleTable, runIdleBench } from './idleBench.js';
 import { runSshBench, sshTable } from './sshBench.js';
 import { listTable, runListBench } from './listBench.js';
 import { floodConfigFromEnv, floodTable, runFloodBench } from './floodBench.js';
@@ -86,6 +89,9 @@ const WAKE_SELECTED = !ONLY.length || ONLY.includes('wake');
 const RENDER_SELECTED = !ONLY.length || ONLY.includes('render');
 const WORKSPACE_SELECTED = !ONLY.length || ONLY.includes('workspace');
 const DELIVERY_SELECTED = !ONLY.length || ONLY.includes('delivery');
+const IDLE_SELECTED = !ONLY.length || ONLY.includes('idle');
+/** Rounds of mail to an idle agent, each way (the real CLI; a wake from sleep is a start, seconds). */
+const IDLE_ROUNDS = numberFromEnv('BENCH_IDLE_ROUNDS', 12);
 const SSH_SELECTED = !ONLY.length || ONLY.includes('ssh');
 const LISTS_SELECTED = !ONLY.length || ONLY.includes('lists');
 const FLOOD_SELECTED = !ONLY.length || ONLY.includes('flood');
@@ -457,6 +463,18 @@ async function main(): Promise<void> {
         `\n${text}\n\nTargets (delivery):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
       );
       md.push(...d.notes, '', text, '', 'Targets (delivery):', '', ...checkLines.map((l) => `- ${l}`), '');
+    }
+  }
+
+  if (IDLE_SELECTED) {
+    process.stdout.write(`\n  idle: the real Claude Code, mail to an idle agent and to one asleep ...\n`);
+    const r = await runIdleBench(IDLE_ROUNDS, (line) => process.stdout.write(`  idle: ${line}\n`));
+    if (r) {
+      const text = idleTable(r);
+      results.push(...r.checks);
+      const checkLines = r.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+      process.stdout.write(`\n${text}\n\nTargets (idle):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
+      md.push(...r.notes, '', text, '', 'Targets (idle):', '', ...checkLines.map((l) => `- ${l}`), '');
     }
   }
 

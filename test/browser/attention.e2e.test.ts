@@ -101,7 +101,7 @@ describe('browser mode: delivery and attention', () => {
       },
     });
     await waitFor('the usage badge', async () =>
-      (await page.locator('[data-testid="usage-agent-1"]').textContent())?.includes('12k tokens · 3 turns'),
+      (await page.locator('[data-testid="usage-agent-1"]').textContent())?.includes('12k tokens/h · 3 turns'),
     );
     core().agents.setRuntime(id, {
       hold: {

@@ -26,6 +26,7 @@ export function makeAgent(over: Partial<Agent> = {}): Agent {
     usage: null,
     cliVersion: '',
     ssh: null,
+    sleep: { asleepSince: null, pinned: false, idleMinutes: null },
     ...over,
   };
 }

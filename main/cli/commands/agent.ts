@@ -6,6 +6,7 @@ import { noStudio, notRunning, type CommandContext } from '../kit/studioAccess.j
 import { count, noMore, run, unknownSub, usageError, UsageError } from '../kit/usage.js';
 import { agentAdd } from './agentAdd.js';
 import { AGENT_SUBCOMMANDS } from './agentSpecs.js';
+import { agentSleepCommand, SLEEP_SUBCOMMANDS } from './sleep.js';
 import { workCommand } from './work.js';
 
 export function agentCommands(tree: CommandTree): void {
@@ -27,6 +28,7 @@ export function agentCommands(tree: CommandTree): void {
 async function agentCommand(sub: string, ctx: CommandContext): Promise<number> {
   const { values, words: rest, service, running } = ctx;
   if (sub === 'add') return agentAdd(ctx);
+  if (SLEEP_SUBCOMMANDS.some((s) => s.name === sub)) return agentSleepCommand(sub, ctx);
   if (sub === 'list') {
     noMore(rest, 'agent', 'list');
     const agents = await service.listAgents();

@@ -1,5 +1,6 @@
 // What each `agent` subcommand takes, with its help and examples (the work is in agent.ts).
 import type { CommandSpec, OptionSpec } from '../kit/commandKit.js';
+import { SLEEP_SUBCOMMANDS } from './sleep.js';
 import { MERGE_OPTIONS } from './work.js';
 
 const JSON_OUT: OptionSpec = { name: 'json', help: 'print JSON' };
@@ -51,7 +52,8 @@ export const AGENT_SUBCOMMANDS: CommandSpec[] = [
   byName('stop', "Stop an agent's terminal."),
   byName('restart', "Restart an agent's terminal."),
   byName('screen', "Print what an agent's terminal shows."),
-  byName('kick', 'Wake an agent now.'),
+  byName('kick', 'Wake an agent now (one asleep is resumed).'),
+  ...SLEEP_SUBCOMMANDS,
   {
     name: 'keys',
     args: '[name] [keys...]',

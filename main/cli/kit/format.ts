@@ -13,7 +13,7 @@ import type {
 } from '../../contract/model.js';
 import { browserLabel, tabVia } from '../../contract/tabs.js';
 import { describeExit } from '../../contract/exits.js';
-import { compactCount, describeBudget, describeDelivery } from '../../contract/delivery.js';
+import { compactCount, describeBudget, describeDelivery, formatBytes } from '../../contract/delivery.js';
 import { printableLine } from './printable.js';
 import { shellWord } from './ccstudioCommand.js';
 
@@ -162,9 +162,12 @@ export function formatStatus(s: StudioStatus, cmd: CommandLine = plainCommand): 
     ]
       .filter(Boolean)
       .join(', ');
-    const used = a.usage ? `  ${compactCount(a.usage.tokens)} tokens, ${plural(a.usage.turns, 'turn')}` : '';
+    const used = a.usage
+      ? `  ${compactCount(a.usage.tokens)} tokens (${compactCount(a.usage.tokensLastHour)} last hour), ${plural(a.usage.turns, 'turn')}`
+      : '';
+    const memory = a.memoryBytes ? `  ${formatBytes(a.memoryBytes)}` : '';
     lines.push(
-      `  ${a.name.padEnd(16)} ${tags.padEnd(28)} unread ${a.unread}  tasks ${a.openTasks}${used}  ${printableLine(a.summary)}`.trimEnd(),
+      `  ${a.name.padEnd(16)} ${tags.padEnd(28)} unread ${a.unread}  tasks ${a.openTasks}${memory}${used}  ${printableLine(a.summary)}`.trimEnd(),
       ...(a.hold
         ? [`      held: ${printableLine(a.hold.detail)} (\`${cmd(`agent release ${shellWord(a.name)}`)}\`)`]
         : []),

@@ -22,9 +22,11 @@ import type {
   AgentProfile,
   AgentState,
   AgentUsage,
+  AgentSleep,
   SshTarget,
   Workspace,
 } from '../../contract/model.js';
+import { AWAKE } from '../../contract/model.js';
 import { sshDestProblem } from '../../contract/ssh.js';
 import { expireUnreceived } from '../bus/messageExpiry.js';
 import type { Db } from '../store/database.js';
@@ -62,6 +64,7 @@ interface AgentRow {
   usage: string | null;
   cli_version: string;
   ssh: string | null;
+  sleep: string | null;
 }
 
 /** What the studio learns about a running agent and keeps on its record (see setRuntime). */
@@ -70,6 +73,7 @@ export interface RuntimePatch {
   budget?: AgentBudget | null;
   usage?: AgentUsage | null;
   cliVersion?: string;
+  sleep?: AgentSleep;
 }
 
 function toAgent(r: AgentRow): Agent {
@@ -97,6 +101,7 @@ function toAgent(r: AgentRow): Agent {
     usage: parseJson<AgentUsage>(r.usage),
     cliVersion: r.cli_version,
     ssh: parseSsh(r.ssh),
+    sleep: { ...AWAKE, ...parseJson<Partial<AgentSleep>>(r.sleep) },
   };
 }
 
@@ -489,6 +494,8 @@ export class AgentRegistry {
       fields.usage = json(patch.usage);
     if (patch.cliVersion !== undefined && patch.cliVersion !== current.cliVersion)
       fields.cli_version = patch.cliVersion;
+    if (patch.sleep !== undefined && json(patch.sleep) !== json(current.sleep))
+      fields.sleep = json(patch.sleep);
     return this.writeColumns(id, fields);
   }
 

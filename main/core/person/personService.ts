@@ -19,6 +19,8 @@ import type { TabSessions } from '../tabs/tabSessions.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/emitter.js';
 import type { WakeEngine } from '../wake/wakeEngine.js';
+import type { SleepKeeper } from '../sleep/sleepKeeper.js';
+import type { ResourceWatch } from '../resources/resourceWatch.js';
 import type { WakeGuard } from '../wake/wakeGuard.js';
 import type { TaskDispatch } from '../workspaces/taskDispatch.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
@@ -42,6 +44,13 @@ export interface PersonServiceDeps {
   /** Local agents' terminals. */
   terminals: Pick<AgentSessions, 'startSettled' | 'stop' | 'restart' | 'screen' | 'keys' | 'remove'>;
   wake: Pick<WakeEngine, 'kick' | 'consider' | 'deliveryWarning'>;
+  /** What each agent costs (memory, tokens). */
+  resources: Pick<ResourceWatch, 'report'>;
+  /** Agents asleep: put to sleep, woken, pinned awake. */
+  sleep: Pick<
+    SleepKeeper,
+    'sleep' | 'wake' | 'pin' | 'setIdleMinutes' | 'settings' | 'setSettings' | 'isAsleep' | 'stopped'
+  >;
   /** Holds on an agent's wakes (a spent budget, a ping-pong loop). */
   holds: Pick<WakeGuard, 'release' | 'checkBudget'>;
   webhook: Pick<WebhookNotifier, 'status' | 'configure' | 'test'>;
@@ -87,13 +96,31 @@ export class PersonService implements StudioService {
   readonly listAgents: StudioService['listAgents'] = async () => this.deps.agents.list();
   readonly addAgent: StudioService['addAgent'] = (input) => this.deps.adder.add(input);
   readonly startAgent: StudioService['startAgent'] = async (name) =>
-    (await this.deps.terminals.startSettled(name)).agent;
-  readonly stopAgent: StudioService['stopAgent'] = async (name) => this.deps.terminals.stop(name);
+    this.asleep(name) ? this.deps.sleep.wake(name) : (await this.deps.terminals.startSettled(name)).agent;
+  readonly stopAgent: StudioService['stopAgent'] = async (name) => {
+    this.deps.sleep.stopped(name);
+    await this.deps.terminals.stop(name);
+  };
+  readonly sleepAgent: StudioService['sleepAgent'] = (name) => this.deps.sleep.sleep(name);
+  readonly wakeAgent: StudioService['wakeAgent'] = (name) => this.deps.sleep.wake(name);
+  readonly pinAgent: StudioService['pinAgent'] = async (name, pinned) => this.deps.sleep.pin(name, pinned);
+  readonly setSleepAfter: StudioService['setSleepAfter'] = async (name, minutes) =>
+    this.deps.sleep.setIdleMinutes(name, minutes);
+  readonly sleepSettings: StudioService['sleepSettings'] = async () => this.deps.sleep.settings();
+  readonly resources: StudioService['resources'] = async () => this.deps.resources.report();
+  readonly setSleepSettings: StudioService['setSleepSettings'] = async (patch) =>
+    this.deps.sleep.setSettings(patch);
+
+  private asleep(name: string): boolean {
+    return this.deps.sleep.isAsleep(this.deps.agents.require(name).id);
+  }
   readonly restartAgent: StudioService['restartAgent'] = async (name) =>
     (await this.deps.terminals.restart(name)).agent;
   readonly readScreen: StudioService['readScreen'] = async (name) => this.deps.terminals.screen(name);
   readonly kickAgent: StudioService['kickAgent'] = async (name) => {
-    await this.deps.wake.kick(this.deps.agents.require(name).id, 'person');
+    // Asleep: waking it is the kick (its mail is delivered once it is at its prompt).
+    if (this.asleep(name)) await this.deps.sleep.wake(name);
+    else await this.deps.wake.kick(this.deps.agents.require(name).id, 'person');
   };
   readonly sendKeys: StudioService['sendKeys'] = async (name, keys) => this.deps.terminals.keys(name, keys);
 

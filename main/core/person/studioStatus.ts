@@ -15,13 +15,15 @@ export interface StatusSources {
   agents: Pick<AgentRegistry, 'list'>;
   bus: Pick<MessageBus, 'unreadCounts' | 'recentActivity' | 'recentDeliveries'>;
   board: Pick<TaskBoard, 'openCounts' | 'recentActivity' | 'counts' | 'list'>;
+  /** Each agent's memory now, where the studio reads it (core/resources). */
+  memory?: (agentId: number) => number | null | undefined;
 }
 
 /**
  * Every agent with its unread mail and open tasks, the board's counts and open tasks, the latest
  * activity of mail and tasks together (newest first), and the latest deliveries.
  */
-export function studioStatus({ agents, bus, board }: StatusSources): StudioStatus {
+export function studioStatus({ agents, bus, board, memory }: StatusSources): StudioStatus {
   const unread = bus.unreadCounts();
   const open = board.openCounts();
   const activity = [
@@ -31,9 +33,15 @@ export function studioStatus({ agents, bus, board }: StatusSources): StudioStatu
     .sort((a, b) => b.at - a.at)
     .slice(0, STATUS_ACTIVITY_LINES);
   return {
-    agents: agents
-      .list()
-      .map((a) => ({ ...a, unread: unread.get(a.id) ?? 0, openTasks: open.get(a.id) ?? 0 })),
+    agents: agents.list().map((a) => {
+      const bytes = memory?.(a.id);
+      return {
+        ...a,
+        unread: unread.get(a.id) ?? 0,
+        openTasks: open.get(a.id) ?? 0,
+        ...(bytes !== undefined ? { memoryBytes: bytes } : {}),
+      };
+    }),
     taskCounts: board.counts(),
     openTasks: board.list({ open: true, limit: STATUS_OPEN_TASKS }),
     activity,

@@ -3,6 +3,7 @@ import type { Agent } from '../../contract/model.js';
 import type { TerminalOutput, TerminalSnapshot } from '../../contract/service.js';
 import type { AgentSessions } from '../sessions/agentSessions.js';
 import type { OutputConsumer } from '../sessions/ptySession.js';
+import { isTerminalReport } from '../sessions/terminalReports.js';
 
 /**
  * live: output is forwarded and acknowledged; hidden: the window is not drawing (it said so);
@@ -40,6 +41,8 @@ export class TerminalViewer implements Disposable {
     private readonly sessions: AgentSessions,
     private readonly resolve: (name: string) => Agent,
     private readonly send: (output: TerminalOutput) => void,
+    /** Wakes a sleeping agent (core/sleep): the person typing into its tile does. */
+    private readonly wake?: (name: string) => void,
   ) {
     this.subscription = sessions.onDidOutput((e) => {
       const a = this.attached.get(e.agentId);
@@ -167,7 +170,13 @@ export class TerminalViewer implements Disposable {
   }
 
   input(name: string, data: string): void {
-    this.sessions.input(this.resolve(name).name, data);
+    const agent = this.resolve(name);
+    // Asleep, its Claude Code is not there to take the keys: the person typing wakes it.
+    if (agent.sleep.asleepSince && this.wake) {
+      if (!isTerminalReport(data)) this.wake(agent.name);
+      return;
+    }
+    this.sessions.input(agent.name, data);
   }
 
   resize(name: string, cols: number, rows: number): void {

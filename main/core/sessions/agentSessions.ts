@@ -432,6 +432,19 @@ export class AgentSessions {
     await live.pty.stop();
   }
 
+  /**
+   * Ends the agent's CLI to sleep (see core/sleep): as a stop does, but it keeps its start with the
+   * studio and its Claude Code session, which its wake resumes.
+   */
+  async sleep(name: string): Promise<void> {
+    const agent = this.options.agents.require(name);
+    const live = this.live.get(agent.id);
+    this.supervisor.cancel(agent.id);
+    if (!live?.pty.running) return;
+    live.stopping = true;
+    await live.pty.stop();
+  }
+
   async restart(name: string): Promise<StartOutcome> {
     const agent = this.options.agents.require(name);
     const live = this.live.get(agent.id);
@@ -544,7 +557,10 @@ export class AgentSessions {
    * the network) is tried again until it answers.
    */
   async startSaved(): Promise<Array<{ name: string; ready?: boolean; error?: string }>> {
-    const saved = this.options.agents.list().filter((a) => a.kind === 'agent' && !a.remote && a.autostart);
+    // One asleep when the studio stopped sleeps on: its mail wakes it.
+    const saved = this.options.agents
+      .list()
+      .filter((a) => a.kind === 'agent' && !a.remote && a.autostart && !a.sleep.asleepSince);
     return Promise.all(
       saved.map(async (agent) => {
         try {

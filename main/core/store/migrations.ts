@@ -317,6 +317,14 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    name: 'agents that sleep when idle',
+    up(db) {
+      // sleep: JSON (AgentSleep) or NULL for awake, not pinned, the studio's idle minutes.
+      db.exec(`ALTER TABLE agents ADD COLUMN sleep TEXT;`);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -268,6 +268,8 @@ export class WakeEngine {
     if (!agent || agent.kind !== 'agent') return undefined;
     if (agent.remote)
       return `${agent.name} runs elsewhere, so the studio cannot wake it: it sees this when it next checks its inbox.`;
+    // Asleep: the mail itself wakes it (core/sleep), and it is told once its session is resumed.
+    if (agent.sleep.asleepSince && !this.deps.offline) return undefined;
     const target = this.deps.sessions.wakeState(agentId);
     // Said as it is, with no command in it: each caller (the CLI, the page, an agent) knows
     // what its reader can do about it.

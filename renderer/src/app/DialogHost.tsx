@@ -5,6 +5,7 @@ import { NotificationsDialog } from '../components/dialogs/NotificationsDialog.j
 import { RemoveAgentDialog } from '../components/dialogs/RemoveAgentDialog.js';
 import { ReviewDialog } from '../components/dialogs/ReviewDialog.js';
 import { TabsDialog } from '../components/dialogs/TabsDialog.js';
+import { ResourcesDialog } from '../components/dialogs/ResourcesDialog.js';
 import { QueueDialog } from '../components/dialogs/QueueDialog.js';
 import { TaskDetailDialog } from '../components/dialogs/TaskDetailDialog.js';
 import { TaskEditor } from '../components/dialogs/TaskEditor.js';
@@ -56,6 +57,8 @@ export function DialogHost({
       return <NotificationsDialog onClose={close} />;
     case 'tabs':
       return <TabsDialog thisTab={tabId} onClose={close} />;
+    case 'resources':
+      return <ResourcesDialog onClose={close} />;
     case 'queue':
       return (
         <QueueDialog

@@ -46,6 +46,9 @@ export function TopBar({
       <button onClick={() => open({ kind: 'notifications' })} data-testid="notifications">
         Notifications
       </button>
+      <button onClick={() => open({ kind: 'resources' })} data-testid="resources-button">
+        Resources
+      </button>
       <button onClick={() => open({ kind: 'tabs' })} data-testid="tabs-button">
         Tabs
       </button>

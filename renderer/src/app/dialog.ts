@@ -13,6 +13,8 @@ export type Dialog =
   | { kind: 'removeAgent'; name: string }
   | { kind: 'notifications' }
   | { kind: 'tabs' }
+  /** What each agent costs: memory and tokens, now and over the last hours. */
+  | { kind: 'resources' }
   /** What waits for the person; `focus` selects one item (a notice's link names it). */
   | { kind: 'queue'; focus?: string }
   | null;

@@ -271,6 +271,7 @@ export const STATE_LABELS: Record<Agent['state'], string> = {
   unrecognised: 'unrecognised screen',
   reconnecting: 'reconnecting',
   exited: 'exited',
+  asleep: 'asleep',
 };
 
 /** The agent with this name, if there is one. */

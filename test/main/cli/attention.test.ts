@@ -87,7 +87,7 @@ describe('ccstudio: urgent mail, budgets, holds and the webhook', () => {
       budget: { turnsPerHour: 3 },
     });
     const status: StudioStatus = {
-      agents: [{ ...bob, unread: 1, openTasks: 0 }],
+      agents: [{ ...bob, unread: 1, openTasks: 0, memoryBytes: 230 * 2 ** 20 }],
       taskCounts: { backlog: 0, assigned: 0, in_progress: 0, blocked: 0, review: 0, done: 0 },
       openTasks: [],
       activity: [],
@@ -105,7 +105,7 @@ describe('ccstudio: urgent mail, budgets, holds and the webhook', () => {
       ],
     };
     const text = formatStatus(status);
-    expect(text).toMatch(/bob .*unread 1 {2}tasks 0 {2}12k tokens, 3 turns/);
+    expect(text).toMatch(/bob .*unread 1 {2}tasks 0 {2}230 MB {2}12k tokens \(12k last hour\), 3 turns/);
     expect(text).toMatch(
       /held: it spent its budget: 3 turns in the last hour \(budget 3\) \(`ccstudio agent release bob`\)/,
     );

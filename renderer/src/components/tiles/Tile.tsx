@@ -1,6 +1,6 @@
 import { useDroppable } from '@dnd-kit/core';
 import { useRef, useState, type RefObject } from 'react';
-import type { WorkspaceChanges } from '../../../../main/contract/model.js';
+import type { AgentCost, WorkspaceChanges } from '../../../../main/contract/model.js';
 import { useStudio } from '../../context/StudioContext.js';
 import { agentTargetId } from '../../board/boardLogic.js';
 import type { AgentView } from '../../state/studioState.js';
@@ -13,6 +13,8 @@ import { ChangesBadge, TileInfo } from './TileInfo.js';
 export interface TileProps {
   agent: AgentView;
   changes?: WorkspaceChanges;
+  /** Its memory and tokens in the last hour, as last read. */
+  cost?: AgentCost | undefined;
   onReview(name: string): void;
   onRemove(name: string): void;
   maximized: boolean;
@@ -24,7 +26,16 @@ export interface TileProps {
 type Act = (what: string, run: () => Promise<unknown>) => void;
 
 /** One agent: its header, what waits on it (a hold, a question), its work, and its live terminal. */
-export function Tile({ agent, changes, onReview, onRemove, maximized, onMaximize, register }: TileProps) {
+export function Tile({
+  agent,
+  changes,
+  cost,
+  onReview,
+  onRemove,
+  maximized,
+  onMaximize,
+  register,
+}: TileProps) {
   const { client, notify } = useStudio();
   const { setNodeRef, isOver } = useDroppable({ id: agentTargetId(agent.name) });
   const [error, setError] = useState<string | null>(null);
@@ -45,7 +56,7 @@ export function Tile({ agent, changes, onReview, onRemove, maximized, onMaximize
       aria-label={`${agent.name} terminal`}
     >
       <header className="tile-header">
-        <TileInfo agent={agent} />
+        <TileInfo agent={agent} cost={cost} />
         <TileActions
           agent={agent}
           act={act}
@@ -58,6 +69,7 @@ export function Tile({ agent, changes, onReview, onRemove, maximized, onMaximize
       </header>
       {budgeting && <BudgetForm agent={agent} onDone={() => setBudgeting(false)} />}
       {agent.hold && <HoldBanner agent={agent} detail={agent.hold.detail} act={act} />}
+      {agent.state === 'asleep' && <AsleepBanner agent={agent} act={act} />}
       {agent.workspace && (
         <div className="tile-work">
           <ChangesBadge agent={agent} changes={changes} onReview={() => onReview(agent.name)} />
@@ -128,11 +140,40 @@ function TileActions({
           ⏱
         </button>
       )}
+      {agent.profile.kind === 'claude' && (
+        <button
+          title={
+            agent.sleep.pinned
+              ? 'Pinned awake: click to let it sleep when idle'
+              : 'Pin awake: it never sleeps'
+          }
+          aria-pressed={agent.sleep.pinned}
+          onClick={() =>
+            act(agent.sleep.pinned ? 'Unpinned' : 'Pinned awake', () =>
+              client.pinAgent(agent.name, !agent.sleep.pinned),
+            )
+          }
+          data-testid={`pin-${agent.name}`}
+        >
+          {agent.sleep.pinned ? '📌' : '📍'}
+        </button>
+      )}
       {running(agent) ? (
         <>
+          {agent.profile.kind === 'claude' && (
+            <button
+              title="Put it to sleep: its Claude Code ends, its session is kept, mail wakes it"
+              onClick={() => act('Put to sleep', () => client.sleepAgent(agent.name))}
+              data-testid={`sleep-${agent.name}`}
+            >
+              Sleep
+            </button>
+          )}
           <button onClick={() => act('Restarted', () => client.restartAgent(agent.name))}>Restart</button>
           <button onClick={() => act('Stopped', () => client.stopAgent(agent.name))}>Stop</button>
         </>
+      ) : agent.state === 'asleep' ? (
+        <button onClick={() => act('Woke', () => client.wakeAgent(agent.name))}>Wake</button>
       ) : (
         <button onClick={() => act('Started', () => client.startAgent(agent.name))}>Start</button>
       )}
@@ -159,6 +200,25 @@ function HoldBanner({ agent, detail, act }: { agent: AgentView; detail: string; 
         data-testid={`release-${agent.name}`}
       >
         Release
+      </button>
+    </div>
+  );
+}
+
+/** Asleep: since when, what wakes it, and the button that does. */
+function AsleepBanner({ agent, act }: { agent: AgentView; act: Act }) {
+  const { client } = useStudio();
+  const since = agent.sleep.asleepSince ? new Date(agent.sleep.asleepSince).toLocaleTimeString() : '';
+  return (
+    <div className="tile-asleep" data-testid={`asleep-${agent.name}`}>
+      <span>
+        <b>Asleep{since && ` since ${since}`}.</b> Its session is kept; mail, a task or typing here wakes it.
+      </span>
+      <button
+        onClick={() => act('Woke', () => client.wakeAgent(agent.name))}
+        data-testid={`wake-${agent.name}`}
+      >
+        Wake
       </button>
     </div>
   );

@@ -1,6 +1,6 @@
 // Who a tile's agent is and how it is doing: its name, state, host, usage and work, as badges.
-import type { WorkspaceChanges } from '../../../../main/contract/model.js';
-import { compactCount, describeBudget } from '../../../../main/contract/delivery.js';
+import type { AgentCost, WorkspaceChanges } from '../../../../main/contract/model.js';
+import { compactCount, describeBudget, formatBytes } from '../../../../main/contract/delivery.js';
 import { sshHostLabel } from '../../../../main/contract/ssh.js';
 import { STATE_LABELS, type AgentView } from '../../state/studioState.js';
 import { waiting } from './agentStatus.js';
@@ -71,7 +71,7 @@ export function ChangesBadge({
  * .tile-info), never cut to a stub, the name and state last. The role is left out where it is the
  * name (the commander).
  */
-export function TileInfo({ agent }: { agent: AgentView }) {
+export function TileInfo({ agent, cost }: { agent: AgentView; cost?: AgentCost | undefined }) {
   return (
     <span className="tile-info">
       {/* One piece: in a narrow tile the name shortens, and the state stays. */}
@@ -106,10 +106,19 @@ export function TileInfo({ agent }: { agent: AgentView }) {
           title={`Tokens its Claude Code spent (${agent.usage.inputTokens} in, ${agent.usage.outputTokens} out, ${agent.usage.cacheReadTokens + agent.usage.cacheCreationTokens} cache); ${compactCount(agent.usage.tokensLastHour)} and ${agent.usage.turnsLastHour} turns in the last hour${agent.budget ? `; budget ${describeBudget(agent.budget)}` : ''}`}
           data-testid={`usage-${agent.name}`}
         >
-          {compactCount(agent.usage.tokens)} tokens · {agent.usage.turns} turn
+          {compactCount(agent.usage.tokensLastHour)} tokens/h · {agent.usage.turns} turn
           {agent.usage.turns === 1 ? '' : 's'}
         </span>
       )}
+      {cost?.memoryBytes ? (
+        <span
+          className="badge memory"
+          title="Memory its Claude Code and everything it started hold now"
+          data-testid={`memory-${agent.name}`}
+        >
+          {formatBytes(cost.memoryBytes)}
+        </span>
+      ) : null}
       {agent.role && agent.role !== agent.name && <span className="tile-role">{agent.role}</span>}
       <span className="tile-summary" title={agent.summary}>
         {agent.summary}

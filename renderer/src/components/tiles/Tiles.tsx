@@ -1,5 +1,5 @@
 import { useDroppable } from '@dnd-kit/core';
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { WorkspaceChanges } from '../../../../main/contract/model.js';
 import { agentTargetId } from '../../board/boardLogic.js';
 import type { AgentView } from '../../state/studioState.js';
@@ -7,6 +7,7 @@ import type { TerminalHandle } from '../../terminal/TerminalView.js';
 import { waiting } from './agentStatus.js';
 import { Tile } from './Tile.js';
 import { HostBadge, StateBadge } from './TileInfo.js';
+import { costsByName, useResources } from '../../state/useResources.js';
 
 export type Layout = 'grid' | 'list';
 
@@ -67,11 +68,14 @@ function ListRow({
 
 export function Tiles(props: TilesProps) {
   const { agents, layout, maximized, selected } = props;
+  const { report } = useResources();
+  const costs = useMemo(() => costsByName(report), [report]);
   const tile = useCallback(
     (a: AgentView) => (
       <Tile
         key={a.id}
         agent={a}
+        cost={costs[a.name]}
         changes={props.changes[a.id]}
         onReview={props.onReview}
         onRemove={props.onRemove}
@@ -80,7 +84,7 @@ export function Tiles(props: TilesProps) {
         register={props.register}
       />
     ),
-    [props.onMaximize, props.register, props.changes, props.onReview, props.onRemove, maximized],
+    [props.onMaximize, props.register, props.changes, props.onReview, props.onRemove, maximized, costs],
   );
   if (!agents.length) return <div className="tiles">{props.empty}</div>;
   if (layout === 'list') {

@@ -4,7 +4,7 @@ import type { AgentView } from '../../state/studioState.js';
 
 /** Its terminal runs (one on another machine whose link dropped has none until it reconnects). */
 export const running = (a: AgentView) =>
-  a.state !== 'exited' && a.state !== 'unknown' && a.state !== 'reconnecting';
+  a.state !== 'exited' && a.state !== 'unknown' && a.state !== 'reconnecting' && a.state !== 'asleep';
 export const waiting = (a: AgentView) => waitsForPerson(a.state);
 
 /** What the person is asked to do, over the terminal of an agent waiting for them. */

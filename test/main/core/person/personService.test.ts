@@ -64,6 +64,17 @@ beforeEach(() => {
       consider: (id) => void log.push(`consider ${nameOf(id)}`),
       deliveryWarning: (id) => warnings.get(nameOf(id) ?? ''),
     },
+    resources: { report: () => ({ now: [], history: [], sampleEveryMs: 15_000 }) },
+    sleep: {
+      sleep: async (name) => (log.push(`sleep ${name}`), agents.require(name)),
+      wake: async (name) => (log.push(`wake ${name}`), agents.require(name)),
+      pin: (name, pinned) => (log.push(`pin ${name} ${pinned}`), agents.require(name)),
+      setIdleMinutes: (name) => agents.require(name),
+      settings: () => ({ idleMinutes: 15, awakeCap: null, commander: false }),
+      setSettings: (patch) => ({ idleMinutes: 15, awakeCap: null, commander: false, ...patch }),
+      isAsleep: (id) => agents.getById(id)?.sleep.asleepSince != null,
+      stopped: (name) => void log.push(`stopped ${name}`),
+    },
     holds: {
       release: (id) => void log.push(`release ${nameOf(id)}`),
       checkBudget: (id) => void log.push(`check budget ${nameOf(id)}`),

@@ -295,6 +295,33 @@ describe('migrations', () => {
     }
   });
 
+  it("11 -> 12 keeps every agent awake, unpinned, on the studio's minutes; a sleep then outlives a restart", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const v11 = openDatabase(join(dir, 'studio.db'), { targetVersion: 11 });
+    v11.exec(`INSERT INTO agents (id, name, kind, cwd, created_at) VALUES (1, 'user', 'person', '', 1);
+      INSERT INTO agents (id, name, kind, cwd, created_at, state) VALUES (2, 'bob', 'agent', '', 1, 'idle');`);
+    v11.close();
+    const { createStudioWithParts } = await import('../../../support/studioParts.js');
+    let studio = createStudioWithParts({ dataDir: dir });
+    try {
+      expect(studio.agents.require('bob').sleep).toEqual({
+        asleepSince: null,
+        pinned: false,
+        idleMinutes: null,
+      });
+      studio.agents.setRuntime(2, { sleep: { asleepSince: 5, pinned: false, idleMinutes: 30 } });
+    } finally {
+      await studio.close();
+    }
+    studio = createStudioWithParts({ dataDir: dir });
+    try {
+      expect(studio.agents.require('bob').sleep).toEqual({ asleepSince: 5, pinned: false, idleMinutes: 30 });
+    } finally {
+      await studio.close();
+    }
+  });
+
   it('10 -> 11 adds checks and line comments (none yet), keeping every task; both then outlive a restart', async () => {
     const dir = tempDir();
     dirs.push(dir);
@@ -306,7 +333,7 @@ describe('migrations', () => {
     const { createStudioWithParts } = await import('../../../support/studioParts.js');
     let studio = createStudioWithParts({ dataDir: dir });
     try {
-      expect(studio.db.pragma('user_version', { simple: true })).toBe(11);
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       expect(studio.board.get(1)).toMatchObject({ title: 'Old work', status: 'review' });
       expect(await studio.service.checks()).toEqual({ repos: [], runs: [] });
       expect(await studio.service.taskComments(1)).toEqual([]);
