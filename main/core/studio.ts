@@ -233,8 +233,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     agents,
     terminals: sessions,
     queuedCount: (agentId) => bus.queuedFor(agentId).length,
-    waitsForPerson: (agentId) =>
-      desk.items().some((i) => i.agent === agents.getById(agentId)?.name && i.kind !== 'review'),
+    desk,
     settings,
     events,
     clock,

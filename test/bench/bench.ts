@@ -14,7 +14,9 @@
 // from its turn's end to the model request carrying the notice (deliveryBench.ts;
 // BENCH_DELIVERY_ROUNDS, default 12). BENCH_ONLY=idle: mail to an idle agent of the real Claude
 // Code, woken by its waiter hook, typed at its prompt, and woken from sleep (idleBench.ts;
-// BENCH_IDLE_ROUNDS, default 12; BENCH_IDLE_GAPS=1 prints every round). BENCH_ONLY=ssh: 16 agents started on one host over SSH (a
+// BENCH_IDLE_ROUNDS, default 12; BENCH_IDLE_GAPS=1 prints every round). BENCH_ONLY=sleep: 40 agents
+// (the fake Claude Code) with at most 8 awake, mail to agents chosen at random (sleepBench.ts;
+// BENCH_SLEEP_MESSAGES, default 60). BENCH_ONLY=ssh: 16 agents started on one host over SSH (a
 // loopback sshd; root and openssh-server), and a wake there beside one here (sshBench.ts).
 // BENCH_ONLY=lists: studio_status and list_tasks at 100 and 10,000 tasks and messages, against
 // heartbeat in the same run (listBench.ts; BENCH_LIST_ROUNDS, default 40).
@@ -36,6 +38,7 @@ import { runWakeBench, wakeConfigFromEnv, wakeTable, type WakeBenchResult } from
 import { runWorkspaceBench, workspaceTable } from './workspaceBench.js';
 import { deliveryTable, runDeliveryBench } from './deliveryBench.js';
 import { idleTable, runIdleBench } from './idleBench.js';
+import { runSleepBench, sleepTable } from './sleepBench.js';
 import { runSshBench, sshTable } from './sshBench.js';
 import { listTable, runListBench } from './listBench.js';
 import { floodConfigFromEnv, floodTable, runFloodBench } from './floodBench.js';
@@ -92,6 +95,9 @@ const DELIVERY_SELECTED = !ONLY.length || ONLY.includes('delivery');
 const IDLE_SELECTED = !ONLY.length || ONLY.includes('idle');
 /** Rounds of mail to an idle agent, each way (the real CLI; a wake from sleep is a start, seconds). */
 const IDLE_ROUNDS = numberFromEnv('BENCH_IDLE_ROUNDS', 12);
+const SLEEP_SELECTED = !ONLY.length || ONLY.includes('sleep');
+/** Messages to the crew of 40 with at most 8 awake (about a third go to agents asleep). */
+const SLEEP_MESSAGES = numberFromEnv('BENCH_SLEEP_MESSAGES', 60);
 const SSH_SELECTED = !ONLY.length || ONLY.includes('ssh');
 const LISTS_SELECTED = !ONLY.length || ONLY.includes('lists');
 const FLOOD_SELECTED = !ONLY.length || ONLY.includes('flood');
@@ -441,13 +447,7 @@ async function main(): Promise<void> {
     const ws = await runWorkspaceBench(WORKSPACE_ROUNDS, (line) =>
       process.stdout.write(`  workspace: ${line}\n`),
     );
-    const text = workspaceTable(ws);
-    results.push(...ws.checks);
-    const checkLines = ws.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
-    process.stdout.write(
-      `\n${text}\n\nTargets (workspaces):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
-    );
-    md.push(...ws.notes, '', text, '', 'Targets (workspaces):', '', ...checkLines.map((l) => `- ${l}`), '');
+    reportPart('workspaces', workspaceTable(ws), ws, results, md);
   }
 
   if (DELIVERY_SELECTED) {
@@ -456,13 +456,7 @@ async function main(): Promise<void> {
       process.stdout.write(`  delivery: ${line}\n`),
     );
     if (d) {
-      const text = deliveryTable(d);
-      results.push(...d.checks);
-      const checkLines = d.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
-      process.stdout.write(
-        `\n${text}\n\nTargets (delivery):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`,
-      );
-      md.push(...d.notes, '', text, '', 'Targets (delivery):', '', ...checkLines.map((l) => `- ${l}`), '');
+      reportPart('delivery', deliveryTable(d), d, results, md);
     }
   }
 
@@ -470,12 +464,14 @@ async function main(): Promise<void> {
     process.stdout.write(`\n  idle: the real Claude Code, mail to an idle agent and to one asleep ...\n`);
     const r = await runIdleBench(IDLE_ROUNDS, (line) => process.stdout.write(`  idle: ${line}\n`));
     if (r) {
-      const text = idleTable(r);
-      results.push(...r.checks);
-      const checkLines = r.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
-      process.stdout.write(`\n${text}\n\nTargets (idle):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
-      md.push(...r.notes, '', text, '', 'Targets (idle):', '', ...checkLines.map((l) => `- ${l}`), '');
+      reportPart('idle', idleTable(r), r, results, md);
     }
+  }
+
+  if (SLEEP_SELECTED) {
+    process.stdout.write(`\n  sleep: 40 agents, at most 8 awake, mail to agents chosen at random ...\n`);
+    const r = await runSleepBench(SLEEP_MESSAGES, (line) => process.stdout.write(`  sleep: ${line}\n`));
+    reportPart('sleep', sleepTable(r), r, results, md);
   }
 
   if (SSH_SELECTED) {
@@ -497,11 +493,7 @@ async function main(): Promise<void> {
   if (LISTS_SELECTED) {
     process.stdout.write(`\n  lists: studio_status and list_tasks at 100 and 10,000 rows ...\n`);
     const r = await runListBench((line) => process.stdout.write(`  lists: ${line}\n`));
-    const text = listTable(r);
-    results.push(...r.checks);
-    const checkLines = r.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
-    process.stdout.write(`\n${text}\n\nTargets (lists):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
-    md.push(...r.notes, '', text, '', 'Targets (lists):', '', ...checkLines.map((l) => `- ${l}`), '');
+    reportPart('lists', listTable(r), r, results, md);
   }
   if (FLOOD_SELECTED) {
     const config = floodConfigFromEnv(root);
@@ -521,11 +513,7 @@ async function main(): Promise<void> {
   if (DESK_SELECTED) {
     process.stdout.write(`\n  desk: answers from the queue, checks starting, the queue in Chromium ...\n`);
     const r = await runDeskBench((line) => process.stdout.write(`  desk: ${line}\n`));
-    const text = deskTable(r);
-    results.push(...r.checks);
-    const checkLines = r.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
-    process.stdout.write(`\n${text}\n\nTargets (desk):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
-    md.push(...r.notes, '', text, '', 'Targets (desk):', '', ...checkLines.map((l) => `- ${l}`), '');
+    reportPart('desk', deskTable(r), r, results, md);
   }
 
   const out = join(root, 'test-results', 'bench.md');
@@ -534,6 +522,20 @@ async function main(): Promise<void> {
   process.stdout.write(`\nwrote ${out} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
 
   if (process.argv.includes('--strict') && results.some((c) => !c.ok)) process.exitCode = 1;
+}
+
+/** A part's table and its targets, on the terminal and in bench.md; its checks join the run's. */
+function reportPart(
+  name: string,
+  text: string,
+  part: { checks: Array<{ ok: boolean; text: string }>; notes: string[] },
+  results: Array<{ ok: boolean; text: string }>,
+  md: string[],
+): void {
+  results.push(...part.checks);
+  const checkLines = part.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`);
+  process.stdout.write(`\n${text}\n\nTargets (${name}):\n${checkLines.map((l) => '  ' + l).join('\n')}\n`);
+  md.push(...part.notes, '', text, '', `Targets (${name}):`, '', ...checkLines.map((l) => `- ${l}`), '');
 }
 
 main().catch((err: unknown) => {

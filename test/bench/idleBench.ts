@@ -34,6 +34,9 @@ function script(req: StubRequest): StubReply {
 type Way = 'waiter' | 'typed' | 'asleep';
 
 /** One round: the agent made ready the given way, mail sent, the request with its notice awaited. */
+/** Rounds after a sleep whose first model request carried the round before (the conversation kept). */
+let kept = 0;
+
 async function round(crew: ClaudeCrew, way: Way, i: number): Promise<number> {
   const id = crew.agent('bob').id;
   await waitFor(
@@ -53,6 +56,8 @@ async function round(crew: ClaudeCrew, way: Way, i: number): Promise<number> {
     30_000,
     5,
   );
+  // Resumed, the session goes on: the mail of the round before is in the request's history.
+  if (way === 'asleep' && i >= 0 && JSON.stringify(carried.messages).includes(`asleep ${i - 1}`)) kept++;
   return (carried.receivedAt ?? performance.now()) - t0;
 }
 
@@ -117,6 +122,10 @@ export async function runIdleBench(
         {
           ok: waiter.typed === 0 && asleep.typed === 0,
           text: `nothing typed by the waiter or after sleep (${waiter.typed + asleep.typed} typed)`,
+        },
+        {
+          ok: kept === rounds,
+          text: `each resumed session kept its conversation (${kept} of ${rounds} requests carried the round before)`,
         },
         {
           ok: asleep.p50 < TARGET_WAKE_FROM_SLEEP_P50_MS,

@@ -1,5 +1,6 @@
 import { StudioError } from '../../contract/errors.js';
 import type { Disposable, StudioEvent } from '../../contract/events.js';
+import type { DeskItem } from '../../contract/desk.js';
 import type { Agent, AgentState, SleepSettings } from '../../contract/model.js';
 import type { AgentRegistry } from '../agents/agentRegistry.js';
 import type { Settings } from '../store/settings.js';
@@ -52,8 +53,8 @@ export class SleepKeeper {
       terminals: SleepTerminals;
       /** Mail announced to nobody yet: an agent with some stays awake to take it. */
       queuedCount(agentId: number): number;
-      /** Something of this agent waits for the person in the queue: it is never hidden by sleep. */
-      waitsForPerson(agentId: number): boolean;
+      /** What waits for the person: an agent's own items are never hidden by its sleep. */
+      desk: { items(): ReadonlyArray<Pick<DeskItem, 'agent' | 'kind'>> };
       settings: Settings;
       events: Emitter<StudioEvent>;
       clock: Clock;
@@ -105,7 +106,9 @@ export class SleepKeeper {
     if (term.state !== 'idle') return `it is ${term.state.replace(/_/g, ' ')}`;
     if (term.inputPending) return 'something is typed in its input box';
     if (this.deps.queuedCount(agent.id)) return 'mail waits for it';
-    if (this.deps.waitsForPerson(agent.id)) return 'something of it waits for you in the queue';
+    // A review is the task's, not the agent's: it is merged or sent back with the agent asleep.
+    if (this.deps.desk.items().some((i) => i.agent === agent.name && i.kind !== 'review'))
+      return 'something of it waits for you in the queue';
     return undefined;
   }
 

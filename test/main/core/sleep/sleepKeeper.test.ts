@@ -80,7 +80,13 @@ const newKeeper = () =>
     agents: studio.agents,
     terminals,
     queuedCount: (id) => studio.bus.queuedFor(id).length,
-    waitsForPerson: (id) => personItems.has(id),
+    desk: {
+      items: () =>
+        [...personItems].map((id) => ({
+          agent: studio.agents.getById(id)!.name,
+          kind: 'permission' as const,
+        })),
+    },
     settings: new Settings(studio.db),
     events: studio.events,
     clock,
