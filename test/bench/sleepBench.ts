@@ -61,6 +61,40 @@ async function crewOf(n: number): Promise<{ f: FakeAgentStudio; names: string[] 
   return { f, names };
 }
 
+/**
+ * Mail to agents chosen at random (a fixed seed), one at a time: each waited for until its wake is
+ * recorded, then read as an agent would, so nothing stays queued and the agent may sleep again.
+ * The ids sent, and each send to a sleeping agent's time to its delivery.
+ */
+async function sendAtRandom(
+  f: FakeAgentStudio,
+  names: string[],
+  messages: number,
+): Promise<{ wakes: number[]; sent: number[] }> {
+  const wakes: number[] = [];
+  const sent: number[] = [];
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let i = 0; i < messages; i++) {
+    const name = names[Math.floor(random() * names.length)]!;
+    const agent = () => f.studio.agents.require(name);
+    const asleep = !!agent().sleep.asleepSince;
+    const t0 = performance.now();
+    const m = await f.studio.service.sendMessage({ to: name, body: `note ${i}` });
+    sent.push(m.id);
+    await waitFor(
+      `${name} told of note ${i}`,
+      () => f.studio.wake.recentWakes().some((w) => w.messageIds.includes(m.id)),
+      { timeoutMs: 30_000, everyMs: 5 },
+    );
+    if (asleep) wakes.push(performance.now() - t0);
+    f.studio.bus.inbox(agent(), { limit: 50 });
+    await waitFor(`${name} idle`, () => agent().state === 'idle', { timeoutMs: 30_000 });
+    if (f.studio.bus.unreadCount(agent().id)) throw new Error(`${name} still has unread mail`);
+  }
+  return { wakes, sent };
+}
+
 export async function runSleepBench(
   messages: number,
   log: (line: string) => void,
@@ -81,33 +115,7 @@ export async function runSleepBench(
     const ownCapped = ownMemory();
 
     log(`${messages} messages to agents chosen at random ...`);
-    const wakes: number[] = [];
-    const sent: number[] = [];
-    let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    for (let i = 0; i < messages; i++) {
-      const name = names[Math.floor(random() * names.length)]!;
-      const id = f.studio.agents.require(name).id;
-      const asleep = !!f.studio.agents.require(name).sleep.asleepSince;
-      const t0 = performance.now();
-      const m = await f.studio.service.sendMessage({ to: name, body: `note ${i}` });
-      sent.push(m.id);
-      await waitFor(
-        `${name} told of note ${i}`,
-        () => f.studio.wake.recentWakes().some((w) => w.messageIds.includes(m.id)),
-        {
-          timeoutMs: 30_000,
-          everyMs: 5,
-        },
-      );
-      if (asleep) wakes.push(performance.now() - t0);
-      // As an agent would: it reads its mail, so that nothing stays queued and it may sleep again.
-      f.studio.bus.inbox(f.studio.agents.require(name), { limit: 50 });
-      await waitFor(`${name} idle`, () => f.studio.agents.require(name).state === 'idle', {
-        timeoutMs: 30_000,
-      });
-      if (f.studio.bus.unreadCount(id)) throw new Error(`${name} still has unread mail`);
-    }
+    const { wakes, sent } = await sendAtRandom(f, names, messages);
     const awakeNow = names.filter(
       (n) => f.studio.sessions.get(f.studio.agents.require(n).id)?.pty.running,
     ).length;
