@@ -10,7 +10,13 @@
 //   asleep   the agent put to sleep first: its session resumed by the mail, then woken by its waiter.
 // Nothing may be typed in the waiter and asleep rounds; the bench counts what was.
 import { performance } from 'node:perf_hooks';
-import { claudeMissingReason, startClaudeCrew, waitFor, type ClaudeCrew } from '../support/claudeHarness.js';
+import {
+  agentOf,
+  claudeMissingReason,
+  startClaudeCrew,
+  waitFor,
+  type ClaudeCrew,
+} from '../support/claudeHarness.js';
 import type { StubReply, StubRequest } from '../support/modelStub.js';
 import { percentile } from './stats.js';
 
@@ -33,31 +39,39 @@ function script(req: StubRequest): StubReply {
 
 type Way = 'waiter' | 'typed' | 'asleep';
 
-/** One round: the agent made ready the given way, mail sent, the request with its notice awaited. */
-/** Rounds after a sleep whose first model request carried the round before (the conversation kept). */
+/** The crew: the idle and typed rounds go to the first; the rounds from sleep to each in turn. */
+const AGENTS = ['bob', 'carol', 'dan'];
+/** Rounds after a sleep whose first model request carried that agent's round before (its conversation kept). */
 let kept = 0;
 
+/** Who takes round i of a way: each agent in turn from sleep, one warm-up round each before 0. */
+const agentFor = (way: Way, i: number) =>
+  way === 'asleep' ? AGENTS[(i + AGENTS.length) % AGENTS.length]! : AGENTS[0]!;
+
+/** One round: the agent made ready the given way, mail sent, the request with its notice awaited. */
 async function round(crew: ClaudeCrew, way: Way, i: number): Promise<number> {
-  const id = crew.agent('bob').id;
+  const name = agentFor(way, i);
+  const id = crew.agent(name).id;
   await waitFor(
-    'bob idle, its mail read',
-    () => crew.agent('bob').state === 'idle' && !crew.studio.bus.unreadCount(id),
+    `${name} idle, its mail read`,
+    () => crew.agent(name).state === 'idle' && !crew.studio.bus.unreadCount(id),
   );
-  if (way !== 'typed') await waitFor("bob's waiter", () => crew.studio.waiters.isArmed(id));
-  if (way === 'asleep') await crew.studio.service.sleepAgent('bob');
+  if (way !== 'typed') await waitFor(`${name}'s waiter`, () => crew.studio.waiters.isArmed(id));
+  if (way === 'asleep') await crew.studio.service.sleepAgent(name);
   // The typing cooldown is the studio's own pacing, not delivery: rounds start out of it.
   if (way === 'typed') await new Promise((r) => setTimeout(r, 3100));
   const before = crew.stub.requests.length;
   const t0 = performance.now();
-  await crew.studio.service.sendMessage({ to: 'bob', body: `${way} ${i}` });
+  await crew.studio.service.sendMessage({ to: name, body: `${way} ${i}` });
   const carried = await waitFor(
     'the notice to reach the model',
-    () => crew.stub.requests.slice(before).find((r) => r.notices.length && !r.side),
+    () => crew.stub.requests.slice(before).find((r) => r.notices.length && !r.side && agentOf(r) === name),
     30_000,
     5,
   );
-  // Resumed, the session goes on: the mail of the round before is in the request's history.
-  if (way === 'asleep' && i >= 0 && JSON.stringify(carried.messages).includes(`asleep ${i - 1}`)) kept++;
+  // Resumed, the session goes on: the agent's mail of its round before is in the request's history.
+  const previous = `asleep ${i - AGENTS.length}`;
+  if (way === 'asleep' && i >= 0 && JSON.stringify(carried.messages).includes(previous)) kept++;
   return (carried.receivedAt ?? performance.now()) - t0;
 }
 
@@ -69,16 +83,19 @@ export async function runIdleBench(
     log(`skipped: ${claudeMissingReason}`);
     return undefined;
   }
-  const crew = await startClaudeCrew([{ name: 'bob' }], script);
+  const crew = await startClaudeCrew(
+    AGENTS.map((name) => ({ name })),
+    script,
+  );
   try {
     const typed: string[] = [];
     const type = crew.studio.sessions.type.bind(crew.studio.sessions);
     crew.studio.sessions.type = (agentId, text) => (typed.push(text), type(agentId, text));
     const measure = async (way: Way) => {
       const gaps: number[] = [];
-      // One round first, not counted: a way's first wake pays one-time costs (the session's first
-      // turn after its start, a cold path in the CLI), not what each wake costs.
-      await round(crew, way, -1);
+      // A round first for each agent it goes to, not counted: a way's first wake pays one-time
+      // costs (the session's first turn after its start, a cold path in the CLI).
+      for (let i = way === 'asleep' ? -AGENTS.length : -1; i < 0; i++) await round(crew, way, i);
       const typedBefore = typed.length;
       for (let i = 0; i < rounds; i++) gaps.push(await round(crew, way, i));
       if (process.env.BENCH_IDLE_GAPS) log(`${way}: ${gaps.map((g) => g.toFixed(0)).join(' ')}`);
@@ -110,7 +127,10 @@ export async function runIdleBench(
     const rows = [
       { what: `idle, woken by its waiter hook (Claude Code ${version})`, ...waiter },
       { what: 'idle, the notice typed at its prompt (the baseline)', ...baseline },
-      { what: 'asleep: session resumed, then woken by its waiter', ...asleep },
+      {
+        what: `asleep (${AGENTS.length} agents in turn): session resumed, then woken by its waiter`,
+        ...asleep,
+      },
     ];
     return {
       rows,
