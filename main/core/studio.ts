@@ -22,7 +22,7 @@ import { WakeEngine } from './wake/wakeEngine.js';
 import { WakeGuard, type PingPongLimits } from './wake/wakeGuard.js';
 import { answerHook } from './wake/hookAnswer.js';
 import { MailWaiters } from './wake/mailWaiters.js';
-import { SleepKeeper } from './sleep/sleepKeeper.js';
+import { SleepKeeper, type SleepKeeperDeps } from './sleep/sleepKeeper.js';
 import { ResourceWatch } from './resources/resourceWatch.js';
 import { studioDesk } from './desk/studioDesk.js';
 import { branchSource, ReviewComments } from './workspaces/reviewComments.js';
@@ -229,27 +229,16 @@ export function createStudio(options: StudioOptions = {}): Studio {
     logger,
     counts,
   });
-  const sleep = new SleepKeeper({
+  const { sleep, resources } = wireIdleAgents(options, {
     agents,
-    terminals: sessions,
-    queuedCount: (agentId) => bus.queuedFor(agentId).length,
+    bus,
+    sessions,
     desk,
     settings,
     events,
     clock,
     logger,
   });
-  const resources = new ResourceWatch({
-    agents,
-    pidOf: (agentId) => {
-      const live = sessions.get(agentId);
-      // Over SSH the process here is ssh: its memory is not the agent's.
-      return live?.pty.running && !agents.getById(agentId)?.ssh ? live.pty.pid : undefined;
-    },
-    clock,
-    logger,
-  });
-  if (options.terminals) resources.start();
   const parts: StudioParts = {
     db,
     events,
@@ -402,6 +391,40 @@ function wireWakes(
       : {}),
   });
   return { guard, attention, webhook, wake, waiters };
+}
+
+/** Idle agents put to sleep and woken, and what each agent costs (read only where terminals run). */
+function wireIdleAgents(
+  options: StudioOptions,
+  deps: {
+    agents: AgentRegistry;
+    bus: MessageBus;
+    sessions: AgentSessions;
+    desk: SleepKeeperDeps['desk'];
+    settings: Settings;
+    events: Emitter<StudioEvent>;
+    clock: Clock;
+    logger: Logger;
+  },
+): { sleep: SleepKeeper; resources: ResourceWatch } {
+  const { agents, bus, sessions, clock, logger } = deps;
+  const sleep = new SleepKeeper({
+    ...deps,
+    terminals: sessions,
+    queuedCount: (agentId) => bus.queuedFor(agentId).length,
+  });
+  const resources = new ResourceWatch({
+    agents,
+    pidOf: (agentId) => {
+      const live = sessions.get(agentId);
+      // Over SSH the process here is ssh: its memory is not the agent's.
+      return live?.pty.running && !agents.getById(agentId)?.ssh ? live.pty.pid : undefined;
+    },
+    clock,
+    logger,
+  });
+  if (options.terminals) resources.start();
+  return { sleep, resources };
 }
 
 /** The database, its lock (one studio per data folder) and its checkpointer; close undoes all three. */

@@ -364,6 +364,12 @@ export class AgentSessions {
     }
   }
 
+  /** Ends a process the studio means to end: its exit is no crash, and nothing restarts it. */
+  private async end(live: LiveSession): Promise<void> {
+    live.stopping = true;
+    await live.pty.stop();
+  }
+
   /** Forgets a process: its wiring, its terminal and its hook credential. */
   private drop(live: LiveSession | undefined): void {
     if (!live) return;
@@ -427,9 +433,7 @@ export class AgentSessions {
     this.stops.set(agent.id, (this.stops.get(agent.id) ?? 0) + 1);
     if (agent.lastExit?.restartAt) this.options.agents.setExit(agent.id, null);
     if (agent.state === 'reconnecting') this.options.agents.update(agent.id, { state: 'exited' });
-    if (!live) return;
-    live.stopping = true;
-    await live.pty.stop();
+    if (live) await this.end(live);
   }
 
   /**
@@ -440,9 +444,7 @@ export class AgentSessions {
     const agent = this.options.agents.require(name);
     const live = this.live.get(agent.id);
     this.supervisor.cancel(agent.id);
-    if (!live?.pty.running) return;
-    live.stopping = true;
-    await live.pty.stop();
+    if (live?.pty.running) await this.end(live);
   }
 
   async restart(name: string): Promise<StartOutcome> {
@@ -450,10 +452,7 @@ export class AgentSessions {
     const live = this.live.get(agent.id);
     const size = live?.pty.size;
     this.supervisor.cancel(agent.id);
-    if (live?.pty.running) {
-      live.stopping = true;
-      await live.pty.stop();
-    }
+    if (live?.pty.running) await this.end(live);
     return this.startSettled(name, size ?? {});
   }
 
@@ -601,8 +600,7 @@ export class AgentSessions {
     this.supervisor.forget(agent.id);
     const live = this.live.get(agent.id);
     if (live) {
-      live.stopping = true;
-      await live.pty.stop();
+      await this.end(live);
       this.drop(live);
     }
     if (!this.closing) await this.options.places.placeFor(agent).forget(agent);

@@ -32,6 +32,20 @@ export interface SleepTerminals {
   onDidChangeState(listener: (e: { agentId: number; state: AgentState }) => void): Disposable;
 }
 
+/** What the sleep keeper is built over. */
+export interface SleepKeeperDeps {
+  agents: AgentRegistry;
+  terminals: SleepTerminals;
+  /** Mail announced to nobody yet: an agent with some stays awake to take it. */
+  queuedCount(agentId: number): number;
+  /** What waits for the person: an agent's own items are never hidden by its sleep. */
+  desk: { items(): ReadonlyArray<Pick<DeskItem, 'agent' | 'kind'>> };
+  settings: Settings;
+  events: Emitter<StudioEvent>;
+  clock: Clock;
+  logger: Logger;
+}
+
 /**
  * Puts idle agents to sleep and wakes them: a sleeping agent's Claude Code has ended, its session
  * id is kept, and mail, a task, a kick or the person wakes it by resuming that session. One rule
@@ -47,20 +61,7 @@ export class SleepKeeper {
   /** Wakes under way, so that mail arriving meanwhile starts no second one. */
   private readonly waking = new Map<number, Promise<Agent>>();
 
-  constructor(
-    private readonly deps: {
-      agents: AgentRegistry;
-      terminals: SleepTerminals;
-      /** Mail announced to nobody yet: an agent with some stays awake to take it. */
-      queuedCount(agentId: number): number;
-      /** What waits for the person: an agent's own items are never hidden by its sleep. */
-      desk: { items(): ReadonlyArray<Pick<DeskItem, 'agent' | 'kind'>> };
-      settings: Settings;
-      events: Emitter<StudioEvent>;
-      clock: Clock;
-      logger: Logger;
-    },
-  ) {
+  constructor(private readonly deps: SleepKeeperDeps) {
     this.store.add(deps.terminals.onDidChangeState((e) => this.stateChanged(e.agentId, e.state)));
     this.store.add(
       deps.events.on((e) => {

@@ -99,11 +99,9 @@ const settle = async () => {
 };
 const send = (text: string) => studio.bus.send(studio.agents.person, 'worker', text);
 
-beforeEach(() => {
-  clock = new FakeClock();
-  studio = createStudioWithParts({ databaseFile: ':memory:', clock });
-  terminals = new StandInTerminals();
-  wake = new WakeEngine({
+/** The engine over the stand-in terminals, with idle agents' waiters when given. */
+const newEngine = (waiters?: MailWaiters) =>
+  new WakeEngine({
     events: studio.events,
     bus: studio.bus,
     agents: studio.agents,
@@ -111,7 +109,14 @@ beforeEach(() => {
     clock,
     logger: silentLogger,
     cooldownMs: COOLDOWN_MS,
+    ...(waiters ? { waiters } : {}),
   });
+
+beforeEach(() => {
+  clock = new FakeClock();
+  studio = createStudioWithParts({ databaseFile: ':memory:', clock });
+  terminals = new StandInTerminals();
+  wake = newEngine();
   worker = studio.agents.add({ name: 'worker' }).agent.id;
   peer = studio.agents.add({ name: 'peer', remote: true }).agent;
   terminals.set(worker, { state: 'idle' });
@@ -397,16 +402,7 @@ describe("wakes through the CLI's waiter hook on the fake clock", () => {
     wake.dispose();
     waiters = new MailWaiters();
     answers = [];
-    wake = new WakeEngine({
-      events: studio.events,
-      bus: studio.bus,
-      agents: studio.agents,
-      sessions: terminals,
-      clock,
-      logger: silentLogger,
-      cooldownMs: COOLDOWN_MS,
-      waiters,
-    });
+    wake = newEngine(waiters);
   });
   afterEach(() => waiters.dispose());
 
