@@ -238,17 +238,21 @@ export class OutputFilter {
 
   /**
    * The end of the run of base characters (text of the Basic Multilingual Plane that is no mark
-   * and no control) starting at `start`, counted into the line; `start` when there is none, or
-   * when the run would pass the line's cap (its characters are then taken one at a time).
+   * and no control) starting at `start`, counted into the line; `start` when there is none. A
+   * run is taken only up to the line's cap: the character past it is stepped alone (and cuts),
+   * so a line of a megabyte is read once, not once per character kept.
    */
   private baseRun(data: string, start: number): number {
+    const room = this.maxLineChars - this.lineChars;
+    if (room <= 0) return start;
+    const last = Math.min(data.length, start + room);
     let end = start;
-    while (end < data.length) {
+    while (end < last) {
       const c = data.charCodeAt(end);
       if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xdfff) || isJoiner(c)) break;
       end++;
     }
-    if (end === start || this.lineChars + (end - start) > this.maxLineChars) return start;
+    if (end === start) return start;
     this.lineChars += end - start;
     this.marks = 0;
     return end;
