@@ -24,8 +24,6 @@ export const TARGET_ASLEEP_OVERHEAD_MB = 50;
 /** A wake from sleep to delivery, p50 (the issue's target, for the real CLI; the fake starts faster). */
 export const TARGET_WAKE_P50_MS = 3000;
 const MB = 2 ** 20;
-/** The newest Claude Code without asyncRewake (see claudeVersion.ts). */
-const NO_WAITER_VERSION = '2.1.63';
 
 export interface SleepBenchResult {
   rows: Array<{ what: string; value: string }>;
@@ -51,9 +49,7 @@ function ownMemory(): number {
 
 /** A studio of `n` fake Claude Code agents, all started and idle. */
 async function crewOf(n: number): Promise<{ f: FakeAgentStudio; names: string[] }> {
-  // The fake runs no hooks, so it says it is a Claude Code without the waiter hook (2.1.63): the
-  // studio types its wakes at once rather than give a waiter that never comes its grace.
-  const f = await startFakeAgentStudio({ baseEnv: { ...process.env, FAKE_VERSION: NO_WAITER_VERSION } });
+  const f = await startFakeAgentStudio();
   const names = Array.from({ length: n }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);
   const agents = names.map((name) => f.addFakeAgent(name, { profile: 'claude' }));
   // Started a few at a time: 40 Node processes at once on 2 cores is a start-up storm, not the crew.

@@ -279,7 +279,7 @@ describe('AgentSessions', () => {
     try {
       t2.addFakeAgent('ok', { profile: 'claude' });
       await t2.studio.service.startAgent('ok');
-      expect(t2.studio.agents.require('ok').cliVersion).toBe('2.1.330');
+      expect(t2.studio.agents.require('ok').cliVersion).toBe('2.1.63');
     } finally {
       await t2.close();
     }
