@@ -1,6 +1,6 @@
 // Sleep and the resources view in the browser, end to end: real studio, real PTYs (the fake Claude
 // Code), Debian's Chromium. A tile's Sleep puts its agent to sleep (its process gone, its tile says
-// so above its last screen); typing into the tile wakes it; the resources view lists what each
+// so above its last screen); typing into the tile, or a click into it, wakes it; the resources view lists what each
 // agent costs.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ const core = () => studio.core;
 const tile = (name: string) => page.locator(`[data-testid="tile-${name}"]`);
 
 describe('browser mode: agents that sleep, and what they cost', () => {
-  it('puts an agent to sleep from its tile, shows it asleep, and wakes it when the person types there', async () => {
+  it('puts an agent to sleep from its tile, shows it asleep, and wakes it when the person types there or clicks in', async () => {
     await waitFor('agent-1 idle', () => core().agents.require('agent-1').state === 'idle', {
       timeoutMs: 20_000,
     });
@@ -39,13 +39,22 @@ describe('browser mode: agents that sleep, and what they cost', () => {
     expect(core().agents.require('agent-1').sleep.asleepSince).toEqual(expect.any(Number));
     expect(() => process.kill(pid, 0)).toThrow();
     // Typing into the tile wakes it: its keys go nowhere (nothing was there to take them).
-    await tile('agent-1').locator('.xterm').click();
+    // (focused without a click, which would wake it by itself)
+    await tile('agent-1').locator('.xterm-helper-textarea').focus();
     await page.keyboard.type('x');
     await waitFor('agent-1 awake', () => core().agents.require('agent-1').state === 'idle', {
       timeoutMs: 20_000,
     });
     await page.locator('[data-testid="asleep-agent-1"]').waitFor({ state: 'detached' });
     expect(core().agents.require('agent-1').sleep.asleepSince).toBeNull();
+    // Asleep again, a click into its terminal alone wakes it: nothing typed.
+    await core().sleep.sleep('agent-1');
+    await page.locator('[data-testid="asleep-agent-1"]').waitFor();
+    await tile('agent-1').locator('.xterm').click();
+    await waitFor('agent-1 awake after a click', () => core().agents.require('agent-1').state === 'idle', {
+      timeoutMs: 20_000,
+    });
+    await page.locator('[data-testid="asleep-agent-1"]').waitFor({ state: 'detached' });
   });
 
   it('a pin keeps an agent awake: Sleep is refused with the reason', async () => {

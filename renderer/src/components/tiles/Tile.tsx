@@ -48,6 +48,8 @@ export function Tile({
       (err: Error) => notify(err.message, true),
     );
   const start = () => act('Started', () => client.startAgent(agent.name));
+  // Asleep, a click into its terminal wakes it, as typing there does.
+  const wake = () => act('Woke', () => client.wakeAgent(agent.name));
   return (
     <section
       ref={setNodeRef}
@@ -84,7 +86,7 @@ export function Tile({
           {waitingText(agent)}
         </div>
       )}
-      <div className="tile-body">
+      <div className="tile-body" onMouseDown={agent.state === 'asleep' ? wake : undefined}>
         <TerminalView
           agentId={agent.id}
           name={agent.name}
@@ -212,7 +214,7 @@ function AsleepBanner({ agent, act }: { agent: AgentView; act: Act }) {
   return (
     <div className="tile-asleep" data-testid={`asleep-${agent.name}`}>
       <span>
-        <b>Asleep{since && ` since ${since}`}.</b> Its session is kept; mail, a task or typing here wakes it.
+        <b>Asleep{since && ` since ${since}`}.</b> Its session is kept; mail, a task or a click here wakes it.
       </span>
       <button
         onClick={() => act('Woke', () => client.wakeAgent(agent.name))}
