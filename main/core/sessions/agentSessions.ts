@@ -7,7 +7,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { Emitter } from '../util/emitter.js';
 import type { AgentStateTracker } from './agentStateTracker.js';
-import { describeExit, QUICK_EXIT_MS } from '../../contract/exits.js';
+import { QUICK_EXIT_MS } from '../../contract/exits.js';
 import type { OutputConsumer, SpawnPty } from './ptySession.js';
 import { isTerminalReport } from './terminalReports.js';
 import type { ScreenReading } from './screenClassifier.js';
@@ -16,6 +16,8 @@ import type { TerminalWriter, TypeResult } from './terminalWriter.js';
 import type { AgentPlace, AgentPlaces, PlacedLaunch } from './agentPlace.js';
 import { HookTokens } from './hookTokens.js';
 import { RestartSupervisor } from './restartSupervisor.js';
+import { atPrompt, settleStart } from './startSettle.js';
+export { START_SETTLE_MS } from './startSettle.js';
 import { ExitHandler, type OwnStart } from './exitHandler.js';
 import {
   createLiveSession,
@@ -27,12 +29,6 @@ import {
   type Size,
   type StartOutcome,
 } from './liveSession.js';
-
-/**
- * How long a start waits to say what happened: a program that is still running then (or showed
- * its prompt sooner) has started; one that exited has not, and the caller hears why.
- */
-export const START_SETTLE_MS = 2000;
 
 export interface AgentSessionsOptions {
   agents: AgentRegistry;
@@ -48,12 +44,6 @@ export interface AgentSessionsOptions {
    */
   beforeStart?: (agent: Agent) => Promise<void>;
 }
-
-/** Lines of an exit a failed start's error quotes: enough for Claude Code's service check. */
-const SETTLE_TAIL_LINES = 8;
-
-/** Waiting at its prompt, or on a question to the person: a start that got this far is ready. */
-const atPrompt = (state: AgentState): boolean => state === 'idle' || state.startsWith('waiting_');
 
 /** A start found its agent's terminal running when it was ready to open one. */
 class StartedMeanwhile extends Error {}
@@ -383,37 +373,8 @@ export class AgentSessions {
   private async settle(agent: Agent): Promise<StartOutcome> {
     const live = this.live.get(agent.id);
     if (!live) return { agent, ready: false };
-    const outcome = await new Promise<'ready' | 'running' | 'exited'>((resolve) => {
-      const done = (o: 'ready' | 'running' | 'exited') => {
-        timer.cancel();
-        sub.dispose();
-        resolve(o);
-      };
-      const timer = this.options.clock.setTimeout(() => done('running'), START_SETTLE_MS);
-      const sub = this.stateEmitter.on((e) => {
-        if (e.agentId !== agent.id) return;
-        if (e.state === 'exited' || e.state === 'reconnecting') done('exited');
-        // Waiting at its prompt (or on a question) is ready; output alone is not: a program
-        // that prints an error and exits is busy for a moment first.
-        else if (atPrompt(e.state)) done('ready');
-      });
-      // Gone already: once its exit is recorded (its last lines drawn first), which says exited.
-      if (!live.pty.running && live.tracker.state === 'exited') done('exited');
-    });
-    const now = this.options.agents.getById(agent.id) ?? agent;
-    if (outcome === 'exited' && !live.stopping) {
-      const exit = now.lastExit;
-      const how = exit ? describeExit(exit) : 'exited';
-      // Why first; the lines it printed after, for the person to check.
-      const lines = exit?.tail.length
-        ? `\nIts last lines:\n  ${exit.tail.slice(-SETTLE_TAIL_LINES).join('\n  ')}`
-        : '';
-      throw new StudioError(
-        'unavailable',
-        `${now.name} ${how}. ${exit?.advice ?? ''}${exit?.restartAt ? ' The studio will try again.' : ''}${lines}`,
-      );
-    }
-    return { agent: now, ready: outcome === 'ready' };
+    const { agents, clock } = this.options;
+    return settleStart({ agents, clock, onState: (l) => this.stateEmitter.on(l) }, agent, live);
   }
 
   /** The exit stays on record; the restart it announced is not coming. */
