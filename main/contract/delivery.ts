@@ -7,6 +7,7 @@ export const VIA_WORDS: Record<DeliveryVia, string> = {
   turn_end: 'at the end of its turn',
   mid_turn: 'mid-turn',
   rewake: 'woken by its hook, nothing typed',
+  resume: 'as its session resumed, nothing typed',
 };
 
 /** A gap as a person reads it: "800 ms", "3 s", "2 min". */

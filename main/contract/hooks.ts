@@ -96,9 +96,13 @@ export type HookAnswer =
 /**
  * The waiter hook's request (main/host/hookReporter.mts, `wait`): Claude Code runs one in the
  * background at each start and turn end (asyncRewake), and it waits here for the agent's mail.
- * `waiter` names that process, so the studio keeps one per agent and ends the older.
+ * `waiter` names that process, so the studio keeps one per agent and ends the older; `resumed`
+ * says it was left by a session's start that resumed its conversation (its delivery says so).
  */
-export const mailWaitRequest = z.object({ waiter: z.string().min(8).max(64) });
+export const mailWaitRequest = z.object({
+  waiter: z.string().min(8).max(64),
+  resumed: z.boolean().optional(),
+});
 export type MailWaitRequest = z.infer<typeof mailWaitRequest>;
 
 /**

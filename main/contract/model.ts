@@ -169,7 +169,9 @@ export interface ResourceSample {
 export interface ResourceReport {
   now: AgentCost[];
   history: ResourceSample[];
+  /** How often memory is read, and how far apart the chart's points are. */
   sampleEveryMs: number;
+  historyEveryMs: number;
 }
 
 /** The studio's sleep settings. */
@@ -439,9 +441,10 @@ export type DeliveryState = 'queued' | 'woken' | 'read';
 /**
  * How the studio announced a message to its recipient: a line typed into an idle terminal, the
  * Stop hook's answer at the end of a busy turn, a PostToolUse hook's added context mid-turn
- * (urgent mail only), or the CLI's own waiter hook waking an idle session (asyncRewake).
+ * (urgent mail only), the CLI's own waiter hook waking an idle session (asyncRewake), or that
+ * hook as the session resumed (woken from sleep, back after a drop or a restart).
  */
-export const DELIVERY_VIAS = ['typed', 'turn_end', 'mid_turn', 'rewake'] as const;
+export const DELIVERY_VIAS = ['typed', 'turn_end', 'mid_turn', 'rewake', 'resume'] as const;
 export type DeliveryVia = (typeof DELIVERY_VIAS)[number];
 
 /** One recipient's delivery of a message: when and how it was announced, and when it was read. */

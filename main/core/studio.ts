@@ -2,9 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StudioEvent } from '../contract/events.js';
-import type { StudioUrls } from '../contract/urls.js';
 import type { Agent, StudioStatus } from '../contract/model.js';
-import type { StudioService, TerminalOutput } from '../contract/service.js';
 import { AgentSide } from './agentSide.js';
 import { AgentRegistry } from './agents/agentRegistry.js';
 import { TerminalViewer } from './pipe/terminalViewer.js';
@@ -13,13 +11,13 @@ import { SshLinks } from './remote/sshLink.js';
 import { LocalPlace } from './sessions/localPlace.js';
 import { SshPlace } from './sessions/sshPlace.js';
 import { agentPlaces } from './sessions/places.js';
+import { readRemoteMemory } from './remote/remoteMemory.js';
 import { remoteKey, sshControlDir } from './remote/sshPlaces.js';
 import { defaultHome } from './claude/claudeLaunch.js';
 import { claudeConfigFile } from './claude/claudeTrust.js';
-import type { SpawnPty } from './sessions/ptySession.js';
 import { TerminalWriter } from './sessions/terminalWriter.js';
 import { WakeEngine } from './wake/wakeEngine.js';
-import { WakeGuard, type PingPongLimits } from './wake/wakeGuard.js';
+import { WakeGuard } from './wake/wakeGuard.js';
 import { answerHook } from './wake/hookAnswer.js';
 import { MailWaiters } from './wake/mailWaiters.js';
 import { SleepKeeper, type SleepKeeperDeps } from './sleep/sleepKeeper.js';
@@ -28,15 +26,14 @@ import { studioDesk } from './desk/studioDesk.js';
 import { branchSource, ReviewComments } from './workspaces/reviewComments.js';
 import { checkRepoKey, studioChecks } from './checks/studioChecks.js';
 import type { TaskChecks } from './checks/taskChecks.js';
-import type { HookAnswer, HookPayload, MailWaitAnswer, MailWaitRequest } from '../contract/hooks.js';
 import { AttentionWatch } from './attention/attentionWatch.js';
-import { WebhookNotifier, type PostJson } from './attention/webhook.js';
+import { WebhookNotifier } from './attention/webhook.js';
 import { Settings } from './store/settings.js';
 import { TabSessions } from './tabs/tabSessions.js';
 import { TaskBoard } from './board/taskBoard.js';
 import { MessageBus } from './bus/messageBus.js';
 import { MessageExpiry } from './bus/messageExpiry.js';
-import { DEFAULT_WRITE_BUDGETS, type WriteBudgets } from './bus/writeBudget.js';
+import { DEFAULT_WRITE_BUDGETS } from './bus/writeBudget.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { openDatabase, type Db } from './store/database.js';
 import { DATABASE_FILE, securePrivateTree } from './store/dataDir.js';
@@ -46,9 +43,9 @@ import { Emitter } from './util/emitter.js';
 import { silentLogger, type Logger } from './util/logger.js';
 import { realOrSelf, studioOwnFolders } from './person/ownFolders.js';
 import { inside } from './person/team.js';
-import { systemGit, type Git } from './workspaces/git.js';
+import { systemGit } from './workspaces/git.js';
 import { TaskDispatch } from './workspaces/taskDispatch.js';
-import { watchTree, type WatchTree } from './workspaces/treeWatcher.js';
+import { watchTree } from './workspaces/treeWatcher.js';
 import { localPlace, type RepoPlace } from './workspaces/repoPlace.js';
 import { systemGh } from './workspaces/pullRequest.js';
 import { workspaceService } from './workspaces/workspaceService.js';
@@ -60,111 +57,9 @@ import { AgentAdder } from './person/agentAdder.js';
 import { TeamSetup } from './person/teamSetup.js';
 import { PersonService } from './person/personService.js';
 import { keepStudioParts, type StudioParts } from './studioParts.js';
+import type { Studio, StudioOptions } from './studioTypes.js';
 
-export interface StudioOptions {
-  /**
-   * Folder for studio.db; ignored when `databaseFile` is given. The studio keeps it private
-   * (0700, files 0600) and holds its lock for as long as it runs: one studio per data folder.
-   */
-  dataDir?: string;
-  /** The data folder's lock, when the host already took it (the CLI, to decide how to run). */
-  lock?: StudioLock;
-  /** Keep the rolling backup fresh (a long-running host; not each CLI command). */
-  backup?: boolean;
-  /** ':memory:' for tests. */
-  databaseFile?: string;
-  nativeBinding?: string;
-  clock?: Clock;
-  logger?: Logger;
-  /**
-   * Where agents reach the studio (its listener is bound before the studio is built): handed to
-   * remote agents and written into local agents' launch files. Without it, none is handed out.
-   */
-  urls?: StudioUrls;
-  /** How agents' terminals are run; without it the studio can still serve remote agents. */
-  terminals?: TerminalOptions;
-  /**
-   * The folder a new team works in unless the person picks another (`serve --cwd`, or where the
-   * studio was started); relative folders the person types are read from here. Default: home.
-   */
-  teamCwd?: string;
-  /**
-   * The studio's own folders (its checkout or install, the app): never suggested as a team's
-   * folder, and cautioned when typed. Default: where this process's studio code runs from.
-   */
-  ownFolders?: string[];
-  /** The git runner for worktrees (default: the system's git). */
-  git?: Git;
-  /** How worktrees are watched for file changes; null: not at all (refreshed at turn ends and on request). */
-  watchTree?: WatchTree | null;
-  /** Runs the GitHub CLI for pull requests (default: `gh` from PATH). */
-  gh?: (cwd: string, args: string[]) => Promise<string>;
-  /** The ping-pong guard's limits (default PING_PONG_WAKES in PING_PONG_WINDOW_MS). */
-  pingPong?: Partial<PingPongLimits>;
-  /** What each agent may store an hour (default DEFAULT_WRITE_BUDGETS, from limits.ts); the bench lifts it. */
-  quotas?: Partial<WriteBudgets>;
-  /** How the webhook posts (default: fetch). */
-  postWebhook?: PostJson;
-}
-
-export interface TerminalOptions {
-  spawnPty: SpawnPty;
-  /** Shell command Claude Code runs for each hook: the studio's hook reporter. */
-  hookCommand: string;
-  claudeCommand?: string;
-  /** `ssh` unless told otherwise (a path, or a wrapper that adds options): agents on other machines. */
-  sshCommand?: string;
-  baseEnv?: NodeJS.ProcessEnv;
-  /** Folder for per-agent launch files; defaults to the data folder. */
-  dataDir?: string;
-  enterDelayMs?: number;
-  verifyDelayMs?: number;
-  wakeCooldownMs?: number;
-}
-
-/** Browser tabs let into the UI, as the UI's endpoints and the host use them. */
-export type UiTabs = Pick<
-  TabSessions,
-  'issueCode' | 'redeemCode' | 'open' | 'verify' | 'attach' | 'onDidEnd' | 'endAll'
->;
-
-/**
- * A studio as its hosts hold it (the CLI, the desktop app, the HTTP server): each side as its
- * callers see it, and what hosting it takes. Nothing here hands out the database or the session
- * manager; tests that must look behind it use studioParts (studioParts.ts).
- */
-export interface Studio {
-  /** The studio as the person sees it (UI, CLI). */
-  readonly service: StudioService;
-  /** The studio as an agent's tools see it (MCP). */
-  readonly agentSide: AgentSide;
-  /** The agent an MCP token belongs to. */
-  agentByToken(token: string): Agent | undefined;
-  /** The agent whose running process was launched with this hook credential. */
-  agentForHookToken(token: string): Agent | undefined;
-  /** The answer to a hook of an agent the studio runs, its body checked (see answerHook). */
-  answerHook(agent: Agent, payload: HookPayload, signal?: AbortSignal): HookAnswer | Promise<HookAnswer>;
-  /**
-   * An idle agent's waiter hook waits for its mail (see MailWaiters): answered with the notice to
-   * wake it with, or the end of its wait. `signal` is its connection going.
-   */
-  waitForMail(agent: Agent, request: MailWaitRequest, signal?: AbortSignal): Promise<MailWaitAnswer>;
-  /** Browser tabs let into the UI, each with a session of its own. */
-  readonly tabs: UiTabs;
-  /** Terminals as one UI connection sees them (see servePipe). */
-  openTerminalViewer(send: (output: TerminalOutput) => void): TerminalViewer;
-  /**
-   * Makes sure the commander and agent-1..N exist in a folder (serve --agents, --first-team); in
-   * a git repository new engineers get worktrees of their own when `worktrees` is not false.
-   */
-  ensureTeam(count: number, cwd: string, worktrees?: boolean): Promise<string[]>;
-  /** Starts the agents saved to start with the studio; what became of each, once settled. */
-  startSavedAgents(): Promise<Array<{ name: string; ready?: boolean; error?: string }>>;
-  /** The logger the studio was built with, for what serves it. */
-  readonly logger: Logger;
-  /** Stops background work and closes the database. */
-  close(): Promise<void>;
-}
+export type { Studio, StudioOptions, TerminalOptions, UiTabs } from './studioTypes.js';
 
 /**
  * The one composition root: builds every core service, hands each its dependencies, and returns
@@ -233,6 +128,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     agents,
     bus,
     sessions,
+    sshLinks,
     desk,
     settings,
     events,
@@ -299,7 +195,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     agentForHookToken: (token) => sessions.agentForHookToken(token),
     answerHook: (agent, payload, signal) =>
       answerHook({ wake, sessions, permissions: desk }, agent, payload, signal),
-    waitForMail: (agent, request, signal) => waiters.wait(agent.id, request.waiter, signal),
+    waitForMail: (agent, request, signal) => waiters.wait(agent.id, request, signal),
     tabs,
     openTerminalViewer: (send) =>
       new TerminalViewer(
@@ -400,6 +296,7 @@ function wireIdleAgents(
     agents: AgentRegistry;
     bus: MessageBus;
     sessions: AgentSessions;
+    sshLinks: SshLinks | undefined;
     desk: SleepKeeperDeps['desk'];
     settings: Settings;
     events: Emitter<StudioEvent>;
@@ -407,7 +304,7 @@ function wireIdleAgents(
     logger: Logger;
   },
 ): { sleep: SleepKeeper; resources: ResourceWatch } {
-  const { agents, bus, sessions, clock, logger } = deps;
+  const { agents, bus, sessions, sshLinks, clock, logger } = deps;
   const sleep = new SleepKeeper({
     ...deps,
     terminals: sessions,
@@ -420,6 +317,20 @@ function wireIdleAgents(
       // Over SSH the process here is ssh: its memory is not the agent's.
       return live?.pty.running && !agents.getById(agentId)?.ssh ? live.pty.pid : undefined;
     },
+    ...(sshLinks
+      ? {
+          remote: {
+            running: (agentId: number) => !!sessions.get(agentId)?.pty.running,
+            read: (there: readonly Agent[]) =>
+              readRemoteMemory(
+                sshLinks,
+                remoteKey(deps.settings),
+                there.map((a) => ({ id: a.id, name: a.name, dest: a.ssh!.dest })),
+              ),
+          },
+        }
+      : {}),
+    ...(options.resourceTiming ? { timing: options.resourceTiming } : {}),
     clock,
     logger,
   });

@@ -88,12 +88,25 @@ function postAndWait(url: string, token: string, body: unknown): Promise<unknown
   });
 }
 
+/** The hook that ran the waiter was a start that resumed the session (SessionStart, source resume). */
+function resumedStart(input: string): boolean {
+  try {
+    const hook = JSON.parse(input) as { hook_event_name?: unknown; source?: unknown };
+    return hook.hook_event_name === 'SessionStart' && hook.source === 'resume';
+  } catch {
+    return false;
+  }
+}
+
 /** The waiter: the exit code Claude Code acts on (2 wakes the model with what is on stderr). */
-async function waitForMail(target: Credential): Promise<number> {
+async function waitForMail(target: Credential, input: string): Promise<number> {
   if (!target.waitUrl) return 0;
   // No watch on the CLI that ran it is needed: the studio ends the wait when that CLI exits (some
   // versions leave their background hooks running), and a studio that went breaks the connection.
-  const answer = await postAndWait(target.waitUrl, target.token, { waiter: randomUUID() });
+  const answer = await postAndWait(target.waitUrl, target.token, {
+    waiter: randomUUID(),
+    ...(resumedStart(input) ? { resumed: true } : {}),
+  });
   const notice = (answer as { wake?: unknown } | undefined)?.wake;
   if (typeof notice !== 'string' || !notice) return 0;
   await new Promise<void>((resolve) => process.stderr.write(notice, () => resolve()));
@@ -104,7 +117,7 @@ async function main(): Promise<number> {
   const input = await readStdin();
   const target = credential(process.argv[2]);
   if (!target) return 0;
-  if (process.argv[3] === 'wait') return waitForMail(target);
+  if (process.argv[3] === 'wait') return waitForMail(target, input);
   let payload: unknown;
   try {
     payload = JSON.parse(input || '{}');

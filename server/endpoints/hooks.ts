@@ -60,7 +60,7 @@ export function hooksEndpoint(hooks: {
  * Where an idle agent's waiter hook waits for its mail (main/host/hookReporter.mts, `wait`): held
  * open until the studio answers with the notice to wake it with, or ends the wait; the waiter going
  * (its connection closes) ends it too. The same credential as the hooks, accepted only from the
- * agent's running process.
+ * agent's running process. Answered in JSON, or as text to a waiter that asks for it.
  */
 export function hookWaitEndpoint(waits: {
   agentForHookToken(token: string): Agent | undefined;
@@ -76,6 +76,11 @@ export function hookWaitEndpoint(waits: {
       if (!res.writableEnded) gone.abort();
     });
     const answer = await waits.wait(agent, parsed.data, gone.signal);
-    if (!res.writableEnded && !res.destroyed) sendJson(res, 200, answer);
+    if (res.writableEnded || res.destroyed) return;
+    // A shell waiter (curl, on another machine) takes the notice as text: 200 with it, 204 for an end.
+    if (!(req.headers.accept ?? '').includes('text/plain')) sendJson(res, 200, answer);
+    else if ('wake' in answer)
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(answer.wake);
+    else res.writeHead(204).end();
   };
 }

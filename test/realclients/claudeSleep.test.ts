@@ -69,7 +69,7 @@ describe.skipIf(claudeMissingReason)(SUITE, () => {
       expect(before).toContain('Sent message #');
       expect(before).toContain('mcp__studio__send_message');
       expect(typed).toEqual([]);
-      expect(c.studio.bus.recentDeliveries(1)[0]).toMatchObject({ messageId: sent.id, via: 'rewake' });
+      expect(c.studio.bus.recentDeliveries(1)[0]).toMatchObject({ messageId: sent.id, via: 'resume' });
     },
     TIMEOUT,
   );

@@ -1,7 +1,7 @@
 // The real Claude Code CLI on "another machine": a throwaway sshd on loopback logging in its own
 // account (test/support/sshd.ts), Claude Code run there by the studio over SSH, driven by the
 // model stub; beside it, a local agent. The studio listens on 127.0.0.1 only: the remote agent
-// reaches its MCP server and hooks through the SSH connection.
+// reaches its MCP server, hooks and waiter through the SSH connection.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,6 +63,7 @@ describe.skipIf(reason)(SUITE, () => {
         remote: remoteFor,
       });
       const c = crew;
+      const typed = typedInto(c, 'bob');
       const bob = c.agent('bob');
       expect(bob.ssh?.dest).toBe(REMOTE_ALIAS);
       expect(bob.cliVersion).toBe('2.1.330');
@@ -91,9 +92,11 @@ describe.skipIf(reason)(SUITE, () => {
         () => (c.agent('bob').usage?.tokens ?? 0) > 0 && c.agent('bob').usage,
       );
       expect(usage).toMatchObject({ turns: 1 });
-      // The typed wake shows once in its terminal, which is the SSH session's.
-      const screen = c.studio.sessions.screen('bob');
-      expect(screen.split('[studio] You have 1 new message from alice').length - 1).toBe(1);
+      // bob was woken there by its waiter (curl held on the studio through the link): nothing typed.
+      expect(typed).toEqual([]);
+      const toBob = c.studio.bus.recentDeliveries(10).find((d) => d.to === 'bob');
+      expect(toBob).toMatchObject({ via: 'rewake' });
+      expect(c.studio.sessions.screen('bob')).not.toContain('[studio] You have');
     },
     TIMEOUT,
   );
@@ -178,6 +181,53 @@ describe.skipIf(reason)(SUITE, () => {
     TIMEOUT,
   );
 
+  it(
+    'an agent there is read for memory on its machine, put to sleep (freeing that machine) and resumed by mail with its conversation',
+    async () => {
+      crew = await startClaudeCrew([{ name: 'bob', ssh: true }], crewScript, { remote: remoteFor });
+      const c = crew;
+      const person = c.studio.agents.person;
+      const bob = c.agent('bob');
+      const typed = typedInto(c, 'bob');
+      const there = () => sshd!.asRemote(['ps', '-u', REMOTE_USER, '-o', 'args=']);
+      const claudeThere = () => /claude/.test(there());
+      c.studio.bus.send(person, 'bob', 'ping user');
+      await waitFor('bob to answer', () => c.studio.bus.history(null).some((m) => m.from === 'bob'));
+      await waitFor('bob idle', () => c.agent('bob').state === 'idle');
+      await waitFor('its waiter there (curl, held on the studio)', () => there().includes('/hooks/wait'));
+      // Its memory, read over there: Claude Code's process tree on that machine, not the ssh client here.
+      await c.studio.resources.sample();
+      const memory = c.studio.resources.memoryOf(bob.id);
+      expect(memory).toBeGreaterThan(50 * 2 ** 20);
+      expect(c.studio.status().agents.find((a) => a.name === 'bob')?.memoryBytes).toBe(memory);
+      const sessionBefore = c.studio.agents.sessionIdOf(bob.id);
+
+      await c.studio.service.sleepAgent('bob');
+      expect(c.agent('bob')).toMatchObject({ state: 'asleep', sleep: { asleepSince: expect.any(Number) } });
+      await waitFor('its Claude Code gone from that machine', () => !claudeThere());
+      // Its waiter there (curl) ended with it: the studio answered it when the CLI went.
+      await waitFor('no waiter left there', () => !there().includes('/hooks/wait'));
+      await c.studio.resources.sample();
+      expect(c.studio.resources.costs()).toEqual([
+        expect.objectContaining({ name: 'bob', asleep: true, memoryBytes: 0 }),
+      ]);
+
+      const before = c.requestsFrom('bob').length;
+      const sent = await c.studio.service.sendMessage({ to: 'bob', body: 'ping user' });
+      await waitFor('bob to read it after waking there', () => c.studio.bus.unreadCount(bob.id) === 0);
+      expect(claudeThere()).toBe(true);
+      expect(c.agent('bob').sleep.asleepSince).toBeNull();
+      expect(c.studio.agents.sessionIdOf(bob.id)).toBe(sessionBefore);
+      // Resumed there: the model's first request after the wake carries the turn from before the sleep.
+      const resumed = JSON.stringify(c.requestsFrom('bob').slice(before)[0]!.messages);
+      expect(resumed).toContain('Sent message #');
+      // Delivered by the waiter its resumed start left there: nothing typed.
+      expect(c.studio.bus.recentDeliveries(1)[0]).toMatchObject({ messageId: sent.id, via: 'resume' });
+      expect(typed).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
   /** The remote transcript that holds `text`, if it is written yet. */
   function transcriptWith(c: ClaudeCrew, text: string): string | undefined {
     const sessionId = c.studio.agents.sessionIdOf(c.agent('bob').id);
@@ -193,6 +243,18 @@ describe.skipIf(reason)(SUITE, () => {
     }
   }
 });
+
+/** What the studio types into an agent's terminal from now on. */
+function typedInto(c: ClaudeCrew, name: string): string[] {
+  const typed: string[] = [];
+  const type = c.studio.sessions.type.bind(c.studio.sessions);
+  const id = c.agent(name).id;
+  c.studio.sessions.type = (agentId, text) => {
+    if (agentId === id) typed.push(text);
+    return type(agentId, text);
+  };
+  return typed;
+}
 
 /** The wake notices an agent's model saw, each turn's first (typed, or from its waiter hook). */
 function wakes(c: ClaudeCrew, name: string): string[] {

@@ -266,4 +266,26 @@ describe("/hooks/wait: an idle agent's waiter hook waits for its mail", () => {
     expect(f.studio.bus.recentDeliveries(1)[0]).toMatchObject({ messageId: m.id, via: 'rewake' });
     expect(worker.logs.prompts()).toEqual(['work on something long']);
   });
+
+  it('answers a shell waiter (curl on another machine, Accept: text/plain) in text: 204 for an end, the notice when woken', async () => {
+    const asText = (body: string) =>
+      rawRequest(`${credential.url}/wait`, {
+        body,
+        headers: {
+          authorization: `Bearer ${credential.token}`,
+          'content-type': 'application/json',
+          accept: 'text/plain',
+        },
+      });
+    const first = asText('{"waiter":"sh-1-first"}');
+    await until(armed);
+    const second = asText('{"waiter":"sh-1-second"}');
+    expect(await first).toMatchObject({ status: 204, body: '' });
+    await until(armed);
+    send('for the shell waiter');
+    f.studio.sessions.input('worker', '\x1b');
+    const woke = await second;
+    expect(woke).toMatchObject({ status: 200, body: notice(1) });
+    expect(woke.headers['content-type']).toBe('text/plain; charset=utf-8');
+  });
 });

@@ -162,7 +162,7 @@ export async function startClaudeCrew(
     dataDirPrefix?: string;
     /** Another Claude Code than the pinned one (the version matrix). */
     claudeCommand?: string;
-    studio?: Pick<StudioOptions, 'pingPong'>;
+    studio?: Pick<StudioOptions, 'pingPong' | 'resourceTiming'>;
     /** Sets up the machine `ssh` agents run on, once the model stub's URL is known. */
     remote?: (stubUrl: string) => Promise<CrewRemote>;
     /**

@@ -111,8 +111,17 @@ function sse(res: ServerResponse, event: string, data: unknown): void {
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
-function usage() {
-  return { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+/** A token is about four characters: a request's usage grows with its conversation, as a model's does. */
+const CHARS_PER_TOKEN = 4;
+
+function usage(req: StubRequest) {
+  const input = Math.ceil(JSON.stringify([req.system, req.messages]).length / CHARS_PER_TOKEN);
+  return {
+    input_tokens: input,
+    output_tokens: 5,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+  };
 }
 
 async function reply(req: StubRequest, r: StubReply, res: ServerResponse): Promise<void> {
@@ -138,7 +147,7 @@ async function reply(req: StubRequest, r: StubReply, res: ServerResponse): Promi
         content: blocks,
         stop_reason: stopReason,
         stop_sequence: null,
-        usage: usage(),
+        usage: usage(req),
       }),
     );
     return;
@@ -158,7 +167,7 @@ async function reply(req: StubRequest, r: StubReply, res: ServerResponse): Promi
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: usage(),
+      usage: usage(req),
     },
   });
   blocks.forEach((b, index) => {

@@ -13,9 +13,15 @@ import {
   hookSettings,
   mcpConfigText,
   studioPrompt,
+  WAITER_TIMEOUT_S,
   type Launch,
 } from '../claude/claudeLaunch.js';
-import { parseVersion, supportsHttpHooks, unsupportedReason } from '../claude/claudeVersion.js';
+import {
+  parseVersion,
+  supportsAsyncRewake,
+  supportsHttpHooks,
+  unsupportedReason,
+} from '../claude/claudeVersion.js';
 import type { TranscriptSource } from '../claude/transcriptUsage.js';
 import {
   curlHookCommand,
@@ -25,7 +31,9 @@ import {
   probeScript,
   remoteAgentDir,
   transcriptReadScript,
+  waitScript,
 } from './remoteSetup.js';
+import { shellQuote } from '../util/shellQuote.js';
 import { explainSsh, sshProblem } from './sshCommand.js';
 import { SshError, type ExecResult, type SshLink } from './sshLink.js';
 
@@ -145,6 +153,8 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
   const urls = studioUrls(`http://127.0.0.1:${port}`);
   const dir = remoteAgentDir(input.studioKey, agent.name);
   const abs = `${probe.home}/${dir}`;
+  // Idle, it is woken by its waiter hook (curl holding a request), nothing typed; without curl, typed.
+  const waits = probe.curl && supportsAsyncRewake(version);
   const settings = {
     hooks: hookSettings({
       hookUrl: urls.hooks,
@@ -153,6 +163,7 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
       ...(probe.curl
         ? { permissionCommand: curlHookCommand(`${abs}/hook.headers`, urls.hooks, PERMISSION_HOOK_TIMEOUT_S) }
         : {}),
+      ...(waits ? { waiter: `sh ${shellQuote(`${abs}/wait.sh`)}` } : {}),
       http,
     }),
   };
@@ -168,6 +179,15 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
     'mcp.json': mcpConfigText(urls.mcp, input.token),
     'settings.json': JSON.stringify(settings, null, 2),
     'hook.headers': `Authorization: Bearer ${input.hookToken}`,
+    ...(waits
+      ? {
+          'wait.sh': waitScript({
+            headersFile: `${abs}/hook.headers`,
+            waitUrl: urls.hookWait,
+            maxSeconds: WAITER_TIMEOUT_S,
+          }),
+        }
+      : {}),
     'launch.sh': launchScript({
       dir,
       cwd: probe.cwd,
@@ -191,7 +211,12 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
   // From $HOME (not the folder the login starts in, which a login script may change).
   const terminal = link.terminal(`sh "$HOME/${dir}/launch.sh"`);
   return {
-    launch: { command: terminal.command, args: terminal.args, env: childEnv(input.baseEnv, {}) },
+    launch: {
+      command: terminal.command,
+      args: terminal.args,
+      env: childEnv(input.baseEnv, {}),
+      ...(waits ? { waits } : {}),
+    },
     version,
     resumed: !!probe.transcriptFile,
     transcript: {

@@ -177,13 +177,36 @@ export function launchScript(input: {
 }
 
 /**
+ * The agent's waiter on the remote (Claude Code's asyncRewake hook, as hookReporter's `wait` is
+ * here): one request held open on the studio through the forwarded port until mail comes. The
+ * notice, asked for as text, goes to stderr with exit 2, which wakes the model; an end (a newer
+ * waiter, the agent stopped) or a dropped link exits 0 and wakes nothing. curl gives up with
+ * Claude Code's own timeout for the hook.
+ */
+export function waitScript(input: { headersFile: string; waitUrl: string; maxSeconds: number }): string {
+  return [
+    // The hook's input on stdin: a start that resumed the session (only SessionStart's input has a
+    // source) says so, and its delivery reads "as its session resumed".
+    'r=false',
+    `if grep -q '"source" *: *"resume"'; then r=true; fi`,
+    `n=$(curl -sf -m ${Math.floor(input.maxSeconds)} -X POST -H @${shellQuote(input.headersFile)} ` +
+      `-H 'Content-Type: application/json' -H 'Accept: text/plain' ` +
+      `--data-binary "{\\"waiter\\":\\"sh-$$-$(date +%s)\\",\\"resumed\\":$r}" ${shellQuote(input.waitUrl)}) || exit 0`,
+    '[ -n "$n" ] || exit 0',
+    `printf '%s\\n' "$n" >&2`,
+    'exit 2',
+    '',
+  ].join('\n');
+}
+
+/** A hook the studio answers at once; a permission request is held longer (PERMISSION_HOOK_TIMEOUT_S). */
+const CURL_HOOK_MAX_S = 10;
+
+/**
  * The SessionStart hook on the remote, which Claude Code runs as a command (it does not post that
  * one itself): curl posts the hook to the studio through the forwarded port and prints the answer.
  * The token is read from a private file (`-H @file`), never put on curl's command line.
  */
-/** A hook the studio answers at once; a permission request is held longer (PERMISSION_HOOK_TIMEOUT_S). */
-const CURL_HOOK_MAX_S = 10;
-
 export function curlHookCommand(headersFile: string, hookUrl: string, maxSeconds = CURL_HOOK_MAX_S): string {
   return (
     `curl -sf -m ${maxSeconds} -X POST -H @${shellQuote(headersFile)} -H 'Content-Type: application/json' ` +

@@ -1,9 +1,11 @@
 import type { Disposable } from '../../contract/events.js';
-import type { MailWaitAnswer } from '../../contract/hooks.js';
+import type { MailWaitAnswer, MailWaitRequest } from '../../contract/hooks.js';
 import { Emitter } from '../util/emitter.js';
 
 interface Waiter {
   readonly id: string;
+  /** Left by a start that resumed the session (not a turn's end, nor a fresh start). */
+  readonly resumed: boolean;
   answer(a: MailWaitAnswer): void;
 }
 
@@ -25,11 +27,12 @@ export class MailWaiters {
    * A waiter of this agent's CLI waits for its mail until it is handed a notice, superseded, ended,
    * or its connection goes (`signal`).
    */
-  wait(agentId: number, waiterId: string, signal?: AbortSignal): Promise<MailWaitAnswer> {
+  wait(agentId: number, request: MailWaitRequest, signal?: AbortSignal): Promise<MailWaitAnswer> {
     this.armed.get(agentId)?.answer({ end: 'a newer waiter took over' });
     return new Promise((resolve) => {
       const waiter: Waiter = {
-        id: waiterId,
+        id: request.waiter,
+        resumed: !!request.resumed,
         answer: (a) => {
           if (this.armed.get(agentId) === waiter) this.armed.delete(agentId);
           signal?.removeEventListener('abort', gone);
@@ -47,6 +50,11 @@ export class MailWaiters {
   /** A waiter of this agent's waits now. */
   isArmed(agentId: number): boolean {
     return this.armed.has(agentId);
+  }
+
+  /** The waiter that waits now was left as the session resumed: waking through it delivers on resume. */
+  armedAtResume(agentId: number): boolean {
+    return !!this.armed.get(agentId)?.resumed;
   }
 
   /** Wakes the agent through its waiter with this notice; false when it has none waiting. */

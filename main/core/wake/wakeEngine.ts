@@ -87,6 +87,8 @@ export interface WakeTargetState {
 /** The waiter hooks of idle agents' CLIs, which wake them with nothing typed (see MailWaiters). */
 export interface WakeWaiters {
   isArmed(agentId: number): boolean;
+  /** The waiter waiting was left by a start that resumed the session. */
+  armedAtResume(agentId: number): boolean;
   /** Hands the notice to the agent's waiter; false when none waits. */
   wake(agentId: number, notice: string): boolean;
   /** Ends the agent's waiter: its CLI exited or a new one starts. */
@@ -310,7 +312,8 @@ export class WakeEngine {
    */
   private rewake(agentId: number, notice: string, queued: QueuedMail[]): WakeRecord | undefined {
     const ids = queued.map((q) => q.id);
-    const handover = this.handover(agentId, notice, queued, 'rewake', () => {
+    const via = this.deps.waiters?.armedAtResume(agentId) ? 'resume' : 'rewake';
+    const handover = this.handover(agentId, notice, queued, via, () => {
       // A new turn, as a typed prompt starts one: the Stop-hook blocks before it are history.
       this.turnEndBlocks.delete(agentId);
       const timer = this.deps.clock.setTimeout(() => this.rewakeLost(agentId), REWAKE_CONFIRM_MS);

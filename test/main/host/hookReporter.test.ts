@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAgentStudio, type FakeAgent, type FakeAgentStudio } from '../../support/fakeAgentStudio.js';
 import { recordedHooks } from '../../support/hookFixtures.js';
+import { waitFor } from '../../support/waitFor.js';
 
 const REPORTER = join(process.cwd(), 'dist/main/host/hookReporter.mjs');
 /** The fake's turn runs this long: longer than the test, so the agent stays busy. */
@@ -57,4 +58,52 @@ describe('hookReporter', () => {
     });
     expect(f.studio.bus.queuedFor(worker.id)).toEqual([]);
   });
+});
+
+describe('hookReporter as the waiter (`wait`), for a Claude Code with asyncRewake', () => {
+  let g: FakeAgentStudio;
+  let idle: FakeAgent;
+  beforeEach(async () => {
+    // A version with the waiter hook: the studio gives its agents a wait address.
+    g = await startFakeAgentStudio({ baseEnv: { ...process.env, FAKE_VERSION: '2.1.330' } });
+    idle = g.addFakeAgent('idle', { profile: 'claude' });
+    // Started as the person starts it: its version asked first (FakeAgent.start skips that).
+    await g.studio.service.startAgent('idle');
+    await idle.waitForState('idle');
+  });
+  afterEach(() => g.close());
+
+  /** The waiter as Claude Code runs it: the hook's JSON on stdin; its exit code and stderr. */
+  function waiter(stdin: string): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [
+        REPORTER,
+        join(g.dataDir, 'agents', 'idle', 'hook.json'),
+        'wait',
+      ]);
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+      child.stdin.end(stdin);
+    });
+  }
+
+  it.each([
+    ['a turn end', 'rewake', { hook_event_name: 'Stop', stop_hook_active: false }],
+    ['a resumed start', 'resume', { hook_event_name: 'SessionStart', source: 'resume' }],
+  ] as const)(
+    'left by %s, it wakes the model with the notice (exit 2), delivered as %s',
+    async (_, via, hook) => {
+      const waiting = waiter(JSON.stringify(hook));
+      await waitFor('the waiter armed', () => g.studio.waiters.isArmed(idle.id));
+      const m = g.studio.bus.send(g.studio.agents.person, 'idle', 'hello');
+      expect(await waiting).toEqual({
+        code: 2,
+        stderr: '[studio] You have 1 new message from user. Call check_inbox now and act on it.',
+      });
+      expect(g.studio.bus.recentDeliveries(1)[0]).toMatchObject({ messageId: m.id, via });
+      expect(idle.logs.prompts()).toEqual([]);
+    },
+  );
 });

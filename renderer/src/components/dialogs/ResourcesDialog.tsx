@@ -1,4 +1,4 @@
-import { compactCount, formatBytes } from '../../../../main/contract/delivery.js';
+import { compactCount, duration, formatBytes } from '../../../../main/contract/delivery.js';
 import type { ResourceReport } from '../../../../main/contract/model.js';
 import { useResources } from '../../state/useResources.js';
 import { Modal } from './Modal.js';
@@ -35,7 +35,9 @@ export function ResourcesDialog({ onClose }: { onClose(): void }) {
         {report && report.history.length > 1 ? (
           <Charts report={report} />
         ) : (
-          <p className="form-hint">The charts fill in a point a minute.</p>
+          <p className="form-hint">
+            The charts fill in a point every {duration(report?.historyEveryMs ?? 60_000)}.
+          </p>
         )}
       </div>
     </Modal>
@@ -84,7 +86,7 @@ function Charts({ report }: { report: ResourceReport }) {
   const memMax = Math.max(...crew.memory.map((p) => p.value), 1);
   const countMax = Math.max(...crew.awake.map((p, i) => p.value + crew.asleep[i]!.value), 1);
   const tokMax = Math.max(...tokens.flatMap((s) => s.points.map((p) => p.value)), 1);
-  const span = `${Math.round((to - from) / 60_000)} min`;
+  const span = duration(to - from);
   return (
     <>
       <h3>
@@ -105,7 +107,9 @@ function Charts({ report }: { report: ResourceReport }) {
         <span style={{ color: '#58a6ff' }}>━</span> memory · <span style={{ color: '#3fb950' }}>┅</span>{' '}
         agents awake · <span style={{ color: '#8b949e' }}>┅</span> asleep (of {countMax})
       </p>
-      <h3>Tokens per agent, a minute a point (up to {compactCount(tokMax)})</h3>
+      <h3>
+        Tokens per agent, a point every {duration(report.historyEveryMs)} (up to {compactCount(tokMax)})
+      </h3>
       <svg
         viewBox={`0 0 ${W} ${H}`}
         className="chart"

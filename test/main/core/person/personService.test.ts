@@ -64,7 +64,7 @@ beforeEach(() => {
       consider: (id) => void log.push(`consider ${nameOf(id)}`),
       deliveryWarning: (id) => warnings.get(nameOf(id) ?? ''),
     },
-    resources: { report: () => ({ now: [], history: [], sampleEveryMs: 15_000 }) },
+    resources: { report: () => ({ now: [], history: [], sampleEveryMs: 15_000, historyEveryMs: 60_000 }) },
     sleep: {
       sleep: async (name) => (log.push(`sleep ${name}`), agents.require(name)),
       wake: async (name) => (log.push(`wake ${name}`), agents.require(name)),

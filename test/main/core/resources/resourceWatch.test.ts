@@ -123,6 +123,39 @@ describe('the resource watch on the fake clock', () => {
     expect(studio.status().agents.find((a) => a.name === 'ann')).not.toHaveProperty('memoryBytes');
   });
 
+  it('reads an agent over SSH on its machine (one read for all there), unknown when that host does not answer', async () => {
+    const ann = studio.agents.add({ name: 'ann' }).agent.id;
+    const ray = studio.agents.add({ name: 'ray', cwd: '~', ssh: { dest: 'box' } }).agent.id;
+    const sid = studio.agents.add({ name: 'sid', cwd: '~', ssh: { dest: 'box' } }).agent.id;
+    pids.set(ann, 100);
+    table = [{ pid: 100, ppid: 1, rss: 10 * MB }];
+    const asked: string[][] = [];
+    let answer = new Map([[ray, 300 * MB]]);
+    const remote = new ResourceWatch({
+      agents: studio.agents,
+      pidOf: (id) => pids.get(id),
+      readTable: async () => table,
+      remote: {
+        running: (id) => id === ray || id === sid,
+        read: async (there) => {
+          asked.push(there.map((a) => a.name));
+          return answer;
+        },
+      },
+      clock,
+      logger: silentLogger,
+    });
+    await remote.sample();
+    expect(asked).toEqual([['ray', 'sid']]);
+    expect(remote.memoryOf(ann)).toBe(10 * MB);
+    expect(remote.memoryOf(ray)).toBe(300 * MB);
+    expect(remote.costs().find((c) => c.name === 'sid')?.memoryBytes).toBeNull();
+    answer = new Map();
+    await remote.sample();
+    expect(remote.costs().find((c) => c.name === 'ray')?.memoryBytes).toBeNull();
+    remote.dispose();
+  });
+
   it('samples every SAMPLE_EVERY_MS once started, and keeps a point a minute for HISTORY_POINTS minutes', async () => {
     const ann = studio.agents.add({ name: 'ann' }).agent.id;
     pids.set(ann, 100);

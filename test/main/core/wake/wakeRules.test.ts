@@ -396,7 +396,8 @@ describe("wakes through the CLI's waiter hook on the fake clock", () => {
   let waiters: MailWaiters;
   /** Each answer the worker's waiters got, in order. */
   let answers: MailWaitAnswer[];
-  const arm = (id = `waiter-${answers.length}`) => void waiters.wait(worker, id).then((a) => answers.push(a));
+  const arm = (id = `waiter-${answers.length}`, resumed = false) =>
+    void waiters.wait(worker, { waiter: id, resumed }).then((a) => answers.push(a));
 
   beforeEach(() => {
     wake.dispose();
@@ -434,6 +435,15 @@ describe("wakes through the CLI's waiter hook on the fake clock", () => {
     await settle();
     expect(answers).toHaveLength(1);
     expect(delivery(m.id)?.via).toBe('rewake');
+  });
+
+  it("says 'resume' for mail woken through the waiter of a start that resumed the session", async () => {
+    arm('resumed-waiter', true);
+    const m = send('one');
+    await settle();
+    expect(answers).toHaveLength(1);
+    expect(delivery(m.id)?.via).toBe('resume');
+    expect(wake.recentWakes().map((w) => w.via)).toEqual(['resume']);
   });
 
   it('wakes through a waiter that comes after the mail, and keeps one waiter per agent (the newer ends the older)', async () => {
@@ -530,8 +540,8 @@ describe('MailWaiters', () => {
   it('ends a waiter whose connection goes, and every waiter when it is disposed', async () => {
     const waiters = new MailWaiters();
     const gone = new AbortController();
-    const first = waiters.wait(1, 'aaaaaaaa', gone.signal);
-    const second = waiters.wait(2, 'bbbbbbbb');
+    const first = waiters.wait(1, { waiter: 'aaaaaaaa' }, gone.signal);
+    const second = waiters.wait(2, { waiter: 'bbbbbbbb' });
     gone.abort();
     await expect(first).resolves.toEqual({ end: 'its connection closed' });
     expect(waiters.isArmed(1)).toBe(false);
