@@ -17,9 +17,10 @@ export interface ResourceTiming {
 
 /**
  * What each agent costs: the resident memory of its process tree where it runs (read every
- * SAMPLE_EVERY_MS with one `ps` here and one on each other machine that runs agents), and its tokens in the last hour (from its transcript, see
- * AgentUsage); and, a point a minute for the last six hours, both for the whole crew, awake and
- * asleep, for the resources view. Kept in memory: a restart starts the chart afresh.
+ * SAMPLE_EVERY_MS with one `ps` here and one on each other machine that runs agents), and its
+ * tokens in the last hour (from its transcript, see AgentUsage); and, a point a minute for the
+ * last six hours, both for the whole crew, awake and asleep, for the resources view. Kept in
+ * memory: a restart starts the chart afresh.
  */
 export class ResourceWatch {
   private memory = new Map<number, number>();
