@@ -94,14 +94,11 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const tabs = new TabSessions({ db, clock, events, logger });
   const workspaces = wireWorkspaces(options, sshLinks, { events, agents, clock, logger });
   const tasks = new TaskDispatch(board, agents, workspaces, logger);
-  const checks = studioChecks({
+  const checks = wireChecks(options, launch, sshLinks, {
     db,
     board,
     agents,
     workspaces,
-    ...(sshLinks ? { sshLink: (dest: string) => sshLinks.forHost(dest) } : {}),
-    scratchDir: join(launch.launchDir || tmpdir(), launch.launchDir ? 'checks' : 'ccstudio-checks'),
-    env: options.terminals?.baseEnv ?? process.env,
     events,
     clock,
     logger,
@@ -167,36 +164,34 @@ export function createStudio(options: StudioOptions = {}): Studio {
     status,
   });
 
-  const close = async () => {
-    for (const part of [
-      checks,
-      desk,
-      sleep,
-      resources,
-      wake,
-      waiters,
-      guard,
-      expiry,
-      attention,
-      webhook,
-      tabs,
-    ])
-      part.dispose();
-    await workspaces.dispose();
-    await sessions.shutdown();
-    events.dispose();
-    await store.close();
-    if (launch.scratch) rmSync(launch.scratch, { recursive: true, force: true });
-  };
-  const studio: Studio = {
-    service,
-    agentSide,
+  const close = closer(
+    [checks, desk, sleep, resources, wake, waiters, guard, expiry, attention, webhook, tabs],
+    { workspaces, sessions, events, store, launch },
+  );
+  const studio = studioHandle({ ...parts, service, agentSide, team, close });
+  keepStudioParts(studio, parts);
+  return studio;
+}
+
+/** The handle hosts hold: each of its calls handed to the part that answers it. */
+function studioHandle(
+  p: StudioParts & {
+    service: Studio['service'];
+    agentSide: AgentSide;
+    team: { ensure: Studio['ensureTeam'] };
+    close(): Promise<void>;
+  },
+): Studio {
+  const { agents, sessions, wake, waiters, desk, sleep } = p;
+  return {
+    service: p.service,
+    agentSide: p.agentSide,
     agentByToken: (token) => agents.byToken(token),
     agentForHookToken: (token) => sessions.agentForHookToken(token),
     answerHook: (agent, payload, signal) =>
       answerHook({ wake, sessions, permissions: desk }, agent, payload, signal),
     waitForMail: (agent, request, signal) => waiters.wait(agent.id, request, signal),
-    tabs,
+    tabs: p.tabs,
     openTerminalViewer: (send) =>
       new TerminalViewer(
         sessions,
@@ -204,17 +199,51 @@ export function createStudio(options: StudioOptions = {}): Studio {
         send,
         (name) => void sleep.wake(name).catch(() => undefined),
       ),
-    ensureTeam: (count, cwd, worktrees) => team.ensure(count, cwd, worktrees),
+    ensureTeam: (count, cwd, worktrees) => p.team.ensure(count, cwd, worktrees),
     startSavedAgents: async () => {
       const started = await sessions.startSaved();
       sleep.wakeThoseWithMail();
       return started;
     },
-    logger,
-    close,
+    logger: p.logger,
+    close: p.close,
   };
-  keepStudioParts(studio, parts);
-  return studio;
+}
+
+/** Undoes what createStudio built: background work first, then the terminals, the database last. */
+function closer(
+  parts: Array<{ dispose(): void }>,
+  rest: {
+    workspaces: Workspaces;
+    sessions: AgentSessions;
+    events: Emitter<StudioEvent>;
+    store: { close(): Promise<void> };
+    launch: LaunchFolders;
+  },
+): () => Promise<void> {
+  return async () => {
+    for (const part of parts) part.dispose();
+    await rest.workspaces.dispose();
+    await rest.sessions.shutdown();
+    rest.events.dispose();
+    await rest.store.close();
+    if (rest.launch.scratch) rmSync(rest.launch.scratch, { recursive: true, force: true });
+  };
+}
+
+/** Checks before merge: run here in a scratch folder of the studio's, or on an agent's host. */
+function wireChecks(
+  options: StudioOptions,
+  launch: LaunchFolders,
+  sshLinks: SshLinks | undefined,
+  deps: Omit<Parameters<typeof studioChecks>[0], 'sshLink' | 'scratchDir' | 'env'>,
+): ReturnType<typeof studioChecks> {
+  return studioChecks({
+    ...deps,
+    ...(sshLinks ? { sshLink: (dest: string) => sshLinks.forHost(dest) } : {}),
+    scratchDir: join(launch.launchDir || tmpdir(), launch.launchDir ? 'checks' : 'ccstudio-checks'),
+    env: options.terminals?.baseEnv ?? process.env,
+  });
 }
 
 /** What the studio keeps: agents, mail and the board over one database, and the events they fire. */

@@ -5,7 +5,7 @@ import { PERMISSION_HOOK_TIMEOUT_S } from '../../contract/hooks.js';
 import type { Agent } from '../../contract/model.js';
 import { StudioError } from '../../contract/errors.js';
 import { sshHostLabel } from '../../contract/ssh.js';
-import { studioUrls } from '../../contract/urls.js';
+import { studioUrls, type StudioUrls } from '../../contract/urls.js';
 import {
   childEnv,
   claudeArgs,
@@ -103,6 +103,38 @@ function checked(dest: string, what: string, result: ExecResult): ExecResult {
   return result;
 }
 
+/**
+ * The agent's hooks there: posted by the CLI itself where it can (`http`), else by curl reading the
+ * token from the private headers file; and its waiter script where it leaves waiters (`waits`).
+ */
+function remoteHooks(input: {
+  abs: string;
+  urls: StudioUrls;
+  hookToken: string;
+  curl: boolean;
+  waits: boolean;
+  http: boolean;
+}): { settings: { hooks: Record<string, unknown> }; waitScript?: string } {
+  const { abs, urls, curl, waits } = input;
+  const headersFile = `${abs}/hook.headers`;
+  const hooks = hookSettings({
+    hookUrl: urls.hooks,
+    hookToken: input.hookToken,
+    command: curl ? curlHookCommand(headersFile, urls.hooks) : undefined,
+    ...(curl
+      ? { permissionCommand: curlHookCommand(headersFile, urls.hooks, PERMISSION_HOOK_TIMEOUT_S) }
+      : {}),
+    ...(waits ? { waiter: `sh ${shellQuote(`${abs}/wait.sh`)}` } : {}),
+    http: input.http,
+  });
+  return {
+    settings: { hooks },
+    ...(waits
+      ? { waitScript: waitScript({ headersFile, waitUrl: urls.hookWait, maxSeconds: WAITER_TIMEOUT_S }) }
+      : {}),
+  };
+}
+
 export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<RemoteLaunch> {
   const { agent, link } = input;
   const ssh = agent.ssh!;
@@ -155,18 +187,7 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
   const abs = `${probe.home}/${dir}`;
   // Idle, it is woken by its waiter hook (curl holding a request), nothing typed; without curl, typed.
   const waits = probe.curl && supportsAsyncRewake(version);
-  const settings = {
-    hooks: hookSettings({
-      hookUrl: urls.hooks,
-      hookToken: input.hookToken,
-      command: probe.curl ? curlHookCommand(`${abs}/hook.headers`, urls.hooks) : undefined,
-      ...(probe.curl
-        ? { permissionCommand: curlHookCommand(`${abs}/hook.headers`, urls.hooks, PERMISSION_HOOK_TIMEOUT_S) }
-        : {}),
-      ...(waits ? { waiter: `sh ${shellQuote(`${abs}/wait.sh`)}` } : {}),
-      http,
-    }),
-  };
+  const hooks = remoteHooks({ abs, urls, hookToken: input.hookToken, curl: probe.curl, waits, http });
   const args = claudeArgs({
     mcpFile: `${abs}/mcp.json`,
     settingsFile: `${abs}/settings.json`,
@@ -177,17 +198,9 @@ export async function prepareRemoteLaunch(input: RemoteLaunchInput): Promise<Rem
   });
   const files = {
     'mcp.json': mcpConfigText(urls.mcp, input.token),
-    'settings.json': JSON.stringify(settings, null, 2),
+    'settings.json': JSON.stringify(hooks.settings, null, 2),
     'hook.headers': `Authorization: Bearer ${input.hookToken}`,
-    ...(waits
-      ? {
-          'wait.sh': waitScript({
-            headersFile: `${abs}/hook.headers`,
-            waitUrl: urls.hookWait,
-            maxSeconds: WAITER_TIMEOUT_S,
-          }),
-        }
-      : {}),
+    ...(hooks.waitScript ? { 'wait.sh': hooks.waitScript } : {}),
     'launch.sh': launchScript({
       dir,
       cwd: probe.cwd,
